@@ -1,0 +1,337 @@
+// Package model is the plain description of a service that the templates
+// print. It is built from an OpenAPI document by package build and knows
+// nothing of OpenAPI itself: every Go name, type expression and validation
+// rule is decided before a template sees it, and every list is sorted so that
+// output is byte-identical between runs.
+package model
+
+// Service is everything the generated repository is made from.
+type Service struct {
+	Name        string // Go identifier, lower case: "orders"
+	Title       string // info.title
+	Description string // info.description
+	Version     string // info.version
+	Module      string // Go module path of the generated repo
+	BasePath    string // "" or "/v1": routes are mounted under it
+	SpecFile    string // file name of the service's copy of the spec: "openapi.yaml"
+	SpecVersion string // OpenAPI version the author wrote: "3.0.3", "2.0"...
+
+	Operations []*Operation // sorted by path, then method
+	Types      []*Type      // named types, sorted by Go name
+
+	// Patterns are the regular expressions that validation uses, one package
+	// variable each, sorted by variable name.
+	Patterns []*Pattern
+
+	Coverage Coverage
+}
+
+// Operation is one HTTP operation.
+type Operation struct {
+	ID          string // operationId as written, or synthesised
+	GoName      string // method name on the service interface: "CreateOrder"
+	Method      string // upper case: "POST"
+	Path        string // path template as written: "/orders/{orderId}"
+	Pattern     string // http.ServeMux pattern with base path: "POST /v1/orders/{orderId}"
+	Summary     string
+	Description string
+	Deprecated  bool
+	Tags        []string
+
+	Params []*Param // path, then query, header, cookie; by name within each
+	Body   *Body    // nil when the operation takes no body
+
+	RequestType  string      // "CreateOrderRequest"
+	ResponseType string      // interface type: "CreateOrderResponse"
+	Responses    []*Response // sorted by status, "default" last
+
+	// Example holds ready-made values that the generated tests use.
+	Example OperationExample
+}
+
+// ParamIn is where a parameter travels.
+type ParamIn string
+
+const (
+	InPath   ParamIn = "path"
+	InQuery  ParamIn = "query"
+	InHeader ParamIn = "header"
+	InCookie ParamIn = "cookie"
+)
+
+// Param is one parameter of an operation.
+type Param struct {
+	Name        string  // wire name
+	In          ParamIn // path, query, header or cookie
+	GoName      string  // field of the request struct
+	Wildcard    string  // path only: the ServeMux wildcard name
+	Description string
+	Required    bool
+	Explode     bool // query arrays: repeated key (true) or comma separated (false)
+	Delimiter   string
+	Type        *TypeRef // the value type (element type for arrays is Type.Elem)
+	// Pointer is true when the field is a pointer (optional scalar).
+	Pointer bool
+}
+
+// Body is a request body.
+type Body struct {
+	ContentType string // "application/json", "text/plain", "application/octet-stream"
+	Kind        BodyKind
+	Required    bool
+	Type        *TypeRef // JSON bodies: the decoded type
+	Description string
+	// Pointer is true when the request field is a pointer (optional JSON body).
+	Pointer bool
+}
+
+// BodyKind says how a body is read or written.
+type BodyKind string
+
+const (
+	BodyJSON   BodyKind = "json"
+	BodyText   BodyKind = "text"
+	BodyBinary BodyKind = "binary"
+	BodyNone   BodyKind = "none"
+)
+
+// Response is one declared response of an operation.
+type Response struct {
+	Status      string // "200", "404", "default"
+	StatusCode  int    // 0 for default
+	GoName      string // "CreateOrder201Response"
+	Description string
+	ContentType string
+	Kind        BodyKind
+	Type        *TypeRef // JSON bodies
+	Headers     []*Header
+}
+
+// Header is a declared response header.
+type Header struct {
+	Name   string // wire name
+	GoName string
+	Type   *TypeRef
+}
+
+// OperationExample holds values for generated tests: a valid request and
+// one that breaks a constraint.
+type OperationExample struct {
+	Path string // request path with valid path parameter values, base path included
+	// Query is a valid query string without the "?", or "".
+	Query string
+	// Body is a valid request body, or "" when the operation takes none.
+	Body string
+	// Headers are valid header values for required header parameters.
+	Headers []KV
+	// Invalid is a request that must be answered 400, or nil when the
+	// operation states no constraint that a request can break.
+	Invalid *InvalidExample
+}
+
+// KV is a name and value.
+type KV struct{ Name, Value string }
+
+// InvalidExample is a request that breaks one constraint.
+type InvalidExample struct {
+	Reason  string // what it breaks: "query parameter limit above maximum 100"
+	Path    string
+	Query   string
+	Body    string
+	Headers []KV
+}
+
+// Kind of a type or type reference.
+type Kind string
+
+const (
+	KindString  Kind = "string"
+	KindInt32   Kind = "int32"
+	KindInt64   Kind = "int64"
+	KindInt     Kind = "int"
+	KindFloat32 Kind = "float32"
+	KindFloat64 Kind = "float64"
+	KindBool    Kind = "bool"
+	KindTime    Kind = "time"   // date-time: time.Time
+	KindDate    Kind = "date"   // date: Date (runtime type)
+	KindBytes   Kind = "bytes"  // format byte: []byte (base64 on the wire)
+	KindBinary  Kind = "binary" // raw binary: []byte
+	KindAny     Kind = "any"    // free-form: json.RawMessage
+	KindSlice   Kind = "slice"
+	KindMap     Kind = "map"
+	KindNamed   Kind = "named" // reference to a named Type
+)
+
+// TypeRef is a use of a type: a field's, a parameter's, an element's.
+type TypeRef struct {
+	Kind  Kind
+	Named *Type    // KindNamed
+	Elem  *TypeRef // KindSlice, KindMap
+
+	// GoType is the Go type expression for a value: "string", "[]Order",
+	// "map[string]int64", "time.Time", "OrderStatus".
+	GoType string
+	// Nullable is true when JSON null is an allowed value.
+	Nullable bool
+	// Format is the string format when one is validated: "email", "uuid"...
+	Format string
+
+	Check *Check // constraints, nil when none
+
+	// Degraded explains why the type became json.RawMessage, or "".
+	Degraded string
+}
+
+// HasCheck reports whether a value of this type needs validation code: its
+// own constraints, or those of a named type or element type.
+func (t *TypeRef) HasCheck() bool {
+	if t == nil {
+		return false
+	}
+	if t.Check != nil || t.Format != "" {
+		return true
+	}
+	switch t.Kind {
+	case KindNamed:
+		return t.Named.Validates
+	case KindSlice, KindMap:
+		return t.Elem.HasCheck()
+	}
+	return false
+}
+
+// Check holds the constraints the spec states for a value.
+type Check struct {
+	MinLength  *int64
+	MaxLength  *int64
+	Pattern    *Pattern // nil when none or when RE2 cannot compile it
+	Minimum    *Number
+	Maximum    *Number
+	ExclusiveMinimum bool
+	ExclusiveMaximum bool
+	MultipleOf *Number
+	MinItems   *int64
+	MaxItems   *int64
+	UniqueItems bool
+	MinProps   *int64
+	MaxProps   *int64
+	// Const is a Go literal the value must equal, or "".
+	Const string
+}
+
+// Number is a numeric bound, printed as a Go literal of the value's type.
+type Number struct {
+	Literal string // "100", "0.5"
+	Text    string // as a person reads it in messages: "100"
+}
+
+// Pattern is a regular expression compiled once into a package variable.
+type Pattern struct {
+	Var    string // "patternOrderSku"
+	Source string // the expression as written in the spec
+	Quoted string // Source as a Go string literal
+}
+
+// TypeKind says what a named type is.
+type TypeKind string
+
+const (
+	TypeStruct TypeKind = "struct"
+	TypeEnum   TypeKind = "enum"
+	TypeUnion  TypeKind = "union"
+	TypeAlias  TypeKind = "alias" // a defined type over Underlying: slices, maps, scalars
+)
+
+// Type is a named Go type declaration.
+type Type struct {
+	Name        string
+	Kind        TypeKind
+	Doc         string // comment lines, without "//"
+	Origin      string // JSON pointer of the schema it was made from
+	Recursive   bool
+	Validates   bool // has a validate method
+
+	// Struct
+	Fields []*Field
+	// Extra is set when additionalProperties sits beside declared properties:
+	// unknown keys are kept in an AdditionalProperties map of this type.
+	Extra *TypeRef
+	// Required lists the fields a decoder must see, in field order.
+	Required []*Field
+
+	// Enum
+	Base   *TypeRef // underlying scalar
+	Values []*EnumValue
+
+	// Union (oneOf/anyOf)
+	Variants      []*Variant
+	Discriminator string // JSON property name, or "" when decoding tries each variant
+	AnyOf         bool   // anyOf: first variant that fits wins; oneOf: exactly one
+
+	// Alias
+	Underlying *TypeRef
+}
+
+// Field is a struct field.
+type Field struct {
+	Name      string // JSON name as written; may be anything, even ""
+	GoName    string
+	Doc       string
+	Type      *TypeRef
+	Required  bool
+	ReadOnly  bool
+	WriteOnly bool
+	// Shape says how the field is held in Go.
+	Shape FieldShape
+	// GoType is the field's complete Go type: "string", "*int32", "Nullable[string]".
+	GoType string
+	// Tag is the complete struct tag: `json:"name,omitempty"`.
+	Tag string
+	// Default is a Go expression for the spec default, or "".
+	Default string
+	Index   int // position among required fields for presence tracking, or -1
+}
+
+// FieldShape says how a field holds its value.
+type FieldShape string
+
+const (
+	ShapeValue    FieldShape = "value"    // required, not nullable: T
+	ShapePointer  FieldShape = "pointer"  // optional or nullable scalar/struct: *T
+	ShapeNillable FieldShape = "nillable" // optional slice or map: nil means absent
+	ShapeNullable FieldShape = "nullable" // optional and nullable: Nullable[T]
+)
+
+// EnumValue is one enum constant.
+type EnumValue struct {
+	GoName  string // "OrderStatusPending"
+	Literal string // Go literal: `"pending"`, `3`
+	Value   string // as written, for messages
+}
+
+// Variant is one alternative of a union.
+type Variant struct {
+	GoName string   // field name in the union struct: "Cat"
+	Type   *TypeRef // variant type
+	// Tags are the discriminator values that select this variant.
+	Tags []string
+	// JSONKind is the JSON token the variant starts with when decoding
+	// without a discriminator: "object", "array", "string", "number",
+	// "boolean".
+	JSONKind string
+}
+
+// Coverage records what was honoured, degraded or not generated.
+type Coverage struct {
+	Operations int
+	Types      int
+	Items      []CoverageItem // sorted by pointer
+}
+
+// CoverageItem is one construct that was not fully honoured.
+type CoverageItem struct {
+	Pointer string // JSON pointer of the construct
+	Status  string // "degraded" or "skipped"
+	What    string // what it was
+	Outcome string // what it became: "json.RawMessage", "not validated"
+}

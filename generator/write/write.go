@@ -1,0 +1,2 @@
+// Package write puts a rendered tree on disk safely.
+package write

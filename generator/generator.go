@@ -5,9 +5,19 @@ package generator
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strings"
 
+	"github.com/svcgen/svcgen/generator/build"
+	"github.com/svcgen/svcgen/generator/format"
 	"github.com/svcgen/svcgen/generator/load"
 	"github.com/svcgen/svcgen/generator/model"
+	"github.com/svcgen/svcgen/generator/plan"
+	"github.com/svcgen/svcgen/generator/render"
 )
 
 // Version is svcgen's version, recorded in every manifest.
@@ -21,14 +31,14 @@ type Options struct {
 }
 
 // Class is a file's ownership class (DESIGN.md §4).
-type Class string
+type Class = plan.Class
 
+// Ownership classes, as plan defines them.
 const (
-	ClassGenerated Class = "generated" // rewritten on every regenerate
-	ClassScaffold  Class = "scaffold"  // written once, then the user's; merged on regenerate
-	ClassSpec      Class = "spec"      // the service's copy of the spec
-	ClassMigration Class = "migration" // append-only
-	ClassManifest  Class = "manifest"  // .svcgen/ bookkeeping
+	ClassGenerated = plan.Generated
+	ClassScaffold  = plan.Scaffold
+	ClassSpec      = plan.Spec
+	ClassManifest  = plan.Manifest
 )
 
 // File is one output file, rendered and formatted.
@@ -46,7 +56,168 @@ type Result struct {
 	Warnings []load.Warning
 }
 
+// ManifestPath is where the manifest lives in a generated service.
+const ManifestPath = ".svcgen/manifest.json"
+
+// BaseDir holds, for each scaffold file, the content svcgen last wrote: the
+// base of the three-way merge on regenerate.
+const BaseDir = ".svcgen/base/"
+
 // Generate loads the spec and renders the complete repository in memory.
-func Generate(ctx context.Context, opts Options) (*Result, error) {
-	panic("not yet")
+func Generate(ctx context.Context, opts Options) (res *Result, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			res, err = nil, fmt.Errorf("internal error while generating from %s (please report it): %v", opts.SpecPath, r)
+		}
+	}()
+	spec, warnings, err := load.Load(ctx, opts.SpecPath)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Name != "" && !validName(opts.Name) {
+		return nil, fmt.Errorf("--name %q: use a lower-case Go identifier such as \"orders\"", opts.Name)
+	}
+	svc, err := build.Build(spec, build.Options{Name: opts.Name, Module: opts.Module, SpecFile: specFileName(spec)})
+	if err != nil {
+		return nil, err
+	}
+	specBytes, err := serviceSpec(ctx, spec)
+	if err != nil {
+		return nil, err
+	}
+	files, err := Render(svc, specBytes)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Service: svc, Files: files, Warnings: warnings}, nil
+}
+
+// Render plans, renders and formats every file of svc, and adds the
+// manifest. It is pure: the same model gives the same bytes.
+func Render(svc *model.Service, spec []byte) ([]File, error) {
+	tmpls, err := render.Templates()
+	if err != nil {
+		return nil, err
+	}
+	r, err := render.New()
+	if err != nil {
+		return nil, err
+	}
+	var files []File
+	for _, pf := range plan.Plan(svc, tmpls, spec) {
+		content := pf.Raw
+		if pf.Template != "" {
+			content, err = r.Render(pf.Template, svc)
+			if err != nil {
+				return nil, err
+			}
+			if strings.HasSuffix(pf.Path, ".go") {
+				content, err = format.Go(pf.Path, pf.Template, content)
+				if err != nil {
+					return nil, err
+				}
+			}
+		}
+		files = append(files, File{Path: pf.Path, Content: content, Class: pf.Class, Mode: pf.Mode})
+	}
+	return withManifest(svc, files, spec)
+}
+
+// manifest records what svcgen wrote, so regenerate can tell the user's
+// edits from its own output.
+type manifest struct {
+	Generator string          `json:"generator"`
+	Version   string          `json:"version"`
+	Service   string          `json:"service"`
+	Module    string          `json:"module"`
+	Spec      manifestSpec    `json:"spec"`
+	Files     []manifestEntry `json:"files"`
+}
+
+type manifestSpec struct {
+	File   string `json:"file"`
+	SHA256 string `json:"sha256"`
+}
+
+type manifestEntry struct {
+	Path   string `json:"path"`
+	Class  Class  `json:"class"`
+	SHA256 string `json:"sha256"`
+	// Base is where the copy of a scaffold file as svcgen wrote it is kept.
+	Base string `json:"base,omitempty"`
+}
+
+func withManifest(svc *model.Service, files []File, spec []byte) ([]File, error) {
+	m := manifest{
+		Generator: "svcgen",
+		Version:   Version,
+		Service:   svc.Name,
+		Module:    svc.Module,
+		Spec:      manifestSpec{File: svc.SpecFile, SHA256: hash(spec)},
+	}
+	out := files
+	for _, f := range files {
+		e := manifestEntry{Path: f.Path, Class: f.Class, SHA256: hash(f.Content)}
+		if f.Class == ClassScaffold {
+			e.Base = BaseDir + f.Path
+			out = append(out, File{Path: e.Base, Content: f.Content, Class: ClassManifest, Mode: 0o644})
+		}
+		m.Files = append(m.Files, e)
+	}
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, File{Path: ManifestPath, Content: append(b, '\n'), Class: ClassManifest, Mode: 0o644})
+	sortFiles(out)
+	return out, nil
+}
+
+func sortFiles(files []File) {
+	for i := 1; i < len(files); i++ {
+		for j := i; j > 0 && files[j].Path < files[j-1].Path; j-- {
+			files[j], files[j-1] = files[j-1], files[j]
+		}
+	}
+}
+
+func hash(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+// specFileName names the service's copy of the spec.
+func specFileName(spec *load.Spec) string {
+	if spec.External || strings.EqualFold(filepath.Ext(spec.Path), ".json") {
+		return "openapi.json"
+	}
+	return "openapi.yaml"
+}
+
+// serviceSpec is the content of the service's copy of the spec: the file as
+// written, or, when it has $refs into other files, one bundled document
+// (it must run after the model is built: bundling rewrites the refs).
+func serviceSpec(ctx context.Context, spec *load.Spec) ([]byte, error) {
+	if !spec.External {
+		return spec.Raw, nil
+	}
+	spec.Doc.InternalizeRefs(ctx, nil)
+	b, err := json.MarshalIndent(spec.Doc, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("%s: bundling the spec and the files it refers to: %w", spec.Path, err)
+	}
+	return append(b, '\n'), nil
+}
+
+// validName reports whether s is a usable service name.
+func validName(s string) bool {
+	if s == "" || model.IsReserved(s) {
+		return false
+	}
+	for i, c := range s {
+		if !(c >= 'a' && c <= 'z' || c == '_' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
 }

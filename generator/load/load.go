@@ -9,6 +9,8 @@ package load
 import (
 	"context"
 	"fmt"
+	"runtime/debug"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -26,6 +28,10 @@ type Spec struct {
 	Raw []byte
 	// External is true when the root file has $refs into other files.
 	External bool
+	// Files lists every file read: the root first, as given, then each file
+	// reached through $ref, named relative to the root's folder the way
+	// the root was named.
+	Files []string
 }
 
 // Warning is a problem in the spec that does not stop generation.
@@ -33,6 +39,7 @@ type Warning struct {
 	File    string // file the problem is in
 	Pointer string // JSON pointer, "#/paths/~1orders/get"; may be "#" when unknown
 	Message string
+	Line    int // 1-based line when known, else 0 (String leaves it out)
 }
 
 func (w Warning) String() string { return fmt.Sprintf("%s: %s: %s", w.File, w.Pointer, w.Message) }
@@ -60,6 +67,103 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // Load reads, converts and validates the spec at path.
-func Load(ctx context.Context, path string) (*Spec, []Warning, error) {
-	return nil, nil, &Error{File: path, Message: "not implemented"}
+//
+// A spec that cannot be generated from gives a nil Spec and an error: an
+// *Error, or an Errors listing several (errors.As finds the first *Error in
+// both). Such an error comes without warnings. A spec that can be generated
+// from gives the Spec and its warnings, sorted by file and line. Load never
+// panics; a bug found on the way is reported as an internal *Error.
+func Load(ctx context.Context, path string) (spec *Spec, warnings []Warning, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			spec, warnings = nil, nil
+			err = &Error{
+				File:    path,
+				Message: fmt.Sprintf("internal error while loading: %v", r),
+				Err:     fmt.Errorf("panic: %v\n%s", r, debug.Stack()),
+			}
+		}
+	}()
+	l := newLoader(ctx)
+	spec, err = l.load(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	return spec, l.sortedWarnings(), nil
+}
+
+// load runs the steps of Load: read, detect, load with $refs, validate.
+func (l *loader) load(path string) (*Spec, error) {
+	if err := l.ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := l.readRoot(path); err != nil {
+		return nil, err
+	}
+	kind, version, derr := l.detect(l.root)
+	if derr != nil {
+		return nil, derr
+	}
+	var err error
+	if kind == kindSwagger2 {
+		l.swagger = true
+		l.doc, err = l.loadSwagger()
+	} else {
+		l.doc, err = l.loadOpenAPI()
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := l.ctx.Err(); err != nil {
+		return nil, err
+	}
+	if errs := l.validate(); len(errs) > 0 {
+		return nil, errs.err()
+	}
+	return &Spec{
+		Path:          path,
+		Doc:           l.doc,
+		SourceVersion: version,
+		Raw:           l.root.raw,
+		External:      len(l.files) > 1,
+		Files:         l.filePaths(),
+	}, nil
+}
+
+// filePaths lists the files read, root first.
+func (l *loader) filePaths() []string {
+	paths := make([]string, len(l.files))
+	for i, f := range l.files {
+		paths[i] = f.path
+	}
+	return paths
+}
+
+// Errors lists several problems that each make generation impossible, in
+// file and line order. Load returns it when there is more than one.
+type Errors []*Error
+
+func (es Errors) Error() string {
+	lines := make([]string, len(es))
+	for i, e := range es {
+		lines[i] = e.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Unwrap gives errors.As and errors.Is each *Error.
+func (es Errors) Unwrap() []error {
+	errs := make([]error, len(es))
+	for i, e := range es {
+		errs[i] = e
+	}
+	return errs
+}
+
+// err returns the single *Error or all of them as Errors.
+func (es Errors) err() error {
+	if len(es) == 1 {
+		return es[0]
+	}
+	return es
 }

@@ -23,6 +23,10 @@ type Service struct {
 	// variable each, sorted by variable name.
 	Patterns []*Pattern
 
+	// NotAllowed is a request the generated tests expect a 405 for: a
+	// routed path with a method it does not declare.
+	NotAllowed *KV // Name: method, Value: path
+
 	Coverage Coverage
 }
 
@@ -49,6 +53,16 @@ type Operation struct {
 	Example OperationExample
 }
 
+// HasQuery reports whether the operation takes query parameters.
+func (op *Operation) HasQuery() bool {
+	for _, p := range op.Params {
+		if p.In == InQuery {
+			return true
+		}
+	}
+	return false
+}
+
 // ParamIn is where a parameter travels.
 type ParamIn string
 
@@ -70,8 +84,23 @@ type Param struct {
 	Explode     bool // query arrays: repeated key (true) or comma separated (false)
 	Delimiter   string
 	Type        *TypeRef // the value type (element type for arrays is Type.Elem)
+	// GoType is the request field's type: "int32", "*int32", "[]string".
+	GoType string
 	// Pointer is true when the field is a pointer (optional scalar).
 	Pointer bool
+	// Array is true for array parameters; Parse then reads one element.
+	Array bool
+	// Parse is the runtime function that reads one value from a string:
+	// "parseInt32[int32]", "parseString[OrderStatus]".
+	Parse string
+	// Default is a Go expression used when the parameter is absent, or "".
+	Default string
+	// Prefix and Suffix are literal text around a path parameter that shares
+	// its segment with other text: "/files/{name}.json" has Suffix ".json".
+	Prefix, Suffix string
+	// Raw is true when the parameter could not be typed (objects, content
+	// parameters) and is handed over as the raw string.
+	Raw bool
 }
 
 // Body is a request body.
@@ -105,6 +134,9 @@ type Response struct {
 	Kind        BodyKind
 	Type        *TypeRef // JSON bodies
 	Headers     []*Header
+	// Dynamic is true for "default" and ranges such as "2XX": the handler
+	// sets the status code.
+	Dynamic bool
 }
 
 // Header is a declared response header.
@@ -124,6 +156,10 @@ type OperationExample struct {
 	Body string
 	// Headers are valid header values for required header parameters.
 	Headers []KV
+	// Valid is true when the example is known to pass validation, so the
+	// test can expect the stub's 501; otherwise it only expects the route
+	// to exist.
+	Valid bool
 	// Invalid is a request that must be answered 400, or nil when the
 	// operation states no constraint that a request can break.
 	Invalid *InvalidExample
@@ -217,12 +253,17 @@ type Check struct {
 	MaxProps   *int64
 	// Const is a Go literal the value must equal, or "".
 	Const string
+	// ConstJSON is the same value as JSON, for examples.
+	ConstJSON string
 }
 
 // Number is a numeric bound, printed as a Go literal of the value's type.
 type Number struct {
 	Literal string // "100", "0.5"
 	Text    string // as a person reads it in messages: "100"
+	// Float is true for a fractional bound on an integer: the value is
+	// compared as float64.
+	Float bool
 }
 
 // Pattern is a regular expression compiled once into a package variable.
@@ -248,8 +289,11 @@ type Type struct {
 	Kind        TypeKind
 	Doc         string // comment lines, without "//"
 	Origin      string // JSON pointer of the schema it was made from
-	Recursive   bool
 	Validates   bool // has a validate method
+	// Custom is true when the struct needs its own JSON codec: it tracks
+	// required fields, keeps additional properties or has property names a
+	// struct tag cannot carry.
+	Custom bool
 
 	// Struct
 	Fields []*Field
@@ -262,6 +306,8 @@ type Type struct {
 	// Enum
 	Base   *TypeRef // underlying scalar
 	Values []*EnumValue
+	// Allowed lists the values for error messages, shortened for huge enums.
+	Allowed string
 
 	// Union (oneOf/anyOf)
 	Variants      []*Variant
@@ -275,6 +321,8 @@ type Type struct {
 // Field is a struct field.
 type Field struct {
 	Name      string // JSON name as written; may be anything, even ""
+	Key       string // Name as a Go string literal
+	JSONKey   string // Name JSON-encoded (with quotes), as a Go string literal
 	GoName    string
 	Doc       string
 	Type      *TypeRef
@@ -289,7 +337,8 @@ type Field struct {
 	Tag string
 	// Default is a Go expression for the spec default, or "".
 	Default string
-	Index   int // position among required fields for presence tracking, or -1
+	// Check is true when the field's value needs validation.
+	Check bool
 }
 
 // FieldShape says how a field holds its value.

@@ -1,0 +1,227 @@
+// Package build turns a loaded OpenAPI document into the plain model that
+// the templates print. It is the only package besides load that knows
+// kin-openapi; every naming and typing decision is made here, deterministically.
+package build
+
+import (
+	"fmt"
+	"net/url"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/svcgen/svcgen/generator/load"
+	"github.com/svcgen/svcgen/generator/model"
+)
+
+// Options for Build.
+type Options struct {
+	Name     string // service name; derived from info.title when empty
+	Module   string // module path; defaults to the name
+	SpecFile string // file name of the service's copy of the spec
+}
+
+// runtimeNames are the identifiers the generated api package declares
+// itself; spec-derived type names must not take them.
+var runtimeNames = []string{
+	"Service", "Handler", "NewHandler", "Options", "Error", "Errors", "FieldError",
+	"Problem", "Date", "Nullable", "ErrNotImplemented", "NewError", "Null",
+	"Value", "Routes", "Route", "NotFound", "Conflict", "BadRequest",
+}
+
+func isRuntimeName(name string) bool {
+	for _, r := range runtimeNames {
+		if r == name {
+			return true
+		}
+	}
+	return false
+}
+
+// builder holds the state of one Build call.
+type builder struct {
+	doc      *openapi3.T
+	types    *model.Namespace // Go type names in package api
+	named    map[*openapi3.Schema]*model.Type
+	byName   map[string]*model.Type // component schema name → type
+	all      []*model.Type
+	patterns map[string]*model.Pattern
+	patList  []*model.Pattern // in creation order
+	patNames *model.Namespace
+	coverage []model.CoverageItem
+}
+
+// Build makes the service model from a loaded spec.
+func Build(spec *load.Spec, opts Options) (svc *model.Service, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			svc, err = nil, fmt.Errorf("internal error while building the model: %v", r)
+		}
+	}()
+	doc := spec.Doc
+	b := &builder{
+		doc:      doc,
+		types:    model.NewNamespace(runtimeNames...),
+		named:    map[*openapi3.Schema]*model.Type{},
+		byName:   map[string]*model.Type{},
+		patterns: map[string]*model.Pattern{},
+		patNames: model.NewNamespace(),
+	}
+	svc = &model.Service{
+		SpecFile:    opts.SpecFile,
+		SpecVersion: spec.SourceVersion,
+	}
+	if doc.Info != nil {
+		svc.Title = doc.Info.Title
+		svc.Description = doc.Info.Description
+		svc.Version = doc.Info.Version
+	}
+	svc.Name = opts.Name
+	if svc.Name == "" {
+		svc.Name = ServiceName(svc.Title)
+	}
+	svc.Module = opts.Module
+	if svc.Module == "" {
+		svc.Module = svc.Name
+	}
+	svc.BasePath = basePath(doc)
+
+	// Component schemas first, in name order: they are the spec's own
+	// vocabulary, so they get the plain names.
+	if doc.Components != nil {
+		for _, name := range sortedKeys(doc.Components.Schemas) {
+			ref := doc.Components.Schemas[name]
+			if ref == nil || ref.Value == nil {
+				continue
+			}
+			b.componentType(name, ref.Value, "#/components/schemas/"+escape(name))
+		}
+	}
+	svc.Operations = b.operations(svc.BasePath)
+
+	b.finishTypes()
+	sort.Slice(b.all, func(i, j int) bool { return b.all[i].Name < b.all[j].Name })
+	svc.Types = b.all
+	svc.Patterns = b.patList
+	for _, op := range svc.Operations {
+		op.Example = exampleFor(op)
+	}
+	svc.NotAllowed = notAllowed(svc.Operations)
+	sort.SliceStable(b.coverage, func(i, j int) bool { return b.coverage[i].Pointer < b.coverage[j].Pointer })
+	svc.Coverage = model.Coverage{
+		Operations: len(svc.Operations),
+		Types:      len(svc.Types),
+		Items:      b.coverage,
+	}
+	return svc, nil
+}
+
+// ServiceName derives a clean lower-case Go identifier from a title:
+// "Orders API" → "ordersapi". It never returns a keyword or "".
+func ServiceName(title string) string {
+	var sb strings.Builder
+	for _, w := range model.Words(title) {
+		sb.WriteString(strings.ToLower(w))
+	}
+	name := sb.String()
+	// Keep ASCII letters and digits only: the name ends up in file names,
+	// Docker image names and module paths.
+	var clean strings.Builder
+	for _, r := range name {
+		if r < 128 {
+			clean.WriteRune(r)
+		}
+	}
+	name = clean.String()
+	if name == "" || name[0] >= '0' && name[0] <= '9' {
+		name = "service" + name
+	}
+	if model.IsReserved(name) || name == "main" || name == "api" {
+		name += "svc"
+	}
+	return name
+}
+
+// basePath is the path of the first server URL, with server variables
+// replaced by their defaults: "https://{host}/v1/" → "/v1".
+func basePath(doc *openapi3.T) string {
+	if len(doc.Servers) == 0 || doc.Servers[0] == nil {
+		return ""
+	}
+	srv := doc.Servers[0]
+	raw := srv.URL
+	for name, v := range srv.Variables {
+		if v != nil {
+			raw = strings.ReplaceAll(raw, "{"+name+"}", v.Default)
+		}
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	p := u.Path
+	if p == "" || strings.ContainsAny(p, "{}") {
+		return ""
+	}
+	p = path.Clean("/" + p)
+	if p == "/" {
+		return ""
+	}
+	// ServeMux patterns treat {…} specially and reject some characters; a
+	// base path is a literal prefix, so keep only safe segments.
+	var segs []string
+	for _, s := range strings.Split(strings.Trim(p, "/"), "/") {
+		segs = append(segs, url.PathEscape(s))
+	}
+	return "/" + strings.Join(segs, "/")
+}
+
+// escape escapes a JSON pointer token (RFC 6901).
+func escape(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// degrade records a construct that was not fully honoured.
+func (b *builder) degrade(pointer, what, outcome string) {
+	b.coverage = append(b.coverage, model.CoverageItem{
+		Pointer: pointer, Status: "degraded", What: what, Outcome: outcome,
+	})
+}
+
+// skip records a construct that was not generated at all.
+func (b *builder) skip(pointer, what, outcome string) {
+	b.coverage = append(b.coverage, model.CoverageItem{
+		Pointer: pointer, Status: "skipped", What: what, Outcome: outcome,
+	})
+}
+
+// notAllowed finds a routed path and a method it does not declare, for the
+// generated 405 test.
+func notAllowed(ops []*model.Operation) *model.KV {
+	methods := map[string]map[string]bool{}
+	for _, op := range ops {
+		if methods[op.Path] == nil {
+			methods[op.Path] = map[string]bool{}
+		}
+		methods[op.Path][op.Method] = true
+	}
+	for _, op := range ops {
+		for _, m := range []string{"DELETE", "PATCH", "PUT", "POST"} {
+			if !methods[op.Path][m] {
+				return &model.KV{Name: m, Value: op.Example.Path}
+			}
+		}
+	}
+	return nil
+}

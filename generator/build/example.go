@@ -1,0 +1,354 @@
+package build
+
+import (
+	"encoding/json"
+	"math"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/svcgen/svcgen/generator/model"
+)
+
+// exampleFor makes the requests the generated tests send: one that passes
+// validation (when the builder can be sure of it) and one that breaks a
+// stated constraint.
+func exampleFor(op *model.Operation) model.OperationExample {
+	ex := model.OperationExample{Valid: true}
+	values := map[*model.Param]string{}
+	for _, p := range op.Params {
+		v, ok := paramExample(p)
+		if !ok {
+			ex.Valid = false
+		}
+		values[p] = v
+	}
+	ex.Path, ex.Query, ex.Headers = requestParts(op, values, nil)
+	if op.Body != nil {
+		body, ok := bodyExample(op.Body)
+		ex.Body = body
+		if !ok {
+			ex.Valid = false
+		}
+	}
+	ex.Invalid = invalidFor(op, values, ex)
+	return ex
+}
+
+// requestParts assembles path, query and headers from parameter values;
+// skip leaves one parameter out.
+func requestParts(op *model.Operation, values map[*model.Param]string, skip *model.Param) (string, string, []model.KV) {
+	path := strings.TrimPrefix(op.Pattern, op.Method+" ")
+	path = strings.TrimSuffix(path, "{$}")
+	q := url.Values{}
+	var headers []model.KV
+	var cookies []string
+	for _, p := range op.Params {
+		if p == skip {
+			continue
+		}
+		v := values[p]
+		switch p.In {
+		case model.InPath:
+			path = strings.Replace(path, "{"+p.Wildcard+"}", url.PathEscape(p.Prefix+v+p.Suffix), 1)
+		case model.InQuery:
+			if p.Required {
+				q.Set(p.Name, v)
+			}
+		case model.InHeader:
+			if p.Required {
+				headers = append(headers, model.KV{Name: p.Name, Value: v})
+			}
+		case model.InCookie:
+			if p.Required {
+				cookies = append(cookies, p.Name+"="+v)
+			}
+		}
+	}
+	if len(cookies) > 0 {
+		headers = append(headers, model.KV{Name: "Cookie", Value: strings.Join(cookies, "; ")})
+	}
+	return path, q.Encode(), headers
+}
+
+// paramExample is a valid wire value for a parameter.
+func paramExample(p *model.Param) (string, bool) {
+	t := p.Type
+	if p.Array {
+		t = t.Elem
+	}
+	v, ok := exampleValue(t, 0)
+	if !ok {
+		return "x", false
+	}
+	switch x := v.(type) {
+	case string:
+		if p.Array && strings.Contains(x, p.Delimiter) {
+			return x, false
+		}
+		return x, ok
+	case json.RawMessage:
+		return string(x), ok
+	}
+	b, _ := json.Marshal(v)
+	return string(b), ok
+}
+
+// bodyExample is a valid request body.
+func bodyExample(b *model.Body) (string, bool) {
+	switch b.Kind {
+	case model.BodyText:
+		return "hello", true
+	case model.BodyBinary:
+		return "hello", true
+	}
+	v, ok := exampleValue(b.Type, 0)
+	out, err := json.Marshal(v)
+	if err != nil {
+		return "{}", false
+	}
+	return string(out), ok
+}
+
+// exampleValue makes a JSON value of type t that satisfies its constraints;
+// ok is false when it cannot be sure (patterns, deep recursion).
+func exampleValue(t *model.TypeRef, depth int) (any, bool) {
+	if depth > 12 {
+		return nil, false
+	}
+	c := t.Check
+	if c != nil && c.ConstJSON != "" {
+		return json.RawMessage(c.ConstJSON), true
+	}
+	if c == nil {
+		c = &model.Check{}
+	}
+	switch t.Kind {
+	case model.KindString:
+		if c.Pattern != nil {
+			return "x", false
+		}
+		switch t.Format {
+		case "email":
+			return "user@example.com", true
+		case "uuid":
+			return "7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d", true
+		}
+		n := int64(1)
+		if c.MinLength != nil {
+			n = *c.MinLength
+		}
+		if c.MaxLength != nil && n > *c.MaxLength {
+			n = *c.MaxLength
+		}
+		return strings.Repeat("a", int(n)), true
+	case model.KindTime:
+		return "2024-01-02T03:04:05Z", true
+	case model.KindDate:
+		return "2024-01-02", true
+	case model.KindBytes, model.KindBinary:
+		return "aGVsbG8=", true
+	case model.KindBool:
+		return true, true
+	case model.KindInt32, model.KindInt64, model.KindInt, model.KindFloat32, model.KindFloat64:
+		return numberExample(c, t.Kind == model.KindFloat32 || t.Kind == model.KindFloat64)
+	case model.KindAny:
+		return json.RawMessage(`{}`), true
+	case model.KindSlice:
+		n := int64(0)
+		if c.MinItems != nil {
+			n = *c.MinItems
+		}
+		if c.UniqueItems && n > 1 {
+			return []any{}, false
+		}
+		out := []any{}
+		ok := true
+		for i := int64(0); i < n && i < 100; i++ {
+			v, vok := exampleValue(t.Elem, depth+1)
+			ok = ok && vok
+			out = append(out, v)
+		}
+		return out, ok
+	case model.KindMap:
+		n := int64(0)
+		if c.MinProps != nil {
+			n = *c.MinProps
+		}
+		out := map[string]any{}
+		ok := true
+		for i := int64(0); i < n && i < 100; i++ {
+			v, vok := exampleValue(t.Elem, depth+1)
+			ok = ok && vok
+			out["k"+strconv.FormatInt(i, 10)] = v
+		}
+		return out, ok
+	case model.KindNamed:
+		return namedExample(t.Named, depth)
+	}
+	return nil, false
+}
+
+func namedExample(nt *model.Type, depth int) (any, bool) {
+	switch nt.Kind {
+	case model.TypeEnum:
+		if len(nt.Values) == 0 {
+			return nil, false
+		}
+		if nt.Base.Kind == model.KindString {
+			return nt.Values[0].Value, true
+		}
+		n, _ := strconv.ParseInt(nt.Values[0].Literal, 10, 64)
+		return n, true
+	case model.TypeAlias:
+		return exampleValue(nt.Underlying, depth+1)
+	case model.TypeUnion:
+		if len(nt.Variants) == 0 {
+			return nil, false
+		}
+		v := nt.Variants[0]
+		val, ok := exampleValue(v.Type, depth+1)
+		if nt.Discriminator != "" {
+			if m, isMap := val.(map[string]any); isMap {
+				m[nt.Discriminator] = v.Tags[0]
+			}
+		}
+		if len(nt.Variants) > 1 && !nt.AnyOf {
+			// oneOf: the value must not also fit another variant; only a
+			// discriminator or distinct JSON kinds make that certain.
+			if nt.Discriminator == "" && !distinctKinds(nt) {
+				ok = false
+			}
+		}
+		return val, ok
+	case model.TypeStruct:
+		out := map[string]any{}
+		ok := true
+		for _, f := range nt.Fields {
+			if !f.Required || f.ReadOnly {
+				continue
+			}
+			v, vok := exampleValue(f.Type, depth+1)
+			ok = ok && vok
+			out[f.Name] = v
+		}
+		return out, ok
+	}
+	return nil, false
+}
+
+func distinctKinds(t *model.Type) bool {
+	seen := map[string]bool{}
+	for _, v := range t.Variants {
+		if seen[v.JSONKind] || v.JSONKind == "any" {
+			return false
+		}
+		seen[v.JSONKind] = true
+	}
+	return true
+}
+
+// numberExample picks a number inside the bounds and on the multipleOf grid.
+func numberExample(c *model.Check, isFloat bool) (any, bool) {
+	parse := func(n *model.Number) float64 {
+		f, _ := strconv.ParseFloat(n.Literal, 64)
+		return f
+	}
+	v := 1.0
+	lo, hi := math.Inf(-1), math.Inf(1)
+	if c.Minimum != nil {
+		lo = parse(c.Minimum)
+		v = lo
+		if c.ExclusiveMinimum {
+			v = lo + 1
+		}
+	}
+	if c.Maximum != nil {
+		hi = parse(c.Maximum)
+		if v > hi || v == hi && c.ExclusiveMaximum {
+			v = hi
+			if c.ExclusiveMaximum {
+				v = hi - 1
+				if isFloat && v <= lo {
+					v = (lo + hi) / 2
+				}
+			}
+		}
+	}
+	if c.MultipleOf != nil {
+		m := parse(c.MultipleOf)
+		v = math.Ceil(v/m) * m
+	}
+	if !isFloat {
+		v = math.Ceil(v)
+	}
+	ok := v >= lo && v <= hi && !(c.ExclusiveMinimum && v == lo) && !(c.ExclusiveMaximum && v == hi)
+	if !isFloat {
+		return int64(v), ok
+	}
+	return v, ok
+}
+
+// invalidFor finds one stated constraint a request can break.
+func invalidFor(op *model.Operation, values map[*model.Param]string, valid model.OperationExample) *model.InvalidExample {
+	inv := func(reason string, vals map[*model.Param]string, skip *model.Param, body string) *model.InvalidExample {
+		path, query, headers := requestParts(op, vals, skip)
+		return &model.InvalidExample{Reason: reason, Path: path, Query: query, Headers: headers, Body: body}
+	}
+	if b := op.Body; b != nil && b.Kind == model.BodyJSON {
+		if b.Type.Kind == model.KindNamed && b.Type.Named.Kind == model.TypeStruct && len(b.Type.Named.Required) > 0 {
+			return inv("body without required field "+strconv.Quote(b.Type.Named.Required[0].Name), values, nil, "{}")
+		}
+		return inv("malformed JSON body", values, nil, `{"`)
+	}
+	with := func(p *model.Param, v string) map[*model.Param]string {
+		m := map[*model.Param]string{}
+		for k, x := range values {
+			m[k] = x
+		}
+		m[p] = v
+		return m
+	}
+	for _, p := range op.Params {
+		if p.Raw {
+			continue
+		}
+		t := p.Type
+		if p.Array {
+			t = t.Elem
+		}
+		if p.In != model.InPath && p.Required {
+			return inv("missing required "+string(p.In)+" parameter "+strconv.Quote(p.Name), values, p, valid.Body)
+		}
+		if p.In != model.InPath && p.In != model.InQuery {
+			continue // optional headers and cookies are not sent
+		}
+		bad := ""
+		switch {
+		case t.Kind == model.KindInt32 || t.Kind == model.KindInt64 || t.Kind == model.KindFloat32 || t.Kind == model.KindFloat64:
+			bad = "not-a-number"
+		case t.Kind == model.KindBool:
+			bad = "maybe"
+		case t.Kind == model.KindTime || t.Kind == model.KindDate:
+			bad = "not-a-date"
+		case t.Kind == model.KindString && t.Format == "uuid":
+			bad = "not-a-uuid"
+		case t.Kind == model.KindString && t.Check != nil && t.Check.MaxLength != nil && *t.Check.MaxLength < 200:
+			bad = strings.Repeat("a", int(*t.Check.MaxLength)+1)
+		case t.Kind == model.KindNamed && t.Named.Kind == model.TypeEnum && t.Named.Base.Kind == model.KindString:
+			bad = "not-a-valid-value"
+		}
+		if bad == "" {
+			continue
+		}
+		if p.In == model.InQuery && !p.Required {
+			// Optional query parameters are only sent here.
+			path, query, headers := requestParts(op, values, nil)
+			q, _ := url.ParseQuery(query)
+			q.Set(p.Name, bad)
+			return &model.InvalidExample{Reason: "invalid query parameter " + strconv.Quote(p.Name), Path: path, Query: q.Encode(), Headers: headers, Body: valid.Body}
+		}
+		return inv("invalid "+string(p.In)+" parameter "+strconv.Quote(p.Name), with(p, bad), nil, valid.Body)
+	}
+	return nil
+}

@@ -1,0 +1,498 @@
+package build
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/svcgen/svcgen/generator/model"
+)
+
+// methodOrder is the order operations of one path appear in.
+var methodOrder = []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT", "QUERY"}
+
+// operations builds every operation, in path then method order.
+func (b *builder) operations(base string) []*model.Operation {
+	if b.doc.Paths == nil {
+		return nil
+	}
+	methods := model.NewNamespace("Validate")
+	mux := http.NewServeMux() // detects patterns that would conflict at start-up
+	var ops []*model.Operation
+	paths := b.doc.Paths.Map()
+	for _, p := range sortedKeys(paths) {
+		item := paths[p]
+		if item == nil {
+			continue
+		}
+		itemPtr := "#/paths/" + escape(p)
+		byMethod := item.Operations()
+		for _, m := range sortedMethods(byMethod) {
+			o := byMethod[m]
+			ptr := itemPtr + "/" + strings.ToLower(m)
+			op := b.operation(p, m, item, o, ptr, base, methods)
+			if op == nil {
+				continue
+			}
+			if err := register(mux, op.Pattern); err != nil {
+				b.skip(ptr, "operation "+m+" "+p, "not routed: "+err.Error())
+				continue
+			}
+			ops = append(ops, op)
+		}
+		if len(item.Servers) > 0 {
+			b.degrade(itemPtr+"/servers", "path-level servers", "ignored; routes use the document's base path")
+		}
+	}
+	if len(b.doc.Webhooks) > 0 {
+		b.skip("#/webhooks", "webhooks", "noted, not generated")
+	}
+	return ops
+}
+
+// register adds a pattern to mux and reports a conflict instead of the
+// panic ServeMux raises.
+func register(mux *http.ServeMux, pattern string) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	mux.HandleFunc(pattern, func(http.ResponseWriter, *http.Request) {})
+	return nil
+}
+
+func sortedMethods(m map[string]*openapi3.Operation) []string {
+	var out []string
+	for _, want := range methodOrder {
+		if m[want] != nil {
+			out = append(out, want)
+		}
+	}
+	var other []string
+	for k, o := range m {
+		if o != nil && !contains(methodOrder, k) {
+			other = append(other, k)
+		}
+	}
+	sort.Strings(other)
+	return append(out, other...)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// operation builds one operation, or nil when it cannot be routed at all.
+func (b *builder) operation(path, method string, item *openapi3.PathItem, o *openapi3.Operation, ptr, base string, methods *model.Namespace) *model.Operation {
+	id := o.OperationID
+	name := model.Exported(id)
+	if name == "" {
+		name = synthName(method, path)
+		if id == "" {
+			id = name
+		}
+	}
+	op := &model.Operation{
+		ID:          id,
+		GoName:      methods.Take(name),
+		Method:      method,
+		Path:        path,
+		Summary:     strings.TrimSpace(o.Summary),
+		Description: strings.TrimSpace(o.Description),
+		Deprecated:  o.Deprecated,
+		Tags:        o.Tags,
+	}
+	op.RequestType = b.types.Take(op.GoName + "Request")
+	op.ResponseType = b.types.Take(op.GoName + "Response")
+
+	pattern, wild, ok := b.pathPattern(base+path, ptr)
+	if !ok {
+		return nil
+	}
+	op.Pattern = method + " " + pattern
+	fields := model.NewNamespace("Body")
+	op.Params = b.params(op, item, o, ptr, wild, fields)
+	if o.RequestBody != nil && o.RequestBody.Value != nil {
+		op.Body = b.body(op, o.RequestBody.Value, ptr+"/requestBody")
+	}
+	op.Responses = b.responses(op, o, ptr)
+	if len(o.Callbacks) > 0 {
+		b.skip(ptr+"/callbacks", "callbacks", "noted, not generated")
+	}
+	return op
+}
+
+// synthName names an operation without an operationId: "GET
+// /customers/{customerId}/orders" → "GetCustomersCustomerIDOrders".
+func synthName(method, path string) string {
+	name := model.Exported(strings.ToLower(method))
+	for _, seg := range strings.Split(path, "/") {
+		seg = strings.Trim(seg, "{}")
+		name += model.Exported(seg)
+	}
+	return name
+}
+
+// segWildcard describes a path segment that holds a parameter.
+type segWildcard struct {
+	wildcard       string
+	prefix, suffix string
+}
+
+// pathPattern turns a path template into a ServeMux pattern and maps each
+// path parameter name to its wildcard.
+func (b *builder) pathPattern(p, ptr string) (string, map[string]segWildcard, bool) {
+	wild := map[string]segWildcard{}
+	segs := strings.Split(p, "/")
+	n := 0
+	for i, seg := range segs {
+		if i == 0 {
+			continue
+		}
+		open := strings.Index(seg, "{")
+		close := strings.LastIndex(seg, "}")
+		if open < 0 && close < 0 {
+			segs[i] = escapeLiteral(seg)
+			continue
+		}
+		if open < 0 || close < open || strings.Count(seg, "{") > 1 {
+			b.skip(ptr, "path segment "+strconv.Quote(seg)+" with several parameters", "operation not generated")
+			return "", nil, false
+		}
+		name := seg[open+1 : close]
+		n++
+		w := name
+		if !validWildcard(w) || w == "$" {
+			w = fmt.Sprintf("p%d", n)
+		}
+		wild[name] = segWildcard{wildcard: w, prefix: seg[:open], suffix: seg[close+1:]}
+		segs[i] = "{" + w + "}"
+	}
+	pattern := strings.Join(segs, "/")
+	if pattern == "" {
+		pattern = "/"
+	}
+	if strings.HasSuffix(pattern, "/") {
+		pattern += "{$}" // exact match, not a subtree
+	}
+	return pattern, wild, true
+}
+
+// escapeLiteral keeps a literal segment from being read as a wildcard.
+func escapeLiteral(seg string) string {
+	return strings.NewReplacer("{", "%7B", "}", "%7D").Replace(seg)
+}
+
+// validWildcard reports whether ServeMux accepts s as a wildcard name.
+func validWildcard(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, c := range s {
+		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+var inOrder = map[string]int{"path": 0, "query": 1, "header": 2, "cookie": 3}
+
+// params merges path-item and operation parameters (the operation's win).
+func (b *builder) params(op *model.Operation, item *openapi3.PathItem, o *openapi3.Operation, ptr string, wild map[string]segWildcard, fields *model.Namespace) []*model.Param {
+	type entry struct {
+		p   *openapi3.Parameter
+		ptr string
+	}
+	merged := map[string]entry{}
+	for i, pr := range item.Parameters {
+		if pr != nil && pr.Value != nil {
+			merged[pr.Value.In+"\x00"+pr.Value.Name] = entry{pr.Value, fmt.Sprintf("%s/parameters/%d", ptr[:strings.LastIndex(ptr, "/")], i)}
+		}
+	}
+	for i, pr := range o.Parameters {
+		if pr != nil && pr.Value != nil {
+			merged[pr.Value.In+"\x00"+pr.Value.Name] = entry{pr.Value, fmt.Sprintf("%s/parameters/%d", ptr, i)}
+		}
+	}
+	keys := sortedKeys(merged)
+	sort.SliceStable(keys, func(i, j int) bool {
+		return inOrder[merged[keys[i]].p.In] < inOrder[merged[keys[j]].p.In]
+	})
+	var out []*model.Param
+	for _, k := range keys {
+		e := merged[k]
+		p := e.p
+		if p.In == "header" {
+			switch strings.ToLower(p.Name) {
+			case "accept", "content-type", "authorization":
+				// OpenAPI says these header parameters are ignored.
+				continue
+			}
+		}
+		if p.In == "path" {
+			if _, ok := wild[p.Name]; !ok {
+				b.degrade(e.ptr, "path parameter "+strconv.Quote(p.Name)+" not in the path template", "ignored")
+				continue
+			}
+		}
+		mp := &model.Param{
+			Name:        p.Name,
+			In:          model.ParamIn(p.In),
+			Description: strings.TrimSpace(p.Description),
+			Required:    p.Required || p.In == "path",
+			Explode:     true,
+			Delimiter:   ",",
+		}
+		if p.In == "path" {
+			w := wild[p.Name]
+			mp.Wildcard, mp.Prefix, mp.Suffix = w.wildcard, w.prefix, w.suffix
+		}
+		goName := model.Exported(p.Name)
+		if goName == "" {
+			goName = "Param"
+		}
+		mp.GoName = fields.Take(goName)
+		b.paramType(op, mp, p, e.ptr)
+		out = append(out, mp)
+	}
+	return out
+}
+
+// paramType decides the Go type of a parameter and how it is parsed.
+func (b *builder) paramType(op *model.Operation, mp *model.Param, p *openapi3.Parameter, ptr string) {
+	raw := func(why string) {
+		b.degrade(ptr, why, "raw string")
+		mp.Raw = true
+		mp.Type = scalarRef(model.KindString)
+		mp.Parse = "parseString[string]"
+		mp.GoType = "string"
+		if !mp.Required {
+			mp.GoType, mp.Pointer = "*string", true
+		}
+	}
+	if p.Schema == nil || p.Schema.Value == nil {
+		raw("parameter " + strconv.Quote(p.Name) + " described by content, not schema")
+		return
+	}
+	t := b.schemaRef(p.Schema, op.GoName+model.Exported(p.Name), ptr+"/schema", 0)
+	mp.Type = t
+	elem := t
+	if t.Kind == model.KindSlice {
+		if p.In == "path" || p.In == "cookie" {
+			// Path and cookie arrays are comma separated (style simple/form).
+			mp.Explode = false
+		}
+		mp.Array = true
+		elem = t.Elem
+		switch p.Style {
+		case "", "form", "simple":
+			if p.Explode != nil && !*p.Explode {
+				mp.Explode = false
+			}
+			if p.In == "header" {
+				mp.Explode = false
+			}
+		case "spaceDelimited":
+			mp.Explode, mp.Delimiter = false, " "
+		case "pipeDelimited":
+			mp.Explode, mp.Delimiter = false, "|"
+		default:
+			raw("array parameter style " + p.Style)
+			return
+		}
+	}
+	mp.Parse = parseFunc(elem)
+	if mp.Parse == "" {
+		raw("parameter " + strconv.Quote(p.Name) + " of type " + elem.GoType)
+		return
+	}
+	if p.Schema.Value.Default != nil && !mp.Array {
+		mp.Default = goLiteral(p.Schema.Value.Default, t)
+	}
+	mp.GoType = t.GoType
+	if !mp.Array && !mp.Required && mp.Default == "" {
+		mp.GoType, mp.Pointer = "*"+t.GoType, true
+	}
+}
+
+// parseFunc names the runtime function that reads one value of type r from
+// a string, or "" when there is none.
+func parseFunc(r *model.TypeRef) string {
+	switch r.Kind {
+	case model.KindString:
+		return "parseString[string]"
+	case model.KindInt32:
+		return "parseInt32[int32]"
+	case model.KindInt64:
+		return "parseInt64[int64]"
+	case model.KindFloat32:
+		return "parseFloat32[float32]"
+	case model.KindFloat64:
+		return "parseFloat64[float64]"
+	case model.KindBool:
+		return "parseBool"
+	case model.KindTime:
+		return "parseDateTime"
+	case model.KindDate:
+		return "parseDate"
+	case model.KindBytes:
+		return "parseBytes"
+	case model.KindNamed:
+		if t := r.Named; t.Kind == model.TypeEnum {
+			if t.Base.Kind == model.KindString {
+				return "parseString[" + t.Name + "]"
+			}
+			return "parseInt64[" + t.Name + "]"
+		}
+	}
+	return ""
+}
+
+// mediaKind classifies a content type.
+func mediaKind(ct string) model.BodyKind {
+	ct = strings.ToLower(ct)
+	switch {
+	case ct == "application/json" || strings.HasSuffix(ct, "+json"):
+		return model.BodyJSON
+	case strings.HasPrefix(ct, "text/"):
+		return model.BodyText
+	}
+	return model.BodyBinary
+}
+
+// pickContent chooses the media type a body is generated for: JSON first,
+// then text, then anything else as bytes.
+func pickContent(c openapi3.Content) (string, *openapi3.MediaType) {
+	keys := sortedKeys(c)
+	for _, want := range []model.BodyKind{model.BodyJSON, model.BodyText, model.BodyBinary} {
+		for _, k := range keys {
+			if mediaKind(k) == want {
+				return k, c[k]
+			}
+		}
+	}
+	return "", nil
+}
+
+// body builds the request body.
+func (b *builder) body(op *model.Operation, rb *openapi3.RequestBody, ptr string) *model.Body {
+	ct, mt := pickContent(rb.Content)
+	if mt == nil {
+		return nil
+	}
+	if len(rb.Content) > 1 {
+		var others []string
+		for _, k := range sortedKeys(rb.Content) {
+			if k != ct {
+				others = append(others, k)
+			}
+		}
+		b.degrade(ptr+"/content", "request content types "+strings.Join(others, ", "), "only "+ct+" is accepted")
+	}
+	body := &model.Body{
+		ContentType: ct,
+		Kind:        mediaKind(ct),
+		Required:    rb.Required,
+		Description: strings.TrimSpace(rb.Description),
+	}
+	switch body.Kind {
+	case model.BodyJSON:
+		body.Type = b.schemaRef(mt.Schema, op.GoName+"Body", ptr+"/content/"+escape(ct)+"/schema", 0)
+		switch body.Type.Kind {
+		case model.KindSlice, model.KindMap, model.KindAny:
+		default:
+			body.Pointer = !body.Required || body.Type.Nullable
+		}
+	case model.BodyText, model.BodyBinary:
+		if strings.HasPrefix(ct, "multipart/") || ct == "application/x-www-form-urlencoded" {
+			b.degrade(ptr+"/content/"+escape(ct), ct+" body", "raw io.Reader")
+		}
+	}
+	return body
+}
+
+// responses builds the declared responses, numeric statuses first.
+func (b *builder) responses(op *model.Operation, o *openapi3.Operation, ptr string) []*model.Response {
+	if o.Responses == nil {
+		return nil
+	}
+	m := o.Responses.Map()
+	codes := sortedKeys(m)
+	sort.SliceStable(codes, func(i, j int) bool { return statusRank(codes[i]) < statusRank(codes[j]) })
+	var out []*model.Response
+	for _, code := range codes {
+		rr := m[code]
+		if rr == nil || rr.Value == nil {
+			continue
+		}
+		r := rr.Value
+		rptr := ptr + "/responses/" + escape(code)
+		status := strings.ToUpper(code)
+		resp := &model.Response{Status: status, Kind: model.BodyNone}
+		if r.Description != nil {
+			resp.Description = strings.TrimSpace(*r.Description)
+		}
+		label := status
+		switch {
+		case status == "DEFAULT":
+			resp.Status, resp.Dynamic, label = "default", true, "Default"
+		case len(status) == 3 && strings.HasSuffix(status, "XX"):
+			resp.Dynamic = true
+		default:
+			n, err := strconv.Atoi(status)
+			if err != nil || n < 100 || n > 599 {
+				b.degrade(rptr, "response status "+strconv.Quote(code), "ignored")
+				continue
+			}
+			resp.StatusCode = n
+		}
+		resp.GoName = b.types.Take(op.GoName + label + "Response")
+		if ct, mt := pickContent(r.Content); mt != nil {
+			resp.ContentType = ct
+			resp.Kind = mediaKind(ct)
+			if resp.Kind == model.BodyJSON {
+				resp.Type = b.schemaRef(mt.Schema, op.GoName+label+"ResponseBody", rptr+"/content/"+escape(ct)+"/schema", 0)
+			}
+		}
+		hns := model.NewNamespace("Body", "StatusCode")
+		for _, h := range sortedKeys(r.Headers) {
+			if strings.EqualFold(h, "content-type") {
+				continue
+			}
+			goName := model.Exported(h)
+			if goName == "" {
+				goName = "Header"
+			}
+			resp.Headers = append(resp.Headers, &model.Header{Name: h, GoName: hns.Take(goName), Type: scalarRef(model.KindString)})
+		}
+		out = append(out, resp)
+	}
+	return out
+}
+
+// statusRank orders "200" < "2XX" < "404" < "default".
+func statusRank(code string) int {
+	c := strings.ToUpper(code)
+	if c == "DEFAULT" {
+		return 10000
+	}
+	if len(c) == 3 && strings.HasSuffix(c, "XX") {
+		return int(c[0]-'0')*100 + 99
+	}
+	n, err := strconv.Atoi(c)
+	if err != nil {
+		return 9999
+	}
+	return n
+}

@@ -1,0 +1,960 @@
+package build
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/svcgen/svcgen/generator/model"
+)
+
+// maxDepth bounds how deep inline schemas nest before the builder gives up
+// and uses json.RawMessage: it keeps pathological specs from exhausting the
+// stack.
+const maxDepth = 64
+
+// componentType returns the named type for a schema that has a name of its
+// own (a component or the target of a $ref into another file), creating it
+// on first use. Primitive schemas get no named type: their uses are inlined.
+func (b *builder) componentType(name string, s *openapi3.Schema, ptr string) *model.TypeRef {
+	if t, ok := b.named[s]; ok {
+		return namedRef(t)
+	}
+	if isPrimitive(s) {
+		return b.inline(s, name, ptr, 0)
+	}
+	goName := model.Exported(name)
+	if goName == "" {
+		goName = "Schema"
+	}
+	if isRuntimeName(goName) {
+		// The generated package declares Problem, Error...: the spec's
+		// own type of that name becomes ProblemModel rather than Problem2.
+		goName += "Model"
+	}
+	r := b.inline(s, goName, ptr, 0)
+	if r.Kind == model.KindSlice || r.Kind == model.KindMap {
+		// A named array or map: a defined type keeps the spec's name.
+		t := &model.Type{
+			Name:       b.types.Take(goName),
+			Kind:       model.TypeAlias,
+			Doc:        doc(s, name),
+			Origin:     ptr,
+			Underlying: r,
+		}
+		b.named[s] = t
+		b.all = append(b.all, t)
+		return namedRef(t)
+	}
+	return r
+}
+
+// isPrimitive reports whether a schema is a plain scalar without an enum:
+// such components are inlined where they are used.
+func isPrimitive(s *openapi3.Schema) bool {
+	if len(s.Enum) > 0 || len(s.AllOf)+len(s.OneOf)+len(s.AnyOf) > 0 || len(s.Properties) > 0 {
+		return false
+	}
+	for _, t := range typesOf(s) {
+		switch t {
+		case "string", "integer", "number", "boolean":
+		default:
+			return false
+		}
+	}
+	return len(typesOf(s)) == 1
+}
+
+func namedRef(t *model.Type) *model.TypeRef {
+	return &model.TypeRef{Kind: model.KindNamed, Named: t, GoType: t.Name}
+}
+
+// schemaRef maps a (possibly $ref) schema to a type reference. ctx is the Go
+// name an inline object, enum or union gets; ptr is its JSON pointer.
+func (b *builder) schemaRef(sr *openapi3.SchemaRef, ctx, ptr string, depth int) *model.TypeRef {
+	if sr == nil || sr.Value == nil {
+		return anyRef()
+	}
+	if depth > maxDepth {
+		b.degrade(ptr, "schema nested deeper than 64 levels", "json.RawMessage")
+		return anyRef()
+	}
+	s := sr.Value
+	if t, ok := b.named[s]; ok {
+		return namedRef(t)
+	}
+	if sr.Ref != "" {
+		name, refPtr := refName(sr.Ref)
+		r := b.componentType(name, s, refPtr)
+		return r
+	}
+	return b.inline(s, ctx, ptr, depth)
+}
+
+// refName returns the last segment of a $ref and a pointer for messages:
+// "common.yaml#/components/schemas/Money" → "Money".
+func refName(ref string) (name, ptr string) {
+	i := strings.LastIndex(ref, "/")
+	name = ref[i+1:]
+	name = strings.ReplaceAll(strings.ReplaceAll(name, "~1", "/"), "~0", "~")
+	if name == "" || strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".json") || strings.HasSuffix(name, ".yml") {
+		// A whole-file ref: name it after the file.
+		base := ref
+		if j := strings.LastIndexAny(base, "/\\"); j >= 0 {
+			base = base[j+1:]
+		}
+		name = strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(base, "#"), ".yaml"), ".yml"), ".json")
+	}
+	ptr = ref
+	if j := strings.Index(ref, "#"); j >= 0 {
+		ptr = ref[j:]
+	}
+	return name, ptr
+}
+
+func anyRef() *model.TypeRef {
+	return &model.TypeRef{Kind: model.KindAny, GoType: "json.RawMessage"}
+}
+
+func scalarRef(k model.Kind) *model.TypeRef {
+	return &model.TypeRef{Kind: k, GoType: goScalar[k]}
+}
+
+var goScalar = map[model.Kind]string{
+	model.KindString: "string", model.KindInt32: "int32", model.KindInt64: "int64",
+	model.KindInt: "int", model.KindFloat32: "float32", model.KindFloat64: "float64",
+	model.KindBool: "bool", model.KindTime: "time.Time", model.KindDate: "Date",
+	model.KindBytes: "[]byte", model.KindBinary: "[]byte", model.KindAny: "json.RawMessage",
+}
+
+// typesOf returns the schema's types without "null".
+func typesOf(s *openapi3.Schema) []string {
+	if s.Type == nil {
+		return nil
+	}
+	var out []string
+	for _, t := range s.Type.Slice() {
+		if t != "null" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// nullable reports whether JSON null is allowed: 3.0 `nullable: true`, a
+// 3.1 type array with "null", or null among the enum values.
+func nullable(s *openapi3.Schema) bool {
+	if s.Nullable || s.Type != nil && s.Type.IncludesNull() {
+		return true
+	}
+	for _, e := range s.Enum {
+		if e == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// isNullSchema reports whether a schema only allows null (a 3.1 oneOf arm).
+func isNullSchema(sr *openapi3.SchemaRef) bool {
+	if sr == nil || sr.Value == nil || sr.Value.Type == nil {
+		return false
+	}
+	t := sr.Value.Type.Slice()
+	return len(t) == 1 && t[0] == "null"
+}
+
+// inline maps a schema that has no name of its own.
+func (b *builder) inline(s *openapi3.Schema, ctx, ptr string, depth int) *model.TypeRef {
+	r := b.inlineValue(s, ctx, ptr, depth)
+	if nullable(s) && !r.Nullable {
+		c := *r
+		c.Nullable = true
+		r = &c
+	}
+	return r
+}
+
+func (b *builder) inlineValue(s *openapi3.Schema, ctx, ptr string, depth int) *model.TypeRef {
+	switch {
+	case len(s.AllOf) > 0:
+		return b.allOf(s, ctx, ptr, depth)
+	case len(s.OneOf) > 0 || len(s.AnyOf) > 0:
+		return b.union(s, ctx, ptr, depth)
+	case len(s.Enum) > 0:
+		return b.enum(s, ctx, ptr)
+	}
+	types := typesOf(s)
+	if len(types) == 0 {
+		switch {
+		case len(s.Properties) > 0 || s.AdditionalProperties.Schema != nil:
+			types = []string{"object"}
+		case s.Items != nil:
+			types = []string{"array"}
+		case s.Const != nil:
+			types = []string{constType(s.Const)}
+		}
+	}
+	if len(types) > 1 {
+		b.degrade(ptr, "schema with several types "+strings.Join(types, ", "), "json.RawMessage")
+		return anyRef()
+	}
+	if len(types) == 0 {
+		return anyRef() // free-form {}
+	}
+	switch types[0] {
+	case "object":
+		return b.object(s, ctx, ptr, depth)
+	case "array":
+		elem := b.schemaRef(s.Items, ctx+"Item", ptr+"/items", depth+1)
+		r := &model.TypeRef{Kind: model.KindSlice, Elem: elem, GoType: "[]" + elem.GoType}
+		r.Check = b.check(s, r, ptr)
+		return r
+	case "string":
+		r := stringRef(s.Format)
+		r.Check = b.check(s, r, ptr)
+		return r
+	case "integer":
+		k := model.KindInt64
+		if s.Format == "int32" {
+			k = model.KindInt32
+		}
+		r := scalarRef(k)
+		r.Check = b.check(s, r, ptr)
+		return r
+	case "number":
+		k := model.KindFloat64
+		if s.Format == "float" {
+			k = model.KindFloat32
+		}
+		r := scalarRef(k)
+		r.Check = b.check(s, r, ptr)
+		return r
+	case "boolean":
+		r := scalarRef(model.KindBool)
+		r.Check = b.check(s, r, ptr)
+		return r
+	}
+	b.degrade(ptr, "unknown type "+strconv.Quote(types[0]), "json.RawMessage")
+	return anyRef()
+}
+
+func constType(v any) string {
+	switch v.(type) {
+	case string:
+		return "string"
+	case bool:
+		return "boolean"
+	case float64, int, int64:
+		return "number"
+	}
+	return ""
+}
+
+// stringRef maps a string format to a Go type.
+func stringRef(format string) *model.TypeRef {
+	switch format {
+	case "date-time":
+		return scalarRef(model.KindTime)
+	case "date":
+		return scalarRef(model.KindDate)
+	case "byte":
+		return scalarRef(model.KindBytes)
+	case "email", "uuid":
+		r := scalarRef(model.KindString)
+		r.Format = format
+		return r
+	}
+	return scalarRef(model.KindString)
+}
+
+// object maps an object schema: a struct when it declares properties, a
+// map when it only has additionalProperties, free-form otherwise.
+func (b *builder) object(s *openapi3.Schema, ctx, ptr string, depth int) *model.TypeRef {
+	if len(s.Properties) == 0 {
+		var elem *model.TypeRef
+		if s.AdditionalProperties.Schema != nil {
+			elem = b.schemaRef(s.AdditionalProperties.Schema, ctx+"Value", ptr+"/additionalProperties", depth+1)
+		} else {
+			elem = anyRef()
+		}
+		r := &model.TypeRef{Kind: model.KindMap, Elem: elem, GoType: "map[string]" + elem.GoType}
+		r.Check = b.check(s, r, ptr)
+		return r
+	}
+	t := b.newType(ctx, model.TypeStruct, s, ptr)
+	b.fillStruct(t, []*openapi3.Schema{s}, ptr, depth)
+	return namedRef(t)
+}
+
+// newType declares a named type for schema s and registers it before its
+// body is built, so recursive references find it.
+func (b *builder) newType(ctx string, kind model.TypeKind, s *openapi3.Schema, ptr string) *model.Type {
+	if ctx == "" {
+		ctx = "Object"
+	}
+	t := &model.Type{Name: b.types.Take(ctx), Kind: kind, Doc: doc(s, ctx), Origin: ptr}
+	b.named[s] = t
+	b.all = append(b.all, t)
+	return t
+}
+
+// prop is one property collected from a schema and its allOf parts.
+type prop struct {
+	name   string
+	schema *openapi3.SchemaRef
+	ptr    string
+}
+
+// fillStruct builds the fields of t from the properties of parts (several
+// when merging allOf).
+func (b *builder) fillStruct(t *model.Type, parts []*openapi3.Schema, ptr string, depth int) {
+	props := map[string]prop{}
+	required := map[string]bool{}
+	var extra *openapi3.SchemaRef
+	extraAny := false
+	for _, p := range parts {
+		for name, sr := range p.Properties {
+			props[name] = prop{name: name, schema: sr, ptr: ptr + "/properties/" + escape(name)}
+		}
+		for _, r := range p.Required {
+			required[r] = true
+		}
+		if p.AdditionalProperties.Schema != nil {
+			extra = p.AdditionalProperties.Schema
+		} else if p.AdditionalProperties.Has != nil && *p.AdditionalProperties.Has {
+			extraAny = true
+		}
+	}
+	ns := model.NewNamespace("Validate", "MarshalJSON", "UnmarshalJSON", "String")
+	if extra != nil || extraAny {
+		ns.Take("AdditionalProperties")
+		if extra != nil {
+			t.Extra = b.schemaRef(extra, t.Name+"Value", ptr+"/additionalProperties", depth+1)
+		} else {
+			t.Extra = anyRef()
+		}
+		t.Custom = true
+	}
+	for _, name := range sortedKeys(props) {
+		p := props[name]
+		goName := model.Exported(name)
+		if goName == "" {
+			goName = "Field"
+		}
+		goName = ns.Take(goName)
+		ref := b.schemaRef(p.schema, t.Name+goName, p.ptr, depth+1)
+		f := &model.Field{
+			Name:     name,
+			Key:      strconv.Quote(name),
+			JSONKey:  jsonKey(name),
+			GoName:   goName,
+			Type:     ref,
+			Required: required[name],
+		}
+		if v := p.schema.Value; v != nil {
+			f.ReadOnly, f.WriteOnly = v.ReadOnly, v.WriteOnly
+			f.Doc = v.Description
+			if v.Default != nil {
+				f.Default = goLiteral(v.Default, ref)
+			}
+		}
+		shapeField(f)
+		if !tagSafe(name) {
+			t.Custom = true
+		}
+		if f.Required && !f.ReadOnly {
+			t.Required = append(t.Required, f)
+			t.Custom = true
+		}
+		t.Fields = append(t.Fields, f)
+	}
+	for _, f := range t.Fields {
+		if t.Custom {
+			f.Tag = "`json:\"-\"`"
+		} else {
+			omit := ""
+			switch f.Shape {
+			case model.ShapePointer, model.ShapeNillable:
+				omit = ",omitempty"
+			case model.ShapeNullable:
+				omit = ",omitzero"
+			}
+			f.Tag = "`json:\"" + f.Name + omit + "\"`"
+		}
+	}
+}
+
+// shapeField decides how a field holds its value (see model.FieldShape).
+func shapeField(f *model.Field) {
+	r := f.Type
+	switch {
+	case r.Kind == model.KindSlice || r.Kind == model.KindMap || r.Kind == model.KindAny ||
+		r.Kind == model.KindBytes || r.Kind == model.KindBinary ||
+		(r.Kind == model.KindNamed && r.Named.Kind == model.TypeAlias):
+		// nil already means absent (or null).
+		if f.Required {
+			f.Shape = model.ShapeValue
+		} else {
+			f.Shape = model.ShapeNillable
+		}
+		f.GoType = r.GoType
+	case f.Required && !r.Nullable:
+		f.Shape, f.GoType = model.ShapeValue, r.GoType
+	case f.Required || !r.Nullable:
+		f.Shape, f.GoType = model.ShapePointer, "*"+r.GoType
+	default:
+		f.Shape, f.GoType = model.ShapeNullable, "Nullable["+r.GoType+"]"
+	}
+}
+
+// tagSafe reports whether encoding/json can carry name in a struct tag.
+func tagSafe(name string) bool {
+	if name == "" || name == "-" {
+		return false
+	}
+	for _, c := range name {
+		switch {
+		case strings.ContainsRune("!#$%&()*+-./:;<=>?@[]^_{|}~ ", c):
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// allOf merges the parts into one struct, or passes a single $ref through
+// (the usual way to add nullable or a description to a reference).
+func (b *builder) allOf(s *openapi3.Schema, ctx, ptr string, depth int) *model.TypeRef {
+	if len(s.AllOf) == 1 && len(s.Properties) == 0 && len(typesOf(s)) <= 1 {
+		return b.schemaRef(s.AllOf[0], ctx, ptr+"/allOf/0", depth+1)
+	}
+	var parts []*openapi3.Schema
+	seen := map[*openapi3.Schema]bool{}
+	var collect func(x *openapi3.Schema, p string, d int) bool
+	collect = func(x *openapi3.Schema, p string, d int) bool {
+		if seen[x] || d > maxDepth {
+			return true // recursive allOf: each part once
+		}
+		seen[x] = true
+		if len(x.OneOf)+len(x.AnyOf) > 0 {
+			return false
+		}
+		for i, sub := range x.AllOf {
+			if sub == nil || sub.Value == nil {
+				continue
+			}
+			if !collect(sub.Value, fmt.Sprintf("%s/allOf/%d", p, i), d+1) {
+				return false
+			}
+		}
+		parts = append(parts, x)
+		return true
+	}
+	if !collect(s, ptr, depth) {
+		b.degrade(ptr, "allOf combining oneOf/anyOf", "json.RawMessage")
+		return anyRef()
+	}
+	hasProps := false
+	for _, p := range parts {
+		if len(p.Properties) > 0 || p.AdditionalProperties.Schema != nil {
+			hasProps = true
+		}
+	}
+	if !hasProps {
+		// allOf of scalars: the last part with a type describes the value.
+		for i := len(parts) - 1; i >= 0; i-- {
+			if len(typesOf(parts[i])) > 0 || len(parts[i].Enum) > 0 {
+				c := *parts[i]
+				c.AllOf = nil
+				return b.inlineValue(&c, ctx, ptr, depth+1)
+			}
+		}
+		return anyRef()
+	}
+	t := b.newType(ctx, model.TypeStruct, s, ptr)
+	b.fillStruct(t, parts, ptr, depth)
+	return namedRef(t)
+}
+
+// union maps oneOf/anyOf to a sum type: a struct with one pointer per
+// variant, exactly one of which is set.
+func (b *builder) union(s *openapi3.Schema, ctx, ptr string, depth int) *model.TypeRef {
+	arms, key := s.OneOf, "oneOf"
+	if len(arms) == 0 {
+		arms, key = s.AnyOf, "anyOf"
+	}
+	var real []*openapi3.SchemaRef
+	var ptrs []string
+	null := false
+	for i, a := range arms {
+		if isNullSchema(a) {
+			null = true
+			continue
+		}
+		real = append(real, a)
+		ptrs = append(ptrs, fmt.Sprintf("%s/%s/%d", ptr, key, i))
+	}
+	if len(real) == 0 {
+		return anyRef()
+	}
+	if len(real) == 1 {
+		r := b.schemaRef(real[0], ctx, ptrs[0], depth+1)
+		if null && !r.Nullable {
+			c := *r
+			c.Nullable = true
+			r = &c
+		}
+		return r
+	}
+	t := b.newType(ctx, model.TypeUnion, s, ptr)
+	t.AnyOf = key == "anyOf"
+	ns := model.NewNamespace("Validate", "MarshalJSON", "UnmarshalJSON")
+	mapping := map[string][]string{} // ref → tags
+	if d := s.Discriminator; d != nil && d.PropertyName != "" {
+		t.Discriminator = d.PropertyName
+		for _, tag := range sortedKeys(d.Mapping) {
+			m := d.Mapping[tag]
+			mapping[m.Ref] = append(mapping[m.Ref], tag)
+		}
+	}
+	kinds := map[string]int{}
+	for i, a := range real {
+		name := ""
+		if a.Ref != "" {
+			name, _ = refName(a.Ref)
+		}
+		vr := b.schemaRef(a, ctx+model.Exported(name), ptrs[i], depth+1)
+		if name == "" {
+			name = variantName(vr)
+		}
+		goName := model.Exported(name)
+		if goName == "" {
+			goName = "Variant"
+		}
+		v := &model.Variant{GoName: ns.Take(goName), Type: vr, JSONKind: jsonKind(vr)}
+		kinds[v.JSONKind]++
+		if t.Discriminator != "" {
+			v.Tags = mapping[a.Ref]
+			if len(v.Tags) == 0 && a.Ref != "" {
+				// Without a mapping the tag is the schema name.
+				n, _ := refName(a.Ref)
+				v.Tags = []string{n}
+			}
+		}
+		t.Variants = append(t.Variants, v)
+	}
+	if t.Discriminator != "" {
+		for _, v := range t.Variants {
+			if len(v.Tags) == 0 || v.JSONKind != "object" {
+				b.degrade(ptr+"/discriminator", "discriminator over an inline or non-object variant", "variants tried in order")
+				t.Discriminator = ""
+				break
+			}
+		}
+	}
+	r := namedRef(t)
+	if null {
+		r.Nullable = true
+	}
+	return r
+}
+
+// variantName names an inline variant after its type: "String", "Int64".
+func variantName(r *model.TypeRef) string {
+	switch r.Kind {
+	case model.KindNamed:
+		return r.Named.Name
+	case model.KindSlice:
+		return "List"
+	case model.KindMap:
+		return "Map"
+	case model.KindAny:
+		return "Value"
+	case model.KindTime:
+		return "Time"
+	}
+	return model.Exported(string(r.Kind))
+}
+
+// jsonKind is the first JSON token of a value of type r.
+func jsonKind(r *model.TypeRef) string {
+	switch r.Kind {
+	case model.KindString, model.KindTime, model.KindDate, model.KindBytes, model.KindBinary:
+		return "string"
+	case model.KindInt32, model.KindInt64, model.KindInt, model.KindFloat32, model.KindFloat64:
+		return "number"
+	case model.KindBool:
+		return "boolean"
+	case model.KindSlice:
+		return "array"
+	case model.KindMap:
+		return "object"
+	case model.KindNamed:
+		switch r.Named.Kind {
+		case model.TypeEnum:
+			return jsonKind(r.Named.Base)
+		case model.TypeAlias:
+			return jsonKind(r.Named.Underlying)
+		case model.TypeStruct:
+			return "object"
+		}
+	}
+	return "any"
+}
+
+// enum maps a string or integer enum to a named type with constants.
+func (b *builder) enum(s *openapi3.Schema, ctx, ptr string) *model.TypeRef {
+	types := typesOf(s)
+	base := ""
+	if len(types) == 1 {
+		base = types[0]
+	} else {
+		base = constType(firstNonNil(s.Enum))
+	}
+	var baseRef *model.TypeRef
+	switch base {
+	case "string":
+		baseRef = scalarRef(model.KindString)
+	case "integer":
+		baseRef = scalarRef(model.KindInt64)
+	default:
+		// Boolean, number or mixed enums keep their base type; the allowed
+		// values are not checked.
+		c := *s
+		c.Enum = nil
+		if base == "" {
+			b.degrade(ptr, "enum of mixed or unknown type", "json.RawMessage")
+			return anyRef()
+		}
+		b.degrade(ptr, "enum of type "+base, "plain "+base+", values not checked")
+		return b.inlineValue(&c, ctx, ptr, 0)
+	}
+	t := b.newType(ctx, model.TypeEnum, s, ptr)
+	t.Base = baseRef
+	seen := map[string]bool{}
+	for _, e := range s.Enum {
+		if e == nil {
+			continue
+		}
+		var lit, text string
+		if base == "string" {
+			str, ok := e.(string)
+			if !ok {
+				str = fmt.Sprint(e)
+			}
+			lit, text = strconv.Quote(str), str
+		} else {
+			n, ok := asInt(e)
+			if !ok {
+				b.degrade(ptr, fmt.Sprintf("enum value %v is not an integer", e), "value left out")
+				continue
+			}
+			lit = strconv.FormatInt(n, 10)
+			text = lit
+		}
+		if seen[lit] {
+			continue
+		}
+		seen[lit] = true
+		suffix := model.Exported(text)
+		switch {
+		case suffix == "" && text == "":
+			suffix = "Empty"
+		case suffix == "":
+			suffix = "Value"
+		case strings.HasPrefix(text, "-"):
+			suffix = "Minus" + suffix
+		}
+		if suffix[0] == 'X' && len(text) > 0 && text[0] >= '0' && text[0] <= '9' {
+			suffix = suffix[1:] // "X2ndClass" reads better as "2ndClass" after a type name
+		}
+		t.Values = append(t.Values, &model.EnumValue{
+			GoName:  b.types.Take(t.Name + suffix),
+			Literal: lit,
+			Value:   text,
+		})
+	}
+	t.Validates = true
+	var allowed []string
+	for i, v := range t.Values {
+		if i == 10 {
+			allowed = append(allowed, fmt.Sprintf("… (%d more)", len(t.Values)-10))
+			break
+		}
+		allowed = append(allowed, v.Value)
+	}
+	t.Allowed = strings.Join(allowed, ", ")
+	return namedRef(t)
+}
+
+// jsonKey is a property name JSON-encoded, as a Go string literal.
+func jsonKey(name string) string {
+	b, _ := json.Marshal(name)
+	return goString(string(b))
+}
+
+// goString is s as a Go string literal, a raw one when that reads better.
+func goString(s string) string {
+	if strings.ContainsAny(s, "\"\\") && strconv.CanBackquote(s) {
+		return "`" + s + "`"
+	}
+	return strconv.Quote(s)
+}
+
+func firstNonNil(vs []any) any {
+	for _, v := range vs {
+		if v != nil {
+			return v
+		}
+	}
+	return nil
+}
+
+func asInt(v any) (int64, bool) {
+	switch n := v.(type) {
+	case float64:
+		if n == math.Trunc(n) && math.Abs(n) < 1<<63 {
+			return int64(n), true
+		}
+	case int:
+		return int64(n), true
+	case int64:
+		return n, true
+	case json.Number:
+		i, err := n.Int64()
+		return i, err == nil
+	}
+	return 0, false
+}
+
+// doc returns the comment for a named type.
+func doc(s *openapi3.Schema, name string) string {
+	d := strings.TrimSpace(s.Description)
+	if d == "" {
+		d = strings.TrimSpace(s.Title)
+	}
+	return d
+}
+
+// check collects the constraints a schema states for a value of type r.
+func (b *builder) check(s *openapi3.Schema, r *model.TypeRef, ptr string) *model.Check {
+	c := &model.Check{}
+	any := false
+	switch r.Kind {
+	case model.KindString:
+		if s.MinLength > 0 {
+			n := int64(min(s.MinLength, math.MaxInt32))
+			c.MinLength, any = &n, true
+		}
+		if s.MaxLength != nil {
+			n := int64(min(*s.MaxLength, math.MaxInt32))
+			c.MaxLength, any = &n, true
+		}
+		if s.Pattern != "" {
+			if p := b.pattern(s.Pattern, ptr); p != nil {
+				c.Pattern, any = p, true
+			}
+		}
+	case model.KindInt32, model.KindInt64, model.KindFloat32, model.KindFloat64:
+		isInt := r.Kind == model.KindInt32 || r.Kind == model.KindInt64
+		lo, hi := typeRange(r.Kind)
+		if s.Min != nil {
+			if n := number(*s.Min, isInt, lo, hi); n != nil {
+				c.Minimum, any = n, true
+				c.ExclusiveMinimum = s.ExclusiveMin.IsTrue()
+			}
+		}
+		if s.ExclusiveMin.Value != nil {
+			if n := number(*s.ExclusiveMin.Value, isInt, lo, hi); n != nil {
+				c.Minimum, c.ExclusiveMinimum, any = n, true, true
+			}
+		}
+		if s.Max != nil {
+			if n := number(*s.Max, isInt, lo, hi); n != nil {
+				c.Maximum, any = n, true
+				c.ExclusiveMaximum = s.ExclusiveMax.IsTrue()
+			}
+		}
+		if s.ExclusiveMax.Value != nil {
+			if n := number(*s.ExclusiveMax.Value, isInt, lo, hi); n != nil {
+				c.Maximum, c.ExclusiveMaximum, any = n, true, true
+			}
+		}
+		if s.MultipleOf != nil && *s.MultipleOf > 0 {
+			if isInt && *s.MultipleOf != math.Trunc(*s.MultipleOf) {
+				b.degrade(ptr+"/multipleOf", "fractional multipleOf on an integer", "not validated")
+			} else if n := number(*s.MultipleOf, isInt, lo, hi); n != nil {
+				c.MultipleOf, any = n, true
+			}
+		}
+	case model.KindSlice:
+		if s.MinItems > 0 {
+			n := int64(min(s.MinItems, math.MaxInt32))
+			c.MinItems, any = &n, true
+		}
+		if s.MaxItems != nil {
+			n := int64(min(*s.MaxItems, math.MaxInt32))
+			c.MaxItems, any = &n, true
+		}
+		if s.UniqueItems {
+			c.UniqueItems, any = true, true
+		}
+	case model.KindMap:
+		if s.MinProps > 0 {
+			n := int64(min(s.MinProps, math.MaxInt32))
+			c.MinProps, any = &n, true
+		}
+		if s.MaxProps != nil {
+			n := int64(min(*s.MaxProps, math.MaxInt32))
+			c.MaxProps, any = &n, true
+		}
+	}
+	if s.Const != nil {
+		if lit := goLiteral(s.Const, r); lit != "" && r.Kind != model.KindSlice && r.Kind != model.KindMap {
+			c.Const, any = lit, true
+			if j, err := json.Marshal(s.Const); err == nil {
+				c.ConstJSON = string(j)
+			}
+		}
+	}
+	if !any {
+		return nil
+	}
+	return c
+}
+
+// typeRange is the range of an integer kind as float64, or ±Inf for floats.
+func typeRange(k model.Kind) (lo, hi float64) {
+	switch k {
+	case model.KindInt32:
+		return math.MinInt32, math.MaxInt32
+	case model.KindInt64:
+		return math.MinInt64, math.MaxInt64
+	}
+	return math.Inf(-1), math.Inf(1)
+}
+
+// number makes a bound literal; nil when the bound is outside the type's
+// range and so always holds.
+func number(v float64, isInt bool, lo, hi float64) *model.Number {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	if isInt {
+		if v < lo || v >= hi {
+			return nil
+		}
+		s := strconv.FormatInt(int64(v), 10)
+		if v != math.Trunc(v) {
+			// A fractional bound on an integer: compare as a float.
+			f := strconv.FormatFloat(v, 'g', -1, 64)
+			return &model.Number{Literal: f, Text: f, Float: true}
+		}
+		return &model.Number{Literal: s, Text: s}
+	}
+	f := strconv.FormatFloat(v, 'g', -1, 64)
+	lit := f
+	if !strings.ContainsAny(lit, ".eE") {
+		lit += ".0"
+	}
+	return &model.Number{Literal: lit, Text: f}
+}
+
+// pattern registers a regular expression; nil (and a coverage note) when
+// Go's RE2 cannot compile it.
+func (b *builder) pattern(src, ptr string) *model.Pattern {
+	if p, ok := b.patterns[src]; ok {
+		return p
+	}
+	if _, err := regexp.Compile(src); err != nil {
+		b.degrade(ptr+"/pattern", "pattern "+strconv.Quote(src)+" that Go's RE2 cannot compile", "not validated")
+		return nil
+	}
+	p := &model.Pattern{Var: b.patNames.Take(fmt.Sprintf("pattern%d", len(b.patterns)+1)), Source: src, Quoted: goString(src)}
+	b.patterns[src] = p
+	b.patList = append(b.patList, p)
+	return p
+}
+
+// goLiteral renders a JSON value (a default or const) as a Go expression of
+// type r, or "" when that is not possible.
+func goLiteral(v any, r *model.TypeRef) string {
+	switch r.Kind {
+	case model.KindString:
+		if s, ok := v.(string); ok {
+			return strconv.Quote(s)
+		}
+	case model.KindInt32, model.KindInt64, model.KindInt:
+		if n, ok := asInt(v); ok {
+			lo, hi := typeRange(r.Kind)
+			if float64(n) >= lo && float64(n) < hi {
+				return strconv.FormatInt(n, 10)
+			}
+		}
+	case model.KindFloat32, model.KindFloat64:
+		switch n := v.(type) {
+		case float64:
+			return strconv.FormatFloat(n, 'g', -1, 64)
+		case int:
+			return strconv.Itoa(n)
+		}
+	case model.KindBool:
+		if bv, ok := v.(bool); ok {
+			return strconv.FormatBool(bv)
+		}
+	case model.KindNamed:
+		if r.Named.Kind == model.TypeEnum {
+			lit := goLiteral(v, r.Named.Base)
+			for _, ev := range r.Named.Values {
+				if ev.Literal == lit {
+					return ev.GoName
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// finishTypes computes which types need validation, to a fixed point so
+// that recursive types are handled.
+func (b *builder) finishTypes() {
+	for changed := true; changed; {
+		changed = false
+		for _, t := range b.all {
+			if t.Validates {
+				continue
+			}
+			v := false
+			switch t.Kind {
+			case model.TypeStruct:
+				v = len(t.Required) > 0 || t.Extra.HasCheck()
+				for _, f := range t.Fields {
+					if f.Type.HasCheck() {
+						v = true
+					}
+				}
+			case model.TypeUnion:
+				v = true
+			case model.TypeAlias:
+				v = t.Underlying.HasCheck()
+			case model.TypeEnum:
+				v = true
+			}
+			if v {
+				t.Validates, changed = true, true
+			}
+		}
+	}
+	for _, t := range b.all {
+		for _, f := range t.Fields {
+			f.Check = f.Type.HasCheck()
+		}
+	}
+}

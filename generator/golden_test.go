@@ -1,0 +1,214 @@
+package generator
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/pmezard/go-difflib/difflib"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden trees in golden/")
+
+// examples lists the bundled example specs: every file in spec/ that
+// describes a service (files only referred to by others have no paths and
+// end in -common).
+func examples(t *testing.T) map[string]string {
+	t.Helper()
+	matches, err := filepath.Glob("../spec/*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, m := range matches {
+		ext := filepath.Ext(m)
+		if ext != ".yaml" && ext != ".yml" && ext != ".json" {
+			continue
+		}
+		name := strings.TrimSuffix(filepath.Base(m), ext)
+		if strings.HasSuffix(name, "-common") {
+			continue
+		}
+		out[name] = m
+	}
+	if len(out) == 0 {
+		t.Fatal("no example specs in spec/")
+	}
+	return out
+}
+
+func generateExample(t *testing.T, name, specPath string) *Result {
+	t.Helper()
+	res, err := Generate(context.Background(), Options{SpecPath: specPath, Module: "example.com/" + name})
+	if err != nil {
+		t.Fatalf("generate %s: %v", specPath, err)
+	}
+	return res
+}
+
+// TestGolden compares the generated tree of every example with
+// golden/<name>/, file by file and both ways. -update rewrites the trees.
+func TestGolden(t *testing.T) {
+	for name, specPath := range examples(t) {
+		t.Run(name, func(t *testing.T) {
+			res := generateExample(t, name, specPath)
+			dir := filepath.Join("..", "golden", name)
+			got := map[string][]byte{}
+			for _, f := range res.Files {
+				got[f.Path] = f.Content
+			}
+			want, err := readTree(dir)
+			if err != nil && !os.IsNotExist(err) {
+				t.Fatal(err)
+			}
+			if *update {
+				rewriteTree(t, dir, got, want)
+				return
+			}
+			for _, p := range sortedPaths(got) {
+				w, ok := want[p]
+				switch {
+				case !ok:
+					t.Errorf("%s: generated but not in %s (run go test ./generator -update)", p, dir)
+				case !bytes.Equal(w, got[p]):
+					t.Errorf("%s differs from the golden file:\n%s", p, unifiedDiff(filepath.Join(dir, p), "generated", w, got[p]))
+				}
+			}
+			for _, p := range sortedPaths(want) {
+				if _, ok := got[p]; !ok {
+					t.Errorf("%s: in %s but no longer generated", p, dir)
+				}
+			}
+		})
+	}
+}
+
+// TestDeterministic generates each example twice: the bytes must match.
+func TestDeterministic(t *testing.T) {
+	for name, specPath := range examples(t) {
+		a := generateExample(t, name, specPath)
+		b := generateExample(t, name, specPath)
+		if len(a.Files) != len(b.Files) {
+			t.Fatalf("%s: %d files, then %d", name, len(a.Files), len(b.Files))
+		}
+		for i := range a.Files {
+			if a.Files[i].Path != b.Files[i].Path || !bytes.Equal(a.Files[i].Content, b.Files[i].Content) {
+				t.Errorf("%s: %s differs between two runs", name, a.Files[i].Path)
+			}
+		}
+	}
+}
+
+// TestGeneratedServicesBuildAndPass is the second tier: each example is
+// generated into a temporary folder where go build, go vet and go test
+// must pass. It is skipped with -short and when no go command is on PATH.
+func TestGeneratedServicesBuildAndPass(t *testing.T) {
+	if testing.Short() {
+		t.Skip("second tier: skipped with -short")
+	}
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("second tier: no go command on PATH")
+	}
+	for name, specPath := range examples(t) {
+		t.Run(name, func(t *testing.T) {
+			res := generateExample(t, name, specPath)
+			dir := t.TempDir()
+			for _, f := range res.Files {
+				p := filepath.Join(dir, filepath.FromSlash(f.Path))
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(p, f.Content, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, args := range [][]string{
+				{"build", "./..."},
+				{"vet", "./..."},
+				{"test", "-count=1", "./..."},
+			} {
+				cmd := exec.Command(goBin, args...)
+				cmd.Dir = dir
+				cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
+				out, err := cmd.CombinedOutput()
+				if err != nil {
+					t.Fatalf("go %s in the generated %s service: %v\n%s", strings.Join(args, " "), name, err, out)
+				}
+			}
+		})
+	}
+}
+
+// readTree reads every file under dir, keyed by slash path.
+func readTree(dir string) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		out[filepath.ToSlash(rel)] = b
+		return err
+	})
+	return out, err
+}
+
+// rewriteTree replaces dir with got and logs what changed.
+func rewriteTree(t *testing.T, dir string, got, old map[string][]byte) {
+	t.Helper()
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range sortedPaths(got) {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, got[p], 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if w, ok := old[p]; !ok {
+			t.Logf("added %s", p)
+		} else if !bytes.Equal(w, got[p]) {
+			t.Logf("updated %s", p)
+		}
+	}
+	for _, p := range sortedPaths(old) {
+		if _, ok := got[p]; !ok {
+			t.Logf("removed %s", p)
+		}
+	}
+}
+
+func sortedPaths(m map[string][]byte) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func unifiedDiff(aName, bName string, a, b []byte) string {
+	d, err := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
+		A: difflib.SplitLines(string(a)), B: difflib.SplitLines(string(b)),
+		FromFile: aName, ToFile: bName, Context: 3,
+	})
+	if err != nil {
+		return fmt.Sprint(err)
+	}
+	return d
+}

@@ -1,0 +1,286 @@
+package load
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// The checks here run before kin-openapi's validation: they fix or report
+// what it reports badly for svcgen's purposes.
+
+// requirePathParams marks every path parameter required, as OpenAPI says
+// they always are: forgetting `required: true` is common, and kin-openapi
+// would report it as the first problem of the parameter list, hiding the
+// others.
+func (l *loader) requirePathParams() {
+	seen := map[*openapi3.Parameter]bool{}
+	fix := func(p *openapi3.ParameterRef, ptr string) {
+		if p == nil || p.Value == nil || seen[p.Value] {
+			return
+		}
+		v := p.Value
+		seen[v] = true
+		if v.In != openapi3.ParameterInPath || v.Required {
+			return
+		}
+		v.Required = true
+		l.warn(finding{
+			l.locateElement(v.Origin, "required", ptr),
+			fmt.Sprintf("path parameter %q is not marked required: true; read as required", v.Name),
+		})
+	}
+	if c := l.doc.Components; c != nil {
+		for _, name := range sortedKeys(c.Parameters) {
+			fix(c.Parameters[name], join("/components/parameters", name))
+		}
+	}
+	l.eachOperation(func(ptr string, item *openapi3.PathItem, method string, op *openapi3.Operation) {
+		if op == nil {
+			for i, p := range item.Parameters {
+				fix(p, ptr+"/parameters/"+strconv.Itoa(i))
+			}
+			return
+		}
+		for i, p := range op.Parameters {
+			fix(p, ptr+"/parameters/"+strconv.Itoa(i))
+		}
+	})
+}
+
+// checkOperationIDs warns about every operationId used more than once.
+// kin-openapi reports only the first; the model builder makes names
+// unique, so this is not an error.
+func (l *loader) checkOperationIDs() {
+	first := map[string]string{}
+	l.eachOperation(func(ptr string, _ *openapi3.PathItem, method string, op *openapi3.Operation) {
+		if op == nil || op.OperationID == "" {
+			return
+		}
+		endpoint := method + " " + splitPointer(ptr)[1]
+		if other, ok := first[op.OperationID]; ok {
+			l.warn(finding{
+				l.locateElement(op.Origin, "operationId", ptr+"/operationId"),
+				fmt.Sprintf("operationId %q is also used by %s", op.OperationID, other),
+			})
+			return
+		}
+		first[op.OperationID] = endpoint
+	})
+}
+
+// eachOperation calls fn for every path item (op nil) and operation under
+// paths, in path and method order, with its pointer.
+func (l *loader) eachOperation(fn func(ptr string, item *openapi3.PathItem, method string, op *openapi3.Operation)) {
+	if l.doc.Paths == nil {
+		return
+	}
+	for _, path := range l.doc.Paths.Keys() {
+		item := l.doc.Paths.Value(path)
+		if item == nil {
+			continue
+		}
+		itemPtr := join("/paths", path)
+		fn(itemPtr, item, "", nil)
+		ops := item.Operations()
+		for _, method := range sortedKeys(ops) {
+			fn(join(itemPtr, methodTokens(method)...), item, method, ops[method])
+		}
+	}
+}
+
+// checkFormats warns about formats svcgen does not know. kin-openapi can
+// check formats, but reports them without an origin and, like any schema
+// problem, as the only problem of the schema.
+func (l *loader) checkFormats() {
+	_ = l.doc.WalkSchemas(func(ptr string, ref *openapi3.SchemaRef) error {
+		s := ref.Value
+		if s.Format == "" || s.Type == nil {
+			return nil
+		}
+		for _, t := range s.Type.Slice() {
+			if known, ok := knownFormats(t); ok && !known[s.Format] {
+				l.warn(finding{
+					l.locateElement(s.Origin, "format", ptr+"/format"),
+					fmt.Sprintf("unknown %s format %q", t, s.Format),
+				})
+				break
+			}
+		}
+		return nil
+	})
+}
+
+// knownFormats returns the formats known for values of type t, as
+// kin-openapi knows them, and false for types without formats.
+func knownFormats(t string) (map[string]bool, bool) {
+	known := map[string]bool{}
+	switch t {
+	case openapi3.TypeNumber:
+		known["float"], known["double"] = true, true
+		for f := range openapi3.SchemaNumberFormats {
+			known[f] = true
+		}
+	case openapi3.TypeInteger:
+		known["int32"], known["int64"] = true, true
+		for f := range openapi3.SchemaIntegerFormats {
+			known[f] = true
+		}
+	case openapi3.TypeString:
+		for _, f := range stringFormats {
+			known[f] = true
+		}
+		for f := range openapi3.SchemaStringFormats {
+			known[f] = true
+		}
+	default:
+		return nil, false
+	}
+	return known, true
+}
+
+// stringFormats are the string formats of OpenAPI and JSON Schema.
+var stringFormats = []string{
+	"byte", "binary", "date", "date-time", "password",
+	"iri", "iri-reference", "uri-template", "idn-email", "idn-hostname",
+	"json-pointer", "relative-json-pointer", "regex", "time", "duration", "uuid",
+	"email", "hostname", "ipv4", "ipv6", "uri", "uri-reference",
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// describeResponses gives an empty description to every response without
+// one. kin-openapi reports a missing description as the only problem of
+// the response, hiding any in its content.
+func (l *loader) describeResponses() {
+	seen := map[*openapi3.Response]bool{}
+	fix := func(r *openapi3.ResponseRef, ptr string) {
+		if r == nil || r.Value == nil || seen[r.Value] {
+			return
+		}
+		seen[r.Value] = true
+		if r.Value.Description == nil {
+			r.Value.Description = new(string)
+			l.warn(finding{l.locateElement(r.Value.Origin, "", ptr), `missing required field "description"`})
+		}
+	}
+	if c := l.doc.Components; c != nil {
+		for _, name := range sortedKeys(c.Responses) {
+			fix(c.Responses[name], join("/components/responses", name))
+		}
+	}
+	l.eachOperation(func(ptr string, _ *openapi3.PathItem, _ string, op *openapi3.Operation) {
+		if op == nil || op.Responses == nil {
+			return
+		}
+		for _, code := range op.Responses.Keys() {
+			fix(op.Responses.Value(code), join(ptr, "responses", code))
+		}
+	})
+}
+
+// dedupeRequired drops repeated names from each schema's required list,
+// another problem kin-openapi reports as the only one of the schema.
+func (l *loader) dedupeRequired() {
+	_ = l.doc.WalkSchemas(func(ptr string, ref *openapi3.SchemaRef) error {
+		s := ref.Value
+		var unique []string
+		for _, name := range s.Required {
+			if slices.Contains(unique, name) {
+				l.warn(finding{
+					l.locateElement(s.Origin, "required", ptr+"/required"),
+					fmt.Sprintf("%q is listed twice in required", name),
+				})
+				continue
+			}
+			unique = append(unique, name)
+		}
+		if len(unique) < len(s.Required) {
+			s.Required = unique
+		}
+		return nil
+	})
+}
+
+// checkSchemaValues checks every schema's pattern, example and default on
+// its own, and returns a function that undoes what it changed meanwhile.
+//
+// kin-openapi checks them too, but as the first problem of a schema tree:
+// one bad example hides the other examples of the schema, its properties'
+// and those of every media type using it. So, for the strict pass that
+// follows, each pattern Go cannot compile and every example and default
+// of a schema are set aside, as they are reported here.
+func (l *loader) checkSchemaValues() (restore func()) {
+	var undo []func()
+	restore = func() {
+		for _, f := range undo {
+			f()
+		}
+	}
+	_ = l.doc.WalkSchemas(func(ptr string, ref *openapi3.SchemaRef) error {
+		s := ref.Value
+		if s.Pattern == "" {
+			return nil
+		}
+		if _, err := regexp.Compile(goRegexp(s.Pattern)); err != nil {
+			l.warn(finding{l.locateElement(s.Origin, "pattern", ptr+"/pattern"), patternMessage(s.Pattern, err)})
+			pattern := s.Pattern
+			s.Pattern = ""
+			undo = append(undo, func() { s.Pattern = pattern })
+		}
+		return nil
+	})
+	opts := []openapi3.SchemaValidationOption{openapi3.MultiErrors()}
+	if l.doc.IsOpenAPI31OrLater() {
+		opts = append(opts, openapi3.EnableJSONSchema2020())
+	}
+	_ = l.doc.WalkSchemas(func(ptr string, ref *openapi3.SchemaRef) error {
+		s := ref.Value
+		for _, kind := range []string{"default", "example"} {
+			v := &s.Default
+			if kind == "example" {
+				v = &s.Example
+			}
+			if *v == nil {
+				continue
+			}
+			if err := visit(s, *v, opts); err != nil {
+				l.warn(finding{l.locateElement(s.Origin, kind, ptr+"/"+kind), valueMessage(kind, err)})
+			}
+			value := *v
+			*v = nil
+			undo = append(undo, func() { *v = value })
+		}
+		return nil
+	})
+	return restore
+}
+
+// visit checks value against schema s, turning a panic (kin-openapi
+// leaves VisitJSON undefined on odd schemas) into no finding.
+func visit(s *openapi3.Schema, value any, opts []openapi3.SchemaValidationOption) (err error) {
+	defer func() {
+		if recover() != nil {
+			err = nil
+		}
+	}()
+	return s.VisitJSON(value, opts...)
+}
+
+// goRegexp rewrites the \uXXXX escapes of ECMA-262 patterns the way
+// kin-openapi does before compiling them with Go's regexp.
+func goRegexp(pattern string) string {
+	return unicodeEscape.ReplaceAllString(pattern, `\x{${1}}`)
+}
+
+var unicodeEscape = regexp.MustCompile(`\\u([0-9A-Fa-f]{4})`)

@@ -1,0 +1,202 @@
+package load
+
+import (
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v4"
+)
+
+// Pointers are handled internally as RFC 6901 strings without the leading
+// "#": "" is the whole document, "/paths/~1orders" a path item. They get
+// their "#" when shown.
+
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
+
+// escapeToken escapes one JSON pointer token (RFC 6901: ~ → ~0, / → ~1).
+func escapeToken(s string) string { return pointerEscaper.Replace(s) }
+
+// unescapeToken is the inverse of escapeToken.
+func unescapeToken(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "~1", "/"), "~0", "~")
+}
+
+// join appends escaped tokens to pointer p.
+func join(p string, tokens ...string) string {
+	var sb strings.Builder
+	sb.WriteString(p)
+	for _, t := range tokens {
+		sb.WriteByte('/')
+		sb.WriteString(escapeToken(t))
+	}
+	return sb.String()
+}
+
+// splitPointer returns the unescaped tokens of p.
+func splitPointer(p string) []string {
+	if p == "" {
+		return nil
+	}
+	parts := strings.Split(strings.TrimPrefix(p, "/"), "/")
+	for i, t := range parts {
+		parts[i] = unescapeToken(t)
+	}
+	return parts
+}
+
+// hasPrefix reports whether pointer p is q or lies below it.
+func hasPrefix(p, q string) bool {
+	return p == q || strings.HasPrefix(p, q+"/")
+}
+
+// index answers questions about one parsed file: which JSON pointer a
+// position belongs to (kin-openapi's origins give positions) and which
+// $refs the file holds.
+type index struct {
+	at   map[position][]entry
+	refs []refNode
+}
+
+type position struct{ line, col int }
+
+// entry is an element of the file, found at the position of the key that
+// heads it: the position kin-openapi records as Origin.Key.
+type entry struct {
+	ptr  string
+	name string // the key heading the element; "" for the document itself
+}
+
+// refNode is a $ref found in a file.
+type refNode struct {
+	ptr   string // the object holding the $ref
+	value string
+	line  int
+}
+
+func buildIndex(root *yaml.Node) *index {
+	ix := &index{at: map[position][]entry{}}
+	if root == nil {
+		return ix
+	}
+	ix.add(root.Line, root.Column, "", "")
+	ix.walk(root, "")
+	return ix
+}
+
+func (ix *index) add(line, col int, ptr, name string) {
+	p := position{line, col}
+	ix.at[p] = append(ix.at[p], entry{ptr: ptr, name: name})
+}
+
+// walk records every mapping entry at its key and every sequence item at
+// its first key, the way kin-openapi stamps origins. Aliases are not
+// followed: their content is indexed where it is written.
+func (ix *index) walk(n *yaml.Node, ptr string) {
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			child := join(ptr, k.Value)
+			ix.add(k.Line, k.Column, child, k.Value)
+			if k.Value == "$ref" && v.Kind == yaml.ScalarNode {
+				ix.refs = append(ix.refs, refNode{ptr: ptr, value: v.Value, line: k.Line})
+			}
+			ix.walk(v, child)
+		}
+	case yaml.SequenceNode:
+		for j, item := range n.Content {
+			child := ptr + "/" + strconv.Itoa(j)
+			if item.Kind == yaml.MappingNode && len(item.Content) > 0 {
+				first := item.Content[0]
+				ix.add(first.Line, first.Column, child, first.Value)
+			} else {
+				ix.add(item.Line, item.Column, child, item.Value)
+			}
+			ix.walk(item, child)
+		}
+	}
+}
+
+// pointerAt returns the pointer of the element kin-openapi stamped with an
+// origin at line:col under key name. Where two elements share the position
+// (a sequence item and its first field), the outer one wins: only objects
+// carry origins.
+func (ix *index) pointerAt(line, col int, name string) (string, bool) {
+	best, found := "", false
+	for _, e := range ix.at[position{line, col}] {
+		if e.name == name && (!found || len(e.ptr) < len(best)) {
+			best, found = e.ptr, true
+		}
+	}
+	return best, found
+}
+
+// fieldAt returns the pointer of the field named name whose key is at
+// line:col. Where a sequence item starts with that field, the field wins.
+func (ix *index) fieldAt(line, col int, name string) (string, bool) {
+	best, found := "", false
+	suffix := "/" + escapeToken(name)
+	for _, e := range ix.at[position{line, col}] {
+		if e.name == name && strings.HasSuffix(e.ptr, suffix) && len(e.ptr) > len(best) {
+			best, found = e.ptr, true
+		}
+	}
+	return best, found
+}
+
+// parent returns the pointer of the element holding p.
+func parent(p string) string {
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		return p[:i]
+	}
+	return ""
+}
+
+// lookup resolves pointer p in the tree rooted at root. It returns the line
+// where the element starts (its key's line for a mapping entry) and how
+// many tokens of p resolved; ok is true when all did.
+func lookup(root *yaml.Node, p string) (line, resolved int, ok bool) {
+	n := root
+	if n == nil {
+		return 0, 0, false
+	}
+	line = n.Line
+	tokens := splitPointer(p)
+	for i, t := range tokens {
+		n = deref(n)
+		next, keyLine := child(n, t)
+		if next == nil {
+			return line, i, false
+		}
+		n, line = next, keyLine
+	}
+	return line, len(tokens), true
+}
+
+// deref follows an alias to its anchor, a bounded number of times.
+func deref(n *yaml.Node) *yaml.Node {
+	for i := 0; i < 100 && n != nil && n.Kind == yaml.AliasNode; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+// child returns the element under token t of n, and the line it starts on.
+func child(n *yaml.Node, t string) (*yaml.Node, int) {
+	if n == nil {
+		return nil, 0
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == t {
+				return n.Content[i+1], n.Content[i].Line
+			}
+		}
+	case yaml.SequenceNode:
+		if i, err := strconv.Atoi(t); err == nil && i >= 0 && i < len(n.Content) && t == strconv.Itoa(i) {
+			return n.Content[i], n.Content[i].Line
+		}
+	}
+	return nil, 0
+}

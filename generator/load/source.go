@@ -1,0 +1,312 @@
+package load
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v4"
+)
+
+// maxFileSize bounds every file read, so that a $ref to a huge or endless
+// file cannot exhaust memory.
+const maxFileSize = 64 << 20
+
+// source is one file of the spec: the root or a file reached through $ref.
+type source struct {
+	path string // as the user would name it: the root as given, others joined to it
+	url  string // the name kin-openapi gives the file in origins
+	raw  []byte // the bytes as read
+	data []byte // the bytes handed to kin-openapi: raw, maybe with the version quoted
+	node *yaml.Node
+	// node is the parsed content (nil when only the JSON parser could read
+	// the file); idx is built from it on first use.
+	idx *index
+}
+
+// readLocal reads a regular local file of a sane size.
+func readLocal(path string) ([]byte, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, fileError(err)
+	}
+	if !info.Mode().IsRegular() {
+		return nil, errors.New("not a regular file")
+	}
+	if info.Size() > maxFileSize {
+		return nil, fmt.Errorf("file larger than %d MiB", maxFileSize>>20)
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fileError(err)
+	}
+	return raw, nil
+}
+
+// fileError turns an *fs.PathError into its plain reason: the caller
+// already names the file.
+func fileError(err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return errors.New("file not found")
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// parse reads raw as YAML (JSON being YAML too) and returns the content
+// node. A file that only the JSON parser accepts (YAML rejects a few valid
+// JSON documents, such as ones indented with tabs) gives a nil node and no
+// error: it loads, only without line numbers.
+func parse(path string, raw []byte) (*yaml.Node, *Error) {
+	var doc yaml.Node
+	yamlErr := yaml.Unmarshal(raw, &doc)
+	if yamlErr == nil {
+		node := &doc
+		if doc.Kind == yaml.DocumentNode && len(doc.Content) > 0 {
+			node = doc.Content[0]
+		}
+		if e := duplicateKey(path, node, ""); e != nil {
+			return nil, e
+		}
+		return node, nil
+	}
+	if json.Valid(raw) {
+		return nil, nil
+	}
+	if mayBeJSON(raw) {
+		return nil, jsonSyntaxError(path, raw)
+	}
+	return nil, yamlSyntaxError(path, yamlErr)
+}
+
+// duplicateKey finds a key written twice in one mapping. YAML forbids
+// it and JSON leaves it undefined; kin-openapi refuses it in most places
+// but keeps one of the two silently in others, such as paths.
+func duplicateKey(path string, n *yaml.Node, ptr string) *Error {
+	switch n.Kind {
+	case yaml.MappingNode:
+		first := map[string]int{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if k.Kind == yaml.ScalarNode && k.Value != "<<" {
+				if line, dup := first[k.Value]; dup {
+					return &Error{File: path, Pointer: "#" + join(ptr, k.Value), Line: k.Line,
+						Message: fmt.Sprintf("duplicate key %q (first at line %d)", k.Value, line)}
+				}
+				first[k.Value] = k.Line
+			}
+			if e := duplicateKey(path, n.Content[i+1], join(ptr, k.Value)); e != nil {
+				return e
+			}
+		}
+	case yaml.SequenceNode:
+		for j, c := range n.Content {
+			if e := duplicateKey(path, c, fmt.Sprintf("%s/%d", ptr, j)); e != nil {
+				return e
+			}
+		}
+	}
+	return nil
+}
+
+// mayBeJSON reports whether data starts like a JSON object or array.
+func mayBeJSON(data []byte) bool {
+	data = bytes.TrimLeft(data, " \t\r\n\ufeff")
+	return len(data) > 0 && (data[0] == '{' || data[0] == '[')
+}
+
+func yamlSyntaxError(path string, err error) *Error {
+	e := &Error{File: path, Message: "invalid YAML: " + oneLine(err.Error()), Err: err}
+	var le *yaml.LoadError
+	if errors.As(err, &le) {
+		e.Line = le.Mark.Line
+		e.Message = "invalid YAML: " + oneLine(le.Message)
+	}
+	return e
+}
+
+func jsonSyntaxError(path string, raw []byte) *Error {
+	var v any
+	err := json.Unmarshal(raw, &v)
+	if err == nil { // cannot happen: json.Valid said no
+		err = errors.New("malformed JSON")
+	}
+	e := &Error{File: path, Message: "invalid JSON: " + strings.TrimPrefix(err.Error(), "json: "), Err: err}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		e.Line = 1 + bytes.Count(raw[:min(int(se.Offset), len(raw))], []byte("\n"))
+	}
+	return e
+}
+
+// Kinds of document.
+const (
+	kindOpenAPI3 = "openapi"
+	kindSwagger2 = "swagger"
+)
+
+// detect finds which kind of document root is and its version. It may patch
+// root.data so that kin-openapi reads the version (see fixVersion).
+func (l *loader) detect(root *source) (kind, version string, err *Error) {
+	var vnode *yaml.Node
+	switch {
+	case root.node != nil:
+		kind, vnode = versionNode(root.node)
+		if vnode != nil {
+			version = vnode.Value
+		}
+	default: // JSON that only encoding/json reads
+		var top map[string]any
+		if json.Unmarshal(root.raw, &top) == nil {
+			for _, k := range []string{kindOpenAPI3, kindSwagger2} {
+				if v, ok := top[k]; ok {
+					kind, version = k, fmt.Sprint(v)
+					break
+				}
+			}
+		}
+	}
+	if kind == "" {
+		return "", "", &Error{File: root.path, Pointer: "#", Line: 0,
+			Message: `neither an OpenAPI 3.x nor a Swagger 2.0 document: no top-level "openapi" or "swagger" field`}
+	}
+	ptr := "/" + kind
+	switch {
+	case kind == kindSwagger2 && version != "2.0" && version != "2":
+		return "", "", l.errorAt(root, ptr, fmt.Sprintf("unsupported Swagger version %q: only 2.0 is supported", version))
+	case kind == kindOpenAPI3 && canonicalVersion(version) == "":
+		return "", "", l.errorAt(root, ptr, fmt.Sprintf("unsupported OpenAPI version %q: 3.0, 3.1 and 3.2 are supported", version))
+	}
+	if vnode != nil {
+		l.fixVersion(root, kind, vnode)
+	}
+	return kind, version, nil
+}
+
+// versionNode returns the value of the top-level "openapi" or "swagger" key.
+func versionNode(n *yaml.Node) (kind string, v *yaml.Node) {
+	if n.Kind != yaml.MappingNode {
+		return "", nil
+	}
+	for _, k := range []string{kindOpenAPI3, kindSwagger2} {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == k && n.Content[i+1].Kind == yaml.ScalarNode {
+				return k, n.Content[i+1]
+			}
+		}
+	}
+	return "", nil
+}
+
+// canonicalVersion maps an OpenAPI 3 version to one kin-openapi recognises.
+// kin-openapi decides between 3.0 and 3.1 rules by exact string ("3.0.3",
+// "3.1.0"...): an unlisted patch version such as "3.1.5" is neither, and
+// would be validated with the 3.0 rules. It returns "" for versions svcgen
+// does not read.
+func canonicalVersion(v string) string {
+	switch {
+	case v == "3" || v == "3.0" || strings.HasPrefix(v, "3.0."):
+		return "3.0.3"
+	case v == "3.1" || strings.HasPrefix(v, "3.1."):
+		return "3.1.0"
+	case v == "3.2" || strings.HasPrefix(v, "3.2."):
+		return "3.2.0"
+	}
+	return ""
+}
+
+// knownVersions are the versions kin-openapi recognises (openapi3.T.OpenAPIMajorMinor).
+var knownVersions = map[string]bool{
+	"3": true, "3.0": true, "3.0.0": true, "3.0.1": true, "3.0.2": true, "3.0.3": true, "3.0.4": true,
+	"3.1": true, "3.1.0": true, "3.1.1": true, "3.1.2": true,
+	"3.2": true, "3.2.0": true, "3.2.1": true,
+}
+
+// fixVersion rewrites the version scalar in root.data, when needed, into a
+// quoted string kin-openapi reads the way the author meant: an unquoted
+// `openapi: 3.0` or `swagger: 2.0` is a YAML number, which kin-openapi
+// refuses, and an unlisted patch version would get the wrong rules. Only
+// that scalar changes, so every line number stays valid.
+func (l *loader) fixVersion(root *source, kind string, v *yaml.Node) {
+	want := v.Value
+	if kind == kindOpenAPI3 && !knownVersions[want] {
+		want = canonicalVersion(want)
+	}
+	isString := v.Tag == "!!str" || v.Tag == ""
+	if isString && want == v.Value {
+		return
+	}
+	patched, ok := replaceScalar(root.raw, v, `"`+want+`"`)
+	if !ok {
+		return
+	}
+	root.data = patched
+	ptr := "/" + kind
+	if want != v.Value {
+		l.warnAt(root, ptr, fmt.Sprintf("%s version %q is not one svcgen knows; read as %s", kind, v.Value, want))
+	}
+	if !isString {
+		l.warnAt(root, ptr, fmt.Sprintf("%s version %s is a number; write it as a string: %q", kind, v.Value, v.Value))
+	}
+}
+
+// replaceScalar replaces the text of scalar node n in raw by repl. It checks
+// that the text at n's position is the scalar as written (plain or quoted)
+// and reports false otherwise.
+func replaceScalar(raw []byte, n *yaml.Node, repl string) ([]byte, bool) {
+	off := offsetOf(raw, n.Line, n.Column)
+	if off < 0 {
+		return nil, false
+	}
+	rest := raw[off:]
+	var length int
+	switch {
+	case bytes.HasPrefix(rest, []byte(`"`+n.Value+`"`)), bytes.HasPrefix(rest, []byte(`'`+n.Value+`'`)):
+		length = len(n.Value) + 2
+	case bytes.HasPrefix(rest, []byte(n.Value)):
+		length = len(n.Value)
+	default:
+		return nil, false
+	}
+	out := make([]byte, 0, len(raw)+2)
+	out = append(out, raw[:off]...)
+	out = append(out, repl...)
+	return append(out, raw[off+length:]...), true
+}
+
+// offsetOf converts a 1-based line and column (in characters) into a byte
+// offset, or -1.
+func offsetOf(raw []byte, line, col int) int {
+	off := 0
+	for l := 1; l < line; l++ {
+		i := bytes.IndexByte(raw[off:], '\n')
+		if i < 0 {
+			return -1
+		}
+		off += i + 1
+	}
+	for c := 1; c < col; c++ {
+		if off >= len(raw) || raw[off] == '\n' {
+			return -1
+		}
+		_, size := utf8.DecodeRune(raw[off:])
+		off += size
+	}
+	if off > len(raw) {
+		return -1
+	}
+	return off
+}
+
+// oneLine folds a multi-line message onto one line.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}

@@ -1,0 +1,53 @@
+// Package plan lists the files of a generated service: for each, its path,
+// the template that renders it and its ownership class (DESIGN.md §4).
+package plan
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/svcgen/svcgen/generator/model"
+)
+
+// Class is a file's ownership class.
+type Class string
+
+const (
+	Generated Class = "generated" // rewritten on every regenerate
+	Scaffold  Class = "scaffold"  // written once, then the user's; merged on regenerate
+	Spec      Class = "spec"      // the service's copy of the spec
+	Manifest  Class = "manifest"  // .svcgen/ bookkeeping
+)
+
+// File is one planned output file.
+type File struct {
+	Path     string // slash-separated, relative to the service root
+	Template string // template name in templates.FS; "" for Raw content
+	Raw      []byte // content for files not rendered from a template
+	Class    Class
+	Mode     uint32
+}
+
+// Plan returns the files of svc, sorted by path. templates maps output
+// paths to template names (render.Templates).
+func Plan(svc *model.Service, templates map[string]string, spec []byte) []File {
+	var files []File
+	for out, tmpl := range templates {
+		files = append(files, File{Path: out, Template: tmpl, Class: ClassOf(out), Mode: 0o644})
+	}
+	files = append(files, File{Path: svc.SpecFile, Raw: spec, Class: Spec, Mode: 0o644})
+	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
+	return files
+}
+
+// ClassOf tells the class of an output path by its name: files svcgen
+// rewrites end in _gen.go or _gen_test.go; the rest is the user's.
+func ClassOf(p string) Class {
+	switch {
+	case strings.HasPrefix(p, ".svcgen/"):
+		return Manifest
+	case strings.HasSuffix(p, "_gen.go"), strings.HasSuffix(p, "_gen_test.go"):
+		return Generated
+	}
+	return Scaffold
+}

@@ -1,0 +1,96 @@
+// Package render executes the embedded templates against the model.
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+	"text/template"
+
+	"github.com/Masterminds/sprig/v3"
+
+	"github.com/svcgen/svcgen/generator/model"
+	"github.com/svcgen/svcgen/templates"
+)
+
+// Templates returns the output paths of every service template, sorted,
+// each mapped to its template name.
+func Templates() (map[string]string, error) {
+	out := map[string]string{}
+	err := fs.WalkDir(templates.FS, "service", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if !strings.HasSuffix(p, ".tmpl") {
+			return fmt.Errorf("template %s: name must end in .tmpl", p)
+		}
+		out[strings.TrimSuffix(strings.TrimPrefix(p, "service/"), ".tmpl")] = p
+		return nil
+	})
+	return out, err
+}
+
+// Renderer executes templates; it parses the partials once.
+type Renderer struct {
+	base *template.Template
+}
+
+// New parses the shared partials.
+func New() (*Renderer, error) {
+	base := template.New("").Funcs(sprig.HermeticTxtFuncMap()).Funcs(funcs)
+	base, err := base.ParseFS(templates.FS, "partials/*.tmpl")
+	if err != nil {
+		return nil, fmt.Errorf("parsing partials: %w", err)
+	}
+	return &Renderer{base: base}, nil
+}
+
+// Render executes the template named name (a path inside templates.FS)
+// with data.
+func (r *Renderer) Render(name string, data any) ([]byte, error) {
+	src, err := fs.ReadFile(templates.FS, name)
+	if err != nil {
+		return nil, err
+	}
+	t, err := r.base.Clone()
+	if err != nil {
+		return nil, err
+	}
+	t, err = t.New(path.Base(name)).Parse(string(src))
+	if err != nil {
+		return nil, fmt.Errorf("parsing template %s: %w", name, err)
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, data); err != nil {
+		return nil, fmt.Errorf("executing template %s: %w", name, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// funcs are the helpers templates may use besides sprig's: printing only,
+// no decisions about the service.
+var funcs = template.FuncMap{
+	// deref prints a bound held by pointer.
+	"deref": func(p *int64) int64 { return *p },
+	// splitLines splits text into lines for comments, trimming trailing space.
+	"splitLines": func(s string) []string {
+		lines := strings.Split(strings.TrimSpace(s), "\n")
+		for i, l := range lines {
+			lines[i] = strings.TrimRight(l, " \t\r")
+		}
+		return lines
+	},
+	// oneLine joins text into one line for short comments.
+	"oneLine": func(s string) string { return strings.Join(strings.Fields(s), " ") },
+	// requiredIndex is the position of f among a struct's required fields.
+	"requiredIndex": func(req []*model.Field, f *model.Field) int {
+		for i, r := range req {
+			if r == f {
+				return i
+			}
+		}
+		return -1
+	},
+}

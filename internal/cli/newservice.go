@@ -1,0 +1,173 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/svcgen/svcgen/generator"
+	"github.com/svcgen/svcgen/generator/load"
+	"github.com/svcgen/svcgen/generator/model"
+	"github.com/svcgen/svcgen/generator/write"
+)
+
+// NewServiceOptions is everything `svcgen new-service` needs: the parsed
+// flags, where to print, and the generator to call.
+type NewServiceOptions struct {
+	SpecPath string // --spec
+	OutDir   string // --out
+	Module   string // --module; empty: the generator's default
+	Name     string // --name; empty: the generator's default
+	Force    bool   // --force
+
+	Context        context.Context
+	Stdout, Stderr io.Writer
+	Generate       func(context.Context, generator.Options) (*generator.Result, error)
+}
+
+// newNewServiceCmd builds `svcgen new-service`. runF, when not nil, is called
+// with the parsed options instead of doing the work, so tests can check flag
+// parsing alone.
+func (a *app) newNewServiceCmd(runF func(*NewServiceOptions) error) *cobra.Command {
+	opts := &NewServiceOptions{Stdout: a.stdout, Stderr: a.stderr, Generate: a.generate}
+	cmd := &cobra.Command{
+		Use:   "new-service --spec FILE --out DIR [flags]",
+		Short: "Generate a new service repository from an OpenAPI spec",
+		Long: `Generate a complete Go service repository from an OpenAPI spec.
+
+The spec may be OpenAPI 3.0, 3.1 or Swagger 2.0, in YAML or JSON. The new
+repository gets its own go.mod and builds, vets and passes its tests right
+away; start by filling in the service implementation, which answers 501 for
+every operation that is not plain CRUD.
+
+--out must not exist or be empty, unless --force is given: then files svcgen
+generates replace files of the same name and other files are left alone.
+Nothing is written when the spec cannot be used.
+
+Constructs of the spec that svcgen cannot honour fully are listed after
+generation with what they became; spec warnings go to standard error.`,
+		Example: `  # Generate the orders service into ./orders
+  svcgen new-service --spec spec/orders.yaml --out ./orders --module example.com/orders
+
+  # Pick the Go name of the service instead of deriving it from info.title
+  svcgen new-service --spec petstore.json --out ./pets --name pets`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var missing []string
+			if opts.SpecPath == "" {
+				missing = append(missing, "--spec FILE")
+			}
+			if opts.OutDir == "" {
+				missing = append(missing, "--out DIR")
+			}
+			if len(missing) > 0 {
+				return usageErrorf("missing %s", strings.Join(missing, " and "))
+			}
+			opts.Context = cmd.Context()
+			if runF != nil {
+				return runF(opts)
+			}
+			return runNewService(opts)
+		},
+		ValidArgsFunction: cobra.NoFileCompletions,
+	}
+
+	f := cmd.Flags()
+	f.StringVar(&opts.SpecPath, "spec", "", "OpenAPI spec to generate from: a .yaml, .yml or .json `FILE`")
+	f.StringVar(&opts.OutDir, "out", "", "folder `DIR` to create the service in")
+	f.StringVar(&opts.Module, "module", "", "Go module `PATH` of the new repository (default: the service name)")
+	f.StringVar(&opts.Name, "name", "", "service `NAME`, a Go identifier (default: derived from the spec's info.title)")
+	f.BoolVar(&opts.Force, "force", false, "write into --out even when it is not empty")
+
+	// These only fail for a flag that does not exist.
+	_ = cmd.MarkFlagFilename("spec", "yaml", "yml", "json")
+	_ = cmd.MarkFlagDirname("out")
+	_ = cmd.RegisterFlagCompletionFunc("module", cobra.NoFileCompletions)
+	_ = cmd.RegisterFlagCompletionFunc("name", cobra.NoFileCompletions)
+	return cmd
+}
+
+// runNewService generates the service, writes it and reports what happened.
+func runNewService(opts *NewServiceOptions) error {
+	res, err := opts.Generate(opts.Context, generator.Options{
+		SpecPath: opts.SpecPath,
+		Module:   opts.Module,
+		Name:     opts.Name,
+	})
+	if err != nil {
+		return err
+	}
+	printWarnings(opts.Stderr, res.Warnings)
+	if err := write.New(opts.OutDir, writeFiles(res.Files), opts.Force); err != nil {
+		return err
+	}
+	printReport(opts.Stdout, res, opts.OutDir)
+	return nil
+}
+
+// writeFiles converts the generator's files to what package write takes.
+func writeFiles(files []generator.File) []write.File {
+	out := make([]write.File, len(files))
+	for i, f := range files {
+		out[i] = write.File{Path: f.Path, Content: f.Content, Mode: fs.FileMode(f.Mode)}
+	}
+	return out
+}
+
+// printWarnings prints each spec warning on its own line.
+func printWarnings(w io.Writer, warnings []load.Warning) {
+	for _, warning := range warnings {
+		fmt.Fprintf(w, "warning: %s\n", warning.String())
+	}
+}
+
+// printReport prints what new-service generated into outDir: the service,
+// the coverage report and the next steps.
+func printReport(w io.Writer, res *generator.Result, outDir string) {
+	svc := res.Service
+	if svc == nil { // a generator bug, but the files were written: say so
+		svc = &model.Service{Name: "(unnamed)", Module: "(unknown)"}
+	}
+	cov := svc.Coverage
+
+	fmt.Fprintf(w, "Generated service %s (module %s) in %s\n", svc.Name, svc.Module, outDir)
+	fmt.Fprintf(w, "  %s, %s, %s\n", plural(len(res.Files), "file"), plural(cov.Operations, "operation"), plural(cov.Types, "type"))
+	fmt.Fprintln(w)
+
+	if len(cov.Items) == 0 {
+		fmt.Fprintln(w, "coverage: every construct honoured")
+	} else {
+		fmt.Fprintf(w, "coverage: %s not fully honoured\n", plural(len(cov.Items), "construct"))
+		for _, it := range cov.Items {
+			status := it.Status
+			if status == "" {
+				status = "degraded"
+			}
+			fmt.Fprintf(w, "  %-8s  %s  %s → %s\n", status, it.Pointer, it.What, it.Outcome)
+		}
+	}
+	fmt.Fprintln(w)
+
+	fmt.Fprintln(w, "Next steps:")
+	fmt.Fprintf(w, "  cd %s && go build ./... && go test ./... && go run .\n", shellQuote(outDir))
+}
+
+// plural returns "1 file", "2 files".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// shellQuote returns s ready to paste into a POSIX shell.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:@+=,") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

@@ -238,19 +238,19 @@ func (t *TypeRef) HasCheck() bool {
 
 // Check holds the constraints the spec states for a value.
 type Check struct {
-	MinLength  *int64
-	MaxLength  *int64
-	Pattern    *Pattern // nil when none or when RE2 cannot compile it
-	Minimum    *Number
-	Maximum    *Number
+	MinLength        *int64
+	MaxLength        *int64
+	Pattern          *Pattern // nil when none or when RE2 cannot compile it
+	Minimum          *Number
+	Maximum          *Number
 	ExclusiveMinimum bool
 	ExclusiveMaximum bool
-	MultipleOf *Number
-	MinItems   *int64
-	MaxItems   *int64
-	UniqueItems bool
-	MinProps   *int64
-	MaxProps   *int64
+	MultipleOf       *Number
+	MinItems         *int64
+	MaxItems         *int64
+	UniqueItems      bool
+	MinProps         *int64
+	MaxProps         *int64
 	// Const is a Go literal the value must equal, or "".
 	Const string
 	// ConstJSON is the same value as JSON, for examples.
@@ -285,11 +285,11 @@ const (
 
 // Type is a named Go type declaration.
 type Type struct {
-	Name        string
-	Kind        TypeKind
-	Doc         string // comment lines, without "//"
-	Origin      string // JSON pointer of the schema it was made from
-	Validates   bool // has a validate method
+	Name      string
+	Kind      TypeKind
+	Doc       string // comment lines, without "//"
+	Origin    string // JSON pointer of the schema it was made from
+	Validates bool   // has a validate method
 	// Custom is true when the struct needs its own JSON codec: it tracks
 	// required fields, keeps additional properties or has property names a
 	// struct tag cannot carry.

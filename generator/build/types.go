@@ -331,7 +331,7 @@ func (b *builder) fillStruct(t *model.Type, parts []*openapi3.Schema, ptr string
 			extraAny = true
 		}
 	}
-	ns := model.NewNamespace("Validate", "MarshalJSON", "UnmarshalJSON", "String")
+	ns := model.NewNamespace("Validate", "MarshalJSON", "UnmarshalJSON")
 	if extra != nil || extraAny {
 		ns.Take("AdditionalProperties")
 		if extra != nil {
@@ -663,20 +663,8 @@ func (b *builder) enum(s *openapi3.Schema, ctx, ptr string) *model.TypeRef {
 			continue
 		}
 		seen[lit] = true
-		suffix := model.Exported(text)
-		switch {
-		case suffix == "" && text == "":
-			suffix = "Empty"
-		case suffix == "":
-			suffix = "Value"
-		case strings.HasPrefix(text, "-"):
-			suffix = "Minus" + suffix
-		}
-		if suffix[0] == 'X' && len(text) > 0 && text[0] >= '0' && text[0] <= '9' {
-			suffix = suffix[1:] // "X2ndClass" reads better as "2ndClass" after a type name
-		}
 		t.Values = append(t.Values, &model.EnumValue{
-			GoName:  b.types.Take(t.Name + suffix),
+			GoName:  b.types.Take(t.Name + enumSuffix(text)),
 			Literal: lit,
 			Value:   text,
 		})
@@ -692,6 +680,26 @@ func (b *builder) enum(s *openapi3.Schema, ctx, ptr string) *model.TypeRef {
 	}
 	t.Allowed = strings.Join(allowed, ", ")
 	return namedRef(t)
+}
+
+// enumSuffix names an enum constant after its value: "in-progress" →
+// "InProgress", "-1" → "Minus1", "" → "Empty", "2nd-class" → "2ndClass".
+func enumSuffix(text string) string {
+	minus := ""
+	if strings.HasPrefix(text, "-") {
+		minus, text = "Minus", text[1:]
+	}
+	s := model.Exported(text)
+	if strings.HasPrefix(s, "X") && text != "" && text[0] >= '0' && text[0] <= '9' {
+		s = s[1:] // the type name before it already makes it an identifier
+	}
+	switch {
+	case s == "" && text == "" && minus == "":
+		return "Empty"
+	case s == "":
+		return minus + "Value"
+	}
+	return minus + s
 }
 
 // jsonKey is a property name JSON-encoded, as a Go string literal.

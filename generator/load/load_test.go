@@ -218,6 +218,8 @@ func FuzzLoad(f *testing.F) {
 		switch {
 		case err == nil && (spec == nil || spec.Doc == nil):
 			t.Fatal("no error and no document")
+		case err != nil && errors.As(err, &e) && strings.HasPrefix(e.Message, "internal error") && os.Getenv("STRICTFUZZ") != "":
+			t.Fatalf("%v\n%v", err, e.Err)
 		case err != nil && !errors.As(err, &e):
 			t.Fatalf("error of type %T: %v", err, err)
 		}

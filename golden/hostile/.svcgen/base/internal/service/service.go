@@ -1,0 +1,71 @@
+// Package service implements the Hostile Names (2nd édition) API.
+//
+// This file is yours: svcgen wrote it once with every operation answering
+// 501 Not Implemented. Replace the bodies with your logic. On regenerate,
+// svcgen adds stubs for new operations and merges its changes into your
+// edits; it never drops your code.
+package service
+
+import (
+	"context"
+	"log/slog"
+
+	"example.com/hostile/internal/api"
+)
+
+// Service implements api.Service.
+type Service struct {
+	log *slog.Logger
+}
+
+// New returns a Service that logs to log.
+func New(log *slog.Logger) *Service {
+	return &Service{log: log}
+}
+
+var _ api.Service = (*Service)(nil)
+
+// GetThing: Get a thing, legacy route
+func (s *Service) GetThing(ctx context.Context, req *api.GetThingRequest) (api.GetThingResponse, error) {
+	return nil, api.ErrNotImplemented
+}
+
+// Collisions: Return one of everything
+func (s *Service) Collisions(ctx context.Context, req *api.CollisionsRequest) (api.CollisionsResponse, error) {
+	return nil, api.ErrNotImplemented
+}
+
+// GetFile: Download a file
+func (s *Service) GetFile(ctx context.Context, req *api.GetFileRequest) (api.GetFileResponse, error) {
+	return nil, api.ErrNotImplemented
+}
+
+// Func: Store a keyword record
+func (s *Service) Func(ctx context.Context, req *api.FuncRequest) (api.FuncResponse, error) {
+	return nil, api.ErrNotImplemented
+}
+
+// ReportsGet: Download the report
+func (s *Service) ReportsGet(ctx context.Context, req *api.ReportsGetRequest) (api.ReportsGetResponse, error) {
+	return nil, api.ErrNotImplemented
+}
+
+// ListThings: List things
+func (s *Service) ListThings(ctx context.Context, req *api.ListThingsRequest2) (api.ListThingsResponse2, error) {
+	return nil, api.ErrNotImplemented
+}
+
+// CreateThing: Create a thing
+func (s *Service) CreateThing(ctx context.Context, req *api.CreateThingRequest) (api.CreateThingResponse, error) {
+	return nil, api.ErrNotImplemented
+}
+
+// GetThing2: Get a thing
+func (s *Service) GetThing2(ctx context.Context, req *api.GetThing2Request) (api.GetThing2Response, error) {
+	return nil, api.ErrNotImplemented
+}
+
+// ThingsDelete: Delete a thing
+func (s *Service) ThingsDelete(ctx context.Context, req *api.ThingsDeleteRequest) (api.ThingsDeleteResponse, error) {
+	return nil, api.ErrNotImplemented
+}

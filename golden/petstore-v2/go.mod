@@ -1,0 +1,3 @@
+module example.com/petstore-v2
+
+go 1.24

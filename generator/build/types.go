@@ -944,7 +944,7 @@ func (b *builder) finishTypes() {
 			case model.TypeStruct:
 				v = len(t.Required) > 0 || t.Extra.HasCheck()
 				for _, f := range t.Fields {
-					if f.Type.HasCheck() {
+					if f.Type.HasCheck() && !f.ReadOnly {
 						v = true
 					}
 				}
@@ -962,7 +962,9 @@ func (b *builder) finishTypes() {
 	}
 	for _, t := range b.all {
 		for _, f := range t.Fields {
-			f.Check = f.Type.HasCheck()
+			// Read-only properties are the server's: a client may leave
+			// them out or send anything, so requests do not check them.
+			f.Check = f.Type.HasCheck() && !f.ReadOnly
 		}
 	}
 }

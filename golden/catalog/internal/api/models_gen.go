@@ -128,9 +128,9 @@ type Category struct {
 	// URL-friendly name of a category.
 	Slug string `json:"-"`
 
-	// missing lists required properties absent from decoded JSON; the
-	// validator reports them.
-	missing []string
+	// missing marks the required properties (in the order name, slug)
+	// that decoded JSON lacked; the validator reports them.
+	missing [2]bool
 }
 
 // MarshalJSON writes Category with the property names the spec gives.
@@ -203,28 +203,25 @@ func (v *Category) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if !seen[0] {
-		v.missing = append(v.missing, "name")
-	}
-	if !seen[1] {
-		v.missing = append(v.missing, "slug")
+	for i, ok := range seen {
+		v.missing[i] = !ok
 	}
 	return nil
 }
 
 func (v *Category) validate(at *path, errs *Errors) {
-	for _, name := range v.missing {
-		f := at.field(name)
-		errs.add(&f, "is required")
+	if v.missing[0] {
+		at := at.field("name")
+		errs.add(&at, "is required")
 	}
-	{
+	if v.missing[1] {
+		at := at.field("slug")
+		errs.add(&at, "is required")
+	}
+	if !v.missing[0] {
 		at := at.field("name")
 		errs.minLength(&at, v.Name, 1)
 		errs.maxLength(&at, v.Name, 100)
-	}
-	{
-		at := at.field("object")
-		errs.constant(&at, v.Object == "category", "\"category\"")
 	}
 	{
 		at := at.field("parent")
@@ -233,11 +230,7 @@ func (v *Category) validate(at *path, errs *Errors) {
 			errs.pattern(&at, x, pattern1)
 		}
 	}
-	{
-		at := at.field("productCount")
-		minimum(errs, &at, v.ProductCount, 0, false, "0")
-	}
-	{
+	if !v.missing[1] {
 		at := at.field("slug")
 		errs.maxLength(&at, v.Slug, 64)
 		errs.pattern(&at, v.Slug, pattern1)
@@ -260,9 +253,9 @@ type CategoryInput struct {
 	// URL-friendly name of a category.
 	Slug string `json:"-"`
 
-	// missing lists required properties absent from decoded JSON; the
-	// validator reports them.
-	missing []string
+	// missing marks the required properties (in the order name, slug)
+	// that decoded JSON lacked; the validator reports them.
+	missing [2]bool
 }
 
 // MarshalJSON writes CategoryInput with the property names the spec gives.
@@ -321,21 +314,22 @@ func (v *CategoryInput) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if !seen[0] {
-		v.missing = append(v.missing, "name")
-	}
-	if !seen[1] {
-		v.missing = append(v.missing, "slug")
+	for i, ok := range seen {
+		v.missing[i] = !ok
 	}
 	return nil
 }
 
 func (v *CategoryInput) validate(at *path, errs *Errors) {
-	for _, name := range v.missing {
-		f := at.field(name)
-		errs.add(&f, "is required")
+	if v.missing[0] {
+		at := at.field("name")
+		errs.add(&at, "is required")
 	}
-	{
+	if v.missing[1] {
+		at := at.field("slug")
+		errs.add(&at, "is required")
+	}
+	if !v.missing[0] {
 		at := at.field("name")
 		errs.minLength(&at, v.Name, 1)
 		errs.maxLength(&at, v.Name, 100)
@@ -347,7 +341,7 @@ func (v *CategoryInput) validate(at *path, errs *Errors) {
 			errs.pattern(&at, x, pattern1)
 		}
 	}
-	{
+	if !v.missing[1] {
 		at := at.field("slug")
 		errs.maxLength(&at, v.Slug, 64)
 		errs.pattern(&at, v.Slug, pattern1)
@@ -368,9 +362,9 @@ type Dimensions struct {
 	Length int32 `json:"-"`
 	Width  int32 `json:"-"`
 
-	// missing lists required properties absent from decoded JSON; the
-	// validator reports them.
-	missing []string
+	// missing marks the required properties (in the order height, length, width)
+	// that decoded JSON lacked; the validator reports them.
+	missing [3]bool
 }
 
 // MarshalJSON writes Dimensions with the property names the spec gives.
@@ -431,32 +425,34 @@ func (v *Dimensions) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if !seen[0] {
-		v.missing = append(v.missing, "height")
-	}
-	if !seen[1] {
-		v.missing = append(v.missing, "length")
-	}
-	if !seen[2] {
-		v.missing = append(v.missing, "width")
+	for i, ok := range seen {
+		v.missing[i] = !ok
 	}
 	return nil
 }
 
 func (v *Dimensions) validate(at *path, errs *Errors) {
-	for _, name := range v.missing {
-		f := at.field(name)
-		errs.add(&f, "is required")
+	if v.missing[0] {
+		at := at.field("height")
+		errs.add(&at, "is required")
 	}
-	{
+	if v.missing[1] {
+		at := at.field("length")
+		errs.add(&at, "is required")
+	}
+	if v.missing[2] {
+		at := at.field("width")
+		errs.add(&at, "is required")
+	}
+	if !v.missing[0] {
 		at := at.field("height")
 		minimum(errs, &at, v.Height, 0, true, "0")
 	}
-	{
+	if !v.missing[1] {
 		at := at.field("length")
 		minimum(errs, &at, v.Length, 0, true, "0")
 	}
-	{
+	if !v.missing[2] {
 		at := at.field("width")
 		minimum(errs, &at, v.Width, 0, true, "0")
 	}
@@ -479,9 +475,9 @@ type Image struct {
 	URL    string           `json:"-"`
 	Width  *int32           `json:"-"`
 
-	// missing lists required properties absent from decoded JSON; the
-	// validator reports them.
-	missing []string
+	// missing marks the required properties (in the order kind, url)
+	// that decoded JSON lacked; the validator reports them.
+	missing [2]bool
 }
 
 // MarshalJSON writes Image with the property names the spec gives.
@@ -558,19 +554,20 @@ func (v *Image) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if !seen[0] {
-		v.missing = append(v.missing, "kind")
-	}
-	if !seen[1] {
-		v.missing = append(v.missing, "url")
+	for i, ok := range seen {
+		v.missing[i] = !ok
 	}
 	return nil
 }
 
 func (v *Image) validate(at *path, errs *Errors) {
-	for _, name := range v.missing {
-		f := at.field(name)
-		errs.add(&f, "is required")
+	if v.missing[0] {
+		at := at.field("kind")
+		errs.add(&at, "is required")
+	}
+	if v.missing[1] {
+		at := at.field("url")
+		errs.add(&at, "is required")
 	}
 	{
 		at := at.field("alt")
@@ -584,7 +581,7 @@ func (v *Image) validate(at *path, errs *Errors) {
 			minimum(errs, &at, (*v.Height), 0, true, "0")
 		}
 	}
-	{
+	if !v.missing[0] {
 		at := at.field("kind")
 		errs.constant(&at, v.Kind == "image", "\"image\"")
 	}
@@ -613,9 +610,9 @@ type Image2 struct {
 	URL    string           `json:"-"`
 	Width  *int32           `json:"-"`
 
-	// missing lists required properties absent from decoded JSON; the
-	// validator reports them.
-	missing []string
+	// missing marks the required properties (in the order kind, url)
+	// that decoded JSON lacked; the validator reports them.
+	missing [2]bool
 }
 
 // MarshalJSON writes Image2 with the property names the spec gives.
@@ -692,19 +689,20 @@ func (v *Image2) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if !seen[0] {
-		v.missing = append(v.missing, "kind")
-	}
-	if !seen[1] {
-		v.missing = append(v.missing, "url")
+	for i, ok := range seen {
+		v.missing[i] = !ok
 	}
 	return nil
 }
 
 func (v *Image2) validate(at *path, errs *Errors) {
-	for _, name := range v.missing {
-		f := at.field(name)
-		errs.add(&f, "is required")
+	if v.missing[0] {
+		at := at.field("kind")
+		errs.add(&at, "is required")
+	}
+	if v.missing[1] {
+		at := at.field("url")
+		errs.add(&at, "is required")
 	}
 	{
 		at := at.field("alt")
@@ -718,7 +716,7 @@ func (v *Image2) validate(at *path, errs *Errors) {
 			minimum(errs, &at, (*v.Height), 0, true, "0")
 		}
 	}
-	{
+	if !v.missing[0] {
 		at := at.field("kind")
 		errs.constant(&at, v.Kind == "image", "\"image\"")
 	}
@@ -744,9 +742,9 @@ type Money struct {
 	// ISO 4217 currency code.
 	Currency string `json:"-"`
 
-	// missing lists required properties absent from decoded JSON; the
-	// validator reports them.
-	missing []string
+	// missing marks the required properties (in the order amount, currency)
+	// that decoded JSON lacked; the validator reports them.
+	missing [2]bool
 }
 
 // MarshalJSON writes Money with the property names the spec gives.
@@ -796,26 +794,27 @@ func (v *Money) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if !seen[0] {
-		v.missing = append(v.missing, "amount")
-	}
-	if !seen[1] {
-		v.missing = append(v.missing, "currency")
+	for i, ok := range seen {
+		v.missing[i] = !ok
 	}
 	return nil
 }
 
 func (v *Money) validate(at *path, errs *Errors) {
-	for _, name := range v.missing {
-		f := at.field(name)
-		errs.add(&f, "is required")
+	if v.missing[0] {
+		at := at.field("amount")
+		errs.add(&at, "is required")
 	}
-	{
+	if v.missing[1] {
+		at := at.field("currency")
+		errs.add(&at, "is required")
+	}
+	if !v.missing[0] {
 		at := at.field("amount")
 		minimum(errs, &at, v.Amount, 0.0, false, "0")
 		multipleOfFloat(errs, &at, v.Amount, 0.01, "0.01")
 	}
-	{
+	if !v.missing[1] {
 		at := at.field("currency")
 		errs.pattern(&at, v.Currency, pattern2)
 	}
@@ -835,9 +834,9 @@ type Money2 struct {
 	// ISO 4217 currency code.
 	Currency string `json:"-"`
 
-	// missing lists required properties absent from decoded JSON; the
-	// validator reports them.
-	missing []string
+	// missing marks the required properties (in the order amount, currency)
+	// that decoded JSON lacked; the validator reports them.
+	missing [2]bool
 }
 
 // MarshalJSON writes Money2 with the property names the spec gives.
@@ -887,26 +886,27 @@ func (v *Money2) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if !seen[0] {
-		v.missing = append(v.missing, "amount")
-	}
-	if !seen[1] {
-		v.missing = append(v.missing, "currency")
+	for i, ok := range seen {
+		v.missing[i] = !ok
 	}
 	return nil
 }
 
 func (v *Money2) validate(at *path, errs *Errors) {
-	for _, name := range v.missing {
-		f := at.field(name)
-		errs.add(&f, "is required")
+	if v.missing[0] {
+		at := at.field("amount")
+		errs.add(&at, "is required")
 	}
-	{
+	if v.missing[1] {
+		at := at.field("currency")
+		errs.add(&at, "is required")
+	}
+	if !v.missing[0] {
 		at := at.field("amount")
 		minimum(errs, &at, v.Amount, 0.0, false, "0")
 		multipleOfFloat(errs, &at, v.Amount, 0.01, "0.01")
 	}
-	{
+	if !v.missing[1] {
 		at := at.field("currency")
 		errs.pattern(&at, v.Currency, pattern2)
 	}
@@ -929,9 +929,9 @@ type ProblemModel struct {
 	Title  string                   `json:"-"`
 	Type   *string                  `json:"-"`
 
-	// missing lists required properties absent from decoded JSON; the
-	// validator reports them.
-	missing []string
+	// missing marks the required properties (in the order status, title)
+	// that decoded JSON lacked; the validator reports them.
+	missing [2]bool
 }
 
 // MarshalJSON writes ProblemModel with the property names the spec gives.
@@ -1008,19 +1008,20 @@ func (v *ProblemModel) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if !seen[0] {
-		v.missing = append(v.missing, "status")
-	}
-	if !seen[1] {
-		v.missing = append(v.missing, "title")
+	for i, ok := range seen {
+		v.missing[i] = !ok
 	}
 	return nil
 }
 
 func (v *ProblemModel) validate(at *path, errs *Errors) {
-	for _, name := range v.missing {
-		f := at.field(name)
-		errs.add(&f, "is required")
+	if v.missing[0] {
+		at := at.field("status")
+		errs.add(&at, "is required")
+	}
+	if v.missing[1] {
+		at := at.field("title")
+		errs.add(&at, "is required")
 	}
 	{
 		at := at.field("errors")
@@ -1029,7 +1030,7 @@ func (v *ProblemModel) validate(at *path, errs *Errors) {
 			v.Errors[i0].validate(&at0, errs)
 		}
 	}
-	{
+	if !v.missing[0] {
 		at := at.field("status")
 		minimum(errs, &at, v.Status, 100, false, "100")
 		maximum(errs, &at, v.Status, 599, false, "599")
@@ -1049,9 +1050,9 @@ type ProblemModelErrorsItem struct {
 	Field   string `json:"-"`
 	Message string `json:"-"`
 
-	// missing lists required properties absent from decoded JSON; the
-	// validator reports them.
-	missing []string
+	// missing marks the required properties (in the order field, message)
+	// that decoded JSON lacked; the validator reports them.
+	missing [2]bool
 }
 
 // MarshalJSON writes ProblemModelErrorsItem with the property names the spec gives.
@@ -1101,19 +1102,20 @@ func (v *ProblemModelErrorsItem) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if !seen[0] {
-		v.missing = append(v.missing, "field")
-	}
-	if !seen[1] {
-		v.missing = append(v.missing, "message")
+	for i, ok := range seen {
+		v.missing[i] = !ok
 	}
 	return nil
 }
 
 func (v *ProblemModelErrorsItem) validate(at *path, errs *Errors) {
-	for _, name := range v.missing {
-		f := at.field(name)
-		errs.add(&f, "is required")
+	if v.missing[0] {
+		at := at.field("field")
+		errs.add(&at, "is required")
+	}
+	if v.missing[1] {
+		at := at.field("message")
+		errs.add(&at, "is required")
 	}
 }
 
@@ -1157,9 +1159,9 @@ type Product struct {
 	// Shipping weight.
 	WeightGrams *int32 `json:"-"`
 
-	// missing lists required properties absent from decoded JSON; the
-	// validator reports them.
-	missing []string
+	// missing marks the required properties (in the order name, price, sku)
+	// that decoded JSON lacked; the validator reports them.
+	missing [3]bool
 }
 
 // MarshalJSON writes Product with the property names the spec gives.
@@ -1331,22 +1333,24 @@ func (v *Product) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if !seen[0] {
-		v.missing = append(v.missing, "name")
-	}
-	if !seen[1] {
-		v.missing = append(v.missing, "price")
-	}
-	if !seen[2] {
-		v.missing = append(v.missing, "sku")
+	for i, ok := range seen {
+		v.missing[i] = !ok
 	}
 	return nil
 }
 
 func (v *Product) validate(at *path, errs *Errors) {
-	for _, name := range v.missing {
-		f := at.field(name)
-		errs.add(&f, "is required")
+	if v.missing[0] {
+		at := at.field("name")
+		errs.add(&at, "is required")
+	}
+	if v.missing[1] {
+		at := at.field("price")
+		errs.add(&at, "is required")
+	}
+	if v.missing[2] {
+		at := at.field("sku")
+		errs.add(&at, "is required")
 	}
 	{
 		at := at.field("attributes")
@@ -1398,16 +1402,12 @@ func (v *Product) validate(at *path, errs *Errors) {
 			v.Media[i0].validate(&at0, errs)
 		}
 	}
-	{
+	if !v.missing[0] {
 		at := at.field("name")
 		errs.minLength(&at, v.Name, 1)
 		errs.maxLength(&at, v.Name, 200)
 	}
-	{
-		at := at.field("object")
-		errs.constant(&at, v.Object == "product", "\"product\"")
-	}
-	{
+	if !v.missing[1] {
 		at := at.field("price")
 		v.Price.validate(&at, errs)
 	}
@@ -1418,7 +1418,7 @@ func (v *Product) validate(at *path, errs *Errors) {
 			maximum(errs, &at, x, 5.0, false, "5")
 		}
 	}
-	{
+	if !v.missing[2] {
 		at := at.field("sku")
 		errs.pattern(&at, v.Sku, pattern4)
 	}
@@ -1472,9 +1472,9 @@ type ProductInput struct {
 	// Shipping weight.
 	WeightGrams *int32 `json:"-"`
 
-	// missing lists required properties absent from decoded JSON; the
-	// validator reports them.
-	missing []string
+	// missing marks the required properties (in the order name, price, sku)
+	// that decoded JSON lacked; the validator reports them.
+	missing [3]bool
 }
 
 // MarshalJSON writes ProductInput with the property names the spec gives.
@@ -1625,22 +1625,24 @@ func (v *ProductInput) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if !seen[0] {
-		v.missing = append(v.missing, "name")
-	}
-	if !seen[1] {
-		v.missing = append(v.missing, "price")
-	}
-	if !seen[2] {
-		v.missing = append(v.missing, "sku")
+	for i, ok := range seen {
+		v.missing[i] = !ok
 	}
 	return nil
 }
 
 func (v *ProductInput) validate(at *path, errs *Errors) {
-	for _, name := range v.missing {
-		f := at.field(name)
-		errs.add(&f, "is required")
+	if v.missing[0] {
+		at := at.field("name")
+		errs.add(&at, "is required")
+	}
+	if v.missing[1] {
+		at := at.field("price")
+		errs.add(&at, "is required")
+	}
+	if v.missing[2] {
+		at := at.field("sku")
+		errs.add(&at, "is required")
 	}
 	{
 		at := at.field("attributes")
@@ -1692,12 +1694,12 @@ func (v *ProductInput) validate(at *path, errs *Errors) {
 			v.Media[i0].validate(&at0, errs)
 		}
 	}
-	{
+	if !v.missing[0] {
 		at := at.field("name")
 		errs.minLength(&at, v.Name, 1)
 		errs.maxLength(&at, v.Name, 200)
 	}
-	{
+	if !v.missing[1] {
 		at := at.field("price")
 		v.Price.validate(&at, errs)
 	}
@@ -1708,7 +1710,7 @@ func (v *ProductInput) validate(at *path, errs *Errors) {
 			maximum(errs, &at, x, 5.0, false, "5")
 		}
 	}
-	{
+	if !v.missing[2] {
 		at := at.field("sku")
 		errs.pattern(&at, v.Sku, pattern4)
 	}
@@ -1800,9 +1802,9 @@ type ProductPage struct {
 	// Pass as `cursor` to get the next page; null on the last page.
 	NextCursor *string `json:"-"`
 
-	// missing lists required properties absent from decoded JSON; the
-	// validator reports them.
-	missing []string
+	// missing marks the required properties (in the order items, nextCursor)
+	// that decoded JSON lacked; the validator reports them.
+	missing [2]bool
 }
 
 // MarshalJSON writes ProductPage with the property names the spec gives.
@@ -1851,21 +1853,22 @@ func (v *ProductPage) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if !seen[0] {
-		v.missing = append(v.missing, "items")
-	}
-	if !seen[1] {
-		v.missing = append(v.missing, "nextCursor")
+	for i, ok := range seen {
+		v.missing[i] = !ok
 	}
 	return nil
 }
 
 func (v *ProductPage) validate(at *path, errs *Errors) {
-	for _, name := range v.missing {
-		f := at.field(name)
-		errs.add(&f, "is required")
+	if v.missing[0] {
+		at := at.field("items")
+		errs.add(&at, "is required")
 	}
-	{
+	if v.missing[1] {
+		at := at.field("nextCursor")
+		errs.add(&at, "is required")
+	}
+	if !v.missing[0] {
 		at := at.field("items")
 		for i0 := range v.Items {
 			at0 := (&at).elem(i0)
@@ -1940,9 +1943,9 @@ type Video struct {
 	Poster *Image2 `json:"-"`
 	URL    string  `json:"-"`
 
-	// missing lists required properties absent from decoded JSON; the
-	// validator reports them.
-	missing []string
+	// missing marks the required properties (in the order kind, url)
+	// that decoded JSON lacked; the validator reports them.
+	missing [2]bool
 }
 
 // MarshalJSON writes Video with the property names the spec gives.
@@ -2010,19 +2013,20 @@ func (v *Video) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if !seen[0] {
-		v.missing = append(v.missing, "kind")
-	}
-	if !seen[1] {
-		v.missing = append(v.missing, "url")
+	for i, ok := range seen {
+		v.missing[i] = !ok
 	}
 	return nil
 }
 
 func (v *Video) validate(at *path, errs *Errors) {
-	for _, name := range v.missing {
-		f := at.field(name)
-		errs.add(&f, "is required")
+	if v.missing[0] {
+		at := at.field("kind")
+		errs.add(&at, "is required")
+	}
+	if v.missing[1] {
+		at := at.field("url")
+		errs.add(&at, "is required")
 	}
 	{
 		at := at.field("durationSeconds")
@@ -2031,7 +2035,7 @@ func (v *Video) validate(at *path, errs *Errors) {
 			maximum(errs, &at, (*v.DurationSeconds), 600.0, false, "600")
 		}
 	}
-	{
+	if !v.missing[0] {
 		at := at.field("kind")
 		errs.constant(&at, v.Kind == "video", "\"video\"")
 	}

@@ -111,9 +111,9 @@ func (v *Collisions) Validate() error {
 type ErrorModel struct {
 	Message string `json:"-"`
 
-	// missing lists required properties absent from decoded JSON; the
-	// validator reports them.
-	missing []string
+	// missing marks the required properties (in the order message)
+	// that decoded JSON lacked; the validator reports them.
+	missing [1]bool
 }
 
 // MarshalJSON writes ErrorModel with the property names the spec gives.
@@ -152,16 +152,16 @@ func (v *ErrorModel) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if !seen[0] {
-		v.missing = append(v.missing, "message")
+	for i, ok := range seen {
+		v.missing[i] = !ok
 	}
 	return nil
 }
 
 func (v *ErrorModel) validate(at *path, errs *Errors) {
-	for _, name := range v.missing {
-		f := at.field(name)
-		errs.add(&f, "is required")
+	if v.missing[0] {
+		at := at.field("message")
+		errs.add(&at, "is required")
 	}
 }
 
@@ -278,9 +278,9 @@ type ListThingsResponse struct {
 	// Collides with the request type a generator would derive from listThings.
 	Request *ListThingsRequest `json:"-"`
 
-	// missing lists required properties absent from decoded JSON; the
-	// validator reports them.
-	missing []string
+	// missing marks the required properties (in the order items)
+	// that decoded JSON lacked; the validator reports them.
+	missing [1]bool
 }
 
 // MarshalJSON writes ListThingsResponse with the property names the spec gives.
@@ -328,18 +328,18 @@ func (v *ListThingsResponse) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if !seen[0] {
-		v.missing = append(v.missing, "items")
+	for i, ok := range seen {
+		v.missing[i] = !ok
 	}
 	return nil
 }
 
 func (v *ListThingsResponse) validate(at *path, errs *Errors) {
-	for _, name := range v.missing {
-		f := at.field(name)
-		errs.add(&f, "is required")
+	if v.missing[0] {
+		at := at.field("items")
+		errs.add(&at, "is required")
 	}
-	{
+	if !v.missing[0] {
 		at := at.field("items")
 		for i0 := range v.Items {
 			at0 := (&at).elem(i0)
@@ -397,9 +397,9 @@ type Range struct {
 	Max int32  `json:"-"`
 	Min int32  `json:"-"`
 
-	// missing lists required properties absent from decoded JSON; the
-	// validator reports them.
-	missing []string
+	// missing marks the required properties (in the order max, min)
+	// that decoded JSON lacked; the validator reports them.
+	missing [2]bool
 }
 
 // MarshalJSON writes Range with the property names the spec gives.
@@ -458,19 +458,20 @@ func (v *Range) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if !seen[0] {
-		v.missing = append(v.missing, "max")
-	}
-	if !seen[1] {
-		v.missing = append(v.missing, "min")
+	for i, ok := range seen {
+		v.missing[i] = !ok
 	}
 	return nil
 }
 
 func (v *Range) validate(at *path, errs *Errors) {
-	for _, name := range v.missing {
-		f := at.field(name)
-		errs.add(&f, "is required")
+	if v.missing[0] {
+		at := at.field("max")
+		errs.add(&at, "is required")
+	}
+	if v.missing[1] {
+		at := at.field("min")
+		errs.add(&at, "is required")
 	}
 	{
 		at := at.field("len")
@@ -496,9 +497,9 @@ type Request struct {
 	// start with digits, are non-ASCII, or are empty.
 	Thing Thing `json:"-"`
 
-	// missing lists required properties absent from decoded JSON; the
-	// validator reports them.
-	missing []string
+	// missing marks the required properties (in the order thing)
+	// that decoded JSON lacked; the validator reports them.
+	missing [1]bool
 }
 
 // MarshalJSON writes Request with the property names the spec gives.
@@ -546,18 +547,18 @@ func (v *Request) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if !seen[0] {
-		v.missing = append(v.missing, "thing")
+	for i, ok := range seen {
+		v.missing[i] = !ok
 	}
 	return nil
 }
 
 func (v *Request) validate(at *path, errs *Errors) {
-	for _, name := range v.missing {
-		f := at.field(name)
-		errs.add(&f, "is required")
+	if v.missing[0] {
+		at := at.field("thing")
+		errs.add(&at, "is required")
 	}
-	{
+	if !v.missing[0] {
 		at := at.field("thing")
 		v.Thing.validate(&at, errs)
 	}
@@ -578,9 +579,9 @@ type Response struct {
 	Thing    Thing    `json:"-"`
 	Warnings []string `json:"-"`
 
-	// missing lists required properties absent from decoded JSON; the
-	// validator reports them.
-	missing []string
+	// missing marks the required properties (in the order thing)
+	// that decoded JSON lacked; the validator reports them.
+	missing [1]bool
 }
 
 // MarshalJSON writes Response with the property names the spec gives.
@@ -628,18 +629,18 @@ func (v *Response) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if !seen[0] {
-		v.missing = append(v.missing, "thing")
+	for i, ok := range seen {
+		v.missing[i] = !ok
 	}
 	return nil
 }
 
 func (v *Response) validate(at *path, errs *Errors) {
-	for _, name := range v.missing {
-		f := at.field(name)
-		errs.add(&f, "is required")
+	if v.missing[0] {
+		at := at.field("thing")
+		errs.add(&at, "is required")
 	}
-	{
+	if !v.missing[0] {
 		at := at.field("thing")
 		v.Thing.validate(&at, errs)
 	}
@@ -717,9 +718,9 @@ type Thing struct {
 	Ωmega   *float64 `json:"-"`
 	X名前     *string  `json:"-"`
 
-	// missing lists required properties absent from decoded JSON; the
-	// validator reports them.
-	missing []string
+	// missing marks the required properties (in the order name)
+	// that decoded JSON lacked; the validator reports them.
+	missing [1]bool
 }
 
 // MarshalJSON writes Thing with the property names the spec gives.
@@ -974,16 +975,16 @@ func (v *Thing) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if !seen[0] {
-		v.missing = append(v.missing, "name")
+	for i, ok := range seen {
+		v.missing[i] = !ok
 	}
 	return nil
 }
 
 func (v *Thing) validate(at *path, errs *Errors) {
-	for _, name := range v.missing {
-		f := at.field(name)
-		errs.add(&f, "is required")
+	if v.missing[0] {
+		at := at.field("name")
+		errs.add(&at, "is required")
 	}
 	{
 		at := at.field("2fa")
@@ -1016,7 +1017,7 @@ func (v *Thing) validate(at *path, errs *Errors) {
 			maximum(errs, &at, (*v.Len), 1000, false, "1000")
 		}
 	}
-	{
+	if !v.missing[0] {
 		at := at.field("name")
 		errs.minLength(&at, v.Name, 1)
 	}

@@ -173,14 +173,25 @@ func (e *Errors) missing(in, name string) {
 
 func (e *Errors) minLength(at *path, v string, n int) {
 	if utf8.RuneCountInString(v) < n {
-		e.add(at, "must be at least "+strconv.Itoa(n)+" characters long")
+		e.add(at, "must be at least "+count(n, "character")+" long")
 	}
 }
 
 func (e *Errors) maxLength(at *path, v string, n int) {
 	if utf8.RuneCountInString(v) > n {
-		e.add(at, "must be at most "+strconv.Itoa(n)+" characters long")
+		e.add(at, "must be at most "+count(n, "character")+" long")
 	}
+}
+
+// count writes "1 item", "2 items", "3 properties".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	if strings.HasSuffix(noun, "y") {
+		return strconv.Itoa(n) + " " + noun[:len(noun)-1] + "ies"
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }
 
 func (e *Errors) pattern(at *path, v string, re *regexp.Regexp) {
@@ -258,25 +269,25 @@ func multipleOfFloat[T ~float32 | ~float64](e *Errors, at *path, v T, m float64,
 
 func (e *Errors) minItems(at *path, n, min int) {
 	if n < min {
-		e.add(at, "must have at least "+strconv.Itoa(min)+" items")
+		e.add(at, "must have at least "+count(min, "item"))
 	}
 }
 
 func (e *Errors) maxItems(at *path, n, max int) {
 	if n > max {
-		e.add(at, "must have at most "+strconv.Itoa(max)+" items")
+		e.add(at, "must have at most "+count(max, "item"))
 	}
 }
 
 func (e *Errors) minProps(at *path, n, min int) {
 	if n < min {
-		e.add(at, "must have at least "+strconv.Itoa(min)+" properties")
+		e.add(at, "must have at least "+count(min, "property"))
 	}
 }
 
 func (e *Errors) maxProps(at *path, n, max int) {
 	if n > max {
-		e.add(at, "must have at most "+strconv.Itoa(max)+" properties")
+		e.add(at, "must have at most "+count(max, "property"))
 	}
 }
 

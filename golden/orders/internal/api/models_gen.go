@@ -37,9 +37,9 @@ type Address struct {
 	Line2      Nullable[string] `json:"-"`
 	PostalCode string           `json:"-"`
 
-	// missing lists required properties absent from decoded JSON; the
-	// validator reports them.
-	missing []string
+	// missing marks the required properties (in the order city, country, line1, postalCode)
+	// that decoded JSON lacked; the validator reports them.
+	missing [4]bool
 }
 
 // MarshalJSON writes Address with the property names the spec gives.
@@ -120,36 +120,39 @@ func (v *Address) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if !seen[0] {
-		v.missing = append(v.missing, "city")
-	}
-	if !seen[1] {
-		v.missing = append(v.missing, "country")
-	}
-	if !seen[2] {
-		v.missing = append(v.missing, "line1")
-	}
-	if !seen[3] {
-		v.missing = append(v.missing, "postalCode")
+	for i, ok := range seen {
+		v.missing[i] = !ok
 	}
 	return nil
 }
 
 func (v *Address) validate(at *path, errs *Errors) {
-	for _, name := range v.missing {
-		f := at.field(name)
-		errs.add(&f, "is required")
+	if v.missing[0] {
+		at := at.field("city")
+		errs.add(&at, "is required")
 	}
-	{
+	if v.missing[1] {
+		at := at.field("country")
+		errs.add(&at, "is required")
+	}
+	if v.missing[2] {
+		at := at.field("line1")
+		errs.add(&at, "is required")
+	}
+	if v.missing[3] {
+		at := at.field("postalCode")
+		errs.add(&at, "is required")
+	}
+	if !v.missing[0] {
 		at := at.field("city")
 		errs.minLength(&at, v.City, 1)
 		errs.maxLength(&at, v.City, 100)
 	}
-	{
+	if !v.missing[1] {
 		at := at.field("country")
 		errs.pattern(&at, v.Country, pattern1)
 	}
-	{
+	if !v.missing[2] {
 		at := at.field("line1")
 		errs.minLength(&at, v.Line1, 1)
 		errs.maxLength(&at, v.Line1, 200)
@@ -160,7 +163,7 @@ func (v *Address) validate(at *path, errs *Errors) {
 			errs.maxLength(&at, x, 200)
 		}
 	}
-	{
+	if !v.missing[3] {
 		at := at.field("postalCode")
 		errs.minLength(&at, v.PostalCode, 2)
 		errs.maxLength(&at, v.PostalCode, 16)
@@ -179,9 +182,9 @@ func (v *Address) Validate() error {
 type AmountDiscount struct {
 	AmountCents int64 `json:"-"`
 
-	// missing lists required properties absent from decoded JSON; the
-	// validator reports them.
-	missing []string
+	// missing marks the required properties (in the order amountCents)
+	// that decoded JSON lacked; the validator reports them.
+	missing [1]bool
 }
 
 // MarshalJSON writes AmountDiscount with the property names the spec gives.
@@ -220,18 +223,18 @@ func (v *AmountDiscount) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if !seen[0] {
-		v.missing = append(v.missing, "amountCents")
+	for i, ok := range seen {
+		v.missing[i] = !ok
 	}
 	return nil
 }
 
 func (v *AmountDiscount) validate(at *path, errs *Errors) {
-	for _, name := range v.missing {
-		f := at.field(name)
-		errs.add(&f, "is required")
+	if v.missing[0] {
+		at := at.field("amountCents")
+		errs.add(&at, "is required")
 	}
-	{
+	if !v.missing[0] {
 		at := at.field("amountCents")
 		minimum(errs, &at, v.AmountCents, 1, false, "1")
 	}
@@ -253,9 +256,9 @@ type BankTransfer struct {
 	Reference *string          `json:"-"`
 	Type      BankTransferType `json:"-"`
 
-	// missing lists required properties absent from decoded JSON; the
-	// validator reports them.
-	missing []string
+	// missing marks the required properties (in the order iban, type)
+	// that decoded JSON lacked; the validator reports them.
+	missing [2]bool
 }
 
 // MarshalJSON writes BankTransfer with the property names the spec gives.
@@ -323,19 +326,20 @@ func (v *BankTransfer) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if !seen[0] {
-		v.missing = append(v.missing, "iban")
-	}
-	if !seen[1] {
-		v.missing = append(v.missing, "type")
+	for i, ok := range seen {
+		v.missing[i] = !ok
 	}
 	return nil
 }
 
 func (v *BankTransfer) validate(at *path, errs *Errors) {
-	for _, name := range v.missing {
-		f := at.field(name)
-		errs.add(&f, "is required")
+	if v.missing[0] {
+		at := at.field("iban")
+		errs.add(&at, "is required")
+	}
+	if v.missing[1] {
+		at := at.field("type")
+		errs.add(&at, "is required")
 	}
 	{
 		at := at.field("bic")
@@ -343,11 +347,11 @@ func (v *BankTransfer) validate(at *path, errs *Errors) {
 			errs.pattern(&at, (*v.Bic), pattern2)
 		}
 	}
-	{
+	if !v.missing[0] {
 		at := at.field("iban")
 		errs.pattern(&at, v.Iban, pattern3)
 	}
-	{
+	if !v.missing[1] {
 		at := at.field("type")
 		v.Type.validate(&at, errs)
 	}
@@ -395,9 +399,9 @@ type Card struct {
 	Number string   `json:"-"`
 	Type   CardType `json:"-"`
 
-	// missing lists required properties absent from decoded JSON; the
-	// validator reports them.
-	missing []string
+	// missing marks the required properties (in the order expiryMonth, expiryYear, number, type)
+	// that decoded JSON lacked; the validator reports them.
+	missing [4]bool
 }
 
 // MarshalJSON writes Card with the property names the spec gives.
@@ -487,32 +491,35 @@ func (v *Card) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if !seen[0] {
-		v.missing = append(v.missing, "expiryMonth")
-	}
-	if !seen[1] {
-		v.missing = append(v.missing, "expiryYear")
-	}
-	if !seen[2] {
-		v.missing = append(v.missing, "number")
-	}
-	if !seen[3] {
-		v.missing = append(v.missing, "type")
+	for i, ok := range seen {
+		v.missing[i] = !ok
 	}
 	return nil
 }
 
 func (v *Card) validate(at *path, errs *Errors) {
-	for _, name := range v.missing {
-		f := at.field(name)
-		errs.add(&f, "is required")
+	if v.missing[0] {
+		at := at.field("expiryMonth")
+		errs.add(&at, "is required")
 	}
-	{
+	if v.missing[1] {
+		at := at.field("expiryYear")
+		errs.add(&at, "is required")
+	}
+	if v.missing[2] {
+		at := at.field("number")
+		errs.add(&at, "is required")
+	}
+	if v.missing[3] {
+		at := at.field("type")
+		errs.add(&at, "is required")
+	}
+	if !v.missing[0] {
 		at := at.field("expiryMonth")
 		minimum(errs, &at, v.ExpiryMonth, 1, false, "1")
 		maximum(errs, &at, v.ExpiryMonth, 12, false, "12")
 	}
-	{
+	if !v.missing[1] {
 		at := at.field("expiryYear")
 		minimum(errs, &at, v.ExpiryYear, 2000, false, "2000")
 		maximum(errs, &at, v.ExpiryYear, 2100, false, "2100")
@@ -523,17 +530,11 @@ func (v *Card) validate(at *path, errs *Errors) {
 			errs.maxLength(&at, (*v.Holder), 100)
 		}
 	}
-	{
-		at := at.field("last4")
-		if v.Last4 != nil {
-			errs.pattern(&at, (*v.Last4), pattern4)
-		}
-	}
-	{
+	if !v.missing[2] {
 		at := at.field("number")
 		errs.pattern(&at, v.Number, pattern5)
 	}
-	{
+	if !v.missing[3] {
 		at := at.field("type")
 		v.Type.validate(&at, errs)
 	}
@@ -577,9 +578,9 @@ type Category struct {
 	Name     string     `json:"-"`
 	Slug     string     `json:"-"`
 
-	// missing lists required properties absent from decoded JSON; the
-	// validator reports them.
-	missing []string
+	// missing marks the required properties (in the order name, slug)
+	// that decoded JSON lacked; the validator reports them.
+	missing [2]bool
 }
 
 // MarshalJSON writes Category with the property names the spec gives.
@@ -645,19 +646,20 @@ func (v *Category) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if !seen[0] {
-		v.missing = append(v.missing, "name")
-	}
-	if !seen[1] {
-		v.missing = append(v.missing, "slug")
+	for i, ok := range seen {
+		v.missing[i] = !ok
 	}
 	return nil
 }
 
 func (v *Category) validate(at *path, errs *Errors) {
-	for _, name := range v.missing {
-		f := at.field(name)
-		errs.add(&f, "is required")
+	if v.missing[0] {
+		at := at.field("name")
+		errs.add(&at, "is required")
+	}
+	if v.missing[1] {
+		at := at.field("slug")
+		errs.add(&at, "is required")
 	}
 	{
 		at := at.field("children")
@@ -666,12 +668,12 @@ func (v *Category) validate(at *path, errs *Errors) {
 			v.Children[i0].validate(&at0, errs)
 		}
 	}
-	{
+	if !v.missing[0] {
 		at := at.field("name")
 		errs.minLength(&at, v.Name, 1)
 		errs.maxLength(&at, v.Name, 100)
 	}
-	{
+	if !v.missing[1] {
 		at := at.field("slug")
 		errs.pattern(&at, v.Slug, pattern6)
 	}
@@ -711,9 +713,9 @@ type Customer struct {
 	Tags        []string     `json:"-"`
 	UpdatedAt   time.Time    `json:"-"`
 
-	// missing lists required properties absent from decoded JSON; the
-	// validator reports them.
-	missing []string
+	// missing marks the required properties (in the order email, name)
+	// that decoded JSON lacked; the validator reports them.
+	missing [2]bool
 }
 
 // MarshalJSON writes Customer with the property names the spec gives.
@@ -865,19 +867,20 @@ func (v *Customer) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if !seen[0] {
-		v.missing = append(v.missing, "email")
-	}
-	if !seen[1] {
-		v.missing = append(v.missing, "name")
+	for i, ok := range seen {
+		v.missing[i] = !ok
 	}
 	return nil
 }
 
 func (v *Customer) validate(at *path, errs *Errors) {
-	for _, name := range v.missing {
-		f := at.field(name)
-		errs.add(&f, "is required")
+	if v.missing[0] {
+		at := at.field("email")
+		errs.add(&at, "is required")
+	}
+	if v.missing[1] {
+		at := at.field("name")
+		errs.add(&at, "is required")
 	}
 	{
 		at := at.field("billingAddress")
@@ -885,20 +888,16 @@ func (v *Customer) validate(at *path, errs *Errors) {
 			x.validate(&at, errs)
 		}
 	}
-	{
+	if !v.missing[0] {
 		at := at.field("email")
 		errs.maxLength(&at, v.Email, 254)
 		errs.format(&at, v.Email, "email")
 	}
 	{
-		at := at.field("id")
-		errs.format(&at, v.ID, "uuid")
-	}
-	{
 		at := at.field("metadata")
 		v.Metadata.validate(&at, errs)
 	}
-	{
+	if !v.missing[1] {
 		at := at.field("name")
 		errs.minLength(&at, v.Name, 1)
 		errs.maxLength(&at, v.Name, 200)
@@ -964,9 +963,9 @@ type CustomerInput struct {
 	Preferences *Preferences `json:"-"`
 	Tags        []string     `json:"-"`
 
-	// missing lists required properties absent from decoded JSON; the
-	// validator reports them.
-	missing []string
+	// missing marks the required properties (in the order email, name)
+	// that decoded JSON lacked; the validator reports them.
+	missing [2]bool
 }
 
 // MarshalJSON writes CustomerInput with the property names the spec gives.
@@ -1088,19 +1087,20 @@ func (v *CustomerInput) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if !seen[0] {
-		v.missing = append(v.missing, "email")
-	}
-	if !seen[1] {
-		v.missing = append(v.missing, "name")
+	for i, ok := range seen {
+		v.missing[i] = !ok
 	}
 	return nil
 }
 
 func (v *CustomerInput) validate(at *path, errs *Errors) {
-	for _, name := range v.missing {
-		f := at.field(name)
-		errs.add(&f, "is required")
+	if v.missing[0] {
+		at := at.field("email")
+		errs.add(&at, "is required")
+	}
+	if v.missing[1] {
+		at := at.field("name")
+		errs.add(&at, "is required")
 	}
 	{
 		at := at.field("billingAddress")
@@ -1108,7 +1108,7 @@ func (v *CustomerInput) validate(at *path, errs *Errors) {
 			x.validate(&at, errs)
 		}
 	}
-	{
+	if !v.missing[0] {
 		at := at.field("email")
 		errs.maxLength(&at, v.Email, 254)
 		errs.format(&at, v.Email, "email")
@@ -1117,7 +1117,7 @@ func (v *CustomerInput) validate(at *path, errs *Errors) {
 		at := at.field("metadata")
 		v.Metadata.validate(&at, errs)
 	}
-	{
+	if !v.missing[1] {
 		at := at.field("name")
 		errs.minLength(&at, v.Name, 1)
 		errs.maxLength(&at, v.Name, 200)
@@ -1168,9 +1168,9 @@ type CustomerPage struct {
 	// Number of customers matching the filters, over all pages.
 	Total int64 `json:"-"`
 
-	// missing lists required properties absent from decoded JSON; the
-	// validator reports them.
-	missing []string
+	// missing marks the required properties (in the order items, total)
+	// that decoded JSON lacked; the validator reports them.
+	missing [2]bool
 }
 
 // MarshalJSON writes CustomerPage with the property names the spec gives.
@@ -1220,21 +1220,22 @@ func (v *CustomerPage) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if !seen[0] {
-		v.missing = append(v.missing, "items")
-	}
-	if !seen[1] {
-		v.missing = append(v.missing, "total")
+	for i, ok := range seen {
+		v.missing[i] = !ok
 	}
 	return nil
 }
 
 func (v *CustomerPage) validate(at *path, errs *Errors) {
-	for _, name := range v.missing {
-		f := at.field(name)
-		errs.add(&f, "is required")
+	if v.missing[0] {
+		at := at.field("items")
+		errs.add(&at, "is required")
 	}
-	{
+	if v.missing[1] {
+		at := at.field("total")
+		errs.add(&at, "is required")
+	}
+	if !v.missing[0] {
 		at := at.field("items")
 		for i0 := range v.Items {
 			at0 := (&at).elem(i0)
@@ -1388,9 +1389,9 @@ type FieldErrorModel struct {
 	// What is wrong with it.
 	Message string `json:"-"`
 
-	// missing lists required properties absent from decoded JSON; the
-	// validator reports them.
-	missing []string
+	// missing marks the required properties (in the order field, message)
+	// that decoded JSON lacked; the validator reports them.
+	missing [2]bool
 }
 
 // MarshalJSON writes FieldErrorModel with the property names the spec gives.
@@ -1440,19 +1441,20 @@ func (v *FieldErrorModel) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if !seen[0] {
-		v.missing = append(v.missing, "field")
-	}
-	if !seen[1] {
-		v.missing = append(v.missing, "message")
+	for i, ok := range seen {
+		v.missing[i] = !ok
 	}
 	return nil
 }
 
 func (v *FieldErrorModel) validate(at *path, errs *Errors) {
-	for _, name := range v.missing {
-		f := at.field(name)
-		errs.add(&f, "is required")
+	if v.missing[0] {
+		at := at.field("field")
+		errs.add(&at, "is required")
+	}
+	if v.missing[1] {
+		at := at.field("message")
+		errs.add(&at, "is required")
 	}
 }
 
@@ -1605,9 +1607,9 @@ type Order struct {
 	TotalCents int64     `json:"-"`
 	UpdatedAt  time.Time `json:"-"`
 
-	// missing lists required properties absent from decoded JSON; the
-	// validator reports them.
-	missing []string
+	// missing marks the required properties (in the order items, payment)
+	// that decoded JSON lacked; the validator reports them.
+	missing [2]bool
 }
 
 // MarshalJSON writes Order with the property names the spec gives.
@@ -1773,29 +1775,26 @@ func (v *Order) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if !seen[0] {
-		v.missing = append(v.missing, "items")
-	}
-	if !seen[1] {
-		v.missing = append(v.missing, "payment")
+	for i, ok := range seen {
+		v.missing[i] = !ok
 	}
 	return nil
 }
 
 func (v *Order) validate(at *path, errs *Errors) {
-	for _, name := range v.missing {
-		f := at.field(name)
-		errs.add(&f, "is required")
+	if v.missing[0] {
+		at := at.field("items")
+		errs.add(&at, "is required")
+	}
+	if v.missing[1] {
+		at := at.field("payment")
+		errs.add(&at, "is required")
 	}
 	{
 		at := at.field("currency")
 		if v.Currency != nil {
 			errs.pattern(&at, (*v.Currency), pattern8)
 		}
-	}
-	{
-		at := at.field("customerId")
-		errs.format(&at, v.CustomerID, "uuid")
 	}
 	{
 		at := at.field("discount")
@@ -1809,7 +1808,7 @@ func (v *Order) validate(at *path, errs *Errors) {
 			x.validate(&at, errs)
 		}
 	}
-	{
+	if !v.missing[0] {
 		at := at.field("items")
 		errs.minItems(&at, len(v.Items), 1)
 		errs.maxItems(&at, len(v.Items), 100)
@@ -1830,7 +1829,7 @@ func (v *Order) validate(at *path, errs *Errors) {
 			v.Notes[i0].validate(&at0, errs)
 		}
 	}
-	{
+	if !v.missing[1] {
 		at := at.field("payment")
 		v.Payment.validate(&at, errs)
 	}
@@ -1868,9 +1867,9 @@ type OrderGiftMessage struct {
 	Signature []byte `json:"-"`
 	Text      string `json:"-"`
 
-	// missing lists required properties absent from decoded JSON; the
-	// validator reports them.
-	missing []string
+	// missing marks the required properties (in the order text)
+	// that decoded JSON lacked; the validator reports them.
+	missing [1]bool
 }
 
 // MarshalJSON writes OrderGiftMessage with the property names the spec gives.
@@ -1918,18 +1917,18 @@ func (v *OrderGiftMessage) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if !seen[0] {
-		v.missing = append(v.missing, "text")
+	for i, ok := range seen {
+		v.missing[i] = !ok
 	}
 	return nil
 }
 
 func (v *OrderGiftMessage) validate(at *path, errs *Errors) {
-	for _, name := range v.missing {
-		f := at.field(name)
-		errs.add(&f, "is required")
+	if v.missing[0] {
+		at := at.field("text")
+		errs.add(&at, "is required")
 	}
-	{
+	if !v.missing[0] {
 		at := at.field("text")
 		errs.maxLength(&at, v.Text, 500)
 	}
@@ -1967,9 +1966,9 @@ type OrderInput struct {
 	// Where the order is in its life.
 	Status *OrderStatus `json:"-"`
 
-	// missing lists required properties absent from decoded JSON; the
-	// validator reports them.
-	missing []string
+	// missing marks the required properties (in the order items, payment)
+	// that decoded JSON lacked; the validator reports them.
+	missing [2]bool
 }
 
 // MarshalJSON writes OrderInput with the property names the spec gives.
@@ -2100,19 +2099,20 @@ func (v *OrderInput) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if !seen[0] {
-		v.missing = append(v.missing, "items")
-	}
-	if !seen[1] {
-		v.missing = append(v.missing, "payment")
+	for i, ok := range seen {
+		v.missing[i] = !ok
 	}
 	return nil
 }
 
 func (v *OrderInput) validate(at *path, errs *Errors) {
-	for _, name := range v.missing {
-		f := at.field(name)
-		errs.add(&f, "is required")
+	if v.missing[0] {
+		at := at.field("items")
+		errs.add(&at, "is required")
+	}
+	if v.missing[1] {
+		at := at.field("payment")
+		errs.add(&at, "is required")
 	}
 	{
 		at := at.field("currency")
@@ -2132,7 +2132,7 @@ func (v *OrderInput) validate(at *path, errs *Errors) {
 			(*v.GiftMessage).validate(&at, errs)
 		}
 	}
-	{
+	if !v.missing[0] {
 		at := at.field("items")
 		errs.minItems(&at, len(v.Items), 1)
 		errs.maxItems(&at, len(v.Items), 100)
@@ -2153,7 +2153,7 @@ func (v *OrderInput) validate(at *path, errs *Errors) {
 			v.Notes[i0].validate(&at0, errs)
 		}
 	}
-	{
+	if !v.missing[1] {
 		at := at.field("payment")
 		v.Payment.validate(&at, errs)
 	}
@@ -2199,9 +2199,9 @@ type OrderItemsItem struct {
 	// Price of one unit, in the order's currency.
 	UnitPrice float64 `json:"-"`
 
-	// missing lists required properties absent from decoded JSON; the
-	// validator reports them.
-	missing []string
+	// missing marks the required properties (in the order quantity, sku, unitPrice)
+	// that decoded JSON lacked; the validator reports them.
+	missing [3]bool
 }
 
 // MarshalJSON writes OrderItemsItem with the property names the spec gives.
@@ -2298,22 +2298,24 @@ func (v *OrderItemsItem) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if !seen[0] {
-		v.missing = append(v.missing, "quantity")
-	}
-	if !seen[1] {
-		v.missing = append(v.missing, "sku")
-	}
-	if !seen[2] {
-		v.missing = append(v.missing, "unitPrice")
+	for i, ok := range seen {
+		v.missing[i] = !ok
 	}
 	return nil
 }
 
 func (v *OrderItemsItem) validate(at *path, errs *Errors) {
-	for _, name := range v.missing {
-		f := at.field(name)
-		errs.add(&f, "is required")
+	if v.missing[0] {
+		at := at.field("quantity")
+		errs.add(&at, "is required")
+	}
+	if v.missing[1] {
+		at := at.field("sku")
+		errs.add(&at, "is required")
+	}
+	if v.missing[2] {
+		at := at.field("unitPrice")
+		errs.add(&at, "is required")
 	}
 	{
 		at := at.field("dimensions")
@@ -2327,16 +2329,16 @@ func (v *OrderItemsItem) validate(at *path, errs *Errors) {
 			(*v.Fulfillment).validate(&at, errs)
 		}
 	}
-	{
+	if !v.missing[0] {
 		at := at.field("quantity")
 		minimum(errs, &at, v.Quantity, 1, false, "1")
 		maximum(errs, &at, v.Quantity, 1000, false, "1000")
 	}
-	{
+	if !v.missing[1] {
 		at := at.field("sku")
 		errs.pattern(&at, v.Sku, pattern11)
 	}
-	{
+	if !v.missing[2] {
 		at := at.field("unitPrice")
 		minimum(errs, &at, v.UnitPrice, 0.0, false, "0")
 		multipleOfFloat(errs, &at, v.UnitPrice, 0.01, "0.01")
@@ -2358,9 +2360,9 @@ type OrderItemsItemDimensions struct {
 	WeightKg float32  `json:"-"`
 	WidthCm  *float32 `json:"-"`
 
-	// missing lists required properties absent from decoded JSON; the
-	// validator reports them.
-	missing []string
+	// missing marks the required properties (in the order weightKg)
+	// that decoded JSON lacked; the validator reports them.
+	missing [1]bool
 }
 
 // MarshalJSON writes OrderItemsItemDimensions with the property names the spec gives.
@@ -2426,16 +2428,16 @@ func (v *OrderItemsItemDimensions) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if !seen[0] {
-		v.missing = append(v.missing, "weightKg")
+	for i, ok := range seen {
+		v.missing[i] = !ok
 	}
 	return nil
 }
 
 func (v *OrderItemsItemDimensions) validate(at *path, errs *Errors) {
-	for _, name := range v.missing {
-		f := at.field(name)
-		errs.add(&f, "is required")
+	if v.missing[0] {
+		at := at.field("weightKg")
+		errs.add(&at, "is required")
 	}
 	{
 		at := at.field("heightCm")
@@ -2449,7 +2451,7 @@ func (v *OrderItemsItemDimensions) validate(at *path, errs *Errors) {
 			minimum(errs, &at, (*v.LengthCm), 0.0, false, "0")
 		}
 	}
-	{
+	if !v.missing[0] {
 		at := at.field("weightKg")
 		minimum(errs, &at, v.WeightKg, 0.0, true, "0")
 	}
@@ -2501,9 +2503,9 @@ type OrderPage struct {
 	// Number of orders matching the filters, over all pages.
 	Total int64 `json:"-"`
 
-	// missing lists required properties absent from decoded JSON; the
-	// validator reports them.
-	missing []string
+	// missing marks the required properties (in the order items, total)
+	// that decoded JSON lacked; the validator reports them.
+	missing [2]bool
 }
 
 // MarshalJSON writes OrderPage with the property names the spec gives.
@@ -2553,21 +2555,22 @@ func (v *OrderPage) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if !seen[0] {
-		v.missing = append(v.missing, "items")
-	}
-	if !seen[1] {
-		v.missing = append(v.missing, "total")
+	for i, ok := range seen {
+		v.missing[i] = !ok
 	}
 	return nil
 }
 
 func (v *OrderPage) validate(at *path, errs *Errors) {
-	for _, name := range v.missing {
-		f := at.field(name)
-		errs.add(&f, "is required")
+	if v.missing[0] {
+		at := at.field("items")
+		errs.add(&at, "is required")
 	}
-	{
+	if v.missing[1] {
+		at := at.field("total")
+		errs.add(&at, "is required")
+	}
+	if !v.missing[0] {
 		at := at.field("items")
 		for i0 := range v.Items {
 			at0 := (&at).elem(i0)
@@ -2721,9 +2724,9 @@ func (v *PaymentMethod) Validate() error {
 type PercentageDiscount struct {
 	Percent float32 `json:"-"`
 
-	// missing lists required properties absent from decoded JSON; the
-	// validator reports them.
-	missing []string
+	// missing marks the required properties (in the order percent)
+	// that decoded JSON lacked; the validator reports them.
+	missing [1]bool
 }
 
 // MarshalJSON writes PercentageDiscount with the property names the spec gives.
@@ -2762,18 +2765,18 @@ func (v *PercentageDiscount) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if !seen[0] {
-		v.missing = append(v.missing, "percent")
+	for i, ok := range seen {
+		v.missing[i] = !ok
 	}
 	return nil
 }
 
 func (v *PercentageDiscount) validate(at *path, errs *Errors) {
-	for _, name := range v.missing {
-		f := at.field(name)
-		errs.add(&f, "is required")
+	if v.missing[0] {
+		at := at.field("percent")
+		errs.add(&at, "is required")
 	}
-	{
+	if !v.missing[0] {
 		at := at.field("percent")
 		minimum(errs, &at, v.Percent, 0.0, true, "0")
 		maximum(errs, &at, v.Percent, 100.0, false, "100")
@@ -2906,9 +2909,9 @@ type ProblemModel struct {
 	// Identifies the problem type.
 	Type *string `json:"-"`
 
-	// missing lists required properties absent from decoded JSON; the
-	// validator reports them.
-	missing []string
+	// missing marks the required properties (in the order status, title)
+	// that decoded JSON lacked; the validator reports them.
+	missing [2]bool
 }
 
 // MarshalJSON writes ProblemModel with the property names the spec gives.
@@ -2994,19 +2997,20 @@ func (v *ProblemModel) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if !seen[0] {
-		v.missing = append(v.missing, "status")
-	}
-	if !seen[1] {
-		v.missing = append(v.missing, "title")
+	for i, ok := range seen {
+		v.missing[i] = !ok
 	}
 	return nil
 }
 
 func (v *ProblemModel) validate(at *path, errs *Errors) {
-	for _, name := range v.missing {
-		f := at.field(name)
-		errs.add(&f, "is required")
+	if v.missing[0] {
+		at := at.field("status")
+		errs.add(&at, "is required")
+	}
+	if v.missing[1] {
+		at := at.field("title")
+		errs.add(&at, "is required")
 	}
 	{
 		at := at.field("errors")
@@ -3015,7 +3019,7 @@ func (v *ProblemModel) validate(at *path, errs *Errors) {
 			v.Errors[i0].validate(&at0, errs)
 		}
 	}
-	{
+	if !v.missing[0] {
 		at := at.field("status")
 		minimum(errs, &at, v.Status, 100, false, "100")
 		maximum(errs, &at, v.Status, 599, false, "599")
@@ -3062,9 +3066,9 @@ type StructuredNote struct {
 	Pinned *bool   `json:"-"`
 	Text   string  `json:"-"`
 
-	// missing lists required properties absent from decoded JSON; the
-	// validator reports them.
-	missing []string
+	// missing marks the required properties (in the order text)
+	// that decoded JSON lacked; the validator reports them.
+	missing [1]bool
 }
 
 // MarshalJSON writes StructuredNote with the property names the spec gives.
@@ -3121,16 +3125,16 @@ func (v *StructuredNote) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if !seen[0] {
-		v.missing = append(v.missing, "text")
+	for i, ok := range seen {
+		v.missing[i] = !ok
 	}
 	return nil
 }
 
 func (v *StructuredNote) validate(at *path, errs *Errors) {
-	for _, name := range v.missing {
-		f := at.field(name)
-		errs.add(&f, "is required")
+	if v.missing[0] {
+		at := at.field("text")
+		errs.add(&at, "is required")
 	}
 	{
 		at := at.field("author")
@@ -3138,7 +3142,7 @@ func (v *StructuredNote) validate(at *path, errs *Errors) {
 			errs.maxLength(&at, (*v.Author), 100)
 		}
 	}
-	{
+	if !v.missing[0] {
 		at := at.field("text")
 		errs.minLength(&at, v.Text, 1)
 		errs.maxLength(&at, v.Text, 1000)

@@ -36,9 +36,9 @@ type ErrorModel struct {
 	Code    int32  `json:"-"`
 	Message string `json:"-"`
 
-	// missing lists required properties absent from decoded JSON; the
-	// validator reports them.
-	missing []string
+	// missing marks the required properties (in the order code, message)
+	// that decoded JSON lacked; the validator reports them.
+	missing [2]bool
 }
 
 // MarshalJSON writes ErrorModel with the property names the spec gives.
@@ -88,19 +88,20 @@ func (v *ErrorModel) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if !seen[0] {
-		v.missing = append(v.missing, "code")
-	}
-	if !seen[1] {
-		v.missing = append(v.missing, "message")
+	for i, ok := range seen {
+		v.missing[i] = !ok
 	}
 	return nil
 }
 
 func (v *ErrorModel) validate(at *path, errs *Errors) {
-	for _, name := range v.missing {
-		f := at.field(name)
-		errs.add(&f, "is required")
+	if v.missing[0] {
+		at := at.field("code")
+		errs.add(&at, "is required")
+	}
+	if v.missing[1] {
+		at := at.field("message")
+		errs.add(&at, "is required")
 	}
 }
 
@@ -150,9 +151,9 @@ type Pet struct {
 	Status *PetStatus `json:"-"`
 	Tags   []Tag      `json:"-"`
 
-	// missing lists required properties absent from decoded JSON; the
-	// validator reports them.
-	missing []string
+	// missing marks the required properties (in the order name, photoUrls)
+	// that decoded JSON lacked; the validator reports them.
+	missing [2]bool
 }
 
 // MarshalJSON writes Pet with the property names the spec gives.
@@ -256,19 +257,20 @@ func (v *Pet) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if !seen[0] {
-		v.missing = append(v.missing, "name")
-	}
-	if !seen[1] {
-		v.missing = append(v.missing, "photoUrls")
+	for i, ok := range seen {
+		v.missing[i] = !ok
 	}
 	return nil
 }
 
 func (v *Pet) validate(at *path, errs *Errors) {
-	for _, name := range v.missing {
-		f := at.field(name)
-		errs.add(&f, "is required")
+	if v.missing[0] {
+		at := at.field("name")
+		errs.add(&at, "is required")
+	}
+	if v.missing[1] {
+		at := at.field("photoUrls")
+		errs.add(&at, "is required")
 	}
 	{
 		at := at.field("category")
@@ -276,12 +278,12 @@ func (v *Pet) validate(at *path, errs *Errors) {
 			(*v.Category).validate(&at, errs)
 		}
 	}
-	{
+	if !v.missing[0] {
 		at := at.field("name")
 		errs.minLength(&at, v.Name, 1)
 		errs.maxLength(&at, v.Name, 100)
 	}
-	{
+	if !v.missing[1] {
 		at := at.field("photoUrls")
 		errs.maxItems(&at, len(v.PhotoURLs), 10)
 	}

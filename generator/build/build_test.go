@@ -1,0 +1,234 @@
+package build
+
+import (
+	"context"
+	"flag"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/svcgen/svcgen/generator/load"
+	"github.com/svcgen/svcgen/generator/model"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files (none in this package)")
+
+// buildYAML builds the model of an inline OpenAPI 3 document.
+func buildYAML(t *testing.T, src string) *model.Service {
+	t.Helper()
+	_ = update
+	doc, err := openapi3.NewLoader().LoadFromData([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	svc, err := Build(&load.Spec{Path: "test.yaml", Doc: doc, SourceVersion: doc.OpenAPI}, Options{SpecFile: "openapi.yaml"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc
+}
+
+func typeNamed(svc *model.Service, name string) *model.Type {
+	for _, t := range svc.Types {
+		if t.Name == name {
+			return t
+		}
+	}
+	return nil
+}
+
+func fieldNamed(t *model.Type, json string) *model.Field {
+	for _, f := range t.Fields {
+		if f.Name == json {
+			return f
+		}
+	}
+	return nil
+}
+
+const typesSpec = `
+openapi: 3.0.3
+info: {title: Type Mapping, version: "1"}
+paths: {}
+components:
+  schemas:
+    Everything:
+      type: object
+      required: [id, count, tags, when]
+      properties:
+        id: {type: string, format: uuid}
+        count: {type: integer, format: int32, minimum: 1, maximum: 10}
+        big: {type: integer}
+        ratio: {type: number, format: float}
+        price: {type: number}
+        ok: {type: boolean}
+        when: {type: string, format: date-time}
+        day: {type: string, format: date}
+        blob: {type: string, format: byte}
+        email: {type: string, format: email}
+        tags: {type: array, items: {type: string}, minItems: 1}
+        labels: {type: object, additionalProperties: {type: integer}}
+        free: {}
+        note: {type: string, nullable: true}
+        need: {type: string, nullable: true}
+        status: {type: string, enum: [open, in-progress, "2nd"]}
+        child: {type: object, properties: {name: {type: string}}}
+        tree: {$ref: '#/components/schemas/Tree'}
+    Tree:
+      type: object
+      properties:
+        children: {type: array, items: {$ref: '#/components/schemas/Tree'}}
+    Pet:
+      oneOf:
+        - $ref: '#/components/schemas/Cat'
+        - $ref: '#/components/schemas/Dog'
+      discriminator:
+        propertyName: kind
+        mapping: {cat: '#/components/schemas/Cat', dog: '#/components/schemas/Dog'}
+    Cat: {type: object, required: [kind], properties: {kind: {type: string}, purrs: {type: boolean}}}
+    Dog: {type: object, required: [kind], properties: {kind: {type: string}, barks: {type: boolean}}}
+    Merged:
+      allOf:
+        - $ref: '#/components/schemas/Cat'
+        - type: object
+          required: [name]
+          properties: {name: {type: string}}
+    Problem: {type: object, properties: {title: {type: string}}}
+    user_id: {type: object, properties: {a: {type: string}}}
+    userId: {type: object, properties: {b: {type: string}}}
+`
+
+func TestTypeMapping(t *testing.T) {
+	svc := buildYAML(t, typesSpec)
+	ev := typeNamed(svc, "Everything")
+	if ev == nil {
+		t.Fatal("no Everything type")
+	}
+	want := map[string]string{
+		"id": "string", "count": "int32", "big": "*int64", "ratio": "*float32",
+		"price": "*float64", "ok": "*bool", "when": "time.Time", "day": "*Date",
+		"blob": "[]byte", "email": "*string", "tags": "[]string",
+		"labels": "map[string]int64", "free": "json.RawMessage",
+		"note": "Nullable[string]", "status": "*EverythingStatus",
+		"child": "*EverythingChild", "tree": "*Tree",
+	}
+	for name, goType := range want {
+		f := fieldNamed(ev, name)
+		if f == nil {
+			t.Errorf("no field %q", name)
+			continue
+		}
+		if f.GoType != goType {
+			t.Errorf("field %q: Go type %s, want %s", name, f.GoType, goType)
+		}
+	}
+	if f := fieldNamed(ev, "id"); f.Type.Format != "uuid" {
+		t.Errorf("uuid format not kept: %q", f.Type.Format)
+	}
+	if c := fieldNamed(ev, "count").Type.Check; c == nil || c.Minimum.Literal != "1" || c.Maximum.Literal != "10" {
+		t.Errorf("count bounds: %+v", c)
+	}
+	if got := len(ev.Required); got != 4 {
+		t.Errorf("%d required fields, want 4", got)
+	}
+	if !ev.Custom {
+		t.Error("a struct with required fields needs its own codec")
+	}
+
+	status := typeNamed(svc, "EverythingStatus")
+	if status == nil || status.Kind != model.TypeEnum {
+		t.Fatalf("EverythingStatus: %+v", status)
+	}
+	var consts []string
+	for _, v := range status.Values {
+		consts = append(consts, v.GoName)
+	}
+	if got := strings.Join(consts, " "); got != "EverythingStatusOpen EverythingStatusInProgress EverythingStatus2nd" {
+		t.Errorf("enum constants: %s", got)
+	}
+
+	pet := typeNamed(svc, "Pet")
+	if pet == nil || pet.Kind != model.TypeUnion || pet.Discriminator != "kind" || len(pet.Variants) != 2 {
+		t.Fatalf("Pet: %+v", pet)
+	}
+	if v := pet.Variants[0]; v.GoName != "Cat" || strings.Join(v.Tags, ",") != "cat" {
+		t.Errorf("first variant %s tags %v", v.GoName, v.Tags)
+	}
+
+	merged := typeNamed(svc, "Merged")
+	if merged == nil || fieldNamed(merged, "kind") == nil || fieldNamed(merged, "name") == nil || len(merged.Required) != 2 {
+		t.Errorf("allOf not merged: %+v", merged)
+	}
+
+	if typeNamed(svc, "ProblemModel") == nil {
+		t.Error("a schema named Problem must not take the runtime's name")
+	}
+	if typeNamed(svc, "UserID") == nil || typeNamed(svc, "UserID2") == nil {
+		t.Error("user_id and userId must become UserID and UserID2")
+	}
+	tree := typeNamed(svc, "Tree")
+	if f := fieldNamed(tree, "children"); f == nil || f.GoType != "[]Tree" {
+		t.Errorf("recursive Tree.children: %+v", f)
+	}
+}
+
+func TestServiceName(t *testing.T) {
+	for in, want := range map[string]string{
+		"Orders API":   "ordersapi",
+		"":             "service",
+		"3D Printing":  "service3dprinting",
+		"type":         "typesvc",
+		"Données":      "donnes",
+		"Pet-Store v2": "petstorev2",
+	} {
+		if got := ServiceName(in); got != want {
+			t.Errorf("ServiceName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestBasePathAndPatterns(t *testing.T) {
+	svc := buildYAML(t, `
+openapi: 3.0.3
+info: {title: Paths, version: "1"}
+servers: [{url: "https://{host}/api/v2/", variables: {host: {default: example.com}}}]
+paths:
+  /:
+    get: {responses: {"204": {description: ok}}}
+  /files/{name}.json:
+    get:
+      parameters: [{name: name, in: path, required: true, schema: {type: string}}]
+      responses: {"204": {description: ok}}
+  /a/{file.name}:
+    get:
+      operationId: get a file
+      parameters: [{name: file.name, in: path, required: true, schema: {type: string}}]
+      responses: {"204": {description: ok}}
+`)
+	if svc.BasePath != "/api/v2" {
+		t.Errorf("base path %q", svc.BasePath)
+	}
+	got := map[string]string{}
+	for _, op := range svc.Operations {
+		got[op.GoName] = op.Pattern
+	}
+	want := map[string]string{
+		"Get":              "GET /api/v2/{$}",
+		"GetFilesNameJSON": "GET /api/v2/files/{name}",
+		"GetAFile":         "GET /api/v2/a/{p1}",
+	}
+	for _, op := range svc.Operations {
+		if op.GoName == "GetFilesNameJSON" && (op.Params[0].Suffix != ".json" || op.Params[0].Wildcard != "name") {
+			t.Errorf("{name}.json: wildcard %q suffix %q", op.Params[0].Wildcard, op.Params[0].Suffix)
+		}
+	}
+	for name, pattern := range want {
+		if got[name] != pattern {
+			t.Errorf("%s: pattern %q, want %q (all: %v)", name, got[name], pattern, got)
+		}
+	}
+}

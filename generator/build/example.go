@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"math"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/svcgen/svcgen/generator/model"
 )
@@ -18,14 +20,17 @@ func exampleFor(op *model.Operation) model.OperationExample {
 	values := map[*model.Param]string{}
 	for _, p := range op.Params {
 		v, ok := paramExample(p)
-		if !ok {
-			ex.Valid = false
+		if !ok && p.Required {
+			ex.Valid = false // optional parameters are not sent
 		}
 		values[p] = v
 	}
 	ex.Path, ex.Query, ex.Headers = requestParts(op, values, nil)
 	if op.Body != nil {
 		body, ok := bodyExample(op.Body)
+		if !ok && op.Body.Example != "" {
+			body, ok = op.Body.Example, true
+		}
 		ex.Body = body
 		if !ok {
 			ex.Valid = false
@@ -126,7 +131,13 @@ func exampleValue(t *model.TypeRef, depth int) (any, bool) {
 	switch t.Kind {
 	case model.KindString:
 		if c.Pattern != nil {
-			return "x", false
+			// Only the spec's own example can satisfy a pattern; use it
+			// when it does.
+			ex := t.Example
+			n := int64(utf8.RuneCountInString(ex))
+			ok := regexp.MustCompile(c.Pattern.Source).MatchString(ex) &&
+				(c.MinLength == nil || n >= *c.MinLength) && (c.MaxLength == nil || n <= *c.MaxLength)
+			return ex, ok
 		}
 		switch t.Format {
 		case "email":

@@ -1,6 +1,7 @@
 package build
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"sort"
@@ -409,6 +410,7 @@ func (b *builder) body(op *model.Operation, rb *openapi3.RequestBody, ptr string
 	switch body.Kind {
 	case model.BodyJSON:
 		body.Type = b.schemaRef(mt.Schema, op.GoName+"Body", ptr+"/content/"+escape(ct)+"/schema", 0)
+		body.Example = mediaExample(mt)
 		switch body.Type.Kind {
 		case model.KindSlice, model.KindMap, model.KindAny:
 		default:
@@ -420,6 +422,33 @@ func (b *builder) body(op *model.Operation, rb *openapi3.RequestBody, ptr string
 		}
 	}
 	return body
+}
+
+// mediaExample returns the first example of a media type (media example,
+// named examples in name order, schema example) that its schema accepts.
+func mediaExample(mt *openapi3.MediaType) string {
+	if mt.Schema == nil || mt.Schema.Value == nil {
+		return ""
+	}
+	candidates := []any{mt.Example}
+	for _, name := range sortedKeys(mt.Examples) {
+		if e := mt.Examples[name]; e != nil && e.Value != nil {
+			candidates = append(candidates, e.Value.Value)
+		}
+	}
+	candidates = append(candidates, mt.Schema.Value.Example)
+	for _, c := range candidates {
+		if c == nil {
+			continue
+		}
+		if err := mt.Schema.Value.VisitJSON(c, openapi3.VisitAsRequest(), openapi3.EnableFormatValidation()); err != nil {
+			continue
+		}
+		if b, err := json.Marshal(c); err == nil {
+			return string(b)
+		}
+	}
+	return ""
 }
 
 // responses builds the declared responses, numeric statuses first.

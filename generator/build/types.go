@@ -218,6 +218,7 @@ func (b *builder) inlineValue(s *openapi3.Schema, ctx, ptr string, depth int) *m
 	case "string":
 		r := stringRef(s.Format)
 		r.Check = b.check(s, r, ptr)
+		r.Example = stringExample(s)
 		return r
 	case "integer":
 		k := model.KindInt64
@@ -252,6 +253,18 @@ func constType(v any) string {
 		return "boolean"
 	case float64, int, int64:
 		return "number"
+	}
+	return ""
+}
+
+// stringExample is the first string example the schema gives.
+func stringExample(s *openapi3.Schema) string {
+	candidates := append([]any{s.Example}, s.Examples...)
+	candidates = append(candidates, s.Default)
+	for _, c := range candidates {
+		if str, ok := c.(string); ok {
+			return str
+		}
 	}
 	return ""
 }

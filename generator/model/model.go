@@ -63,6 +63,16 @@ func (op *Operation) HasQuery() bool {
 	return false
 }
 
+// Success is the first 2xx response the operation declares, or nil.
+func (op *Operation) Success() *Response {
+	for _, r := range op.Responses {
+		if r.StatusCode >= 200 && r.StatusCode < 300 {
+			return r
+		}
+	}
+	return nil
+}
+
 // ParamIn is where a parameter travels.
 type ParamIn string
 
@@ -112,6 +122,8 @@ type Body struct {
 	Description string
 	// Pointer is true when the request field is a pointer (optional JSON body).
 	Pointer bool
+	// Example is a JSON example from the spec that passes the schema, or "".
+	Example string
 }
 
 // BodyKind says how a body is read or written.
@@ -214,8 +226,9 @@ type TypeRef struct {
 
 	Check *Check // constraints, nil when none
 
-	// Degraded explains why the type became json.RawMessage, or "".
-	Degraded string
+	// Example is a string example the spec gives (example, examples or
+	// default), used to build test requests for patterned strings.
+	Example string
 }
 
 // HasCheck reports whether a value of this type needs validation code: its

@@ -118,6 +118,11 @@ func TestGeneratedServicesBuildAndPass(t *testing.T) {
 	if err != nil {
 		t.Skip("second tier: no go command on PATH")
 	}
+	// staticcheck runs too when it is installed (.ci/run installs it).
+	staticcheck, _ := exec.LookPath("staticcheck")
+	if staticcheck == "" {
+		t.Log("staticcheck not on PATH: generated code is not linted")
+	}
 	for name, specPath := range examples(t) {
 		t.Run(name, func(t *testing.T) {
 			res := generateExample(t, name, specPath)
@@ -136,15 +141,24 @@ func TestGeneratedServicesBuildAndPass(t *testing.T) {
 				{"vet", "./..."},
 				{"test", "-count=1", "./..."},
 			} {
-				cmd := exec.Command(goBin, args...)
-				cmd.Dir = dir
-				cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
-				out, err := cmd.CombinedOutput()
-				if err != nil {
-					t.Fatalf("go %s in the generated %s service: %v\n%s", strings.Join(args, " "), name, err, out)
-				}
+				run(t, dir, goBin, args...)
+			}
+			if staticcheck != "" {
+				run(t, dir, staticcheck, "./...")
 			}
 		})
+	}
+}
+
+// run runs a command in the generated service at dir, failing the test
+// with its output.
+func run(t *testing.T, dir, bin string, args ...string) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%s %s in the generated service: %v\n%s", filepath.Base(bin), strings.Join(args, " "), err, out)
 	}
 }
 

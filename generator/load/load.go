@@ -1,9 +1,21 @@
-// Package load reads an OpenAPI description (3.0, 3.1 or Swagger 2.0, YAML or
-// JSON, with $refs into other local files), validates it with kin-openapi and
-// returns an OpenAPI 3 document. Problems that make generation impossible are
-// returned as *Error naming the file and JSON pointer; cosmetic problems
-// (examples that do not match their schema, unknown formats) come back as
-// warnings so that generation can go on.
+// Package load reads an OpenAPI description (3.0, 3.1, 3.2 or Swagger 2.0,
+// YAML or JSON, with $refs into other local files), validates it with
+// kin-openapi and returns one OpenAPI 3 document with every $ref resolved.
+//
+// Problems that make generation impossible (invalid YAML or JSON, a $ref
+// that does not resolve or leaves the machine, a path parameter missing
+// from its template, an invalid schema type...) are returned as *Error,
+// naming the file, the JSON pointer and, where known, the line. Problems
+// generation can live with (examples and defaults that do not match their
+// schema, unknown formats, patterns Go's regexp cannot compile, unknown
+// fields, duplicate operationIds, missing descriptions...) come back as
+// warnings; classify.go draws the line.
+//
+// The steps: source.go reads and parses each file and detects the
+// version, resolve.go and swagger.go load it with kin-openapi (loaderr.go
+// explains its failures), checks.go and validate.go validate it, and
+// locate.go and message.go turn kin-openapi's errors into a file, a JSON
+// pointer, a line and plain words.
 package load
 
 import (
@@ -71,8 +83,9 @@ func (e *Error) Unwrap() error { return e.Err }
 // A spec that cannot be generated from gives a nil Spec and an error: an
 // *Error, or an Errors listing several (errors.As finds the first *Error in
 // both). Such an error comes without warnings. A spec that can be generated
-// from gives the Spec and its warnings, sorted by file and line. Load never
-// panics; a bug found on the way is reported as an internal *Error.
+// from gives the Spec and its warnings, sorted by file and line. When ctx
+// ends first, the error is ctx.Err(). Load never panics; a bug found on the
+// way is reported as an internal *Error.
 func Load(ctx context.Context, path string) (spec *Spec, warnings []Warning, err error) {
 	defer func() {
 		if r := recover(); r != nil {

@@ -26,7 +26,7 @@ func (l *loader) locate(err error) location {
 	ctxPtr := contextPointer(l.doc, err)
 	if o, field := innermostOrigin(err); o != nil {
 		if loc, ok := l.originLocation(o, field); ok {
-			if loc.src == l.root && !l.swagger && ctxPtr != loc.ptr && hasPrefix(ctxPtr, loc.ptr) {
+			if loc.src == l.root && ctxPtr != loc.ptr && hasPrefix(ctxPtr, loc.ptr) {
 				return l.docLocation(ctxPtr)
 			}
 			return loc

@@ -175,7 +175,7 @@ func (l *loader) detect(root *source) (kind, version string, err *Error) {
 		}
 	}
 	if kind == "" {
-		return "", "", &Error{File: root.path, Pointer: "#", Line: 0,
+		return "", "", &Error{File: root.path, Pointer: "#",
 			Message: `neither an OpenAPI 3.x nor a Swagger 2.0 document: no top-level "openapi" or "swagger" field`}
 	}
 	ptr := "/" + kind

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -28,6 +29,9 @@ func (l *loader) loadSwagger() (*openapi3.T, error) {
 		if errors.As(err, &le) {
 			return nil, decodeError(l.root, le, err)
 		}
+		if m := jsonTypeRe.FindStringSubmatch(err.Error()); m != nil {
+			return nil, l.jsonTypeError(m[1], m[2], m[3], err)
+		}
 		return nil, &Error{File: l.root.path, Pointer: "#", Message: innermost(err), Err: err}
 	}
 	l.fixHost(&doc2)
@@ -40,6 +44,30 @@ func (l *loader) loadSwagger() (*openapi3.T, error) {
 		doc.Paths = openapi3.NewPaths()
 	}
 	return doc, nil
+}
+
+// jsonTypeRe matches encoding/json's type errors as openapi2 rewrites
+// them: "json: cannot unmarshal number into field T.paths of type map[...]".
+var jsonTypeRe = regexp.MustCompile(`cannot unmarshal (\w+) into field (\S+) of type (\S+)`)
+
+// jsonTypeError describes a value of the wrong kind in a Swagger 2.0 file,
+// which kin-openapi decodes through JSON. field is dotted, after the name
+// of the Go type.
+func (l *loader) jsonTypeError(found, field, goType string, err error) *Error {
+	e := &Error{File: l.root.path, Pointer: "#", Err: err,
+		Message: fmt.Sprintf("wrong type: expected %s, found %s", goKind(goType), yamlKind(jsonKinds[found]))}
+	if _, rest, ok := strings.Cut(field, "."); ok {
+		p := join("", strings.Split(rest, ".")...)
+		if line, _, ok := lookup(l.root.node, p); ok {
+			e.Pointer, e.Line = "#"+p, line
+		}
+	}
+	return e
+}
+
+// jsonKinds maps encoding/json's names of values to YAML's.
+var jsonKinds = map[string]string{
+	"number": "float", "string": "str", "bool": "bool", "object": "map", "array": "seq", "null": "null",
 }
 
 // fixHost accepts a host written as a URL or with a path

@@ -1,7 +1,6 @@
 package load
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"maps"
@@ -114,87 +113,6 @@ func flatten(err error) []error {
 	return out
 }
 
-// allowable lists the fields that AllowExtraSiblingFields can silence in
-// err: unknown fields, and 3.1 keywords in a 3.0 schema.
-func allowable(err error) []string {
-	var extra *openapi3.ExtraSiblingFieldsError
-	if errors.As(err, &extra) {
-		return extra.Fields
-	}
-	var fv *openapi3.FieldVersionMismatchError
-	if errors.As(err, &fv) && fv.MinVersion == "3.1" {
-		return []string{fv.Field}
-	}
-	return nil
-}
-
-// cosmetic reports whether a problem kin-openapi finds leaves a document
-// svcgen can generate from. Blocking are the problems that change what
-// the service is: unresolvable $refs, bad paths and path parameters,
-// parameters without a usable schema, invalid schema types, duplicate
-// parameters... Cosmetic are problems in documentation (info, tags,
-// external docs, examples, defaults, descriptions), unknown fields, newer
-// keywords, and parts the generated service does not implement (security
-// schemes, callbacks, webhooks, links, servers other than their path).
-func cosmetic(err error) bool {
-	for e := err; e != nil; e = errors.Unwrap(e) {
-		switch x := e.(type) {
-		case *openapi3.SectionValidationError:
-			if cosmeticSections[x.Section] || strings.HasPrefix(x.Section, "callback ") {
-				return true
-			}
-		case *openapi3.ComponentValidationError:
-			// A component with a name outside [a-zA-Z0-9._-] is reported
-			// for its name alone.
-			if cosmeticComponents[x.Section] || openapi3.ValidateIdentifier(x.Name) != nil {
-				return true
-			}
-		case *openapi3.RequiredFieldError:
-			if cosmeticRequired[x.Field] {
-				return true
-			}
-		case *openapi3.WebhookValidationError, *openapi3.TagValidationError,
-			*openapi3.MediaTypeExampleValidationError, *openapi3.ParameterExampleValidationError,
-			*openapi3.ExternalDocsURLValidationError, *openapi3.SecuritySchemeFlowValidationError,
-			*openapi3.SchemaValueError, *openapi3.ExampleViolatesSchema, *openapi3.DefaultViolatesSchema,
-			*openapi3.SchemaPatternRegexError, *openapi3.ExtraSiblingFieldsError,
-			*openapi3.FieldVersionMismatchError, *openapi3.DuplicateOperationIDError,
-			*openapi3.PathParameterRequiredError, *openapi3.SecurityRequirementSchemeUndefinedError,
-			*openapi3.DuplicateTagError, *openapi3.DuplicateRequiredFieldError,
-			*openapi3.InvalidEncodingContentTypeError, *openapi3.ServerURLTemplateError,
-			*openapi3.WebhookNilError, *openapi3.EitherFieldRequiredError, *openapi3.ForbiddenFieldError,
-			*openapi3.InvalidSecuritySchemeTypeError, *openapi3.InvalidHTTPSchemeError,
-			*openapi3.APIKeyInInvalidError:
-			return true
-		case *openapi3.MutuallyExclusiveFieldsError:
-			return x.Field1 != "boolean schema"
-		}
-	}
-	return false
-}
-
-// cosmeticSections are the top-level sections the generated code does not
-// depend on (servers only give the base path, which is read leniently).
-var cosmeticSections = map[string]bool{
-	"info": true, "tags": true, "external docs": true, "security": true,
-	"servers": true, "webhooks": true, "jsonSchemaDialect": true,
-}
-
-// cosmeticComponents are the component sections the generated code does
-// not depend on.
-var cosmeticComponents = map[string]bool{
-	"security scheme": true, "example": true, "link": true, "callback": true,
-}
-
-// cosmeticRequired are the missing fields generation does without.
-var cosmeticRequired = map[string]bool{
-	"info": true, "info.title": true, "info.version": true, "license.name": true,
-	"server.url": true, "externalDocs.url": true, "response.description": true,
-	"operation.responses": true, "responses": true, "requestBody.content": true,
-	"schema.items": true, "securityScheme.name": true,
-	"oAuthFlow.scopes": true, "oAuthFlow.authorizationUrl": true, "oAuthFlow.tokenUrl": true,
-}
-
 // finding is a problem placed in a file.
 type finding struct {
 	loc location
@@ -268,67 +186,4 @@ func declares(params openapi3.Parameters, name string) int {
 	return slices.IndexFunc(params, func(p *openapi3.ParameterRef) bool {
 		return p != nil && p.Value != nil && p.Value.In == openapi3.ParameterInPath && p.Value.Name == name
 	})
-}
-
-// warn records a warning once.
-func (l *loader) warn(f finding) {
-	w := Warning{File: f.loc.src.path, Pointer: "#" + f.loc.ptr, Line: f.loc.line, Message: f.msg}
-	key := w.String()
-	if l.warned[key] {
-		return
-	}
-	l.warned[key] = true
-	l.warnings = append(l.warnings, w)
-}
-
-// warnAt records a warning about the element at pointer p of src.
-func (l *loader) warnAt(src *source, p, msg string) {
-	line, _, _ := lookup(src.node, p)
-	l.warn(finding{location{src, p, line}, msg})
-}
-
-// errorAt returns an *Error about the element at pointer p of src.
-func (l *loader) errorAt(src *source, p, msg string) *Error {
-	line, _, _ := lookup(src.node, p)
-	return &Error{File: src.path, Pointer: "#" + p, Line: line, Message: msg}
-}
-
-// order sorts problems by file (the root first), line, pointer, message.
-func (l *loader) order(fa, fb string, la, lb int, pa, pb, ma, mb string) int {
-	if fa != fb {
-		switch {
-		case fa == l.root.path:
-			return -1
-		case fb == l.root.path:
-			return 1
-		}
-		return strings.Compare(fa, fb)
-	}
-	return cmp.Or(cmp.Compare(la, lb), strings.Compare(pa, pb), strings.Compare(ma, mb))
-}
-
-// sortedWarnings returns the warnings in order.
-func (l *loader) sortedWarnings() []Warning {
-	out := slices.Clone(l.warnings)
-	slices.SortStableFunc(out, func(a, b Warning) int {
-		return l.order(a.File, b.File, a.Line, b.Line, a.Pointer, b.Pointer, a.Message, b.Message)
-	})
-	return out
-}
-
-// sortedErrors turns findings into Errors, without duplicates, in order.
-func (l *loader) sortedErrors(fs []finding) Errors {
-	seen := map[string]bool{}
-	var out Errors
-	for _, f := range fs {
-		e := &Error{File: f.loc.src.path, Pointer: "#" + f.loc.ptr, Line: f.loc.line, Message: f.msg}
-		if key := e.Error(); !seen[key] {
-			seen[key] = true
-			out = append(out, e)
-		}
-	}
-	slices.SortStableFunc(out, func(a, b *Error) int {
-		return l.order(a.File, b.File, a.Line, b.Line, a.Pointer, b.Pointer, a.Message, b.Message)
-	})
-	return out
 }

@@ -137,6 +137,7 @@ func TestGeneratedServicesBuildAndPass(t *testing.T) {
 				}
 			}
 			for _, args := range [][]string{
+				{"mod", "tidy", "-diff"}, // go.mod and go.sum complete and exact
 				{"build", "./..."},
 				{"vet", "./..."},
 				{"test", "-count=1", "./..."},
@@ -156,7 +157,7 @@ func run(t *testing.T, dir, bin string, args ...string) {
 	t.Helper()
 	cmd := exec.Command(bin, args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=readonly")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("%s %s in the generated service: %v\n%s", filepath.Base(bin), strings.Join(args, " "), err, out)
 	}

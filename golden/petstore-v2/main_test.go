@@ -21,7 +21,7 @@ func TestRun(t *testing.T) {
 
 	base := "http://127.0.0.1:" + strconv.Itoa(port)
 	waitFor(t, base+"/healthz")
-	for _, p := range []string{"/healthz", "/readyz", "/openapi.yaml"} {
+	for _, p := range []string{"/healthz", "/readyz", "/metrics", "/openapi.yaml"} {
 		resp, err := http.Get(base + p)
 		if err != nil {
 			t.Fatal(err)

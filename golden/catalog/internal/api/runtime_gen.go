@@ -19,6 +19,10 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // Error is an error with an HTTP status. Service methods return one (or wrap
@@ -760,15 +764,69 @@ type Options struct {
 	Ready func(r *http.Request) error
 	// MaxBodyBytes limits request bodies (413 beyond). Defaults to 1 MiB.
 	MaxBodyBytes int64
+	// Registry receives the request metrics and is served at /metrics.
+	// Nil means a new registry with the Go runtime and process collectors.
+	Registry *prometheus.Registry
+}
+
+// metrics are the Prometheus series of every request.
+type metrics struct {
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+}
+
+// newMetrics registers the request metrics in reg.
+func newMetrics(reg *prometheus.Registry) *metrics {
+	m := &metrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "http_requests_total",
+			Help: "HTTP requests by method, route pattern and status code.",
+		}, []string{"method", "route", "status"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "http_request_duration_seconds",
+			Help:    "Time to answer HTTP requests, by method and route pattern.",
+			Buckets: prometheus.DefBuckets,
+		}, []string{"method", "route"}),
+	}
+	m.requests = register(reg, m.requests)
+	m.duration = register(reg, m.duration)
+	return m
+}
+
+// register adds c to reg, reusing a collector already registered under the
+// same name (two handlers may share a registry).
+func register[C prometheus.Collector](reg *prometheus.Registry, c C) C {
+	if err := reg.Register(c); err != nil {
+		var are prometheus.AlreadyRegisteredError
+		if errors.As(err, &are) {
+			if existing, ok := are.ExistingCollector.(C); ok {
+				return existing
+			}
+		}
+		panic(err)
+	}
+	return c
+}
+
+// defaultRegistry is a registry with the Go runtime and process collectors.
+func defaultRegistry() *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return reg
+}
+
+func metricsHandler(reg *prometheus.Registry) http.Handler {
+	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})
 }
 
 // handler routes requests to a Service.
 type handler struct {
-	svc   Service
-	log   *slog.Logger
-	opts  Options
-	mux   *http.ServeMux
-	limit int64
+	svc     Service
+	log     *slog.Logger
+	opts    Options
+	mux     *http.ServeMux
+	limit   int64
+	metrics *metrics
 }
 
 // invalid answers 400 listing every invalid part of the request.
@@ -867,7 +925,8 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// ServeHTTP logs each request and turns a panic into a 500 problem.
+// ServeHTTP logs and measures each request and turns a panic into a 500
+// problem.
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	sw := &statusWriter{ResponseWriter: w}
@@ -881,11 +940,14 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				writeProblem(sw, r, http.StatusInternalServerError, "", nil)
 			}
 		}
+		elapsed := time.Since(start)
+		h.metrics.requests.WithLabelValues(r.Method, r.Pattern, strconv.Itoa(sw.status)).Inc()
+		h.metrics.duration.WithLabelValues(r.Method, r.Pattern).Observe(elapsed.Seconds())
 		h.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),
 			slog.Int("status", sw.status),
-			slog.Duration("duration", time.Since(start)))
+			slog.Duration("duration", elapsed))
 	}()
 	h.mux.ServeHTTP(sw, r)
 }

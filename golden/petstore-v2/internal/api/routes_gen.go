@@ -8,7 +8,8 @@ import (
 )
 
 // NewHandler returns the HTTP handler of the API: every operation of the
-// spec under /v2, plus /healthz, /readyz and /openapi.yaml.
+// spec under /v2, plus /healthz, /readyz, /metrics and
+// /openapi.yaml.
 // Unknown paths get 404 and known paths with another method 405, both as
 // problem responses.
 func NewHandler(svc Service, opts Options) http.Handler {
@@ -19,6 +20,10 @@ func NewHandler(svc Service, opts Options) http.Handler {
 	if h.limit <= 0 {
 		h.limit = 1 << 20
 	}
+	if h.opts.Registry == nil {
+		h.opts.Registry = defaultRegistry()
+	}
+	h.metrics = newMetrics(h.opts.Registry)
 	h.routes()
 	return h
 }
@@ -28,6 +33,7 @@ func (h *handler) routes() {
 	h.mux.HandleFunc("GET /healthz", h.healthz)
 	h.mux.HandleFunc("GET /readyz", h.readyz)
 	h.mux.HandleFunc("GET /openapi.yaml", h.spec)
+	h.mux.Handle("GET /metrics", metricsHandler(h.opts.Registry))
 	h.mux.HandleFunc("/", h.notFound)
 	h.mux.HandleFunc("GET /v2/pets", h.handleListPets)
 	h.mux.HandleFunc("POST /v2/pets", h.handleAddPet)

@@ -4,6 +4,7 @@
 package build
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"path"
@@ -61,6 +62,11 @@ func Build(spec *load.Spec, opts Options) (svc *model.Service, err error) {
 		}
 	}()
 	doc := spec.Doc
+	if spec.External {
+		// Bring schemas from other files into components, so each gets one
+		// Go type however many references lead to it.
+		doc.InternalizeRefs(context.Background(), nil)
+	}
 	b := &builder{
 		doc:      doc,
 		types:    model.NewNamespace(runtimeNames...),
@@ -99,7 +105,7 @@ func Build(spec *load.Spec, opts Options) (svc *model.Service, err error) {
 			b.componentType(name, ref.Value, "#/components/schemas/"+escape(name))
 		}
 	}
-	svc.Operations = b.operations(svc.BasePath)
+	svc.Operations, svc.Builtins = b.routes(svc.BasePath)
 
 	b.finishTypes()
 	sort.Slice(b.all, func(i, j int) bool { return b.all[i].Name < b.all[j].Name })
@@ -110,12 +116,26 @@ func Build(spec *load.Spec, opts Options) (svc *model.Service, err error) {
 	}
 	svc.NotAllowed = notAllowed(svc.Operations)
 	sort.SliceStable(b.coverage, func(i, j int) bool { return b.coverage[i].Pointer < b.coverage[j].Pointer })
+	b.coverage = dedupe(b.coverage)
 	svc.Coverage = model.Coverage{
 		Operations: len(svc.Operations),
 		Types:      len(svc.Types),
 		Items:      b.coverage,
 	}
 	return svc, nil
+}
+
+// dedupe drops repeated coverage items (a schema used twice is seen twice).
+func dedupe(items []model.CoverageItem) []model.CoverageItem {
+	var out []model.CoverageItem
+	seen := map[model.CoverageItem]bool{}
+	for _, it := range items {
+		if !seen[it] {
+			seen[it] = true
+			out = append(out, it)
+		}
+	}
+	return out
 }
 
 // ServiceName derives a clean lower-case Go identifier from a title:

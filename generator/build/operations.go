@@ -2,8 +2,11 @@ package build
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"regexp"
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -16,13 +19,46 @@ import (
 // methodOrder is the order operations of one path appear in.
 var methodOrder = []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT", "QUERY"}
 
+// builtins are the routes every service serves besides the API.
+var builtins = []model.Builtin{
+	{Pattern: "GET /healthz", Path: "/healthz", Handler: "healthz"},
+	{Pattern: "GET /readyz", Path: "/readyz", Handler: "readyz"},
+	{Pattern: "GET /metrics", Path: "/metrics", Handler: "serveMetrics"},
+	{Pattern: "GET /openapi.yaml", Path: "/openapi.yaml", Handler: "spec"},
+}
+
+// routes builds every operation, in path then method order, and the
+// built-in routes the spec leaves free: when the spec declares GET /healthz
+// itself, its operation serves it.
+func (b *builder) routes(base string) ([]*model.Operation, []model.Builtin) {
+	mux := http.NewServeMux() // detects patterns that would conflict at start-up
+	ops := b.operations(base, mux)
+	var served []model.Builtin
+	for _, bi := range builtins {
+		if err := register(mux, bi.Pattern); err != nil {
+			b.skip("#/paths", "built-in route "+bi.Pattern, "not served: the spec declares it")
+			continue
+		}
+		served = append(served, bi)
+	}
+	return ops, served
+}
+
 // operations builds every operation, in path then method order.
-func (b *builder) operations(base string) []*model.Operation {
+func (b *builder) operations(base string, mux *http.ServeMux) []*model.Operation {
+	if len(b.doc.Webhooks) > 0 {
+		b.skip("#/webhooks", "webhooks", "noted, not generated")
+	}
 	if b.doc.Paths == nil {
 		return nil
 	}
-	methods := model.NewNamespace("Validate")
-	mux := http.NewServeMux() // detects patterns that would conflict at start-up
+	// Method names go vet expects a fixed signature for, and the ones the
+	// handler itself has, cannot name an operation.
+	methods := model.NewNamespace("Validate", "MarshalJSON", "UnmarshalJSON", "MarshalText",
+		"UnmarshalText", "MarshalXML", "UnmarshalXML", "MarshalBinary", "UnmarshalBinary",
+		"String", "GoString", "Error", "Format", "Scan", "Seek", "ReadFrom", "WriteTo",
+		"ReadByte", "WriteByte", "ReadRune", "UnreadByte", "UnreadRune", "Peek",
+		"GobEncode", "GobDecode", "ServeHTTP", "Is", "As", "Unwrap")
 	var ops []*model.Operation
 	paths := b.doc.Paths.Map()
 	for _, p := range sortedKeys(paths) {
@@ -49,9 +85,6 @@ func (b *builder) operations(base string) []*model.Operation {
 			b.degrade(itemPtr+"/servers", "path-level servers", "ignored; routes use the document's base path")
 		}
 	}
-	if len(b.doc.Webhooks) > 0 {
-		b.skip("#/webhooks", "webhooks", "noted, not generated")
-	}
 	return ops
 }
 
@@ -60,7 +93,12 @@ func (b *builder) operations(base string) []*model.Operation {
 func register(mux *http.ServeMux, pattern string) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("%v", r)
+			// "pattern X (registered at file:line) conflicts with pattern
+			// Y (registered at file:line): reason": keep it readable.
+			msg := fmt.Sprint(r)
+			msg = regexp.MustCompile(` \(registered at [^)]*\)`).ReplaceAllString(msg, "")
+			msg = strings.Join(strings.Fields(msg), " ")
+			err = errors.New(msg)
 		}
 	}()
 	mux.HandleFunc(pattern, func(http.ResponseWriter, *http.Request) {})
@@ -189,9 +227,10 @@ func (b *builder) pathPattern(p, ptr string) (string, map[string]segWildcard, bo
 	return pattern, wild, true
 }
 
-// escapeLiteral keeps a literal segment from being read as a wildcard.
+// escapeLiteral escapes a literal segment: braces would read as a
+// wildcard, and spaces would end the pattern. ServeMux unescapes it again.
 func escapeLiteral(seg string) string {
-	return strings.NewReplacer("{", "%7B", "}", "%7D").Replace(seg)
+	return url.PathEscape(seg)
 }
 
 // validWildcard reports whether ServeMux accepts s as a wildcard name.
@@ -362,7 +401,8 @@ func parseFunc(r *model.TypeRef) string {
 
 // mediaKind classifies a content type.
 func mediaKind(ct string) model.BodyKind {
-	ct = strings.ToLower(ct)
+	ct, _, _ = strings.Cut(strings.ToLower(ct), ";")
+	ct = strings.TrimSpace(ct)
 	switch {
 	case ct == "application/json" || strings.HasSuffix(ct, "+json"):
 		return model.BodyJSON

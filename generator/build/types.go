@@ -23,7 +23,7 @@ const maxDepth = 64
 // on first use. Primitive schemas get no named type: their uses are inlined.
 func (b *builder) componentType(name string, s *openapi3.Schema, ptr string) *model.TypeRef {
 	if t, ok := b.named[s]; ok {
-		return namedRef(t)
+		return namedRefOf(t, s)
 	}
 	if isPrimitive(s) {
 		return b.inline(s, name, ptr, 0)
@@ -37,20 +37,43 @@ func (b *builder) componentType(name string, s *openapi3.Schema, ptr string) *mo
 		// own type of that name becomes ProblemModel rather than Problem2.
 		goName += "Model"
 	}
-	r := b.inline(s, goName, ptr, 0)
-	if r.Kind == model.KindSlice || r.Kind == model.KindMap {
-		// A named array or map: a defined type keeps the spec's name.
+	if isCollection(s) {
+		// A named array or map: a defined type keeps the spec's name. It
+		// is registered before its elements are built, so an array of
+		// itself refers back to it instead of recursing forever.
 		t := &model.Type{
-			Name:       b.types.Take(goName),
-			Kind:       model.TypeAlias,
-			Doc:        doc(s, name),
-			Origin:     ptr,
-			Underlying: r,
+			Name:   b.types.Take(goName),
+			Kind:   model.TypeAlias,
+			Doc:    doc(s, name),
+			Origin: ptr,
 		}
 		b.named[s] = t
 		b.all = append(b.all, t)
-		return namedRef(t)
+		t.Underlying = b.inlineValue(s, goName, ptr, 0)
+		return namedRefOf(t, s)
 	}
+	return b.inline(s, goName, ptr, 0)
+}
+
+// isCollection reports whether a schema is a plain array or map.
+func isCollection(s *openapi3.Schema) bool {
+	if len(s.Enum) > 0 || len(s.AllOf)+len(s.OneOf)+len(s.AnyOf) > 0 || len(s.Properties) > 0 {
+		return false
+	}
+	types := typesOf(s)
+	switch {
+	case len(types) == 1 && types[0] == "array", len(types) == 0 && s.Items != nil:
+		return true
+	case len(types) == 1 && types[0] == "object", len(types) == 0:
+		return s.AdditionalProperties.Schema != nil
+	}
+	return false
+}
+
+// namedRefOf refers to t from a use of schema s, which may add null.
+func namedRefOf(t *model.Type, s *openapi3.Schema) *model.TypeRef {
+	r := namedRef(t)
+	r.Nullable = nullable(s)
 	return r
 }
 
@@ -85,15 +108,32 @@ func (b *builder) schemaRef(sr *openapi3.SchemaRef, ctx, ptr string, depth int) 
 		return anyRef()
 	}
 	s := sr.Value
-	if t, ok := b.named[s]; ok {
-		return namedRef(t)
-	}
 	if sr.Ref != "" {
 		name, refPtr := refName(sr.Ref)
-		r := b.componentType(name, s, refPtr)
-		return r
+		if c := b.component(sr.Ref); c != nil {
+			// One type per component, however many objects the loader
+			// made for its references.
+			s = c
+		}
+		return b.componentType(name, s, refPtr)
+	}
+	if t, ok := b.named[s]; ok {
+		return namedRefOf(t, s)
 	}
 	return b.inline(s, ctx, ptr, depth)
+}
+
+// component returns the schema a local component reference points to.
+func (b *builder) component(ref string) *openapi3.Schema {
+	const prefix = "#/components/schemas/"
+	if !strings.HasPrefix(ref, prefix) || b.doc.Components == nil {
+		return nil
+	}
+	name := strings.ReplaceAll(strings.ReplaceAll(ref[len(prefix):], "~1", "/"), "~0", "~")
+	if c := b.doc.Components.Schemas[name]; c != nil && c.Value != nil {
+		return c.Value
+	}
+	return nil
 }
 
 // refName returns the last segment of a $ref and a pointer for messages:
@@ -338,10 +378,15 @@ func (b *builder) fillStruct(t *model.Type, parts []*openapi3.Schema, ptr string
 		for _, r := range p.Required {
 			required[r] = true
 		}
-		if p.AdditionalProperties.Schema != nil {
+		switch has := p.AdditionalProperties.Has; {
+		case p.AdditionalProperties.Schema != nil:
 			extra = p.AdditionalProperties.Schema
-		} else if p.AdditionalProperties.Has != nil && *p.AdditionalProperties.Has {
+		case has != nil && *has:
 			extraAny = true
+		case has != nil && !*has && len(parts) == 1:
+			// additionalProperties: false (on a single schema: allOf parts
+			// each closing over their own properties would reject all).
+			t.Closed, t.Custom = true, true
 		}
 	}
 	ns := model.NewNamespace("Validate", "MarshalJSON", "UnmarshalJSON")
@@ -378,7 +423,10 @@ func (b *builder) fillStruct(t *model.Type, parts []*openapi3.Schema, ptr string
 			}
 		}
 		shapeField(f)
-		if !tagSafe(name) {
+		if f.Required {
+			f.Default = "" // a required property is always sent
+		}
+		if !tagSafe(name) || f.Default != "" {
 			t.Custom = true
 		}
 		if f.Required && !f.ReadOnly {
@@ -387,19 +435,24 @@ func (b *builder) fillStruct(t *model.Type, parts []*openapi3.Schema, ptr string
 		}
 		t.Fields = append(t.Fields, f)
 	}
+}
+
+// setTags writes each field's struct tag: the name and omit rule when
+// encoding/json does the work, "-" when the type has its own codec.
+func setTags(t *model.Type) {
 	for _, f := range t.Fields {
 		if t.Custom {
 			f.Tag = "`json:\"-\"`"
-		} else {
-			omit := ""
-			switch f.Shape {
-			case model.ShapePointer, model.ShapeNillable:
-				omit = ",omitempty"
-			case model.ShapeNullable:
-				omit = ",omitzero"
-			}
-			f.Tag = "`json:\"" + f.Name + omit + "\"`"
+			continue
 		}
+		omit := ""
+		switch f.Shape {
+		case model.ShapePointer, model.ShapeNillable:
+			omit = ",omitempty"
+		case model.ShapeNullable:
+			omit = ",omitzero"
+		}
+		f.Tag = "`json:\"" + f.Name + omit + "\"`"
 	}
 }
 
@@ -424,6 +477,73 @@ func shapeField(f *model.Field) {
 	default:
 		f.Shape, f.GoType = model.ShapeNullable, "Nullable["+r.GoType+"]"
 	}
+}
+
+// breakCycles finds structs that contain themselves by value (a required
+// self-reference, or Nullable[T] of an enclosing type) and holds the
+// field that closes each cycle by pointer instead.
+func breakCycles(types []*model.Type) {
+	for {
+		f := findCycle(types)
+		if f == nil {
+			return
+		}
+		if f.Shape == model.ShapeNullable {
+			f.GoType = "Nullable[*" + f.Type.GoType + "]"
+			f.Indirect = true
+		} else {
+			f.Shape, f.GoType = model.ShapePointer, "*"+f.Type.GoType
+		}
+	}
+}
+
+// valueEdge returns the struct a field holds by value, or nil.
+func valueEdge(f *model.Field) *model.Type {
+	if f.Type.Kind != model.KindNamed || f.Type.Named.Kind != model.TypeStruct || f.Indirect {
+		return nil
+	}
+	if f.Shape == model.ShapeValue || f.Shape == model.ShapeNullable {
+		return f.Type.Named
+	}
+	return nil
+}
+
+// findCycle returns a field that closes a by-value cycle, or nil.
+func findCycle(types []*model.Type) *model.Field {
+	const (
+		unseen = iota
+		active
+		done
+	)
+	state := map[*model.Type]int{}
+	var visit func(t *model.Type) *model.Field
+	visit = func(t *model.Type) *model.Field {
+		state[t] = active
+		for _, f := range t.Fields {
+			next := valueEdge(f)
+			if next == nil {
+				continue
+			}
+			switch state[next] {
+			case active:
+				return f
+			case unseen:
+				if c := visit(next); c != nil {
+					return c
+				}
+			}
+		}
+		state[t] = done
+		return nil
+	}
+	for _, t := range types {
+		if t.Kind == model.TypeStruct && state[t] == unseen {
+			if f := visit(t); f != nil {
+				return f
+			}
+		}
+	}
+	return nil
 }
 
 // tagSafe reports whether encoding/json can carry name in a struct tag.
@@ -533,8 +653,9 @@ func (b *builder) union(s *openapi3.Schema, ctx, ptr string, depth int) *model.T
 	if d := s.Discriminator; d != nil && d.PropertyName != "" {
 		t.Discriminator = d.PropertyName
 		for _, tag := range sortedKeys(d.Mapping) {
-			m := d.Mapping[tag]
-			mapping[m.Ref] = append(mapping[m.Ref], tag)
+			// A mapping value is a $ref or, by the spec, a bare schema name.
+			name, _ := refName(d.Mapping[tag].Ref)
+			mapping[name] = append(mapping[name], tag)
 		}
 	}
 	kinds := map[string]int{}
@@ -553,9 +674,10 @@ func (b *builder) union(s *openapi3.Schema, ctx, ptr string, depth int) *model.T
 		}
 		v := &model.Variant{GoName: ns.Take(goName), Type: vr, JSONKind: jsonKind(vr)}
 		kinds[v.JSONKind]++
-		if t.Discriminator != "" {
-			v.Tags = mapping[a.Ref]
-			if len(v.Tags) == 0 && a.Ref != "" {
+		if t.Discriminator != "" && a.Ref != "" {
+			refN, _ := refName(a.Ref)
+			v.Tags = mapping[refN]
+			if len(v.Tags) == 0 {
 				// Without a mapping the tag is the schema name.
 				n, _ := refName(a.Ref)
 				v.Tags = []string{n}
@@ -943,9 +1065,16 @@ func goLiteral(v any, r *model.TypeRef) string {
 	return ""
 }
 
-// finishTypes computes which types need validation, to a fixed point so
-// that recursive types are handled.
+// finishTypes breaks recursion that Go cannot represent, writes struct
+// tags and computes which types need validation, to a fixed point so that
+// recursive types are handled.
 func (b *builder) finishTypes() {
+	breakCycles(b.all)
+	for _, t := range b.all {
+		if t.Kind == model.TypeStruct {
+			setTags(t)
+		}
+	}
 	for changed := true; changed; {
 		changed = false
 		for _, t := range b.all {

@@ -244,8 +244,13 @@ func (l *loader) checkSchemaValues() (restore func()) {
 	if l.doc.IsOpenAPI31OrLater() {
 		opts = append(opts, openapi3.EnableJSONSchema2020())
 	}
+	costs := newCoster()
 	_ = l.doc.WalkSchemas(func(ptr string, ref *openapi3.SchemaRef) error {
 		s := ref.Value
+		if costs.tooCostly(s) {
+			l.costly = true
+			return nil
+		}
 		for _, kind := range []string{"default", "example"} {
 			v := &s.Default
 			if kind == "example" {

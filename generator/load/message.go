@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -47,7 +48,7 @@ func describe(err error) string {
 		}
 		return oneLine(msg)
 	case errors.As(inner, &se):
-		return strings.Join(schemaReasons(se), "; ")
+		return listReasons(schemaReasons(se))
 	}
 	msg := inner.Error()
 	if i := strings.Index(msg, "\nSchema:"); i >= 0 { // a schema dump
@@ -84,7 +85,24 @@ func patternMessage(pattern string, err error) string {
 
 // valueMessage says why an example or default does not match its schema.
 func valueMessage(kind string, err error) string {
-	return fmt.Sprintf("%s does not match its schema: %s", kind, strings.Join(schemaReasons(err), "; "))
+	return fmt.Sprintf("%s does not match its schema: %s", kind, listReasons(schemaReasons(err)))
+}
+
+// maxReasons is how many reasons a message lists.
+const maxReasons = 5
+
+// listReasons joins distinct reasons, at most maxReasons of them.
+func listReasons(reasons []string) string {
+	var distinct []string
+	for _, r := range reasons {
+		if !slices.Contains(distinct, r) {
+			distinct = append(distinct, r)
+		}
+	}
+	if n := len(distinct) - maxReasons; n > 0 {
+		distinct = append(distinct[:maxReasons], fmt.Sprintf("and %d more", n))
+	}
+	return strings.Join(distinct, "; ")
 }
 
 func unknownFields(fields []string) string {

@@ -25,6 +25,8 @@ type loader struct {
 
 	warnings []Warning
 	warned   map[string]bool
+
+	costly bool // some schema is too costly to check values against (see maxVisits)
 }
 
 func newLoader(ctx context.Context) *loader {

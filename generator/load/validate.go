@@ -35,7 +35,11 @@ func (l *loader) validate() Errors {
 	}
 	restore := l.checkSchemaValues()
 	defer restore()
-	for _, err := range l.run(true) {
+	var strict []openapi3.ValidationOption
+	if l.costly {
+		strict = append(strict, openapi3.DisableExamplesValidation())
+	}
+	for _, err := range l.run(true, strict...) {
 		for _, f := range l.findings(err) {
 			l.warn(f)
 		}

@@ -23,11 +23,22 @@ type Service struct {
 	// variable each, sorted by variable name.
 	Patterns []*Pattern
 
+	// Builtins are the routes every service serves besides the API, less
+	// those the spec declares itself.
+	Builtins []Builtin
+
 	// NotAllowed is a request the generated tests expect a 405 for: a
 	// routed path with a method it does not declare.
 	NotAllowed *KV // Name: method, Value: path
 
 	Coverage Coverage
+}
+
+// Builtin is a route the generated handler serves itself.
+type Builtin struct {
+	Pattern string // "GET /healthz"
+	Path    string // "/healthz"
+	Handler string // handler method: "healthz"
 }
 
 // Operation is one HTTP operation.
@@ -307,6 +318,9 @@ type Type struct {
 	// required fields, keeps additional properties or has property names a
 	// struct tag cannot carry.
 	Custom bool
+	// Closed is true for additionalProperties: false: undeclared
+	// properties are rejected.
+	Closed bool
 
 	// Struct
 	Fields []*Field
@@ -346,6 +360,9 @@ type Field struct {
 	Shape FieldShape
 	// GoType is the field's complete Go type: "string", "*int32", "Nullable[string]".
 	GoType string
+	// Indirect is true for Nullable[*T]: a recursive type cannot hold
+	// itself by value.
+	Indirect bool
 	// Tag is the complete struct tag: `json:"name,omitempty"`.
 	Tag string
 	// Default is a Go expression for the spec default, or "".

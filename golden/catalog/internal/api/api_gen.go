@@ -89,14 +89,14 @@ type ListCategories200Response struct {
 
 func (r *ListCategories200Response) writeListCategories(w http.ResponseWriter) error {
 	status := 200
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }
 
 // ListCategoriesDefaultResponse is the default response of ListCategories: Unexpected error.
 type ListCategoriesDefaultResponse struct {
 	// StatusCode is the status to send; 0 means 500.
 	StatusCode int
-	Body       ProblemModel
+	Body       CatalogCommonProblem
 }
 
 func (r *ListCategoriesDefaultResponse) writeListCategories(w http.ResponseWriter) error {
@@ -104,7 +104,7 @@ func (r *ListCategoriesDefaultResponse) writeListCategories(w http.ResponseWrite
 	if status == 0 {
 		status = http.StatusInternalServerError
 	}
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // CreateCategoryRequest is the decoded request of CreateCategory.
@@ -128,24 +128,24 @@ type CreateCategory201Response struct {
 
 func (r *CreateCategory201Response) writeCreateCategory(w http.ResponseWriter) error {
 	status := 201
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }
 
 // CreateCategory400Response is the 400 response of CreateCategory: The request is malformed or breaks a constraint.
 type CreateCategory400Response struct {
-	Body ProblemModel
+	Body CatalogCommonProblem
 }
 
 func (r *CreateCategory400Response) writeCreateCategory(w http.ResponseWriter) error {
 	status := 400
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // CreateCategoryDefaultResponse is the default response of CreateCategory: Unexpected error.
 type CreateCategoryDefaultResponse struct {
 	// StatusCode is the status to send; 0 means 500.
 	StatusCode int
-	Body       ProblemModel
+	Body       CatalogCommonProblem
 }
 
 func (r *CreateCategoryDefaultResponse) writeCreateCategory(w http.ResponseWriter) error {
@@ -153,7 +153,7 @@ func (r *CreateCategoryDefaultResponse) writeCreateCategory(w http.ResponseWrite
 	if status == 0 {
 		status = http.StatusInternalServerError
 	}
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // GetCategoryRequest is the decoded request of GetCategory.
@@ -178,24 +178,24 @@ type GetCategory200Response struct {
 
 func (r *GetCategory200Response) writeGetCategory(w http.ResponseWriter) error {
 	status := 200
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }
 
 // GetCategory404Response is the 404 response of GetCategory: The resource does not exist.
 type GetCategory404Response struct {
-	Body ProblemModel
+	Body CatalogCommonProblem
 }
 
 func (r *GetCategory404Response) writeGetCategory(w http.ResponseWriter) error {
 	status := 404
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // GetCategoryDefaultResponse is the default response of GetCategory: Unexpected error.
 type GetCategoryDefaultResponse struct {
 	// StatusCode is the status to send; 0 means 500.
 	StatusCode int
-	Body       ProblemModel
+	Body       CatalogCommonProblem
 }
 
 func (r *GetCategoryDefaultResponse) writeGetCategory(w http.ResponseWriter) error {
@@ -203,7 +203,7 @@ func (r *GetCategoryDefaultResponse) writeGetCategory(w http.ResponseWriter) err
 	if status == 0 {
 		status = http.StatusInternalServerError
 	}
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // ListProductsRequest is the decoded request of ListProducts.
@@ -222,7 +222,7 @@ type ListProductsRequest struct {
 	MaxPrice *float64
 	// Status is the query parameter "status".
 	// Only products in this status.
-	Status *ProductStatus2
+	Status *ProductStatus
 }
 
 // ListProductsResponse is one of the responses ListProducts declares:
@@ -240,24 +240,24 @@ type ListProducts200Response struct {
 
 func (r *ListProducts200Response) writeListProducts(w http.ResponseWriter) error {
 	status := 200
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }
 
 // ListProducts400Response is the 400 response of ListProducts: The request is malformed or breaks a constraint.
 type ListProducts400Response struct {
-	Body ProblemModel
+	Body CatalogCommonProblem
 }
 
 func (r *ListProducts400Response) writeListProducts(w http.ResponseWriter) error {
 	status := 400
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // ListProductsDefaultResponse is the default response of ListProducts: Unexpected error.
 type ListProductsDefaultResponse struct {
 	// StatusCode is the status to send; 0 means 500.
 	StatusCode int
-	Body       ProblemModel
+	Body       CatalogCommonProblem
 }
 
 func (r *ListProductsDefaultResponse) writeListProducts(w http.ResponseWriter) error {
@@ -265,7 +265,7 @@ func (r *ListProductsDefaultResponse) writeListProducts(w http.ResponseWriter) e
 	if status == 0 {
 		status = http.StatusInternalServerError
 	}
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // CreateProductRequest is the decoded request of CreateProduct.
@@ -295,34 +295,34 @@ func (r *CreateProduct201Response) writeCreateProduct(w http.ResponseWriter) err
 	if r.Location != "" {
 		w.Header().Set("Location", r.Location)
 	}
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }
 
 // CreateProduct400Response is the 400 response of CreateProduct: The request is malformed or breaks a constraint.
 type CreateProduct400Response struct {
-	Body ProblemModel
+	Body CatalogCommonProblem
 }
 
 func (r *CreateProduct400Response) writeCreateProduct(w http.ResponseWriter) error {
 	status := 400
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // CreateProduct409Response is the 409 response of CreateProduct: A product with this SKU already exists.
 type CreateProduct409Response struct {
-	Body ProblemModel
+	Body CatalogCommonProblem
 }
 
 func (r *CreateProduct409Response) writeCreateProduct(w http.ResponseWriter) error {
 	status := 409
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // CreateProductDefaultResponse is the default response of CreateProduct: Unexpected error.
 type CreateProductDefaultResponse struct {
 	// StatusCode is the status to send; 0 means 500.
 	StatusCode int
-	Body       ProblemModel
+	Body       CatalogCommonProblem
 }
 
 func (r *CreateProductDefaultResponse) writeCreateProduct(w http.ResponseWriter) error {
@@ -330,7 +330,7 @@ func (r *CreateProductDefaultResponse) writeCreateProduct(w http.ResponseWriter)
 	if status == 0 {
 		status = http.StatusInternalServerError
 	}
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // GetProductRequest is the decoded request of GetProduct.
@@ -355,24 +355,24 @@ type GetProduct200Response struct {
 
 func (r *GetProduct200Response) writeGetProduct(w http.ResponseWriter) error {
 	status := 200
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }
 
 // GetProduct404Response is the 404 response of GetProduct: The resource does not exist.
 type GetProduct404Response struct {
-	Body ProblemModel
+	Body CatalogCommonProblem
 }
 
 func (r *GetProduct404Response) writeGetProduct(w http.ResponseWriter) error {
 	status := 404
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // GetProductDefaultResponse is the default response of GetProduct: Unexpected error.
 type GetProductDefaultResponse struct {
 	// StatusCode is the status to send; 0 means 500.
 	StatusCode int
-	Body       ProblemModel
+	Body       CatalogCommonProblem
 }
 
 func (r *GetProductDefaultResponse) writeGetProduct(w http.ResponseWriter) error {
@@ -380,7 +380,7 @@ func (r *GetProductDefaultResponse) writeGetProduct(w http.ResponseWriter) error
 	if status == 0 {
 		status = http.StatusInternalServerError
 	}
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // ReplaceProductRequest is the decoded request of ReplaceProduct.
@@ -408,34 +408,34 @@ type ReplaceProduct200Response struct {
 
 func (r *ReplaceProduct200Response) writeReplaceProduct(w http.ResponseWriter) error {
 	status := 200
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }
 
 // ReplaceProduct400Response is the 400 response of ReplaceProduct: The request is malformed or breaks a constraint.
 type ReplaceProduct400Response struct {
-	Body ProblemModel
+	Body CatalogCommonProblem
 }
 
 func (r *ReplaceProduct400Response) writeReplaceProduct(w http.ResponseWriter) error {
 	status := 400
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // ReplaceProduct404Response is the 404 response of ReplaceProduct: The resource does not exist.
 type ReplaceProduct404Response struct {
-	Body ProblemModel
+	Body CatalogCommonProblem
 }
 
 func (r *ReplaceProduct404Response) writeReplaceProduct(w http.ResponseWriter) error {
 	status := 404
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // ReplaceProductDefaultResponse is the default response of ReplaceProduct: Unexpected error.
 type ReplaceProductDefaultResponse struct {
 	// StatusCode is the status to send; 0 means 500.
 	StatusCode int
-	Body       ProblemModel
+	Body       CatalogCommonProblem
 }
 
 func (r *ReplaceProductDefaultResponse) writeReplaceProduct(w http.ResponseWriter) error {
@@ -443,7 +443,7 @@ func (r *ReplaceProductDefaultResponse) writeReplaceProduct(w http.ResponseWrite
 	if status == 0 {
 		status = http.StatusInternalServerError
 	}
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // DeleteProductRequest is the decoded request of DeleteProduct.
@@ -472,19 +472,19 @@ func (r *DeleteProduct204Response) writeDeleteProduct(w http.ResponseWriter) err
 
 // DeleteProduct404Response is the 404 response of DeleteProduct: The resource does not exist.
 type DeleteProduct404Response struct {
-	Body ProblemModel
+	Body CatalogCommonProblem
 }
 
 func (r *DeleteProduct404Response) writeDeleteProduct(w http.ResponseWriter) error {
 	status := 404
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // DeleteProductDefaultResponse is the default response of DeleteProduct: Unexpected error.
 type DeleteProductDefaultResponse struct {
 	// StatusCode is the status to send; 0 means 500.
 	StatusCode int
-	Body       ProblemModel
+	Body       CatalogCommonProblem
 }
 
 func (r *DeleteProductDefaultResponse) writeDeleteProduct(w http.ResponseWriter) error {
@@ -492,5 +492,5 @@ func (r *DeleteProductDefaultResponse) writeDeleteProduct(w http.ResponseWriter)
 	if status == 0 {
 		status = http.StatusInternalServerError
 	}
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }

@@ -155,7 +155,7 @@ func (h *handler) handleListProducts(w http.ResponseWriter, r *http.Request) {
 		values, ok := query["status"]
 		if ok {
 			raw := values[0]
-			if v, err := parseString[ProductStatus2](raw); err != nil {
+			if v, err := parseString[ProductStatus](raw); err != nil {
 				errs.param("query", "status", err)
 			} else {
 				req.Status = &v

@@ -118,6 +118,553 @@ func (v *AttributeValue) Validate() error {
 	return errs.err()
 }
 
+// CatalogCommonDimensions: Outer size of the packed product, in millimetres.
+type CatalogCommonDimensions struct {
+	Height int32 `json:"-"`
+	Length int32 `json:"-"`
+	Width  int32 `json:"-"`
+
+	// missing marks the required properties (in the order height, length, width)
+	// that decoded JSON lacked; the validator reports them.
+	missing [3]bool
+}
+
+// MarshalJSON writes CatalogCommonDimensions with the property names the spec gives.
+func (v CatalogCommonDimensions) MarshalJSON() ([]byte, error) {
+	buf := make([]byte, 0, 256)
+	buf = append(buf, '{')
+	first := true
+	var err error
+	if buf, err = appendField(buf, &first, `"height"`, v.Height); err != nil {
+		return nil, err
+	}
+	if buf, err = appendField(buf, &first, `"length"`, v.Length); err != nil {
+		return nil, err
+	}
+	if buf, err = appendField(buf, &first, `"width"`, v.Width); err != nil {
+		return nil, err
+	}
+	return append(buf, '}'), nil
+}
+
+// UnmarshalJSON reads CatalogCommonDimensions, noting required properties that are absent.
+func (v *CatalogCommonDimensions) UnmarshalJSON(data []byte) error {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			te.Type = reflect.TypeFor[CatalogCommonDimensions]()
+		}
+		return err
+	}
+	*v = CatalogCommonDimensions{}
+	var seen [3]bool
+	for key, raw := range fields {
+		switch key {
+		case "height":
+			if isNull(raw) {
+				continue // null is not a value here: reported as missing
+			}
+			seen[0] = true
+			if err := decodeField(raw, &v.Height, key); err != nil {
+				return err
+			}
+		case "length":
+			if isNull(raw) {
+				continue // null is not a value here: reported as missing
+			}
+			seen[1] = true
+			if err := decodeField(raw, &v.Length, key); err != nil {
+				return err
+			}
+		case "width":
+			if isNull(raw) {
+				continue // null is not a value here: reported as missing
+			}
+			seen[2] = true
+			if err := decodeField(raw, &v.Width, key); err != nil {
+				return err
+			}
+		}
+	}
+	for i, ok := range seen {
+		v.missing[i] = !ok
+	}
+	return nil
+}
+
+func (v *CatalogCommonDimensions) validate(at *path, errs *Errors) {
+	if v.missing[0] {
+		at := at.field("height")
+		errs.add(&at, "is required")
+	}
+	if v.missing[1] {
+		at := at.field("length")
+		errs.add(&at, "is required")
+	}
+	if v.missing[2] {
+		at := at.field("width")
+		errs.add(&at, "is required")
+	}
+	if !v.missing[0] {
+		at := at.field("height")
+		minimum(errs, &at, v.Height, 0, true, "0")
+	}
+	if !v.missing[1] {
+		at := at.field("length")
+		minimum(errs, &at, v.Length, 0, true, "0")
+	}
+	if !v.missing[2] {
+		at := at.field("width")
+		minimum(errs, &at, v.Width, 0, true, "0")
+	}
+}
+
+// Validate reports every constraint of the spec that v breaks.
+func (v *CatalogCommonDimensions) Validate() error {
+	var errs Errors
+	at := root("body", "")
+	v.validate(&at, &errs)
+	return errs.err()
+}
+
+// CatalogCommonImage: A picture of the product.
+type CatalogCommonImage struct {
+	// Text alternative for screen readers; null when decorative.
+	Alt    Nullable[string] `json:"-"`
+	Height *int32           `json:"-"`
+	Kind   string           `json:"-"`
+	URL    string           `json:"-"`
+	Width  *int32           `json:"-"`
+
+	// missing marks the required properties (in the order kind, url)
+	// that decoded JSON lacked; the validator reports them.
+	missing [2]bool
+}
+
+// MarshalJSON writes CatalogCommonImage with the property names the spec gives.
+func (v CatalogCommonImage) MarshalJSON() ([]byte, error) {
+	buf := make([]byte, 0, 256)
+	buf = append(buf, '{')
+	first := true
+	var err error
+	if v.Alt.Set {
+		if buf, err = appendField(buf, &first, `"alt"`, v.Alt); err != nil {
+			return nil, err
+		}
+	}
+	if v.Height != nil {
+		if buf, err = appendField(buf, &first, `"height"`, v.Height); err != nil {
+			return nil, err
+		}
+	}
+	if buf, err = appendField(buf, &first, `"kind"`, v.Kind); err != nil {
+		return nil, err
+	}
+	if buf, err = appendField(buf, &first, `"url"`, v.URL); err != nil {
+		return nil, err
+	}
+	if v.Width != nil {
+		if buf, err = appendField(buf, &first, `"width"`, v.Width); err != nil {
+			return nil, err
+		}
+	}
+	return append(buf, '}'), nil
+}
+
+// UnmarshalJSON reads CatalogCommonImage, noting required properties that are absent.
+func (v *CatalogCommonImage) UnmarshalJSON(data []byte) error {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			te.Type = reflect.TypeFor[CatalogCommonImage]()
+		}
+		return err
+	}
+	*v = CatalogCommonImage{}
+	var seen [2]bool
+	for key, raw := range fields {
+		switch key {
+		case "alt":
+			if err := decodeField(raw, &v.Alt, key); err != nil {
+				return err
+			}
+		case "height":
+			if err := decodeField(raw, &v.Height, key); err != nil {
+				return err
+			}
+		case "kind":
+			if isNull(raw) {
+				continue // null is not a value here: reported as missing
+			}
+			seen[0] = true
+			if err := decodeField(raw, &v.Kind, key); err != nil {
+				return err
+			}
+		case "url":
+			if isNull(raw) {
+				continue // null is not a value here: reported as missing
+			}
+			seen[1] = true
+			if err := decodeField(raw, &v.URL, key); err != nil {
+				return err
+			}
+		case "width":
+			if err := decodeField(raw, &v.Width, key); err != nil {
+				return err
+			}
+		}
+	}
+	for i, ok := range seen {
+		v.missing[i] = !ok
+	}
+	return nil
+}
+
+func (v *CatalogCommonImage) validate(at *path, errs *Errors) {
+	if v.missing[0] {
+		at := at.field("kind")
+		errs.add(&at, "is required")
+	}
+	if v.missing[1] {
+		at := at.field("url")
+		errs.add(&at, "is required")
+	}
+	{
+		at := at.field("alt")
+		if x, ok := v.Alt.Get(); ok {
+			errs.maxLength(&at, x, 300)
+		}
+	}
+	{
+		at := at.field("height")
+		if v.Height != nil {
+			minimum(errs, &at, (*v.Height), 0, true, "0")
+		}
+	}
+	if !v.missing[0] {
+		at := at.field("kind")
+		errs.constant(&at, v.Kind == "image", "\"image\"")
+	}
+	{
+		at := at.field("width")
+		if v.Width != nil {
+			minimum(errs, &at, (*v.Width), 0, true, "0")
+		}
+	}
+}
+
+// Validate reports every constraint of the spec that v breaks.
+func (v *CatalogCommonImage) Validate() error {
+	var errs Errors
+	at := root("body", "")
+	v.validate(&at, &errs)
+	return errs.err()
+}
+
+// CatalogCommonMoney: An amount in a currency. `amount` is in major units (euros, not cents).
+type CatalogCommonMoney struct {
+	Amount float64 `json:"-"`
+	// ISO 4217 currency code.
+	Currency string `json:"-"`
+
+	// missing marks the required properties (in the order amount, currency)
+	// that decoded JSON lacked; the validator reports them.
+	missing [2]bool
+}
+
+// MarshalJSON writes CatalogCommonMoney with the property names the spec gives.
+func (v CatalogCommonMoney) MarshalJSON() ([]byte, error) {
+	buf := make([]byte, 0, 256)
+	buf = append(buf, '{')
+	first := true
+	var err error
+	if buf, err = appendField(buf, &first, `"amount"`, v.Amount); err != nil {
+		return nil, err
+	}
+	if buf, err = appendField(buf, &first, `"currency"`, v.Currency); err != nil {
+		return nil, err
+	}
+	return append(buf, '}'), nil
+}
+
+// UnmarshalJSON reads CatalogCommonMoney, noting required properties that are absent.
+func (v *CatalogCommonMoney) UnmarshalJSON(data []byte) error {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			te.Type = reflect.TypeFor[CatalogCommonMoney]()
+		}
+		return err
+	}
+	*v = CatalogCommonMoney{}
+	var seen [2]bool
+	for key, raw := range fields {
+		switch key {
+		case "amount":
+			if isNull(raw) {
+				continue // null is not a value here: reported as missing
+			}
+			seen[0] = true
+			if err := decodeField(raw, &v.Amount, key); err != nil {
+				return err
+			}
+		case "currency":
+			if isNull(raw) {
+				continue // null is not a value here: reported as missing
+			}
+			seen[1] = true
+			if err := decodeField(raw, &v.Currency, key); err != nil {
+				return err
+			}
+		}
+	}
+	for i, ok := range seen {
+		v.missing[i] = !ok
+	}
+	return nil
+}
+
+func (v *CatalogCommonMoney) validate(at *path, errs *Errors) {
+	if v.missing[0] {
+		at := at.field("amount")
+		errs.add(&at, "is required")
+	}
+	if v.missing[1] {
+		at := at.field("currency")
+		errs.add(&at, "is required")
+	}
+	if !v.missing[0] {
+		at := at.field("amount")
+		minimum(errs, &at, v.Amount, 0.0, false, "0")
+		multipleOfFloat(errs, &at, v.Amount, 0.01, "0.01")
+	}
+	if !v.missing[1] {
+		at := at.field("currency")
+		errs.pattern(&at, v.Currency, pattern2)
+	}
+}
+
+// Validate reports every constraint of the spec that v breaks.
+func (v *CatalogCommonMoney) Validate() error {
+	var errs Errors
+	at := root("body", "")
+	v.validate(&at, &errs)
+	return errs.err()
+}
+
+// CatalogCommonProblem: An RFC 9457 problem document.
+type CatalogCommonProblem struct {
+	Detail Nullable[string] `json:"-"`
+	// One entry per invalid field.
+	Errors []CatalogCommonProblemErrorsItem `json:"-"`
+	Status int32                            `json:"-"`
+	Title  string                           `json:"-"`
+	Type   *string                          `json:"-"`
+
+	// missing marks the required properties (in the order status, title)
+	// that decoded JSON lacked; the validator reports them.
+	missing [2]bool
+}
+
+// MarshalJSON writes CatalogCommonProblem with the property names the spec gives.
+func (v CatalogCommonProblem) MarshalJSON() ([]byte, error) {
+	buf := make([]byte, 0, 256)
+	buf = append(buf, '{')
+	first := true
+	var err error
+	if v.Detail.Set {
+		if buf, err = appendField(buf, &first, `"detail"`, v.Detail); err != nil {
+			return nil, err
+		}
+	}
+	if v.Errors != nil {
+		if buf, err = appendField(buf, &first, `"errors"`, v.Errors); err != nil {
+			return nil, err
+		}
+	}
+	if buf, err = appendField(buf, &first, `"status"`, v.Status); err != nil {
+		return nil, err
+	}
+	if buf, err = appendField(buf, &first, `"title"`, v.Title); err != nil {
+		return nil, err
+	}
+	if v.Type != nil {
+		if buf, err = appendField(buf, &first, `"type"`, v.Type); err != nil {
+			return nil, err
+		}
+	}
+	return append(buf, '}'), nil
+}
+
+// UnmarshalJSON reads CatalogCommonProblem, noting required properties that are absent.
+func (v *CatalogCommonProblem) UnmarshalJSON(data []byte) error {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			te.Type = reflect.TypeFor[CatalogCommonProblem]()
+		}
+		return err
+	}
+	*v = CatalogCommonProblem{}
+	v.Type = ptrTo[string]("about:blank") // the spec's default
+	var seen [2]bool
+	for key, raw := range fields {
+		switch key {
+		case "detail":
+			if err := decodeField(raw, &v.Detail, key); err != nil {
+				return err
+			}
+		case "errors":
+			if err := decodeField(raw, &v.Errors, key); err != nil {
+				return err
+			}
+		case "status":
+			if isNull(raw) {
+				continue // null is not a value here: reported as missing
+			}
+			seen[0] = true
+			if err := decodeField(raw, &v.Status, key); err != nil {
+				return err
+			}
+		case "title":
+			if isNull(raw) {
+				continue // null is not a value here: reported as missing
+			}
+			seen[1] = true
+			if err := decodeField(raw, &v.Title, key); err != nil {
+				return err
+			}
+		case "type":
+			if err := decodeField(raw, &v.Type, key); err != nil {
+				return err
+			}
+		}
+	}
+	for i, ok := range seen {
+		v.missing[i] = !ok
+	}
+	return nil
+}
+
+func (v *CatalogCommonProblem) validate(at *path, errs *Errors) {
+	if v.missing[0] {
+		at := at.field("status")
+		errs.add(&at, "is required")
+	}
+	if v.missing[1] {
+		at := at.field("title")
+		errs.add(&at, "is required")
+	}
+	{
+		at := at.field("errors")
+		if v.Errors != nil {
+			for i0 := range v.Errors {
+				at0 := (&at).elem(i0)
+				v.Errors[i0].validate(&at0, errs)
+			}
+		}
+	}
+	if !v.missing[0] {
+		at := at.field("status")
+		minimum(errs, &at, v.Status, 100, false, "100")
+		maximum(errs, &at, v.Status, 599, false, "599")
+	}
+}
+
+// Validate reports every constraint of the spec that v breaks.
+func (v *CatalogCommonProblem) Validate() error {
+	var errs Errors
+	at := root("body", "")
+	v.validate(&at, &errs)
+	return errs.err()
+}
+
+// CatalogCommonProblemErrorsItem is defined by the spec at #/components/schemas/catalog-common_Problem/properties/errors/items.
+type CatalogCommonProblemErrorsItem struct {
+	Field   string `json:"-"`
+	Message string `json:"-"`
+
+	// missing marks the required properties (in the order field, message)
+	// that decoded JSON lacked; the validator reports them.
+	missing [2]bool
+}
+
+// MarshalJSON writes CatalogCommonProblemErrorsItem with the property names the spec gives.
+func (v CatalogCommonProblemErrorsItem) MarshalJSON() ([]byte, error) {
+	buf := make([]byte, 0, 256)
+	buf = append(buf, '{')
+	first := true
+	var err error
+	if buf, err = appendField(buf, &first, `"field"`, v.Field); err != nil {
+		return nil, err
+	}
+	if buf, err = appendField(buf, &first, `"message"`, v.Message); err != nil {
+		return nil, err
+	}
+	return append(buf, '}'), nil
+}
+
+// UnmarshalJSON reads CatalogCommonProblemErrorsItem, noting required properties that are absent.
+func (v *CatalogCommonProblemErrorsItem) UnmarshalJSON(data []byte) error {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			te.Type = reflect.TypeFor[CatalogCommonProblemErrorsItem]()
+		}
+		return err
+	}
+	*v = CatalogCommonProblemErrorsItem{}
+	var seen [2]bool
+	for key, raw := range fields {
+		switch key {
+		case "field":
+			if isNull(raw) {
+				continue // null is not a value here: reported as missing
+			}
+			seen[0] = true
+			if err := decodeField(raw, &v.Field, key); err != nil {
+				return err
+			}
+		case "message":
+			if isNull(raw) {
+				continue // null is not a value here: reported as missing
+			}
+			seen[1] = true
+			if err := decodeField(raw, &v.Message, key); err != nil {
+				return err
+			}
+		}
+	}
+	for i, ok := range seen {
+		v.missing[i] = !ok
+	}
+	return nil
+}
+
+func (v *CatalogCommonProblemErrorsItem) validate(at *path, errs *Errors) {
+	if v.missing[0] {
+		at := at.field("field")
+		errs.add(&at, "is required")
+	}
+	if v.missing[1] {
+		at := at.field("message")
+		errs.add(&at, "is required")
+	}
+}
+
+// Validate reports every constraint of the spec that v breaks.
+func (v *CatalogCommonProblemErrorsItem) Validate() error {
+	var errs Errors
+	at := root("body", "")
+	v.validate(&at, &errs)
+	return errs.err()
+}
+
 // Category: A category as stored by the catalog.
 type Category struct {
 	Name   string `json:"-"`
@@ -356,777 +903,6 @@ func (v *CategoryInput) Validate() error {
 	return errs.err()
 }
 
-// Dimensions: Outer size of the packed product, in millimetres.
-type Dimensions struct {
-	Height int32 `json:"-"`
-	Length int32 `json:"-"`
-	Width  int32 `json:"-"`
-
-	// missing marks the required properties (in the order height, length, width)
-	// that decoded JSON lacked; the validator reports them.
-	missing [3]bool
-}
-
-// MarshalJSON writes Dimensions with the property names the spec gives.
-func (v Dimensions) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
-	if buf, err = appendField(buf, &first, `"height"`, v.Height); err != nil {
-		return nil, err
-	}
-	if buf, err = appendField(buf, &first, `"length"`, v.Length); err != nil {
-		return nil, err
-	}
-	if buf, err = appendField(buf, &first, `"width"`, v.Width); err != nil {
-		return nil, err
-	}
-	return append(buf, '}'), nil
-}
-
-// UnmarshalJSON reads Dimensions, noting required properties that are absent.
-func (v *Dimensions) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[Dimensions]()
-		}
-		return err
-	}
-	*v = Dimensions{}
-	var seen [3]bool
-	for key, raw := range fields {
-		switch key {
-		case "height":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[0] = true
-			if err := decodeField(raw, &v.Height, key); err != nil {
-				return err
-			}
-		case "length":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[1] = true
-			if err := decodeField(raw, &v.Length, key); err != nil {
-				return err
-			}
-		case "width":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[2] = true
-			if err := decodeField(raw, &v.Width, key); err != nil {
-				return err
-			}
-		}
-	}
-	for i, ok := range seen {
-		v.missing[i] = !ok
-	}
-	return nil
-}
-
-func (v *Dimensions) validate(at *path, errs *Errors) {
-	if v.missing[0] {
-		at := at.field("height")
-		errs.add(&at, "is required")
-	}
-	if v.missing[1] {
-		at := at.field("length")
-		errs.add(&at, "is required")
-	}
-	if v.missing[2] {
-		at := at.field("width")
-		errs.add(&at, "is required")
-	}
-	if !v.missing[0] {
-		at := at.field("height")
-		minimum(errs, &at, v.Height, 0, true, "0")
-	}
-	if !v.missing[1] {
-		at := at.field("length")
-		minimum(errs, &at, v.Length, 0, true, "0")
-	}
-	if !v.missing[2] {
-		at := at.field("width")
-		minimum(errs, &at, v.Width, 0, true, "0")
-	}
-}
-
-// Validate reports every constraint of the spec that v breaks.
-func (v *Dimensions) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
-
-// Image: A picture of the product.
-type Image struct {
-	// Text alternative for screen readers; null when decorative.
-	Alt    Nullable[string] `json:"-"`
-	Height *int32           `json:"-"`
-	Kind   string           `json:"-"`
-	URL    string           `json:"-"`
-	Width  *int32           `json:"-"`
-
-	// missing marks the required properties (in the order kind, url)
-	// that decoded JSON lacked; the validator reports them.
-	missing [2]bool
-}
-
-// MarshalJSON writes Image with the property names the spec gives.
-func (v Image) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
-	if v.Alt.Set {
-		if buf, err = appendField(buf, &first, `"alt"`, v.Alt); err != nil {
-			return nil, err
-		}
-	}
-	if v.Height != nil {
-		if buf, err = appendField(buf, &first, `"height"`, v.Height); err != nil {
-			return nil, err
-		}
-	}
-	if buf, err = appendField(buf, &first, `"kind"`, v.Kind); err != nil {
-		return nil, err
-	}
-	if buf, err = appendField(buf, &first, `"url"`, v.URL); err != nil {
-		return nil, err
-	}
-	if v.Width != nil {
-		if buf, err = appendField(buf, &first, `"width"`, v.Width); err != nil {
-			return nil, err
-		}
-	}
-	return append(buf, '}'), nil
-}
-
-// UnmarshalJSON reads Image, noting required properties that are absent.
-func (v *Image) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[Image]()
-		}
-		return err
-	}
-	*v = Image{}
-	var seen [2]bool
-	for key, raw := range fields {
-		switch key {
-		case "alt":
-			if err := decodeField(raw, &v.Alt, key); err != nil {
-				return err
-			}
-		case "height":
-			if err := decodeField(raw, &v.Height, key); err != nil {
-				return err
-			}
-		case "kind":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[0] = true
-			if err := decodeField(raw, &v.Kind, key); err != nil {
-				return err
-			}
-		case "url":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[1] = true
-			if err := decodeField(raw, &v.URL, key); err != nil {
-				return err
-			}
-		case "width":
-			if err := decodeField(raw, &v.Width, key); err != nil {
-				return err
-			}
-		}
-	}
-	for i, ok := range seen {
-		v.missing[i] = !ok
-	}
-	return nil
-}
-
-func (v *Image) validate(at *path, errs *Errors) {
-	if v.missing[0] {
-		at := at.field("kind")
-		errs.add(&at, "is required")
-	}
-	if v.missing[1] {
-		at := at.field("url")
-		errs.add(&at, "is required")
-	}
-	{
-		at := at.field("alt")
-		if x, ok := v.Alt.Get(); ok {
-			errs.maxLength(&at, x, 300)
-		}
-	}
-	{
-		at := at.field("height")
-		if v.Height != nil {
-			minimum(errs, &at, (*v.Height), 0, true, "0")
-		}
-	}
-	if !v.missing[0] {
-		at := at.field("kind")
-		errs.constant(&at, v.Kind == "image", "\"image\"")
-	}
-	{
-		at := at.field("width")
-		if v.Width != nil {
-			minimum(errs, &at, (*v.Width), 0, true, "0")
-		}
-	}
-}
-
-// Validate reports every constraint of the spec that v breaks.
-func (v *Image) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
-
-// Image2: Still image shown before playback.
-type Image2 struct {
-	// Text alternative for screen readers; null when decorative.
-	Alt    Nullable[string] `json:"-"`
-	Height *int32           `json:"-"`
-	Kind   string           `json:"-"`
-	URL    string           `json:"-"`
-	Width  *int32           `json:"-"`
-
-	// missing marks the required properties (in the order kind, url)
-	// that decoded JSON lacked; the validator reports them.
-	missing [2]bool
-}
-
-// MarshalJSON writes Image2 with the property names the spec gives.
-func (v Image2) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
-	if v.Alt.Set {
-		if buf, err = appendField(buf, &first, `"alt"`, v.Alt); err != nil {
-			return nil, err
-		}
-	}
-	if v.Height != nil {
-		if buf, err = appendField(buf, &first, `"height"`, v.Height); err != nil {
-			return nil, err
-		}
-	}
-	if buf, err = appendField(buf, &first, `"kind"`, v.Kind); err != nil {
-		return nil, err
-	}
-	if buf, err = appendField(buf, &first, `"url"`, v.URL); err != nil {
-		return nil, err
-	}
-	if v.Width != nil {
-		if buf, err = appendField(buf, &first, `"width"`, v.Width); err != nil {
-			return nil, err
-		}
-	}
-	return append(buf, '}'), nil
-}
-
-// UnmarshalJSON reads Image2, noting required properties that are absent.
-func (v *Image2) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[Image2]()
-		}
-		return err
-	}
-	*v = Image2{}
-	var seen [2]bool
-	for key, raw := range fields {
-		switch key {
-		case "alt":
-			if err := decodeField(raw, &v.Alt, key); err != nil {
-				return err
-			}
-		case "height":
-			if err := decodeField(raw, &v.Height, key); err != nil {
-				return err
-			}
-		case "kind":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[0] = true
-			if err := decodeField(raw, &v.Kind, key); err != nil {
-				return err
-			}
-		case "url":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[1] = true
-			if err := decodeField(raw, &v.URL, key); err != nil {
-				return err
-			}
-		case "width":
-			if err := decodeField(raw, &v.Width, key); err != nil {
-				return err
-			}
-		}
-	}
-	for i, ok := range seen {
-		v.missing[i] = !ok
-	}
-	return nil
-}
-
-func (v *Image2) validate(at *path, errs *Errors) {
-	if v.missing[0] {
-		at := at.field("kind")
-		errs.add(&at, "is required")
-	}
-	if v.missing[1] {
-		at := at.field("url")
-		errs.add(&at, "is required")
-	}
-	{
-		at := at.field("alt")
-		if x, ok := v.Alt.Get(); ok {
-			errs.maxLength(&at, x, 300)
-		}
-	}
-	{
-		at := at.field("height")
-		if v.Height != nil {
-			minimum(errs, &at, (*v.Height), 0, true, "0")
-		}
-	}
-	if !v.missing[0] {
-		at := at.field("kind")
-		errs.constant(&at, v.Kind == "image", "\"image\"")
-	}
-	{
-		at := at.field("width")
-		if v.Width != nil {
-			minimum(errs, &at, (*v.Width), 0, true, "0")
-		}
-	}
-}
-
-// Validate reports every constraint of the spec that v breaks.
-func (v *Image2) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
-
-// Money: An amount in a currency. `amount` is in major units (euros, not cents).
-type Money struct {
-	Amount float64 `json:"-"`
-	// ISO 4217 currency code.
-	Currency string `json:"-"`
-
-	// missing marks the required properties (in the order amount, currency)
-	// that decoded JSON lacked; the validator reports them.
-	missing [2]bool
-}
-
-// MarshalJSON writes Money with the property names the spec gives.
-func (v Money) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
-	if buf, err = appendField(buf, &first, `"amount"`, v.Amount); err != nil {
-		return nil, err
-	}
-	if buf, err = appendField(buf, &first, `"currency"`, v.Currency); err != nil {
-		return nil, err
-	}
-	return append(buf, '}'), nil
-}
-
-// UnmarshalJSON reads Money, noting required properties that are absent.
-func (v *Money) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[Money]()
-		}
-		return err
-	}
-	*v = Money{}
-	var seen [2]bool
-	for key, raw := range fields {
-		switch key {
-		case "amount":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[0] = true
-			if err := decodeField(raw, &v.Amount, key); err != nil {
-				return err
-			}
-		case "currency":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[1] = true
-			if err := decodeField(raw, &v.Currency, key); err != nil {
-				return err
-			}
-		}
-	}
-	for i, ok := range seen {
-		v.missing[i] = !ok
-	}
-	return nil
-}
-
-func (v *Money) validate(at *path, errs *Errors) {
-	if v.missing[0] {
-		at := at.field("amount")
-		errs.add(&at, "is required")
-	}
-	if v.missing[1] {
-		at := at.field("currency")
-		errs.add(&at, "is required")
-	}
-	if !v.missing[0] {
-		at := at.field("amount")
-		minimum(errs, &at, v.Amount, 0.0, false, "0")
-		multipleOfFloat(errs, &at, v.Amount, 0.01, "0.01")
-	}
-	if !v.missing[1] {
-		at := at.field("currency")
-		errs.pattern(&at, v.Currency, pattern2)
-	}
-}
-
-// Validate reports every constraint of the spec that v breaks.
-func (v *Money) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
-
-// Money2: Current selling price.
-type Money2 struct {
-	Amount float64 `json:"-"`
-	// ISO 4217 currency code.
-	Currency string `json:"-"`
-
-	// missing marks the required properties (in the order amount, currency)
-	// that decoded JSON lacked; the validator reports them.
-	missing [2]bool
-}
-
-// MarshalJSON writes Money2 with the property names the spec gives.
-func (v Money2) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
-	if buf, err = appendField(buf, &first, `"amount"`, v.Amount); err != nil {
-		return nil, err
-	}
-	if buf, err = appendField(buf, &first, `"currency"`, v.Currency); err != nil {
-		return nil, err
-	}
-	return append(buf, '}'), nil
-}
-
-// UnmarshalJSON reads Money2, noting required properties that are absent.
-func (v *Money2) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[Money2]()
-		}
-		return err
-	}
-	*v = Money2{}
-	var seen [2]bool
-	for key, raw := range fields {
-		switch key {
-		case "amount":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[0] = true
-			if err := decodeField(raw, &v.Amount, key); err != nil {
-				return err
-			}
-		case "currency":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[1] = true
-			if err := decodeField(raw, &v.Currency, key); err != nil {
-				return err
-			}
-		}
-	}
-	for i, ok := range seen {
-		v.missing[i] = !ok
-	}
-	return nil
-}
-
-func (v *Money2) validate(at *path, errs *Errors) {
-	if v.missing[0] {
-		at := at.field("amount")
-		errs.add(&at, "is required")
-	}
-	if v.missing[1] {
-		at := at.field("currency")
-		errs.add(&at, "is required")
-	}
-	if !v.missing[0] {
-		at := at.field("amount")
-		minimum(errs, &at, v.Amount, 0.0, false, "0")
-		multipleOfFloat(errs, &at, v.Amount, 0.01, "0.01")
-	}
-	if !v.missing[1] {
-		at := at.field("currency")
-		errs.pattern(&at, v.Currency, pattern2)
-	}
-}
-
-// Validate reports every constraint of the spec that v breaks.
-func (v *Money2) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
-
-// ProblemModel: An RFC 9457 problem document.
-type ProblemModel struct {
-	Detail Nullable[string] `json:"-"`
-	// One entry per invalid field.
-	Errors []ProblemModelErrorsItem `json:"-"`
-	Status int32                    `json:"-"`
-	Title  string                   `json:"-"`
-	Type   *string                  `json:"-"`
-
-	// missing marks the required properties (in the order status, title)
-	// that decoded JSON lacked; the validator reports them.
-	missing [2]bool
-}
-
-// MarshalJSON writes ProblemModel with the property names the spec gives.
-func (v ProblemModel) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
-	if v.Detail.Set {
-		if buf, err = appendField(buf, &first, `"detail"`, v.Detail); err != nil {
-			return nil, err
-		}
-	}
-	if v.Errors != nil {
-		if buf, err = appendField(buf, &first, `"errors"`, v.Errors); err != nil {
-			return nil, err
-		}
-	}
-	if buf, err = appendField(buf, &first, `"status"`, v.Status); err != nil {
-		return nil, err
-	}
-	if buf, err = appendField(buf, &first, `"title"`, v.Title); err != nil {
-		return nil, err
-	}
-	if v.Type != nil {
-		if buf, err = appendField(buf, &first, `"type"`, v.Type); err != nil {
-			return nil, err
-		}
-	}
-	return append(buf, '}'), nil
-}
-
-// UnmarshalJSON reads ProblemModel, noting required properties that are absent.
-func (v *ProblemModel) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[ProblemModel]()
-		}
-		return err
-	}
-	*v = ProblemModel{}
-	var seen [2]bool
-	for key, raw := range fields {
-		switch key {
-		case "detail":
-			if err := decodeField(raw, &v.Detail, key); err != nil {
-				return err
-			}
-		case "errors":
-			if err := decodeField(raw, &v.Errors, key); err != nil {
-				return err
-			}
-		case "status":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[0] = true
-			if err := decodeField(raw, &v.Status, key); err != nil {
-				return err
-			}
-		case "title":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[1] = true
-			if err := decodeField(raw, &v.Title, key); err != nil {
-				return err
-			}
-		case "type":
-			if err := decodeField(raw, &v.Type, key); err != nil {
-				return err
-			}
-		}
-	}
-	for i, ok := range seen {
-		v.missing[i] = !ok
-	}
-	return nil
-}
-
-func (v *ProblemModel) validate(at *path, errs *Errors) {
-	if v.missing[0] {
-		at := at.field("status")
-		errs.add(&at, "is required")
-	}
-	if v.missing[1] {
-		at := at.field("title")
-		errs.add(&at, "is required")
-	}
-	{
-		at := at.field("errors")
-		for i0 := range v.Errors {
-			at0 := (&at).elem(i0)
-			v.Errors[i0].validate(&at0, errs)
-		}
-	}
-	if !v.missing[0] {
-		at := at.field("status")
-		minimum(errs, &at, v.Status, 100, false, "100")
-		maximum(errs, &at, v.Status, 599, false, "599")
-	}
-}
-
-// Validate reports every constraint of the spec that v breaks.
-func (v *ProblemModel) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
-
-// ProblemModelErrorsItem is defined by the spec at #/components/schemas/Problem/properties/errors/items.
-type ProblemModelErrorsItem struct {
-	Field   string `json:"-"`
-	Message string `json:"-"`
-
-	// missing marks the required properties (in the order field, message)
-	// that decoded JSON lacked; the validator reports them.
-	missing [2]bool
-}
-
-// MarshalJSON writes ProblemModelErrorsItem with the property names the spec gives.
-func (v ProblemModelErrorsItem) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
-	if buf, err = appendField(buf, &first, `"field"`, v.Field); err != nil {
-		return nil, err
-	}
-	if buf, err = appendField(buf, &first, `"message"`, v.Message); err != nil {
-		return nil, err
-	}
-	return append(buf, '}'), nil
-}
-
-// UnmarshalJSON reads ProblemModelErrorsItem, noting required properties that are absent.
-func (v *ProblemModelErrorsItem) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[ProblemModelErrorsItem]()
-		}
-		return err
-	}
-	*v = ProblemModelErrorsItem{}
-	var seen [2]bool
-	for key, raw := range fields {
-		switch key {
-		case "field":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[0] = true
-			if err := decodeField(raw, &v.Field, key); err != nil {
-				return err
-			}
-		case "message":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[1] = true
-			if err := decodeField(raw, &v.Message, key); err != nil {
-				return err
-			}
-		}
-	}
-	for i, ok := range seen {
-		v.missing[i] = !ok
-	}
-	return nil
-}
-
-func (v *ProblemModelErrorsItem) validate(at *path, errs *Errors) {
-	if v.missing[0] {
-		at := at.field("field")
-		errs.add(&at, "is required")
-	}
-	if v.missing[1] {
-		at := at.field("message")
-		errs.add(&at, "is required")
-	}
-}
-
-// Validate reports every constraint of the spec that v breaks.
-func (v *ProblemModelErrorsItem) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
-
 // Product: A product as stored by the catalog.
 type Product struct {
 	// Free-form product attributes such as colour or capacity.
@@ -1134,12 +910,12 @@ type Product struct {
 	// Slugs of the categories the product is filed under.
 	Categories []string `json:"-"`
 	// The former price shown struck through, or null when the product is not on sale.
-	CompareAtPrice Nullable[Money] `json:"-"`
-	CreatedAt      time.Time       `json:"-"`
+	CompareAtPrice Nullable[CatalogCommonMoney] `json:"-"`
+	CreatedAt      time.Time                    `json:"-"`
 	// Long description in Markdown; null when there is none.
 	Description Nullable[string] `json:"-"`
 	// Outer size of the packed product, in millimetres.
-	Dimensions *Dimensions `json:"-"`
+	Dimensions *CatalogCommonDimensions `json:"-"`
 	// Global trade item number (barcode), when the product has one.
 	Gtin Nullable[string] `json:"-"`
 	// Pictures and videos, in display order.
@@ -1148,7 +924,7 @@ type Product struct {
 	// Always `product`; lets clients tell resources apart in mixed lists.
 	Object string `json:"-"`
 	// Current selling price.
-	Price Money2 `json:"-"`
+	Price CatalogCommonMoney `json:"-"`
 	// Average review score, null until the first review.
 	Rating Nullable[float32] `json:"-"`
 	// Stock-keeping unit, unique per product.
@@ -1252,6 +1028,7 @@ func (v *Product) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = Product{}
+	v.Status = ptrTo[ProductStatus](ProductStatusDraft) // the spec's default
 	var seen [3]bool
 	for key, raw := range fields {
 		switch key {
@@ -1354,20 +1131,24 @@ func (v *Product) validate(at *path, errs *Errors) {
 	}
 	{
 		at := at.field("attributes")
-		errs.maxProps(&at, len(v.Attributes), 100)
-		for k0, v0 := range v.Attributes {
-			at0 := (&at).field(k0)
-			v0.validate(&at0, errs)
+		if v.Attributes != nil {
+			errs.maxProps(&at, len(v.Attributes), 100)
+			for k0, v0 := range v.Attributes {
+				at0 := (&at).field(k0)
+				v0.validate(&at0, errs)
+			}
 		}
 	}
 	{
 		at := at.field("categories")
-		errs.maxItems(&at, len(v.Categories), 20)
-		uniqueItems(errs, &at, v.Categories)
-		for i0 := range v.Categories {
-			at0 := (&at).elem(i0)
-			errs.maxLength(&at0, v.Categories[i0], 64)
-			errs.pattern(&at0, v.Categories[i0], pattern1)
+		if v.Categories != nil {
+			errs.maxItems(&at, len(v.Categories), 20)
+			uniqueItems(errs, &at, v.Categories)
+			for i0 := range v.Categories {
+				at0 := (&at).elem(i0)
+				errs.maxLength(&at0, v.Categories[i0], 64)
+				errs.pattern(&at0, v.Categories[i0], pattern1)
+			}
 		}
 	}
 	{
@@ -1396,10 +1177,12 @@ func (v *Product) validate(at *path, errs *Errors) {
 	}
 	{
 		at := at.field("media")
-		errs.maxItems(&at, len(v.Media), 50)
-		for i0 := range v.Media {
-			at0 := (&at).elem(i0)
-			v.Media[i0].validate(&at0, errs)
+		if v.Media != nil {
+			errs.maxItems(&at, len(v.Media), 50)
+			for i0 := range v.Media {
+				at0 := (&at).elem(i0)
+				v.Media[i0].validate(&at0, errs)
+			}
 		}
 	}
 	if !v.missing[0] {
@@ -1451,18 +1234,18 @@ type ProductInput struct {
 	// Slugs of the categories the product is filed under.
 	Categories []string `json:"-"`
 	// The former price shown struck through, or null when the product is not on sale.
-	CompareAtPrice Nullable[Money] `json:"-"`
+	CompareAtPrice Nullable[CatalogCommonMoney] `json:"-"`
 	// Long description in Markdown; null when there is none.
 	Description Nullable[string] `json:"-"`
 	// Outer size of the packed product, in millimetres.
-	Dimensions *Dimensions `json:"-"`
+	Dimensions *CatalogCommonDimensions `json:"-"`
 	// Global trade item number (barcode), when the product has one.
 	Gtin Nullable[string] `json:"-"`
 	// Pictures and videos, in display order.
 	Media []ProductMediaItem `json:"-"`
 	Name  string             `json:"-"`
 	// Current selling price.
-	Price Money2 `json:"-"`
+	Price CatalogCommonMoney `json:"-"`
 	// Average review score, null until the first review.
 	Rating Nullable[float32] `json:"-"`
 	// Stock-keeping unit, unique per product.
@@ -1556,6 +1339,7 @@ func (v *ProductInput) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = ProductInput{}
+	v.Status = ptrTo[ProductStatus](ProductStatusDraft) // the spec's default
 	var seen [3]bool
 	for key, raw := range fields {
 		switch key {
@@ -1646,20 +1430,24 @@ func (v *ProductInput) validate(at *path, errs *Errors) {
 	}
 	{
 		at := at.field("attributes")
-		errs.maxProps(&at, len(v.Attributes), 100)
-		for k0, v0 := range v.Attributes {
-			at0 := (&at).field(k0)
-			v0.validate(&at0, errs)
+		if v.Attributes != nil {
+			errs.maxProps(&at, len(v.Attributes), 100)
+			for k0, v0 := range v.Attributes {
+				at0 := (&at).field(k0)
+				v0.validate(&at0, errs)
+			}
 		}
 	}
 	{
 		at := at.field("categories")
-		errs.maxItems(&at, len(v.Categories), 20)
-		uniqueItems(errs, &at, v.Categories)
-		for i0 := range v.Categories {
-			at0 := (&at).elem(i0)
-			errs.maxLength(&at0, v.Categories[i0], 64)
-			errs.pattern(&at0, v.Categories[i0], pattern1)
+		if v.Categories != nil {
+			errs.maxItems(&at, len(v.Categories), 20)
+			uniqueItems(errs, &at, v.Categories)
+			for i0 := range v.Categories {
+				at0 := (&at).elem(i0)
+				errs.maxLength(&at0, v.Categories[i0], 64)
+				errs.pattern(&at0, v.Categories[i0], pattern1)
+			}
 		}
 	}
 	{
@@ -1688,10 +1476,12 @@ func (v *ProductInput) validate(at *path, errs *Errors) {
 	}
 	{
 		at := at.field("media")
-		errs.maxItems(&at, len(v.Media), 50)
-		for i0 := range v.Media {
-			at0 := (&at).elem(i0)
-			v.Media[i0].validate(&at0, errs)
+		if v.Media != nil {
+			errs.maxItems(&at, len(v.Media), 50)
+			for i0 := range v.Media {
+				at0 := (&at).elem(i0)
+				v.Media[i0].validate(&at0, errs)
+			}
 		}
 	}
 	if !v.missing[0] {
@@ -1740,15 +1530,15 @@ func (v *ProductInput) Validate() error {
 //
 // It is one of the variants below: exactly one field is set.
 type ProductMediaItem struct {
-	Image *Image
-	Video *Video
+	CatalogCommonImage *CatalogCommonImage
+	Video              *Video
 }
 
 // MarshalJSON writes the variant that is set.
 func (v ProductMediaItem) MarshalJSON() ([]byte, error) {
 	switch {
-	case v.Image != nil:
-		return json.Marshal(v.Image)
+	case v.CatalogCommonImage != nil:
+		return json.Marshal(v.CatalogCommonImage)
 	case v.Video != nil:
 		return json.Marshal(v.Video)
 	}
@@ -1764,8 +1554,8 @@ func (v *ProductMediaItem) UnmarshalJSON(data []byte) error {
 	}
 	switch tag {
 	case "image":
-		v.Image = new(Image)
-		return json.Unmarshal(data, v.Image)
+		v.CatalogCommonImage = new(CatalogCommonImage)
+		return json.Unmarshal(data, v.CatalogCommonImage)
 	case "video":
 		v.Video = new(Video)
 		return json.Unmarshal(data, v.Video)
@@ -1775,16 +1565,16 @@ func (v *ProductMediaItem) UnmarshalJSON(data []byte) error {
 
 func (v *ProductMediaItem) validate(at *path, errs *Errors) {
 	n := 0
-	if v.Image != nil {
+	if v.CatalogCommonImage != nil {
 		n++
-		(*v.Image).validate(at, errs)
+		(*v.CatalogCommonImage).validate(at, errs)
 	}
 	if v.Video != nil {
 		n++
 		(*v.Video).validate(at, errs)
 	}
 	if n != 1 {
-		errs.add(at, "must be exactly one of: Image, Video")
+		errs.add(at, "must be exactly one of: CatalogCommonImage, Video")
 	}
 }
 
@@ -1910,38 +1700,13 @@ func (v ProductStatus) validate(at *path, errs *Errors) {
 	}
 }
 
-// ProductStatus2: Whether the product is shown in the shop.
-type ProductStatus2 string
-
-// Values of ProductStatus2.
-const (
-	ProductStatus2Draft    ProductStatus2 = "draft"
-	ProductStatus2Active   ProductStatus2 = "active"
-	ProductStatus2Archived ProductStatus2 = "archived"
-)
-
-// Valid reports whether v is one of the values the spec allows.
-func (v ProductStatus2) Valid() bool {
-	switch v {
-	case ProductStatus2Draft, ProductStatus2Active, ProductStatus2Archived:
-		return true
-	}
-	return false
-}
-
-func (v ProductStatus2) validate(at *path, errs *Errors) {
-	if !v.Valid() {
-		errs.add(at, "must be one of: draft, active, archived")
-	}
-}
-
 // Video: A short video of the product.
 type Video struct {
 	DurationSeconds *float32 `json:"-"`
 	Kind            string   `json:"-"`
 	// Still image shown before playback.
-	Poster *Image2 `json:"-"`
-	URL    string  `json:"-"`
+	Poster *CatalogCommonImage `json:"-"`
+	URL    string              `json:"-"`
 
 	// missing marks the required properties (in the order kind, url)
 	// that decoded JSON lacked; the validator reports them.

@@ -103,7 +103,7 @@ type GetThing200Response struct {
 
 func (r *GetThing200Response) writeGetThing(w http.ResponseWriter) error {
 	status := 200
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }
 
 // GetThingDefaultResponse is the default response of GetThing: Anything else went wrong.
@@ -118,7 +118,7 @@ func (r *GetThingDefaultResponse) writeGetThing(w http.ResponseWriter) error {
 	if status == 0 {
 		status = http.StatusInternalServerError
 	}
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }
 
 // CollisionsRequest is the decoded request of Collisions.
@@ -142,7 +142,7 @@ type Collisions200Response struct {
 
 func (r *Collisions200Response) writeCollisions(w http.ResponseWriter) error {
 	status := 200
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }
 
 // CollisionsDefaultResponse is the default response of Collisions: Anything else went wrong.
@@ -157,7 +157,7 @@ func (r *CollisionsDefaultResponse) writeCollisions(w http.ResponseWriter) error
 	if status == 0 {
 		status = http.StatusInternalServerError
 	}
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }
 
 // GetFileRequest is the decoded request of GetFile.
@@ -196,7 +196,7 @@ func (r *GetFileDefaultResponse) writeGetFile(w http.ResponseWriter) error {
 	if status == 0 {
 		status = http.StatusInternalServerError
 	}
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }
 
 // FuncRequest is the decoded request of Func.
@@ -225,7 +225,7 @@ type Func200Response struct {
 
 func (r *Func200Response) writeFunc(w http.ResponseWriter) error {
 	status := 200
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }
 
 // FuncDefaultResponse is the default response of Func: Anything else went wrong.
@@ -240,7 +240,7 @@ func (r *FuncDefaultResponse) writeFunc(w http.ResponseWriter) error {
 	if status == 0 {
 		status = http.StatusInternalServerError
 	}
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }
 
 // ReportsGetRequest is the decoded request of ReportsGet.
@@ -276,7 +276,7 @@ func (r *ReportsGetDefaultResponse) writeReportsGet(w http.ResponseWriter) error
 	if status == 0 {
 		status = http.StatusInternalServerError
 	}
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }
 
 // ListThingsRequest2 is the decoded request of ListThings.
@@ -315,7 +315,7 @@ type ListThings200Response struct {
 
 func (r *ListThings200Response) writeListThings(w http.ResponseWriter) error {
 	status := 200
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }
 
 // ListThingsDefaultResponse is the default response of ListThings: Anything else went wrong.
@@ -330,7 +330,7 @@ func (r *ListThingsDefaultResponse) writeListThings(w http.ResponseWriter) error
 	if status == 0 {
 		status = http.StatusInternalServerError
 	}
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }
 
 // CreateThingRequest is the decoded request of CreateThing.
@@ -354,7 +354,7 @@ type CreateThing201Response struct {
 
 func (r *CreateThing201Response) writeCreateThing(w http.ResponseWriter) error {
 	status := 201
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }
 
 // CreateThing400Response is the 400 response of CreateThing: The thing is invalid.
@@ -364,7 +364,7 @@ type CreateThing400Response struct {
 
 func (r *CreateThing400Response) writeCreateThing(w http.ResponseWriter) error {
 	status := 400
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }
 
 // CreateThingDefaultResponse is the default response of CreateThing: Anything else went wrong.
@@ -379,7 +379,7 @@ func (r *CreateThingDefaultResponse) writeCreateThing(w http.ResponseWriter) err
 	if status == 0 {
 		status = http.StatusInternalServerError
 	}
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }
 
 // GetThing2Request is the decoded request of GetThing2.
@@ -404,7 +404,7 @@ type GetThing2200Response struct {
 
 func (r *GetThing2200Response) writeGetThing2(w http.ResponseWriter) error {
 	status := 200
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }
 
 // GetThing2404Response is the 404 response of GetThing2: No such thing.
@@ -414,7 +414,7 @@ type GetThing2404Response struct {
 
 func (r *GetThing2404Response) writeGetThing2(w http.ResponseWriter) error {
 	status := 404
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }
 
 // GetThing2DefaultResponse is the default response of GetThing2: Anything else went wrong.
@@ -429,7 +429,7 @@ func (r *GetThing2DefaultResponse) writeGetThing2(w http.ResponseWriter) error {
 	if status == 0 {
 		status = http.StatusInternalServerError
 	}
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }
 
 // ThingsDeleteRequest is the decoded request of ThingsDelete.
@@ -467,5 +467,5 @@ func (r *ThingsDeleteDefaultResponse) writeThingsDelete(w http.ResponseWriter) e
 	if status == 0 {
 		status = http.StatusInternalServerError
 	}
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }

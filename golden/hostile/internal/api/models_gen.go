@@ -49,33 +49,187 @@ func (v Choice) validate(at *path, errs *Errors) {
 // Collisions: One property per colliding schema.
 type Collisions struct {
 	// Schema named `Error`; differs only in case from `error`.
-	Error *ErrorModel `json:"Error,omitempty"`
+	Error *ErrorModel `json:"-"`
 	// Schema named `_`, the blank identifier.
-	Blank *string `json:"blank,omitempty"`
+	Blank *string `json:"-"`
 	// Schema named `error`; differs only in case from `Error`.
-	Error2 *ErrorModel2 `json:"error,omitempty"`
+	Error2 *ErrorModel2 `json:"-"`
 	// Schema named `Handler`.
-	Handler *HandlerModel `json:"handler,omitempty"`
+	Handler *HandlerModel `json:"-"`
 	// An integer enum with a negative value.
-	Level *Level `json:"level,omitempty"`
+	Level *Level `json:"-"`
 	// Collides with the request type a generator would derive from listThings.
-	ListThingsRequest *ListThingsRequest `json:"listThingsRequest,omitempty"`
+	ListThingsRequest *ListThingsRequest `json:"-"`
 	// Schema named `a.b-c_d`, all three punctuation characters allowed in component names.
-	Lower *int64 `json:"lower,omitempty"`
+	Lower *int64 `json:"-"`
 	// Schema named `nil`, nullable.
-	Nil Nullable[Nil] `json:"nil,omitzero"`
+	Nil Nullable[Nil] `json:"-"`
 	// Schema named `Problem`, not quite RFC 9457 (`status` is a string).
-	Problem *ProblemModel `json:"problem,omitempty"`
+	Problem *ProblemModel `json:"-"`
 	// Schema named `Server`.
-	Server *Server `json:"server,omitempty"`
+	Server *Server `json:"-"`
 	// Schema named `Service`.
-	Service *ServiceModel `json:"service,omitempty"`
+	Service *ServiceModel `json:"-"`
 	// Schema named `string`, itself a string.
-	String *string `json:"string,omitempty"`
+	String *string `json:"-"`
 	// Schema named `true`.
-	True *bool `json:"true,omitempty"`
+	True *bool `json:"-"`
 	// Same as `a.b-c_d` except for case.
-	Upper *int64 `json:"upper,omitempty"`
+	Upper *int64 `json:"-"`
+}
+
+// MarshalJSON writes Collisions with the property names the spec gives.
+func (v Collisions) MarshalJSON() ([]byte, error) {
+	buf := make([]byte, 0, 256)
+	buf = append(buf, '{')
+	first := true
+	var err error
+	if v.Error != nil {
+		if buf, err = appendField(buf, &first, `"Error"`, v.Error); err != nil {
+			return nil, err
+		}
+	}
+	if v.Blank != nil {
+		if buf, err = appendField(buf, &first, `"blank"`, v.Blank); err != nil {
+			return nil, err
+		}
+	}
+	if v.Error2 != nil {
+		if buf, err = appendField(buf, &first, `"error"`, v.Error2); err != nil {
+			return nil, err
+		}
+	}
+	if v.Handler != nil {
+		if buf, err = appendField(buf, &first, `"handler"`, v.Handler); err != nil {
+			return nil, err
+		}
+	}
+	if v.Level != nil {
+		if buf, err = appendField(buf, &first, `"level"`, v.Level); err != nil {
+			return nil, err
+		}
+	}
+	if v.ListThingsRequest != nil {
+		if buf, err = appendField(buf, &first, `"listThingsRequest"`, v.ListThingsRequest); err != nil {
+			return nil, err
+		}
+	}
+	if v.Lower != nil {
+		if buf, err = appendField(buf, &first, `"lower"`, v.Lower); err != nil {
+			return nil, err
+		}
+	}
+	if v.Nil.Set {
+		if buf, err = appendField(buf, &first, `"nil"`, v.Nil); err != nil {
+			return nil, err
+		}
+	}
+	if v.Problem != nil {
+		if buf, err = appendField(buf, &first, `"problem"`, v.Problem); err != nil {
+			return nil, err
+		}
+	}
+	if v.Server != nil {
+		if buf, err = appendField(buf, &first, `"server"`, v.Server); err != nil {
+			return nil, err
+		}
+	}
+	if v.Service != nil {
+		if buf, err = appendField(buf, &first, `"service"`, v.Service); err != nil {
+			return nil, err
+		}
+	}
+	if v.String != nil {
+		if buf, err = appendField(buf, &first, `"string"`, v.String); err != nil {
+			return nil, err
+		}
+	}
+	if v.True != nil {
+		if buf, err = appendField(buf, &first, `"true"`, v.True); err != nil {
+			return nil, err
+		}
+	}
+	if v.Upper != nil {
+		if buf, err = appendField(buf, &first, `"upper"`, v.Upper); err != nil {
+			return nil, err
+		}
+	}
+	return append(buf, '}'), nil
+}
+
+// UnmarshalJSON reads Collisions, noting required properties that are absent.
+func (v *Collisions) UnmarshalJSON(data []byte) error {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			te.Type = reflect.TypeFor[Collisions]()
+		}
+		return err
+	}
+	*v = Collisions{}
+	v.True = ptrTo[bool](true) // the spec's default
+	for key, raw := range fields {
+		switch key {
+		case "Error":
+			if err := decodeField(raw, &v.Error, key); err != nil {
+				return err
+			}
+		case "blank":
+			if err := decodeField(raw, &v.Blank, key); err != nil {
+				return err
+			}
+		case "error":
+			if err := decodeField(raw, &v.Error2, key); err != nil {
+				return err
+			}
+		case "handler":
+			if err := decodeField(raw, &v.Handler, key); err != nil {
+				return err
+			}
+		case "level":
+			if err := decodeField(raw, &v.Level, key); err != nil {
+				return err
+			}
+		case "listThingsRequest":
+			if err := decodeField(raw, &v.ListThingsRequest, key); err != nil {
+				return err
+			}
+		case "lower":
+			if err := decodeField(raw, &v.Lower, key); err != nil {
+				return err
+			}
+		case "nil":
+			if err := decodeField(raw, &v.Nil, key); err != nil {
+				return err
+			}
+		case "problem":
+			if err := decodeField(raw, &v.Problem, key); err != nil {
+				return err
+			}
+		case "server":
+			if err := decodeField(raw, &v.Server, key); err != nil {
+				return err
+			}
+		case "service":
+			if err := decodeField(raw, &v.Service, key); err != nil {
+				return err
+			}
+		case "string":
+			if err := decodeField(raw, &v.String, key); err != nil {
+				return err
+			}
+		case "true":
+			if err := decodeField(raw, &v.True, key); err != nil {
+				return err
+			}
+		case "upper":
+			if err := decodeField(raw, &v.Upper, key); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func (v *Collisions) validate(at *path, errs *Errors) {
@@ -433,6 +587,7 @@ func (v *Range) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = Range{}
+	v.Len = ptrTo[int32](10) // the spec's default
 	var seen [2]bool
 	for key, raw := range fields {
 		switch key {
@@ -530,6 +685,7 @@ func (v *Request) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = Request{}
+	v.DryRun = ptrTo[bool](false) // the spec's default
 	var seen [1]bool
 	for key, raw := range fields {
 		switch key {
@@ -700,7 +856,7 @@ type Thing struct {
 	Len  *int32 `json:"-"`
 	Name string `json:"-"`
 	// Schema named `nil`, nullable.
-	Nil *Nil `json:"-"`
+	Nil Nullable[Nil] `json:"-"`
 	// A property named `no` (a boolean in YAML 1.1 if unquoted).
 	No *string `json:"-"`
 	// A property named `null`.
@@ -792,7 +948,7 @@ func (v Thing) MarshalJSON() ([]byte, error) {
 	if buf, err = appendField(buf, &first, `"name"`, v.Name); err != nil {
 		return nil, err
 	}
-	if v.Nil != nil {
+	if v.Nil.Set {
 		if buf, err = appendField(buf, &first, `"nil"`, v.Nil); err != nil {
 			return nil, err
 		}
@@ -866,6 +1022,7 @@ func (v *Thing) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = Thing{}
+	v.Len = ptrTo[int32](10) // the spec's default
 	var seen [1]bool
 	for key, raw := range fields {
 		switch key {
@@ -1119,7 +1276,9 @@ func (v *Type) validate(at *path, errs *Errors) {
 	}
 	{
 		at := at.field("map")
-		v.Map.validate(&at, errs)
+		if v.Map != nil {
+			v.Map.validate(&at, errs)
+		}
 	}
 	{
 		at := at.field("range")

@@ -152,7 +152,7 @@ type ListCategories200Response struct {
 
 func (r *ListCategories200Response) writeListCategories(w http.ResponseWriter) error {
 	status := 200
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }
 
 // ListCategories400Response is the 400 response of ListCategories: The request is malformed or breaks a constraint; `errors` lists each invalid field.
@@ -162,7 +162,7 @@ type ListCategories400Response struct {
 
 func (r *ListCategories400Response) writeListCategories(w http.ResponseWriter) error {
 	status := 400
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // ListCategoriesDefaultResponse is the default response of ListCategories: Unexpected error.
@@ -177,7 +177,7 @@ func (r *ListCategoriesDefaultResponse) writeListCategories(w http.ResponseWrite
 	if status == 0 {
 		status = http.StatusInternalServerError
 	}
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // ListCustomersRequest is the decoded request of ListCustomers.
@@ -214,7 +214,7 @@ type ListCustomers200Response struct {
 
 func (r *ListCustomers200Response) writeListCustomers(w http.ResponseWriter) error {
 	status := 200
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }
 
 // ListCustomers400Response is the 400 response of ListCustomers: The request is malformed or breaks a constraint; `errors` lists each invalid field.
@@ -224,7 +224,7 @@ type ListCustomers400Response struct {
 
 func (r *ListCustomers400Response) writeListCustomers(w http.ResponseWriter) error {
 	status := 400
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // ListCustomersDefaultResponse is the default response of ListCustomers: Unexpected error.
@@ -239,7 +239,7 @@ func (r *ListCustomersDefaultResponse) writeListCustomers(w http.ResponseWriter)
 	if status == 0 {
 		status = http.StatusInternalServerError
 	}
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // CreateCustomerRequest is the decoded request of CreateCustomer.
@@ -272,7 +272,7 @@ func (r *CreateCustomer201Response) writeCreateCustomer(w http.ResponseWriter) e
 	if r.Location != "" {
 		w.Header().Set("Location", r.Location)
 	}
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }
 
 // CreateCustomer400Response is the 400 response of CreateCustomer: The request is malformed or breaks a constraint; `errors` lists each invalid field.
@@ -282,7 +282,7 @@ type CreateCustomer400Response struct {
 
 func (r *CreateCustomer400Response) writeCreateCustomer(w http.ResponseWriter) error {
 	status := 400
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // CreateCustomer409Response is the 409 response of CreateCustomer: The request conflicts with the current state (duplicate email, order already shipped).
@@ -292,7 +292,7 @@ type CreateCustomer409Response struct {
 
 func (r *CreateCustomer409Response) writeCreateCustomer(w http.ResponseWriter) error {
 	status := 409
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // CreateCustomerDefaultResponse is the default response of CreateCustomer: Unexpected error.
@@ -307,7 +307,7 @@ func (r *CreateCustomerDefaultResponse) writeCreateCustomer(w http.ResponseWrite
 	if status == 0 {
 		status = http.StatusInternalServerError
 	}
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // GetCustomerRequest is the decoded request of GetCustomer.
@@ -332,7 +332,7 @@ type GetCustomer200Response struct {
 
 func (r *GetCustomer200Response) writeGetCustomer(w http.ResponseWriter) error {
 	status := 200
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }
 
 // GetCustomer404Response is the 404 response of GetCustomer: The resource does not exist.
@@ -342,7 +342,7 @@ type GetCustomer404Response struct {
 
 func (r *GetCustomer404Response) writeGetCustomer(w http.ResponseWriter) error {
 	status := 404
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // GetCustomerDefaultResponse is the default response of GetCustomer: Unexpected error.
@@ -357,7 +357,7 @@ func (r *GetCustomerDefaultResponse) writeGetCustomer(w http.ResponseWriter) err
 	if status == 0 {
 		status = http.StatusInternalServerError
 	}
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // ReplaceCustomerRequest is the decoded request of ReplaceCustomer.
@@ -389,7 +389,7 @@ type ReplaceCustomer200Response struct {
 
 func (r *ReplaceCustomer200Response) writeReplaceCustomer(w http.ResponseWriter) error {
 	status := 200
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }
 
 // ReplaceCustomer400Response is the 400 response of ReplaceCustomer: The request is malformed or breaks a constraint; `errors` lists each invalid field.
@@ -399,7 +399,7 @@ type ReplaceCustomer400Response struct {
 
 func (r *ReplaceCustomer400Response) writeReplaceCustomer(w http.ResponseWriter) error {
 	status := 400
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // ReplaceCustomer404Response is the 404 response of ReplaceCustomer: The resource does not exist.
@@ -409,7 +409,7 @@ type ReplaceCustomer404Response struct {
 
 func (r *ReplaceCustomer404Response) writeReplaceCustomer(w http.ResponseWriter) error {
 	status := 404
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // ReplaceCustomer409Response is the 409 response of ReplaceCustomer: The request conflicts with the current state (duplicate email, order already shipped).
@@ -419,7 +419,7 @@ type ReplaceCustomer409Response struct {
 
 func (r *ReplaceCustomer409Response) writeReplaceCustomer(w http.ResponseWriter) error {
 	status := 409
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // ReplaceCustomerDefaultResponse is the default response of ReplaceCustomer: Unexpected error.
@@ -434,7 +434,7 @@ func (r *ReplaceCustomerDefaultResponse) writeReplaceCustomer(w http.ResponseWri
 	if status == 0 {
 		status = http.StatusInternalServerError
 	}
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // UpdateCustomerRequest is the decoded request of UpdateCustomer.
@@ -466,7 +466,7 @@ type UpdateCustomer200Response struct {
 
 func (r *UpdateCustomer200Response) writeUpdateCustomer(w http.ResponseWriter) error {
 	status := 200
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }
 
 // UpdateCustomer400Response is the 400 response of UpdateCustomer: The request is malformed or breaks a constraint; `errors` lists each invalid field.
@@ -476,7 +476,7 @@ type UpdateCustomer400Response struct {
 
 func (r *UpdateCustomer400Response) writeUpdateCustomer(w http.ResponseWriter) error {
 	status := 400
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // UpdateCustomer404Response is the 404 response of UpdateCustomer: The resource does not exist.
@@ -486,7 +486,7 @@ type UpdateCustomer404Response struct {
 
 func (r *UpdateCustomer404Response) writeUpdateCustomer(w http.ResponseWriter) error {
 	status := 404
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // UpdateCustomer409Response is the 409 response of UpdateCustomer: The request conflicts with the current state (duplicate email, order already shipped).
@@ -496,7 +496,7 @@ type UpdateCustomer409Response struct {
 
 func (r *UpdateCustomer409Response) writeUpdateCustomer(w http.ResponseWriter) error {
 	status := 409
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // UpdateCustomerDefaultResponse is the default response of UpdateCustomer: Unexpected error.
@@ -511,7 +511,7 @@ func (r *UpdateCustomerDefaultResponse) writeUpdateCustomer(w http.ResponseWrite
 	if status == 0 {
 		status = http.StatusInternalServerError
 	}
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // DeleteCustomerRequest is the decoded request of DeleteCustomer.
@@ -545,7 +545,7 @@ type DeleteCustomer404Response struct {
 
 func (r *DeleteCustomer404Response) writeDeleteCustomer(w http.ResponseWriter) error {
 	status := 404
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // DeleteCustomerDefaultResponse is the default response of DeleteCustomer: Unexpected error.
@@ -560,7 +560,7 @@ func (r *DeleteCustomerDefaultResponse) writeDeleteCustomer(w http.ResponseWrite
 	if status == 0 {
 		status = http.StatusInternalServerError
 	}
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // GetCustomersCustomerIDAvatarRequest is the decoded request of GetCustomersCustomerIDAvatar.
@@ -595,7 +595,7 @@ type GetCustomersCustomerIDAvatar404Response struct {
 
 func (r *GetCustomersCustomerIDAvatar404Response) writeGetCustomersCustomerIDAvatar(w http.ResponseWriter) error {
 	status := 404
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // GetCustomersCustomerIDAvatarDefaultResponse is the default response of GetCustomersCustomerIDAvatar: Unexpected error.
@@ -610,7 +610,7 @@ func (r *GetCustomersCustomerIDAvatarDefaultResponse) writeGetCustomersCustomerI
 	if status == 0 {
 		status = http.StatusInternalServerError
 	}
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // UploadCustomerAvatarRequest is the decoded request of UploadCustomerAvatar.
@@ -647,7 +647,7 @@ type UploadCustomerAvatar400Response struct {
 
 func (r *UploadCustomerAvatar400Response) writeUploadCustomerAvatar(w http.ResponseWriter) error {
 	status := 400
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // UploadCustomerAvatar404Response is the 404 response of UploadCustomerAvatar: The resource does not exist.
@@ -657,7 +657,7 @@ type UploadCustomerAvatar404Response struct {
 
 func (r *UploadCustomerAvatar404Response) writeUploadCustomerAvatar(w http.ResponseWriter) error {
 	status := 404
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // UploadCustomerAvatarDefaultResponse is the default response of UploadCustomerAvatar: Unexpected error.
@@ -672,7 +672,7 @@ func (r *UploadCustomerAvatarDefaultResponse) writeUploadCustomerAvatar(w http.R
 	if status == 0 {
 		status = http.StatusInternalServerError
 	}
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // ListOrdersRequest is the decoded request of ListOrders.
@@ -710,7 +710,7 @@ type ListOrders200Response struct {
 
 func (r *ListOrders200Response) writeListOrders(w http.ResponseWriter) error {
 	status := 200
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }
 
 // ListOrders400Response is the 400 response of ListOrders: The request is malformed or breaks a constraint; `errors` lists each invalid field.
@@ -720,7 +720,7 @@ type ListOrders400Response struct {
 
 func (r *ListOrders400Response) writeListOrders(w http.ResponseWriter) error {
 	status := 400
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // ListOrders404Response is the 404 response of ListOrders: The resource does not exist.
@@ -730,7 +730,7 @@ type ListOrders404Response struct {
 
 func (r *ListOrders404Response) writeListOrders(w http.ResponseWriter) error {
 	status := 404
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // ListOrdersDefaultResponse is the default response of ListOrders: Unexpected error.
@@ -745,7 +745,7 @@ func (r *ListOrdersDefaultResponse) writeListOrders(w http.ResponseWriter) error
 	if status == 0 {
 		status = http.StatusInternalServerError
 	}
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // CreateOrderRequest is the decoded request of CreateOrder.
@@ -782,7 +782,7 @@ func (r *CreateOrder201Response) writeCreateOrder(w http.ResponseWriter) error {
 	if r.Location != "" {
 		w.Header().Set("Location", r.Location)
 	}
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }
 
 // CreateOrder400Response is the 400 response of CreateOrder: The request is malformed or breaks a constraint; `errors` lists each invalid field.
@@ -792,7 +792,7 @@ type CreateOrder400Response struct {
 
 func (r *CreateOrder400Response) writeCreateOrder(w http.ResponseWriter) error {
 	status := 400
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // CreateOrder404Response is the 404 response of CreateOrder: The resource does not exist.
@@ -802,7 +802,7 @@ type CreateOrder404Response struct {
 
 func (r *CreateOrder404Response) writeCreateOrder(w http.ResponseWriter) error {
 	status := 404
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // CreateOrder409Response is the 409 response of CreateOrder: The request conflicts with the current state (duplicate email, order already shipped).
@@ -812,7 +812,7 @@ type CreateOrder409Response struct {
 
 func (r *CreateOrder409Response) writeCreateOrder(w http.ResponseWriter) error {
 	status := 409
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // CreateOrderDefaultResponse is the default response of CreateOrder: Unexpected error.
@@ -827,7 +827,7 @@ func (r *CreateOrderDefaultResponse) writeCreateOrder(w http.ResponseWriter) err
 	if status == 0 {
 		status = http.StatusInternalServerError
 	}
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // GetOrderRequest is the decoded request of GetOrder.
@@ -855,7 +855,7 @@ type GetOrder200Response struct {
 
 func (r *GetOrder200Response) writeGetOrder(w http.ResponseWriter) error {
 	status := 200
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }
 
 // GetOrder404Response is the 404 response of GetOrder: The resource does not exist.
@@ -865,7 +865,7 @@ type GetOrder404Response struct {
 
 func (r *GetOrder404Response) writeGetOrder(w http.ResponseWriter) error {
 	status := 404
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // GetOrderDefaultResponse is the default response of GetOrder: Unexpected error.
@@ -880,7 +880,7 @@ func (r *GetOrderDefaultResponse) writeGetOrder(w http.ResponseWriter) error {
 	if status == 0 {
 		status = http.StatusInternalServerError
 	}
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // ReplaceOrderRequest is the decoded request of ReplaceOrder.
@@ -915,7 +915,7 @@ type ReplaceOrder200Response struct {
 
 func (r *ReplaceOrder200Response) writeReplaceOrder(w http.ResponseWriter) error {
 	status := 200
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }
 
 // ReplaceOrder400Response is the 400 response of ReplaceOrder: The request is malformed or breaks a constraint; `errors` lists each invalid field.
@@ -925,7 +925,7 @@ type ReplaceOrder400Response struct {
 
 func (r *ReplaceOrder400Response) writeReplaceOrder(w http.ResponseWriter) error {
 	status := 400
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // ReplaceOrder404Response is the 404 response of ReplaceOrder: The resource does not exist.
@@ -935,7 +935,7 @@ type ReplaceOrder404Response struct {
 
 func (r *ReplaceOrder404Response) writeReplaceOrder(w http.ResponseWriter) error {
 	status := 404
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // ReplaceOrder409Response is the 409 response of ReplaceOrder: The request conflicts with the current state (duplicate email, order already shipped).
@@ -945,7 +945,7 @@ type ReplaceOrder409Response struct {
 
 func (r *ReplaceOrder409Response) writeReplaceOrder(w http.ResponseWriter) error {
 	status := 409
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // ReplaceOrderDefaultResponse is the default response of ReplaceOrder: Unexpected error.
@@ -960,7 +960,7 @@ func (r *ReplaceOrderDefaultResponse) writeReplaceOrder(w http.ResponseWriter) e
 	if status == 0 {
 		status = http.StatusInternalServerError
 	}
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // UpdateOrderRequest is the decoded request of UpdateOrder.
@@ -995,7 +995,7 @@ type UpdateOrder200Response struct {
 
 func (r *UpdateOrder200Response) writeUpdateOrder(w http.ResponseWriter) error {
 	status := 200
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }
 
 // UpdateOrder400Response is the 400 response of UpdateOrder: The request is malformed or breaks a constraint; `errors` lists each invalid field.
@@ -1005,7 +1005,7 @@ type UpdateOrder400Response struct {
 
 func (r *UpdateOrder400Response) writeUpdateOrder(w http.ResponseWriter) error {
 	status := 400
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // UpdateOrder404Response is the 404 response of UpdateOrder: The resource does not exist.
@@ -1015,7 +1015,7 @@ type UpdateOrder404Response struct {
 
 func (r *UpdateOrder404Response) writeUpdateOrder(w http.ResponseWriter) error {
 	status := 404
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // UpdateOrder409Response is the 409 response of UpdateOrder: The request conflicts with the current state (duplicate email, order already shipped).
@@ -1025,7 +1025,7 @@ type UpdateOrder409Response struct {
 
 func (r *UpdateOrder409Response) writeUpdateOrder(w http.ResponseWriter) error {
 	status := 409
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // UpdateOrderDefaultResponse is the default response of UpdateOrder: Unexpected error.
@@ -1040,7 +1040,7 @@ func (r *UpdateOrderDefaultResponse) writeUpdateOrder(w http.ResponseWriter) err
 	if status == 0 {
 		status = http.StatusInternalServerError
 	}
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // DeleteOrderRequest is the decoded request of DeleteOrder.
@@ -1077,7 +1077,7 @@ type DeleteOrder404Response struct {
 
 func (r *DeleteOrder404Response) writeDeleteOrder(w http.ResponseWriter) error {
 	status := 404
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // DeleteOrderDefaultResponse is the default response of DeleteOrder: Unexpected error.
@@ -1092,7 +1092,7 @@ func (r *DeleteOrderDefaultResponse) writeDeleteOrder(w http.ResponseWriter) err
 	if status == 0 {
 		status = http.StatusInternalServerError
 	}
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // GetOrderReceiptRequest is the decoded request of GetOrderReceipt.
@@ -1133,7 +1133,7 @@ type GetOrderReceipt404Response struct {
 
 func (r *GetOrderReceipt404Response) writeGetOrderReceipt(w http.ResponseWriter) error {
 	status := 404
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }
 
 // GetOrderReceiptDefaultResponse is the default response of GetOrderReceipt: Unexpected error.
@@ -1148,5 +1148,5 @@ func (r *GetOrderReceiptDefaultResponse) writeGetOrderReceipt(w http.ResponseWri
 	if status == 0 {
 		status = http.StatusInternalServerError
 	}
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/problem+json", r.Body)
 }

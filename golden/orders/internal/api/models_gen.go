@@ -663,9 +663,11 @@ func (v *Category) validate(at *path, errs *Errors) {
 	}
 	{
 		at := at.field("children")
-		for i0 := range v.Children {
-			at0 := (&at).elem(i0)
-			v.Children[i0].validate(&at0, errs)
+		if v.Children != nil {
+			for i0 := range v.Children {
+				at0 := (&at).elem(i0)
+				v.Children[i0].validate(&at0, errs)
+			}
 		}
 	}
 	if !v.missing[0] {
@@ -798,6 +800,7 @@ func (v *Customer) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = Customer{}
+	v.MarketingOptIn = ptrTo[bool](false) // the spec's default
 	var seen [2]bool
 	for key, raw := range fields {
 		switch key {
@@ -895,7 +898,9 @@ func (v *Customer) validate(at *path, errs *Errors) {
 	}
 	{
 		at := at.field("metadata")
-		v.Metadata.validate(&at, errs)
+		if v.Metadata != nil {
+			v.Metadata.validate(&at, errs)
+		}
 	}
 	if !v.missing[1] {
 		at := at.field("name")
@@ -923,13 +928,15 @@ func (v *Customer) validate(at *path, errs *Errors) {
 	}
 	{
 		at := at.field("tags")
-		errs.maxItems(&at, len(v.Tags), 10)
-		uniqueItems(errs, &at, v.Tags)
-		for i0 := range v.Tags {
-			at0 := (&at).elem(i0)
-			errs.minLength(&at0, v.Tags[i0], 1)
-			errs.maxLength(&at0, v.Tags[i0], 32)
-			errs.pattern(&at0, v.Tags[i0], pattern10)
+		if v.Tags != nil {
+			errs.maxItems(&at, len(v.Tags), 10)
+			uniqueItems(errs, &at, v.Tags)
+			for i0 := range v.Tags {
+				at0 := (&at).elem(i0)
+				errs.minLength(&at0, v.Tags[i0], 1)
+				errs.maxLength(&at0, v.Tags[i0], 32)
+				errs.pattern(&at0, v.Tags[i0], pattern10)
+			}
 		}
 	}
 }
@@ -1034,6 +1041,7 @@ func (v *CustomerInput) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = CustomerInput{}
+	v.MarketingOptIn = ptrTo[bool](false) // the spec's default
 	var seen [2]bool
 	for key, raw := range fields {
 		switch key {
@@ -1115,7 +1123,9 @@ func (v *CustomerInput) validate(at *path, errs *Errors) {
 	}
 	{
 		at := at.field("metadata")
-		v.Metadata.validate(&at, errs)
+		if v.Metadata != nil {
+			v.Metadata.validate(&at, errs)
+		}
 	}
 	if !v.missing[1] {
 		at := at.field("name")
@@ -1143,13 +1153,15 @@ func (v *CustomerInput) validate(at *path, errs *Errors) {
 	}
 	{
 		at := at.field("tags")
-		errs.maxItems(&at, len(v.Tags), 10)
-		uniqueItems(errs, &at, v.Tags)
-		for i0 := range v.Tags {
-			at0 := (&at).elem(i0)
-			errs.minLength(&at0, v.Tags[i0], 1)
-			errs.maxLength(&at0, v.Tags[i0], 32)
-			errs.pattern(&at0, v.Tags[i0], pattern10)
+		if v.Tags != nil {
+			errs.maxItems(&at, len(v.Tags), 10)
+			uniqueItems(errs, &at, v.Tags)
+			for i0 := range v.Tags {
+				at0 := (&at).elem(i0)
+				errs.minLength(&at0, v.Tags[i0], 1)
+				errs.maxLength(&at0, v.Tags[i0], 32)
+				errs.pattern(&at0, v.Tags[i0], pattern10)
+			}
 		}
 	}
 }
@@ -1273,7 +1285,9 @@ func (v *CustomerPatch) validate(at *path, errs *Errors) {
 	}
 	{
 		at := at.field("metadata")
-		v.Metadata.validate(&at, errs)
+		if v.Metadata != nil {
+			v.Metadata.validate(&at, errs)
+		}
 	}
 	{
 		at := at.field("name")
@@ -1290,13 +1304,15 @@ func (v *CustomerPatch) validate(at *path, errs *Errors) {
 	}
 	{
 		at := at.field("tags")
-		errs.maxItems(&at, len(v.Tags), 10)
-		uniqueItems(errs, &at, v.Tags)
-		for i0 := range v.Tags {
-			at0 := (&at).elem(i0)
-			errs.minLength(&at0, v.Tags[i0], 1)
-			errs.maxLength(&at0, v.Tags[i0], 32)
-			errs.pattern(&at0, v.Tags[i0], pattern10)
+		if v.Tags != nil {
+			errs.maxItems(&at, len(v.Tags), 10)
+			uniqueItems(errs, &at, v.Tags)
+			for i0 := range v.Tags {
+				at0 := (&at).elem(i0)
+				errs.minLength(&at0, v.Tags[i0], 1)
+				errs.maxLength(&at0, v.Tags[i0], 32)
+				errs.pattern(&at0, v.Tags[i0], pattern10)
+			}
 		}
 	}
 }
@@ -1698,6 +1714,8 @@ func (v *Order) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = Order{}
+	v.Currency = ptrTo[string]("EUR")                             // the spec's default
+	v.ShippingClass = ptrTo[ShippingClass](ShippingClassStandard) // the spec's default
 	var seen [2]bool
 	for key, raw := range fields {
 		switch key {
@@ -1819,14 +1837,18 @@ func (v *Order) validate(at *path, errs *Errors) {
 	}
 	{
 		at := at.field("metadata")
-		v.Metadata.validate(&at, errs)
+		if v.Metadata != nil {
+			v.Metadata.validate(&at, errs)
+		}
 	}
 	{
 		at := at.field("notes")
-		errs.maxItems(&at, len(v.Notes), 20)
-		for i0 := range v.Notes {
-			at0 := (&at).elem(i0)
-			v.Notes[i0].validate(&at0, errs)
+		if v.Notes != nil {
+			errs.maxItems(&at, len(v.Notes), 20)
+			for i0 := range v.Notes {
+				at0 := (&at).elem(i0)
+				v.Notes[i0].validate(&at0, errs)
+			}
 		}
 	}
 	if !v.missing[1] {
@@ -1951,7 +1973,7 @@ type OrderInput struct {
 	// A discount on the order total; a percentage, a fixed amount, or both.
 	Discount *Discount `json:"-"`
 	// A message printed on a card in the parcel.
-	GiftMessage *OrderGiftMessage `json:"-"`
+	GiftMessage Nullable[OrderGiftMessage] `json:"-"`
 	// What was ordered, in the order the customer added it.
 	Items []OrderItemsItem `json:"-"`
 	// Free string key/value pairs owned by the caller; the service stores them as is.
@@ -1992,7 +2014,7 @@ func (v OrderInput) MarshalJSON() ([]byte, error) {
 			return nil, err
 		}
 	}
-	if v.GiftMessage != nil {
+	if v.GiftMessage.Set {
 		if buf, err = appendField(buf, &first, `"giftMessage"`, v.GiftMessage); err != nil {
 			return nil, err
 		}
@@ -2042,6 +2064,8 @@ func (v *OrderInput) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = OrderInput{}
+	v.Currency = ptrTo[string]("EUR")                             // the spec's default
+	v.ShippingClass = ptrTo[ShippingClass](ShippingClassStandard) // the spec's default
 	var seen [2]bool
 	for key, raw := range fields {
 		switch key {
@@ -2128,8 +2152,8 @@ func (v *OrderInput) validate(at *path, errs *Errors) {
 	}
 	{
 		at := at.field("giftMessage")
-		if v.GiftMessage != nil {
-			(*v.GiftMessage).validate(&at, errs)
+		if x, ok := v.GiftMessage.Get(); ok {
+			x.validate(&at, errs)
 		}
 	}
 	if !v.missing[0] {
@@ -2143,14 +2167,18 @@ func (v *OrderInput) validate(at *path, errs *Errors) {
 	}
 	{
 		at := at.field("metadata")
-		v.Metadata.validate(&at, errs)
+		if v.Metadata != nil {
+			v.Metadata.validate(&at, errs)
+		}
 	}
 	{
 		at := at.field("notes")
-		errs.maxItems(&at, len(v.Notes), 20)
-		for i0 := range v.Notes {
-			at0 := (&at).elem(i0)
-			v.Notes[i0].validate(&at0, errs)
+		if v.Notes != nil {
+			errs.maxItems(&at, len(v.Notes), 20)
+			for i0 := range v.Notes {
+				at0 := (&at).elem(i0)
+				v.Notes[i0].validate(&at0, errs)
+			}
 		}
 	}
 	if !v.missing[1] {
@@ -2253,6 +2281,7 @@ func (v *OrderItemsItem) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = OrderItemsItem{}
+	v.Fulfillment = ptrTo[OrderItemsItemFulfillment](OrderItemsItemFulfillmentPending) // the spec's default
 	var seen [3]bool
 	for key, raw := range fields {
 		switch key {
@@ -2589,27 +2618,104 @@ func (v *OrderPage) Validate() error {
 
 // OrderPatch: A partial update of an order; absent fields keep their value.
 type OrderPatch struct {
-	DeliveryDate Nullable[Date] `json:"deliveryDate,omitzero"`
+	DeliveryDate Nullable[Date] `json:"-"`
 	// Free string key/value pairs owned by the caller; the service stores them as is.
-	Metadata Metadata `json:"metadata,omitempty"`
-	Notes    []Note   `json:"notes,omitempty"`
+	Metadata Metadata `json:"-"`
+	Notes    []Note   `json:"-"`
 	// How fast the parcel travels. Values are postal product codes, not identifiers.
-	ShippingClass *ShippingClass `json:"shippingClass,omitempty"`
+	ShippingClass *ShippingClass `json:"-"`
 	// Where the order is in its life.
-	Status *OrderStatus `json:"status,omitempty"`
+	Status *OrderStatus `json:"-"`
+}
+
+// MarshalJSON writes OrderPatch with the property names the spec gives.
+func (v OrderPatch) MarshalJSON() ([]byte, error) {
+	buf := make([]byte, 0, 256)
+	buf = append(buf, '{')
+	first := true
+	var err error
+	if v.DeliveryDate.Set {
+		if buf, err = appendField(buf, &first, `"deliveryDate"`, v.DeliveryDate); err != nil {
+			return nil, err
+		}
+	}
+	if v.Metadata != nil {
+		if buf, err = appendField(buf, &first, `"metadata"`, v.Metadata); err != nil {
+			return nil, err
+		}
+	}
+	if v.Notes != nil {
+		if buf, err = appendField(buf, &first, `"notes"`, v.Notes); err != nil {
+			return nil, err
+		}
+	}
+	if v.ShippingClass != nil {
+		if buf, err = appendField(buf, &first, `"shippingClass"`, v.ShippingClass); err != nil {
+			return nil, err
+		}
+	}
+	if v.Status != nil {
+		if buf, err = appendField(buf, &first, `"status"`, v.Status); err != nil {
+			return nil, err
+		}
+	}
+	return append(buf, '}'), nil
+}
+
+// UnmarshalJSON reads OrderPatch, noting required properties that are absent.
+func (v *OrderPatch) UnmarshalJSON(data []byte) error {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			te.Type = reflect.TypeFor[OrderPatch]()
+		}
+		return err
+	}
+	*v = OrderPatch{}
+	v.ShippingClass = ptrTo[ShippingClass](ShippingClassStandard) // the spec's default
+	for key, raw := range fields {
+		switch key {
+		case "deliveryDate":
+			if err := decodeField(raw, &v.DeliveryDate, key); err != nil {
+				return err
+			}
+		case "metadata":
+			if err := decodeField(raw, &v.Metadata, key); err != nil {
+				return err
+			}
+		case "notes":
+			if err := decodeField(raw, &v.Notes, key); err != nil {
+				return err
+			}
+		case "shippingClass":
+			if err := decodeField(raw, &v.ShippingClass, key); err != nil {
+				return err
+			}
+		case "status":
+			if err := decodeField(raw, &v.Status, key); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func (v *OrderPatch) validate(at *path, errs *Errors) {
 	{
 		at := at.field("metadata")
-		v.Metadata.validate(&at, errs)
+		if v.Metadata != nil {
+			v.Metadata.validate(&at, errs)
+		}
 	}
 	{
 		at := at.field("notes")
-		errs.maxItems(&at, len(v.Notes), 20)
-		for i0 := range v.Notes {
-			at0 := (&at).elem(i0)
-			v.Notes[i0].validate(&at0, errs)
+		if v.Notes != nil {
+			errs.maxItems(&at, len(v.Notes), 20)
+			for i0 := range v.Notes {
+				at0 := (&at).elem(i0)
+				v.Notes[i0].validate(&at0, errs)
+			}
 		}
 	}
 	{
@@ -2847,6 +2953,7 @@ func (v *Preferences) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = Preferences{}
+	v.Language = ptrTo[string]("en") // the spec's default
 	for key, raw := range fields {
 		switch key {
 		case "currency":
@@ -2960,6 +3067,7 @@ func (v *ProblemModel) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = ProblemModel{}
+	v.Type = ptrTo[string]("about:blank") // the spec's default
 	var seen [2]bool
 	for key, raw := range fields {
 		switch key {
@@ -3014,9 +3122,11 @@ func (v *ProblemModel) validate(at *path, errs *Errors) {
 	}
 	{
 		at := at.field("errors")
-		for i0 := range v.Errors {
-			at0 := (&at).elem(i0)
-			v.Errors[i0].validate(&at0, errs)
+		if v.Errors != nil {
+			for i0 := range v.Errors {
+				at0 := (&at).elem(i0)
+				v.Errors[i0].validate(&at0, errs)
+			}
 		}
 	}
 	if !v.missing[0] {
@@ -3104,6 +3214,7 @@ func (v *StructuredNote) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = StructuredNote{}
+	v.Pinned = ptrTo[bool](false) // the spec's default
 	var seen [1]bool
 	for key, raw := range fields {
 		switch key {

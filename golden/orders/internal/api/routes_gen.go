@@ -5,6 +5,8 @@ package api
 import (
 	"log/slog"
 	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // NewHandler returns the HTTP handler of the API: every operation of the
@@ -24,6 +26,7 @@ func NewHandler(svc Service, opts Options) http.Handler {
 		h.opts.Registry = defaultRegistry()
 	}
 	h.metrics = newMetrics(h.opts.Registry)
+	h.metricsHandler = promhttp.HandlerFor(h.opts.Registry, promhttp.HandlerOpts{Registry: h.opts.Registry})
 	h.routes()
 	return h
 }
@@ -32,8 +35,8 @@ func NewHandler(svc Service, opts Options) http.Handler {
 func (h *handler) routes() {
 	h.mux.HandleFunc("GET /healthz", h.healthz)
 	h.mux.HandleFunc("GET /readyz", h.readyz)
+	h.mux.HandleFunc("GET /metrics", h.serveMetrics)
 	h.mux.HandleFunc("GET /openapi.yaml", h.spec)
-	h.mux.Handle("GET /metrics", metricsHandler(h.opts.Registry))
 	h.mux.HandleFunc("/", h.notFound)
 	h.mux.HandleFunc("GET /v1/categories", h.handleListCategories)
 	h.mux.HandleFunc("GET /v1/customers", h.handleListCustomers)

@@ -81,7 +81,7 @@ type ListPets200Response struct {
 
 func (r *ListPets200Response) writeListPets(w http.ResponseWriter) error {
 	status := 200
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }
 
 // ListPets400Response is the 400 response of ListPets: A parameter is invalid.
@@ -91,7 +91,7 @@ type ListPets400Response struct {
 
 func (r *ListPets400Response) writeListPets(w http.ResponseWriter) error {
 	status := 400
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }
 
 // AddPetRequest is the decoded request of AddPet.
@@ -119,7 +119,7 @@ func (r *AddPet201Response) writeAddPet(w http.ResponseWriter) error {
 	if r.Location != "" {
 		w.Header().Set("Location", r.Location)
 	}
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }
 
 // AddPet400Response is the 400 response of AddPet: The pet is invalid.
@@ -129,7 +129,7 @@ type AddPet400Response struct {
 
 func (r *AddPet400Response) writeAddPet(w http.ResponseWriter) error {
 	status := 400
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }
 
 // GetPetByIDRequest is the decoded request of GetPetByID.
@@ -153,7 +153,7 @@ type GetPetByID200Response struct {
 
 func (r *GetPetByID200Response) writeGetPetByID(w http.ResponseWriter) error {
 	status := 200
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }
 
 // GetPetByID404Response is the 404 response of GetPetByID: No pet has this id.
@@ -163,7 +163,7 @@ type GetPetByID404Response struct {
 
 func (r *GetPetByID404Response) writeGetPetByID(w http.ResponseWriter) error {
 	status := 404
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }
 
 // UpdatePetRequest is the decoded request of UpdatePet.
@@ -190,7 +190,7 @@ type UpdatePet200Response struct {
 
 func (r *UpdatePet200Response) writeUpdatePet(w http.ResponseWriter) error {
 	status := 200
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }
 
 // UpdatePet400Response is the 400 response of UpdatePet: The pet is invalid.
@@ -200,7 +200,7 @@ type UpdatePet400Response struct {
 
 func (r *UpdatePet400Response) writeUpdatePet(w http.ResponseWriter) error {
 	status := 400
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }
 
 // UpdatePet404Response is the 404 response of UpdatePet: No pet has this id.
@@ -210,7 +210,7 @@ type UpdatePet404Response struct {
 
 func (r *UpdatePet404Response) writeUpdatePet(w http.ResponseWriter) error {
 	status := 404
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }
 
 // DeletePetRequest is the decoded request of DeletePet.
@@ -246,7 +246,7 @@ type DeletePet404Response struct {
 
 func (r *DeletePet404Response) writeDeletePet(w http.ResponseWriter) error {
 	status := 404
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }
 
 // GetInventoryRequest is the decoded request of GetInventory.
@@ -266,5 +266,5 @@ type GetInventory200Response struct {
 
 func (r *GetInventory200Response) writeGetInventory(w http.ResponseWriter) error {
 	status := 200
-	return writeJSON(w, status, r.Body)
+	return writeJSON(w, status, "application/json", r.Body)
 }

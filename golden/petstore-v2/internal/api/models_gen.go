@@ -212,6 +212,7 @@ func (v *Pet) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = Pet{}
+	v.Status = ptrTo[PetStatus](PetStatusAvailable) // the spec's default
 	var seen [2]bool
 	for key, raw := range fields {
 		switch key {
@@ -301,9 +302,11 @@ func (v *Pet) validate(at *path, errs *Errors) {
 	}
 	{
 		at := at.field("tags")
-		for i0 := range v.Tags {
-			at0 := (&at).elem(i0)
-			v.Tags[i0].validate(&at0, errs)
+		if v.Tags != nil {
+			for i0 := range v.Tags {
+				at0 := (&at).elem(i0)
+				v.Tags[i0].validate(&at0, errs)
+			}
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/mail"
 	"reflect"
@@ -22,7 +23,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // Error is an error with an HTTP status. Service methods return one (or wrap
@@ -265,8 +265,10 @@ func multipleOfInt[T ~int | ~int32 | ~int64](e *Errors, at *path, v, m T) {
 }
 
 func multipleOfFloat[T ~float32 | ~float64](e *Errors, at *path, v T, m float64, text string) {
+	// Decimal multiples such as 0.01 are not exact in binary: accept a
+	// quotient within rounding error of a whole number.
 	q := float64(v) / m
-	if q != float64(int64(q)) {
+	if math.Abs(q-math.Round(q)) > 1e-9*math.Max(1, math.Abs(q)) {
 		e.add(at, "must be a multiple of "+text)
 	}
 }
@@ -358,6 +360,9 @@ func (n *Nullable[T]) UnmarshalJSON(data []byte) error {
 	}
 	return json.Unmarshal(data, &n.Value)
 }
+
+// ptrTo returns a pointer to a copy of v.
+func ptrTo[T any](v T) *T { return &v }
 
 // Date is a calendar date without a time zone (format: date).
 type Date struct {
@@ -489,7 +494,7 @@ func parseInt64[T ~int64](s string) (T, error) {
 
 func parseFloat32[T ~float32](s string) (T, error) {
 	f, err := strconv.ParseFloat(s, 32)
-	if err != nil {
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
 		return 0, errors.New("must be a number")
 	}
 	return T(f), nil
@@ -497,7 +502,7 @@ func parseFloat32[T ~float32](s string) (T, error) {
 
 func parseFloat64[T ~float64](s string) (T, error) {
 	f, err := strconv.ParseFloat(s, 64)
-	if err != nil {
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
 		return 0, errors.New("must be a number")
 	}
 	return T(f), nil
@@ -650,7 +655,11 @@ func jsonError(err error) FieldError {
 	case errors.As(err, &syn):
 		return FieldError{In: "body", Pointer: "#", Detail: "malformed JSON at byte " + strconv.FormatInt(syn.Offset, 10) + ": " + syn.Error()}
 	case errors.As(err, &te):
-		fe := FieldError{In: "body", Field: te.Field, Pointer: "#/" + strings.ReplaceAll(te.Field, ".", "/"), Detail: "must be " + typeName(te.Type) + ", not " + te.Value}
+		detail := "must be " + typeName(te.Type) + ", not " + te.Value
+		if te.Type == nil {
+			detail = "is " + te.Value // raised by a generated decoder
+		}
+		fe := FieldError{In: "body", Field: te.Field, Pointer: "#/" + strings.ReplaceAll(te.Field, ".", "/"), Detail: detail}
 		if te.Field == "" {
 			fe.Pointer = "#"
 		}
@@ -702,12 +711,12 @@ func typeName(t reflect.Type) string {
 
 // Responses.
 
-func writeJSON(w http.ResponseWriter, status int, v any) error {
+func writeJSON(w http.ResponseWriter, status int, contentType string, v any) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Type", contentType)
 	w.WriteHeader(status)
 	_, err = w.Write(b)
 	return err
@@ -815,8 +824,9 @@ func defaultRegistry() *prometheus.Registry {
 	return reg
 }
 
-func metricsHandler(reg *prometheus.Registry) http.Handler {
-	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})
+// serveMetrics serves the registry in the Prometheus text format.
+func (h *handler) serveMetrics(w http.ResponseWriter, r *http.Request) {
+	h.metricsHandler.ServeHTTP(w, r)
 }
 
 // handler routes requests to a Service.
@@ -827,6 +837,8 @@ type handler struct {
 	mux     *http.ServeMux
 	limit   int64
 	metrics *metrics
+	// metricsHandler serves /metrics.
+	metricsHandler http.Handler
 }
 
 // invalid answers 400 listing every invalid part of the request.
@@ -861,14 +873,17 @@ var errNoResponse = errors.New("the service returned no response")
 // when the path exists with other methods, else 404.
 func (h *handler) notFound(w http.ResponseWriter, r *http.Request) {
 	var allow []string
-	for _, m := range []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"} {
-		if m == r.Method {
+	for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"} {
+		if m == r.Method || m == "GET" && r.Method == "HEAD" {
 			continue
 		}
 		probe := r.Clone(r.Context())
 		probe.Method = m
 		if _, pattern := h.mux.Handler(probe); pattern != "" && pattern != "/" {
 			allow = append(allow, m)
+			if m == "GET" {
+				allow = append(allow, "HEAD") // ServeMux answers HEAD with GET routes
+			}
 		}
 	}
 	if len(allow) > 0 {
@@ -876,11 +891,16 @@ func (h *handler) notFound(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, http.StatusMethodNotAllowed, "this path does not support "+r.Method, nil)
 		return
 	}
+	noRoute(w, r)
+}
+
+// noRoute answers 404.
+func noRoute(w http.ResponseWriter, r *http.Request) {
 	writeProblem(w, r, http.StatusNotFound, "no route for "+r.URL.Path, nil)
 }
 
 func (h *handler) healthz(w http.ResponseWriter, r *http.Request) {
-	_ = writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	_ = writeJSON(w, http.StatusOK, "application/json", map[string]string{"status": "ok"})
 }
 
 func (h *handler) readyz(w http.ResponseWriter, r *http.Request) {
@@ -891,7 +911,7 @@ func (h *handler) readyz(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	_ = writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	_ = writeJSON(w, http.StatusOK, "application/json", map[string]string{"status": "ready"})
 }
 
 func (h *handler) spec(w http.ResponseWriter, r *http.Request) {

@@ -357,11 +357,13 @@ func (b *builder) paramType(op *model.Operation, mp *model.Param, p *openapi3.Pa
 		raw("parameter " + strconv.Quote(p.Name) + " of type " + elem.GoType)
 		return
 	}
-	if p.Schema.Value.Default != nil && !mp.Array {
-		mp.Default = goLiteral(p.Schema.Value.Default, t)
+	if p.Schema.Value.Default != nil && !mp.Required {
+		if mp.Default = goLiteral(p.Schema.Value.Default, t); mp.Default == "" {
+			mp.DefaultJSON = jsonLiteral(p.Schema.Value.Default)
+		}
 	}
 	mp.GoType = t.GoType
-	if !mp.Array && !mp.Required && mp.Default == "" {
+	if !mp.Array && !mp.Required && mp.Default == "" && mp.DefaultJSON == "" {
 		mp.GoType, mp.Pointer = "*"+t.GoType, true
 	}
 }
@@ -542,6 +544,11 @@ func (b *builder) responses(op *model.Operation, o *openapi3.Operation, ptr stri
 			goName := model.Exported(h)
 			if goName == "" {
 				goName = "Header"
+			}
+			if hr := r.Headers[h]; hr != nil && hr.Value != nil && hr.Value.Schema != nil && hr.Value.Schema.Value != nil {
+				if typ := typesOf(hr.Value.Schema.Value); len(typ) == 1 && typ[0] != "string" {
+					b.degrade(rptr+"/headers/"+escape(h), "response header of type "+typ[0], "string the service formats")
+				}
 			}
 			resp.Headers = append(resp.Headers, &model.Header{Name: h, GoName: hns.Take(goName), Type: scalarRef(model.KindString)})
 		}

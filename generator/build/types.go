@@ -200,6 +200,30 @@ func nullable(s *openapi3.Schema) bool {
 	return false
 }
 
+// unsupported notes the JSON Schema keywords a schema uses that the
+// generated code does not enforce, so that no gap is silent.
+func (b *builder) unsupported(s *openapi3.Schema, ptr string) {
+	var kw []string
+	add := func(on bool, name string) {
+		if on {
+			kw = append(kw, name)
+		}
+	}
+	add(s.Not != nil, "not")
+	add(s.If != nil || s.Then != nil || s.Else != nil, "if/then/else")
+	add(len(s.PrefixItems) > 0, "prefixItems")
+	add(s.Contains != nil, "contains")
+	add(len(s.PatternProperties) > 0, "patternProperties")
+	add(len(s.DependentSchemas) > 0, "dependentSchemas")
+	add(len(s.DependentRequired) > 0, "dependentRequired")
+	add(s.PropertyNames != nil, "propertyNames")
+	add(s.UnevaluatedProperties.Has != nil || s.UnevaluatedProperties.Schema != nil, "unevaluatedProperties")
+	add(s.UnevaluatedItems.Has != nil || s.UnevaluatedItems.Schema != nil, "unevaluatedItems")
+	if len(kw) > 0 {
+		b.degrade(ptr, "keywords "+strings.Join(kw, ", "), "not validated")
+	}
+}
+
 // isNullSchema reports whether a schema only allows null (a 3.1 oneOf arm).
 func isNullSchema(sr *openapi3.SchemaRef) bool {
 	if sr == nil || sr.Value == nil || sr.Value.Type == nil {
@@ -211,6 +235,7 @@ func isNullSchema(sr *openapi3.SchemaRef) bool {
 
 // inline maps a schema that has no name of its own.
 func (b *builder) inline(s *openapi3.Schema, ctx, ptr string, depth int) *model.TypeRef {
+	b.unsupported(s, ptr)
 	r := b.inlineValue(s, ctx, ptr, depth)
 	if nullable(s) && !r.Nullable {
 		c := *r
@@ -418,15 +443,14 @@ func (b *builder) fillStruct(t *model.Type, parts []*openapi3.Schema, ptr string
 		if v := p.schema.Value; v != nil {
 			f.ReadOnly, f.WriteOnly = v.ReadOnly, v.WriteOnly
 			f.Doc = v.Description
-			if v.Default != nil {
-				f.Default = goLiteral(v.Default, ref)
+			if v.Default != nil && !required[name] {
+				if f.Default = goLiteral(v.Default, ref); f.Default == "" {
+					f.DefaultJSON = jsonLiteral(v.Default)
+				}
 			}
 		}
 		shapeField(f)
-		if f.Required {
-			f.Default = "" // a required property is always sent
-		}
-		if !tagSafe(name) || f.Default != "" {
+		if !tagSafe(name) || f.Default != "" || f.DefaultJSON != "" {
 			t.Custom = true
 		}
 		if f.Required && !f.ReadOnly {
@@ -840,6 +864,15 @@ func enumSuffix(text string) string {
 // jsonKey is a property name JSON-encoded, as a Go string literal.
 func jsonKey(name string) string {
 	b, _ := json.Marshal(name)
+	return goString(string(b))
+}
+
+// jsonLiteral is v encoded as JSON, as a Go string literal.
+func jsonLiteral(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return ""
+	}
 	return goString(string(b))
 }
 

@@ -75,11 +75,7 @@ type refNode struct {
 
 func buildIndex(root *yaml.Node) *index {
 	ix := &index{at: map[position][]entry{}}
-	if root == nil {
-		return ix
-	}
-	ix.add(root.Line, root.Column, "", "")
-	ix.walk(root, "")
+	walkTree(root, "", nil, ix.visit)
 	return ix
 }
 
@@ -88,33 +84,53 @@ func (ix *index) add(line, col int, ptr, name string) {
 	ix.at[p] = append(ix.at[p], entry{ptr: ptr, name: name})
 }
 
-// walk records every mapping entry at its key and every sequence item at
-// its first key, the way kin-openapi stamps origins. Aliases are not
-// followed: their content is indexed where it is written.
-func (ix *index) walk(n *yaml.Node, ptr string) {
+// visit records every mapping entry at its key and every sequence item at
+// its first key, the way kin-openapi stamps origins, and every $ref.
+func (ix *index) visit(n *yaml.Node, ptr string, key *yaml.Node) bool {
+	switch {
+	case key != nil:
+		ix.add(key.Line, key.Column, ptr, key.Value)
+		if key.Value == "$ref" && n.Kind == yaml.ScalarNode {
+			ix.refs = append(ix.refs, refNode{ptr: parent(ptr), value: n.Value, line: key.Line})
+		}
+	case ptr == "": // the document
+		ix.add(n.Line, n.Column, "", "")
+	case n.Kind == yaml.MappingNode && len(n.Content) > 0: // a sequence item
+		first := n.Content[0]
+		ix.add(first.Line, first.Column, ptr, first.Value)
+	default:
+		ix.add(n.Line, n.Column, ptr, n.Value)
+	}
+	return true
+}
+
+// walkTree calls visit for n, at pointer ptr under key (nil for the root
+// and sequence items), and for every node below it, until visit returns
+// false. Aliases are not followed: their content is visited where it is
+// written.
+func walkTree(n *yaml.Node, ptr string, key *yaml.Node, visit func(n *yaml.Node, ptr string, key *yaml.Node) bool) bool {
+	if n == nil {
+		return true
+	}
+	if !visit(n, ptr, key) {
+		return false
+	}
 	switch n.Kind {
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
-			child := join(ptr, k.Value)
-			ix.add(k.Line, k.Column, child, k.Value)
-			if k.Value == "$ref" && v.Kind == yaml.ScalarNode {
-				ix.refs = append(ix.refs, refNode{ptr: ptr, value: v.Value, line: k.Line})
+			k := n.Content[i]
+			if !walkTree(n.Content[i+1], join(ptr, k.Value), k, visit) {
+				return false
 			}
-			ix.walk(v, child)
 		}
 	case yaml.SequenceNode:
-		for j, item := range n.Content {
-			child := ptr + "/" + strconv.Itoa(j)
-			if item.Kind == yaml.MappingNode && len(item.Content) > 0 {
-				first := item.Content[0]
-				ix.add(first.Line, first.Column, child, first.Value)
-			} else {
-				ix.add(item.Line, item.Column, child, item.Value)
+		for i, item := range n.Content {
+			if !walkTree(item, ptr+"/"+strconv.Itoa(i), nil, visit) {
+				return false
 			}
-			ix.walk(item, child)
 		}
 	}
+	return true
 }
 
 // pointerAt returns the pointer of the element kin-openapi stamped with an

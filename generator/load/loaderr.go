@@ -66,43 +66,19 @@ var mustObject = regexp.MustCompile(`invalid (\w+): value MUST be an object`)
 // object of the given kind.
 func (l *loader) nullError(kind string, err error) *Error {
 	for _, src := range l.files {
-		if n, p, ok := findNull(src.node, "", kind); ok {
-			return &Error{File: src.path, Pointer: "#" + p, Line: n.Line,
-				Message: fmt.Sprintf("expected %s object, found null", kind), Err: err}
+		var null *Error
+		walkTree(src.node, "", nil, func(n *yaml.Node, ptr string, _ *yaml.Node) bool {
+			if n.Kind == yaml.ScalarNode && n.Tag == "!!null" && holds(ptr, kind) {
+				null = &Error{File: src.path, Pointer: "#" + ptr, Line: n.Line,
+					Message: fmt.Sprintf("expected %s object, found null", kind), Err: err}
+			}
+			return null == nil
+		})
+		if null != nil {
+			return null
 		}
 	}
 	return nil
-}
-
-// findNull walks the tree under n, at pointer p, for a null in a place
-// that holds an object of the given kind.
-func findNull(n *yaml.Node, p, kind string) (*yaml.Node, string, bool) {
-	if n == nil {
-		return nil, "", false
-	}
-	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" && holds(p, kind) {
-		return n, p, true
-	}
-	step := 1
-	if n.Kind == yaml.MappingNode {
-		step = 2
-	}
-	if n.Kind != yaml.MappingNode && n.Kind != yaml.SequenceNode {
-		return nil, "", false
-	}
-	for i := 0; i < len(n.Content); i += step {
-		child, token := n.Content[i], strconv.Itoa(i)
-		if step == 2 {
-			if i+1 >= len(n.Content) {
-				break
-			}
-			child, token = n.Content[i+1], n.Content[i].Value
-		}
-		if found, fp, ok := findNull(child, join(p, token), kind); ok {
-			return found, fp, true
-		}
-	}
-	return nil, "", false
 }
 
 // holds reports whether the element at p is, by its place, of the kind

@@ -73,7 +73,7 @@ func parse(path string, raw []byte) (*yaml.Node, *Error) {
 		if doc.Kind == yaml.DocumentNode && len(doc.Content) > 0 {
 			node = doc.Content[0]
 		}
-		if e := duplicateKey(path, node, ""); e != nil {
+		if e := duplicateKey(path, node); e != nil {
 			return nil, e
 		}
 		return node, nil
@@ -90,31 +90,28 @@ func parse(path string, raw []byte) (*yaml.Node, *Error) {
 // duplicateKey finds a key written twice in one mapping. YAML forbids
 // it and JSON leaves it undefined; kin-openapi refuses it in most places
 // but keeps one of the two silently in others, such as paths.
-func duplicateKey(path string, n *yaml.Node, ptr string) *Error {
-	switch n.Kind {
-	case yaml.MappingNode:
+func duplicateKey(path string, root *yaml.Node) *Error {
+	var dup *Error
+	walkTree(root, "", nil, func(n *yaml.Node, ptr string, _ *yaml.Node) bool {
+		if n.Kind != yaml.MappingNode {
+			return true
+		}
 		first := map[string]int{}
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := n.Content[i]
-			if k.Kind == yaml.ScalarNode && k.Value != "<<" {
-				if line, dup := first[k.Value]; dup {
-					return &Error{File: path, Pointer: "#" + join(ptr, k.Value), Line: k.Line,
-						Message: fmt.Sprintf("duplicate key %q (first at line %d)", k.Value, line)}
-				}
-				first[k.Value] = k.Line
+			if k.Kind != yaml.ScalarNode || k.Value == "<<" {
+				continue
 			}
-			if e := duplicateKey(path, n.Content[i+1], join(ptr, k.Value)); e != nil {
-				return e
+			if line, seen := first[k.Value]; seen {
+				dup = &Error{File: path, Pointer: "#" + join(ptr, k.Value), Line: k.Line,
+					Message: fmt.Sprintf("duplicate key %q (first at line %d)", k.Value, line)}
+				return false
 			}
+			first[k.Value] = k.Line
 		}
-	case yaml.SequenceNode:
-		for j, c := range n.Content {
-			if e := duplicateKey(path, c, fmt.Sprintf("%s/%d", ptr, j)); e != nil {
-				return e
-			}
-		}
-	}
-	return nil
+		return true
+	})
+	return dup
 }
 
 // mayBeJSON reports whether data starts like a JSON object or array.
@@ -249,6 +246,10 @@ func (l *loader) fixVersion(root *source, kind string, v *yaml.Node) {
 		return
 	}
 	root.data = patched
+	// Columns after the scalar moved: index what kin-openapi reads.
+	if n, err := parse(root.path, patched); err == nil && n != nil {
+		root.node, root.idx = n, nil
+	}
 	ptr := "/" + kind
 	if want != v.Value {
 		l.warnAt(root, ptr, fmt.Sprintf("%s version %q is not one svcgen knows; read as %s", kind, v.Value, want))

@@ -116,6 +116,9 @@ type Param struct {
 	Parse string
 	// Default is a Go expression used when the parameter is absent, or "".
 	Default string
+	// DefaultJSON is a default no Go literal can express, as a Go string
+	// literal of JSON, or "".
+	DefaultJSON string
 	// Prefix and Suffix are literal text around a path parameter that shares
 	// its segment with other text: "/files/{name}.json" has Suffix ".json".
 	Prefix, Suffix string
@@ -345,6 +348,16 @@ type Type struct {
 	Underlying *TypeRef
 }
 
+// HasDefaults reports whether any field has a spec default.
+func (t *Type) HasDefaults() bool {
+	for _, f := range t.Fields {
+		if f.Default != "" || f.DefaultJSON != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // Field is a struct field.
 type Field struct {
 	Name      string // JSON name as written; may be anything, even ""
@@ -367,6 +380,9 @@ type Field struct {
 	Tag string
 	// Default is a Go expression for the spec default, or "".
 	Default string
+	// DefaultJSON is the default as a Go string literal of JSON, for
+	// defaults no Go literal can express (dates, arrays, objects), or "".
+	DefaultJSON string
 	// Check is true when the field's value needs validation.
 	Check bool
 }

@@ -510,7 +510,8 @@ func (v *CatalogCommonProblem) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = CatalogCommonProblem{}
-	v.Type = ptrTo[string]("about:blank") // the spec's default
+	// Defaults the spec states, overwritten by what the JSON holds.
+	v.Type = ptrTo[string]("about:blank")
 	var seen [2]bool
 	for key, raw := range fields {
 		switch key {
@@ -1028,7 +1029,8 @@ func (v *Product) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = Product{}
-	v.Status = ptrTo[ProductStatus](ProductStatusDraft) // the spec's default
+	// Defaults the spec states, overwritten by what the JSON holds.
+	v.Status = ptrTo[ProductStatus](ProductStatusDraft)
 	var seen [3]bool
 	for key, raw := range fields {
 		switch key {
@@ -1339,7 +1341,8 @@ func (v *ProductInput) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = ProductInput{}
-	v.Status = ptrTo[ProductStatus](ProductStatusDraft) // the spec's default
+	// Defaults the spec states, overwritten by what the JSON holds.
+	v.Status = ptrTo[ProductStatus](ProductStatusDraft)
 	var seen [3]bool
 	for key, raw := range fields {
 		switch key {

@@ -168,7 +168,8 @@ func (v *Collisions) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = Collisions{}
-	v.True = ptrTo[bool](true) // the spec's default
+	// Defaults the spec states, overwritten by what the JSON holds.
+	v.True = ptrTo[bool](true)
 	for key, raw := range fields {
 		switch key {
 		case "Error":
@@ -587,7 +588,8 @@ func (v *Range) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = Range{}
-	v.Len = ptrTo[int32](10) // the spec's default
+	// Defaults the spec states, overwritten by what the JSON holds.
+	v.Len = ptrTo[int32](10)
 	var seen [2]bool
 	for key, raw := range fields {
 		switch key {
@@ -685,7 +687,8 @@ func (v *Request) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = Request{}
-	v.DryRun = ptrTo[bool](false) // the spec's default
+	// Defaults the spec states, overwritten by what the JSON holds.
+	v.DryRun = ptrTo[bool](false)
 	var seen [1]bool
 	for key, raw := range fields {
 		switch key {
@@ -1022,7 +1025,8 @@ func (v *Thing) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = Thing{}
-	v.Len = ptrTo[int32](10) // the spec's default
+	// Defaults the spec states, overwritten by what the JSON holds.
+	v.Len = ptrTo[int32](10)
 	var seen [1]bool
 	for key, raw := range fields {
 		switch key {

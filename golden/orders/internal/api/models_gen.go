@@ -800,7 +800,8 @@ func (v *Customer) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = Customer{}
-	v.MarketingOptIn = ptrTo[bool](false) // the spec's default
+	// Defaults the spec states, overwritten by what the JSON holds.
+	v.MarketingOptIn = ptrTo[bool](false)
 	var seen [2]bool
 	for key, raw := range fields {
 		switch key {
@@ -1041,7 +1042,8 @@ func (v *CustomerInput) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = CustomerInput{}
-	v.MarketingOptIn = ptrTo[bool](false) // the spec's default
+	// Defaults the spec states, overwritten by what the JSON holds.
+	v.MarketingOptIn = ptrTo[bool](false)
 	var seen [2]bool
 	for key, raw := range fields {
 		switch key {
@@ -1714,8 +1716,9 @@ func (v *Order) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = Order{}
-	v.Currency = ptrTo[string]("EUR")                             // the spec's default
-	v.ShippingClass = ptrTo[ShippingClass](ShippingClassStandard) // the spec's default
+	// Defaults the spec states, overwritten by what the JSON holds.
+	v.Currency = ptrTo[string]("EUR")
+	v.ShippingClass = ptrTo[ShippingClass](ShippingClassStandard)
 	var seen [2]bool
 	for key, raw := range fields {
 		switch key {
@@ -2064,8 +2067,9 @@ func (v *OrderInput) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = OrderInput{}
-	v.Currency = ptrTo[string]("EUR")                             // the spec's default
-	v.ShippingClass = ptrTo[ShippingClass](ShippingClassStandard) // the spec's default
+	// Defaults the spec states, overwritten by what the JSON holds.
+	v.Currency = ptrTo[string]("EUR")
+	v.ShippingClass = ptrTo[ShippingClass](ShippingClassStandard)
 	var seen [2]bool
 	for key, raw := range fields {
 		switch key {
@@ -2281,7 +2285,8 @@ func (v *OrderItemsItem) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = OrderItemsItem{}
-	v.Fulfillment = ptrTo[OrderItemsItemFulfillment](OrderItemsItemFulfillmentPending) // the spec's default
+	// Defaults the spec states, overwritten by what the JSON holds.
+	v.Fulfillment = ptrTo[OrderItemsItemFulfillment](OrderItemsItemFulfillmentPending)
 	var seen [3]bool
 	for key, raw := range fields {
 		switch key {
@@ -2673,7 +2678,8 @@ func (v *OrderPatch) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = OrderPatch{}
-	v.ShippingClass = ptrTo[ShippingClass](ShippingClassStandard) // the spec's default
+	// Defaults the spec states, overwritten by what the JSON holds.
+	v.ShippingClass = ptrTo[ShippingClass](ShippingClassStandard)
 	for key, raw := range fields {
 		switch key {
 		case "deliveryDate":
@@ -2953,7 +2959,8 @@ func (v *Preferences) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = Preferences{}
-	v.Language = ptrTo[string]("en") // the spec's default
+	// Defaults the spec states, overwritten by what the JSON holds.
+	v.Language = ptrTo[string]("en")
 	for key, raw := range fields {
 		switch key {
 		case "currency":
@@ -3067,7 +3074,8 @@ func (v *ProblemModel) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = ProblemModel{}
-	v.Type = ptrTo[string]("about:blank") // the spec's default
+	// Defaults the spec states, overwritten by what the JSON holds.
+	v.Type = ptrTo[string]("about:blank")
 	var seen [2]bool
 	for key, raw := range fields {
 		switch key {
@@ -3214,7 +3222,8 @@ func (v *StructuredNote) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = StructuredNote{}
-	v.Pinned = ptrTo[bool](false) // the spec's default
+	// Defaults the spec states, overwritten by what the JSON holds.
+	v.Pinned = ptrTo[bool](false)
 	var seen [1]bool
 	for key, raw := range fields {
 		switch key {

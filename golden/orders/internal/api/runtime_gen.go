@@ -361,6 +361,10 @@ func (n *Nullable[T]) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, &n.Value)
 }
 
+// decodeDefault sets a spec default that no Go literal can express. The
+// spec was validated when the code was generated, so it decodes.
+func decodeDefault(dst any, js string) { _ = json.Unmarshal([]byte(js), dst) }
+
 // ptrTo returns a pointer to a copy of v.
 func ptrTo[T any](v T) *T { return &v }
 

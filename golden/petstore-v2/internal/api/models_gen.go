@@ -212,7 +212,8 @@ func (v *Pet) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = Pet{}
-	v.Status = ptrTo[PetStatus](PetStatusAvailable) // the spec's default
+	// Defaults the spec states, overwritten by what the JSON holds.
+	v.Status = ptrTo[PetStatus](PetStatusAvailable)
 	var seen [2]bool
 	for key, raw := range fields {
 		switch key {

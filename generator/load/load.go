@@ -54,7 +54,14 @@ type Warning struct {
 	Line    int // 1-based line when known, else 0 (String leaves it out)
 }
 
-func (w Warning) String() string { return fmt.Sprintf("%s: %s: %s", w.File, w.Pointer, w.Message) }
+// String reads "file:line: pointer: message", like an Error.
+func (w Warning) String() string {
+	loc := w.File
+	if w.Line > 0 {
+		loc = fmt.Sprintf("%s:%d", loc, w.Line)
+	}
+	return fmt.Sprintf("%s: %s: %s", loc, w.Pointer, w.Message)
+}
 
 // Error is a problem that makes generation impossible.
 type Error struct {

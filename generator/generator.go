@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -67,6 +68,9 @@ const BaseDir = ".svcgen/base/"
 func Generate(ctx context.Context, opts Options) (res *Result, err error) {
 	defer func() {
 		if r := recover(); r != nil {
+			if os.Getenv("SVCGEN_PANIC") != "" {
+				panic(r) // keep the stack, for debugging svcgen
+			}
 			res, err = nil, fmt.Errorf("internal error while generating from %s (please report it): %v", opts.SpecPath, r)
 		}
 	}()

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"os"
 	"path"
 	"sort"
 	"strings"
@@ -58,6 +59,9 @@ type builder struct {
 func Build(spec *load.Spec, opts Options) (svc *model.Service, err error) {
 	defer func() {
 		if r := recover(); r != nil {
+			if os.Getenv("SVCGEN_PANIC") != "" {
+				panic(r) // keep the stack, for debugging svcgen
+			}
 			svc, err = nil, fmt.Errorf("internal error while building the model: %v", r)
 		}
 	}()

@@ -313,7 +313,7 @@ func (b *builder) params(op *model.Operation, item *openapi3.PathItem, o *openap
 func (b *builder) paramType(op *model.Operation, mp *model.Param, p *openapi3.Parameter, ptr string) {
 	raw := func(why string) {
 		b.degrade(ptr, why, "raw string")
-		mp.Raw = true
+		mp.Raw, mp.Array = true, false
 		mp.Type = scalarRef(model.KindString)
 		mp.Parse = "parseString[string]"
 		mp.GoType = "string"

@@ -41,8 +41,8 @@ func (a *app) newNewServiceCmd(runF func(*NewServiceOptions) error) *cobra.Comma
 
 The spec may be OpenAPI 3.0, 3.1 or Swagger 2.0, in YAML or JSON. The new
 repository gets its own go.mod and builds, vets and passes its tests right
-away; start by filling in the service implementation, which answers 501 for
-every operation that is not plain CRUD.
+away; start by filling in the service implementation, whose every operation
+answers 501 Not Implemented until you write it.
 
 --out must not exist or be empty, unless --force is given: then files svcgen
 generates replace files of the same name and other files are left alone.

@@ -40,6 +40,7 @@ const (
 	ClassScaffold  = plan.Scaffold
 	ClassSpec      = plan.Spec
 	ClassManifest  = plan.Manifest
+	ClassMigration = plan.Migration
 )
 
 // File is one output file, rendered and formatted.

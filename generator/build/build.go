@@ -10,6 +10,7 @@ import (
 	"os"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -112,6 +113,7 @@ func Build(spec *load.Spec, opts Options) (svc *model.Service, err error) {
 	svc.Operations, svc.Builtins = b.routes(svc.BasePath)
 
 	b.finishTypes()
+	b.resources(svc)
 	sort.Slice(b.all, func(i, j int) bool { return b.all[i].Name < b.all[j].Name })
 	svc.Types = b.all
 	svc.Patterns = b.patList
@@ -119,6 +121,11 @@ func Build(spec *load.Spec, opts Options) (svc *model.Service, err error) {
 		op.Example = exampleFor(op)
 	}
 	svc.NotAllowed = notAllowed(svc.Operations)
+	for _, r := range svc.Resources {
+		if r.Create != nil && r.Create.Example.Valid {
+			r.Sample = r.Create.Example.Body
+		}
+	}
 	sort.SliceStable(b.coverage, func(i, j int) bool { return b.coverage[i].Pointer < b.coverage[j].Pointer })
 	b.coverage = dedupe(b.coverage)
 	svc.Coverage = model.Coverage{
@@ -229,6 +236,8 @@ func (b *builder) skip(pointer, what, outcome string) {
 		Pointer: pointer, Status: "skipped", What: what, Outcome: outcome,
 	})
 }
+
+func quote(s string) string { return strconv.Quote(s) }
 
 // notAllowed finds a routed path and a method it does not declare, for the
 // generated 405 test.

@@ -358,9 +358,7 @@ func (b *builder) paramType(op *model.Operation, mp *model.Param, p *openapi3.Pa
 		return
 	}
 	if p.Schema.Value.Default != nil && !mp.Required {
-		if mp.Default = goLiteral(p.Schema.Value.Default, t); mp.Default == "" {
-			mp.DefaultJSON = jsonLiteral(p.Schema.Value.Default)
-		}
+		mp.Default, mp.DefaultJSON = b.defaultOf(p.Schema.Value.Default, t, ptr+"/schema/default")
 	}
 	mp.GoType = t.GoType
 	if !mp.Array && !mp.Required && mp.Default == "" && mp.DefaultJSON == "" {

@@ -444,9 +444,7 @@ func (b *builder) fillStruct(t *model.Type, parts []*openapi3.Schema, ptr string
 			f.ReadOnly, f.WriteOnly = v.ReadOnly, v.WriteOnly
 			f.Doc = v.Description
 			if v.Default != nil && !required[name] {
-				if f.Default = goLiteral(v.Default, ref); f.Default == "" {
-					f.DefaultJSON = jsonLiteral(v.Default)
-				}
+				f.Default, f.DefaultJSON = b.defaultOf(v.Default, ref, p.ptr+"/default")
 			}
 		}
 		shapeField(f)
@@ -865,6 +863,20 @@ func enumSuffix(text string) string {
 func jsonKey(name string) string {
 	b, _ := json.Marshal(name)
 	return goString(string(b))
+}
+
+// defaultOf renders a default for a value of type r: a Go literal, or JSON
+// decoded at run time. A default the type cannot hold (an enum default that
+// is not among the values) is reported and dropped.
+func (b *builder) defaultOf(v any, r *model.TypeRef, ptr string) (lit, js string) {
+	if lit = goLiteral(v, r); lit != "" {
+		return lit, ""
+	}
+	if r.Kind == model.KindNamed && r.Named.Kind == model.TypeEnum {
+		b.degrade(ptr, "default that is not one of the enum values", "not applied")
+		return "", ""
+	}
+	return "", jsonLiteral(v)
 }
 
 // jsonLiteral is v encoded as JSON, as a Go string literal.

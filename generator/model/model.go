@@ -18,6 +18,7 @@ type Service struct {
 
 	Operations []*Operation // sorted by path, then method
 	Types      []*Type      // named types, sorted by Go name
+	Resources  []*Resource  // persistent resources, parents before children
 
 	// Patterns are the regular expressions that validation uses, one package
 	// variable each, sorted by variable name.
@@ -62,6 +63,14 @@ type Operation struct {
 
 	// Example holds ready-made values that the generated tests use.
 	Example OperationExample
+
+	// Resource and CRUD are set for operations the store implements:
+	// CRUD is "create", "list", "get", "replace", "patch" or "delete".
+	Resource *Resource
+	CRUD     string
+	// IDParam and ParentParam are the path parameters holding the
+	// resource's id and its parent's id, when the path has them.
+	IDParam, ParentParam *Param
 }
 
 // HasQuery reports whether the operation takes query parameters.
@@ -72,6 +81,12 @@ func (op *Operation) HasQuery() bool {
 		}
 	}
 	return false
+}
+
+// KeepsRawBody reports whether the request keeps its JSON body as sent:
+// PATCH operations do, for merge-patch semantics.
+func (op *Operation) KeepsRawBody() bool {
+	return op.Method == "PATCH" && op.Body != nil && op.Body.Kind == BodyJSON
 }
 
 // Success is the first 2xx response the operation declares, or nil.
@@ -243,6 +258,22 @@ type TypeRef struct {
 	// Example is a string example the spec gives (example, examples or
 	// default), used to build test requests for patterned strings.
 	Example string
+}
+
+// In is the Go type expression of t written in another package that
+// imports package api as pkg: "OrderStatus" → "api.OrderStatus".
+func (t *TypeRef) In(pkg string) string {
+	switch t.Kind {
+	case KindNamed:
+		return pkg + "." + t.Named.Name
+	case KindDate:
+		return pkg + ".Date"
+	case KindSlice:
+		return "[]" + t.Elem.In(pkg)
+	case KindMap:
+		return "map[string]" + t.Elem.In(pkg)
+	}
+	return t.GoType
 }
 
 // HasCheck reports whether a value of this type needs validation code: its
@@ -429,4 +460,84 @@ type CoverageItem struct {
 	Status  string // "degraded" or "skipped"
 	What    string // what it was
 	Outcome string // what it became: "json.RawMessage", "not validated"
+}
+
+// Resource is a persistent collection inferred from the REST shape of the
+// spec: a collection path and an item path whose bodies share an object
+// schema. Its rows live in one table.
+type Resource struct {
+	Name       string // Go name, singular: "Customer"
+	Plural     string // Go name, plural: "Customers"
+	Table      string // SQL table: "customers"
+	Collection string // collection path: "/customers/{customerId}/orders"
+	Item       string // item path: "/customers/{customerId}/orders/{orderId}"
+	Type       *Type  // the stored struct
+	ID         *Column
+	IDKind     string // "uuid", "int" or "string": how new ids are made
+	// Parent is the resource this one is nested under, or nil.
+	Parent       *Resource
+	ParentColumn *Column // the column holding the parent's id
+	Columns      []*Column
+	CreatedAt    *Column // maintained by the store, or nil
+	UpdatedAt    *Column
+	// Initial lists required enum fields a create fills with their first
+	// value when the client leaves them out.
+	Initial []*InitialValue
+
+	Create, List, Get, Replace, Patch, Delete *Operation
+
+	// Filters are list query parameters matched to columns.
+	Filters []*Filter
+	// Limit and Offset are the list's pagination parameters, or nil.
+	Limit, Offset *Param
+	// ListItems is the JSON property holding the items when the list
+	// response wraps them in an object, or "" when it is a bare array.
+	ListItems string
+	// Location is true when the create response declares a Location header.
+	Location bool
+	// Sample is a valid request body of the create operation, for the
+	// generated tests, or "" when there is none.
+	Sample string
+	// LocationPrefix is a Go expression for the item path up to the new
+	// id, base path included, built from the create request:
+	// "/v1/customers/" + url.PathEscape(fmt.Sprint(req.CustomerID)) + "/orders/".
+	LocationPrefix string
+}
+
+// Testable reports whether the generated tests can make a value of r and
+// of each of its ancestors from the spec's create requests.
+func (r *Resource) Testable() bool {
+	return r.Sample != "" && (r.Parent == nil || r.Parent.Testable())
+}
+
+// IDOf is the Go expression of the id of resource value v: "v.ID", or
+// "*v.ID" when the id field is a pointer.
+func (r *Resource) IDOf(v string) string {
+	if r.ID.Field.Shape == ShapePointer {
+		return "*" + v + "." + r.ID.Field.GoName
+	}
+	return v + "." + r.ID.Field.GoName
+}
+
+// Column is a table column.
+type Column struct {
+	Name     string // SQL name, quoted where used: "customer_id"
+	Field    *Field // the struct field it stores, nil for a hidden parent key
+	JSON     bool   // stored as JSON (objects, arrays, maps, unions)
+	NotNull  bool
+	SQLite   string // column type per dialect
+	Postgres string
+	Index    bool // indexed (parent keys, filters)
+}
+
+// Filter is a list query parameter that selects rows by a column.
+type Filter struct {
+	Param  *Param
+	Column *Column
+}
+
+// InitialValue is a required enum field's first value.
+type InitialValue struct {
+	Field *Field
+	Value string // Go expression
 }

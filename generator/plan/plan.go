@@ -16,6 +16,7 @@ const (
 	Generated Class = "generated" // rewritten on every regenerate
 	Scaffold  Class = "scaffold"  // written once, then the user's; merged on regenerate
 	Spec      Class = "spec"      // the service's copy of the spec
+	Migration Class = "migration" // append-only: never edited once written
 	Manifest  Class = "manifest"  // .svcgen/ bookkeeping
 )
 
@@ -46,6 +47,8 @@ func ClassOf(p string) Class {
 	switch {
 	case strings.HasPrefix(p, ".svcgen/"):
 		return Manifest
+	case strings.HasPrefix(p, "internal/store/migrations/"):
+		return Migration
 	case strings.HasSuffix(p, "_gen.go"), strings.HasSuffix(p, "_gen_test.go"):
 		return Generated
 	}

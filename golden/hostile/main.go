@@ -21,6 +21,7 @@ import (
 
 	"example.com/hostile/internal/api"
 	"example.com/hostile/internal/service"
+	"example.com/hostile/internal/store"
 )
 
 // spec is the API description, served at /openapi.yaml.
@@ -42,7 +43,10 @@ func main() {
 // in-process.
 //
 // Environment: PORT (default 8080), LOG_LEVEL (debug, info, warn, error;
-// default info).
+// default info), DATABASE_URL (postgres://…, sqlite:PATH, or unset for
+// SQLite at data/hostilenames2nddition.db) and DB_MAX_OPEN_CONNS, DB_MAX_IDLE_CONNS,
+// DB_CONN_MAX_LIFETIME. With the argument "migrate" it applies the
+// database migrations and exits.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	logger, err := newLogger(getenv("LOG_LEVEL"), stdout)
 	if err != nil {
@@ -53,10 +57,32 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		port = "8080"
 	}
 
-	svc := service.New(logger)
+	dbConfig, err := store.ConfigFromEnv(getenv)
+	if err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, dbConfig)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	if len(args) > 1 && args[1] == "migrate" {
+		logger.Info("migrations applied", "database", db.Dialect.String())
+		return nil
+	}
+
+	svc := service.New(logger, db)
 	handler := api.NewHandler(svc, api.Options{
 		Logger: logger,
 		Spec:   spec,
+		Ready: func(r *http.Request) error {
+			ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+			defer cancel()
+			return db.PingContext(ctx)
+		},
 	})
 	srv := &http.Server{
 		Handler:           handler,
@@ -70,7 +96,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	logger.Info("listening", "addr", ln.Addr().String(), "service", "hostilenames2nddition", "version", "0.0.1")
+	logger.Info("listening", "addr", ln.Addr().String(), "service", "hostilenames2nddition", "version", "0.0.1", "database", db.Dialect.String())
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -32,7 +32,7 @@ func (h *handler) handleListCategories(w http.ResponseWriter, r *http.Request) {
 func (h *handler) handleCreateCategory(w http.ResponseWriter, r *http.Request) {
 	var req CreateCategoryRequest
 	errs := new(Errors)
-	if ok, err := decodeJSON(w, r, h.limit, &req.Body, true, errs); err != nil {
+	if ok, err := decodeJSON(w, r, h.limit, &req.Body, true, errs, nil); err != nil {
 		h.fail(w, r, err)
 		return
 	} else if ok {
@@ -186,7 +186,7 @@ func (h *handler) handleListProducts(w http.ResponseWriter, r *http.Request) {
 func (h *handler) handleCreateProduct(w http.ResponseWriter, r *http.Request) {
 	var req CreateProductRequest
 	errs := new(Errors)
-	if ok, err := decodeJSON(w, r, h.limit, &req.Body, true, errs); err != nil {
+	if ok, err := decodeJSON(w, r, h.limit, &req.Body, true, errs, nil); err != nil {
 		h.fail(w, r, err)
 		return
 	} else if ok {
@@ -257,7 +257,7 @@ func (h *handler) handleReplaceProduct(w http.ResponseWriter, r *http.Request) {
 			errs.pattern(&at, v, pattern4)
 		}
 	}
-	if ok, err := decodeJSON(w, r, h.limit, &req.Body, true, errs); err != nil {
+	if ok, err := decodeJSON(w, r, h.limit, &req.Body, true, errs, nil); err != nil {
 		h.fail(w, r, err)
 		return
 	} else if ok {

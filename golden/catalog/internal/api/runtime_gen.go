@@ -4,6 +4,7 @@ package api
 
 import (
 	"bytes"
+	"database/sql/driver"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -404,6 +405,27 @@ func (d *Date) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
+// Value stores a Date in a database column as YYYY-MM-DD.
+func (d Date) Value() (driver.Value, error) { return d.String(), nil }
+
+// Scan reads a Date from a DATE or text column.
+func (d *Date) Scan(src any) error {
+	switch v := src.(type) {
+	case time.Time:
+		*d = Date{v.Year(), v.Month(), v.Day()}
+		return nil
+	case string:
+		x, err := ParseDate(v)
+		*d = x
+		return err
+	case []byte:
+		x, err := ParseDate(string(v))
+		*d = x
+		return err
+	}
+	return fmt.Errorf("cannot read a date from %T", src)
+}
+
 func isNull(data []byte) bool { return string(bytes.TrimSpace(data)) == "null" }
 
 // jsonKind names the kind of the JSON value in data: object, array,
@@ -597,7 +619,8 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *byt
 // decodeJSON decodes a JSON request body into v. It reports whether a body
 // was there; problems are added to errs, or returned when the request
 // cannot be answered with a 400 (too large: 413; wrong media type: 415).
-func decodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any, required bool, errs *Errors) (bool, error) {
+// When raw is not nil it receives a copy of the body.
+func decodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any, required bool, errs *Errors, raw *[]byte) (bool, error) {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !isJSON(ct) {
 		return false, &Error{Status: http.StatusUnsupportedMediaType, Detail: "the body must be application/json"}
 	}
@@ -612,6 +635,9 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any, requ
 		return false, nil
 	}
 	defer bufPool.Put(buf)
+	if raw != nil {
+		*raw = bytes.Clone(data)
+	}
 	if err := json.Unmarshal(data, v); err != nil {
 		*errs = append(*errs, jsonError(err))
 		return false, nil

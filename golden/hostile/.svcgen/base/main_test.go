@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -14,7 +15,8 @@ import (
 // down through the context.
 func TestRun(t *testing.T) {
 	port := freePort(t)
-	env := map[string]string{"PORT": strconv.Itoa(port), "HOST": "127.0.0.1", "LOG_LEVEL": "warn"}
+	env := map[string]string{"PORT": strconv.Itoa(port), "HOST": "127.0.0.1", "LOG_LEVEL": "warn",
+		"DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "test.db")}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, nil, func(k string) string { return env[k] }, io.Discard, io.Discard) }()
@@ -44,7 +46,7 @@ func TestRun(t *testing.T) {
 }
 
 func TestRunRejectsBadLogLevel(t *testing.T) {
-	env := map[string]string{"LOG_LEVEL": "loud"}
+	env := map[string]string{"LOG_LEVEL": "loud", "DATABASE_URL": "sqlite::memory:"}
 	err := run(context.Background(), nil, func(k string) string { return env[k] }, io.Discard, io.Discard)
 	if err == nil {
 		t.Fatal("run accepted LOG_LEVEL=loud")

@@ -128,7 +128,7 @@ func (h *handler) handleFunc(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	if ok, err := decodeJSON(w, r, h.limit, &req.Body, true, errs); err != nil {
+	if ok, err := decodeJSON(w, r, h.limit, &req.Body, true, errs, nil); err != nil {
 		h.fail(w, r, err)
 		return
 	} else if ok {
@@ -277,7 +277,7 @@ func (h *handler) handleListThings(w http.ResponseWriter, r *http.Request) {
 func (h *handler) handleCreateThing(w http.ResponseWriter, r *http.Request) {
 	var req CreateThingRequest
 	errs := new(Errors)
-	if ok, err := decodeJSON(w, r, h.limit, &req.Body, true, errs); err != nil {
+	if ok, err := decodeJSON(w, r, h.limit, &req.Body, true, errs, nil); err != nil {
 		h.fail(w, r, err)
 		return
 	} else if ok {

@@ -1,9 +1,11 @@
 // Package service implements the Hostile Names (2nd édition) API.
 //
-// This file is yours: svcgen wrote it once with every operation answering
-// 501 Not Implemented. Replace the bodies with your logic. On regenerate,
-// svcgen adds stubs for new operations and merges its changes into your
-// edits; it never drops your code.
+// This file is yours: svcgen wrote it once. Operations it recognised as
+// create, list, get, replace, patch or delete of a stored resource call the
+// default implementation in crud_gen.go; every other operation answers 501
+// Not Implemented. Replace any body with your logic. On regenerate, svcgen
+// adds stubs for new operations and merges its changes into your edits; it
+// never drops your code.
 package service
 
 import (
@@ -11,23 +13,26 @@ import (
 	"log/slog"
 
 	"example.com/hostile/internal/api"
+	"example.com/hostile/internal/store"
 )
 
 // Service implements api.Service.
 type Service struct {
-	log *slog.Logger
+	log  *slog.Logger
+	db   *store.DB
+	crud *CRUD
 }
 
-// New returns a Service that logs to log.
-func New(log *slog.Logger) *Service {
-	return &Service{log: log}
+// New returns a Service that keeps its data in db and logs to log.
+func New(log *slog.Logger, db *store.DB) *Service {
+	return &Service{log: log, db: db, crud: NewCRUD(db)}
 }
 
 var _ api.Service = (*Service)(nil)
 
 // GetThing: Get a thing, legacy route
 func (s *Service) GetThing(ctx context.Context, req *api.GetThingRequest) (api.GetThingResponse, error) {
-	return nil, api.ErrNotImplemented
+	return s.crud.GetThing(ctx, req)
 }
 
 // Collisions: Return one of everything
@@ -52,20 +57,20 @@ func (s *Service) ReportsGet(ctx context.Context, req *api.ReportsGetRequest) (a
 
 // ListThings: List things
 func (s *Service) ListThings(ctx context.Context, req *api.ListThingsRequest2) (api.ListThingsResponse2, error) {
-	return nil, api.ErrNotImplemented
+	return s.crud.ListThings(ctx, req)
 }
 
 // CreateThing: Create a thing
 func (s *Service) CreateThing(ctx context.Context, req *api.CreateThingRequest) (api.CreateThingResponse, error) {
-	return nil, api.ErrNotImplemented
+	return s.crud.CreateThing(ctx, req)
 }
 
 // GetThing2: Get a thing
 func (s *Service) GetThing2(ctx context.Context, req *api.GetThing2Request) (api.GetThing2Response, error) {
-	return nil, api.ErrNotImplemented
+	return s.crud.GetThing2(ctx, req)
 }
 
 // ThingsDelete: Delete a thing
 func (s *Service) ThingsDelete(ctx context.Context, req *api.ThingsDeleteRequest) (api.ThingsDeleteResponse, error) {
-	return nil, api.ErrNotImplemented
+	return s.crud.ThingsDelete(ctx, req)
 }

@@ -447,7 +447,14 @@ type UpdateCustomerRequest struct {
 	XRequestID *string
 	// Body is the required application/json request body.
 	Body CustomerPatch
+
+	rawBody []byte
 }
+
+// RawBody returns the request body as the client sent it: a PATCH needs
+// to know which properties were present, which decoding (and defaults)
+// blurs.
+func (r *UpdateCustomerRequest) RawBody() []byte { return r.rawBody }
 
 // UpdateCustomerResponse is one of the responses UpdateCustomer declares:
 // *UpdateCustomer200Response
@@ -976,7 +983,14 @@ type UpdateOrderRequest struct {
 	XRequestID *string
 	// Body is the required application/json request body.
 	Body OrderPatch
+
+	rawBody []byte
 }
+
+// RawBody returns the request body as the client sent it: a PATCH needs
+// to know which properties were present, which decoding (and defaults)
+// blurs.
+func (r *UpdateOrderRequest) RawBody() []byte { return r.rawBody }
 
 // UpdateOrderResponse is one of the responses UpdateOrder declares:
 // *UpdateOrder200Response

@@ -169,7 +169,7 @@ func (h *handler) handleCreateCustomer(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	if ok, err := decodeJSON(w, r, h.limit, &req.Body, true, errs); err != nil {
+	if ok, err := decodeJSON(w, r, h.limit, &req.Body, true, errs, nil); err != nil {
 		h.fail(w, r, err)
 		return
 	} else if ok {
@@ -255,7 +255,7 @@ func (h *handler) handleReplaceCustomer(w http.ResponseWriter, r *http.Request) 
 			}
 		}
 	}
-	if ok, err := decodeJSON(w, r, h.limit, &req.Body, true, errs); err != nil {
+	if ok, err := decodeJSON(w, r, h.limit, &req.Body, true, errs, nil); err != nil {
 		h.fail(w, r, err)
 		return
 	} else if ok {
@@ -309,7 +309,7 @@ func (h *handler) handleUpdateCustomer(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	if ok, err := decodeJSON(w, r, h.limit, &req.Body, true, errs); err != nil {
+	if ok, err := decodeJSON(w, r, h.limit, &req.Body, true, errs, &req.rawBody); err != nil {
 		h.fail(w, r, err)
 		return
 	} else if ok {
@@ -553,7 +553,7 @@ func (h *handler) handleCreateOrder(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	if ok, err := decodeJSON(w, r, h.limit, &req.Body, true, errs); err != nil {
+	if ok, err := decodeJSON(w, r, h.limit, &req.Body, true, errs, nil); err != nil {
 		h.fail(w, r, err)
 		return
 	} else if ok {
@@ -659,7 +659,7 @@ func (h *handler) handleReplaceOrder(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	if ok, err := decodeJSON(w, r, h.limit, &req.Body, true, errs); err != nil {
+	if ok, err := decodeJSON(w, r, h.limit, &req.Body, true, errs, nil); err != nil {
 		h.fail(w, r, err)
 		return
 	} else if ok {
@@ -723,7 +723,7 @@ func (h *handler) handleUpdateOrder(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	if ok, err := decodeJSON(w, r, h.limit, &req.Body, true, errs); err != nil {
+	if ok, err := decodeJSON(w, r, h.limit, &req.Body, true, errs, &req.rawBody); err != nil {
 		h.fail(w, r, err)
 		return
 	} else if ok {

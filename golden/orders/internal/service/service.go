@@ -1,9 +1,11 @@
 // Package service implements the Orders API.
 //
-// This file is yours: svcgen wrote it once with every operation answering
-// 501 Not Implemented. Replace the bodies with your logic. On regenerate,
-// svcgen adds stubs for new operations and merges its changes into your
-// edits; it never drops your code.
+// This file is yours: svcgen wrote it once. Operations it recognised as
+// create, list, get, replace, patch or delete of a stored resource call the
+// default implementation in crud_gen.go; every other operation answers 501
+// Not Implemented. Replace any body with your logic. On regenerate, svcgen
+// adds stubs for new operations and merges its changes into your edits; it
+// never drops your code.
 package service
 
 import (
@@ -11,16 +13,19 @@ import (
 	"log/slog"
 
 	"example.com/orders/internal/api"
+	"example.com/orders/internal/store"
 )
 
 // Service implements api.Service.
 type Service struct {
-	log *slog.Logger
+	log  *slog.Logger
+	db   *store.DB
+	crud *CRUD
 }
 
-// New returns a Service that logs to log.
-func New(log *slog.Logger) *Service {
-	return &Service{log: log}
+// New returns a Service that keeps its data in db and logs to log.
+func New(log *slog.Logger, db *store.DB) *Service {
+	return &Service{log: log, db: db, crud: NewCRUD(db)}
 }
 
 var _ api.Service = (*Service)(nil)
@@ -32,32 +37,32 @@ func (s *Service) ListCategories(ctx context.Context, req *api.ListCategoriesReq
 
 // ListCustomers: List customers
 func (s *Service) ListCustomers(ctx context.Context, req *api.ListCustomersRequest) (api.ListCustomersResponse, error) {
-	return nil, api.ErrNotImplemented
+	return s.crud.ListCustomers(ctx, req)
 }
 
 // CreateCustomer: Create a customer
 func (s *Service) CreateCustomer(ctx context.Context, req *api.CreateCustomerRequest) (api.CreateCustomerResponse, error) {
-	return nil, api.ErrNotImplemented
+	return s.crud.CreateCustomer(ctx, req)
 }
 
 // GetCustomer: Get a customer
 func (s *Service) GetCustomer(ctx context.Context, req *api.GetCustomerRequest) (api.GetCustomerResponse, error) {
-	return nil, api.ErrNotImplemented
+	return s.crud.GetCustomer(ctx, req)
 }
 
 // ReplaceCustomer: Replace a customer
 func (s *Service) ReplaceCustomer(ctx context.Context, req *api.ReplaceCustomerRequest) (api.ReplaceCustomerResponse, error) {
-	return nil, api.ErrNotImplemented
+	return s.crud.ReplaceCustomer(ctx, req)
 }
 
 // UpdateCustomer: Update some fields of a customer
 func (s *Service) UpdateCustomer(ctx context.Context, req *api.UpdateCustomerRequest) (api.UpdateCustomerResponse, error) {
-	return nil, api.ErrNotImplemented
+	return s.crud.UpdateCustomer(ctx, req)
 }
 
 // DeleteCustomer: Delete a customer
 func (s *Service) DeleteCustomer(ctx context.Context, req *api.DeleteCustomerRequest) (api.DeleteCustomerResponse, error) {
-	return nil, api.ErrNotImplemented
+	return s.crud.DeleteCustomer(ctx, req)
 }
 
 // GetCustomersCustomerIDAvatar: Download the customer's avatar
@@ -72,32 +77,32 @@ func (s *Service) UploadCustomerAvatar(ctx context.Context, req *api.UploadCusto
 
 // ListOrders: List a customer's orders
 func (s *Service) ListOrders(ctx context.Context, req *api.ListOrdersRequest) (api.ListOrdersResponse, error) {
-	return nil, api.ErrNotImplemented
+	return s.crud.ListOrders(ctx, req)
 }
 
 // CreateOrder: Place an order
 func (s *Service) CreateOrder(ctx context.Context, req *api.CreateOrderRequest) (api.CreateOrderResponse, error) {
-	return nil, api.ErrNotImplemented
+	return s.crud.CreateOrder(ctx, req)
 }
 
 // GetOrder: Get an order
 func (s *Service) GetOrder(ctx context.Context, req *api.GetOrderRequest) (api.GetOrderResponse, error) {
-	return nil, api.ErrNotImplemented
+	return s.crud.GetOrder(ctx, req)
 }
 
 // ReplaceOrder: Replace an order
 func (s *Service) ReplaceOrder(ctx context.Context, req *api.ReplaceOrderRequest) (api.ReplaceOrderResponse, error) {
-	return nil, api.ErrNotImplemented
+	return s.crud.ReplaceOrder(ctx, req)
 }
 
 // UpdateOrder: Update some fields of an order
 func (s *Service) UpdateOrder(ctx context.Context, req *api.UpdateOrderRequest) (api.UpdateOrderResponse, error) {
-	return nil, api.ErrNotImplemented
+	return s.crud.UpdateOrder(ctx, req)
 }
 
 // DeleteOrder: Delete an order
 func (s *Service) DeleteOrder(ctx context.Context, req *api.DeleteOrderRequest) (api.DeleteOrderResponse, error) {
-	return nil, api.ErrNotImplemented
+	return s.crud.DeleteOrder(ctx, req)
 }
 
 // GetOrderReceipt: Get the receipt of an order

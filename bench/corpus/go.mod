@@ -1,0 +1,3 @@
+module github.com/svcgen/svcgen/bench/corpus
+
+go 1.26

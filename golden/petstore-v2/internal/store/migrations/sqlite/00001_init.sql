@@ -1,0 +1,17 @@
+-- The first schema of Pet Store, written by svcgen for sqlite.
+-- Migrations are append-only: change the schema in a new file.
+
+-- +goose Up
+CREATE TABLE "pets" (
+    "id" INTEGER PRIMARY KEY,
+    "birth_date" TEXT,
+    "category" TEXT,
+    "name" TEXT NOT NULL,
+    "photo_urls" TEXT NOT NULL,
+    "price_cents" INTEGER,
+    "status" TEXT,
+    "tags" TEXT
+);
+
+-- +goose Down
+DROP TABLE "pets";

@@ -138,6 +138,8 @@ func printReport(w io.Writer, res *generator.Result, outDir string) {
 	fmt.Fprintf(w, "  %s, %s, %s\n", plural(len(res.Files), "file"), plural(cov.Operations, "operation"), plural(cov.Types, "type"))
 	fmt.Fprintln(w)
 
+	printResources(w, svc)
+
 	if len(cov.Items) == 0 {
 		fmt.Fprintln(w, "coverage: every construct honoured")
 	} else {
@@ -154,6 +156,31 @@ func printReport(w io.Writer, res *generator.Result, outDir string) {
 
 	fmt.Fprintln(w, "Next steps:")
 	fmt.Fprintf(w, "  cd %s && go build ./... && go test ./... && go run .\n", shellQuote(outDir))
+}
+
+// printResources lists the resources inferred from the spec: what is
+// stored where, and which operations the default implementation serves.
+func printResources(w io.Writer, svc *model.Service) {
+	if len(svc.Resources) == 0 {
+		fmt.Fprintln(w, "resources: none inferred (every operation answers 501 until implemented)")
+		fmt.Fprintln(w)
+		return
+	}
+	fmt.Fprintf(w, "resources: %s stored in the database\n", plural(len(svc.Resources), "resource"))
+	for _, r := range svc.Resources {
+		var ops []string
+		for _, op := range []*model.Operation{r.Create, r.List, r.Get, r.Replace, r.Patch, r.Delete} {
+			if op != nil {
+				ops = append(ops, op.CRUD)
+			}
+		}
+		parent := ""
+		if r.Parent != nil {
+			parent = ", under " + r.Parent.Name
+		}
+		fmt.Fprintf(w, "  %-16s table %s%s, id %s (%s): %s\n", r.Name, r.Table, parent, r.ID.Name, r.IDKind, strings.Join(ops, ", "))
+	}
+	fmt.Fprintln(w)
 }
 
 // plural returns "1 file", "2 files".

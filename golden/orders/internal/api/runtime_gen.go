@@ -4,6 +4,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"database/sql/driver"
 	"encoding/base64"
 	"encoding/json"
@@ -876,8 +877,17 @@ func (h *handler) invalid(w http.ResponseWriter, r *http.Request, errs Errors) {
 	writeProblem(w, r, http.StatusBadRequest, "the request is invalid", errs)
 }
 
+// statusClientClosed is what the logs and metrics record when the client
+// went away before the answer (nginx's convention); nobody receives it.
+const statusClientClosed = 499
+
 // fail answers an error returned by the service or the decoder.
 func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		h.log.DebugContext(r.Context(), "client went away", "method", r.Method, "path", r.URL.Path)
+		w.WriteHeader(statusClientClosed)
+		return
+	}
 	var e *Error
 	if errors.As(err, &e) && e.Status >= 400 && e.Status <= 599 {
 		if e.Status >= 500 && e.Status != http.StatusNotImplemented {

@@ -1115,6 +1115,31 @@ func goLiteral(v any, r *model.TypeRef) string {
 // recursive types are handled.
 func (b *builder) finishTypes() {
 	breakCycles(b.all)
+	// Which types carry write-only properties, to a fixed point.
+	for changed := true; changed; {
+		changed = false
+		for _, t := range b.all {
+			if t.Redacts {
+				continue
+			}
+			r := false
+			switch t.Kind {
+			case model.TypeStruct:
+				for _, f := range t.Fields {
+					r = r || f.WriteOnly || f.Type.Redacts()
+				}
+			case model.TypeUnion:
+				for _, v := range t.Variants {
+					r = r || v.Type.Redacts()
+				}
+			case model.TypeAlias:
+				r = t.Underlying.Redacts()
+			}
+			if r {
+				t.Redacts, changed = true, true
+			}
+		}
+	}
 	for _, t := range b.all {
 		if t.Kind == model.TypeStruct {
 			setTags(t)

@@ -276,6 +276,22 @@ func (t *TypeRef) In(pkg string) string {
 	return t.GoType
 }
 
+// Redacts reports whether values of t carry write-only properties that a
+// response must leave out: a named type that redacts, or a slice or map of
+// one.
+func (t *TypeRef) Redacts() bool {
+	if t == nil {
+		return false
+	}
+	switch t.Kind {
+	case KindNamed:
+		return t.Named.Redacts
+	case KindSlice, KindMap:
+		return t.Elem.Kind == KindNamed && t.Elem.Named.Redacts
+	}
+	return false
+}
+
 // HasCheck reports whether a value of this type needs validation code: its
 // own constraints, or those of a named type or element type.
 func (t *TypeRef) HasCheck() bool {
@@ -355,6 +371,9 @@ type Type struct {
 	// Closed is true for additionalProperties: false: undeclared
 	// properties are rejected.
 	Closed bool
+	// Redacts is true when values carry write-only properties, here or in
+	// a nested type: responses send them through a redacted method.
+	Redacts bool
 
 	// Struct
 	Fields []*Field

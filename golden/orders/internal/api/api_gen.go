@@ -214,7 +214,7 @@ type ListCustomers200Response struct {
 
 func (r *ListCustomers200Response) writeListCustomers(w http.ResponseWriter) error {
 	status := 200
-	return writeJSON(w, status, "application/json", r.Body)
+	return writeJSON(w, status, "application/json", r.Body.redacted()) // write-only properties stay out
 }
 
 // ListCustomers400Response is the 400 response of ListCustomers: The request is malformed or breaks a constraint; `errors` lists each invalid field.
@@ -272,7 +272,7 @@ func (r *CreateCustomer201Response) writeCreateCustomer(w http.ResponseWriter) e
 	if r.Location != "" {
 		w.Header().Set("Location", r.Location)
 	}
-	return writeJSON(w, status, "application/json", r.Body)
+	return writeJSON(w, status, "application/json", r.Body.redacted()) // write-only properties stay out
 }
 
 // CreateCustomer400Response is the 400 response of CreateCustomer: The request is malformed or breaks a constraint; `errors` lists each invalid field.
@@ -332,7 +332,7 @@ type GetCustomer200Response struct {
 
 func (r *GetCustomer200Response) writeGetCustomer(w http.ResponseWriter) error {
 	status := 200
-	return writeJSON(w, status, "application/json", r.Body)
+	return writeJSON(w, status, "application/json", r.Body.redacted()) // write-only properties stay out
 }
 
 // GetCustomer404Response is the 404 response of GetCustomer: The resource does not exist.
@@ -389,7 +389,7 @@ type ReplaceCustomer200Response struct {
 
 func (r *ReplaceCustomer200Response) writeReplaceCustomer(w http.ResponseWriter) error {
 	status := 200
-	return writeJSON(w, status, "application/json", r.Body)
+	return writeJSON(w, status, "application/json", r.Body.redacted()) // write-only properties stay out
 }
 
 // ReplaceCustomer400Response is the 400 response of ReplaceCustomer: The request is malformed or breaks a constraint; `errors` lists each invalid field.
@@ -473,7 +473,7 @@ type UpdateCustomer200Response struct {
 
 func (r *UpdateCustomer200Response) writeUpdateCustomer(w http.ResponseWriter) error {
 	status := 200
-	return writeJSON(w, status, "application/json", r.Body)
+	return writeJSON(w, status, "application/json", r.Body.redacted()) // write-only properties stay out
 }
 
 // UpdateCustomer400Response is the 400 response of UpdateCustomer: The request is malformed or breaks a constraint; `errors` lists each invalid field.
@@ -717,7 +717,7 @@ type ListOrders200Response struct {
 
 func (r *ListOrders200Response) writeListOrders(w http.ResponseWriter) error {
 	status := 200
-	return writeJSON(w, status, "application/json", r.Body)
+	return writeJSON(w, status, "application/json", r.Body.redacted()) // write-only properties stay out
 }
 
 // ListOrders400Response is the 400 response of ListOrders: The request is malformed or breaks a constraint; `errors` lists each invalid field.
@@ -789,7 +789,7 @@ func (r *CreateOrder201Response) writeCreateOrder(w http.ResponseWriter) error {
 	if r.Location != "" {
 		w.Header().Set("Location", r.Location)
 	}
-	return writeJSON(w, status, "application/json", r.Body)
+	return writeJSON(w, status, "application/json", r.Body.redacted()) // write-only properties stay out
 }
 
 // CreateOrder400Response is the 400 response of CreateOrder: The request is malformed or breaks a constraint; `errors` lists each invalid field.
@@ -862,7 +862,7 @@ type GetOrder200Response struct {
 
 func (r *GetOrder200Response) writeGetOrder(w http.ResponseWriter) error {
 	status := 200
-	return writeJSON(w, status, "application/json", r.Body)
+	return writeJSON(w, status, "application/json", r.Body.redacted()) // write-only properties stay out
 }
 
 // GetOrder404Response is the 404 response of GetOrder: The resource does not exist.
@@ -922,7 +922,7 @@ type ReplaceOrder200Response struct {
 
 func (r *ReplaceOrder200Response) writeReplaceOrder(w http.ResponseWriter) error {
 	status := 200
-	return writeJSON(w, status, "application/json", r.Body)
+	return writeJSON(w, status, "application/json", r.Body.redacted()) // write-only properties stay out
 }
 
 // ReplaceOrder400Response is the 400 response of ReplaceOrder: The request is malformed or breaks a constraint; `errors` lists each invalid field.
@@ -1009,7 +1009,7 @@ type UpdateOrder200Response struct {
 
 func (r *UpdateOrder200Response) writeUpdateOrder(w http.ResponseWriter) error {
 	status := 200
-	return writeJSON(w, status, "application/json", r.Body)
+	return writeJSON(w, status, "application/json", r.Body.redacted()) // write-only properties stay out
 }
 
 // UpdateOrder400Response is the 400 response of UpdateOrder: The request is malformed or breaks a constraint; `errors` lists each invalid field.

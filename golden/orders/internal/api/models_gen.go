@@ -548,6 +548,13 @@ func (v *Card) Validate() error {
 	return errs.err()
 }
 
+// redacted returns a copy of v without its write-only properties: a
+// response must not send them back.
+func (v Card) redacted() Card {
+	v.Number = *new(string)
+	return v
+}
+
 // CardType is defined by the spec at #/components/schemas/Card/properties/type.
 type CardType string
 
@@ -950,6 +957,13 @@ func (v *Customer) Validate() error {
 	return errs.err()
 }
 
+// redacted returns a copy of v without its write-only properties: a
+// response must not send them back.
+func (v Customer) redacted() Customer {
+	v.Password = nil
+	return v
+}
+
 // CustomerInput: The fields of a customer a client may set.
 type CustomerInput struct {
 	// Where invoices go; null when not known yet.
@@ -1176,6 +1190,13 @@ func (v *CustomerInput) Validate() error {
 	return errs.err()
 }
 
+// redacted returns a copy of v without its write-only properties: a
+// response must not send them back.
+func (v CustomerInput) redacted() CustomerInput {
+	v.Password = nil
+	return v
+}
+
 // CustomerPage: One page of customers.
 type CustomerPage struct {
 	Items []Customer `json:"-"`
@@ -1264,6 +1285,13 @@ func (v *CustomerPage) Validate() error {
 	at := root("body", "")
 	v.validate(&at, &errs)
 	return errs.err()
+}
+
+// redacted returns a copy of v without its write-only properties: a
+// response must not send them back.
+func (v CustomerPage) redacted() CustomerPage {
+	v.Items = redactAll(v.Items)
+	return v
 }
 
 // CustomerPatch: A partial update of a customer; absent fields keep their value.
@@ -1886,6 +1914,13 @@ func (v *Order) Validate() error {
 	return errs.err()
 }
 
+// redacted returns a copy of v without its write-only properties: a
+// response must not send them back.
+func (v Order) redacted() Order {
+	v.Payment = v.Payment.redacted()
+	return v
+}
+
 // OrderGiftMessage: A message printed on a card in the parcel.
 type OrderGiftMessage struct {
 	// A scanned signature, base64-encoded.
@@ -2215,6 +2250,13 @@ func (v *OrderInput) Validate() error {
 	at := root("body", "")
 	v.validate(&at, &errs)
 	return errs.err()
+}
+
+// redacted returns a copy of v without its write-only properties: a
+// response must not send them back.
+func (v OrderInput) redacted() OrderInput {
+	v.Payment = v.Payment.redacted()
+	return v
 }
 
 // OrderItemsItem: One line of the order.
@@ -2621,6 +2663,13 @@ func (v *OrderPage) Validate() error {
 	return errs.err()
 }
 
+// redacted returns a copy of v without its write-only properties: a
+// response must not send them back.
+func (v OrderPage) redacted() OrderPage {
+	v.Items = redactAll(v.Items)
+	return v
+}
+
 // OrderPatch: A partial update of an order; absent fields keep their value.
 type OrderPatch struct {
 	DeliveryDate Nullable[Date] `json:"-"`
@@ -2830,6 +2879,16 @@ func (v *PaymentMethod) Validate() error {
 	at := root("body", "")
 	v.validate(&at, &errs)
 	return errs.err()
+}
+
+// redacted returns a copy of v without its write-only properties: a
+// response must not send them back.
+func (v PaymentMethod) redacted() PaymentMethod {
+	if v.Card != nil {
+		x := v.Card.redacted()
+		v.Card = &x
+	}
+	return v
 }
 
 // PercentageDiscount: A share of the order total taken off.

@@ -367,6 +367,30 @@ func (n *Nullable[T]) UnmarshalJSON(data []byte) error {
 // spec was validated when the code was generated, so it decodes.
 func decodeDefault(dst any, js string) { _ = json.Unmarshal([]byte(js), dst) }
 
+// redactAll redacts every item of a slice, into a new slice.
+func redactAll[T interface{ redacted() T }](s []T) []T {
+	if s == nil {
+		return nil
+	}
+	out := make([]T, len(s))
+	for i, x := range s {
+		out[i] = x.redacted()
+	}
+	return out
+}
+
+// redactMap redacts every value of a map, into a new map.
+func redactMap[T interface{ redacted() T }](m map[string]T) map[string]T {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]T, len(m))
+	for k, x := range m {
+		out[k] = x.redacted()
+	}
+	return out
+}
+
 // ptrTo returns a pointer to a copy of v.
 func ptrTo[T any](v T) *T { return &v }
 

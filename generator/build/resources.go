@@ -454,7 +454,7 @@ func (b *builder) columns(r *model.Resource) {
 			var match *model.Column
 			for _, exact := range []bool{true, false} {
 				for _, c := range r.Columns {
-					if match != nil || c.Field == nil || c.JSON || c.Field.Type.GoType != p.Type.GoType || !(p.Pointer || p.Required) {
+					if match != nil || c.Field == nil || c.JSON || baseKind(c.Field.Type) != baseKind(p.Type) || !(p.Pointer || p.Required) {
 						continue
 					}
 					if exact && c.Field.Name == p.Name || !exact && norm(c.Field.Name) == norm(p.Name) {
@@ -464,7 +464,7 @@ func (b *builder) columns(r *model.Resource) {
 			}
 			if match != nil {
 				match.Index = match != r.ID
-				r.Filters = append(r.Filters, &model.Filter{Param: p, Column: match})
+				r.Filters = append(r.Filters, &model.Filter{Param: p, Column: match, Convert: match.Field.Type.GoType != p.Type.GoType})
 			}
 		}
 	}
@@ -478,6 +478,15 @@ func columnRank(r *model.Resource, c *model.Column) int {
 		return 1
 	}
 	return 2
+}
+
+// baseKind is the scalar kind under an enum, for matching filters to
+// columns: an inline enum parameter filters an enum column of its own.
+func baseKind(t *model.TypeRef) model.Kind {
+	if t.Kind == model.KindNamed && t.Named.Kind == model.TypeEnum {
+		return t.Named.Base.Kind
+	}
+	return t.Kind
 }
 
 func isInt(t *model.TypeRef) bool { return t.Kind == model.KindInt32 || t.Kind == model.KindInt64 }

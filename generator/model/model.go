@@ -553,6 +553,9 @@ type Column struct {
 type Filter struct {
 	Param  *Param
 	Column *Column
+	// Convert is true when the parameter's Go type differs from the
+	// column's but converts to it (an inline enum of the same values).
+	Convert bool
 }
 
 // InitialValue is a required enum field's first value.

@@ -25,7 +25,7 @@ func NewCRUD(db *store.DB) *CRUD { return &CRUD{db: db} }
 
 // ListCategories lists Categories.
 func (c *CRUD) ListCategories(ctx context.Context, req *api.ListCategoriesRequest) (api.ListCategoriesResponse, error) {
-	f := store.CategoryFilter{}
+	var f store.CategoryFilter
 	var p store.Page
 	items, err := c.db.Categories().List(ctx, f, p)
 	if err != nil {
@@ -63,9 +63,8 @@ func (c *CRUD) GetCategory(ctx context.Context, req *api.GetCategoryRequest) (ap
 
 // ListProducts lists Products.
 func (c *CRUD) ListProducts(ctx context.Context, req *api.ListProductsRequest) (api.ListProductsResponse, error) {
-	f := store.ProductFilter{
-		Status: req.Status,
-	}
+	var f store.ProductFilter
+	f.Status = req.Status
 	var p store.Page
 	p.Limit = int64(req.Limit)
 	items, err := c.db.Products().List(ctx, f, p)

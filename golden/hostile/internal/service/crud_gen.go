@@ -34,12 +34,11 @@ func (c *CRUD) GetThing(ctx context.Context, req *api.GetThingRequest) (api.GetT
 
 // ListThings lists Thing2s.
 func (c *CRUD) ListThings(ctx context.Context, req *api.ListThingsRequest2) (api.ListThingsResponse2, error) {
-	f := store.Thing2Filter{
-		UserID:  req.UserID,
-		UserID2: req.UserID2,
-		UserID3: req.UserID3,
-		UserID4: req.UserID4,
-	}
+	var f store.Thing2Filter
+	f.UserID = req.UserID
+	f.UserID2 = req.UserID2
+	f.UserID3 = req.UserID3
+	f.UserID4 = req.UserID4
 	var p store.Page
 	items, err := c.db.Thing2s().List(ctx, f, p)
 	if err != nil {

@@ -25,9 +25,8 @@ func NewCRUD(db *store.DB) *CRUD { return &CRUD{db: db} }
 
 // ListCustomers lists Customers.
 func (c *CRUD) ListCustomers(ctx context.Context, req *api.ListCustomersRequest) (api.ListCustomersResponse, error) {
-	f := store.CustomerFilter{
-		Email: req.Email,
-	}
+	var f store.CustomerFilter
+	f.Email = req.Email
 	var p store.Page
 	p.Limit = int64(req.Limit)
 	p.Offset = int64(req.Offset)
@@ -109,9 +108,8 @@ func (c *CRUD) DeleteCustomer(ctx context.Context, req *api.DeleteCustomerReques
 
 // ListOrders lists Orders.
 func (c *CRUD) ListOrders(ctx context.Context, req *api.ListOrdersRequest) (api.ListOrdersResponse, error) {
-	f := store.OrderFilter{
-		Status: req.Status,
-	}
+	var f store.OrderFilter
+	f.Status = req.Status
 	var p store.Page
 	p.Limit = int64(req.Limit)
 	p.Offset = int64(req.Offset)

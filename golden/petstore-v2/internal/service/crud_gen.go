@@ -25,7 +25,7 @@ func NewCRUD(db *store.DB) *CRUD { return &CRUD{db: db} }
 
 // ListPets lists Pets.
 func (c *CRUD) ListPets(ctx context.Context, req *api.ListPetsRequest) (api.ListPetsResponse, error) {
-	f := store.PetFilter{}
+	var f store.PetFilter
 	var p store.Page
 	p.Limit = int64(req.Limit)
 	items, err := c.db.Pets().List(ctx, f, p)

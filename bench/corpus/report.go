@@ -209,7 +209,7 @@ func writeCauses(w io.Writer, tool string, results []result, n int) {
 var (
 	reSpecLoc = regexp.MustCompile(`^\S+\.(json|ya?ml)(:\d+)?: `)
 	reLocated = regexp.MustCompile(`^- \S+:\d+:\d+ -> `)
-	rePointer = regexp.MustCompile(`#/[^\s:,"'\x60)]*`)
+	rePointer = regexp.MustCompile(`#/(?:[^\s:,"'\x60)]|:[^\s"'\x60)])*`)
 	reDQuote  = regexp.MustCompile(`"[^"]*"`)
 	reSQuote  = regexp.MustCompile(`'[^']*'`)
 	reBQuote  = regexp.MustCompile("`[^`]*`")

@@ -2,6 +2,7 @@ package build
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/svcgen/svcgen/generator/model"
@@ -409,7 +410,20 @@ func (b *builder) columns(r *model.Resource) {
 		// first value the spec lists: the initial state.
 		initial := f.Shape == model.ShapeValue || norm(f.Name) == "status" || norm(f.Name) == "state"
 		if initial && f.Shape != model.ShapeNillable && f.Type.Kind == model.KindNamed && f.Type.Named.Kind == model.TypeEnum && len(f.Type.Named.Values) > 0 {
-			r.Initial = append(r.Initial, &model.InitialValue{Field: f, Value: "api." + f.Type.Named.Values[0].GoName})
+			zero := `""`
+			if f.Type.Named.Base.Kind != model.KindString {
+				zero = "0"
+			}
+			r.Initial = append(r.Initial, &model.InitialValue{Field: f, Value: "api." + f.Type.Named.Values[0].GoName, Zero: zero})
+		}
+		// A const property has one possible value: fill it in.
+		if c := f.Type.Check; c != nil && c.Const != "" && f.Shape != model.ShapeNillable && f.Shape != model.ShapeNullable {
+			switch f.Type.Kind {
+			case model.KindString:
+				r.Initial = append(r.Initial, &model.InitialValue{Field: f, Value: c.Const, Zero: `""`})
+			case model.KindInt32, model.KindInt64, model.KindFloat32, model.KindFloat64:
+				r.Initial = append(r.Initial, &model.InitialValue{Field: f, Value: c.Const, Zero: "0"})
+			}
 		}
 		r.Columns = append(r.Columns, c)
 	}
@@ -447,6 +461,9 @@ func (b *builder) columns(r *model.Resource) {
 				if isInt(p.Type) {
 					r.Offset = p
 				}
+				continue
+			case "cursor", "after", "pagetoken", "nextpagetoken", "continuationtoken", "starting_after", "startingafter":
+				b.degrade("#/paths/"+escape(r.Collection)+"/get", "cursor pagination by "+strconv.Quote(p.Name), "not applied: the default list pages by limit and offset")
 				continue
 			}
 			// A parameter filters by the column of the same name: exact

@@ -558,8 +558,10 @@ type Filter struct {
 	Convert bool
 }
 
-// InitialValue is a required enum field's first value.
+// InitialValue is what a create fills in when the client leaves a field
+// out: an enum's first value, or a const.
 type InitialValue struct {
 	Field *Field
 	Value string // Go expression
+	Zero  string // the Go zero value it replaces: "" or 0
 }

@@ -60,6 +60,9 @@ func (s *Categories) prepare(v *api.Category) {
 	if v.Slug == "" {
 		v.Slug = newID(false)
 	}
+	if v.Object == "" {
+		v.Object = "category"
+	}
 }
 
 // Create stores a new Category, filling in its id
@@ -310,6 +313,9 @@ func (s *Products) prepare(v *api.Product) {
 	}
 	v.CreatedAt = t
 	v.UpdatedAt = t
+	if v.Object == "" {
+		v.Object = "product"
+	}
 	if v.Status == nil || *v.Status == "" {
 		x := api.ProductStatusDraft
 		v.Status = &x

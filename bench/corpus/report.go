@@ -103,7 +103,7 @@ func (b *bench) writeSummary(w io.Writer, results []result, ran, corpus int, ela
 		}
 	}
 	if b.cfg.TestEvery > 0 {
-		fmt.Fprintf(w, "go test ./... ran in %d svcgen services (every %dth spec of the sample, when it built and vetted)\n", tested, b.cfg.TestEvery)
+		fmt.Fprintf(w, "go test ./... ran in %d svcgen services (--test-every %d: specs picked for it that built and vetted)\n", tested, b.cfg.TestEvery)
 	}
 	fmt.Fprintln(w)
 

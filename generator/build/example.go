@@ -91,6 +91,9 @@ func paramExample(p *model.Param) (string, bool) {
 		if p.Array && strings.Contains(x, p.Delimiter) {
 			return x, false
 		}
+		if x == "" && p.In == model.InPath {
+			return "x", false // a path segment cannot be empty
+		}
 		return x, ok
 	case json.RawMessage:
 		return string(x), ok

@@ -151,6 +151,25 @@ func (b *builder) resource(coll, item, param string, collOps, itemOps map[string
 		b.degrade(ptr, "resource "+t.Name+" with an id of type "+idField.Type.GoType, "not stored; its operations answer 501")
 		return nil
 	}
+	if idKind == "string" {
+		// The store makes string ids of 26 hex digits: a pattern or a
+		// length it cannot meet would make its own ids invalid requests.
+		constrained := func(c *model.Check) bool {
+			return c != nil && (c.Pattern != nil || c.MaxLength != nil && *c.MaxLength < 26 || c.MinLength != nil && *c.MinLength > 26)
+		}
+		bad := constrained(idField.Type.Check)
+		if get := itemOps["GET"]; get != nil {
+			for _, p := range get.Params {
+				if p.In == model.InPath && p.Name == param && constrained(p.Type.Check) {
+					bad = true
+				}
+			}
+		}
+		if bad && !idField.Required {
+			b.degrade(ptr, "resource "+t.Name+" whose string id has a pattern or length the store cannot generate", "not stored; its operations answer 501")
+			return nil
+		}
+	}
 	if idField.Shape != model.ShapeValue && idField.Shape != model.ShapePointer {
 		b.degrade(ptr, "resource "+t.Name+" with a nullable id", "not stored; its operations answer 501")
 		return nil

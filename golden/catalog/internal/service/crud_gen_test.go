@@ -71,8 +71,8 @@ func fill(pattern string, values map[string]any) string {
 	return pattern
 }
 
-// TestCategoriesOverHTTP creates a Category through the API, reads it back
-// .
+// TestCategoriesOverHTTP creates a Category through the API and reads it
+// back.
 func TestCategoriesOverHTTP(t *testing.T) {
 	h := newTestServer(t)
 	params := map[string]any{}
@@ -89,8 +89,8 @@ func TestCategoriesOverHTTP(t *testing.T) {
 	}
 }
 
-// TestProductsOverHTTP creates a Product through the API, reads it back
-// , deletes it and checks it is gone.
+// TestProductsOverHTTP creates a Product through the API and reads it
+// back, then deletes it and checks it is gone.
 func TestProductsOverHTTP(t *testing.T) {
 	h := newTestServer(t)
 	params := map[string]any{}

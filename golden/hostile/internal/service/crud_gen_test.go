@@ -71,8 +71,8 @@ func fill(pattern string, values map[string]any) string {
 	return pattern
 }
 
-// TestThing2sOverHTTP creates a Thing2 through the API, reads it back
-// , deletes it and checks it is gone.
+// TestThing2sOverHTTP creates a Thing2 through the API and reads it
+// back, then deletes it and checks it is gone.
 func TestThing2sOverHTTP(t *testing.T) {
 	h := newTestServer(t)
 	params := map[string]any{}

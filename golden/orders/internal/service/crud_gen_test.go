@@ -71,8 +71,8 @@ func fill(pattern string, values map[string]any) string {
 	return pattern
 }
 
-// TestCustomersOverHTTP creates a Customer through the API, reads it back
-// , deletes it and checks it is gone.
+// TestCustomersOverHTTP creates a Customer through the API and reads it
+// back, then deletes it and checks it is gone.
 func TestCustomersOverHTTP(t *testing.T) {
 	h := newTestServer(t)
 	params := map[string]any{}
@@ -91,8 +91,8 @@ func TestCustomersOverHTTP(t *testing.T) {
 	call(t, h, "GET", fill("/v1/customers/{customerId}", params), "", [][2]string{}, "", http.StatusNotFound, nil)
 }
 
-// TestOrdersOverHTTP creates a Order through the API, reads it back
-// , deletes it and checks it is gone.
+// TestOrdersOverHTTP creates a Order through the API and reads it
+// back, then deletes it and checks it is gone.
 func TestOrdersOverHTTP(t *testing.T) {
 	h := newTestServer(t)
 	params := map[string]any{}

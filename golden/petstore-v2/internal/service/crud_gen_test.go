@@ -71,8 +71,8 @@ func fill(pattern string, values map[string]any) string {
 	return pattern
 }
 
-// TestPetsOverHTTP creates a Pet through the API, reads it back
-// , deletes it and checks it is gone.
+// TestPetsOverHTTP creates a Pet through the API and reads it
+// back, then deletes it and checks it is gone.
 func TestPetsOverHTTP(t *testing.T) {
 	h := newTestServer(t)
 	params := map[string]any{}

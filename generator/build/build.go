@@ -6,6 +6,7 @@ package build
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 	"os"
 	"path"
@@ -239,19 +240,23 @@ func (b *builder) skip(pointer, what, outcome string) {
 
 func quote(s string) string { return strconv.Quote(s) }
 
-// notAllowed finds a routed path and a method it does not declare, for the
-// generated 405 test.
+// notAllowed finds a request the generated 405 test can send: a routed
+// path with a method no route takes for it (another route may match the
+// same URL with that method, so each candidate is checked on a mux).
 func notAllowed(ops []*model.Operation) *model.KV {
-	methods := map[string]map[string]bool{}
+	mux := http.NewServeMux()
 	for _, op := range ops {
-		if methods[op.Path] == nil {
-			methods[op.Path] = map[string]bool{}
+		if register(mux, op.Pattern) != nil {
+			return nil
 		}
-		methods[op.Path][op.Method] = true
 	}
 	for _, op := range ops {
 		for _, m := range []string{"DELETE", "PATCH", "PUT", "POST"} {
-			if !methods[op.Path][m] {
+			req, err := http.NewRequest(m, op.Example.Path, nil)
+			if err != nil {
+				continue
+			}
+			if _, pattern := mux.Handler(req); pattern == "" {
 				return &model.KV{Name: m, Value: op.Example.Path}
 			}
 		}

@@ -57,7 +57,10 @@ func cosmetic(err error) bool {
 			*openapi3.InvalidEncodingContentTypeError, *openapi3.ServerURLTemplateError,
 			*openapi3.WebhookNilError, *openapi3.EitherFieldRequiredError, *openapi3.ForbiddenFieldError,
 			*openapi3.InvalidSecuritySchemeTypeError, *openapi3.InvalidHTTPSchemeError,
-			*openapi3.APIKeyInInvalidError:
+			*openapi3.APIKeyInInvalidError,
+			// Paths that differ only in parameter names: the model builder
+			// routes the first and reports the others as not routed.
+			*openapi3.ConflictingPathsError:
 			return true
 		case *openapi3.MutuallyExclusiveFieldsError:
 			return x.Field1 != "boolean schema"

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 
 	"example.com/orders/internal/api"
 	"example.com/orders/internal/store"
@@ -190,13 +191,34 @@ func (c *CRUD) DeleteOrder(ctx context.Context, req *api.DeleteOrderRequest) (ap
 }
 
 // convert copies src into dst through JSON, matching properties by name:
-// request bodies and stored resources are often different schemas.
+// request bodies and stored resources are often different schemas. A
+// property the two schemas type differently is left out rather than
+// failing the request.
 func convert(src, dst any) error {
 	b, err := json.Marshal(src)
 	if err != nil {
 		return err
 	}
-	return json.Unmarshal(b, dst)
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(b, &fields) != nil {
+		return json.Unmarshal(b, dst) // not an object
+	}
+	for range len(fields) + 1 {
+		err = json.Unmarshal(b, dst)
+		var te *json.UnmarshalTypeError
+		if !errors.As(err, &te) || te.Field == "" {
+			return err
+		}
+		key, _, _ := strings.Cut(te.Field, ".")
+		if _, ok := fields[key]; !ok {
+			return err
+		}
+		delete(fields, key)
+		if b, err = json.Marshal(fields); err != nil {
+			return err
+		}
+	}
+	return err
 }
 
 // mergePatch applies patch, the request body as the client sent it, to v

@@ -66,6 +66,9 @@ func (b *builder) resources(svc *model.Service) {
 		}
 		b.columns(r)
 		b.crudParams(r, svc.BasePath)
+		if r.Create == nil && r.List == nil && r.Get == nil && r.Replace == nil && r.Patch == nil && r.Delete == nil {
+			continue // no operation the store could serve
+		}
 		byItem[item] = r
 		svc.Resources = append(svc.Resources, r)
 	}

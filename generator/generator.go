@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/svcgen/svcgen/generator/build"
@@ -174,16 +175,8 @@ func withManifest(svc *model.Service, files []File, spec []byte) ([]File, error)
 		return nil, err
 	}
 	out = append(out, File{Path: ManifestPath, Content: append(b, '\n'), Class: ClassManifest, Mode: 0o644})
-	sortFiles(out)
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out, nil
-}
-
-func sortFiles(files []File) {
-	for i := 1; i < len(files); i++ {
-		for j := i; j > 0 && files[j].Path < files[j-1].Path; j-- {
-			files[j], files[j-1] = files[j-1], files[j]
-		}
-	}
 }
 
 func hash(b []byte) string {

@@ -75,6 +75,14 @@ func TestPeerErrors(t *testing.T) {
 	}
 }
 
+func TestOgenErrorChain(t *testing.T) {
+	out := "INFO\tx\ngenerate:\n    main.run\n        /m/main.go:463\n  - build IR:\n    main.generate\n        /m/main.go:72\n  - infinite recursion: TreeNode.Parent is required:\n    gen.f\n\ngeneration failed:\n"
+	class, msg := ogenError(out)
+	if want := "generate: build IR: infinite recursion: TreeNode.Parent is required"; class != classGenerateError || msg != want {
+		t.Errorf("got %q %q, want %q", class, msg, want)
+	}
+}
+
 func TestFirstGoError(t *testing.T) {
 	out := "# example.com/x/internal/api\n/w/svc/internal/api/models_gen.go:12:5: undefined: FooBar\n"
 	if got, want := firstGoError(out, "/w/svc"), "internal/api/models_gen.go:12:5: undefined: FooBar"; got != want {

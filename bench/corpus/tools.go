@@ -247,9 +247,35 @@ func ogenError(out string) (class, msg string) {
 		}
 	}
 	if len(lines) > 0 {
-		return classGenerateError, lines[0]
+		return classGenerateError, ogenChain(out, lines[0])
 	}
 	return classGenerateError, ""
+}
+
+var ogenChainLink = regexp.MustCompile(`^\s+- (.*\S)$`)
+
+// ogenChain joins an error chain ogen prints one link a line, with a stack
+// frame under each ("generate:", "  - build IR:", ... "  - infinite
+// recursion: T.F is required:"), into one line starting at first.
+func ogenChain(out, first string) string {
+	if !strings.HasSuffix(first, ":") {
+		return first
+	}
+	msg := first
+	started := false
+	for _, l := range strings.Split(out, "\n") {
+		if !started {
+			started = strings.TrimSpace(l) == first
+			continue
+		}
+		if strings.TrimSpace(l) == "" {
+			break
+		}
+		if m := ogenChainLink.FindStringSubmatch(l); m != nil {
+			msg += " " + m[1]
+		}
+	}
+	return strings.TrimSuffix(msg, ":")
 }
 
 // classifyPeer returns the class of a peer's generation that did not

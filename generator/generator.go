@@ -8,7 +8,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -20,6 +22,7 @@ import (
 	"github.com/svcgen/svcgen/generator/model"
 	"github.com/svcgen/svcgen/generator/plan"
 	"github.com/svcgen/svcgen/generator/render"
+	"github.com/svcgen/svcgen/generator/write"
 )
 
 // Version is svcgen's version, recorded in every manifest.
@@ -55,7 +58,8 @@ type File struct {
 // Result is everything a run produced.
 type Result struct {
 	Service  *model.Service
-	Files    []File // sorted by path
+	Files    []File // sorted by path, the manifest and base copies included
+	Spec     []byte // the service's copy of the spec
 	Warnings []load.Warning
 }
 
@@ -87,6 +91,7 @@ func Generate(ctx context.Context, opts Options) (res *Result, err error) {
 	if err != nil {
 		return nil, err
 	}
+	svc.Generator = Version
 	specBytes, err := serviceSpec(ctx, spec)
 	if err != nil {
 		return nil, err
@@ -95,12 +100,21 @@ func Generate(ctx context.Context, opts Options) (res *Result, err error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Service: svc, Files: files, Warnings: warnings}, nil
+	return &Result{Service: svc, Files: files, Spec: specBytes, Warnings: warnings}, nil
 }
 
 // Render plans, renders and formats every file of svc, and adds the
 // manifest. It is pure: the same model gives the same bytes.
 func Render(svc *model.Service, spec []byte) ([]File, error) {
+	files, err := RenderFiles(svc, spec)
+	if err != nil {
+		return nil, err
+	}
+	return WithManifest(svc, files, spec)
+}
+
+// RenderFiles is Render without the manifest and base copies.
+func RenderFiles(svc *model.Service, spec []byte) ([]File, error) {
 	tmpls, err := render.Templates()
 	if err != nil {
 		return nil, err
@@ -126,26 +140,32 @@ func Render(svc *model.Service, spec []byte) ([]File, error) {
 		}
 		files = append(files, File{Path: pf.Path, Content: content, Class: pf.Class, Mode: pf.Mode})
 	}
-	return withManifest(svc, files, spec)
+	return files, nil
 }
 
-// manifest records what svcgen wrote, so regenerate can tell the user's
-// edits from its own output.
-type manifest struct {
+// Manifest records what svcgen wrote, so regenerate can tell the user's
+// edits from its own output. It is .svcgen/manifest.json in the service.
+type Manifest struct {
 	Generator string          `json:"generator"`
 	Version   string          `json:"version"`
 	Service   string          `json:"service"`
 	Module    string          `json:"module"`
-	Spec      manifestSpec    `json:"spec"`
-	Files     []manifestEntry `json:"files"`
+	Spec      ManifestSpec    `json:"spec"`
+	Files     []ManifestEntry `json:"files"`
 }
 
-type manifestSpec struct {
+// ManifestSpec names the service's copy of the spec and the hash of the
+// content svcgen generated from.
+type ManifestSpec struct {
 	File   string `json:"file"`
 	SHA256 string `json:"sha256"`
+	// Base is where a copy of that content is kept: the previous spec, for
+	// the breaking-change report and the old model on regenerate.
+	Base string `json:"base,omitempty"`
 }
 
-type manifestEntry struct {
+// ManifestEntry is one file svcgen wrote.
+type ManifestEntry struct {
 	Path   string `json:"path"`
 	Class  Class  `json:"class"`
 	SHA256 string `json:"sha256"`
@@ -153,23 +173,64 @@ type manifestEntry struct {
 	Base string `json:"base,omitempty"`
 }
 
-func withManifest(svc *model.Service, files []File, spec []byte) ([]File, error) {
-	m := manifest{
+// Entry returns the manifest's entry for path.
+func (m *Manifest) Entry(path string) (ManifestEntry, bool) {
+	for _, e := range m.Files {
+		if e.Path == path {
+			return e, true
+		}
+	}
+	return ManifestEntry{}, false
+}
+
+// ReadManifest reads the manifest of the service in dir.
+func ReadManifest(dir string) (*Manifest, error) {
+	b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(ManifestPath)))
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%s is not a service made by svcgen: it has no %s (make one with svcgen new-service)", dir, ManifestPath)
+		}
+		return nil, err
+	}
+	var m Manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, ManifestPath), err)
+	}
+	if m.Generator != "svcgen" || m.Spec.File == "" {
+		return nil, fmt.Errorf("%s: not an svcgen manifest", filepath.Join(dir, ManifestPath))
+	}
+	for _, e := range m.Files {
+		if err := write.CheckPath(e.Path); err != nil {
+			return nil, fmt.Errorf("%s: %w", filepath.Join(dir, ManifestPath), err)
+		}
+		if e.Base != "" && !strings.HasPrefix(e.Base, BaseDir) {
+			return nil, fmt.Errorf("%s: base copy %q is outside %s", filepath.Join(dir, ManifestPath), e.Base, BaseDir)
+		}
+	}
+	return &m, nil
+}
+
+// WithManifest adds to files the manifest and the base copies of scaffold
+// files and of the spec. files must not hold manifest-class files.
+func WithManifest(svc *model.Service, files []File, spec []byte) ([]File, error) {
+	m := Manifest{
 		Generator: "svcgen",
 		Version:   Version,
 		Service:   svc.Name,
 		Module:    svc.Module,
-		Spec:      manifestSpec{File: svc.SpecFile, SHA256: hash(spec)},
+		Spec:      ManifestSpec{File: svc.SpecFile, SHA256: hash(spec), Base: BaseDir + svc.SpecFile},
 	}
-	out := files
+	out := append([]File(nil), files...)
+	out = append(out, File{Path: m.Spec.Base, Content: spec, Class: ClassManifest, Mode: 0o644})
 	for _, f := range files {
-		e := manifestEntry{Path: f.Path, Class: f.Class, SHA256: hash(f.Content)}
+		e := ManifestEntry{Path: f.Path, Class: f.Class, SHA256: hash(f.Content)}
 		if f.Class == ClassScaffold {
 			e.Base = BaseDir + f.Path
 			out = append(out, File{Path: e.Base, Content: f.Content, Class: ClassManifest, Mode: 0o644})
 		}
 		m.Files = append(m.Files, e)
 	}
+	sort.Slice(m.Files, func(i, j int) bool { return m.Files[i].Path < m.Files[j].Path })
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return nil, err
@@ -178,6 +239,9 @@ func withManifest(svc *model.Service, files []File, spec []byte) ([]File, error)
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out, nil
 }
+
+// Hash is the manifest's hash of content.
+func Hash(content []byte) string { return hash(content) }
 
 func hash(b []byte) string {
 	s := sha256.Sum256(b)

@@ -15,6 +15,9 @@ type Service struct {
 	BasePath    string // "" or "/v1": routes are mounted under it
 	SpecFile    string // file name of the service's copy of the spec: "openapi.yaml"
 	SpecVersion string // OpenAPI version the author wrote: "3.0.3", "2.0"...
+	// Generator is the svcgen version that generates the service: its CI
+	// installs that version to check the generated code is up to date.
+	Generator string
 
 	Operations []*Operation // sorted by path, then method
 	Types      []*Type      // named types, sorted by Go name
@@ -546,7 +549,11 @@ type Column struct {
 	NotNull  bool
 	SQLite   string // column type per dialect
 	Postgres string
-	Index    bool // indexed (parent keys, filters)
+	// Zero is the SQL literal, the same in both dialects, of the value a
+	// row holds when the column is added to a table that has rows, or made
+	// NOT NULL: the Go zero value as stored ("''", "0", "false", "'[]'").
+	Zero  string
+	Index bool // indexed (parent keys, filters)
 }
 
 // Filter is a list query parameter that selects rows by a column.

@@ -101,6 +101,7 @@ Dockerfile, CI and README.`,
 	})
 	root.AddCommand(
 		a.newNewServiceCmd(newServiceRunF),
+		a.newRegenerateCmd(),
 		a.newVersionCmd(),
 	)
 	return root

@@ -1,0 +1,428 @@
+// Package regen brings a generated service in step with its spec
+// (DESIGN.md §4). Make renders the service from the spec in memory and
+// decides, file by file, what regenerate does, comparing three versions of
+// each file: what svcgen wrote last time (recorded in the .svcgen/
+// manifest), what is on disk now, and the new render. Nothing touches the
+// disk until Plan.Apply, so --dry-run and --check are the same call without
+// the last step.
+package regen
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/svcgen/svcgen/generator"
+	"github.com/svcgen/svcgen/generator/build"
+	"github.com/svcgen/svcgen/generator/compat"
+	"github.com/svcgen/svcgen/generator/load"
+	"github.com/svcgen/svcgen/generator/merge"
+	"github.com/svcgen/svcgen/generator/model"
+	"github.com/svcgen/svcgen/generator/write"
+)
+
+// Options for a regenerate run.
+type Options struct {
+	Dir      string // the service; "" means "."
+	SpecPath string // "" means the service's own copy of the spec
+	// AllowDestructive writes destructive schema changes (dropped columns
+	// and tables, type changes, NOT NULL on existing columns) as live SQL
+	// instead of commented out.
+	AllowDestructive bool
+}
+
+// Action is what regenerate does to one file.
+type Action string
+
+const (
+	Keep     Action = "keep"     // nothing to do
+	Create   Action = "create"   // a new file
+	Update   Action = "update"   // replaced by the new render
+	Merge    Action = "merge"    // the user's edits and svcgen's changes, merged cleanly
+	Conflict Action = "conflict" // merged with conflict markers: the user must resolve them
+	Delete   Action = "delete"   // no longer generated
+)
+
+// Step is the decision for one file.
+type Step struct {
+	Path   string
+	Class  generator.Class
+	Action Action
+	Before []byte // the file on disk now; nil when there is none
+	After  []byte // the file after regenerate; nil when deleted or absent
+	Mode   uint32
+	Note   string // why, when it is not obvious: "edited by hand: your version is kept in X.orig"
+}
+
+// Changes reports whether the step changes the disk.
+func (s *Step) Changes() bool { return s.Action != Keep }
+
+// Orphan is a method of the user's implementation whose operation is no
+// longer in the spec.
+type Orphan struct {
+	Method    string // Go method name: "DeleteWidget"
+	Operation string // the operation it implemented: "DELETE /widgets/{id}"
+	File      string // where it is: "internal/service/service.go"
+}
+
+// Plan is what regenerate will do.
+type Plan struct {
+	Dir      string
+	Service  *model.Service  // the new model
+	Old      *model.Service  // the model svcgen last generated from; nil when unknown
+	Steps    []Step          // one per file considered, sorted by path
+	Changes  []compat.Change // API changes from Old to Service, breaking first
+	Orphans  []Orphan
+	Warnings []load.Warning
+	Notes    []string // other things the user should know
+}
+
+// Breaking reports whether any API change breaks existing clients.
+func (p *Plan) Breaking() bool {
+	for _, c := range p.Changes {
+		if c.Breaking {
+			return true
+		}
+	}
+	return false
+}
+
+// Conflicts lists the files written with conflict markers.
+func (p *Plan) Conflicts() []string {
+	var out []string
+	for _, s := range p.Steps {
+		if s.Action == Conflict {
+			out = append(out, s.Path)
+		}
+	}
+	return out
+}
+
+// Changed reports whether applying the plan would change any file.
+func (p *Plan) Changed() bool {
+	for _, s := range p.Steps {
+		if s.Changes() {
+			return true
+		}
+	}
+	return false
+}
+
+// Apply writes the plan to disk: every written file is staged first, then
+// renamed into place; deletions come last.
+func (p *Plan) Apply() error {
+	var files []write.File
+	var remove []string
+	for _, s := range p.Steps {
+		switch {
+		case !s.Changes():
+		case s.Action == Delete:
+			remove = append(remove, s.Path)
+		default:
+			files = append(files, write.File{Path: s.Path, Content: s.After, Mode: fs.FileMode(s.Mode)})
+		}
+	}
+	return write.Update(p.Dir, files, remove)
+}
+
+// Labels of the two sides in conflict markers.
+var labels = merge.Labels{Ours: "yours", Theirs: "svcgen (new spec)"}
+
+// Make decides what regenerate does, reading the service in opts.Dir and
+// rendering it from the spec. It writes nothing.
+func Make(ctx context.Context, opts Options) (*Plan, error) {
+	dir := opts.Dir
+	if dir == "" {
+		dir = "."
+	}
+	man, err := generator.ReadManifest(dir)
+	if err != nil {
+		return nil, err
+	}
+	specPath := opts.SpecPath
+	if specPath == "" {
+		specPath = filepath.Join(dir, filepath.FromSlash(man.Spec.File))
+	}
+	res, err := generator.Generate(ctx, generator.Options{SpecPath: specPath, Module: man.Module, Name: man.Service})
+	if err != nil {
+		return nil, err
+	}
+	p := &Plan{Dir: dir, Service: res.Service, Warnings: res.Warnings}
+	p.Old, err = oldModel(ctx, dir, man)
+	if err != nil {
+		p.Notes = append(p.Notes, err.Error())
+	} else {
+		p.Changes = compat.Compare(p.Old, p.Service)
+	}
+
+	d := &disk{dir: dir}
+	var rendered []generator.File // svcgen's render, recorded in the new manifest
+	oldMigrations := false
+	for _, e := range man.Files {
+		oldMigrations = oldMigrations || e.Class == generator.ClassMigration
+	}
+	for _, f := range res.Files {
+		switch {
+		case f.Class == generator.ClassManifest:
+			continue // recomputed below
+		case f.Class == generator.ClassMigration && oldMigrations:
+			continue // the schema evolves by new migrations only
+		}
+		rendered = append(rendered, f)
+	}
+
+	removed := removedMethods(p.Old, p.Service)
+	inNew := map[string]bool{}
+	for _, f := range rendered {
+		inNew[f.Path] = true
+		step, err := p.decide(d, man, f, removed)
+		if err != nil {
+			return nil, err
+		}
+		p.add(step)
+	}
+	// Files svcgen wrote last time that the new render lacks.
+	for _, e := range man.Files {
+		if inNew[e.Path] {
+			continue
+		}
+		if e.Class == generator.ClassMigration {
+			// Never touched; kept in the manifest.
+			content, err := d.read(e.Path)
+			if err != nil {
+				return nil, err
+			}
+			if content != nil {
+				rendered = append(rendered, generator.File{Path: e.Path, Content: content, Class: e.Class, Mode: 0o644})
+				inNew[e.Path] = true
+			}
+			continue
+		}
+		step, err := p.retire(d, e)
+		if err != nil {
+			return nil, err
+		}
+		p.add(step)
+	}
+
+	if err := p.orphans(d, removed); err != nil {
+		return nil, err
+	}
+	for _, s := range p.Steps {
+		if s.Class == generator.ClassGenerated && strings.HasSuffix(s.Path, orphansFile) && s.After != nil && !inNew[s.Path] {
+			rendered = append(rendered, generator.File{Path: s.Path, Content: s.After, Class: s.Class, Mode: s.Mode})
+			inNew[s.Path] = true
+		}
+	}
+
+	// The manifest and base copies, recomputed from what svcgen rendered.
+	sort.Slice(rendered, func(i, j int) bool { return rendered[i].Path < rendered[j].Path })
+	withMan, err := generator.WithManifest(res.Service, rendered, res.Spec)
+	if err != nil {
+		return nil, err
+	}
+	newBases := map[string]bool{}
+	for _, f := range withMan {
+		if f.Class != generator.ClassManifest {
+			continue
+		}
+		newBases[f.Path] = true
+		before, err := d.read(f.Path)
+		if err != nil {
+			return nil, err
+		}
+		p.add(replace(f.Path, f.Class, before, f.Content, f.Mode, ""))
+	}
+	// Base copies of files svcgen no longer writes.
+	for _, e := range man.Files {
+		if e.Base != "" && !newBases[e.Base] {
+			before, err := d.read(e.Base)
+			if err != nil {
+				return nil, err
+			}
+			if before != nil {
+				p.add(Step{Path: e.Base, Class: generator.ClassManifest, Action: Delete, Before: before})
+			}
+		}
+	}
+	sort.Slice(p.Steps, func(i, j int) bool { return p.Steps[i].Path < p.Steps[j].Path })
+	return p, nil
+}
+
+func (p *Plan) add(s Step) { p.Steps = append(p.Steps, s) }
+
+// decide is the step for a file of the new render.
+func (p *Plan) decide(d *disk, man *generator.Manifest, f generator.File, removed map[string]*model.Operation) (Step, error) {
+	before, err := d.read(f.Path)
+	if err != nil {
+		return Step{}, err
+	}
+	e, known := man.Entry(f.Path)
+	switch f.Class {
+	case generator.ClassGenerated:
+		s := replace(f.Path, f.Class, before, f.Content, f.Mode, "")
+		if s.Action == Update && generator.Hash(before) != e.SHA256 && known {
+			s.Note = "edited by hand: your version is kept in " + path.Base(f.Path) + ".orig"
+			p.add(replace(f.Path+".orig", generator.ClassScaffold, nil, before, f.Mode, "your edit of "+f.Path))
+		}
+		if s.Action == Create && known {
+			s.Note = "restored: svcgen owns this file"
+		}
+		return s, nil
+
+	case generator.ClassScaffold:
+		switch {
+		case known && before == nil:
+			return Step{Path: f.Path, Class: f.Class, Action: Keep, Mode: f.Mode, Note: "deleted by you: stays deleted"}, nil
+		case !known && before != nil && !bytes.Equal(before, f.Content):
+			return Step{Path: f.Path, Class: f.Class, Action: Keep, Before: before, After: before, Mode: f.Mode,
+				Note: "not written by svcgen: left alone"}, nil
+		case !known || before == nil:
+			return replace(f.Path, f.Class, before, f.Content, f.Mode, ""), nil
+		}
+		base, err := d.read(e.Base)
+		if err != nil {
+			return Step{}, err
+		}
+		if base == nil {
+			// No base copy: the user's file wins unless it is unchanged.
+			if generator.Hash(before) == e.SHA256 {
+				return replace(f.Path, f.Class, before, f.Content, f.Mode, ""), nil
+			}
+			return Step{Path: f.Path, Class: f.Class, Action: Keep, Before: before, After: before, Mode: f.Mode,
+				Note: "edited by you and no base copy in " + generator.BaseDir + " to merge with: left alone"}, nil
+		}
+		if strings.HasSuffix(f.Path, ".go") && len(removed) > 0 {
+			base = dropMethods(base, removed)
+		}
+		switch {
+		case bytes.Equal(before, f.Content), bytes.Equal(base, f.Content):
+			return Step{Path: f.Path, Class: f.Class, Action: Keep, Before: before, After: before, Mode: f.Mode}, nil
+		case bytes.Equal(before, base):
+			return replace(f.Path, f.Class, before, f.Content, f.Mode, ""), nil
+		}
+		m := merge.Merge(base, before, f.Content, labels)
+		s := Step{Path: f.Path, Class: f.Class, Action: Merge, Before: before, After: m.Content, Mode: f.Mode,
+			Note: "your edits and svcgen's changes merged"}
+		if m.Conflicts > 0 {
+			s.Action = Conflict
+			s.Note = fmt.Sprintf("%d conflicting %s between your edits and svcgen's changes", m.Conflicts, pluralize(m.Conflicts, "region", "regions"))
+		} else if bytes.Equal(m.Content, before) {
+			s.Action, s.Note = Keep, ""
+		}
+		return s, nil
+
+	case generator.ClassSpec:
+		return replace(f.Path, f.Class, before, f.Content, f.Mode, ""), nil
+	}
+	// Migrations of a brand-new schema (a service that had none recorded).
+	if before != nil && !bytes.Equal(before, f.Content) {
+		return Step{Path: f.Path, Class: f.Class, Action: Keep, Before: before, After: before, Mode: f.Mode,
+			Note: "migrations are never edited"}, nil
+	}
+	return replace(f.Path, f.Class, before, f.Content, f.Mode, ""), nil
+}
+
+// retire is the step for a file svcgen wrote last time and no longer
+// renders.
+func (p *Plan) retire(d *disk, e generator.ManifestEntry) (Step, error) {
+	before, err := d.read(e.Path)
+	if err != nil {
+		return Step{}, err
+	}
+	if before == nil {
+		return Step{Path: e.Path, Class: e.Class, Action: Keep}, nil
+	}
+	unchanged := generator.Hash(before) == e.SHA256
+	switch {
+	case e.Class == generator.ClassGenerated && !unchanged:
+		p.add(replace(e.Path+".orig", generator.ClassScaffold, nil, before, 0o644, "your edit of "+e.Path))
+		return Step{Path: e.Path, Class: e.Class, Action: Delete, Before: before,
+			Note: "no longer generated; it was edited by hand: your version is kept in " + path.Base(e.Path) + ".orig"}, nil
+	case e.Class == generator.ClassGenerated, unchanged:
+		return Step{Path: e.Path, Class: e.Class, Action: Delete, Before: before, Note: "no longer generated"}, nil
+	}
+	return Step{Path: e.Path, Class: e.Class, Action: Keep, Before: before, After: before,
+		Note: "svcgen no longer generates this file; yours, edited, is left alone"}, nil
+}
+
+// replace is the step that makes path hold after.
+func replace(p string, class generator.Class, before, after []byte, mode uint32, note string) Step {
+	s := Step{Path: p, Class: class, Before: before, After: after, Mode: mode, Note: note}
+	switch {
+	case before == nil:
+		s.Action = Create
+	case bytes.Equal(before, after):
+		s.Action = Keep
+	default:
+		s.Action = Update
+	}
+	return s
+}
+
+// oldModel builds the model svcgen last generated from, out of the copy of
+// the spec the manifest keeps. A service written by svcgen 0.1.0 kept no
+// copy: the service's own spec serves if it is still unchanged.
+func oldModel(ctx context.Context, dir string, man *generator.Manifest) (*model.Service, error) {
+	specPath := ""
+	if man.Spec.Base != "" {
+		if b := filepath.Join(dir, filepath.FromSlash(man.Spec.Base)); exists(b) {
+			specPath = b
+		}
+	}
+	if specPath == "" {
+		own := filepath.Join(dir, filepath.FromSlash(man.Spec.File))
+		b, err := os.ReadFile(own)
+		if err != nil || generator.Hash(b) != man.Spec.SHA256 {
+			return nil, fmt.Errorf("the spec svcgen last generated from is not recorded in %s (svcgen %s kept no copy) and %s has changed since: the API change report and orphan detection are skipped this time",
+				generator.BaseDir, man.Version, man.Spec.File)
+		}
+		specPath = own
+	}
+	spec, _, err := load.Load(ctx, specPath)
+	if err != nil {
+		return nil, fmt.Errorf("the previous spec (%s) no longer loads: %v", specPath, err)
+	}
+	return build.Build(spec, build.Options{Name: man.Service, Module: man.Module, SpecFile: man.Spec.File})
+}
+
+// disk reads the service's files.
+type disk struct{ dir string }
+
+// read returns the content of the file at the slash-separated path p, or
+// nil when there is none.
+func (d *disk) read(p string) ([]byte, error) {
+	if err := write.CheckPath(p); err != nil {
+		return nil, err
+	}
+	b, err := os.ReadFile(filepath.Join(d.dir, filepath.FromSlash(p)))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if b == nil {
+		b = []byte{} // present but empty
+	}
+	return b, nil
+}
+
+func exists(name string) bool {
+	_, err := os.Stat(name)
+	return err == nil
+}
+
+func pluralize(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -1,0 +1,233 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/pmezard/go-difflib/difflib"
+	"github.com/spf13/cobra"
+
+	"github.com/svcgen/svcgen/generator"
+	"github.com/svcgen/svcgen/generator/compat"
+	"github.com/svcgen/svcgen/generator/regen"
+)
+
+// RegenerateOptions is everything `svcgen regenerate` needs.
+type RegenerateOptions struct {
+	Dir              string // --dir
+	SpecPath         string // --spec
+	DryRun           bool   // --dry-run
+	Check            bool   // --check
+	AllowDestructive bool   // --allow-destructive
+	FailOnBreaking   bool   // --fail-on-breaking
+
+	Context        context.Context
+	Stdout, Stderr io.Writer
+}
+
+func (a *app) newRegenerateCmd() *cobra.Command {
+	opts := &RegenerateOptions{Stdout: a.stdout, Stderr: a.stderr}
+	cmd := &cobra.Command{
+		Use:   "regenerate [flags]",
+		Short: "Bring a generated service in step with its spec",
+		Long: `Bring a service made by svcgen new-service in step with its spec.
+
+Edit the service's copy of the spec (openapi.yaml), then run regenerate in
+the service's folder. Files ending in _gen.go are rewritten (a hand edit is
+kept in a .orig copy and reported). Files you own (service.go, main.go,
+README.md, Makefile...) are three-way merged: your edits stay, svcgen's
+changes (a stub for a new operation, say) are merged in, and where both
+changed the same lines the file gets conflict markers and regenerate exits 1.
+A file you deleted stays deleted. A schema change adds a new migration;
+existing migrations are never edited, and destructive changes (dropped
+columns or tables, type changes, new NOT NULL constraints) are written
+commented out unless --allow-destructive is given. Before writing, the API
+changes are listed, breaking ones marked.`,
+		Example: `  # After editing openapi.yaml in the service
+  svcgen regenerate
+
+  # See what would change, with diffs, without writing
+  svcgen regenerate --dir ./orders --dry-run
+
+  # In CI: fail when the generated code is not up to date with the spec
+  svcgen regenerate --check
+
+  # Take the spec from elsewhere; it becomes the service's copy
+  svcgen regenerate --dir ./orders --spec ../api/orders.yaml`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if opts.DryRun && opts.Check {
+				return usageErrorf("--dry-run and --check cannot be used together")
+			}
+			opts.Context = cmd.Context()
+			return runRegenerate(opts)
+		},
+		ValidArgsFunction: cobra.NoFileCompletions,
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Dir, "dir", ".", "the service's folder `DIR`")
+	f.StringVar(&opts.SpecPath, "spec", "", "spec `FILE` to regenerate from (default: the service's own copy); it becomes the service's copy")
+	f.BoolVar(&opts.DryRun, "dry-run", false, "print what would change, with diffs, and write nothing")
+	f.BoolVar(&opts.Check, "check", false, "write nothing; exit 1 when regenerate would change any file")
+	f.BoolVar(&opts.AllowDestructive, "allow-destructive", false, "write destructive schema changes as live SQL instead of commented out")
+	f.BoolVar(&opts.FailOnBreaking, "fail-on-breaking", false, "exit 1 without writing when the spec change breaks existing clients")
+	_ = cmd.MarkFlagDirname("dir")
+	_ = cmd.MarkFlagFilename("spec", "yaml", "yml", "json")
+	return cmd
+}
+
+// runRegenerate plans, reports and (unless told not to) applies.
+func runRegenerate(opts *RegenerateOptions) error {
+	plan, err := regen.Make(opts.Context, regen.Options{
+		Dir:              opts.Dir,
+		SpecPath:         opts.SpecPath,
+		AllowDestructive: opts.AllowDestructive,
+	})
+	if err != nil {
+		return err
+	}
+	printWarnings(opts.Stderr, plan.Warnings)
+	w := opts.Stdout
+
+	if opts.Check {
+		changed := changedSteps(plan)
+		if len(changed) == 0 {
+			fmt.Fprintf(w, "%s is up to date with %s\n", plan.Service.Name, plan.Service.SpecFile)
+			return nil
+		}
+		fmt.Fprintf(w, "%s is not up to date with its spec; svcgen regenerate would change:\n", plan.Service.Name)
+		printSteps(w, changed)
+		return fmt.Errorf("regenerate would change %s; run svcgen regenerate", plural(len(changed), "file"))
+	}
+
+	fmt.Fprintf(w, "Regenerating %s (module %s) from %s\n\n", plan.Service.Name, plan.Service.Module, specName(opts, plan))
+	if plan.Old != nil {
+		fmt.Fprint(w, "API: ")
+		compat.Format(w, plan.Changes)
+		fmt.Fprintln(w)
+	}
+	if opts.FailOnBreaking && plan.Breaking() {
+		return fmt.Errorf("the spec change breaks existing clients (--fail-on-breaking): nothing written")
+	}
+	printRegenReport(w, plan)
+
+	if opts.DryRun {
+		printDiffs(w, plan)
+		fmt.Fprintln(w, "dry run: nothing written")
+		return nil
+	}
+	if err := plan.Apply(); err != nil {
+		return err
+	}
+	if c := plan.Conflicts(); len(c) > 0 {
+		return fmt.Errorf("merge %s in %s: your edits and svcgen's changes touch the same lines. Edit each file to keep what you want between the <<<<<<< and >>>>>>> markers (svcgen's side is the new render), remove the markers, then run go build ./...; svcgen has recorded its side, so the next regenerate will not bring the conflict back",
+			pluralWord(len(c), "conflict", "conflicts"), strings.Join(c, ", "))
+	}
+	if !plan.Changed() {
+		fmt.Fprintln(w, "Nothing to do: the service is up to date with its spec.")
+	}
+	return nil
+}
+
+func specName(opts *RegenerateOptions, plan *regen.Plan) string {
+	if opts.SpecPath != "" {
+		return opts.SpecPath
+	}
+	return plan.Service.SpecFile
+}
+
+// changedSteps are the steps that change a file, bookkeeping in .svcgen/
+// last.
+func changedSteps(plan *regen.Plan) []regen.Step {
+	var out []regen.Step
+	for _, s := range plan.Steps {
+		if s.Changes() {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// printRegenReport prints the plan: files, orphans and notes.
+func printRegenReport(w io.Writer, plan *regen.Plan) {
+	changed := changedSteps(plan)
+	var files []regen.Step
+	book := 0
+	for _, s := range changed {
+		if s.Class == generator.ClassManifest {
+			book++
+			continue
+		}
+		files = append(files, s)
+	}
+	if len(files) == 0 {
+		fmt.Fprintln(w, "files: no change")
+	} else {
+		fmt.Fprintf(w, "files: %s\n", plural(len(files), "change"))
+		printSteps(w, files)
+	}
+	if book > 0 {
+		fmt.Fprintf(w, "  %-9s .svcgen/ (%s)\n", "update", plural(book, "bookkeeping file"))
+	}
+	fmt.Fprintln(w)
+	for _, s := range plan.Steps {
+		if !s.Changes() && s.Note != "" {
+			fmt.Fprintf(w, "kept: %s: %s\n", s.Path, s.Note)
+		}
+	}
+	if len(plan.Orphans) > 0 {
+		fmt.Fprintf(w, "orphaned: %s no longer in the spec, left in place:\n", plural(len(plan.Orphans), "method"))
+		for _, o := range plan.Orphans {
+			fmt.Fprintf(w, "  Service.%s in %s (was %s)\n", o.Method, o.File, o.Operation)
+		}
+		fmt.Fprintln(w, "  The code they use is kept in orphans_gen.go files so the service builds; delete the methods when you no longer need them.")
+		fmt.Fprintln(w)
+	}
+	for _, n := range plan.Notes {
+		fmt.Fprintf(w, "note: %s\n", n)
+	}
+}
+
+func printSteps(w io.Writer, steps []regen.Step) {
+	for _, s := range steps {
+		if s.Note != "" {
+			fmt.Fprintf(w, "  %-9s %s  (%s)\n", s.Action, s.Path, s.Note)
+		} else {
+			fmt.Fprintf(w, "  %-9s %s\n", s.Action, s.Path)
+		}
+	}
+}
+
+// printDiffs prints a unified diff of each file regenerate would change,
+// bookkeeping under .svcgen/ left out.
+func printDiffs(w io.Writer, plan *regen.Plan) {
+	for _, s := range plan.Steps {
+		if !s.Changes() || s.Class == generator.ClassManifest {
+			continue
+		}
+		from, to := "a/"+s.Path, "b/"+s.Path
+		if s.Before == nil {
+			from = "/dev/null"
+		}
+		if s.After == nil {
+			to = "/dev/null"
+		}
+		d, err := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
+			A: difflib.SplitLines(string(s.Before)), B: difflib.SplitLines(string(s.After)),
+			FromFile: from, ToFile: to, Context: 3,
+		})
+		if err != nil || d == "" {
+			continue
+		}
+		fmt.Fprintf(w, "%s (%s)\n%s\n", s.Path, s.Action, d)
+	}
+}
+
+func pluralWord(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

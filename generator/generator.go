@@ -22,6 +22,7 @@ import (
 	"github.com/svcgen/svcgen/generator/model"
 	"github.com/svcgen/svcgen/generator/plan"
 	"github.com/svcgen/svcgen/generator/render"
+	"github.com/svcgen/svcgen/generator/schema"
 	"github.com/svcgen/svcgen/generator/write"
 )
 
@@ -110,7 +111,7 @@ func Render(svc *model.Service, spec []byte) ([]File, error) {
 	if err != nil {
 		return nil, err
 	}
-	return WithManifest(svc, files, spec)
+	return WithManifest(svc, files, spec, Record{Schema: schema.Of(svc)})
 }
 
 // RenderFiles is Render without the manifest and base copies.
@@ -146,12 +147,42 @@ func RenderFiles(svc *model.Service, spec []byte) ([]File, error) {
 // Manifest records what svcgen wrote, so regenerate can tell the user's
 // edits from its own output. It is .svcgen/manifest.json in the service.
 type Manifest struct {
-	Generator string          `json:"generator"`
-	Version   string          `json:"version"`
-	Service   string          `json:"service"`
-	Module    string          `json:"module"`
-	Spec      ManifestSpec    `json:"spec"`
-	Files     []ManifestEntry `json:"files"`
+	Generator string       `json:"generator"`
+	Version   string       `json:"version"`
+	Service   string       `json:"service"`
+	Module    string       `json:"module"`
+	Spec      ManifestSpec `json:"spec"`
+	// Deferred lists the destructive schema changes written commented out
+	// (regenerate without --allow-destructive), so that they are reported
+	// once, not written again on every run.
+	Deferred []string        `json:"deferredSchemaChanges,omitempty"`
+	Files    []ManifestEntry `json:"files"`
+}
+
+// SchemaPath holds the database schema the service's migrations create
+// (package schema), the base of the next migration.
+const SchemaPath = ".svcgen/schema.json"
+
+// Record is what the manifest keeps besides the files.
+type Record struct {
+	Schema   schema.Schema // what the migrations create
+	Deferred []string      // destructive schema changes not applied yet
+}
+
+// ReadSchema reads the schema record of the service in dir; ok is false
+// when there is none (a service made by svcgen 0.1.0).
+func ReadSchema(dir string) (s schema.Schema, ok bool, err error) {
+	b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(SchemaPath)))
+	if errors.Is(err, fs.ErrNotExist) {
+		return s, false, nil
+	}
+	if err != nil {
+		return s, false, err
+	}
+	if err := json.Unmarshal(b, &s); err != nil {
+		return s, false, fmt.Errorf("%s: %w", filepath.Join(dir, SchemaPath), err)
+	}
+	return s, true, nil
 }
 
 // ManifestSpec names the service's copy of the spec and the hash of the
@@ -210,18 +241,26 @@ func ReadManifest(dir string) (*Manifest, error) {
 	return &m, nil
 }
 
-// WithManifest adds to files the manifest and the base copies of scaffold
-// files and of the spec. files must not hold manifest-class files.
-func WithManifest(svc *model.Service, files []File, spec []byte) ([]File, error) {
+// WithManifest adds to files the manifest, the base copies of scaffold
+// files and of the spec, and the schema record. files must not hold
+// manifest-class files.
+func WithManifest(svc *model.Service, files []File, spec []byte, rec Record) ([]File, error) {
 	m := Manifest{
 		Generator: "svcgen",
 		Version:   Version,
 		Service:   svc.Name,
 		Module:    svc.Module,
 		Spec:      ManifestSpec{File: svc.SpecFile, SHA256: hash(spec), Base: BaseDir + svc.SpecFile},
+		Deferred:  rec.Deferred,
+	}
+	sch, err := json.MarshalIndent(rec.Schema, "", "  ")
+	if err != nil {
+		return nil, err
 	}
 	out := append([]File(nil), files...)
-	out = append(out, File{Path: m.Spec.Base, Content: spec, Class: ClassManifest, Mode: 0o644})
+	out = append(out,
+		File{Path: m.Spec.Base, Content: spec, Class: ClassManifest, Mode: 0o644},
+		File{Path: SchemaPath, Content: append(sch, '\n'), Class: ClassManifest, Mode: 0o644})
 	for _, f := range files {
 		e := ManifestEntry{Path: f.Path, Class: f.Class, SHA256: hash(f.Content)}
 		if f.Class == ClassScaffold {

@@ -17,6 +17,7 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/svcgen/svcgen/generator"
@@ -25,6 +26,7 @@ import (
 	"github.com/svcgen/svcgen/generator/load"
 	"github.com/svcgen/svcgen/generator/merge"
 	"github.com/svcgen/svcgen/generator/model"
+	"github.com/svcgen/svcgen/generator/schema"
 	"github.com/svcgen/svcgen/generator/write"
 )
 
@@ -74,14 +76,17 @@ type Orphan struct {
 
 // Plan is what regenerate will do.
 type Plan struct {
-	Dir      string
-	Service  *model.Service  // the new model
-	Old      *model.Service  // the model svcgen last generated from; nil when unknown
-	Steps    []Step          // one per file considered, sorted by path
-	Changes  []compat.Change // API changes from Old to Service, breaking first
-	Orphans  []Orphan
-	Warnings []load.Warning
-	Notes    []string // other things the user should know
+	Dir     string
+	Service *model.Service  // the new model
+	Old     *model.Service  // the model svcgen last generated from; nil when unknown
+	Steps   []Step          // one per file considered, sorted by path
+	Changes []compat.Change // API changes from Old to Service, breaking first
+	Orphans []Orphan
+	// Migrations lists the schema changes of the new migration, one line
+	// each; Destructive those written commented out.
+	Migrations, Destructive []string
+	Warnings                []load.Warning
+	Notes                   []string // other things the user should know
 }
 
 // Breaking reports whether any API change breaks existing clients.
@@ -157,10 +162,9 @@ func Make(ctx context.Context, opts Options) (*Plan, error) {
 	p := &Plan{Dir: dir, Service: res.Service, Warnings: res.Warnings}
 	p.Old, err = oldModel(ctx, dir, man)
 	if err != nil {
-		p.Notes = append(p.Notes, err.Error())
-	} else {
-		p.Changes = compat.Compare(p.Old, p.Service)
+		return nil, err
 	}
+	p.Changes = compat.Compare(p.Old, p.Service)
 
 	d := &disk{dir: dir}
 	var rendered []generator.File // svcgen's render, recorded in the new manifest
@@ -222,9 +226,19 @@ func Make(ctx context.Context, opts Options) (*Plan, error) {
 		}
 	}
 
+	// The schema evolves by one new migration per dialect.
+	rec, migrations, err := p.migrate(d, man, opts.AllowDestructive, oldMigrations)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range migrations {
+		p.add(replace(f.Path, f.Class, nil, f.Content, f.Mode, ""))
+		rendered = append(rendered, f)
+	}
+
 	// The manifest and base copies, recomputed from what svcgen rendered.
 	sort.Slice(rendered, func(i, j int) bool { return rendered[i].Path < rendered[j].Path })
-	withMan, err := generator.WithManifest(res.Service, rendered, res.Spec)
+	withMan, err := generator.WithManifest(res.Service, rendered, res.Spec, rec)
 	if err != nil {
 		return nil, err
 	}
@@ -269,8 +283,11 @@ func (p *Plan) decide(d *disk, man *generator.Manifest, f generator.File, remove
 	case generator.ClassGenerated:
 		s := replace(f.Path, f.Class, before, f.Content, f.Mode, "")
 		if s.Action == Update && generator.Hash(before) != e.SHA256 && known {
-			s.Note = "edited by hand: your version is kept in " + path.Base(f.Path) + ".orig"
-			p.add(replace(f.Path+".orig", generator.ClassScaffold, nil, before, f.Mode, "your edit of "+f.Path))
+			orig, err := p.keepOrig(d, f.Path, before)
+			if err != nil {
+				return Step{}, err
+			}
+			s.Note = "edited by hand: your version is kept in " + path.Base(orig)
 		}
 		if s.Action == Create && known {
 			s.Note = "restored: svcgen owns this file"
@@ -343,14 +360,112 @@ func (p *Plan) retire(d *disk, e generator.ManifestEntry) (Step, error) {
 	unchanged := generator.Hash(before) == e.SHA256
 	switch {
 	case e.Class == generator.ClassGenerated && !unchanged:
-		p.add(replace(e.Path+".orig", generator.ClassScaffold, nil, before, 0o644, "your edit of "+e.Path))
+		orig, err := p.keepOrig(d, e.Path, before)
+		if err != nil {
+			return Step{}, err
+		}
 		return Step{Path: e.Path, Class: e.Class, Action: Delete, Before: before,
-			Note: "no longer generated; it was edited by hand: your version is kept in " + path.Base(e.Path) + ".orig"}, nil
+			Note: "no longer generated; it was edited by hand: your version is kept in " + path.Base(orig)}, nil
 	case e.Class == generator.ClassGenerated, unchanged:
 		return Step{Path: e.Path, Class: e.Class, Action: Delete, Before: before, Note: "no longer generated"}, nil
 	}
 	return Step{Path: e.Path, Class: e.Class, Action: Keep, Before: before, After: before,
 		Note: "svcgen no longer generates this file; yours, edited, is left alone"}, nil
+}
+
+// migrationsDir holds one folder of goose migrations per dialect.
+const migrationsDir = "internal/store/migrations/"
+
+// migrate compares the schema the existing migrations create with the new
+// model's and returns the new schema record and migration files (none when
+// nothing changed). A service without migrations yet gets them from the
+// render instead (hadMigrations false).
+func (p *Plan) migrate(d *disk, man *generator.Manifest, allow, hadMigrations bool) (generator.Record, []generator.File, error) {
+	want := schema.Of(p.Service)
+	if !hadMigrations {
+		return generator.Record{Schema: want}, nil, nil
+	}
+	have, ok, err := generator.ReadSchema(d.dir)
+	if err != nil {
+		return generator.Record{}, nil, err
+	}
+	if !ok {
+		have = schema.Of(p.Old) // svcgen 0.1.0: the old model's schema is what its init migration made
+	}
+	m, ok := schema.Diff(have, want, allow)
+	deferred := []string(nil)
+	if !allow {
+		deferred = m.Destructive
+	}
+	rec := generator.Record{Schema: m.Applied, Deferred: deferred}
+	if !ok {
+		rec.Schema = have
+		if len(m.Destructive) == 0 || allow || subset(m.Destructive, man.Deferred) {
+			return rec, nil, nil // nothing new to write or to tell
+		}
+	}
+	p.Migrations, p.Destructive = m.Changes, deferred
+	n, err := nextMigration(d)
+	if err != nil {
+		return generator.Record{}, nil, err
+	}
+	name := fmt.Sprintf("%05d_%s.sql", n, m.Name)
+	return rec, []generator.File{
+		{Path: migrationsDir + "postgres/" + name, Content: m.Postgres, Class: generator.ClassMigration, Mode: 0o644},
+		{Path: migrationsDir + "sqlite/" + name, Content: m.SQLite, Class: generator.ClassMigration, Mode: 0o644},
+	}, nil
+}
+
+// nextMigration is the number of the next migration: one more than the
+// highest in either dialect's folder.
+func nextMigration(d *disk) (int, error) {
+	high := 0
+	for _, dialect := range []string{"postgres", "sqlite"} {
+		entries, err := os.ReadDir(filepath.Join(d.dir, filepath.FromSlash(migrationsDir+dialect)))
+		if err != nil && !os.IsNotExist(err) {
+			return 0, err
+		}
+		for _, e := range entries {
+			num, _, ok := strings.Cut(e.Name(), "_")
+			if n, err := strconv.Atoi(num); ok && err == nil && n > high {
+				high = n
+			}
+		}
+	}
+	return high + 1, nil
+}
+
+func subset(a, b []string) bool {
+	in := map[string]bool{}
+	for _, s := range b {
+		in[s] = true
+	}
+	for _, s := range a {
+		if !in[s] {
+			return false
+		}
+	}
+	return true
+}
+
+// keepOrig adds the step that keeps the user's version of a generated
+// file next to it, as FILE.orig, or FILE.orig.2... when an earlier .orig is
+// there and holds something else. It returns the path used.
+func (p *Plan) keepOrig(d *disk, file string, content []byte) (string, error) {
+	for n := 1; ; n++ {
+		name := file + ".orig"
+		if n > 1 {
+			name += "." + strconv.Itoa(n)
+		}
+		have, err := d.read(name)
+		if err != nil {
+			return "", err
+		}
+		if have == nil || bytes.Equal(have, content) {
+			p.add(replace(name, generator.ClassScaffold, have, content, 0o644, "your edit of "+file))
+			return name, nil
+		}
+	}
 }
 
 // replace is the step that makes path hold after.
@@ -381,8 +496,8 @@ func oldModel(ctx context.Context, dir string, man *generator.Manifest) (*model.
 		own := filepath.Join(dir, filepath.FromSlash(man.Spec.File))
 		b, err := os.ReadFile(own)
 		if err != nil || generator.Hash(b) != man.Spec.SHA256 {
-			return nil, fmt.Errorf("the spec svcgen last generated from is not recorded in %s (svcgen %s kept no copy) and %s has changed since: the API change report and orphan detection are skipped this time",
-				generator.BaseDir, man.Version, man.Spec.File)
+			return nil, fmt.Errorf("%s has changed since svcgen last generated from it, and svcgen %s kept no copy of that version in %s, so the change cannot be worked out (API changes, migrations, orphaned methods). Put back the version svcgen generated from (git stash, or git show HEAD:%s), run svcgen regenerate once to record it, then make your change again",
+				man.Spec.File, man.Version, generator.BaseDir, man.Spec.File)
 		}
 		specPath = own
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/Masterminds/sprig/v3"
 
 	"github.com/svcgen/svcgen/generator/model"
+	"github.com/svcgen/svcgen/generator/schema"
 	"github.com/svcgen/svcgen/templates"
 )
 
@@ -72,6 +73,9 @@ func (r *Renderer) Render(name string, data any) ([]byte, error) {
 // funcs are the helpers templates may use besides sprig's: printing only,
 // no decisions about the service.
 var funcs = template.FuncMap{
+	// schemaOf is the database schema of a service, which prints the
+	// statements of its first migration.
+	"schemaOf": schema.Of,
 	// deref prints a bound held by pointer.
 	"deref": func(p *int64) int64 { return *p },
 	// splitLines splits text into lines for comments, trimming trailing space.

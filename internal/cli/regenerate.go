@@ -177,6 +177,21 @@ func printRegenReport(w io.Writer, plan *regen.Plan) {
 			fmt.Fprintf(w, "kept: %s: %s\n", s.Path, s.Note)
 		}
 	}
+	if len(plan.Migrations) > 0 {
+		fmt.Fprintln(w, "schema: a new migration for each database:")
+		deferred := map[string]bool{}
+		for _, d := range plan.Destructive {
+			deferred[d] = true
+		}
+		for _, m := range plan.Migrations {
+			if deferred[m] {
+				fmt.Fprintf(w, "  %s  [destructive: written commented out; run svcgen regenerate --allow-destructive to apply it]\n", m)
+			} else {
+				fmt.Fprintf(w, "  %s\n", m)
+			}
+		}
+		fmt.Fprintln(w)
+	}
 	if len(plan.Orphans) > 0 {
 		fmt.Fprintf(w, "orphaned: %s no longer in the spec, left in place:\n", plural(len(plan.Orphans), "method"))
 		for _, o := range plan.Orphans {

@@ -51,11 +51,13 @@ func removedMethods(old, svc *model.Service) map[string]*model.Operation {
 	return out
 }
 
-// dropMethods removes from src, svcgen's previous render of a user-owned
-// file, the methods named in removed, so that the three-way merge sees the
-// user's copy of each as theirs to keep rather than as something svcgen
-// deletes.
-func dropMethods(src []byte, removed map[string]*model.Operation) []byte {
+// dropMethods removes from src the methods named in drop. Applied to
+// svcgen's previous render of a user-owned file, with the methods of
+// removed operations, it makes the three-way merge see the user's copy of
+// each as theirs to keep rather than as something svcgen deletes. Applied
+// to the new render, with methods the user has already written, it keeps
+// svcgen from adding a second, stub declaration.
+func dropMethods(src []byte, drop map[string]bool) []byte {
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "", src, parser.ParseComments)
 	if err != nil {
@@ -65,7 +67,7 @@ func dropMethods(src []byte, removed map[string]*model.Operation) []byte {
 	var cut []span
 	for _, d := range f.Decls {
 		fd, ok := d.(*ast.FuncDecl)
-		if !ok || fd.Recv == nil || removed[fd.Name.Name] == nil {
+		if !ok || fd.Recv == nil || !drop[fd.Name.Name] {
 			continue
 		}
 		from := fset.Position(fd.Pos()).Offset
@@ -94,6 +96,22 @@ func dropMethods(src []byte, removed map[string]*model.Operation) []byte {
 	}
 	out.Write(src[last:])
 	return out.Bytes()
+}
+
+// methodNames returns the names of the methods declared in a Go source
+// file (nil when it does not parse).
+func methodNames(src []byte) map[string]bool {
+	f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.SkipObjectResolution)
+	if err != nil {
+		return nil
+	}
+	out := map[string]bool{}
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv != nil {
+			out[fd.Name.Name] = true
+		}
+	}
+	return out
 }
 
 // orphans finds the user's code that refers to declarations the new

@@ -316,16 +316,39 @@ func (p *Plan) decide(d *disk, man *generator.Manifest, f generator.File, remove
 			return Step{Path: f.Path, Class: f.Class, Action: Keep, Before: before, After: before, Mode: f.Mode,
 				Note: "edited by you and no base copy in " + generator.BaseDir + " to merge with: left alone"}, nil
 		}
-		if strings.HasSuffix(f.Path, ".go") && len(removed) > 0 {
-			base = dropMethods(base, removed)
+		theirs := f.Content
+		if strings.HasSuffix(f.Path, ".go") {
+			if len(removed) > 0 {
+				drop := map[string]bool{}
+				for name := range removed {
+					drop[name] = true
+				}
+				base = dropMethods(base, drop)
+			}
+			// Methods the user already wrote for new operations, here or
+			// in another file of the package, get no stub.
+			written, err := userMethods(d, path.Dir(f.Path), f.Path, before)
+			if err != nil {
+				return Step{}, err
+			}
+			inBase := methodNames(base)
+			drop := map[string]bool{}
+			for name := range methodNames(theirs) {
+				if written[name] && !inBase[name] {
+					drop[name] = true
+				}
+			}
+			if len(drop) > 0 {
+				theirs = dropMethods(theirs, drop)
+			}
 		}
 		switch {
-		case bytes.Equal(before, f.Content), bytes.Equal(base, f.Content):
+		case bytes.Equal(before, theirs), bytes.Equal(base, theirs):
 			return Step{Path: f.Path, Class: f.Class, Action: Keep, Before: before, After: before, Mode: f.Mode}, nil
 		case bytes.Equal(before, base):
-			return replace(f.Path, f.Class, before, f.Content, f.Mode, ""), nil
+			return replace(f.Path, f.Class, before, theirs, f.Mode, ""), nil
 		}
-		m := merge.Merge(base, before, f.Content, labels)
+		m := merge.Merge(base, before, theirs, labels)
 		s := Step{Path: f.Path, Class: f.Class, Action: Merge, Before: before, After: m.Content, Mode: f.Mode,
 			Note: "your edits and svcgen's changes merged"}
 		if m.Conflicts > 0 {
@@ -345,6 +368,35 @@ func (p *Plan) decide(d *disk, man *generator.Manifest, f generator.File, remove
 			Note: "migrations are never edited"}, nil
 	}
 	return replace(f.Path, f.Class, before, f.Content, f.Mode, ""), nil
+}
+
+// userMethods returns the methods declared in the user's Go files of dir:
+// self's content is ours (the file being merged), the others are read from
+// disk.
+func userMethods(d *disk, dir, self string, ours []byte) (map[string]bool, error) {
+	out := methodNames(ours)
+	if out == nil {
+		out = map[string]bool{}
+	}
+	entries, err := os.ReadDir(filepath.Join(d.dir, filepath.FromSlash(dir)))
+	if err != nil && !os.IsNotExist(err) {
+		return nil, err
+	}
+	for _, e := range entries {
+		name := path.Join(dir, e.Name())
+		if name == self || !e.Type().IsRegular() || !strings.HasSuffix(name, ".go") ||
+			strings.HasSuffix(name, "_gen.go") || strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		b, err := d.read(name)
+		if err != nil {
+			return nil, err
+		}
+		for m := range methodNames(b) {
+			out[m] = true
+		}
+	}
+	return out, nil
 }
 
 // retire is the step for a file svcgen wrote last time and no longer

@@ -103,11 +103,15 @@ func writeLines(out *bytes.Buffer, ls []string) {
 	}
 }
 
-// HasMarkers reports whether content holds a conflict marker at the start
-// of a line.
+// HasMarkers reports whether content holds a conflict: a line starting
+// with "<<<<<<< " and, after it, one starting with ">>>>>>> ".
 func HasMarkers(content []byte) bool {
+	open := false
 	for _, ln := range lines(content) {
-		if strings.HasPrefix(ln, "<<<<<<< ") || strings.HasPrefix(ln, ">>>>>>> ") || ln == "=======\n" {
+		switch {
+		case strings.HasPrefix(ln, "<<<<<<< "):
+			open = true
+		case open && strings.HasPrefix(ln, ">>>>>>> "):
 			return true
 		}
 	}

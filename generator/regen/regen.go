@@ -99,11 +99,12 @@ func (p *Plan) Breaking() bool {
 	return false
 }
 
-// Conflicts lists the files written with conflict markers.
+// Conflicts lists the files written with conflict markers, and the files
+// of the user's that still hold markers from an earlier regenerate.
 func (p *Plan) Conflicts() []string {
 	var out []string
 	for _, s := range p.Steps {
-		if s.Action == Conflict {
+		if s.Action == Conflict || s.Class == generator.ClassScaffold && s.Action == Keep && merge.HasMarkers(s.After) {
 			out = append(out, s.Path)
 		}
 	}

@@ -93,6 +93,9 @@ func runRegenerate(opts *RegenerateOptions) error {
 
 	if opts.Check {
 		changed := changedSteps(plan)
+		if c := plan.Conflicts(); len(c) > 0 && len(changed) == 0 {
+			return fmt.Errorf("unresolved merge conflict markers in %s", strings.Join(c, ", "))
+		}
 		if len(changed) == 0 {
 			fmt.Fprintf(w, "%s is up to date with %s\n", plan.Service.Name, plan.Service.SpecFile)
 			return nil

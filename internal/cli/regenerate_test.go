@@ -124,3 +124,57 @@ func sameTree(a, b map[string]string) bool {
 	}
 	return true
 }
+
+// A conflict is written with markers, named, and exits 1; until the user
+// resolves it, --check fails too.
+func TestRegenerateConflict(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "orders")
+	run := func(args ...string) (int, string, string) {
+		t.Helper()
+		var stdout, stderr bytes.Buffer
+		code := Run(args, strings.NewReader(""), &stdout, &stderr)
+		return code, stdout.String(), stderr.String()
+	}
+	if code, _, stderr := run("new-service", "--spec", "../../spec/orders.yaml", "--out", dir, "--module", "example.com/orders"); code != exitOK {
+		t.Fatalf("new-service: exit %d\n%s", code, stderr)
+	}
+	edit := func(name, old, new string) {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		b, err := os.ReadFile(p)
+		if err != nil || !strings.Contains(string(b), old) {
+			t.Fatalf("%s lacks %q (%v)", name, old, err)
+		}
+		if err := os.WriteFile(p, []byte(strings.Replace(string(b), old, new, 1)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The user and the spec change the same README row.
+	edit("README.md", "`ListCategories`: List the category tree |", "`ListCategories`: List the category tree (cached for 1 min) |")
+	edit("openapi.yaml", "summary: List the category tree", "summary: List every category")
+
+	code, stdout, stderr := run("regenerate", "--dir", dir)
+	if code != exitError || !strings.Contains(stderr, "merge conflict in README.md") || !strings.Contains(stdout, "conflict  README.md") {
+		t.Fatalf("regenerate: exit %d, want 1 naming README.md\n%s%s", code, stdout, stderr)
+	}
+	readme, _ := os.ReadFile(filepath.Join(dir, "README.md"))
+	for _, want := range []string{"<<<<<<< yours\n", "(cached for 1 min)", "=======\n", "List every category", ">>>>>>> svcgen (new spec)\n"} {
+		if !strings.Contains(string(readme), want) {
+			t.Errorf("README.md lacks %q", want)
+		}
+	}
+	if code, _, stderr := run("regenerate", "--dir", dir, "--check"); code != exitError || !strings.Contains(stderr, "unresolved merge conflict markers in README.md") {
+		t.Errorf("--check with markers left: exit %d, %s", code, stderr)
+	}
+	// Resolved: the user keeps their wording.
+	edit("README.md", "<<<<<<< yours\n", "")
+	s, _ := os.ReadFile(filepath.Join(dir, "README.md"))
+	i, j := strings.Index(string(s), "=======\n"), strings.Index(string(s), ">>>>>>> svcgen (new spec)\n")
+	resolved := string(s[:i]) + string(s[j+len(">>>>>>> svcgen (new spec)\n"):])
+	if err := os.WriteFile(filepath.Join(dir, "README.md"), []byte(resolved), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, stdout, stderr := run("regenerate", "--dir", dir, "--check"); code != exitOK {
+		t.Errorf("--check after resolving: exit %d\n%s%s", code, stdout, stderr)
+	}
+}

@@ -55,6 +55,8 @@ type builder struct {
 	patList  []*model.Pattern // in creation order
 	patNames *model.Namespace
 	coverage []model.CoverageItem
+	schemes  map[string]*model.SecurityScheme // by name in components
+	vars     *model.Namespace                 // Go variables of schemes
 }
 
 // Build makes the service model from a loaded spec.
@@ -80,6 +82,8 @@ func Build(spec *load.Spec, opts Options) (svc *model.Service, err error) {
 		byName:   map[string]*model.Type{},
 		patterns: map[string]*model.Pattern{},
 		patNames: model.NewNamespace(),
+		schemes:  map[string]*model.SecurityScheme{},
+		vars:     model.NewNamespace(),
 	}
 	svc = &model.Service{
 		SpecFile:    opts.SpecFile,
@@ -112,6 +116,11 @@ func Build(spec *load.Spec, opts Options) (svc *model.Service, err error) {
 		}
 	}
 	svc.Operations, svc.Builtins = b.routes(svc.BasePath)
+	for _, name := range sortedKeys(b.schemes) {
+		if s := b.schemes[name]; s != nil {
+			svc.Security = append(svc.Security, s)
+		}
+	}
 
 	b.finishTypes()
 	b.resources(svc)

@@ -49,7 +49,6 @@ func (b *builder) operations(base string, mux *http.ServeMux) []*model.Operation
 	if len(b.doc.Webhooks) > 0 {
 		b.skip("#/webhooks", "webhooks", "noted, not generated")
 	}
-	b.security()
 	if b.doc.Paths == nil {
 		return nil
 	}
@@ -166,6 +165,7 @@ func (b *builder) operation(path, method string, item *openapi3.PathItem, o *ope
 		op.Body = b.body(op, o.RequestBody.Value, ptr+"/requestBody")
 	}
 	op.Responses = b.responses(op, o, ptr)
+	op.Security = b.security(o, ptr)
 	if len(o.Callbacks) > 0 {
 		b.skip(ptr+"/callbacks", "callbacks", "noted, not generated")
 	}
@@ -570,52 +570,4 @@ func statusRank(code string) int {
 		return 9999
 	}
 	return n
-}
-
-// security notes the security schemes the spec requires: requests are not
-// authenticated by the generated code, and the report must say so.
-func (b *builder) security() {
-	used := map[string]bool{}
-	add := func(reqs *openapi3.SecurityRequirements) {
-		if reqs == nil {
-			return
-		}
-		for _, req := range *reqs {
-			for name := range req {
-				used[name] = true
-			}
-		}
-	}
-	add(&b.doc.Security)
-	if b.doc.Paths != nil {
-		for _, path := range b.doc.Paths.InMatchingOrder() {
-			item := b.doc.Paths.Value(path)
-			if item == nil {
-				continue
-			}
-			for _, op := range item.Operations() {
-				add(op.Security)
-			}
-		}
-	}
-	for _, name := range sortedKeys(used) {
-		what := "security scheme " + quote(name)
-		if b.doc.Components != nil {
-			if ref := b.doc.Components.SecuritySchemes[name]; ref != nil && ref.Value != nil {
-				what += " (" + describeScheme(ref.Value) + ")"
-			}
-		}
-		b.skip("#/components/securitySchemes/"+escape(name), what, "not enforced: requests are not authenticated; add a middleware in main.go")
-	}
-}
-
-// describeScheme says in a few words what a security scheme asks for.
-func describeScheme(s *openapi3.SecurityScheme) string {
-	switch s.Type {
-	case "http":
-		return "HTTP " + s.Scheme
-	case "apiKey":
-		return "API key in " + s.In + " " + quote(s.Name)
-	}
-	return s.Type
 }

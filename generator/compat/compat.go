@@ -155,6 +155,56 @@ func (c *comparer) operation(o, n *model.Operation) {
 	c.params(where, o, n)
 	c.body(where, o.Body, n.Body)
 	c.responses(where, o.Responses, n.Responses)
+	c.security(where, o, n)
+}
+
+// security compares what credentials an operation asks for. Like oasdiff,
+// newly required credentials break clients that send none; dropping them,
+// or adding another way to authenticate, does not.
+func (c *comparer) security(where string, o, n *model.Operation) {
+	switch {
+	case n.Secured() && !o.Secured():
+		c.add(true, "security-added", where, "credentials now required ("+schemes(n)+")")
+	case o.Secured() && !n.Secured():
+		c.add(false, "security-removed", where, "credentials no longer required")
+	case o.Secured() && n.Secured() && schemes(o) != schemes(n):
+		// Clients satisfying an old requirement still pass if it is still
+		// one of the alternatives, with no more scopes than before.
+		old := map[string]bool{}
+		for _, a := range o.Security {
+			old[alternative(a)] = true
+		}
+		kept := false
+		for _, a := range n.Security {
+			kept = kept || old[alternative(a)]
+		}
+		c.add(!kept, "security-changed", where, "security schemes changed from "+schemes(o)+" to "+schemes(n))
+	}
+}
+
+// schemes describes an operation's security alternatives: "bearer or
+// basicAuth+cookieKey".
+func schemes(op *model.Operation) string {
+	var alts []string
+	for _, a := range op.Security {
+		alts = append(alts, alternative(a))
+	}
+	return strings.Join(alts, " or ")
+}
+
+func alternative(a *model.SecurityAlternative) string {
+	var names []string
+	for _, u := range a.Uses {
+		n := u.Scheme.Name
+		if len(u.Scopes) > 0 {
+			n += "[" + strings.Join(u.Scopes, ",") + "]"
+		}
+		names = append(names, n)
+	}
+	if len(names) == 0 {
+		return "anonymous"
+	}
+	return strings.Join(names, "+")
 }
 
 // paramKeys maps each parameter to its identity across versions: its

@@ -332,6 +332,26 @@ func cases(t *testing.T) []compatCase {
 	return []compatCase{
 		{name: "no change", old: o, new: o},
 		{
+			name: "security added, changed, removed",
+			old: edit(t, edit(t, o, "operationId: getOrder\n", "operationId: getOrder\n      security: [{key: []}]\n"),
+				"components:\n", "components:\n  securitySchemes:\n    key: {type: apiKey, in: header, name: X-Key}\n    bearer: {type: http, scheme: bearer}\n"),
+			new: edit(t, edit(t, o, "operationId: getOrder\n", "operationId: getOrder\n      security: [{bearer: []}]\n"),
+				"components:\n", "security: [{bearer: []}]\ncomponents:\n  securitySchemes:\n    key: {type: apiKey, in: header, name: X-Key}\n    bearer: {type: http, scheme: bearer}\n"),
+			want: []want{
+				{true, "security-added", "GET /orders"},
+				{true, "security-added", "POST /orders"},
+				{true, "security-changed", "GET /orders/{orderId}"},
+			},
+		},
+		{
+			name: "another way to authenticate is not breaking",
+			old: edit(t, edit(t, o, "operationId: getOrder\n", "operationId: getOrder\n      security: [{key: []}]\n"),
+				"components:\n", "components:\n  securitySchemes:\n    key: {type: apiKey, in: header, name: X-Key}\n    bearer: {type: http, scheme: bearer}\n"),
+			new: edit(t, edit(t, o, "operationId: getOrder\n", "operationId: getOrder\n      security: [{key: []}, {bearer: []}]\n"),
+				"components:\n", "components:\n  securitySchemes:\n    key: {type: apiKey, in: header, name: X-Key}\n    bearer: {type: http, scheme: bearer}\n"),
+			want: []want{{false, "security-changed", "GET /orders/{orderId}"}},
+		},
+		{
 			name: "operation added",
 			old:  o,
 			new: edit(t, o, "components:\n", `  /orders/{orderId}/cancel:

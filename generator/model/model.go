@@ -20,8 +20,11 @@ type Service struct {
 	Generator string
 
 	Operations []*Operation // sorted by path, then method
-	Types      []*Type      // named types, sorted by Go name
-	Resources  []*Resource  // persistent resources, parents before children
+	// Security lists the security schemes some operation requires, sorted
+	// by name; the generated handler checks their credentials.
+	Security  []*SecurityScheme
+	Types     []*Type     // named types, sorted by Go name
+	Resources []*Resource // persistent resources, parents before children
 
 	// Patterns are the regular expressions that validation uses, one package
 	// variable each, sorted by variable name.
@@ -71,6 +74,11 @@ type Operation struct {
 	// CRUD is "create", "list", "get", "replace", "patch" or "delete".
 	Resource *Resource
 	CRUD     string
+	// Security lists the ways a request may authenticate, any one of which
+	// will do; nil when the operation needs no credentials. An alternative
+	// with no schemes lets anonymous requests through.
+	Security []*SecurityAlternative
+
 	// IDParam and ParentParam are the path parameters holding the
 	// resource's id and its parent's id, when the path has them.
 	IDParam, ParentParam *Param
@@ -100,6 +108,42 @@ func (op *Operation) Success() *Response {
 		}
 	}
 	return nil
+}
+
+// SecurityScheme is one way the spec lets clients authenticate.
+type SecurityScheme struct {
+	Name string // key in components.securitySchemes
+	Var  string // Go variable of the generated scheme: "schemeBearerAuth"
+	// Kind is "bearer", "basic", "http" (another Authorization scheme),
+	// "apiKey", "oauth2" or "openIdConnect" (both a bearer token).
+	Kind  string
+	Auth  string // the Authorization header's scheme: "Bearer", "Basic", "Digest"
+	In    string // apiKey: "header", "query" or "cookie"
+	Param string // apiKey: the header, query parameter or cookie name
+}
+
+// SecurityAlternative is one way to satisfy an operation's security: the
+// credentials of every scheme listed.
+type SecurityAlternative struct {
+	Uses []*SecurityUse
+}
+
+// SecurityUse is a scheme an alternative requires, with the OAuth2 or
+// OpenID Connect scopes it asks for.
+type SecurityUse struct {
+	Scheme *SecurityScheme
+	Scopes []string
+}
+
+// Secured reports whether a request needs credentials: the operation has
+// security and no anonymous alternative.
+func (op *Operation) Secured() bool {
+	for _, a := range op.Security {
+		if len(a.Uses) == 0 {
+			return false
+		}
+	}
+	return len(op.Security) > 0
 }
 
 // ParamIn is where a parameter travels.

@@ -34,12 +34,23 @@ type File struct {
 func Plan(svc *model.Service, templates map[string]string, spec []byte) []File {
 	var files []File
 	for out, tmpl := range templates {
+		if want, ok := optional[out]; ok && !want(svc) {
+			continue
+		}
 		files = append(files, File{Path: out, Template: tmpl, Class: ClassOf(out), Mode: 0o644})
 	}
 	files = append(files, File{Path: svc.SpecFile, Raw: spec, Class: Spec, Mode: 0o644})
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	return files
 }
+
+// optional lists the files a service has only when it needs them.
+var optional = map[string]func(*model.Service) bool{
+	"internal/api/auth_gen.go": hasSecurity,
+	"internal/service/auth.go": hasSecurity,
+}
+
+func hasSecurity(svc *model.Service) bool { return len(svc.Security) > 0 }
 
 // ClassOf tells the class of an output path by its name: files svcgen
 // rewrites end in _gen.go or _gen_test.go; the rest is the user's.

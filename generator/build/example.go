@@ -32,12 +32,20 @@ func exampleFor(op *model.Operation) model.OperationExample {
 		if !ok && op.Body.Example != "" {
 			body, ok = op.Body.Example, true
 		}
-		ex.Body = body
+		ex.Body, ex.ContentType = body, op.Body.ContentType
+		if op.Body.IsForm() {
+			var encoded bool
+			ex.Body, ex.ContentType, encoded = formBody(op.Body, body, nil)
+			ok = ok && encoded
+		}
 		if !ok {
 			ex.Valid = false
 		}
 	}
 	ex.Invalid = invalidFor(op, values, ex)
+	if ex.Invalid != nil && ex.Invalid.ContentType == "" && op.Body != nil {
+		ex.Invalid.ContentType = ex.ContentType
+	}
 	// The generated handler checks credentials before anything else, so
 	// both requests carry them.
 	headers, query := credentialsFor(op)
@@ -159,6 +167,9 @@ func bodyExample(b *model.Body) (string, bool) {
 		return "hello", true
 	case model.BodyBinary:
 		return "hello", true
+	}
+	if b.Type == nil {
+		return "", true // a form of files only
 	}
 	v, ok := exampleValue(b.Type, 0)
 	out, err := json.Marshal(v)
@@ -358,6 +369,13 @@ func invalidFor(op *model.Operation, values map[*model.Param]string, valid model
 	inv := func(reason string, vals map[*model.Param]string, skip *model.Param, body string) *model.InvalidExample {
 		path, query, headers := requestParts(op, vals, skip)
 		return &model.InvalidExample{Reason: reason, Path: path, Query: query, Headers: headers, Body: body}
+	}
+	if b := op.Body; b != nil && b.IsForm() {
+		if inv := invalidForm(b); inv != nil {
+			path, query, headers := requestParts(op, values, nil)
+			inv.Path, inv.Query, inv.Headers = path, query, headers
+			return inv
+		}
 	}
 	if b := op.Body; b != nil && b.Kind == model.BodyJSON {
 		if b.Type.Kind == model.KindNamed && b.Type.Named.Kind == model.TypeStruct && len(b.Type.Named.Required) > 0 {

@@ -162,7 +162,7 @@ func (b *builder) operation(path, method string, item *openapi3.PathItem, o *ope
 	fields := model.NewNamespace("Body")
 	op.Params = b.params(op, item, o, ptr, wild, fields)
 	if o.RequestBody != nil && o.RequestBody.Value != nil {
-		op.Body = b.body(op, o.RequestBody.Value, ptr+"/requestBody")
+		op.Body = b.body(op, o.RequestBody.Value, ptr+"/requestBody", fields)
 	}
 	op.Responses = b.responses(op, o, ptr)
 	op.Security = b.security(o, ptr)
@@ -413,6 +413,32 @@ func mediaKind(ct string) model.BodyKind {
 	return model.BodyBinary
 }
 
+// requestKind is how a request body of content type ct is read.
+func requestKind(ct string) model.BodyKind {
+	base, _, _ := strings.Cut(strings.ToLower(ct), ";")
+	switch strings.TrimSpace(base) {
+	case "application/x-www-form-urlencoded":
+		return model.BodyForm
+	case "multipart/form-data":
+		return model.BodyMultipart
+	}
+	return mediaKind(ct)
+}
+
+// pickRequestContent chooses the media type a request body is generated
+// for: JSON first, then forms, then text, then anything else as bytes.
+func pickRequestContent(c openapi3.Content) (string, *openapi3.MediaType) {
+	keys := sortedKeys(c)
+	for _, want := range []model.BodyKind{model.BodyJSON, model.BodyForm, model.BodyMultipart, model.BodyText, model.BodyBinary} {
+		for _, k := range keys {
+			if requestKind(k) == want {
+				return k, c[k]
+			}
+		}
+	}
+	return "", nil
+}
+
 // pickContent chooses the media type a body is generated for: JSON first,
 // then text, then anything else as bytes.
 func pickContent(c openapi3.Content) (string, *openapi3.MediaType) {
@@ -428,8 +454,8 @@ func pickContent(c openapi3.Content) (string, *openapi3.MediaType) {
 }
 
 // body builds the request body.
-func (b *builder) body(op *model.Operation, rb *openapi3.RequestBody, ptr string) *model.Body {
-	ct, mt := pickContent(rb.Content)
+func (b *builder) body(op *model.Operation, rb *openapi3.RequestBody, ptr string, fields *model.Namespace) *model.Body {
+	ct, mt := pickRequestContent(rb.Content)
 	if mt == nil {
 		return nil
 	}
@@ -444,9 +470,12 @@ func (b *builder) body(op *model.Operation, rb *openapi3.RequestBody, ptr string
 	}
 	body := &model.Body{
 		ContentType: ct,
-		Kind:        mediaKind(ct),
+		Kind:        requestKind(ct),
 		Required:    rb.Required,
 		Description: strings.TrimSpace(rb.Description),
+	}
+	if body.IsForm() && !b.form(op, body, mt, ptr+"/content/"+escape(ct), fields) {
+		body.Kind = model.BodyBinary
 	}
 	switch body.Kind {
 	case model.BodyJSON:
@@ -458,7 +487,7 @@ func (b *builder) body(op *model.Operation, rb *openapi3.RequestBody, ptr string
 			body.Pointer = !body.Required || body.Type.Nullable
 		}
 	case model.BodyText, model.BodyBinary:
-		if strings.HasPrefix(ct, "multipart/") || ct == "application/x-www-form-urlencoded" {
+		if strings.HasPrefix(ct, "multipart/") && requestKind(ct) != model.BodyMultipart {
 			b.degrade(ptr+"/content/"+escape(ct), ct+" body", "raw io.Reader")
 		}
 	}

@@ -200,16 +200,45 @@ type Body struct {
 	Pointer bool
 	// Example is a JSON example from the spec that passes the schema, or "".
 	Example string
+
+	// Form bodies: how each field of Type is read from its text value, and
+	// (multipart) the file parts, which are fields of the request itself.
+	Fields []*FormField
+	Files  []*FileField
+}
+
+// IsForm reports whether the body is a form (urlencoded or multipart).
+func (b *Body) IsForm() bool { return b.Kind == BodyForm || b.Kind == BodyMultipart }
+
+// FormField is a field of a form body: its values are text, turned into
+// JSON by Kind before the body is decoded like a JSON one.
+type FormField struct {
+	Name  string // wire name
+	Kind  string // "string" (a JSON string), "number" or "bool" (JSON literals), "json" (the value is JSON text)
+	Array bool   // repeated: every value is one element
+}
+
+// FileField is a file part of a multipart body.
+type FileField struct {
+	Name        string // part name
+	GoName      string // field of the request struct
+	Multiple    bool   // an array of files: []*File
+	Required    bool
+	Description string
 }
 
 // BodyKind says how a body is read or written.
 type BodyKind string
 
 const (
-	BodyJSON   BodyKind = "json"
-	BodyText   BodyKind = "text"
-	BodyBinary BodyKind = "binary"
-	BodyNone   BodyKind = "none"
+	BodyJSON BodyKind = "json"
+	// BodyForm is application/x-www-form-urlencoded and BodyMultipart
+	// multipart/form-data: fields decoded into Type, files into Files.
+	BodyForm      BodyKind = "form"
+	BodyMultipart BodyKind = "multipart"
+	BodyText      BodyKind = "text"
+	BodyBinary    BodyKind = "binary"
+	BodyNone      BodyKind = "none"
 )
 
 // Response is one declared response of an operation.
@@ -242,6 +271,8 @@ type OperationExample struct {
 	Query string
 	// Body is a valid request body, or "" when the operation takes none.
 	Body string
+	// ContentType is the Content-Type header sent with Body.
+	ContentType string
 	// Headers are valid header values for required header parameters.
 	Headers []KV
 	// Valid is true when the example is known to pass validation, so the
@@ -258,11 +289,12 @@ type KV struct{ Name, Value string }
 
 // InvalidExample is a request that breaks one constraint.
 type InvalidExample struct {
-	Reason  string // what it breaks: "query parameter limit above maximum 100"
-	Path    string
-	Query   string
-	Body    string
-	Headers []KV
+	Reason      string // what it breaks: "query parameter limit above maximum 100"
+	Path        string
+	Query       string
+	Body        string
+	ContentType string
+	Headers     []KV
 }
 
 // Kind of a type or type reference.

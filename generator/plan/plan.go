@@ -48,6 +48,16 @@ func Plan(svc *model.Service, templates map[string]string, spec []byte) []File {
 var optional = map[string]func(*model.Service) bool{
 	"internal/api/auth_gen.go": hasSecurity,
 	"internal/service/auth.go": hasSecurity,
+	"internal/api/form_gen.go": hasForms,
+}
+
+func hasForms(svc *model.Service) bool {
+	for _, op := range svc.Operations {
+		if op.Body != nil && op.Body.IsForm() {
+			return true
+		}
+	}
+	return false
 }
 
 func hasSecurity(svc *model.Service) bool { return len(svc.Security) > 0 }

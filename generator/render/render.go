@@ -80,6 +80,9 @@ var funcs = template.FuncMap{
 	"deref": func(p *int64) int64 { return *p },
 	// splitLines splits text into lines for comments, trimming trailing space.
 	"splitLines": func(s string) []string {
+		if strings.TrimSpace(s) == "" {
+			return nil // no comment lines, not one empty one
+		}
 		lines := strings.Split(strings.TrimSpace(s), "\n")
 		for i, l := range lines {
 			lines[i] = strings.TrimRight(l, " \t\r")

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -26,6 +27,9 @@ import (
 // deprecated; once the user deletes the method, the next regenerate drops
 // them.
 const orphansFile = "orphans_gen.go"
+
+// wildcards matches path parameters, whose names may change freely.
+var wildcards = regexp.MustCompile(`\{[^}]*\}`)
 
 const (
 	apiDir     = "internal/api"
@@ -96,6 +100,89 @@ func dropMethods(src []byte, drop map[string]bool) []byte {
 	}
 	out.Write(src[last:])
 	return out.Bytes()
+}
+
+// keepMethods puts back into theirs, the new render of a user-owned file,
+// the methods of removed operations as base (the previous render) had
+// them, each after the method it followed there. The three-way merge then
+// sees svcgen leaving them alone: the user's version stays, edited or not,
+// and a method added beside one (an operation renamed, say) merges cleanly.
+func keepMethods(base, theirs []byte, removed map[string]*model.Operation) []byte {
+	type method struct {
+		name     string
+		from, to int // doc comment start, end after the newline
+	}
+	methods := func(src []byte) []method {
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, "", src, parser.ParseComments|parser.SkipObjectResolution)
+		if err != nil {
+			return nil
+		}
+		var out []method
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Recv == nil {
+				continue
+			}
+			m := method{name: fd.Name.Name, from: fset.Position(fd.Pos()).Offset, to: fset.Position(fd.End()).Offset}
+			if fd.Doc != nil {
+				m.from = fset.Position(fd.Doc.Pos()).Offset
+			}
+			if m.to < len(src) && src[m.to] == '\n' {
+				m.to++
+			}
+			out = append(out, m)
+		}
+		return out
+	}
+	old, now := methods(base), methods(theirs)
+	if old == nil || now == nil {
+		return theirs
+	}
+	end := map[string]int{}
+	for _, m := range now {
+		end[m.name] = m.to
+	}
+	type insert struct {
+		at   int
+		text string
+	}
+	var ins []insert
+	prev := ""
+	for _, m := range old {
+		if removed[m.name] == nil {
+			if _, ok := end[m.name]; ok {
+				prev = m.name
+			}
+			continue
+		}
+		if _, ok := end[m.name]; ok {
+			continue // still rendered (should not happen)
+		}
+		block := string(base[m.from:m.to])
+		if prev != "" {
+			ins = append(ins, insert{end[prev], "\n" + block})
+		} else {
+			ins = append(ins, insert{now[0].from, block + "\n"})
+		}
+	}
+	// Apply from the end, so earlier offsets stay valid; inserts at one
+	// offset keep their order.
+	sort.SliceStable(ins, func(i, j int) bool { return ins[i].at > ins[j].at })
+	out := string(theirs)
+	for i := 0; i < len(ins); {
+		j := i
+		text := ""
+		for j < len(ins) && ins[j].at == ins[i].at {
+			j++
+		}
+		for k := j - 1; k >= i; k-- { // prepend, so the text keeps base order
+			text = ins[k].text + text
+		}
+		out = out[:ins[i].at] + text + out[ins[i].at:]
+		i = j
+	}
+	return []byte(out)
 }
 
 // methodNames returns the names of the methods declared in a Go source
@@ -187,11 +274,16 @@ func (p *Plan) orphans(d *disk, removed map[string]*model.Operation) error {
 				return true
 			})
 			if fd.Recv != nil && (uses || removed[fd.Name.Name] != nil) && receiverName(fd) == "Service" && !newSvc.has(fd.Name.Name) && !p.implements(fd.Name.Name) {
-				what := "an operation no longer in the spec"
+				o := Orphan{Method: fd.Name.Name, Operation: "an operation no longer in the spec", File: uf.name}
 				if op := removed[fd.Name.Name]; op != nil {
-					what = op.Method + " " + op.Path
+					o.Operation = op.Method + " " + op.Path
+					for _, n := range p.Service.Operations {
+						if n.Method == op.Method && wildcards.ReplaceAllString(n.Path, "{}") == wildcards.ReplaceAllString(op.Path, "{}") {
+							o.RenamedTo = n.GoName
+						}
+					}
 				}
-				p.Orphans = append(p.Orphans, Orphan{Method: fd.Name.Name, Operation: what, File: uf.name})
+				p.Orphans = append(p.Orphans, o)
 			}
 		}
 	}

@@ -72,6 +72,9 @@ type Orphan struct {
 	Method    string // Go method name: "DeleteWidget"
 	Operation string // the operation it implemented: "DELETE /widgets/{id}"
 	File      string // where it is: "internal/service/service.go"
+	// RenamedTo is the new operation with the same method and path, when
+	// there is one: the operationId changed, so the method name did.
+	RenamedTo string
 }
 
 // Plan is what regenerate will do.
@@ -85,8 +88,11 @@ type Plan struct {
 	// Migrations lists the schema changes of the new migration, one line
 	// each; Destructive those written commented out.
 	Migrations, Destructive []string
-	Warnings                []load.Warning
-	Notes                   []string // other things the user should know
+	// Pending lists destructive schema changes written commented out by an
+	// earlier regenerate and still not applied.
+	Pending  []string
+	Warnings []load.Warning
+	Notes    []string // other things the user should know
 }
 
 // Breaking reports whether any API change breaks existing clients.
@@ -159,6 +165,15 @@ func Make(ctx context.Context, opts Options) (*Plan, error) {
 	res, err := generator.Generate(ctx, generator.Options{SpecPath: specPath, Module: man.Module, Name: man.Service})
 	if err != nil {
 		return nil, err
+	}
+	if res.Service.SpecFile != man.Spec.File {
+		// A spec from elsewhere in the other format (--spec x.json for a
+		// service with openapi.yaml): the service keeps its file name, JSON
+		// being YAML too.
+		res.Service.SpecFile = man.Spec.File
+		if res.Files, err = generator.Render(res.Service, res.Spec); err != nil {
+			return nil, err
+		}
 	}
 	p := &Plan{Dir: dir, Service: res.Service, Warnings: res.Warnings}
 	p.Old, err = oldModel(ctx, dir, man)
@@ -320,11 +335,7 @@ func (p *Plan) decide(d *disk, man *generator.Manifest, f generator.File, remove
 		theirs := f.Content
 		if strings.HasSuffix(f.Path, ".go") {
 			if len(removed) > 0 {
-				drop := map[string]bool{}
-				for name := range removed {
-					drop[name] = true
-				}
-				base = dropMethods(base, drop)
+				theirs = keepMethods(base, theirs, removed)
 			}
 			// Methods the user already wrote for new operations, here or
 			// in another file of the package, get no stub.
@@ -451,6 +462,7 @@ func (p *Plan) migrate(d *disk, man *generator.Manifest, allow, hadMigrations bo
 		deferred = m.Destructive
 	}
 	rec := generator.Record{Schema: m.Applied, Deferred: deferred}
+	p.Pending = deferred
 	if !ok {
 		rec.Schema = have
 		if len(m.Destructive) == 0 || allow || subset(m.Destructive, man.Deferred) {
@@ -502,13 +514,13 @@ func subset(a, b []string) bool {
 }
 
 // keepOrig adds the step that keeps the user's version of a generated
-// file next to it, as FILE.orig, or FILE.orig.2... when an earlier .orig is
+// file next to it, as FILE.orig, or FILE.2.orig... when an earlier one is
 // there and holds something else. It returns the path used.
 func (p *Plan) keepOrig(d *disk, file string, content []byte) (string, error) {
 	for n := 1; ; n++ {
 		name := file + ".orig"
 		if n > 1 {
-			name += "." + strconv.Itoa(n)
+			name = file + "." + strconv.Itoa(n) + ".orig" // still matches *.orig
 		}
 		have, err := d.read(name)
 		if err != nil {

@@ -204,11 +204,18 @@ func report(p *Plan) string {
 	}
 	fmt.Fprintf(&b, "bookkeeping files changed: %d\n", book)
 	for _, o := range p.Orphans {
-		fmt.Fprintf(&b, "orphan   Service.%s in %s (%s)\n", o.Method, o.File, o.Operation)
+		fmt.Fprintf(&b, "orphan   Service.%s in %s (%s)", o.Method, o.File, o.Operation)
+		if o.RenamedTo != "" {
+			fmt.Fprintf(&b, ", renamed to %s?", o.RenamedTo)
+		}
+		b.WriteByte('\n')
 	}
 	deferred := map[string]bool{}
 	for _, m := range p.Destructive {
 		deferred[m] = true
+	}
+	for _, m := range p.Pending {
+		fmt.Fprintf(&b, "pending  %s\n", m)
 	}
 	for _, m := range p.Migrations {
 		if deferred[m] {

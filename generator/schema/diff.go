@@ -152,6 +152,8 @@ func alterTable(f, t Table, allow bool) (Table, []change) {
 		if !c.sameType(n) {
 			if widens(c, n) {
 				add(c.Name, col+" widened ("+typeChange(c, n)+")", "alter", false)
+			} else if lossless(c, n) {
+				add(c.Name, col+" converted to text ("+typeChange(c, n)+"), keeping every value", "alter", false)
 			} else {
 				add(c.Name, col+" changed type ("+typeChange(c, n)+")", "alter", true)
 				if !allow {

@@ -107,6 +107,15 @@ func widens(from, to Column) bool {
 	return from.SQLite == to.SQLite && widening[[2]string{from.Postgres, to.Postgres}]
 }
 
+// lossless reports whether changing a column from one type to the other
+// keeps every value: a widening, or any type to text (every value has a
+// text form, which is what the new store writes and reads). Such a change
+// is applied at once; waiting would leave the store writing values the
+// old column rejects or rewrites (a REAL column turns "12.50" into 12.5).
+func lossless(from, to Column) bool {
+	return widens(from, to) || to.SQLite == "TEXT" && to.Postgres == "TEXT"
+}
+
 // script is the statements that turn one schema into another in one
 // dialect.
 type script struct {

@@ -149,6 +149,8 @@ func TestRun(t *testing.T) {
 		{"version takes no arguments", []string{"version", "now"}, exitUsage, "", "svcgen: "},
 		{"regenerate outside a service", []string{"regenerate", "--dir", "testdata"}, exitError, "",
 			"svcgen: testdata is not a service made by svcgen: it has no .svcgen/manifest.json (make one with svcgen new-service)\n"},
+		{"regenerate in a missing folder", []string{"regenerate", "--dir", "testdata/no-such-service"}, exitError, "",
+			"svcgen: --dir testdata/no-such-service: no such folder\n"},
 		{"regenerate takes no arguments", []string{"regenerate", "now"}, exitUsage, "", "svcgen: "},
 		{"regenerate: dry run or check", []string{"regenerate", "--dry-run", "--check"}, exitUsage, "",
 			"svcgen: --dry-run and --check cannot be used together\nRun 'svcgen regenerate --help' for usage.\n"},

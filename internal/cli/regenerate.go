@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/pmezard/go-difflib/difflib"
@@ -62,6 +64,12 @@ changes are listed, breaking ones marked.`,
 				return usageErrorf("--dry-run and --check cannot be used together")
 			}
 			opts.Context = cmd.Context()
+			if !cmd.Flags().Changed("dir") {
+				// Like git and go: run from anywhere inside the service.
+				opts.Dir = findServiceRoot(opts.Dir)
+			} else if info, err := os.Stat(opts.Dir); err != nil || !info.IsDir() {
+				return fmt.Errorf("--dir %s: no such folder", opts.Dir)
+			}
 			return runRegenerate(opts)
 		},
 		ValidArgsFunction: cobra.NoFileCompletions,
@@ -76,6 +84,26 @@ changes are listed, breaking ones marked.`,
 	_ = cmd.MarkFlagDirname("dir")
 	_ = cmd.MarkFlagFilename("spec", "yaml", "yml", "json")
 	return cmd
+}
+
+// findServiceRoot returns the nearest folder from dir upwards that holds
+// a svcgen manifest, or dir itself when none does (the error then names it).
+func findServiceRoot(dir string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return dir
+	}
+	for d := abs; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, filepath.FromSlash(generator.ManifestPath))); err == nil {
+			if d == abs {
+				return dir
+			}
+			return d
+		}
+		if filepath.Dir(d) == d {
+			return dir
+		}
+	}
 }
 
 // runRegenerate plans, reports and (unless told not to) applies.
@@ -101,7 +129,7 @@ func runRegenerate(opts *RegenerateOptions) error {
 			return nil
 		}
 		fmt.Fprintf(w, "%s is not up to date with its spec; svcgen regenerate would change:\n", plan.Service.Name)
-		printSteps(w, changed)
+		printFileSteps(w, changed)
 		return fmt.Errorf("regenerate would change %s; run svcgen regenerate", plural(len(changed), "file"))
 	}
 
@@ -156,23 +184,10 @@ func changedSteps(plan *regen.Plan) []regen.Step {
 // printRegenReport prints the plan: files, orphans and notes.
 func printRegenReport(w io.Writer, plan *regen.Plan) {
 	changed := changedSteps(plan)
-	var files []regen.Step
-	book := 0
-	for _, s := range changed {
-		if s.Class == generator.ClassManifest {
-			book++
-			continue
-		}
-		files = append(files, s)
-	}
-	if len(files) == 0 {
+	if len(changed) == 0 {
 		fmt.Fprintln(w, "files: no change")
 	} else {
-		fmt.Fprintf(w, "files: %s\n", plural(len(files), "change"))
-		printSteps(w, files)
-	}
-	if book > 0 {
-		fmt.Fprintf(w, "  %-9s .svcgen/ (%s)\n", "update", plural(book, "bookkeeping file"))
+		printFileSteps(w, changed)
 	}
 	fmt.Fprintln(w)
 	for _, s := range plan.Steps {
@@ -195,16 +210,55 @@ func printRegenReport(w io.Writer, plan *regen.Plan) {
 		}
 		fmt.Fprintln(w)
 	}
+	typeChange := false
+	for _, d := range plan.Destructive {
+		typeChange = typeChange || strings.Contains(d, "changed type")
+	}
+	if typeChange {
+		fmt.Fprintln(w, "warning: until the type change is applied, the database keeps the column's old type, which may reject or alter what the service now stores; review the migration and run svcgen regenerate --allow-destructive when ready.")
+		fmt.Fprintln(w)
+	}
+	if len(plan.Migrations) == 0 && len(plan.Pending) > 0 {
+		fmt.Fprintf(w, "waiting: %s not applied (run svcgen regenerate --allow-destructive to write them):\n", plural(len(plan.Pending), "destructive schema change"))
+		for _, p := range plan.Pending {
+			fmt.Fprintf(w, "  %s\n", p)
+		}
+		fmt.Fprintln(w)
+	}
 	if len(plan.Orphans) > 0 {
 		fmt.Fprintf(w, "orphaned: %s no longer in the spec, left in place:\n", plural(len(plan.Orphans), "method"))
 		for _, o := range plan.Orphans {
 			fmt.Fprintf(w, "  Service.%s in %s (was %s)\n", o.Method, o.File, o.Operation)
+			if o.RenamedTo != "" {
+				fmt.Fprintf(w, "    the operation looks renamed to %s (same method and path): move your code there\n", o.RenamedTo)
+			}
 		}
 		fmt.Fprintln(w, "  The code they use is kept in orphans_gen.go files so the service builds; delete the methods when you no longer need them.")
 		fmt.Fprintln(w)
 	}
 	for _, n := range plan.Notes {
 		fmt.Fprintf(w, "note: %s\n", n)
+	}
+}
+
+// printFileSteps prints the changed files, bookkeeping under .svcgen/ as
+// one line.
+func printFileSteps(w io.Writer, changed []regen.Step) {
+	var files []regen.Step
+	book := 0
+	for _, s := range changed {
+		if s.Class == generator.ClassManifest {
+			book++
+			continue
+		}
+		files = append(files, s)
+	}
+	if len(files) > 0 {
+		fmt.Fprintf(w, "files: %s\n", plural(len(files), "change"))
+		printSteps(w, files)
+	}
+	if book > 0 {
+		fmt.Fprintf(w, "  %-9s .svcgen/ (%s)\n", "update", plural(book, "bookkeeping file"))
 	}
 }
 
@@ -233,7 +287,7 @@ func printDiffs(w io.Writer, plan *regen.Plan) {
 			to = "/dev/null"
 		}
 		d, err := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
-			A: difflib.SplitLines(string(s.Before)), B: difflib.SplitLines(string(s.After)),
+			A: diffLines(s.Before), B: diffLines(s.After),
 			FromFile: from, ToFile: to, Context: 3,
 		})
 		if err != nil || d == "" {
@@ -241,6 +295,15 @@ func printDiffs(w io.Writer, plan *regen.Plan) {
 		}
 		fmt.Fprintf(w, "%s (%s)\n%s\n", s.Path, s.Action, d)
 	}
+}
+
+// diffLines splits content for a diff; no content is no lines (a new or
+// deleted file), not one empty line.
+func diffLines(content []byte) []string {
+	if len(content) == 0 {
+		return nil
+	}
+	return difflib.SplitLines(string(content))
 }
 
 func pluralWord(n int, one, many string) string {

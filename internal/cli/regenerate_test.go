@@ -60,6 +60,7 @@ func TestRegenerateWorkflow(t *testing.T) {
 		"+// DeleteCustomer", // an orphans_gen.go diff
 		"Service.DeleteCustomer in internal/service/service.go",
 		"dry run: nothing written",
+		"+++ b/internal/store/migrations/sqlite/00002_add_customers_nickname.sql\n@@ -0,0 +1,",
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("--dry-run output lacks %q", want)

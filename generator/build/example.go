@@ -115,7 +115,13 @@ func requestParts(op *model.Operation, values map[*model.Param]string, skip *mod
 		case model.InPath:
 			path = strings.Replace(path, "{"+p.Wildcard+"}", url.PathEscape(p.Prefix+v+p.Suffix), 1)
 		case model.InQuery:
-			if p.Required {
+			switch {
+			case !p.Required:
+			case p.Object != nil:
+				for _, kv := range objectQuery(p, v) {
+					q.Add(kv.Name, kv.Value)
+				}
+			default:
 				q.Set(p.Name, v)
 			}
 		case model.InHeader:
@@ -132,6 +138,37 @@ func requestParts(op *model.Operation, values map[*model.Param]string, skip *mod
 		headers = append(headers, model.KV{Name: "Cookie", Value: strings.Join(cookies, "; ")})
 	}
 	return path, q.Encode(), headers
+}
+
+// objectQuery spreads the JSON object example v of an object query
+// parameter over its keys.
+func objectQuery(p *model.Param, v string) []model.KV {
+	obj := map[string]json.RawMessage{}
+	if err := json.Unmarshal([]byte(v), &obj); err != nil {
+		return nil
+	}
+	var out []model.KV
+	for _, f := range p.Object.Fields {
+		raw, ok := obj[f.Name]
+		if !ok {
+			continue
+		}
+		key := f.Name
+		if p.Object.Deep {
+			key = p.Name + "[" + f.Name + "]"
+		}
+		vals := []json.RawMessage{raw}
+		if f.Array {
+			vals = nil
+			_ = json.Unmarshal(raw, &vals)
+		}
+		for _, x := range vals {
+			if text, ok := formText(f.Kind, x); ok {
+				out = append(out, model.KV{Name: key, Value: text})
+			}
+		}
+	}
+	return out
 }
 
 // paramExample is a valid wire value for a parameter.

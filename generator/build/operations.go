@@ -323,11 +323,40 @@ func (b *builder) paramType(op *model.Operation, mp *model.Param, p *openapi3.Pa
 		}
 	}
 	if p.Schema == nil || p.Schema.Value == nil {
+		if ct, mt := pickContent(p.Content); mt != nil && mt.Schema != nil && mediaKind(ct) == model.BodyJSON {
+			// The value is JSON text of the schema.
+			t := b.schemaRef(mt.Schema, op.GoName+model.Exported(p.Name), ptr+"/content/"+escape(ct)+"/schema", 0)
+			mp.Type, mp.JSON, mp.GoType = t, true, t.GoType
+			mp.Parse = "parseJSON[" + t.GoType + "]"
+			if !mp.Required && t.Kind != model.KindSlice && t.Kind != model.KindMap {
+				mp.GoType, mp.Pointer = "*"+t.GoType, true
+			}
+			return
+		}
 		raw("parameter " + strconv.Quote(p.Name) + " described by content, not schema")
 		return
 	}
 	t := b.schemaRef(p.Schema, op.GoName+model.Exported(p.Name), ptr+"/schema", 0)
 	mp.Type = t
+	if t.Kind == model.KindNamed && t.Named.Kind == model.TypeStruct && p.In == "query" {
+		explode := p.Explode == nil || *p.Explode
+		switch {
+		case p.Style == "deepObject", (p.Style == "" || p.Style == "form") && explode:
+			obj := &model.ObjectParam{Deep: p.Style == "deepObject"}
+			for _, f := range t.Named.Fields {
+				ff := &model.FormField{Name: f.Name, Kind: formKind(f.Type)}
+				if f.Type.Kind == model.KindSlice {
+					ff.Array, ff.Kind = true, formKind(f.Type.Elem)
+				}
+				obj.Fields = append(obj.Fields, ff)
+			}
+			mp.Object, mp.GoType = obj, t.GoType
+			if !mp.Required {
+				mp.GoType, mp.Pointer = "*"+t.GoType, true
+			}
+			return
+		}
+	}
 	elem := t
 	if t.Kind == model.KindSlice {
 		if p.In == "path" || p.In == "cookie" {

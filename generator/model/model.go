@@ -110,6 +110,12 @@ func (op *Operation) Success() *Response {
 	return nil
 }
 
+// ObjectParam says how an object query parameter's properties travel.
+type ObjectParam struct {
+	Deep   bool         // deepObject: name[prop]=value; else prop=value
+	Fields []*FormField // how each property's text becomes JSON
+}
+
 // SecurityScheme is one way the spec lets clients authenticate.
 type SecurityScheme struct {
 	Name string // key in components.securitySchemes
@@ -184,6 +190,12 @@ type Param struct {
 	// Prefix and Suffix are literal text around a path parameter that shares
 	// its segment with other text: "/files/{name}.json" has Suffix ".json".
 	Prefix, Suffix string
+	// Object is set for an object in the query: its properties arrive as
+	// "name[prop]=v" (deepObject) or "prop=v" (form, exploded).
+	Object *ObjectParam
+	// JSON is true for a parameter described by content: its value is JSON
+	// text of Type.
+	JSON bool
 	// Raw is true when the parameter could not be typed (objects, content
 	// parameters) and is handed over as the raw string.
 	Raw bool

@@ -51,10 +51,17 @@ var optional = map[string]func(*model.Service) bool{
 	"internal/api/form_gen.go": hasForms,
 }
 
+// hasForms reports whether a form body or an object query parameter
+// needs the form decoder.
 func hasForms(svc *model.Service) bool {
 	for _, op := range svc.Operations {
 		if op.Body != nil && op.Body.IsForm() {
 			return true
+		}
+		for _, p := range op.Params {
+			if p.Object != nil || p.JSON {
+				return true
+			}
 		}
 	}
 	return false

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/svcgen/svcgen/generator/build"
 	"github.com/svcgen/svcgen/generator/format"
@@ -124,24 +125,48 @@ func RenderFiles(svc *model.Service, spec []byte) ([]File, error) {
 	if err != nil {
 		return nil, err
 	}
-	var files []File
-	for _, pf := range plan.Plan(svc, tmpls, spec) {
-		content := pf.Raw
-		if pf.Template != "" {
-			content, err = r.Render(pf.Template, svc)
-			if err != nil {
-				return nil, err
-			}
-			if strings.HasSuffix(pf.Path, ".go") {
-				content, err = format.Go(pf.Path, pf.Template, content)
-				if err != nil {
-					return nil, err
-				}
-			}
+	// The files are rendered at the same time: the largest take seconds on
+	// a large API. The first failure in path order is the one reported.
+	planned := plan.Plan(svc, tmpls, spec)
+	files := make([]File, len(planned))
+	errs := make([]error, len(planned))
+	panics := make([]any, len(planned))
+	var wg sync.WaitGroup
+	for i, pf := range planned {
+		wg.Go(func() {
+			defer func() { panics[i] = recover() }()
+			files[i], errs[i] = renderFile(r, svc, pf)
+		})
+	}
+	wg.Wait()
+	for i := range planned {
+		if panics[i] != nil {
+			panic(panics[i]) // for Generate to report, as it would without goroutines
 		}
-		files = append(files, File{Path: pf.Path, Content: content, Class: pf.Class, Mode: pf.Mode})
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
 	}
 	return files, nil
+}
+
+// renderFile renders and formats one planned file.
+func renderFile(r *render.Renderer, svc *model.Service, pf plan.File) (File, error) {
+	content := pf.Raw
+	if pf.Template != "" {
+		var err error
+		content, err = r.Render(pf.Template, svc)
+		if err != nil {
+			return File{}, err
+		}
+		if strings.HasSuffix(pf.Path, ".go") {
+			content, err = format.Go(pf.Path, pf.Template, content)
+			if err != nil {
+				return File{}, err
+			}
+		}
+	}
+	return File{Path: pf.Path, Content: content, Class: pf.Class, Mode: pf.Mode}, nil
 }
 
 // Manifest records what svcgen wrote, so regenerate can tell the user's

@@ -92,26 +92,49 @@ func (l *loader) eachOperation(fn func(ptr string, item *openapi3.PathItem, meth
 	}
 }
 
-// checkFormats warns about formats svcgen does not know. kin-openapi can
-// check formats, but reports them without an origin and, like any schema
-// problem, as the only problem of the schema.
-func (l *loader) checkFormats() {
+// checkSchemas lists the schemas of the document in l.schemas and runs the
+// checks of single schemas that come before validation, dedupeRequired and
+// checkFormat. The document is walked once: kin-openapi's walk builds the
+// pointer of every schema, which takes a while on a large document.
+func (l *loader) checkSchemas() {
 	_ = l.doc.WalkSchemas(func(ptr string, ref *openapi3.SchemaRef) error {
-		s := ref.Value
-		if s.Format == "" || s.Type == nil {
-			return nil
-		}
-		for _, t := range s.Type.Slice() {
-			if known, ok := knownFormats(t); ok && !known[s.Format] {
-				l.warn(finding{
-					l.locateElement(s.Origin, "format", ptr+"/format"),
-					fmt.Sprintf("unknown %s format %q", t, s.Format),
-				})
-				break
-			}
-		}
+		l.schemas = append(l.schemas, schemaAt{ptr, ref.Value})
 		return nil
 	})
+	formats := map[string]map[string]bool{}
+	for _, at := range l.schemas {
+		l.dedupeRequired(at.ptr, at.s)
+		l.checkFormat(at.ptr, at.s, formats)
+	}
+}
+
+// schemaAt is a schema of the document and its pointer.
+type schemaAt struct {
+	ptr string
+	s   *openapi3.Schema
+}
+
+// checkFormat warns about a format svcgen does not know. kin-openapi can
+// check formats, but reports them without an origin and, like any schema
+// problem, as the only problem of the schema. known caches knownFormats.
+func (l *loader) checkFormat(ptr string, s *openapi3.Schema, known map[string]map[string]bool) {
+	if s.Format == "" || s.Type == nil {
+		return
+	}
+	for _, t := range s.Type.Slice() {
+		formats, ok := known[t]
+		if !ok {
+			formats, _ = knownFormats(t)
+			known[t] = formats
+		}
+		if formats != nil && !formats[s.Format] {
+			l.warn(finding{
+				l.locateElement(s.Origin, "format", ptr+"/format"),
+				fmt.Sprintf("unknown %s format %q", t, s.Format),
+			})
+			break
+		}
+	}
 }
 
 // knownFormats returns the formats known for values of type t, as
@@ -189,27 +212,23 @@ func (l *loader) describeResponses() {
 	})
 }
 
-// dedupeRequired drops repeated names from each schema's required list,
+// dedupeRequired drops repeated names from the schema's required list,
 // another problem kin-openapi reports as the only one of the schema.
-func (l *loader) dedupeRequired() {
-	_ = l.doc.WalkSchemas(func(ptr string, ref *openapi3.SchemaRef) error {
-		s := ref.Value
-		var unique []string
-		for _, name := range s.Required {
-			if slices.Contains(unique, name) {
-				l.warn(finding{
-					l.locateElement(s.Origin, "required", ptr+"/required"),
-					fmt.Sprintf("%q is listed twice in required", name),
-				})
-				continue
-			}
-			unique = append(unique, name)
+func (l *loader) dedupeRequired(ptr string, s *openapi3.Schema) {
+	var unique []string
+	for _, name := range s.Required {
+		if slices.Contains(unique, name) {
+			l.warn(finding{
+				l.locateElement(s.Origin, "required", ptr+"/required"),
+				fmt.Sprintf("%q is listed twice in required", name),
+			})
+			continue
 		}
-		if len(unique) < len(s.Required) {
-			s.Required = unique
-		}
-		return nil
-	})
+		unique = append(unique, name)
+	}
+	if len(unique) < len(s.Required) {
+		s.Required = unique
+	}
 }
 
 // checkSchemaValues checks every schema's pattern, example and default on
@@ -227,29 +246,36 @@ func (l *loader) checkSchemaValues() (restore func()) {
 			f()
 		}
 	}
-	_ = l.doc.WalkSchemas(func(ptr string, ref *openapi3.SchemaRef) error {
-		s := ref.Value
+	// The schemas are those checkSchemas listed: validation does not add
+	// or remove any.
+	compiles := map[string]error{} // by pattern: large specs repeat theirs
+	for _, at := range l.schemas {
+		ptr, s := at.ptr, at.s
 		if s.Pattern == "" {
-			return nil
+			continue
 		}
-		if _, err := regexp.Compile(goRegexp(s.Pattern)); err != nil {
+		err, seen := compiles[s.Pattern]
+		if !seen {
+			_, err = regexp.Compile(goRegexp(s.Pattern))
+			compiles[s.Pattern] = err
+		}
+		if err != nil {
 			l.warn(finding{l.locateElement(s.Origin, "pattern", ptr+"/pattern"), patternMessage(s.Pattern, err)})
 			pattern := s.Pattern
 			s.Pattern = ""
 			undo = append(undo, func() { s.Pattern = pattern })
 		}
-		return nil
-	})
+	}
 	opts := []openapi3.SchemaValidationOption{openapi3.MultiErrors()}
 	if l.doc.IsOpenAPI31OrLater() {
 		opts = append(opts, openapi3.EnableJSONSchema2020())
 	}
 	costs := newCoster()
-	_ = l.doc.WalkSchemas(func(ptr string, ref *openapi3.SchemaRef) error {
-		s := ref.Value
+	for _, at := range l.schemas {
+		ptr, s := at.ptr, at.s
 		if costs.tooCostly(s) {
 			l.costly = true
-			return nil
+			continue
 		}
 		for _, kind := range []string{"default", "example"} {
 			v := &s.Default
@@ -266,8 +292,7 @@ func (l *loader) checkSchemaValues() (restore func()) {
 			*v = nil
 			undo = append(undo, func() { *v = value })
 		}
-		return nil
-	})
+	}
 	return restore
 }
 

@@ -1,6 +1,8 @@
 package load
 
 import (
+	"cmp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -52,18 +54,23 @@ func hasPrefix(p, q string) bool {
 // index answers questions about one parsed file: which JSON pointer a
 // position belongs to (kin-openapi's origins give positions) and which
 // $refs the file holds.
+//
+// A large file has millions of elements, and only a few are ever asked
+// about: the index keeps, for each element, its position, its key and its
+// parent, and builds pointers when asked.
 type index struct {
-	at   map[position][]entry
-	refs []refNode
+	elems []elem  // in document order, the document first
+	byPos []int32 // indexes into elems, by position, in document order at one position
+	refs  []refNode
 }
 
-type position struct{ line, col int }
-
-// entry is an element of the file, found at the position of the key that
+// elem is an element of the file, found at the position of the key that
 // heads it: the position kin-openapi records as Origin.Key.
-type entry struct {
-	ptr  string
-	name string // the key heading the element; "" for the document itself
+type elem struct {
+	line, col int
+	name      string // the key heading the element; "" for the document
+	parent    int32  // index of the element holding this one; -1 for the document
+	item      int32  // index in its sequence of a sequence item, else -1
 }
 
 // refNode is a $ref found in a file.
@@ -74,34 +81,92 @@ type refNode struct {
 }
 
 func buildIndex(root *yaml.Node) *index {
-	ix := &index{at: map[position][]entry{}}
-	walkTree(root, "", nil, ix.visit)
+	ix := &index{}
+	if root != nil {
+		ix.visit(root, -1, nil, -1)
+	}
+	ix.byPos = make([]int32, len(ix.elems))
+	for i := range ix.byPos {
+		ix.byPos[i] = int32(i)
+	}
+	// Document order is position order, but for odd YAML: check.
+	byPos := func(a, b int32) int {
+		ea, eb := &ix.elems[a], &ix.elems[b]
+		return cmp.Or(cmp.Compare(ea.line, eb.line), cmp.Compare(ea.col, eb.col))
+	}
+	if !slices.IsSortedFunc(ix.byPos, byPos) {
+		slices.SortStableFunc(ix.byPos, byPos)
+	}
 	return ix
 }
 
-func (ix *index) add(line, col int, ptr, name string) {
-	p := position{line, col}
-	ix.at[p] = append(ix.at[p], entry{ptr: ptr, name: name})
-}
-
-// visit records every mapping entry at its key and every sequence item at
-// its first key, the way kin-openapi stamps origins, and every $ref.
-func (ix *index) visit(n *yaml.Node, ptr string, key *yaml.Node) bool {
+// visit records n, under key (nil for the root and sequence items) or as
+// item number item of a sequence, and every node below it. It records a
+// mapping entry at its key and a sequence item at its first key, the way
+// kin-openapi stamps origins, and every $ref. Aliases are not followed:
+// their content is recorded where it is written.
+func (ix *index) visit(n *yaml.Node, parent int32, key *yaml.Node, item int) {
+	e := elem{parent: parent, item: int32(item)}
 	switch {
 	case key != nil:
-		ix.add(key.Line, key.Column, ptr, key.Value)
-		if key.Value == "$ref" && n.Kind == yaml.ScalarNode {
-			ix.refs = append(ix.refs, refNode{ptr: parent(ptr), value: n.Value, line: key.Line})
-		}
-	case ptr == "": // the document
-		ix.add(n.Line, n.Column, "", "")
+		e.line, e.col, e.name = key.Line, key.Column, key.Value
+	case parent < 0: // the document
+		e.line, e.col = n.Line, n.Column
 	case n.Kind == yaml.MappingNode && len(n.Content) > 0: // a sequence item
 		first := n.Content[0]
-		ix.add(first.Line, first.Column, ptr, first.Value)
+		e.line, e.col, e.name = first.Line, first.Column, first.Value
 	default:
-		ix.add(n.Line, n.Column, ptr, n.Value)
+		e.line, e.col, e.name = n.Line, n.Column, n.Value
 	}
-	return true
+	self := int32(len(ix.elems))
+	ix.elems = append(ix.elems, e)
+	if key != nil && key.Value == "$ref" && n.Kind == yaml.ScalarNode {
+		ix.refs = append(ix.refs, refNode{ptr: ix.pointer(parent), value: n.Value, line: key.Line})
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			ix.visit(n.Content[i+1], self, n.Content[i], -1)
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			ix.visit(c, self, nil, i)
+		}
+	}
+}
+
+// pointer returns the pointer of element i.
+func (ix *index) pointer(i int32) string {
+	var tokens []string
+	for ; i >= 0 && ix.elems[i].parent >= 0; i = ix.elems[i].parent {
+		e := &ix.elems[i]
+		if e.item >= 0 {
+			tokens = append(tokens, strconv.Itoa(int(e.item)))
+		} else {
+			tokens = append(tokens, e.name)
+		}
+	}
+	slices.Reverse(tokens)
+	return join("", tokens...)
+}
+
+// at returns the elements recorded at line:col, in document order.
+func (ix *index) at(line, col int) []int32 {
+	find := func(i int32) bool {
+		e := &ix.elems[i]
+		return e.line > line || e.line == line && e.col >= col
+	}
+	from, _ := slices.BinarySearchFunc(ix.byPos, 0, func(i int32, _ int) int {
+		if find(i) {
+			return 1
+		}
+		return -1
+	})
+	to := from
+	for to < len(ix.byPos) && ix.elems[ix.byPos[to]].line == line && ix.elems[ix.byPos[to]].col == col {
+		to++
+	}
+	return ix.byPos[from:to]
 }
 
 // walkTree calls visit for n, at pointer ptr under key (nil for the root
@@ -139,9 +204,12 @@ func walkTree(n *yaml.Node, ptr string, key *yaml.Node, visit func(n *yaml.Node,
 // carry origins.
 func (ix *index) pointerAt(line, col int, name string) (string, bool) {
 	best, found := "", false
-	for _, e := range ix.at[position{line, col}] {
-		if e.name == name && (!found || len(e.ptr) < len(best)) {
-			best, found = e.ptr, true
+	for _, i := range ix.at(line, col) {
+		if ix.elems[i].name != name {
+			continue
+		}
+		if p := ix.pointer(i); !found || len(p) < len(best) {
+			best, found = p, true
 		}
 	}
 	return best, found
@@ -152,9 +220,12 @@ func (ix *index) pointerAt(line, col int, name string) (string, bool) {
 func (ix *index) fieldAt(line, col int, name string) (string, bool) {
 	best, found := "", false
 	suffix := "/" + escapeToken(name)
-	for _, e := range ix.at[position{line, col}] {
-		if e.name == name && strings.HasSuffix(e.ptr, suffix) && len(e.ptr) > len(best) {
-			best, found = e.ptr, true
+	for _, i := range ix.at(line, col) {
+		if ix.elems[i].name != name {
+			continue
+		}
+		if p := ix.pointer(i); strings.HasSuffix(p, suffix) && len(p) > len(best) {
+			best, found = p, true
 		}
 	}
 	return best, found

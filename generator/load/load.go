@@ -105,6 +105,7 @@ func Load(ctx context.Context, path string) (spec *Spec, warnings []Warning, err
 		}
 	}()
 	l := newLoader(ctx)
+	defer func() { l.early.stop() }()
 	spec, err = l.load(path)
 	if err != nil {
 		return nil, nil, err

@@ -21,6 +21,19 @@ var update = flag.Bool("update", false, "rewrite golden files")
 // loaded spec looks like and its warnings. Paths in it start with $DIR.
 // go test -update rewrites "want".
 func TestLoad(t *testing.T) {
+	runCases(t)
+}
+
+// TestLoadEarly runs the cases with every root that early loading applies
+// to loaded early (see startEarly): the outcome must be the same.
+func TestLoadEarly(t *testing.T) {
+	n := earlyMin
+	t.Cleanup(func() { earlyMin = n }) // after the parallel subtests
+	earlyMin = 0
+	runCases(t)
+}
+
+func runCases(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.txtar")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no test cases: %v", err)

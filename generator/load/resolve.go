@@ -27,6 +27,10 @@ type loader struct {
 	warned   map[string]bool
 
 	costly bool // some schema is too costly to check values against (see maxVisits)
+
+	early *early // kin-openapi's load of the root, when started before parsing it
+
+	schemas []schemaAt // every schema of doc, in kin-openapi's walk order (see checkSchemas)
 }
 
 func newLoader(ctx context.Context) *loader {
@@ -52,12 +56,14 @@ func (f *readFailure) Error() string { return f.reason }
 // fileURL is how kin-openapi names a local file.
 func fileURL(p string) *url.URL { return &url.URL{Path: filepath.ToSlash(p)} }
 
-// readRoot reads and parses the root file.
+// readRoot reads and parses the root file, loading it early with
+// kin-openapi meanwhile when it is large.
 func (l *loader) readRoot(p string) *Error {
 	raw, err := readLocal(p)
 	if err != nil {
 		return &Error{File: p, Message: "cannot read the spec: " + err.Error(), Err: err}
 	}
+	l.early = l.startEarly(p, raw)
 	src, f := l.addSource(p, fileURL(p).String(), raw)
 	if f != nil {
 		return f.syntax
@@ -124,16 +130,46 @@ func (l *loader) readURI(_ *openapi3.Loader, u *url.URL) ([]byte, error) {
 // kinLoader returns a kin-openapi loader that resolves $refs across local
 // files and records origins, for line numbers.
 func (l *loader) kinLoader() *openapi3.Loader {
+	return newKinLoader(l.ctx, l.readURI)
+}
+
+// newKinLoader returns a kin-openapi loader that reads files with read.
+func newKinLoader(ctx context.Context, read openapi3.ReadFromURIFunc) *openapi3.Loader {
 	ld := openapi3.NewLoader()
-	ld.Context = l.ctx
+	ld.Context = ctx
 	ld.IsExternalRefsAllowed = true
 	ld.IncludeOrigin = true
-	ld.ReadFromURIFunc = l.readURI
+	ld.ReadFromURIFunc = read
 	return ld
 }
 
 // loadOpenAPI loads an OpenAPI 3 root and everything it refers to.
+//
+// A root that openBrace marks is read with the marker, which kin-openapi
+// parses with go-yaml in a fraction of the time; the only position that
+// moves, that of the "{" itself, is put back. Should that fail, the root is
+// read again as written, so that every failure is reported as before.
 func (l *loader) loadOpenAPI() (*openapi3.T, error) {
+	if marked := openBrace(l.root.data); marked != nil {
+		if l.early.running() {
+			l.root.index() // needed for the warnings of a large spec: build it while waiting
+		}
+		doc, ok := l.early.result(marked)
+		var err error
+		if !ok {
+			doc, err = l.kinLoader().LoadFromDataWithPath(marked, fileURL(l.root.path))
+		}
+		if err == nil {
+			if o := doc.Origin; o != nil && o.Key != nil && o.Key.Line == 1 && o.Key.Column == 1+len(docStart) {
+				o.Key.Column = 1
+			}
+			return doc, nil
+		}
+		if cerr := l.ctx.Err(); cerr != nil {
+			return nil, cerr
+		}
+		l.failure, l.lastRead = nil, nil
+	}
 	doc, err := l.kinLoader().LoadFromDataWithPath(l.root.data, fileURL(l.root.path))
 	if err != nil {
 		return nil, l.loadError(err)

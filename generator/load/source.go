@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -66,6 +67,12 @@ func fileError(err error) error {
 // JSON documents, such as ones indented with tabs) gives a nil node and no
 // error: it loads, only without line numbers.
 func parse(path string, raw []byte) (*yaml.Node, *Error) {
+	if node, ok := parseOpenBrace(raw); ok {
+		if e := duplicateKey(path, node); e != nil {
+			return nil, e
+		}
+		return node, nil
+	}
 	var doc yaml.Node
 	yamlErr := yaml.Unmarshal(raw, &doc)
 	if yamlErr == nil {
@@ -87,31 +94,106 @@ func parse(path string, raw []byte) (*yaml.Node, *Error) {
 	return nil, yamlSyntaxError(path, yamlErr)
 }
 
+// docStart is what openBrace puts in front of a JSON document for go-yaml.
+const docStart = "--- "
+
+// openBrace returns raw with a document start marker in front when raw
+// begins with a line holding only "{", the way JSON is usually
+// indented, and nil otherwise.
+//
+// go-yaml keeps every token of a flow mapping in memory until the mapping
+// ends when the mapping could be the key of a block mapping ("{a: b}: c"),
+// which a "{" starting a line could be: on a large JSON document (GitHub's
+// is 13 MB) that queue takes seconds and hundreds of MB to grow. After
+// "--- " a flow mapping cannot be a key, and go-yaml reads the document
+// token by token. The marker moves only the "{" itself, alone on the first
+// line: every other line and column stays as written.
+//
+// A document that only reads as YAML with the "{" as a key (a multi-line
+// flow mapping as a key) fails to parse with the marker; callers then
+// parse raw as it is.
+func openBrace(raw []byte) []byte {
+	if len(raw) < 2 || raw[0] != '{' {
+		return nil
+	}
+	rest := bytes.TrimLeft(raw[1:], " ")
+	if !bytes.HasPrefix(rest, []byte("\n")) && !bytes.HasPrefix(rest, []byte("\r\n")) {
+		return nil
+	}
+	// kin-openapi reads a JSON document holding U+0085 with encoding/json
+	// (see its unmarshal), which the marker would defeat.
+	if bytes.Contains(raw, []byte("\u0085")) {
+		return nil
+	}
+	return append([]byte(docStart), raw...)
+}
+
+// parseOpenBrace parses raw with openBrace's marker, and gives the node
+// of the document, placed where raw has it; ok is false when the marker
+// does not apply or the marked document does not parse.
+func parseOpenBrace(raw []byte) (node *yaml.Node, ok bool) {
+	marked := openBrace(raw)
+	if marked == nil {
+		return nil, false
+	}
+	var doc yaml.Node
+	if yaml.Unmarshal(marked, &doc) != nil || doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 {
+		return nil, false
+	}
+	node = doc.Content[0]
+	if node.Kind != yaml.MappingNode || node.Line != 1 || node.Column != 1+len(docStart) {
+		return nil, false
+	}
+	node.Column = 1
+	return node, true
+}
+
 // duplicateKey finds a key written twice in one mapping. YAML forbids
 // it and JSON leaves it undefined; kin-openapi refuses it in most places
 // but keeps one of the two silently in others, such as paths.
 func duplicateKey(path string, root *yaml.Node) *Error {
-	var dup *Error
-	walkTree(root, "", nil, func(n *yaml.Node, ptr string, _ *yaml.Node) bool {
-		if n.Kind != yaml.MappingNode {
-			return true
-		}
-		first := map[string]int{}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := n.Content[i]
-			if k.Kind != yaml.ScalarNode || k.Value == "<<" {
-				continue
+	// The walk keeps the tokens of the pointer, and builds the pointer only
+	// for the duplicate: the document may have millions of nodes.
+	var tokens []string
+	first := map[string]int{}
+	var walk func(n *yaml.Node) *Error
+	walk = func(n *yaml.Node) *Error {
+		switch n.Kind {
+		case yaml.MappingNode:
+			clear(first)
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k := n.Content[i]
+				if k.Kind != yaml.ScalarNode || k.Value == "<<" {
+					continue
+				}
+				if line, seen := first[k.Value]; seen {
+					return &Error{File: path, Pointer: "#" + join("", append(tokens, k.Value)...), Line: k.Line,
+						Message: fmt.Sprintf("duplicate key %q (first at line %d)", k.Value, line)}
+				}
+				first[k.Value] = k.Line
 			}
-			if line, seen := first[k.Value]; seen {
-				dup = &Error{File: path, Pointer: "#" + join(ptr, k.Value), Line: k.Line,
-					Message: fmt.Sprintf("duplicate key %q (first at line %d)", k.Value, line)}
-				return false
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				tokens = append(tokens, n.Content[i].Value)
+				if e := walk(n.Content[i+1]); e != nil {
+					return e
+				}
+				tokens = tokens[:len(tokens)-1]
 			}
-			first[k.Value] = k.Line
+		case yaml.SequenceNode:
+			for i, item := range n.Content {
+				tokens = append(tokens, strconv.Itoa(i))
+				if e := walk(item); e != nil {
+					return e
+				}
+				tokens = tokens[:len(tokens)-1]
+			}
 		}
-		return true
-	})
-	return dup
+		return nil
+	}
+	if root == nil {
+		return nil
+	}
+	return walk(root)
 }
 
 // mayBeJSON reports whether data starts like a JSON object or array.

@@ -25,9 +25,8 @@ import (
 func (l *loader) validate() Errors {
 	l.requirePathParams()
 	l.describeResponses()
-	l.dedupeRequired()
+	l.checkSchemas()
 	l.checkOperationIDs()
-	l.checkFormats()
 
 	blocking := l.lenientPass()
 	if len(blocking) > 0 {

@@ -14,16 +14,7 @@ import (
 // regenerate, checking exit codes, what is printed and that only
 // regenerate itself writes.
 func TestRegenerateWorkflow(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "orders")
-	run := func(args ...string) (int, string, string) {
-		t.Helper()
-		var stdout, stderr bytes.Buffer
-		code := Run(args, strings.NewReader(""), &stdout, &stderr)
-		return code, stdout.String(), stderr.String()
-	}
-	if code, _, stderr := run("new-service", "--spec", "../../spec/orders.yaml", "--out", dir, "--module", "example.com/orders"); code != exitOK {
-		t.Fatalf("new-service: exit %d\n%s", code, stderr)
-	}
+	dir := newOrders(t)
 
 	// Right after generation there is nothing to do.
 	if code, stdout, stderr := run("regenerate", "--dir", dir, "--check"); code != exitOK || !strings.Contains(stdout, "up to date") {
@@ -97,6 +88,23 @@ func TestRegenerateWorkflow(t *testing.T) {
 	}
 }
 
+// run runs the svcgen command line and returns its exit code and output.
+func run(args ...string) (int, string, string) {
+	var stdout, stderr bytes.Buffer
+	code := Run(args, strings.NewReader(""), &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+// newOrders generates the orders example into a new folder.
+func newOrders(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "orders")
+	if code, _, stderr := run("new-service", "--spec", "../../spec/orders.yaml", "--out", dir, "--module", "example.com/orders"); code != exitOK {
+		t.Fatalf("new-service: exit %d\n%s", code, stderr)
+	}
+	return dir
+}
+
 func snapshot(t *testing.T, dir string) map[string]string {
 	t.Helper()
 	out := map[string]string{}
@@ -129,16 +137,7 @@ func sameTree(a, b map[string]string) bool {
 // A conflict is written with markers, named, and exits 1; until the user
 // resolves it, --check fails too.
 func TestRegenerateConflict(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "orders")
-	run := func(args ...string) (int, string, string) {
-		t.Helper()
-		var stdout, stderr bytes.Buffer
-		code := Run(args, strings.NewReader(""), &stdout, &stderr)
-		return code, stdout.String(), stderr.String()
-	}
-	if code, _, stderr := run("new-service", "--spec", "../../spec/orders.yaml", "--out", dir, "--module", "example.com/orders"); code != exitOK {
-		t.Fatalf("new-service: exit %d\n%s", code, stderr)
-	}
+	dir := newOrders(t)
 	edit := func(name, old, new string) {
 		t.Helper()
 		p := filepath.Join(dir, name)

@@ -263,7 +263,10 @@ func (b *builder) crudParams(r *model.Resource, base string) {
 			continue
 		}
 		for _, p := range op.Params {
-			if p.In == model.InPath && p.Name == parentParam && parentParam != "" {
+			// The parameter must hold the parent's id as the store keeps
+			// it: a string path parameter cannot key an integer id.
+			if p.In == model.InPath && p.Name == parentParam && parentParam != "" && p.Type != nil &&
+				r.Parent.ID != nil && r.Parent.ID.Field != nil && p.Type.GoType == r.Parent.ID.Field.Type.GoType {
 				op.ParentParam = p
 			}
 		}

@@ -35,7 +35,15 @@ func (b *builder) security(o *openapi3.Operation, ptr string) []*model.SecurityA
 			out = append(out, alt)
 		}
 	}
-	if len(reqs) > 0 && len(out) == 0 {
+	anonymousOnly := len(out) > 0
+	for _, a := range out {
+		anonymousOnly = anonymousOnly && len(a.Uses) == 0
+	}
+	if anonymousOnly {
+		// Nothing to check: "security: [{}]" lets everyone in.
+		out = nil
+	}
+	if len(reqs) > 0 && len(out) == 0 && !anonymousOnly {
 		// Every alternative needs a scheme svcgen cannot check: say so,
 		// and let requests through rather than refuse them all.
 		b.degrade(reqPtr, "security requirements", "not enforced: no scheme svcgen can check")

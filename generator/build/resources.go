@@ -265,10 +265,16 @@ func (b *builder) crudParams(r *model.Resource, base string) {
 		for _, p := range op.Params {
 			// The parameter must hold the parent's id as the store keeps
 			// it: a string path parameter cannot key an integer id.
-			if p.In == model.InPath && p.Name == parentParam && parentParam != "" && p.Type != nil &&
-				r.Parent.ID != nil && r.Parent.ID.Field != nil && p.Type.GoType == r.Parent.ID.Field.Type.GoType {
-				op.ParentParam = p
+			if p.In != model.InPath || p.Name != parentParam || parentParam == "" || p.Type == nil ||
+				r.Parent.ID == nil || r.Parent.ID.Field == nil {
+				continue
 			}
+			if want := r.Parent.ID.Field.Type.GoType; p.Type.GoType != want {
+				b.degrade("#/paths/"+escape(op.Path), "resource "+r.Name+": path parameter "+quote(p.Name)+" is "+p.Type.GoType+", the "+r.Parent.Name+" id "+want,
+					"operation not stored; it answers 501")
+				continue
+			}
+			op.ParentParam = p
 		}
 		if r.Parent != nil && op.ParentParam == nil {
 			// Without the parent's id the store cannot scope the rows.

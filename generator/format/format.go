@@ -22,15 +22,20 @@ import (
 // message shows the source with line numbers around the error, so a
 // template bug is found in seconds.
 func Go(filename, tmpl string, src []byte) ([]byte, error) {
+	if len(src) >= 2*partSize {
+		if out, ok := goParts(src, partSize); ok {
+			return out, nil
+		}
+	}
 	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, filename, src, parser.ParseComments|parser.SkipObjectResolution)
+	f, err := parser.ParseFile(fset, filename, src, parserMode)
 	if err != nil {
 		return nil, fmt.Errorf("%s (from template %s) is not valid Go: %w\n%s", filename, tmpl, err, numbered(src, err))
 	}
-	removeUnusedImports(fset, f)
+	dropImports(fset, f, selectorNames(f))
 	var out []byte
 	if importsSorted(f) {
-		out, err = printFile(fset, f, len(src))
+		out, err = printWhole(fset, f, len(src))
 	} else {
 		var buf bytes.Buffer
 		err = format.Node(&buf, fset, f)
@@ -41,6 +46,9 @@ func Go(filename, tmpl string, src []byte) ([]byte, error) {
 	}
 	return out, nil
 }
+
+// parserMode is go/format's mode of go/parser.
+const parserMode = parser.ParseComments | parser.SkipObjectResolution
 
 // printerConfig is go/format's configuration of go/printer. The mode bit
 // 1<<30 is go/format's printerNormalizeNumbers (0X1P-2 → 0x1p-2), which
@@ -82,9 +90,9 @@ func importPath(s ast.Spec) string {
 	return p
 }
 
-// removeUnusedImports deletes imports whose package name is never used as
-// a selector qualifier.
-func removeUnusedImports(fset *token.FileSet, f *ast.File) {
+// selectorNames returns the names used as a selector qualifier in f: the
+// package names of the imports f uses.
+func selectorNames(f *ast.File) map[string]bool {
 	used := map[string]bool{}
 	ast.Inspect(f, func(n ast.Node) bool {
 		if sel, ok := n.(*ast.SelectorExpr); ok {
@@ -94,6 +102,11 @@ func removeUnusedImports(fset *token.FileSet, f *ast.File) {
 		}
 		return true
 	})
+	return used
+}
+
+// dropImports deletes the imports of f whose package name is not in used.
+func dropImports(fset *token.FileSet, f *ast.File, used map[string]bool) {
 	type unused struct{ name, path string }
 	var drop []unused
 	for _, imp := range f.Imports {

@@ -2,7 +2,6 @@
 package render
 
 import (
-	"bytes"
 	"fmt"
 	"io/fs"
 	"path"
@@ -63,11 +62,45 @@ func (r *Renderer) Render(name string, data any) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parsing template %s: %w", name, err)
 	}
-	var buf bytes.Buffer
-	if err := t.Execute(&buf, data); err != nil {
+	var out output
+	if err := t.Execute(&out, data); err != nil {
 		return nil, fmt.Errorf("executing template %s: %w", name, err)
 	}
-	return buf.Bytes(), nil
+	return out.bytes(), nil
+}
+
+// output collects what a template writes in blocks, joined at the end: a
+// bytes.Buffer would copy a large output (25 MB of models) each time it
+// doubles.
+type output struct {
+	blocks [][]byte
+	size   int
+}
+
+func (o *output) Write(p []byte) (int, error) {
+	n := len(p)
+	for len(p) > 0 {
+		last := len(o.blocks) - 1
+		if last < 0 || len(o.blocks[last]) == cap(o.blocks[last]) {
+			o.blocks = append(o.blocks, make([]byte, 0, min(max(o.size, 4<<10), 4<<20)))
+			last++
+		}
+		b := o.blocks[last]
+		k := min(len(p), cap(b)-len(b))
+		o.blocks[last] = append(b, p[:k]...)
+		o.size += k
+		p = p[k:]
+	}
+	return n, nil
+}
+
+// bytes returns everything written.
+func (o *output) bytes() []byte {
+	out := make([]byte, 0, o.size)
+	for _, b := range o.blocks {
+		out = append(out, b...)
+	}
+	return out
 }
 
 // funcs are the helpers templates may use besides sprig's: printing only,

@@ -118,7 +118,12 @@ var funcs = template.FuncMap{
 		}
 		lines := strings.Split(strings.TrimSpace(s), "\n")
 		for i, l := range lines {
-			lines[i] = strings.TrimRight(l, " \t\r")
+			l = strings.TrimRight(l, " \t\r")
+			if strings.HasPrefix(strings.TrimSpace(l), "+build") {
+				// "// +build" is a build constraint to gofmt and go/build.
+				l = strings.Replace(l, "+build", "(+build)", 1)
+			}
+			lines[i] = l
 		}
 		return lines
 	},

@@ -274,6 +274,10 @@ func (b *builder) params(op *model.Operation, item *openapi3.PathItem, o *openap
 	for _, k := range keys {
 		e := merged[k]
 		p := e.p
+		if p.Name == "" {
+			b.degrade(e.ptr, "parameter without a name", "left out: no client can send it")
+			continue
+		}
 		if p.In == "header" {
 			switch strings.ToLower(p.Name) {
 			case "accept", "content-type", "authorization":

@@ -58,6 +58,9 @@ func cosmetic(err error) bool {
 			*openapi3.WebhookNilError, *openapi3.EitherFieldRequiredError, *openapi3.ForbiddenFieldError,
 			*openapi3.InvalidSecuritySchemeTypeError, *openapi3.InvalidHTTPSchemeError,
 			*openapi3.APIKeyInInvalidError,
+			// A parameter without a name cannot be sent: the builder
+			// leaves it out and says so.
+			*openapi3.ParameterNameRequired,
 			// Paths that differ only in parameter names: the model builder
 			// routes the first and reports the others as not routed.
 			*openapi3.ConflictingPathsError:

@@ -281,6 +281,20 @@ func (b *builder) crudParams(r *model.Resource, base string) {
 			op.Resource, op.CRUD = nil, ""
 		}
 	}
+	// A create or replace body becomes a stored item: it must carry every
+	// required property the store does not fill itself, or the item
+	// cannot be made.
+	for _, op := range []*model.Operation{r.Create, r.Replace} {
+		if op == nil || op.Resource == nil {
+			continue
+		}
+		if missing := missingRequired(r, op.Body.Type.Named); len(missing) > 0 {
+			b.degrade("#/paths/"+escape(op.Path)+"/"+strings.ToLower(op.Method)+"/requestBody",
+				"the "+op.CRUD+" body of "+r.Name+" lacks its required "+strings.Join(missing, ", "),
+				"not stored; "+op.GoName+" answers 501")
+			op.Resource, op.CRUD = nil, ""
+		}
+	}
 	for _, f := range []**model.Operation{&r.Create, &r.List, &r.Get, &r.Replace, &r.Patch, &r.Delete} {
 		if *f != nil && (*f).Resource == nil {
 			*f = nil
@@ -327,6 +341,40 @@ func successStruct(op *model.Operation) *model.Type {
 		return nil
 	}
 	return s.Type.Named
+}
+
+// missingRequired lists the required properties of r's stored type that a
+// request body of type body may leave out and the store does not fill:
+// not read-only, not the id, timestamps, parent key or initial state.
+func missingRequired(r *model.Resource, body *model.Type) []string {
+	if body == r.Type {
+		return nil
+	}
+	filled := map[*model.Field]bool{}
+	for _, c := range []*model.Column{r.ID, r.CreatedAt, r.UpdatedAt, r.ParentColumn} {
+		if c != nil && c.Field != nil {
+			filled[c.Field] = true
+		}
+	}
+	for _, iv := range r.Initial {
+		filled[iv.Field] = true
+	}
+	sent := map[string]bool{}
+	for _, f := range body.Required {
+		sent[f.Name] = true
+	}
+	for _, f := range body.Fields {
+		if f.Default != "" || f.DefaultJSON != "" {
+			sent[f.Name] = true
+		}
+	}
+	var missing []string
+	for _, f := range r.Type.Required {
+		if !f.ReadOnly && !filled[f] && !sent[f.Name] {
+			missing = append(missing, quote(f.Name))
+		}
+	}
+	return missing
 }
 
 func jsonStructBody(op *model.Operation) bool {

@@ -52,22 +52,6 @@ func (c *CRUD) ListThings(ctx context.Context, req *api.ListThingsRequest2) (api
 	return resp, nil
 }
 
-// CreateThing stores a new Thing2.
-func (c *CRUD) CreateThing(ctx context.Context, req *api.CreateThingRequest) (api.CreateThingResponse, error) {
-	var v api.Thing
-	if err := convert(req.Body, &v); err != nil {
-		return nil, err
-	}
-	if err := c.db.Thing2s().Create(ctx, &v); err != nil {
-		return nil, storeError(err, "thing2")
-	}
-	resp := &api.CreateThing201Response{}
-	if err := convert(v, &resp.Body); err != nil {
-		return nil, err
-	}
-	return resp, nil
-}
-
 // GetThing2 returns one Thing2.
 func (c *CRUD) GetThing2(ctx context.Context, req *api.GetThing2Request) (api.GetThing2Response, error) {
 	v, err := c.db.Thing2s().Get(ctx, req.ID)

@@ -62,7 +62,7 @@ func (s *Service) ListThings(ctx context.Context, req *api.ListThingsRequest2) (
 
 // CreateThing: Create a thing
 func (s *Service) CreateThing(ctx context.Context, req *api.CreateThingRequest) (api.CreateThingResponse, error) {
-	return s.crud.CreateThing(ctx, req)
+	return nil, api.ErrNotImplemented
 }
 
 // GetThing2: Get a thing

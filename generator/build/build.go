@@ -33,6 +33,8 @@ var runtimeNames = []string{
 	"Service", "Handler", "NewHandler", "Options", "Error", "Errors", "FieldError",
 	"Problem", "Date", "Nullable", "ErrNotImplemented", "NewError", "Null",
 	"Value", "Routes", "Route", "NotFound", "Conflict", "BadRequest",
+	// auth_gen.go and form_gen.go, when a service has them.
+	"Authenticator", "Credentials", "ErrUnauthorized", "ErrForbidden", "File",
 }
 
 func isRuntimeName(name string) bool {

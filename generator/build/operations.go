@@ -52,9 +52,10 @@ func (b *builder) operations(base string, mux *http.ServeMux) []*model.Operation
 	if b.doc.Paths == nil {
 		return nil
 	}
-	// Method names go vet expects a fixed signature for, and the ones the
-	// handler itself has, cannot name an operation.
-	methods := model.NewNamespace("Validate", "MarshalJSON", "UnmarshalJSON", "MarshalText",
+	// Method names go vet expects a fixed signature for, the ones the
+	// handler itself has, and Service.Authenticate (auth.go) cannot name an
+	// operation.
+	methods := model.NewNamespace("Validate", "Authenticate", "MarshalJSON", "UnmarshalJSON", "MarshalText",
 		"UnmarshalText", "MarshalXML", "UnmarshalXML", "MarshalBinary", "UnmarshalBinary",
 		"String", "GoString", "Error", "Format", "Scan", "Seek", "ReadFrom", "WriteTo",
 		"ReadByte", "WriteByte", "ReadRune", "UnreadByte", "UnreadRune", "Peek",

@@ -207,7 +207,9 @@ func (b *builder) resource(coll, item, param string, collOps, itemOps map[string
 		return false
 	}
 	attach := func(op *model.Operation, crud string, ok bool) *model.Operation {
-		if op == nil || !ok {
+		// The default implementation answers with the first 2xx response
+		// the operation declares: without one it has nothing to send.
+		if op == nil || !ok || op.Success() == nil {
 			return nil
 		}
 		op.Resource, op.CRUD = r, crud

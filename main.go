@@ -4,10 +4,38 @@ package main
 
 import (
 	"os"
+	"runtime/debug"
 
 	"github.com/svcgen/svcgen/internal/cli"
 )
 
 func main() {
+	tuneGC(os.Getenv)
 	os.Exit(cli.Run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// gcPercent and memoryLimit are svcgen's garbage collector settings, unless
+// GOGC or GOMEMLIMIT say otherwise.
+//
+// svcgen is a short-lived process whose heap grows to its peak and stays
+// there (the spec, the model, then the rendered files): with Go's default
+// GOGC=100 it collects about ten times on the way to 600 MiB on GitHub's
+// description, re-marking what it keeps. GOGC=400 collects less often, and
+// the soft limit bounds what that costs in memory: near it the collector runs
+// as often as it must. Measured on GitHub's spec (2 cores): 5.3 s → 4.7 s
+// wall, 7.6 → 6.5 s CPU, peak RSS 600 → 720-790 MB (bench/README.md).
+const (
+	gcPercent   = 400
+	memoryLimit = 768 << 20
+)
+
+// tuneGC applies gcPercent and memoryLimit where the environment sets no
+// value of its own.
+func tuneGC(getenv func(string) string) {
+	if getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
+	if getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 }

@@ -63,11 +63,17 @@ func fileError(err error) error {
 }
 
 // parse reads raw as YAML (JSON being YAML too) and returns the content
-// node. A file that only the JSON parser accepts (YAML rejects a few valid
-// JSON documents, such as ones indented with tabs) gives a nil node and no
-// error: it loads, only without line numbers.
+// node: with parseJSON when it can, which gives the same tree faster. A
+// file that only encoding/json accepts (parseJSON refuses a few valid JSON
+// documents it leaves to go-yaml, and go-yaml rejects a few, such as ones
+// with a raw line separator in a string) gives a nil node and no error: it
+// loads, only without line numbers.
 func parse(path string, raw []byte) (*yaml.Node, *Error) {
-	if node, ok := parseOpenBrace(raw); ok {
+	node, ok := parseJSON(raw)
+	if !ok {
+		node, ok = parseOpenBrace(raw)
+	}
+	if ok {
 		if e := duplicateKey(path, node); e != nil {
 			return nil, e
 		}

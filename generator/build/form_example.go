@@ -36,6 +36,17 @@ func formBody(b *model.Body, jsonBody string, skip map[string]bool) (body, conte
 			if err := json.Unmarshal(raw, &vals); err != nil {
 				return "", b.ContentType, false
 			}
+			if len(vals) == 0 {
+				// An empty array is no field at all in a form: a required
+				// one needs an element to be present.
+				elem, required := requiredElem(b, f.Name)
+				if required {
+					if elem == nil {
+						return "", b.ContentType, false
+					}
+					vals = []json.RawMessage{elem}
+				}
+			}
 		}
 		for _, v := range vals {
 			text, good := formText(f.Kind, v)
@@ -81,6 +92,30 @@ func formBody(b *model.Body, jsonBody string, skip map[string]bool) (body, conte
 		return "", b.ContentType, false
 	}
 	return buf.String(), w.FormDataContentType(), true
+}
+
+// requiredElem reports whether the field name of form body b is required
+// and, if so, gives an example element of its array (nil when there is
+// none to be sure of).
+func requiredElem(b *model.Body, name string) (json.RawMessage, bool) {
+	if b.Type == nil || b.Type.Named == nil {
+		return nil, false
+	}
+	for _, f := range b.Type.Named.Required {
+		if f.Name != name {
+			continue
+		}
+		if f.Type == nil || f.Type.Elem == nil {
+			return nil, true
+		}
+		v, ok := exampleValue(f.Type.Elem, 1)
+		out, err := json.Marshal(v)
+		if !ok || err != nil {
+			return nil, true
+		}
+		return out, true
+	}
+	return nil, false
 }
 
 // formText is the form text of a JSON value for a field of kind.

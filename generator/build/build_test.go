@@ -232,3 +232,52 @@ paths:
 		}
 	}
 }
+
+// Integer enums whose values are written as strings (bungie.net writes
+// "1", "2", "4"...) keep their values; one with no integer at all is a
+// plain integer, not a type refusing every value.
+func TestIntegerEnumValuesAsStrings(t *testing.T) {
+	doc, err := openapi3.NewLoader().LoadFromData([]byte(`
+openapi: 3.0.3
+info: {title: Enums, version: "1"}
+paths: {}
+components:
+  schemas:
+    Scopes: {type: integer, format: int64, enum: ["1", "2", 4, "x"]}
+    Nothing: {type: integer, enum: ["a", "b"]}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := Build(&load.Spec{Path: "test.yaml", Doc: doc, SourceVersion: doc.OpenAPI}, Options{SpecFile: "openapi.yaml"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	scopes := typeNamed(svc, "Scopes")
+	if scopes == nil || scopes.Kind != model.TypeEnum {
+		t.Fatalf("Scopes: %+v", scopes)
+	}
+	var lits []string
+	for _, v := range scopes.Values {
+		lits = append(lits, v.Literal)
+	}
+	if got := strings.Join(lits, " "); got != "1 2 4" {
+		t.Errorf("Scopes values %q, want 1 2 4", got)
+	}
+	if n := typeNamed(svc, "Nothing"); n != nil && n.Kind == model.TypeEnum {
+		t.Errorf("Nothing is an enum with values %v: it would refuse every integer", n.Values)
+	}
+	var notes []string
+	for _, c := range svc.Coverage.Items {
+		notes = append(notes, c.Pointer+": "+c.What+" → "+c.Outcome)
+	}
+	for _, want := range []string{
+		`#/components/schemas/Scopes: integer enum with values written as strings → read as the integers they spell`,
+		`#/components/schemas/Scopes: enum value "x" is not an integer → value left out`,
+		`#/components/schemas/Nothing: integer enum without an integer value → plain integer, values not checked`,
+	} {
+		if !strings.Contains(strings.Join(notes, "\n"), want) {
+			t.Errorf("coverage lacks %q; has:\n%s", want, strings.Join(notes, "\n"))
+		}
+	}
+}

@@ -793,9 +793,18 @@ func (b *builder) enum(s *openapi3.Schema, ctx, ptr string) *model.TypeRef {
 		b.degrade(ptr, "enum of type "+base, "plain "+base+", values not checked")
 		return b.inlineValue(&c, ctx, ptr, 0)
 	}
+	if base == "integer" && !hasInt(s.Enum) {
+		// No value to allow: a plain integer, rather than a type that
+		// refuses every value.
+		c := *s
+		c.Enum = nil
+		b.degrade(ptr, "integer enum without an integer value", "plain integer, values not checked")
+		return b.inlineValue(&c, ctx, ptr, 0)
+	}
 	t := b.newType(ctx, model.TypeEnum, s, ptr)
 	t.Base = baseRef
 	seen := map[string]bool{}
+	quoted := false // an integer written as a string was read
 	for _, e := range s.Enum {
 		if e == nil {
 			continue
@@ -810,7 +819,13 @@ func (b *builder) enum(s *openapi3.Schema, ctx, ptr string) *model.TypeRef {
 		} else {
 			n, ok := asInt(e)
 			if !ok {
-				b.degrade(ptr, fmt.Sprintf("enum value %v is not an integer", e), "value left out")
+				if str, isStr := e.(string); isStr {
+					n, ok = intText(str)
+					quoted = quoted || ok
+				}
+			}
+			if !ok {
+				b.degrade(ptr, fmt.Sprintf("enum value %s is not an integer", enumText(e)), "value left out")
 				continue
 			}
 			lit = strconv.FormatInt(n, 10)
@@ -825,6 +840,9 @@ func (b *builder) enum(s *openapi3.Schema, ctx, ptr string) *model.TypeRef {
 			Literal: lit,
 			Value:   text,
 		})
+	}
+	if quoted {
+		b.degrade(ptr, "integer enum with values written as strings", "read as the integers they spell")
 	}
 	t.Validates = true
 	var allowed []string
@@ -920,6 +938,38 @@ func asInt(v any) (int64, bool) {
 		return i, err == nil
 	}
 	return 0, false
+}
+
+// hasInt reports whether an integer enum has a value it can allow: an
+// integer, or a string spelling one.
+func hasInt(values []any) bool {
+	for _, e := range values {
+		if _, ok := asInt(e); ok {
+			return true
+		}
+		if str, isStr := e.(string); isStr {
+			if _, ok := intText(str); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// intText reads a string that spells an integer in decimal ("16", "-1"),
+// as some specs write the values of integer enums.
+func intText(s string) (int64, bool) {
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil
+}
+
+// enumText shows an enum value in a note: strings quoted, so that "1" is
+// not mistaken for 1.
+func enumText(v any) string {
+	if s, ok := v.(string); ok {
+		return strconv.Quote(s)
+	}
+	return fmt.Sprint(v)
 }
 
 // doc returns the comment for a named type.

@@ -281,3 +281,59 @@ components:
 		}
 	}
 }
+
+// The JSON decoder takes every JSON media type, so offering several is no
+// degradation; a media range is never used as a Content-Type.
+func TestJSONMediaTypes(t *testing.T) {
+	svc := buildYAML(t, `
+openapi: 3.0.3
+info: {title: Media, version: "1"}
+paths:
+  /things:
+    post:
+      operationId: addThing
+      requestBody:
+        content:
+          application/*+json: {schema: {type: object}}
+          text/json: {schema: {type: object}}
+          application/json: {schema: {type: object}}
+      responses:
+        '201':
+          description: Added.
+          content:
+            application/*+json: {schema: {type: object}}
+    put:
+      operationId: putThing
+      requestBody:
+        content:
+          application/xml: {schema: {type: object}}
+          text/json: {schema: {type: object}}
+      responses:
+        '204': {description: Done.}
+`)
+	ops := map[string]*model.Operation{}
+	for _, op := range svc.Operations {
+		ops[op.GoName] = op
+	}
+	add, put := ops["AddThing"], ops["PutThing"]
+	if add == nil || put == nil {
+		t.Fatalf("operations: %v", ops)
+	}
+	if add.Body.ContentType != "application/json" || add.Body.Kind != model.BodyJSON {
+		t.Errorf("AddThing body %s (%s), want application/json", add.Body.ContentType, add.Body.Kind)
+	}
+	if ct := add.Responses[0].ContentType; ct != "application/json" {
+		t.Errorf("AddThing response sent as %q, want application/json", ct)
+	}
+	if put.Body.ContentType != "text/json" || put.Body.Kind != model.BodyJSON {
+		t.Errorf("PutThing body %s (%s), want text/json read as JSON", put.Body.ContentType, put.Body.Kind)
+	}
+	var notes []string
+	for _, c := range svc.Coverage.Items {
+		notes = append(notes, c.Pointer+": "+c.What+" → "+c.Outcome)
+	}
+	want := `#/paths/~1things/put/requestBody/content: request content types "application/xml" → only text/json is accepted`
+	if strings.Join(notes, "\n") != want {
+		t.Errorf("coverage:\n%s\nwant only:\n%s", strings.Join(notes, "\n"), want)
+	}
+}

@@ -439,7 +439,7 @@ func mediaKind(ct string) model.BodyKind {
 	ct, _, _ = strings.Cut(strings.ToLower(ct), ";")
 	ct = strings.TrimSpace(ct)
 	switch {
-	case ct == "application/json" || strings.HasSuffix(ct, "+json"):
+	case ct == "application/json" || strings.HasSuffix(ct, "+json") || ct == "text/json" || ct == "text/x-json":
 		return model.BodyJSON
 	case strings.HasPrefix(ct, "text/"):
 		return model.BodyText
@@ -462,7 +462,7 @@ func requestKind(ct string) model.BodyKind {
 // pickRequestContent chooses the media type a request body is generated
 // for: JSON first, then forms, then text, then anything else as bytes.
 func pickRequestContent(c openapi3.Content) (string, *openapi3.MediaType) {
-	keys := sortedKeys(c)
+	keys := jsonFirst(sortedKeys(c))
 	for _, want := range []model.BodyKind{model.BodyJSON, model.BodyForm, model.BodyMultipart, model.BodyText, model.BodyBinary} {
 		for _, k := range keys {
 			if requestKind(k) == want {
@@ -476,7 +476,7 @@ func pickRequestContent(c openapi3.Content) (string, *openapi3.MediaType) {
 // pickContent chooses the media type a body is generated for: JSON first,
 // then text, then anything else as bytes.
 func pickContent(c openapi3.Content) (string, *openapi3.MediaType) {
-	keys := sortedKeys(c)
+	keys := jsonFirst(sortedKeys(c))
 	for _, want := range []model.BodyKind{model.BodyJSON, model.BodyText, model.BodyBinary} {
 		for _, k := range keys {
 			if mediaKind(k) == want {
@@ -487,6 +487,41 @@ func pickContent(c openapi3.Content) (string, *openapi3.MediaType) {
 	return "", nil
 }
 
+// concreteType is the media type a response is sent with, or a test
+// request, for the media type or range ct the spec declares: a range
+// ("application/*+json", "text/*", "*/*") cannot be a Content-Type.
+func concreteType(ct string) string {
+	if !strings.Contains(ct, "*") {
+		return ct
+	}
+	switch mediaKind(ct) {
+	case model.BodyJSON:
+		return "application/json"
+	case model.BodyText:
+		return "text/plain"
+	}
+	return "application/octet-stream"
+}
+
+// jsonFirst puts application/json (with or without parameters) first
+// among sorted media types, and ranges (application/*+json) last: of the
+// JSON family, application/json is the one to send, and the one a client
+// is most likely to send.
+func jsonFirst(keys []string) []string {
+	rank := func(k string) int {
+		base, _, _ := strings.Cut(strings.ToLower(k), ";")
+		switch base = strings.TrimSpace(base); {
+		case base == "application/json":
+			return 0
+		case strings.Contains(base, "*"):
+			return 2
+		}
+		return 1
+	}
+	sort.SliceStable(keys, func(i, j int) bool { return rank(keys[i]) < rank(keys[j]) })
+	return keys
+}
+
 // body builds the request body.
 func (b *builder) body(op *model.Operation, rb *openapi3.RequestBody, ptr string, fields *model.Namespace) *model.Body {
 	ct, mt := pickRequestContent(rb.Content)
@@ -494,16 +529,19 @@ func (b *builder) body(op *model.Operation, rb *openapi3.RequestBody, ptr string
 		return nil
 	}
 	if len(rb.Content) > 1 {
+		// The JSON decoder takes every JSON media type.
 		var others []string
 		for _, k := range sortedKeys(rb.Content) {
-			if k != ct {
-				others = append(others, k)
+			if k != ct && (requestKind(ct) != model.BodyJSON || mediaKind(k) != model.BodyJSON) {
+				others = append(others, strconv.Quote(k))
 			}
 		}
-		b.degrade(ptr+"/content", "request content types "+strings.Join(others, ", "), "only "+ct+" is accepted")
+		if len(others) > 0 {
+			b.degrade(ptr+"/content", "request content types "+strings.Join(others, ", "), "only "+ct+" is accepted")
+		}
 	}
 	body := &model.Body{
-		ContentType: ct,
+		ContentType: concreteType(ct),
 		Kind:        requestKind(ct),
 		Required:    rb.Required,
 		Description: strings.TrimSpace(rb.Description),
@@ -592,7 +630,7 @@ func (b *builder) responses(op *model.Operation, o *openapi3.Operation, ptr stri
 		}
 		resp.GoName = b.types.Take(op.GoName + label + "Response")
 		if ct, mt := pickContent(r.Content); mt != nil {
-			resp.ContentType = ct
+			resp.ContentType = concreteType(ct)
 			resp.Kind = mediaKind(ct)
 			if resp.Kind == model.BodyJSON {
 				resp.Type = b.schemaRef(mt.Schema, op.GoName+label+"ResponseBody", rptr+"/content/"+escape(ct)+"/schema", 0)

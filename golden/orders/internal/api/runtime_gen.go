@@ -695,10 +695,12 @@ func bodyError(err error) error {
 	return &Error{Status: http.StatusBadRequest, Detail: "the body could not be read", Err: err}
 }
 
+// isJSON reports whether ct is a JSON media type: application/json, any
+// +json type, or the older text/json and text/x-json.
 func isJSON(ct string) bool {
 	ct, _, _ = strings.Cut(ct, ";")
 	ct = strings.ToLower(strings.TrimSpace(ct))
-	return ct == "application/json" || strings.HasSuffix(ct, "+json")
+	return ct == "application/json" || strings.HasSuffix(ct, "+json") || ct == "text/json" || ct == "text/x-json"
 }
 
 // jsonError turns a decoding error into a field error.

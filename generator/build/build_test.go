@@ -337,3 +337,56 @@ paths:
 		t.Errorf("coverage:\n%s\nwant only:\n%s", strings.Join(notes, "\n"), want)
 	}
 }
+
+// A JSON body reads the forms the spec gives the same schema, without
+// file parts; other forms stay refused, and reported.
+func TestFormAlternatives(t *testing.T) {
+	svc := buildYAML(t, `
+openapi: 3.0.3
+info: {title: Forms, version: "1"}
+paths:
+  /same:
+    post:
+      operationId: same
+      requestBody:
+        content:
+          application/json: {schema: {$ref: '#/components/schemas/Note'}}
+          application/x-www-form-urlencoded: {schema: {$ref: '#/components/schemas/Note'}}
+          multipart/form-data: {schema: {$ref: '#/components/schemas/Note'}}
+      responses: {'204': {description: Done.}}
+  /other:
+    post:
+      operationId: other
+      requestBody:
+        content:
+          application/json: {schema: {$ref: '#/components/schemas/Note'}}
+          application/x-www-form-urlencoded: {schema: {type: object, properties: {x: {type: string}}}}
+          multipart/form-data:
+            schema: {type: object, properties: {text: {type: string}, file: {type: string, format: binary}}}
+      responses: {'204': {description: Done.}}
+components:
+  schemas:
+    Note: {type: object, required: [text], properties: {text: {type: string}}}
+`)
+	ops := map[string]*model.Operation{}
+	for _, op := range svc.Operations {
+		ops[op.GoName] = op
+	}
+	if got := strings.Join(ops["Same"].Body.FormTypes, " "); got != "application/x-www-form-urlencoded multipart/form-data" {
+		t.Errorf("Same reads forms %q", got)
+	}
+	if len(ops["Same"].Body.Fields) != 1 || len(ops["Same"].Example.Forms) != 2 {
+		t.Errorf("Same: form fields %v, form examples %v", ops["Same"].Body.Fields, ops["Same"].Example.Forms)
+	}
+	if got := ops["Other"].Body.FormTypes; len(got) != 0 {
+		t.Errorf("Other reads forms of another schema: %v", got)
+	}
+	var notes []string
+	for _, c := range svc.Coverage.Items {
+		notes = append(notes, c.Pointer+": "+c.What+" → "+c.Outcome)
+	}
+	want := `#/paths/~1other/post/requestBody/content: request content types "application/x-www-form-urlencoded", "multipart/form-data" → only application/json is accepted`
+	if strings.Join(notes, "\n") != want {
+		t.Errorf("coverage:\n%s\nwant only:\n%s", strings.Join(notes, "\n"), want)
+	}
+}

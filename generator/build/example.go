@@ -41,6 +41,15 @@ func exampleFor(op *model.Operation) model.OperationExample {
 		if !ok {
 			ex.Valid = false
 		}
+		for _, ft := range op.Body.FormTypes {
+			kind, name := model.BodyForm, "AsForm"
+			if ft == "multipart/form-data" {
+				kind, name = model.BodyMultipart, "AsMultipart"
+			}
+			if fb, fct, encoded := encodeForm(op.Body, kind, body, nil); encoded && ok {
+				ex.Forms = append(ex.Forms, model.FormExample{Name: name, Body: fb, ContentType: fct})
+			}
+		}
 	}
 	ex.Invalid = invalidFor(op, values, ex)
 	if ex.Invalid != nil && ex.Invalid.ContentType == "" && op.Body != nil {

@@ -1,7 +1,11 @@
 package build
 
 import (
+	"bytes"
+	"encoding/json"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -67,15 +71,82 @@ func (b *builder) form(op *model.Operation, body *model.Body, mt *openapi3.Media
 		return false
 	}
 	body.Pointer = !body.Required
-	for _, f := range body.Type.Named.Fields {
+	body.Fields = formFields(body.Type.Named)
+	return true
+}
+
+// formFields says how each field of struct t is read from form text.
+func formFields(t *model.Type) []*model.FormField {
+	var out []*model.FormField
+	for _, f := range t.Fields {
 		ff := &model.FormField{Name: f.Name, Kind: formKind(f.Type)}
 		if f.Type.Kind == model.KindSlice {
 			ff.Array = true
 			ff.Kind = formKind(f.Type.Elem)
 		}
-		body.Fields = append(body.Fields, ff)
+		out = append(out, ff)
 	}
-	return true
+	return out
+}
+
+// formAlternatives finds, for a JSON body, the form media types of content
+// that the JSON decoder's struct can read too: the same schema as the JSON
+// one (the same $ref, or the same content), an object without file parts.
+// It sets body.FormTypes and body.Fields, and returns the media types it
+// took.
+func formAlternatives(body *model.Body, content openapi3.Content, jsonType string) []string {
+	if body.Kind != model.BodyJSON || body.Type == nil || body.Type.Kind != model.KindNamed ||
+		body.Type.Named.Kind != model.TypeStruct || body.Type.Named.Extra != nil {
+		return nil
+	}
+	jm := content[jsonType]
+	var took []string
+	for _, k := range sortedKeys(content) {
+		if requestKind(k) != model.BodyForm && requestKind(k) != model.BodyMultipart {
+			continue
+		}
+		mt := content[k]
+		if mt == nil || !sameSchema(jm.Schema, mt.Schema) || hasFilePart(mt.Schema.Value) {
+			continue
+		}
+		base, _, _ := strings.Cut(strings.ToLower(k), ";")
+		base = strings.TrimSpace(base)
+		if !slices.Contains(body.FormTypes, base) {
+			body.FormTypes = append(body.FormTypes, base)
+		}
+		took = append(took, k)
+	}
+	if len(took) > 0 {
+		body.Fields = formFields(body.Type.Named)
+	}
+	return took
+}
+
+// sameSchema reports whether two schemas are one: the same component, the
+// same resolved value, or the same content.
+func sameSchema(a, b *openapi3.SchemaRef) bool {
+	if a == nil || b == nil || a.Value == nil || b.Value == nil {
+		return false
+	}
+	if a.Ref != "" && a.Ref == b.Ref || a.Value == b.Value {
+		return true
+	}
+	ja, errA := json.Marshal(a.Value)
+	jb, errB := json.Marshal(b.Value)
+	return errA == nil && errB == nil && bytes.Equal(ja, jb)
+}
+
+// hasFilePart reports whether an object schema has a property that would
+// be a file part in multipart/form-data.
+func hasFilePart(s *openapi3.Schema) bool {
+	for _, p := range s.Properties {
+		if p != nil && p.Value != nil {
+			if _, ok := isFile(p.Value); ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // isFile reports whether a property is a file part (format binary, or a

@@ -17,10 +17,20 @@ const testBoundary = "svcgen-test-boundary"
 // with a small text file for each file part (absent ones listed in skip
 // are left out). ok is false when a value cannot be sent as form text.
 func formBody(b *model.Body, jsonBody string, skip map[string]bool) (body, contentType string, ok bool) {
+	return encodeForm(b, b.Kind, jsonBody, skip)
+}
+
+// encodeForm is formBody for a form of kind (BodyForm or BodyMultipart),
+// which may be a form alternative of a JSON body.
+func encodeForm(b *model.Body, kind model.BodyKind, jsonBody string, skip map[string]bool) (body, contentType string, ok bool) {
+	ct := b.ContentType
+	if kind != b.Kind {
+		ct = "application/x-www-form-urlencoded"
+	}
 	obj := map[string]json.RawMessage{}
 	if jsonBody != "" {
 		if err := json.Unmarshal([]byte(jsonBody), &obj); err != nil {
-			return "", b.ContentType, false
+			return "", ct, false
 		}
 	}
 	type kv struct{ k, v string }
@@ -34,7 +44,7 @@ func formBody(b *model.Body, jsonBody string, skip map[string]bool) (body, conte
 		if f.Array {
 			vals = nil
 			if err := json.Unmarshal(raw, &vals); err != nil {
-				return "", b.ContentType, false
+				return "", ct, false
 			}
 			if len(vals) == 0 {
 				// An empty array is no field at all in a form: a required
@@ -42,7 +52,7 @@ func formBody(b *model.Body, jsonBody string, skip map[string]bool) (body, conte
 				elem, required := requiredElem(b, f.Name)
 				if required {
 					if elem == nil {
-						return "", b.ContentType, false
+						return "", ct, false
 					}
 					vals = []json.RawMessage{elem}
 				}
@@ -51,26 +61,29 @@ func formBody(b *model.Body, jsonBody string, skip map[string]bool) (body, conte
 		for _, v := range vals {
 			text, good := formText(f.Kind, v)
 			if !good {
-				return "", b.ContentType, false
+				return "", ct, false
 			}
 			pairs = append(pairs, kv{f.Name, text})
 		}
 	}
-	if b.Kind == model.BodyForm {
+	if kind == model.BodyForm {
+		if len(pairs) == 0 && b.Required {
+			return "", ct, false // an empty form is no body, and one is required
+		}
 		q := url.Values{}
 		for _, p := range pairs {
 			q.Add(p.k, p.v)
 		}
-		return q.Encode(), b.ContentType, true
+		return q.Encode(), ct, true
 	}
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
 	if err := w.SetBoundary(testBoundary); err != nil {
-		return "", b.ContentType, false
+		return "", ct, false
 	}
 	for _, p := range pairs {
 		if err := w.WriteField(p.k, p.v); err != nil {
-			return "", b.ContentType, false
+			return "", ct, false
 		}
 	}
 	for _, f := range b.Files {
@@ -82,14 +95,14 @@ func formBody(b *model.Body, jsonBody string, skip map[string]bool) (body, conte
 		h.Set("Content-Type", "text/plain")
 		part, err := w.CreatePart(h)
 		if err != nil {
-			return "", b.ContentType, false
+			return "", ct, false
 		}
 		if _, err := part.Write([]byte("hello\n")); err != nil {
-			return "", b.ContentType, false
+			return "", ct, false
 		}
 	}
 	if err := w.Close(); err != nil {
-		return "", b.ContentType, false
+		return "", ct, false
 	}
 	return buf.String(), w.FormDataContentType(), true
 }

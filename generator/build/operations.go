@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -528,18 +529,6 @@ func (b *builder) body(op *model.Operation, rb *openapi3.RequestBody, ptr string
 	if mt == nil {
 		return nil
 	}
-	if len(rb.Content) > 1 {
-		// The JSON decoder takes every JSON media type.
-		var others []string
-		for _, k := range sortedKeys(rb.Content) {
-			if k != ct && (requestKind(ct) != model.BodyJSON || mediaKind(k) != model.BodyJSON) {
-				others = append(others, strconv.Quote(k))
-			}
-		}
-		if len(others) > 0 {
-			b.degrade(ptr+"/content", "request content types "+strings.Join(others, ", "), "only "+ct+" is accepted")
-		}
-	}
 	body := &model.Body{
 		ContentType: concreteType(ct),
 		Kind:        requestKind(ct),
@@ -561,6 +550,28 @@ func (b *builder) body(op *model.Operation, rb *openapi3.RequestBody, ptr string
 	case model.BodyText, model.BodyBinary:
 		if strings.HasPrefix(ct, "multipart/") && requestKind(ct) != model.BodyMultipart {
 			b.degrade(ptr+"/content/"+escape(ct), ct+" body", "raw io.Reader")
+		}
+	}
+	if len(rb.Content) > 1 {
+		// The JSON decoder takes every JSON media type, and forms of the
+		// same schema when it can.
+		var forms []string
+		if op.Method != "PATCH" { // a merge patch is JSON (Operation.KeepsRawBody)
+			forms = formAlternatives(body, rb.Content, ct)
+		}
+		var others []string
+		for _, k := range sortedKeys(rb.Content) {
+			bothJSON := requestKind(ct) == model.BodyJSON && mediaKind(k) == model.BodyJSON
+			if k != ct && !bothJSON && !slices.Contains(forms, k) {
+				others = append(others, strconv.Quote(k))
+			}
+		}
+		if len(others) > 0 {
+			outcome := "only " + ct + " is accepted"
+			if len(body.FormTypes) > 0 {
+				outcome = "only " + strings.Join(append([]string{ct}, body.FormTypes...), ", ") + " are accepted"
+			}
+			b.degrade(ptr+"/content", "request content types "+strings.Join(others, ", "), outcome)
 		}
 	}
 	return body

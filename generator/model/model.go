@@ -217,7 +217,15 @@ type Body struct {
 	// (multipart) the file parts, which are fields of the request itself.
 	Fields []*FormField
 	Files  []*FileField
+	// FormTypes lists the form media types ("application/x-www-form-urlencoded",
+	// "multipart/form-data") a JSON body is also read from, Fields saying
+	// how: the spec gives them the same schema, without file parts.
+	FormTypes []string
 }
+
+// ReadsForms reports whether the body is read from a form: a form body,
+// or a JSON body with form alternatives.
+func (b *Body) ReadsForms() bool { return b.IsForm() || len(b.FormTypes) > 0 }
 
 // IsForm reports whether the body is a form (urlencoded or multipart).
 func (b *Body) IsForm() bool { return b.Kind == BodyForm || b.Kind == BodyMultipart }
@@ -294,6 +302,16 @@ type OperationExample struct {
 	// Invalid is a request that must be answered 400, or nil when the
 	// operation states no constraint that a request can break.
 	Invalid *InvalidExample
+	// Forms is the valid request sent as each form alternative of the JSON
+	// body (Body.FormTypes) it can be encoded as.
+	Forms []FormExample
+}
+
+// FormExample is a valid JSON request body encoded as a form.
+type FormExample struct {
+	Name        string // a Go identifier suffix: "AsForm", "AsMultipart"
+	Body        string
+	ContentType string
 }
 
 // KV is a name and value.

@@ -51,11 +51,11 @@ var optional = map[string]func(*model.Service) bool{
 	"internal/api/form_gen.go": hasForms,
 }
 
-// hasForms reports whether a form body or an object query parameter
-// needs the form decoder.
+// hasForms reports whether a form body (or form alternative of a JSON
+// one) or an object query parameter needs the form decoder.
 func hasForms(svc *model.Service) bool {
 	for _, op := range svc.Operations {
-		if op.Body != nil && op.Body.IsForm() {
+		if op.Body != nil && op.Body.ReadsForms() {
 			return true
 		}
 		for _, p := range op.Params {

@@ -1105,17 +1105,22 @@ func number(v float64, isInt bool, lo, hi float64) *model.Number {
 	return &model.Number{Literal: lit, Text: f}
 }
 
-// pattern registers a regular expression; nil (and a coverage note) when
-// Go's RE2 cannot compile it.
+// pattern registers a regular expression, in Go's syntax (goPattern); nil
+// (and a coverage note) when Go's RE2 cannot compile it.
 func (b *builder) pattern(src, ptr string) *model.Pattern {
+	goSrc, relaxed := goPattern(src)
+	if relaxed {
+		b.degrade(ptr+"/pattern", "pattern "+strconv.Quote(src)+" repeating more than Go's RE2 allows (1000)",
+			"checked without that upper bound")
+	}
 	if p, ok := b.patterns[src]; ok {
 		return p
 	}
-	if _, err := regexp.Compile(src); err != nil {
+	if _, err := regexp.Compile(goSrc); err != nil {
 		b.degrade(ptr+"/pattern", "pattern "+strconv.Quote(src)+" that Go's RE2 cannot compile", "not validated")
 		return nil
 	}
-	p := &model.Pattern{Var: b.patNames.Take(fmt.Sprintf("pattern%d", len(b.patterns)+1)), Source: src, Quoted: goString(src)}
+	p := &model.Pattern{Var: b.patNames.Take(fmt.Sprintf("pattern%d", len(b.patterns)+1)), Source: goSrc, Quoted: goString(goSrc)}
 	b.patterns[src] = p
 	b.patList = append(b.patList, p)
 	return p

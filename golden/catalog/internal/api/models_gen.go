@@ -131,20 +131,11 @@ type CatalogCommonDimensions struct {
 
 // MarshalJSON writes CatalogCommonDimensions with the property names the spec gives.
 func (v CatalogCommonDimensions) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
-	if buf, err = appendField(buf, &first, `"height"`, v.Height); err != nil {
-		return nil, err
-	}
-	if buf, err = appendField(buf, &first, `"length"`, v.Length); err != nil {
-		return nil, err
-	}
-	if buf, err = appendField(buf, &first, `"width"`, v.Width); err != nil {
-		return nil, err
-	}
-	return append(buf, '}'), nil
+	o := newObject()
+	o.field(`"height"`, v.Height)
+	o.field(`"length"`, v.Length)
+	o.field(`"width"`, v.Width)
+	return o.end()
 }
 
 // UnmarshalJSON reads CatalogCommonDimensions, noting required properties that are absent.
@@ -160,31 +151,17 @@ func (v *CatalogCommonDimensions) UnmarshalJSON(data []byte) error {
 	*v = CatalogCommonDimensions{}
 	var seen [3]bool
 	for key, raw := range fields {
+		var err error
 		switch key {
 		case "height":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[0] = true
-			if err := decodeField(raw, &v.Height, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Height, key, &seen[0])
 		case "length":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[1] = true
-			if err := decodeField(raw, &v.Length, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Length, key, &seen[1])
 		case "width":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[2] = true
-			if err := decodeField(raw, &v.Width, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Width, key, &seen[2])
+		}
+		if err != nil {
+			return err
 		}
 	}
 	for i, ok := range seen {
@@ -194,18 +171,7 @@ func (v *CatalogCommonDimensions) UnmarshalJSON(data []byte) error {
 }
 
 func (v *CatalogCommonDimensions) validate(at *path, errs *Errors) {
-	if v.missing[0] {
-		at := at.field("height")
-		errs.add(&at, "is required")
-	}
-	if v.missing[1] {
-		at := at.field("length")
-		errs.add(&at, "is required")
-	}
-	if v.missing[2] {
-		at := at.field("width")
-		errs.add(&at, "is required")
-	}
+	errs.required(at, v.missing[:], "height", "length", "width")
 	if !v.missing[0] {
 		at := at.field("height")
 		minimum(errs, &at, v.Height, 0, true, "0")
@@ -244,32 +210,15 @@ type CatalogCommonImage struct {
 
 // MarshalJSON writes CatalogCommonImage with the property names the spec gives.
 func (v CatalogCommonImage) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
+	o := newObject()
 	if v.Alt.Set {
-		if buf, err = appendField(buf, &first, `"alt"`, v.Alt); err != nil {
-			return nil, err
-		}
+		o.field(`"alt"`, v.Alt)
 	}
-	if v.Height != nil {
-		if buf, err = appendField(buf, &first, `"height"`, v.Height); err != nil {
-			return nil, err
-		}
-	}
-	if buf, err = appendField(buf, &first, `"kind"`, v.Kind); err != nil {
-		return nil, err
-	}
-	if buf, err = appendField(buf, &first, `"url"`, v.URL); err != nil {
-		return nil, err
-	}
-	if v.Width != nil {
-		if buf, err = appendField(buf, &first, `"width"`, v.Width); err != nil {
-			return nil, err
-		}
-	}
-	return append(buf, '}'), nil
+	o.fieldIf(v.Height != nil, `"height"`, v.Height)
+	o.field(`"kind"`, v.Kind)
+	o.field(`"url"`, v.URL)
+	o.fieldIf(v.Width != nil, `"width"`, v.Width)
+	return o.end()
 }
 
 // UnmarshalJSON reads CatalogCommonImage, noting required properties that are absent.
@@ -285,35 +234,21 @@ func (v *CatalogCommonImage) UnmarshalJSON(data []byte) error {
 	*v = CatalogCommonImage{}
 	var seen [2]bool
 	for key, raw := range fields {
+		var err error
 		switch key {
 		case "alt":
-			if err := decodeField(raw, &v.Alt, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Alt, key)
 		case "height":
-			if err := decodeField(raw, &v.Height, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Height, key)
 		case "kind":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[0] = true
-			if err := decodeField(raw, &v.Kind, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Kind, key, &seen[0])
 		case "url":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[1] = true
-			if err := decodeField(raw, &v.URL, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.URL, key, &seen[1])
 		case "width":
-			if err := decodeField(raw, &v.Width, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Width, key)
+		}
+		if err != nil {
+			return err
 		}
 	}
 	for i, ok := range seen {
@@ -323,14 +258,7 @@ func (v *CatalogCommonImage) UnmarshalJSON(data []byte) error {
 }
 
 func (v *CatalogCommonImage) validate(at *path, errs *Errors) {
-	if v.missing[0] {
-		at := at.field("kind")
-		errs.add(&at, "is required")
-	}
-	if v.missing[1] {
-		at := at.field("url")
-		errs.add(&at, "is required")
-	}
+	errs.required(at, v.missing[:], "kind", "url")
 	{
 		at := at.field("alt")
 		if x, ok := v.Alt.Get(); ok {
@@ -376,17 +304,10 @@ type CatalogCommonMoney struct {
 
 // MarshalJSON writes CatalogCommonMoney with the property names the spec gives.
 func (v CatalogCommonMoney) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
-	if buf, err = appendField(buf, &first, `"amount"`, v.Amount); err != nil {
-		return nil, err
-	}
-	if buf, err = appendField(buf, &first, `"currency"`, v.Currency); err != nil {
-		return nil, err
-	}
-	return append(buf, '}'), nil
+	o := newObject()
+	o.field(`"amount"`, v.Amount)
+	o.field(`"currency"`, v.Currency)
+	return o.end()
 }
 
 // UnmarshalJSON reads CatalogCommonMoney, noting required properties that are absent.
@@ -402,23 +323,15 @@ func (v *CatalogCommonMoney) UnmarshalJSON(data []byte) error {
 	*v = CatalogCommonMoney{}
 	var seen [2]bool
 	for key, raw := range fields {
+		var err error
 		switch key {
 		case "amount":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[0] = true
-			if err := decodeField(raw, &v.Amount, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Amount, key, &seen[0])
 		case "currency":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[1] = true
-			if err := decodeField(raw, &v.Currency, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Currency, key, &seen[1])
+		}
+		if err != nil {
+			return err
 		}
 	}
 	for i, ok := range seen {
@@ -428,14 +341,7 @@ func (v *CatalogCommonMoney) UnmarshalJSON(data []byte) error {
 }
 
 func (v *CatalogCommonMoney) validate(at *path, errs *Errors) {
-	if v.missing[0] {
-		at := at.field("amount")
-		errs.add(&at, "is required")
-	}
-	if v.missing[1] {
-		at := at.field("currency")
-		errs.add(&at, "is required")
-	}
+	errs.required(at, v.missing[:], "amount", "currency")
 	if !v.missing[0] {
 		at := at.field("amount")
 		minimum(errs, &at, v.Amount, 0.0, false, "0")
@@ -471,32 +377,17 @@ type CatalogCommonProblem struct {
 
 // MarshalJSON writes CatalogCommonProblem with the property names the spec gives.
 func (v CatalogCommonProblem) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
+	o := newObject()
 	if v.Detail.Set {
-		if buf, err = appendField(buf, &first, `"detail"`, v.Detail); err != nil {
-			return nil, err
-		}
+		o.field(`"detail"`, v.Detail)
 	}
 	if v.Errors != nil {
-		if buf, err = appendField(buf, &first, `"errors"`, v.Errors); err != nil {
-			return nil, err
-		}
+		o.field(`"errors"`, v.Errors)
 	}
-	if buf, err = appendField(buf, &first, `"status"`, v.Status); err != nil {
-		return nil, err
-	}
-	if buf, err = appendField(buf, &first, `"title"`, v.Title); err != nil {
-		return nil, err
-	}
-	if v.Type != nil {
-		if buf, err = appendField(buf, &first, `"type"`, v.Type); err != nil {
-			return nil, err
-		}
-	}
-	return append(buf, '}'), nil
+	o.field(`"status"`, v.Status)
+	o.field(`"title"`, v.Title)
+	o.fieldIf(v.Type != nil, `"type"`, v.Type)
+	return o.end()
 }
 
 // UnmarshalJSON reads CatalogCommonProblem, noting required properties that are absent.
@@ -514,35 +405,21 @@ func (v *CatalogCommonProblem) UnmarshalJSON(data []byte) error {
 	v.Type = ptrTo[string]("about:blank")
 	var seen [2]bool
 	for key, raw := range fields {
+		var err error
 		switch key {
 		case "detail":
-			if err := decodeField(raw, &v.Detail, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Detail, key)
 		case "errors":
-			if err := decodeField(raw, &v.Errors, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Errors, key)
 		case "status":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[0] = true
-			if err := decodeField(raw, &v.Status, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Status, key, &seen[0])
 		case "title":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[1] = true
-			if err := decodeField(raw, &v.Title, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Title, key, &seen[1])
 		case "type":
-			if err := decodeField(raw, &v.Type, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Type, key)
+		}
+		if err != nil {
+			return err
 		}
 	}
 	for i, ok := range seen {
@@ -552,14 +429,7 @@ func (v *CatalogCommonProblem) UnmarshalJSON(data []byte) error {
 }
 
 func (v *CatalogCommonProblem) validate(at *path, errs *Errors) {
-	if v.missing[0] {
-		at := at.field("status")
-		errs.add(&at, "is required")
-	}
-	if v.missing[1] {
-		at := at.field("title")
-		errs.add(&at, "is required")
-	}
+	errs.required(at, v.missing[:], "status", "title")
 	{
 		at := at.field("errors")
 		if v.Errors != nil {
@@ -596,17 +466,10 @@ type CatalogCommonProblemErrorsItem struct {
 
 // MarshalJSON writes CatalogCommonProblemErrorsItem with the property names the spec gives.
 func (v CatalogCommonProblemErrorsItem) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
-	if buf, err = appendField(buf, &first, `"field"`, v.Field); err != nil {
-		return nil, err
-	}
-	if buf, err = appendField(buf, &first, `"message"`, v.Message); err != nil {
-		return nil, err
-	}
-	return append(buf, '}'), nil
+	o := newObject()
+	o.field(`"field"`, v.Field)
+	o.field(`"message"`, v.Message)
+	return o.end()
 }
 
 // UnmarshalJSON reads CatalogCommonProblemErrorsItem, noting required properties that are absent.
@@ -622,23 +485,15 @@ func (v *CatalogCommonProblemErrorsItem) UnmarshalJSON(data []byte) error {
 	*v = CatalogCommonProblemErrorsItem{}
 	var seen [2]bool
 	for key, raw := range fields {
+		var err error
 		switch key {
 		case "field":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[0] = true
-			if err := decodeField(raw, &v.Field, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Field, key, &seen[0])
 		case "message":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[1] = true
-			if err := decodeField(raw, &v.Message, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Message, key, &seen[1])
+		}
+		if err != nil {
+			return err
 		}
 	}
 	for i, ok := range seen {
@@ -648,14 +503,7 @@ func (v *CatalogCommonProblemErrorsItem) UnmarshalJSON(data []byte) error {
 }
 
 func (v *CatalogCommonProblemErrorsItem) validate(at *path, errs *Errors) {
-	if v.missing[0] {
-		at := at.field("field")
-		errs.add(&at, "is required")
-	}
-	if v.missing[1] {
-		at := at.field("message")
-		errs.add(&at, "is required")
-	}
+	errs.required(at, v.missing[:], "field", "message")
 }
 
 // Validate reports every constraint of the spec that v breaks.
@@ -683,28 +531,15 @@ type Category struct {
 
 // MarshalJSON writes Category with the property names the spec gives.
 func (v Category) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
-	if buf, err = appendField(buf, &first, `"name"`, v.Name); err != nil {
-		return nil, err
-	}
-	if buf, err = appendField(buf, &first, `"object"`, v.Object); err != nil {
-		return nil, err
-	}
+	o := newObject()
+	o.field(`"name"`, v.Name)
+	o.field(`"object"`, v.Object)
 	if v.Parent.Set {
-		if buf, err = appendField(buf, &first, `"parent"`, v.Parent); err != nil {
-			return nil, err
-		}
+		o.field(`"parent"`, v.Parent)
 	}
-	if buf, err = appendField(buf, &first, `"productCount"`, v.ProductCount); err != nil {
-		return nil, err
-	}
-	if buf, err = appendField(buf, &first, `"slug"`, v.Slug); err != nil {
-		return nil, err
-	}
-	return append(buf, '}'), nil
+	o.field(`"productCount"`, v.ProductCount)
+	o.field(`"slug"`, v.Slug)
+	return o.end()
 }
 
 // UnmarshalJSON reads Category, noting required properties that are absent.
@@ -720,35 +555,21 @@ func (v *Category) UnmarshalJSON(data []byte) error {
 	*v = Category{}
 	var seen [2]bool
 	for key, raw := range fields {
+		var err error
 		switch key {
 		case "name":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[0] = true
-			if err := decodeField(raw, &v.Name, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Name, key, &seen[0])
 		case "object":
-			if err := decodeField(raw, &v.Object, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Object, key)
 		case "parent":
-			if err := decodeField(raw, &v.Parent, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Parent, key)
 		case "productCount":
-			if err := decodeField(raw, &v.ProductCount, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.ProductCount, key)
 		case "slug":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[1] = true
-			if err := decodeField(raw, &v.Slug, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Slug, key, &seen[1])
+		}
+		if err != nil {
+			return err
 		}
 	}
 	for i, ok := range seen {
@@ -758,14 +579,7 @@ func (v *Category) UnmarshalJSON(data []byte) error {
 }
 
 func (v *Category) validate(at *path, errs *Errors) {
-	if v.missing[0] {
-		at := at.field("name")
-		errs.add(&at, "is required")
-	}
-	if v.missing[1] {
-		at := at.field("slug")
-		errs.add(&at, "is required")
-	}
+	errs.required(at, v.missing[:], "name", "slug")
 	if !v.missing[0] {
 		at := at.field("name")
 		errs.minLength(&at, v.Name, 1)
@@ -808,22 +622,13 @@ type CategoryInput struct {
 
 // MarshalJSON writes CategoryInput with the property names the spec gives.
 func (v CategoryInput) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
-	if buf, err = appendField(buf, &first, `"name"`, v.Name); err != nil {
-		return nil, err
-	}
+	o := newObject()
+	o.field(`"name"`, v.Name)
 	if v.Parent.Set {
-		if buf, err = appendField(buf, &first, `"parent"`, v.Parent); err != nil {
-			return nil, err
-		}
+		o.field(`"parent"`, v.Parent)
 	}
-	if buf, err = appendField(buf, &first, `"slug"`, v.Slug); err != nil {
-		return nil, err
-	}
-	return append(buf, '}'), nil
+	o.field(`"slug"`, v.Slug)
+	return o.end()
 }
 
 // UnmarshalJSON reads CategoryInput, noting required properties that are absent.
@@ -839,27 +644,17 @@ func (v *CategoryInput) UnmarshalJSON(data []byte) error {
 	*v = CategoryInput{}
 	var seen [2]bool
 	for key, raw := range fields {
+		var err error
 		switch key {
 		case "name":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[0] = true
-			if err := decodeField(raw, &v.Name, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Name, key, &seen[0])
 		case "parent":
-			if err := decodeField(raw, &v.Parent, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Parent, key)
 		case "slug":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[1] = true
-			if err := decodeField(raw, &v.Slug, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Slug, key, &seen[1])
+		}
+		if err != nil {
+			return err
 		}
 	}
 	for i, ok := range seen {
@@ -869,14 +664,7 @@ func (v *CategoryInput) UnmarshalJSON(data []byte) error {
 }
 
 func (v *CategoryInput) validate(at *path, errs *Errors) {
-	if v.missing[0] {
-		at := at.field("name")
-		errs.add(&at, "is required")
-	}
-	if v.missing[1] {
-		at := at.field("slug")
-		errs.add(&at, "is required")
-	}
+	errs.required(at, v.missing[:], "name", "slug")
 	if !v.missing[0] {
 		at := at.field("name")
 		errs.minLength(&at, v.Name, 1)
@@ -943,79 +731,38 @@ type Product struct {
 
 // MarshalJSON writes Product with the property names the spec gives.
 func (v Product) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
+	o := newObject()
 	if v.Attributes != nil {
-		if buf, err = appendField(buf, &first, `"attributes"`, v.Attributes); err != nil {
-			return nil, err
-		}
+		o.field(`"attributes"`, v.Attributes)
 	}
 	if v.Categories != nil {
-		if buf, err = appendField(buf, &first, `"categories"`, v.Categories); err != nil {
-			return nil, err
-		}
+		o.field(`"categories"`, v.Categories)
 	}
 	if v.CompareAtPrice.Set {
-		if buf, err = appendField(buf, &first, `"compareAtPrice"`, v.CompareAtPrice); err != nil {
-			return nil, err
-		}
+		o.field(`"compareAtPrice"`, v.CompareAtPrice)
 	}
-	if buf, err = appendField(buf, &first, `"createdAt"`, v.CreatedAt); err != nil {
-		return nil, err
-	}
+	o.field(`"createdAt"`, v.CreatedAt)
 	if v.Description.Set {
-		if buf, err = appendField(buf, &first, `"description"`, v.Description); err != nil {
-			return nil, err
-		}
+		o.field(`"description"`, v.Description)
 	}
-	if v.Dimensions != nil {
-		if buf, err = appendField(buf, &first, `"dimensions"`, v.Dimensions); err != nil {
-			return nil, err
-		}
-	}
+	o.fieldIf(v.Dimensions != nil, `"dimensions"`, v.Dimensions)
 	if v.Gtin.Set {
-		if buf, err = appendField(buf, &first, `"gtin"`, v.Gtin); err != nil {
-			return nil, err
-		}
+		o.field(`"gtin"`, v.Gtin)
 	}
 	if v.Media != nil {
-		if buf, err = appendField(buf, &first, `"media"`, v.Media); err != nil {
-			return nil, err
-		}
+		o.field(`"media"`, v.Media)
 	}
-	if buf, err = appendField(buf, &first, `"name"`, v.Name); err != nil {
-		return nil, err
-	}
-	if buf, err = appendField(buf, &first, `"object"`, v.Object); err != nil {
-		return nil, err
-	}
-	if buf, err = appendField(buf, &first, `"price"`, v.Price); err != nil {
-		return nil, err
-	}
+	o.field(`"name"`, v.Name)
+	o.field(`"object"`, v.Object)
+	o.field(`"price"`, v.Price)
 	if v.Rating.Set {
-		if buf, err = appendField(buf, &first, `"rating"`, v.Rating); err != nil {
-			return nil, err
-		}
+		o.field(`"rating"`, v.Rating)
 	}
-	if buf, err = appendField(buf, &first, `"sku"`, v.Sku); err != nil {
-		return nil, err
-	}
-	if v.Status != nil {
-		if buf, err = appendField(buf, &first, `"status"`, v.Status); err != nil {
-			return nil, err
-		}
-	}
-	if buf, err = appendField(buf, &first, `"updatedAt"`, v.UpdatedAt); err != nil {
-		return nil, err
-	}
-	if v.WeightGrams != nil {
-		if buf, err = appendField(buf, &first, `"weightGrams"`, v.WeightGrams); err != nil {
-			return nil, err
-		}
-	}
-	return append(buf, '}'), nil
+	o.field(`"sku"`, v.Sku)
+	o.fieldIf(v.Status != nil, `"status"`, v.Status)
+	o.field(`"updatedAt"`, v.UpdatedAt)
+	o.fieldIf(v.WeightGrams != nil, `"weightGrams"`, v.WeightGrams)
+	return o.end()
 }
 
 // UnmarshalJSON reads Product, noting required properties that are absent.
@@ -1033,83 +780,43 @@ func (v *Product) UnmarshalJSON(data []byte) error {
 	v.Status = ptrTo[ProductStatus](ProductStatusDraft)
 	var seen [3]bool
 	for key, raw := range fields {
+		var err error
 		switch key {
 		case "attributes":
-			if err := decodeField(raw, &v.Attributes, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Attributes, key)
 		case "categories":
-			if err := decodeField(raw, &v.Categories, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Categories, key)
 		case "compareAtPrice":
-			if err := decodeField(raw, &v.CompareAtPrice, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.CompareAtPrice, key)
 		case "createdAt":
-			if err := decodeField(raw, &v.CreatedAt, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.CreatedAt, key)
 		case "description":
-			if err := decodeField(raw, &v.Description, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Description, key)
 		case "dimensions":
-			if err := decodeField(raw, &v.Dimensions, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Dimensions, key)
 		case "gtin":
-			if err := decodeField(raw, &v.Gtin, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Gtin, key)
 		case "media":
-			if err := decodeField(raw, &v.Media, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Media, key)
 		case "name":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[0] = true
-			if err := decodeField(raw, &v.Name, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Name, key, &seen[0])
 		case "object":
-			if err := decodeField(raw, &v.Object, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Object, key)
 		case "price":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[1] = true
-			if err := decodeField(raw, &v.Price, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Price, key, &seen[1])
 		case "rating":
-			if err := decodeField(raw, &v.Rating, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Rating, key)
 		case "sku":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[2] = true
-			if err := decodeField(raw, &v.Sku, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Sku, key, &seen[2])
 		case "status":
-			if err := decodeField(raw, &v.Status, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Status, key)
 		case "updatedAt":
-			if err := decodeField(raw, &v.UpdatedAt, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.UpdatedAt, key)
 		case "weightGrams":
-			if err := decodeField(raw, &v.WeightGrams, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.WeightGrams, key)
+		}
+		if err != nil {
+			return err
 		}
 	}
 	for i, ok := range seen {
@@ -1119,18 +826,7 @@ func (v *Product) UnmarshalJSON(data []byte) error {
 }
 
 func (v *Product) validate(at *path, errs *Errors) {
-	if v.missing[0] {
-		at := at.field("name")
-		errs.add(&at, "is required")
-	}
-	if v.missing[1] {
-		at := at.field("price")
-		errs.add(&at, "is required")
-	}
-	if v.missing[2] {
-		at := at.field("sku")
-		errs.add(&at, "is required")
-	}
+	errs.required(at, v.missing[:], "name", "price", "sku")
 	{
 		at := at.field("attributes")
 		if v.Attributes != nil {
@@ -1264,70 +960,35 @@ type ProductInput struct {
 
 // MarshalJSON writes ProductInput with the property names the spec gives.
 func (v ProductInput) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
+	o := newObject()
 	if v.Attributes != nil {
-		if buf, err = appendField(buf, &first, `"attributes"`, v.Attributes); err != nil {
-			return nil, err
-		}
+		o.field(`"attributes"`, v.Attributes)
 	}
 	if v.Categories != nil {
-		if buf, err = appendField(buf, &first, `"categories"`, v.Categories); err != nil {
-			return nil, err
-		}
+		o.field(`"categories"`, v.Categories)
 	}
 	if v.CompareAtPrice.Set {
-		if buf, err = appendField(buf, &first, `"compareAtPrice"`, v.CompareAtPrice); err != nil {
-			return nil, err
-		}
+		o.field(`"compareAtPrice"`, v.CompareAtPrice)
 	}
 	if v.Description.Set {
-		if buf, err = appendField(buf, &first, `"description"`, v.Description); err != nil {
-			return nil, err
-		}
+		o.field(`"description"`, v.Description)
 	}
-	if v.Dimensions != nil {
-		if buf, err = appendField(buf, &first, `"dimensions"`, v.Dimensions); err != nil {
-			return nil, err
-		}
-	}
+	o.fieldIf(v.Dimensions != nil, `"dimensions"`, v.Dimensions)
 	if v.Gtin.Set {
-		if buf, err = appendField(buf, &first, `"gtin"`, v.Gtin); err != nil {
-			return nil, err
-		}
+		o.field(`"gtin"`, v.Gtin)
 	}
 	if v.Media != nil {
-		if buf, err = appendField(buf, &first, `"media"`, v.Media); err != nil {
-			return nil, err
-		}
+		o.field(`"media"`, v.Media)
 	}
-	if buf, err = appendField(buf, &first, `"name"`, v.Name); err != nil {
-		return nil, err
-	}
-	if buf, err = appendField(buf, &first, `"price"`, v.Price); err != nil {
-		return nil, err
-	}
+	o.field(`"name"`, v.Name)
+	o.field(`"price"`, v.Price)
 	if v.Rating.Set {
-		if buf, err = appendField(buf, &first, `"rating"`, v.Rating); err != nil {
-			return nil, err
-		}
+		o.field(`"rating"`, v.Rating)
 	}
-	if buf, err = appendField(buf, &first, `"sku"`, v.Sku); err != nil {
-		return nil, err
-	}
-	if v.Status != nil {
-		if buf, err = appendField(buf, &first, `"status"`, v.Status); err != nil {
-			return nil, err
-		}
-	}
-	if v.WeightGrams != nil {
-		if buf, err = appendField(buf, &first, `"weightGrams"`, v.WeightGrams); err != nil {
-			return nil, err
-		}
-	}
-	return append(buf, '}'), nil
+	o.field(`"sku"`, v.Sku)
+	o.fieldIf(v.Status != nil, `"status"`, v.Status)
+	o.fieldIf(v.WeightGrams != nil, `"weightGrams"`, v.WeightGrams)
+	return o.end()
 }
 
 // UnmarshalJSON reads ProductInput, noting required properties that are absent.
@@ -1345,71 +1006,37 @@ func (v *ProductInput) UnmarshalJSON(data []byte) error {
 	v.Status = ptrTo[ProductStatus](ProductStatusDraft)
 	var seen [3]bool
 	for key, raw := range fields {
+		var err error
 		switch key {
 		case "attributes":
-			if err := decodeField(raw, &v.Attributes, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Attributes, key)
 		case "categories":
-			if err := decodeField(raw, &v.Categories, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Categories, key)
 		case "compareAtPrice":
-			if err := decodeField(raw, &v.CompareAtPrice, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.CompareAtPrice, key)
 		case "description":
-			if err := decodeField(raw, &v.Description, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Description, key)
 		case "dimensions":
-			if err := decodeField(raw, &v.Dimensions, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Dimensions, key)
 		case "gtin":
-			if err := decodeField(raw, &v.Gtin, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Gtin, key)
 		case "media":
-			if err := decodeField(raw, &v.Media, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Media, key)
 		case "name":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[0] = true
-			if err := decodeField(raw, &v.Name, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Name, key, &seen[0])
 		case "price":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[1] = true
-			if err := decodeField(raw, &v.Price, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Price, key, &seen[1])
 		case "rating":
-			if err := decodeField(raw, &v.Rating, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Rating, key)
 		case "sku":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[2] = true
-			if err := decodeField(raw, &v.Sku, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Sku, key, &seen[2])
 		case "status":
-			if err := decodeField(raw, &v.Status, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Status, key)
 		case "weightGrams":
-			if err := decodeField(raw, &v.WeightGrams, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.WeightGrams, key)
+		}
+		if err != nil {
+			return err
 		}
 	}
 	for i, ok := range seen {
@@ -1419,18 +1046,7 @@ func (v *ProductInput) UnmarshalJSON(data []byte) error {
 }
 
 func (v *ProductInput) validate(at *path, errs *Errors) {
-	if v.missing[0] {
-		at := at.field("name")
-		errs.add(&at, "is required")
-	}
-	if v.missing[1] {
-		at := at.field("price")
-		errs.add(&at, "is required")
-	}
-	if v.missing[2] {
-		at := at.field("sku")
-		errs.add(&at, "is required")
-	}
+	errs.required(at, v.missing[:], "name", "price", "sku")
 	{
 		at := at.field("attributes")
 		if v.Attributes != nil {
@@ -1602,19 +1218,10 @@ type ProductPage struct {
 
 // MarshalJSON writes ProductPage with the property names the spec gives.
 func (v ProductPage) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
-	if buf, err = appendField(buf, &first, `"items"`, v.Items); err != nil {
-		return nil, err
-	}
-	if v.NextCursor != nil {
-		if buf, err = appendField(buf, &first, `"nextCursor"`, v.NextCursor); err != nil {
-			return nil, err
-		}
-	}
-	return append(buf, '}'), nil
+	o := newObject()
+	o.field(`"items"`, v.Items)
+	o.fieldIf(v.NextCursor != nil, `"nextCursor"`, v.NextCursor)
+	return o.end()
 }
 
 // UnmarshalJSON reads ProductPage, noting required properties that are absent.
@@ -1630,20 +1237,15 @@ func (v *ProductPage) UnmarshalJSON(data []byte) error {
 	*v = ProductPage{}
 	var seen [2]bool
 	for key, raw := range fields {
+		var err error
 		switch key {
 		case "items":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[0] = true
-			if err := decodeField(raw, &v.Items, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Items, key, &seen[0])
 		case "nextCursor":
-			seen[1] = true
-			if err := decodeField(raw, &v.NextCursor, key); err != nil {
-				return err
-			}
+			err = decodeSeen(raw, &v.NextCursor, key, &seen[1])
+		}
+		if err != nil {
+			return err
 		}
 	}
 	for i, ok := range seen {
@@ -1653,14 +1255,7 @@ func (v *ProductPage) UnmarshalJSON(data []byte) error {
 }
 
 func (v *ProductPage) validate(at *path, errs *Errors) {
-	if v.missing[0] {
-		at := at.field("items")
-		errs.add(&at, "is required")
-	}
-	if v.missing[1] {
-		at := at.field("nextCursor")
-		errs.add(&at, "is required")
-	}
+	errs.required(at, v.missing[:], "items", "nextCursor")
 	if !v.missing[0] {
 		at := at.field("items")
 		for i0 := range v.Items {
@@ -1718,27 +1313,12 @@ type Video struct {
 
 // MarshalJSON writes Video with the property names the spec gives.
 func (v Video) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
-	if v.DurationSeconds != nil {
-		if buf, err = appendField(buf, &first, `"durationSeconds"`, v.DurationSeconds); err != nil {
-			return nil, err
-		}
-	}
-	if buf, err = appendField(buf, &first, `"kind"`, v.Kind); err != nil {
-		return nil, err
-	}
-	if v.Poster != nil {
-		if buf, err = appendField(buf, &first, `"poster"`, v.Poster); err != nil {
-			return nil, err
-		}
-	}
-	if buf, err = appendField(buf, &first, `"url"`, v.URL); err != nil {
-		return nil, err
-	}
-	return append(buf, '}'), nil
+	o := newObject()
+	o.fieldIf(v.DurationSeconds != nil, `"durationSeconds"`, v.DurationSeconds)
+	o.field(`"kind"`, v.Kind)
+	o.fieldIf(v.Poster != nil, `"poster"`, v.Poster)
+	o.field(`"url"`, v.URL)
+	return o.end()
 }
 
 // UnmarshalJSON reads Video, noting required properties that are absent.
@@ -1754,31 +1334,19 @@ func (v *Video) UnmarshalJSON(data []byte) error {
 	*v = Video{}
 	var seen [2]bool
 	for key, raw := range fields {
+		var err error
 		switch key {
 		case "durationSeconds":
-			if err := decodeField(raw, &v.DurationSeconds, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.DurationSeconds, key)
 		case "kind":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[0] = true
-			if err := decodeField(raw, &v.Kind, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Kind, key, &seen[0])
 		case "poster":
-			if err := decodeField(raw, &v.Poster, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Poster, key)
 		case "url":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[1] = true
-			if err := decodeField(raw, &v.URL, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.URL, key, &seen[1])
+		}
+		if err != nil {
+			return err
 		}
 	}
 	for i, ok := range seen {
@@ -1788,14 +1356,7 @@ func (v *Video) UnmarshalJSON(data []byte) error {
 }
 
 func (v *Video) validate(at *path, errs *Errors) {
-	if v.missing[0] {
-		at := at.field("kind")
-		errs.add(&at, "is required")
-	}
-	if v.missing[1] {
-		at := at.field("url")
-		errs.add(&at, "is required")
-	}
+	errs.required(at, v.missing[:], "kind", "url")
 	{
 		at := at.field("durationSeconds")
 		if v.DurationSeconds != nil {

@@ -80,81 +80,24 @@ type Collisions struct {
 
 // MarshalJSON writes Collisions with the property names the spec gives.
 func (v Collisions) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
-	if v.Error != nil {
-		if buf, err = appendField(buf, &first, `"Error"`, v.Error); err != nil {
-			return nil, err
-		}
-	}
-	if v.Blank != nil {
-		if buf, err = appendField(buf, &first, `"blank"`, v.Blank); err != nil {
-			return nil, err
-		}
-	}
-	if v.Error2 != nil {
-		if buf, err = appendField(buf, &first, `"error"`, v.Error2); err != nil {
-			return nil, err
-		}
-	}
-	if v.Handler != nil {
-		if buf, err = appendField(buf, &first, `"handler"`, v.Handler); err != nil {
-			return nil, err
-		}
-	}
-	if v.Level != nil {
-		if buf, err = appendField(buf, &first, `"level"`, v.Level); err != nil {
-			return nil, err
-		}
-	}
-	if v.ListThingsRequest != nil {
-		if buf, err = appendField(buf, &first, `"listThingsRequest"`, v.ListThingsRequest); err != nil {
-			return nil, err
-		}
-	}
-	if v.Lower != nil {
-		if buf, err = appendField(buf, &first, `"lower"`, v.Lower); err != nil {
-			return nil, err
-		}
-	}
+	o := newObject()
+	o.fieldIf(v.Error != nil, `"Error"`, v.Error)
+	o.fieldIf(v.Blank != nil, `"blank"`, v.Blank)
+	o.fieldIf(v.Error2 != nil, `"error"`, v.Error2)
+	o.fieldIf(v.Handler != nil, `"handler"`, v.Handler)
+	o.fieldIf(v.Level != nil, `"level"`, v.Level)
+	o.fieldIf(v.ListThingsRequest != nil, `"listThingsRequest"`, v.ListThingsRequest)
+	o.fieldIf(v.Lower != nil, `"lower"`, v.Lower)
 	if v.Nil.Set {
-		if buf, err = appendField(buf, &first, `"nil"`, v.Nil); err != nil {
-			return nil, err
-		}
+		o.field(`"nil"`, v.Nil)
 	}
-	if v.Problem != nil {
-		if buf, err = appendField(buf, &first, `"problem"`, v.Problem); err != nil {
-			return nil, err
-		}
-	}
-	if v.Server != nil {
-		if buf, err = appendField(buf, &first, `"server"`, v.Server); err != nil {
-			return nil, err
-		}
-	}
-	if v.Service != nil {
-		if buf, err = appendField(buf, &first, `"service"`, v.Service); err != nil {
-			return nil, err
-		}
-	}
-	if v.String != nil {
-		if buf, err = appendField(buf, &first, `"string"`, v.String); err != nil {
-			return nil, err
-		}
-	}
-	if v.True != nil {
-		if buf, err = appendField(buf, &first, `"true"`, v.True); err != nil {
-			return nil, err
-		}
-	}
-	if v.Upper != nil {
-		if buf, err = appendField(buf, &first, `"upper"`, v.Upper); err != nil {
-			return nil, err
-		}
-	}
-	return append(buf, '}'), nil
+	o.fieldIf(v.Problem != nil, `"problem"`, v.Problem)
+	o.fieldIf(v.Server != nil, `"server"`, v.Server)
+	o.fieldIf(v.Service != nil, `"service"`, v.Service)
+	o.fieldIf(v.String != nil, `"string"`, v.String)
+	o.fieldIf(v.True != nil, `"true"`, v.True)
+	o.fieldIf(v.Upper != nil, `"upper"`, v.Upper)
+	return o.end()
 }
 
 // UnmarshalJSON reads Collisions, noting required properties that are absent.
@@ -171,63 +114,39 @@ func (v *Collisions) UnmarshalJSON(data []byte) error {
 	// Defaults the spec states, overwritten by what the JSON holds.
 	v.True = ptrTo[bool](true)
 	for key, raw := range fields {
+		var err error
 		switch key {
 		case "Error":
-			if err := decodeField(raw, &v.Error, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Error, key)
 		case "blank":
-			if err := decodeField(raw, &v.Blank, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Blank, key)
 		case "error":
-			if err := decodeField(raw, &v.Error2, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Error2, key)
 		case "handler":
-			if err := decodeField(raw, &v.Handler, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Handler, key)
 		case "level":
-			if err := decodeField(raw, &v.Level, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Level, key)
 		case "listThingsRequest":
-			if err := decodeField(raw, &v.ListThingsRequest, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.ListThingsRequest, key)
 		case "lower":
-			if err := decodeField(raw, &v.Lower, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Lower, key)
 		case "nil":
-			if err := decodeField(raw, &v.Nil, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Nil, key)
 		case "problem":
-			if err := decodeField(raw, &v.Problem, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Problem, key)
 		case "server":
-			if err := decodeField(raw, &v.Server, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Server, key)
 		case "service":
-			if err := decodeField(raw, &v.Service, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Service, key)
 		case "string":
-			if err := decodeField(raw, &v.String, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.String, key)
 		case "true":
-			if err := decodeField(raw, &v.True, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.True, key)
 		case "upper":
-			if err := decodeField(raw, &v.Upper, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Upper, key)
+		}
+		if err != nil {
+			return err
 		}
 	}
 	return nil
@@ -273,14 +192,9 @@ type ErrorModel struct {
 
 // MarshalJSON writes ErrorModel with the property names the spec gives.
 func (v ErrorModel) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
-	if buf, err = appendField(buf, &first, `"message"`, v.Message); err != nil {
-		return nil, err
-	}
-	return append(buf, '}'), nil
+	o := newObject()
+	o.field(`"message"`, v.Message)
+	return o.end()
 }
 
 // UnmarshalJSON reads ErrorModel, noting required properties that are absent.
@@ -296,15 +210,13 @@ func (v *ErrorModel) UnmarshalJSON(data []byte) error {
 	*v = ErrorModel{}
 	var seen [1]bool
 	for key, raw := range fields {
+		var err error
 		switch key {
 		case "message":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[0] = true
-			if err := decodeField(raw, &v.Message, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Message, key, &seen[0])
+		}
+		if err != nil {
+			return err
 		}
 	}
 	for i, ok := range seen {
@@ -314,10 +226,7 @@ func (v *ErrorModel) UnmarshalJSON(data []byte) error {
 }
 
 func (v *ErrorModel) validate(at *path, errs *Errors) {
-	if v.missing[0] {
-		at := at.field("message")
-		errs.add(&at, "is required")
-	}
+	errs.required(at, v.missing[:], "message")
 }
 
 // Validate reports every constraint of the spec that v breaks.
@@ -440,19 +349,10 @@ type ListThingsResponse struct {
 
 // MarshalJSON writes ListThingsResponse with the property names the spec gives.
 func (v ListThingsResponse) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
-	if buf, err = appendField(buf, &first, `"items"`, v.Items); err != nil {
-		return nil, err
-	}
-	if v.Request != nil {
-		if buf, err = appendField(buf, &first, `"request"`, v.Request); err != nil {
-			return nil, err
-		}
-	}
-	return append(buf, '}'), nil
+	o := newObject()
+	o.field(`"items"`, v.Items)
+	o.fieldIf(v.Request != nil, `"request"`, v.Request)
+	return o.end()
 }
 
 // UnmarshalJSON reads ListThingsResponse, noting required properties that are absent.
@@ -468,19 +368,15 @@ func (v *ListThingsResponse) UnmarshalJSON(data []byte) error {
 	*v = ListThingsResponse{}
 	var seen [1]bool
 	for key, raw := range fields {
+		var err error
 		switch key {
 		case "items":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[0] = true
-			if err := decodeField(raw, &v.Items, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Items, key, &seen[0])
 		case "request":
-			if err := decodeField(raw, &v.Request, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Request, key)
+		}
+		if err != nil {
+			return err
 		}
 	}
 	for i, ok := range seen {
@@ -490,10 +386,7 @@ func (v *ListThingsResponse) UnmarshalJSON(data []byte) error {
 }
 
 func (v *ListThingsResponse) validate(at *path, errs *Errors) {
-	if v.missing[0] {
-		at := at.field("items")
-		errs.add(&at, "is required")
-	}
+	errs.required(at, v.missing[:], "items")
 	if !v.missing[0] {
 		at := at.field("items")
 		for i0 := range v.Items {
@@ -559,22 +452,11 @@ type Range struct {
 
 // MarshalJSON writes Range with the property names the spec gives.
 func (v Range) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
-	if v.Len != nil {
-		if buf, err = appendField(buf, &first, `"len"`, v.Len); err != nil {
-			return nil, err
-		}
-	}
-	if buf, err = appendField(buf, &first, `"max"`, v.Max); err != nil {
-		return nil, err
-	}
-	if buf, err = appendField(buf, &first, `"min"`, v.Min); err != nil {
-		return nil, err
-	}
-	return append(buf, '}'), nil
+	o := newObject()
+	o.fieldIf(v.Len != nil, `"len"`, v.Len)
+	o.field(`"max"`, v.Max)
+	o.field(`"min"`, v.Min)
+	return o.end()
 }
 
 // UnmarshalJSON reads Range, noting required properties that are absent.
@@ -592,27 +474,17 @@ func (v *Range) UnmarshalJSON(data []byte) error {
 	v.Len = ptrTo[int32](10)
 	var seen [2]bool
 	for key, raw := range fields {
+		var err error
 		switch key {
 		case "len":
-			if err := decodeField(raw, &v.Len, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Len, key)
 		case "max":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[0] = true
-			if err := decodeField(raw, &v.Max, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Max, key, &seen[0])
 		case "min":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[1] = true
-			if err := decodeField(raw, &v.Min, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Min, key, &seen[1])
+		}
+		if err != nil {
+			return err
 		}
 	}
 	for i, ok := range seen {
@@ -622,14 +494,7 @@ func (v *Range) UnmarshalJSON(data []byte) error {
 }
 
 func (v *Range) validate(at *path, errs *Errors) {
-	if v.missing[0] {
-		at := at.field("max")
-		errs.add(&at, "is required")
-	}
-	if v.missing[1] {
-		at := at.field("min")
-		errs.add(&at, "is required")
-	}
+	errs.required(at, v.missing[:], "max", "min")
 	{
 		at := at.field("len")
 		if v.Len != nil {
@@ -661,19 +526,10 @@ type Request struct {
 
 // MarshalJSON writes Request with the property names the spec gives.
 func (v Request) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
-	if v.DryRun != nil {
-		if buf, err = appendField(buf, &first, `"dryRun"`, v.DryRun); err != nil {
-			return nil, err
-		}
-	}
-	if buf, err = appendField(buf, &first, `"thing"`, v.Thing); err != nil {
-		return nil, err
-	}
-	return append(buf, '}'), nil
+	o := newObject()
+	o.fieldIf(v.DryRun != nil, `"dryRun"`, v.DryRun)
+	o.field(`"thing"`, v.Thing)
+	return o.end()
 }
 
 // UnmarshalJSON reads Request, noting required properties that are absent.
@@ -691,19 +547,15 @@ func (v *Request) UnmarshalJSON(data []byte) error {
 	v.DryRun = ptrTo[bool](false)
 	var seen [1]bool
 	for key, raw := range fields {
+		var err error
 		switch key {
 		case "dryRun":
-			if err := decodeField(raw, &v.DryRun, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.DryRun, key)
 		case "thing":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[0] = true
-			if err := decodeField(raw, &v.Thing, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Thing, key, &seen[0])
+		}
+		if err != nil {
+			return err
 		}
 	}
 	for i, ok := range seen {
@@ -713,10 +565,7 @@ func (v *Request) UnmarshalJSON(data []byte) error {
 }
 
 func (v *Request) validate(at *path, errs *Errors) {
-	if v.missing[0] {
-		at := at.field("thing")
-		errs.add(&at, "is required")
-	}
+	errs.required(at, v.missing[:], "thing")
 	if !v.missing[0] {
 		at := at.field("thing")
 		v.Thing.validate(&at, errs)
@@ -745,19 +594,12 @@ type Response struct {
 
 // MarshalJSON writes Response with the property names the spec gives.
 func (v Response) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
-	if buf, err = appendField(buf, &first, `"thing"`, v.Thing); err != nil {
-		return nil, err
-	}
+	o := newObject()
+	o.field(`"thing"`, v.Thing)
 	if v.Warnings != nil {
-		if buf, err = appendField(buf, &first, `"warnings"`, v.Warnings); err != nil {
-			return nil, err
-		}
+		o.field(`"warnings"`, v.Warnings)
 	}
-	return append(buf, '}'), nil
+	return o.end()
 }
 
 // UnmarshalJSON reads Response, noting required properties that are absent.
@@ -773,19 +615,15 @@ func (v *Response) UnmarshalJSON(data []byte) error {
 	*v = Response{}
 	var seen [1]bool
 	for key, raw := range fields {
+		var err error
 		switch key {
 		case "thing":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[0] = true
-			if err := decodeField(raw, &v.Thing, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Thing, key, &seen[0])
 		case "warnings":
-			if err := decodeField(raw, &v.Warnings, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Warnings, key)
+		}
+		if err != nil {
+			return err
 		}
 	}
 	for i, ok := range seen {
@@ -795,10 +633,7 @@ func (v *Response) UnmarshalJSON(data []byte) error {
 }
 
 func (v *Response) validate(at *path, errs *Errors) {
-	if v.missing[0] {
-		at := at.field("thing")
-		errs.add(&at, "is required")
-	}
+	errs.required(at, v.missing[:], "thing")
 	if !v.missing[0] {
 		at := at.field("thing")
 		v.Thing.validate(&at, errs)
@@ -884,134 +719,37 @@ type Thing struct {
 
 // MarshalJSON writes Thing with the property names the spec gives.
 func (v Thing) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
-	if v.Field != nil {
-		if buf, err = appendField(buf, &first, `""`, v.Field); err != nil {
-			return nil, err
-		}
-	}
-	if v.Field2 != nil {
-		if buf, err = appendField(buf, &first, `" "`, v.Field2); err != nil {
-			return nil, err
-		}
-	}
-	if v.X2fa != nil {
-		if buf, err = appendField(buf, &first, `"2fa"`, v.X2fa); err != nil {
-			return nil, err
-		}
-	}
-	if v.X3dModel != nil {
-		if buf, err = appendField(buf, &first, `"3dModel"`, v.X3dModel); err != nil {
-			return nil, err
-		}
-	}
-	if v.UserID != nil {
-		if buf, err = appendField(buf, &first, `"USER_ID"`, v.UserID); err != nil {
-			return nil, err
-		}
-	}
-	if v.UserID2 != nil {
-		if buf, err = appendField(buf, &first, `"UserID"`, v.UserID2); err != nil {
-			return nil, err
-		}
-	}
-	if v.Choice != nil {
-		if buf, err = appendField(buf, &first, `"choice"`, v.Choice); err != nil {
-			return nil, err
-		}
-	}
-	if v.Error != nil {
-		if buf, err = appendField(buf, &first, `"error"`, v.Error); err != nil {
-			return nil, err
-		}
-	}
-	if v.ID != nil {
-		if buf, err = appendField(buf, &first, `"id"`, v.ID); err != nil {
-			return nil, err
-		}
-	}
-	if v.Inline != nil {
-		if buf, err = appendField(buf, &first, `"inline"`, v.Inline); err != nil {
-			return nil, err
-		}
-	}
-	if v.Int != nil {
-		if buf, err = appendField(buf, &first, `"int"`, v.Int); err != nil {
-			return nil, err
-		}
-	}
-	if v.Len != nil {
-		if buf, err = appendField(buf, &first, `"len"`, v.Len); err != nil {
-			return nil, err
-		}
-	}
-	if buf, err = appendField(buf, &first, `"name"`, v.Name); err != nil {
-		return nil, err
-	}
+	o := newObject()
+	o.fieldIf(v.Field != nil, `""`, v.Field)
+	o.fieldIf(v.Field2 != nil, `" "`, v.Field2)
+	o.fieldIf(v.X2fa != nil, `"2fa"`, v.X2fa)
+	o.fieldIf(v.X3dModel != nil, `"3dModel"`, v.X3dModel)
+	o.fieldIf(v.UserID != nil, `"USER_ID"`, v.UserID)
+	o.fieldIf(v.UserID2 != nil, `"UserID"`, v.UserID2)
+	o.fieldIf(v.Choice != nil, `"choice"`, v.Choice)
+	o.fieldIf(v.Error != nil, `"error"`, v.Error)
+	o.fieldIf(v.ID != nil, `"id"`, v.ID)
+	o.fieldIf(v.Inline != nil, `"inline"`, v.Inline)
+	o.fieldIf(v.Int != nil, `"int"`, v.Int)
+	o.fieldIf(v.Len != nil, `"len"`, v.Len)
+	o.field(`"name"`, v.Name)
 	if v.Nil.Set {
-		if buf, err = appendField(buf, &first, `"nil"`, v.Nil); err != nil {
-			return nil, err
-		}
+		o.field(`"nil"`, v.Nil)
 	}
-	if v.No != nil {
-		if buf, err = appendField(buf, &first, `"no"`, v.No); err != nil {
-			return nil, err
-		}
-	}
+	o.fieldIf(v.No != nil, `"no"`, v.No)
 	if v.Null.Set {
-		if buf, err = appendField(buf, &first, `"null"`, v.Null); err != nil {
-			return nil, err
-		}
+		o.field(`"null"`, v.Null)
 	}
-	if v.Parent != nil {
-		if buf, err = appendField(buf, &first, `"parent"`, v.Parent); err != nil {
-			return nil, err
-		}
-	}
-	if v.Prénom != nil {
-		if buf, err = appendField(buf, &first, `"prénom"`, v.Prénom); err != nil {
-			return nil, err
-		}
-	}
-	if v.String != nil {
-		if buf, err = appendField(buf, &first, `"string"`, v.String); err != nil {
-			return nil, err
-		}
-	}
-	if v.Type != nil {
-		if buf, err = appendField(buf, &first, `"type"`, v.Type); err != nil {
-			return nil, err
-		}
-	}
-	if v.UserID3 != nil {
-		if buf, err = appendField(buf, &first, `"user-id"`, v.UserID3); err != nil {
-			return nil, err
-		}
-	}
-	if v.UserID4 != nil {
-		if buf, err = appendField(buf, &first, `"userId"`, v.UserID4); err != nil {
-			return nil, err
-		}
-	}
-	if v.UserID5 != nil {
-		if buf, err = appendField(buf, &first, `"user_id"`, v.UserID5); err != nil {
-			return nil, err
-		}
-	}
-	if v.Ωmega != nil {
-		if buf, err = appendField(buf, &first, `"Ωmega"`, v.Ωmega); err != nil {
-			return nil, err
-		}
-	}
-	if v.X名前 != nil {
-		if buf, err = appendField(buf, &first, `"名前"`, v.X名前); err != nil {
-			return nil, err
-		}
-	}
-	return append(buf, '}'), nil
+	o.fieldIf(v.Parent != nil, `"parent"`, v.Parent)
+	o.fieldIf(v.Prénom != nil, `"prénom"`, v.Prénom)
+	o.fieldIf(v.String != nil, `"string"`, v.String)
+	o.fieldIf(v.Type != nil, `"type"`, v.Type)
+	o.fieldIf(v.UserID3 != nil, `"user-id"`, v.UserID3)
+	o.fieldIf(v.UserID4 != nil, `"userId"`, v.UserID4)
+	o.fieldIf(v.UserID5 != nil, `"user_id"`, v.UserID5)
+	o.fieldIf(v.Ωmega != nil, `"Ωmega"`, v.Ωmega)
+	o.fieldIf(v.X名前 != nil, `"名前"`, v.X名前)
+	return o.end()
 }
 
 // UnmarshalJSON reads Thing, noting required properties that are absent.
@@ -1029,111 +767,61 @@ func (v *Thing) UnmarshalJSON(data []byte) error {
 	v.Len = ptrTo[int32](10)
 	var seen [1]bool
 	for key, raw := range fields {
+		var err error
 		switch key {
 		case "":
-			if err := decodeField(raw, &v.Field, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Field, key)
 		case " ":
-			if err := decodeField(raw, &v.Field2, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Field2, key)
 		case "2fa":
-			if err := decodeField(raw, &v.X2fa, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.X2fa, key)
 		case "3dModel":
-			if err := decodeField(raw, &v.X3dModel, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.X3dModel, key)
 		case "USER_ID":
-			if err := decodeField(raw, &v.UserID, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.UserID, key)
 		case "UserID":
-			if err := decodeField(raw, &v.UserID2, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.UserID2, key)
 		case "choice":
-			if err := decodeField(raw, &v.Choice, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Choice, key)
 		case "error":
-			if err := decodeField(raw, &v.Error, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Error, key)
 		case "id":
-			if err := decodeField(raw, &v.ID, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.ID, key)
 		case "inline":
-			if err := decodeField(raw, &v.Inline, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Inline, key)
 		case "int":
-			if err := decodeField(raw, &v.Int, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Int, key)
 		case "len":
-			if err := decodeField(raw, &v.Len, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Len, key)
 		case "name":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[0] = true
-			if err := decodeField(raw, &v.Name, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Name, key, &seen[0])
 		case "nil":
-			if err := decodeField(raw, &v.Nil, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Nil, key)
 		case "no":
-			if err := decodeField(raw, &v.No, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.No, key)
 		case "null":
-			if err := decodeField(raw, &v.Null, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Null, key)
 		case "parent":
-			if err := decodeField(raw, &v.Parent, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Parent, key)
 		case "prénom":
-			if err := decodeField(raw, &v.Prénom, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Prénom, key)
 		case "string":
-			if err := decodeField(raw, &v.String, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.String, key)
 		case "type":
-			if err := decodeField(raw, &v.Type, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Type, key)
 		case "user-id":
-			if err := decodeField(raw, &v.UserID3, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.UserID3, key)
 		case "userId":
-			if err := decodeField(raw, &v.UserID4, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.UserID4, key)
 		case "user_id":
-			if err := decodeField(raw, &v.UserID5, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.UserID5, key)
 		case "Ωmega":
-			if err := decodeField(raw, &v.Ωmega, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Ωmega, key)
 		case "名前":
-			if err := decodeField(raw, &v.X名前, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.X名前, key)
+		}
+		if err != nil {
+			return err
 		}
 	}
 	for i, ok := range seen {
@@ -1143,10 +831,7 @@ func (v *Thing) UnmarshalJSON(data []byte) error {
 }
 
 func (v *Thing) validate(at *path, errs *Errors) {
-	if v.missing[0] {
-		at := at.field("name")
-		errs.add(&at, "is required")
-	}
+	errs.required(at, v.missing[:], "name")
 	{
 		at := at.field("2fa")
 		if v.X2fa != nil {

@@ -44,28 +44,15 @@ type Address struct {
 
 // MarshalJSON writes Address with the property names the spec gives.
 func (v Address) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
-	if buf, err = appendField(buf, &first, `"city"`, v.City); err != nil {
-		return nil, err
-	}
-	if buf, err = appendField(buf, &first, `"country"`, v.Country); err != nil {
-		return nil, err
-	}
-	if buf, err = appendField(buf, &first, `"line1"`, v.Line1); err != nil {
-		return nil, err
-	}
+	o := newObject()
+	o.field(`"city"`, v.City)
+	o.field(`"country"`, v.Country)
+	o.field(`"line1"`, v.Line1)
 	if v.Line2.Set {
-		if buf, err = appendField(buf, &first, `"line2"`, v.Line2); err != nil {
-			return nil, err
-		}
+		o.field(`"line2"`, v.Line2)
 	}
-	if buf, err = appendField(buf, &first, `"postalCode"`, v.PostalCode); err != nil {
-		return nil, err
-	}
-	return append(buf, '}'), nil
+	o.field(`"postalCode"`, v.PostalCode)
+	return o.end()
 }
 
 // UnmarshalJSON reads Address, noting required properties that are absent.
@@ -81,43 +68,21 @@ func (v *Address) UnmarshalJSON(data []byte) error {
 	*v = Address{}
 	var seen [4]bool
 	for key, raw := range fields {
+		var err error
 		switch key {
 		case "city":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[0] = true
-			if err := decodeField(raw, &v.City, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.City, key, &seen[0])
 		case "country":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[1] = true
-			if err := decodeField(raw, &v.Country, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Country, key, &seen[1])
 		case "line1":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[2] = true
-			if err := decodeField(raw, &v.Line1, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Line1, key, &seen[2])
 		case "line2":
-			if err := decodeField(raw, &v.Line2, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Line2, key)
 		case "postalCode":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[3] = true
-			if err := decodeField(raw, &v.PostalCode, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.PostalCode, key, &seen[3])
+		}
+		if err != nil {
+			return err
 		}
 	}
 	for i, ok := range seen {
@@ -127,22 +92,7 @@ func (v *Address) UnmarshalJSON(data []byte) error {
 }
 
 func (v *Address) validate(at *path, errs *Errors) {
-	if v.missing[0] {
-		at := at.field("city")
-		errs.add(&at, "is required")
-	}
-	if v.missing[1] {
-		at := at.field("country")
-		errs.add(&at, "is required")
-	}
-	if v.missing[2] {
-		at := at.field("line1")
-		errs.add(&at, "is required")
-	}
-	if v.missing[3] {
-		at := at.field("postalCode")
-		errs.add(&at, "is required")
-	}
+	errs.required(at, v.missing[:], "city", "country", "line1", "postalCode")
 	if !v.missing[0] {
 		at := at.field("city")
 		errs.minLength(&at, v.City, 1)
@@ -189,14 +139,9 @@ type AmountDiscount struct {
 
 // MarshalJSON writes AmountDiscount with the property names the spec gives.
 func (v AmountDiscount) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
-	if buf, err = appendField(buf, &first, `"amountCents"`, v.AmountCents); err != nil {
-		return nil, err
-	}
-	return append(buf, '}'), nil
+	o := newObject()
+	o.field(`"amountCents"`, v.AmountCents)
+	return o.end()
 }
 
 // UnmarshalJSON reads AmountDiscount, noting required properties that are absent.
@@ -212,15 +157,13 @@ func (v *AmountDiscount) UnmarshalJSON(data []byte) error {
 	*v = AmountDiscount{}
 	var seen [1]bool
 	for key, raw := range fields {
+		var err error
 		switch key {
 		case "amountCents":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[0] = true
-			if err := decodeField(raw, &v.AmountCents, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.AmountCents, key, &seen[0])
+		}
+		if err != nil {
+			return err
 		}
 	}
 	for i, ok := range seen {
@@ -230,10 +173,7 @@ func (v *AmountDiscount) UnmarshalJSON(data []byte) error {
 }
 
 func (v *AmountDiscount) validate(at *path, errs *Errors) {
-	if v.missing[0] {
-		at := at.field("amountCents")
-		errs.add(&at, "is required")
-	}
+	errs.required(at, v.missing[:], "amountCents")
 	if !v.missing[0] {
 		at := at.field("amountCents")
 		minimum(errs, &at, v.AmountCents, 1, false, "1")
@@ -263,27 +203,12 @@ type BankTransfer struct {
 
 // MarshalJSON writes BankTransfer with the property names the spec gives.
 func (v BankTransfer) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
-	if v.Bic != nil {
-		if buf, err = appendField(buf, &first, `"bic"`, v.Bic); err != nil {
-			return nil, err
-		}
-	}
-	if buf, err = appendField(buf, &first, `"iban"`, v.Iban); err != nil {
-		return nil, err
-	}
-	if v.Reference != nil {
-		if buf, err = appendField(buf, &first, `"reference"`, v.Reference); err != nil {
-			return nil, err
-		}
-	}
-	if buf, err = appendField(buf, &first, `"type"`, v.Type); err != nil {
-		return nil, err
-	}
-	return append(buf, '}'), nil
+	o := newObject()
+	o.fieldIf(v.Bic != nil, `"bic"`, v.Bic)
+	o.field(`"iban"`, v.Iban)
+	o.fieldIf(v.Reference != nil, `"reference"`, v.Reference)
+	o.field(`"type"`, v.Type)
+	return o.end()
 }
 
 // UnmarshalJSON reads BankTransfer, noting required properties that are absent.
@@ -299,31 +224,19 @@ func (v *BankTransfer) UnmarshalJSON(data []byte) error {
 	*v = BankTransfer{}
 	var seen [2]bool
 	for key, raw := range fields {
+		var err error
 		switch key {
 		case "bic":
-			if err := decodeField(raw, &v.Bic, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Bic, key)
 		case "iban":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[0] = true
-			if err := decodeField(raw, &v.Iban, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Iban, key, &seen[0])
 		case "reference":
-			if err := decodeField(raw, &v.Reference, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Reference, key)
 		case "type":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[1] = true
-			if err := decodeField(raw, &v.Type, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Type, key, &seen[1])
+		}
+		if err != nil {
+			return err
 		}
 	}
 	for i, ok := range seen {
@@ -333,14 +246,7 @@ func (v *BankTransfer) UnmarshalJSON(data []byte) error {
 }
 
 func (v *BankTransfer) validate(at *path, errs *Errors) {
-	if v.missing[0] {
-		at := at.field("iban")
-		errs.add(&at, "is required")
-	}
-	if v.missing[1] {
-		at := at.field("type")
-		errs.add(&at, "is required")
-	}
+	errs.required(at, v.missing[:], "iban", "type")
 	{
 		at := at.field("bic")
 		if v.Bic != nil {
@@ -406,33 +312,14 @@ type Card struct {
 
 // MarshalJSON writes Card with the property names the spec gives.
 func (v Card) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
-	if buf, err = appendField(buf, &first, `"expiryMonth"`, v.ExpiryMonth); err != nil {
-		return nil, err
-	}
-	if buf, err = appendField(buf, &first, `"expiryYear"`, v.ExpiryYear); err != nil {
-		return nil, err
-	}
-	if v.Holder != nil {
-		if buf, err = appendField(buf, &first, `"holder"`, v.Holder); err != nil {
-			return nil, err
-		}
-	}
-	if v.Last4 != nil {
-		if buf, err = appendField(buf, &first, `"last4"`, v.Last4); err != nil {
-			return nil, err
-		}
-	}
-	if buf, err = appendField(buf, &first, `"number"`, v.Number); err != nil {
-		return nil, err
-	}
-	if buf, err = appendField(buf, &first, `"type"`, v.Type); err != nil {
-		return nil, err
-	}
-	return append(buf, '}'), nil
+	o := newObject()
+	o.field(`"expiryMonth"`, v.ExpiryMonth)
+	o.field(`"expiryYear"`, v.ExpiryYear)
+	o.fieldIf(v.Holder != nil, `"holder"`, v.Holder)
+	o.fieldIf(v.Last4 != nil, `"last4"`, v.Last4)
+	o.field(`"number"`, v.Number)
+	o.field(`"type"`, v.Type)
+	return o.end()
 }
 
 // UnmarshalJSON reads Card, noting required properties that are absent.
@@ -448,47 +335,23 @@ func (v *Card) UnmarshalJSON(data []byte) error {
 	*v = Card{}
 	var seen [4]bool
 	for key, raw := range fields {
+		var err error
 		switch key {
 		case "expiryMonth":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[0] = true
-			if err := decodeField(raw, &v.ExpiryMonth, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.ExpiryMonth, key, &seen[0])
 		case "expiryYear":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[1] = true
-			if err := decodeField(raw, &v.ExpiryYear, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.ExpiryYear, key, &seen[1])
 		case "holder":
-			if err := decodeField(raw, &v.Holder, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Holder, key)
 		case "last4":
-			if err := decodeField(raw, &v.Last4, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Last4, key)
 		case "number":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[2] = true
-			if err := decodeField(raw, &v.Number, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Number, key, &seen[2])
 		case "type":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[3] = true
-			if err := decodeField(raw, &v.Type, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Type, key, &seen[3])
+		}
+		if err != nil {
+			return err
 		}
 	}
 	for i, ok := range seen {
@@ -498,22 +361,7 @@ func (v *Card) UnmarshalJSON(data []byte) error {
 }
 
 func (v *Card) validate(at *path, errs *Errors) {
-	if v.missing[0] {
-		at := at.field("expiryMonth")
-		errs.add(&at, "is required")
-	}
-	if v.missing[1] {
-		at := at.field("expiryYear")
-		errs.add(&at, "is required")
-	}
-	if v.missing[2] {
-		at := at.field("number")
-		errs.add(&at, "is required")
-	}
-	if v.missing[3] {
-		at := at.field("type")
-		errs.add(&at, "is required")
-	}
+	errs.required(at, v.missing[:], "expiryMonth", "expiryYear", "number", "type")
 	if !v.missing[0] {
 		at := at.field("expiryMonth")
 		minimum(errs, &at, v.ExpiryMonth, 1, false, "1")
@@ -592,25 +440,14 @@ type Category struct {
 
 // MarshalJSON writes Category with the property names the spec gives.
 func (v Category) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
+	o := newObject()
 	if v.Children != nil {
-		if buf, err = appendField(buf, &first, `"children"`, v.Children); err != nil {
-			return nil, err
-		}
+		o.field(`"children"`, v.Children)
 	}
-	if buf, err = appendField(buf, &first, `"id"`, v.ID); err != nil {
-		return nil, err
-	}
-	if buf, err = appendField(buf, &first, `"name"`, v.Name); err != nil {
-		return nil, err
-	}
-	if buf, err = appendField(buf, &first, `"slug"`, v.Slug); err != nil {
-		return nil, err
-	}
-	return append(buf, '}'), nil
+	o.field(`"id"`, v.ID)
+	o.field(`"name"`, v.Name)
+	o.field(`"slug"`, v.Slug)
+	return o.end()
 }
 
 // UnmarshalJSON reads Category, noting required properties that are absent.
@@ -626,31 +463,19 @@ func (v *Category) UnmarshalJSON(data []byte) error {
 	*v = Category{}
 	var seen [2]bool
 	for key, raw := range fields {
+		var err error
 		switch key {
 		case "children":
-			if err := decodeField(raw, &v.Children, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Children, key)
 		case "id":
-			if err := decodeField(raw, &v.ID, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.ID, key)
 		case "name":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[0] = true
-			if err := decodeField(raw, &v.Name, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Name, key, &seen[0])
 		case "slug":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[1] = true
-			if err := decodeField(raw, &v.Slug, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Slug, key, &seen[1])
+		}
+		if err != nil {
+			return err
 		}
 	}
 	for i, ok := range seen {
@@ -660,14 +485,7 @@ func (v *Category) UnmarshalJSON(data []byte) error {
 }
 
 func (v *Category) validate(at *path, errs *Errors) {
-	if v.missing[0] {
-		at := at.field("name")
-		errs.add(&at, "is required")
-	}
-	if v.missing[1] {
-		at := at.field("slug")
-		errs.add(&at, "is required")
-	}
+	errs.required(at, v.missing[:], "name", "slug")
 	{
 		at := at.field("children")
 		if v.Children != nil {
@@ -729,71 +547,32 @@ type Customer struct {
 
 // MarshalJSON writes Customer with the property names the spec gives.
 func (v Customer) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
+	o := newObject()
 	if v.BillingAddress.Set {
-		if buf, err = appendField(buf, &first, `"billingAddress"`, v.BillingAddress); err != nil {
-			return nil, err
-		}
+		o.field(`"billingAddress"`, v.BillingAddress)
 	}
 	if v.BirthDate.Set {
-		if buf, err = appendField(buf, &first, `"birthDate"`, v.BirthDate); err != nil {
-			return nil, err
-		}
+		o.field(`"birthDate"`, v.BirthDate)
 	}
-	if buf, err = appendField(buf, &first, `"createdAt"`, v.CreatedAt); err != nil {
-		return nil, err
-	}
-	if buf, err = appendField(buf, &first, `"email"`, v.Email); err != nil {
-		return nil, err
-	}
-	if buf, err = appendField(buf, &first, `"id"`, v.ID); err != nil {
-		return nil, err
-	}
-	if v.MarketingOptIn != nil {
-		if buf, err = appendField(buf, &first, `"marketingOptIn"`, v.MarketingOptIn); err != nil {
-			return nil, err
-		}
-	}
+	o.field(`"createdAt"`, v.CreatedAt)
+	o.field(`"email"`, v.Email)
+	o.field(`"id"`, v.ID)
+	o.fieldIf(v.MarketingOptIn != nil, `"marketingOptIn"`, v.MarketingOptIn)
 	if v.Metadata != nil {
-		if buf, err = appendField(buf, &first, `"metadata"`, v.Metadata); err != nil {
-			return nil, err
-		}
+		o.field(`"metadata"`, v.Metadata)
 	}
-	if buf, err = appendField(buf, &first, `"name"`, v.Name); err != nil {
-		return nil, err
-	}
-	if v.OrderCount != nil {
-		if buf, err = appendField(buf, &first, `"orderCount"`, v.OrderCount); err != nil {
-			return nil, err
-		}
-	}
-	if v.Password != nil {
-		if buf, err = appendField(buf, &first, `"password"`, v.Password); err != nil {
-			return nil, err
-		}
-	}
+	o.field(`"name"`, v.Name)
+	o.fieldIf(v.OrderCount != nil, `"orderCount"`, v.OrderCount)
+	o.fieldIf(v.Password != nil, `"password"`, v.Password)
 	if v.Phone.Set {
-		if buf, err = appendField(buf, &first, `"phone"`, v.Phone); err != nil {
-			return nil, err
-		}
+		o.field(`"phone"`, v.Phone)
 	}
-	if v.Preferences != nil {
-		if buf, err = appendField(buf, &first, `"preferences"`, v.Preferences); err != nil {
-			return nil, err
-		}
-	}
+	o.fieldIf(v.Preferences != nil, `"preferences"`, v.Preferences)
 	if v.Tags != nil {
-		if buf, err = appendField(buf, &first, `"tags"`, v.Tags); err != nil {
-			return nil, err
-		}
+		o.field(`"tags"`, v.Tags)
 	}
-	if buf, err = appendField(buf, &first, `"updatedAt"`, v.UpdatedAt); err != nil {
-		return nil, err
-	}
-	return append(buf, '}'), nil
+	o.field(`"updatedAt"`, v.UpdatedAt)
+	return o.end()
 }
 
 // UnmarshalJSON reads Customer, noting required properties that are absent.
@@ -811,71 +590,39 @@ func (v *Customer) UnmarshalJSON(data []byte) error {
 	v.MarketingOptIn = ptrTo[bool](false)
 	var seen [2]bool
 	for key, raw := range fields {
+		var err error
 		switch key {
 		case "billingAddress":
-			if err := decodeField(raw, &v.BillingAddress, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.BillingAddress, key)
 		case "birthDate":
-			if err := decodeField(raw, &v.BirthDate, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.BirthDate, key)
 		case "createdAt":
-			if err := decodeField(raw, &v.CreatedAt, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.CreatedAt, key)
 		case "email":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[0] = true
-			if err := decodeField(raw, &v.Email, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Email, key, &seen[0])
 		case "id":
-			if err := decodeField(raw, &v.ID, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.ID, key)
 		case "marketingOptIn":
-			if err := decodeField(raw, &v.MarketingOptIn, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.MarketingOptIn, key)
 		case "metadata":
-			if err := decodeField(raw, &v.Metadata, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Metadata, key)
 		case "name":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[1] = true
-			if err := decodeField(raw, &v.Name, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Name, key, &seen[1])
 		case "orderCount":
-			if err := decodeField(raw, &v.OrderCount, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.OrderCount, key)
 		case "password":
-			if err := decodeField(raw, &v.Password, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Password, key)
 		case "phone":
-			if err := decodeField(raw, &v.Phone, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Phone, key)
 		case "preferences":
-			if err := decodeField(raw, &v.Preferences, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Preferences, key)
 		case "tags":
-			if err := decodeField(raw, &v.Tags, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Tags, key)
 		case "updatedAt":
-			if err := decodeField(raw, &v.UpdatedAt, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.UpdatedAt, key)
+		}
+		if err != nil {
+			return err
 		}
 	}
 	for i, ok := range seen {
@@ -885,14 +632,7 @@ func (v *Customer) UnmarshalJSON(data []byte) error {
 }
 
 func (v *Customer) validate(at *path, errs *Errors) {
-	if v.missing[0] {
-		at := at.field("email")
-		errs.add(&at, "is required")
-	}
-	if v.missing[1] {
-		at := at.field("name")
-		errs.add(&at, "is required")
-	}
+	errs.required(at, v.missing[:], "email", "name")
 	{
 		at := at.field("billingAddress")
 		if x, ok := v.BillingAddress.Get(); ok {
@@ -992,57 +732,28 @@ type CustomerInput struct {
 
 // MarshalJSON writes CustomerInput with the property names the spec gives.
 func (v CustomerInput) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
+	o := newObject()
 	if v.BillingAddress.Set {
-		if buf, err = appendField(buf, &first, `"billingAddress"`, v.BillingAddress); err != nil {
-			return nil, err
-		}
+		o.field(`"billingAddress"`, v.BillingAddress)
 	}
 	if v.BirthDate.Set {
-		if buf, err = appendField(buf, &first, `"birthDate"`, v.BirthDate); err != nil {
-			return nil, err
-		}
+		o.field(`"birthDate"`, v.BirthDate)
 	}
-	if buf, err = appendField(buf, &first, `"email"`, v.Email); err != nil {
-		return nil, err
-	}
-	if v.MarketingOptIn != nil {
-		if buf, err = appendField(buf, &first, `"marketingOptIn"`, v.MarketingOptIn); err != nil {
-			return nil, err
-		}
-	}
+	o.field(`"email"`, v.Email)
+	o.fieldIf(v.MarketingOptIn != nil, `"marketingOptIn"`, v.MarketingOptIn)
 	if v.Metadata != nil {
-		if buf, err = appendField(buf, &first, `"metadata"`, v.Metadata); err != nil {
-			return nil, err
-		}
+		o.field(`"metadata"`, v.Metadata)
 	}
-	if buf, err = appendField(buf, &first, `"name"`, v.Name); err != nil {
-		return nil, err
-	}
-	if v.Password != nil {
-		if buf, err = appendField(buf, &first, `"password"`, v.Password); err != nil {
-			return nil, err
-		}
-	}
+	o.field(`"name"`, v.Name)
+	o.fieldIf(v.Password != nil, `"password"`, v.Password)
 	if v.Phone.Set {
-		if buf, err = appendField(buf, &first, `"phone"`, v.Phone); err != nil {
-			return nil, err
-		}
+		o.field(`"phone"`, v.Phone)
 	}
-	if v.Preferences != nil {
-		if buf, err = appendField(buf, &first, `"preferences"`, v.Preferences); err != nil {
-			return nil, err
-		}
-	}
+	o.fieldIf(v.Preferences != nil, `"preferences"`, v.Preferences)
 	if v.Tags != nil {
-		if buf, err = appendField(buf, &first, `"tags"`, v.Tags); err != nil {
-			return nil, err
-		}
+		o.field(`"tags"`, v.Tags)
 	}
-	return append(buf, '}'), nil
+	return o.end()
 }
 
 // UnmarshalJSON reads CustomerInput, noting required properties that are absent.
@@ -1060,55 +771,31 @@ func (v *CustomerInput) UnmarshalJSON(data []byte) error {
 	v.MarketingOptIn = ptrTo[bool](false)
 	var seen [2]bool
 	for key, raw := range fields {
+		var err error
 		switch key {
 		case "billingAddress":
-			if err := decodeField(raw, &v.BillingAddress, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.BillingAddress, key)
 		case "birthDate":
-			if err := decodeField(raw, &v.BirthDate, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.BirthDate, key)
 		case "email":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[0] = true
-			if err := decodeField(raw, &v.Email, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Email, key, &seen[0])
 		case "marketingOptIn":
-			if err := decodeField(raw, &v.MarketingOptIn, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.MarketingOptIn, key)
 		case "metadata":
-			if err := decodeField(raw, &v.Metadata, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Metadata, key)
 		case "name":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[1] = true
-			if err := decodeField(raw, &v.Name, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Name, key, &seen[1])
 		case "password":
-			if err := decodeField(raw, &v.Password, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Password, key)
 		case "phone":
-			if err := decodeField(raw, &v.Phone, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Phone, key)
 		case "preferences":
-			if err := decodeField(raw, &v.Preferences, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Preferences, key)
 		case "tags":
-			if err := decodeField(raw, &v.Tags, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Tags, key)
+		}
+		if err != nil {
+			return err
 		}
 	}
 	for i, ok := range seen {
@@ -1118,14 +805,7 @@ func (v *CustomerInput) UnmarshalJSON(data []byte) error {
 }
 
 func (v *CustomerInput) validate(at *path, errs *Errors) {
-	if v.missing[0] {
-		at := at.field("email")
-		errs.add(&at, "is required")
-	}
-	if v.missing[1] {
-		at := at.field("name")
-		errs.add(&at, "is required")
-	}
+	errs.required(at, v.missing[:], "email", "name")
 	{
 		at := at.field("billingAddress")
 		if x, ok := v.BillingAddress.Get(); ok {
@@ -1210,17 +890,10 @@ type CustomerPage struct {
 
 // MarshalJSON writes CustomerPage with the property names the spec gives.
 func (v CustomerPage) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
-	if buf, err = appendField(buf, &first, `"items"`, v.Items); err != nil {
-		return nil, err
-	}
-	if buf, err = appendField(buf, &first, `"total"`, v.Total); err != nil {
-		return nil, err
-	}
-	return append(buf, '}'), nil
+	o := newObject()
+	o.field(`"items"`, v.Items)
+	o.field(`"total"`, v.Total)
+	return o.end()
 }
 
 // UnmarshalJSON reads CustomerPage, noting required properties that are absent.
@@ -1236,23 +909,15 @@ func (v *CustomerPage) UnmarshalJSON(data []byte) error {
 	*v = CustomerPage{}
 	var seen [2]bool
 	for key, raw := range fields {
+		var err error
 		switch key {
 		case "items":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[0] = true
-			if err := decodeField(raw, &v.Items, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Items, key, &seen[0])
 		case "total":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[1] = true
-			if err := decodeField(raw, &v.Total, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Total, key, &seen[1])
+		}
+		if err != nil {
+			return err
 		}
 	}
 	for i, ok := range seen {
@@ -1262,14 +927,7 @@ func (v *CustomerPage) UnmarshalJSON(data []byte) error {
 }
 
 func (v *CustomerPage) validate(at *path, errs *Errors) {
-	if v.missing[0] {
-		at := at.field("items")
-		errs.add(&at, "is required")
-	}
-	if v.missing[1] {
-		at := at.field("total")
-		errs.add(&at, "is required")
-	}
+	errs.required(at, v.missing[:], "items", "total")
 	if !v.missing[0] {
 		at := at.field("items")
 		for i0 := range v.Items {
@@ -1442,17 +1100,10 @@ type FieldErrorModel struct {
 
 // MarshalJSON writes FieldErrorModel with the property names the spec gives.
 func (v FieldErrorModel) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
-	if buf, err = appendField(buf, &first, `"field"`, v.Field); err != nil {
-		return nil, err
-	}
-	if buf, err = appendField(buf, &first, `"message"`, v.Message); err != nil {
-		return nil, err
-	}
-	return append(buf, '}'), nil
+	o := newObject()
+	o.field(`"field"`, v.Field)
+	o.field(`"message"`, v.Message)
+	return o.end()
 }
 
 // UnmarshalJSON reads FieldErrorModel, noting required properties that are absent.
@@ -1468,23 +1119,15 @@ func (v *FieldErrorModel) UnmarshalJSON(data []byte) error {
 	*v = FieldErrorModel{}
 	var seen [2]bool
 	for key, raw := range fields {
+		var err error
 		switch key {
 		case "field":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[0] = true
-			if err := decodeField(raw, &v.Field, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Field, key, &seen[0])
 		case "message":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[1] = true
-			if err := decodeField(raw, &v.Message, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Message, key, &seen[1])
+		}
+		if err != nil {
+			return err
 		}
 	}
 	for i, ok := range seen {
@@ -1494,14 +1137,7 @@ func (v *FieldErrorModel) UnmarshalJSON(data []byte) error {
 }
 
 func (v *FieldErrorModel) validate(at *path, errs *Errors) {
-	if v.missing[0] {
-		at := at.field("field")
-		errs.add(&at, "is required")
-	}
-	if v.missing[1] {
-		at := at.field("message")
-		errs.add(&at, "is required")
-	}
+	errs.required(at, v.missing[:], "field", "message")
 }
 
 // Validate reports every constraint of the spec that v breaks.
@@ -1660,77 +1296,32 @@ type Order struct {
 
 // MarshalJSON writes Order with the property names the spec gives.
 func (v Order) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
-	if buf, err = appendField(buf, &first, `"createdAt"`, v.CreatedAt); err != nil {
-		return nil, err
-	}
-	if v.Currency != nil {
-		if buf, err = appendField(buf, &first, `"currency"`, v.Currency); err != nil {
-			return nil, err
-		}
-	}
-	if buf, err = appendField(buf, &first, `"customerId"`, v.CustomerID); err != nil {
-		return nil, err
-	}
+	o := newObject()
+	o.field(`"createdAt"`, v.CreatedAt)
+	o.fieldIf(v.Currency != nil, `"currency"`, v.Currency)
+	o.field(`"customerId"`, v.CustomerID)
 	if v.DeliveryDate.Set {
-		if buf, err = appendField(buf, &first, `"deliveryDate"`, v.DeliveryDate); err != nil {
-			return nil, err
-		}
+		o.field(`"deliveryDate"`, v.DeliveryDate)
 	}
-	if v.Discount != nil {
-		if buf, err = appendField(buf, &first, `"discount"`, v.Discount); err != nil {
-			return nil, err
-		}
-	}
+	o.fieldIf(v.Discount != nil, `"discount"`, v.Discount)
 	if v.GiftMessage.Set {
-		if buf, err = appendField(buf, &first, `"giftMessage"`, v.GiftMessage); err != nil {
-			return nil, err
-		}
+		o.field(`"giftMessage"`, v.GiftMessage)
 	}
-	if buf, err = appendField(buf, &first, `"id"`, v.ID); err != nil {
-		return nil, err
-	}
-	if buf, err = appendField(buf, &first, `"items"`, v.Items); err != nil {
-		return nil, err
-	}
+	o.field(`"id"`, v.ID)
+	o.field(`"items"`, v.Items)
 	if v.Metadata != nil {
-		if buf, err = appendField(buf, &first, `"metadata"`, v.Metadata); err != nil {
-			return nil, err
-		}
+		o.field(`"metadata"`, v.Metadata)
 	}
 	if v.Notes != nil {
-		if buf, err = appendField(buf, &first, `"notes"`, v.Notes); err != nil {
-			return nil, err
-		}
+		o.field(`"notes"`, v.Notes)
 	}
-	if buf, err = appendField(buf, &first, `"payment"`, v.Payment); err != nil {
-		return nil, err
-	}
-	if v.ShippingAddress != nil {
-		if buf, err = appendField(buf, &first, `"shippingAddress"`, v.ShippingAddress); err != nil {
-			return nil, err
-		}
-	}
-	if v.ShippingClass != nil {
-		if buf, err = appendField(buf, &first, `"shippingClass"`, v.ShippingClass); err != nil {
-			return nil, err
-		}
-	}
-	if v.Status != nil {
-		if buf, err = appendField(buf, &first, `"status"`, v.Status); err != nil {
-			return nil, err
-		}
-	}
-	if buf, err = appendField(buf, &first, `"totalCents"`, v.TotalCents); err != nil {
-		return nil, err
-	}
-	if buf, err = appendField(buf, &first, `"updatedAt"`, v.UpdatedAt); err != nil {
-		return nil, err
-	}
-	return append(buf, '}'), nil
+	o.field(`"payment"`, v.Payment)
+	o.fieldIf(v.ShippingAddress != nil, `"shippingAddress"`, v.ShippingAddress)
+	o.fieldIf(v.ShippingClass != nil, `"shippingClass"`, v.ShippingClass)
+	o.fieldIf(v.Status != nil, `"status"`, v.Status)
+	o.field(`"totalCents"`, v.TotalCents)
+	o.field(`"updatedAt"`, v.UpdatedAt)
+	return o.end()
 }
 
 // UnmarshalJSON reads Order, noting required properties that are absent.
@@ -1749,79 +1340,43 @@ func (v *Order) UnmarshalJSON(data []byte) error {
 	v.ShippingClass = ptrTo[ShippingClass](ShippingClassStandard)
 	var seen [2]bool
 	for key, raw := range fields {
+		var err error
 		switch key {
 		case "createdAt":
-			if err := decodeField(raw, &v.CreatedAt, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.CreatedAt, key)
 		case "currency":
-			if err := decodeField(raw, &v.Currency, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Currency, key)
 		case "customerId":
-			if err := decodeField(raw, &v.CustomerID, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.CustomerID, key)
 		case "deliveryDate":
-			if err := decodeField(raw, &v.DeliveryDate, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.DeliveryDate, key)
 		case "discount":
-			if err := decodeField(raw, &v.Discount, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Discount, key)
 		case "giftMessage":
-			if err := decodeField(raw, &v.GiftMessage, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.GiftMessage, key)
 		case "id":
-			if err := decodeField(raw, &v.ID, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.ID, key)
 		case "items":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[0] = true
-			if err := decodeField(raw, &v.Items, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Items, key, &seen[0])
 		case "metadata":
-			if err := decodeField(raw, &v.Metadata, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Metadata, key)
 		case "notes":
-			if err := decodeField(raw, &v.Notes, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Notes, key)
 		case "payment":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[1] = true
-			if err := decodeField(raw, &v.Payment, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Payment, key, &seen[1])
 		case "shippingAddress":
-			if err := decodeField(raw, &v.ShippingAddress, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.ShippingAddress, key)
 		case "shippingClass":
-			if err := decodeField(raw, &v.ShippingClass, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.ShippingClass, key)
 		case "status":
-			if err := decodeField(raw, &v.Status, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Status, key)
 		case "totalCents":
-			if err := decodeField(raw, &v.TotalCents, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.TotalCents, key)
 		case "updatedAt":
-			if err := decodeField(raw, &v.UpdatedAt, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.UpdatedAt, key)
+		}
+		if err != nil {
+			return err
 		}
 	}
 	for i, ok := range seen {
@@ -1831,14 +1386,7 @@ func (v *Order) UnmarshalJSON(data []byte) error {
 }
 
 func (v *Order) validate(at *path, errs *Errors) {
-	if v.missing[0] {
-		at := at.field("items")
-		errs.add(&at, "is required")
-	}
-	if v.missing[1] {
-		at := at.field("payment")
-		errs.add(&at, "is required")
-	}
+	errs.required(at, v.missing[:], "items", "payment")
 	{
 		at := at.field("currency")
 		if v.Currency != nil {
@@ -1934,19 +1482,12 @@ type OrderGiftMessage struct {
 
 // MarshalJSON writes OrderGiftMessage with the property names the spec gives.
 func (v OrderGiftMessage) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
+	o := newObject()
 	if v.Signature != nil {
-		if buf, err = appendField(buf, &first, `"signature"`, v.Signature); err != nil {
-			return nil, err
-		}
+		o.field(`"signature"`, v.Signature)
 	}
-	if buf, err = appendField(buf, &first, `"text"`, v.Text); err != nil {
-		return nil, err
-	}
-	return append(buf, '}'), nil
+	o.field(`"text"`, v.Text)
+	return o.end()
 }
 
 // UnmarshalJSON reads OrderGiftMessage, noting required properties that are absent.
@@ -1962,19 +1503,15 @@ func (v *OrderGiftMessage) UnmarshalJSON(data []byte) error {
 	*v = OrderGiftMessage{}
 	var seen [1]bool
 	for key, raw := range fields {
+		var err error
 		switch key {
 		case "signature":
-			if err := decodeField(raw, &v.Signature, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Signature, key)
 		case "text":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[0] = true
-			if err := decodeField(raw, &v.Text, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Text, key, &seen[0])
+		}
+		if err != nil {
+			return err
 		}
 	}
 	for i, ok := range seen {
@@ -1984,10 +1521,7 @@ func (v *OrderGiftMessage) UnmarshalJSON(data []byte) error {
 }
 
 func (v *OrderGiftMessage) validate(at *path, errs *Errors) {
-	if v.missing[0] {
-		at := at.field("text")
-		errs.add(&at, "is required")
-	}
+	errs.required(at, v.missing[:], "text")
 	if !v.missing[0] {
 		at := at.field("text")
 		errs.maxLength(&at, v.Text, 500)
@@ -2033,62 +1567,27 @@ type OrderInput struct {
 
 // MarshalJSON writes OrderInput with the property names the spec gives.
 func (v OrderInput) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
-	if v.Currency != nil {
-		if buf, err = appendField(buf, &first, `"currency"`, v.Currency); err != nil {
-			return nil, err
-		}
-	}
+	o := newObject()
+	o.fieldIf(v.Currency != nil, `"currency"`, v.Currency)
 	if v.DeliveryDate.Set {
-		if buf, err = appendField(buf, &first, `"deliveryDate"`, v.DeliveryDate); err != nil {
-			return nil, err
-		}
+		o.field(`"deliveryDate"`, v.DeliveryDate)
 	}
-	if v.Discount != nil {
-		if buf, err = appendField(buf, &first, `"discount"`, v.Discount); err != nil {
-			return nil, err
-		}
-	}
+	o.fieldIf(v.Discount != nil, `"discount"`, v.Discount)
 	if v.GiftMessage.Set {
-		if buf, err = appendField(buf, &first, `"giftMessage"`, v.GiftMessage); err != nil {
-			return nil, err
-		}
+		o.field(`"giftMessage"`, v.GiftMessage)
 	}
-	if buf, err = appendField(buf, &first, `"items"`, v.Items); err != nil {
-		return nil, err
-	}
+	o.field(`"items"`, v.Items)
 	if v.Metadata != nil {
-		if buf, err = appendField(buf, &first, `"metadata"`, v.Metadata); err != nil {
-			return nil, err
-		}
+		o.field(`"metadata"`, v.Metadata)
 	}
 	if v.Notes != nil {
-		if buf, err = appendField(buf, &first, `"notes"`, v.Notes); err != nil {
-			return nil, err
-		}
+		o.field(`"notes"`, v.Notes)
 	}
-	if buf, err = appendField(buf, &first, `"payment"`, v.Payment); err != nil {
-		return nil, err
-	}
-	if v.ShippingAddress != nil {
-		if buf, err = appendField(buf, &first, `"shippingAddress"`, v.ShippingAddress); err != nil {
-			return nil, err
-		}
-	}
-	if v.ShippingClass != nil {
-		if buf, err = appendField(buf, &first, `"shippingClass"`, v.ShippingClass); err != nil {
-			return nil, err
-		}
-	}
-	if v.Status != nil {
-		if buf, err = appendField(buf, &first, `"status"`, v.Status); err != nil {
-			return nil, err
-		}
-	}
-	return append(buf, '}'), nil
+	o.field(`"payment"`, v.Payment)
+	o.fieldIf(v.ShippingAddress != nil, `"shippingAddress"`, v.ShippingAddress)
+	o.fieldIf(v.ShippingClass != nil, `"shippingClass"`, v.ShippingClass)
+	o.fieldIf(v.Status != nil, `"status"`, v.Status)
+	return o.end()
 }
 
 // UnmarshalJSON reads OrderInput, noting required properties that are absent.
@@ -2107,59 +1606,33 @@ func (v *OrderInput) UnmarshalJSON(data []byte) error {
 	v.ShippingClass = ptrTo[ShippingClass](ShippingClassStandard)
 	var seen [2]bool
 	for key, raw := range fields {
+		var err error
 		switch key {
 		case "currency":
-			if err := decodeField(raw, &v.Currency, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Currency, key)
 		case "deliveryDate":
-			if err := decodeField(raw, &v.DeliveryDate, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.DeliveryDate, key)
 		case "discount":
-			if err := decodeField(raw, &v.Discount, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Discount, key)
 		case "giftMessage":
-			if err := decodeField(raw, &v.GiftMessage, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.GiftMessage, key)
 		case "items":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[0] = true
-			if err := decodeField(raw, &v.Items, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Items, key, &seen[0])
 		case "metadata":
-			if err := decodeField(raw, &v.Metadata, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Metadata, key)
 		case "notes":
-			if err := decodeField(raw, &v.Notes, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Notes, key)
 		case "payment":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[1] = true
-			if err := decodeField(raw, &v.Payment, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Payment, key, &seen[1])
 		case "shippingAddress":
-			if err := decodeField(raw, &v.ShippingAddress, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.ShippingAddress, key)
 		case "shippingClass":
-			if err := decodeField(raw, &v.ShippingClass, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.ShippingClass, key)
 		case "status":
-			if err := decodeField(raw, &v.Status, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Status, key)
+		}
+		if err != nil {
+			return err
 		}
 	}
 	for i, ok := range seen {
@@ -2169,14 +1642,7 @@ func (v *OrderInput) UnmarshalJSON(data []byte) error {
 }
 
 func (v *OrderInput) validate(at *path, errs *Errors) {
-	if v.missing[0] {
-		at := at.field("items")
-		errs.add(&at, "is required")
-	}
-	if v.missing[1] {
-		at := at.field("payment")
-		errs.add(&at, "is required")
-	}
+	errs.required(at, v.missing[:], "items", "payment")
 	{
 		at := at.field("currency")
 		if v.Currency != nil {
@@ -2280,40 +1746,17 @@ type OrderItemsItem struct {
 
 // MarshalJSON writes OrderItemsItem with the property names the spec gives.
 func (v OrderItemsItem) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
+	o := newObject()
 	if v.Attributes != nil {
-		if buf, err = appendField(buf, &first, `"attributes"`, v.Attributes); err != nil {
-			return nil, err
-		}
+		o.field(`"attributes"`, v.Attributes)
 	}
-	if v.CategoryID != nil {
-		if buf, err = appendField(buf, &first, `"categoryId"`, v.CategoryID); err != nil {
-			return nil, err
-		}
-	}
-	if v.Dimensions != nil {
-		if buf, err = appendField(buf, &first, `"dimensions"`, v.Dimensions); err != nil {
-			return nil, err
-		}
-	}
-	if v.Fulfillment != nil {
-		if buf, err = appendField(buf, &first, `"fulfillment"`, v.Fulfillment); err != nil {
-			return nil, err
-		}
-	}
-	if buf, err = appendField(buf, &first, `"quantity"`, v.Quantity); err != nil {
-		return nil, err
-	}
-	if buf, err = appendField(buf, &first, `"sku"`, v.Sku); err != nil {
-		return nil, err
-	}
-	if buf, err = appendField(buf, &first, `"unitPrice"`, v.UnitPrice); err != nil {
-		return nil, err
-	}
-	return append(buf, '}'), nil
+	o.fieldIf(v.CategoryID != nil, `"categoryId"`, v.CategoryID)
+	o.fieldIf(v.Dimensions != nil, `"dimensions"`, v.Dimensions)
+	o.fieldIf(v.Fulfillment != nil, `"fulfillment"`, v.Fulfillment)
+	o.field(`"quantity"`, v.Quantity)
+	o.field(`"sku"`, v.Sku)
+	o.field(`"unitPrice"`, v.UnitPrice)
+	return o.end()
 }
 
 // UnmarshalJSON reads OrderItemsItem, noting required properties that are absent.
@@ -2331,47 +1774,25 @@ func (v *OrderItemsItem) UnmarshalJSON(data []byte) error {
 	v.Fulfillment = ptrTo[OrderItemsItemFulfillment](OrderItemsItemFulfillmentPending)
 	var seen [3]bool
 	for key, raw := range fields {
+		var err error
 		switch key {
 		case "attributes":
-			if err := decodeField(raw, &v.Attributes, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Attributes, key)
 		case "categoryId":
-			if err := decodeField(raw, &v.CategoryID, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.CategoryID, key)
 		case "dimensions":
-			if err := decodeField(raw, &v.Dimensions, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Dimensions, key)
 		case "fulfillment":
-			if err := decodeField(raw, &v.Fulfillment, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Fulfillment, key)
 		case "quantity":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[0] = true
-			if err := decodeField(raw, &v.Quantity, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Quantity, key, &seen[0])
 		case "sku":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[1] = true
-			if err := decodeField(raw, &v.Sku, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Sku, key, &seen[1])
 		case "unitPrice":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[2] = true
-			if err := decodeField(raw, &v.UnitPrice, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.UnitPrice, key, &seen[2])
+		}
+		if err != nil {
+			return err
 		}
 	}
 	for i, ok := range seen {
@@ -2381,18 +1802,7 @@ func (v *OrderItemsItem) UnmarshalJSON(data []byte) error {
 }
 
 func (v *OrderItemsItem) validate(at *path, errs *Errors) {
-	if v.missing[0] {
-		at := at.field("quantity")
-		errs.add(&at, "is required")
-	}
-	if v.missing[1] {
-		at := at.field("sku")
-		errs.add(&at, "is required")
-	}
-	if v.missing[2] {
-		at := at.field("unitPrice")
-		errs.add(&at, "is required")
-	}
+	errs.required(at, v.missing[:], "quantity", "sku", "unitPrice")
 	{
 		at := at.field("dimensions")
 		if v.Dimensions != nil {
@@ -2443,29 +1853,12 @@ type OrderItemsItemDimensions struct {
 
 // MarshalJSON writes OrderItemsItemDimensions with the property names the spec gives.
 func (v OrderItemsItemDimensions) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
-	if v.HeightCm != nil {
-		if buf, err = appendField(buf, &first, `"heightCm"`, v.HeightCm); err != nil {
-			return nil, err
-		}
-	}
-	if v.LengthCm != nil {
-		if buf, err = appendField(buf, &first, `"lengthCm"`, v.LengthCm); err != nil {
-			return nil, err
-		}
-	}
-	if buf, err = appendField(buf, &first, `"weightKg"`, v.WeightKg); err != nil {
-		return nil, err
-	}
-	if v.WidthCm != nil {
-		if buf, err = appendField(buf, &first, `"widthCm"`, v.WidthCm); err != nil {
-			return nil, err
-		}
-	}
-	return append(buf, '}'), nil
+	o := newObject()
+	o.fieldIf(v.HeightCm != nil, `"heightCm"`, v.HeightCm)
+	o.fieldIf(v.LengthCm != nil, `"lengthCm"`, v.LengthCm)
+	o.field(`"weightKg"`, v.WeightKg)
+	o.fieldIf(v.WidthCm != nil, `"widthCm"`, v.WidthCm)
+	return o.end()
 }
 
 // UnmarshalJSON reads OrderItemsItemDimensions, noting required properties that are absent.
@@ -2481,27 +1874,19 @@ func (v *OrderItemsItemDimensions) UnmarshalJSON(data []byte) error {
 	*v = OrderItemsItemDimensions{}
 	var seen [1]bool
 	for key, raw := range fields {
+		var err error
 		switch key {
 		case "heightCm":
-			if err := decodeField(raw, &v.HeightCm, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.HeightCm, key)
 		case "lengthCm":
-			if err := decodeField(raw, &v.LengthCm, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.LengthCm, key)
 		case "weightKg":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[0] = true
-			if err := decodeField(raw, &v.WeightKg, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.WeightKg, key, &seen[0])
 		case "widthCm":
-			if err := decodeField(raw, &v.WidthCm, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.WidthCm, key)
+		}
+		if err != nil {
+			return err
 		}
 	}
 	for i, ok := range seen {
@@ -2511,10 +1896,7 @@ func (v *OrderItemsItemDimensions) UnmarshalJSON(data []byte) error {
 }
 
 func (v *OrderItemsItemDimensions) validate(at *path, errs *Errors) {
-	if v.missing[0] {
-		at := at.field("weightKg")
-		errs.add(&at, "is required")
-	}
+	errs.required(at, v.missing[:], "weightKg")
 	{
 		at := at.field("heightCm")
 		if v.HeightCm != nil {
@@ -2586,17 +1968,10 @@ type OrderPage struct {
 
 // MarshalJSON writes OrderPage with the property names the spec gives.
 func (v OrderPage) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
-	if buf, err = appendField(buf, &first, `"items"`, v.Items); err != nil {
-		return nil, err
-	}
-	if buf, err = appendField(buf, &first, `"total"`, v.Total); err != nil {
-		return nil, err
-	}
-	return append(buf, '}'), nil
+	o := newObject()
+	o.field(`"items"`, v.Items)
+	o.field(`"total"`, v.Total)
+	return o.end()
 }
 
 // UnmarshalJSON reads OrderPage, noting required properties that are absent.
@@ -2612,23 +1987,15 @@ func (v *OrderPage) UnmarshalJSON(data []byte) error {
 	*v = OrderPage{}
 	var seen [2]bool
 	for key, raw := range fields {
+		var err error
 		switch key {
 		case "items":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[0] = true
-			if err := decodeField(raw, &v.Items, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Items, key, &seen[0])
 		case "total":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[1] = true
-			if err := decodeField(raw, &v.Total, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Total, key, &seen[1])
+		}
+		if err != nil {
+			return err
 		}
 	}
 	for i, ok := range seen {
@@ -2638,14 +2005,7 @@ func (v *OrderPage) UnmarshalJSON(data []byte) error {
 }
 
 func (v *OrderPage) validate(at *path, errs *Errors) {
-	if v.missing[0] {
-		at := at.field("items")
-		errs.add(&at, "is required")
-	}
-	if v.missing[1] {
-		at := at.field("total")
-		errs.add(&at, "is required")
-	}
+	errs.required(at, v.missing[:], "items", "total")
 	if !v.missing[0] {
 		at := at.field("items")
 		for i0 := range v.Items {
@@ -2684,36 +2044,19 @@ type OrderPatch struct {
 
 // MarshalJSON writes OrderPatch with the property names the spec gives.
 func (v OrderPatch) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
+	o := newObject()
 	if v.DeliveryDate.Set {
-		if buf, err = appendField(buf, &first, `"deliveryDate"`, v.DeliveryDate); err != nil {
-			return nil, err
-		}
+		o.field(`"deliveryDate"`, v.DeliveryDate)
 	}
 	if v.Metadata != nil {
-		if buf, err = appendField(buf, &first, `"metadata"`, v.Metadata); err != nil {
-			return nil, err
-		}
+		o.field(`"metadata"`, v.Metadata)
 	}
 	if v.Notes != nil {
-		if buf, err = appendField(buf, &first, `"notes"`, v.Notes); err != nil {
-			return nil, err
-		}
+		o.field(`"notes"`, v.Notes)
 	}
-	if v.ShippingClass != nil {
-		if buf, err = appendField(buf, &first, `"shippingClass"`, v.ShippingClass); err != nil {
-			return nil, err
-		}
-	}
-	if v.Status != nil {
-		if buf, err = appendField(buf, &first, `"status"`, v.Status); err != nil {
-			return nil, err
-		}
-	}
-	return append(buf, '}'), nil
+	o.fieldIf(v.ShippingClass != nil, `"shippingClass"`, v.ShippingClass)
+	o.fieldIf(v.Status != nil, `"status"`, v.Status)
+	return o.end()
 }
 
 // UnmarshalJSON reads OrderPatch, noting required properties that are absent.
@@ -2730,27 +2073,21 @@ func (v *OrderPatch) UnmarshalJSON(data []byte) error {
 	// Defaults the spec states, overwritten by what the JSON holds.
 	v.ShippingClass = ptrTo[ShippingClass](ShippingClassStandard)
 	for key, raw := range fields {
+		var err error
 		switch key {
 		case "deliveryDate":
-			if err := decodeField(raw, &v.DeliveryDate, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.DeliveryDate, key)
 		case "metadata":
-			if err := decodeField(raw, &v.Metadata, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Metadata, key)
 		case "notes":
-			if err := decodeField(raw, &v.Notes, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Notes, key)
 		case "shippingClass":
-			if err := decodeField(raw, &v.ShippingClass, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.ShippingClass, key)
 		case "status":
-			if err := decodeField(raw, &v.Status, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Status, key)
+		}
+		if err != nil {
+			return err
 		}
 	}
 	return nil
@@ -2902,14 +2239,9 @@ type PercentageDiscount struct {
 
 // MarshalJSON writes PercentageDiscount with the property names the spec gives.
 func (v PercentageDiscount) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
-	if buf, err = appendField(buf, &first, `"percent"`, v.Percent); err != nil {
-		return nil, err
-	}
-	return append(buf, '}'), nil
+	o := newObject()
+	o.field(`"percent"`, v.Percent)
+	return o.end()
 }
 
 // UnmarshalJSON reads PercentageDiscount, noting required properties that are absent.
@@ -2925,15 +2257,13 @@ func (v *PercentageDiscount) UnmarshalJSON(data []byte) error {
 	*v = PercentageDiscount{}
 	var seen [1]bool
 	for key, raw := range fields {
+		var err error
 		switch key {
 		case "percent":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[0] = true
-			if err := decodeField(raw, &v.Percent, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Percent, key, &seen[0])
+		}
+		if err != nil {
+			return err
 		}
 	}
 	for i, ok := range seen {
@@ -2943,10 +2273,7 @@ func (v *PercentageDiscount) UnmarshalJSON(data []byte) error {
 }
 
 func (v *PercentageDiscount) validate(at *path, errs *Errors) {
-	if v.missing[0] {
-		at := at.field("percent")
-		errs.add(&at, "is required")
-	}
+	errs.required(at, v.missing[:], "percent")
 	if !v.missing[0] {
 		at := at.field("percent")
 		minimum(errs, &at, v.Percent, 0.0, true, "0")
@@ -2975,20 +2302,9 @@ type Preferences struct {
 
 // MarshalJSON writes Preferences with the property names the spec gives.
 func (v Preferences) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
-	if v.Currency != nil {
-		if buf, err = appendField(buf, &first, `"currency"`, v.Currency); err != nil {
-			return nil, err
-		}
-	}
-	if v.Language != nil {
-		if buf, err = appendField(buf, &first, `"language"`, v.Language); err != nil {
-			return nil, err
-		}
-	}
+	o := newObject()
+	o.fieldIf(v.Currency != nil, `"currency"`, v.Currency)
+	o.fieldIf(v.Language != nil, `"language"`, v.Language)
 	keys := make([]string, 0, len(v.AdditionalProperties))
 	for k := range v.AdditionalProperties {
 		switch k {
@@ -3000,11 +2316,9 @@ func (v Preferences) MarshalJSON() ([]byte, error) {
 	sort.Strings(keys)
 	for _, k := range keys {
 		key, _ := json.Marshal(k)
-		if buf, err = appendField(buf, &first, string(key), v.AdditionalProperties[k]); err != nil {
-			return nil, err
-		}
+		o.field(string(key), v.AdditionalProperties[k])
 	}
-	return append(buf, '}'), nil
+	return o.end()
 }
 
 // UnmarshalJSON reads Preferences, noting required properties that are absent.
@@ -3021,24 +2335,23 @@ func (v *Preferences) UnmarshalJSON(data []byte) error {
 	// Defaults the spec states, overwritten by what the JSON holds.
 	v.Language = ptrTo[string]("en")
 	for key, raw := range fields {
+		var err error
 		switch key {
 		case "currency":
-			if err := decodeField(raw, &v.Currency, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Currency, key)
 		case "language":
-			if err := decodeField(raw, &v.Language, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Language, key)
 		default:
 			var x string
-			if err := decodeField(raw, &x, key); err != nil {
-				return err
+			if err = decodeField(raw, &x, key); err == nil {
+				if v.AdditionalProperties == nil {
+					v.AdditionalProperties = make(map[string]string)
+				}
+				v.AdditionalProperties[key] = x
 			}
-			if v.AdditionalProperties == nil {
-				v.AdditionalProperties = make(map[string]string)
-			}
-			v.AdditionalProperties[key] = x
+		}
+		if err != nil {
+			return err
 		}
 	}
 	return nil
@@ -3089,37 +2402,16 @@ type ProblemModel struct {
 
 // MarshalJSON writes ProblemModel with the property names the spec gives.
 func (v ProblemModel) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
-	if v.Detail != nil {
-		if buf, err = appendField(buf, &first, `"detail"`, v.Detail); err != nil {
-			return nil, err
-		}
-	}
+	o := newObject()
+	o.fieldIf(v.Detail != nil, `"detail"`, v.Detail)
 	if v.Errors != nil {
-		if buf, err = appendField(buf, &first, `"errors"`, v.Errors); err != nil {
-			return nil, err
-		}
+		o.field(`"errors"`, v.Errors)
 	}
-	if v.Instance != nil {
-		if buf, err = appendField(buf, &first, `"instance"`, v.Instance); err != nil {
-			return nil, err
-		}
-	}
-	if buf, err = appendField(buf, &first, `"status"`, v.Status); err != nil {
-		return nil, err
-	}
-	if buf, err = appendField(buf, &first, `"title"`, v.Title); err != nil {
-		return nil, err
-	}
-	if v.Type != nil {
-		if buf, err = appendField(buf, &first, `"type"`, v.Type); err != nil {
-			return nil, err
-		}
-	}
-	return append(buf, '}'), nil
+	o.fieldIf(v.Instance != nil, `"instance"`, v.Instance)
+	o.field(`"status"`, v.Status)
+	o.field(`"title"`, v.Title)
+	o.fieldIf(v.Type != nil, `"type"`, v.Type)
+	return o.end()
 }
 
 // UnmarshalJSON reads ProblemModel, noting required properties that are absent.
@@ -3137,39 +2429,23 @@ func (v *ProblemModel) UnmarshalJSON(data []byte) error {
 	v.Type = ptrTo[string]("about:blank")
 	var seen [2]bool
 	for key, raw := range fields {
+		var err error
 		switch key {
 		case "detail":
-			if err := decodeField(raw, &v.Detail, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Detail, key)
 		case "errors":
-			if err := decodeField(raw, &v.Errors, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Errors, key)
 		case "instance":
-			if err := decodeField(raw, &v.Instance, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Instance, key)
 		case "status":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[0] = true
-			if err := decodeField(raw, &v.Status, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Status, key, &seen[0])
 		case "title":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[1] = true
-			if err := decodeField(raw, &v.Title, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Title, key, &seen[1])
 		case "type":
-			if err := decodeField(raw, &v.Type, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Type, key)
+		}
+		if err != nil {
+			return err
 		}
 	}
 	for i, ok := range seen {
@@ -3179,14 +2455,7 @@ func (v *ProblemModel) UnmarshalJSON(data []byte) error {
 }
 
 func (v *ProblemModel) validate(at *path, errs *Errors) {
-	if v.missing[0] {
-		at := at.field("status")
-		errs.add(&at, "is required")
-	}
-	if v.missing[1] {
-		at := at.field("title")
-		errs.add(&at, "is required")
-	}
+	errs.required(at, v.missing[:], "status", "title")
 	{
 		at := at.field("errors")
 		if v.Errors != nil {
@@ -3250,24 +2519,11 @@ type StructuredNote struct {
 
 // MarshalJSON writes StructuredNote with the property names the spec gives.
 func (v StructuredNote) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
-	if v.Author != nil {
-		if buf, err = appendField(buf, &first, `"author"`, v.Author); err != nil {
-			return nil, err
-		}
-	}
-	if v.Pinned != nil {
-		if buf, err = appendField(buf, &first, `"pinned"`, v.Pinned); err != nil {
-			return nil, err
-		}
-	}
-	if buf, err = appendField(buf, &first, `"text"`, v.Text); err != nil {
-		return nil, err
-	}
-	return append(buf, '}'), nil
+	o := newObject()
+	o.fieldIf(v.Author != nil, `"author"`, v.Author)
+	o.fieldIf(v.Pinned != nil, `"pinned"`, v.Pinned)
+	o.field(`"text"`, v.Text)
+	return o.end()
 }
 
 // UnmarshalJSON reads StructuredNote, noting required properties that are absent.
@@ -3285,23 +2541,17 @@ func (v *StructuredNote) UnmarshalJSON(data []byte) error {
 	v.Pinned = ptrTo[bool](false)
 	var seen [1]bool
 	for key, raw := range fields {
+		var err error
 		switch key {
 		case "author":
-			if err := decodeField(raw, &v.Author, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Author, key)
 		case "pinned":
-			if err := decodeField(raw, &v.Pinned, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Pinned, key)
 		case "text":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[0] = true
-			if err := decodeField(raw, &v.Text, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Text, key, &seen[0])
+		}
+		if err != nil {
+			return err
 		}
 	}
 	for i, ok := range seen {
@@ -3311,10 +2561,7 @@ func (v *StructuredNote) UnmarshalJSON(data []byte) error {
 }
 
 func (v *StructuredNote) validate(at *path, errs *Errors) {
-	if v.missing[0] {
-		at := at.field("text")
-		errs.add(&at, "is required")
-	}
+	errs.required(at, v.missing[:], "text")
 	{
 		at := at.field("author")
 		if v.Author != nil {

@@ -165,6 +165,17 @@ func (p *path) fieldError(detail string) FieldError {
 
 func (e *Errors) add(at *path, detail string) { *e = append(*e, at.fieldError(detail)) }
 
+// required reports each property of keys (the required properties of an
+// object at at, in order) that missing marks.
+func (e *Errors) required(at *path, missing []bool, keys ...string) {
+	for i, key := range keys {
+		if missing[i] {
+			at := at.field(key)
+			e.add(&at, "is required")
+		}
+	}
+}
+
 func (e *Errors) param(in, name string, err error) {
 	*e = append(*e, FieldError{In: in, Field: name, Detail: err.Error()})
 }
@@ -475,6 +486,22 @@ func jsonKind(data []byte) string {
 	return "number"
 }
 
+// decodeRequired decodes a required property where null is not a value:
+// null leaves it unseen, for the validator to report as missing.
+func decodeRequired(data []byte, v any, key string, seen *bool) error {
+	if isNull(data) {
+		return nil
+	}
+	*seen = true
+	return decodeField(data, v, key)
+}
+
+// decodeSeen decodes a required property that may be null.
+func decodeSeen(data []byte, v any, key string, seen *bool) error {
+	*seen = true
+	return decodeField(data, v, key)
+}
+
 // decodeField decodes one property, prefixing errors with its key so that
 // the problem response names the field.
 func decodeField(data []byte, v any, key string) error {
@@ -507,19 +534,47 @@ func discriminator(data []byte, key string) (string, error) {
 	return tag, nil
 }
 
-// appendField writes `,"key":value` (without the comma for the first field).
-func appendField(buf []byte, first *bool, key string, v any) ([]byte, error) {
+// object writes a JSON object a field at a time; the first error stops it.
+type object struct {
+	buf []byte
+	n   int // fields written
+	err error
+}
+
+func newObject() object { return object{buf: append(make([]byte, 0, 256), '{')} }
+
+// field writes `"key":value`; key is JSON already.
+func (o *object) field(key string, v any) {
+	if o.err != nil {
+		return
+	}
 	b, err := json.Marshal(v)
 	if err != nil {
-		return nil, err
+		o.err = err
+		return
 	}
-	if !*first {
-		buf = append(buf, ',')
+	if o.n > 0 {
+		o.buf = append(o.buf, ',')
 	}
-	*first = false
-	buf = append(buf, key...)
-	buf = append(buf, ':')
-	return append(buf, b...), nil
+	o.n++
+	o.buf = append(o.buf, key...)
+	o.buf = append(o.buf, ':')
+	o.buf = append(o.buf, b...)
+}
+
+// fieldIf writes the field when set is true: an optional property.
+func (o *object) fieldIf(set bool, key string, v any) {
+	if set {
+		o.field(key, v)
+	}
+}
+
+// end closes the object, or returns the first error.
+func (o *object) end() ([]byte, error) {
+	if o.err != nil {
+		return nil, o.err
+	}
+	return append(o.buf, '}'), nil
 }
 
 // Parameter parsing: each function reads one value from its text form and

@@ -43,17 +43,10 @@ type ErrorModel struct {
 
 // MarshalJSON writes ErrorModel with the property names the spec gives.
 func (v ErrorModel) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
-	if buf, err = appendField(buf, &first, `"code"`, v.Code); err != nil {
-		return nil, err
-	}
-	if buf, err = appendField(buf, &first, `"message"`, v.Message); err != nil {
-		return nil, err
-	}
-	return append(buf, '}'), nil
+	o := newObject()
+	o.field(`"code"`, v.Code)
+	o.field(`"message"`, v.Message)
+	return o.end()
 }
 
 // UnmarshalJSON reads ErrorModel, noting required properties that are absent.
@@ -69,23 +62,15 @@ func (v *ErrorModel) UnmarshalJSON(data []byte) error {
 	*v = ErrorModel{}
 	var seen [2]bool
 	for key, raw := range fields {
+		var err error
 		switch key {
 		case "code":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[0] = true
-			if err := decodeField(raw, &v.Code, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Code, key, &seen[0])
 		case "message":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[1] = true
-			if err := decodeField(raw, &v.Message, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Message, key, &seen[1])
+		}
+		if err != nil {
+			return err
 		}
 	}
 	for i, ok := range seen {
@@ -95,14 +80,7 @@ func (v *ErrorModel) UnmarshalJSON(data []byte) error {
 }
 
 func (v *ErrorModel) validate(at *path, errs *Errors) {
-	if v.missing[0] {
-		at := at.field("code")
-		errs.add(&at, "is required")
-	}
-	if v.missing[1] {
-		at := at.field("message")
-		errs.add(&at, "is required")
-	}
+	errs.required(at, v.missing[:], "code", "message")
 }
 
 // Validate reports every constraint of the spec that v breaks.
@@ -158,47 +136,18 @@ type Pet struct {
 
 // MarshalJSON writes Pet with the property names the spec gives.
 func (v Pet) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
-	first := true
-	var err error
-	if v.BirthDate != nil {
-		if buf, err = appendField(buf, &first, `"birthDate"`, v.BirthDate); err != nil {
-			return nil, err
-		}
-	}
-	if v.Category != nil {
-		if buf, err = appendField(buf, &first, `"category"`, v.Category); err != nil {
-			return nil, err
-		}
-	}
-	if v.ID != nil {
-		if buf, err = appendField(buf, &first, `"id"`, v.ID); err != nil {
-			return nil, err
-		}
-	}
-	if buf, err = appendField(buf, &first, `"name"`, v.Name); err != nil {
-		return nil, err
-	}
-	if buf, err = appendField(buf, &first, `"photoUrls"`, v.PhotoURLs); err != nil {
-		return nil, err
-	}
-	if v.PriceCents != nil {
-		if buf, err = appendField(buf, &first, `"priceCents"`, v.PriceCents); err != nil {
-			return nil, err
-		}
-	}
-	if v.Status != nil {
-		if buf, err = appendField(buf, &first, `"status"`, v.Status); err != nil {
-			return nil, err
-		}
-	}
+	o := newObject()
+	o.fieldIf(v.BirthDate != nil, `"birthDate"`, v.BirthDate)
+	o.fieldIf(v.Category != nil, `"category"`, v.Category)
+	o.fieldIf(v.ID != nil, `"id"`, v.ID)
+	o.field(`"name"`, v.Name)
+	o.field(`"photoUrls"`, v.PhotoURLs)
+	o.fieldIf(v.PriceCents != nil, `"priceCents"`, v.PriceCents)
+	o.fieldIf(v.Status != nil, `"status"`, v.Status)
 	if v.Tags != nil {
-		if buf, err = appendField(buf, &first, `"tags"`, v.Tags); err != nil {
-			return nil, err
-		}
+		o.field(`"tags"`, v.Tags)
 	}
-	return append(buf, '}'), nil
+	return o.end()
 }
 
 // UnmarshalJSON reads Pet, noting required properties that are absent.
@@ -216,47 +165,27 @@ func (v *Pet) UnmarshalJSON(data []byte) error {
 	v.Status = ptrTo[PetStatus](PetStatusAvailable)
 	var seen [2]bool
 	for key, raw := range fields {
+		var err error
 		switch key {
 		case "birthDate":
-			if err := decodeField(raw, &v.BirthDate, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.BirthDate, key)
 		case "category":
-			if err := decodeField(raw, &v.Category, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Category, key)
 		case "id":
-			if err := decodeField(raw, &v.ID, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.ID, key)
 		case "name":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[0] = true
-			if err := decodeField(raw, &v.Name, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.Name, key, &seen[0])
 		case "photoUrls":
-			if isNull(raw) {
-				continue // null is not a value here: reported as missing
-			}
-			seen[1] = true
-			if err := decodeField(raw, &v.PhotoURLs, key); err != nil {
-				return err
-			}
+			err = decodeRequired(raw, &v.PhotoURLs, key, &seen[1])
 		case "priceCents":
-			if err := decodeField(raw, &v.PriceCents, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.PriceCents, key)
 		case "status":
-			if err := decodeField(raw, &v.Status, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Status, key)
 		case "tags":
-			if err := decodeField(raw, &v.Tags, key); err != nil {
-				return err
-			}
+			err = decodeField(raw, &v.Tags, key)
+		}
+		if err != nil {
+			return err
 		}
 	}
 	for i, ok := range seen {
@@ -266,14 +195,7 @@ func (v *Pet) UnmarshalJSON(data []byte) error {
 }
 
 func (v *Pet) validate(at *path, errs *Errors) {
-	if v.missing[0] {
-		at := at.field("name")
-		errs.add(&at, "is required")
-	}
-	if v.missing[1] {
-		at := at.field("photoUrls")
-		errs.add(&at, "is required")
-	}
+	errs.required(at, v.missing[:], "name", "photoUrls")
 	{
 		at := at.field("category")
 		if v.Category != nil {

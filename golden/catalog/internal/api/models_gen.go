@@ -111,12 +111,7 @@ func (v *AttributeValue) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *AttributeValue) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *AttributeValue) Validate() error { return validateBody(v) }
 
 // CatalogCommonDimensions: Outer size of the packed product, in millimetres.
 type CatalogCommonDimensions struct {
@@ -140,18 +135,13 @@ func (v CatalogCommonDimensions) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads CatalogCommonDimensions, noting required properties that are absent.
 func (v *CatalogCommonDimensions) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[CatalogCommonDimensions]()
-		}
+	fields, err := objectFields[CatalogCommonDimensions](data)
+	if err != nil {
 		return err
 	}
 	*v = CatalogCommonDimensions{}
 	var seen [3]bool
 	for key, raw := range fields {
-		var err error
 		switch key {
 		case "height":
 			err = decodeRequired(raw, &v.Height, key, &seen[0])
@@ -187,12 +177,7 @@ func (v *CatalogCommonDimensions) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *CatalogCommonDimensions) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *CatalogCommonDimensions) Validate() error { return validateBody(v) }
 
 // CatalogCommonImage: A picture of the product.
 type CatalogCommonImage struct {
@@ -223,18 +208,13 @@ func (v CatalogCommonImage) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads CatalogCommonImage, noting required properties that are absent.
 func (v *CatalogCommonImage) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[CatalogCommonImage]()
-		}
+	fields, err := objectFields[CatalogCommonImage](data)
+	if err != nil {
 		return err
 	}
 	*v = CatalogCommonImage{}
 	var seen [2]bool
 	for key, raw := range fields {
-		var err error
 		switch key {
 		case "alt":
 			err = decodeField(raw, &v.Alt, key)
@@ -284,12 +264,7 @@ func (v *CatalogCommonImage) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *CatalogCommonImage) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *CatalogCommonImage) Validate() error { return validateBody(v) }
 
 // CatalogCommonMoney: An amount in a currency. `amount` is in major units (euros, not cents).
 type CatalogCommonMoney struct {
@@ -312,18 +287,13 @@ func (v CatalogCommonMoney) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads CatalogCommonMoney, noting required properties that are absent.
 func (v *CatalogCommonMoney) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[CatalogCommonMoney]()
-		}
+	fields, err := objectFields[CatalogCommonMoney](data)
+	if err != nil {
 		return err
 	}
 	*v = CatalogCommonMoney{}
 	var seen [2]bool
 	for key, raw := range fields {
-		var err error
 		switch key {
 		case "amount":
 			err = decodeRequired(raw, &v.Amount, key, &seen[0])
@@ -354,12 +324,7 @@ func (v *CatalogCommonMoney) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *CatalogCommonMoney) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *CatalogCommonMoney) Validate() error { return validateBody(v) }
 
 // CatalogCommonProblem: An RFC 9457 problem document.
 type CatalogCommonProblem struct {
@@ -392,12 +357,8 @@ func (v CatalogCommonProblem) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads CatalogCommonProblem, noting required properties that are absent.
 func (v *CatalogCommonProblem) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[CatalogCommonProblem]()
-		}
+	fields, err := objectFields[CatalogCommonProblem](data)
+	if err != nil {
 		return err
 	}
 	*v = CatalogCommonProblem{}
@@ -405,7 +366,6 @@ func (v *CatalogCommonProblem) UnmarshalJSON(data []byte) error {
 	v.Type = ptrTo[string]("about:blank")
 	var seen [2]bool
 	for key, raw := range fields {
-		var err error
 		switch key {
 		case "detail":
 			err = decodeField(raw, &v.Detail, key)
@@ -447,12 +407,7 @@ func (v *CatalogCommonProblem) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *CatalogCommonProblem) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *CatalogCommonProblem) Validate() error { return validateBody(v) }
 
 // CatalogCommonProblemErrorsItem is defined by the spec at #/components/schemas/catalog-common_Problem/properties/errors/items.
 type CatalogCommonProblemErrorsItem struct {
@@ -474,18 +429,13 @@ func (v CatalogCommonProblemErrorsItem) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads CatalogCommonProblemErrorsItem, noting required properties that are absent.
 func (v *CatalogCommonProblemErrorsItem) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[CatalogCommonProblemErrorsItem]()
-		}
+	fields, err := objectFields[CatalogCommonProblemErrorsItem](data)
+	if err != nil {
 		return err
 	}
 	*v = CatalogCommonProblemErrorsItem{}
 	var seen [2]bool
 	for key, raw := range fields {
-		var err error
 		switch key {
 		case "field":
 			err = decodeRequired(raw, &v.Field, key, &seen[0])
@@ -507,12 +457,7 @@ func (v *CatalogCommonProblemErrorsItem) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *CatalogCommonProblemErrorsItem) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *CatalogCommonProblemErrorsItem) Validate() error { return validateBody(v) }
 
 // Category: A category as stored by the catalog.
 type Category struct {
@@ -544,18 +489,13 @@ func (v Category) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads Category, noting required properties that are absent.
 func (v *Category) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[Category]()
-		}
+	fields, err := objectFields[Category](data)
+	if err != nil {
 		return err
 	}
 	*v = Category{}
 	var seen [2]bool
 	for key, raw := range fields {
-		var err error
 		switch key {
 		case "name":
 			err = decodeRequired(raw, &v.Name, key, &seen[0])
@@ -600,12 +540,7 @@ func (v *Category) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *Category) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *Category) Validate() error { return validateBody(v) }
 
 // CategoryInput: The fields of a category a client may set.
 type CategoryInput struct {
@@ -633,18 +568,13 @@ func (v CategoryInput) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads CategoryInput, noting required properties that are absent.
 func (v *CategoryInput) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[CategoryInput]()
-		}
+	fields, err := objectFields[CategoryInput](data)
+	if err != nil {
 		return err
 	}
 	*v = CategoryInput{}
 	var seen [2]bool
 	for key, raw := range fields {
-		var err error
 		switch key {
 		case "name":
 			err = decodeRequired(raw, &v.Name, key, &seen[0])
@@ -685,12 +615,7 @@ func (v *CategoryInput) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *CategoryInput) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *CategoryInput) Validate() error { return validateBody(v) }
 
 // Product: A product as stored by the catalog.
 type Product struct {
@@ -767,12 +692,8 @@ func (v Product) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads Product, noting required properties that are absent.
 func (v *Product) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[Product]()
-		}
+	fields, err := objectFields[Product](data)
+	if err != nil {
 		return err
 	}
 	*v = Product{}
@@ -780,7 +701,6 @@ func (v *Product) UnmarshalJSON(data []byte) error {
 	v.Status = ptrTo[ProductStatus](ProductStatusDraft)
 	var seen [3]bool
 	for key, raw := range fields {
-		var err error
 		switch key {
 		case "attributes":
 			err = decodeField(raw, &v.Attributes, key)
@@ -918,12 +838,7 @@ func (v *Product) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *Product) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *Product) Validate() error { return validateBody(v) }
 
 // ProductInput: The fields of a product a client may set.
 type ProductInput struct {
@@ -993,12 +908,8 @@ func (v ProductInput) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads ProductInput, noting required properties that are absent.
 func (v *ProductInput) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[ProductInput]()
-		}
+	fields, err := objectFields[ProductInput](data)
+	if err != nil {
 		return err
 	}
 	*v = ProductInput{}
@@ -1006,7 +917,6 @@ func (v *ProductInput) UnmarshalJSON(data []byte) error {
 	v.Status = ptrTo[ProductStatus](ProductStatusDraft)
 	var seen [3]bool
 	for key, raw := range fields {
-		var err error
 		switch key {
 		case "attributes":
 			err = decodeField(raw, &v.Attributes, key)
@@ -1138,12 +1048,7 @@ func (v *ProductInput) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *ProductInput) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *ProductInput) Validate() error { return validateBody(v) }
 
 // ProductMediaItem is defined by the spec at #/components/schemas/Product/properties/media/items.
 //
@@ -1198,12 +1103,7 @@ func (v *ProductMediaItem) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *ProductMediaItem) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *ProductMediaItem) Validate() error { return validateBody(v) }
 
 // ProductPage: One page of products.
 type ProductPage struct {
@@ -1226,18 +1126,13 @@ func (v ProductPage) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads ProductPage, noting required properties that are absent.
 func (v *ProductPage) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[ProductPage]()
-		}
+	fields, err := objectFields[ProductPage](data)
+	if err != nil {
 		return err
 	}
 	*v = ProductPage{}
 	var seen [2]bool
 	for key, raw := range fields {
-		var err error
 		switch key {
 		case "items":
 			err = decodeRequired(raw, &v.Items, key, &seen[0])
@@ -1266,12 +1161,7 @@ func (v *ProductPage) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *ProductPage) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *ProductPage) Validate() error { return validateBody(v) }
 
 // ProductStatus: Whether the product is shown in the shop.
 type ProductStatus string
@@ -1323,18 +1213,13 @@ func (v Video) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads Video, noting required properties that are absent.
 func (v *Video) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[Video]()
-		}
+	fields, err := objectFields[Video](data)
+	if err != nil {
 		return err
 	}
 	*v = Video{}
 	var seen [2]bool
 	for key, raw := range fields {
-		var err error
 		switch key {
 		case "durationSeconds":
 			err = decodeField(raw, &v.DurationSeconds, key)
@@ -1377,9 +1262,4 @@ func (v *Video) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *Video) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *Video) Validate() error { return validateBody(v) }

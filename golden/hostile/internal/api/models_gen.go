@@ -4,8 +4,6 @@ package api
 
 import (
 	"encoding/json"
-	"errors"
-	"reflect"
 	"regexp"
 )
 
@@ -102,19 +100,14 @@ func (v Collisions) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads Collisions, noting required properties that are absent.
 func (v *Collisions) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[Collisions]()
-		}
+	fields, err := objectFields[Collisions](data)
+	if err != nil {
 		return err
 	}
 	*v = Collisions{}
 	// Defaults the spec states, overwritten by what the JSON holds.
 	v.True = ptrTo[bool](true)
 	for key, raw := range fields {
-		var err error
 		switch key {
 		case "Error":
 			err = decodeField(raw, &v.Error, key)
@@ -174,12 +167,7 @@ func (v *Collisions) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *Collisions) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *Collisions) Validate() error { return validateBody(v) }
 
 // ErrorModel: Schema named `Error`; differs only in case from `error`.
 type ErrorModel struct {
@@ -199,18 +187,13 @@ func (v ErrorModel) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads ErrorModel, noting required properties that are absent.
 func (v *ErrorModel) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[ErrorModel]()
-		}
+	fields, err := objectFields[ErrorModel](data)
+	if err != nil {
 		return err
 	}
 	*v = ErrorModel{}
 	var seen [1]bool
 	for key, raw := range fields {
-		var err error
 		switch key {
 		case "message":
 			err = decodeRequired(raw, &v.Message, key, &seen[0])
@@ -230,12 +213,7 @@ func (v *ErrorModel) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *ErrorModel) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *ErrorModel) Validate() error { return validateBody(v) }
 
 // ErrorModel2: Schema named `error`; differs only in case from `Error`.
 type ErrorModel2 struct {
@@ -357,18 +335,13 @@ func (v ListThingsResponse) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads ListThingsResponse, noting required properties that are absent.
 func (v *ListThingsResponse) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[ListThingsResponse]()
-		}
+	fields, err := objectFields[ListThingsResponse](data)
+	if err != nil {
 		return err
 	}
 	*v = ListThingsResponse{}
 	var seen [1]bool
 	for key, raw := range fields {
-		var err error
 		switch key {
 		case "items":
 			err = decodeRequired(raw, &v.Items, key, &seen[0])
@@ -397,12 +370,7 @@ func (v *ListThingsResponse) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *ListThingsResponse) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *ListThingsResponse) Validate() error { return validateBody(v) }
 
 // Map: Schema named `map`; a map of `range`.
 type Map map[string]Range
@@ -461,12 +429,8 @@ func (v Range) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads Range, noting required properties that are absent.
 func (v *Range) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[Range]()
-		}
+	fields, err := objectFields[Range](data)
+	if err != nil {
 		return err
 	}
 	*v = Range{}
@@ -474,7 +438,6 @@ func (v *Range) UnmarshalJSON(data []byte) error {
 	v.Len = ptrTo[int32](10)
 	var seen [2]bool
 	for key, raw := range fields {
-		var err error
 		switch key {
 		case "len":
 			err = decodeField(raw, &v.Len, key)
@@ -505,12 +468,7 @@ func (v *Range) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *Range) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *Range) Validate() error { return validateBody(v) }
 
 // Request: Schema named `Request`, the body of create-thing.
 type Request struct {
@@ -534,12 +492,8 @@ func (v Request) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads Request, noting required properties that are absent.
 func (v *Request) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[Request]()
-		}
+	fields, err := objectFields[Request](data)
+	if err != nil {
 		return err
 	}
 	*v = Request{}
@@ -547,7 +501,6 @@ func (v *Request) UnmarshalJSON(data []byte) error {
 	v.DryRun = ptrTo[bool](false)
 	var seen [1]bool
 	for key, raw := range fields {
-		var err error
 		switch key {
 		case "dryRun":
 			err = decodeField(raw, &v.DryRun, key)
@@ -573,12 +526,7 @@ func (v *Request) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *Request) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *Request) Validate() error { return validateBody(v) }
 
 // Response: Schema named `Response`, the result of create-thing.
 type Response struct {
@@ -604,18 +552,13 @@ func (v Response) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads Response, noting required properties that are absent.
 func (v *Response) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[Response]()
-		}
+	fields, err := objectFields[Response](data)
+	if err != nil {
 		return err
 	}
 	*v = Response{}
 	var seen [1]bool
 	for key, raw := range fields {
-		var err error
 		switch key {
 		case "thing":
 			err = decodeRequired(raw, &v.Thing, key, &seen[0])
@@ -641,12 +584,7 @@ func (v *Response) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *Response) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *Response) Validate() error { return validateBody(v) }
 
 // Schema: Schema named `..`, a relative path to a code generator that writes a file per schema.
 type Schema struct {
@@ -754,12 +692,8 @@ func (v Thing) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads Thing, noting required properties that are absent.
 func (v *Thing) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[Thing]()
-		}
+	fields, err := objectFields[Thing](data)
+	if err != nil {
 		return err
 	}
 	*v = Thing{}
@@ -767,7 +701,6 @@ func (v *Thing) UnmarshalJSON(data []byte) error {
 	v.Len = ptrTo[int32](10)
 	var seen [1]bool
 	for key, raw := range fields {
-		var err error
 		switch key {
 		case "":
 			err = decodeField(raw, &v.Field, key)
@@ -882,12 +815,7 @@ func (v *Thing) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *Thing) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *Thing) Validate() error { return validateBody(v) }
 
 // ThingInline: An inline object whose derived name (ThingInline) could collide.
 type ThingInline struct {
@@ -904,12 +832,7 @@ func (v *ThingInline) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *ThingInline) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *ThingInline) Validate() error { return validateBody(v) }
 
 // ThingInlineType is defined by the spec at #/components/schemas/Thing/properties/inline/properties/type.
 type ThingInlineType string
@@ -978,12 +901,7 @@ func (v *Type) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *Type) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *Type) Validate() error { return validateBody(v) }
 
 // X2fa: Schema named `2fa`.
 type X2fa struct {
@@ -1001,12 +919,7 @@ func (v *X2fa) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *X2fa) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *X2fa) Validate() error { return validateBody(v) }
 
 // X3dModel: Schema named `3dModel`.
 type X3dModel struct {

@@ -57,18 +57,13 @@ func (v Address) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads Address, noting required properties that are absent.
 func (v *Address) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[Address]()
-		}
+	fields, err := objectFields[Address](data)
+	if err != nil {
 		return err
 	}
 	*v = Address{}
 	var seen [4]bool
 	for key, raw := range fields {
-		var err error
 		switch key {
 		case "city":
 			err = decodeRequired(raw, &v.City, key, &seen[0])
@@ -121,12 +116,7 @@ func (v *Address) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *Address) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *Address) Validate() error { return validateBody(v) }
 
 // AmountDiscount: A fixed amount taken off, in the order's currency.
 type AmountDiscount struct {
@@ -146,18 +136,13 @@ func (v AmountDiscount) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads AmountDiscount, noting required properties that are absent.
 func (v *AmountDiscount) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[AmountDiscount]()
-		}
+	fields, err := objectFields[AmountDiscount](data)
+	if err != nil {
 		return err
 	}
 	*v = AmountDiscount{}
 	var seen [1]bool
 	for key, raw := range fields {
-		var err error
 		switch key {
 		case "amountCents":
 			err = decodeRequired(raw, &v.AmountCents, key, &seen[0])
@@ -181,12 +166,7 @@ func (v *AmountDiscount) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *AmountDiscount) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *AmountDiscount) Validate() error { return validateBody(v) }
 
 // BankTransfer: Payment by bank transfer against a reference.
 type BankTransfer struct {
@@ -213,18 +193,13 @@ func (v BankTransfer) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads BankTransfer, noting required properties that are absent.
 func (v *BankTransfer) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[BankTransfer]()
-		}
+	fields, err := objectFields[BankTransfer](data)
+	if err != nil {
 		return err
 	}
 	*v = BankTransfer{}
 	var seen [2]bool
 	for key, raw := range fields {
-		var err error
 		switch key {
 		case "bic":
 			err = decodeField(raw, &v.Bic, key)
@@ -264,12 +239,7 @@ func (v *BankTransfer) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *BankTransfer) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *BankTransfer) Validate() error { return validateBody(v) }
 
 // BankTransferType is defined by the spec at #/components/schemas/BankTransfer/properties/type.
 type BankTransferType string
@@ -324,18 +294,13 @@ func (v Card) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads Card, noting required properties that are absent.
 func (v *Card) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[Card]()
-		}
+	fields, err := objectFields[Card](data)
+	if err != nil {
 		return err
 	}
 	*v = Card{}
 	var seen [4]bool
 	for key, raw := range fields {
-		var err error
 		switch key {
 		case "expiryMonth":
 			err = decodeRequired(raw, &v.ExpiryMonth, key, &seen[0])
@@ -389,12 +354,7 @@ func (v *Card) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *Card) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *Card) Validate() error { return validateBody(v) }
 
 // redacted returns a copy of v without its write-only properties: a
 // response must not send them back.
@@ -452,18 +412,13 @@ func (v Category) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads Category, noting required properties that are absent.
 func (v *Category) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[Category]()
-		}
+	fields, err := objectFields[Category](data)
+	if err != nil {
 		return err
 	}
 	*v = Category{}
 	var seen [2]bool
 	for key, raw := range fields {
-		var err error
 		switch key {
 		case "children":
 			err = decodeField(raw, &v.Children, key)
@@ -507,12 +462,7 @@ func (v *Category) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *Category) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *Category) Validate() error { return validateBody(v) }
 
 // Customer: A customer as stored by the service.
 type Customer struct {
@@ -577,12 +527,8 @@ func (v Customer) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads Customer, noting required properties that are absent.
 func (v *Customer) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[Customer]()
-		}
+	fields, err := objectFields[Customer](data)
+	if err != nil {
 		return err
 	}
 	*v = Customer{}
@@ -590,7 +536,6 @@ func (v *Customer) UnmarshalJSON(data []byte) error {
 	v.MarketingOptIn = ptrTo[bool](false)
 	var seen [2]bool
 	for key, raw := range fields {
-		var err error
 		switch key {
 		case "billingAddress":
 			err = decodeField(raw, &v.BillingAddress, key)
@@ -690,12 +635,7 @@ func (v *Customer) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *Customer) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *Customer) Validate() error { return validateBody(v) }
 
 // redacted returns a copy of v without its write-only properties: a
 // response must not send them back.
@@ -758,12 +698,8 @@ func (v CustomerInput) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads CustomerInput, noting required properties that are absent.
 func (v *CustomerInput) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[CustomerInput]()
-		}
+	fields, err := objectFields[CustomerInput](data)
+	if err != nil {
 		return err
 	}
 	*v = CustomerInput{}
@@ -771,7 +707,6 @@ func (v *CustomerInput) UnmarshalJSON(data []byte) error {
 	v.MarketingOptIn = ptrTo[bool](false)
 	var seen [2]bool
 	for key, raw := range fields {
-		var err error
 		switch key {
 		case "billingAddress":
 			err = decodeField(raw, &v.BillingAddress, key)
@@ -863,12 +798,7 @@ func (v *CustomerInput) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *CustomerInput) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *CustomerInput) Validate() error { return validateBody(v) }
 
 // redacted returns a copy of v without its write-only properties: a
 // response must not send them back.
@@ -898,18 +828,13 @@ func (v CustomerPage) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads CustomerPage, noting required properties that are absent.
 func (v *CustomerPage) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[CustomerPage]()
-		}
+	fields, err := objectFields[CustomerPage](data)
+	if err != nil {
 		return err
 	}
 	*v = CustomerPage{}
 	var seen [2]bool
 	for key, raw := range fields {
-		var err error
 		switch key {
 		case "items":
 			err = decodeRequired(raw, &v.Items, key, &seen[0])
@@ -938,12 +863,7 @@ func (v *CustomerPage) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *CustomerPage) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *CustomerPage) Validate() error { return validateBody(v) }
 
 // redacted returns a copy of v without its write-only properties: a
 // response must not send them back.
@@ -1006,12 +926,7 @@ func (v *CustomerPatch) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *CustomerPatch) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *CustomerPatch) Validate() error { return validateBody(v) }
 
 // Discount: A discount on the order total; a percentage, a fixed amount, or both.
 //
@@ -1079,12 +994,7 @@ func (v *Discount) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *Discount) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *Discount) Validate() error { return validateBody(v) }
 
 // FieldErrorModel: One invalid field of a request.
 type FieldErrorModel struct {
@@ -1108,18 +1018,13 @@ func (v FieldErrorModel) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads FieldErrorModel, noting required properties that are absent.
 func (v *FieldErrorModel) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[FieldErrorModel]()
-		}
+	fields, err := objectFields[FieldErrorModel](data)
+	if err != nil {
 		return err
 	}
 	*v = FieldErrorModel{}
 	var seen [2]bool
 	for key, raw := range fields {
-		var err error
 		switch key {
 		case "field":
 			err = decodeRequired(raw, &v.Field, key, &seen[0])
@@ -1141,12 +1046,7 @@ func (v *FieldErrorModel) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *FieldErrorModel) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *FieldErrorModel) Validate() error { return validateBody(v) }
 
 // GetOrderReceiptLang is defined by the spec at #/paths/~1customers~1{customerId}~1orders~1{orderId}~1receipt/get/parameters/0/schema.
 type GetOrderReceiptLang string
@@ -1252,12 +1152,7 @@ func (v *Note) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *Note) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *Note) Validate() error { return validateBody(v) }
 
 // Order: An order as stored by the service.
 type Order struct {
@@ -1326,12 +1221,8 @@ func (v Order) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads Order, noting required properties that are absent.
 func (v *Order) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[Order]()
-		}
+	fields, err := objectFields[Order](data)
+	if err != nil {
 		return err
 	}
 	*v = Order{}
@@ -1340,7 +1231,6 @@ func (v *Order) UnmarshalJSON(data []byte) error {
 	v.ShippingClass = ptrTo[ShippingClass](ShippingClassStandard)
 	var seen [2]bool
 	for key, raw := range fields {
-		var err error
 		switch key {
 		case "createdAt":
 			err = decodeField(raw, &v.CreatedAt, key)
@@ -1455,12 +1345,7 @@ func (v *Order) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *Order) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *Order) Validate() error { return validateBody(v) }
 
 // redacted returns a copy of v without its write-only properties: a
 // response must not send them back.
@@ -1492,18 +1377,13 @@ func (v OrderGiftMessage) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads OrderGiftMessage, noting required properties that are absent.
 func (v *OrderGiftMessage) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[OrderGiftMessage]()
-		}
+	fields, err := objectFields[OrderGiftMessage](data)
+	if err != nil {
 		return err
 	}
 	*v = OrderGiftMessage{}
 	var seen [1]bool
 	for key, raw := range fields {
-		var err error
 		switch key {
 		case "signature":
 			err = decodeField(raw, &v.Signature, key)
@@ -1529,12 +1409,7 @@ func (v *OrderGiftMessage) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *OrderGiftMessage) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *OrderGiftMessage) Validate() error { return validateBody(v) }
 
 // OrderInput: The fields of an order a client may set.
 type OrderInput struct {
@@ -1592,12 +1467,8 @@ func (v OrderInput) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads OrderInput, noting required properties that are absent.
 func (v *OrderInput) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[OrderInput]()
-		}
+	fields, err := objectFields[OrderInput](data)
+	if err != nil {
 		return err
 	}
 	*v = OrderInput{}
@@ -1606,7 +1477,6 @@ func (v *OrderInput) UnmarshalJSON(data []byte) error {
 	v.ShippingClass = ptrTo[ShippingClass](ShippingClassStandard)
 	var seen [2]bool
 	for key, raw := range fields {
-		var err error
 		switch key {
 		case "currency":
 			err = decodeField(raw, &v.Currency, key)
@@ -1711,12 +1581,7 @@ func (v *OrderInput) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *OrderInput) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *OrderInput) Validate() error { return validateBody(v) }
 
 // redacted returns a copy of v without its write-only properties: a
 // response must not send them back.
@@ -1761,12 +1626,8 @@ func (v OrderItemsItem) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads OrderItemsItem, noting required properties that are absent.
 func (v *OrderItemsItem) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[OrderItemsItem]()
-		}
+	fields, err := objectFields[OrderItemsItem](data)
+	if err != nil {
 		return err
 	}
 	*v = OrderItemsItem{}
@@ -1774,7 +1635,6 @@ func (v *OrderItemsItem) UnmarshalJSON(data []byte) error {
 	v.Fulfillment = ptrTo[OrderItemsItemFulfillment](OrderItemsItemFulfillmentPending)
 	var seen [3]bool
 	for key, raw := range fields {
-		var err error
 		switch key {
 		case "attributes":
 			err = decodeField(raw, &v.Attributes, key)
@@ -1832,12 +1692,7 @@ func (v *OrderItemsItem) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *OrderItemsItem) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *OrderItemsItem) Validate() error { return validateBody(v) }
 
 // OrderItemsItemDimensions: Size and weight of one unit, for shipping.
 type OrderItemsItemDimensions struct {
@@ -1863,18 +1718,13 @@ func (v OrderItemsItemDimensions) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads OrderItemsItemDimensions, noting required properties that are absent.
 func (v *OrderItemsItemDimensions) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[OrderItemsItemDimensions]()
-		}
+	fields, err := objectFields[OrderItemsItemDimensions](data)
+	if err != nil {
 		return err
 	}
 	*v = OrderItemsItemDimensions{}
 	var seen [1]bool
 	for key, raw := range fields {
-		var err error
 		switch key {
 		case "heightCm":
 			err = decodeField(raw, &v.HeightCm, key)
@@ -1922,12 +1772,7 @@ func (v *OrderItemsItemDimensions) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *OrderItemsItemDimensions) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *OrderItemsItemDimensions) Validate() error { return validateBody(v) }
 
 // OrderItemsItemFulfillment: Warehouse progress for this line.
 type OrderItemsItemFulfillment string
@@ -1976,18 +1821,13 @@ func (v OrderPage) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads OrderPage, noting required properties that are absent.
 func (v *OrderPage) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[OrderPage]()
-		}
+	fields, err := objectFields[OrderPage](data)
+	if err != nil {
 		return err
 	}
 	*v = OrderPage{}
 	var seen [2]bool
 	for key, raw := range fields {
-		var err error
 		switch key {
 		case "items":
 			err = decodeRequired(raw, &v.Items, key, &seen[0])
@@ -2016,12 +1856,7 @@ func (v *OrderPage) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *OrderPage) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *OrderPage) Validate() error { return validateBody(v) }
 
 // redacted returns a copy of v without its write-only properties: a
 // response must not send them back.
@@ -2061,19 +1896,14 @@ func (v OrderPatch) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads OrderPatch, noting required properties that are absent.
 func (v *OrderPatch) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[OrderPatch]()
-		}
+	fields, err := objectFields[OrderPatch](data)
+	if err != nil {
 		return err
 	}
 	*v = OrderPatch{}
 	// Defaults the spec states, overwritten by what the JSON holds.
 	v.ShippingClass = ptrTo[ShippingClass](ShippingClassStandard)
 	for key, raw := range fields {
-		var err error
 		switch key {
 		case "deliveryDate":
 			err = decodeField(raw, &v.DeliveryDate, key)
@@ -2125,12 +1955,7 @@ func (v *OrderPatch) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *OrderPatch) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *OrderPatch) Validate() error { return validateBody(v) }
 
 // OrderStatus: Where the order is in its life.
 type OrderStatus string
@@ -2211,12 +2036,7 @@ func (v *PaymentMethod) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *PaymentMethod) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *PaymentMethod) Validate() error { return validateBody(v) }
 
 // redacted returns a copy of v without its write-only properties: a
 // response must not send them back.
@@ -2246,18 +2066,13 @@ func (v PercentageDiscount) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads PercentageDiscount, noting required properties that are absent.
 func (v *PercentageDiscount) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[PercentageDiscount]()
-		}
+	fields, err := objectFields[PercentageDiscount](data)
+	if err != nil {
 		return err
 	}
 	*v = PercentageDiscount{}
 	var seen [1]bool
 	for key, raw := range fields {
-		var err error
 		switch key {
 		case "percent":
 			err = decodeRequired(raw, &v.Percent, key, &seen[0])
@@ -2282,12 +2097,7 @@ func (v *PercentageDiscount) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *PercentageDiscount) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *PercentageDiscount) Validate() error { return validateBody(v) }
 
 // Preferences: Known preferences plus any number of feature switches, each a string
 // such as `on` or `off`.
@@ -2323,19 +2133,14 @@ func (v Preferences) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads Preferences, noting required properties that are absent.
 func (v *Preferences) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[Preferences]()
-		}
+	fields, err := objectFields[Preferences](data)
+	if err != nil {
 		return err
 	}
 	*v = Preferences{}
 	// Defaults the spec states, overwritten by what the JSON holds.
 	v.Language = ptrTo[string]("en")
 	for key, raw := range fields {
-		var err error
 		switch key {
 		case "currency":
 			err = decodeField(raw, &v.Currency, key)
@@ -2373,12 +2178,7 @@ func (v *Preferences) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *Preferences) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *Preferences) Validate() error { return validateBody(v) }
 
 // ProblemModel: An RFC 9457 problem document.
 type ProblemModel struct {
@@ -2416,12 +2216,8 @@ func (v ProblemModel) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads ProblemModel, noting required properties that are absent.
 func (v *ProblemModel) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[ProblemModel]()
-		}
+	fields, err := objectFields[ProblemModel](data)
+	if err != nil {
 		return err
 	}
 	*v = ProblemModel{}
@@ -2429,7 +2225,6 @@ func (v *ProblemModel) UnmarshalJSON(data []byte) error {
 	v.Type = ptrTo[string]("about:blank")
 	var seen [2]bool
 	for key, raw := range fields {
-		var err error
 		switch key {
 		case "detail":
 			err = decodeField(raw, &v.Detail, key)
@@ -2473,12 +2268,7 @@ func (v *ProblemModel) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *ProblemModel) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *ProblemModel) Validate() error { return validateBody(v) }
 
 // ShippingClass: How fast the parcel travels. Values are postal product codes, not identifiers.
 type ShippingClass string
@@ -2528,12 +2318,8 @@ func (v StructuredNote) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads StructuredNote, noting required properties that are absent.
 func (v *StructuredNote) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[StructuredNote]()
-		}
+	fields, err := objectFields[StructuredNote](data)
+	if err != nil {
 		return err
 	}
 	*v = StructuredNote{}
@@ -2541,7 +2327,6 @@ func (v *StructuredNote) UnmarshalJSON(data []byte) error {
 	v.Pinned = ptrTo[bool](false)
 	var seen [1]bool
 	for key, raw := range fields {
-		var err error
 		switch key {
 		case "author":
 			err = decodeField(raw, &v.Author, key)
@@ -2576,9 +2361,4 @@ func (v *StructuredNote) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *StructuredNote) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *StructuredNote) Validate() error { return validateBody(v) }

@@ -2,12 +2,6 @@
 
 package api
 
-import (
-	"encoding/json"
-	"errors"
-	"reflect"
-)
-
 // Category: A kind of animal, such as dogs or cats.
 type Category struct {
 	ID   *int64  `json:"id,omitempty"`
@@ -24,12 +18,7 @@ func (v *Category) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *Category) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *Category) Validate() error { return validateBody(v) }
 
 // ErrorModel: What went wrong.
 type ErrorModel struct {
@@ -51,18 +40,13 @@ func (v ErrorModel) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads ErrorModel, noting required properties that are absent.
 func (v *ErrorModel) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[ErrorModel]()
-		}
+	fields, err := objectFields[ErrorModel](data)
+	if err != nil {
 		return err
 	}
 	*v = ErrorModel{}
 	var seen [2]bool
 	for key, raw := range fields {
-		var err error
 		switch key {
 		case "code":
 			err = decodeRequired(raw, &v.Code, key, &seen[0])
@@ -84,12 +68,7 @@ func (v *ErrorModel) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *ErrorModel) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *ErrorModel) Validate() error { return validateBody(v) }
 
 // ListPetsStatusItem is defined by the spec at #/paths/~1pets/get/parameters/0/schema/items.
 type ListPetsStatusItem string
@@ -152,12 +131,8 @@ func (v Pet) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads Pet, noting required properties that are absent.
 func (v *Pet) UnmarshalJSON(data []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[Pet]()
-		}
+	fields, err := objectFields[Pet](data)
+	if err != nil {
 		return err
 	}
 	*v = Pet{}
@@ -165,7 +140,6 @@ func (v *Pet) UnmarshalJSON(data []byte) error {
 	v.Status = ptrTo[PetStatus](PetStatusAvailable)
 	var seen [2]bool
 	for key, raw := range fields {
-		var err error
 		switch key {
 		case "birthDate":
 			err = decodeField(raw, &v.BirthDate, key)
@@ -235,12 +209,7 @@ func (v *Pet) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *Pet) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *Pet) Validate() error { return validateBody(v) }
 
 // PetStatus: Where the pet is in the sales process.
 type PetStatus string
@@ -283,9 +252,4 @@ func (v *Tag) validate(at *path, errs *Errors) {
 }
 
 // Validate reports every constraint of the spec that v breaks.
-func (v *Tag) Validate() error {
-	var errs Errors
-	at := root("body", "")
-	v.validate(&at, &errs)
-	return errs.err()
-}
+func (v *Tag) Validate() error { return validateBody(v) }

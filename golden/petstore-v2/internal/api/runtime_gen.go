@@ -486,6 +486,29 @@ func jsonKind(data []byte) string {
 	return "number"
 }
 
+// objectFields reads the properties of a JSON object that decodes into a
+// T; a decoding error names T, as encoding/json would.
+func objectFields[T any](data []byte) (map[string]json.RawMessage, error) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			te.Type = reflect.TypeFor[T]()
+		}
+		return nil, err
+	}
+	return fields, nil
+}
+
+// validateBody reports every constraint of the spec that v, a request or
+// response body, breaks.
+func validateBody(v interface{ validate(*path, *Errors) }) error {
+	var errs Errors
+	at := root("body", "")
+	v.validate(&at, &errs)
+	return errs.err()
+}
+
 // decodeRequired decodes a required property where null is not a value:
 // null leaves it unseen, for the validator to report as missing.
 func decodeRequired(data []byte, v any, key string, seen *bool) error {

@@ -297,6 +297,20 @@ func (b *builder) crudParams(r *model.Resource, base string) {
 			op.Resource, op.CRUD = nil, ""
 		}
 	}
+	// The answer is made from the stored item: an object (converted by
+	// property names), or the id itself (blockfrost-like creates answer
+	// with the new id); anything else cannot be made from it.
+	for _, op := range []*model.Operation{r.Create, r.Get, r.Replace, r.Patch} {
+		if op == nil || op.Resource == nil {
+			continue
+		}
+		if t, ok := answerable(op, r); !ok {
+			b.degrade("#/paths/"+escape(op.Path)+"/"+strings.ToLower(op.Method)+"/responses",
+				"the "+op.CRUD+" response of "+r.Name+" is "+t+", which a stored "+r.Name+" cannot fill",
+				"not stored; "+op.GoName+" answers 501")
+			op.Resource, op.CRUD = nil, ""
+		}
+	}
 	for _, f := range []**model.Operation{&r.Create, &r.List, &r.Get, &r.Replace, &r.Patch, &r.Delete} {
 		if *f != nil && (*f).Resource == nil {
 			*f = nil
@@ -331,6 +345,31 @@ func (b *builder) crudParams(r *model.Resource, base string) {
 	}
 	parts = append(parts, quote(lit+"/"))
 	r.LocationPrefix = strings.Join(parts, " + ")
+}
+
+// answerable reports whether the default implementation can answer op
+// from a stored r: a success response without a JSON body, an object (or
+// union, or free-form) body converted by property names, or a body of the
+// id's type, which gets the id. It returns the Go type of a body it
+// cannot fill.
+func answerable(op *model.Operation, r *model.Resource) (string, bool) {
+	s := op.Success()
+	if s == nil || s.Kind != model.BodyJSON || s.Type == nil {
+		return "", true
+	}
+	t := s.Type
+	for t.Kind == model.KindNamed && t.Named.Kind == model.TypeAlias {
+		t = t.Named.Underlying
+	}
+	switch {
+	case t.Kind == model.KindMap || t.Kind == model.KindAny:
+		return "", true
+	case t.Kind == model.KindNamed && (t.Named.Kind == model.TypeStruct || t.Named.Kind == model.TypeUnion):
+		return "", true
+	case r.ID != nil && r.ID.Field != nil && s.Type.GoType == r.ID.Field.Type.GoType:
+		return "", true
+	}
+	return s.Type.GoType, false
 }
 
 // successStruct is the struct the first success response carries.

@@ -63,6 +63,15 @@ func call(t *testing.T, h http.Handler, method, path, query string, headers [][2
 	}
 }
 
+// idOf is the id in a create response: its property key, or the answer
+// itself when the spec answers a create with the new id alone.
+func idOf(created any, key string) any {
+	if m, ok := created.(map[string]any); ok {
+		return m[key]
+	}
+	return created
+}
+
 // fill puts path parameter values into a route pattern.
 func fill(pattern string, values map[string]any) string {
 	for k, v := range values {

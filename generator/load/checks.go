@@ -101,10 +101,59 @@ func (l *loader) checkSchemas() {
 		l.schemas = append(l.schemas, schemaAt{ptr, ref.Value})
 		return nil
 	})
+	if !l.doc.IsOpenAPI31OrLater() {
+		l.nullTypes30()
+	}
 	formats := map[string]map[string]bool{}
 	for _, at := range l.schemas {
 		l.dedupeRequired(at.ptr, at.s)
 		l.checkFormat(at.ptr, at.s, formats)
+	}
+}
+
+// nullTypes30 reads OpenAPI 3.1's type "null", which 3.0 does not have
+// and kin-openapi refuses there, the way 3.0 says it: a "null" variant of
+// anyOf or oneOf, or "null" in a list of types, makes the schema nullable
+// (blockfrost.io writes 3.0 documents so). Each is a warning.
+func (l *loader) nullTypes30() {
+	onlyNull := func(ref *openapi3.SchemaRef) bool {
+		return ref != nil && ref.Value != nil && ref.Value.Type != nil && ref.Value.Type.Slice()[0] == "null" && len(ref.Value.Type.Slice()) == 1
+	}
+	dropped := map[*openapi3.Schema]bool{}
+	for _, at := range l.schemas {
+		for _, kind := range []string{"anyOf", "oneOf"} {
+			list := &at.s.AnyOf
+			if kind == "oneOf" {
+				list = &at.s.OneOf
+			}
+			for i := 0; i < len(*list); i++ {
+				if onlyNull((*list)[i]) {
+					l.warn(finding{l.locateElement(at.s.Origin, kind, fmt.Sprintf("%s/%s/%d", at.ptr, kind, i)),
+						`type "null" is OpenAPI 3.1, not 3.0: read as nullable`})
+					dropped[(*list)[i].Value] = true
+					*list = append((*list)[:i:i], (*list)[i+1:]...)
+					at.s.Nullable = true
+					i--
+				}
+			}
+		}
+	}
+	for _, at := range l.schemas {
+		if at.s.Type == nil || !at.s.Type.Includes("null") || dropped[at.s] {
+			continue
+		}
+		l.warn(finding{l.locateElement(at.s.Origin, "type", at.ptr+"/type"), `type "null" is OpenAPI 3.1, not 3.0: read as nullable`})
+		var rest openapi3.Types
+		for _, t := range at.s.Type.Slice() {
+			if t != "null" {
+				rest = append(rest, t)
+			}
+		}
+		at.s.Type = nil
+		if len(rest) > 0 {
+			at.s.Type = &rest
+		}
+		at.s.Nullable = true
 	}
 }
 

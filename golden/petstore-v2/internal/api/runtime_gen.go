@@ -17,6 +17,7 @@ import (
 	"net/mail"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -1017,9 +1018,9 @@ var errNoResponse = errors.New("the service returned no response")
 // when the path exists with other methods, else 404.
 func (h *handler) notFound(w http.ResponseWriter, r *http.Request) {
 	var allow []string
-	for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"} {
-		if m == r.Method || m == "GET" && r.Method == "HEAD" {
-			continue
+	for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "HEAD"} {
+		if m == r.Method || m == "GET" && r.Method == "HEAD" || m == "HEAD" && slices.Contains(allow, "HEAD") {
+			continue // HEAD last: a path may have a HEAD route and no GET one
 		}
 		probe := r.Clone(r.Context())
 		probe.Method = m

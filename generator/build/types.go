@@ -681,9 +681,14 @@ func (b *builder) union(s *openapi3.Schema, ctx, ptr string, depth int) *model.T
 		}
 	}
 	kinds := map[string]int{}
+	seenRef, usedTag := map[string]bool{}, map[string]bool{}
 	for i, a := range real {
 		name := ""
 		if a.Ref != "" {
+			if seenRef[a.Ref] {
+				continue // listed twice (stream-io-api): one variant
+			}
+			seenRef[a.Ref] = true
 			name, _ = refName(a.Ref)
 		}
 		vr := b.schemaRef(a, ctx+model.Exported(name), ptrs[i], depth+1)
@@ -698,11 +703,17 @@ func (b *builder) union(s *openapi3.Schema, ctx, ptr string, depth int) *model.T
 		kinds[v.JSONKind]++
 		if t.Discriminator != "" && a.Ref != "" {
 			refN, _ := refName(a.Ref)
-			v.Tags = mapping[refN]
-			if len(v.Tags) == 0 {
+			tags := mapping[refN]
+			if len(tags) == 0 {
 				// Without a mapping the tag is the schema name.
 				n, _ := refName(a.Ref)
-				v.Tags = []string{n}
+				tags = []string{n}
+			}
+			for _, tag := range tags {
+				if !usedTag[tag] { // a tag selects one variant
+					usedTag[tag] = true
+					v.Tags = append(v.Tags, tag)
+				}
 			}
 		}
 		t.Variants = append(t.Variants, v)

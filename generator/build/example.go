@@ -192,6 +192,10 @@ func paramExample(p *model.Param) (string, bool) {
 	}
 	switch x := v.(type) {
 	case string:
+		if p.JSON { // described by content: the value is JSON text
+			b, _ := json.Marshal(x)
+			return string(b), ok
+		}
 		if p.Array && strings.Contains(x, p.Delimiter) {
 			return x, false
 		}

@@ -638,6 +638,18 @@ func (r *Resource) Testable() bool {
 	return r.Sample != "" && (r.Parent == nil || r.Parent.Testable())
 }
 
+// CreatableOverHTTP reports whether the generated HTTP tests can create r's
+// ancestors through the API and read their ids from the answers: each has
+// a create with a sample body that answers with JSON.
+func (r *Resource) CreatableOverHTTP() bool {
+	for p := r.Parent; p != nil; p = p.Parent {
+		if p.Create == nil || p.Sample == "" || p.Create.Success() == nil || p.Create.Success().Kind != BodyJSON {
+			return false
+		}
+	}
+	return true
+}
+
 // IDOf is the Go expression of the id of resource value v: "v.ID", or
 // "*v.ID" when the id field is a pointer.
 func (r *Resource) IDOf(v string) string {

@@ -151,21 +151,13 @@ func (p *jsonParser) object(depth int) (*yaml.Node, bool) {
 			return nil, false
 		}
 		p.stack = append(p.stack, k, v)
-		p.space()
-		if p.pos >= len(p.src) {
+		if done, ok := p.separator('}'); !ok {
 			return nil, false
-		}
-		c := p.src[p.pos]
-		p.pos++
-		if c == '}' {
+		} else if done {
 			break
 		}
-		if c != ',' {
-			return nil, false
-		}
 	}
-	n.Content = append([]*yaml.Node(nil), p.stack[base:]...)
-	p.stack = p.stack[:base]
+	p.children(n, base)
 	return n, true
 }
 
@@ -185,22 +177,32 @@ func (p *jsonParser) array(depth int) (*yaml.Node, bool) {
 			return nil, false
 		}
 		p.stack = append(p.stack, v)
-		p.space()
-		if p.pos >= len(p.src) {
+		if done, ok := p.separator(']'); !ok {
 			return nil, false
-		}
-		c := p.src[p.pos]
-		p.pos++
-		if c == ']' {
+		} else if done {
 			break
 		}
-		if c != ',' {
-			return nil, false
-		}
 	}
+	p.children(n, base)
+	return n, true
+}
+
+// separator reads what follows an item: a comma (ok), or the closing byte
+// (done and ok).
+func (p *jsonParser) separator(closing byte) (done, ok bool) {
+	p.space()
+	if p.pos >= len(p.src) {
+		return false, false
+	}
+	c := p.src[p.pos]
+	p.pos++
+	return c == closing, c == closing || c == ','
+}
+
+// children gives n the nodes pushed on the stack since base.
+func (p *jsonParser) children(n *yaml.Node, base int) {
 	n.Content = append([]*yaml.Node(nil), p.stack[base:]...)
 	p.stack = p.stack[:base]
-	return n, true
 }
 
 // str reads a string. Escapes are decoded by encoding/json; an escaped

@@ -11,13 +11,14 @@ import (
 )
 
 // earlyMin is the size of a root file from which kin-openapi starts
-// loading it while svcgen parses it (see early). A variable, so that tests
+// loading it while svcgen indexes it (see early). A variable, so that tests
 // can have every root loaded early.
 var earlyMin = 1 << 20
 
-// early is kin-openapi's load of a large root file, run while svcgen
-// parses and checks the file itself, which takes about as long: about a
-// second each on GitHub's 13 MB description. It reads the root as read
+// early is kin-openapi's load of a large root file that cannot be loaded
+// directly (loadDirect: an OpenAPI 3.1 or YAML root, or one referring to
+// other files), run while svcgen indexes and checks the file itself. It
+// reads the root as read
 // from disk, with openBrace's marker, and no other file. loadOpenAPI uses
 // its document only where that is what it would load itself, and the load
 // succeeded; anything else is loaded again, as if there were no early load.

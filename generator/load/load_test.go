@@ -33,6 +33,14 @@ func TestLoadEarly(t *testing.T) {
 	runCases(t)
 }
 
+// TestLoadKin runs the cases with no root loaded directly (see
+// loadDirect): kin-openapi's loader must give the same outcome.
+func TestLoadKin(t *testing.T) {
+	t.Cleanup(func() { direct = true }) // after the parallel subtests
+	direct = false
+	runCases(t)
+}
+
 func runCases(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.txtar")
 	if err != nil || len(files) == 0 {

@@ -56,29 +56,32 @@ func (f *readFailure) Error() string { return f.reason }
 // fileURL is how kin-openapi names a local file.
 func fileURL(p string) *url.URL { return &url.URL{Path: filepath.ToSlash(p)} }
 
-// readRoot reads and parses the root file, loading it early with
-// kin-openapi meanwhile when it is large.
+// readRoot reads and parses the root file. A large root that cannot be
+// loaded directly (see loadDirect) starts loading with kin-openapi at once,
+// while svcgen indexes and checks it.
 func (l *loader) readRoot(p string) *Error {
 	raw, err := readLocal(p)
 	if err != nil {
 		return &Error{File: p, Message: "cannot read the spec: " + err.Error(), Err: err}
 	}
-	l.early = l.startEarly(p, raw)
 	src, f := l.addSource(p, fileURL(p).String(), raw)
 	if f != nil {
 		return f.syntax
 	}
 	l.root = src
+	if !directEligible(src) {
+		l.early = l.startEarly(p, raw)
+	}
 	return nil
 }
 
 // addSource parses raw and records it as a file of the spec.
 func (l *loader) addSource(p, key string, raw []byte) (*source, *readFailure) {
-	node, perr := parse(p, raw)
+	node, fromJSON, perr := parseSource(p, raw)
 	if perr != nil {
 		return nil, &readFailure{url: key, path: p, reason: perr.Message, syntax: perr}
 	}
-	src := &source{path: p, url: key, raw: raw, data: raw, node: node}
+	src := &source{path: p, url: key, raw: raw, data: raw, node: node, json: fromJSON}
 	l.files = append(l.files, src)
 	l.byURL[key] = src
 	l.byPath[filepath.Clean(p)] = src
@@ -150,6 +153,14 @@ func newKinLoader(ctx context.Context, read openapi3.ReadFromURIFunc) *openapi3.
 // moves, that of the "{" itself, is put back. Should that fail, the root is
 // read again as written, so that every failure is reported as before.
 func (l *loader) loadOpenAPI() (*openapi3.T, error) {
+	if doc, ok := l.loadDirect(); ok {
+		return doc, nil
+	}
+	return l.loadKin()
+}
+
+// loadKin loads the root with kin-openapi's loader.
+func (l *loader) loadKin() (*openapi3.T, error) {
 	if marked := openBrace(l.root.data); marked != nil {
 		if l.early.running() {
 			l.root.index() // needed for the warnings of a large spec: build it while waiting

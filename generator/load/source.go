@@ -25,6 +25,7 @@ type source struct {
 	raw  []byte // the bytes as read
 	data []byte // the bytes handed to kin-openapi: raw, maybe with the version quoted
 	node *yaml.Node
+	json bool // node was read by parseJSON
 	// node is the parsed content (nil when only the JSON parser could read
 	// the file); idx is built from it on first use.
 	idx *index
@@ -69,10 +70,27 @@ func fileError(err error) error {
 // with a raw line separator in a string) gives a nil node and no error: it
 // loads, only without line numbers.
 func parse(path string, raw []byte) (*yaml.Node, *Error) {
+	node, _, err := parseSource(path, raw)
+	return node, err
+}
+
+// parseSource is parse, also telling whether parseJSON read the file: the
+// tree then holds only what JSON can write (see directEligible).
+func parseSource(path string, raw []byte) (node *yaml.Node, fromJSON bool, err *Error) {
 	node, ok := parseJSON(raw)
-	if !ok {
-		node, ok = parseOpenBrace(raw)
+	if ok {
+		if e := duplicateKey(path, node); e != nil {
+			return nil, false, e
+		}
+		return node, true, nil
 	}
+	node, err = parseYAML(path, raw)
+	return node, false, err
+}
+
+// parseYAML parses what parseJSON cannot.
+func parseYAML(path string, raw []byte) (*yaml.Node, *Error) {
+	node, ok := parseOpenBrace(raw)
 	if ok {
 		if e := duplicateKey(path, node); e != nil {
 			return nil, e

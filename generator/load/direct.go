@@ -1,0 +1,499 @@
+package load
+
+import (
+	"reflect"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"go.yaml.in/yaml/v4"
+)
+
+// Loading a JSON root directly.
+//
+// kin-openapi's loader parses the file with go-yaml and decodes the node
+// tree with origins, under a process-wide lock: 1.5 s of GitHub's 13 MB
+// description, on one core, before anything else can start. svcgen has
+// already parsed the file (parseJSON, ten times faster than go-yaml) into
+// the very tree go-yaml would build, so loadDirect hands that tree to
+// kin-openapi's own decoder (openapi3.T's UnmarshalYAML) and resolves the
+// $refs with kin-openapi's loader, as LoadFromDataWithPath does. The one
+// thing the decoder leaves out when it is not called by the loader is the
+// origins, which the loader switches on with state of its own; stampOrigins
+// adds them, by the rules kin-openapi's decoder follows (origin.go).
+// TestDirectLoadMatchesKin holds the result to the loader's, field by field
+// and origin by origin, on every JSON spec of the corpus packages.
+//
+// It applies to what those rules are certain for: an OpenAPI 3.0 root read
+// by parseJSON (no aliases, merge keys, tags or YAML-only scalars) whose
+// $refs all point into its own components. Anything else, and any error on
+// the way, is loaded by kin-openapi's loader as before, so that failures
+// are reported the one way.
+
+// direct switches loadDirect on; tests switch it off to compare.
+var direct = true
+
+// directEligible reports whether src can be loaded directly.
+func directEligible(src *source) bool {
+	if !direct || !src.json || src.node == nil || src.node.Kind != yaml.MappingNode {
+		return false
+	}
+	v := mapValue(src.node, "openapi")
+	if v == nil || v.Kind != yaml.ScalarNode || !strings.HasPrefix(v.Value, "3.0") {
+		return false
+	}
+	// kin-openapi decodes a $ref that leaves components through its own
+	// copy of the node tree, which only its loader keeps.
+	for _, r := range src.index().refs {
+		if !strings.HasPrefix(r.value, "#/components/") {
+			return false
+		}
+	}
+	return true
+}
+
+// loadDirect decodes and resolves the root directly; ok is false when it
+// cannot, and the root is then to be loaded by kin-openapi's loader.
+func (l *loader) loadDirect() (doc *openapi3.T, ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			doc, ok = nil, false
+		}
+	}()
+	if !directEligible(l.root) {
+		return nil, false
+	}
+	doc, err := decodeDoc(l.root.node)
+	if err != nil {
+		return nil, false
+	}
+	discriminators := stampOrigins(doc, l.root.node, l.root.url)
+	// kin-openapi resolves the schemas a discriminator's mapping names only
+	// in a document other than the root, which is the one its loader was
+	// given first. This loader was given none, so the mappings are held
+	// back while it resolves; one naming another file is left to it.
+	mappings := make([]map[string]openapi3.MappingRef, len(discriminators))
+	for i, d := range discriminators {
+		for _, m := range d.Mapping {
+			if strings.Contains(m.Ref, "/") && !strings.HasPrefix(m.Ref, "#") {
+				return nil, false
+			}
+		}
+		mappings[i], d.Mapping = d.Mapping, nil
+	}
+	err = l.kinLoader().ResolveRefsIn(doc, fileURL(l.root.path))
+	for i, d := range discriminators {
+		d.Mapping = mappings[i]
+	}
+	if err != nil {
+		return nil, false
+	}
+	return doc, true
+}
+
+// decodeDoc decodes the document root as openapi3.T's UnmarshalYAML
+// does, with its paths decoded by a goroutine of their own: they are half
+// of a large API, and the decoder runs on one core. T's decoder reaches
+// the paths through go-yaml, which calls Paths' UnmarshalYAML with that
+// node: the same call.
+func decodeDoc(root *yaml.Node) (*openapi3.T, error) {
+	var pathsNode *yaml.Node
+	rest := *root
+	rest.Content = make([]*yaml.Node, 0, len(root.Content))
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value == "paths" && pathsNode == nil {
+			pathsNode = root.Content[i+1]
+			continue
+		}
+		rest.Content = append(rest.Content, root.Content[i], root.Content[i+1])
+	}
+	doc := &openapi3.T{}
+	if pathsNode == nil || pathsNode.Kind != yaml.MappingNode {
+		return doc, doc.UnmarshalYAML(root) // nothing to split (go-yaml reads a null as no Paths)
+	}
+	var paths openapi3.Paths
+	var pathsErr error
+	var panicked any
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer func() { panicked = recover() }()
+		pathsErr = paths.UnmarshalYAML(pathsNode)
+	}()
+	err := doc.UnmarshalYAML(&rest)
+	<-done
+	if panicked != nil {
+		panic(panicked) // loadDirect recovers it: loaded by kin-openapi's loader
+	}
+	if err == nil {
+		err = pathsErr
+	}
+	doc.Paths = &paths
+	return doc, err
+}
+
+// mapValue returns the value of key in the mapping n, or nil.
+func mapValue(n *yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+var (
+	originPtrType   = reflect.TypeFor[*openapi3.Origin]()
+	unmarshalerType = reflect.TypeFor[yaml.Unmarshaler]()
+	docType         = reflect.TypeFor[openapi3.T]()
+	schemaType      = reflect.TypeFor[openapi3.Schema]()
+	headerType      = reflect.TypeFor[openapi3.Header]()
+	pathsType       = reflect.TypeFor[openapi3.Paths]()
+	responsesType   = reflect.TypeFor[openapi3.Responses]()
+	callbackType    = reflect.TypeFor[openapi3.Callback]()
+)
+
+// stamper gives a document decoded without origins the origins
+// kin-openapi's decoder gives it when its loader runs it.
+type stamper struct {
+	file           string
+	discriminators []*openapi3.Discriminator // with a mapping
+}
+
+// stampOrigins stamps doc, decoded from node, whose file kin-openapi
+// names file. It returns the discriminators with a mapping it met.
+func stampOrigins(doc *openapi3.T, node *yaml.Node, file string) []*openapi3.Discriminator {
+	s := &stamper{file: file}
+	s.value(reflect.ValueOf(doc).Elem(), node)
+	return s.discriminators
+}
+
+// value stamps v, decoded from node, the way go-yaml's decode reached it:
+// through pointers, maps and slices to the types with an UnmarshalYAML.
+func (s *stamper) value(v reflect.Value, node *yaml.Node) {
+	if node == nil {
+		return
+	}
+	switch v.Kind() {
+	case reflect.Pointer:
+		if !v.IsNil() {
+			s.value(v.Elem(), node)
+		}
+	case reflect.Map:
+		if node.Kind != yaml.MappingNode || v.IsNil() || v.Type().Key().Kind() != reflect.String {
+			return
+		}
+		for i := 0; i+1 < len(node.Content); i += 2 {
+			e := v.MapIndex(reflect.ValueOf(node.Content[i].Value).Convert(v.Type().Key()))
+			if e.IsValid() && e.Kind() == reflect.Pointer {
+				s.value(e, node.Content[i+1]) // values held directly are not kin-openapi types with origins
+			}
+		}
+	case reflect.Slice:
+		if node.Kind != yaml.SequenceNode {
+			return
+		}
+		for j := 0; j < v.Len() && j < len(node.Content); j++ {
+			s.value(v.Index(j), node.Content[j])
+		}
+	case reflect.Struct:
+		s.object(v, node)
+	}
+}
+
+// object stamps the struct v, decoded from node, as its UnmarshalYAML does.
+func (s *stamper) object(v reflect.Value, node *yaml.Node) {
+	t := v.Type()
+	lay := layoutOf(t)
+	if !lay.unmarshaler {
+		return // decoded from text (MappingRef) or not a kin-openapi type
+	}
+	switch t {
+	case headerType:
+		s.object(v.FieldByName("Parameter"), node)
+		return
+	case pathsType, responsesType, callbackType:
+		s.maplike(v, node)
+		return
+	}
+	if lay.origin == nil {
+		// Types, BoolSchema, ExclusiveBound, SecurityRequirement: no
+		// origin; a BoolSchema holds a SchemaRef decoded from the node.
+		if lay.schema != nil && v.FieldByIndex(lay.schema).Kind() == reflect.Pointer {
+			s.value(v.FieldByIndex(lay.schema), node)
+		}
+		return
+	}
+	origin := v.FieldByIndex(lay.origin)
+	if lay.ref != nil && lay.value != nil && v.FieldByIndex(lay.value).Kind() == reflect.Pointer {
+		// A $ref wrapper: its own origin, and the value decoded from the
+		// same node when it is not a reference.
+		origin.Set(reflect.ValueOf(s.fromNode(node)))
+		if v.FieldByIndex(lay.ref).String() == "" {
+			s.value(v.FieldByIndex(lay.value), node)
+		}
+		return
+	}
+	if t == schemaType {
+		if node.Kind == yaml.ScalarNode {
+			origin.Set(reflect.ValueOf(s.fromNode(node)))
+			return
+		}
+		if d := v.Addr().Interface().(*openapi3.Schema).Discriminator; d != nil && len(d.Mapping) > 0 {
+			s.discriminators = append(s.discriminators, d)
+		}
+	}
+	// A mapping of declared fields: go-yaml decodes each field first.
+	if node.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(node.Content); i += 2 {
+			if f := fieldByKey(v, node.Content[i].Value); f.IsValid() {
+				s.value(f, node.Content[i+1])
+			}
+		}
+	}
+	o := s.fromNode(node)
+	if t == docType && o != nil && node.Kind == yaml.MappingNode && len(node.Content) > 0 {
+		first := node.Content[0]
+		o.Key = &openapi3.Location{File: s.file, Line: first.Line, Column: first.Column, Name: first.Value}
+	}
+	origin.Set(reflect.ValueOf(o))
+	s.childKeys(node, v)
+}
+
+// maplike stamps Paths, Responses or Callback: each entry is a component
+// whose key is its origin's Key.
+func (s *stamper) maplike(v reflect.Value, node *yaml.Node) {
+	if node.Kind != yaml.MappingNode {
+		return
+	}
+	var m reflect.Value
+	switch x := v.Addr().Interface().(type) {
+	case *openapi3.Paths:
+		m = reflect.ValueOf(x.Map())
+	case *openapi3.Responses:
+		m = reflect.ValueOf(x.Map())
+	case *openapi3.Callback:
+		m = reflect.ValueOf(x.Map())
+	}
+	for i := 0; i+1 < len(node.Content); i += 2 {
+		k, val := node.Content[i], node.Content[i+1]
+		if strings.HasPrefix(k.Value, "x-") {
+			continue
+		}
+		e := m.MapIndex(reflect.ValueOf(k.Value))
+		if !e.IsValid() {
+			continue
+		}
+		s.value(e, val)
+		s.setKey(e, k, val)
+	}
+}
+
+// fromNode is kin-openapi's originFromNode: where the keys of a mapping
+// are, and the scalar items of its sequences.
+func (s *stamper) fromNode(node *yaml.Node) *openapi3.Origin {
+	if node.Kind != yaml.MappingNode {
+		return nil
+	}
+	o := &openapi3.Origin{}
+	for i := 0; i+1 < len(node.Content); i += 2 {
+		k, v := node.Content[i], node.Content[i+1]
+		if o.Fields == nil {
+			o.Fields = make(openapi3.FieldLocations, 0, len(node.Content)/2)
+		}
+		o.Fields = append(o.Fields, openapi3.Location{File: s.file, Line: k.Line, Column: k.Column, Name: k.Value})
+		if v.Kind != yaml.SequenceNode {
+			continue
+		}
+		var locs []openapi3.Location
+		for _, item := range v.Content {
+			if item.Kind == yaml.ScalarNode {
+				locs = append(locs, openapi3.Location{File: s.file, Line: item.Line, Column: item.Column, Name: item.Value})
+			}
+		}
+		if len(locs) > 0 {
+			if o.Sequences == nil {
+				o.Sequences = make(map[string][]openapi3.Location)
+			}
+			o.Sequences[k.Value] = locs
+		}
+	}
+	if o.Fields == nil && o.Sequences == nil {
+		return nil
+	}
+	return o
+}
+
+// childKeys is kin-openapi's setChildOriginKeys: the Key of each child of
+// container, decoded from the mapping node, is the key that heads it.
+func (s *stamper) childKeys(node *yaml.Node, container reflect.Value) {
+	if node.Kind != yaml.MappingNode {
+		return
+	}
+	v := container
+	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return
+		}
+		v = v.Elem()
+	}
+	for i := 0; i+1 < len(node.Content); i += 2 {
+		keyNode, valNode := node.Content[i], node.Content[i+1]
+		var child reflect.Value
+		switch v.Kind() {
+		case reflect.Map:
+			if !v.IsNil() {
+				child = v.MapIndex(reflect.ValueOf(keyNode.Value).Convert(v.Type().Key()))
+			}
+		case reflect.Struct:
+			child = fieldByKey(v, keyNode.Value)
+		}
+		if !child.IsValid() {
+			continue
+		}
+		s.setKey(child, keyNode, valNode)
+		s.scalarMapKeys(v, child, keyNode, valNode)
+		switch c := derefValue(child); c.Kind() {
+		case reflect.Map:
+			s.childKeys(valNode, c)
+		case reflect.Slice:
+			if valNode.Kind != yaml.SequenceNode {
+				continue
+			}
+			for j := 0; j < len(valNode.Content) && j < c.Len(); j++ {
+				item := valNode.Content[j]
+				if item.Kind == yaml.MappingNode && len(item.Content) > 0 {
+					s.setKey(c.Index(j), item.Content[0], item)
+				}
+			}
+		}
+	}
+}
+
+// setKey is kin-openapi's setOriginKey: the child's Key, and that of what
+// it wraps (a $ref wrapper's Value, a BoolSchema's Schema).
+func (s *stamper) setKey(child reflect.Value, keyNode, valNode *yaml.Node) {
+	for child.Kind() == reflect.Pointer || child.Kind() == reflect.Interface {
+		if child.IsNil() {
+			return
+		}
+		child = child.Elem()
+	}
+	if child.Kind() != reflect.Struct {
+		return
+	}
+	lay := layoutOf(child.Type())
+	if lay.origin != nil {
+		if f := child.FieldByIndex(lay.origin); f.CanSet() {
+			if f.IsNil() {
+				f.Set(reflect.ValueOf(&openapi3.Origin{}))
+			}
+			f.Interface().(*openapi3.Origin).Key = &openapi3.Location{File: s.file, Line: keyNode.Line, Column: keyNode.Column, Name: keyNode.Value}
+		}
+	}
+	for _, i := range [...][]int{lay.value, lay.schema} {
+		if i != nil {
+			s.setKey(child.FieldByIndex(i), keyNode, valNode)
+		}
+	}
+}
+
+// scalarMapKeys is kin-openapi's recordScalarMapKeys: the keys of a map of
+// scalars (OAuth scopes) are recorded on the container's origin.
+func (s *stamper) scalarMapKeys(container, child reflect.Value, keyNode, valNode *yaml.Node) {
+	if child.Kind() != reflect.Map || valNode.Kind != yaml.MappingNode || container.Kind() != reflect.Struct {
+		return
+	}
+	switch child.Type().Elem().Kind() {
+	case reflect.Struct, reflect.Pointer, reflect.Interface, reflect.Map, reflect.Slice:
+		return
+	}
+	lay := layoutOf(container.Type())
+	if lay.origin == nil || !container.FieldByIndex(lay.origin).CanSet() {
+		return
+	}
+	f := container.FieldByIndex(lay.origin)
+	if f.IsNil() {
+		f.Set(reflect.ValueOf(&openapi3.Origin{}))
+	}
+	var locs []openapi3.Location
+	for i := 0; i+1 < len(valNode.Content); i += 2 {
+		k := valNode.Content[i]
+		locs = append(locs, openapi3.Location{File: s.file, Line: k.Line, Column: k.Column, Name: k.Value})
+	}
+	if len(locs) == 0 {
+		return
+	}
+	sort.Slice(locs, func(i, j int) bool { return locs[i].Name < locs[j].Name })
+	o := f.Interface().(*openapi3.Origin)
+	if o.Sequences == nil {
+		o.Sequences = make(map[string][]openapi3.Location)
+	}
+	o.Sequences[keyNode.Value] = locs
+}
+
+// fieldByKey is the exported field of the struct v that the yaml key
+// decodes into.
+func fieldByKey(v reflect.Value, key string) reflect.Value {
+	if i, ok := layoutOf(v.Type()).byKey[key]; ok {
+		return v.Field(i)
+	}
+	return reflect.Value{}
+}
+
+// layout is what stamper looks up in a struct type, found once per type
+// (the document has hundreds of thousands of structs of a few dozen
+// types). The fields named like those kin-openapi looks up by name may be
+// promoted from an embedded struct (Header's Origin is its Parameter's);
+// a nil index is a field the type does not have.
+type layout struct {
+	byKey                      map[string]int // direct exported fields by yaml name
+	origin, ref, value, schema []int
+	unmarshaler                bool // *T has an UnmarshalYAML
+}
+
+var layouts sync.Map // reflect.Type → *layout
+
+func layoutOf(t reflect.Type) *layout {
+	if l, ok := layouts.Load(t); ok {
+		return l.(*layout)
+	}
+	l := &layout{byKey: map[string]int{}}
+	l.unmarshaler = reflect.PointerTo(t).Implements(unmarshalerType)
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		// The first field of that name, as kin-openapi's childByKey finds.
+		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if _, dup := l.byKey[name]; !dup {
+			l.byKey[name] = i
+		}
+	}
+	if f, ok := t.FieldByName("Origin"); ok && f.Type == originPtrType && f.IsExported() {
+		l.origin = f.Index
+	}
+	if f, ok := t.FieldByName("Ref"); ok && f.Type.Kind() == reflect.String {
+		l.ref = f.Index
+	}
+	if f, ok := t.FieldByName("Value"); ok {
+		l.value = f.Index
+	}
+	if f, ok := t.FieldByName("Schema"); ok {
+		l.schema = f.Index
+	}
+	layouts.Store(t, l)
+	return l
+}
+
+func derefValue(v reflect.Value) reflect.Value {
+	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return v
+		}
+		v = v.Elem()
+	}
+	return v
+}

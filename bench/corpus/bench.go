@@ -52,19 +52,19 @@ func runBench(ctx context.Context, cfg *config, stdout, stderr io.Writer) error 
 		if err := b.buildSvcgen(ctx, stderr); err != nil {
 			return err
 		}
-		b.tools = []*tool{{Name: "svcgen", Version: b.svcgenRev, Bin: filepath.Join(b.cache, "svcgen"), run: runSvcgen}}
+		b.tools = []*tool{{Name: "svcgen", Version: b.svcgenRev, Bin: filepath.Join(b.cache, "svcgen"), run: runSvcgen, gen: genSvcgen}}
 	}
 	if cfg.Peers {
 		oc, err := ensureGoTool(ctx, b, "oapi-codegen", oapiCodegenPkg, oapiCodegenVersion, stderr)
 		if err != nil {
 			return err
 		}
-		oc.run = runOapiCodegen
+		oc.run, oc.gen = runOapiCodegen, genOapiCodegen
 		og, err := ensureGoTool(ctx, b, "ogen", ogenPkg, ogenVersion, stderr)
 		if err != nil {
 			return err
 		}
-		og.run = runOgen
+		og.run, og.gen = runOgen, genOgen
 		b.tools = append(b.tools, oc, og)
 	}
 	for _, n := range b.notes {
@@ -89,6 +89,9 @@ func runBench(ctx context.Context, cfg *config, stdout, stderr io.Writer) error 
 	b.work = filepath.Join(b.cache, "work", time.Now().Format("20060102-150405")+fmt.Sprintf("-%d", os.Getpid()))
 	if err := os.MkdirAll(b.work, 0o755); err != nil {
 		return err
+	}
+	if cfg.TimeRuns > 0 {
+		return b.runTiming(ctx, specs, len(all), stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "running %d of %d specs (source %s, seed %d) with %s; %d at once\n",
 		len(specs), len(all), cfg.Source, cfg.Seed, b.toolList(), cfg.Jobs)

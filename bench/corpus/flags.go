@@ -26,6 +26,7 @@ type config struct {
 	GenTimeout  time.Duration  // --gen-timeout
 	StepTimeout time.Duration  // --step-timeout
 	Causes      int            // --causes: how many failure causes to list per tool
+	TimeRuns    int            // --time-runs: 0 runs the corpus; N > 0 times N generations per tool and spec instead
 }
 
 var errHelp = errors.New("help requested")
@@ -60,6 +61,7 @@ Flags:
 	fs.DurationVar(&cfg.GenTimeout, "gen-timeout", 15*time.Minute, "time limit of one generation")
 	fs.DurationVar(&cfg.StepTimeout, "step-timeout", 20*time.Minute, "time limit of one go build, vet, test or mod tidy")
 	fs.IntVar(&cfg.Causes, "causes", 15, "list the `N` most frequent failure causes of each tool")
+	fs.IntVar(&cfg.TimeRuns, "time-runs", 0, "timing mode: run only the generation, `N` times per tool and spec, the tools interleaved, one at a time, and report medians (default bench/.cache/last-time.tsv; 0: off)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, errHelp
@@ -83,6 +85,19 @@ Flags:
 	if cfg.Sample < 0 || cfg.TestEvery < 0 || cfg.Causes < 0 {
 		return nil, fmt.Errorf("--sample, --test-every and --causes cannot be negative")
 	}
+	if cfg.TimeRuns < 0 {
+		return nil, fmt.Errorf("--time-runs %d: use 1 or more (0: off)", cfg.TimeRuns)
+	}
+	if cfg.TimeRuns > 0 {
+		if cfg.Keep {
+			return nil, errors.New("--keep does not go with --time-runs: each timed generation's folder is removed after it")
+		}
+		// Timing with another generation on the other core is meaningless.
+		if cfg.Jobs != 1 && flagSet(fs, "jobs") {
+			fmt.Fprintf(stderr, "note: --time-runs runs one generation at a time: --jobs %d ignored\n", cfg.Jobs)
+		}
+		cfg.Jobs = 1
+	}
 	if *only != "" {
 		re, err := regexp.Compile(*only)
 		if err != nil {
@@ -91,4 +106,11 @@ Flags:
 		cfg.Only = re
 	}
 	return cfg, nil
+}
+
+// flagSet reports whether the command line set the flag name.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }

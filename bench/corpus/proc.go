@@ -17,8 +17,9 @@ type procResult struct {
 	Signal         string
 	TimedOut       bool
 	Wall           time.Duration
-	MaxRSSKiB      int64 // peak resident set size of the process (Linux: KiB)
-	StartErr       error // the command could not be started
+	CPU            time.Duration // user + system CPU time of the process (and of the children it waited for)
+	MaxRSSKiB      int64         // peak resident set size of the process (Linux: KiB)
+	StartErr       error         // the command could not be started
 }
 
 // Output is stdout and stderr, for matching.
@@ -28,8 +29,9 @@ func (p procResult) Output() string { return p.Stdout + "\n" + p.Stderr }
 func (p procResult) OK() bool { return p.StartErr == nil && !p.TimedOut && p.Exit == 0 }
 
 // runProc runs name args in dir with env, killing its whole process group
-// when timeout passes or ctx ends. The peak RSS comes from the rusage of
-// wait4, so it is the process's own high-water mark, not a sampled one.
+// when timeout passes or ctx ends. The peak RSS and the CPU time come from the
+// rusage of wait4, so the RSS is the process's own high-water mark, not a
+// sampled one.
 func runProc(ctx context.Context, dir string, env []string, timeout time.Duration, name string, args ...string) procResult {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -53,6 +55,7 @@ func runProc(ctx context.Context, dir string, env []string, timeout time.Duratio
 		}
 		return res
 	}
+	res.CPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		res.MaxRSSKiB = ru.Maxrss
 	}

@@ -62,6 +62,25 @@ type tool struct {
 	Version string // what is run: the pin, or the patch below it
 	Bin     string
 	run     func(ctx context.Context, b *bench, t *tool, s spec, dir string, test bool) result
+	gen     func(ctx context.Context, b *bench, t *tool, s spec, dir string) generation // the generation step of run alone
+}
+
+// generation is what a tool's generation step did: the generator process,
+// and the class and first error line of a generation that did not succeed
+// (class "" for one to build).
+type generation struct {
+	proc       procResult
+	class, msg string
+	out        string // the folder to build
+}
+
+// result starts the result of s by t from its generation.
+func (g generation) result(t *tool, s spec) result {
+	return result{
+		Tool: t.Name, Source: s.Source, Spec: s.Rel, Degraded: -1,
+		Class: g.class, Error: g.msg,
+		GenMS: g.proc.Wall.Milliseconds(), RSSMiB: float64(g.proc.MaxRSSKiB) / 1024,
+	}
 }
 
 // svcgenCrash matches what a crashed or panicking svcgen prints, even when it
@@ -73,18 +92,23 @@ var peerCrash = regexp.MustCompile(`(?m)^(panic: |fatal error: |goroutine \d+ \[
 
 var svcgenCoverage = regexp.MustCompile(`coverage: (\d+) constructs? not fully honoured`)
 
-func runSvcgen(ctx context.Context, b *bench, t *tool, s spec, dir string, test bool) result {
-	r := result{Tool: t.Name, Source: s.Source, Spec: s.Rel, Degraded: -1}
+// genSvcgen generates a service from s into dir/svc.
+func genSvcgen(ctx context.Context, b *bench, t *tool, s spec, dir string) generation {
 	out := filepath.Join(dir, "svc")
 	p := runProc(ctx, dir, b.env, b.cfg.GenTimeout, t.Bin, "new-service", "--spec", s.Abs, "--out", out, "--module", genModule)
-	r.GenMS, r.RSSMiB = p.Wall.Milliseconds(), float64(p.MaxRSSKiB)/1024
-	r.Class, r.Error = classifySvcgen(p, s, b.cfg.GenTimeout)
+	class, msg := classifySvcgen(p, s, b.cfg.GenTimeout)
+	return generation{proc: p, class: class, msg: msg, out: out}
+}
+
+func runSvcgen(ctx context.Context, b *bench, t *tool, s spec, dir string, test bool) result {
+	g := genSvcgen(ctx, b, t, s, dir)
+	r := g.result(t, s)
 	if r.Class != "" {
 		return r
 	}
-	if m := svcgenCoverage.FindStringSubmatch(p.Stdout); m != nil {
+	if m := svcgenCoverage.FindStringSubmatch(g.proc.Stdout); m != nil {
 		r.Degraded, _ = strconv.Atoi(m[1])
-	} else if strings.Contains(p.Stdout, "every construct honoured") {
+	} else if strings.Contains(g.proc.Stdout, "every construct honoured") {
 		r.Degraded = 0
 	}
 	steps := []step{
@@ -94,7 +118,7 @@ func runSvcgen(ctx context.Context, b *bench, t *tool, s spec, dir string, test 
 	if test {
 		steps = append(steps, step{classTestError, []string{"test", "-count=1", "-timeout=10m", "./..."}})
 	}
-	r.Class, r.Error, r.BuildMS = b.goSteps(ctx, out, steps)
+	r.Class, r.Error, r.BuildMS = b.goSteps(ctx, g.out, steps)
 	// go test ran when the build and vet steps before it passed.
 	r.Tested = test && (r.Class == classOK || r.Class == classTestError ||
 		r.Class == classTimeout && strings.HasPrefix(r.Error, "go test"))
@@ -146,8 +170,8 @@ func svcgenError(stderr string) string {
 	return ""
 }
 
-func runOapiCodegen(ctx context.Context, b *bench, t *tool, s spec, dir string, _ bool) result {
-	r := result{Tool: t.Name, Source: s.Source, Spec: s.Rel, Degraded: -1}
+// genOapiCodegen generates package api from s into the module dir/mod.
+func genOapiCodegen(ctx context.Context, b *bench, t *tool, s spec, dir string) generation {
 	mod := filepath.Join(dir, "mod")
 	// oapi-codegen looks for a go.mod above its output for std-http-server.
 	err := writeGoMod(mod, oapiRuntimeModule, oapiRuntimeVersion)
@@ -155,17 +179,21 @@ func runOapiCodegen(ctx context.Context, b *bench, t *tool, s spec, dir string, 
 		err = os.MkdirAll(filepath.Join(mod, "api"), 0o755)
 	}
 	if err != nil {
-		r.Class, r.Error = classGenerateError, err.Error()
-		return r
+		return generation{class: classGenerateError, msg: err.Error(), out: mod}
 	}
 	p := runProc(ctx, mod, b.env, b.cfg.GenTimeout, t.Bin,
 		"-generate", "types,std-http-server,strict-server", "-package", "api", "-o", "api/api.gen.go", s.Abs)
-	r.GenMS, r.RSSMiB = p.Wall.Milliseconds(), float64(p.MaxRSSKiB)/1024
-	r.Class, r.Error = classifyPeer(p, s, b.cfg.GenTimeout, t.Name, oapiCodegenError)
+	class, msg := classifyPeer(p, s, b.cfg.GenTimeout, t.Name, oapiCodegenError)
+	return generation{proc: p, class: class, msg: msg, out: mod}
+}
+
+func runOapiCodegen(ctx context.Context, b *bench, t *tool, s spec, dir string, _ bool) result {
+	g := genOapiCodegen(ctx, b, t, s, dir)
+	r := g.result(t, s)
 	if r.Class != "" {
 		return r
 	}
-	r.Class, r.Error, r.BuildMS = b.goSteps(ctx, mod, peerSteps)
+	r.Class, r.Error, r.BuildMS = b.goSteps(ctx, g.out, peerSteps)
 	return r
 }
 
@@ -197,20 +225,24 @@ func oapiCodegenError(out string) (class, msg string) {
 	return classGenerateError, ""
 }
 
-func runOgen(ctx context.Context, b *bench, t *tool, s spec, dir string, _ bool) result {
-	r := result{Tool: t.Name, Source: s.Source, Spec: s.Rel, Degraded: -1}
+// genOgen generates package api from s into the module dir/mod.
+func genOgen(ctx context.Context, b *bench, t *tool, s spec, dir string) generation {
 	mod := filepath.Join(dir, "mod")
 	if err := writeGoMod(mod, ogenModule, t.Version); err != nil {
-		r.Class, r.Error = classGenerateError, err.Error()
-		return r
+		return generation{class: classGenerateError, msg: err.Error(), out: mod}
 	}
 	p := runProc(ctx, mod, b.env, b.cfg.GenTimeout, t.Bin, "-target", "api", "-package", "api", "-clean", s.Abs)
-	r.GenMS, r.RSSMiB = p.Wall.Milliseconds(), float64(p.MaxRSSKiB)/1024
-	r.Class, r.Error = classifyPeer(p, s, b.cfg.GenTimeout, t.Name, ogenError)
+	class, msg := classifyPeer(p, s, b.cfg.GenTimeout, t.Name, ogenError)
+	return generation{proc: p, class: class, msg: msg, out: mod}
+}
+
+func runOgen(ctx context.Context, b *bench, t *tool, s spec, dir string, _ bool) result {
+	g := genOgen(ctx, b, t, s, dir)
+	r := g.result(t, s)
 	if r.Class != "" {
 		return r
 	}
-	r.Class, r.Error, r.BuildMS = b.goSteps(ctx, mod, peerSteps)
+	r.Class, r.Error, r.BuildMS = b.goSteps(ctx, g.out, peerSteps)
 	return r
 }
 

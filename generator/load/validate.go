@@ -19,26 +19,34 @@ import (
 // such problems are fixed first (and reported); a lenient pass without
 // the cosmetic checks (examples, defaults, patterns), repeated while it
 // finds unknown fields it can be told to allow, gives the blocking
-// problems; then, if there are none, patterns, examples and defaults of
-// schemas are checked one by one, and a strict pass gives the rest, all
-// of them warnings.
+// problems; patterns, examples and defaults of schemas are checked one by
+// one, and a strict pass gives the rest, all of them warnings, when there
+// is no blocking problem.
 func (l *loader) validate() Errors {
 	l.requirePathParams()
 	l.describeResponses()
 	l.checkSchemas()
 	l.checkOperationIDs()
 
-	blocking := l.lenientPass()
-	if len(blocking) > 0 {
-		return l.sortedErrors(blocking)
-	}
+	// The values of schemas are checked first: the lenient pass does not
+	// look at what checkSchemaValues sets aside (examples, defaults,
+	// patterns), so the two passes can then run at the same time, both
+	// only reading the document. The strict pass is wasted when the
+	// lenient one finds a blocking problem, which is rare.
 	restore := l.checkSchemaValues()
 	defer restore()
 	var strict []openapi3.ValidationOption
 	if l.costly {
 		strict = append(strict, openapi3.DisableExamplesValidation())
 	}
-	for _, err := range l.run(true, strict...) {
+	strictErrs := make(chan []error, 1)
+	go func() { strictErrs <- l.run(true, strict...) }()
+	blocking := l.lenientPass()
+	found := <-strictErrs
+	if len(blocking) > 0 {
+		return l.sortedErrors(blocking)
+	}
+	for _, err := range found {
 		for _, f := range l.findings(err) {
 			l.warn(f)
 		}

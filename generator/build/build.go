@@ -59,6 +59,8 @@ type builder struct {
 	coverage []model.CoverageItem
 	schemes  map[string]*model.SecurityScheme // by name in components
 	vars     *model.Namespace                 // Go variables of schemes
+
+	fallbackMethods []string // see model.Service.FallbackMethods
 }
 
 // Build makes the service model from a loaded spec.
@@ -118,6 +120,7 @@ func Build(spec *load.Spec, opts Options) (svc *model.Service, err error) {
 		}
 	}
 	svc.Operations, svc.Builtins = b.routes(svc.BasePath)
+	svc.FallbackMethods = b.fallbackMethods
 	for _, name := range sortedKeys(b.schemes) {
 		if s := b.schemes[name]; s != nil {
 			svc.Security = append(svc.Security, s)
@@ -256,13 +259,28 @@ func quote(s string) string { return strconv.Quote(s) }
 // same URL with that method, so each candidate is checked on a mux).
 func notAllowed(ops []*model.Operation) *model.KV {
 	mux := http.NewServeMux()
+	fallback := map[string]bool{} // methods whose catch-all route takes any path
+	var ordered []*model.Operation
 	for _, op := range ops {
+		if op.Fallback {
+			fallback[op.Method] = true
+			ordered = append(ordered, op) // first: their 405 takes the handler's own matching
+			continue
+		}
 		if register(mux, op.Pattern) != nil {
 			return nil
 		}
 	}
 	for _, op := range ops {
+		if !op.Fallback {
+			ordered = append(ordered, op)
+		}
+	}
+	for _, op := range ordered {
 		for _, m := range []string{"DELETE", "PATCH", "PUT", "POST"} {
+			if fallback[m] {
+				continue
+			}
 			req, err := http.NewRequest(m, op.Example.Path, nil)
 			if err != nil {
 				continue

@@ -3,6 +3,7 @@ package build
 import (
 	"context"
 	"flag"
+	"slices"
 	"strings"
 	"testing"
 
@@ -388,5 +389,62 @@ components:
 	want := `#/paths/~1other/post/requestBody/content: request content types "application/x-www-form-urlencoded", "multipart/form-data" → only application/json is accepted`
 	if strings.Join(notes, "\n") != want {
 		t.Errorf("coverage:\n%s\nwant only:\n%s", strings.Join(notes, "\n"), want)
+	}
+}
+
+// ServeMux refuses a pattern beside another that matches some of the same
+// paths, neither more specific: the refused operation is routed by its
+// method's catch-all route (Fallback), with a coverage note. One matching
+// exactly the same paths as a routed one could never be reached: skipped.
+func TestFallbackRoutes(t *testing.T) {
+	svc := buildYAML(t, `
+openapi: 3.0.3
+info: {title: Routes, version: "1"}
+paths:
+  /issues/comments/{commentId}:
+    get: {operationId: getComment, parameters: [{name: commentId, in: path, required: true, schema: {type: integer}}], responses: {"204": {description: ok}}}
+  /issues/{number}/comments:
+    get: {operationId: listComments, parameters: [{name: number, in: path, required: true, schema: {type: integer}}], responses: {"204": {description: ok}}}
+    post: {operationId: addComment, parameters: [{name: number, in: path, required: true, schema: {type: integer}}], responses: {"204": {description: ok}}}
+  /issues/{number}:
+    get: {operationId: getIssue, parameters: [{name: number, in: path, required: true, schema: {type: integer}}], responses: {"204": {description: ok}}}
+  /files/{id}:
+    get: {operationId: getFile, parameters: [{name: id, in: path, required: true, schema: {type: integer}}], responses: {"204": {description: ok}}}
+  /files/{name}.json:
+    get: {operationId: getFileJSON, parameters: [{name: name, in: path, required: true, schema: {type: string}}], responses: {"204": {description: ok}}}
+  /tickets/{ticket}:
+    get: {operationId: getTicket, parameters: [{name: ticket, in: path, required: true, schema: {type: integer}}], responses: {"204": {description: ok}}}
+`)
+	fallback := map[string]bool{}
+	for _, op := range svc.Operations {
+		fallback[op.GoName] = op.Fallback
+	}
+	want := map[string]bool{"GetComment": false, "ListComments": true, "AddComment": false, "GetIssue": false, "GetTicket": false, "GetFile": false}
+	for name, f := range want {
+		if got, ok := fallback[name]; !ok || got != f {
+			t.Errorf("%s: routed %v, fallback %v; want fallback %v", name, ok, got, f)
+		}
+	}
+	if _, ok := fallback["GetFileJSON"]; ok {
+		t.Error("GET /files/{name}.json is routed, though GET /files/{id} takes every request it matches")
+	}
+	if !slices.Equal(svc.FallbackMethods, []string{"GET"}) {
+		t.Errorf("fallback methods %v, want [GET]", svc.FallbackMethods)
+	}
+	var notes []string
+	for _, c := range svc.Coverage.Items {
+		notes = append(notes, c.Status+" "+c.What+" → "+c.Outcome)
+	}
+	all := strings.Join(notes, "\n")
+	for _, s := range []string{
+		`degraded route GET /issues/{number}/comments → matched by the handler itself, as ServeMux cannot tell it from "GET /issues/comments/{commentId}"; a path both match (such as "/issues/comments/comments") goes to that one`,
+		`skipped operation GET /files/{name}.json → not routed: pattern "GET /files/{name}" conflicts with pattern "GET /files/{id}": GET /files/{name} matches the same requests as GET /files/{id}`,
+	} {
+		if !strings.Contains(all, s) {
+			t.Errorf("coverage lacks %q:\n%s", s, all)
+		}
+	}
+	if svc.NotAllowed == nil || svc.NotAllowed.Value != "/issues/1/comments" {
+		t.Errorf("405 test request %+v, want one on the fallback route's path", svc.NotAllowed)
 	}
 }

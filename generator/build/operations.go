@@ -62,6 +62,7 @@ func (b *builder) operations(base string, mux *http.ServeMux) []*model.Operation
 		"ReadByte", "WriteByte", "ReadRune", "UnreadByte", "UnreadRune", "Peek",
 		"GobEncode", "GobDecode", "ServeHTTP", "Is", "As", "Unwrap")
 	var ops []*model.Operation
+	fallbacks := map[string]bool{} // methods with a catch-all route registered
 	paths := b.doc.Paths.Map()
 	for _, p := range sortedKeys(paths) {
 		item := paths[p]
@@ -78,8 +79,10 @@ func (b *builder) operations(base string, mux *http.ServeMux) []*model.Operation
 				continue
 			}
 			if err := register(mux, op.Pattern); err != nil {
-				b.skip(ptr, "operation "+m+" "+p, "not routed: "+err.Error())
-				continue
+				if !b.fallback(mux, op, ptr, err, fallbacks) {
+					b.skip(ptr, "operation "+m+" "+p, "not routed: "+err.Error())
+					continue
+				}
 			}
 			ops = append(ops, op)
 		}
@@ -88,6 +91,38 @@ func (b *builder) operations(base string, mux *http.ServeMux) []*model.Operation
 		}
 	}
 	return ops
+}
+
+// fallback routes op, whose pattern mux refused with err, through its
+// method's catch-all route (see model.Operation.Fallback), and reports
+// whether it could. It cannot when the refused pattern matches the same
+// requests as a routed one: no request would ever reach it.
+func (b *builder) fallback(mux *http.ServeMux, op *model.Operation, ptr string, err error, registered map[string]bool) bool {
+	// ServeMux explains an overlap as "... both match some paths, like
+	// "/a/b/c". But neither is more specific than the other. ..."; the
+	// same requests as "... matches the same requests as ...".
+	msg := err.Error()
+	if !strings.Contains(msg, "neither is more specific") {
+		return false
+	}
+	if !registered[op.Method] {
+		if register(mux, model.FallbackPattern(op.Method)) != nil {
+			return false
+		}
+		registered[op.Method] = true
+		b.fallbackMethods = append(b.fallbackMethods, op.Method)
+	}
+	op.Fallback = true
+	other := ""
+	if _, rest, ok := strings.Cut(msg, "conflicts with pattern "); ok {
+		other, _, _ = strings.Cut(rest, ":")
+	}
+	like := ""
+	if _, rest, ok := strings.Cut(msg, "like "); ok {
+		like, _, _ = strings.Cut(rest, ". ")
+	}
+	b.degrade(ptr, "route "+op.Pattern, fmt.Sprintf("matched by the handler itself, as ServeMux cannot tell it from %s; a path both match (such as %s) goes to that one", other, like))
+	return true
 }
 
 // register adds a pattern to mux and reports a conflict instead of the

@@ -34,12 +34,22 @@ type Service struct {
 	// those the spec declares itself.
 	Builtins []Builtin
 
+	// FallbackMethods are the methods of the operations with Fallback set,
+	// in the order their first such operation comes: each has a catch-all
+	// route (FallbackPattern) that dispatches to them.
+	FallbackMethods []string
+
 	// NotAllowed is a request the generated tests expect a 405 for: a
 	// routed path with a method it does not declare.
 	NotAllowed *KV // Name: method, Value: path
 
 	Coverage Coverage
 }
+
+// FallbackPattern is the ServeMux pattern of method's catch-all route for
+// the operations with Fallback set: less specific than any other route, so
+// it only gets the requests no other route takes.
+func FallbackPattern(method string) string { return method + " /{svcgenPath...}" }
 
 // Builtin is a route the generated handler serves itself.
 type Builtin struct {
@@ -55,6 +65,12 @@ type Operation struct {
 	Method      string // upper case: "POST"
 	Path        string // path template as written: "/orders/{orderId}"
 	Pattern     string // http.ServeMux pattern with base path: "POST /v1/orders/{orderId}"
+	// Fallback is set when ServeMux refuses Pattern beside another
+	// operation's that matches some of the same paths without either being
+	// more specific (GET /items/{id}/notes and GET /items/notes/{noteId}).
+	// The handler then matches Pattern itself, among the requests no route
+	// of ServeMux takes: a path both match goes to the routed operation.
+	Fallback bool
 	Summary     string
 	Description string
 	Deprecated  bool

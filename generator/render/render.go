@@ -109,6 +109,9 @@ var funcs = template.FuncMap{
 	// schemaOf is the database schema of a service, which prints the
 	// statements of its first migration.
 	"schemaOf": schema.Of,
+	// fallbackPattern is the catch-all route of a method's operations that
+	// ServeMux cannot route (model.Operation.Fallback).
+	"fallbackPattern": model.FallbackPattern,
 	// deref prints a bound held by pointer.
 	"deref": func(p *int64) int64 { return *p },
 	// splitLines splits text into lines for comments, trimming trailing space.

@@ -448,3 +448,52 @@ paths:
 		t.Errorf("405 test request %+v, want one on the fallback route's path", svc.NotAllowed)
 	}
 }
+
+// A segment of several parameters is one wildcard, split at its literal
+// texts by the handler; two parameters with nothing between them cannot be
+// told apart and are reported.
+func TestSegmentOfSeveralParameters(t *testing.T) {
+	svc := buildYAML(t, `
+openapi: 3.0.3
+info: {title: Segments, version: "1"}
+paths:
+  /compare/v{base}...{head}.diff:
+    get:
+      operationId: compare
+      parameters:
+        - {name: base, in: path, required: true, schema: {type: string}}
+        - {name: head, in: path, required: true, schema: {type: integer}}
+      responses: {"204": {description: ok}}
+  /glued/{a}{b}:
+    get:
+      operationId: glued
+      parameters:
+        - {name: a, in: path, required: true, schema: {type: string}}
+        - {name: b, in: path, required: true, schema: {type: string}}
+      responses: {"204": {description: ok}}
+`)
+	if len(svc.Operations) != 1 {
+		t.Fatalf("%d operations, want 1 (glued is not generated)", len(svc.Operations))
+	}
+	op := svc.Operations[0]
+	if op.Pattern != "GET /compare/{base_head}" {
+		t.Errorf("pattern %q", op.Pattern)
+	}
+	for i, p := range op.Params {
+		if p.Wildcard != "base_head" || !slices.Equal(p.Segment, []string{"v", "...", ".diff"}) || p.SegmentIndex != i {
+			t.Errorf("param %s: wildcard %q segment %q index %d", p.Name, p.Wildcard, p.Segment, p.SegmentIndex)
+		}
+	}
+	if op.Example.Path != "/compare/va...1.diff" {
+		t.Errorf("example path %q", op.Example.Path)
+	}
+	found := false
+	for _, c := range svc.Coverage.Items {
+		if c.Status == "skipped" && c.What == `path segment "{a}{b}"` && strings.Contains(c.Outcome, "cannot be told apart") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no coverage note for /glued/{a}{b}: %+v", svc.Coverage.Items)
+	}
+}

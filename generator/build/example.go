@@ -115,6 +115,11 @@ func requestParts(op *model.Operation, values map[*model.Param]string, skip *mod
 	q := url.Values{}
 	var headers []model.KV
 	var cookies []string
+	type segment struct {
+		lits, values []string
+	}
+	segments := map[string]*segment{} // a segment of several parameters, by wildcard
+	var wildcards []string             // of segments, in order
 	for _, p := range op.Params {
 		if p == skip {
 			continue
@@ -122,6 +127,16 @@ func requestParts(op *model.Operation, values map[*model.Param]string, skip *mod
 		v := values[p]
 		switch p.In {
 		case model.InPath:
+			if p.Segment != nil {
+				seg := segments[p.Wildcard]
+				if seg == nil {
+					seg = &segment{lits: p.Segment, values: make([]string, len(p.Segment)-1)}
+					segments[p.Wildcard] = seg
+					wildcards = append(wildcards, p.Wildcard)
+				}
+				seg.values[p.SegmentIndex] = v
+				continue
+			}
 			path = strings.Replace(path, "{"+p.Wildcard+"}", url.PathEscape(p.Prefix+v+p.Suffix), 1)
 		case model.InQuery:
 			switch {
@@ -142,6 +157,14 @@ func requestParts(op *model.Operation, values map[*model.Param]string, skip *mod
 				cookies = append(cookies, p.Name+"="+v)
 			}
 		}
+	}
+	for _, w := range wildcards {
+		seg := segments[w]
+		text := seg.lits[0]
+		for i, v := range seg.values {
+			text += v + seg.lits[i+1]
+		}
+		path = strings.Replace(path, "{"+w+"}", url.PathEscape(text), 1)
 	}
 	if len(cookies) > 0 {
 		headers = append(headers, model.KV{Name: "Cookie", Value: strings.Join(cookies, "; ")})

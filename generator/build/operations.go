@@ -224,6 +224,10 @@ func synthName(method, path string) string {
 type segWildcard struct {
 	wildcard       string
 	prefix, suffix string
+	// lits and index are set instead of prefix and suffix in a segment of
+	// several parameters (see model.Param.Segment).
+	lits  []string
+	index int
 }
 
 // pathPattern turns a path template into a ServeMux pattern and maps each
@@ -242,12 +246,28 @@ func (b *builder) pathPattern(p, ptr string) (string, map[string]segWildcard, bo
 			segs[i] = escapeLiteral(seg)
 			continue
 		}
-		if open < 0 || close < open || strings.Count(seg, "{") > 1 {
-			b.skip(ptr, "path segment "+strconv.Quote(seg)+" with several parameters", "operation not generated")
+		if open < 0 || close < open {
+			b.skip(ptr, "path segment "+strconv.Quote(seg)+" with unbalanced braces", "operation not generated")
 			return "", nil, false
 		}
-		name := seg[open+1 : close]
 		n++
+		if strings.Count(seg, "{") > 1 {
+			lits, names, ok := splitSegment(seg)
+			if !ok {
+				b.skip(ptr, "path segment "+strconv.Quote(seg), "operation not generated: its parameters cannot be told apart (no text between two of them)")
+				return "", nil, false
+			}
+			w := strings.Join(names, "_")
+			if !validWildcard(w) || strings.Contains(p, "{"+w+"}") {
+				w = fmt.Sprintf("p%d", n)
+			}
+			for j, name := range names {
+				wild[name] = segWildcard{wildcard: w, lits: lits, index: j}
+			}
+			segs[i] = "{" + w + "}"
+			continue
+		}
+		name := seg[open+1 : close]
 		w := name
 		if !validWildcard(w) || w == "$" {
 			w = fmt.Sprintf("p%d", n)
@@ -263,6 +283,45 @@ func (b *builder) pathPattern(p, ptr string) (string, map[string]segWildcard, bo
 		pattern += "{$}" // exact match, not a subtree
 	}
 	return pattern, wild, true
+}
+
+// splitSegment splits a path segment holding several parameters into its
+// literal texts and parameter names: "{base}...{head}" → ["", "...", ""]
+// and [base head]. ok is false when two parameters have no text between
+// them, or a brace is out of place.
+func splitSegment(seg string) (lits, names []string, ok bool) {
+	rest := seg
+	for {
+		open := strings.IndexByte(rest, '{')
+		if open < 0 {
+			if strings.ContainsRune(rest, '}') {
+				return nil, nil, false
+			}
+			lits = append(lits, rest)
+			break
+		}
+		close := strings.IndexByte(rest[open:], '}')
+		if close < 0 {
+			return nil, nil, false
+		}
+		lit, name := rest[:open], rest[open+1:open+close]
+		if strings.ContainsAny(lit, "}") || name == "" || strings.ContainsRune(name, '{') {
+			return nil, nil, false
+		}
+		if len(names) > 0 && lit == "" {
+			return nil, nil, false
+		}
+		lits, names = append(lits, lit), append(names, name)
+		rest = rest[open+close+1:]
+	}
+	seen := map[string]bool{}
+	for _, n := range names {
+		if seen[n] {
+			return nil, nil, false
+		}
+		seen[n] = true
+	}
+	return lits, names, true
 }
 
 // escapeLiteral escapes a literal segment: braces would read as a
@@ -339,6 +398,7 @@ func (b *builder) params(op *model.Operation, item *openapi3.PathItem, o *openap
 		if p.In == "path" {
 			w := wild[p.Name]
 			mp.Wildcard, mp.Prefix, mp.Suffix = w.wildcard, w.prefix, w.suffix
+			mp.Segment, mp.SegmentIndex = w.lits, w.index
 		}
 		goName := model.Exported(p.Name)
 		if goName == "" {

@@ -206,6 +206,13 @@ type Param struct {
 	// Prefix and Suffix are literal text around a path parameter that shares
 	// its segment with other text: "/files/{name}.json" has Suffix ".json".
 	Prefix, Suffix string
+	// Segment is set instead for a segment holding several parameters:
+	// its literal texts, before, between and after them ("{base}...{head}":
+	// "", "...", ""), SegmentIndex being this parameter's place among them.
+	// Each parameter is read up to the first occurrence of the literal after
+	// it.
+	Segment      []string
+	SegmentIndex int
 	// Object is set for an object in the query: its properties arrive as
 	// "name[prop]=v" (deepObject) or "prop=v" (form, exploded).
 	Object *ObjectParam

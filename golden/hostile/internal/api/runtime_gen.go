@@ -683,6 +683,36 @@ func pathValue(r *http.Request, wildcard, prefix, suffix string) (string, bool) 
 	return v[len(prefix) : len(v)-len(suffix)], true
 }
 
+// segmentValue reads the path parameter at index among those of one path
+// segment, whose literal texts are lits ("{base}...{head}": "", "...",
+// ""): each parameter runs to the first occurrence of the text after it.
+func segmentValue(r *http.Request, wildcard string, lits []string, index int) (string, bool) {
+	v := r.PathValue(wildcard)
+	last := lits[len(lits)-1]
+	if !strings.HasPrefix(v, lits[0]) || !strings.HasSuffix(v, last) || len(v) < len(lits[0])+len(last) {
+		return "", false
+	}
+	v = v[len(lits[0]) : len(v)-len(last)]
+	for i := 0; i < len(lits)-1; i++ {
+		value, rest := v, ""
+		if i < len(lits)-2 {
+			var found bool
+			value, rest, found = strings.Cut(v, lits[i+1])
+			if !found {
+				return "", false
+			}
+		}
+		if value == "" {
+			return "", false
+		}
+		if i == index {
+			return value, true
+		}
+		v = rest
+	}
+	return "", false
+}
+
 func headerValues(r *http.Request, name string) ([]string, bool) {
 	v := r.Header.Values(name)
 	return v, len(v) > 0

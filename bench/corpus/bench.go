@@ -66,6 +66,11 @@ func runBench(ctx context.Context, cfg *config, stdout, stderr io.Writer) error 
 		}
 		og.run, og.gen = runOgen, genOgen
 		b.tools = append(b.tools, oc, og)
+		if cfg.TimeRuns > 0 {
+			lenient := *og
+			lenient.Name, lenient.run, lenient.gen = "ogen-lenient", nil, genOgenLenient
+			b.tools = append(b.tools, &lenient)
+		}
 	}
 	for _, n := range b.notes {
 		fmt.Fprintf(stdout, "note: %s\n", n)

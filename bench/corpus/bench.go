@@ -121,15 +121,24 @@ func runBench(ctx context.Context, cfg *config, stdout, stderr io.Writer) error 
 	}
 	var sum bytes.Buffer
 	b.writeSummary(&sum, results, len(specs), len(all), elapsed, ctx.Err() != nil)
-	summaryPath := strings.TrimSuffix(out, ".tsv") + ".summary.txt"
-	if err := os.WriteFile(summaryPath, sum.Bytes(), 0o644); err != nil {
+	if err := publish(stdout, out, sum.Bytes()); err != nil {
 		return err
 	}
-	stdout.Write(sum.Bytes())
-	fmt.Fprintf(stdout, "\nresults: %s\nsummary: %s\n", out, summaryPath)
 	if ctx.Err() != nil {
 		return errors.New("interrupted: the results cover the specs finished before")
 	}
+	return nil
+}
+
+// publish writes the summary beside the TSV at out and prints it, with
+// where both are.
+func publish(stdout io.Writer, out string, summary []byte) error {
+	summaryPath := strings.TrimSuffix(out, ".tsv") + ".summary.txt"
+	if err := os.WriteFile(summaryPath, summary, 0o644); err != nil {
+		return err
+	}
+	stdout.Write(summary)
+	fmt.Fprintf(stdout, "\nresults: %s\nsummary: %s\n", out, summaryPath)
 	return nil
 }
 

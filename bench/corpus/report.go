@@ -18,7 +18,28 @@ var tsvHeader = []string{"tool", "source", "spec", "class", "error", "gen_ms", "
 
 // writeTSV writes one row per spec and tool, sorted by spec then tool.
 func writeTSV(path string, results []result) error {
-	rs := sortedResults(results)
+	var rows [][]string
+	for _, r := range sortedResults(results) {
+		degraded := ""
+		if r.Degraded >= 0 {
+			degraded = strconv.Itoa(r.Degraded)
+		}
+		tested := ""
+		if r.Tested {
+			tested = "yes"
+		}
+		rows = append(rows, []string{
+			r.Tool, r.Source, r.Spec, r.Class, tsvField(r.Error),
+			strconv.FormatInt(r.GenMS, 10), strconv.FormatFloat(r.RSSMiB, 'f', 1, 64),
+			strconv.FormatInt(r.BuildMS, 10), degraded, tested,
+		})
+	}
+	return writeRows(path, tsvHeader, rows)
+}
+
+// writeRows writes a TSV file: the header, then the rows, creating its
+// folder if needed.
+func writeRows(path string, header []string, rows [][]string) error {
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return err
@@ -29,21 +50,9 @@ func writeTSV(path string, results []result) error {
 		return err
 	}
 	w := bufio.NewWriter(f)
-	fmt.Fprintln(w, strings.Join(tsvHeader, "\t"))
-	for _, r := range rs {
-		degraded := ""
-		if r.Degraded >= 0 {
-			degraded = strconv.Itoa(r.Degraded)
-		}
-		tested := ""
-		if r.Tested {
-			tested = "yes"
-		}
-		fmt.Fprintln(w, strings.Join([]string{
-			r.Tool, r.Source, r.Spec, r.Class, tsvField(r.Error),
-			strconv.FormatInt(r.GenMS, 10), strconv.FormatFloat(r.RSSMiB, 'f', 1, 64),
-			strconv.FormatInt(r.BuildMS, 10), degraded, tested,
-		}, "\t"))
+	fmt.Fprintln(w, strings.Join(header, "\t"))
+	for _, row := range rows {
+		fmt.Fprintln(w, strings.Join(row, "\t"))
 	}
 	if err := w.Flush(); err != nil {
 		f.Close()

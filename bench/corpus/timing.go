@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -76,12 +75,9 @@ loop:
 	}
 	var sum bytes.Buffer
 	b.writeTimingSummary(&sum, specs, corpus, runs, elapsed, ctx.Err() != nil)
-	summaryPath := strings.TrimSuffix(out, ".tsv") + ".summary.txt"
-	if err := os.WriteFile(summaryPath, sum.Bytes(), 0o644); err != nil {
+	if err := publish(stdout, out, sum.Bytes()); err != nil {
 		return err
 	}
-	stdout.Write(sum.Bytes())
-	fmt.Fprintf(stdout, "\nresults: %s\nsummary: %s\n", out, summaryPath)
 	if ctx.Err() != nil {
 		return errors.New("interrupted: the results cover the runs finished before")
 	}
@@ -110,29 +106,15 @@ func (b *bench) timeGeneration(ctx context.Context, t *tool, s spec, run int) ti
 
 // writeTimingTSV writes one row per timed generation, in the order they ran.
 func writeTimingTSV(path string, runs []timedRun) error {
-	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
-		}
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriter(f)
-	fmt.Fprintln(w, strings.Join(timingTSVHeader, "\t"))
-	for _, r := range runs {
-		fmt.Fprintln(w, strings.Join([]string{
+	rows := make([][]string, len(runs))
+	for i, r := range runs {
+		rows[i] = []string{
 			r.Tool, r.Spec, strconv.Itoa(r.Run),
 			strconv.FormatInt(r.WallMS, 10), strconv.FormatInt(r.CPUMS, 10),
 			strconv.FormatFloat(r.RSSMiB, 'f', 1, 64), r.Class,
-		}, "\t"))
+		}
 	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return writeRows(path, timingTSVHeader, rows)
 }
 
 // writeTimingSummary writes what was timed, on what, and a table per spec.

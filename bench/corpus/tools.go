@@ -227,13 +227,7 @@ func oapiCodegenError(out string) (class, msg string) {
 
 // genOgen generates package api from s into the module dir/mod.
 func genOgen(ctx context.Context, b *bench, t *tool, s spec, dir string) generation {
-	mod := filepath.Join(dir, "mod")
-	if err := writeGoMod(mod, ogenModule, t.Version); err != nil {
-		return generation{class: classGenerateError, msg: err.Error(), out: mod}
-	}
-	p := runProc(ctx, mod, b.env, b.cfg.GenTimeout, t.Bin, "-target", "api", "-package", "api", "-clean", s.Abs)
-	class, msg := classifyPeer(p, s, b.cfg.GenTimeout, t.Name, ogenError)
-	return generation{proc: p, class: class, msg: msg, out: mod}
+	return ogenGenerate(ctx, b, t, s, dir, "")
 }
 
 // ogenLenientConfig is the configuration ogen's documentation gives for a
@@ -244,15 +238,25 @@ const ogenLenientConfig = "generator:\n  ignore_not_implemented: [\"all\"]\n"
 
 // genOgenLenient is genOgen with ogenLenientConfig.
 func genOgenLenient(ctx context.Context, b *bench, t *tool, s spec, dir string) generation {
+	return ogenGenerate(ctx, b, t, s, dir, ogenLenientConfig)
+}
+
+// ogenGenerate runs ogen on s into the module dir/mod, with config (the
+// content of its configuration file) unless it is "".
+func ogenGenerate(ctx context.Context, b *bench, t *tool, s spec, dir, config string) generation {
 	mod := filepath.Join(dir, "mod")
 	if err := writeGoMod(mod, ogenModule, t.Version); err != nil {
 		return generation{class: classGenerateError, msg: err.Error(), out: mod}
 	}
-	config := filepath.Join(dir, "ogen.yml")
-	if err := os.WriteFile(config, []byte(ogenLenientConfig), 0o644); err != nil {
-		return generation{class: classGenerateError, msg: err.Error(), out: mod}
+	args := []string{"-target", "api", "-package", "api", "-clean"}
+	if config != "" {
+		file := filepath.Join(dir, "ogen.yml")
+		if err := os.WriteFile(file, []byte(config), 0o644); err != nil {
+			return generation{class: classGenerateError, msg: err.Error(), out: mod}
+		}
+		args = append(args, "-config", file)
 	}
-	p := runProc(ctx, mod, b.env, b.cfg.GenTimeout, t.Bin, "-target", "api", "-package", "api", "-clean", "-config", config, s.Abs)
+	p := runProc(ctx, mod, b.env, b.cfg.GenTimeout, t.Bin, append(args, s.Abs)...)
 	class, msg := classifyPeer(p, s, b.cfg.GenTimeout, t.Name, ogenError)
 	return generation{proc: p, class: class, msg: msg, out: mod}
 }

@@ -3,6 +3,7 @@ package generator
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io/fs"
@@ -143,6 +144,7 @@ func TestGeneratedServicesBuildAndPass(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
+			copyExtra(t, strings.TrimSuffix(specPath, ".yaml")+".extra", dir)
 			for _, args := range [][]string{
 				{"mod", "tidy", "-diff"}, // go.mod and go.sum complete and exact
 				{"build", "./..."},
@@ -155,6 +157,33 @@ func TestGeneratedServicesBuildAndPass(t *testing.T) {
 				run(t, dir, staticcheck, "./...")
 			}
 		})
+	}
+}
+
+// copyExtra copies the files under from, if it exists, into the generated
+// service at dir, at the same relative paths: hand-written tests of what
+// the generated tests cannot know, such as which of two overlapping routes
+// a path reaches (testdata/specs/NAME.extra/ beside NAME.yaml).
+func copyExtra(t *testing.T, from, dir string) {
+	t.Helper()
+	files, err := readTree(from)
+	if errors.Is(err, fs.ErrNotExist) {
+		return
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range sortedPaths(files) {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if _, err := os.Stat(full); err == nil {
+			t.Fatalf("%s: %s would replace a generated file", from, p)
+		}
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, files[p], 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 

@@ -11,7 +11,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"log/slog"
+	"maps"
 	"math"
 	"net/http"
 	"net/mail"
@@ -488,8 +490,10 @@ func jsonKind(data []byte) string {
 }
 
 // objectFields reads the properties of a JSON object that decodes into a
-// T; a decoding error names T, as encoding/json would.
-func objectFields[T any](data []byte) (map[string]json.RawMessage, error) {
+// T, and gives them in the order of their names, so that of several bad
+// properties the same one is reported every time; a decoding error names
+// T, as encoding/json would.
+func objectFields[T any](data []byte) (iter.Seq2[string, json.RawMessage], error) {
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(data, &fields); err != nil {
 		var te *json.UnmarshalTypeError
@@ -498,7 +502,13 @@ func objectFields[T any](data []byte) (map[string]json.RawMessage, error) {
 		}
 		return nil, err
 	}
-	return fields, nil
+	return func(yield func(string, json.RawMessage) bool) {
+		for _, key := range slices.Sorted(maps.Keys(fields)) {
+			if !yield(key, fields[key]) {
+				return
+			}
+		}
+	}, nil
 }
 
 // validateBody reports every constraint of the spec that v, a request or

@@ -781,12 +781,7 @@ func (v *Product) validate(at *path, errs *Errors) {
 			errs.maxLength(&at, x, 5000)
 		}
 	}
-	{
-		at := at.field("dimensions")
-		if v.Dimensions != nil {
-			(*v.Dimensions).validate(&at, errs)
-		}
-	}
+	validateField(at, "dimensions", v.Dimensions, errs)
 	{
 		at := at.field("gtin")
 		if x, ok := v.Gtin.Get(); ok {
@@ -809,8 +804,7 @@ func (v *Product) validate(at *path, errs *Errors) {
 		errs.maxLength(&at, v.Name, 200)
 	}
 	if !v.missing[1] {
-		at := at.field("price")
-		v.Price.validate(&at, errs)
+		validateField(at, "price", &v.Price, errs)
 	}
 	{
 		at := at.field("rating")
@@ -823,12 +817,7 @@ func (v *Product) validate(at *path, errs *Errors) {
 		at := at.field("sku")
 		errs.pattern(&at, v.Sku, pattern4)
 	}
-	{
-		at := at.field("status")
-		if v.Status != nil {
-			(*v.Status).validate(&at, errs)
-		}
-	}
+	validateField(at, "status", v.Status, errs)
 	{
 		at := at.field("weightGrams")
 		if v.WeightGrams != nil {
@@ -991,12 +980,7 @@ func (v *ProductInput) validate(at *path, errs *Errors) {
 			errs.maxLength(&at, x, 5000)
 		}
 	}
-	{
-		at := at.field("dimensions")
-		if v.Dimensions != nil {
-			(*v.Dimensions).validate(&at, errs)
-		}
-	}
+	validateField(at, "dimensions", v.Dimensions, errs)
 	{
 		at := at.field("gtin")
 		if x, ok := v.Gtin.Get(); ok {
@@ -1019,8 +1003,7 @@ func (v *ProductInput) validate(at *path, errs *Errors) {
 		errs.maxLength(&at, v.Name, 200)
 	}
 	if !v.missing[1] {
-		at := at.field("price")
-		v.Price.validate(&at, errs)
+		validateField(at, "price", &v.Price, errs)
 	}
 	{
 		at := at.field("rating")
@@ -1033,12 +1016,7 @@ func (v *ProductInput) validate(at *path, errs *Errors) {
 		at := at.field("sku")
 		errs.pattern(&at, v.Sku, pattern4)
 	}
-	{
-		at := at.field("status")
-		if v.Status != nil {
-			(*v.Status).validate(&at, errs)
-		}
-	}
+	validateField(at, "status", v.Status, errs)
 	{
 		at := at.field("weightGrams")
 		if v.WeightGrams != nil {
@@ -1253,12 +1231,7 @@ func (v *Video) validate(at *path, errs *Errors) {
 		at := at.field("kind")
 		errs.constant(&at, v.Kind == "video", "\"video\"")
 	}
-	{
-		at := at.field("poster")
-		if v.Poster != nil {
-			(*v.Poster).validate(&at, errs)
-		}
-	}
+	validateField(at, "poster", v.Poster, errs)
 }
 
 // Validate reports every constraint of the spec that v breaks.

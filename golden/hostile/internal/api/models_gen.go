@@ -146,18 +146,8 @@ func (v *Collisions) UnmarshalJSON(data []byte) error {
 }
 
 func (v *Collisions) validate(at *path, errs *Errors) {
-	{
-		at := at.field("Error")
-		if v.Error != nil {
-			(*v.Error).validate(&at, errs)
-		}
-	}
-	{
-		at := at.field("level")
-		if v.Level != nil {
-			(*v.Level).validate(&at, errs)
-		}
-	}
+	validateField(at, "Error", v.Error, errs)
+	validateField(at, "level", v.Level, errs)
 	{
 		at := at.field("string")
 		if v.String != nil {
@@ -520,8 +510,7 @@ func (v *Request) UnmarshalJSON(data []byte) error {
 func (v *Request) validate(at *path, errs *Errors) {
 	errs.required(at, v.missing[:], "thing")
 	if !v.missing[0] {
-		at := at.field("thing")
-		v.Thing.validate(&at, errs)
+		validateField(at, "thing", &v.Thing, errs)
 	}
 }
 
@@ -578,8 +567,7 @@ func (v *Response) UnmarshalJSON(data []byte) error {
 func (v *Response) validate(at *path, errs *Errors) {
 	errs.required(at, v.missing[:], "thing")
 	if !v.missing[0] {
-		at := at.field("thing")
-		v.Thing.validate(&at, errs)
+		validateField(at, "thing", &v.Thing, errs)
 	}
 }
 
@@ -765,30 +753,15 @@ func (v *Thing) UnmarshalJSON(data []byte) error {
 
 func (v *Thing) validate(at *path, errs *Errors) {
 	errs.required(at, v.missing[:], "name")
-	{
-		at := at.field("2fa")
-		if v.X2fa != nil {
-			(*v.X2fa).validate(&at, errs)
-		}
-	}
+	validateField(at, "2fa", v.X2fa, errs)
 	{
 		at := at.field("UserID")
 		if v.UserID2 != nil {
 			errs.format(&at, (*v.UserID2), "uuid")
 		}
 	}
-	{
-		at := at.field("choice")
-		if v.Choice != nil {
-			(*v.Choice).validate(&at, errs)
-		}
-	}
-	{
-		at := at.field("inline")
-		if v.Inline != nil {
-			(*v.Inline).validate(&at, errs)
-		}
-	}
+	validateField(at, "choice", v.Choice, errs)
+	validateField(at, "inline", v.Inline, errs)
 	{
 		at := at.field("len")
 		if v.Len != nil {
@@ -806,12 +779,7 @@ func (v *Thing) validate(at *path, errs *Errors) {
 			errs.maxLength(&at, (*v.String), 100)
 		}
 	}
-	{
-		at := at.field("type")
-		if v.Type != nil {
-			(*v.Type).validate(&at, errs)
-		}
-	}
+	validateField(at, "type", v.Type, errs)
 }
 
 // Validate reports every constraint of the spec that v breaks.
@@ -823,12 +791,7 @@ type ThingInline struct {
 }
 
 func (v *ThingInline) validate(at *path, errs *Errors) {
-	{
-		at := at.field("type")
-		if v.Type != nil {
-			(*v.Type).validate(&at, errs)
-		}
-	}
+	validateField(at, "type", v.Type, errs)
 }
 
 // Validate reports every constraint of the spec that v breaks.
@@ -880,24 +843,14 @@ type Type struct {
 }
 
 func (v *Type) validate(at *path, errs *Errors) {
-	{
-		at := at.field("func")
-		if v.Func != nil {
-			(*v.Func).validate(&at, errs)
-		}
-	}
+	validateField(at, "func", v.Func, errs)
 	{
 		at := at.field("map")
 		if v.Map != nil {
 			v.Map.validate(&at, errs)
 		}
 	}
-	{
-		at := at.field("range")
-		if v.Range != nil {
-			(*v.Range).validate(&at, errs)
-		}
-	}
+	validateField(at, "range", v.Range, errs)
 }
 
 // Validate reports every constraint of the spec that v breaks.

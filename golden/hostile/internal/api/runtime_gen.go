@@ -130,6 +130,18 @@ func (p *path) field(key string) path { return path{parent: p, key: key, index: 
 
 func (p *path) elem(i int) path { return path{parent: p, index: i} }
 
+// validateField validates the property name of a type that validates
+// itself, when it is present (v not nil).
+func validateField[T any, P interface {
+	*T
+	validate(*path, *Errors)
+}](at *path, name string, v P, errs *Errors) {
+	if v != nil {
+		at := at.field(name)
+		v.validate(&at, errs)
+	}
+}
+
 // parts returns the chain from the root down.
 func (p *path) parts() []*path {
 	var chain []*path

@@ -233,8 +233,7 @@ func (v *BankTransfer) validate(at *path, errs *Errors) {
 		errs.pattern(&at, v.Iban, pattern3)
 	}
 	if !v.missing[1] {
-		at := at.field("type")
-		v.Type.validate(&at, errs)
+		validateField(at, "type", &v.Type, errs)
 	}
 }
 
@@ -348,8 +347,7 @@ func (v *Card) validate(at *path, errs *Errors) {
 		errs.pattern(&at, v.Number, pattern5)
 	}
 	if !v.missing[3] {
-		at := at.field("type")
-		v.Type.validate(&at, errs)
+		validateField(at, "type", &v.Type, errs)
 	}
 }
 
@@ -613,12 +611,7 @@ func (v *Customer) validate(at *path, errs *Errors) {
 			errs.pattern(&at, x, pattern7)
 		}
 	}
-	{
-		at := at.field("preferences")
-		if v.Preferences != nil {
-			(*v.Preferences).validate(&at, errs)
-		}
-	}
+	validateField(at, "preferences", v.Preferences, errs)
 	{
 		at := at.field("tags")
 		if v.Tags != nil {
@@ -776,12 +769,7 @@ func (v *CustomerInput) validate(at *path, errs *Errors) {
 			errs.pattern(&at, x, pattern7)
 		}
 	}
-	{
-		at := at.field("preferences")
-		if v.Preferences != nil {
-			(*v.Preferences).validate(&at, errs)
-		}
-	}
+	validateField(at, "preferences", v.Preferences, errs)
 	{
 		at := at.field("tags")
 		if v.Tags != nil {
@@ -1283,12 +1271,7 @@ func (v *Order) validate(at *path, errs *Errors) {
 			errs.pattern(&at, (*v.Currency), pattern8)
 		}
 	}
-	{
-		at := at.field("discount")
-		if v.Discount != nil {
-			(*v.Discount).validate(&at, errs)
-		}
-	}
+	validateField(at, "discount", v.Discount, errs)
 	{
 		at := at.field("giftMessage")
 		if x, ok := v.GiftMessage.Get(); ok {
@@ -1321,27 +1304,11 @@ func (v *Order) validate(at *path, errs *Errors) {
 		}
 	}
 	if !v.missing[1] {
-		at := at.field("payment")
-		v.Payment.validate(&at, errs)
+		validateField(at, "payment", &v.Payment, errs)
 	}
-	{
-		at := at.field("shippingAddress")
-		if v.ShippingAddress != nil {
-			(*v.ShippingAddress).validate(&at, errs)
-		}
-	}
-	{
-		at := at.field("shippingClass")
-		if v.ShippingClass != nil {
-			(*v.ShippingClass).validate(&at, errs)
-		}
-	}
-	{
-		at := at.field("status")
-		if v.Status != nil {
-			(*v.Status).validate(&at, errs)
-		}
-	}
+	validateField(at, "shippingAddress", v.ShippingAddress, errs)
+	validateField(at, "shippingClass", v.ShippingClass, errs)
+	validateField(at, "status", v.Status, errs)
 }
 
 // Validate reports every constraint of the spec that v breaks.
@@ -1519,12 +1486,7 @@ func (v *OrderInput) validate(at *path, errs *Errors) {
 			errs.pattern(&at, (*v.Currency), pattern8)
 		}
 	}
-	{
-		at := at.field("discount")
-		if v.Discount != nil {
-			(*v.Discount).validate(&at, errs)
-		}
-	}
+	validateField(at, "discount", v.Discount, errs)
 	{
 		at := at.field("giftMessage")
 		if x, ok := v.GiftMessage.Get(); ok {
@@ -1557,27 +1519,11 @@ func (v *OrderInput) validate(at *path, errs *Errors) {
 		}
 	}
 	if !v.missing[1] {
-		at := at.field("payment")
-		v.Payment.validate(&at, errs)
+		validateField(at, "payment", &v.Payment, errs)
 	}
-	{
-		at := at.field("shippingAddress")
-		if v.ShippingAddress != nil {
-			(*v.ShippingAddress).validate(&at, errs)
-		}
-	}
-	{
-		at := at.field("shippingClass")
-		if v.ShippingClass != nil {
-			(*v.ShippingClass).validate(&at, errs)
-		}
-	}
-	{
-		at := at.field("status")
-		if v.Status != nil {
-			(*v.Status).validate(&at, errs)
-		}
-	}
+	validateField(at, "shippingAddress", v.ShippingAddress, errs)
+	validateField(at, "shippingClass", v.ShippingClass, errs)
+	validateField(at, "status", v.Status, errs)
 }
 
 // Validate reports every constraint of the spec that v breaks.
@@ -1663,18 +1609,8 @@ func (v *OrderItemsItem) UnmarshalJSON(data []byte) error {
 
 func (v *OrderItemsItem) validate(at *path, errs *Errors) {
 	errs.required(at, v.missing[:], "quantity", "sku", "unitPrice")
-	{
-		at := at.field("dimensions")
-		if v.Dimensions != nil {
-			(*v.Dimensions).validate(&at, errs)
-		}
-	}
-	{
-		at := at.field("fulfillment")
-		if v.Fulfillment != nil {
-			(*v.Fulfillment).validate(&at, errs)
-		}
-	}
+	validateField(at, "dimensions", v.Dimensions, errs)
+	validateField(at, "fulfillment", v.Fulfillment, errs)
 	if !v.missing[0] {
 		at := at.field("quantity")
 		minimum(errs, &at, v.Quantity, 1, false, "1")
@@ -1940,18 +1876,8 @@ func (v *OrderPatch) validate(at *path, errs *Errors) {
 			}
 		}
 	}
-	{
-		at := at.field("shippingClass")
-		if v.ShippingClass != nil {
-			(*v.ShippingClass).validate(&at, errs)
-		}
-	}
-	{
-		at := at.field("status")
-		if v.Status != nil {
-			(*v.Status).validate(&at, errs)
-		}
-	}
+	validateField(at, "shippingClass", v.ShippingClass, errs)
+	validateField(at, "status", v.Status, errs)
 }
 
 // Validate reports every constraint of the spec that v breaks.

@@ -170,12 +170,7 @@ func (v *Pet) UnmarshalJSON(data []byte) error {
 
 func (v *Pet) validate(at *path, errs *Errors) {
 	errs.required(at, v.missing[:], "name", "photoUrls")
-	{
-		at := at.field("category")
-		if v.Category != nil {
-			(*v.Category).validate(&at, errs)
-		}
-	}
+	validateField(at, "category", v.Category, errs)
 	if !v.missing[0] {
 		at := at.field("name")
 		errs.minLength(&at, v.Name, 1)
@@ -191,12 +186,7 @@ func (v *Pet) validate(at *path, errs *Errors) {
 			minimum(errs, &at, (*v.PriceCents), 0, false, "0")
 		}
 	}
-	{
-		at := at.field("status")
-		if v.Status != nil {
-			(*v.Status).validate(&at, errs)
-		}
-	}
+	validateField(at, "status", v.Status, errs)
 	{
 		at := at.field("tags")
 		if v.Tags != nil {

@@ -119,7 +119,7 @@ func requestParts(op *model.Operation, values map[*model.Param]string, skip *mod
 		lits, values []string
 	}
 	segments := map[string]*segment{} // a segment of several parameters, by wildcard
-	var wildcards []string             // of segments, in order
+	var wildcards []string            // of segments, in order
 	for _, p := range op.Params {
 		if p == skip {
 			continue

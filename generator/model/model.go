@@ -65,16 +65,17 @@ type Operation struct {
 	Method      string // upper case: "POST"
 	Path        string // path template as written: "/orders/{orderId}"
 	Pattern     string // http.ServeMux pattern with base path: "POST /v1/orders/{orderId}"
+	Summary     string
+	Description string
+	Deprecated  bool
+	Tags        []string
+
 	// Fallback is set when ServeMux refuses Pattern beside another
 	// operation's that matches some of the same paths without either being
 	// more specific (GET /items/{id}/notes and GET /items/notes/{noteId}).
 	// The handler then matches Pattern itself, among the requests no route
 	// of ServeMux takes: a path both match goes to the routed operation.
 	Fallback bool
-	Summary     string
-	Description string
-	Deprecated  bool
-	Tags        []string
 
 	Params []*Param // path, then query, header, cookie; by name within each
 	Body   *Body    // nil when the operation takes no body

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -495,5 +496,28 @@ paths:
 	}
 	if !found {
 		t.Errorf("no coverage note for /glued/{a}{b}: %+v", svc.Coverage.Items)
+	}
+}
+
+func TestSplitSegment(t *testing.T) {
+	for _, c := range []struct {
+		seg, lits, names, problem string
+	}{
+		{"{base}...{head}", `"" "..." ""`, "base head", ""},
+		{"v{a}.{b}.diff", `"v" "." ".diff"`, "a b", ""},
+		{"{a}{b}", "", "", "its parameters cannot be told apart (no text between two of them)"},
+		{"{a}.{a}", "", "", `it names parameter "a" twice`},
+		{"{a}}.{b}", "", "", "its braces do not pair"},
+		{"{a}.{b", "", "", "its braces do not pair"},
+		{"{a}.{}", "", "", "its braces do not pair"},
+	} {
+		lits, names, problem := splitSegment(c.seg)
+		var quoted []string
+		for _, l := range lits {
+			quoted = append(quoted, strconv.Quote(l))
+		}
+		if strings.Join(quoted, " ") != c.lits || strings.Join(names, " ") != c.names || problem != c.problem {
+			t.Errorf("%q: %v %v %q, want %s / %s / %q", c.seg, quoted, names, problem, c.lits, c.names, c.problem)
+		}
 	}
 }

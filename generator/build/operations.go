@@ -252,9 +252,9 @@ func (b *builder) pathPattern(p, ptr string) (string, map[string]segWildcard, bo
 		}
 		n++
 		if strings.Count(seg, "{") > 1 {
-			lits, names, ok := splitSegment(seg)
-			if !ok {
-				b.skip(ptr, "path segment "+strconv.Quote(seg), "operation not generated: its parameters cannot be told apart (no text between two of them)")
+			lits, names, problem := splitSegment(seg)
+			if problem != "" {
+				b.skip(ptr, "path segment "+strconv.Quote(seg), "operation not generated: "+problem)
 				return "", nil, false
 			}
 			w := strings.Join(names, "_")
@@ -287,41 +287,39 @@ func (b *builder) pathPattern(p, ptr string) (string, map[string]segWildcard, bo
 
 // splitSegment splits a path segment holding several parameters into its
 // literal texts and parameter names: "{base}...{head}" → ["", "...", ""]
-// and [base head]. ok is false when two parameters have no text between
-// them, or a brace is out of place.
-func splitSegment(seg string) (lits, names []string, ok bool) {
+// and [base head]. problem says why it cannot be split: braces that do not
+// pair, two parameters with no text between them, or a parameter named
+// twice.
+func splitSegment(seg string) (lits, names []string, problem string) {
+	const unpaired = "its braces do not pair"
 	rest := seg
 	for {
 		open := strings.IndexByte(rest, '{')
 		if open < 0 {
 			if strings.ContainsRune(rest, '}') {
-				return nil, nil, false
+				return nil, nil, unpaired
 			}
 			lits = append(lits, rest)
 			break
 		}
 		close := strings.IndexByte(rest[open:], '}')
 		if close < 0 {
-			return nil, nil, false
+			return nil, nil, unpaired
 		}
 		lit, name := rest[:open], rest[open+1:open+close]
-		if strings.ContainsAny(lit, "}") || name == "" || strings.ContainsRune(name, '{') {
-			return nil, nil, false
+		if strings.ContainsRune(lit, '}') || name == "" || strings.ContainsRune(name, '{') {
+			return nil, nil, unpaired
 		}
 		if len(names) > 0 && lit == "" {
-			return nil, nil, false
+			return nil, nil, "its parameters cannot be told apart (no text between two of them)"
+		}
+		if slices.Contains(names, name) {
+			return nil, nil, "it names parameter " + strconv.Quote(name) + " twice"
 		}
 		lits, names = append(lits, lit), append(names, name)
 		rest = rest[open+close+1:]
 	}
-	seen := map[string]bool{}
-	for _, n := range names {
-		if seen[n] {
-			return nil, nil, false
-		}
-		seen[n] = true
-	}
-	return lits, names, true
+	return lits, names, ""
 }
 
 // escapeLiteral escapes a literal segment: braces would read as a

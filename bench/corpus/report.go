@@ -82,29 +82,43 @@ func sortedResults(results []result) []result {
 	return rs
 }
 
-// writeSummary writes the table of classes per tool, generation time and
-// memory, and the most frequent failure causes.
-func (b *bench) writeSummary(w io.Writer, results []result, ran, corpus int, elapsed time.Duration, interrupted bool) {
+// selection says which specs of the corpus a run took.
+func (b *bench) selection() string {
+	sel := "every spec"
+	if b.cfg.Sample > 0 {
+		sel = fmt.Sprintf("sample %d, seed %d", b.cfg.Sample, b.cfg.Seed)
+	}
+	if b.cfg.Only != nil {
+		sel += fmt.Sprintf(", --only %q", b.cfg.Only.String())
+	}
+	return sel
+}
+
+// writeSetup writes the lines of a summary that say what ran: the corpus
+// packages, the tools, extra (when not "") and the notes of the run.
+func (b *bench) writeSetup(w io.Writer, extra string) {
 	var pkgs []string
 	for _, p := range corpusPackages {
 		pkgs = append(pkgs, p.Name+" "+p.Version)
 	}
-	sample := "every spec"
-	if b.cfg.Sample > 0 {
-		sample = fmt.Sprintf("sample %d, seed %d", b.cfg.Sample, b.cfg.Seed)
-	}
-	if b.cfg.Only != nil {
-		sample += fmt.Sprintf(", --only %q", b.cfg.Only.String())
-	}
-	fmt.Fprintf(w, "corpus run: source %s, %d of %d specs (%s), %d jobs, %s\n", b.cfg.Source, ran, corpus, sample, b.cfg.Jobs, elapsed.Round(time.Second))
-	if interrupted {
-		fmt.Fprintln(w, "INTERRUPTED: only the specs finished before are counted")
-	}
 	fmt.Fprintf(w, "corpus: %s\n", strings.Join(pkgs, ", "))
 	fmt.Fprintf(w, "tools: %s\n", b.toolList())
+	if extra != "" {
+		fmt.Fprintln(w, extra)
+	}
 	for _, n := range b.notes {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
+}
+
+// writeSummary writes the table of classes per tool, generation time and
+// memory, and the most frequent failure causes.
+func (b *bench) writeSummary(w io.Writer, results []result, ran, corpus int, elapsed time.Duration, interrupted bool) {
+	fmt.Fprintf(w, "corpus run: source %s, %d of %d specs (%s), %d jobs, %s\n", b.cfg.Source, ran, corpus, b.selection(), b.cfg.Jobs, elapsed.Round(time.Second))
+	if interrupted {
+		fmt.Fprintln(w, "INTERRUPTED: only the specs finished before are counted")
+	}
+	b.writeSetup(w, "")
 	tested := 0
 	for _, r := range results {
 		if r.Tested {

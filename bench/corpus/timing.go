@@ -119,28 +119,12 @@ func writeTimingTSV(path string, runs []timedRun) error {
 
 // writeTimingSummary writes what was timed, on what, and a table per spec.
 func (b *bench) writeTimingSummary(w io.Writer, specs []spec, corpus int, runs []timedRun, elapsed time.Duration, interrupted bool) {
-	var pkgs []string
-	for _, p := range corpusPackages {
-		pkgs = append(pkgs, p.Name+" "+p.Version)
-	}
-	sel := "every spec"
-	if b.cfg.Sample > 0 {
-		sel = fmt.Sprintf("sample %d, seed %d", b.cfg.Sample, b.cfg.Seed)
-	}
-	if b.cfg.Only != nil {
-		sel += fmt.Sprintf(", --only %q", b.cfg.Only.String())
-	}
 	fmt.Fprintf(w, "timing run: source %s, %d of %d specs (%s), %d runs per tool interleaved, generation only, 1 job, %s\n",
-		b.cfg.Source, len(specs), corpus, sel, b.cfg.TimeRuns, elapsed.Round(time.Second))
+		b.cfg.Source, len(specs), corpus, b.selection(), b.cfg.TimeRuns, elapsed.Round(time.Second))
 	if interrupted {
 		fmt.Fprintln(w, "INTERRUPTED: only the runs finished before are counted")
 	}
-	fmt.Fprintf(w, "corpus: %s\n", strings.Join(pkgs, ", "))
-	fmt.Fprintf(w, "tools: %s\n", b.toolList())
-	fmt.Fprintf(w, "host: %s/%s, %d CPUs\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
-	for _, n := range b.notes {
-		fmt.Fprintf(w, "note: %s\n", n)
-	}
+	b.writeSetup(w, fmt.Sprintf("host: %s/%s, %d CPUs", runtime.GOOS, runtime.GOARCH, runtime.NumCPU()))
 	fmt.Fprintln(w, "wall and CPU (user+system) time and peak RSS of the generator process; a failed generation is timed to its failure")
 	var tools []string
 	for _, t := range b.tools {

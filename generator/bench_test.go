@@ -17,7 +17,7 @@ import (
 // githubSpec returns the path of GitHub's REST API description
 // (@octokit/openapi, generated/api.github.com.json): $SVCGEN_GITHUB_SPEC, or
 // where the corpus runner installs it. It skips b when there is none.
-func githubSpec(b *testing.B) string {
+func githubSpec(b testing.TB) string {
 	b.Helper()
 	p := os.Getenv("SVCGEN_GITHUB_SPEC")
 	if p == "" {

@@ -263,3 +263,17 @@ func unifiedDiff(aName, bName string, a, b []byte) string {
 	}
 	return d
 }
+
+// TestGitHubFormatted generates GitHub's REST API (when the corpus runner
+// has installed it; see githubSpec) with every file also formatted whole
+// (TestMain): the functions copied as the templates wrote them must be
+// what gofmt prints, on the largest spec at hand.
+func TestGitHubFormatted(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: GitHub's spec takes seconds")
+	}
+	spec := githubSpec(t)
+	if _, err := Generate(context.Background(), Options{SpecPath: spec, Module: "example.com/gh"}); err != nil {
+		t.Fatal(err)
+	}
+}

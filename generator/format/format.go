@@ -21,12 +21,31 @@ import (
 // Go formats src, the output of template tmpl. On a syntax error the
 // message shows the source with line numbers around the error, so a
 // template bug is found in seconds.
+//
+// Functions the template wrote as gofmt would are copied rather than
+// printed again (goParts); with Verify set, Go checks that they were.
 func Go(filename, tmpl string, src []byte) ([]byte, error) {
-	if len(src) >= 2*partSize {
-		if out, ok := goParts(src, partSize); ok {
-			return out, nil
-		}
+	out, ok := goParts(src, partSize, true)
+	if ok && !Verify {
+		return out, nil
 	}
+	whole, err := goWhole(filename, tmpl, src)
+	if err != nil || !ok {
+		return whole, err
+	}
+	if line, ok := sameLines(out, whole); !ok {
+		return nil, fmt.Errorf("%s (from template %s): a function the template wrote is not formatted as gofmt formats it, at line %d of the output:\n%s\ngofmt:\n%s",
+			filename, tmpl, line, window(out, line), window(whole, line))
+	}
+	return out, nil
+}
+
+// Verify makes Go check that the functions it copies are formatted, by
+// formatting every file whole as well: the tests set it.
+var Verify bool
+
+// goWhole formats src as go/format does, in one piece.
+func goWhole(filename, tmpl string, src []byte) ([]byte, error) {
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, filename, src, parserMode)
 	if err != nil {
@@ -45,6 +64,29 @@ func Go(filename, tmpl string, src []byte) ([]byte, error) {
 		return nil, fmt.Errorf("formatting %s (from template %s): %w", filename, tmpl, err)
 	}
 	return out, nil
+}
+
+// sameLines reports whether a and b are equal, and if not the first line,
+// counted from 1, where they differ.
+func sameLines(a, b []byte) (line int, same bool) {
+	if bytes.Equal(a, b) {
+		return 0, true
+	}
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return 1 + bytes.Count(a[:n], []byte("\n")), false
+}
+
+// window returns the lines of src around line, numbered.
+func window(src []byte, line int) string {
+	lines := strings.Split(string(src), "\n")
+	var b strings.Builder
+	for i := max(0, line-4); i < min(len(lines), line+3); i++ {
+		fmt.Fprintf(&b, "%5d  %s\n", i+1, lines[i])
+	}
+	return b.String()
 }
 
 // parserMode is go/format's mode of go/parser.

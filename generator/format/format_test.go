@@ -147,18 +147,23 @@ func TestPartsFormatLikeWhole(t *testing.T) {
 	}
 	cut := 0
 	for name, src := range sources {
-		want, err := Go("p.go", "p.go.tmpl", src) // too small to be cut
+		want, err := goWhole("p.go", "p.go.tmpl", src)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, size := range []int{1, 100, 1000, 10000} {
-			got, ok := goParts(src, size)
-			if !ok {
-				continue
-			}
-			cut++
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s in parts of %d bytes:\n%s\nwhole:\n%s", name, size, got, want)
+			// The functions of messy are not formatted, so they must be
+			// printed; svcgen's templates write theirs formatted, so the
+			// golden files come out the same when they are copied.
+			for _, copyFuncs := range []bool{false, name != "messy"} {
+				got, ok := goParts(src, size, copyFuncs)
+				if !ok {
+					continue
+				}
+				cut++
+				if !bytes.Equal(got, want) {
+					t.Errorf("%s in parts of %d bytes (functions copied: %v):\n%s\nwhole:\n%s", name, size, copyFuncs, got, want)
+				}
 			}
 		}
 	}
@@ -168,7 +173,7 @@ func TestPartsFormatLikeWhole(t *testing.T) {
 	// go/printer moves a build constraint to the top of the file, from
 	// wherever it is: a file holding one is formatted whole.
 	plusBuild := strings.Replace(messy, "// after everything", "// +build ignore", 1)
-	if _, ok := goParts([]byte(plusBuild), 1); ok {
+	if _, ok := goParts([]byte(plusBuild), 1, false); ok {
 		t.Error("a file with a build constraint was cut")
 	}
 }

@@ -13,14 +13,19 @@ import (
 // in.
 const partSize = 1 << 20
 
-// goParts formats a large src in parts of about size bytes, parsed and
-// printed at the same time (go/parser and go/printer take seconds on the
-// 25 MB of models of a large API), and joins them. It returns false when
-// src is not to be cut, or a part does not parse: Go then formats src
-// whole, and reports its errors.
+// goParts formats src in parts and joins them; it returns false when src
+// is not to be cut, or a part does not parse: Go then formats src whole,
+// and reports its errors.
+//
+// The parts are runs of whole top-level declarations. A run of functions
+// is copied as the template wrote it (see verbatim); the other runs are
+// parsed and printed, in parts of about size bytes, at the same time
+// (go/parser and go/printer take seconds on the 25 MB of models of a large
+// API).
 //
 // A cut is at the start of a line that follows a blank line, itself after
-// a line holding only the "}" or ")" that ends a declaration:
+// a line holding only the "}" or ")" that ends a declaration, or a function
+// on one line:
 //
 //	}
 //
@@ -45,31 +50,17 @@ const partSize = 1 << 20
 // in the whole file is not cut: //line directives, and build constraints,
 // which go/printer moves to the top of the file wherever they are (a
 // description line starting with "+build" is one).
-func goParts(src []byte, size int) ([]byte, bool) {
+func goParts(src []byte, size int, copyFuncs bool) ([]byte, bool) {
 	for _, s := range []string{"//line ", "/*line ", "go:build", "+build"} {
 		if bytes.Contains(src, []byte(s)) {
 			return nil, false
 		}
 	}
-	cuts := cutPoints(src, size)
+	cuts := cutPoints(src)
 	if len(cuts) == 0 {
 		return nil, false
 	}
-	type part struct {
-		src  []byte // with a package clause
-		used map[string]bool
-		out  []byte
-		ok   bool
-	}
-	parts := make([]part, len(cuts)+1)
-	parts[0].src = src[:cuts[0]]
-	for i, c := range cuts {
-		end := len(src)
-		if i+1 < len(cuts) {
-			end = cuts[i+1]
-		}
-		parts[i+1].src = append([]byte(partClause+"\n"), src[c:end]...)
-	}
+	parts := split(src, cuts, size, copyFuncs)
 
 	fset0 := token.NewFileSet()
 	f0, err := parser.ParseFile(fset0, "", parts[0].src, parserMode)
@@ -78,28 +69,14 @@ func goParts(src []byte, size int) ([]byte, bool) {
 	}
 	parts[0].used = selectorNames(f0)
 
-	// The other parts are parsed and printed by a few goroutines, so that
-	// a few syntax trees are held at a time.
+	// The other parts are formatted by a few goroutines, so that a few
+	// syntax trees are held at a time.
 	work := make(chan int)
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(cuts)) {
+	for range min(runtime.GOMAXPROCS(0), len(parts)-1) {
 		wg.Go(func() {
 			for i := range work {
-				p := &parts[i]
-				// Each part has a file set of its own: the printer asks it
-				// for the line of every position, under a lock.
-				fset := token.NewFileSet()
-				f, err := parser.ParseFile(fset, "", p.src, parserMode)
-				if err != nil || len(f.Imports) > 0 || f.Name.Name != partName {
-					continue
-				}
-				p.used = selectorNames(f)
-				out, err := printWhole(fset, f, len(p.src))
-				if err != nil || !bytes.HasPrefix(out, []byte(partClause+"\n")) {
-					continue
-				}
-				// The package clause goes; the blank line after it stays.
-				p.out, p.ok = out[len(partClause):], true
+				parts[i].format()
 			}
 		})
 	}
@@ -139,6 +116,40 @@ func goParts(src []byte, size int) ([]byte, bool) {
 	return out, true
 }
 
+// part is a run of declarations of a file cut by goParts.
+type part struct {
+	src    []byte // with a package clause of its own, unless copied
+	copied bool   // functions copied as written: src is only the declarations
+	used   map[string]bool
+	out    []byte // formatted, starting with the blank line before the run
+	ok     bool
+}
+
+// format formats p, or copies it.
+func (p *part) format() {
+	if p.copied {
+		if p.out, p.used, p.ok = copyRun(p.src); p.ok {
+			return
+		}
+		// Not a run copyRun can vouch for: printed like the others.
+		p.src = append([]byte(partClause+"\n"), p.src...)
+	}
+	// Each part has a file set of its own: the printer asks it for the
+	// line of every position, under a lock.
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", p.src, parserMode)
+	if err != nil || len(f.Imports) > 0 || f.Name.Name != partName {
+		return
+	}
+	p.used = selectorNames(f)
+	out, err := printWhole(fset, f, len(p.src))
+	if err != nil || !bytes.HasPrefix(out, []byte(partClause+"\n")) {
+		return
+	}
+	// The package clause goes; the blank line after it stays.
+	p.out, p.ok = out[len(partClause):], true
+}
+
 // partClause is the package clause a part after the first is parsed with
 // (followed by a blank line), and printed with.
 const (
@@ -146,11 +157,70 @@ const (
 	partClause = "package " + partName + "\n"
 )
 
-// cutPoints returns where goParts cuts src: the first place after the
-// package clause and imports, then every size bytes or so.
-func cutPoints(src []byte, size int) []int {
+// split cuts src at cuts into the first part, holding the package clause
+// and imports, and then runs of declarations of about size bytes each. With
+// copyFuncs, each run of functions (see funcStart) is a part of its own, to
+// be copied.
+func split(src []byte, cuts []int, size int, copyFuncs bool) []part {
+	parts := []part{{src: src[:cuts[0]]}}
+	var run []byte // the printed run being gathered, without its clause
+	flush := func() {
+		if len(run) > 0 {
+			parts = append(parts, part{src: append([]byte(partClause+"\n"), run...)})
+			run = nil
+		}
+	}
+	for i, c := range cuts {
+		end := len(src)
+		if i+1 < len(cuts) {
+			end = cuts[i+1]
+		}
+		decl := src[c:end]
+		if copyFuncs && funcStart(decl) {
+			flush()
+			// Each function is a part: one copyRun refuses is printed
+			// alone.
+			parts = append(parts, part{src: decl, copied: true})
+			continue
+		}
+		if run == nil {
+			run = decl
+		} else {
+			run = src[c-len(run) : end]
+		}
+		if len(run) >= size {
+			flush()
+		}
+	}
+	flush()
+	return parts
+}
+
+// funcStart reports whether decl, a run cut by goParts, starts with a
+// function: after its doc comment, if any, the first line is a func
+// declaration.
+func funcStart(decl []byte) bool {
+	for len(decl) > 0 {
+		if bytes.HasPrefix(decl, []byte("func ")) {
+			return true
+		}
+		if !bytes.HasPrefix(decl, []byte("//")) {
+			return false
+		}
+		nl := bytes.IndexByte(decl, '\n')
+		if nl < 0 {
+			return false
+		}
+		decl = decl[nl+1:]
+	}
+	return false
+}
+
+// cutPoints returns where goParts may cut src: the first place after the
+// package clause and imports, then the start of every declaration that
+// follows a blank line after the end of another.
+func cutPoints(src []byte) []int {
 	var cuts []int
-	next := 0 // where the next cut may go
 	// Of the line before the current one, and the one before that.
 	prevBlank, prevCloses, prevPrevCloses := false, false, false
 	for i := 0; i < len(src); {
@@ -161,13 +231,13 @@ func cutPoints(src []byte, size int) []int {
 			end += i
 		}
 		line := bytes.TrimRight(src[i:end], " \t")
-		if prevBlank && prevPrevCloses && i >= next && len(line) > 0 && startsDecl(line[0]) {
+		if prevBlank && prevPrevCloses && len(line) > 0 && startsDecl(line[0]) {
 			cuts = append(cuts, i)
-			next = i + size
 		}
 		prevPrevCloses = prevCloses
 		prevBlank = len(line) == 0
-		prevCloses = len(line) == 1 && (line[0] == '}' || line[0] == ')')
+		prevCloses = len(line) == 1 && (line[0] == '}' || line[0] == ')') ||
+			bytes.HasPrefix(line, []byte("func ")) && bytes.HasSuffix(line, []byte("}")) // on one line
 		i = end + 1
 	}
 	return cuts

@@ -112,6 +112,26 @@ var funcs = template.FuncMap{
 	// fallbackPattern is the catch-all route of a method's operations that
 	// ServeMux cannot route (model.Operation.Fallback).
 	"fallbackPattern": model.FallbackPattern,
+	// unparen prints an expression without the parentheses around the
+	// whole of it, as gofmt prints it after range: (*v.X) → *v.X.
+	"unparen": func(s string) string {
+		if !strings.HasPrefix(s, "(") || !strings.HasSuffix(s, ")") {
+			return s
+		}
+		depth := 0
+		for i, c := range s {
+			switch c {
+			case '(':
+				depth++
+			case ')':
+				depth--
+				if depth == 0 && i != len(s)-1 {
+					return s // (a)(b): the parentheses are not around all
+				}
+			}
+		}
+		return s[1 : len(s)-1]
+	},
 	// deref prints a bound held by pointer.
 	"deref": func(p *int64) int64 { return *p },
 	// splitLines splits text into lines for comments, trimming trailing space.

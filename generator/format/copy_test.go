@@ -1,0 +1,188 @@
+package format
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestCopyRunIndents checks functions written with the indentation of
+// wherever a partial template was used come out as gofmt prints them.
+func TestCopyRunIndents(t *testing.T) {
+	for name, src := range map[string]string{
+		"partial": `func (v *T) validate(at *path, errs *Errors) {
+	if !v.missing[0] {
+		at := at.field("labels")
+	errs.minItems(&at, len(v.Labels), 1)
+		for i0 := range v.Labels {
+	at0 := (at).elem(i0)
+			errs.maxLength(&at0, v.Labels[i0], 3)
+		}
+	}
+}
+`,
+		"switch": `// UnmarshalJSON reads T.
+func (v *T) UnmarshalJSON(data []byte) error {
+	for key, raw := range fields {
+		switch key {
+case "a":
+	err = decodeField(raw, &v.A, key)
+		default:
+				err = nil // ignored
+		}
+	}
+	return nil
+}
+`,
+		"brackets": `func (s *S) Create(ctx context.Context) error {
+	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
+			q.write(` + "`INSERT`" + `)
+		x := []int{
+		1, 2,
+			}
+	return nil
+}))
+}
+`,
+		"one-liners": `func (v *T) Validate() error { return validateBody(v) }
+
+func (r *AVeryLongRequestTypeNameThatGoesOnAndOnForeverAndEverRequest) RawBody() []byte { return r.rawBody }
+`,
+		"literals": `func f() {
+	wg.Go(func() { defer wg.Done(); work(aVeryLongArgumentName, anotherVeryLongArgumentName) })
+	return func(x int) bool { return x > 0 }
+}
+`,
+		"comment": `func f() {
+		// a comment line
+	x()
+
+		y() // trailing
+}
+`,
+	} {
+		got, _, ok := copyRun([]byte(src))
+		if !ok {
+			t.Errorf("%s: refused", name)
+			continue
+		}
+		want, err := goWhole("p.go", "", []byte("package p\n\n"+src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = bytes.TrimPrefix(want, []byte("package p\n"))
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s: copied\n%s\ngofmt:\n%s", name, got, want)
+		}
+	}
+}
+
+// TestCopyRunRefuses checks what go/printer lays out by rules of its own is
+// left to it.
+func TestCopyRunRefuses(t *testing.T) {
+	for name, src := range map[string]string{
+		"key-value lines":       "func f() {\n\tx := T{\n\t\tA: 1,\n\t\tBBB: 2,\n\t}\n}\n",
+		"struct":                "func f() {\n\tvar x struct {\n\t\ta int\n\t}\n}\n",
+		"var list":              "func f() {\n\tvar (\n\t\ta = 1\n\t)\n}\n",
+		"label":                 "func f() {\nloop:\n\tfor {\n\t\tbreak loop\n\t}\n}\n",
+		"comments":              "func f() {\n\tx() // one\n\ty() // two\n}\n",
+		"two spaces":            "func f() {\n\tx()  // one\n}\n",
+		"continued":             "func f() {\n\tx := a &&\n\t\tb\n}\n",
+		"raw string":            "func f() {\n\tx := `a\nb`\n}\n",
+		"block comment":         "func f() {\n\t/* a */ x()\n}\n",
+		"list doc":              "// F:\n// - a\nfunc f() {}\n",
+		"comment before }":      "func f() {\n\tx()\n\t// end\n}\n",
+		"two blank lines":       "func f() {\n\tx()\n\n\n\ty()\n}\n",
+		"not a function":        "func f() {}\n\ntype T int\n",
+		"long literal":          "func f() {\n\tg(func() { aVeryLongNameIndeed(); anotherVeryLongNameIndeed(); yetAnotherVeryLongNameIndeed(); andOneMore() })\n}\n",
+		"long two statements":   "func (r *AVeryLongRequestTypeNameThatGoesOnAndOnForeverAndEverAndEver) F() { a(); b(); return r.rawBody }\n",
+		"closing in the middle": "func f() {\n\tg(a,\n\t\tb)\n}\n",
+	} {
+		c := copier{src: []byte(src), used: map[string]bool{}}
+		if c.run() {
+			t.Errorf("%s: copied", name)
+			continue
+		}
+		// Refused, the run is printed: the file still comes out formatted.
+		file := "package p\n\nfunc g() {\n}\n\n" + src
+		want, err := goWhole("p.go", "", []byte(file))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		got, ok := goParts([]byte(file), 1, true)
+		if ok && !bytes.Equal(got, want) {
+			t.Errorf("%s (%s): in parts\n%s\nwhole:\n%s", name, c.why, got, want)
+		}
+	}
+}
+
+// TestCopyGoldenFunctions takes the generated files in golden/, throws the
+// indentation of their functions away (templates indent by where a partial
+// is used, not by nesting) and checks that formatting them gives the golden
+// bytes back, with most functions copied rather than printed.
+func TestCopyGoldenFunctions(t *testing.T) {
+	files, err := filepath.Glob("../../golden/*/internal/*/*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	indent := regexp.MustCompile(`(?m)^\t+`)
+	var copied, refused int
+	for _, name := range files {
+		want, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Only inside functions: the tabs of struct fields are kept.
+		var b strings.Builder
+		inFunc := false
+		for _, line := range strings.SplitAfter(string(want), "\n") {
+			switch {
+			case strings.HasPrefix(line, "func ") && strings.HasSuffix(line, "{\n"):
+				inFunc = true
+			case line == "}\n":
+				inFunc = false
+			case inFunc && strings.HasPrefix(line, "\t") && !strings.Contains(line, "`"):
+				line = indent.ReplaceAllString(line, "\t")
+			}
+			b.WriteString(line)
+		}
+		src := []byte(b.String())
+		got, err := Go(filepath.Base(name), "golden", src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if line, same := sameLines(got, want); !same {
+			t.Errorf("%s: differs at line %d:\n%s\ngolden:\n%s", name, line, window(got, line), window(want, line))
+		}
+		for _, p := range split(src, cutPoints(src), partSize, true)[1:] {
+			if p.copied {
+				if _, _, ok := copyRun(p.src); ok {
+					copied += len(p.src)
+				} else {
+					refused += len(p.src)
+				}
+			}
+		}
+	}
+	t.Logf("functions copied: %d bytes, printed: %d", copied, refused)
+	if copied < 4*refused {
+		t.Errorf("only %d bytes of functions copied, %d printed", copied, refused)
+	}
+}
+
+// TestCopyRunSelectors checks the import names found by scanning.
+func TestCopyRunSelectors(t *testing.T) {
+	src := "func f() {\n\tjson.Marshal(v.time.x)\n\t_ = \"fmt.Sprint\"\n\ts := strings.Builder{}\n}\n"
+	_, used, ok := copyRun([]byte(src))
+	if !ok {
+		t.Fatal("refused")
+	}
+	for name, want := range map[string]bool{"json": true, "v": true, "strings": true, "time": false, "fmt": false} {
+		if used[name] != want {
+			t.Errorf("used[%q] = %v, want %v", name, used[name], want)
+		}
+	}
+}

@@ -150,18 +150,30 @@ func RenderFiles(svc *model.Service, spec []byte) ([]File, error) {
 	return files, nil
 }
 
-// renderFile renders and formats one planned file.
+// renderFile renders and formats one planned file. The chunks a Go
+// template renders on several goroutines (its each calls) are formatted by
+// the goroutine that rendered them, as soon as they are written.
 func renderFile(r *render.Renderer, svc *model.Service, pf plan.File) (File, error) {
 	content := pf.Raw
 	if pf.Template != "" {
-		var err error
-		content, err = r.Render(pf.Template, svc)
+		isGo := strings.HasSuffix(pf.Path, ".go")
+		var section func([]byte) any
+		if isGo {
+			section = func(src []byte) any { return format.Decls(src) }
+		}
+		parts, err := r.RenderParts(pf.Template, svc, section)
 		if err != nil {
 			return File{}, err
 		}
-		if strings.HasSuffix(pf.Path, ".go") {
-			content, err = format.Go(pf.Path, pf.Template, content)
-			if err != nil {
+		if !isGo {
+			content = render.Join(parts)
+		} else {
+			pieces := make([]format.Piece, len(parts))
+			for i, p := range parts {
+				pieces[i].Text = p.Text
+				pieces[i].Section, _ = p.Section.(*format.Section)
+			}
+			if content, err = format.File(pf.Path, pf.Template, pieces); err != nil {
 				return File{}, err
 			}
 		}

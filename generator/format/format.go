@@ -53,7 +53,7 @@ func goWhole(filename, tmpl string, src []byte) ([]byte, error) {
 	}
 	dropImports(fset, f, selectorNames(f))
 	var out []byte
-	if importsSorted(f) {
+	if importsSorted(fset, f) {
 		out, err = printWhole(fset, f, len(src))
 	} else {
 		var buf bytes.Buffer
@@ -99,19 +99,21 @@ const parserMode = parser.ParseComments | parser.SkipObjectResolution
 var printerConfig = printer.Config{Mode: printer.UseSpaces | printer.TabIndent | 1<<30, Tabwidth: 8}
 
 // importsSorted reports whether sorting the imports of f, as format.Node
-// does, would leave them as they are: each import block lists its paths in
-// increasing order, without a comment. format.Node prints a file with an
+// does, would leave them as they are: in each import block, each run of
+// imports on consecutive lines (ast.SortImports sorts such runs) lists its
+// paths in increasing order, and there is no comment. format.Node prints a file with an
 // import block twice (printing, parsing the output again and sorting its
 // imports before printing it again): on a file of 25 MB, that is seconds.
 // Where sorting changes nothing, printing f once gives the same bytes.
-func importsSorted(f *ast.File) bool {
+func importsSorted(fset *token.FileSet, f *ast.File) bool {
 	for _, d := range f.Decls {
 		d, ok := d.(*ast.GenDecl)
 		if !ok || d.Tok != token.IMPORT {
 			break // imports come first
 		}
 		for i := 1; i < len(d.Specs); i++ {
-			if importPath(d.Specs[i-1]) >= importPath(d.Specs[i]) {
+			run := fset.Position(d.Specs[i].Pos()).Line == fset.Position(d.Specs[i-1].End()).Line+1
+			if run && importPath(d.Specs[i-1]) >= importPath(d.Specs[i]) {
 				return false
 			}
 		}

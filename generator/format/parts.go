@@ -51,16 +51,16 @@ const partSize = 1 << 20
 // which go/printer moves to the top of the file wherever they are (a
 // description line starting with "+build" is one).
 func goParts(src []byte, size int, copyFuncs bool) ([]byte, bool) {
-	for _, s := range []string{"//line ", "/*line ", "go:build", "+build"} {
-		if bytes.Contains(src, []byte(s)) {
-			return nil, false
-		}
-	}
-	cuts := cutPoints(src)
-	if len(cuts) == 0 {
+	return goPartsWith(src, size, copyFuncs, nil)
+}
+
+// goPartsWith is goParts for a file whose other declarations, formatted
+// apart (Decls), use the names in extra.
+func goPartsWith(src []byte, size int, copyFuncs bool, extra map[string]bool) ([]byte, bool) {
+	if positional(src) {
 		return nil, false
 	}
-	parts := split(src, cuts, size, copyFuncs)
+	parts := split(src, cutPoints(src), size, copyFuncs)
 
 	fset0 := token.NewFileSet()
 	f0, err := parser.ParseFile(fset0, "", parts[0].src, parserMode)
@@ -100,8 +100,11 @@ func goParts(src []byte, size int, copyFuncs bool) ([]byte, bool) {
 	for name := range parts[0].used {
 		used[name] = true
 	}
+	for name := range extra {
+		used[name] = true
+	}
 	dropImports(fset0, f0, used)
-	if !importsSorted(f0) {
+	if !importsSorted(fset0, f0) {
 		return nil, false
 	}
 	out0, err := printWhole(fset0, f0, len(parts[0].src))
@@ -150,6 +153,19 @@ func (p *part) format() {
 	p.out, p.ok = out[len(partClause):], true
 }
 
+// positional reports whether src holds comments that go/parser or
+// go/printer treat by their place in the whole file: //line directives,
+// and build constraints, which go/printer moves to the top of the file
+// wherever they are (a description line starting with "+build" is one).
+func positional(src []byte) bool {
+	for _, s := range []string{"//line ", "/*line ", "go:build", "+build"} {
+		if bytes.Contains(src, []byte(s)) {
+			return true
+		}
+	}
+	return false
+}
+
 // partClause is the package clause a part after the first is parsed with
 // (followed by a blank line), and printed with.
 const (
@@ -162,6 +178,9 @@ const (
 // copyFuncs, each run of functions (see funcStart) is a part of its own, to
 // be copied.
 func split(src []byte, cuts []int, size int, copyFuncs bool) []part {
+	if len(cuts) == 0 {
+		return []part{{src: src}}
+	}
 	parts := []part{{src: src[:cuts[0]]}}
 	var run []byte // the printed run being gathered, without its clause
 	flush := func() {

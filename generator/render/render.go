@@ -2,10 +2,14 @@
 package render
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
+	"reflect"
+	"runtime"
 	"strings"
+	"sync"
 	"text/template"
 
 	"github.com/Masterminds/sprig/v3"
@@ -50,6 +54,39 @@ func New() (*Renderer, error) {
 // Render executes the template named name (a path inside templates.FS)
 // with data.
 func (r *Renderer) Render(name string, data any) ([]byte, error) {
+	parts, err := r.RenderParts(name, data, nil)
+	if err != nil {
+		return nil, err
+	}
+	return Join(parts), nil
+}
+
+// Part is a piece of what a template wrote: the text of one chunk of an
+// each call, with what the section function made of it, or text between.
+type Part struct {
+	Text    []byte
+	Section any // section(Text) for a chunk of each; nil for other text
+}
+
+// Join returns the text of parts, joined.
+func Join(parts []Part) []byte {
+	n := 0
+	for _, p := range parts {
+		n += len(p.Text)
+	}
+	out := make([]byte, 0, n)
+	for _, p := range parts {
+		out = append(out, p.Text...)
+	}
+	return out
+}
+
+// RenderParts executes the template named name with data, like Render, and
+// returns what it wrote in parts. A template's each call renders its
+// elements in chunks on a few goroutines; when section is not nil, the
+// goroutine that rendered a chunk then calls section with its text (to
+// format it, say), and the chunk is a part of its own.
+func (r *Renderer) RenderParts(name string, data any, section func([]byte) any) ([]Part, error) {
 	src, err := fs.ReadFile(templates.FS, name)
 	if err != nil {
 		return nil, err
@@ -63,10 +100,14 @@ func (r *Renderer) Render(name string, data any) ([]byte, error) {
 		return nil, fmt.Errorf("parsing template %s: %w", name, err)
 	}
 	var out output
+	t.Funcs(template.FuncMap{"each": func(name string, items any) (string, error) {
+		return "", each(t, name, items, section, &out)
+	}})
 	if err := t.Execute(&out, data); err != nil {
 		return nil, fmt.Errorf("executing template %s: %w", name, err)
 	}
-	return out.bytes(), nil
+	out.cut()
+	return out.parts, nil
 }
 
 // output collects what a template writes in blocks, joined at the end: a
@@ -75,6 +116,15 @@ func (r *Renderer) Render(name string, data any) ([]byte, error) {
 type output struct {
 	blocks [][]byte
 	size   int
+	parts  []Part // the text before the blocks
+}
+
+// cut ends the current part.
+func (o *output) cut() {
+	if o.size > 0 {
+		o.parts = append(o.parts, Part{Text: o.bytes()})
+	}
+	o.blocks, o.size = nil, 0
 }
 
 func (o *output) Write(p []byte) (int, error) {
@@ -103,9 +153,79 @@ func (o *output) bytes() []byte {
 	return out
 }
 
+// each executes the template called name for every element of items, a
+// slice, and adds what they write to out, in order. The elements are
+// shared out among a few goroutines in chunks: the models of a large API
+// are a few thousand types, which one goroutine takes most of a second to
+// print. With a section function, each chunk is a part of its own, which
+// section is called on as soon as it is written.
+func each(t *template.Template, name string, items any, section func([]byte) any, out *output) error {
+	v := reflect.ValueOf(items)
+	if v.Kind() != reflect.Slice {
+		return fmt.Errorf("each %q: %T is not a slice", name, items)
+	}
+	// More chunks than goroutines, so that the one holding the largest
+	// types does not finish far behind the others.
+	n := v.Len()
+	chunks := min(n, 16*runtime.GOMAXPROCS(0))
+	parts := make([]Part, chunks)
+	errs := make([]error, chunks)
+	panics := make([]any, chunks)
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range min(chunks, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for c := range work {
+				func() {
+					defer func() { panics[c] = recover() }()
+					var o output
+					for i := c * n / chunks; i < (c+1)*n/chunks; i++ {
+						if errs[c] = t.ExecuteTemplate(&o, name, v.Index(i).Interface()); errs[c] != nil {
+							return
+						}
+					}
+					parts[c].Text = o.bytes()
+					if section != nil {
+						parts[c].Section = section(parts[c].Text)
+					}
+				}()
+			}
+		})
+	}
+	for c := range chunks {
+		work <- c
+	}
+	close(work)
+	wg.Wait()
+	for c := range chunks {
+		if panics[c] != nil {
+			panic(panics[c]) // as it would on the template's goroutine
+		}
+		if errs[c] != nil {
+			return errs[c]
+		}
+	}
+	if section == nil {
+		for _, p := range parts {
+			out.Write(p.Text)
+		}
+		return nil
+	}
+	out.cut()
+	for _, p := range parts {
+		if len(p.Text) > 0 {
+			out.parts = append(out.parts, p)
+		}
+	}
+	return nil
+}
+
 // funcs are the helpers templates may use besides sprig's: printing only,
 // no decisions about the service.
 var funcs = template.FuncMap{
+	// each prints a template for every element of a slice (see each); it
+	// is bound to the template being executed by RenderParts.
+	"each": func(string, any) (string, error) { return "", errors.New("each: not bound") },
 	// schemaOf is the database schema of a service, which prints the
 	// statements of its first migration.
 	"schemaOf": schema.Of,

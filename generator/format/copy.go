@@ -72,6 +72,8 @@ type copier struct {
 	lastOpened      bool     // the previous code line ended with an opening bracket
 	lastComment     bool     // the previous code line ended with a comment
 
+	block *block // the struct, interface or const list being copied
+
 	why string // why copyRun refused the run, for the tests
 }
 
@@ -134,7 +136,7 @@ func (c *copier) run() bool {
 		}
 		pos, tok, lit = s.Scan()
 	}
-	if bad || len(c.open) != 0 || len(c.pendingComments) > 0 {
+	if bad || len(c.open) != 0 || len(c.pendingComments) > 0 || c.block != nil {
 		return c.refuse("unbalanced brackets, a comment or a scanner error at the end")
 	}
 	c.out = bytes.TrimRight(c.out, "\n")
@@ -153,6 +155,9 @@ func (c *copier) selector(tok token.Token, lit string) {
 
 // line copies one line of source, holding toks, with its indentation.
 func (c *copier) line(text []byte, toks []lineToken) bool {
+	if c.block != nil {
+		return c.blockLine(text, toks)
+	}
 	if len(toks) == 0 {
 		if len(bytes.TrimSpace(text)) != 0 {
 			return c.refuse("something the scanner skipped")
@@ -166,12 +171,13 @@ func (c *copier) line(text []byte, toks []lineToken) bool {
 	}
 	if len(toks) == 1 && toks[0].tok == token.COMMENT {
 		comment := bytes.TrimSpace(text)
-		if len(c.open) == 0 && !plainDoc(comment) {
-			return c.refuse("a doc comment that is not plain text")
-		}
 		c.pendingComments = append(c.pendingComments, comment)
 		c.blank = false
 		return true
+	}
+
+	if len(c.open) == 0 && toks[0].tok != token.FUNC {
+		return c.topDecl(text, toks)
 	}
 
 	// Leading closing brackets.
@@ -248,14 +254,16 @@ func (c *copier) line(text []byte, toks []lineToken) bool {
 	if last == token.COMMA && indent == 0 && inner == 0 {
 		return c.refuse("a comma outside brackets")
 	}
-	if len(c.open) == 0 && first != token.FUNC {
-		return c.refuse("only functions at the top level")
-	}
 	split, ok := c.oneLiners(text, code, len(c.open) == 0 && lead == 0)
 	if !ok {
 		return false
 	}
 
+	if len(c.open) == 0 {
+		if !c.flushDoc() {
+			return false
+		}
+	}
 	for _, cm := range c.pendingComments {
 		c.indent(indent)
 		c.out = append(c.out, cm...)

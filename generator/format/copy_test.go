@@ -56,6 +56,61 @@ func (r *AVeryLongRequestTypeNameThatGoesOnAndOnForeverAndEverRequest) RawBody()
 	return func(x int) bool { return x > 0 }
 }
 `,
+		"list doc":    "// F:\n// - a\nfunc f() {}\n",
+		"heading doc": "// F does.\n//\n// Details\n//\n// More.\nfunc f() {}\n",
+		"types": `// T is a type.
+type T struct {
+// A doc
+A int ` + "`json:\"a\"`" + `
+// Bbbbbb doc
+Bbbbbb string ` + "`json:\"b\"`" + `
+C int
+Ddddd []string ` + "`json:\"d\"`" + ` // x
+E int // y
+Ünïcode map[string]any // z
+
+F int
+missing [2]bool
+}
+
+// One has one field.
+type One struct {
+Body Root
+}
+
+type OneTagged struct {
+// Its doc.
+MaxDays *int64 ` + "`json:\"max_days,omitempty\" xml:\"a\"`" + ` // and  a comment
+}
+
+type Empty struct {
+}
+
+// Values of T.
+const (
+A1 T = "a"
+Bbbbb2 T = "bb"
+)
+
+const (
+X = 1
+Yyy = 22
+)
+
+// I is an interface.
+type I interface {
+// M does.
+M(ctx context.Context) (int, error)
+
+N()
+}
+
+type A = B
+
+type N []string
+
+const K = 3
+`,
 		"comment": `func f() {
 		// a comment line
 	x()
@@ -93,10 +148,14 @@ func TestCopyRunRefuses(t *testing.T) {
 		"continued":             "func f() {\n\tx := a &&\n\t\tb\n}\n",
 		"raw string":            "func f() {\n\tx := `a\nb`\n}\n",
 		"block comment":         "func f() {\n\t/* a */ x()\n}\n",
-		"list doc":              "// F:\n// - a\nfunc f() {}\n",
 		"comment before }":      "func f() {\n\tx()\n\t// end\n}\n",
 		"two blank lines":       "func f() {\n\tx()\n\n\n\ty()\n}\n",
-		"not a function":        "func f() {}\n\ntype T int\n",
+		"embedded field":        "type T struct {\n\thttp.Handler\n\tx int\n}\n",
+		"generic embedded":      "type T struct {\n\tNullable[string]\n\tx int\n}\n",
+		"var list top":          "var (\n\ta = 1\n)\n",
+		"const comment":         "const (\n\tA T = 1 // one\n\tB T = 2\n)\n",
+		"mixed consts":          "const (\n\tA T = 1\n\tB = 2\n)\n",
+		"multi-line field":      "type T struct {\n\tx struct {\n\t\ty int\n\t}\n}\n",
 		"long literal":          "func f() {\n\tg(func() { aVeryLongNameIndeed(); anotherVeryLongNameIndeed(); yetAnotherVeryLongNameIndeed(); andOneMore() })\n}\n",
 		"long two statements":   "func (r *AVeryLongRequestTypeNameThatGoesOnAndOnForeverAndEverAndEver) F() { a(); b(); return r.rawBody }\n",
 		"closing in the middle": "func f() {\n\tg(a,\n\t\tb)\n}\n",

@@ -195,7 +195,7 @@ func split(src []byte, cuts []int, size int, copyFuncs bool) []part {
 			end = cuts[i+1]
 		}
 		decl := src[c:end]
-		if copyFuncs && funcStart(decl) {
+		if copyFuncs && copyable(decl) {
 			flush()
 			// Each function is a part: one copyRun refuses is printed
 			// alone.
@@ -215,13 +215,15 @@ func split(src []byte, cuts []int, size int, copyFuncs bool) []part {
 	return parts
 }
 
-// funcStart reports whether decl, a run cut by goParts, starts with a
-// function: after its doc comment, if any, the first line is a func
-// declaration.
-func funcStart(decl []byte) bool {
+// copyable reports whether decl, a run cut by goParts, starts with a
+// declaration copyRun may copy: after its doc comment, if any, the first
+// line declares a function, a type or constants.
+func copyable(decl []byte) bool {
 	for len(decl) > 0 {
-		if bytes.HasPrefix(decl, []byte("func ")) {
-			return true
+		for _, kw := range []string{"func ", "type ", "const "} {
+			if bytes.HasPrefix(decl, []byte(kw)) {
+				return true
+			}
 		}
 		if !bytes.HasPrefix(decl, []byte("//")) {
 			return false

@@ -22,8 +22,13 @@ func Decls(src []byte) *Section {
 	if positional(src) {
 		return s
 	}
-	full := append([]byte(partClause), src...)
-	parts := split(full, cutPoints(full), partSize, true)
+	// src starts at a cut (File checks that it does), which cutPoints,
+	// seeing no declaration before it, does not give.
+	first := 0
+	for first < len(src) && src[first] == '\n' {
+		first++
+	}
+	parts := split(src, append([]int{first}, cutPoints(src)...), partSize, true)[1:]
 	n := 0
 	for i := range parts {
 		p := &parts[i]
@@ -35,6 +40,9 @@ func Decls(src []byte) *Section {
 			s.used[name] = true
 		}
 		n += len(p.out)
+	}
+	if len(parts) == 0 {
+		return s
 	}
 	s.out = make([]byte, 0, n)
 	for _, p := range parts {

@@ -42,8 +42,7 @@ func directEligible(src *source) bool {
 	if !direct || !src.json || src.node == nil || src.node.Kind != yaml.MappingNode {
 		return false
 	}
-	v := mapValue(src.node, "openapi")
-	if v == nil || v.Kind != yaml.ScalarNode || !strings.HasPrefix(v.Value, "3.0") {
+	if !version30(src.node) {
 		return false
 	}
 	// kin-openapi decodes a $ref that leaves components through its own
@@ -64,14 +63,19 @@ func (l *loader) loadDirect() (doc *openapi3.T, ok bool) {
 			doc, ok = nil, false
 		}
 	}()
-	if !directEligible(l.root) {
+	d := l.decoded
+	l.decoded = nil
+	if d == nil {
+		if !directEligible(l.root) {
+			return nil, false
+		}
+		d = &decoded{}
+		d.doc, d.discriminators, d.err = decodeAndStamp(l.root.node, l.root.url)
+	}
+	if d.err != nil {
 		return nil, false
 	}
-	doc, err := decodeDoc(l.root.node)
-	if err != nil {
-		return nil, false
-	}
-	discriminators := stampOrigins(doc, l.root.node, l.root.url)
+	doc, discriminators := d.doc, d.discriminators
 	// kin-openapi resolves the schemas a discriminator's mapping names only
 	// in a document other than the root, which is the one its loader was
 	// given first. This loader was given none, so the mappings are held
@@ -85,7 +89,7 @@ func (l *loader) loadDirect() (doc *openapi3.T, ok bool) {
 		}
 		mappings[i], d.Mapping = d.Mapping, nil
 	}
-	err = l.kinLoader().ResolveRefsIn(doc, fileURL(l.root.path))
+	err := l.kinLoader().ResolveRefsIn(doc, fileURL(l.root.path))
 	for i, d := range discriminators {
 		d.Mapping = mappings[i]
 	}
@@ -95,45 +99,83 @@ func (l *loader) loadDirect() (doc *openapi3.T, ok bool) {
 	return doc, true
 }
 
-// decodeDoc decodes the document root as openapi3.T's UnmarshalYAML
-// does, with its paths decoded by a goroutine of their own: they are half
-// of a large API, and the decoder runs on one core. T's decoder reaches
-// the paths through go-yaml, which calls Paths' UnmarshalYAML with that
-// node: the same call.
-func decodeDoc(root *yaml.Node) (*openapi3.T, error) {
-	var pathsNode *yaml.Node
+// decoded is a document decodeAndStamp made.
+type decoded struct {
+	doc            *openapi3.T
+	discriminators []*openapi3.Discriminator // with a mapping (stampOrigins)
+	err            error
+}
+
+// version30 reports whether root, a parsed document, says it is OpenAPI
+// 3.0.
+func version30(root *yaml.Node) bool {
+	if root == nil || root.Kind != yaml.MappingNode {
+		return false
+	}
+	v := mapValue(root, "openapi")
+	return v != nil && v.Kind == yaml.ScalarNode && strings.HasPrefix(v.Value, "3.0")
+}
+
+// decodeAndStamp decodes the document root as openapi3.T's UnmarshalYAML
+// does and stamps its origins (stampOrigins), with its paths decoded and
+// stamped by a goroutine of their own: they are half of a large API, and
+// the decoder runs on one core. T's decoder reaches the paths through
+// go-yaml, which calls Paths' UnmarshalYAML with that node: the same
+// call; the stamper reaches them through T's field, with that node too.
+func decodeAndStamp(root *yaml.Node, file string) (*openapi3.T, []*openapi3.Discriminator, error) {
+	var pathsKey, pathsNode *yaml.Node
 	rest := *root
 	rest.Content = make([]*yaml.Node, 0, len(root.Content))
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		if root.Content[i].Value == "paths" && pathsNode == nil {
-			pathsNode = root.Content[i+1]
+			pathsKey, pathsNode = root.Content[i], root.Content[i+1]
 			continue
 		}
 		rest.Content = append(rest.Content, root.Content[i], root.Content[i+1])
 	}
 	doc := &openapi3.T{}
 	if pathsNode == nil || pathsNode.Kind != yaml.MappingNode {
-		return doc, doc.UnmarshalYAML(root) // nothing to split (go-yaml reads a null as no Paths)
+		// Nothing to split (go-yaml reads a null as no Paths).
+		if err := doc.UnmarshalYAML(root); err != nil {
+			return nil, nil, err
+		}
+		return doc, stampOrigins(doc, root, file), nil
 	}
 	var paths openapi3.Paths
 	var pathsErr error
+	var pathsStamp []*openapi3.Discriminator
 	var panicked any
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		defer func() { panicked = recover() }()
-		pathsErr = paths.UnmarshalYAML(pathsNode)
+		if pathsErr = paths.UnmarshalYAML(pathsNode); pathsErr == nil {
+			s := &stamper{file: file}
+			s.value(reflect.ValueOf(&paths), pathsNode)
+			pathsStamp = s.discriminators
+		}
 	}()
 	err := doc.UnmarshalYAML(&rest)
+	s := &stamper{file: file}
+	if err == nil {
+		// With no Paths yet, the walk of the whole root stamps the rest.
+		s.value(reflect.ValueOf(doc).Elem(), root)
+	}
 	<-done
 	if panicked != nil {
-		panic(panicked) // loadDirect recovers it: loaded by kin-openapi's loader
+		panic(panicked) // loadDirect's caller recovers it: loaded by kin-openapi's loader
 	}
 	if err == nil {
 		err = pathsErr
 	}
+	if err != nil {
+		return nil, nil, err
+	}
+	// The root's walk gives the Paths field the key it was decoded from
+	// (childKeys): that step, now that the field is set.
 	doc.Paths = &paths
-	return doc, err
+	s.childKeys(&yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{pathsKey, pathsNode}}, reflect.ValueOf(doc))
+	return doc, append(s.discriminators, pathsStamp...), nil
 }
 
 // mapValue returns the value of key in the mapping n, or nil.

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"go.yaml.in/yaml/v4"
 )
 
 // loader is the state of one Load call.
@@ -29,6 +30,8 @@ type loader struct {
 	costly bool // some schema is too costly to check values against (see maxVisits)
 
 	early *early // kin-openapi's load of the root, when started before parsing it
+
+	decoded *decoded // the root, decoded by readRootDirect for loadDirect
 
 	schemas []schemaAt // every schema of doc, in kin-openapi's walk order (see checkSchemas)
 }
@@ -64,6 +67,9 @@ func (l *loader) readRoot(p string) *Error {
 	if err != nil {
 		return &Error{File: p, Message: "cannot read the spec: " + err.Error(), Err: err}
 	}
+	if node, ok := parseJSON(raw); ok && direct && version30(node) {
+		return l.readRootDirect(p, raw, node)
+	}
 	src, f := l.addSource(p, fileURL(p).String(), raw)
 	if f != nil {
 		return f.syntax
@@ -75,17 +81,61 @@ func (l *loader) readRoot(p string) *Error {
 	return nil
 }
 
+// readRootDirect reads the root p, a JSON OpenAPI 3.0 document parsed as
+// node, which loadDirect will most likely decode: it is decoded (l.decoded)
+// while the duplicate-key check and the index, which tells whether it can
+// be decoded so, run beside it. A decoding that turns out not to be
+// wanted costs time, not results.
+func (l *loader) readRootDirect(p string, raw []byte, node *yaml.Node) *Error {
+	var dup *Error
+	var idx *index
+	checked := make(chan struct{})
+	go func() {
+		defer close(checked)
+		if dup = duplicateKey(p, node); dup == nil {
+			idx = buildIndex(node)
+		}
+	}()
+	d := &decoded{}
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				d.doc, d.err = nil, fmt.Errorf("panic: %v", r) // loadDirect then leaves it to kin-openapi
+			}
+		}()
+		d.doc, d.discriminators, d.err = decodeAndStamp(node, fileURL(p).String())
+	}()
+	<-checked
+	if dup != nil {
+		return dup
+	}
+	src := l.addParsed(p, fileURL(p).String(), raw, node, true)
+	src.idx = idx
+	l.root = src
+	if !directEligible(src) {
+		l.early = l.startEarly(p, raw)
+		return nil
+	}
+	l.decoded = d
+	return nil
+}
+
 // addSource parses raw and records it as a file of the spec.
 func (l *loader) addSource(p, key string, raw []byte) (*source, *readFailure) {
 	node, fromJSON, perr := parseSource(p, raw)
 	if perr != nil {
 		return nil, &readFailure{url: key, path: p, reason: perr.Message, syntax: perr}
 	}
+	return l.addParsed(p, key, raw, node, fromJSON), nil
+}
+
+// addParsed records a file of the spec, parsed as node.
+func (l *loader) addParsed(p, key string, raw []byte, node *yaml.Node, fromJSON bool) *source {
 	src := &source{path: p, url: key, raw: raw, data: raw, node: node, json: fromJSON}
 	l.files = append(l.files, src)
 	l.byURL[key] = src
 	l.byPath[filepath.Clean(p)] = src
-	return src, nil
+	return src
 }
 
 // sourceFor returns the file at u, reading it the first time. Only local

@@ -66,6 +66,7 @@ type copier struct {
 	// text of the one before the last, when an identifier.
 	p1, p2, p3 token.Token
 	lit1, lit2 string
+	lastUsed   string
 
 	pendingComments [][]byte // comment lines waiting for the next code line
 	blank           bool     // the previous line was blank
@@ -98,6 +99,7 @@ func (c *copier) run() bool {
 
 	var line []lineToken
 	lineStart := 0
+	lineEnd := c.lineEnd(0) // of the line starting at lineStart
 	pos, tok, lit := s.Scan()
 	for {
 		off := len(c.src)
@@ -105,16 +107,13 @@ func (c *copier) run() bool {
 			off = file.Offset(pos)
 		}
 		// Flush the lines that end before this token.
-		for {
-			nl := bytes.IndexByte(c.src[lineStart:], '\n')
-			if nl < 0 || lineStart+nl >= off {
-				break
-			}
-			if !c.line(c.src[lineStart:lineStart+nl], line) {
+		for lineEnd < off {
+			if !c.line(c.src[lineStart:lineEnd], line) {
 				return false
 			}
 			line = line[:0]
-			lineStart += nl + 1
+			lineStart = lineEnd + 1
+			lineEnd = c.lineEnd(lineStart)
 		}
 		if tok == token.EOF {
 			if lineStart < len(c.src) && !c.line(c.src[lineStart:], line) {
@@ -144,10 +143,20 @@ func (c *copier) run() bool {
 	return true
 }
 
+// lineEnd returns the offset of the newline ending the line that starts
+// at from, or past the end of the source when there is none.
+func (c *copier) lineEnd(from int) int {
+	if nl := bytes.IndexByte(c.src[from:], '\n'); nl >= 0 {
+		return from + nl
+	}
+	return len(c.src) + 1
+}
+
 // selector notes x as used in x.y, unless it is itself after a period.
 func (c *copier) selector(tok token.Token, lit string) {
-	if tok == token.IDENT && c.p1 == token.PERIOD && c.p2 == token.IDENT && c.p3 != token.PERIOD {
+	if tok == token.IDENT && c.p1 == token.PERIOD && c.p2 == token.IDENT && c.p3 != token.PERIOD && c.lit2 != c.lastUsed {
 		c.used[c.lit2] = true
+		c.lastUsed = c.lit2 // v.A, v.B, v.C...: one map write
 	}
 	c.p3, c.p2, c.p1 = c.p2, c.p1, tok
 	c.lit2, c.lit1 = c.lit1, lit

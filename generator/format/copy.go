@@ -2,9 +2,7 @@ package format
 
 import (
 	"bytes"
-	"go/scanner"
 	"go/token"
-	"strings"
 )
 
 // copyRun returns a run of top-level functions as go/printer prints them
@@ -65,7 +63,7 @@ type copier struct {
 	// Selector qualifiers: the last three tokens (comments aside) and the
 	// text of the one before the last, when an identifier.
 	p1, p2, p3 token.Token
-	lit1, lit2 string
+	lit1, lit2 []byte // in c.src
 	lastUsed   string
 
 	pendingComments [][]byte // comment lines waiting for the next code line
@@ -86,57 +84,29 @@ func (c *copier) refuse(why string) bool {
 
 // lineToken is a token of the current line.
 type lineToken struct {
-	tok token.Token
-	lit string
-	off int // offset in the line
+	tok      token.Token
+	off, end int // offsets in the line
 }
 
-func (c *copier) run() bool {
-	var s scanner.Scanner
-	bad := false
-	file := token.NewFileSet().AddFile("", -1, len(c.src))
-	s.Init(file, c.src, func(token.Position, string) { bad = true }, scanner.ScanComments)
+// text returns the token's text in line.
+func (t lineToken) text(line []byte) string { return string(line[t.off:t.end]) }
 
-	var line []lineToken
-	lineStart := 0
-	lineEnd := c.lineEnd(0) // of the line starting at lineStart
-	pos, tok, lit := s.Scan()
-	for {
-		off := len(c.src)
-		if tok != token.EOF {
-			off = file.Offset(pos)
+func (c *copier) run() bool {
+	var toks []lineToken
+	for start := 0; start < len(c.src); {
+		end := c.lineEnd(start)
+		line := c.src[start:min(end, len(c.src))]
+		var ok bool
+		if toks, ok = c.lex(line, toks[:0]); !ok {
+			return c.refuse("a string or comment over several lines, or text that is not Go")
 		}
-		// Flush the lines that end before this token.
-		for lineEnd < off {
-			if !c.line(c.src[lineStart:lineEnd], line) {
-				return false
-			}
-			line = line[:0]
-			lineStart = lineEnd + 1
-			lineEnd = c.lineEnd(lineStart)
+		if !c.line(line, toks) {
+			return false
 		}
-		if tok == token.EOF {
-			if lineStart < len(c.src) && !c.line(c.src[lineStart:], line) {
-				return false
-			}
-			break
-		}
-		if tok == token.SEMICOLON && lit == "\n" {
-			// Inserted at the end of a line: not in the source.
-		} else {
-			if tok == token.COMMENT && strings.Contains(lit, "\n") ||
-				tok == token.STRING && strings.Contains(lit, "\n") {
-				return c.refuse("spans lines")
-			}
-			line = append(line, lineToken{tok, lit, off - lineStart})
-			if tok != token.COMMENT {
-				c.selector(tok, lit)
-			}
-		}
-		pos, tok, lit = s.Scan()
+		start = end + 1
 	}
-	if bad || len(c.open) != 0 || len(c.pendingComments) > 0 || c.block != nil {
-		return c.refuse("unbalanced brackets, a comment or a scanner error at the end")
+	if len(c.open) != 0 || len(c.pendingComments) > 0 || c.block != nil {
+		return c.refuse("unbalanced brackets, or a comment or block left open at the end")
 	}
 	c.out = bytes.TrimRight(c.out, "\n")
 	c.out = append(c.out, '\n')
@@ -153,13 +123,14 @@ func (c *copier) lineEnd(from int) int {
 }
 
 // selector notes x as used in x.y, unless it is itself after a period.
-func (c *copier) selector(tok token.Token, lit string) {
-	if tok == token.IDENT && c.p1 == token.PERIOD && c.p2 == token.IDENT && c.p3 != token.PERIOD && c.lit2 != c.lastUsed {
-		c.used[c.lit2] = true
-		c.lastUsed = c.lit2 // v.A, v.B, v.C...: one map write
+// text is the token's.
+func (c *copier) selector(tok token.Token, text []byte) {
+	if tok == token.IDENT && c.p1 == token.PERIOD && c.p2 == token.IDENT && c.p3 != token.PERIOD && string(c.lit2) != c.lastUsed {
+		c.lastUsed = string(c.lit2) // v.A, v.B, v.C...: one map write
+		c.used[c.lastUsed] = true
 	}
 	c.p3, c.p2, c.p1 = c.p2, c.p1, tok
-	c.lit2, c.lit1 = c.lit1, lit
+	c.lit2, c.lit1 = c.lit1, text
 }
 
 // line copies one line of source, holding toks, with its indentation.
@@ -220,7 +191,7 @@ func (c *copier) line(text []byte, toks []lineToken) bool {
 	code := toks
 	var comment *lineToken
 	if last := toks[len(toks)-1]; last.tok == token.COMMENT {
-		if !strings.HasPrefix(last.lit, "//") || c.lastComment {
+		if !bytes.HasPrefix(text[last.off:], []byte("//")) || c.lastComment {
 			return c.refuse("a line comment that is not after one space, or after another")
 		}
 		comment = &toks[len(toks)-1]

@@ -166,7 +166,7 @@ func fieldCells(text []byte, toks []lineToken) (cellLine, bool) {
 	if len(code) < 2 || code[0].tok != token.IDENT || !balanced(code) {
 		return cellLine{}, false
 	}
-	name := code[0].lit
+	name := code[0].text(text)
 	// A name, a blank, then a type: not an embedded field (http.Handler,
 	// Generic[T]).
 	if code[1].off != code[0].off+len(name)+1 || text[code[0].off+len(name)] != ' ' {
@@ -182,11 +182,11 @@ func fieldCells(text []byte, toks []lineToken) (cellLine, bool) {
 		end = toks[len(toks)-1].off
 	}
 	tag := ""
-	if last := code[len(code)-1]; last.tok == token.STRING && last.lit[0] == '`' {
+	if last := code[len(code)-1]; last.tok == token.STRING && text[last.off] == '`' {
 		if len(code) < 3 {
 			return cellLine{}, false
 		}
-		tag = last.lit
+		tag = last.text(text)
 		end = last.off
 	}
 	typ := strings.TrimSpace(string(text[code[1].off:end]))
@@ -231,9 +231,9 @@ func constCells(text []byte, toks []lineToken) (cellLine, bool) {
 	if value == "" || !plainCell(value) {
 		return cellLine{}, false
 	}
-	cells := []string{toks[0].lit}
+	cells := []string{toks[0].text(text)}
 	if assign == 2 {
-		cells = append(cells, toks[1].lit)
+		cells = append(cells, toks[1].text(text))
 	}
 	return cellLine{cells: cells, trailing: "= " + value}, true
 }

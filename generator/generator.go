@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -98,6 +99,14 @@ func Generate(ctx context.Context, opts Options) (res *Result, err error) {
 	if err != nil {
 		return nil, err
 	}
+	// The document is garbage now: hundreds of MB of a large spec's nodes
+	// and objects, which the collector, paced for a growing heap, would
+	// reclaim only when the rendered files are most of the way there. A
+	// cycle started now, beside rendering, lets rendering reuse that
+	// memory: on GitHub's spec, peak RSS 690 -> 540 MB and less time in
+	// page faults.
+	spec = nil
+	go runtime.GC()
 	files, err := Render(svc, specBytes)
 	if err != nil {
 		return nil, err

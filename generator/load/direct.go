@@ -1,7 +1,10 @@
 package load
 
 import (
+	"errors"
+	"maps"
 	"reflect"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -117,66 +120,142 @@ func version30(root *yaml.Node) bool {
 }
 
 // decodeAndStamp decodes the document root as openapi3.T's UnmarshalYAML
-// does and stamps its origins (stampOrigins), with its paths decoded and
-// stamped by a goroutine of their own: they are half of a large API, and
-// the decoder runs on one core. T's decoder reaches the paths through
-// go-yaml, which calls Paths' UnmarshalYAML with that node: the same
-// call; the stamper reaches them through T's field, with that node too.
+// does and stamps its origins (stampOrigins), in parts decoded and stamped
+// at the same time: the paths, the schemas of the components in a few
+// chunks, and the rest. They are most of a large API, and the decoder runs
+// on one core. T's decoder reaches the paths through go-yaml, which calls
+// Paths' UnmarshalYAML with that node, and the schemas as a map, each
+// entry decoded by SchemaRef's UnmarshalYAML: the same calls. The
+// stamper reaches them through their fields, with those nodes; the rest is
+// stamped while they are unset, and the keys the walk gives their fields
+// (childKeys) once they are set.
 func decodeAndStamp(root *yaml.Node, file string) (*openapi3.T, []*openapi3.Discriminator, error) {
-	var pathsKey, pathsNode *yaml.Node
+	if root.Kind != yaml.MappingNode {
+		return nil, nil, errors.New("the root is not a mapping")
+	}
 	rest := *root
 	rest.Content = make([]*yaml.Node, 0, len(root.Content))
+	var pathsKey, pathsNode, schemasKey, schemasNode *yaml.Node
+	var components *yaml.Node // rest's copy, without the schemas
 	for i := 0; i+1 < len(root.Content); i += 2 {
-		if root.Content[i].Value == "paths" && pathsNode == nil {
-			pathsKey, pathsNode = root.Content[i], root.Content[i+1]
+		k, v := root.Content[i], root.Content[i+1]
+		switch {
+		case k.Value == "paths" && pathsNode == nil && v.Kind == yaml.MappingNode:
+			pathsKey, pathsNode = k, v
 			continue
+		case k.Value == "components" && components == nil && v.Kind == yaml.MappingNode:
+			c := *v
+			c.Content = make([]*yaml.Node, 0, len(v.Content))
+			for j := 0; j+1 < len(v.Content); j += 2 {
+				if ck, cv := v.Content[j], v.Content[j+1]; ck.Value == "schemas" && schemasNode == nil && cv.Kind == yaml.MappingNode && len(cv.Content) >= 2*minSchemaChunk {
+					schemasKey, schemasNode = ck, cv
+					continue
+				}
+				c.Content = append(c.Content, v.Content[j], v.Content[j+1])
+			}
+			components = &c
+			v = components
 		}
-		rest.Content = append(rest.Content, root.Content[i], root.Content[i+1])
+		rest.Content = append(rest.Content, k, v)
 	}
+
+	// The parts, each decoded and stamped by a task.
 	doc := &openapi3.T{}
-	if pathsNode == nil || pathsNode.Kind != yaml.MappingNode {
-		// Nothing to split (go-yaml reads a null as no Paths).
-		if err := doc.UnmarshalYAML(root); err != nil {
-			return nil, nil, err
-		}
-		return doc, stampOrigins(doc, root, file), nil
-	}
 	var paths openapi3.Paths
-	var pathsErr error
-	var pathsStamp []*openapi3.Discriminator
-	var panicked any
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		defer func() { panicked = recover() }()
-		if pathsErr = paths.UnmarshalYAML(pathsNode); pathsErr == nil {
+	var chunks []openapi3.Schemas
+	type result struct {
+		discriminators []*openapi3.Discriminator
+		err            error
+		panicked       any
+	}
+	var tasks []func() ([]*openapi3.Discriminator, error)
+	tasks = append(tasks, func() ([]*openapi3.Discriminator, error) {
+		if err := doc.UnmarshalYAML(&rest); err != nil {
+			return nil, err
+		}
+		return stampOrigins(doc, root, file), nil // paths and schemas unset
+	})
+	if pathsNode != nil {
+		tasks = append(tasks, func() ([]*openapi3.Discriminator, error) {
+			if err := paths.UnmarshalYAML(pathsNode); err != nil {
+				return nil, err
+			}
 			s := &stamper{file: file}
 			s.value(reflect.ValueOf(&paths), pathsNode)
-			pathsStamp = s.discriminators
+			return s.discriminators, nil
+		})
+	}
+	if schemasNode != nil {
+		n := len(schemasNode.Content) / 2
+		k := min(schemaChunks, n/minSchemaChunk)
+		chunks = make([]openapi3.Schemas, k)
+		for c := range k {
+			part := &yaml.Node{Kind: yaml.MappingNode, Tag: schemasNode.Tag, Line: schemasNode.Line, Column: schemasNode.Column,
+				Content: schemasNode.Content[2*(c*n/k) : 2*((c+1)*n/k)]}
+			tasks = append(tasks, func() ([]*openapi3.Discriminator, error) {
+				if err := part.Decode(&chunks[c]); err != nil {
+					return nil, err
+				}
+				s := &stamper{file: file}
+				s.value(reflect.ValueOf(chunks[c]), part)
+				return s.discriminators, nil
+			})
 		}
-	}()
-	err := doc.UnmarshalYAML(&rest)
+	}
+	results := make([]result, len(tasks))
+	work := make(chan int, len(tasks))
+	for i := range tasks {
+		work <- i
+	}
+	close(work)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(tasks)) {
+		wg.Go(func() {
+			for i := range work {
+				func() {
+					defer func() { results[i].panicked = recover() }()
+					results[i].discriminators, results[i].err = tasks[i]()
+				}()
+			}
+		})
+	}
+	wg.Wait()
+	var discriminators []*openapi3.Discriminator
+	for _, r := range results {
+		if r.panicked != nil {
+			panic(r.panicked) // loadDirect's caller recovers it: loaded by kin-openapi's loader
+		}
+		if r.err != nil {
+			return nil, nil, r.err
+		}
+		discriminators = append(discriminators, r.discriminators...)
+	}
+
 	s := &stamper{file: file}
-	if err == nil {
-		// With no Paths yet, the walk of the whole root stamps the rest.
-		s.value(reflect.ValueOf(doc).Elem(), root)
+	if pathsNode != nil {
+		doc.Paths = &paths
+		s.childKeys(&yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{pathsKey, pathsNode}}, reflect.ValueOf(doc))
 	}
-	<-done
-	if panicked != nil {
-		panic(panicked) // loadDirect's caller recovers it: loaded by kin-openapi's loader
+	if schemasNode != nil {
+		if doc.Components == nil {
+			return nil, nil, errors.New("components not decoded") // cannot be: components is a mapping
+		}
+		schemas := make(openapi3.Schemas, len(schemasNode.Content)/2)
+		for _, c := range chunks {
+			maps.Copy(schemas, c)
+		}
+		doc.Components.Schemas = schemas
+		s.childKeys(&yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{schemasKey, schemasNode}}, reflect.ValueOf(doc.Components))
 	}
-	if err == nil {
-		err = pathsErr
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	// The root's walk gives the Paths field the key it was decoded from
-	// (childKeys): that step, now that the field is set.
-	doc.Paths = &paths
-	s.childKeys(&yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{pathsKey, pathsNode}}, reflect.ValueOf(doc))
-	return doc, append(s.discriminators, pathsStamp...), nil
+	return doc, discriminators, nil
 }
+
+// schemaChunks is how many parts decodeAndStamp decodes the schemas of
+// the components in, and minSchemaChunk the fewest schemas in one (a
+// variable for the tests): only large APIs are worth it.
+const schemaChunks = 4
+
+var minSchemaChunk = 64
 
 // mapValue returns the value of key in the mapping n, or nil.
 func mapValue(n *yaml.Node, key string) *yaml.Node {

@@ -451,7 +451,9 @@ func (b *builder) fillStruct(t *model.Type, parts []*openapi3.Schema, ptr string
 		if !tagSafe(name) || f.Default != "" || f.DefaultJSON != "" {
 			t.Custom = true
 		}
+		f.RequiredIndex = -1
 		if f.Required && !f.ReadOnly {
+			f.RequiredIndex = len(t.Required)
 			t.Required = append(t.Required, f)
 			t.Custom = true
 		}

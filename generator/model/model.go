@@ -568,6 +568,9 @@ type Field struct {
 	DefaultJSON string
 	// Check is true when the field's value needs validation.
 	Check bool
+	// RequiredIndex is the field's place in its type's Required list,
+	// which is that of its flag in the type's missing array, or -1.
+	RequiredIndex int
 }
 
 // FieldShape says how a field holds its value.

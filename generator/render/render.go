@@ -272,13 +272,4 @@ var funcs = template.FuncMap{
 	},
 	// oneLine joins text into one line for short comments.
 	"oneLine": func(s string) string { return strings.Join(strings.Fields(s), " ") },
-	// requiredIndex is the position of f among a struct's required fields.
-	"requiredIndex": func(req []*model.Field, f *model.Field) int {
-		for i, r := range req {
-			if r == f {
-				return i
-			}
-		}
-		return -1
-	},
 }

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"go/format"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -119,10 +122,43 @@ func runSvcgen(ctx context.Context, b *bench, t *tool, s spec, dir string, test 
 		steps = append(steps, step{classTestError, []string{"test", "-count=1", "-timeout=10m", "./..."}})
 	}
 	r.Class, r.Error, r.BuildMS = b.goSteps(ctx, g.out, steps)
+	if r.Class == classOK {
+		// Generated code must be gofmt-clean too (svcgen copies most of it
+		// as its templates wrote it), which the service's own CI checks.
+		if file := unformatted(g.out); file != "" {
+			r.Class, r.Error = classVetError, "gofmt -l: "+file+" is not formatted as gofmt formats it"
+		}
+	}
 	// go test ran when the build and vet steps before it passed.
 	r.Tested = test && (r.Class == classOK || r.Class == classTestError ||
 		r.Class == classTimeout && strings.HasPrefix(r.Error, "go test"))
 	return r
+}
+
+// unformatted returns the first Go file under dir, relative to it, that
+// gofmt would change, or "".
+func unformatted(dir string) string {
+	var found string
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || found != "" {
+			return err
+		}
+		if d.IsDir() && d.Name() == ".svcgen" {
+			return filepath.SkipDir // base copies, compared by regenerate
+		}
+		if d.IsDir() || !strings.HasSuffix(p, ".go") {
+			return nil
+		}
+		src, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if out, err := format.Source(src); err != nil || !bytes.Equal(out, src) {
+			found, _ = filepath.Rel(dir, p)
+		}
+		return nil
+	})
+	return found
 }
 
 // classifySvcgen returns the class of a generation that did not succeed, and

@@ -40,6 +40,13 @@ func Go(filename, tmpl string, src []byte) ([]byte, error) {
 	return out, nil
 }
 
+// Source formats src whole, as gofmt does: for Go that svcgen's templates
+// did not write (a user's declarations, which Go would copy as they are
+// wherever it can).
+func Source(filename, what string, src []byte) ([]byte, error) {
+	return goWhole(filename, what, src)
+}
+
 // Verify makes Go check that the functions it copies are formatted, by
 // formatting every file whole as well: the tests set it.
 var Verify bool

@@ -392,7 +392,7 @@ func (p *Plan) orphanFile(d *disk, dir, pkg string, body []byte, imports []strin
 	}
 	src.WriteString(")\n\n")
 	src.Write(body)
-	content, err := format.Go(name, "(orphaned declarations)", src.Bytes())
+	content, err := format.Source(name, "(orphaned declarations)", src.Bytes()) // the user's code: formatted, not copied
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ package format
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/format"
@@ -34,8 +35,8 @@ func Go(filename, tmpl string, src []byte) ([]byte, error) {
 		return whole, err
 	}
 	if line, ok := sameLines(out, whole); !ok {
-		return nil, fmt.Errorf("%s (from template %s): a function the template wrote is not formatted as gofmt formats it, at line %d of the output:\n%s\ngofmt:\n%s",
-			filename, tmpl, line, window(out, line), window(whole, line))
+		return nil, fmt.Errorf("%s (from template %s): %w: line %d of the output:\n%s\ngofmt:\n%s",
+			filename, tmpl, ErrUnformatted, line, window(out, line), window(whole, line))
 	}
 	return out, nil
 }
@@ -46,6 +47,10 @@ func Go(filename, tmpl string, src []byte) ([]byte, error) {
 func Source(filename, what string, src []byte) ([]byte, error) {
 	return goWhole(filename, what, src)
 }
+
+// ErrUnformatted is what Go and File return, with Verify set, for output
+// that differs from gofmt's.
+var ErrUnformatted = errors.New("copied declarations differ from gofmt's output (a template wrote them otherwise)")
 
 // Verify makes Go check that the functions it copies are formatted, by
 // formatting every file whole as well: the tests set it.

@@ -79,8 +79,8 @@ func File(filename, tmpl string, pieces []Piece) ([]byte, error) {
 			return nil, err
 		}
 		if line, same := sameLines(out, whole); !same {
-			return nil, fmt.Errorf("%s (from template %s): formatted in sections, it differs from gofmt's at line %d:\n%s\ngofmt:\n%s",
-				filename, tmpl, line, window(out, line), window(whole, line))
+			return nil, fmt.Errorf("%s (from template %s), formatted in sections: %w: line %d of the output:\n%s\ngofmt:\n%s",
+				filename, tmpl, ErrUnformatted, line, window(out, line), window(whole, line))
 		}
 	}
 	return out, nil

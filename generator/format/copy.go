@@ -183,6 +183,11 @@ func (c *copier) line(text []byte, toks []lineToken) bool {
 	if len(c.pendingComments) > 0 && (lead > 0 || first == token.CASE || first == token.DEFAULT) {
 		return c.refuse("a comment before a closing bracket or a clause")
 	}
+	if lead > 0 && c.lastOpened {
+		// Empty brackets over two lines: go/printer joins those of a
+		// composite literal or call, and keeps a block's.
+		return c.refuse("empty brackets over two lines")
+	}
 	if lead > 0 && c.blank {
 		return c.refuse("a blank line before a closing bracket")
 	}

@@ -57,6 +57,8 @@ func (r *AVeryLongRequestTypeNameThatGoesOnAndOnForeverAndEverRequest) RawBody()
 }
 `,
 		"list doc":    "// F:\n// - a\nfunc f() {}\n",
+		"quotes doc":  "// F says ``hi'' and doesn''t.\nfunc f() {}\n",
+		"bullet doc":  "// F:\n// \u2022 one\n// \u2022 two\nfunc f() {}\n",
 		"heading doc": "// F does.\n//\n// Details\n//\n// More.\nfunc f() {}\n",
 		"types": `// T is a type.
 type T struct {
@@ -158,6 +160,8 @@ func TestCopyRunRefuses(t *testing.T) {
 		"multi-line field":      "type T struct {\n\tx struct {\n\t\ty int\n\t}\n}\n",
 		"long literal":          "func f() {\n\tg(func() { aVeryLongNameIndeed(); anotherVeryLongNameIndeed(); yetAnotherVeryLongNameIndeed(); andOneMore() })\n}\n",
 		"long two statements":   "func (r *AVeryLongRequestTypeNameThatGoesOnAndOnForeverAndEverAndEver) F() { a(); b(); return r.rawBody }\n",
+		"empty literal":         "func f() {\n\tx := []int{\n\t}\n}\n",
+		"empty call":            "func f() {\n\tg(\n\t)\n}\n",
 		"closing in the middle": "func f() {\n\tg(a,\n\t\tb)\n}\n",
 	} {
 		c := copier{src: []byte(src), used: map[string]bool{}}

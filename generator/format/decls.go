@@ -388,16 +388,20 @@ func docComment(lines [][]byte) (out [][]byte, ok bool) {
 
 // plainDocLine reports whether line i of a doc comment is one go/doc's
 // comment printer leaves as it is, whatever the lines around it: text
-// after "// " that starts no list, code block, heading or link definition,
-// in a paragraph of more than one line or the first paragraph, and at most
-// one empty "//" between paragraphs, none first or last.
+// after "// " that starts no list, code block, heading or link definition
+// and holds no `` or '' (which become typographic quotes), in a paragraph
+// of more than one line or the first paragraph, and at most one empty "//"
+// between paragraphs, none first or last.
 func plainDocLine(lines [][]byte, i int) bool {
 	l := lines[i]
 	if string(l) == "//" {
 		return i > 0 && i < len(lines)-1 && string(lines[i-1]) != "//"
 	}
-	if !plainDoc(l) || bytes.HasPrefix(l, []byte("// [")) {
-		return false
+	if !plainDoc(l) || bytes.HasPrefix(l, []byte("// [")) || bytes.HasPrefix(l, []byte("// \u2022")) {
+		return false // a link definition, a list
+	}
+	if bytes.Contains(l, []byte("``")) || bytes.Contains(l, []byte("''")) {
+		return false // the printer makes them typographic quotes
 	}
 	// A paragraph of one line after another paragraph may be a heading.
 	alone := (i == len(lines)-1 || string(lines[i+1]) == "//") && i > 0 && string(lines[i-1]) == "//"

@@ -160,6 +160,7 @@ func TestCopyRunRefuses(t *testing.T) {
 		"multi-line field":      "type T struct {\n\tx struct {\n\t\ty int\n\t}\n}\n",
 		"long literal":          "func f() {\n\tg(func() { aVeryLongNameIndeed(); anotherVeryLongNameIndeed(); yetAnotherVeryLongNameIndeed(); andOneMore() })\n}\n",
 		"long two statements":   "func (r *AVeryLongRequestTypeNameThatGoesOnAndOnForeverAndEverAndEver) F() { a(); b(); return r.rawBody }\n",
+		"carriage return":       "func f() {\n\tx() // a \r> b\n}\n",
 		"empty literal":         "func f() {\n\tx := []int{\n\t}\n}\n",
 		"empty call":            "func f() {\n\tg(\n\t)\n}\n",
 		"closing in the middle": "func f() {\n\tg(a,\n\t\tb)\n}\n",

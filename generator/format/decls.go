@@ -389,7 +389,7 @@ func docComment(lines [][]byte) (out [][]byte, ok bool) {
 // plainDocLine reports whether line i of a doc comment is one go/doc's
 // comment printer leaves as it is, whatever the lines around it: text
 // after "// " that starts no list, code block, heading or link definition
-// and holds no `` or '' (which become typographic quotes), in a paragraph
+// and holds no “ or ” (which become typographic quotes), in a paragraph
 // of more than one line or the first paragraph, and at most one empty "//"
 // between paragraphs, none first or last.
 func plainDocLine(lines [][]byte, i int) bool {

@@ -9,11 +9,17 @@ import (
 // token kinds go/scanner gives them, as far as copyRun tells them apart:
 // brackets, punctuation, keywords, identifiers, literals, comments and
 // operators. It returns false for a string or comment that goes on past
-// the line, a carriage return, or a byte no Go token starts with: copyRun
+// the line, a control character (a carriage return, even in a comment), or
+// a byte no Go token starts with: copyRun
 // leaves such lines to go/printer. Semicolons Go would insert are not
 // tokens here. It is go/scanner without the positions, the error messages
 // and a string for every identifier, which cost copyRun half its time.
 func (c *copier) lex(line []byte, toks []lineToken) ([]lineToken, bool) {
+	for _, b := range line {
+		if b < ' ' && b != '\t' || b == 0x7f {
+			return toks, false // go/printer drops a carriage return, even in a comment
+		}
+	}
 	for i := 0; i < len(line); {
 		ch := line[i]
 		start := i

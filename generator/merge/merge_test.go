@@ -6,7 +6,8 @@ import (
 	"testing"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files (none in this package)")
+// -update is accepted, for go test ./... -update, and does nothing here.
+var _ = flag.Bool("update", false, "rewrite golden files (none in this package)")
 
 var labels = Labels{Ours: "yours", Theirs: "svcgen"}
 

@@ -1,0 +1,198 @@
+package svcgenhttp
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/svcgen/svcgen/runtime/svcgen"
+)
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// readBody reads the whole body, at most limit bytes. A missing or empty
+// body returns nil.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *bytes.Buffer, error) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil, nil, nil
+	}
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, limit))
+	if err != nil {
+		bufPool.Put(buf)
+		return nil, nil, err
+	}
+	if buf.Len() == 0 {
+		bufPool.Put(buf)
+		return nil, nil, nil
+	}
+	return buf.Bytes(), buf, nil
+}
+
+// DecodeJSON decodes a JSON request body into v. It reports whether a body
+// was there; problems are added to errs, or returned when the request
+// cannot be answered with a 400 (too large: 413; wrong media type: 415).
+// When raw is not nil it receives a copy of the body.
+func DecodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any, required bool, errs *svcgen.Errors, raw *[]byte) (bool, error) {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !svcgen.IsJSON(ct) {
+		return false, &svcgen.Error{Status: http.StatusUnsupportedMediaType, Detail: "the body must be application/json"}
+	}
+	data, buf, err := readBody(w, r, limit)
+	if err != nil {
+		return false, bodyError(err)
+	}
+	if data == nil {
+		if required {
+			*errs = append(*errs, svcgen.FieldError{In: "body", Pointer: "#", Detail: "a request body is required"})
+		}
+		return false, nil
+	}
+	defer bufPool.Put(buf)
+	if raw != nil {
+		*raw = bytes.Clone(data)
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		*errs = append(*errs, svcgen.JSONError(err))
+		return false, nil
+	}
+	return true, nil
+}
+
+// ReadRaw reads a text or binary request body.
+func ReadRaw(w http.ResponseWriter, r *http.Request, limit int64, required bool, errs *svcgen.Errors) ([]byte, error) {
+	data, buf, err := readBody(w, r, limit)
+	if err != nil {
+		return nil, bodyError(err)
+	}
+	if data == nil {
+		if required {
+			*errs = append(*errs, svcgen.FieldError{In: "body", Detail: "a request body is required"})
+		}
+		return nil, nil
+	}
+	out := bytes.Clone(data)
+	bufPool.Put(buf)
+	return out, nil
+}
+
+func bodyError(err error) error {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return &svcgen.Error{Status: http.StatusRequestEntityTooLarge, Detail: "the body is larger than " + strconv.FormatInt(tooBig.Limit, 10) + " bytes"}
+	}
+	return &svcgen.Error{Status: http.StatusBadRequest, Detail: "the body could not be read", Err: err}
+}
+
+// WriteJSON answers status with v encoded as JSON.
+func WriteJSON(w http.ResponseWriter, status int, contentType string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", contentType)
+	w.WriteHeader(status)
+	_, err = w.Write(b)
+	return err
+}
+
+// WriteText answers status with a text body.
+func WriteText(w http.ResponseWriter, status int, contentType, body string) error {
+	w.Header().Set("Content-Type", contentType)
+	w.WriteHeader(status)
+	_, err := io.WriteString(w, body)
+	return err
+}
+
+// WriteBinary answers status with the bytes of body (none when nil).
+func WriteBinary(w http.ResponseWriter, status int, contentType string, body io.Reader) error {
+	w.Header().Set("Content-Type", contentType)
+	w.WriteHeader(status)
+	if body == nil {
+		return nil
+	}
+	_, err := io.Copy(w, body)
+	return err
+}
+
+// WriteEmpty answers status with no body.
+func WriteEmpty(w http.ResponseWriter, status int) error {
+	w.WriteHeader(status)
+	return nil
+}
+
+// WriteProblem sends an RFC 9457 problem response.
+func WriteProblem(w http.ResponseWriter, r *http.Request, status int, detail string, errs []svcgen.FieldError) {
+	p := svcgen.Problem{
+		Type:     "about:blank",
+		Title:    http.StatusText(status),
+		Status:   status,
+		Detail:   detail,
+		Instance: r.URL.Path,
+		Errors:   errs,
+	}
+	b, _ := json.Marshal(p)
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// PathValue reads a path parameter, checking the literal text around it.
+func PathValue(r *http.Request, wildcard, prefix, suffix string) (string, bool) {
+	v := r.PathValue(wildcard)
+	if !strings.HasPrefix(v, prefix) || !strings.HasSuffix(v, suffix) || len(v) < len(prefix)+len(suffix) {
+		return "", false
+	}
+	return v[len(prefix) : len(v)-len(suffix)], true
+}
+
+// SegmentValue reads the path parameter at index among those of one path
+// segment, whose literal texts are lits ("{base}...{head}": "", "...",
+// ""): each parameter runs to the first occurrence of the text after it.
+func SegmentValue(r *http.Request, wildcard string, lits []string, index int) (string, bool) {
+	v := r.PathValue(wildcard)
+	last := lits[len(lits)-1]
+	if !strings.HasPrefix(v, lits[0]) || !strings.HasSuffix(v, last) || len(v) < len(lits[0])+len(last) {
+		return "", false
+	}
+	v = v[len(lits[0]) : len(v)-len(last)]
+	for i := 0; i < len(lits)-1; i++ {
+		value, rest := v, ""
+		if i < len(lits)-2 {
+			var found bool
+			value, rest, found = strings.Cut(v, lits[i+1])
+			if !found {
+				return "", false
+			}
+		}
+		if value == "" {
+			return "", false
+		}
+		if i == index {
+			return value, true
+		}
+		v = rest
+	}
+	return "", false
+}
+
+// HeaderValues returns the values of header name, and whether it is there.
+func HeaderValues(r *http.Request, name string) ([]string, bool) {
+	v := r.Header.Values(name)
+	return v, len(v) > 0
+}
+
+// CookieValues returns the value of cookie name, and whether it is there.
+func CookieValues(r *http.Request, name string) ([]string, bool) {
+	c, err := r.Cookie(name)
+	if err != nil {
+		return nil, false
+	}
+	return []string{c.Value}, true
+}

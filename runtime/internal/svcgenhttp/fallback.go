@@ -1,0 +1,105 @@
+package svcgenhttp
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// catchAll ends the pattern of a method's catch-all route: less specific
+// than any other route, so it only gets the requests no other route takes.
+const catchAll = " /{svcgenPath...}"
+
+// pathRoute is an operation whose pattern the server matches itself.
+type pathRoute struct {
+	segments []string // after the first "/": literal text, "{name}", or "{$}" for a final "/"
+	handle   http.HandlerFunc
+}
+
+// HandleFallback routes pattern ("GET /a/{id}/b"), which ServeMux refuses
+// beside another route matching some of the same paths with neither more
+// specific, through the catch-all route of its method: among the requests
+// no other route takes, the fallback patterns are tried in the order they
+// were added. A path both match goes to the ServeMux route, so the literal
+// segment wins, as in most routers.
+func (s *Server) HandleFallback(pattern string, h http.HandlerFunc) {
+	method, path, _ := strings.Cut(pattern, " ")
+	segments := strings.Split(strings.TrimPrefix(path, "/"), "/")
+	for i, seg := range segments {
+		if !strings.HasPrefix(seg, "{") {
+			if u, err := url.PathUnescape(seg); err == nil { // as ServeMux reads a literal
+				segments[i] = u
+			}
+		}
+	}
+	if s.fallback == nil {
+		s.fallback = map[string][]pathRoute{}
+	}
+	if _, ok := s.fallback[method]; !ok {
+		s.mux.HandleFunc(method+catchAll, s.dispatch)
+	}
+	s.fallback[method] = append(s.fallback[method], pathRoute{segments: segments, handle: h})
+}
+
+// match reports whether the path of r matches the route, and the values
+// of its wildcards, name then value, as ServeMux would give them.
+func (p *pathRoute) match(r *http.Request) ([]string, bool) {
+	segments := strings.Split(strings.TrimPrefix(r.URL.EscapedPath(), "/"), "/")
+	if len(segments) != len(p.segments) {
+		return nil, false
+	}
+	var values []string
+	for i, want := range p.segments {
+		got, err := url.PathUnescape(segments[i])
+		if err != nil {
+			return nil, false
+		}
+		switch {
+		case want == "{$}":
+			if got != "" {
+				return nil, false
+			}
+		case strings.HasPrefix(want, "{"):
+			if got == "" {
+				return nil, false
+			}
+			values = append(values, want[1:len(want)-1], got)
+		case got != want:
+			return nil, false
+		}
+	}
+	return values, true
+}
+
+// fallbackRoute finds the fallback route that serves r with method (a HEAD
+// request is also served by GET operations, as ServeMux does), and the
+// values of its wildcards.
+func (s *Server) fallbackRoute(method string, r *http.Request) (*pathRoute, []string) {
+	methods := []string{method}
+	if method == http.MethodHead {
+		methods = append(methods, http.MethodGet)
+	}
+	for _, m := range methods {
+		routes := s.fallback[m]
+		for i := range routes {
+			if values, ok := routes[i].match(r); ok {
+				return &routes[i], values
+			}
+		}
+	}
+	return nil, nil
+}
+
+// dispatch serves the requests that reach a method's catch-all route: a
+// fallback route, or 404 / 405 as for any other unknown path.
+func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
+	route, values := s.fallbackRoute(r.Method, r)
+	if route == nil {
+		s.NotFound(w, r)
+		return
+	}
+	for i := 0; i+1 < len(values); i += 2 {
+		r.SetPathValue(values[i], values[i+1])
+	}
+	route.handle(w, r)
+}

@@ -1,0 +1,280 @@
+// Package svcgenhttp is the part of the runtime only a service's server
+// needs: reading request bodies and parameters, writing responses and RFC
+// 9457 problems, the request log, Prometheus metrics, health and readiness,
+// and routing what Go's ServeMux refuses.
+//
+// svcgen copies this package into every service it generates, under
+// internal/; edit it in svcgen's repository (runtime/internal/svcgenhttp),
+// where it is tested.
+package svcgenhttp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/svcgen/svcgen/runtime/svcgen"
+)
+
+// Options configure a Server.
+type Options struct {
+	// Logger receives one line per request and every unexpected error.
+	// Defaults to slog.Default().
+	Logger *slog.Logger
+	// Spec is served at /openapi.yaml when set.
+	Spec []byte
+	// Ready reports whether the service can take traffic; /readyz answers
+	// 503 while it returns an error. Nil means always ready.
+	Ready func(r *http.Request) error
+	// MaxBodyBytes limits request bodies (413 beyond). Defaults to 1 MiB.
+	MaxBodyBytes int64
+	// Registry receives the request metrics and is served at /metrics.
+	// Nil means a new registry with the Go runtime and process collectors.
+	Registry *prometheus.Registry
+}
+
+// Server is what every generated server shares: the ServeMux its routes
+// are added to, the request log and metrics around them, and the answers
+// to errors, unknown routes and the built-in endpoints.
+type Server struct {
+	Log   *slog.Logger
+	Limit int64 // request body limit in bytes
+
+	opts     Options
+	mux      *http.ServeMux
+	metrics  *metrics
+	scrape   http.Handler
+	fallback map[string][]pathRoute
+}
+
+// NewServer returns a Server with no routes but "/", which answers 404 or
+// 405 as problems.
+func NewServer(opts Options) *Server {
+	s := &Server{Log: opts.Logger, Limit: opts.MaxBodyBytes, opts: opts, mux: http.NewServeMux()}
+	if s.Log == nil {
+		s.Log = slog.Default()
+	}
+	if s.Limit <= 0 {
+		s.Limit = 1 << 20
+	}
+	if s.opts.Registry == nil {
+		s.opts.Registry = defaultRegistry()
+	}
+	s.metrics = newMetrics(s.opts.Registry)
+	s.scrape = promhttp.HandlerFor(s.opts.Registry, promhttp.HandlerOpts{Registry: s.opts.Registry})
+	s.mux.HandleFunc("/", s.NotFound)
+	return s
+}
+
+// Handle routes a ServeMux pattern ("GET /orders/{id}") to h.
+func (s *Server) Handle(pattern string, h http.HandlerFunc) { s.mux.HandleFunc(pattern, h) }
+
+// metrics are the Prometheus series of every request.
+type metrics struct {
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+}
+
+// newMetrics registers the request metrics in reg.
+func newMetrics(reg *prometheus.Registry) *metrics {
+	m := &metrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "http_requests_total",
+			Help: "HTTP requests by method, route pattern and status code.",
+		}, []string{"method", "route", "status"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "http_request_duration_seconds",
+			Help:    "Time to answer HTTP requests, by method and route pattern.",
+			Buckets: prometheus.DefBuckets,
+		}, []string{"method", "route"}),
+	}
+	m.requests = register(reg, m.requests)
+	m.duration = register(reg, m.duration)
+	return m
+}
+
+// register adds c to reg, reusing a collector already registered under the
+// same name (two servers may share a registry).
+func register[C prometheus.Collector](reg *prometheus.Registry, c C) C {
+	if err := reg.Register(c); err != nil {
+		var are prometheus.AlreadyRegisteredError
+		if errors.As(err, &are) {
+			if existing, ok := are.ExistingCollector.(C); ok {
+				return existing
+			}
+		}
+		panic(err)
+	}
+	return c
+}
+
+// defaultRegistry is a registry with the Go runtime and process collectors.
+func defaultRegistry() *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return reg
+}
+
+// Metrics serves the registry in the Prometheus text format.
+func (s *Server) Metrics(w http.ResponseWriter, r *http.Request) { s.scrape.ServeHTTP(w, r) }
+
+// Invalid answers 400 listing every invalid part of the request.
+func (s *Server) Invalid(w http.ResponseWriter, r *http.Request, errs svcgen.Errors) {
+	WriteProblem(w, r, http.StatusBadRequest, "the request is invalid", errs)
+}
+
+// statusClientClosed is what the logs and metrics record when the client
+// went away before the answer (nginx's convention); nobody receives it.
+const statusClientClosed = 499
+
+// ErrNoResponse is what a service method that returns neither a response
+// nor an error is answered with (500).
+var ErrNoResponse = errors.New("the service returned no response")
+
+// Fail answers an error returned by the service or the decoder: an
+// *svcgen.Error with its status, svcgen.Errors with 400, anything else
+// with 500 (logged, never sent).
+func (s *Server) Fail(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		s.Log.DebugContext(r.Context(), "client went away", "method", r.Method, "path", r.URL.Path)
+		w.WriteHeader(statusClientClosed)
+		return
+	}
+	var e *svcgen.Error
+	if errors.As(err, &e) && e.Status >= 400 && e.Status <= 599 {
+		if e.Status >= 500 && e.Status != http.StatusNotImplemented {
+			s.Log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "error", err)
+		}
+		WriteProblem(w, r, e.Status, e.Detail, nil)
+		return
+	}
+	var fields svcgen.Errors
+	if errors.As(err, &fields) {
+		s.Invalid(w, r, fields)
+		return
+	}
+	s.Log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "error", err)
+	WriteProblem(w, r, http.StatusInternalServerError, "", nil)
+}
+
+// LogWriteError logs a response that could not be written in full (the
+// client went away, say): the status is sent already, nothing else can be.
+func (s *Server) LogWriteError(r *http.Request, operation string, err error) {
+	s.Log.ErrorContext(r.Context(), "writing the response failed", "operation", operation, "error", err)
+}
+
+// NotFound answers requests no route matches: 405 with an Allow header
+// when the path exists with other methods, else 404.
+func (s *Server) NotFound(w http.ResponseWriter, r *http.Request) {
+	var allow []string
+	for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "HEAD"} {
+		if m == r.Method || m == "GET" && r.Method == "HEAD" || m == "HEAD" && slices.Contains(allow, "HEAD") {
+			continue // HEAD last: a path may have a HEAD route and no GET one
+		}
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := s.mux.Handler(probe); pattern != "" && pattern != "/" {
+			if strings.HasSuffix(pattern, catchAll) {
+				if route, _ := s.fallbackRoute(m, probe); route == nil {
+					continue // the catch-all route of m, with no operation for this path
+				}
+			}
+			allow = append(allow, m)
+			if m == "GET" {
+				allow = append(allow, "HEAD") // ServeMux answers HEAD with GET routes
+			}
+		}
+	}
+	if len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		WriteProblem(w, r, http.StatusMethodNotAllowed, "this path does not support "+r.Method, nil)
+		return
+	}
+	WriteProblem(w, r, http.StatusNotFound, "no route for "+r.URL.Path, nil)
+}
+
+// Healthz answers 200 while the process runs.
+func (s *Server) Healthz(w http.ResponseWriter, r *http.Request) {
+	_ = WriteJSON(w, http.StatusOK, "application/json", map[string]string{"status": "ok"})
+}
+
+// Readyz answers 200 when Options.Ready accepts, else 503.
+func (s *Server) Readyz(w http.ResponseWriter, r *http.Request) {
+	if s.opts.Ready != nil {
+		if err := s.opts.Ready(r); err != nil {
+			s.Log.WarnContext(r.Context(), "not ready", "error", err)
+			WriteProblem(w, r, http.StatusServiceUnavailable, "not ready", nil)
+			return
+		}
+	}
+	_ = WriteJSON(w, http.StatusOK, "application/json", map[string]string{"status": "ready"})
+}
+
+// Spec serves Options.Spec, the service's OpenAPI description.
+func (s *Server) Spec(w http.ResponseWriter, r *http.Request) {
+	if s.opts.Spec == nil {
+		s.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "application/yaml")
+	_, _ = w.Write(s.opts.Spec)
+}
+
+// statusWriter remembers the status code for the request log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// ServeHTTP logs and measures each request and turns a panic into a 500
+// problem.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	sw := &statusWriter{ResponseWriter: w}
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.Log.ErrorContext(r.Context(), "panic", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v))
+			if sw.status == 0 {
+				WriteProblem(sw, r, http.StatusInternalServerError, "", nil)
+			}
+		}
+		elapsed := time.Since(start)
+		s.metrics.requests.WithLabelValues(r.Method, r.Pattern, strconv.Itoa(sw.status)).Inc()
+		s.metrics.duration.WithLabelValues(r.Method, r.Pattern).Observe(elapsed.Seconds())
+		s.Log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.Path),
+			slog.Int("status", sw.status),
+			slog.Duration("duration", elapsed))
+	}()
+	s.mux.ServeHTTP(sw, r)
+}

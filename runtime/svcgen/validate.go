@@ -1,0 +1,291 @@
+package svcgen
+
+import (
+	"encoding/json"
+	"math"
+	"net/mail"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Path is a location in a request, built on the stack as validation
+// descends and turned into text only when something is invalid.
+type Path struct {
+	parent *Path
+	in     string // set on the root only
+	key    string
+	index  int // array index, or -1
+}
+
+// Root starts a path for a parameter (name set) or a body (name "").
+func Root(in, name string) Path { return Path{in: in, key: name, index: -1} }
+
+// Field is the path of property key below p.
+func (p *Path) Field(key string) Path { return Path{parent: p, key: key, index: -1} }
+
+// Elem is the path of item i below p.
+func (p *Path) Elem(i int) Path { return Path{parent: p, index: i} }
+
+// parts returns the chain from the root down.
+func (p *Path) parts() []*Path {
+	var chain []*Path
+	for q := p; q != nil; q = q.parent {
+		chain = append(chain, q)
+	}
+	for i, j := 0, len(chain)-1; i < j; i, j = i+1, j-1 {
+		chain[i], chain[j] = chain[j], chain[i]
+	}
+	return chain
+}
+
+// FieldError describes what is wrong at p.
+func (p *Path) FieldError(detail string) FieldError {
+	chain := p.parts()
+	fe := FieldError{In: chain[0].in, Detail: detail}
+	var field, pointer strings.Builder
+	for i, q := range chain {
+		switch {
+		case q.index >= 0:
+			field.WriteString("[" + strconv.Itoa(q.index) + "]")
+			pointer.WriteString("/" + strconv.Itoa(q.index))
+		case q.key != "":
+			if i > 0 && field.Len() > 0 {
+				field.WriteByte('.')
+			}
+			field.WriteString(q.key)
+			pointer.WriteString("/" + strings.ReplaceAll(strings.ReplaceAll(q.key, "~", "~0"), "/", "~1"))
+		}
+	}
+	fe.Field = field.String()
+	if fe.In == "body" {
+		fe.Pointer = "#" + pointer.String()
+	}
+	return fe
+}
+
+// Validator is a type that checks the constraints of its schema, adding
+// what it breaks to errs with paths below at. Every generated model is one.
+type Validator interface {
+	ValidateAt(at *Path, errs *Errors)
+}
+
+// ValidateField validates the property name of a type that validates
+// itself, when it is present (v not nil).
+func ValidateField[T any, P interface {
+	*T
+	Validator
+}](at *Path, name string, v P, errs *Errors) {
+	if v != nil {
+		at := at.Field(name)
+		v.ValidateAt(&at, errs)
+	}
+}
+
+// Validate reports every constraint of the spec that v, a request or
+// response body, breaks, as an Errors.
+func Validate(v Validator) error {
+	var errs Errors
+	at := Root("body", "")
+	v.ValidateAt(&at, &errs)
+	return errs.Err()
+}
+
+// Add reports detail at at.
+func (e *Errors) Add(at *Path, detail string) { *e = append(*e, at.FieldError(detail)) }
+
+// Required reports each property of keys (the required properties of an
+// object at at, in order) that missing marks.
+func (e *Errors) Required(at *Path, missing []bool, keys ...string) {
+	for i, key := range keys {
+		if missing[i] {
+			at := at.Field(key)
+			e.Add(&at, "is required")
+		}
+	}
+}
+
+// Param reports a parameter whose value could not be read.
+func (e *Errors) Param(in, name string, err error) {
+	*e = append(*e, FieldError{In: in, Field: name, Detail: err.Error()})
+}
+
+// ParamElem reports item i of an array parameter that could not be read.
+func (e *Errors) ParamElem(in, name string, i int, err error) {
+	*e = append(*e, FieldError{In: in, Field: name + "[" + strconv.Itoa(i) + "]", Detail: err.Error()})
+}
+
+// Missing reports a required parameter that is absent.
+func (e *Errors) Missing(in, name string) {
+	*e = append(*e, FieldError{In: in, Field: name, Detail: "is required"})
+}
+
+// Repeated reports a single-valued parameter given more than once.
+func (e *Errors) Repeated(in, name string) {
+	*e = append(*e, FieldError{In: in, Field: name, Detail: "must be given once"})
+}
+
+// MinLength checks minLength, counting characters (not bytes).
+func (e *Errors) MinLength(at *Path, v string, n int) {
+	if utf8.RuneCountInString(v) < n {
+		e.Add(at, "must be at least "+count(n, "character")+" long")
+	}
+}
+
+// MaxLength checks maxLength, counting characters (not bytes).
+func (e *Errors) MaxLength(at *Path, v string, n int) {
+	if utf8.RuneCountInString(v) > n {
+		e.Add(at, "must be at most "+count(n, "character")+" long")
+	}
+}
+
+// count writes "1 item", "2 items", "3 properties".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	if strings.HasSuffix(noun, "y") {
+		return strconv.Itoa(n) + " " + noun[:len(noun)-1] + "ies"
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+// Pattern checks pattern.
+func (e *Errors) Pattern(at *Path, v string, re *regexp.Regexp) {
+	if !re.MatchString(v) {
+		e.Add(at, "must match the pattern "+re.String())
+	}
+}
+
+// Format checks the formats svcgen validates on strings: email and uuid.
+func (e *Errors) Format(at *Path, v, format string) {
+	switch format {
+	case "email":
+		if a, err := mail.ParseAddress(v); err != nil || a.Address != v {
+			e.Add(at, "must be an email address")
+		}
+	case "uuid":
+		if !IsUUID(v) {
+			e.Add(at, "must be a UUID")
+		}
+	}
+}
+
+// IsUUID reports whether s is a UUID in its 8-4-4-4-12 form, in either case.
+func IsUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < 36; i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// Number is the constraint of the numeric checks.
+type Number interface {
+	~int | ~int32 | ~int64 | ~float32 | ~float64
+}
+
+// Minimum checks minimum (or exclusiveMinimum); text is the bound as the
+// spec wrote it.
+func Minimum[T Number](e *Errors, at *Path, v, bound T, exclusive bool, text string) {
+	if exclusive && v <= bound {
+		e.Add(at, "must be greater than "+text)
+	} else if !exclusive && v < bound {
+		e.Add(at, "must be at least "+text)
+	}
+}
+
+// Maximum checks maximum (or exclusiveMaximum).
+func Maximum[T Number](e *Errors, at *Path, v, bound T, exclusive bool, text string) {
+	if exclusive && v >= bound {
+		e.Add(at, "must be less than "+text)
+	} else if !exclusive && v > bound {
+		e.Add(at, "must be at most "+text)
+	}
+}
+
+// MultipleOfInt checks multipleOf on an integer.
+func MultipleOfInt[T ~int | ~int32 | ~int64](e *Errors, at *Path, v, m T) {
+	if v%m != 0 {
+		e.Add(at, "must be a multiple of "+strconv.FormatInt(int64(m), 10))
+	}
+}
+
+// MultipleOfFloat checks multipleOf on a number.
+func MultipleOfFloat[T ~float32 | ~float64](e *Errors, at *Path, v T, m float64, text string) {
+	// Decimal multiples such as 0.01 are not exact in binary: accept a
+	// quotient within rounding error of a whole number.
+	q := float64(v) / m
+	if math.Abs(q-math.Round(q)) > 1e-9*math.Max(1, math.Abs(q)) {
+		e.Add(at, "must be a multiple of "+text)
+	}
+}
+
+// MinItems checks minItems.
+func (e *Errors) MinItems(at *Path, n, min int) {
+	if n < min {
+		e.Add(at, "must have at least "+count(min, "item"))
+	}
+}
+
+// MaxItems checks maxItems.
+func (e *Errors) MaxItems(at *Path, n, max int) {
+	if n > max {
+		e.Add(at, "must have at most "+count(max, "item"))
+	}
+}
+
+// MinProps checks minProperties.
+func (e *Errors) MinProps(at *Path, n, min int) {
+	if n < min {
+		e.Add(at, "must have at least "+count(min, "property"))
+	}
+}
+
+// MaxProps checks maxProperties.
+func (e *Errors) MaxProps(at *Path, n, max int) {
+	if n > max {
+		e.Add(at, "must have at most "+count(max, "property"))
+	}
+}
+
+// UniqueItems reports the first repeated item, comparing by JSON encoding
+// so that it works for every item type.
+func UniqueItems[T any](e *Errors, at *Path, items []T) {
+	if len(items) < 2 {
+		return
+	}
+	seen := make(map[string]int, len(items))
+	for i, it := range items {
+		b, err := json.Marshal(it)
+		if err != nil {
+			return
+		}
+		if j, dup := seen[string(b)]; dup {
+			item := at.Elem(i)
+			e.Add(&item, "repeats item "+strconv.Itoa(j)+": items must be unique")
+			return
+		}
+		seen[string(b)] = i
+	}
+}
+
+// Constant reports a value that is not the schema's const (ok false).
+func (e *Errors) Constant(at *Path, ok bool, want string) {
+	if !ok {
+		e.Add(at, "must be "+want)
+	}
+}

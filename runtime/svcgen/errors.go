@@ -1,8 +1,8 @@
 // Package svcgen is the runtime a service's contract and client share:
 // errors with an HTTP status, RFC 9457 problem bodies, field errors and the
-// validation helpers generated code calls, Nullable and Date, and JSON and
-// parameter codecs. It uses the standard library only, so that a module
-// importing a service's contract or client pulls in nothing else.
+// validation helpers generated code calls, Nullable and Date, and the JSON
+// and parameter text codecs. It uses the standard library only, so that a
+// module importing a service's contract or client pulls in nothing else.
 //
 // svcgen copies this package into every service it generates; edit it in
 // svcgen's repository (runtime/svcgen), where it is tested.

@@ -27,25 +27,6 @@ type Options struct {
 	SpecFile string // file name of the service's copy of the spec
 }
 
-// runtimeNames are the identifiers the generated api package declares
-// itself; spec-derived type names must not take them.
-var runtimeNames = []string{
-	"Service", "Handler", "NewHandler", "Options", "Error", "Errors", "FieldError",
-	"Problem", "Date", "Nullable", "ErrNotImplemented", "NewError", "Null",
-	"Value", "Routes", "Route", "NotFound", "Conflict", "BadRequest",
-	// auth_gen.go and form_gen.go, when a service has them.
-	"Authenticator", "Credentials", "ErrUnauthorized", "ErrForbidden", "File",
-}
-
-func isRuntimeName(name string) bool {
-	for _, r := range runtimeNames {
-		if r == name {
-			return true
-		}
-	}
-	return false
-}
-
 // builder holds the state of one Build call.
 type builder struct {
 	doc      *openapi3.T
@@ -81,7 +62,7 @@ func Build(spec *load.Spec, opts Options) (svc *model.Service, err error) {
 	}
 	b := &builder{
 		doc:      doc,
-		types:    model.NewNamespace(runtimeNames...),
+		types:    model.NewNamespace("Service"), // the one name package api declares besides the spec's
 		named:    map[*openapi3.Schema]*model.Type{},
 		byName:   map[string]*model.Type{},
 		patterns: map[string]*model.Pattern{},
@@ -132,6 +113,7 @@ func Build(spec *load.Spec, opts Options) (svc *model.Service, err error) {
 	sort.Slice(b.all, func(i, j int) bool { return b.all[i].Name < b.all[j].Name })
 	svc.Types = b.all
 	svc.Patterns = b.patList
+	markPatterns(svc)
 	for _, op := range svc.Operations {
 		op.Example = exampleFor(op)
 	}
@@ -291,4 +273,45 @@ func notAllowed(ops []*model.Operation) *model.KV {
 		}
 	}
 	return nil
+}
+
+// markPatterns records which package uses each pattern: package api checks
+// the fields of the schemas' types, the server the values of parameters
+// and bodies until they reach a named type, which validates itself.
+func markPatterns(svc *model.Service) {
+	var walk func(r *model.TypeRef, mark func(*model.Pattern))
+	walk = func(r *model.TypeRef, mark func(*model.Pattern)) {
+		if r == nil {
+			return
+		}
+		if r.Check != nil && r.Check.Pattern != nil {
+			mark(r.Check.Pattern)
+		}
+		if r.Kind == model.KindSlice || r.Kind == model.KindMap {
+			walk(r.Elem, mark)
+		}
+	}
+	inAPI := func(p *model.Pattern) { p.InAPI = true }
+	inServer := func(p *model.Pattern) { p.InServer = true }
+	for _, t := range svc.Types {
+		walk(t.Underlying, inAPI)
+		walk(t.Base, inAPI)
+		for _, f := range t.Fields {
+			walk(f.Type, inAPI)
+		}
+		if t.Extra != nil {
+			walk(t.Extra, inAPI)
+		}
+		for _, v := range t.Variants {
+			walk(v.Type, inAPI)
+		}
+	}
+	for _, op := range svc.Operations {
+		for _, p := range op.Params {
+			walk(p.Type, inServer)
+		}
+		if op.Body != nil {
+			walk(op.Body.Type, inServer)
+		}
+	}
 }

@@ -100,6 +100,7 @@ components:
           required: [name]
           properties: {name: {type: string}}
     Problem: {type: object, properties: {title: {type: string}}}
+    Service: {type: object, properties: {name: {type: string}}}
     user_id: {type: object, properties: {a: {type: string}}}
     userId: {type: object, properties: {b: {type: string}}}
 `
@@ -112,10 +113,10 @@ func TestTypeMapping(t *testing.T) {
 	}
 	want := map[string]string{
 		"id": "string", "count": "int32", "big": "*int64", "ratio": "*float32",
-		"price": "*float64", "ok": "*bool", "when": "time.Time", "day": "*Date",
+		"price": "*float64", "ok": "*bool", "when": "time.Time", "day": "*svcgen.Date",
 		"blob": "[]byte", "email": "*string", "tags": "[]string",
 		"labels": "map[string]int64", "free": "json.RawMessage",
-		"note": "Nullable[string]", "status": "*EverythingStatus",
+		"note": "svcgen.Nullable[string]", "status": "*EverythingStatus",
 		"child": "*EverythingChild", "tree": "*Tree",
 	}
 	for name, goType := range want {
@@ -166,8 +167,11 @@ func TestTypeMapping(t *testing.T) {
 		t.Errorf("allOf not merged: %+v", merged)
 	}
 
-	if typeNamed(svc, "ProblemModel") == nil {
-		t.Error("a schema named Problem must not take the runtime's name")
+	if typeNamed(svc, "Problem") == nil {
+		t.Error("a schema named Problem keeps its name: the runtime lives in a package of its own")
+	}
+	if typeNamed(svc, "Service2") == nil {
+		t.Error("a schema named Service must leave the name to the Service interface")
 	}
 	if typeNamed(svc, "UserID") == nil || typeNamed(svc, "UserID2") == nil {
 		t.Error("user_id and userId must become UserID and UserID2")

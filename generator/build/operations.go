@@ -22,10 +22,10 @@ var methodOrder = []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPT
 
 // builtins are the routes every service serves besides the API.
 var builtins = []model.Builtin{
-	{Pattern: "GET /healthz", Path: "/healthz", Handler: "healthz"},
-	{Pattern: "GET /readyz", Path: "/readyz", Handler: "readyz"},
-	{Pattern: "GET /metrics", Path: "/metrics", Handler: "serveMetrics"},
-	{Pattern: "GET /openapi.yaml", Path: "/openapi.yaml", Handler: "spec"},
+	{Pattern: "GET /healthz", Path: "/healthz", Handler: "Healthz"},
+	{Pattern: "GET /readyz", Path: "/readyz", Handler: "Readyz"},
+	{Pattern: "GET /metrics", Path: "/metrics", Handler: "Metrics"},
+	{Pattern: "GET /openapi.yaml", Path: "/openapi.yaml", Handler: "Spec"},
 }
 
 // routes builds every operation, in path then method order, and the
@@ -196,7 +196,7 @@ func (b *builder) operation(path, method string, item *openapi3.PathItem, o *ope
 		return nil
 	}
 	op.Pattern = method + " " + pattern
-	fields := model.NewNamespace("Body")
+	fields := model.NewNamespace("Body", "RawBody")
 	op.Params = b.params(op, item, o, ptr, wild, fields)
 	if o.RequestBody != nil && o.RequestBody.Value != nil {
 		op.Body = b.body(op, o.RequestBody.Value, ptr+"/requestBody", fields)
@@ -415,7 +415,7 @@ func (b *builder) paramType(op *model.Operation, mp *model.Param, p *openapi3.Pa
 		b.degrade(ptr, why, "raw string")
 		mp.Raw, mp.Array = true, false
 		mp.Type = scalarRef(model.KindString)
-		mp.Parse = "parseString[string]"
+		mp.Parse, mp.Convert = "", ""
 		mp.GoType = "string"
 		if !mp.Required {
 			mp.GoType, mp.Pointer = "*string", true
@@ -426,7 +426,7 @@ func (b *builder) paramType(op *model.Operation, mp *model.Param, p *openapi3.Pa
 			// The value is JSON text of the schema.
 			t := b.schemaRef(mt.Schema, op.GoName+model.Exported(p.Name), ptr+"/content/"+escape(ct)+"/schema", 0)
 			mp.Type, mp.JSON, mp.GoType = t, true, t.GoType
-			mp.Parse = "parseJSON[" + t.GoType + "]"
+			mp.Parse = "svcgenhttp.ParseJSON[" + t.In("api") + "]"
 			if !mp.Required && t.Kind != model.KindSlice && t.Kind != model.KindMap {
 				mp.GoType, mp.Pointer = "*"+t.GoType, true
 			}
@@ -481,13 +481,16 @@ func (b *builder) paramType(op *model.Operation, mp *model.Param, p *openapi3.Pa
 			return
 		}
 	}
-	mp.Parse = parseFunc(elem)
-	if mp.Parse == "" {
+	var ok bool
+	if mp.Parse, mp.Convert, ok = parseFunc(elem); !ok {
 		raw("parameter " + strconv.Quote(p.Name) + " of type " + elem.GoType)
 		return
 	}
 	if p.Schema.Value.Default != nil && !mp.Required {
 		mp.Default, mp.DefaultJSON = b.defaultOf(p.Schema.Value.Default, t, ptr+"/schema/default")
+		if t.Kind == model.KindNamed && mp.Default != "" {
+			mp.Default = "api." + mp.Default // an enum constant; the server reads parameters
+		}
 	}
 	mp.GoType = t.GoType
 	if !mp.Array && !mp.Required && mp.Default == "" && mp.DefaultJSON == "" {
@@ -495,37 +498,39 @@ func (b *builder) paramType(op *model.Operation, mp *model.Param, p *openapi3.Pa
 	}
 }
 
-// parseFunc names the runtime function that reads one value of type r from
-// a string, or "" when there is none.
-func parseFunc(r *model.TypeRef) string {
+// parseFunc names the function that reads one value of type r from a
+// parameter's text, as the server calls it ("svcgen.ParseInt32[int32]"), or,
+// for strings, which cannot fail, the conversion to apply ("" for string
+// itself, "api.OrderStatus"); ok is false when r cannot be read from text.
+func parseFunc(r *model.TypeRef) (parse, convert string, ok bool) {
 	switch r.Kind {
 	case model.KindString:
-		return "parseString[string]"
+		return "", "", true
 	case model.KindInt32:
-		return "parseInt32[int32]"
+		return "svcgen.ParseInt32[int32]", "", true
 	case model.KindInt64:
-		return "parseInt64[int64]"
+		return "svcgen.ParseInt64[int64]", "", true
 	case model.KindFloat32:
-		return "parseFloat32[float32]"
+		return "svcgen.ParseFloat32[float32]", "", true
 	case model.KindFloat64:
-		return "parseFloat64[float64]"
+		return "svcgen.ParseFloat64[float64]", "", true
 	case model.KindBool:
-		return "parseBool"
+		return "svcgen.ParseBool", "", true
 	case model.KindTime:
-		return "parseDateTime"
+		return "svcgen.ParseDateTime", "", true
 	case model.KindDate:
-		return "parseDate"
+		return "svcgen.ParseDate", "", true
 	case model.KindBytes:
-		return "parseBytes"
+		return "svcgen.ParseBytes", "", true
 	case model.KindNamed:
 		if t := r.Named; t.Kind == model.TypeEnum {
 			if t.Base.Kind == model.KindString {
-				return "parseString[" + t.Name + "]"
+				return "", "api." + t.Name, true
 			}
-			return "parseInt64[" + t.Name + "]"
+			return "svcgen.ParseInt64[api." + t.Name + "]", "", true
 		}
 	}
-	return ""
+	return "", "", false
 }
 
 // mediaKind classifies a content type.

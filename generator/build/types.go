@@ -32,11 +32,6 @@ func (b *builder) componentType(name string, s *openapi3.Schema, ptr string) *mo
 	if goName == "" {
 		goName = "Schema"
 	}
-	if isRuntimeName(goName) {
-		// The generated package declares Problem, Error...: the spec's
-		// own type of that name becomes ProblemModel rather than Problem2.
-		goName += "Model"
-	}
 	if isCollection(s) {
 		// A named array or map: a defined type keeps the spec's name. It
 		// is registered before its elements are built, so an array of
@@ -168,7 +163,7 @@ func scalarRef(k model.Kind) *model.TypeRef {
 var goScalar = map[model.Kind]string{
 	model.KindString: "string", model.KindInt32: "int32", model.KindInt64: "int64",
 	model.KindInt: "int", model.KindFloat32: "float32", model.KindFloat64: "float64",
-	model.KindBool: "bool", model.KindTime: "time.Time", model.KindDate: "Date",
+	model.KindBool: "bool", model.KindTime: "time.Time", model.KindDate: "svcgen.Date",
 	model.KindBytes: "[]byte", model.KindBinary: "[]byte", model.KindAny: "json.RawMessage",
 }
 
@@ -278,11 +273,11 @@ func (b *builder) inlineValue(s *openapi3.Schema, ctx, ptr string, depth int) *m
 	case "array":
 		elem := b.schemaRef(s.Items, ctx+"Item", ptr+"/items", depth+1)
 		r := &model.TypeRef{Kind: model.KindSlice, Elem: elem, GoType: "[]" + elem.GoType}
-		r.Check = b.check(s, r, ptr)
+		r.Check = b.check(s, r, ctx, ptr)
 		return r
 	case "string":
 		r := stringRef(s.Format)
-		r.Check = b.check(s, r, ptr)
+		r.Check = b.check(s, r, ctx, ptr)
 		r.Example = stringExample(s)
 		return r
 	case "integer":
@@ -291,7 +286,7 @@ func (b *builder) inlineValue(s *openapi3.Schema, ctx, ptr string, depth int) *m
 			k = model.KindInt32
 		}
 		r := scalarRef(k)
-		r.Check = b.check(s, r, ptr)
+		r.Check = b.check(s, r, ctx, ptr)
 		return r
 	case "number":
 		k := model.KindFloat64
@@ -299,11 +294,11 @@ func (b *builder) inlineValue(s *openapi3.Schema, ctx, ptr string, depth int) *m
 			k = model.KindFloat32
 		}
 		r := scalarRef(k)
-		r.Check = b.check(s, r, ptr)
+		r.Check = b.check(s, r, ctx, ptr)
 		return r
 	case "boolean":
 		r := scalarRef(model.KindBool)
-		r.Check = b.check(s, r, ptr)
+		r.Check = b.check(s, r, ctx, ptr)
 		return r
 	}
 	b.degrade(ptr, "unknown type "+strconv.Quote(types[0]), "json.RawMessage")
@@ -362,7 +357,7 @@ func (b *builder) object(s *openapi3.Schema, ctx, ptr string, depth int) *model.
 			elem = anyRef()
 		}
 		r := &model.TypeRef{Kind: model.KindMap, Elem: elem, GoType: "map[string]" + elem.GoType}
-		r.Check = b.check(s, r, ptr)
+		r.Check = b.check(s, r, ctx, ptr)
 		return r
 	}
 	t := b.newType(ctx, model.TypeStruct, s, ptr)
@@ -499,7 +494,7 @@ func shapeField(f *model.Field) {
 	case f.Required || !r.Nullable:
 		f.Shape, f.GoType = model.ShapePointer, "*"+r.GoType
 	default:
-		f.Shape, f.GoType = model.ShapeNullable, "Nullable["+r.GoType+"]"
+		f.Shape, f.GoType = model.ShapeNullable, "svcgen.Nullable["+r.GoType+"]"
 	}
 }
 
@@ -513,7 +508,7 @@ func breakCycles(types []*model.Type) {
 			return
 		}
 		if f.Shape == model.ShapeNullable {
-			f.GoType = "Nullable[*" + f.Type.GoType + "]"
+			f.GoType = "svcgen.Nullable[*" + f.Type.GoType + "]"
 			f.Indirect = true
 		} else {
 			f.Shape, f.GoType = model.ShapePointer, "*"+f.Type.GoType
@@ -994,8 +989,10 @@ func doc(s *openapi3.Schema, name string) string {
 	return d
 }
 
-// check collects the constraints a schema states for a value of type r.
-func (b *builder) check(s *openapi3.Schema, r *model.TypeRef, ptr string) *model.Check {
+// check collects the constraints a schema states for a value of type r;
+// ctx is the Go name of the value's place ("OrderSku"), which names its
+// pattern variable.
+func (b *builder) check(s *openapi3.Schema, r *model.TypeRef, ctx, ptr string) *model.Check {
 	c := &model.Check{}
 	any := false
 	switch r.Kind {
@@ -1009,7 +1006,7 @@ func (b *builder) check(s *openapi3.Schema, r *model.TypeRef, ptr string) *model
 			c.MaxLength, any = &n, true
 		}
 		if s.Pattern != "" {
-			if p := b.pattern(s.Pattern, ptr); p != nil {
+			if p := b.pattern(s.Pattern, ctx, ptr); p != nil {
 				c.Pattern, any = p, true
 			}
 		}
@@ -1119,8 +1116,10 @@ func number(v float64, isInt bool, lo, hi float64) *model.Number {
 }
 
 // pattern registers a regular expression, in Go's syntax (goPattern); nil
-// (and a coverage note) when Go's RE2 cannot compile it.
-func (b *builder) pattern(src, ptr string) *model.Pattern {
+// (and a coverage note) when Go's RE2 cannot compile it. Its variable is
+// named after the place that first states it (ctx: "patternOrderSku"), so
+// that a pattern added to the spec renames no other.
+func (b *builder) pattern(src, ctx, ptr string) *model.Pattern {
 	goSrc, relaxed := goPattern(src)
 	if relaxed {
 		b.degrade(ptr+"/pattern", "pattern "+strconv.Quote(src)+" repeating more than Go's RE2 allows (1000)",
@@ -1133,7 +1132,7 @@ func (b *builder) pattern(src, ptr string) *model.Pattern {
 		b.degrade(ptr+"/pattern", "pattern "+strconv.Quote(src)+" that Go's RE2 cannot compile", "not validated")
 		return nil
 	}
-	p := &model.Pattern{Var: b.patNames.Take(fmt.Sprintf("pattern%d", len(b.patterns)+1)), Source: goSrc, Quoted: goString(goSrc)}
+	p := &model.Pattern{Var: b.patNames.Take("pattern" + model.Exported(ctx)), Source: goSrc, Quoted: goString(goSrc)}
 	b.patterns[src] = p
 	b.patList = append(b.patList, p)
 	return p

@@ -196,10 +196,13 @@ type Param struct {
 	Pointer bool
 	// Array is true for array parameters; Parse then reads one element.
 	Array bool
-	// Parse is the runtime function that reads one value from a string:
-	// "parseInt32[int32]", "parseString[OrderStatus]".
-	Parse string
-	// Default is a Go expression used when the parameter is absent, or "".
+	// Parse is the function the server reads one value from text with,
+	// as it calls it: "svcgen.ParseInt32[int32]". Strings, which need no
+	// parsing, have none; Convert is then the conversion to apply ("" for
+	// string itself, "api.OrderStatus").
+	Parse, Convert string
+	// Default is a Go expression used when the parameter is absent, or ""
+	// (written for the server, which reads parameters: "api.SortAsc").
 	Default string
 	// DefaultJSON is a default no Go literal can express, as a Go string
 	// literal of JSON, or "".
@@ -400,7 +403,7 @@ func (t *TypeRef) In(pkg string) string {
 	case KindNamed:
 		return pkg + "." + t.Named.Name
 	case KindDate:
-		return pkg + ".Date"
+		return "svcgen.Date"
 	case KindSlice:
 		return "[]" + t.Elem.In(pkg)
 	case KindMap:
@@ -478,6 +481,10 @@ type Pattern struct {
 	Var    string // "patternOrderSku"
 	Source string // the expression as written in the spec
 	Quoted string // Source as a Go string literal
+	// InAPI and InServer say which package checks it: package api (the
+	// schemas' types) or the server (parameters and bodies that are not
+	// of a named type). Each declares the patterns it uses.
+	InAPI, InServer bool
 }
 
 // TypeKind says what a named type is.
@@ -716,4 +723,26 @@ type InitialValue struct {
 	Field *Field
 	Value string // Go expression
 	Zero  string // the Go zero value it replaces: "" or 0
+}
+
+// APIPatterns are the patterns package api checks (Pattern.InAPI).
+func (s *Service) APIPatterns() []*Pattern {
+	var out []*Pattern
+	for _, p := range s.Patterns {
+		if p.InAPI {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// ServerPatterns are the patterns the server checks (Pattern.InServer).
+func (s *Service) ServerPatterns() []*Pattern {
+	var out []*Pattern
+	for _, p := range s.Patterns {
+		if p.InServer {
+			out = append(out, p)
+		}
+	}
+	return out
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/svcgen/svcgen/generator/model"
+	"github.com/svcgen/svcgen/runtime"
 )
 
 // Class is a file's ownership class.
@@ -40,28 +41,26 @@ func Plan(svc *model.Service, templates map[string]string, spec []byte) []File {
 		files = append(files, File{Path: out, Template: tmpl, Class: ClassOf(out), Mode: 0o644})
 	}
 	files = append(files, File{Path: svc.SpecFile, Raw: spec, Class: Spec, Mode: 0o644})
+	for _, f := range runtime.Files(svc.Module) {
+		files = append(files, File{Path: f.Path, Raw: f.Content, Class: Generated, Mode: 0o644})
+	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	return files
 }
 
 // optional lists the files a service has only when it needs them.
 var optional = map[string]func(*model.Service) bool{
-	"internal/api/auth_gen.go": hasSecurity,
-	"internal/service/auth.go": hasSecurity,
-	"internal/api/form_gen.go": hasForms,
+	"internal/server/auth_gen.go":  hasSecurity,
+	"internal/service/auth.go":     hasSecurity,
+	"internal/server/forms_gen.go": hasForms,
 }
 
 // hasForms reports whether a form body (or form alternative of a JSON
-// one) or an object query parameter needs the form decoder.
+// one) needs the server to know its fields.
 func hasForms(svc *model.Service) bool {
 	for _, op := range svc.Operations {
 		if op.Body != nil && op.Body.ReadsForms() {
 			return true
-		}
-		for _, p := range op.Params {
-			if p.Object != nil || p.JSON {
-				return true
-			}
 		}
 	}
 	return false

@@ -75,7 +75,7 @@ func TestOrphanLifecycle(t *testing.T) {
 	if len(p.Orphans) != 1 || p.Orphans[0].Method != "DeleteWidget" {
 		t.Fatalf("orphans = %+v, want DeleteWidget", p.Orphans)
 	}
-	orphans := []string{"internal/api/orphans_gen.go", "internal/service/orphans_gen.go"}
+	orphans := []string{"api/orphans_gen.go", "internal/service/orphans_gen.go"}
 	for _, f := range orphans {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Fatal(err)

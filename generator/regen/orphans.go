@@ -32,7 +32,7 @@ const orphansFile = "orphans_gen.go"
 var wildcards = regexp.MustCompile(`\{[^}]*\}`)
 
 const (
-	apiDir     = "internal/api"
+	apiDir     = "api"
 	serviceDir = "internal/service"
 )
 
@@ -305,7 +305,7 @@ func (p *Plan) orphans(d *disk, removed map[string]*model.Operation) error {
 		})
 		sig := string(m.src[m.offset(fd.Type.Params.Pos()):m.offset(fd.Type.End())])
 		recv := string(m.src[m.offset(fd.Recv.Pos()):m.offset(fd.Recv.End())])
-		fmt.Fprintf(&svcOut, "// %s served an operation that is no longer in the spec.\n//\n// Deprecated: only the user's code still calls it; it answers 501 Not Implemented.\nfunc %s %s%s {\n\treturn nil, api.ErrNotImplemented\n}\n\n", name, recv, name, sig)
+		fmt.Fprintf(&svcOut, "// %s served an operation that is no longer in the spec.\n//\n// Deprecated: only the user's code still calls it; it answers 501 Not Implemented.\nfunc %s %s%s {\n\treturn nil, svcgen.ErrNotImplemented\n}\n\n", name, recv, name, sig)
 	}
 
 	// The api declarations, with everything they need that is gone too.
@@ -333,7 +333,7 @@ func (p *Plan) orphans(d *disk, removed map[string]*model.Operation) error {
 	if err := p.orphanFile(d, apiDir, "api", apiOut.Bytes(), oldAPI.imports); err != nil {
 		return err
 	}
-	return p.orphanFile(d, serviceDir, "service", svcOut.Bytes(), append(oldSvc.imports, strconv.Quote(p.Service.Module+"/"+apiDir)))
+	return p.orphanFile(d, serviceDir, "service", svcOut.Bytes(), append(oldSvc.imports, strconv.Quote(p.Service.Module+"/"+apiDir), strconv.Quote(p.Service.Module+"/svcgen")))
 }
 
 // implements reports whether name is a method of the new Service interface.

@@ -252,6 +252,8 @@ var funcs = template.FuncMap{
 		}
 		return s[1 : len(s)-1]
 	},
+	// httpStatus prints a status code as net/http's constant for it.
+	"httpStatus": httpStatus,
 	// deref prints a bound held by pointer.
 	"deref": func(p *int64) int64 { return *p },
 	// splitLines splits text into lines for comments, trimming trailing space.

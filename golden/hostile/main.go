@@ -19,7 +19,7 @@ import (
 	"syscall"
 	"time"
 
-	"example.com/hostile/internal/api"
+	"example.com/hostile/internal/server"
 	"example.com/hostile/internal/service"
 	"example.com/hostile/internal/store"
 )
@@ -75,7 +75,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 
 	svc := service.New(logger, db)
-	handler := api.NewHandler(svc, api.Options{
+	handler := server.NewHandler(svc, server.Options{
 		Logger: logger,
 		Spec:   spec,
 		Ready: func(r *http.Request) error {

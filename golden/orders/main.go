@@ -19,7 +19,7 @@ import (
 	"syscall"
 	"time"
 
-	"example.com/orders/internal/api"
+	"example.com/orders/internal/server"
 	"example.com/orders/internal/service"
 	"example.com/orders/internal/store"
 )
@@ -75,7 +75,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 
 	svc := service.New(logger, db)
-	handler := api.NewHandler(svc, api.Options{
+	handler := server.NewHandler(svc, server.Options{
 		Logger: logger,
 		Spec:   spec,
 		Ready: func(r *http.Request) error {

@@ -193,7 +193,7 @@ func fakeResult() *generator.Result {
 		},
 		Files: []generator.File{
 			{Path: "go.mod", Content: []byte("module example.com/orders\n"), Class: generator.ClassScaffold, Mode: 0o644},
-			{Path: "internal/api/routes_gen.go", Content: []byte("package api\n"), Class: generator.ClassGenerated, Mode: 0o644},
+			{Path: "internal/server/server_gen.go", Content: []byte("package server\n"), Class: generator.ClassGenerated, Mode: 0o644},
 		},
 		Warnings: []load.Warning{
 			{File: "orders.yaml", Pointer: "#/paths/~1orders/get", Message: "operationId missing; using getOrders"},

@@ -41,7 +41,7 @@ func TestRegenerateWorkflow(t *testing.T) {
 	before := snapshot(t, dir)
 
 	code, stdout, stderr := run("regenerate", "--dir", dir, "--check")
-	if code != exitError || !strings.Contains(stdout, "update    internal/api/models_gen.go") || !strings.Contains(stderr, "run svcgen regenerate") {
+	if code != exitError || !strings.Contains(stdout, "update    api/models_gen.go") || !strings.Contains(stderr, "run svcgen regenerate") {
 		t.Errorf("--check after a spec change: exit %d, want 1\n%s%s", code, stdout, stderr)
 	}
 	code, stdout, stderr = run("regenerate", "--dir", dir, "--dry-run")

@@ -85,10 +85,11 @@ func authorization(r *http.Request, scheme string) string {
 	return ""
 }
 
-// Authenticate lets r through when it satisfies one of reqs and auth
-// accepts its credentials; otherwise it answers 401 or 403 and returns
-// false.
-func (s *Server) Authenticate(w http.ResponseWriter, r *http.Request, auth Authenticator, operation string, reqs []Requirement) (*http.Request, bool) {
+// Authenticate lets r through when it satisfies one of reqs, the security
+// requirements of operation, and Options.Authenticator accepts its
+// credentials; otherwise it answers 401 or 403 and returns false.
+func (s *Server) Authenticate(w http.ResponseWriter, r *http.Request, operation string, reqs []Requirement) (*http.Request, bool) {
+	auth := s.opts.Authenticator
 	anonymous := false
 	for _, req := range reqs {
 		if len(req) == 0 {

@@ -41,6 +41,10 @@ type Options struct {
 	// Registry receives the request metrics and is served at /metrics.
 	// Nil means a new registry with the Go runtime and process collectors.
 	Registry *prometheus.Registry
+	// Authenticator checks the credentials of requests to the operations
+	// the spec secures. Nil answers them 500: the service is not
+	// configured.
+	Authenticator Authenticator
 }
 
 // Server is what every generated server shares: the ServeMux its routes
@@ -137,6 +141,11 @@ func (s *Server) Invalid(w http.ResponseWriter, r *http.Request, errs svcgen.Err
 // went away before the answer (nginx's convention); nobody receives it.
 const statusClientClosed = 499
 
+// ErrNoRoute is returned by a decoder when the path matched a route's
+// pattern but not the literal text around one of its parameters
+// ("/files/{name}.json"): the answer is 404, as for no route at all.
+var ErrNoRoute = errors.New("no route for this path")
+
 // ErrNoResponse is what a service method that returns neither a response
 // nor an error is answered with (500).
 var ErrNoResponse = errors.New("the service returned no response")
@@ -148,6 +157,10 @@ func (s *Server) Fail(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
 		s.Log.DebugContext(r.Context(), "client went away", "method", r.Method, "path", r.URL.Path)
 		w.WriteHeader(statusClientClosed)
+		return
+	}
+	if errors.Is(err, ErrNoRoute) {
+		WriteProblem(w, r, http.StatusNotFound, "no route for "+r.URL.Path, nil)
 		return
 	}
 	var e *svcgen.Error

@@ -10,8 +10,9 @@ import (
 	"net/url"
 	"strings"
 
-	"example.com/catalog/internal/api"
+	"example.com/catalog/api"
 	"example.com/catalog/internal/store"
+	"example.com/catalog/svcgen"
 )
 
 // CRUD is the default behaviour of the operations svcgen recognised as
@@ -212,11 +213,11 @@ func merge(doc, patch any) any {
 func storeError(err error, what string) error {
 	switch {
 	case err == store.ErrNotFound:
-		return api.NotFound(what + " not found")
+		return svcgen.NotFound(what + " not found")
 	case errors.Is(err, store.ErrNotFound): // a parent that does not exist
-		return api.NotFound(err.Error())
+		return svcgen.NotFound(err.Error())
 	case errors.Is(err, store.ErrConflict):
-		return api.Conflict(err.Error())
+		return svcgen.Conflict(err.Error())
 	}
 	return err
 }

@@ -27,7 +27,7 @@ import (
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
-	"example.com/catalog/internal/api"
+	"example.com/catalog/svcgen"
 )
 
 // Dialect is the SQL flavour of a database.
@@ -250,7 +250,7 @@ func (j jsonColumn) Scan(src any) error {
 }
 
 // nullableArg stores an api.Nullable: NULL when absent or null.
-func nullableArg[T any](n api.Nullable[T]) any {
+func nullableArg[T any](n svcgen.Nullable[T]) any {
 	if v, ok := n.Get(); ok {
 		return v
 	}
@@ -260,9 +260,9 @@ func nullableArg[T any](n api.Nullable[T]) any {
 // nullableScanner reads a column into an api.Nullable. NULL reads as
 // absent: a column cannot tell "never set" from "set to null", and absent is
 // what a client that never sent the property gets back.
-type nullableScanner[T any] struct{ dst *api.Nullable[T] }
+type nullableScanner[T any] struct{ dst *svcgen.Nullable[T] }
 
-func nullableColumn[T any](dst *api.Nullable[T]) nullableScanner[T] {
+func nullableColumn[T any](dst *svcgen.Nullable[T]) nullableScanner[T] {
 	return nullableScanner[T]{dst}
 }
 
@@ -271,7 +271,7 @@ func (n nullableScanner[T]) Scan(src any) error {
 	if err := v.Scan(src); err != nil {
 		return err
 	}
-	*n.dst = api.Nullable[T]{Value: v.V, Set: v.Valid}
+	*n.dst = svcgen.Nullable[T]{Value: v.V, Set: v.Valid}
 	return nil
 }
 

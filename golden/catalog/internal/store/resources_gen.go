@@ -8,7 +8,7 @@ import (
 	"errors"
 	"fmt"
 
-	"example.com/catalog/internal/api"
+	"example.com/catalog/api"
 )
 
 // execer is what a query needs: the database or a transaction.

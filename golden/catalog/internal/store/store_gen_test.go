@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"example.com/catalog/internal/api"
+	"example.com/catalog/api"
 )
 
 func TestMain(m *testing.M) {

@@ -8,8 +8,9 @@ import (
 	"errors"
 	"strings"
 
-	"example.com/hostile/internal/api"
+	"example.com/hostile/api"
 	"example.com/hostile/internal/store"
+	"example.com/hostile/svcgen"
 )
 
 // CRUD is the default behaviour of the operations svcgen recognised as
@@ -152,11 +153,11 @@ func merge(doc, patch any) any {
 func storeError(err error, what string) error {
 	switch {
 	case err == store.ErrNotFound:
-		return api.NotFound(what + " not found")
+		return svcgen.NotFound(what + " not found")
 	case errors.Is(err, store.ErrNotFound): // a parent that does not exist
-		return api.NotFound(err.Error())
+		return svcgen.NotFound(err.Error())
 	case errors.Is(err, store.ErrConflict):
-		return api.Conflict(err.Error())
+		return svcgen.Conflict(err.Error())
 	}
 	return err
 }

@@ -12,8 +12,9 @@ import (
 	"context"
 	"log/slog"
 
-	"example.com/hostile/internal/api"
+	"example.com/hostile/api"
 	"example.com/hostile/internal/store"
+	"example.com/hostile/svcgen"
 )
 
 // Service implements api.Service.
@@ -37,22 +38,22 @@ func (s *Service) GetThing(ctx context.Context, req *api.GetThingRequest) (api.G
 
 // Collisions: Return one of everything
 func (s *Service) Collisions(ctx context.Context, req *api.CollisionsRequest) (api.CollisionsResponse, error) {
-	return nil, api.ErrNotImplemented
+	return nil, svcgen.ErrNotImplemented
 }
 
 // GetFile: Download a file
 func (s *Service) GetFile(ctx context.Context, req *api.GetFileRequest) (api.GetFileResponse, error) {
-	return nil, api.ErrNotImplemented
+	return nil, svcgen.ErrNotImplemented
 }
 
 // Func: Store a keyword record
 func (s *Service) Func(ctx context.Context, req *api.FuncRequest) (api.FuncResponse, error) {
-	return nil, api.ErrNotImplemented
+	return nil, svcgen.ErrNotImplemented
 }
 
 // ReportsGet: Download the report
 func (s *Service) ReportsGet(ctx context.Context, req *api.ReportsGetRequest) (api.ReportsGetResponse, error) {
-	return nil, api.ErrNotImplemented
+	return nil, svcgen.ErrNotImplemented
 }
 
 // ListThings: List things
@@ -62,7 +63,7 @@ func (s *Service) ListThings(ctx context.Context, req *api.ListThingsRequest2) (
 
 // CreateThing: Create a thing
 func (s *Service) CreateThing(ctx context.Context, req *api.CreateThingRequest) (api.CreateThingResponse, error) {
-	return nil, api.ErrNotImplemented
+	return nil, svcgen.ErrNotImplemented
 }
 
 // GetThing2: Get a thing

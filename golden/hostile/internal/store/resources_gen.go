@@ -8,7 +8,7 @@ import (
 	"errors"
 	"fmt"
 
-	"example.com/hostile/internal/api"
+	"example.com/hostile/api"
 )
 
 // execer is what a query needs: the database or a transaction.

@@ -10,8 +10,9 @@ import (
 	"net/url"
 	"strings"
 
-	"example.com/orders/internal/api"
+	"example.com/orders/api"
 	"example.com/orders/internal/store"
+	"example.com/orders/svcgen"
 )
 
 // CRUD is the default behaviour of the operations svcgen recognised as
@@ -89,7 +90,7 @@ func (c *CRUD) ReplaceCustomer(ctx context.Context, req *api.ReplaceCustomerRequ
 // UpdateCustomer changes the fields of a Customer the request sends (null clears a field).
 func (c *CRUD) UpdateCustomer(ctx context.Context, req *api.UpdateCustomerRequest) (api.UpdateCustomerResponse, error) {
 	v, err := c.db.Customers().Update(ctx, req.CustomerID, func(v *api.Customer) error {
-		return mergePatch(v, req.RawBody())
+		return mergePatch(v, req.RawBody)
 	})
 	if err != nil {
 		return nil, storeError(err, "customer")
@@ -172,7 +173,7 @@ func (c *CRUD) ReplaceOrder(ctx context.Context, req *api.ReplaceOrderRequest) (
 // UpdateOrder changes the fields of a Order the request sends (null clears a field).
 func (c *CRUD) UpdateOrder(ctx context.Context, req *api.UpdateOrderRequest) (api.UpdateOrderResponse, error) {
 	v, err := c.db.Orders().Update(ctx, req.CustomerID, req.OrderID, func(v *api.Order) error {
-		return mergePatch(v, req.RawBody())
+		return mergePatch(v, req.RawBody)
 	})
 	if err != nil {
 		return nil, storeError(err, "order")
@@ -271,11 +272,11 @@ func merge(doc, patch any) any {
 func storeError(err error, what string) error {
 	switch {
 	case err == store.ErrNotFound:
-		return api.NotFound(what + " not found")
+		return svcgen.NotFound(what + " not found")
 	case errors.Is(err, store.ErrNotFound): // a parent that does not exist
-		return api.NotFound(err.Error())
+		return svcgen.NotFound(err.Error())
 	case errors.Is(err, store.ErrConflict):
-		return api.Conflict(err.Error())
+		return svcgen.Conflict(err.Error())
 	}
 	return err
 }

@@ -12,8 +12,9 @@ import (
 	"context"
 	"log/slog"
 
-	"example.com/orders/internal/api"
+	"example.com/orders/api"
 	"example.com/orders/internal/store"
+	"example.com/orders/svcgen"
 )
 
 // Service implements api.Service.
@@ -32,7 +33,7 @@ var _ api.Service = (*Service)(nil)
 
 // ListCategories: List the category tree
 func (s *Service) ListCategories(ctx context.Context, req *api.ListCategoriesRequest) (api.ListCategoriesResponse, error) {
-	return nil, api.ErrNotImplemented
+	return nil, svcgen.ErrNotImplemented
 }
 
 // ListCustomers: List customers
@@ -67,12 +68,12 @@ func (s *Service) DeleteCustomer(ctx context.Context, req *api.DeleteCustomerReq
 
 // GetCustomersCustomerIDAvatar: Download the customer's avatar
 func (s *Service) GetCustomersCustomerIDAvatar(ctx context.Context, req *api.GetCustomersCustomerIDAvatarRequest) (api.GetCustomersCustomerIDAvatarResponse, error) {
-	return nil, api.ErrNotImplemented
+	return nil, svcgen.ErrNotImplemented
 }
 
 // UploadCustomerAvatar: Upload the customer's avatar
 func (s *Service) UploadCustomerAvatar(ctx context.Context, req *api.UploadCustomerAvatarRequest) (api.UploadCustomerAvatarResponse, error) {
-	return nil, api.ErrNotImplemented
+	return nil, svcgen.ErrNotImplemented
 }
 
 // ListOrders: List a customer's orders
@@ -107,5 +108,5 @@ func (s *Service) DeleteOrder(ctx context.Context, req *api.DeleteOrderRequest) 
 
 // GetOrderReceipt: Get the receipt of an order
 func (s *Service) GetOrderReceipt(ctx context.Context, req *api.GetOrderReceiptRequest) (api.GetOrderReceiptResponse, error) {
-	return nil, api.ErrNotImplemented
+	return nil, svcgen.ErrNotImplemented
 }

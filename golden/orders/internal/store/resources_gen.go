@@ -8,7 +8,7 @@ import (
 	"errors"
 	"fmt"
 
-	"example.com/orders/internal/api"
+	"example.com/orders/api"
 )
 
 // execer is what a query needs: the database or a transaction.

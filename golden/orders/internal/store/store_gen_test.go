@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"example.com/orders/internal/api"
+	"example.com/orders/api"
 )
 
 func TestMain(m *testing.M) {

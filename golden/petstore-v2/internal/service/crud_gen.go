@@ -10,8 +10,9 @@ import (
 	"net/url"
 	"strings"
 
-	"example.com/petstore-v2/internal/api"
+	"example.com/petstore-v2/api"
 	"example.com/petstore-v2/internal/store"
+	"example.com/petstore-v2/svcgen"
 )
 
 // CRUD is the default behaviour of the operations svcgen recognised as
@@ -171,11 +172,11 @@ func merge(doc, patch any) any {
 func storeError(err error, what string) error {
 	switch {
 	case err == store.ErrNotFound:
-		return api.NotFound(what + " not found")
+		return svcgen.NotFound(what + " not found")
 	case errors.Is(err, store.ErrNotFound): // a parent that does not exist
-		return api.NotFound(err.Error())
+		return svcgen.NotFound(err.Error())
 	case errors.Is(err, store.ErrConflict):
-		return api.Conflict(err.Error())
+		return svcgen.Conflict(err.Error())
 	}
 	return err
 }

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"testing"
 
-	"example.com/petstore-v2/internal/api"
+	"example.com/petstore-v2/internal/server"
 	"example.com/petstore-v2/internal/store"
 )
 
@@ -31,7 +31,7 @@ func newTestServer(t *testing.T) http.Handler {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.DiscardHandler)
-	return api.NewHandler(New(log, db), api.Options{Logger: log})
+	return server.NewHandler(New(log, db), server.Options{Logger: log})
 }
 
 // call sends a request (with the query string and headers the operation

@@ -12,8 +12,9 @@ import (
 	"context"
 	"log/slog"
 
-	"example.com/petstore-v2/internal/api"
+	"example.com/petstore-v2/api"
 	"example.com/petstore-v2/internal/store"
+	"example.com/petstore-v2/svcgen"
 )
 
 // Service implements api.Service.
@@ -57,5 +58,5 @@ func (s *Service) DeletePet(ctx context.Context, req *api.DeletePetRequest) (api
 
 // GetInventory: Count pets by status
 func (s *Service) GetInventory(ctx context.Context, req *api.GetInventoryRequest) (api.GetInventoryResponse, error) {
-	return nil, api.ErrNotImplemented
+	return nil, svcgen.ErrNotImplemented
 }

@@ -8,7 +8,7 @@ import (
 	"errors"
 	"fmt"
 
-	"example.com/petstore-v2/internal/api"
+	"example.com/petstore-v2/api"
 )
 
 // execer is what a query needs: the database or a transaction.

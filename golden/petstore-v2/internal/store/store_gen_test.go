@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"example.com/petstore-v2/internal/api"
+	"example.com/petstore-v2/api"
 )
 
 func TestMain(m *testing.M) {

@@ -12,7 +12,7 @@ import (
 	"context"
 	"log/slog"
 
-	"example.com/catalog/internal/api"
+	"example.com/catalog/api"
 	"example.com/catalog/internal/store"
 )
 

@@ -93,6 +93,8 @@ type Plan struct {
 	Pending  []string
 	Warnings []load.Warning
 	Notes    []string // other things the user should know
+
+	up *upgrader // rewrites the user's Go files of the v1 layout
 }
 
 // Breaking reports whether any API change breaks existing clients.
@@ -175,7 +177,7 @@ func Make(ctx context.Context, opts Options) (*Plan, error) {
 			return nil, err
 		}
 	}
-	p := &Plan{Dir: dir, Service: res.Service, Warnings: res.Warnings}
+	p := &Plan{Dir: dir, Service: res.Service, Warnings: res.Warnings, up: newUpgrader(res.Service)}
 	p.Old, err = oldModel(ctx, dir, man)
 	if err != nil {
 		return nil, err
@@ -233,6 +235,9 @@ func Make(ctx context.Context, opts Options) (*Plan, error) {
 	}
 
 	if err := p.orphans(d, removed); err != nil {
+		return nil, err
+	}
+	if err := p.upgradeOthers(d, inNew); err != nil {
 		return nil, err
 	}
 	for _, s := range p.Steps {
@@ -324,13 +329,25 @@ func (p *Plan) decide(d *disk, man *generator.Manifest, f generator.File, remove
 		if err != nil {
 			return Step{}, err
 		}
+		// ours is the user's file, and base svcgen's last render of it,
+		// both rewritten for layout v2 when they predate it.
+		ours, upgraded := before, false
+		if strings.HasSuffix(f.Path, ".go") {
+			ours, upgraded = p.up.rewrite(before)
+			base, _ = p.up.rewrite(base)
+		}
+		keepOurs := func(note string) Step {
+			if upgraded {
+				return Step{Path: f.Path, Class: f.Class, Action: Update, Before: before, After: ours, Mode: f.Mode, Note: upgradeNote}
+			}
+			return Step{Path: f.Path, Class: f.Class, Action: Keep, Before: before, After: before, Mode: f.Mode, Note: note}
+		}
 		if base == nil {
 			// No base copy: the user's file wins unless it is unchanged.
 			if generator.Hash(before) == e.SHA256 {
 				return replace(f.Path, f.Class, before, f.Content, f.Mode, ""), nil
 			}
-			return Step{Path: f.Path, Class: f.Class, Action: Keep, Before: before, After: before, Mode: f.Mode,
-				Note: "edited by you and no base copy in " + generator.BaseDir + " to merge with: left alone"}, nil
+			return keepOurs("edited by you and no base copy in " + generator.BaseDir + " to merge with: left alone"), nil
 		}
 		theirs := f.Content
 		if strings.HasSuffix(f.Path, ".go") {
@@ -339,7 +356,7 @@ func (p *Plan) decide(d *disk, man *generator.Manifest, f generator.File, remove
 			}
 			// Methods the user already wrote for new operations, here or
 			// in another file of the package, get no stub.
-			written, err := userMethods(d, path.Dir(f.Path), f.Path, before)
+			written, err := userMethods(d, path.Dir(f.Path), f.Path, ours)
 			if err != nil {
 				return Step{}, err
 			}
@@ -355,14 +372,17 @@ func (p *Plan) decide(d *disk, man *generator.Manifest, f generator.File, remove
 			}
 		}
 		switch {
-		case bytes.Equal(before, theirs), bytes.Equal(base, theirs):
-			return Step{Path: f.Path, Class: f.Class, Action: Keep, Before: before, After: before, Mode: f.Mode}, nil
-		case bytes.Equal(before, base):
+		case bytes.Equal(ours, theirs), bytes.Equal(base, theirs):
+			return keepOurs(""), nil
+		case bytes.Equal(ours, base):
 			return replace(f.Path, f.Class, before, theirs, f.Mode, ""), nil
 		}
-		m := merge.Merge(base, before, theirs, labels)
+		m := merge.Merge(base, ours, theirs, labels)
 		s := Step{Path: f.Path, Class: f.Class, Action: Merge, Before: before, After: m.Content, Mode: f.Mode,
 			Note: "your edits and svcgen's changes merged"}
+		if upgraded {
+			s.Note += "; " + upgradeNote
+		}
 		if m.Conflicts > 0 {
 			s.Action = Conflict
 			s.Note = fmt.Sprintf("%d conflicting %s between your edits and svcgen's changes", m.Conflicts, pluralize(m.Conflicts, "region", "regions"))

@@ -113,6 +113,7 @@ func Build(spec *load.Spec, opts Options) (svc *model.Service, err error) {
 	sort.Slice(b.all, func(i, j int) bool { return b.all[i].Name < b.all[j].Name })
 	svc.Types = b.all
 	svc.Patterns = b.patList
+	sort.Slice(svc.Patterns, func(i, j int) bool { return svc.Patterns[i].Var < svc.Patterns[j].Var })
 	markPatterns(svc)
 	for _, op := range svc.Operations {
 		op.Example = exampleFor(op)

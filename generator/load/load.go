@@ -94,6 +94,19 @@ func (e *Error) Unwrap() error { return e.Err }
 // ends first, the error is ctx.Err(). Load never panics; a bug found on the
 // way is reported as an internal *Error.
 func Load(ctx context.Context, path string) (spec *Spec, warnings []Warning, err error) {
+	return LoadWith(ctx, path, Options{})
+}
+
+// Options changes how Load reads a spec.
+type Options struct {
+	// RefRoot is the folder $refs may reach into, with everything below
+	// it. Empty means the folder of the root file: a spec from elsewhere
+	// cannot make svcgen read, and publish, files beside or above it.
+	RefRoot string
+}
+
+// LoadWith is Load with options.
+func LoadWith(ctx context.Context, path string, opts Options) (spec *Spec, warnings []Warning, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			spec, warnings = nil, nil
@@ -105,6 +118,7 @@ func Load(ctx context.Context, path string) (spec *Spec, warnings []Warning, err
 		}
 	}()
 	l := newLoader(ctx)
+	l.refRoot = opts.RefRoot
 	defer func() { l.early.stop() }()
 	spec, err = l.load(path)
 	if err != nil {

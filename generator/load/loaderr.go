@@ -32,6 +32,10 @@ func (l *loader) loadError(err error) error {
 			return f.syntax
 		}
 		if src, r := l.refTo(f.url); src != nil {
+			if f.refused {
+				return &Error{File: src.path, Pointer: "#" + r.ptr, Line: r.line, Err: err,
+					Message: fmt.Sprintf("$ref %q refused: %s", r.value, f.reason)}
+			}
 			return l.refError(src, r, f.reason, err)
 		}
 		return &Error{File: l.root.path, Pointer: "#", Message: f.reason, Err: err}

@@ -34,6 +34,9 @@ type loader struct {
 	decoded *decoded // the root, decoded by readRootDirect for loadDirect
 
 	schemas []schemaAt // every schema of doc, in kin-openapi's walk order (see checkSchemas)
+
+	refRoot string // Options.RefRoot
+	fence   *fence // where $refs may lead; set by readRoot
 }
 
 func newLoader(ctx context.Context) *loader {
@@ -48,10 +51,11 @@ func newLoader(ctx context.Context) *loader {
 // readFailure is a file that could not be used: not local, not readable,
 // or not YAML/JSON (syntax is then set).
 type readFailure struct {
-	url    string
-	path   string
-	reason string
-	syntax *Error
+	url     string
+	path    string
+	reason  string
+	syntax  *Error
+	refused bool // svcgen would not read it (outside the fence), rather than could not
 }
 
 func (f *readFailure) Error() string { return f.reason }
@@ -66,6 +70,9 @@ func (l *loader) readRoot(p string) *Error {
 	raw, err := readLocal(p)
 	if err != nil {
 		return &Error{File: p, Message: "cannot read the spec: " + err.Error(), Err: err}
+	}
+	if l.fence, err = newFence(p, l.refRoot); err != nil {
+		return &Error{File: p, Message: err.Error(), Err: err}
 	}
 	if node, ok := parseJSON(raw); ok && direct && version30(node) {
 		return l.readRootDirect(p, raw, node)
@@ -152,6 +159,9 @@ func (l *loader) sourceFor(u *url.URL) (*source, *readFailure) {
 	if src := l.byPath[filepath.Clean(p)]; src != nil {
 		l.byURL[key] = src // the same file under another name
 		return src, nil
+	}
+	if reason := l.fence.refuses(p); reason != "" {
+		return nil, &readFailure{url: key, path: p, reason: reason, refused: true}
 	}
 	raw, err := readLocal(p)
 	if err != nil {

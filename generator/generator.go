@@ -36,6 +36,9 @@ type Options struct {
 	SpecPath string // the OpenAPI file
 	Module   string // Go module path; defaults to Name
 	Name     string // service name, a Go identifier; defaults from info.title
+	// RefRoot is the folder $refs may read from; "" means the spec's own
+	// folder (see load.Options).
+	RefRoot string
 }
 
 // Class is a file's ownership class (DESIGN.md §4).
@@ -83,7 +86,7 @@ func Generate(ctx context.Context, opts Options) (res *Result, err error) {
 			res, err = nil, fmt.Errorf("internal error while generating from %s (please report it): %v", opts.SpecPath, r)
 		}
 	}()
-	spec, warnings, err := load.Load(ctx, opts.SpecPath)
+	spec, warnings, err := load.LoadWith(ctx, opts.SpecPath, load.Options{RefRoot: opts.RefRoot})
 	if err != nil {
 		return nil, err
 	}

@@ -34,6 +34,7 @@ import (
 type Options struct {
 	Dir      string // the service; "" means "."
 	SpecPath string // "" means the service's own copy of the spec
+	RefRoot  string // the folder $refs may read from; "" means the spec's own (see load.Options)
 	// AllowDestructive writes destructive schema changes (dropped columns
 	// and tables, type changes, NOT NULL on existing columns) as live SQL
 	// instead of commented out.
@@ -162,7 +163,7 @@ func Make(ctx context.Context, opts Options) (*Plan, error) {
 	if specPath == "" {
 		specPath = filepath.Join(dir, filepath.FromSlash(man.Spec.File))
 	}
-	res, err := generator.Generate(ctx, generator.Options{SpecPath: specPath, Module: man.Module, Name: man.Service})
+	res, err := generator.Generate(ctx, generator.Options{SpecPath: specPath, Module: man.Module, Name: man.Service, RefRoot: opts.RefRoot})
 	if err != nil {
 		return nil, err
 	}

@@ -150,6 +150,14 @@ func (l *loader) findings(err error) []finding {
 			}
 		}
 	}
+	var unres *openapi3.UnresolvedRefError
+	if errors.As(err, &unres) {
+		if loc := l.locate(err); loc.src != nil {
+			if cycle := l.refCycle(loc.src, unres.Ref); cycle != "" {
+				return []finding{{loc, cycleMessage(unres.Ref, cycle)}}
+			}
+		}
+	}
 	var srs *openapi3.SecurityRequirementSchemeUndefinedError
 	if errors.As(err, &srs) && strings.HasPrefix(srs.JSONPointer, "/") {
 		return []finding{{l.docLocation(srs.JSONPointer), describe(err)}}

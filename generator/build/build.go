@@ -61,6 +61,11 @@ type builder struct {
 	vars     *model.Namespace                 // Go variables of schemes
 
 	fallbackMethods []string // see model.Service.FallbackMethods
+
+	file     string                   // the spec's root file, for errors
+	building map[*openapi3.Schema]int // components being built, by index in stack
+	stack    []string                 // their names, outermost first
+	err      error                    // the first reason the spec cannot be built
 }
 
 // Build makes the service model from a loaded spec.
@@ -88,6 +93,8 @@ func Build(spec *load.Spec, opts Options) (svc *model.Service, err error) {
 		patNames: model.NewNamespace(),
 		schemes:  map[string]*model.SecurityScheme{},
 		vars:     model.NewNamespace(),
+		file:     spec.Path,
+		building: map[*openapi3.Schema]int{},
 	}
 	svc = &model.Service{
 		SpecFile:    opts.SpecFile,
@@ -120,6 +127,9 @@ func Build(spec *load.Spec, opts Options) (svc *model.Service, err error) {
 		}
 	}
 	svc.Operations, svc.Builtins = b.routes(svc.BasePath)
+	if b.err != nil {
+		return nil, b.err
+	}
 	svc.FallbackMethods = b.fallbackMethods
 	for _, name := range sortedKeys(b.schemes) {
 		if s := b.schemes[name]; s != nil {

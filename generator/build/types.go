@@ -353,6 +353,9 @@ func (b *builder) inlineValue(s *openapi3.Schema, ctx, ptr string, depth int) *m
 	case "object":
 		return b.object(s, ctx, ptr, depth)
 	case "array":
+		if s.Items == nil && len(s.PrefixItems) > 0 {
+			b.degrade(ptr, "tuple (prefixItems, or items given as a list)", "[]json.RawMessage")
+		}
 		elem := b.schemaRef(s.Items, ctx+"Item", ptr+"/items", depth+1)
 		r := &model.TypeRef{Kind: model.KindSlice, Elem: elem, GoType: "[]" + elem.GoType}
 		r.Check = b.check(s, r, ptr)

@@ -139,6 +139,7 @@ func (l *loader) load(path string) (*Spec, error) {
 	if derr != nil {
 		return nil, derr
 	}
+	l.fixTupleItems(l.root)
 	var err error
 	if kind == kindSwagger2 {
 		l.swagger = true

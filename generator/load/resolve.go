@@ -35,6 +35,8 @@ type loader struct {
 
 	schemas []schemaAt // every schema of doc, in kin-openapi's walk order (see checkSchemas)
 
+	tuples bool // fixTupleItems rewrote some items as prefixItems
+
 	refRoot string // Options.RefRoot
 	fence   *fence // where $refs may lead; set by readRoot
 }
@@ -167,7 +169,11 @@ func (l *loader) sourceFor(u *url.URL) (*source, *readFailure) {
 	if err != nil {
 		return nil, &readFailure{url: key, path: p, reason: fmt.Sprintf("%s: %v", p, err)}
 	}
-	return l.addSource(p, key, raw)
+	src, f := l.addSource(p, key, raw)
+	if f == nil {
+		l.fixTupleItems(src)
+	}
+	return src, f
 }
 
 func isLocal(u *url.URL) bool {

@@ -23,7 +23,9 @@ import (
 // one, and a strict pass gives the rest, all of them warnings, when there
 // is no blocking problem.
 func (l *loader) validate() Errors {
+	l.emptyPaths()
 	l.requirePathParams()
+	l.unusedPathParams()
 	l.describeResponses()
 	l.checkSchemas()
 	l.checkOperationIDs()

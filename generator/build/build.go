@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
 	"path"
 	"sort"
 	"strconv"
@@ -25,6 +24,9 @@ type Options struct {
 	Name     string // service name; derived from info.title when empty
 	Module   string // module path; defaults to the name
 	SpecFile string // file name of the service's copy of the spec
+	// KeepPanics lets a panic go on instead of becoming an error (for
+	// debugging svcgen).
+	KeepPanics bool
 }
 
 // runtimeNames are the identifiers the generated api package declares
@@ -72,7 +74,7 @@ type builder struct {
 func Build(spec *load.Spec, opts Options) (svc *model.Service, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			if os.Getenv("SVCGEN_PANIC") != "" {
+			if opts.KeepPanics {
 				panic(r) // keep the stack, for debugging svcgen
 			}
 			svc, err = nil, fmt.Errorf("internal error while building the model: %v", r)

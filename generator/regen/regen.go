@@ -35,6 +35,9 @@ type Options struct {
 	Dir      string // the service; "" means "."
 	SpecPath string // "" means the service's own copy of the spec
 	RefRoot  string // the folder $refs may read from; "" means the spec's own (see load.Options)
+	// CollectEarly and KeepPanics are passed to the generator (see
+	// generator.Options).
+	CollectEarly, KeepPanics bool
 	// AllowDestructive writes destructive schema changes (dropped columns
 	// and tables, type changes, NOT NULL on existing columns) as live SQL
 	// instead of commented out.
@@ -163,7 +166,8 @@ func Make(ctx context.Context, opts Options) (*Plan, error) {
 	if specPath == "" {
 		specPath = filepath.Join(dir, filepath.FromSlash(man.Spec.File))
 	}
-	res, err := generator.Generate(ctx, generator.Options{SpecPath: specPath, Module: man.Module, Name: man.Service, RefRoot: opts.RefRoot})
+	res, err := generator.Generate(ctx, generator.Options{SpecPath: specPath, Module: man.Module, Name: man.Service,
+		RefRoot: opts.RefRoot, CollectEarly: opts.CollectEarly, KeepPanics: opts.KeepPanics})
 	if err != nil {
 		return nil, err
 	}

@@ -251,7 +251,7 @@ func TestNewServiceEndToEnd(t *testing.T) {
 	if code := a.execute(a.newRootCmd(nil), args); code != exitOK {
 		t.Fatalf("exit code %d, want 0; stderr:\n%s", code, stderr)
 	}
-	if want := (generator.Options{SpecPath: "spec/orders.yaml", Module: "example.com/orders", Name: "orders", RefRoot: "spec"}); gotOpts != want {
+	if want := (generator.Options{SpecPath: "spec/orders.yaml", Module: "example.com/orders", Name: "orders", RefRoot: "spec", CollectEarly: true}); gotOpts != want {
 		t.Errorf("generator options = %+v, want %+v", gotOpts, want)
 	}
 	for _, f := range fakeResult().Files {

@@ -26,6 +26,8 @@ type NewServiceOptions struct {
 	RefRoot  string // --ref-root
 	Force    int    // how many times --force was given
 
+	KeepPanics bool // SVCGEN_PANIC is set: see generator.Options
+
 	Context        context.Context
 	Stdout, Stderr io.Writer
 	Generate       func(context.Context, generator.Options) (*generator.Result, error)
@@ -35,7 +37,7 @@ type NewServiceOptions struct {
 // with the parsed options instead of doing the work, so tests can check flag
 // parsing alone.
 func (a *app) newNewServiceCmd(runF func(*NewServiceOptions) error) *cobra.Command {
-	opts := &NewServiceOptions{Stdout: a.stdout, Stderr: a.stderr, Generate: a.generate}
+	opts := &NewServiceOptions{Stdout: a.stdout, Stderr: a.stderr, Generate: a.generate, KeepPanics: a.keepPanics}
 	cmd := &cobra.Command{
 		Use:   "new-service --spec FILE --out DIR [flags]",
 		Short: "Generate a new service repository from an OpenAPI spec",
@@ -112,6 +114,9 @@ func runNewService(opts *NewServiceOptions) error {
 		Module:   opts.Module,
 		Name:     opts.Name,
 		RefRoot:  opts.RefRoot,
+		// One generation per process: collecting early is svcgen's to decide.
+		CollectEarly: true,
+		KeepPanics:   opts.KeepPanics,
 	})
 	if err != nil {
 		return err

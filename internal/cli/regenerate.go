@@ -21,6 +21,7 @@ type RegenerateOptions struct {
 	Dir              string // --dir
 	SpecPath         string // --spec
 	RefRoot          string // --ref-root
+	KeepPanics       bool   // SVCGEN_PANIC is set: see generator.Options
 	DryRun           bool   // --dry-run
 	Check            bool   // --check
 	AllowDestructive bool   // --allow-destructive
@@ -31,7 +32,7 @@ type RegenerateOptions struct {
 }
 
 func (a *app) newRegenerateCmd() *cobra.Command {
-	opts := &RegenerateOptions{Stdout: a.stdout, Stderr: a.stderr}
+	opts := &RegenerateOptions{Stdout: a.stdout, Stderr: a.stderr, KeepPanics: a.keepPanics}
 	cmd := &cobra.Command{
 		Use:   "regenerate [flags]",
 		Short: "Bring a generated service in step with its spec",
@@ -115,6 +116,8 @@ func runRegenerate(opts *RegenerateOptions) error {
 		Dir:              opts.Dir,
 		SpecPath:         opts.SpecPath,
 		RefRoot:          opts.RefRoot,
+		CollectEarly:     true,
+		KeepPanics:       opts.KeepPanics,
 		AllowDestructive: opts.AllowDestructive,
 	})
 	if err != nil {

@@ -51,7 +51,7 @@ type Options struct {
 	KeepPanics bool
 }
 
-// Class is a file's ownership class (DESIGN.md §4).
+// Class is a file's ownership class (docs/ARCHITECTURE.md, "Ownership classes").
 type Class = plan.Class
 
 // Ownership classes, as plan defines them.

@@ -3,19 +3,21 @@
 // kin-openapi and returns one OpenAPI 3 document with every $ref resolved.
 //
 // Problems that make generation impossible (invalid YAML or JSON, a $ref
-// that does not resolve or leaves the machine, a path parameter missing
-// from its template, an invalid schema type...) are returned as *Error,
+// that does not resolve, leaves the machine or leaves the spec's folder, a
+// path parameter missing from its template, an invalid schema type...) are returned as *Error,
 // naming the file, the JSON pointer and, where known, the line. Problems
 // generation can live with (examples and defaults that do not match their
 // schema, unknown formats, patterns Go's regexp cannot compile, unknown
 // fields, duplicate operationIds, missing descriptions...) come back as
 // warnings; classify.go draws the line.
 //
-// The steps: source.go reads and parses each file and detects the
-// version, resolve.go and swagger.go load it with kin-openapi (loaderr.go
-// explains its failures), checks.go and validate.go validate it, and
-// locate.go and message.go turn kin-openapi's errors into a file, a JSON
-// pointer, a line and plain words.
+// The steps, in order (docs/ARCHITECTURE.md, "Inside load"): source.go
+// reads and parses each file and detects the version, fence.go keeps
+// $refs inside the spec's folder, tuple.go patches what kin-openapi cannot
+// decode, resolve.go, direct.go and swagger.go load it with kin-openapi
+// (loaderr.go explains its failures), checks.go and validate.go fix up and
+// validate it, and locate.go and message.go turn kin-openapi's errors into
+// a file, a JSON pointer, a line and plain words.
 package load
 
 import (

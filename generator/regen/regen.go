@@ -1,10 +1,10 @@
 // Package regen brings a generated service in step with its spec
-// (DESIGN.md §4). Make renders the service from the spec in memory and
-// decides, file by file, what regenerate does, comparing three versions of
-// each file: what svcgen wrote last time (recorded in the .svcgen/
-// manifest), what is on disk now, and the new render. Nothing touches the
-// disk until Plan.Apply, so --dry-run and --check are the same call without
-// the last step.
+// (docs/ARCHITECTURE.md, "How regenerate works"). Make renders the service
+// from the spec in memory and decides, file by file, what regenerate does,
+// comparing three versions of each file: what svcgen wrote last time
+// (recorded in the .svcgen/ manifest), what is on disk now, and the new
+// render. Nothing touches the disk until Plan.Apply, so --dry-run and
+// --check are the same call without the last step.
 package regen
 
 import (

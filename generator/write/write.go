@@ -2,9 +2,9 @@
 // before anything is written, nothing lands outside the output folder, and a
 // failed run leaves no half-written tree behind.
 //
-// It is the only package of the pipeline that touches the disk (DESIGN.md §3)
-// and deliberately knows nothing of the generator: callers convert their
-// files to [File].
+// It is the only package of the pipeline that touches the disk
+// (docs/ARCHITECTURE.md, "Pipeline") and deliberately knows nothing of the
+// generator: callers convert their files to [File].
 package write
 
 import (

@@ -15,7 +15,7 @@ import (
 	"github.com/svcgen/svcgen/generator"
 )
 
-// Exit codes (DESIGN.md §2).
+// Exit codes (README.md, "Usage").
 const (
 	exitOK    = 0 // done
 	exitError = 1 // spec, I/O or other failure of the work itself

@@ -97,10 +97,7 @@ func (l *loader) eachOperation(fn func(ptr string, item *openapi3.PathItem, meth
 // checkFormat. The document is walked once: kin-openapi's walk builds the
 // pointer of every schema, which takes a while on a large document.
 func (l *loader) checkSchemas() {
-	_ = l.doc.WalkSchemas(func(ptr string, ref *openapi3.SchemaRef) error {
-		l.schemas = append(l.schemas, schemaAt{ptr, ref.Value})
-		return nil
-	})
+	l.schemas = listSchemas(l.doc)
 	l.yamlNullTypes()
 	if !l.doc.IsOpenAPI31OrLater() {
 		l.nullTypes30()
@@ -225,6 +222,48 @@ func (l *loader) unusedPathParams() {
 
 // templateParam matches a parameter of a path template.
 var templateParam = regexp.MustCompile(`\{([^{}]+)\}`)
+
+// listSchemas lists every schema of doc once, each component schema with
+// its own pointer and everything in it below that.
+//
+// kin-openapi's WalkSchemas follows $refs into components, so a schema is
+// listed under the pointer of the first path that reaches it: along a
+// chain of components each referring to the next, the pointers grow with
+// the chain, and building them takes time and memory quadratic in its
+// length. Here a $ref to a component is not followed: the component is
+// listed as itself.
+func listSchemas(doc *openapi3.T) []schemaAt {
+	var out []schemaAt
+	listed := map[*openapi3.Schema]bool{}
+	components := map[*openapi3.Schema]bool{}
+	var names []string
+	if doc.Components != nil {
+		names = sortedKeys(doc.Components.Schemas)
+		for _, sr := range doc.Components.Schemas {
+			if sr != nil && sr.Value != nil {
+				components[sr.Value] = true
+			}
+		}
+	}
+	visit := func(prefix string, top bool) openapi3.WalkSchemasFunc {
+		return func(ptr string, sr *openapi3.SchemaRef) error {
+			s := sr.Value
+			if listed[s] || components[s] && !(top && ptr == "") {
+				return openapi3.SkipSubtree
+			}
+			listed[s] = true
+			out = append(out, schemaAt{prefix + ptr, s})
+			return nil
+		}
+	}
+	for _, name := range names {
+		if sr := doc.Components.Schemas[name]; sr != nil {
+			_ = sr.WalkSubtree(visit(join("/components/schemas", name), true))
+		}
+	}
+	_ = doc.WalkSchemas(visit("", false))
+	return out
+}
 
 // schemaAt is a schema of the document and its pointer.
 type schemaAt struct {

@@ -37,6 +37,10 @@ func (l *loader) validate() Errors {
 	// lenient one finds a blocking problem, which is rare.
 	restore := l.checkSchemaValues()
 	defer restore()
+	if sites := findRefSites(l.doc); sites.tooCostly(maxValidationVisits) {
+		defer sites.shallow()()
+		l.costly = true // examples would be checked against empty schemas
+	}
 	var strict []openapi3.ValidationOption
 	if l.costly {
 		strict = append(strict, openapi3.DisableExamplesValidation())

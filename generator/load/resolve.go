@@ -34,6 +34,11 @@ type loader struct {
 	decoded *decoded // the root, decoded by readRootDirect for loadDirect
 
 	schemas []schemaAt // every schema of doc, in kin-openapi's walk order (see checkSchemas)
+
+	tuples bool // fixTupleItems rewrote some items as prefixItems
+
+	refRoot string // Options.RefRoot
+	fence   *fence // where $refs may lead; set by readRoot
 }
 
 func newLoader(ctx context.Context) *loader {
@@ -48,10 +53,11 @@ func newLoader(ctx context.Context) *loader {
 // readFailure is a file that could not be used: not local, not readable,
 // or not YAML/JSON (syntax is then set).
 type readFailure struct {
-	url    string
-	path   string
-	reason string
-	syntax *Error
+	url     string
+	path    string
+	reason  string
+	syntax  *Error
+	refused bool // svcgen would not read it (outside the fence), rather than could not
 }
 
 func (f *readFailure) Error() string { return f.reason }
@@ -66,6 +72,9 @@ func (l *loader) readRoot(p string) *Error {
 	raw, err := readLocal(p)
 	if err != nil {
 		return &Error{File: p, Message: "cannot read the spec: " + err.Error(), Err: err}
+	}
+	if l.fence, err = newFence(p, l.refRoot); err != nil {
+		return &Error{File: p, Message: err.Error(), Err: err}
 	}
 	if node, ok := parseJSON(raw); ok && direct && version30(node) {
 		return l.readRootDirect(p, raw, node)
@@ -153,11 +162,18 @@ func (l *loader) sourceFor(u *url.URL) (*source, *readFailure) {
 		l.byURL[key] = src // the same file under another name
 		return src, nil
 	}
+	if reason := l.fence.refuses(p); reason != "" {
+		return nil, &readFailure{url: key, path: p, reason: reason, refused: true}
+	}
 	raw, err := readLocal(p)
 	if err != nil {
 		return nil, &readFailure{url: key, path: p, reason: fmt.Sprintf("%s: %v", p, err)}
 	}
-	return l.addSource(p, key, raw)
+	src, f := l.addSource(p, key, raw)
+	if f == nil {
+		l.fixTupleItems(src)
+	}
+	return src, f
 }
 
 func isLocal(u *url.URL) bool {

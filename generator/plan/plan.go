@@ -1,5 +1,6 @@
 // Package plan lists the files of a generated service: for each, its path,
-// the template that renders it and its ownership class (DESIGN.md §4).
+// the template that renders it and its ownership class
+// (docs/ARCHITECTURE.md, "Ownership classes").
 package plan
 
 import (

@@ -1,10 +1,10 @@
 // Package regen brings a generated service in step with its spec
-// (DESIGN.md §4). Make renders the service from the spec in memory and
-// decides, file by file, what regenerate does, comparing three versions of
-// each file: what svcgen wrote last time (recorded in the .svcgen/
-// manifest), what is on disk now, and the new render. Nothing touches the
-// disk until Plan.Apply, so --dry-run and --check are the same call without
-// the last step.
+// (docs/ARCHITECTURE.md, "How regenerate works"). Make renders the service
+// from the spec in memory and decides, file by file, what regenerate does,
+// comparing three versions of each file: what svcgen wrote last time
+// (recorded in the .svcgen/ manifest), what is on disk now, and the new
+// render. Nothing touches the disk until Plan.Apply, so --dry-run and
+// --check are the same call without the last step.
 package regen
 
 import (
@@ -34,6 +34,10 @@ import (
 type Options struct {
 	Dir      string // the service; "" means "."
 	SpecPath string // "" means the service's own copy of the spec
+	RefRoot  string // the folder $refs may read from; "" means the spec's own (see load.Options)
+	// CollectEarly and KeepPanics are passed to the generator (see
+	// generator.Options).
+	CollectEarly, KeepPanics bool
 	// AllowDestructive writes destructive schema changes (dropped columns
 	// and tables, type changes, NOT NULL on existing columns) as live SQL
 	// instead of commented out.
@@ -164,7 +168,8 @@ func Make(ctx context.Context, opts Options) (*Plan, error) {
 	if specPath == "" {
 		specPath = filepath.Join(dir, filepath.FromSlash(man.Spec.File))
 	}
-	res, err := generator.Generate(ctx, generator.Options{SpecPath: specPath, Module: man.Module, Name: man.Service})
+	res, err := generator.Generate(ctx, generator.Options{SpecPath: specPath, Module: man.Module, Name: man.Service,
+		RefRoot: opts.RefRoot, CollectEarly: opts.CollectEarly, KeepPanics: opts.KeepPanics})
 	if err != nil {
 		return nil, err
 	}

@@ -20,6 +20,8 @@ import (
 type RegenerateOptions struct {
 	Dir              string // --dir
 	SpecPath         string // --spec
+	RefRoot          string // --ref-root
+	KeepPanics       bool   // SVCGEN_PANIC is set: see generator.Options
 	DryRun           bool   // --dry-run
 	Check            bool   // --check
 	AllowDestructive bool   // --allow-destructive
@@ -30,7 +32,7 @@ type RegenerateOptions struct {
 }
 
 func (a *app) newRegenerateCmd() *cobra.Command {
-	opts := &RegenerateOptions{Stdout: a.stdout, Stderr: a.stderr}
+	opts := &RegenerateOptions{Stdout: a.stdout, Stderr: a.stderr, KeepPanics: a.keepPanics}
 	cmd := &cobra.Command{
 		Use:   "regenerate [flags]",
 		Short: "Bring a generated service in step with its spec",
@@ -77,11 +79,13 @@ changes are listed, breaking ones marked.`,
 	f := cmd.Flags()
 	f.StringVar(&opts.Dir, "dir", ".", "the service's folder `DIR`")
 	f.StringVar(&opts.SpecPath, "spec", "", "spec `FILE` to regenerate from (default: the service's own copy); it becomes the service's copy")
+	f.StringVar(&opts.RefRoot, "ref-root", "", refRootUsage)
 	f.BoolVar(&opts.DryRun, "dry-run", false, "print what would change, with diffs, and write nothing")
 	f.BoolVar(&opts.Check, "check", false, "write nothing; exit 1 when regenerate would change any file")
 	f.BoolVar(&opts.AllowDestructive, "allow-destructive", false, "write destructive schema changes as live SQL instead of commented out")
 	f.BoolVar(&opts.FailOnBreaking, "fail-on-breaking", false, "exit 1 without writing when the spec change breaks existing clients")
 	_ = cmd.MarkFlagDirname("dir")
+	_ = cmd.MarkFlagDirname("ref-root")
 	_ = cmd.MarkFlagFilename("spec", "yaml", "yml", "json")
 	return cmd
 }
@@ -111,6 +115,9 @@ func runRegenerate(opts *RegenerateOptions) error {
 	plan, err := regen.Make(opts.Context, regen.Options{
 		Dir:              opts.Dir,
 		SpecPath:         opts.SpecPath,
+		RefRoot:          opts.RefRoot,
+		CollectEarly:     true,
+		KeepPanics:       opts.KeepPanics,
 		AllowDestructive: opts.AllowDestructive,
 	})
 	if err != nil {

@@ -360,7 +360,7 @@ func (p *Plan) decide(d *disk, man *generator.Manifest, f generator.File, remove
 		case bytes.Equal(before, base):
 			return replace(f.Path, f.Class, before, theirs, f.Mode, ""), nil
 		}
-		m := merge.Merge(base, before, theirs, labels)
+		m := merge.File(f.Path, base, before, theirs, labels)
 		s := Step{Path: f.Path, Class: f.Class, Action: Merge, Before: before, After: m.Content, Mode: f.Mode,
 			Note: "your edits and svcgen's changes merged"}
 		if m.Conflicts > 0 {

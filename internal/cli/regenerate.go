@@ -40,8 +40,9 @@ Edit the service's copy of the spec (openapi.yaml), then run regenerate in
 the service's folder. Files ending in _gen.go are rewritten (a hand edit is
 kept in a .orig copy and reported). Files you own (service.go, main.go,
 README.md, Makefile...) are three-way merged: your edits stay, svcgen's
-changes (a stub for a new operation, say) are merged in, and where both
-changed the same lines the file gets conflict markers and regenerate exits 1.
+changes (a stub for a new operation, say) are merged in, Go files declaration
+by declaration, and where both changed the same lines the file gets conflict
+markers and regenerate exits 1.
 A file you deleted stays deleted. A schema change adds a new migration;
 existing migrations are never edited, and destructive changes (dropped
 columns or tables, type changes, new NOT NULL constraints) are written

@@ -127,21 +127,49 @@ func (p *Plan) Changed() bool {
 	return false
 }
 
-// Apply writes the plan to disk: every written file is staged first, then
-// renamed into place; deletions come last.
+// JournalPath is where Apply keeps the journal of an apply in progress
+// (package write): the next run finishes or rolls back an interrupted one.
+const JournalPath = ".svcgen/journal.json"
+
+// Apply writes the plan to disk through write.Update: a journal first,
+// every file staged and synced, then the renames and removals, the files
+// svcgen's bookkeeping describes before the bookkeeping (.svcgen/), the
+// manifest last. Killed at any point, the service is brought to the old or
+// the new state by [Recover], which every run of svcgen calls first.
 func (p *Plan) Apply() error {
-	var files []write.File
-	var remove []string
+	var files, book []write.Change
+	var manifest []write.Change
 	for _, s := range p.Steps {
+		if !s.Changes() {
+			continue
+		}
+		c := write.Change{Path: s.Path, Content: s.After, Mode: fs.FileMode(s.Mode), Remove: s.Action == Delete}
 		switch {
-		case !s.Changes():
-		case s.Action == Delete:
-			remove = append(remove, s.Path)
+		case s.Path == generator.ManifestPath:
+			manifest = append(manifest, c)
+		case s.Class == generator.ClassManifest:
+			book = append(book, c)
 		default:
-			files = append(files, write.File{Path: s.Path, Content: s.After, Mode: fs.FileMode(s.Mode)})
+			files = append(files, c)
 		}
 	}
-	return write.Update(p.Dir, files, remove)
+	changes := append(append(files, book...), manifest...)
+	if len(changes) == 0 {
+		return nil
+	}
+	return write.Update(p.Dir, JournalPath, changes)
+}
+
+// Recover finishes or rolls back an Apply of the service in dir that was
+// interrupted, and removes staging files left behind (write.Recover).
+func Recover(dir string) (write.Recovery, error) {
+	if dir == "" {
+		dir = "."
+	}
+	if !exists(filepath.Join(dir, filepath.FromSlash(generator.ManifestPath))) && !exists(filepath.Join(dir, filepath.FromSlash(JournalPath))) {
+		return write.Recovery{}, nil // not a service: nothing of svcgen's to look for
+	}
+	return write.Recover(dir, JournalPath)
 }
 
 // Labels of the two sides in conflict markers.
@@ -153,6 +181,9 @@ func Make(ctx context.Context, opts Options) (*Plan, error) {
 	dir := opts.Dir
 	if dir == "" {
 		dir = "."
+	}
+	if exists(filepath.Join(dir, filepath.FromSlash(JournalPath))) {
+		return nil, fmt.Errorf("%s: an earlier regenerate was interrupted; run svcgen regenerate to finish it first", filepath.Join(dir, JournalPath))
 	}
 	man, err := generator.ReadManifest(dir)
 	if err != nil {

@@ -21,6 +21,7 @@ package load
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"runtime/debug"
 	"strings"
 
@@ -94,6 +95,17 @@ func (e *Error) Unwrap() error { return e.Err }
 // ends first, the error is ctx.Err(). Load never panics; a bug found on the
 // way is reported as an internal *Error.
 func Load(ctx context.Context, path string) (spec *Spec, warnings []Warning, err error) {
+	return load(ctx, nil, path)
+}
+
+// LoadFS is Load reading the spec, and every file its $refs name, from
+// fsys: name and the files are slash-separated paths in fsys, and a $ref
+// leading out of fsys is refused like a missing file.
+func LoadFS(ctx context.Context, fsys fs.FS, name string) (spec *Spec, warnings []Warning, err error) {
+	return load(ctx, fsys, name)
+}
+
+func load(ctx context.Context, fsys fs.FS, path string) (spec *Spec, warnings []Warning, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			spec, warnings = nil, nil
@@ -105,6 +117,7 @@ func Load(ctx context.Context, path string) (spec *Spec, warnings []Warning, err
 		}
 	}()
 	l := newLoader(ctx)
+	l.fsys = fsys
 	defer func() { l.early.stop() }()
 	spec, err = l.load(path)
 	if err != nil {

@@ -3,6 +3,7 @@ package load
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"path/filepath"
 
@@ -13,6 +14,7 @@ import (
 // loader is the state of one Load call.
 type loader struct {
 	ctx     context.Context
+	fsys    fs.FS // where files are read from; nil for the local file system
 	root    *source
 	doc     *openapi3.T
 	swagger bool // the root is Swagger 2.0, converted to OpenAPI 3
@@ -63,7 +65,7 @@ func fileURL(p string) *url.URL { return &url.URL{Path: filepath.ToSlash(p)} }
 // loaded directly (see loadDirect) starts loading with kin-openapi at once,
 // while svcgen indexes and checks it.
 func (l *loader) readRoot(p string) *Error {
-	raw, err := readLocal(p)
+	raw, err := l.read(p)
 	if err != nil {
 		return &Error{File: p, Message: "cannot read the spec: " + err.Error(), Err: err}
 	}
@@ -153,7 +155,7 @@ func (l *loader) sourceFor(u *url.URL) (*source, *readFailure) {
 		l.byURL[key] = src // the same file under another name
 		return src, nil
 	}
-	raw, err := readLocal(p)
+	raw, err := l.read(p)
 	if err != nil {
 		return nil, &readFailure{url: key, path: p, reason: fmt.Sprintf("%s: %v", p, err)}
 	}

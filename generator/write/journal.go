@@ -120,6 +120,22 @@ func Update(dir, journal string, changes []Change) error {
 		crashPoint()
 	}
 
+	// The staged files' folder entries, and those of new folders, last too.
+	synced := map[string]bool{}
+	for _, op := range j.Ops {
+		if op.Stage != "" {
+			synced[filepath.Join(root, filepath.FromSlash(path.Dir(op.Stage)))] = true
+		}
+	}
+	for _, d := range j.Dirs {
+		synced[filepath.Join(root, filepath.FromSlash(path.Dir(d)))] = true
+	}
+	for _, d := range sortedSet(synced) {
+		if err := syncDir(d); err != nil {
+			return fail(err)
+		}
+	}
+
 	// Commit, then make the changes.
 	j.State = stateCommitted
 	if err := writeJournal(root, journal, j); err != nil {

@@ -98,6 +98,8 @@ type Plan struct {
 	Pending  []string
 	Warnings []load.Warning
 	Notes    []string // other things the user should know
+
+	ownSpec bool // regenerated from the service's own copy of the spec
 }
 
 // Breaking reports whether any API change breaks existing clients.
@@ -217,7 +219,7 @@ func Make(ctx context.Context, opts Options) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Plan{Dir: dir, Service: res.Service, Warnings: res.Warnings}
+	p := &Plan{Dir: dir, Service: res.Service, Warnings: res.Warnings, ownSpec: opts.SpecPath == ""}
 	if gen.FS != nil {
 		for i := range p.Warnings {
 			p.Warnings[i].File = d.name(p.Warnings[i].File)
@@ -415,6 +417,12 @@ func (p *Plan) decide(d *disk, man *generator.Manifest, f generator.File, remove
 		return s, nil
 
 	case generator.ClassSpec:
+		if p.ownSpec && before != nil {
+			// Regenerated from the service's own copy: it is the source,
+			// never rewritten, even when its $refs into other files of the
+			// service make svcgen's version a bundle of them all.
+			return Step{Path: f.Path, Class: f.Class, Action: Keep, Before: before, After: before, Mode: f.Mode}, nil
+		}
 		return replace(f.Path, f.Class, before, f.Content, f.Mode, ""), nil
 	}
 	// Migrations of a brand-new schema (a service that had none recorded).

@@ -185,6 +185,14 @@ type goImport struct {
 	name, path string // name is "" when the import has none
 }
 
+// local is the name the import's package goes by in the file.
+func (i goImport) local() string {
+	if i.name != "" {
+		return i.name
+	}
+	return importName(i.path)
+}
+
 func (i goImport) String() string {
 	if i.name != "" {
 		return i.name + " " + strconv.Quote(i.path)
@@ -351,18 +359,25 @@ func mergeImports(b, o, t *goFile, code string) string {
 	}
 	inB, inO, inT := set(b), set(o), set(t)
 	used := usedNames(code)
+	// Theirs' additions the merged code uses; an import theirs removed
+	// stays while the code uses it, unless one of them takes its name (a
+	// package that moved).
+	var added []goImport
+	names := map[string]bool{}
+	for _, i := range t.imports {
+		if !inB[i] && !inO[i] && used(i) {
+			added = append(added, i)
+			names[i.local()] = true
+		}
+	}
 	var out []goImport
 	for _, i := range o.imports {
-		if inB[i] && !inT[i] && !used(i) {
-			continue // theirs removed it, and nothing needs it
+		if inB[i] && !inT[i] && (!used(i) || names[i.local()]) {
+			continue
 		}
 		out = append(out, i)
 	}
-	for _, i := range t.imports {
-		if !inB[i] && !inO[i] && used(i) {
-			out = append(out, i) // theirs added it, and the merged code uses it
-		}
-	}
+	out = append(out, added...)
 	same := func(m map[goImport]bool) bool {
 		if len(m) != len(out) {
 			return false
@@ -377,15 +392,41 @@ func mergeImports(b, o, t *goFile, code string) string {
 	switch {
 	case same(inO):
 		return o.block
-	case same(inT):
+	case same(inT) && o.block == b.block:
 		return t.block
 	}
-	var std, other []string
+	// Ours' block, with its grouping and comments, edited.
+	keep := map[goImport]bool{}
 	for _, i := range out {
-		if first, _, _ := strings.Cut(i.path, "/"); strings.Contains(first, ".") {
-			other = append(other, i.String())
-		} else {
+		keep[i] = true
+	}
+	var add []goImport
+	for _, i := range out {
+		if !inO[i] {
+			add = append(add, i)
+		}
+	}
+	if block, ok := editImports(o.block, keep, add); ok {
+		return block
+	}
+	return newImports(out)
+}
+
+// isStd reports whether an import path is the standard library's: no dot
+// in its first element.
+func isStd(p string) bool {
+	first, _, _ := strings.Cut(p, "/")
+	return !strings.Contains(first, ".")
+}
+
+// newImports is one import block of imports, the standard library first.
+func newImports(imports []goImport) string {
+	var std, other []string
+	for _, i := range imports {
+		if isStd(i.path) {
 			std = append(std, i.String())
+		} else {
+			other = append(other, i.String())
 		}
 	}
 	sort.Strings(std)
@@ -403,6 +444,98 @@ func mergeImports(b, o, t *goFile, code string) string {
 	}
 	s.WriteString(")\n")
 	return s.String()
+}
+
+// editImports edits the import declarations block: the lines of imports
+// keep lacks go, and each of add goes after the last import of its kind
+// (standard library or not) in the last parenthesized declaration, so the
+// user's grouping and comments stay. ok is false when block is laid out
+// otherwise (several imports on a line, no parentheses).
+func editImports(block string, keep map[goImport]bool, add []goImport) (string, bool) {
+	const pre = "package p\n"
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", pre+block, parser.ParseComments|parser.ImportsOnly)
+	if err != nil {
+		return "", false
+	}
+	line := func(p token.Pos) int { return fset.Position(p).Line - 2 } // 0-based line of block
+	lines := strings.SplitAfter(block, "\n")
+	drop := map[int]bool{}
+	var last *ast.GenDecl
+	lastStd, lastOther := -1, -1
+	byLine := map[int]int{}
+	for _, d := range f.Decls {
+		gd, ok := d.(*ast.GenDecl)
+		if !ok || gd.Tok != token.IMPORT {
+			continue
+		}
+		if gd.Lparen.IsValid() {
+			last, lastStd, lastOther = gd, -1, -1
+		}
+		for _, sp := range gd.Specs {
+			is := sp.(*ast.ImportSpec)
+			l := line(is.Pos())
+			if byLine[l]++; byLine[l] > 1 || line(is.End()) != l || !gd.Lparen.IsValid() && len(add) > 0 {
+				return "", false
+			}
+			p, _ := strconv.Unquote(is.Path.Value)
+			imp := goImport{path: p}
+			if is.Name != nil {
+				imp.name = is.Name.Name
+			}
+			if !keep[imp] {
+				if !gd.Lparen.IsValid() {
+					return "", false
+				}
+				drop[l] = true
+			}
+			if gd == last {
+				if isStd(p) {
+					lastStd = l
+				} else {
+					lastOther = l
+				}
+			}
+		}
+	}
+	if len(add) > 0 && last == nil {
+		return "", false
+	}
+	after := map[int][]string{} // line → imports to write after it
+	stdGroup := false
+	sort.Slice(add, func(i, j int) bool { return add[i].path < add[j].path })
+	for _, i := range add {
+		switch {
+		case isStd(i.path) && lastStd >= 0:
+			after[lastStd] = append(after[lastStd], "\t"+i.String()+"\n")
+		case !isStd(i.path) && lastOther >= 0:
+			after[lastOther] = append(after[lastOther], "\t"+i.String()+"\n")
+		case isStd(i.path): // a group of its own, first
+			l := line(last.Lparen)
+			after[l] = append(after[l], "\t"+i.String()+"\n")
+			stdGroup = true
+		default: // a group of its own, last
+			l := line(last.Rparen) - 1
+			if len(after[l]) == 0 && lastStd >= 0 {
+				after[l] = append(after[l], "\n")
+			}
+			after[l] = append(after[l], "\t"+i.String()+"\n")
+		}
+	}
+	if stdGroup && lastOther >= 0 {
+		l := line(last.Lparen)
+		after[l] = append(after[l], "\n")
+	}
+	var out strings.Builder
+	for n, ln := range lines {
+		if !drop[n] {
+			out.WriteString(ln)
+		}
+		for _, a := range after[n] {
+			out.WriteString(a)
+		}
+	}
+	return out.String(), true
 }
 
 // usedNames returns a test of whether an import is used by code: whether
@@ -424,13 +557,10 @@ func usedNames(code string) func(goImport) bool {
 		return true
 	})
 	return func(i goImport) bool {
-		switch i.name {
-		case "_", ".":
+		if i.name == "_" || i.name == "." {
 			return true
-		case "":
-			return names[importName(i.path)]
 		}
-		return names[i.name]
+		return names[i.local()]
 	}
 }
 

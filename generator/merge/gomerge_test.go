@@ -120,6 +120,29 @@ func TestGo(t *testing.T) {
 				method("A", stub), "func helper() { _ = store.Y }\n"),
 		},
 		{
+			// The user commented their import; svcgen moves a package (the
+			// same name, a new path) and adds one: the user's block is
+			// edited, not rebuilt, and the old path does not stay beside
+			// the new one for sharing its name.
+			name: "import block edited in place",
+			base: goSrc([]string{`"context"`, "", `"example.com/w/internal/api"`}, typ, method("A", stub)),
+			ours: goSrc([]string{`"context"`, `"strings" // for shout`, "", `"example.com/w/internal/api"`}, typ, method("A", stub),
+				"func shout(s string) string { return strings.ToUpper(s) }\n"),
+			theirs: goSrc([]string{`"context"`, `"time"`, "", `"example.com/w/api"`, `"example.com/w/runtime"`}, typ,
+				method("A", "\ttime.Sleep(runtime.D)\n"+stub)),
+			want: goSrc([]string{`"context"`, `"strings" // for shout`, `"time"`, "", `"example.com/w/api"`, `"example.com/w/runtime"`}, typ,
+				method("A", "\ttime.Sleep(runtime.D)\n"+stub), "func shout(s string) string { return strings.ToUpper(s) }\n"),
+		},
+		{
+			name: "standard library group added to a block without one",
+			base: goSrc([]string{`"example.com/w/internal/api"`}, typ, method("A", stub)),
+			ours: goSrc([]string{`// the contract`, `"example.com/w/internal/api"`}, typ, method("A", stub), helper),
+			theirs: goSrc([]string{`"context"`, "", `"example.com/w/internal/api"`}, typ,
+				method("A", "\t_ = context.TODO\n"+stub)),
+			want: goSrc([]string{`"context"`, "", `// the contract`, `"example.com/w/internal/api"`}, typ,
+				method("A", "\t_ = context.TODO\n"+stub), helper),
+		},
+		{
 			name:   "stub deleted by the user stays deleted though svcgen changed it",
 			base:   goSrc(std, typ, method("A", stub), method("B", stub)),
 			ours:   goSrc(std, typ, method("A", stub)),

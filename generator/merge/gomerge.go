@@ -293,8 +293,9 @@ func docOf(d ast.Decl) *ast.CommentGroup {
 }
 
 // declKey names a declaration: "func F", "method T.M", "type T", "var a,b"
-// and so on. A declaration of only blank names ("var _ I = (*T)(nil)") is
-// named by its text.
+// and so on; a parenthesized group by its first name ("const (A"). A
+// declaration of only blank names ("var _ I = (*T)(nil)") is named by its
+// text.
 func declKey(d ast.Decl, src []byte, off func(token.Pos) int) string {
 	switch d := d.(type) {
 	case *ast.FuncDecl:
@@ -318,6 +319,11 @@ func declKey(d ast.Decl, src []byte, off func(token.Pos) int) string {
 			}
 		}
 		key := d.Tok.String() + " " + strings.Join(names, ",")
+		if d.Lparen.IsValid() && len(names) > 0 && !blank {
+			// A group is named by its first name only, so that a name
+			// added to it or taken from it leaves it the same group.
+			key = d.Tok.String() + " (" + names[0]
+		}
 		if blank {
 			key += " " + strings.Join(strings.Fields(string(src[off(d.Pos()):off(d.End())])), " ")
 		}

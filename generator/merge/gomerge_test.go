@@ -143,6 +143,13 @@ func TestGo(t *testing.T) {
 				method("A", "\t_ = context.TODO\n"+stub), helper),
 		},
 		{
+			name:   "name added to a group while svcgen changes another",
+			base:   goSrc(std, "const (\n\tA = 1\n\tB = 2\n)\n", method("A", stub)),
+			ours:   goSrc(std, "const (\n\tA = 1\n\tB = 2\n\tC = 3\n)\n", method("A", stub)),
+			theirs: goSrc(std, "const (\n\tA = 10\n\tB = 2\n)\n", method("A", stub)),
+			want:   goSrc(std, "const (\n\tA = 10\n\tB = 2\n\tC = 3\n)\n", method("A", stub)),
+		},
+		{
 			name:   "stub deleted by the user stays deleted though svcgen changed it",
 			base:   goSrc(std, typ, method("A", stub), method("B", stub)),
 			ours:   goSrc(std, typ, method("A", stub)),

@@ -23,6 +23,7 @@ package load
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"runtime/debug"
 	"strings"
 
@@ -96,7 +97,7 @@ func (e *Error) Unwrap() error { return e.Err }
 // ends first, the error is ctx.Err(). Load never panics; a bug found on the
 // way is reported as an internal *Error.
 func Load(ctx context.Context, path string) (spec *Spec, warnings []Warning, err error) {
-	return LoadWith(ctx, path, Options{})
+	return load(ctx, nil, path, Options{})
 }
 
 // Options changes how Load reads a spec.
@@ -109,6 +110,17 @@ type Options struct {
 
 // LoadWith is Load with options.
 func LoadWith(ctx context.Context, path string, opts Options) (spec *Spec, warnings []Warning, err error) {
+	return load(ctx, nil, path, opts)
+}
+
+// LoadFS is Load reading the spec, and every file its $refs name, from
+// fsys: name and the files are slash-separated paths in fsys, and a $ref
+// leading out of fsys is refused like a missing file.
+func LoadFS(ctx context.Context, fsys fs.FS, name string) (spec *Spec, warnings []Warning, err error) {
+	return load(ctx, fsys, name, Options{})
+}
+
+func load(ctx context.Context, fsys fs.FS, path string, opts Options) (spec *Spec, warnings []Warning, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			spec, warnings = nil, nil
@@ -121,6 +133,7 @@ func LoadWith(ctx context.Context, path string, opts Options) (spec *Spec, warni
 	}()
 	l := newLoader(ctx)
 	l.refRoot = opts.RefRoot
+	l.fsys = fsys
 	defer func() { l.early.stop() }()
 	spec, err = l.load(path)
 	if err != nil {

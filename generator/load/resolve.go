@@ -3,6 +3,7 @@ package load
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"path/filepath"
 
@@ -13,6 +14,7 @@ import (
 // loader is the state of one Load call.
 type loader struct {
 	ctx     context.Context
+	fsys    fs.FS // where files are read from; nil for the local file system
 	root    *source
 	doc     *openapi3.T
 	swagger bool // the root is Swagger 2.0, converted to OpenAPI 3
@@ -69,12 +71,14 @@ func fileURL(p string) *url.URL { return &url.URL{Path: filepath.ToSlash(p)} }
 // loaded directly (see loadDirect) starts loading with kin-openapi at once,
 // while svcgen indexes and checks it.
 func (l *loader) readRoot(p string) *Error {
-	raw, err := readLocal(p)
+	raw, err := l.read(p)
 	if err != nil {
 		return &Error{File: p, Message: "cannot read the spec: " + err.Error(), Err: err}
 	}
-	if l.fence, err = newFence(p, l.refRoot); err != nil {
-		return &Error{File: p, Message: err.Error(), Err: err}
+	if l.fsys == nil { // an fs.FS is its own fence (see sourceFor)
+		if l.fence, err = newFence(p, l.refRoot); err != nil {
+			return &Error{File: p, Message: err.Error(), Err: err}
+		}
 	}
 	if node, ok := parseJSON(raw); ok && direct && version30(node) {
 		return l.readRootDirect(p, raw, node)
@@ -162,10 +166,12 @@ func (l *loader) sourceFor(u *url.URL) (*source, *readFailure) {
 		l.byURL[key] = src // the same file under another name
 		return src, nil
 	}
-	if reason := l.fence.refuses(p); reason != "" {
-		return nil, &readFailure{url: key, path: p, reason: reason, refused: true}
+	if l.fsys == nil { // an fs.FS is its own fence
+		if reason := l.fence.refuses(p); reason != "" {
+			return nil, &readFailure{url: key, path: p, reason: reason, refused: true}
+		}
 	}
-	raw, err := readLocal(p)
+	raw, err := l.read(p)
 	if err != nil {
 		return nil, &readFailure{url: key, path: p, reason: fmt.Sprintf("%s: %v", p, err)}
 	}

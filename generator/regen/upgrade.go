@@ -7,7 +7,6 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -61,7 +60,7 @@ func (p *Plan) upgradeOthers(d *disk, planned map[string]bool) error {
 	for _, s := range p.Steps {
 		has[s.Path] = true
 	}
-	return fs.WalkDir(os.DirFS(d.dir), ".", func(name string, e fs.DirEntry, err error) error {
+	return fs.WalkDir(d.fs, ".", func(name string, e fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}

@@ -166,46 +166,6 @@ func specialFolder(root, home string) string {
 	return ""
 }
 
-// Update changes the existing tree in dir: it writes files and removes the
-// paths in remove. Like New, it checks every path first and stages every
-// file before renaming any into place, so a failure while staging leaves
-// dir as it was; removals come last.
-func Update(dir string, files []File, remove []string) error {
-	all := append([]File(nil), files...)
-	for _, p := range remove {
-		all = append(all, File{Path: p})
-	}
-	if err := checkFiles(all); err != nil {
-		return err
-	}
-	root, err := filepath.Abs(dir)
-	if err != nil {
-		return fmt.Errorf("service folder %s: %w", dir, err)
-	}
-	realRoot, err := filepath.EvalSymlinks(root)
-	if err != nil {
-		return fmt.Errorf("service folder %s: %w", dir, err)
-	}
-	var errs []error
-	for _, p := range remove {
-		errs = append(errs, checkTarget(root, realRoot, p))
-	}
-	if err := errors.Join(errs...); err != nil {
-		return err
-	}
-	if len(files) > 0 {
-		if err := intoExisting(root, files); err != nil {
-			return err
-		}
-	}
-	for _, p := range remove {
-		if err := os.Remove(filepath.Join(root, filepath.FromSlash(p))); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return err
-		}
-	}
-	return nil
-}
-
 // CheckPath reports whether p is a path New accepts: relative,
 // slash-separated, clean, and naming something strictly inside the output
 // folder.

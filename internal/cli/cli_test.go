@@ -293,7 +293,7 @@ func TestNewServiceEndToEnd(t *testing.T) {
 	if code := a.execute(a.newRootCmd(nil), append(args, "--force")); code != exitError {
 		t.Errorf("run with --force: exit code %d, want 1; stderr:\n%s", code, stderr)
 	}
-	if want := "--force would overwrite 2 of its files (go.mod, internal/api/routes_gen.go); give --force twice"; !strings.Contains(stderr.String(), want) {
+	if want := "--force would overwrite 2 of its files (go.mod, internal/server/server_gen.go); give --force twice"; !strings.Contains(stderr.String(), want) {
 		t.Errorf("run with --force: stderr = %q, want %q", stderr, want)
 	}
 	if b, _ := os.ReadFile(filepath.Join(out, "go.mod")); string(b) != "mine" {

@@ -42,8 +42,9 @@ Edit the service's copy of the spec (openapi.yaml), then run regenerate in
 the service's folder. Files ending in _gen.go are rewritten (a hand edit is
 kept in a .orig copy and reported). Files you own (service.go, main.go,
 README.md, Makefile...) are three-way merged: your edits stay, svcgen's
-changes (a stub for a new operation, say) are merged in, and where both
-changed the same lines the file gets conflict markers and regenerate exits 1.
+changes (a stub for a new operation, say) are merged in, Go files declaration
+by declaration, and where both changed the same lines the file gets conflict
+markers and regenerate exits 1.
 A file you deleted stays deleted. A schema change adds a new migration;
 existing migrations are never edited, and destructive changes (dropped
 columns or tables, type changes, new NOT NULL constraints) are written
@@ -112,6 +113,22 @@ func findServiceRoot(dir string) string {
 
 // runRegenerate plans, reports and (unless told not to) applies.
 func runRegenerate(opts *RegenerateOptions) error {
+	// Before anything else, even with --check and --dry-run: a run killed
+	// while it wrote is finished or undone, so what follows reads a
+	// service in a state svcgen wrote whole.
+	rec, err := regen.Recover(opts.Dir)
+	if err != nil {
+		return fmt.Errorf("recovering from an interrupted regenerate: %w", err)
+	}
+	switch {
+	case rec.Finished:
+		fmt.Fprintln(opts.Stderr, "svcgen: an earlier regenerate was interrupted after it had staged every file; it is finished now")
+	case rec.RolledBack:
+		fmt.Fprintln(opts.Stderr, "svcgen: an earlier regenerate was interrupted before it changed any file; what it had staged is removed")
+	}
+	if n := len(rec.Removed); n > 0 {
+		fmt.Fprintf(opts.Stderr, "svcgen: removed %s left by an interrupted run: %s\n", plural(n, "staging file"), strings.Join(rec.Removed, ", "))
+	}
 	plan, err := regen.Make(opts.Context, regen.Options{
 		Dir:              opts.Dir,
 		SpecPath:         opts.SpecPath,

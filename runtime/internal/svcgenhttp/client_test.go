@@ -2,11 +2,13 @@ package svcgenhttp_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -178,5 +180,51 @@ func TestTraceparentPassedOn(t *testing.T) {
 				t.Errorf("back service got traceparent %q tracestate %q, want %q %q", gotParent, gotState, tt.wantParent, tt.wantState)
 			}
 		})
+	}
+}
+
+// TestFormValuesReadBack sends a value as a client does, as a deepObject
+// query parameter and as a form body, and reads it as a server does.
+func TestFormValuesReadBack(t *testing.T) {
+	type filter struct {
+		Name  string   `json:"name"`
+		Min   *float64 `json:"min,omitempty"`
+		Open  bool     `json:"open"`
+		Tags  []string `json:"tags,omitempty"`
+		Where *struct {
+			X int `json:"x"`
+		} `json:"where,omitempty"`
+	}
+	fields := []svcgenhttp.FormField{{Name: "name", Kind: 's'}, {Name: "min", Kind: 'n'}, {Name: "open", Kind: 'b'}, {Name: "tags", Kind: 's', Array: true}, {Name: "where", Kind: 'j'}}
+	min := 2.5
+	tests := []filter{
+		{Name: "a b&c=d", Min: &min, Open: true, Tags: []string{"x", "y z"}, Where: &struct {
+			X int `json:"x"`
+		}{3}},
+		{Name: "only the name"},
+	}
+	for _, want := range tests {
+		query, err := svcgen.FormValues(want, "filter")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var errs svcgen.Errors
+		data, ok := svcgenhttp.QueryObject(query, "filter", true, fields, &errs)
+		var got filter
+		if !ok || errs != nil || json.Unmarshal(data, &got) != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("query %s read back as %s (%v): %+v, want %+v", query.Encode(), data, errs, got, want)
+		}
+
+		form, err := svcgen.FormValues(want, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := httptest.NewRequest("POST", "/", strings.NewReader(form.Encode()))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		got = filter{}
+		errs = nil
+		if _, _, err := svcgenhttp.DecodeForm(httptest.NewRecorder(), r, 1<<20, &got, true, false, fields, &errs); err != nil || errs != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("form %s read back as %+v (%v, %v), want %+v", form.Encode(), got, err, errs, want)
+		}
 	}
 }

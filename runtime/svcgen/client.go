@@ -89,6 +89,34 @@ type Call struct {
 	Security    []Requirement  // the operation's security alternatives, nil for none
 }
 
+// AddQuery adds values to the query parameter name.
+func (c *Call) AddQuery(name string, values ...string) {
+	if c.Query == nil {
+		c.Query = url.Values{}
+	}
+	c.Query[name] = append(c.Query[name], values...)
+}
+
+// AddQueryValues adds every value of values to the query.
+func (c *Call) AddQueryValues(values url.Values) {
+	for name, vs := range values {
+		c.AddQuery(name, vs...)
+	}
+}
+
+// SetHeader sets the header name.
+func (c *Call) SetHeader(name, value string) {
+	if c.Header == nil {
+		c.Header = http.Header{}
+	}
+	c.Header.Set(name, value)
+}
+
+// AddCookie adds the cookie name.
+func (c *Call) AddCookie(name, value string) {
+	c.Cookies = append(c.Cookies, &http.Cookie{Name: name, Value: value})
+}
+
 // Response is the answer to a call, its body read whole.
 type Response struct {
 	Operation string
@@ -122,10 +150,10 @@ func (e *CallError) Error() string {
 
 func (e *CallError) Unwrap() error { return e.Err }
 
-// ResponseError is an answer with a status of 400 or more: a generated
-// client method returns one (as its error) for every such answer, declared
-// by the spec or not. errors.As finds it; Problem.Errors then lists the
-// invalid fields of a 400.
+// ResponseError is an answer with a status of 400 or more, or one the
+// spec does not declare: a generated client method returns one (as its
+// error) for every such answer. errors.As finds it; Problem.Errors then
+// lists the invalid fields of a 400.
 type ResponseError struct {
 	Operation string
 	Status    int
@@ -177,6 +205,27 @@ func (e *ResponseError) Is(target error) bool {
 	return ok && t.Status == e.Status
 }
 
+// Result is what a generated client method returns for the answer r,
+// which it decoded into typed (nil when the spec does not declare r's
+// status) with decodeErr: typed when the status is below 400; otherwise,
+// or when the status is not declared, a *ResponseError (holding typed);
+// decodeErr when a declared success could not be decoded. T is the
+// operation's response interface: nil means undeclared.
+func Result[T any](r *Response, typed T, decodeErr error) (T, error) {
+	var zero T
+	declared := any(typed) != nil
+	switch {
+	case r.Status >= 400 || !declared:
+		if decodeErr != nil {
+			typed = zero
+		}
+		return zero, r.err(typed)
+	case decodeErr != nil:
+		return zero, decodeErr
+	}
+	return typed, nil
+}
+
 // Err returns nil for a status below 400, else a *ResponseError holding
 // typed, the typed response (nil when the spec does not declare the
 // status).
@@ -184,6 +233,10 @@ func (r *Response) Err(typed any) error {
 	if r.Status < 400 {
 		return nil
 	}
+	return r.err(typed)
+}
+
+func (r *Response) err(typed any) *ResponseError {
 	e := &ResponseError{Operation: r.Operation, Status: r.Status, Header: r.Header, Body: r.Body, Response: typed}
 	if isProblem(r.Header.Get("Content-Type")) {
 		var p Problem

@@ -671,3 +671,73 @@ func TestCallerConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// getOrderResponse stands for a generated operation's sealed response type.
+type getOrderResponse interface{ isGetOrderResponse() }
+
+type getOrder200 struct{ ID int }
+type getOrder404 struct{ Message string }
+
+func (*getOrder200) isGetOrderResponse() {}
+func (*getOrder404) isGetOrderResponse() {}
+
+func TestResult(t *testing.T) {
+	decodeErr := errors.New("GetOrder: decoding the 200 response: bad")
+	tests := []struct {
+		name      string
+		status    int
+		typed     getOrderResponse
+		decodeErr error
+		want      getOrderResponse // returned response
+		wantErr   error            // returned error, when not a *ResponseError
+		respErr   bool             // want a *ResponseError
+		inErr     getOrderResponse // its Response
+	}{
+		{name: "declared success", status: 200, typed: &getOrder200{7}, want: &getOrder200{7}},
+		{name: "declared success that does not decode", status: 200, typed: &getOrder200{}, decodeErr: decodeErr, wantErr: decodeErr},
+		{name: "undeclared success", status: 202, respErr: true},
+		{name: "declared error", status: 404, typed: &getOrder404{"gone"}, respErr: true, inErr: &getOrder404{"gone"}},
+		{name: "declared error that does not decode", status: 404, typed: &getOrder404{}, decodeErr: decodeErr, respErr: true},
+		{name: "undeclared error", status: 500, respErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := &Response{Operation: "GetOrder", Status: tt.status, Header: http.Header{}}
+			got, err := Result(resp, tt.typed, tt.decodeErr)
+			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				t.Errorf("response %v, want %v", got, tt.want)
+			}
+			var re *ResponseError
+			switch {
+			case tt.respErr:
+				if !errors.As(err, &re) || re.Status != tt.status || fmt.Sprint(re.Response) != fmt.Sprint(tt.inErr) {
+					t.Errorf("error %v (%T), want a *ResponseError with %v", err, err, tt.inErr)
+				}
+				if tt.inErr == nil && re != nil && re.Response != nil {
+					t.Errorf("ResponseError.Response %#v, want nil", re.Response)
+				}
+			case err != tt.wantErr:
+				t.Errorf("error %v, want %v", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestCallBuilders(t *testing.T) {
+	var call Call
+	call.AddQuery("tag", "a", "b")
+	call.AddQuery("tag", "c")
+	call.AddQueryValues(url.Values{"f[x]": {"1"}})
+	call.SetHeader("X-Trace", "1")
+	call.SetHeader("X-Trace", "2")
+	call.AddCookie("s", "v")
+	if got := call.Query.Encode(); got != "f%5Bx%5D=1&tag=a&tag=b&tag=c" {
+		t.Errorf("query %s", got)
+	}
+	if got := call.Header.Values("X-Trace"); len(got) != 1 || got[0] != "2" {
+		t.Errorf("header %q", got)
+	}
+	if len(call.Cookies) != 1 || call.Cookies[0].String() != "s=v" {
+		t.Errorf("cookies %v", call.Cookies)
+	}
+}

@@ -130,6 +130,7 @@ func Build(spec *load.Spec, opts Options) (svc *model.Service, err error) {
 	for _, op := range svc.Operations {
 		op.Example = exampleFor(op)
 	}
+	clientCalls(svc)
 	svc.NotAllowed = notAllowed(svc.Operations)
 	for _, r := range svc.Resources {
 		if r.Create != nil && r.Create.Example.Valid {

@@ -99,6 +99,11 @@ type Operation struct {
 	// IDParam and ParentParam are the path parameters holding the
 	// resource's id and its parent's id, when the path has them.
 	IDParam, ParentParam *Param
+
+	// ClientPath is the Go expression of the escaped path the generated
+	// client sends, base path included, from the request req:
+	// `"/v1/orders/" + url.PathEscape(svcgen.FormatInt(req.OrderID))`.
+	ClientPath string
 }
 
 // HasQuery reports whether the operation takes query parameters.
@@ -226,6 +231,9 @@ type Param struct {
 	// Raw is true when the parameter could not be typed (objects, content
 	// parameters) and is handed over as the raw string.
 	Raw bool
+
+	// Client says how the generated client sends it.
+	Client ClientParam
 }
 
 // Body is a request body.

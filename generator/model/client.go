@@ -1,0 +1,18 @@
+package model
+
+// ClientParam is how the generated client sends a parameter of the
+// request req: when, and the Go expression of its text.
+type ClientParam struct {
+	// If is the Go condition under which it is sent, "" for always:
+	// "req.Limit != nil", "len(req.Tags) > 0". An optional parameter that
+	// is no pointer (it has a default) is left out at its zero value, so
+	// that the server applies the default.
+	If string
+	// Text is the Go expression of its text, a string: "svcgen.FormatInt(*req.Limit)".
+	// With Each it is a []string, one query value each (an exploded
+	// array); for a JSON parameter (Param.JSON) a (string, error) call; for
+	// an object in the query (Param.Object) the value itself, which
+	// svcgen.FormValues writes.
+	Text string
+	Each bool
+}

@@ -39,10 +39,8 @@ func clientParam(p *model.Param) model.ClientParam {
 		c.If = setIf(p.Type, field)
 	}
 	switch {
-	case p.Object != nil:
-		c.Text = value
-	case p.JSON:
-		c.Text = "svcgen.FormatJSON(" + value + ")"
+	case p.Object != nil, p.JSON:
+		c.Text = value // written by the client's Call.AddQueryObject or AddJSON
 	case p.Array:
 		texts := field
 		if f := formatFunc(p.Type.Elem); f != "" {

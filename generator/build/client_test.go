@@ -75,7 +75,7 @@ func TestClientCalls(t *testing.T) {
 		"at":      {Text: "svcgen.FormatDateTime(req.At)"},
 		"session": {If: "req.Session != nil", Text: "*req.Session"},
 		"filter":  {If: "req.Filter != nil", Text: "*req.Filter"},
-		"where":   {If: "req.Where != nil", Text: "svcgen.FormatJSON(*req.Where)"},
+		"where":   {If: "req.Where != nil", Text: "*req.Where"},
 	}
 	for _, p := range ops["GetFile"].Params {
 		w, ok := want[p.Name]

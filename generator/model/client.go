@@ -10,9 +10,8 @@ type ClientParam struct {
 	If string
 	// Text is the Go expression of its text, a string: "svcgen.FormatInt(*req.Limit)".
 	// With Each it is a []string, one query value each (an exploded
-	// array); for a JSON parameter (Param.JSON) a (string, error) call; for
-	// an object in the query (Param.Object) the value itself, which
-	// svcgen.FormValues writes.
+	// array). For a JSON parameter (Param.JSON) or an object in the query
+	// (Param.Object) it is the value itself, which the runtime writes.
 	Text string
 	Each bool
 }

@@ -8,10 +8,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
+	"mime"
+	"mime/multipart"
 	"net"
 	"net/http"
+	"net/textproto"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -115,6 +120,126 @@ func (c *Call) SetHeader(name, value string) {
 // AddCookie adds the cookie name.
 func (c *Call) AddCookie(name, value string) {
 	c.Cookies = append(c.Cookies, &http.Cookie{Name: name, Value: value})
+}
+
+// AddQueryObject adds the properties of v, an object query parameter, as
+// svcgen.FormValues writes them: name[property]=value when deep
+// (style deepObject), property=value otherwise.
+func (c *Call) AddQueryObject(name string, deep bool, v any) error {
+	prefix := ""
+	if deep {
+		prefix = name
+	}
+	values, err := FormValues(v, prefix)
+	if err != nil {
+		return fmt.Errorf("%s: query parameter %q: %w", c.Operation, name, err)
+	}
+	c.AddQueryValues(values)
+	return nil
+}
+
+// AddJSON sends v as JSON text in the query parameter, header or cookie
+// (in) name: a parameter the spec describes by content. (A cookie cannot
+// carry the quotes of JSON strings: net/http drops them.)
+func (c *Call) AddJSON(in, name string, v any) error {
+	text, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("%s: %s parameter %q: %w", c.Operation, in, name, err)
+	}
+	switch in {
+	case "query":
+		c.AddQuery(name, string(text))
+	case "header":
+		c.SetHeader(name, string(text))
+	case "cookie":
+		c.AddCookie(name, string(text))
+	}
+	return nil
+}
+
+// SetJSON makes v, encoded as JSON, the body, of media type contentType.
+func (c *Call) SetJSON(contentType string, v any) error {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("%s: encoding the body: %w", c.Operation, err)
+	}
+	c.Body, c.ContentType = body, contentType
+	return nil
+}
+
+// SetForm makes v, a value that encodes as a JSON object, the
+// application/x-www-form-urlencoded body, written by FormValues.
+func (c *Call) SetForm(v any) error {
+	values, err := FormValues(v, "")
+	if err != nil {
+		return fmt.Errorf("%s: encoding the form: %w", c.Operation, err)
+	}
+	c.Body, c.ContentType = []byte(values.Encode()), "application/x-www-form-urlencoded"
+	return nil
+}
+
+// FilePart is the files of a multipart body sent under one name.
+type FilePart struct {
+	Name  string
+	Files []*File // nil ones are left out
+}
+
+// SetMultipart makes a multipart/form-data body of the fields of v (nil
+// for none), written by FormValues, and of the files.
+func (c *Call) SetMultipart(v any, files ...FilePart) error {
+	var fields url.Values
+	if v != nil {
+		var err error
+		if fields, err = FormValues(v, ""); err != nil {
+			return fmt.Errorf("%s: encoding the form: %w", c.Operation, err)
+		}
+	}
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	for _, name := range slices.Sorted(maps.Keys(fields)) {
+		for _, value := range fields[name] {
+			if err := w.WriteField(name, value); err != nil {
+				return err
+			}
+		}
+	}
+	for _, part := range files {
+		for _, f := range part.Files {
+			if f == nil {
+				continue
+			}
+			if err := writeFile(w, part.Name, f); err != nil {
+				return fmt.Errorf("%s: file %q: %w", c.Operation, part.Name, err)
+			}
+		}
+	}
+	if err := w.Close(); err != nil {
+		return err
+	}
+	c.Body, c.ContentType = b.Bytes(), w.FormDataContentType()
+	return nil
+}
+
+// writeFile writes f as a part of w named name.
+func writeFile(w *multipart.Writer, name string, f *File) error {
+	h := make(textproto.MIMEHeader)
+	h.Set("Content-Disposition", mime.FormatMediaType("form-data", map[string]string{"name": name, "filename": f.Filename}))
+	ct := f.ContentType
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	h.Set("Content-Type", ct)
+	dst, err := w.CreatePart(h)
+	if err != nil {
+		return err
+	}
+	src, err := f.Open()
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	_, err = io.Copy(dst, src)
+	return err
 }
 
 // Response is the answer to a call, its body read whole.

@@ -228,3 +228,74 @@ func TestFormValuesReadBack(t *testing.T) {
 		}
 	}
 }
+
+// TestMultipartReadBack sends fields and files as a client does and reads
+// them as a server does.
+func TestMultipartReadBack(t *testing.T) {
+	type profile struct {
+		Name string   `json:"name"`
+		Tags []string `json:"tags,omitempty"`
+	}
+	fields := []svcgenhttp.FormField{{Name: "name", Kind: 's'}, {Name: "tags", Kind: 's', Array: true}}
+	want := profile{Name: "Ann", Tags: []string{"a", "b"}}
+	call := &svcgen.Call{Operation: "Upload"}
+	avatar := svcgen.FileOf("me.png", "image/png", []byte("\x89PNG"))
+	err := call.SetMultipart(want,
+		svcgen.FilePart{Name: "avatar", Files: []*svcgen.File{avatar}},
+		svcgen.FilePart{Name: "docs", Files: []*svcgen.File{svcgen.FileOf("a.txt", "", []byte("A")), nil, svcgen.FileOf("b.txt", "text/plain", []byte("B"))}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := httptest.NewRequest("POST", "/", strings.NewReader(string(call.Body)))
+	r.Header.Set("Content-Type", call.ContentType)
+	var got profile
+	var errs svcgen.Errors
+	_, form, err := svcgenhttp.DecodeForm(httptest.NewRecorder(), r, 1<<20, &got, true, true, fields, &errs)
+	if err != nil || errs != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("read back %+v (%v, %v), want %+v", got, err, errs, want)
+	}
+	read := func(f *svcgen.File) string {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rc.Close()
+		b, _ := io.ReadAll(rc)
+		return f.Filename + " " + f.ContentType + " " + string(b)
+	}
+	if f := svcgenhttp.FileOf(form, "avatar"); f == nil || read(f) != "me.png image/png \x89PNG" {
+		t.Errorf("avatar %+v", f)
+	}
+	var docs []string
+	for _, f := range svcgenhttp.FilesOf(form, "docs") {
+		docs = append(docs, read(f))
+	}
+	if strings.Join(docs, "|") != "a.txt application/octet-stream A|b.txt text/plain B" {
+		t.Errorf("docs %q", docs)
+	}
+}
+
+// TestJSONParamReadBack sends a parameter described by content as a client
+// does and reads it as a server does.
+func TestJSONParamReadBack(t *testing.T) {
+	type where struct {
+		Q   string `json:"q"`
+		Max int    `json:"max"`
+	}
+	want := where{Q: "a&b=c", Max: 3}
+	call := &svcgen.Call{Operation: "Search"}
+	for _, in := range []string{"query", "header"} {
+		if err := call.AddJSON(in, "where", want); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := call.AddJSON("query", "bad", func() {}); err == nil || !strings.Contains(err.Error(), `Search: query parameter "bad"`) {
+		t.Errorf("unencodable value: %v", err)
+	}
+	for _, text := range []string{call.Query.Get("where"), call.Header.Get("where")} {
+		got, err := svcgenhttp.ParseJSON[where](text)
+		if err != nil || got != want {
+			t.Errorf("%s read back as %+v, %v", text, got, err)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package build
 
 import (
+	"encoding/json"
 	"net/url"
 	"strconv"
 	"strings"
@@ -11,13 +12,24 @@ import (
 // clientCalls decides how the generated client sends each operation: the
 // Go expressions of its path and of each parameter's text, read from the
 // request req. Each text is what the server's parser of the parameter
-// reads back (svcgen's Format and Parse functions go in pairs).
+// reads back (svcgen's Format and Parse functions go in pairs). The
+// client's tests answer with an example of each JSON response.
 func clientCalls(svc *model.Service) {
 	for _, op := range svc.Operations {
 		for _, p := range op.Params {
 			p.Client = clientParam(p)
 		}
 		op.ClientPath = clientPath(svc.BasePath, op)
+		for _, r := range op.Responses {
+			if r.Kind == model.BodyJSON && r.Type != nil {
+				// Not sure to meet every constraint (ok false) will do:
+				// nothing validates a response.
+				v, _ := exampleValue(r.Type, 0)
+				if b, err := json.Marshal(v); err == nil && v != nil {
+					r.Example = string(b)
+				}
+			}
+		}
 	}
 }
 

@@ -309,6 +309,9 @@ type Response struct {
 	// Dynamic is true for "default" and ranges such as "2XX": the handler
 	// sets the status code.
 	Dynamic bool
+	// Example is a JSON body of Type that the generated client tests
+	// answer with, or "".
+	Example string
 }
 
 // Header is a declared response header.

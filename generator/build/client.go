@@ -20,6 +20,7 @@ func clientCalls(svc *model.Service) {
 			p.Client = clientParam(p)
 		}
 		op.ClientPath = clientPath(svc.BasePath, op)
+		op.ClientInvalid = clientInvalid(op)
 		for _, r := range op.Responses {
 			if r.Kind == model.BodyJSON && r.Type != nil {
 				// Not sure to meet every constraint (ok false) will do:
@@ -176,3 +177,86 @@ func clientPath(basePath string, op *model.Operation) string {
 
 // escapePath escapes the literal text of a path as a URL has it.
 func escapePath(s string) string { return (&url.URL{Path: s}).EscapedPath() }
+
+// clientInvalid finds a change to a valid request of op that the server's
+// validation rejects and that the request's Go types can hold: a parameter
+// or a required body property set to a value that breaks its format,
+// enum, length or bounds.
+func clientInvalid(op *model.Operation) *model.ClientInvalid {
+	for _, p := range op.Params {
+		if p.Raw || p.Array || p.Object != nil || p.JSON || p.In == model.InCookie {
+			continue
+		}
+		bad, ok := badValue(p.Type, p.In != model.InPath)
+		if !ok {
+			continue
+		}
+		if p.Pointer {
+			bad = "svcgen.Ptr[" + p.Type.In("api") + "](" + bad + ")"
+		}
+		return &model.ClientInvalid{Set: "req." + p.GoName + " = " + bad, In: string(p.In), Field: p.Name}
+	}
+	b := op.Body
+	if b == nil || b.Kind != model.BodyJSON || b.Type == nil || b.Type.Kind != model.KindNamed || b.Type.Named.Kind != model.TypeStruct {
+		return nil
+	}
+	for _, f := range b.Type.Named.Fields {
+		if f.Shape != model.ShapeValue || f.ReadOnly {
+			continue
+		}
+		if bad, ok := badValue(f.Type, true); ok {
+			return &model.ClientInvalid{Set: "req.Body." + f.GoName + " = " + bad, In: "body", Field: f.Name}
+		}
+	}
+	return nil
+}
+
+// badValue is a Go constant of type t that breaks a constraint of t; empty
+// says whether "" may be it (not in a path, where it would change the
+// route).
+func badValue(t *model.TypeRef, empty bool) (string, bool) {
+	c := t.Check
+	if c == nil {
+		c = &model.Check{}
+	}
+	switch t.Kind {
+	case model.KindString:
+		switch {
+		case t.Format == "uuid":
+			return `"not-a-uuid"`, true
+		case t.Format == "email":
+			return `"not-an-email"`, true
+		case c.MaxLength != nil && *c.MaxLength < 200:
+			return strconv.Quote(strings.Repeat("a", int(*c.MaxLength)+1)), true
+		case c.MinLength != nil && *c.MinLength > 0 && empty && c.Pattern == nil:
+			return `""`, true
+		}
+	case model.KindNamed:
+		if nt := t.Named; nt.Kind == model.TypeEnum && nt.Base.Kind == model.KindString {
+			for _, v := range nt.Values {
+				if v.Literal == `"not-a-valid-value"` {
+					return "", false
+				}
+			}
+			return `"not-a-valid-value"`, true
+		}
+	case model.KindInt32, model.KindInt64, model.KindInt:
+		if c.Maximum != nil && !c.Maximum.Float {
+			if n, err := strconv.ParseInt(c.Maximum.Literal, 10, 64); err == nil && n < 1<<31-1 {
+				if !c.ExclusiveMaximum {
+					n++
+				}
+				return strconv.FormatInt(n, 10), true
+			}
+		}
+		if c.Minimum != nil && !c.Minimum.Float {
+			if n, err := strconv.ParseInt(c.Minimum.Literal, 10, 64); err == nil && n > -1<<31 {
+				if !c.ExclusiveMinimum {
+					n--
+				}
+				return strconv.FormatInt(n, 10), true
+			}
+		}
+	}
+	return "", false
+}

@@ -91,3 +91,67 @@ func TestClientCalls(t *testing.T) {
 		t.Errorf("no parameter %s", name)
 	}
 }
+
+func TestClientInvalid(t *testing.T) {
+	svc := buildYAML(t, `
+openapi: 3.0.3
+info: {title: Invalid, version: "1"}
+paths:
+  /a/{id}:
+    get:
+      operationId: byUUID
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string, format: uuid}}
+      responses: {"200": {description: ok}}
+  /b:
+    get:
+      operationId: byBound
+      parameters:
+        - {name: free, in: query, schema: {type: string}}
+        - {name: limit, in: query, schema: {type: integer, format: int32, maximum: 100}}
+      responses: {"200": {description: ok}}
+  /c:
+    get:
+      operationId: byEnum
+      parameters:
+        - {name: sort, in: query, schema: {type: string, enum: [asc, desc]}}
+      responses: {"200": {description: ok}}
+    post:
+      operationId: byBody
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [note, name]
+              properties:
+                note: {type: string}
+                name: {type: string, minLength: 1}
+      responses: {"200": {description: ok}}
+  /d/{name}:
+    get:
+      operationId: none
+      parameters:
+        - {name: name, in: path, required: true, schema: {type: string, minLength: 1}}
+      responses: {"200": {description: ok}}
+`)
+	want := map[string]*model.ClientInvalid{
+		"ByUUID":  {Set: `req.ID = "not-a-uuid"`, In: "path", Field: "id"},
+		"ByBound": {Set: "req.Limit = svcgen.Ptr[int32](101)", In: "query", Field: "limit"},
+		"ByEnum":  {Set: `req.Sort = svcgen.Ptr[api.ByEnumSort]("not-a-valid-value")`, In: "query", Field: "sort"},
+		"ByBody":  {Set: `req.Body.Name = ""`, In: "body", Field: "name"},
+		"None":    nil, // "" would change the route
+	}
+	for _, op := range svc.Operations {
+		w, ok := want[op.GoName]
+		if !ok {
+			t.Errorf("unexpected operation %s", op.GoName)
+			continue
+		}
+		got := op.ClientInvalid
+		if (got == nil) != (w == nil) || got != nil && *got != *w {
+			t.Errorf("%s: %+v, want %+v", op.GoName, got, w)
+		}
+	}
+}

@@ -15,3 +15,11 @@ type ClientParam struct {
 	Text string
 	Each bool
 }
+
+// ClientInvalid is a change to a valid request of type api.XxxRequest,
+// req, that breaks one constraint the server checks.
+type ClientInvalid struct {
+	Set   string // a Go statement: `req.CustomerID = "not-a-uuid"`
+	In    string // where the server reports it: path, query, header or body
+	Field string // the field error's Field: the parameter's or property's name
+}

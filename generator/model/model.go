@@ -104,6 +104,9 @@ type Operation struct {
 	// client sends, base path included, from the request req:
 	// `"/v1/orders/" + url.PathEscape(svcgen.FormatInt(req.OrderID))`.
 	ClientPath string
+	// ClientInvalid breaks a valid request so that the server must
+	// answer 400, for the client's tests; nil when svcgen finds no way.
+	ClientInvalid *ClientInvalid
 }
 
 // HasQuery reports whether the operation takes query parameters.

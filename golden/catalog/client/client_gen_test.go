@@ -179,9 +179,15 @@ type operation struct {
 	idempotent bool       // retried
 	success    func() any // a typed 2xx answer; nil when the spec declares none
 	request    any        // what the service must get
+	// invalidate breaks the request so that the server answers 400 with
+	// a field error in (path, query, header or body) field; nil when
+	// svcgen found no way the request's types can hold.
+	invalidate func()
+	in, field  string
 }
 
-// check runs the four calls of an operation.
+// check runs the calls of an operation: success, 404, 400 from the
+// service, 503, and last a request the server's validation rejects.
 func check(t *testing.T, h *harness, op operation) {
 	t.Helper()
 	ctx := context.Background()
@@ -222,6 +228,30 @@ func check(t *testing.T, h *harness, op operation) {
 	case op.success != nil && err != nil:
 		t.Errorf("503, retried: %v", err)
 	}
+
+	if op.invalidate != nil {
+		op.invalidate()
+		h.rec.then(op.success)
+		_, err = op.call(ctx)
+		re := responseError(t, "invalid request", err, http.StatusBadRequest)
+		if calls, _ := h.rec.got(); calls != 0 {
+			t.Errorf("invalid request: the service was called")
+		}
+		found := false
+		for _, fe := range problemErrors(re) {
+			found = found || fe.In == op.in && fe.Field == op.field
+		}
+		if !found {
+			t.Errorf("invalid request: no field error for %s %s in %v", op.in, op.field, err)
+		}
+	}
+}
+
+func problemErrors(re *svcgen.ResponseError) []svcgen.FieldError {
+	if re.Problem == nil {
+		return nil
+	}
+	return re.Problem.Errors
 }
 
 // responseError returns err as a *svcgen.ResponseError of status, failing
@@ -283,6 +313,11 @@ func TestClient(t *testing.T) {
 			call:       func(ctx context.Context) (any, error) { return h.client.CreateCategory(ctx, req) },
 			idempotent: false,
 			request:    req,
+			invalidate: func() {
+				req.Body.Name = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+			},
+			in:    "body",
+			field: "name",
 			success: func() any {
 				resp := &api.CreateCategory201Response{}
 				decode(t, "{\"name\":\"a\",\"slug\":\"kitchen\"}", &resp.Body)
@@ -296,6 +331,9 @@ func TestClient(t *testing.T) {
 			call:       func(ctx context.Context) (any, error) { return h.client.GetCategory(ctx, req) },
 			idempotent: true,
 			request:    req,
+			invalidate: func() { req.Slug = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" },
+			in:         "path",
+			field:      "slug",
 			success: func() any {
 				resp := &api.GetCategory200Response{}
 				decode(t, "{\"name\":\"a\",\"slug\":\"kitchen\"}", &resp.Body)
@@ -309,6 +347,11 @@ func TestClient(t *testing.T) {
 			call:       func(ctx context.Context) (any, error) { return h.client.ListProducts(ctx, req) },
 			idempotent: true,
 			request:    req,
+			invalidate: func() {
+				req.Category = svcgen.Ptr[string]("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+			},
+			in:    "query",
+			field: "category",
 			success: func() any {
 				resp := &api.ListProducts200Response{}
 				decode(t, "{\"items\":[],\"nextCursor\":\"a\"}", &resp.Body)
@@ -322,6 +365,9 @@ func TestClient(t *testing.T) {
 			call:       func(ctx context.Context) (any, error) { return h.client.CreateProduct(ctx, req) },
 			idempotent: false,
 			request:    req,
+			invalidate: func() { req.Body.Name = "" },
+			in:         "body",
+			field:      "name",
 			success: func() any {
 				resp := &api.CreateProduct201Response{}
 				decode(t, "{\"name\":\"a\",\"price\":{\"amount\":0,\"currency\":\"EUR\"},\"sku\":\"CUP-ESP-01\"}", &resp.Body)
@@ -348,6 +394,9 @@ func TestClient(t *testing.T) {
 			call:       func(ctx context.Context) (any, error) { return h.client.ReplaceProduct(ctx, req) },
 			idempotent: true,
 			request:    req,
+			invalidate: func() { req.Body.Name = "" },
+			in:         "body",
+			field:      "name",
 			success: func() any {
 				resp := &api.ReplaceProduct200Response{}
 				decode(t, "{\"name\":\"a\",\"price\":{\"amount\":0,\"currency\":\"EUR\"},\"sku\":\"CUP-ESP-01\"}", &resp.Body)

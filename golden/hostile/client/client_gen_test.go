@@ -185,9 +185,15 @@ type operation struct {
 	idempotent bool       // retried
 	success    func() any // a typed 2xx answer; nil when the spec declares none
 	request    any        // what the service must get
+	// invalidate breaks the request so that the server answers 400 with
+	// a field error in (path, query, header or body) field; nil when
+	// svcgen found no way the request's types can hold.
+	invalidate func()
+	in, field  string
 }
 
-// check runs the four calls of an operation.
+// check runs the calls of an operation: success, 404, 400 from the
+// service, 503, and last a request the server's validation rejects.
 func check(t *testing.T, h *harness, op operation) {
 	t.Helper()
 	ctx := context.Background()
@@ -228,6 +234,30 @@ func check(t *testing.T, h *harness, op operation) {
 	case op.success != nil && err != nil:
 		t.Errorf("503, retried: %v", err)
 	}
+
+	if op.invalidate != nil {
+		op.invalidate()
+		h.rec.then(op.success)
+		_, err = op.call(ctx)
+		re := responseError(t, "invalid request", err, http.StatusBadRequest)
+		if calls, _ := h.rec.got(); calls != 0 {
+			t.Errorf("invalid request: the service was called")
+		}
+		found := false
+		for _, fe := range problemErrors(re) {
+			found = found || fe.In == op.in && fe.Field == op.field
+		}
+		if !found {
+			t.Errorf("invalid request: no field error for %s %s in %v", op.in, op.field, err)
+		}
+	}
+}
+
+func problemErrors(re *svcgen.ResponseError) []svcgen.FieldError {
+	if re.Problem == nil {
+		return nil
+	}
+	return re.Problem.Errors
 }
 
 // responseError returns err as a *svcgen.ResponseError of status, failing
@@ -305,6 +335,9 @@ func TestClient(t *testing.T) {
 			call:       func(ctx context.Context) (any, error) { return h.client.Func(ctx, req) },
 			idempotent: true,
 			request:    req,
+			invalidate: func() { req.Type = "not-a-valid-value" },
+			in:         "path",
+			field:      "type",
 			success: func() any {
 				resp := &api.Func200Response{}
 				decode(t, "{}", &resp.Body)
@@ -331,6 +364,9 @@ func TestClient(t *testing.T) {
 			call:       func(ctx context.Context) (any, error) { return h.client.ListThings(ctx, req) },
 			idempotent: true,
 			request:    req,
+			invalidate: func() { req.UserID = svcgen.Ptr[string]("not-a-uuid") },
+			in:         "query",
+			field:      "UserID",
 			success: func() any {
 				resp := &api.ListThings200Response{}
 				decode(t, "{\"items\":[]}", &resp.Body)

@@ -227,9 +227,15 @@ type operation struct {
 	idempotent bool       // retried
 	success    func() any // a typed 2xx answer; nil when the spec declares none
 	request    any        // what the service must get
+	// invalidate breaks the request so that the server answers 400 with
+	// a field error in (path, query, header or body) field; nil when
+	// svcgen found no way the request's types can hold.
+	invalidate func()
+	in, field  string
 }
 
-// check runs the four calls of an operation.
+// check runs the calls of an operation: success, 404, 400 from the
+// service, 503, and last a request the server's validation rejects.
 func check(t *testing.T, h *harness, op operation) {
 	t.Helper()
 	ctx := context.Background()
@@ -270,6 +276,30 @@ func check(t *testing.T, h *harness, op operation) {
 	case op.success != nil && err != nil:
 		t.Errorf("503, retried: %v", err)
 	}
+
+	if op.invalidate != nil {
+		op.invalidate()
+		h.rec.then(op.success)
+		_, err = op.call(ctx)
+		re := responseError(t, "invalid request", err, http.StatusBadRequest)
+		if calls, _ := h.rec.got(); calls != 0 {
+			t.Errorf("invalid request: the service was called")
+		}
+		found := false
+		for _, fe := range problemErrors(re) {
+			found = found || fe.In == op.in && fe.Field == op.field
+		}
+		if !found {
+			t.Errorf("invalid request: no field error for %s %s in %v", op.in, op.field, err)
+		}
+	}
+}
+
+func problemErrors(re *svcgen.ResponseError) []svcgen.FieldError {
+	if re.Problem == nil {
+		return nil
+	}
+	return re.Problem.Errors
 }
 
 // responseError returns err as a *svcgen.ResponseError of status, failing
@@ -318,6 +348,9 @@ func TestClient(t *testing.T) {
 			call:       func(ctx context.Context) (any, error) { return h.client.ListCategories(ctx, req) },
 			idempotent: true,
 			request:    req,
+			invalidate: func() { req.Depth = 11 },
+			in:         "query",
+			field:      "depth",
 			success: func() any {
 				resp := &api.ListCategories200Response{}
 				decode(t, "[]", &resp.Body)
@@ -331,6 +364,9 @@ func TestClient(t *testing.T) {
 			call:       func(ctx context.Context) (any, error) { return h.client.ListCustomers(ctx, req) },
 			idempotent: true,
 			request:    req,
+			invalidate: func() { req.Email = svcgen.Ptr[string]("not-an-email") },
+			in:         "query",
+			field:      "email",
 			success: func() any {
 				resp := &api.ListCustomers200Response{}
 				decode(t, "{\"items\":[],\"total\":1}", &resp.Body)
@@ -344,6 +380,11 @@ func TestClient(t *testing.T) {
 			call:       func(ctx context.Context) (any, error) { return h.client.CreateCustomer(ctx, req) },
 			idempotent: false,
 			request:    req,
+			invalidate: func() {
+				req.XRequestID = svcgen.Ptr[string]("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+			},
+			in:    "header",
+			field: "X-Request-ID",
 			success: func() any {
 				resp := &api.CreateCustomer201Response{}
 				decode(t, "{\"email\":\"user@example.com\",\"name\":\"a\"}", &resp.Body)
@@ -357,6 +398,9 @@ func TestClient(t *testing.T) {
 			call:       func(ctx context.Context) (any, error) { return h.client.GetCustomer(ctx, req) },
 			idempotent: true,
 			request:    req,
+			invalidate: func() { req.CustomerID = "not-a-uuid" },
+			in:         "path",
+			field:      "customerId",
 			success: func() any {
 				resp := &api.GetCustomer200Response{}
 				decode(t, "{\"email\":\"user@example.com\",\"name\":\"a\"}", &resp.Body)
@@ -370,6 +414,9 @@ func TestClient(t *testing.T) {
 			call:       func(ctx context.Context) (any, error) { return h.client.ReplaceCustomer(ctx, req) },
 			idempotent: true,
 			request:    req,
+			invalidate: func() { req.CustomerID = "not-a-uuid" },
+			in:         "path",
+			field:      "customerId",
 			success: func() any {
 				resp := &api.ReplaceCustomer200Response{}
 				decode(t, "{\"email\":\"user@example.com\",\"name\":\"a\"}", &resp.Body)
@@ -383,6 +430,9 @@ func TestClient(t *testing.T) {
 			call:       func(ctx context.Context) (any, error) { return h.client.UpdateCustomer(ctx, req) },
 			idempotent: false,
 			request:    req,
+			invalidate: func() { req.CustomerID = "not-a-uuid" },
+			in:         "path",
+			field:      "customerId",
 			success: func() any {
 				resp := &api.UpdateCustomer200Response{}
 				decode(t, "{\"email\":\"user@example.com\",\"name\":\"a\"}", &resp.Body)
@@ -396,6 +446,9 @@ func TestClient(t *testing.T) {
 			call:       func(ctx context.Context) (any, error) { return h.client.DeleteCustomer(ctx, req) },
 			idempotent: true,
 			request:    req,
+			invalidate: func() { req.CustomerID = "not-a-uuid" },
+			in:         "path",
+			field:      "customerId",
 			success: func() any {
 				resp := &api.DeleteCustomer204Response{}
 				return resp
@@ -408,6 +461,9 @@ func TestClient(t *testing.T) {
 			call:       func(ctx context.Context) (any, error) { return h.client.GetCustomersCustomerIDAvatar(ctx, req) },
 			idempotent: true,
 			request:    req,
+			invalidate: func() { req.CustomerID = "not-a-uuid" },
+			in:         "path",
+			field:      "customerId",
 			success: func() any {
 				resp := &api.GetCustomersCustomerIDAvatar200Response{}
 				resp.Body = strings.NewReader("hello")
@@ -421,6 +477,9 @@ func TestClient(t *testing.T) {
 			call:       func(ctx context.Context) (any, error) { return h.client.UploadCustomerAvatar(ctx, req) },
 			idempotent: true,
 			request:    req,
+			invalidate: func() { req.CustomerID = "not-a-uuid" },
+			in:         "path",
+			field:      "customerId",
 			success: func() any {
 				resp := &api.UploadCustomerAvatar204Response{}
 				return resp
@@ -433,6 +492,9 @@ func TestClient(t *testing.T) {
 			call:       func(ctx context.Context) (any, error) { return h.client.ListOrders(ctx, req) },
 			idempotent: true,
 			request:    req,
+			invalidate: func() { req.CustomerID = "not-a-uuid" },
+			in:         "path",
+			field:      "customerId",
 			success: func() any {
 				resp := &api.ListOrders200Response{}
 				decode(t, "{\"items\":[],\"total\":1}", &resp.Body)
@@ -446,6 +508,9 @@ func TestClient(t *testing.T) {
 			call:       func(ctx context.Context) (any, error) { return h.client.CreateOrder(ctx, req) },
 			idempotent: false,
 			request:    req,
+			invalidate: func() { req.CustomerID = "not-a-uuid" },
+			in:         "path",
+			field:      "customerId",
 			success: func() any {
 				resp := &api.CreateOrder201Response{}
 				decode(t, "{\"items\":[{\"quantity\":1,\"sku\":\"\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"number\":\"\",\"type\":\"card\"}}", &resp.Body)
@@ -459,6 +524,9 @@ func TestClient(t *testing.T) {
 			call:       func(ctx context.Context) (any, error) { return h.client.GetOrder(ctx, req) },
 			idempotent: true,
 			request:    req,
+			invalidate: func() { req.CustomerID = "not-a-uuid" },
+			in:         "path",
+			field:      "customerId",
 			success: func() any {
 				resp := &api.GetOrder200Response{}
 				decode(t, "{\"items\":[{\"quantity\":1,\"sku\":\"\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"number\":\"\",\"type\":\"card\"}}", &resp.Body)
@@ -472,6 +540,9 @@ func TestClient(t *testing.T) {
 			call:       func(ctx context.Context) (any, error) { return h.client.ReplaceOrder(ctx, req) },
 			idempotent: true,
 			request:    req,
+			invalidate: func() { req.CustomerID = "not-a-uuid" },
+			in:         "path",
+			field:      "customerId",
 			success: func() any {
 				resp := &api.ReplaceOrder200Response{}
 				decode(t, "{\"items\":[{\"quantity\":1,\"sku\":\"\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"number\":\"\",\"type\":\"card\"}}", &resp.Body)
@@ -485,6 +556,9 @@ func TestClient(t *testing.T) {
 			call:       func(ctx context.Context) (any, error) { return h.client.UpdateOrder(ctx, req) },
 			idempotent: false,
 			request:    req,
+			invalidate: func() { req.CustomerID = "not-a-uuid" },
+			in:         "path",
+			field:      "customerId",
 			success: func() any {
 				resp := &api.UpdateOrder200Response{}
 				decode(t, "{\"items\":[{\"quantity\":1,\"sku\":\"\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"number\":\"\",\"type\":\"card\"}}", &resp.Body)
@@ -498,6 +572,9 @@ func TestClient(t *testing.T) {
 			call:       func(ctx context.Context) (any, error) { return h.client.DeleteOrder(ctx, req) },
 			idempotent: true,
 			request:    req,
+			invalidate: func() { req.CustomerID = "not-a-uuid" },
+			in:         "path",
+			field:      "customerId",
 			success: func() any {
 				resp := &api.DeleteOrder204Response{}
 				return resp
@@ -510,6 +587,9 @@ func TestClient(t *testing.T) {
 			call:       func(ctx context.Context) (any, error) { return h.client.GetOrderReceipt(ctx, req) },
 			idempotent: true,
 			request:    req,
+			invalidate: func() { req.CustomerID = "not-a-uuid" },
+			in:         "path",
+			field:      "customerId",
 			success: func() any {
 				resp := &api.GetOrderReceipt200Response{}
 				resp.Body = "hello"

@@ -167,9 +167,15 @@ type operation struct {
 	idempotent bool       // retried
 	success    func() any // a typed 2xx answer; nil when the spec declares none
 	request    any        // what the service must get
+	// invalidate breaks the request so that the server answers 400 with
+	// a field error in (path, query, header or body) field; nil when
+	// svcgen found no way the request's types can hold.
+	invalidate func()
+	in, field  string
 }
 
-// check runs the four calls of an operation.
+// check runs the calls of an operation: success, 404, 400 from the
+// service, 503, and last a request the server's validation rejects.
 func check(t *testing.T, h *harness, op operation) {
 	t.Helper()
 	ctx := context.Background()
@@ -210,6 +216,30 @@ func check(t *testing.T, h *harness, op operation) {
 	case op.success != nil && err != nil:
 		t.Errorf("503, retried: %v", err)
 	}
+
+	if op.invalidate != nil {
+		op.invalidate()
+		h.rec.then(op.success)
+		_, err = op.call(ctx)
+		re := responseError(t, "invalid request", err, http.StatusBadRequest)
+		if calls, _ := h.rec.got(); calls != 0 {
+			t.Errorf("invalid request: the service was called")
+		}
+		found := false
+		for _, fe := range problemErrors(re) {
+			found = found || fe.In == op.in && fe.Field == op.field
+		}
+		if !found {
+			t.Errorf("invalid request: no field error for %s %s in %v", op.in, op.field, err)
+		}
+	}
+}
+
+func problemErrors(re *svcgen.ResponseError) []svcgen.FieldError {
+	if re.Problem == nil {
+		return nil
+	}
+	return re.Problem.Errors
 }
 
 // responseError returns err as a *svcgen.ResponseError of status, failing
@@ -258,6 +288,9 @@ func TestClient(t *testing.T) {
 			call:       func(ctx context.Context) (any, error) { return h.client.ListPets(ctx, req) },
 			idempotent: true,
 			request:    req,
+			invalidate: func() { req.Limit = 101 },
+			in:         "query",
+			field:      "limit",
 			success: func() any {
 				resp := &api.ListPets200Response{}
 				decode(t, "[]", &resp.Body)
@@ -271,6 +304,11 @@ func TestClient(t *testing.T) {
 			call:       func(ctx context.Context) (any, error) { return h.client.AddPet(ctx, req) },
 			idempotent: false,
 			request:    req,
+			invalidate: func() {
+				req.Body.Name = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+			},
+			in:    "body",
+			field: "name",
 			success: func() any {
 				resp := &api.AddPet201Response{}
 				decode(t, "{\"name\":\"a\",\"photoUrls\":[]}", &resp.Body)
@@ -284,6 +322,9 @@ func TestClient(t *testing.T) {
 			call:       func(ctx context.Context) (any, error) { return h.client.GetPetByID(ctx, req) },
 			idempotent: true,
 			request:    req,
+			invalidate: func() { req.PetID = 0 },
+			in:         "path",
+			field:      "petId",
 			success: func() any {
 				resp := &api.GetPetByID200Response{}
 				decode(t, "{\"name\":\"a\",\"photoUrls\":[]}", &resp.Body)
@@ -297,6 +338,9 @@ func TestClient(t *testing.T) {
 			call:       func(ctx context.Context) (any, error) { return h.client.UpdatePet(ctx, req) },
 			idempotent: true,
 			request:    req,
+			invalidate: func() { req.PetID = 0 },
+			in:         "path",
+			field:      "petId",
 			success: func() any {
 				resp := &api.UpdatePet200Response{}
 				decode(t, "{\"name\":\"a\",\"photoUrls\":[]}", &resp.Body)
@@ -310,6 +354,9 @@ func TestClient(t *testing.T) {
 			call:       func(ctx context.Context) (any, error) { return h.client.DeletePet(ctx, req) },
 			idempotent: true,
 			request:    req,
+			invalidate: func() { req.PetID = 0 },
+			in:         "path",
+			field:      "petId",
 			success: func() any {
 				resp := &api.DeletePet204Response{}
 				return resp

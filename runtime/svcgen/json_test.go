@@ -338,3 +338,33 @@ func TestJSONError(t *testing.T) {
 		})
 	}
 }
+
+// A struct with a single field named Value is not a Nullable: its type
+// name is "an object", and looking for a second field must not panic.
+func TestJSONErrorOneFieldStruct(t *testing.T) {
+	type money struct {
+		Value int `json:"value"`
+	}
+	var v struct {
+		Price money `json:"price"`
+	}
+	err := json.Unmarshal([]byte(`{"price":3}`), &v)
+	want := svcgen.FieldError{In: "body", Field: "price", Pointer: "#/price", Detail: "must be an object, not number"}
+	if got := svcgen.JSONError(err); got != want {
+		t.Errorf("got %#v, want %#v", got, want)
+	}
+	// Nor is one shaped like it.
+	type lookalike struct {
+		Value int
+		Set   bool
+		Null  bool
+	}
+	var w struct {
+		L lookalike `json:"l"`
+	}
+	err = json.Unmarshal([]byte(`{"l":"x"}`), &w)
+	want = svcgen.FieldError{In: "body", Field: "l", Pointer: "#/l", Detail: "must be an object, not string"}
+	if got := svcgen.JSONError(err); got != want {
+		t.Errorf("got %#v, want %#v", got, want)
+	}
+}

@@ -216,8 +216,8 @@ func typeName(t reflect.Type) string {
 	case reflect.Map:
 		return "an object"
 	case reflect.Struct:
-		if t.NumField() > 0 && t.Field(0).Name == "Value" && t.Field(1).Name == "Set" {
-			return typeName(t.Field(0).Type) // Nullable[T]
+		if t.PkgPath() == reflect.TypeFor[Date]().PkgPath() && strings.HasPrefix(t.Name(), "Nullable[") {
+			return typeName(t.Field(0).Type) // Nullable[T]: T's name
 		}
 		return "an object"
 	case reflect.Pointer:

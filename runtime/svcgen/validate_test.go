@@ -287,7 +287,8 @@ func TestMultipleOfFloat(t *testing.T) {
 		want string
 	}{
 		{19.99, 0.01, "0.01", ""},
-		{0.1 + 0.2, 0.1, "0.1", ""}, // 0.30000000000000004
+		{0.3, 0.1, "0.1", ""},
+		{0.30000000000000004, 0.1, "0.1", "must be a multiple of 0.1"}, // 0.1 + 0.2 in float64: not what the client should send
 		{1234567.89, 0.01, "0.01", ""},
 		{0.07, 0.01, "0.01", ""},
 		{-2.35, 0.05, "0.05", ""},
@@ -297,10 +298,43 @@ func TestMultipleOfFloat(t *testing.T) {
 		{7.5, 2.5, "2.5", ""},
 		{7.6, 2.5, "2.5", "must be a multiple of 2.5"},
 		{1e15, 1, "1", ""},
+		{1e15 + 0.5, 1, "1", "must be a multiple of 1"}, // a large quotient is no licence for a fraction
+		{2147483647.5, 0.5, "0.5", ""},
+		{2147483647.25, 0.5, "0.5", "must be a multiple of 0.5"},
+		{1e300, 0.01, "0.01", ""},
+		{5e-324, 0.01, "0.01", "must be a multiple of 0.01"},
+		{math.Inf(1), 1, "1", "must be a multiple of 1"},
+		{math.NaN(), 1, "1", "must be a multiple of 1"},
 	} {
 		errs := one(func(at *svcgen.Path, e *svcgen.Errors) { svcgen.MultipleOfFloat(e, at, tc.v, tc.m, tc.text) })
 		t.Run(tc.text+"/"+strconv.FormatFloat(tc.v, 'g', -1, 64), func(t *testing.T) { wantDetail(t, errs, tc.want) })
 	}
+}
+
+// A float32 (format: float) holds 19.99 as 19.9899997711...: it is still
+// the 19.99 the client wrote.
+func TestMultipleOfFloat32(t *testing.T) {
+	for _, tc := range []struct {
+		v    float32
+		m    float64
+		want string
+	}{
+		{19.99, 0.01, ""},
+		{0.07, 0.01, ""},
+		{12345.67, 0.01, ""},
+		{-3.3, 0.1, ""},
+		{19.995, 0.01, "must be a multiple of 0.01"},
+		{0.5, 0.2, "must be a multiple of 0.2"},
+	} {
+		errs := one(func(at *svcgen.Path, e *svcgen.Errors) { svcgen.MultipleOfFloat(e, at, tc.v, tc.m, "m") })
+		if tc.want != "" {
+			tc.want = "must be a multiple of m"
+		}
+		t.Run(strconv.FormatFloat(float64(tc.v), 'g', -1, 32), func(t *testing.T) { wantDetail(t, errs, tc.want) })
+	}
+	// A named float type.
+	type amount float32
+	wantDetail(t, one(func(at *svcgen.Path, e *svcgen.Errors) { svcgen.MultipleOfFloat(e, at, amount(0.3), 0.1, "0.1") }), "")
 }
 
 func TestUniqueItems(t *testing.T) {

@@ -308,6 +308,23 @@ func TestMetricsAndRequestLog(t *testing.T) {
 	}
 }
 
+// A handler that writes nothing answers 200, and so say the log and the
+// metrics.
+func TestNothingWrittenIs200(t *testing.T) {
+	s, logs := newTestServer(Options{})
+	s.Handle("GET /quiet", func(http.ResponseWriter, *http.Request) {})
+	w := do(s, "GET", "/quiet", nil)
+	if w.Code != 200 {
+		t.Fatalf("status %d", w.Code)
+	}
+	if got := counter(t, s, "GET", "GET /quiet", "200"); got != 1 {
+		t.Errorf("http_requests_total{status=200} = %v; /metrics:\n%s", got, do(http.HandlerFunc(s.Metrics), "GET", "/metrics", nil).Body)
+	}
+	if !strings.Contains(logs.String(), "status=200") {
+		t.Errorf("log: %s", logs)
+	}
+}
+
 // Two servers may share a registry (two APIs in one process).
 func TestSharedRegistry(t *testing.T) {
 	reg := prometheus.NewRegistry()

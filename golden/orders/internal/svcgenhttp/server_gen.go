@@ -282,6 +282,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				WriteProblem(sw, r, http.StatusInternalServerError, "", nil)
 			}
 		}
+		if sw.status == 0 {
+			sw.status = http.StatusOK // nothing written: net/http sends 200
+		}
 		elapsed := time.Since(start)
 		s.metrics.requests.WithLabelValues(r.Method, r.Pattern, strconv.Itoa(sw.status)).Inc()
 		s.metrics.duration.WithLabelValues(r.Method, r.Pattern).Observe(elapsed.Seconds())

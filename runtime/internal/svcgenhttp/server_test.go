@@ -382,6 +382,19 @@ func TestHealthReadySpec(t *testing.T) {
 	}
 }
 
+// Without a spec, /openapi.yaml is a path like any unknown one: 404, not a
+// 405 that invites another method.
+func TestSpecAbsent(t *testing.T) {
+	s, _ := newTestServer(Options{})
+	s.Handle("GET /openapi.yaml", s.Spec)
+	for _, method := range []string{"GET", "HEAD"} {
+		w := do(s, method, "/openapi.yaml", nil)
+		if w.Code != 404 || w.Header().Get("Allow") != "" {
+			t.Errorf("%s without a spec: %d, Allow %q", method, w.Code, w.Header().Get("Allow"))
+		}
+	}
+}
+
 func TestInvalid(t *testing.T) {
 	s, _ := newTestServer(Options{})
 	w := httptest.NewRecorder()

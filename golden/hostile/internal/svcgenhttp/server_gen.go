@@ -238,7 +238,9 @@ func (s *Server) Readyz(w http.ResponseWriter, r *http.Request) {
 // Spec serves Options.Spec, the service's OpenAPI description.
 func (s *Server) Spec(w http.ResponseWriter, r *http.Request) {
 	if s.opts.Spec == nil {
-		s.NotFound(w, r)
+		// Not s.NotFound: it would find this route's own GET pattern and
+		// answer 405, inviting the client to try HEAD.
+		WriteProblem(w, r, http.StatusNotFound, "no route for "+r.URL.Path, nil)
 		return
 	}
 	w.Header().Set("Content-Type", "application/yaml")

@@ -43,6 +43,9 @@ func TestPathFieldError(t *testing.T) {
 	query := svcgen.Root("query", "filter")
 	queryElem := query.Elem(1)
 	queryProp := query.Field("color")
+	emptyKey := body.Field("")
+	meta := body.Field("meta")
+	metaEmpty := meta.Field("")
 	list := svcgen.Root("body", "")
 	listElem := list.Elem(0)
 
@@ -58,6 +61,8 @@ func TestPathFieldError(t *testing.T) {
 		{"nested arrays", &cell, svcgen.FieldError{In: "body", Field: "grid[0][3]", Pointer: "#/grid/0/3", Detail: "d"}},
 		{"pointer escapes ~ and /", &tilde, svcgen.FieldError{In: "body", Field: "a~b/c", Pointer: "#/a~0b~1c", Detail: "d"}},
 		{"escaped at every level", &deep, svcgen.FieldError{In: "body", Field: "a~b/c.x/y", Pointer: "#/a~0b~1c/x~1y", Detail: "d"}},
+		{"empty property name", &emptyKey, svcgen.FieldError{In: "body", Pointer: "#/", Detail: "d"}},
+		{"empty map key below a property", &metaEmpty, svcgen.FieldError{In: "body", Field: "meta.", Pointer: "#/meta/", Detail: "d"}},
 		{"array body", &listElem, svcgen.FieldError{In: "body", Field: "[0]", Pointer: "#/0", Detail: "d"}},
 		{"parameter: no pointer", &query, svcgen.FieldError{In: "query", Field: "filter", Detail: "d"}},
 		{"parameter item", &queryElem, svcgen.FieldError{In: "query", Field: "filter[1]", Detail: "d"}},

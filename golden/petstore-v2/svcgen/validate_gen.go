@@ -53,8 +53,12 @@ func (p *Path) FieldError(detail string) FieldError {
 		case q.index >= 0:
 			field.WriteString("[" + strconv.Itoa(q.index) + "]")
 			pointer.WriteString("/" + strconv.Itoa(q.index))
-		case q.key != "":
-			if i > 0 && field.Len() > 0 {
+		case i == 0:
+			field.WriteString(q.key) // the parameter's name; "" for a body
+		default:
+			// A property, whose name may be "" (a map key): the pointer
+			// still has its segment.
+			if field.Len() > 0 {
 				field.WriteByte('.')
 			}
 			field.WriteString(q.key)

@@ -156,6 +156,15 @@ func TestDecodeFieldNamesTheField(t *testing.T) {
 	if fe := svcgen.JSONError(err); fe != (svcgen.FieldError{In: "body", Field: "box.size.width", Pointer: "#/box/size/width", Detail: "must be a 32-bit integer, not number 1.5"}) {
 		t.Errorf("got %#v", fe)
 	}
+	// The key is escaped in the pointer.
+	err = svcgen.DecodeField([]byte(`"x"`), &n, "a/b~c")
+	if fe := svcgen.JSONError(err); fe.Field != "a/b~c" || fe.Pointer != "#/a~1b~0c" {
+		t.Errorf("got %#v", fe)
+	}
+	err = svcgen.DecodeField([]byte(`{"size":{"width":"x"}}`), &w, "x/y")
+	if fe := svcgen.JSONError(err); fe.Field != "x/y.size.width" || fe.Pointer != "#/x~1y/size/width" {
+		t.Errorf("got %#v", fe)
+	}
 	// Other errors pass unchanged.
 	err = svcgen.DecodeField([]byte(`{`), &n, "count")
 	var syn *json.SyntaxError

@@ -176,17 +176,29 @@ func JSONError(err error) FieldError {
 		if te.Type == nil {
 			detail = "is " + te.Value // raised by a generated decoder
 		}
-		fe := FieldError{In: "body", Field: te.Field, Pointer: "#/" + strings.ReplaceAll(te.Field, ".", "/"), Detail: detail}
-		if te.Field == "" {
-			fe.Pointer = "#"
-		}
-		return fe
+		return FieldError{In: "body", Field: te.Field, Pointer: dottedPointer(te.Field), Detail: detail}
 	case errors.As(err, &pe):
 		return FieldError{In: "body", Detail: "must be an RFC 3339 date-time: " + strconv.Quote(pe.Value)}
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return FieldError{In: "body", Pointer: "#", Detail: "malformed JSON: unexpected end of input"}
 	}
 	return FieldError{In: "body", Pointer: "#", Detail: err.Error()}
+}
+
+// dottedPointer turns the dotted path of a type error ("items.name")
+// into a JSON pointer, each name escaped. A name with a dot in it cannot be
+// told from two: encoding/json joins them so.
+func dottedPointer(field string) string {
+	if field == "" {
+		return "#"
+	}
+	var b strings.Builder
+	b.WriteByte('#')
+	for _, name := range strings.Split(field, ".") {
+		b.WriteByte('/')
+		b.WriteString(pointerEscaper.Replace(name))
+	}
+	return b.String()
 }
 
 // typeName describes a Go type in JSON terms.

@@ -43,6 +43,10 @@ func (p *Path) parts() []*Path {
 	return chain
 }
 
+// pointerEscaper escapes a property name as a JSON pointer segment
+// (RFC 6901).
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
+
 // FieldError describes what is wrong at p.
 func (p *Path) FieldError(detail string) FieldError {
 	chain := p.parts()
@@ -62,7 +66,7 @@ func (p *Path) FieldError(detail string) FieldError {
 				field.WriteByte('.')
 			}
 			field.WriteString(q.key)
-			pointer.WriteString("/" + strings.ReplaceAll(strings.ReplaceAll(q.key, "~", "~0"), "/", "~1"))
+			pointer.WriteString("/" + pointerEscaper.Replace(q.key))
 		}
 	}
 	fe.Field = field.String()

@@ -176,6 +176,44 @@ func TestDecodeFieldNamesTheField(t *testing.T) {
 	}
 }
 
+// time.Time's own errors carry no field; DecodeField gives them one.
+func TestDecodeFieldDateTime(t *testing.T) {
+	var at time.Time
+	var opt *time.Time
+	var null svcgen.Nullable[time.Time]
+	var many []time.Time
+	for _, tc := range []struct {
+		name string
+		err  error
+		want svcgen.FieldError
+	}{
+		{"not RFC 3339", svcgen.DecodeField([]byte(`"yesterday"`), &at, "at"),
+			svcgen.FieldError{In: "body", Field: "at", Pointer: "#/at", Detail: `must be an RFC 3339 date-time, not string "yesterday"`}},
+		{"not a string", svcgen.DecodeField([]byte(`5`), &at, "at"),
+			svcgen.FieldError{In: "body", Field: "at", Pointer: "#/at", Detail: "must be an RFC 3339 date-time, not number"}},
+		{"pointer", svcgen.DecodeField([]byte(`true`), &opt, "opt"),
+			svcgen.FieldError{In: "body", Field: "opt", Pointer: "#/opt", Detail: "must be an RFC 3339 date-time, not boolean"}},
+		{"nullable", svcgen.DecodeField([]byte(`"2024-13-01T00:00:00Z"`), &null, "n"),
+			svcgen.FieldError{In: "body", Field: "n", Pointer: "#/n", Detail: `must be an RFC 3339 date-time, not string "2024-13-01T00:00:00Z"`}},
+		{"item of an array", svcgen.DecodeField([]byte(`["2024-01-01T00:00:00Z","noon"]`), &many, "times"),
+			svcgen.FieldError{In: "body", Field: "times", Pointer: "#/times", Detail: `must be an RFC 3339 date-time, not string "noon"`}},
+		{"array of something else", svcgen.DecodeField([]byte(`{}`), &many, "times"),
+			svcgen.FieldError{In: "body", Field: "times", Pointer: "#/times", Detail: "must be an array, not object"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := svcgen.JSONError(tc.err); got != tc.want {
+				t.Errorf("got  %#v\nwant %#v", got, tc.want)
+			}
+		})
+	}
+	if err := svcgen.DecodeField([]byte(`"2024-01-02T03:04:05Z"`), &at, "at"); err != nil || at.Day() != 2 {
+		t.Errorf("valid: %v, %v", at, err)
+	}
+	if err := svcgen.DecodeField([]byte(`null`), &opt, "opt"); err != nil || opt != nil {
+		t.Errorf("null: %v, %v", opt, err)
+	}
+}
+
 func TestDiscriminator(t *testing.T) {
 	for _, tc := range []struct {
 		in, tag, detail string

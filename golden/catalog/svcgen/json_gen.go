@@ -83,15 +83,50 @@ func DecodeSeen(data []byte, v any, key string, seen *bool) error {
 // the problem response names the field.
 func DecodeField(data []byte, v any, key string) error {
 	err := json.Unmarshal(data, v)
+	if err == nil {
+		return nil
+	}
 	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
+	var pe *time.ParseError
+	var syn *json.SyntaxError
+	switch {
+	case errors.As(err, &te):
 		if te.Field == "" {
 			te.Field = key
 		} else {
 			te.Field = key + "." + te.Field
 		}
+	// time.Time's decoder reports its errors without the field (a
+	// *time.ParseError, or plain text for a value that is no string):
+	// make them type errors at key.
+	case errors.As(err, &pe):
+		return &json.UnmarshalTypeError{Value: "string " + strconv.Quote(pe.Value), Type: reflect.TypeFor[time.Time](), Field: key}
+	case !errors.As(err, &syn) && isTime(reflect.TypeOf(v)):
+		return &json.UnmarshalTypeError{Value: JSONKind(data), Type: reflect.TypeFor[time.Time](), Field: key}
 	}
 	return err
+}
+
+// isTime reports whether t is time.Time behind pointers and Nullables.
+func isTime(t reflect.Type) bool {
+	for t != nil {
+		switch {
+		case t == reflect.TypeFor[time.Time]():
+			return true
+		case t.Kind() == reflect.Pointer:
+			t = t.Elem()
+		case isNullable(t):
+			t = t.Field(0).Type
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// isNullable reports whether t is a Nullable[T].
+func isNullable(t reflect.Type) bool {
+	return t.Kind() == reflect.Struct && t.PkgPath() == reflect.TypeFor[Date]().PkgPath() && strings.HasPrefix(t.Name(), "Nullable[")
 }
 
 // Discriminator reads the string property key of a JSON object.
@@ -228,7 +263,7 @@ func typeName(t reflect.Type) string {
 	case reflect.Map:
 		return "an object"
 	case reflect.Struct:
-		if t.PkgPath() == reflect.TypeFor[Date]().PkgPath() && strings.HasPrefix(t.Name(), "Nullable[") {
+		if isNullable(t) {
 			return typeName(t.Field(0).Type) // Nullable[T]: T's name
 		}
 		return "an object"

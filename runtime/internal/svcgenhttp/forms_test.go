@@ -69,7 +69,7 @@ func TestDecodeFormURLEncoded(t *testing.T) {
 		}, formBody{Name: "kept", Sizes: []int{1, 0}}, svcgen.Errors{
 			{In: "body", Field: "count", Pointer: "#/count", Detail: "must be a number"},
 			{In: "body", Field: "ok", Pointer: "#/ok", Detail: "must be true or false"},
-			{In: "body", Field: "sizes", Pointer: "#/sizes", Detail: "must be a number"},
+			{In: "body", Field: "sizes[1]", Pointer: "#/sizes/1", Detail: "must be a number"},
 			{In: "body", Field: "meta", Pointer: "#/meta", Detail: "must be JSON"},
 		}},
 		{"numbers JSON can not hold", url.Values{"count": {"NaN"}}, formBody{}, svcgen.Errors{
@@ -297,6 +297,10 @@ func TestQueryObject(t *testing.T) {
 			svcgen.Errors{{In: "query", Field: "filter[size]", Detail: "must be a number"}}},
 		{"form bad number", "size=big", false, `{"size":null}`, true,
 			svcgen.Errors{{In: "query", Field: "size", Detail: "must be a number"}}},
+		{"deep bad item", "filter[ids]=1&filter[ids]=x", true, `{"ids":[1,null]}`, true,
+			svcgen.Errors{{In: "query", Field: "filter[ids][1]", Detail: "must be a number"}}},
+		{"form bad item", "ids=x&ids=2", false, `{"ids":[null,2]}`, true,
+			svcgen.Errors{{In: "query", Field: "ids[0]", Detail: "must be a number"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			q, err := url.ParseQuery(tc.query)

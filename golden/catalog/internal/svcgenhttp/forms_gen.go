@@ -120,7 +120,7 @@ func formJSON(values url.Values, fields []FormField, in, prefix string, errs *sv
 		b.Write(key)
 		b.WriteByte(':')
 		if !f.Array {
-			formValue(&b, f, vs[0], in, prefix, errs)
+			formValue(&b, f, vs[0], -1, in, prefix, errs)
 			continue
 		}
 		b.WriteByte('[')
@@ -128,7 +128,7 @@ func formJSON(values url.Values, fields []FormField, in, prefix string, errs *sv
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			formValue(&b, f, s, in, prefix, errs)
+			formValue(&b, f, s, i, in, prefix, errs)
 		}
 		b.WriteByte(']')
 	}
@@ -136,10 +136,11 @@ func formJSON(values url.Values, fields []FormField, in, prefix string, errs *sv
 	return b.Bytes()
 }
 
-// formValue writes the JSON of one form value, or null after reporting a
-// value that does not fit. in and prefix say where it came from: the body,
-// or a query parameter ("filter[" ... "]" for a deepObject).
-func formValue(b *bytes.Buffer, f FormField, s, in, prefix string, errs *svcgen.Errors) {
+// formValue writes the JSON of one form value, item i of an array field
+// (-1: not an array), or null after reporting a value that does not fit.
+// in and prefix say where it came from: the body, or a query parameter
+// ("filter[" ... "]" for a deepObject).
+func formValue(b *bytes.Buffer, f FormField, s string, i int, in, prefix string, errs *svcgen.Errors) {
 	bad := ""
 	switch f.Kind {
 	case 's':
@@ -165,6 +166,12 @@ func formValue(b *bytes.Buffer, f FormField, s, in, prefix string, errs *svcgen.
 			e.Pointer = "#/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(f.Name)
 		} else if prefix != "" {
 			e.Field = prefix + "[" + f.Name + "]"
+		}
+		if i >= 0 {
+			e.Field += "[" + strconv.Itoa(i) + "]"
+			if e.Pointer != "" {
+				e.Pointer += "/" + strconv.Itoa(i)
+			}
 		}
 		*errs = append(*errs, e)
 		b.WriteString("null")

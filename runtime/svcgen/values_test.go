@@ -241,10 +241,19 @@ func TestDateJSON(t *testing.T) {
 			t.Errorf("%s: got %#v, want field %q detail %q", tc.in, fe, tc.field, tc.detail)
 		}
 	}
-	// A value that is not a string at all is a type error too.
+	// A value that is not a string at all is a type error too, naming the
+	// date rather than the string it would have been read as.
 	var e event
-	if err := json.Unmarshal([]byte(`{"on":20240101}`), &e); err == nil {
+	err = json.Unmarshal([]byte(`{"on":20240101}`), &e)
+	want := svcgen.FieldError{In: "body", Field: "on", Pointer: "#/on", Detail: "must be a date (YYYY-MM-DD), not number"}
+	if err == nil {
 		t.Errorf("a number decoded as a date")
+	} else if fe := svcgen.JSONError(err); fe != want {
+		t.Errorf("got  %#v\nwant %#v", fe, want)
+	}
+	var d2 svcgen.Date
+	if err := svcgen.DecodeField([]byte(`{"y":2024}`), &d2, "due"); svcgen.JSONError(err).Detail != "must be a date (YYYY-MM-DD), not object" {
+		t.Errorf("object as a date: %v", err)
 	}
 }
 

@@ -220,3 +220,28 @@ func TestAuthenticateWithoutAuthenticator(t *testing.T) {
 		t.Errorf("anonymous refused: %d", w.Code)
 	}
 }
+
+type nilContext struct{}
+
+func (nilContext) Authenticate(context.Context, string, []svcgen.Credentials) (context.Context, error) {
+	return nil, nil
+}
+
+// An Authenticator that accepts with a nil context lets the request
+// through unchanged; r.WithContext(nil) would panic and answer 500.
+func TestAuthenticateNilContext(t *testing.T) {
+	s, _ := newTestServer(Options{Authenticator: nilContext{}})
+	s.Handle("GET /orders", func(w http.ResponseWriter, r *http.Request) {
+		r, ok := s.Authenticate(w, r, "ListOrders", []Requirement{{{Scheme: bearerScheme}}})
+		if ok && r.Context() != nil {
+			_ = WriteEmpty(w, http.StatusNoContent)
+		}
+	})
+	w := httptest.NewRecorder()
+	r := httptest.NewRequest("GET", "/orders", nil)
+	r.Header.Set("Authorization", "Bearer t")
+	s.ServeHTTP(w, r)
+	if w.Code != http.StatusNoContent {
+		t.Errorf("status %d %s", w.Code, w.Body)
+	}
+}

@@ -176,6 +176,10 @@ func TestDecodeFieldNamesTheField(t *testing.T) {
 	}
 }
 
+type failingDecoder struct{}
+
+func (*failingDecoder) UnmarshalJSON([]byte) error { return errors.New("no") }
+
 // time.Time's own errors carry no field; DecodeField gives them one.
 func TestDecodeFieldDateTime(t *testing.T) {
 	var at time.Time
@@ -195,6 +199,10 @@ func TestDecodeFieldDateTime(t *testing.T) {
 			svcgen.FieldError{In: "body", Field: "opt", Pointer: "#/opt", Detail: "must be an RFC 3339 date-time, not boolean"}},
 		{"nullable", svcgen.DecodeField([]byte(`"2024-13-01T00:00:00Z"`), &null, "n"),
 			svcgen.FieldError{In: "body", Field: "n", Pointer: "#/n", Detail: `must be an RFC 3339 date-time, not string "2024-13-01T00:00:00Z"`}},
+		{"nullable, not a string", svcgen.DecodeField([]byte(`7`), &null, "n"),
+			svcgen.FieldError{In: "body", Field: "n", Pointer: "#/n", Detail: "must be an RFC 3339 date-time, not number"}},
+		{"another type's own error is left alone", svcgen.DecodeField([]byte(`1`), &failingDecoder{}, "f"),
+			svcgen.FieldError{In: "body", Pointer: "#", Detail: "no"}},
 		{"item of an array", svcgen.DecodeField([]byte(`["2024-01-01T00:00:00Z","noon"]`), &many, "times"),
 			svcgen.FieldError{In: "body", Field: "times", Pointer: "#/times", Detail: `must be an RFC 3339 date-time, not string "noon"`}},
 		{"array of something else", svcgen.DecodeField([]byte(`{}`), &many, "times"),

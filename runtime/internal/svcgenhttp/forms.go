@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"mime"
 	"mime/multipart"
 	"net/http"
@@ -53,10 +54,15 @@ func DecodeForm(w http.ResponseWriter, r *http.Request, limit int64, v any, requ
 		}
 		form, values = r.MultipartForm, r.MultipartForm.Value
 	} else {
-		if err := r.ParseForm(); err != nil {
+		// Not r.ParseForm: it reads no body for DELETE, or any method but
+		// POST, PUT and PATCH.
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
 			return false, nil, formError(err)
 		}
-		values = r.PostForm
+		if values, err = url.ParseQuery(string(body)); err != nil {
+			return false, nil, formError(err)
+		}
 	}
 	// A value that does not fit is reported and sent as null, so that the
 	// rest of the body is still decoded and checked: the answer lists

@@ -107,6 +107,21 @@ func TestDecodeFormURLEncoded(t *testing.T) {
 
 func ptr[T any](v T) *T { return &v }
 
+// A form body is read whatever the method: r.ParseForm reads none for
+// DELETE.
+func TestDecodeFormAnyMethod(t *testing.T) {
+	for _, method := range []string{http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, "QUERY"} {
+		r := urlencoded(url.Values{"name": {"n"}, "count": {"x"}})
+		r.Method = method
+		var got formBody
+		var errs svcgen.Errors
+		ok, _, err := DecodeForm(httptest.NewRecorder(), r, 1<<20, &got, true, false, formFields, &errs)
+		if !ok || err != nil || got.Name != "n" || len(errs) != 1 {
+			t.Errorf("%s: ok=%v err=%v got %+v errs %v", method, ok, err, got, errs)
+		}
+	}
+}
+
 func TestDecodeFormRefusals(t *testing.T) {
 	for _, tc := range []struct {
 		name     string

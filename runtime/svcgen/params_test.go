@@ -194,6 +194,8 @@ func TestSplitParam(t *testing.T) {
 		{"one item", []string{"a"}, false, ",", []string{"a"}},
 		{"none", nil, false, ",", nil},
 		{"empty items kept", []string{"a,,b"}, false, ",", []string{"a", "", "b"}},
+		{"given twice: every item kept", []string{"a,b", "c"}, false, ",", []string{"a", "b", "c"}},
+		{"header on three lines", []string{"1", "2", "3"}, false, ",", []string{"1", "2", "3"}},
 	} {
 		if got := svcgen.SplitParam(tc.values, tc.explode, tc.sep); !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("%s: got %q, want %q", tc.name, got, tc.want)

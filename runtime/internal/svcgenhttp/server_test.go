@@ -325,6 +325,23 @@ func TestNothingWrittenIs200(t *testing.T) {
 	}
 }
 
+// An informational 1xx before the answer is not the request's status.
+func TestEarlyHintsNotTheStatus(t *testing.T) {
+	s, logs := newTestServer(Options{})
+	s.Handle("GET /page", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Link", "</style.css>; rel=preload")
+		w.WriteHeader(http.StatusEarlyHints)
+		_ = WriteText(w, http.StatusCreated, "text/plain", "made")
+	})
+	do(s, "GET", "/page", nil)
+	if got := counter(t, s, "GET", "GET /page", "201"); got != 1 {
+		t.Errorf("http_requests_total{status=201} = %v", got)
+	}
+	if !strings.Contains(logs.String(), "status=201") {
+		t.Errorf("log: %s", logs)
+	}
+}
+
 // Two servers may share a registry (two APIs in one process).
 func TestSharedRegistry(t *testing.T) {
 	reg := prometheus.NewRegistry()

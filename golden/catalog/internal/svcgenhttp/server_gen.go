@@ -254,7 +254,7 @@ type statusWriter struct {
 }
 
 func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
+	if w.status == 0 && code >= 200 { // 1xx (103 Early Hints) comes before the status
 		w.status = code
 	}
 	w.ResponseWriter.WriteHeader(code)

@@ -41,6 +41,8 @@ func New(baseURL string, opts Options) (*Client, error) {
 }
 
 // ListCategories: List categories
+//
+// GET /categories
 func (c *Client) ListCategories(ctx context.Context, req *api.ListCategoriesRequest) (api.ListCategoriesResponse, error) {
 	call := &svcgen.Call{
 		Operation: "ListCategories",
@@ -66,6 +68,8 @@ func (c *Client) ListCategories(ctx context.Context, req *api.ListCategoriesRequ
 }
 
 // CreateCategory: Create a category
+//
+// POST /categories
 func (c *Client) CreateCategory(ctx context.Context, req *api.CreateCategoryRequest) (api.CreateCategoryResponse, error) {
 	call := &svcgen.Call{
 		Operation: "CreateCategory",
@@ -98,6 +102,8 @@ func (c *Client) CreateCategory(ctx context.Context, req *api.CreateCategoryRequ
 }
 
 // GetCategory: Get a category
+//
+// GET /categories/{slug}
 func (c *Client) GetCategory(ctx context.Context, req *api.GetCategoryRequest) (api.GetCategoryResponse, error) {
 	call := &svcgen.Call{
 		Operation: "GetCategory",
@@ -127,6 +133,8 @@ func (c *Client) GetCategory(ctx context.Context, req *api.GetCategoryRequest) (
 }
 
 // ListProducts: List products
+//
+// GET /products
 func (c *Client) ListProducts(ctx context.Context, req *api.ListProductsRequest) (api.ListProductsResponse, error) {
 	call := &svcgen.Call{
 		Operation: "ListProducts",
@@ -171,6 +179,8 @@ func (c *Client) ListProducts(ctx context.Context, req *api.ListProductsRequest)
 }
 
 // CreateProduct: Create a product
+//
+// POST /products
 func (c *Client) CreateProduct(ctx context.Context, req *api.CreateProductRequest) (api.CreateProductResponse, error) {
 	call := &svcgen.Call{
 		Operation: "CreateProduct",
@@ -207,6 +217,8 @@ func (c *Client) CreateProduct(ctx context.Context, req *api.CreateProductReques
 }
 
 // GetProduct: Get a product
+//
+// GET /products/{sku}
 func (c *Client) GetProduct(ctx context.Context, req *api.GetProductRequest) (api.GetProductResponse, error) {
 	call := &svcgen.Call{
 		Operation: "GetProduct",
@@ -236,6 +248,8 @@ func (c *Client) GetProduct(ctx context.Context, req *api.GetProductRequest) (ap
 }
 
 // ReplaceProduct: Replace a product
+//
+// PUT /products/{sku}
 func (c *Client) ReplaceProduct(ctx context.Context, req *api.ReplaceProductRequest) (api.ReplaceProductResponse, error) {
 	call := &svcgen.Call{
 		Operation: "ReplaceProduct",
@@ -272,6 +286,8 @@ func (c *Client) ReplaceProduct(ctx context.Context, req *api.ReplaceProductRequ
 }
 
 // DeleteProduct: Delete a product
+//
+// DELETE /products/{sku}
 func (c *Client) DeleteProduct(ctx context.Context, req *api.DeleteProductRequest) (api.DeleteProductResponse, error) {
 	call := &svcgen.Call{
 		Operation: "DeleteProduct",

@@ -42,6 +42,8 @@ func New(baseURL string, opts Options) (*Client, error) {
 }
 
 // GetThing: Get a thing, legacy route
+//
+// GET /Things/{ID}
 func (c *Client) GetThing(ctx context.Context, req *api.GetThingRequest) (api.GetThingResponse, error) {
 	call := &svcgen.Call{
 		Operation: "GetThing",
@@ -67,6 +69,8 @@ func (c *Client) GetThing(ctx context.Context, req *api.GetThingRequest) (api.Ge
 }
 
 // Collisions: Return one of everything
+//
+// GET /collisions
 func (c *Client) Collisions(ctx context.Context, req *api.CollisionsRequest) (api.CollisionsResponse, error) {
 	call := &svcgen.Call{
 		Operation: "Collisions",
@@ -93,6 +97,8 @@ func (c *Client) Collisions(ctx context.Context, req *api.CollisionsRequest) (ap
 }
 
 // GetFile: Download a file
+//
+// GET /files/{file.name}
 func (c *Client) GetFile(ctx context.Context, req *api.GetFileRequest) (api.GetFileResponse, error) {
 	call := &svcgen.Call{
 		Operation: "GetFile",
@@ -116,6 +122,8 @@ func (c *Client) GetFile(ctx context.Context, req *api.GetFileRequest) (api.GetF
 }
 
 // Func: Store a keyword record
+//
+// PUT /keywords/{type}
 func (c *Client) Func(ctx context.Context, req *api.FuncRequest) (api.FuncResponse, error) {
 	call := &svcgen.Call{
 		Operation: "Func",
@@ -147,6 +155,8 @@ func (c *Client) Func(ctx context.Context, req *api.FuncRequest) (api.FuncRespon
 }
 
 // ReportsGet: Download the report
+//
+// GET /reports/report.txt
 func (c *Client) ReportsGet(ctx context.Context, req *api.ReportsGetRequest) (api.ReportsGetResponse, error) {
 	call := &svcgen.Call{
 		Operation: "ReportsGet",
@@ -170,6 +180,8 @@ func (c *Client) ReportsGet(ctx context.Context, req *api.ReportsGetRequest) (ap
 }
 
 // ListThings: List things
+//
+// GET /things
 func (c *Client) ListThings(ctx context.Context, req *api.ListThingsRequest2) (api.ListThingsResponse2, error) {
 	call := &svcgen.Call{
 		Operation: "ListThings",
@@ -213,6 +225,8 @@ func (c *Client) ListThings(ctx context.Context, req *api.ListThingsRequest2) (a
 }
 
 // CreateThing: Create a thing
+//
+// POST /things
 func (c *Client) CreateThing(ctx context.Context, req *api.CreateThingRequest) (api.CreateThingResponse, error) {
 	call := &svcgen.Call{
 		Operation: "CreateThing",
@@ -245,6 +259,8 @@ func (c *Client) CreateThing(ctx context.Context, req *api.CreateThingRequest) (
 }
 
 // GetThing2: Get a thing
+//
+// GET /things/{id}
 func (c *Client) GetThing2(ctx context.Context, req *api.GetThing2Request) (api.GetThing2Response, error) {
 	call := &svcgen.Call{
 		Operation: "GetThing2",
@@ -274,6 +290,8 @@ func (c *Client) GetThing2(ctx context.Context, req *api.GetThing2Request) (api.
 }
 
 // ThingsDelete: Delete a thing
+//
+// DELETE /things/{id}
 func (c *Client) ThingsDelete(ctx context.Context, req *api.ThingsDeleteRequest) (api.ThingsDeleteResponse, error) {
 	call := &svcgen.Call{
 		Operation: "ThingsDelete",

@@ -42,6 +42,8 @@ func New(baseURL string, opts Options) (*Client, error) {
 }
 
 // ListCategories: List the category tree
+//
+// GET /categories
 func (c *Client) ListCategories(ctx context.Context, req *api.ListCategoriesRequest) (api.ListCategoriesResponse, error) {
 	call := &svcgen.Call{
 		Operation: "ListCategories",
@@ -74,6 +76,8 @@ func (c *Client) ListCategories(ctx context.Context, req *api.ListCategoriesRequ
 }
 
 // ListCustomers: List customers
+//
+// GET /customers
 func (c *Client) ListCustomers(ctx context.Context, req *api.ListCustomersRequest) (api.ListCustomersResponse, error) {
 	call := &svcgen.Call{
 		Operation: "ListCustomers",
@@ -118,6 +122,8 @@ func (c *Client) ListCustomers(ctx context.Context, req *api.ListCustomersReques
 }
 
 // CreateCustomer: Create a customer
+//
+// POST /customers
 func (c *Client) CreateCustomer(ctx context.Context, req *api.CreateCustomerRequest) (api.CreateCustomerResponse, error) {
 	call := &svcgen.Call{
 		Operation: "CreateCustomer",
@@ -157,6 +163,8 @@ func (c *Client) CreateCustomer(ctx context.Context, req *api.CreateCustomerRequ
 }
 
 // GetCustomer: Get a customer
+//
+// GET /customers/{customerId}
 func (c *Client) GetCustomer(ctx context.Context, req *api.GetCustomerRequest) (api.GetCustomerResponse, error) {
 	call := &svcgen.Call{
 		Operation: "GetCustomer",
@@ -186,6 +194,8 @@ func (c *Client) GetCustomer(ctx context.Context, req *api.GetCustomerRequest) (
 }
 
 // ReplaceCustomer: Replace a customer
+//
+// PUT /customers/{customerId}
 func (c *Client) ReplaceCustomer(ctx context.Context, req *api.ReplaceCustomerRequest) (api.ReplaceCustomerResponse, error) {
 	call := &svcgen.Call{
 		Operation: "ReplaceCustomer",
@@ -229,6 +239,8 @@ func (c *Client) ReplaceCustomer(ctx context.Context, req *api.ReplaceCustomerRe
 }
 
 // UpdateCustomer: Update some fields of a customer
+//
+// PATCH /customers/{customerId}
 func (c *Client) UpdateCustomer(ctx context.Context, req *api.UpdateCustomerRequest) (api.UpdateCustomerResponse, error) {
 	call := &svcgen.Call{
 		Operation: "UpdateCustomer",
@@ -276,6 +288,8 @@ func (c *Client) UpdateCustomer(ctx context.Context, req *api.UpdateCustomerRequ
 }
 
 // DeleteCustomer: Delete a customer
+//
+// DELETE /customers/{customerId}
 func (c *Client) DeleteCustomer(ctx context.Context, req *api.DeleteCustomerRequest) (api.DeleteCustomerResponse, error) {
 	call := &svcgen.Call{
 		Operation: "DeleteCustomer",
@@ -303,6 +317,8 @@ func (c *Client) DeleteCustomer(ctx context.Context, req *api.DeleteCustomerRequ
 }
 
 // GetCustomersCustomerIDAvatar: Download the customer's avatar
+//
+// GET /customers/{customerId}/avatar
 func (c *Client) GetCustomersCustomerIDAvatar(ctx context.Context, req *api.GetCustomersCustomerIDAvatarRequest) (api.GetCustomersCustomerIDAvatarResponse, error) {
 	call := &svcgen.Call{
 		Operation: "GetCustomersCustomerIDAvatar",
@@ -330,6 +346,8 @@ func (c *Client) GetCustomersCustomerIDAvatar(ctx context.Context, req *api.GetC
 }
 
 // UploadCustomerAvatar: Upload the customer's avatar
+//
+// PUT /customers/{customerId}/avatar
 func (c *Client) UploadCustomerAvatar(ctx context.Context, req *api.UploadCustomerAvatarRequest) (api.UploadCustomerAvatarResponse, error) {
 	call := &svcgen.Call{
 		Operation: "UploadCustomerAvatar",
@@ -362,6 +380,8 @@ func (c *Client) UploadCustomerAvatar(ctx context.Context, req *api.UploadCustom
 }
 
 // ListOrders: List a customer's orders
+//
+// GET /customers/{customerId}/orders
 func (c *Client) ListOrders(ctx context.Context, req *api.ListOrdersRequest) (api.ListOrdersResponse, error) {
 	call := &svcgen.Call{
 		Operation: "ListOrders",
@@ -407,6 +427,8 @@ func (c *Client) ListOrders(ctx context.Context, req *api.ListOrdersRequest) (ap
 }
 
 // CreateOrder: Place an order
+//
+// POST /customers/{customerId}/orders
 func (c *Client) CreateOrder(ctx context.Context, req *api.CreateOrderRequest) (api.CreateOrderResponse, error) {
 	call := &svcgen.Call{
 		Operation: "CreateOrder",
@@ -450,6 +472,8 @@ func (c *Client) CreateOrder(ctx context.Context, req *api.CreateOrderRequest) (
 }
 
 // GetOrder: Get an order
+//
+// GET /customers/{customerId}/orders/{orderId}
 func (c *Client) GetOrder(ctx context.Context, req *api.GetOrderRequest) (api.GetOrderResponse, error) {
 	call := &svcgen.Call{
 		Operation: "GetOrder",
@@ -479,6 +503,8 @@ func (c *Client) GetOrder(ctx context.Context, req *api.GetOrderRequest) (api.Ge
 }
 
 // ReplaceOrder: Replace an order
+//
+// PUT /customers/{customerId}/orders/{orderId}
 func (c *Client) ReplaceOrder(ctx context.Context, req *api.ReplaceOrderRequest) (api.ReplaceOrderResponse, error) {
 	call := &svcgen.Call{
 		Operation: "ReplaceOrder",
@@ -522,6 +548,8 @@ func (c *Client) ReplaceOrder(ctx context.Context, req *api.ReplaceOrderRequest)
 }
 
 // UpdateOrder: Update some fields of an order
+//
+// PATCH /customers/{customerId}/orders/{orderId}
 func (c *Client) UpdateOrder(ctx context.Context, req *api.UpdateOrderRequest) (api.UpdateOrderResponse, error) {
 	call := &svcgen.Call{
 		Operation: "UpdateOrder",
@@ -569,6 +597,8 @@ func (c *Client) UpdateOrder(ctx context.Context, req *api.UpdateOrderRequest) (
 }
 
 // DeleteOrder: Delete an order
+//
+// DELETE /customers/{customerId}/orders/{orderId}
 func (c *Client) DeleteOrder(ctx context.Context, req *api.DeleteOrderRequest) (api.DeleteOrderResponse, error) {
 	call := &svcgen.Call{
 		Operation: "DeleteOrder",
@@ -596,6 +626,8 @@ func (c *Client) DeleteOrder(ctx context.Context, req *api.DeleteOrderRequest) (
 }
 
 // GetOrderReceipt: Get the receipt of an order
+//
+// GET /customers/{customerId}/orders/{orderId}/receipt
 func (c *Client) GetOrderReceipt(ctx context.Context, req *api.GetOrderReceiptRequest) (api.GetOrderReceiptResponse, error) {
 	call := &svcgen.Call{
 		Operation: "GetOrderReceipt",

@@ -42,6 +42,8 @@ func New(baseURL string, opts Options) (*Client, error) {
 }
 
 // ListPets: List pets
+//
+// GET /pets
 func (c *Client) ListPets(ctx context.Context, req *api.ListPetsRequest) (api.ListPetsResponse, error) {
 	call := &svcgen.Call{
 		Operation: "ListPets",
@@ -73,6 +75,8 @@ func (c *Client) ListPets(ctx context.Context, req *api.ListPetsRequest) (api.Li
 }
 
 // AddPet: Add a pet
+//
+// POST /pets
 func (c *Client) AddPet(ctx context.Context, req *api.AddPetRequest) (api.AddPetResponse, error) {
 	call := &svcgen.Call{
 		Operation: "AddPet",
@@ -101,6 +105,8 @@ func (c *Client) AddPet(ctx context.Context, req *api.AddPetRequest) (api.AddPet
 }
 
 // GetPetByID: Get a pet
+//
+// GET /pets/{petId}
 func (c *Client) GetPetByID(ctx context.Context, req *api.GetPetByIDRequest) (api.GetPetByIDResponse, error) {
 	call := &svcgen.Call{
 		Operation: "GetPetByID",
@@ -126,6 +132,8 @@ func (c *Client) GetPetByID(ctx context.Context, req *api.GetPetByIDRequest) (ap
 }
 
 // UpdatePet: Replace a pet
+//
+// PUT /pets/{petId}
 func (c *Client) UpdatePet(ctx context.Context, req *api.UpdatePetRequest) (api.UpdatePetResponse, error) {
 	call := &svcgen.Call{
 		Operation: "UpdatePet",
@@ -158,6 +166,8 @@ func (c *Client) UpdatePet(ctx context.Context, req *api.UpdatePetRequest) (api.
 }
 
 // DeletePet: Delete a pet
+//
+// DELETE /pets/{petId}
 func (c *Client) DeletePet(ctx context.Context, req *api.DeletePetRequest) (api.DeletePetResponse, error) {
 	call := &svcgen.Call{
 		Operation: "DeletePet",
@@ -182,6 +192,8 @@ func (c *Client) DeletePet(ctx context.Context, req *api.DeletePetRequest) (api.
 }
 
 // GetInventory: Count pets by status
+//
+// GET /store/inventory
 func (c *Client) GetInventory(ctx context.Context, req *api.GetInventoryRequest) (api.GetInventoryResponse, error) {
 	call := &svcgen.Call{
 		Operation: "GetInventory",

@@ -147,8 +147,9 @@ func newHarness(t *testing.T) *harness {
 	return &harness{rec: rec, srv: srv, client: c}
 }
 
-// capture sends the spec's example request as it is and returns the
-// request the server decoded from it.
+// capture sends an example request, every parameter svcgen could make a
+// value for set, as it is, and returns the request the server decoded from
+// it.
 func capture[T any](t *testing.T, h *harness, method, path, query, body, contentType string, headers ...string) *T {
 	t.Helper()
 	target := h.srv.URL + path
@@ -349,7 +350,7 @@ func TestClient(t *testing.T) {
 		})
 	})
 	t.Run("ListProducts", func(t *testing.T) {
-		req := capture[api.ListProductsRequest](t, h, "GET", "/api/products", "", "", "")
+		req := capture[api.ListProductsRequest](t, h, "GET", "/api/products", "category=kitchen&cursor=a&limit=1&maxPrice=1&status=draft", "", "")
 		check(t, h, operation{
 			call:       func(ctx context.Context) (any, error) { return h.client.ListProducts(ctx, req) },
 			idempotent: true,

@@ -153,8 +153,9 @@ func newHarness(t *testing.T) *harness {
 	return &harness{rec: rec, srv: srv, client: c}
 }
 
-// capture sends the spec's example request as it is and returns the
-// request the server decoded from it.
+// capture sends an example request, every parameter svcgen could make a
+// value for set, as it is, and returns the request the server decoded from
+// it.
 func capture[T any](t *testing.T, h *harness, method, path, query, body, contentType string, headers ...string) *T {
 	t.Helper()
 	target := h.srv.URL + path
@@ -321,7 +322,7 @@ func TestClient(t *testing.T) {
 		})
 	})
 	t.Run("Collisions", func(t *testing.T) {
-		req := capture[api.CollisionsRequest](t, h, "GET", "/hostile/v1/collisions", "", "", "")
+		req := capture[api.CollisionsRequest](t, h, "GET", "/hostile/v1/collisions", "", "", "", "Cookie", "true=true")
 		check(t, h, operation{
 			call:       func(ctx context.Context) (any, error) { return h.client.Collisions(ctx, req) },
 			idempotent: true,
@@ -337,7 +338,7 @@ func TestClient(t *testing.T) {
 		t.Skip("svcgen has no valid example request for GetFile")
 	})
 	t.Run("Func", func(t *testing.T) {
-		req := capture[api.FuncRequest](t, h, "PUT", "/hostile/v1/keywords/func", "", "{}", "application/json")
+		req := capture[api.FuncRequest](t, h, "PUT", "/hostile/v1/keywords/func", "", "{}", "application/json", "default", "a")
 		check(t, h, operation{
 			call:       func(ctx context.Context) (any, error) { return h.client.Func(ctx, req) },
 			idempotent: true,
@@ -366,7 +367,7 @@ func TestClient(t *testing.T) {
 		})
 	})
 	t.Run("ListThings", func(t *testing.T) {
-		req := capture[api.ListThingsRequest2](t, h, "GET", "/hostile/v1/things", "", "", "")
+		req := capture[api.ListThingsRequest2](t, h, "GET", "/hostile/v1/things", "UserID=7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d&type=go&user-id=a&userId=a&user_id=1", "", "")
 		check(t, h, operation{
 			call:       func(ctx context.Context) (any, error) { return h.client.ListThings(ctx, req) },
 			idempotent: true,

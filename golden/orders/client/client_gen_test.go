@@ -195,8 +195,9 @@ func newHarness(t *testing.T) *harness {
 	return &harness{rec: rec, srv: srv, client: c}
 }
 
-// capture sends the spec's example request as it is and returns the
-// request the server decoded from it.
+// capture sends an example request, every parameter svcgen could make a
+// value for set, as it is, and returns the request the server decoded from
+// it.
 func capture[T any](t *testing.T, h *harness, method, path, query, body, contentType string, headers ...string) *T {
 	t.Helper()
 	target := h.srv.URL + path
@@ -366,7 +367,7 @@ func TestClient(t *testing.T) {
 		})
 	})
 	t.Run("ListCustomers", func(t *testing.T) {
-		req := capture[api.ListCustomersRequest](t, h, "GET", "/v1/customers", "", "", "")
+		req := capture[api.ListCustomersRequest](t, h, "GET", "/v1/customers", "email=user%40example.com&limit=1", "", "")
 		check(t, h, operation{
 			call:       func(ctx context.Context) (any, error) { return h.client.ListCustomers(ctx, req) },
 			idempotent: true,
@@ -494,7 +495,7 @@ func TestClient(t *testing.T) {
 		})
 	})
 	t.Run("ListOrders", func(t *testing.T) {
-		req := capture[api.ListOrdersRequest](t, h, "GET", "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders", "", "", "")
+		req := capture[api.ListOrdersRequest](t, h, "GET", "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders", "limit=1&placedAfter=2024-01-02&status=pending", "", "")
 		check(t, h, operation{
 			call:       func(ctx context.Context) (any, error) { return h.client.ListOrders(ctx, req) },
 			idempotent: true,
@@ -589,7 +590,7 @@ func TestClient(t *testing.T) {
 		})
 	})
 	t.Run("GetOrderReceipt", func(t *testing.T) {
-		req := capture[api.GetOrderReceiptRequest](t, h, "GET", "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders/1/receipt", "", "", "")
+		req := capture[api.GetOrderReceiptRequest](t, h, "GET", "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders/1/receipt", "", "", "", "Cookie", "lang=en")
 		check(t, h, operation{
 			call:       func(ctx context.Context) (any, error) { return h.client.GetOrderReceipt(ctx, req) },
 			idempotent: true,

@@ -135,8 +135,9 @@ func newHarness(t *testing.T) *harness {
 	return &harness{rec: rec, srv: srv, client: c}
 }
 
-// capture sends the spec's example request as it is and returns the
-// request the server decoded from it.
+// capture sends an example request, every parameter svcgen could make a
+// value for set, as it is, and returns the request the server decoded from
+// it.
 func capture[T any](t *testing.T, h *harness, method, path, query, body, contentType string, headers ...string) *T {
 	t.Helper()
 	target := h.srv.URL + path
@@ -290,7 +291,7 @@ func decode(t *testing.T, data string, v any) {
 func TestClient(t *testing.T) {
 	h := newHarness(t)
 	t.Run("ListPets", func(t *testing.T) {
-		req := capture[api.ListPetsRequest](t, h, "GET", "/v2/pets", "", "", "")
+		req := capture[api.ListPetsRequest](t, h, "GET", "/v2/pets", "limit=1&status=available", "", "")
 		check(t, h, operation{
 			call:       func(ctx context.Context) (any, error) { return h.client.ListPets(ctx, req) },
 			idempotent: true,

@@ -41,6 +41,8 @@ func New(baseURL string, opts Options) (*Client, error) {
 }
 
 // ListQuotes: List quotes
+//
+// GET /quotes
 func (c *Client) ListQuotes(ctx context.Context, req *api.ListQuotesRequest) (api.ListQuotesResponse, error) {
 	call := &svcgen.Call{
 		Operation: "ListQuotes",
@@ -68,6 +70,8 @@ func (c *Client) ListQuotes(ctx context.Context, req *api.ListQuotesRequest) (ap
 }
 
 // CreateQuote: Quote a product
+//
+// POST /quotes
 func (c *Client) CreateQuote(ctx context.Context, req *api.CreateQuoteRequest) (api.CreateQuoteResponse, error) {
 	call := &svcgen.Call{
 		Operation: "CreateQuote",
@@ -112,6 +116,8 @@ func (c *Client) CreateQuote(ctx context.Context, req *api.CreateQuoteRequest) (
 }
 
 // GetQuote: Get a quote
+//
+// GET /quotes/{quoteId}
 func (c *Client) GetQuote(ctx context.Context, req *api.GetQuoteRequest) (api.GetQuoteResponse, error) {
 	call := &svcgen.Call{
 		Operation: "GetQuote",

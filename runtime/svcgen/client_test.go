@@ -582,12 +582,22 @@ func TestResponseError(t *testing.T) {
 	}
 }
 
+// otherError stands for the *Error of another service's copy of this
+// package: another type with the same method.
+type otherError struct{ status int }
+
+func (e otherError) Error() string   { return http.StatusText(e.status) }
+func (e otherError) HTTPStatus() int { return e.status }
+
 func TestResponseErrorIs(t *testing.T) {
 	for _, tt := range []struct {
 		status int
-		target *Error
+		target error
 		want   bool
 	}{
+		{401, otherError{401}, true},
+		{401, otherError{403}, false},
+		{401, errors.New("401"), false},
 		{401, ErrUnauthorized, true},
 		{403, ErrForbidden, true},
 		{501, ErrNotImplemented, true},
@@ -596,7 +606,7 @@ func TestResponseErrorIs(t *testing.T) {
 	} {
 		err := fmt.Errorf("wrapped: %w", (&Response{Status: tt.status, Header: http.Header{}}).Err(nil))
 		if got := errors.Is(err, tt.target); got != tt.want {
-			t.Errorf("errors.Is(%d, %d) = %v", tt.status, tt.target.Status, got)
+			t.Errorf("errors.Is(%d, %v) = %v", tt.status, tt.target, got)
 		}
 	}
 }

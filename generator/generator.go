@@ -86,7 +86,7 @@ type Result struct {
 }
 
 // ManifestPath is where the manifest lives in a generated service.
-const ManifestPath = ".svcgen/manifest.json"
+const ManifestPath = write.ManifestPath // ".svcgen/manifest.json"; write tells a service folder by it
 
 // BaseDir holds, for each scaffold file, the content svcgen last wrote: the
 // base of the three-way merge on regenerate.

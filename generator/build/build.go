@@ -42,6 +42,7 @@ type builder struct {
 	vars     *model.Namespace                 // Go variables of schemes
 
 	fallbackMethods []string // see model.Service.FallbackMethods
+	convs           *convs   // converters of the default CRUD behaviour
 }
 
 // Build makes the service model from a loaded spec.

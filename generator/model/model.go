@@ -43,6 +43,10 @@ type Service struct {
 	// routed path with a method it does not declare.
 	NotAllowed *KV // Name: method, Value: path
 
+	// Converters are the functions the default CRUD behaviour uses to
+	// move values between API types, sorted by name.
+	Converters []*Converter
+
 	Coverage Coverage
 }
 
@@ -99,6 +103,79 @@ type Operation struct {
 	// IDParam and ParentParam are the path parameters holding the
 	// resource's id and its parent's id, when the path has them.
 	IDParam, ParentParam *Param
+
+	// How the default CRUD behaviour moves values between the request,
+	// the store and the response, decided property by property when the
+	// code is generated (see Converter):
+	//
+	// FromBody (create, replace) is the Go expression of the stored value
+	// made from the request body: "req.Body" or
+	// "customerFromCustomerInput(req.Body)".
+	FromBody string
+	// Answer (create, get, replace, patch) is the Go expression of the
+	// success response body made from the stored value v, or "" when the
+	// response has no JSON body: "v", "*v", "v.ID", "customerViewFromCustomer(*v)".
+	Answer string
+	// PatchKeys (patch) are the JSON names, as Go string literals, of the
+	// properties a merge patch may change: those of the patch body that
+	// the stored type holds with a compatible type.
+	PatchKeys []string
+	// Page (list) says how the response is filled from the rows read.
+	Page *Page
+}
+
+// Page says how a list operation fills its response body. The template
+// has items (the rows, a slice of the stored type), p (the store.Page
+// asked for) and, when Count is set, total (the number of rows that
+// match, over all pages).
+type Page struct {
+	// Body is the expression of the whole body when the response is the
+	// list itself ("items", "api.Customers(items)"), or "" when Fields fill
+	// an object.
+	Body   string
+	Fields []*PageField
+	// Count is set when some field needs total.
+	Count bool
+}
+
+// PageField fills one property of a list response object.
+type PageField struct {
+	GoName string
+	Value  string // Go expression: "items", "total", "int32(total)", "svcgen.Ptr(p.Offset)"
+	// If is a condition for the assignment, or "".
+	If string
+}
+
+// Converter is a function in the generated service package that makes a
+// value of one API type from a value of another (a request body into the
+// stored type, the stored type into a response), property by property.
+// Which property fills which, and how, is decided when the code is
+// generated; a property that cannot be converted is left out of Copies
+// and listed in the coverage report.
+type Converter struct {
+	Func     string // "customerFromCustomerInput"
+	From, To string // Go types as package service writes them: "api.CustomerInput"
+	// Kind is "struct" (Copies fill the fields of out), "union" (Copies
+	// fill the variant that is set), "slice" or "map" (Elem converts each
+	// element x).
+	Kind   string
+	Copies []*Copy
+	Elem   string
+}
+
+// Copy fills field To of out from field From of in:
+//
+//	if If { out.To = Value } else if in.From.Null { out.To.Set, out.To.Null = true, true } else { Else }
+//
+// the else branches only when Null and Else are set; without If, out.To =
+// Value. From is "" for a field the source lacks that gets its spec
+// default: Else alone.
+type Copy struct {
+	To, From string // Go field names
+	If       string // Go condition: "in.Phone != nil", "x, ok := in.Phone.Get(); ok"
+	Value    string // Go expression: "in.Phone", "svcgen.Ptr(x)", "addressFromInputAddress(*in.Address)"
+	Null     bool   // both are Nullable: a null stays null
+	Else     string // Go statement setting the default: "out.Currency = svcgen.Ptr[string](\"EUR\")"
 }
 
 // HasQuery reports whether the operation takes query parameters.

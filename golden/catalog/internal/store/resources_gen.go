@@ -120,10 +120,16 @@ func (s *Categories) exists(ctx context.Context, ex execer, id string) error {
 type CategoryFilter struct {
 }
 
+// where writes the conditions selecting Categories that match f.
+func (s *Categories) where(q *query, f CategoryFilter) {
+	q.write(` WHERE 1 = 1`)
+}
+
 // List returns Categories that match f, ordered by id.
 func (s *Categories) List(ctx context.Context, f CategoryFilter, p Page) ([]api.Category, error) {
 	q := &query{d: s.db.Dialect}
-	q.write(`SELECT ` + categoryColumns + ` FROM "categories" WHERE 1 = 1`)
+	q.write(`SELECT ` + categoryColumns + ` FROM "categories"`)
+	s.where(q, f)
 	q.write(` ORDER BY "slug"`)
 	switch {
 	case p.Limit > 0:
@@ -150,11 +156,14 @@ func (s *Categories) List(ctx context.Context, f CategoryFilter, p Page) ([]api.
 	return out, rows.Err()
 }
 
-// Count returns how many Categories are stored.
-func (s *Categories) Count(ctx context.Context) (int64, error) {
+// Count returns how many Categories match f, over all pages.
+func (s *Categories) Count(ctx context.Context, f CategoryFilter) (int64, error) {
+	q := &query{d: s.db.Dialect}
+	q.write(`SELECT COUNT(*) FROM "categories"`)
+	s.where(q, f)
 	var n int64
-	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM "categories"`).Scan(&n)
-	return n, err
+	err := s.db.QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
+	return n, mapError(err)
 }
 
 // Update reads the Category with the given id, lets change modify it and
@@ -378,13 +387,19 @@ type ProductFilter struct {
 	Status *api.ProductStatus // column status
 }
 
-// List returns Products that match f, ordered by id.
-func (s *Products) List(ctx context.Context, f ProductFilter, p Page) ([]api.Product, error) {
-	q := &query{d: s.db.Dialect}
-	q.write(`SELECT ` + productColumns + ` FROM "products" WHERE 1 = 1`)
+// where writes the conditions selecting Products that match f.
+func (s *Products) where(q *query, f ProductFilter) {
+	q.write(` WHERE 1 = 1`)
 	if f.Status != nil {
 		q.write(` AND "status" = `).arg(*f.Status)
 	}
+}
+
+// List returns Products that match f, ordered by id.
+func (s *Products) List(ctx context.Context, f ProductFilter, p Page) ([]api.Product, error) {
+	q := &query{d: s.db.Dialect}
+	q.write(`SELECT ` + productColumns + ` FROM "products"`)
+	s.where(q, f)
 	q.write(` ORDER BY "sku"`)
 	switch {
 	case p.Limit > 0:
@@ -411,11 +426,14 @@ func (s *Products) List(ctx context.Context, f ProductFilter, p Page) ([]api.Pro
 	return out, rows.Err()
 }
 
-// Count returns how many Products are stored.
-func (s *Products) Count(ctx context.Context) (int64, error) {
+// Count returns how many Products match f, over all pages.
+func (s *Products) Count(ctx context.Context, f ProductFilter) (int64, error) {
+	q := &query{d: s.db.Dialect}
+	q.write(`SELECT COUNT(*) FROM "products"`)
+	s.where(q, f)
 	var n int64
-	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM "products"`).Scan(&n)
-	return n, err
+	err := s.db.QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
+	return n, mapError(err)
 }
 
 // Update reads the Product with the given id, lets change modify it and

@@ -162,7 +162,7 @@ func TestCategoriesConcurrentCreates(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
 			sample := sampleCategory(t)
-			before, err := db.Categories().Count(ctx)
+			before, err := db.Categories().Count(ctx, CategoryFilter{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -184,7 +184,7 @@ func TestCategoriesConcurrentCreates(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			after, err := db.Categories().Count(ctx)
+			after, err := db.Categories().Count(ctx, CategoryFilter{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -267,7 +267,7 @@ func TestProductsConcurrentCreates(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
 			sample := sampleProduct(t)
-			before, err := db.Products().Count(ctx)
+			before, err := db.Products().Count(ctx, ProductFilter{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -289,7 +289,7 @@ func TestProductsConcurrentCreates(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			after, err := db.Products().Count(ctx)
+			after, err := db.Products().Count(ctx, ProductFilter{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"strings"
 
 	"example.com/hostile/api"
 	"example.com/hostile/internal/store"
@@ -47,9 +46,7 @@ func (c *CRUD) ListThings(ctx context.Context, req *api.ListThingsRequest2) (api
 		return nil, storeError(err, "thing2s")
 	}
 	resp := &api.ListThings200Response{}
-	if err := convert(map[string]any{"items": items}, &resp.Body); err != nil {
-		return nil, err
-	}
+	resp.Body.Items = items
 	return resp, nil
 }
 
@@ -72,41 +69,12 @@ func (c *CRUD) ThingsDelete(ctx context.Context, req *api.ThingsDeleteRequest) (
 	return &api.ThingsDelete204Response{}, nil
 }
 
-// convert copies src into dst through JSON, matching properties by name:
-// request bodies and stored resources are often different schemas. A
-// property the two schemas type differently is left out rather than
-// failing the request.
-func convert(src, dst any) error {
-	b, err := json.Marshal(src)
-	if err != nil {
-		return err
-	}
-	var fields map[string]json.RawMessage
-	if json.Unmarshal(b, &fields) != nil {
-		return json.Unmarshal(b, dst) // not an object
-	}
-	for range len(fields) + 1 {
-		err = json.Unmarshal(b, dst)
-		var te *json.UnmarshalTypeError
-		if !errors.As(err, &te) || te.Field == "" {
-			return err
-		}
-		key, _, _ := strings.Cut(te.Field, ".")
-		if _, ok := fields[key]; !ok {
-			return err
-		}
-		delete(fields, key)
-		if b, err = json.Marshal(fields); err != nil {
-			return err
-		}
-	}
-	return err
-}
-
 // mergePatch applies patch, the request body as the client sent it, to v
 // as a JSON merge patch (RFC 7396): properties the patch sends replace those
-// of v, null removes them, the rest stay as they were.
-func mergePatch[T any](v *T, patch []byte) error {
+// of v, null removes them, the rest stay as they were. Only the properties
+// named by keys change: those of the patch schema that v's type holds with
+// a compatible type (svcgen decided which when it generated this code).
+func mergePatch[T any](v *T, patch []byte, keys ...string) error {
 	cur, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -117,6 +85,15 @@ func mergePatch[T any](v *T, patch []byte) error {
 	}
 	if err := json.Unmarshal(patch, &pm); err != nil {
 		return err
+	}
+	if obj, ok := pm.(map[string]any); ok {
+		allowed := make(map[string]any, len(keys))
+		for _, k := range keys {
+			if x, ok := obj[k]; ok {
+				allowed[k] = x
+			}
+		}
+		pm = allowed
 	}
 	merged, err := json.Marshal(merge(doc, pm))
 	if err != nil {

@@ -196,10 +196,16 @@ func (s *Things) exists(ctx context.Context, ex execer, id int64) error {
 type ThingFilter struct {
 }
 
+// where writes the conditions selecting Things that match f.
+func (s *Things) where(q *query, f ThingFilter) {
+	q.write(` WHERE 1 = 1`)
+}
+
 // List returns Things that match f, ordered by id.
 func (s *Things) List(ctx context.Context, f ThingFilter, p Page) ([]api.Thing, error) {
 	q := &query{d: s.db.Dialect}
-	q.write(`SELECT ` + thingColumns + ` FROM "things" WHERE 1 = 1`)
+	q.write(`SELECT ` + thingColumns + ` FROM "things"`)
+	s.where(q, f)
 	q.write(` ORDER BY "id"`)
 	switch {
 	case p.Limit > 0:
@@ -226,11 +232,14 @@ func (s *Things) List(ctx context.Context, f ThingFilter, p Page) ([]api.Thing, 
 	return out, rows.Err()
 }
 
-// Count returns how many Things are stored.
-func (s *Things) Count(ctx context.Context) (int64, error) {
+// Count returns how many Things match f, over all pages.
+func (s *Things) Count(ctx context.Context, f ThingFilter) (int64, error) {
+	q := &query{d: s.db.Dialect}
+	q.write(`SELECT COUNT(*) FROM "things"`)
+	s.where(q, f)
 	var n int64
-	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM "things"`).Scan(&n)
-	return n, err
+	err := s.db.QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
+	return n, mapError(err)
 }
 
 // Update reads the Thing with the given id, lets change modify it and
@@ -468,10 +477,9 @@ type Thing2Filter struct {
 	UserID4 *int64  // column user_id5
 }
 
-// List returns Thing2s that match f, ordered by id.
-func (s *Thing2s) List(ctx context.Context, f Thing2Filter, p Page) ([]api.Thing, error) {
-	q := &query{d: s.db.Dialect}
-	q.write(`SELECT ` + thing2Columns + ` FROM "things2" WHERE 1 = 1`)
+// where writes the conditions selecting Thing2s that match f.
+func (s *Thing2s) where(q *query, f Thing2Filter) {
+	q.write(` WHERE 1 = 1`)
 	if f.UserID != nil {
 		q.write(` AND "user_id2" = `).arg(*f.UserID)
 	}
@@ -484,6 +492,13 @@ func (s *Thing2s) List(ctx context.Context, f Thing2Filter, p Page) ([]api.Thing
 	if f.UserID4 != nil {
 		q.write(` AND "user_id5" = `).arg(*f.UserID4)
 	}
+}
+
+// List returns Thing2s that match f, ordered by id.
+func (s *Thing2s) List(ctx context.Context, f Thing2Filter, p Page) ([]api.Thing, error) {
+	q := &query{d: s.db.Dialect}
+	q.write(`SELECT ` + thing2Columns + ` FROM "things2"`)
+	s.where(q, f)
 	q.write(` ORDER BY "id"`)
 	switch {
 	case p.Limit > 0:
@@ -510,11 +525,14 @@ func (s *Thing2s) List(ctx context.Context, f Thing2Filter, p Page) ([]api.Thing
 	return out, rows.Err()
 }
 
-// Count returns how many Thing2s are stored.
-func (s *Thing2s) Count(ctx context.Context) (int64, error) {
+// Count returns how many Thing2s match f, over all pages.
+func (s *Thing2s) Count(ctx context.Context, f Thing2Filter) (int64, error) {
+	q := &query{d: s.db.Dialect}
+	q.write(`SELECT COUNT(*) FROM "things2"`)
+	s.where(q, f)
 	var n int64
-	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM "things2"`).Scan(&n)
-	return n, err
+	err := s.db.QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
+	return n, mapError(err)
 }
 
 // Update reads the Thing2 with the given id, lets change modify it and

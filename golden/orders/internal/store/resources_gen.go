@@ -163,13 +163,19 @@ type CustomerFilter struct {
 	Email *string // column email
 }
 
-// List returns Customers that match f, ordered by id.
-func (s *Customers) List(ctx context.Context, f CustomerFilter, p Page) ([]api.Customer, error) {
-	q := &query{d: s.db.Dialect}
-	q.write(`SELECT ` + customerColumns + ` FROM "customers" WHERE 1 = 1`)
+// where writes the conditions selecting Customers that match f.
+func (s *Customers) where(q *query, f CustomerFilter) {
+	q.write(` WHERE 1 = 1`)
 	if f.Email != nil {
 		q.write(` AND "email" = `).arg(*f.Email)
 	}
+}
+
+// List returns Customers that match f, ordered by id.
+func (s *Customers) List(ctx context.Context, f CustomerFilter, p Page) ([]api.Customer, error) {
+	q := &query{d: s.db.Dialect}
+	q.write(`SELECT ` + customerColumns + ` FROM "customers"`)
+	s.where(q, f)
 	q.write(` ORDER BY "id"`)
 	switch {
 	case p.Limit > 0:
@@ -196,11 +202,14 @@ func (s *Customers) List(ctx context.Context, f CustomerFilter, p Page) ([]api.C
 	return out, rows.Err()
 }
 
-// Count returns how many Customers are stored.
-func (s *Customers) Count(ctx context.Context) (int64, error) {
+// Count returns how many Customers match f, over all pages.
+func (s *Customers) Count(ctx context.Context, f CustomerFilter) (int64, error) {
+	q := &query{d: s.db.Dialect}
+	q.write(`SELECT COUNT(*) FROM "customers"`)
+	s.where(q, f)
 	var n int64
-	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM "customers"`).Scan(&n)
-	return n, err
+	err := s.db.QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
+	return n, mapError(err)
 }
 
 // Update reads the Customer with the given id, lets change modify it and
@@ -431,14 +440,20 @@ type OrderFilter struct {
 	Status *api.OrderStatus // column status
 }
 
-// List returns Orders under parentID that match f, ordered by id.
-func (s *Orders) List(ctx context.Context, parentID string, f OrderFilter, p Page) ([]api.Order, error) {
-	q := &query{d: s.db.Dialect}
-	q.write(`SELECT ` + orderColumns + ` FROM "orders" WHERE 1 = 1`)
+// where writes the conditions selecting Orders under parentID that match f.
+func (s *Orders) where(q *query, parentID string, f OrderFilter) {
+	q.write(` WHERE 1 = 1`)
 	q.write(` AND "customer_id" = `).arg(parentID)
 	if f.Status != nil {
 		q.write(` AND "status" = `).arg(*f.Status)
 	}
+}
+
+// List returns Orders under parentID that match f, ordered by id.
+func (s *Orders) List(ctx context.Context, parentID string, f OrderFilter, p Page) ([]api.Order, error) {
+	q := &query{d: s.db.Dialect}
+	q.write(`SELECT ` + orderColumns + ` FROM "orders"`)
+	s.where(q, parentID, f)
 	q.write(` ORDER BY "id"`)
 	switch {
 	case p.Limit > 0:
@@ -465,11 +480,14 @@ func (s *Orders) List(ctx context.Context, parentID string, f OrderFilter, p Pag
 	return out, rows.Err()
 }
 
-// Count returns how many Orders are stored.
-func (s *Orders) Count(ctx context.Context) (int64, error) {
+// Count returns how many Orders under parentID match f, over all pages.
+func (s *Orders) Count(ctx context.Context, parentID string, f OrderFilter) (int64, error) {
+	q := &query{d: s.db.Dialect}
+	q.write(`SELECT COUNT(*) FROM "orders"`)
+	s.where(q, parentID, f)
 	var n int64
-	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM "orders"`).Scan(&n)
-	return n, err
+	err := s.db.QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
+	return n, mapError(err)
 }
 
 // Update reads the Order with the given id under parentID, lets change modify it and

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"strings"
 
 	"example.com/petstore-v2/api"
 	"example.com/petstore-v2/internal/store"
@@ -41,10 +40,7 @@ func (c *CRUD) ListPets(ctx context.Context, req *api.ListPetsRequest) (api.List
 
 // AddPet stores a new Pet.
 func (c *CRUD) AddPet(ctx context.Context, req *api.AddPetRequest) (api.AddPetResponse, error) {
-	var v api.Pet
-	if err := convert(req.Body, &v); err != nil {
-		return nil, err
-	}
+	v := req.Body
 	if err := c.db.Pets().Create(ctx, &v); err != nil {
 		return nil, storeError(err, "pet")
 	}
@@ -68,11 +64,7 @@ func (c *CRUD) GetPetByID(ctx context.Context, req *api.GetPetByIDRequest) (api.
 // UpdatePet replaces a Pet.
 func (c *CRUD) UpdatePet(ctx context.Context, req *api.UpdatePetRequest) (api.UpdatePetResponse, error) {
 	v, err := c.db.Pets().Update(ctx, req.PetID, func(v *api.Pet) error {
-		var fresh api.Pet
-		if err := convert(req.Body, &fresh); err != nil {
-			return err
-		}
-		*v = fresh
+		*v = req.Body
 		return nil
 	})
 	if err != nil {
@@ -91,41 +83,12 @@ func (c *CRUD) DeletePet(ctx context.Context, req *api.DeletePetRequest) (api.De
 	return &api.DeletePet204Response{}, nil
 }
 
-// convert copies src into dst through JSON, matching properties by name:
-// request bodies and stored resources are often different schemas. A
-// property the two schemas type differently is left out rather than
-// failing the request.
-func convert(src, dst any) error {
-	b, err := json.Marshal(src)
-	if err != nil {
-		return err
-	}
-	var fields map[string]json.RawMessage
-	if json.Unmarshal(b, &fields) != nil {
-		return json.Unmarshal(b, dst) // not an object
-	}
-	for range len(fields) + 1 {
-		err = json.Unmarshal(b, dst)
-		var te *json.UnmarshalTypeError
-		if !errors.As(err, &te) || te.Field == "" {
-			return err
-		}
-		key, _, _ := strings.Cut(te.Field, ".")
-		if _, ok := fields[key]; !ok {
-			return err
-		}
-		delete(fields, key)
-		if b, err = json.Marshal(fields); err != nil {
-			return err
-		}
-	}
-	return err
-}
-
 // mergePatch applies patch, the request body as the client sent it, to v
 // as a JSON merge patch (RFC 7396): properties the patch sends replace those
-// of v, null removes them, the rest stay as they were.
-func mergePatch[T any](v *T, patch []byte) error {
+// of v, null removes them, the rest stay as they were. Only the properties
+// named by keys change: those of the patch schema that v's type holds with
+// a compatible type (svcgen decided which when it generated this code).
+func mergePatch[T any](v *T, patch []byte, keys ...string) error {
 	cur, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -136,6 +99,15 @@ func mergePatch[T any](v *T, patch []byte) error {
 	}
 	if err := json.Unmarshal(patch, &pm); err != nil {
 		return err
+	}
+	if obj, ok := pm.(map[string]any); ok {
+		allowed := make(map[string]any, len(keys))
+		for _, k := range keys {
+			if x, ok := obj[k]; ok {
+				allowed[k] = x
+			}
+		}
+		pm = allowed
 	}
 	merged, err := json.Marshal(merge(doc, pm))
 	if err != nil {

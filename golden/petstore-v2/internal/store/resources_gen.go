@@ -142,10 +142,16 @@ func (s *Pets) exists(ctx context.Context, ex execer, id int64) error {
 type PetFilter struct {
 }
 
+// where writes the conditions selecting Pets that match f.
+func (s *Pets) where(q *query, f PetFilter) {
+	q.write(` WHERE 1 = 1`)
+}
+
 // List returns Pets that match f, ordered by id.
 func (s *Pets) List(ctx context.Context, f PetFilter, p Page) ([]api.Pet, error) {
 	q := &query{d: s.db.Dialect}
-	q.write(`SELECT ` + petColumns + ` FROM "pets" WHERE 1 = 1`)
+	q.write(`SELECT ` + petColumns + ` FROM "pets"`)
+	s.where(q, f)
 	q.write(` ORDER BY "id"`)
 	switch {
 	case p.Limit > 0:
@@ -172,11 +178,14 @@ func (s *Pets) List(ctx context.Context, f PetFilter, p Page) ([]api.Pet, error)
 	return out, rows.Err()
 }
 
-// Count returns how many Pets are stored.
-func (s *Pets) Count(ctx context.Context) (int64, error) {
+// Count returns how many Pets match f, over all pages.
+func (s *Pets) Count(ctx context.Context, f PetFilter) (int64, error) {
+	q := &query{d: s.db.Dialect}
+	q.write(`SELECT COUNT(*) FROM "pets"`)
+	s.where(q, f)
 	var n int64
-	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM "pets"`).Scan(&n)
-	return n, err
+	err := s.db.QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
+	return n, mapError(err)
 }
 
 // Update reads the Pet with the given id, lets change modify it and

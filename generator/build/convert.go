@@ -1,0 +1,395 @@
+package build
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/svcgen/svcgen/generator/model"
+)
+
+// Conversions between API types, for the default CRUD behaviour: a request
+// body into the stored type, the stored type into a response. Each is
+// decided here, property by property, and printed as Go by the crud
+// template; nothing is matched or retried at run time.
+//
+//   - A property is filled from the source property of the same JSON name.
+//   - The same Go type is assigned. Value, pointer and Nullable shapes are
+//     adapted (absent stays absent, null stays null where both allow it).
+//   - Different types convert when every value of the source is a value of
+//     the target: enums whose values the target's include, integers and
+//     floats widened, aliases over convertible types, objects property by
+//     property (a generated function per pair), arrays and maps element by
+//     element, unions variant by variant, a value into the union variant
+//     of its type.
+//   - A property that cannot convert is left out (the target keeps its
+//     zero value, or its spec default) and listed in the coverage report.
+//   - A target property the source lacks gets its spec default, as a
+//     decoded request would.
+
+// convs holds the converter functions of one service.
+type convs struct {
+	b     *builder
+	names *model.Namespace
+	pairs map[string]*convState // by "From To" Go types
+	// visiting holds the pairs a dry run is deciding, for recursive types.
+	visiting map[string]bool
+}
+
+type convState struct {
+	c     *model.Converter
+	exact bool // every value converts whole: nothing is left out
+}
+
+func newConvs(b *builder) *convs {
+	return &convs{
+		b: b,
+		// What package service declares besides the converters: the
+		// generated CRUD code and its tests, and the scaffold.
+		names: model.NewNamespace("CRUD", "NewCRUD", "Service", "New", "storeError", "deref", "mergePatch", "merge",
+			"newTestServer", "call", "idOf", "fill", "allowAll", "Authenticate"),
+		pairs:    map[string]*convState{},
+		visiting: map[string]bool{},
+	}
+}
+
+// list returns the converters made, sorted by name.
+func (cv *convs) list() []*model.Converter {
+	var out []*model.Converter
+	for _, st := range cv.pairs {
+		out = append(out, st.c)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Func < out[j].Func })
+	return out
+}
+
+// value returns the Go expression that converts x, a value of type from,
+// to type to; ok is false when no conversion is possible, exact false
+// when some property inside is left out. With dry set nothing is made:
+// only whether a conversion exists is reported.
+func (cv *convs) value(from, to *model.TypeRef, x string, dry bool) (expr string, ok, exact bool) {
+	if from.GoType == to.GoType && from.Kind == to.Kind {
+		return x, true, true
+	}
+	fn, tn := named(from), named(to)
+	switch {
+	case fn != nil && fn.Kind == model.TypeAlias && tn != nil && tn.Kind == model.TypeAlias && fn.Underlying.GoType == tn.Underlying.GoType:
+		return spell(to) + "(" + x + ")", true, true
+	case fn != nil && fn.Kind == model.TypeAlias:
+		return cv.value(fn.Underlying, to, spell(fn.Underlying)+"("+x+")", dry)
+	case tn != nil && tn.Kind == model.TypeAlias:
+		e, ok, exact := cv.value(from, tn.Underlying, x, dry)
+		return spell(to) + "(" + e + ")", ok, exact
+	case fn != nil && fn.Kind == model.TypeEnum:
+		if tn != nil && tn.Kind == model.TypeEnum && tn.Base.GoType == fn.Base.GoType && subset(fn.Values, tn.Values) {
+			return spell(to) + "(" + x + ")", true, true
+		}
+		if tn == nil && to.GoType == fn.Base.GoType {
+			return to.GoType + "(" + x + ")", true, true
+		}
+		return "", false, false
+	case tn != nil && tn.Kind == model.TypeUnion && (fn == nil || fn.Kind != model.TypeUnion):
+		// A value into the variant of its type (or the first it converts to).
+		for _, same := range []bool{true, false} {
+			for _, v := range tn.Variants {
+				if same != (v.Type.GoType == from.GoType) {
+					continue
+				}
+				if e, ok, exact := cv.value(from, v.Type, x, dry); ok {
+					return spell(to) + "{" + v.GoName + ": svcgen.Ptr(" + e + ")}", true, exact
+				}
+			}
+		}
+		return "", false, false
+	case fn != nil && tn != nil && fn.Kind == model.TypeStruct && tn.Kind == model.TypeStruct,
+		fn != nil && tn != nil && fn.Kind == model.TypeUnion && tn.Kind == model.TypeUnion,
+		from.Kind == model.KindSlice && to.Kind == model.KindSlice,
+		from.Kind == model.KindMap && to.Kind == model.KindMap:
+		if strings.Contains(spell(from)+spell(to), "time.") {
+			return "", false, false // package service does not import time
+		}
+		st := cv.converter(from, to, dry)
+		if st == nil {
+			return "", false, false
+		}
+		if dry {
+			return "", true, st.exact
+		}
+		return st.c.Func + "(" + x + ")", true, st.exact
+	case fn == nil && tn == nil && widens(from.Kind, to.Kind):
+		return to.GoType + "(" + x + ")", true, true
+	}
+	return "", false, false
+}
+
+// converter returns the converter function from one type to another,
+// making it when it does not exist yet (with dry set, only whether it can
+// exist: its state, without a function), or nil when there can be none.
+func (cv *convs) converter(from, to *model.TypeRef, dry bool) *convState {
+	key := from.GoType + " " + to.GoType
+	if st := cv.pairs[key]; st != nil {
+		return st
+	}
+	if dry {
+		// Elements and union variants decide whether the pair converts;
+		// objects always do (what cannot convert is left out). A pair met
+		// again inside itself (recursive types) is taken to convert: its
+		// first visit decides.
+		if cv.visiting[key] {
+			return &convState{exact: true}
+		}
+		cv.visiting[key] = true
+		defer delete(cv.visiting, key)
+		switch from.Kind {
+		case model.KindSlice, model.KindMap:
+			if _, ok, _ := cv.value(from.Elem, to.Elem, "x", true); !ok {
+				return nil
+			}
+			return &convState{exact: true}
+		}
+		if named(from).Kind == model.TypeUnion {
+			if cps, _ := cv.variants(named(from), named(to), true); cps == nil {
+				return nil
+			}
+		}
+		return &convState{exact: true}
+	}
+	if from.Kind == model.KindNamed && named(from).Kind == model.TypeUnion {
+		if cps, _ := cv.variants(named(from), named(to), true); cps == nil {
+			return nil
+		}
+	}
+	if (from.Kind == model.KindSlice || from.Kind == model.KindMap) && !cv.elemOK(from, to) {
+		return nil
+	}
+	c := &model.Converter{
+		Func: cv.names.Take(model.Unexported(typeWord(to)) + "From" + typeWord(from)),
+		From: spell(from),
+		To:   spell(to),
+	}
+	st := &convState{c: c, exact: true} // a recursive use sees it as exact
+	cv.pairs[key] = st
+	switch {
+	case from.Kind == model.KindSlice || from.Kind == model.KindMap:
+		c.Kind = string(from.Kind)
+		var ok bool
+		c.Elem, ok, st.exact = cv.value(from.Elem, to.Elem, "x", false)
+		if !ok {
+			panic("svcgen: element conversion vanished") // elemOK said it converts
+		}
+	case named(from).Kind == model.TypeUnion:
+		c.Kind = "union"
+		c.Copies, st.exact = cv.variants(named(from), named(to), false)
+	default:
+		c.Kind = "struct"
+		c.Copies, st.exact = cv.fields(named(from), named(to))
+	}
+	return st
+}
+
+func (cv *convs) elemOK(from, to *model.TypeRef) bool {
+	_, ok, _ := cv.value(from.Elem, to.Elem, "x", true)
+	return ok
+}
+
+// variants matches every variant of union from to a variant of union to:
+// the one of the same type, else the first it converts to. It returns
+// nil when some variant has none, and whether every variant converts
+// whole.
+func (cv *convs) variants(from, to *model.Type, dry bool) ([]*model.Copy, bool) {
+	var out []*model.Copy
+	all := true
+	for _, fv := range from.Variants {
+		var cp *model.Copy
+		for _, same := range []bool{true, false} {
+			for _, tv := range to.Variants {
+				if cp != nil || same != (fv.Type.GoType == tv.Type.GoType) {
+					continue
+				}
+				if same {
+					cp = &model.Copy{To: tv.GoName, From: fv.GoName, Value: "in." + fv.GoName}
+					continue
+				}
+				if e, ok, exact := cv.value(fv.Type, tv.Type, "*in."+fv.GoName, dry); ok {
+					cp = &model.Copy{To: tv.GoName, From: fv.GoName, If: "in." + fv.GoName + " != nil", Value: "svcgen.Ptr(" + e + ")"}
+					all = all && exact
+				}
+			}
+		}
+		if cp == nil {
+			return nil, false
+		}
+		out = append(out, cp)
+	}
+	return out, all
+}
+
+// fields decides how each field of struct to is filled from struct from.
+// What cannot be converted is left out and reported.
+func (cv *convs) fields(from, to *model.Type) ([]*model.Copy, bool) {
+	src := map[string]*model.Field{}
+	for _, f := range from.Fields {
+		src[f.Name] = f
+	}
+	exact := true
+	var out []*model.Copy
+	for _, tf := range to.Fields {
+		sf := src[tf.Name]
+		delete(src, tf.Name)
+		if sf == nil {
+			if d := defaultStmt(tf); d != "" {
+				out = append(out, &model.Copy{To: tf.GoName, Else: d})
+			}
+			continue
+		}
+		cp, ok, ex := cv.field(sf, tf)
+		if !ok {
+			exact = false
+			kept := "its zero value"
+			if d := defaultStmt(tf); d != "" {
+				out = append(out, &model.Copy{To: tf.GoName, Else: d})
+				kept = "its default"
+			}
+			cv.b.degrade(to.Origin+"/properties/"+escape(tf.Name),
+				"property "+quote(tf.Name)+" is "+describe(tf)+" in "+to.Name+" but "+describe(sf)+" in "+from.Name,
+				"not copied when a "+to.Name+" is made from a "+from.Name+": it keeps "+kept)
+			continue
+		}
+		exact = exact && ex
+		out = append(out, cp)
+	}
+	switch {
+	case from.Extra != nil && to.Extra != nil && from.Extra.GoType == to.Extra.GoType:
+		out = append(out, &model.Copy{To: "AdditionalProperties", From: "AdditionalProperties", Value: "in.AdditionalProperties"})
+	case from.Extra != nil:
+		exact = false
+	}
+	if to.Closed && len(src) > 0 {
+		exact = false // JSON of from may hold properties to refuses
+	}
+	return out, exact
+}
+
+// field decides how target field tf is filled from source field sf.
+func (cv *convs) field(sf, tf *model.Field) (*model.Copy, bool, bool) {
+	cp := &model.Copy{To: tf.GoName, From: sf.GoName}
+	if sf.GoType == tf.GoType && sf.Indirect == tf.Indirect {
+		cp.Value = "in." + sf.GoName
+		return cp, true, true
+	}
+	if sf.Indirect || tf.Indirect {
+		return nil, false, false
+	}
+	var x string
+	switch sf.Shape {
+	case model.ShapePointer:
+		cp.If, x = "in."+sf.GoName+" != nil", "*in."+sf.GoName
+	case model.ShapeNullable:
+		cp.If, x = "x, ok := in."+sf.GoName+".Get(); ok", "x"
+		cp.Null = tf.Shape == model.ShapeNullable
+	case model.ShapeNillable:
+		x = "in." + sf.GoName
+		if tf.Shape == model.ShapeNullable || tf.Shape == model.ShapePointer {
+			cp.If = x + " != nil"
+		}
+	default:
+		x = "in." + sf.GoName
+	}
+	e, ok, exact := cv.value(sf.Type, tf.Type, x, false)
+	if !ok {
+		return nil, false, false
+	}
+	switch tf.Shape {
+	case model.ShapePointer:
+		cp.Value = "svcgen.Ptr(" + e + ")"
+	case model.ShapeNullable:
+		cp.Value = "svcgen.Value(" + e + ")"
+	default:
+		cp.Value = e
+	}
+	if cp.If != "" {
+		cp.Else = defaultStmt(tf)
+	}
+	return cp, true, exact
+}
+
+// defaultStmt is the Go statement that sets field f of out to its spec
+// default, or "".
+func defaultStmt(f *model.Field) string {
+	if f.DefaultJSON != "" {
+		return "svcgen.DecodeDefault(&out." + f.GoName + ", " + f.DefaultJSON + ")"
+	}
+	if f.Default == "" {
+		return ""
+	}
+	d := f.Default
+	if f.Type.Kind == model.KindNamed {
+		d = "api." + d // an enum constant
+	}
+	switch f.Shape {
+	case model.ShapePointer:
+		d = "svcgen.Ptr[" + spell(f.Type) + "](" + d + ")"
+	case model.ShapeNullable:
+		d = "svcgen.Value[" + spell(f.Type) + "](" + d + ")"
+	}
+	return "out." + f.GoName + " = " + d
+}
+
+// describe names a field's type for the coverage report.
+func describe(f *model.Field) string {
+	if f.Type.Kind == model.KindNamed {
+		return f.Type.Named.Name
+	}
+	return f.Type.GoType
+}
+
+// named is the named type t refers to, or nil.
+func named(t *model.TypeRef) *model.Type {
+	if t.Kind == model.KindNamed {
+		return t.Named
+	}
+	return nil
+}
+
+// spell is t's Go type as package service writes it.
+func spell(t *model.TypeRef) string { return t.In("api") }
+
+// typeWord names a type inside a converter's name: "OrderInput",
+// "OrderItemSlice", "Int64Map".
+func typeWord(t *model.TypeRef) string {
+	switch t.Kind {
+	case model.KindNamed:
+		return t.Named.Name
+	case model.KindSlice:
+		return typeWord(t.Elem) + "Slice"
+	case model.KindMap:
+		return typeWord(t.Elem) + "Map"
+	}
+	return model.Exported(string(t.Kind))
+}
+
+// subset reports whether every value of a is one of b.
+func subset(a, b []*model.EnumValue) bool {
+	in := map[string]bool{}
+	for _, v := range b {
+		in[v.Literal] = true
+	}
+	for _, v := range a {
+		if !in[v.Literal] {
+			return false
+		}
+	}
+	return true
+}
+
+// widens reports whether every value of kind from is a value of kind to.
+func widens(from, to model.Kind) bool {
+	switch from {
+	case model.KindInt32:
+		return to == model.KindInt64 || to == model.KindInt || to == model.KindFloat64
+	case model.KindFloat32:
+		return to == model.KindFloat64
+	case model.KindInt:
+		return to == model.KindInt64
+	}
+	return false
+}

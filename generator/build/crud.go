@@ -1,0 +1,160 @@
+package build
+
+import (
+	"github.com/svcgen/svcgen/generator/model"
+)
+
+// conversions decides how the CRUD operations of r move values between
+// request bodies, the stored type and responses (see convert.go).
+func (b *builder) conversions(r *model.Resource, cv *convs) {
+	stored := storedRef(r)
+	for _, op := range []*model.Operation{r.Create, r.Replace} {
+		if op == nil {
+			continue
+		}
+		src := "req.Body"
+		if op.Body.Pointer {
+			src = "deref(req.Body)"
+		}
+		e, ok, _ := cv.value(op.Body.Type, stored, src, false)
+		if !ok {
+			panic("svcgen: an object body does not convert to the stored object") // objects always do
+		}
+		op.FromBody = e
+	}
+	if op := r.Create; op != nil {
+		op.Answer, _ = b.answer(op, r, "v", false)
+	}
+	for _, op := range []*model.Operation{r.Get, r.Replace, r.Patch} {
+		if op != nil {
+			op.Answer, _ = b.answer(op, r, "*v", false)
+		}
+	}
+	if op := r.Patch; op != nil {
+		op.PatchKeys = b.patchKeys(op, r, cv)
+	}
+	if op := r.List; op != nil {
+		op.Page = b.page(op, r)
+	}
+}
+
+// storedRef refers to r's stored type.
+func storedRef(r *model.Resource) *model.TypeRef {
+	return &model.TypeRef{Kind: model.KindNamed, Named: r.Type, GoType: r.Type.Name}
+}
+
+// answer returns the Go expression of op's success response body made
+// from v, the stored value ("v" or "*v"): "" when the response has no JSON
+// body. It returns the response's Go type and false when no such
+// expression exists. With dry set, no converter is made.
+func (b *builder) answer(op *model.Operation, r *model.Resource, v string, dry bool) (string, bool) {
+	s := op.Success()
+	if s == nil || s.Kind != model.BodyJSON || s.Type == nil {
+		return "", true
+	}
+	switch {
+	case s.Type.GoType == r.Type.Name:
+		return v, true
+	case r.ID != nil && r.ID.Field != nil && s.Type.GoType == r.ID.Field.Type.GoType:
+		return r.IDOf("v"), true // the spec answers with the id alone
+	}
+	e, ok, _ := b.convs.value(storedRef(r), s.Type, v, dry)
+	if !ok {
+		return s.Type.GoType, false
+	}
+	return e, true
+}
+
+// patchKeys lists the properties of op's body a merge patch may change in
+// the stored type: those it holds with a type every patch value decodes
+// into. The others are reported and left out.
+func (b *builder) patchKeys(op *model.Operation, r *model.Resource, cv *convs) []string {
+	p := op.Body.Type.Named
+	var keys []string
+	for _, pf := range p.Fields {
+		tf := fieldNamed(r.Type, pf.Name)
+		if tf == nil {
+			continue // the stored type has no such property: nothing to change
+		}
+		if pf.Type.GoType != tf.Type.GoType || pf.Indirect != tf.Indirect {
+			if _, ok, exact := cv.value(pf.Type, tf.Type, "x", true); !ok || !exact {
+				b.degrade(p.Origin+"/properties/"+escape(pf.Name),
+					"property "+quote(pf.Name)+" is "+describe(pf)+" in "+p.Name+" but "+describe(tf)+" in "+r.Type.Name,
+					"not applied by the default "+op.GoName+": the stored "+r.Type.Name+" keeps its value")
+				continue
+			}
+		}
+		keys = append(keys, pf.Key)
+	}
+	return keys
+}
+
+// fieldNamed is t's field of JSON name name, or nil.
+func fieldNamed(t *model.Type, name string) *model.Field {
+	for _, f := range t.Fields {
+		if f.Name == name {
+			return f
+		}
+	}
+	return nil
+}
+
+// page decides how a list operation fills its response: the list itself,
+// or an object whose items property gets the rows, total (and count-like
+// properties) the number of matching rows, limit and offset what was asked
+// and hasMore or an integer next the rest. Other properties are reported.
+func (b *builder) page(op *model.Operation, r *model.Resource) *model.Page {
+	s := op.Success()
+	if r.ListItems == "" {
+		if s.Type.Kind == model.KindNamed { // an alias of the slice
+			return &model.Page{Body: spell(s.Type) + "(items)"}
+		}
+		return &model.Page{Body: "items"}
+	}
+	t := s.Type.Named
+	pg := &model.Page{}
+	more := "p.Offset+int64(len(items)) < total"
+	for _, f := range t.Fields {
+		pf := &model.PageField{GoName: f.GoName}
+		integer := f.Type.Kind == model.KindInt64 || f.Type.Kind == model.KindInt32 || f.Type.Kind == model.KindInt
+		switch n := norm(f.Name); {
+		case f.Name == r.ListItems:
+			pf.Value = "items"
+			if f.Type.Kind == model.KindNamed {
+				pf.Value = spell(f.Type) + "(items)"
+			}
+		case integer && (n == "total" || n == "totalcount" || n == "count" || n == "totalitems" || n == "totalresults" || n == "totalsize" || n == "totalelements" || n == "totalrecords"):
+			pf.Value, pg.Count = intOf(f.Type, "total"), true
+		case integer && r.Limit != nil && (n == norm(r.Limit.Name) || n == "limit"):
+			pf.Value = intOf(f.Type, "p.Limit")
+		case integer && r.Offset != nil && (n == norm(r.Offset.Name) || n == "offset"):
+			pf.Value = intOf(f.Type, "p.Offset")
+		case f.Type.Kind == model.KindBool && (n == "hasmore" || n == "more" || n == "hasnext" || n == "hasnextpage"):
+			pf.Value, pg.Count = more, true
+		case integer && r.Offset != nil && (n == "next" || n == "nextoffset"):
+			// The offset of the next page, absent on the last.
+			pf.Value, pf.If, pg.Count = intOf(f.Type, "p.Offset+int64(len(items))"), more, true
+		default:
+			b.degrade(t.Origin+"/properties/"+escape(f.Name),
+				"list response property "+quote(f.Name)+" of "+t.Name,
+				"not filled by the default "+op.GoName+": it keeps its zero value")
+			continue
+		}
+		switch f.Shape {
+		case model.ShapePointer:
+			pf.Value = "svcgen.Ptr(" + pf.Value + ")"
+		case model.ShapeNullable:
+			pf.Value = "svcgen.Value(" + pf.Value + ")"
+		}
+		pg.Fields = append(pg.Fields, pf)
+	}
+	return pg
+}
+
+// intOf converts x, an int64, to integer type t.
+func intOf(t *model.TypeRef, x string) string {
+	if t.Kind == model.KindInt64 {
+		return x
+	}
+	return t.GoType + "(" + x + ")"
+}

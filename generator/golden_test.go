@@ -145,6 +145,7 @@ func TestGeneratedServicesBuildAndPass(t *testing.T) {
 				}
 			}
 			copyExtra(t, strings.TrimSuffix(specPath, ".yaml")+".extra", dir)
+			copyExtra(t, filepath.Join("testdata", "examples", name+".extra"), dir)
 			for _, args := range [][]string{
 				{"mod", "tidy", "-diff"}, // go.mod and go.sum complete and exact
 				{"build", "./..."},
@@ -163,7 +164,8 @@ func TestGeneratedServicesBuildAndPass(t *testing.T) {
 // copyExtra copies the files under from, if it exists, into the generated
 // service at dir, at the same relative paths: hand-written tests of what
 // the generated tests cannot know, such as which of two overlapping routes
-// a path reaches (testdata/specs/NAME.extra/ beside NAME.yaml).
+// a path reaches (testdata/specs/NAME.extra/ beside NAME.yaml, and
+// testdata/examples/NAME.extra/ for the example spec/NAME.yaml).
 func copyExtra(t *testing.T, from, dir string) {
 	t.Helper()
 	files, err := readTree(from)

@@ -1,0 +1,72 @@
+package build
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/svcgen/svcgen/generator/model"
+)
+
+// TestConversionsDecided checks what the workshop example's CRUD
+// operations were decided to do with each property: converted, adapted,
+// defaulted, or left out and reported.
+func TestConversionsDecided(t *testing.T) {
+	src, err := os.ReadFile("../../spec/workshop.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := buildYAML(t, string(src))
+	conv := map[string]*model.Converter{}
+	for _, c := range svc.Converters {
+		conv[c.Func] = c
+	}
+	in := conv["gadgetFromGadgetInput"]
+	if in == nil {
+		t.Fatalf("no converter from GadgetInput to Gadget among %v", svc.Converters)
+	}
+	copies := map[string]string{}
+	for _, c := range in.Copies {
+		copies[c.To] = c.If + " → " + c.Value + " | " + c.Else
+	}
+	for field, want := range map[string]string{
+		"Size":   " → int64(in.Size) | ",                             // int32 widened
+		"Color":  " → api.GadgetColor(in.Color) | ",                  // enum of fewer values
+		"Label":  "in.Label != nil → svcgen.Value(*in.Label) | ",     // pointer into Nullable
+		"Finish": " →  | out.Finish = svcgen.Ptr[string](\"matte\")", // not in the input: default
+		"Parts":  " → gadgetPartsItemSliceFromGadgetInputPartsItemSlice(in.Parts) | ",
+		"Shape":  "in.Shape != nil → svcgen.Ptr(gadgetShapeFromGadgetInputShape(*in.Shape)) | ",
+	} {
+		if copies[field] != want {
+			t.Errorf("%s: %q, want %q", field, copies[field], want)
+		}
+	}
+	if _, ok := copies["Weight"]; ok {
+		t.Errorf("Weight (a number stored, free text sent) is copied: %s", copies["Weight"])
+	}
+	var ops = map[string]*model.Operation{}
+	for _, op := range svc.Operations {
+		ops[op.GoName] = op
+	}
+	if got := ops["ReplaceGadget"].Answer; got != "gadgetSummaryFromGadget(*v)" {
+		t.Errorf("ReplaceGadget answers %q", got)
+	}
+	if got := strings.Join(ops["UpdateGadget"].PatchKeys, " "); got != `"label" "name" "size"` {
+		t.Errorf("UpdateGadget patches %s, want label, name and size (not weight)", got)
+	}
+	if pg := ops["ListGadgets"].Page; pg == nil || !pg.Count || len(pg.Fields) != 3 {
+		t.Errorf("ListGadgets page: %+v", pg)
+	}
+	var reported []string
+	for _, it := range svc.Coverage.Items {
+		reported = append(reported, it.Pointer)
+	}
+	want := []string{
+		"#/components/schemas/Gadget/properties/weight",
+		"#/components/schemas/GadgetPatch/properties/weight",
+		"#/components/schemas/GadgetSummary/properties/size",
+	}
+	if strings.Join(reported, " ") != strings.Join(want, " ") {
+		t.Errorf("coverage reports %v, want %v", reported, want)
+	}
+}

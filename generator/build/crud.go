@@ -1,6 +1,8 @@
 package build
 
 import (
+	"strings"
+
 	"github.com/svcgen/svcgen/generator/model"
 )
 
@@ -105,7 +107,15 @@ func fieldNamed(t *model.Type, name string) *model.Field {
 // and hasMore or an integer next the rest. Other properties are reported.
 func (b *builder) page(op *model.Operation, r *model.Resource) *model.Page {
 	s := op.Success()
+	noNext := func() {
+		if r.Cursor != nil {
+			b.degrade("#/paths/"+escape(op.Path)+"/"+strings.ToLower(op.Method)+"/responses",
+				"cursor pagination by "+quote(r.Cursor.Name)+" without a response property for the next cursor",
+				"the default "+op.GoName+" pages by cursor, but clients cannot learn the next one")
+		}
+	}
 	if r.ListItems == "" {
+		noNext()
 		if s.Type.Kind == model.KindNamed { // an alias of the slice
 			return &model.Page{Body: spell(s.Type) + "(items)"}
 		}
@@ -113,7 +123,17 @@ func (b *builder) page(op *model.Operation, r *model.Resource) *model.Page {
 	}
 	t := s.Type.Named
 	pg := &model.Page{}
-	more := "p.Offset+int64(len(items)) < total"
+	// Whether rows follow this page: with a cursor, the row read beyond
+	// it tells; with an offset, the total.
+	more := func() string {
+		if r.Cursor != nil {
+			pg.Probe = true
+			return "more"
+		}
+		pg.Count = true
+		return "p.Offset+int64(len(items)) < total"
+	}
+	next := false
 	for _, f := range t.Fields {
 		pf := &model.PageField{GoName: f.GoName}
 		integer := f.Type.Kind == model.KindInt64 || f.Type.Kind == model.KindInt32 || f.Type.Kind == model.KindInt
@@ -130,10 +150,13 @@ func (b *builder) page(op *model.Operation, r *model.Resource) *model.Page {
 		case integer && r.Offset != nil && (n == norm(r.Offset.Name) || n == "offset"):
 			pf.Value = intOf(f.Type, "p.Offset")
 		case f.Type.Kind == model.KindBool && (n == "hasmore" || n == "more" || n == "hasnext" || n == "hasnextpage"):
-			pf.Value, pg.Count = more, true
-		case integer && r.Offset != nil && (n == "next" || n == "nextoffset"):
+			pf.Value = more()
+		case integer && r.Offset != nil && r.Cursor == nil && (n == "next" || n == "nextoffset"):
 			// The offset of the next page, absent on the last.
-			pf.Value, pf.If, pg.Count = intOf(f.Type, "p.Offset+int64(len(items))"), more, true
+			pf.Value, pf.If = intOf(f.Type, "p.Offset+int64(len(items))"), more()
+		case f.Type.Kind == model.KindString && f.Type.Format == "" && r.Cursor != nil && !next && nextCursor(n):
+			// The cursor of the next page (the last row's id), absent on the last.
+			pf.Value, pf.If, next = "store.Cursor("+r.IDOf("items[len(items)-1]")+")", more(), true
 		default:
 			b.degrade(t.Origin+"/properties/"+escape(f.Name),
 				"list response property "+quote(f.Name)+" of "+t.Name,
@@ -148,7 +171,20 @@ func (b *builder) page(op *model.Operation, r *model.Resource) *model.Page {
 		}
 		pg.Fields = append(pg.Fields, pf)
 	}
+	if !next {
+		noNext()
+	}
 	return pg
+}
+
+// nextCursor reports whether a list response property of normalised name
+// n holds the next page's cursor.
+func nextCursor(n string) bool {
+	switch n {
+	case "next", "nextcursor", "cursor", "nextpagetoken", "nexttoken", "pagetoken", "continuationtoken", "nextcontinuationtoken", "endcursor", "after", "nextafter":
+		return true
+	}
+	return false
 }
 
 // intOf converts x, an int64, to integer type t.

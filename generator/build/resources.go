@@ -564,7 +564,11 @@ func (b *builder) columns(r *model.Resource) {
 				}
 				continue
 			case "cursor", "after", "pagetoken", "nextpagetoken", "continuationtoken", "starting_after", "startingafter":
-				b.degrade("#/paths/"+escape(r.Collection)+"/get", "cursor pagination by "+strconv.Quote(p.Name), "not applied: the default list pages by limit and offset")
+				if p.Type.Kind == model.KindString && r.Cursor == nil {
+					r.Cursor = p
+				} else {
+					b.degrade("#/paths/"+escape(r.Collection)+"/get", "cursor pagination by "+strconv.Quote(p.Name), "not applied: the default list pages by limit and offset")
+				}
 				continue
 			}
 			// A parameter filters by the column of the same name: exact

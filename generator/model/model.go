@@ -136,6 +136,9 @@ type Page struct {
 	Fields []*PageField
 	// Count is set when some field needs total.
 	Count bool
+	// Probe is set when some field needs more, which says whether rows
+	// follow the page: the list reads one row beyond it to know.
+	Probe bool
 }
 
 // PageField fills one property of a list response object.
@@ -729,6 +732,10 @@ type Resource struct {
 	Filters []*Filter
 	// Limit and Offset are the list's pagination parameters, or nil.
 	Limit, Offset *Param
+	// Cursor is the list's cursor parameter (a string), or nil: an opaque
+	// cursor naming the last row of the previous page, whose successors by
+	// id make the next page.
+	Cursor *Param
 	// ListItems is the JSON property holding the items when the list
 	// response wraps them in an object, or "" when it is a bare array.
 	ListItems string
@@ -800,6 +807,17 @@ type InitialValue struct {
 	Field *Field
 	Value string // Go expression
 	Zero  string // the Go zero value it replaces: "" or 0
+}
+
+// Patches reports whether some operation is a merge patch of a stored
+// resource.
+func (s *Service) Patches() bool {
+	for _, r := range s.Resources {
+		if r.Patch != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // APIPatterns are the patterns package api checks (Pattern.InAPI).

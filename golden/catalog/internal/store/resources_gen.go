@@ -68,24 +68,29 @@ func (s *Categories) prepare(v *api.Category) {
 // Create stores a new Category, filling in its id
 // and timestamps. A duplicate id gives ErrConflict.
 func (s *Categories) Create(ctx context.Context, v *api.Category) error {
-	s.prepare(v)
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
-		vals, err := s.values(v)
-		if err != nil {
-			return err
-		}
-		q := &query{d: s.db.Dialect}
-		q.write(`INSERT INTO "categories" (` + categoryColumns + `) VALUES (`)
-		for i, x := range vals {
-			if i > 0 {
-				q.write(", ")
-			}
-			q.arg(x)
-		}
-		q.write(`)`)
-		_, err = tx.ExecContext(ctx, q.String(), q.args...)
-		return err
+		return s.insert(ctx, tx, v)
 	}))
+}
+
+// insert does the work of Create in ex: a transaction, or the database.
+func (s *Categories) insert(ctx context.Context, ex execer, v *api.Category) error {
+	s.prepare(v)
+	vals, err := s.values(v)
+	if err != nil {
+		return err
+	}
+	q := &query{d: s.db.Dialect}
+	q.write(`INSERT INTO "categories" (` + categoryColumns + `) VALUES (`)
+	for i, x := range vals {
+		if i > 0 {
+			q.write(", ")
+		}
+		q.arg(x)
+	}
+	q.write(`)`)
+	_, err = ex.ExecContext(ctx, q.String(), q.args...)
+	return err
 }
 
 // Get returns the Category with the given id, or ErrNotFound.
@@ -130,6 +135,13 @@ func (s *Categories) List(ctx context.Context, f CategoryFilter, p Page) ([]api.
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT ` + categoryColumns + ` FROM "categories"`)
 	s.where(q, f)
+	if p.After != "" {
+		after, err := cursorText(p.After)
+		if err != nil {
+			return nil, err
+		}
+		q.write(` AND "slug" > `).arg(after)
+	}
 	q.write(` ORDER BY "slug"`)
 	switch {
 	case p.Limit > 0:
@@ -334,24 +346,29 @@ func (s *Products) prepare(v *api.Product) {
 // Create stores a new Product, filling in its id
 // and timestamps. A duplicate id gives ErrConflict.
 func (s *Products) Create(ctx context.Context, v *api.Product) error {
-	s.prepare(v)
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
-		vals, err := s.values(v)
-		if err != nil {
-			return err
-		}
-		q := &query{d: s.db.Dialect}
-		q.write(`INSERT INTO "products" (` + productColumns + `) VALUES (`)
-		for i, x := range vals {
-			if i > 0 {
-				q.write(", ")
-			}
-			q.arg(x)
-		}
-		q.write(`)`)
-		_, err = tx.ExecContext(ctx, q.String(), q.args...)
-		return err
+		return s.insert(ctx, tx, v)
 	}))
+}
+
+// insert does the work of Create in ex: a transaction, or the database.
+func (s *Products) insert(ctx context.Context, ex execer, v *api.Product) error {
+	s.prepare(v)
+	vals, err := s.values(v)
+	if err != nil {
+		return err
+	}
+	q := &query{d: s.db.Dialect}
+	q.write(`INSERT INTO "products" (` + productColumns + `) VALUES (`)
+	for i, x := range vals {
+		if i > 0 {
+			q.write(", ")
+		}
+		q.arg(x)
+	}
+	q.write(`)`)
+	_, err = ex.ExecContext(ctx, q.String(), q.args...)
+	return err
 }
 
 // Get returns the Product with the given id, or ErrNotFound.
@@ -400,6 +417,13 @@ func (s *Products) List(ctx context.Context, f ProductFilter, p Page) ([]api.Pro
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT ` + productColumns + ` FROM "products"`)
 	s.where(q, f)
+	if p.After != "" {
+		after, err := cursorText(p.After)
+		if err != nil {
+			return nil, err
+		}
+		q.write(` AND "sku" > `).arg(after)
+	}
 	q.write(` ORDER BY "sku"`)
 	switch {
 	case p.Limit > 0:

@@ -144,24 +144,29 @@ func (s *Things) prepare(v *api.Thing) {
 // Create stores a new Thing, filling in its id
 // and timestamps. A duplicate id gives ErrConflict.
 func (s *Things) Create(ctx context.Context, v *api.Thing) error {
-	s.prepare(v)
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
-		vals, err := s.values(v)
-		if err != nil {
-			return err
-		}
-		q := &query{d: s.db.Dialect}
-		// The database numbers the row: leave the id out and read it back.
-		q.write(`INSERT INTO "things" ("col", "col2", "t_2fa", "t_3d_model", "user_id", "user_id2", "choice", "error", "inline", "int", "len", "name", "nil", "no", "null", "parent", "prnom", "string", "type", "user_id3", "user_id4", "user_id5", "mega", "col3") VALUES (`)
-		for i, x := range vals[1:] {
-			if i > 0 {
-				q.write(", ")
-			}
-			q.arg(x)
-		}
-		q.write(`) RETURNING "id"`)
-		return tx.QueryRowContext(ctx, q.String(), q.args...).Scan(&v.ID)
+		return s.insert(ctx, tx, v)
 	}))
+}
+
+// insert does the work of Create in ex: a transaction, or the database.
+func (s *Things) insert(ctx context.Context, ex execer, v *api.Thing) error {
+	s.prepare(v)
+	vals, err := s.values(v)
+	if err != nil {
+		return err
+	}
+	q := &query{d: s.db.Dialect}
+	// The database numbers the row: leave the id out and read it back.
+	q.write(`INSERT INTO "things" ("col", "col2", "t_2fa", "t_3d_model", "user_id", "user_id2", "choice", "error", "inline", "int", "len", "name", "nil", "no", "null", "parent", "prnom", "string", "type", "user_id3", "user_id4", "user_id5", "mega", "col3") VALUES (`)
+	for i, x := range vals[1:] {
+		if i > 0 {
+			q.write(", ")
+		}
+		q.arg(x)
+	}
+	q.write(`) RETURNING "id"`)
+	return ex.QueryRowContext(ctx, q.String(), q.args...).Scan(&v.ID)
 }
 
 // Get returns the Thing with the given id, or ErrNotFound.
@@ -206,6 +211,13 @@ func (s *Things) List(ctx context.Context, f ThingFilter, p Page) ([]api.Thing, 
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT ` + thingColumns + ` FROM "things"`)
 	s.where(q, f)
+	if p.After != "" {
+		after, err := cursorInt(p.After)
+		if err != nil {
+			return nil, err
+		}
+		q.write(` AND "id" > `).arg(after)
+	}
 	q.write(` ORDER BY "id"`)
 	switch {
 	case p.Limit > 0:
@@ -421,24 +433,29 @@ func (s *Thing2s) prepare(v *api.Thing) {
 // Create stores a new Thing2, filling in its id
 // and timestamps. A duplicate id gives ErrConflict.
 func (s *Thing2s) Create(ctx context.Context, v *api.Thing) error {
-	s.prepare(v)
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
-		vals, err := s.values(v)
-		if err != nil {
-			return err
-		}
-		q := &query{d: s.db.Dialect}
-		// The database numbers the row: leave the id out and read it back.
-		q.write(`INSERT INTO "things2" ("col", "col2", "t_2fa", "t_3d_model", "user_id", "user_id2", "choice", "error", "inline", "int", "len", "name", "nil", "no", "null", "parent", "prnom", "string", "type", "user_id3", "user_id4", "user_id5", "mega", "col3") VALUES (`)
-		for i, x := range vals[1:] {
-			if i > 0 {
-				q.write(", ")
-			}
-			q.arg(x)
-		}
-		q.write(`) RETURNING "id"`)
-		return tx.QueryRowContext(ctx, q.String(), q.args...).Scan(&v.ID)
+		return s.insert(ctx, tx, v)
 	}))
+}
+
+// insert does the work of Create in ex: a transaction, or the database.
+func (s *Thing2s) insert(ctx context.Context, ex execer, v *api.Thing) error {
+	s.prepare(v)
+	vals, err := s.values(v)
+	if err != nil {
+		return err
+	}
+	q := &query{d: s.db.Dialect}
+	// The database numbers the row: leave the id out and read it back.
+	q.write(`INSERT INTO "things2" ("col", "col2", "t_2fa", "t_3d_model", "user_id", "user_id2", "choice", "error", "inline", "int", "len", "name", "nil", "no", "null", "parent", "prnom", "string", "type", "user_id3", "user_id4", "user_id5", "mega", "col3") VALUES (`)
+	for i, x := range vals[1:] {
+		if i > 0 {
+			q.write(", ")
+		}
+		q.arg(x)
+	}
+	q.write(`) RETURNING "id"`)
+	return ex.QueryRowContext(ctx, q.String(), q.args...).Scan(&v.ID)
 }
 
 // Get returns the Thing2 with the given id, or ErrNotFound.
@@ -499,6 +516,13 @@ func (s *Thing2s) List(ctx context.Context, f Thing2Filter, p Page) ([]api.Thing
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT ` + thing2Columns + ` FROM "things2"`)
 	s.where(q, f)
+	if p.After != "" {
+		after, err := cursorInt(p.After)
+		if err != nil {
+			return nil, err
+		}
+		q.write(` AND "id" > `).arg(after)
+	}
 	q.write(` ORDER BY "id"`)
 	switch {
 	case p.Limit > 0:

@@ -110,24 +110,29 @@ func (s *Customers) prepare(v *api.Customer) {
 // Create stores a new Customer, filling in its id
 // and timestamps. A duplicate id gives ErrConflict.
 func (s *Customers) Create(ctx context.Context, v *api.Customer) error {
-	s.prepare(v)
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
-		vals, err := s.values(v)
-		if err != nil {
-			return err
-		}
-		q := &query{d: s.db.Dialect}
-		q.write(`INSERT INTO "customers" (` + customerColumns + `) VALUES (`)
-		for i, x := range vals {
-			if i > 0 {
-				q.write(", ")
-			}
-			q.arg(x)
-		}
-		q.write(`)`)
-		_, err = tx.ExecContext(ctx, q.String(), q.args...)
-		return err
+		return s.insert(ctx, tx, v)
 	}))
+}
+
+// insert does the work of Create in ex: a transaction, or the database.
+func (s *Customers) insert(ctx context.Context, ex execer, v *api.Customer) error {
+	s.prepare(v)
+	vals, err := s.values(v)
+	if err != nil {
+		return err
+	}
+	q := &query{d: s.db.Dialect}
+	q.write(`INSERT INTO "customers" (` + customerColumns + `) VALUES (`)
+	for i, x := range vals {
+		if i > 0 {
+			q.write(", ")
+		}
+		q.arg(x)
+	}
+	q.write(`)`)
+	_, err = ex.ExecContext(ctx, q.String(), q.args...)
+	return err
 }
 
 // Get returns the Customer with the given id, or ErrNotFound.
@@ -176,6 +181,13 @@ func (s *Customers) List(ctx context.Context, f CustomerFilter, p Page) ([]api.C
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT ` + customerColumns + ` FROM "customers"`)
 	s.where(q, f)
+	if p.After != "" {
+		after, err := cursorText(p.After)
+		if err != nil {
+			return nil, err
+		}
+		q.write(` AND "id" > `).arg(after)
+	}
 	q.write(` ORDER BY "id"`)
 	switch {
 	case p.Limit > 0:
@@ -382,28 +394,33 @@ func (s *Orders) prepare(v *api.Order) {
 // Create stores a new Order under the Customer parentID (ErrNotFound when it does not exist), filling in its id
 // and timestamps. A duplicate id gives ErrConflict.
 func (s *Orders) Create(ctx context.Context, parentID string, v *api.Order) error {
+	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
+		return s.insert(ctx, tx, parentID, v)
+	}))
+}
+
+// insert does the work of Create in ex: a transaction, or the database.
+func (s *Orders) insert(ctx context.Context, ex execer, parentID string, v *api.Order) error {
 	s.prepare(v)
 	v.CustomerID = parentID
-	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
-		if err := s.db.Customers().exists(ctx, tx, parentID); err != nil {
-			return err
+	if err := s.db.Customers().exists(ctx, ex, parentID); err != nil {
+		return err
+	}
+	vals, err := s.values(parentID, v)
+	if err != nil {
+		return err
+	}
+	q := &query{d: s.db.Dialect}
+	// The database numbers the row: leave the id out and read it back.
+	q.write(`INSERT INTO "orders" ("customer_id", "created_at", "currency", "delivery_date", "discount", "gift_message", "items", "metadata", "notes", "payment", "shipping_address", "shipping_class", "status", "total_cents", "updated_at") VALUES (`)
+	for i, x := range vals[1:] {
+		if i > 0 {
+			q.write(", ")
 		}
-		vals, err := s.values(parentID, v)
-		if err != nil {
-			return err
-		}
-		q := &query{d: s.db.Dialect}
-		// The database numbers the row: leave the id out and read it back.
-		q.write(`INSERT INTO "orders" ("customer_id", "created_at", "currency", "delivery_date", "discount", "gift_message", "items", "metadata", "notes", "payment", "shipping_address", "shipping_class", "status", "total_cents", "updated_at") VALUES (`)
-		for i, x := range vals[1:] {
-			if i > 0 {
-				q.write(", ")
-			}
-			q.arg(x)
-		}
-		q.write(`) RETURNING "id"`)
-		return tx.QueryRowContext(ctx, q.String(), q.args...).Scan(&v.ID)
-	}))
+		q.arg(x)
+	}
+	q.write(`) RETURNING "id"`)
+	return ex.QueryRowContext(ctx, q.String(), q.args...).Scan(&v.ID)
 }
 
 // Get returns the Order with the given id under parentID, or ErrNotFound.
@@ -454,6 +471,13 @@ func (s *Orders) List(ctx context.Context, parentID string, f OrderFilter, p Pag
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT ` + orderColumns + ` FROM "orders"`)
 	s.where(q, parentID, f)
+	if p.After != "" {
+		after, err := cursorInt(p.After)
+		if err != nil {
+			return nil, err
+		}
+		q.write(` AND "id" > `).arg(after)
+	}
 	q.write(` ORDER BY "id"`)
 	switch {
 	case p.Limit > 0:

@@ -4,7 +4,6 @@ package service
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -83,66 +82,12 @@ func (c *CRUD) DeletePet(ctx context.Context, req *api.DeletePetRequest) (api.De
 	return &api.DeletePet204Response{}, nil
 }
 
-// mergePatch applies patch, the request body as the client sent it, to v
-// as a JSON merge patch (RFC 7396): properties the patch sends replace those
-// of v, null removes them, the rest stay as they were. Only the properties
-// named by keys change: those of the patch schema that v's type holds with
-// a compatible type (svcgen decided which when it generated this code).
-func mergePatch[T any](v *T, patch []byte, keys ...string) error {
-	cur, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	var doc, pm any
-	if err := json.Unmarshal(cur, &doc); err != nil {
-		return err
-	}
-	if err := json.Unmarshal(patch, &pm); err != nil {
-		return err
-	}
-	if obj, ok := pm.(map[string]any); ok {
-		allowed := make(map[string]any, len(keys))
-		for _, k := range keys {
-			if x, ok := obj[k]; ok {
-				allowed[k] = x
-			}
-		}
-		pm = allowed
-	}
-	merged, err := json.Marshal(merge(doc, pm))
-	if err != nil {
-		return err
-	}
-	var fresh T
-	if err := json.Unmarshal(merged, &fresh); err != nil {
-		return err
-	}
-	*v = fresh
-	return nil
-}
-
-func merge(doc, patch any) any {
-	pm, ok := patch.(map[string]any)
-	if !ok {
-		return patch
-	}
-	dm, ok := doc.(map[string]any)
-	if !ok {
-		dm = map[string]any{}
-	}
-	for k, pv := range pm {
-		if pv == nil {
-			delete(dm, k)
-			continue
-		}
-		dm[k] = merge(dm[k], pv)
-	}
-	return dm
-}
-
-// storeError turns store errors into API errors: 404 and 409.
+// storeError turns store errors into API errors: 404, 409 and 400 for
+// a cursor the store did not make.
 func storeError(err error, what string) error {
 	switch {
+	case errors.Is(err, store.ErrBadCursor):
+		return svcgen.BadRequest(err.Error())
 	case err == store.ErrNotFound:
 		return svcgen.NotFound(what + " not found")
 	case errors.Is(err, store.ErrNotFound): // a parent that does not exist

@@ -90,24 +90,29 @@ func (s *Pets) prepare(v *api.Pet) {
 // Create stores a new Pet, filling in its id
 // and timestamps. A duplicate id gives ErrConflict.
 func (s *Pets) Create(ctx context.Context, v *api.Pet) error {
-	s.prepare(v)
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
-		vals, err := s.values(v)
-		if err != nil {
-			return err
-		}
-		q := &query{d: s.db.Dialect}
-		// The database numbers the row: leave the id out and read it back.
-		q.write(`INSERT INTO "pets" ("birth_date", "category", "name", "photo_urls", "price_cents", "status", "tags") VALUES (`)
-		for i, x := range vals[1:] {
-			if i > 0 {
-				q.write(", ")
-			}
-			q.arg(x)
-		}
-		q.write(`) RETURNING "id"`)
-		return tx.QueryRowContext(ctx, q.String(), q.args...).Scan(&v.ID)
+		return s.insert(ctx, tx, v)
 	}))
+}
+
+// insert does the work of Create in ex: a transaction, or the database.
+func (s *Pets) insert(ctx context.Context, ex execer, v *api.Pet) error {
+	s.prepare(v)
+	vals, err := s.values(v)
+	if err != nil {
+		return err
+	}
+	q := &query{d: s.db.Dialect}
+	// The database numbers the row: leave the id out and read it back.
+	q.write(`INSERT INTO "pets" ("birth_date", "category", "name", "photo_urls", "price_cents", "status", "tags") VALUES (`)
+	for i, x := range vals[1:] {
+		if i > 0 {
+			q.write(", ")
+		}
+		q.arg(x)
+	}
+	q.write(`) RETURNING "id"`)
+	return ex.QueryRowContext(ctx, q.String(), q.args...).Scan(&v.ID)
 }
 
 // Get returns the Pet with the given id, or ErrNotFound.
@@ -152,6 +157,13 @@ func (s *Pets) List(ctx context.Context, f PetFilter, p Page) ([]api.Pet, error)
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT ` + petColumns + ` FROM "pets"`)
 	s.where(q, f)
+	if p.After != "" {
+		after, err := cursorInt(p.After)
+		if err != nil {
+			return nil, err
+		}
+		q.write(` AND "id" > `).arg(after)
+	}
 	q.write(` ORDER BY "id"`)
 	switch {
 	case p.Limit > 0:

@@ -96,24 +96,29 @@ func (s *Gadgets) prepare(v *api.Gadget) {
 // Create stores a new Gadget, filling in its id
 // and timestamps. A duplicate id gives ErrConflict.
 func (s *Gadgets) Create(ctx context.Context, v *api.Gadget) error {
-	s.prepare(v)
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
-		vals, err := s.values(v)
-		if err != nil {
-			return err
-		}
-		q := &query{d: s.db.Dialect}
-		q.write(`INSERT INTO "gadgets" (` + gadgetColumns + `) VALUES (`)
-		for i, x := range vals {
-			if i > 0 {
-				q.write(", ")
-			}
-			q.arg(x)
-		}
-		q.write(`)`)
-		_, err = tx.ExecContext(ctx, q.String(), q.args...)
-		return err
+		return s.insert(ctx, tx, v)
 	}))
+}
+
+// insert does the work of Create in ex: a transaction, or the database.
+func (s *Gadgets) insert(ctx context.Context, ex execer, v *api.Gadget) error {
+	s.prepare(v)
+	vals, err := s.values(v)
+	if err != nil {
+		return err
+	}
+	q := &query{d: s.db.Dialect}
+	q.write(`INSERT INTO "gadgets" (` + gadgetColumns + `) VALUES (`)
+	for i, x := range vals {
+		if i > 0 {
+			q.write(", ")
+		}
+		q.arg(x)
+	}
+	q.write(`)`)
+	_, err = ex.ExecContext(ctx, q.String(), q.args...)
+	return err
 }
 
 // Get returns the Gadget with the given id, or ErrNotFound.
@@ -162,6 +167,13 @@ func (s *Gadgets) List(ctx context.Context, f GadgetFilter, p Page) ([]api.Gadge
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT ` + gadgetColumns + ` FROM "gadgets"`)
 	s.where(q, f)
+	if p.After != "" {
+		after, err := cursorText(p.After)
+		if err != nil {
+			return nil, err
+		}
+		q.write(` AND "id" > `).arg(after)
+	}
 	q.write(` ORDER BY "id"`)
 	switch {
 	case p.Limit > 0:

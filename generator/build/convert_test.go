@@ -70,3 +70,73 @@ func TestConversionsDecided(t *testing.T) {
 		t.Errorf("coverage reports %v, want %v", reported, want)
 	}
 }
+
+// TestCursorPage checks a cursor parameter pages the default list and the
+// next cursor goes where the page object has a place for it.
+func TestCursorPage(t *testing.T) {
+	svc := buildYAML(t, `
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /notes:
+    get:
+      operationId: listNotes
+      parameters:
+        - {name: limit, in: query, schema: {type: integer, format: int32}}
+        - {name: after, in: query, schema: {type: string}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [data]
+                properties:
+                  data: {type: array, items: {$ref: '#/components/schemas/Note'}}
+                  next_cursor: {type: string, nullable: true}
+                  has_more: {type: boolean}
+  /notes/{id}:
+    get:
+      operationId: getNote
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: integer, format: int64}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Note'}
+components:
+  schemas:
+    Note:
+      type: object
+      required: [id]
+      properties:
+        id: {type: integer, format: int64}
+`)
+	if len(svc.Resources) != 1 || svc.Resources[0].Cursor == nil || svc.Resources[0].Cursor.Name != "after" {
+		t.Fatalf("resources %+v: want Note paged by the cursor after", svc.Resources)
+	}
+	pg := svc.Resources[0].List.Page
+	got := map[string]string{}
+	for _, f := range pg.Fields {
+		got[f.GoName] = f.If + " → " + f.Value
+	}
+	want := map[string]string{
+		"Data":       " → items",
+		"NextCursor": "more → svcgen.Value(store.Cursor(items[len(items)-1].ID))",
+		"HasMore":    " → svcgen.Ptr(more)",
+	}
+	if !pg.Probe || pg.Count || len(got) != len(want) {
+		t.Fatalf("page %+v %v", pg, got)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: %q, want %q", k, got[k], v)
+		}
+	}
+	if len(svc.Coverage.Items) != 0 {
+		t.Errorf("coverage %v, want nothing degraded", svc.Coverage.Items)
+	}
+}

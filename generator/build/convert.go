@@ -2,7 +2,6 @@ package build
 
 import (
 	"sort"
-	"strings"
 
 	"github.com/svcgen/svcgen/generator/model"
 )
@@ -104,9 +103,6 @@ func (cv *convs) value(from, to *model.TypeRef, x string, dry bool) (expr string
 		fn != nil && tn != nil && fn.Kind == model.TypeUnion && tn.Kind == model.TypeUnion,
 		from.Kind == model.KindSlice && to.Kind == model.KindSlice,
 		from.Kind == model.KindMap && to.Kind == model.KindMap:
-		if strings.Contains(spell(from)+spell(to), "time.") {
-			return "", false, false // package service does not import time
-		}
 		st := cv.converter(from, to, dry)
 		if st == nil {
 			return "", false, false

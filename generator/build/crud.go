@@ -24,6 +24,13 @@ func (b *builder) conversions(r *model.Resource, cv *convs) {
 		}
 		op.FromBody = e
 	}
+	if op := r.Replace; op != nil {
+		for _, f := range r.Type.Fields {
+			if f.ReadOnly || r.ParentColumn != nil && r.ParentColumn.Field == f {
+				op.Keep = append(op.Keep, f.GoName)
+			}
+		}
+	}
 	if op := r.Create; op != nil {
 		op.Answer, _ = b.answer(op, r, "v", false)
 	}

@@ -116,6 +116,10 @@ type Operation struct {
 	// success response body made from the stored value v, or "" when the
 	// response has no JSON body: "v", "*v", "v.ID", "customerViewFromCustomer(*v)".
 	Answer string
+	// Keep (replace) lists the fields of the stored value a replace keeps
+	// from the stored one: read-only properties, which the server owns,
+	// and the parent key.
+	Keep []string
 	// PatchKeys (patch) are the JSON names, as Go string literals, of the
 	// properties a merge patch may change: those of the patch body that
 	// the stored type holds with a compatible type.

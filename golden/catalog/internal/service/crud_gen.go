@@ -111,7 +111,11 @@ func (c *CRUD) GetProduct(ctx context.Context, req *api.GetProductRequest) (api.
 // ReplaceProduct replaces a Product.
 func (c *CRUD) ReplaceProduct(ctx context.Context, req *api.ReplaceProductRequest) (api.ReplaceProductResponse, error) {
 	v, err := c.db.Products().Update(ctx, req.Sku, func(v *api.Product) error {
-		*v = productFromProductInput(req.Body)
+		fresh := productFromProductInput(req.Body)
+		fresh.CreatedAt = v.CreatedAt
+		fresh.Object = v.Object
+		fresh.UpdatedAt = v.UpdatedAt
+		*v = fresh
 		return nil
 	})
 	if err != nil {

@@ -71,7 +71,12 @@ func (c *CRUD) GetCustomer(ctx context.Context, req *api.GetCustomerRequest) (ap
 // ReplaceCustomer replaces a Customer.
 func (c *CRUD) ReplaceCustomer(ctx context.Context, req *api.ReplaceCustomerRequest) (api.ReplaceCustomerResponse, error) {
 	v, err := c.db.Customers().Update(ctx, req.CustomerID, func(v *api.Customer) error {
-		*v = customerFromCustomerInput(req.Body)
+		fresh := customerFromCustomerInput(req.Body)
+		fresh.CreatedAt = v.CreatedAt
+		fresh.ID = v.ID
+		fresh.OrderCount = v.OrderCount
+		fresh.UpdatedAt = v.UpdatedAt
+		*v = fresh
 		return nil
 	})
 	if err != nil {
@@ -150,7 +155,13 @@ func (c *CRUD) GetOrder(ctx context.Context, req *api.GetOrderRequest) (api.GetO
 // ReplaceOrder replaces a Order.
 func (c *CRUD) ReplaceOrder(ctx context.Context, req *api.ReplaceOrderRequest) (api.ReplaceOrderResponse, error) {
 	v, err := c.db.Orders().Update(ctx, req.CustomerID, req.OrderID, func(v *api.Order) error {
-		*v = orderFromOrderInput(req.Body)
+		fresh := orderFromOrderInput(req.Body)
+		fresh.CreatedAt = v.CreatedAt
+		fresh.CustomerID = v.CustomerID
+		fresh.ID = v.ID
+		fresh.TotalCents = v.TotalCents
+		fresh.UpdatedAt = v.UpdatedAt
+		*v = fresh
 		return nil
 	})
 	if err != nil {

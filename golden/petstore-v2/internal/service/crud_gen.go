@@ -63,7 +63,9 @@ func (c *CRUD) GetPetByID(ctx context.Context, req *api.GetPetByIDRequest) (api.
 // UpdatePet replaces a Pet.
 func (c *CRUD) UpdatePet(ctx context.Context, req *api.UpdatePetRequest) (api.UpdatePetResponse, error) {
 	v, err := c.db.Pets().Update(ctx, req.PetID, func(v *api.Pet) error {
-		*v = req.Body
+		fresh := req.Body
+		fresh.ID = v.ID
+		*v = fresh
 		return nil
 	})
 	if err != nil {

@@ -72,7 +72,9 @@ func (c *CRUD) GetGadget(ctx context.Context, req *api.GetGadgetRequest) (api.Ge
 // ReplaceGadget replaces a Gadget.
 func (c *CRUD) ReplaceGadget(ctx context.Context, req *api.ReplaceGadgetRequest) (api.ReplaceGadgetResponse, error) {
 	v, err := c.db.Gadgets().Update(ctx, req.ID, func(v *api.Gadget) error {
-		*v = gadgetFromGadgetInput(req.Body)
+		fresh := gadgetFromGadgetInput(req.Body)
+		fresh.ID = v.ID
+		*v = fresh
 		return nil
 	})
 	if err != nil {

@@ -70,6 +70,9 @@ func (c *CRUD) ListProducts(ctx context.Context, req *api.ListProductsRequest) (
 		ask.Limit++ // the row after the page tells whether another follows
 	}
 	items, err := c.db.Products().List(ctx, f, ask)
+	if errors.Is(err, store.ErrBadCursor) {
+		return nil, svcgen.Errors{{In: "query", Field: "cursor", Detail: "is not a cursor this service gave"}}
+	}
 	if err != nil {
 		return nil, storeError(err, "products")
 	}
@@ -162,12 +165,9 @@ func productFromProductInput(in api.ProductInput) api.Product {
 	return out
 }
 
-// storeError turns store errors into API errors: 404, 409 and 400 for
-// a cursor the store did not make.
+// storeError turns store errors into API errors: 404 and 409.
 func storeError(err error, what string) error {
 	switch {
-	case errors.Is(err, store.ErrBadCursor):
-		return svcgen.BadRequest(err.Error())
 	case err == store.ErrNotFound:
 		return svcgen.NotFound(what + " not found")
 	case errors.Is(err, store.ErrNotFound): // a parent that does not exist

@@ -228,12 +228,9 @@ func merge(doc, patch any) any {
 	return dm
 }
 
-// storeError turns store errors into API errors: 404, 409 and 400 for
-// a cursor the store did not make.
+// storeError turns store errors into API errors: 404 and 409.
 func storeError(err error, what string) error {
 	switch {
-	case errors.Is(err, store.ErrBadCursor):
-		return svcgen.BadRequest(err.Error())
 	case err == store.ErrNotFound:
 		return svcgen.NotFound(what + " not found")
 	case errors.Is(err, store.ErrNotFound): // a parent that does not exist

@@ -42,5 +42,9 @@ func TestProductPagesByCursor(t *testing.T) {
 	if len(seen) != 5 || pages != 3 {
 		t.Fatalf("%d products on %d pages, want 5 on 3", len(seen), pages)
 	}
-	call(t, h, "GET", "/api/products", "cursor=not+a+cursor", nil, "", 400, nil)
+	var problem struct{ Errors []struct{ In, Field string } }
+	call(t, h, "GET", "/api/products", "cursor=not+a+cursor", nil, "", 400, &problem)
+	if len(problem.Errors) != 1 || problem.Errors[0].In != "query" || problem.Errors[0].Field != "cursor" {
+		t.Fatalf("bad cursor: %+v, want the query parameter cursor named", problem)
+	}
 }

@@ -18,7 +18,8 @@ import (
 //     the target: enums whose values the target's include, integers and
 //     floats widened, aliases over convertible types, objects property by
 //     property (a generated function per pair), arrays and maps element by
-//     element, unions variant by variant, a value into the union variant
+//     element, unions variant by variant (matched by type, name or
+//     discriminator value), a value into the union variant
 //     of its type.
 //   - A property that cannot convert is left out (the target keeps its
 //     zero value, or its spec default) and listed in the coverage report.
@@ -29,14 +30,9 @@ import (
 type convs struct {
 	b     *builder
 	names *model.Namespace
-	pairs map[string]*convState // by "From To" Go types
+	pairs map[string]*model.Converter // by "From To" Go types
 	// visiting holds the pairs a dry run is deciding, for recursive types.
 	visiting map[string]bool
-}
-
-type convState struct {
-	c     *model.Converter
-	exact bool // every value converts whole: nothing is left out
 }
 
 func newConvs(b *builder) *convs {
@@ -46,7 +42,7 @@ func newConvs(b *builder) *convs {
 		// generated CRUD code and its tests, and the scaffold.
 		names: model.NewNamespace("CRUD", "NewCRUD", "Service", "New", "storeError", "deref", "mergePatch", "merge",
 			"newTestServer", "call", "idOf", "fill", "allowAll", "Authenticate"),
-		pairs:    map[string]*convState{},
+		pairs:    map[string]*model.Converter{},
 		visiting: map[string]bool{},
 	}
 }
@@ -54,179 +50,159 @@ func newConvs(b *builder) *convs {
 // list returns the converters made, sorted by name.
 func (cv *convs) list() []*model.Converter {
 	var out []*model.Converter
-	for _, st := range cv.pairs {
-		out = append(out, st.c)
+	for _, c := range cv.pairs {
+		out = append(out, c)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Func < out[j].Func })
 	return out
 }
 
 // value returns the Go expression that converts x, a value of type from,
-// to type to; ok is false when no conversion is possible, exact false
-// when some property inside is left out. With dry set nothing is made:
-// only whether a conversion exists is reported.
-func (cv *convs) value(from, to *model.TypeRef, x string, dry bool) (expr string, ok, exact bool) {
+// to type to; ok is false when no conversion is possible. With dry set
+// nothing is made: only whether a conversion exists is reported.
+func (cv *convs) value(from, to *model.TypeRef, x string, dry bool) (expr string, ok bool) {
 	if from.GoType == to.GoType && from.Kind == to.Kind {
-		return x, true, true
+		return x, true
 	}
 	fn, tn := named(from), named(to)
 	switch {
 	case fn != nil && fn.Kind == model.TypeAlias && tn != nil && tn.Kind == model.TypeAlias && fn.Underlying.GoType == tn.Underlying.GoType:
-		return spell(to) + "(" + x + ")", true, true
+		return spell(to) + "(" + x + ")", true
 	case fn != nil && fn.Kind == model.TypeAlias:
 		return cv.value(fn.Underlying, to, spell(fn.Underlying)+"("+x+")", dry)
 	case tn != nil && tn.Kind == model.TypeAlias:
-		e, ok, exact := cv.value(from, tn.Underlying, x, dry)
-		return spell(to) + "(" + e + ")", ok, exact
+		e, ok := cv.value(from, tn.Underlying, x, dry)
+		return spell(to) + "(" + e + ")", ok
 	case fn != nil && fn.Kind == model.TypeEnum:
 		if tn != nil && tn.Kind == model.TypeEnum && tn.Base.GoType == fn.Base.GoType && subset(fn.Values, tn.Values) {
-			return spell(to) + "(" + x + ")", true, true
+			return spell(to) + "(" + x + ")", true
 		}
 		if tn == nil && to.GoType == fn.Base.GoType {
-			return to.GoType + "(" + x + ")", true, true
+			return to.GoType + "(" + x + ")", true
 		}
-		return "", false, false
+		return "", false
 	case tn != nil && tn.Kind == model.TypeUnion && (fn == nil || fn.Kind != model.TypeUnion):
-		// A value into the variant of its type (or the first it converts to).
-		for _, same := range []bool{true, false} {
-			for _, v := range tn.Variants {
-				if same != (v.Type.GoType == from.GoType) {
-					continue
-				}
-				if e, ok, exact := cv.value(from, v.Type, x, dry); ok {
-					return spell(to) + "{" + v.GoName + ": svcgen.Ptr(" + e + ")}", true, exact
-				}
+		// A value into the variant of its type.
+		for _, v := range tn.Variants {
+			if v.Type.GoType == from.GoType {
+				return spell(to) + "{" + v.GoName + ": svcgen.Ptr(" + x + ")}", true
 			}
 		}
-		return "", false, false
+		return "", false
 	case fn != nil && tn != nil && fn.Kind == model.TypeStruct && tn.Kind == model.TypeStruct,
 		fn != nil && tn != nil && fn.Kind == model.TypeUnion && tn.Kind == model.TypeUnion,
 		from.Kind == model.KindSlice && to.Kind == model.KindSlice,
 		from.Kind == model.KindMap && to.Kind == model.KindMap:
-		st := cv.converter(from, to, dry)
-		if st == nil {
-			return "", false, false
+		if !cv.converts(from, to) {
+			return "", false
 		}
 		if dry {
-			return "", true, st.exact
+			return "", true
 		}
-		return st.c.Func + "(" + x + ")", true, st.exact
+		return cv.converter(from, to).Func + "(" + x + ")", true
 	case fn == nil && tn == nil && widens(from.Kind, to.Kind):
-		return to.GoType + "(" + x + ")", true, true
+		return to.GoType + "(" + x + ")", true
 	}
-	return "", false, false
+	return "", false
+}
+
+// converts reports whether values of one object, union, array or map
+// type convert to another: objects always do (what cannot convert is left
+// out), the others when their variants or elements do. A pair met again
+// inside itself (recursive types) is taken to convert: its first visit
+// decides.
+func (cv *convs) converts(from, to *model.TypeRef) bool {
+	key := from.GoType + " " + to.GoType
+	if cv.pairs[key] != nil || cv.visiting[key] {
+		return true
+	}
+	cv.visiting[key] = true
+	defer delete(cv.visiting, key)
+	switch {
+	case from.Kind == model.KindSlice || from.Kind == model.KindMap:
+		_, ok := cv.value(from.Elem, to.Elem, "x", true)
+		return ok
+	case named(from).Kind == model.TypeUnion:
+		return cv.variants(named(from), named(to), true) != nil
+	}
+	return true
 }
 
 // converter returns the converter function from one type to another,
-// making it when it does not exist yet (with dry set, only whether it can
-// exist: its state, without a function), or nil when there can be none.
-func (cv *convs) converter(from, to *model.TypeRef, dry bool) *convState {
+// which converts says exists, making it the first time.
+func (cv *convs) converter(from, to *model.TypeRef) *model.Converter {
 	key := from.GoType + " " + to.GoType
-	if st := cv.pairs[key]; st != nil {
-		return st
-	}
-	if dry {
-		// Elements and union variants decide whether the pair converts;
-		// objects always do (what cannot convert is left out). A pair met
-		// again inside itself (recursive types) is taken to convert: its
-		// first visit decides.
-		if cv.visiting[key] {
-			return &convState{exact: true}
-		}
-		cv.visiting[key] = true
-		defer delete(cv.visiting, key)
-		switch from.Kind {
-		case model.KindSlice, model.KindMap:
-			if _, ok, _ := cv.value(from.Elem, to.Elem, "x", true); !ok {
-				return nil
-			}
-			return &convState{exact: true}
-		}
-		if named(from).Kind == model.TypeUnion {
-			if cps, _ := cv.variants(named(from), named(to), true); cps == nil {
-				return nil
-			}
-		}
-		return &convState{exact: true}
-	}
-	if from.Kind == model.KindNamed && named(from).Kind == model.TypeUnion {
-		if cps, _ := cv.variants(named(from), named(to), true); cps == nil {
-			return nil
-		}
-	}
-	if (from.Kind == model.KindSlice || from.Kind == model.KindMap) && !cv.elemOK(from, to) {
-		return nil
+	if c := cv.pairs[key]; c != nil {
+		return c
 	}
 	c := &model.Converter{
 		Func: cv.names.Take(model.Unexported(typeWord(to)) + "From" + typeWord(from)),
 		From: spell(from),
 		To:   spell(to),
 	}
-	st := &convState{c: c, exact: true} // a recursive use sees it as exact
-	cv.pairs[key] = st
+	cv.pairs[key] = c // before its members: recursive types refer to it
 	switch {
 	case from.Kind == model.KindSlice || from.Kind == model.KindMap:
 		c.Kind = string(from.Kind)
-		var ok bool
-		c.Elem, ok, st.exact = cv.value(from.Elem, to.Elem, "x", false)
-		if !ok {
-			panic("svcgen: element conversion vanished") // elemOK said it converts
-		}
+		c.Elem, _ = cv.value(from.Elem, to.Elem, "x", false)
 	case named(from).Kind == model.TypeUnion:
 		c.Kind = "union"
-		c.Copies, st.exact = cv.variants(named(from), named(to), false)
+		c.Copies = cv.variants(named(from), named(to), false)
 	default:
 		c.Kind = "struct"
-		c.Copies, st.exact = cv.fields(named(from), named(to))
+		c.Copies = cv.fields(named(from), named(to))
 	}
-	return st
-}
-
-func (cv *convs) elemOK(from, to *model.TypeRef) bool {
-	_, ok, _ := cv.value(from.Elem, to.Elem, "x", true)
-	return ok
+	return c
 }
 
 // variants matches every variant of union from to a variant of union to:
-// the one of the same type, else the first it converts to. It returns
-// nil when some variant has none, and whether every variant converts
-// whole.
-func (cv *convs) variants(from, to *model.Type, dry bool) ([]*model.Copy, bool) {
+// the one of the same type, else the one of the same name or discriminator
+// value if it converts. It returns nil when some variant has none.
+func (cv *convs) variants(from, to *model.Type, dry bool) []*model.Copy {
 	var out []*model.Copy
-	all := true
 	for _, fv := range from.Variants {
 		var cp *model.Copy
-		for _, same := range []bool{true, false} {
-			for _, tv := range to.Variants {
-				if cp != nil || same != (fv.Type.GoType == tv.Type.GoType) {
-					continue
-				}
-				if same {
-					cp = &model.Copy{To: tv.GoName, From: fv.GoName, Value: "in." + fv.GoName}
-					continue
-				}
-				if e, ok, exact := cv.value(fv.Type, tv.Type, "*in."+fv.GoName, dry); ok {
-					cp = &model.Copy{To: tv.GoName, From: fv.GoName, If: "in." + fv.GoName + " != nil", Value: "svcgen.Ptr(" + e + ")"}
-					all = all && exact
-				}
+		for _, tv := range to.Variants {
+			if cp == nil && fv.Type.GoType == tv.Type.GoType {
+				cp = &model.Copy{To: tv.GoName, From: fv.GoName, Value: "in." + fv.GoName}
+			}
+		}
+		for _, tv := range to.Variants {
+			if cp != nil || fv.GoName != tv.GoName && !shareTag(fv, tv) {
+				continue
+			}
+			if e, ok := cv.value(fv.Type, tv.Type, "*in."+fv.GoName, dry); ok {
+				cp = &model.Copy{To: tv.GoName, From: fv.GoName, If: "in." + fv.GoName + " != nil", Value: "svcgen.Ptr(" + e + ")"}
 			}
 		}
 		if cp == nil {
-			return nil, false
+			return nil
 		}
 		out = append(out, cp)
 	}
-	return out, all
+	return out
+}
+
+// shareTag reports whether two variants have a discriminator value in
+// common.
+func shareTag(a, b *model.Variant) bool {
+	for _, x := range a.Tags {
+		for _, y := range b.Tags {
+			if x == y {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // fields decides how each field of struct to is filled from struct from.
 // What cannot be converted is left out and reported.
-func (cv *convs) fields(from, to *model.Type) ([]*model.Copy, bool) {
+func (cv *convs) fields(from, to *model.Type) []*model.Copy {
 	src := map[string]*model.Field{}
 	for _, f := range from.Fields {
 		src[f.Name] = f
 	}
-	exact := true
 	var out []*model.Copy
 	for _, tf := range to.Fields {
 		sf := src[tf.Name]
@@ -237,9 +213,8 @@ func (cv *convs) fields(from, to *model.Type) ([]*model.Copy, bool) {
 			}
 			continue
 		}
-		cp, ok, ex := cv.field(sf, tf)
+		cp, ok := cv.field(sf, tf)
 		if !ok {
-			exact = false
 			kept := "its zero value"
 			if d := defaultStmt(tf); d != "" {
 				out = append(out, &model.Copy{To: tf.GoName, Else: d})
@@ -250,30 +225,23 @@ func (cv *convs) fields(from, to *model.Type) ([]*model.Copy, bool) {
 				"not copied when a "+to.Name+" is made from a "+from.Name+": it keeps "+kept)
 			continue
 		}
-		exact = exact && ex
 		out = append(out, cp)
 	}
-	switch {
-	case from.Extra != nil && to.Extra != nil && from.Extra.GoType == to.Extra.GoType:
+	if from.Extra != nil && to.Extra != nil && from.Extra.GoType == to.Extra.GoType {
 		out = append(out, &model.Copy{To: "AdditionalProperties", From: "AdditionalProperties", Value: "in.AdditionalProperties"})
-	case from.Extra != nil:
-		exact = false
 	}
-	if to.Closed && len(src) > 0 {
-		exact = false // JSON of from may hold properties to refuses
-	}
-	return out, exact
+	return out
 }
 
 // field decides how target field tf is filled from source field sf.
-func (cv *convs) field(sf, tf *model.Field) (*model.Copy, bool, bool) {
+func (cv *convs) field(sf, tf *model.Field) (*model.Copy, bool) {
 	cp := &model.Copy{To: tf.GoName, From: sf.GoName}
 	if sf.GoType == tf.GoType && sf.Indirect == tf.Indirect {
 		cp.Value = "in." + sf.GoName
-		return cp, true, true
+		return cp, true
 	}
 	if sf.Indirect || tf.Indirect {
-		return nil, false, false
+		return nil, false
 	}
 	var x string
 	switch sf.Shape {
@@ -290,9 +258,9 @@ func (cv *convs) field(sf, tf *model.Field) (*model.Copy, bool, bool) {
 	default:
 		x = "in." + sf.GoName
 	}
-	e, ok, exact := cv.value(sf.Type, tf.Type, x, false)
+	e, ok := cv.value(sf.Type, tf.Type, x, false)
 	if !ok {
-		return nil, false, false
+		return nil, false
 	}
 	switch tf.Shape {
 	case model.ShapePointer:
@@ -305,7 +273,7 @@ func (cv *convs) field(sf, tf *model.Field) (*model.Copy, bool, bool) {
 	if cp.If != "" {
 		cp.Else = defaultStmt(tf)
 	}
-	return cp, true, exact
+	return cp, true
 }
 
 // defaultStmt is the Go statement that sets field f of out to its spec
@@ -388,4 +356,44 @@ func widens(from, to model.Kind) bool {
 		return to == model.KindInt64
 	}
 	return false
+}
+
+// fits reports whether every JSON value of type from decodes into type to
+// whole: what a merge patch of the stored value needs, since it works on
+// JSON. seen holds the pairs being decided (recursive types).
+func fits(from, to *model.TypeRef, seen map[string]bool) bool {
+	if from.GoType == to.GoType && from.Kind == to.Kind {
+		return true
+	}
+	key := from.GoType + " " + to.GoType
+	if seen[key] {
+		return true
+	}
+	seen[key] = true
+	defer delete(seen, key)
+	fn, tn := named(from), named(to)
+	switch {
+	case fn != nil && fn.Kind == model.TypeAlias:
+		return fits(fn.Underlying, to, seen)
+	case tn != nil && tn.Kind == model.TypeAlias:
+		return fits(from, tn.Underlying, seen)
+	case fn != nil && fn.Kind == model.TypeEnum:
+		if tn != nil && tn.Kind == model.TypeEnum {
+			return tn.Base.GoType == fn.Base.GoType && subset(fn.Values, tn.Values)
+		}
+		return tn == nil && to.GoType == fn.Base.GoType
+	case fn != nil && tn != nil && fn.Kind == model.TypeStruct && tn.Kind == model.TypeStruct:
+		for _, ff := range fn.Fields {
+			tf := fieldNamed(tn, ff.Name)
+			if tf == nil && tn.Closed || tf != nil && !fits(ff.Type, tf.Type, seen) {
+				return false
+			}
+		}
+		return fn.Extra == nil || tn.Extra != nil && fits(fn.Extra, tn.Extra, seen) || tn.Extra == nil && !tn.Closed
+	case from.Kind == model.KindSlice && to.Kind == model.KindSlice, from.Kind == model.KindMap && to.Kind == model.KindMap:
+		return fits(from.Elem, to.Elem, seen)
+	case fn == nil && tn == nil:
+		return widens(from.Kind, to.Kind)
+	}
+	return false // unions decode by their own rules: only the same union fits
 }

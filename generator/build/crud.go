@@ -18,7 +18,7 @@ func (b *builder) conversions(r *model.Resource, cv *convs) {
 		if op.Body.Pointer {
 			src = "deref(req.Body)"
 		}
-		e, ok, _ := cv.value(op.Body.Type, stored, src, false)
+		e, ok := cv.value(op.Body.Type, stored, src, false)
 		if !ok {
 			panic("svcgen: an object body does not convert to the stored object") // objects always do
 		}
@@ -40,7 +40,7 @@ func (b *builder) conversions(r *model.Resource, cv *convs) {
 		}
 	}
 	if op := r.Patch; op != nil {
-		op.PatchKeys = b.patchKeys(op, r, cv)
+		op.PatchKeys = b.patchKeys(op, r)
 	}
 	if op := r.List; op != nil {
 		op.Page = b.page(op, r)
@@ -67,7 +67,7 @@ func (b *builder) answer(op *model.Operation, r *model.Resource, v string, dry b
 	case r.ID != nil && r.ID.Field != nil && s.Type.GoType == r.ID.Field.Type.GoType:
 		return r.IDOf("v"), true // the spec answers with the id alone
 	}
-	e, ok, _ := b.convs.value(storedRef(r), s.Type, v, dry)
+	e, ok := b.convs.value(storedRef(r), s.Type, v, dry)
 	if !ok {
 		return s.Type.GoType, false
 	}
@@ -77,7 +77,7 @@ func (b *builder) answer(op *model.Operation, r *model.Resource, v string, dry b
 // patchKeys lists the properties of op's body a merge patch may change in
 // the stored type: those it holds with a type every patch value decodes
 // into. The others are reported and left out.
-func (b *builder) patchKeys(op *model.Operation, r *model.Resource, cv *convs) []string {
+func (b *builder) patchKeys(op *model.Operation, r *model.Resource) []string {
 	p := op.Body.Type.Named
 	var keys []string
 	for _, pf := range p.Fields {
@@ -86,7 +86,7 @@ func (b *builder) patchKeys(op *model.Operation, r *model.Resource, cv *convs) [
 			continue // the stored type has no such property: nothing to change
 		}
 		if pf.Type.GoType != tf.Type.GoType || pf.Indirect != tf.Indirect {
-			if _, ok, exact := cv.value(pf.Type, tf.Type, "x", true); !ok || !exact {
+			if !fits(pf.Type, tf.Type, map[string]bool{}) {
 				b.degrade(p.Origin+"/properties/"+escape(pf.Name),
 					"property "+quote(pf.Name)+" is "+describe(pf)+" in "+p.Name+" but "+describe(tf)+" in "+r.Type.Name,
 					"not applied by the default "+op.GoName+": the stored "+r.Type.Name+" keeps its value")

@@ -140,3 +140,55 @@ components:
 		t.Errorf("coverage %v, want nothing degraded", svc.Coverage.Items)
 	}
 }
+
+// TestPatchNestedMismatch checks a patch property whose nested object
+// types a property differently is not patched (its JSON would not decode
+// into the stored value), while one whose nested object fits is.
+func TestPatchNestedMismatch(t *testing.T) {
+	svc := buildYAML(t, `
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /boxes/{id}:
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: string}}
+    get:
+      operationId: getBox
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Box'}}}}
+    patch:
+      operationId: patchBox
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                size: {type: object, properties: {w: {type: string}}}
+                lid: {type: object, properties: {color: {type: string, enum: [red]}}}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Box'}}}}
+components:
+  schemas:
+    Box:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string}
+        size: {type: object, properties: {w: {type: integer}}}
+        lid: {type: object, properties: {color: {type: string, enum: [red, blue]}}}
+`)
+	var patch *model.Operation
+	for _, op := range svc.Operations {
+		if op.CRUD == "patch" {
+			patch = op
+		}
+	}
+	if patch == nil || strings.Join(patch.PatchKeys, " ") != `"lid"` {
+		t.Fatalf("patch keys %v, want lid alone", patch)
+	}
+	if len(svc.Coverage.Items) != 1 || !strings.HasSuffix(svc.Coverage.Items[0].Pointer, "/properties/size") {
+		t.Errorf("coverage %v, want the patch's size reported", svc.Coverage.Items)
+	}
+}

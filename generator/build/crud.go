@@ -24,6 +24,9 @@ func (b *builder) conversions(r *model.Resource, cv *convs) {
 		}
 		op.FromBody = e
 	}
+	if op := r.Create; op != nil {
+		r.Echo = echo(r, op.Body.Type.Named)
+	}
 	if op := r.Replace; op != nil {
 		for _, f := range r.Type.Fields {
 			if f.ReadOnly || r.ParentColumn != nil && r.ParentColumn.Field == f {
@@ -45,6 +48,39 @@ func (b *builder) conversions(r *model.Resource, cv *convs) {
 	if op := r.List; op != nil {
 		op.Page = b.page(op, r)
 	}
+}
+
+// echo lists the scalar properties of r a create from body copies as
+// sent: neither filled by the store nor write-only (responses leave those
+// out) nor read-only, and of a type whose JSON reads back the same (no
+// times or dates, which a database may write back differently).
+func echo(r *model.Resource, body *model.Type) []string {
+	owned := map[*model.Field]bool{}
+	for _, c := range []*model.Column{r.ID, r.CreatedAt, r.UpdatedAt, r.ParentColumn} {
+		if c != nil && c.Field != nil {
+			owned[c.Field] = true
+		}
+	}
+	scalar := func(f *model.Field) bool {
+		t := f.Type
+		if t.Kind == model.KindNamed && t.Named.Kind == model.TypeEnum {
+			t = t.Named.Base
+		}
+		switch t.Kind {
+		case model.KindString, model.KindInt32, model.KindInt64, model.KindInt, model.KindFloat32, model.KindFloat64, model.KindBool:
+			return !f.WriteOnly && !f.ReadOnly
+		}
+		return false
+	}
+	var out []string
+	for _, tf := range r.Type.Fields {
+		sf := fieldNamed(body, tf.Name)
+		if sf == nil || owned[tf] || !scalar(tf) || !scalar(sf) || !fits(sf.Type, tf.Type, map[string]bool{}) {
+			continue
+		}
+		out = append(out, tf.Key)
+	}
+	return out
 }
 
 // storedRef refers to r's stored type.

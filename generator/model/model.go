@@ -745,6 +745,10 @@ type Resource struct {
 	ListItems string
 	// Location is true when the create response declares a Location header.
 	Location bool
+	// Echo lists the JSON names, as Go string literals, of the scalar
+	// properties a create copies from its body unchanged, which the
+	// generated tests expect to read back as sent.
+	Echo []string
 	// Sample is a valid request body of the create operation, for the
 	// generated tests, or "" when there is none.
 	Sample string

@@ -97,6 +97,16 @@ func TestGadgetsOverHTTP(t *testing.T) {
 	if fmt.Sprint(got["id"]) != fmt.Sprint(id) {
 		t.Fatalf("GET returned %v, want the created Gadget %v", got, created)
 	}
+	// What the create sent comes back.
+	var sent map[string]any
+	if err := json.Unmarshal([]byte("{\"color\":\"red\",\"name\":\"a\",\"size\":1}"), &sent); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"color", "label", "name", "size"} {
+		if x, ok := sent[k]; ok && fmt.Sprint(got[k]) != fmt.Sprint(x) {
+			t.Errorf("%s: sent %v, read back %v", k, x, got[k])
+		}
+	}
 	call(t, h, "DELETE", fill("/workshop/gadgets/{id}", params), "", [][2]string{}, "", 204, nil)
 	call(t, h, "GET", fill("/workshop/gadgets/{id}", params), "", [][2]string{}, "", http.StatusNotFound, nil)
 }

@@ -166,9 +166,8 @@ func writeExample(t *testing.T, base, name, specPath string) (string, *Result) {
 	res := generateExample(t, name, specPath)
 	dir := filepath.Join(base, name)
 	writeFiles(t, dir, res.Files)
-	stem := strings.TrimSuffix(filepath.Base(specPath), filepath.Ext(specPath))
-	copyExtra(t, filepath.Join(filepath.Dir(specPath), stem+".extra"), dir, res.Files)
-	copyExtra(t, filepath.Join(filepath.Dir(specPath), "testdata", stem+".extra"), dir, res.Files)
+	copyExtra(t, strings.TrimSuffix(specPath, filepath.Ext(specPath))+".extra", dir, res.Files)
+	copyExtra(t, filepath.Join("testdata", "examples", name+".extra"), dir, res.Files)
 	for _, d := range res.Service.Dependencies {
 		if d.Path == "" || d.Spec == "" {
 			continue
@@ -204,9 +203,9 @@ func writeFiles(t *testing.T, dir string, files []File) {
 // copyExtra copies the files under from, if it exists, into the generated
 // service at dir, at the same relative paths: hand-written tests of what
 // the generated tests cannot know, such as which of two overlapping routes
-// a path reaches (testdata/specs/NAME.extra/ beside NAME.yaml), or the
-// user's own version of a file that is theirs (an example's service.go, in
-// spec/testdata/NAME.extra/ so that the go command leaves it alone). A
+// a path reaches (testdata/specs/NAME.extra/ beside NAME.yaml, and
+// testdata/examples/NAME.extra/ for the example spec/NAME.yaml), or the
+// user's own version of a file that is theirs (an example's service.go). A
 // file svcgen owns is never replaced.
 func copyExtra(t *testing.T, from, dir string, generated []File) {
 	t.Helper()

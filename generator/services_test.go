@@ -17,7 +17,7 @@ import (
 
 // TestServicesCallEachOther runs the two-service example as an operator
 // would: the catalog and checkout services are generated, checkout with
-// its hand-written service.go (spec/testdata/checkout.extra), built, and started as
+// its hand-written service.go (generator/testdata/examples/checkout.extra), built, and started as
 // processes, checkout told where catalog is by CATALOG_URL. A quote asks
 // the catalog for the product's price through catalog's generated client;
 // an unknown product is refused with 422; with the catalog stopped, a

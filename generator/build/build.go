@@ -49,6 +49,7 @@ type builder struct {
 	building map[*openapi3.Schema]int // components being built, by index in stack
 	stack    []string                 // their names, outermost first
 	err      error                    // the first reason the spec cannot be built
+	convs    *convs                   // converters of the default CRUD behaviour
 }
 
 // Build makes the service model from a loaded spec.

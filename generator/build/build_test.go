@@ -43,15 +43,6 @@ func typeNamed(svc *model.Service, name string) *model.Type {
 	return nil
 }
 
-func fieldNamed(t *model.Type, json string) *model.Field {
-	for _, f := range t.Fields {
-		if f.Name == json {
-			return f
-		}
-	}
-	return nil
-}
-
 const typesSpec = `
 openapi: 3.0.3
 info: {title: Type Mapping, version: "1"}

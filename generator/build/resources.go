@@ -19,7 +19,8 @@ import (
 //   - Collection GET → list (a bare array of the schema, or an object with
 //     one array property of it); collection POST → create; item GET → get,
 //     PUT → replace, PATCH → patch, DELETE → delete. Request bodies may be
-//     any object: properties are matched by JSON name.
+//     any object: properties are matched by JSON name, and converted as
+//     convert.go decides.
 //   - A collection under another resource's item path
 //     (/customers/{customerId}/orders) is a child: its rows carry the
 //     parent's id, and the parent must exist.
@@ -48,6 +49,8 @@ func (b *builder) resources(svc *model.Service) {
 		return items[i] < items[j]
 	})
 	byItem := map[string]*model.Resource{}
+	cv := newConvs(b)
+	b.convs = cv
 	tables := model.NewNamespace()
 	names := model.NewNamespace()
 	for _, item := range items {
@@ -69,9 +72,11 @@ func (b *builder) resources(svc *model.Service) {
 		if r.Create == nil && r.List == nil && r.Get == nil && r.Replace == nil && r.Patch == nil && r.Delete == nil {
 			continue // no operation the store could serve
 		}
+		b.conversions(r, cv)
 		byItem[item] = r
 		svc.Resources = append(svc.Resources, r)
 	}
+	svc.Converters = cv.list()
 }
 
 // splitItem splits "/a/{b}/c/{id}" into "/a/{b}/c" and "id".
@@ -297,14 +302,15 @@ func (b *builder) crudParams(r *model.Resource, base string) {
 			op.Resource, op.CRUD = nil, ""
 		}
 	}
-	// The answer is made from the stored item: an object (converted by
-	// property names), or the id itself (blockfrost-like creates answer
-	// with the new id); anything else cannot be made from it.
+	// The answer is made from the stored item: the item, another object
+	// or union made from it property by property, or the id itself
+	// (blockfrost-like creates answer with the new id); anything else
+	// cannot be made from it.
 	for _, op := range []*model.Operation{r.Create, r.Get, r.Replace, r.Patch} {
 		if op == nil || op.Resource == nil {
 			continue
 		}
-		if t, ok := answerable(op, r); !ok {
+		if t, ok := b.answer(op, r, "v", true); !ok {
 			b.degrade("#/paths/"+escape(op.Path)+"/"+strings.ToLower(op.Method)+"/responses",
 				"the "+op.CRUD+" response of "+r.Name+" is "+t+", which a stored "+r.Name+" cannot fill",
 				"not stored; "+op.GoName+" answers 501")
@@ -345,31 +351,6 @@ func (b *builder) crudParams(r *model.Resource, base string) {
 	}
 	parts = append(parts, quote(lit+"/"))
 	r.LocationPrefix = strings.Join(parts, " + ")
-}
-
-// answerable reports whether the default implementation can answer op
-// from a stored r: a success response without a JSON body, an object (or
-// union, or free-form) body converted by property names, or a body of the
-// id's type, which gets the id. It returns the Go type of a body it
-// cannot fill.
-func answerable(op *model.Operation, r *model.Resource) (string, bool) {
-	s := op.Success()
-	if s == nil || s.Kind != model.BodyJSON || s.Type == nil {
-		return "", true
-	}
-	t := s.Type
-	for t.Kind == model.KindNamed && t.Named.Kind == model.TypeAlias {
-		t = t.Named.Underlying
-	}
-	switch {
-	case t.Kind == model.KindMap || t.Kind == model.KindAny:
-		return "", true
-	case t.Kind == model.KindNamed && (t.Named.Kind == model.TypeStruct || t.Named.Kind == model.TypeUnion):
-		return "", true
-	case r.ID != nil && r.ID.Field != nil && s.Type.GoType == r.ID.Field.Type.GoType:
-		return "", true
-	}
-	return s.Type.GoType, false
 }
 
 // successStruct is the struct the first success response carries.
@@ -583,7 +564,11 @@ func (b *builder) columns(r *model.Resource) {
 				}
 				continue
 			case "cursor", "after", "pagetoken", "nextpagetoken", "continuationtoken", "starting_after", "startingafter":
-				b.degrade("#/paths/"+escape(r.Collection)+"/get", "cursor pagination by "+strconv.Quote(p.Name), "not applied: the default list pages by limit and offset")
+				if p.Type.Kind == model.KindString && r.Cursor == nil {
+					r.Cursor = p
+				} else {
+					b.degrade("#/paths/"+escape(r.Collection)+"/get", "cursor pagination by "+strconv.Quote(p.Name), "not applied: the default list pages by limit and offset")
+				}
 				continue
 			}
 			// A parameter filters by the column of the same name: exact

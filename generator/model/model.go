@@ -47,6 +47,10 @@ type Service struct {
 	// their generated clients (x-svcgen-dependencies), sorted by name.
 	Dependencies []*Dependency
 
+	// Converters are the functions the default CRUD behaviour uses to
+	// move values between API types, sorted by name.
+	Converters []*Converter
+
 	Coverage Coverage
 }
 
@@ -138,6 +142,86 @@ type Operation struct {
 	// ClientExample is Example with the optional parameters too, or nil
 	// when Example is not valid.
 	ClientExample *ClientExample
+
+	// How the default CRUD behaviour moves values between the request,
+	// the store and the response, decided property by property when the
+	// code is generated (see Converter):
+	//
+	// FromBody (create, replace) is the Go expression of the stored value
+	// made from the request body: "req.Body" or
+	// "customerFromCustomerInput(req.Body)".
+	FromBody string
+	// Answer (create, get, replace, patch) is the Go expression of the
+	// success response body made from the stored value v, or "" when the
+	// response has no JSON body: "v", "*v", "v.ID", "customerViewFromCustomer(*v)".
+	Answer string
+	// Keep (replace) lists the fields of the stored value a replace keeps
+	// from the stored one: read-only properties, which the server owns,
+	// and the parent key.
+	Keep []string
+	// PatchKeys (patch) are the JSON names, as Go string literals, of the
+	// properties a merge patch may change: those of the patch body that
+	// the stored type holds with a compatible type.
+	PatchKeys []string
+	// Page (list) says how the response is filled from the rows read.
+	Page *Page
+}
+
+// Page says how a list operation fills its response body. The template
+// has items (the rows, a slice of the stored type), p (the store.Page
+// asked for) and, when Count is set, total (the number of rows that
+// match, over all pages).
+type Page struct {
+	// Body is the expression of the whole body when the response is the
+	// list itself ("items", "api.Customers(items)"), or "" when Fields fill
+	// an object.
+	Body   string
+	Fields []*PageField
+	// Count is set when some field needs total.
+	Count bool
+	// Probe is set when some field needs more, which says whether rows
+	// follow the page: the list reads one row beyond it to know.
+	Probe bool
+}
+
+// PageField fills one property of a list response object.
+type PageField struct {
+	GoName string
+	Value  string // Go expression: "items", "total", "int32(total)", "svcgen.Ptr(p.Offset)"
+	// If is a condition for the assignment, or "".
+	If string
+}
+
+// Converter is a function in the generated service package that makes a
+// value of one API type from a value of another (a request body into the
+// stored type, the stored type into a response), property by property.
+// Which property fills which, and how, is decided when the code is
+// generated; a property that cannot be converted is left out of Copies
+// and listed in the coverage report.
+type Converter struct {
+	Func     string // "customerFromCustomerInput"
+	From, To string // Go types as package service writes them: "api.CustomerInput"
+	// Kind is "struct" (Copies fill the fields of out), "union" (Copies
+	// fill the variant that is set), "slice" or "map" (Elem converts each
+	// element x).
+	Kind   string
+	Copies []*Copy
+	Elem   string
+}
+
+// Copy fills field To of out from field From of in:
+//
+//	if If { out.To = Value } else if in.From.Null { out.To.Set, out.To.Null = true, true } else { Else }
+//
+// the else branches only when Null and Else are set; without If, out.To =
+// Value. From is "" for a field the source lacks that gets its spec
+// default: Else alone.
+type Copy struct {
+	To, From string // Go field names
+	If       string // Go condition: "in.Phone != nil", "x, ok := in.Phone.Get(); ok"
+	Value    string // Go expression: "in.Phone", "svcgen.Ptr(x)", "addressFromInputAddress(*in.Address)"
+	Null     bool   // both are Nullable: a null stays null
+	Else     string // Go statement setting the default: "out.Currency = svcgen.Ptr[string](\"EUR\")"
 }
 
 // HasQuery reports whether the operation takes query parameters.
@@ -697,11 +781,19 @@ type Resource struct {
 	Filters []*Filter
 	// Limit and Offset are the list's pagination parameters, or nil.
 	Limit, Offset *Param
+	// Cursor is the list's cursor parameter (a string), or nil: an opaque
+	// cursor naming the last row of the previous page, whose successors by
+	// id make the next page.
+	Cursor *Param
 	// ListItems is the JSON property holding the items when the list
 	// response wraps them in an object, or "" when it is a bare array.
 	ListItems string
 	// Location is true when the create response declares a Location header.
 	Location bool
+	// Echo lists the JSON names, as Go string literals, of the scalar
+	// properties a create copies from its body unchanged, which the
+	// generated tests expect to read back as sent.
+	Echo []string
 	// Sample is a valid request body of the create operation, for the
 	// generated tests, or "" when there is none.
 	Sample string
@@ -768,6 +860,17 @@ type InitialValue struct {
 	Field *Field
 	Value string // Go expression
 	Zero  string // the Go zero value it replaces: "" or 0
+}
+
+// Patches reports whether some operation is a merge patch of a stored
+// resource.
+func (s *Service) Patches() bool {
+	for _, r := range s.Resources {
+		if r.Patch != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // APIPatterns are the patterns package api checks (Pattern.InAPI).

@@ -4,11 +4,9 @@ package service
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
-	"strings"
 
 	"example.com/catalog/api"
 	"example.com/catalog/internal/store"
@@ -40,10 +38,7 @@ func (c *CRUD) ListCategories(ctx context.Context, req *api.ListCategoriesReques
 
 // CreateCategory stores a new Category.
 func (c *CRUD) CreateCategory(ctx context.Context, req *api.CreateCategoryRequest) (api.CreateCategoryResponse, error) {
-	var v api.Category
-	if err := convert(req.Body, &v); err != nil {
-		return nil, err
-	}
+	v := categoryFromCategoryInput(req.Body)
 	if err := c.db.Categories().Create(ctx, &v); err != nil {
 		return nil, storeError(err, "category")
 	}
@@ -69,23 +64,33 @@ func (c *CRUD) ListProducts(ctx context.Context, req *api.ListProductsRequest) (
 	f.Status = req.Status
 	var p store.Page
 	p.Limit = int64(req.Limit)
-	items, err := c.db.Products().List(ctx, f, p)
+	p.After = deref(req.Cursor)
+	ask := p
+	if ask.Limit > 0 {
+		ask.Limit++ // the row after the page tells whether another follows
+	}
+	items, err := c.db.Products().List(ctx, f, ask)
+	if errors.Is(err, store.ErrBadCursor) {
+		return nil, svcgen.Errors{svcgen.FieldError{In: "query", Field: "cursor", Detail: "is not a cursor this service gave"}}
+	}
 	if err != nil {
 		return nil, storeError(err, "products")
 	}
+	more := p.Limit > 0 && int64(len(items)) > p.Limit
+	if more {
+		items = items[:p.Limit]
+	}
 	resp := &api.ListProducts200Response{}
-	if err := convert(map[string]any{"items": items}, &resp.Body); err != nil {
-		return nil, err
+	resp.Body.Items = items
+	if more {
+		resp.Body.NextCursor = svcgen.Ptr(store.Cursor(items[len(items)-1].Sku))
 	}
 	return resp, nil
 }
 
 // CreateProduct stores a new Product.
 func (c *CRUD) CreateProduct(ctx context.Context, req *api.CreateProductRequest) (api.CreateProductResponse, error) {
-	var v api.Product
-	if err := convert(req.Body, &v); err != nil {
-		return nil, err
-	}
+	v := productFromProductInput(req.Body)
 	if err := c.db.Products().Create(ctx, &v); err != nil {
 		return nil, storeError(err, "product")
 	}
@@ -109,10 +114,10 @@ func (c *CRUD) GetProduct(ctx context.Context, req *api.GetProductRequest) (api.
 // ReplaceProduct replaces a Product.
 func (c *CRUD) ReplaceProduct(ctx context.Context, req *api.ReplaceProductRequest) (api.ReplaceProductResponse, error) {
 	v, err := c.db.Products().Update(ctx, req.Sku, func(v *api.Product) error {
-		var fresh api.Product
-		if err := convert(req.Body, &fresh); err != nil {
-			return err
-		}
+		fresh := productFromProductInput(req.Body)
+		fresh.CreatedAt = v.CreatedAt
+		fresh.Object = v.Object
+		fresh.UpdatedAt = v.UpdatedAt
 		*v = fresh
 		return nil
 	})
@@ -132,81 +137,32 @@ func (c *CRUD) DeleteProduct(ctx context.Context, req *api.DeleteProductRequest)
 	return &api.DeleteProduct204Response{}, nil
 }
 
-// convert copies src into dst through JSON, matching properties by name:
-// request bodies and stored resources are often different schemas. A
-// property the two schemas type differently is left out rather than
-// failing the request.
-func convert(src, dst any) error {
-	b, err := json.Marshal(src)
-	if err != nil {
-		return err
-	}
-	var fields map[string]json.RawMessage
-	if json.Unmarshal(b, &fields) != nil {
-		return json.Unmarshal(b, dst) // not an object
-	}
-	for range len(fields) + 1 {
-		err = json.Unmarshal(b, dst)
-		var te *json.UnmarshalTypeError
-		if !errors.As(err, &te) || te.Field == "" {
-			return err
-		}
-		key, _, _ := strings.Cut(te.Field, ".")
-		if _, ok := fields[key]; !ok {
-			return err
-		}
-		delete(fields, key)
-		if b, err = json.Marshal(fields); err != nil {
-			return err
-		}
-	}
-	return err
+// categoryFromCategoryInput returns the api.Category made from in, property by property.
+func categoryFromCategoryInput(in api.CategoryInput) api.Category {
+	var out api.Category
+	out.Name = in.Name
+	out.Parent = in.Parent
+	out.Slug = in.Slug
+	return out
 }
 
-// mergePatch applies patch, the request body as the client sent it, to v
-// as a JSON merge patch (RFC 7396): properties the patch sends replace those
-// of v, null removes them, the rest stay as they were.
-func mergePatch[T any](v *T, patch []byte) error {
-	cur, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	var doc, pm any
-	if err := json.Unmarshal(cur, &doc); err != nil {
-		return err
-	}
-	if err := json.Unmarshal(patch, &pm); err != nil {
-		return err
-	}
-	merged, err := json.Marshal(merge(doc, pm))
-	if err != nil {
-		return err
-	}
-	var fresh T
-	if err := json.Unmarshal(merged, &fresh); err != nil {
-		return err
-	}
-	*v = fresh
-	return nil
-}
-
-func merge(doc, patch any) any {
-	pm, ok := patch.(map[string]any)
-	if !ok {
-		return patch
-	}
-	dm, ok := doc.(map[string]any)
-	if !ok {
-		dm = map[string]any{}
-	}
-	for k, pv := range pm {
-		if pv == nil {
-			delete(dm, k)
-			continue
-		}
-		dm[k] = merge(dm[k], pv)
-	}
-	return dm
+// productFromProductInput returns the api.Product made from in, property by property.
+func productFromProductInput(in api.ProductInput) api.Product {
+	var out api.Product
+	out.Attributes = in.Attributes
+	out.Categories = in.Categories
+	out.CompareAtPrice = in.CompareAtPrice
+	out.Description = in.Description
+	out.Dimensions = in.Dimensions
+	out.Gtin = in.Gtin
+	out.Media = in.Media
+	out.Name = in.Name
+	out.Price = in.Price
+	out.Rating = in.Rating
+	out.Sku = in.Sku
+	out.Status = in.Status
+	out.WeightGrams = in.WeightGrams
+	return out
 }
 
 // storeError turns store errors into API errors: 404 and 409.

@@ -97,6 +97,16 @@ func TestCategoriesOverHTTP(t *testing.T) {
 	if fmt.Sprint(got["slug"]) != fmt.Sprint(id) {
 		t.Fatalf("GET returned %v, want the created Category %v", got, created)
 	}
+	// What the create sent comes back.
+	var sent map[string]any
+	if err := json.Unmarshal([]byte("{\"name\":\"a\",\"slug\":\"kitchen\"}"), &sent); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"name", "parent"} {
+		if x, ok := sent[k]; ok && fmt.Sprint(got[k]) != fmt.Sprint(x) {
+			t.Errorf("%s: sent %v, read back %v", k, x, got[k])
+		}
+	}
 }
 
 // TestProductsOverHTTP creates a Product through the API and reads it
@@ -115,6 +125,16 @@ func TestProductsOverHTTP(t *testing.T) {
 	call(t, h, "GET", fill("/api/products/{sku}", params), "", [][2]string{}, "", 200, &got)
 	if fmt.Sprint(got["sku"]) != fmt.Sprint(id) {
 		t.Fatalf("GET returned %v, want the created Product %v", got, created)
+	}
+	// What the create sent comes back.
+	var sent map[string]any
+	if err := json.Unmarshal([]byte("{\"name\":\"a\",\"price\":{\"amount\":0,\"currency\":\"EUR\"},\"sku\":\"CUP-ESP-01\"}"), &sent); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"description", "gtin", "name", "rating", "status", "weightGrams"} {
+		if x, ok := sent[k]; ok && fmt.Sprint(got[k]) != fmt.Sprint(x) {
+			t.Errorf("%s: sent %v, read back %v", k, x, got[k])
+		}
 	}
 	call(t, h, "DELETE", fill("/api/products/{sku}", params), "", [][2]string{}, "", 204, nil)
 	call(t, h, "GET", fill("/api/products/{sku}", params), "", [][2]string{}, "", http.StatusNotFound, nil)

@@ -68,24 +68,29 @@ func (s *Categories) prepare(v *api.Category) {
 // Create stores a new Category, filling in its id
 // and timestamps. A duplicate id gives ErrConflict.
 func (s *Categories) Create(ctx context.Context, v *api.Category) error {
-	s.prepare(v)
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
-		vals, err := s.values(v)
-		if err != nil {
-			return err
-		}
-		q := &query{d: s.db.Dialect}
-		q.write(`INSERT INTO "categories" (` + categoryColumns + `) VALUES (`)
-		for i, x := range vals {
-			if i > 0 {
-				q.write(", ")
-			}
-			q.arg(x)
-		}
-		q.write(`)`)
-		_, err = tx.ExecContext(ctx, q.String(), q.args...)
-		return err
+		return s.insert(ctx, tx, v)
 	}))
+}
+
+// insert does the work of Create in ex: a transaction, or the database.
+func (s *Categories) insert(ctx context.Context, ex execer, v *api.Category) error {
+	s.prepare(v)
+	vals, err := s.values(v)
+	if err != nil {
+		return err
+	}
+	q := &query{d: s.db.Dialect}
+	q.write(`INSERT INTO "categories" (` + categoryColumns + `) VALUES (`)
+	for i, x := range vals {
+		if i > 0 {
+			q.write(", ")
+		}
+		q.arg(x)
+	}
+	q.write(`)`)
+	_, err = ex.ExecContext(ctx, q.String(), q.args...)
+	return err
 }
 
 // Get returns the Category with the given id, or ErrNotFound.
@@ -120,10 +125,23 @@ func (s *Categories) exists(ctx context.Context, ex execer, id string) error {
 type CategoryFilter struct {
 }
 
+// where writes the conditions selecting Categories that match f.
+func (s *Categories) where(q *query, f CategoryFilter) {
+	q.write(` WHERE 1 = 1`)
+}
+
 // List returns Categories that match f, ordered by id.
 func (s *Categories) List(ctx context.Context, f CategoryFilter, p Page) ([]api.Category, error) {
 	q := &query{d: s.db.Dialect}
-	q.write(`SELECT ` + categoryColumns + ` FROM "categories" WHERE 1 = 1`)
+	q.write(`SELECT ` + categoryColumns + ` FROM "categories"`)
+	s.where(q, f)
+	if p.After != "" {
+		after, err := cursorText(p.After)
+		if err != nil {
+			return nil, err
+		}
+		q.write(` AND "slug" > `).arg(after)
+	}
 	q.write(` ORDER BY "slug"`)
 	switch {
 	case p.Limit > 0:
@@ -150,11 +168,14 @@ func (s *Categories) List(ctx context.Context, f CategoryFilter, p Page) ([]api.
 	return out, rows.Err()
 }
 
-// Count returns how many Categories are stored.
-func (s *Categories) Count(ctx context.Context) (int64, error) {
+// Count returns how many Categories match f, over all pages.
+func (s *Categories) Count(ctx context.Context, f CategoryFilter) (int64, error) {
+	q := &query{d: s.db.Dialect}
+	q.write(`SELECT COUNT(*) FROM "categories"`)
+	s.where(q, f)
 	var n int64
-	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM "categories"`).Scan(&n)
-	return n, err
+	err := s.db.QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
+	return n, mapError(err)
 }
 
 // Update reads the Category with the given id, lets change modify it and
@@ -325,24 +346,29 @@ func (s *Products) prepare(v *api.Product) {
 // Create stores a new Product, filling in its id
 // and timestamps. A duplicate id gives ErrConflict.
 func (s *Products) Create(ctx context.Context, v *api.Product) error {
-	s.prepare(v)
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
-		vals, err := s.values(v)
-		if err != nil {
-			return err
-		}
-		q := &query{d: s.db.Dialect}
-		q.write(`INSERT INTO "products" (` + productColumns + `) VALUES (`)
-		for i, x := range vals {
-			if i > 0 {
-				q.write(", ")
-			}
-			q.arg(x)
-		}
-		q.write(`)`)
-		_, err = tx.ExecContext(ctx, q.String(), q.args...)
-		return err
+		return s.insert(ctx, tx, v)
 	}))
+}
+
+// insert does the work of Create in ex: a transaction, or the database.
+func (s *Products) insert(ctx context.Context, ex execer, v *api.Product) error {
+	s.prepare(v)
+	vals, err := s.values(v)
+	if err != nil {
+		return err
+	}
+	q := &query{d: s.db.Dialect}
+	q.write(`INSERT INTO "products" (` + productColumns + `) VALUES (`)
+	for i, x := range vals {
+		if i > 0 {
+			q.write(", ")
+		}
+		q.arg(x)
+	}
+	q.write(`)`)
+	_, err = ex.ExecContext(ctx, q.String(), q.args...)
+	return err
 }
 
 // Get returns the Product with the given id, or ErrNotFound.
@@ -378,12 +404,25 @@ type ProductFilter struct {
 	Status *api.ProductStatus // column status
 }
 
+// where writes the conditions selecting Products that match f.
+func (s *Products) where(q *query, f ProductFilter) {
+	q.write(` WHERE 1 = 1`)
+	if f.Status != nil {
+		q.write(` AND "status" = `).arg(*f.Status)
+	}
+}
+
 // List returns Products that match f, ordered by id.
 func (s *Products) List(ctx context.Context, f ProductFilter, p Page) ([]api.Product, error) {
 	q := &query{d: s.db.Dialect}
-	q.write(`SELECT ` + productColumns + ` FROM "products" WHERE 1 = 1`)
-	if f.Status != nil {
-		q.write(` AND "status" = `).arg(*f.Status)
+	q.write(`SELECT ` + productColumns + ` FROM "products"`)
+	s.where(q, f)
+	if p.After != "" {
+		after, err := cursorText(p.After)
+		if err != nil {
+			return nil, err
+		}
+		q.write(` AND "sku" > `).arg(after)
 	}
 	q.write(` ORDER BY "sku"`)
 	switch {
@@ -411,11 +450,14 @@ func (s *Products) List(ctx context.Context, f ProductFilter, p Page) ([]api.Pro
 	return out, rows.Err()
 }
 
-// Count returns how many Products are stored.
-func (s *Products) Count(ctx context.Context) (int64, error) {
+// Count returns how many Products match f, over all pages.
+func (s *Products) Count(ctx context.Context, f ProductFilter) (int64, error) {
+	q := &query{d: s.db.Dialect}
+	q.write(`SELECT COUNT(*) FROM "products"`)
+	s.where(q, f)
 	var n int64
-	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM "products"`).Scan(&n)
-	return n, err
+	err := s.db.QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
+	return n, mapError(err)
 }
 
 // Update reads the Product with the given id, lets change modify it and

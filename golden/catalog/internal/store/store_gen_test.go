@@ -5,9 +5,11 @@ package store
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -162,7 +164,7 @@ func TestCategoriesConcurrentCreates(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
 			sample := sampleCategory(t)
-			before, err := db.Categories().Count(ctx)
+			before, err := db.Categories().Count(ctx, CategoryFilter{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -184,7 +186,7 @@ func TestCategoriesConcurrentCreates(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			after, err := db.Categories().Count(ctx)
+			after, err := db.Categories().Count(ctx, CategoryFilter{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -267,7 +269,7 @@ func TestProductsConcurrentCreates(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
 			sample := sampleProduct(t)
-			before, err := db.Products().Count(ctx)
+			before, err := db.Products().Count(ctx, ProductFilter{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -289,12 +291,86 @@ func TestProductsConcurrentCreates(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			after, err := db.Products().Count(ctx)
+			after, err := db.Products().Count(ctx, ProductFilter{})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if after-before != n {
 				t.Fatalf("%d rows added, want %d", after-before, n)
+			}
+		})
+	}
+}
+
+// TestProductsCursorWalk walks 1,000 Products by cursor, 37 at a
+// time, while more are created: every row stored before the walk is seen,
+// and no row twice.
+func TestProductsCursorWalk(t *testing.T) {
+	const n, added, size = 1000, 100, 37
+	for name, db := range testDBs(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			s := db.Products()
+			sample := sampleProduct(t)
+			create := func(ex execer) (string, error) {
+				v := sample
+				v.Sku = "" // a new id each time
+				err := s.insert(ctx, ex, &v)
+				return fmt.Sprint(v.Sku), err
+			}
+			stored := map[string]bool{}
+			err := db.inTx(ctx, func(tx *sql.Tx) error { // one transaction: quicker
+				for range n {
+					id, err := create(tx)
+					if err != nil {
+						return err
+					}
+					stored[id] = true
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			errs := make(chan error, 1)
+			go func() {
+				for range added {
+					if _, err := create(db); err != nil {
+						errs <- err
+						return
+					}
+				}
+				errs <- nil
+			}()
+			seen := map[string]bool{}
+			var after string
+			for {
+				page, err := s.List(ctx, ProductFilter{}, Page{Limit: size, After: after})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(page) == 0 {
+					break
+				}
+				for _, v := range page {
+					id := fmt.Sprint(v.Sku)
+					if seen[id] {
+						t.Fatalf("%s seen twice", id)
+					}
+					seen[id] = true
+				}
+				after = Cursor(page[len(page)-1].Sku)
+			}
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+			for id := range stored {
+				if !seen[id] {
+					t.Fatalf("%s, stored before the walk, was not seen", id)
+				}
+			}
+			if _, err := s.List(ctx, ProductFilter{}, Page{After: "not a cursor"}); !errors.Is(err, ErrBadCursor) {
+				t.Fatalf("list after a cursor the store did not make: %v, want ErrBadCursor", err)
 			}
 		})
 	}

@@ -67,24 +67,29 @@ func (s *Quotes) prepare(v *api.Quote) {
 // Create stores a new Quote, filling in its id
 // and timestamps. A duplicate id gives ErrConflict.
 func (s *Quotes) Create(ctx context.Context, v *api.Quote) error {
-	s.prepare(v)
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
-		vals, err := s.values(v)
-		if err != nil {
-			return err
-		}
-		q := &query{d: s.db.Dialect}
-		q.write(`INSERT INTO "quotes" (` + quoteColumns + `) VALUES (`)
-		for i, x := range vals {
-			if i > 0 {
-				q.write(", ")
-			}
-			q.arg(x)
-		}
-		q.write(`)`)
-		_, err = tx.ExecContext(ctx, q.String(), q.args...)
-		return err
+		return s.insert(ctx, tx, v)
 	}))
+}
+
+// insert does the work of Create in ex: a transaction, or the database.
+func (s *Quotes) insert(ctx context.Context, ex execer, v *api.Quote) error {
+	s.prepare(v)
+	vals, err := s.values(v)
+	if err != nil {
+		return err
+	}
+	q := &query{d: s.db.Dialect}
+	q.write(`INSERT INTO "quotes" (` + quoteColumns + `) VALUES (`)
+	for i, x := range vals {
+		if i > 0 {
+			q.write(", ")
+		}
+		q.arg(x)
+	}
+	q.write(`)`)
+	_, err = ex.ExecContext(ctx, q.String(), q.args...)
+	return err
 }
 
 // Get returns the Quote with the given id, or ErrNotFound.
@@ -119,10 +124,23 @@ func (s *Quotes) exists(ctx context.Context, ex execer, id string) error {
 type QuoteFilter struct {
 }
 
+// where writes the conditions selecting Quotes that match f.
+func (s *Quotes) where(q *query, f QuoteFilter) {
+	q.write(` WHERE 1 = 1`)
+}
+
 // List returns Quotes that match f, ordered by id.
 func (s *Quotes) List(ctx context.Context, f QuoteFilter, p Page) ([]api.Quote, error) {
 	q := &query{d: s.db.Dialect}
-	q.write(`SELECT ` + quoteColumns + ` FROM "quotes" WHERE 1 = 1`)
+	q.write(`SELECT ` + quoteColumns + ` FROM "quotes"`)
+	s.where(q, f)
+	if p.After != "" {
+		after, err := cursorText(p.After)
+		if err != nil {
+			return nil, err
+		}
+		q.write(` AND "id" > `).arg(after)
+	}
 	q.write(` ORDER BY "id"`)
 	switch {
 	case p.Limit > 0:
@@ -149,11 +167,14 @@ func (s *Quotes) List(ctx context.Context, f QuoteFilter, p Page) ([]api.Quote, 
 	return out, rows.Err()
 }
 
-// Count returns how many Quotes are stored.
-func (s *Quotes) Count(ctx context.Context) (int64, error) {
+// Count returns how many Quotes match f, over all pages.
+func (s *Quotes) Count(ctx context.Context, f QuoteFilter) (int64, error) {
+	q := &query{d: s.db.Dialect}
+	q.write(`SELECT COUNT(*) FROM "quotes"`)
+	s.where(q, f)
 	var n int64
-	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM "quotes"`).Scan(&n)
-	return n, err
+	err := s.db.QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
+	return n, mapError(err)
 }
 
 // Update reads the Quote with the given id, lets change modify it and

@@ -4,9 +4,7 @@ package service
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"strings"
 
 	"example.com/hostile/api"
 	"example.com/hostile/internal/store"
@@ -47,9 +45,7 @@ func (c *CRUD) ListThings(ctx context.Context, req *api.ListThingsRequest2) (api
 		return nil, storeError(err, "thing2s")
 	}
 	resp := &api.ListThings200Response{}
-	if err := convert(map[string]any{"items": items}, &resp.Body); err != nil {
-		return nil, err
-	}
+	resp.Body.Items = items
 	return resp, nil
 }
 
@@ -70,83 +66,6 @@ func (c *CRUD) ThingsDelete(ctx context.Context, req *api.ThingsDeleteRequest) (
 		return nil, storeError(err, "thing2")
 	}
 	return &api.ThingsDelete204Response{}, nil
-}
-
-// convert copies src into dst through JSON, matching properties by name:
-// request bodies and stored resources are often different schemas. A
-// property the two schemas type differently is left out rather than
-// failing the request.
-func convert(src, dst any) error {
-	b, err := json.Marshal(src)
-	if err != nil {
-		return err
-	}
-	var fields map[string]json.RawMessage
-	if json.Unmarshal(b, &fields) != nil {
-		return json.Unmarshal(b, dst) // not an object
-	}
-	for range len(fields) + 1 {
-		err = json.Unmarshal(b, dst)
-		var te *json.UnmarshalTypeError
-		if !errors.As(err, &te) || te.Field == "" {
-			return err
-		}
-		key, _, _ := strings.Cut(te.Field, ".")
-		if _, ok := fields[key]; !ok {
-			return err
-		}
-		delete(fields, key)
-		if b, err = json.Marshal(fields); err != nil {
-			return err
-		}
-	}
-	return err
-}
-
-// mergePatch applies patch, the request body as the client sent it, to v
-// as a JSON merge patch (RFC 7396): properties the patch sends replace those
-// of v, null removes them, the rest stay as they were.
-func mergePatch[T any](v *T, patch []byte) error {
-	cur, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	var doc, pm any
-	if err := json.Unmarshal(cur, &doc); err != nil {
-		return err
-	}
-	if err := json.Unmarshal(patch, &pm); err != nil {
-		return err
-	}
-	merged, err := json.Marshal(merge(doc, pm))
-	if err != nil {
-		return err
-	}
-	var fresh T
-	if err := json.Unmarshal(merged, &fresh); err != nil {
-		return err
-	}
-	*v = fresh
-	return nil
-}
-
-func merge(doc, patch any) any {
-	pm, ok := patch.(map[string]any)
-	if !ok {
-		return patch
-	}
-	dm, ok := doc.(map[string]any)
-	if !ok {
-		dm = map[string]any{}
-	}
-	for k, pv := range pm {
-		if pv == nil {
-			delete(dm, k)
-			continue
-		}
-		dm[k] = merge(dm[k], pv)
-	}
-	return dm
 }
 
 // storeError turns store errors into API errors: 404 and 409.

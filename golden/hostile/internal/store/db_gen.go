@@ -10,6 +10,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"embed"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -312,4 +313,38 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 type Page struct {
 	Limit  int64 // 0 means no limit
 	Offset int64
+	// After is a cursor made by Cursor from the id of a row: the page
+	// starts after that row, in id order. Rows added or removed meanwhile
+	// do not make a page repeat or skip the rows that stay.
+	After string
+}
+
+// Cursor is the opaque cursor of the page after the row with the given id.
+func Cursor(id any) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(fmt.Sprint(id)))
+}
+
+// ErrBadCursor is returned for a cursor Cursor did not make.
+var ErrBadCursor = errors.New("the cursor is not valid")
+
+// cursorText is the id text a cursor holds.
+func cursorText(cursor string) (string, error) {
+	b, err := base64.RawURLEncoding.DecodeString(cursor)
+	if err != nil || len(b) == 0 {
+		return "", fmt.Errorf("cursor %q: %w", cursor, ErrBadCursor)
+	}
+	return string(b), nil
+}
+
+// cursorInt is the integer id a cursor holds.
+func cursorInt(cursor string) (int64, error) {
+	s, err := cursorText(cursor)
+	if err != nil {
+		return 0, err
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("cursor %q: %w", cursor, ErrBadCursor)
+	}
+	return n, nil
 }

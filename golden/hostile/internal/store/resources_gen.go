@@ -144,24 +144,29 @@ func (s *Things) prepare(v *api.Thing) {
 // Create stores a new Thing, filling in its id
 // and timestamps. A duplicate id gives ErrConflict.
 func (s *Things) Create(ctx context.Context, v *api.Thing) error {
-	s.prepare(v)
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
-		vals, err := s.values(v)
-		if err != nil {
-			return err
-		}
-		q := &query{d: s.db.Dialect}
-		// The database numbers the row: leave the id out and read it back.
-		q.write(`INSERT INTO "things" ("col", "col2", "t_2fa", "t_3d_model", "user_id", "user_id2", "choice", "error", "inline", "int", "len", "name", "nil", "no", "null", "parent", "prnom", "string", "type", "user_id3", "user_id4", "user_id5", "mega", "col3") VALUES (`)
-		for i, x := range vals[1:] {
-			if i > 0 {
-				q.write(", ")
-			}
-			q.arg(x)
-		}
-		q.write(`) RETURNING "id"`)
-		return tx.QueryRowContext(ctx, q.String(), q.args...).Scan(&v.ID)
+		return s.insert(ctx, tx, v)
 	}))
+}
+
+// insert does the work of Create in ex: a transaction, or the database.
+func (s *Things) insert(ctx context.Context, ex execer, v *api.Thing) error {
+	s.prepare(v)
+	vals, err := s.values(v)
+	if err != nil {
+		return err
+	}
+	q := &query{d: s.db.Dialect}
+	// The database numbers the row: leave the id out and read it back.
+	q.write(`INSERT INTO "things" ("col", "col2", "t_2fa", "t_3d_model", "user_id", "user_id2", "choice", "error", "inline", "int", "len", "name", "nil", "no", "null", "parent", "prnom", "string", "type", "user_id3", "user_id4", "user_id5", "mega", "col3") VALUES (`)
+	for i, x := range vals[1:] {
+		if i > 0 {
+			q.write(", ")
+		}
+		q.arg(x)
+	}
+	q.write(`) RETURNING "id"`)
+	return ex.QueryRowContext(ctx, q.String(), q.args...).Scan(&v.ID)
 }
 
 // Get returns the Thing with the given id, or ErrNotFound.
@@ -196,10 +201,23 @@ func (s *Things) exists(ctx context.Context, ex execer, id int64) error {
 type ThingFilter struct {
 }
 
+// where writes the conditions selecting Things that match f.
+func (s *Things) where(q *query, f ThingFilter) {
+	q.write(` WHERE 1 = 1`)
+}
+
 // List returns Things that match f, ordered by id.
 func (s *Things) List(ctx context.Context, f ThingFilter, p Page) ([]api.Thing, error) {
 	q := &query{d: s.db.Dialect}
-	q.write(`SELECT ` + thingColumns + ` FROM "things" WHERE 1 = 1`)
+	q.write(`SELECT ` + thingColumns + ` FROM "things"`)
+	s.where(q, f)
+	if p.After != "" {
+		after, err := cursorInt(p.After)
+		if err != nil {
+			return nil, err
+		}
+		q.write(` AND "id" > `).arg(after)
+	}
 	q.write(` ORDER BY "id"`)
 	switch {
 	case p.Limit > 0:
@@ -226,11 +244,14 @@ func (s *Things) List(ctx context.Context, f ThingFilter, p Page) ([]api.Thing, 
 	return out, rows.Err()
 }
 
-// Count returns how many Things are stored.
-func (s *Things) Count(ctx context.Context) (int64, error) {
+// Count returns how many Things match f, over all pages.
+func (s *Things) Count(ctx context.Context, f ThingFilter) (int64, error) {
+	q := &query{d: s.db.Dialect}
+	q.write(`SELECT COUNT(*) FROM "things"`)
+	s.where(q, f)
 	var n int64
-	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM "things"`).Scan(&n)
-	return n, err
+	err := s.db.QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
+	return n, mapError(err)
 }
 
 // Update reads the Thing with the given id, lets change modify it and
@@ -412,24 +433,29 @@ func (s *Thing2s) prepare(v *api.Thing) {
 // Create stores a new Thing2, filling in its id
 // and timestamps. A duplicate id gives ErrConflict.
 func (s *Thing2s) Create(ctx context.Context, v *api.Thing) error {
-	s.prepare(v)
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
-		vals, err := s.values(v)
-		if err != nil {
-			return err
-		}
-		q := &query{d: s.db.Dialect}
-		// The database numbers the row: leave the id out and read it back.
-		q.write(`INSERT INTO "things2" ("col", "col2", "t_2fa", "t_3d_model", "user_id", "user_id2", "choice", "error", "inline", "int", "len", "name", "nil", "no", "null", "parent", "prnom", "string", "type", "user_id3", "user_id4", "user_id5", "mega", "col3") VALUES (`)
-		for i, x := range vals[1:] {
-			if i > 0 {
-				q.write(", ")
-			}
-			q.arg(x)
-		}
-		q.write(`) RETURNING "id"`)
-		return tx.QueryRowContext(ctx, q.String(), q.args...).Scan(&v.ID)
+		return s.insert(ctx, tx, v)
 	}))
+}
+
+// insert does the work of Create in ex: a transaction, or the database.
+func (s *Thing2s) insert(ctx context.Context, ex execer, v *api.Thing) error {
+	s.prepare(v)
+	vals, err := s.values(v)
+	if err != nil {
+		return err
+	}
+	q := &query{d: s.db.Dialect}
+	// The database numbers the row: leave the id out and read it back.
+	q.write(`INSERT INTO "things2" ("col", "col2", "t_2fa", "t_3d_model", "user_id", "user_id2", "choice", "error", "inline", "int", "len", "name", "nil", "no", "null", "parent", "prnom", "string", "type", "user_id3", "user_id4", "user_id5", "mega", "col3") VALUES (`)
+	for i, x := range vals[1:] {
+		if i > 0 {
+			q.write(", ")
+		}
+		q.arg(x)
+	}
+	q.write(`) RETURNING "id"`)
+	return ex.QueryRowContext(ctx, q.String(), q.args...).Scan(&v.ID)
 }
 
 // Get returns the Thing2 with the given id, or ErrNotFound.
@@ -468,10 +494,9 @@ type Thing2Filter struct {
 	UserID4 *int64  // column user_id5
 }
 
-// List returns Thing2s that match f, ordered by id.
-func (s *Thing2s) List(ctx context.Context, f Thing2Filter, p Page) ([]api.Thing, error) {
-	q := &query{d: s.db.Dialect}
-	q.write(`SELECT ` + thing2Columns + ` FROM "things2" WHERE 1 = 1`)
+// where writes the conditions selecting Thing2s that match f.
+func (s *Thing2s) where(q *query, f Thing2Filter) {
+	q.write(` WHERE 1 = 1`)
 	if f.UserID != nil {
 		q.write(` AND "user_id2" = `).arg(*f.UserID)
 	}
@@ -483,6 +508,20 @@ func (s *Thing2s) List(ctx context.Context, f Thing2Filter, p Page) ([]api.Thing
 	}
 	if f.UserID4 != nil {
 		q.write(` AND "user_id5" = `).arg(*f.UserID4)
+	}
+}
+
+// List returns Thing2s that match f, ordered by id.
+func (s *Thing2s) List(ctx context.Context, f Thing2Filter, p Page) ([]api.Thing, error) {
+	q := &query{d: s.db.Dialect}
+	q.write(`SELECT ` + thing2Columns + ` FROM "things2"`)
+	s.where(q, f)
+	if p.After != "" {
+		after, err := cursorInt(p.After)
+		if err != nil {
+			return nil, err
+		}
+		q.write(` AND "id" > `).arg(after)
 	}
 	q.write(` ORDER BY "id"`)
 	switch {
@@ -510,11 +549,14 @@ func (s *Thing2s) List(ctx context.Context, f Thing2Filter, p Page) ([]api.Thing
 	return out, rows.Err()
 }
 
-// Count returns how many Thing2s are stored.
-func (s *Thing2s) Count(ctx context.Context) (int64, error) {
+// Count returns how many Thing2s match f, over all pages.
+func (s *Thing2s) Count(ctx context.Context, f Thing2Filter) (int64, error) {
+	q := &query{d: s.db.Dialect}
+	q.write(`SELECT COUNT(*) FROM "things2"`)
+	s.where(q, f)
 	var n int64
-	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM "things2"`).Scan(&n)
-	return n, err
+	err := s.db.QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
+	return n, mapError(err)
 }
 
 // Update reads the Thing2 with the given id, lets change modify it and

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"strings"
 
 	"example.com/orders/api"
 	"example.com/orders/internal/store"
@@ -36,19 +35,19 @@ func (c *CRUD) ListCustomers(ctx context.Context, req *api.ListCustomersRequest)
 	if err != nil {
 		return nil, storeError(err, "customers")
 	}
-	resp := &api.ListCustomers200Response{}
-	if err := convert(map[string]any{"items": items}, &resp.Body); err != nil {
-		return nil, err
+	total, err := c.db.Customers().Count(ctx, f)
+	if err != nil {
+		return nil, storeError(err, "customers")
 	}
+	resp := &api.ListCustomers200Response{}
+	resp.Body.Items = items
+	resp.Body.Total = total
 	return resp, nil
 }
 
 // CreateCustomer stores a new Customer.
 func (c *CRUD) CreateCustomer(ctx context.Context, req *api.CreateCustomerRequest) (api.CreateCustomerResponse, error) {
-	var v api.Customer
-	if err := convert(req.Body, &v); err != nil {
-		return nil, err
-	}
+	v := customerFromCustomerInput(req.Body)
 	if err := c.db.Customers().Create(ctx, &v); err != nil {
 		return nil, storeError(err, "customer")
 	}
@@ -72,10 +71,11 @@ func (c *CRUD) GetCustomer(ctx context.Context, req *api.GetCustomerRequest) (ap
 // ReplaceCustomer replaces a Customer.
 func (c *CRUD) ReplaceCustomer(ctx context.Context, req *api.ReplaceCustomerRequest) (api.ReplaceCustomerResponse, error) {
 	v, err := c.db.Customers().Update(ctx, req.CustomerID, func(v *api.Customer) error {
-		var fresh api.Customer
-		if err := convert(req.Body, &fresh); err != nil {
-			return err
-		}
+		fresh := customerFromCustomerInput(req.Body)
+		fresh.CreatedAt = v.CreatedAt
+		fresh.ID = v.ID
+		fresh.OrderCount = v.OrderCount
+		fresh.UpdatedAt = v.UpdatedAt
 		*v = fresh
 		return nil
 	})
@@ -90,7 +90,7 @@ func (c *CRUD) ReplaceCustomer(ctx context.Context, req *api.ReplaceCustomerRequ
 // UpdateCustomer changes the fields of a Customer the request sends (null clears a field).
 func (c *CRUD) UpdateCustomer(ctx context.Context, req *api.UpdateCustomerRequest) (api.UpdateCustomerResponse, error) {
 	v, err := c.db.Customers().Update(ctx, req.CustomerID, func(v *api.Customer) error {
-		return mergePatch(v, req.RawBody)
+		return mergePatch(v, req.RawBody, "email", "marketingOptIn", "metadata", "name", "phone", "tags")
 	})
 	if err != nil {
 		return nil, storeError(err, "customer")
@@ -119,19 +119,19 @@ func (c *CRUD) ListOrders(ctx context.Context, req *api.ListOrdersRequest) (api.
 	if err != nil {
 		return nil, storeError(err, "orders")
 	}
-	resp := &api.ListOrders200Response{}
-	if err := convert(map[string]any{"items": items}, &resp.Body); err != nil {
-		return nil, err
+	total, err := c.db.Orders().Count(ctx, req.CustomerID, f)
+	if err != nil {
+		return nil, storeError(err, "orders")
 	}
+	resp := &api.ListOrders200Response{}
+	resp.Body.Items = items
+	resp.Body.Total = total
 	return resp, nil
 }
 
 // CreateOrder stores a new Order.
 func (c *CRUD) CreateOrder(ctx context.Context, req *api.CreateOrderRequest) (api.CreateOrderResponse, error) {
-	var v api.Order
-	if err := convert(req.Body, &v); err != nil {
-		return nil, err
-	}
+	v := orderFromOrderInput(req.Body)
 	if err := c.db.Orders().Create(ctx, req.CustomerID, &v); err != nil {
 		return nil, storeError(err, "order")
 	}
@@ -155,10 +155,12 @@ func (c *CRUD) GetOrder(ctx context.Context, req *api.GetOrderRequest) (api.GetO
 // ReplaceOrder replaces a Order.
 func (c *CRUD) ReplaceOrder(ctx context.Context, req *api.ReplaceOrderRequest) (api.ReplaceOrderResponse, error) {
 	v, err := c.db.Orders().Update(ctx, req.CustomerID, req.OrderID, func(v *api.Order) error {
-		var fresh api.Order
-		if err := convert(req.Body, &fresh); err != nil {
-			return err
-		}
+		fresh := orderFromOrderInput(req.Body)
+		fresh.CreatedAt = v.CreatedAt
+		fresh.CustomerID = v.CustomerID
+		fresh.ID = v.ID
+		fresh.TotalCents = v.TotalCents
+		fresh.UpdatedAt = v.UpdatedAt
 		*v = fresh
 		return nil
 	})
@@ -173,7 +175,7 @@ func (c *CRUD) ReplaceOrder(ctx context.Context, req *api.ReplaceOrderRequest) (
 // UpdateOrder changes the fields of a Order the request sends (null clears a field).
 func (c *CRUD) UpdateOrder(ctx context.Context, req *api.UpdateOrderRequest) (api.UpdateOrderResponse, error) {
 	v, err := c.db.Orders().Update(ctx, req.CustomerID, req.OrderID, func(v *api.Order) error {
-		return mergePatch(v, req.RawBody)
+		return mergePatch(v, req.RawBody, "deliveryDate", "metadata", "notes", "shippingClass", "status")
 	})
 	if err != nil {
 		return nil, storeError(err, "order")
@@ -191,41 +193,45 @@ func (c *CRUD) DeleteOrder(ctx context.Context, req *api.DeleteOrderRequest) (ap
 	return &api.DeleteOrder204Response{}, nil
 }
 
-// convert copies src into dst through JSON, matching properties by name:
-// request bodies and stored resources are often different schemas. A
-// property the two schemas type differently is left out rather than
-// failing the request.
-func convert(src, dst any) error {
-	b, err := json.Marshal(src)
-	if err != nil {
-		return err
-	}
-	var fields map[string]json.RawMessage
-	if json.Unmarshal(b, &fields) != nil {
-		return json.Unmarshal(b, dst) // not an object
-	}
-	for range len(fields) + 1 {
-		err = json.Unmarshal(b, dst)
-		var te *json.UnmarshalTypeError
-		if !errors.As(err, &te) || te.Field == "" {
-			return err
-		}
-		key, _, _ := strings.Cut(te.Field, ".")
-		if _, ok := fields[key]; !ok {
-			return err
-		}
-		delete(fields, key)
-		if b, err = json.Marshal(fields); err != nil {
-			return err
-		}
-	}
-	return err
+// customerFromCustomerInput returns the api.Customer made from in, property by property.
+func customerFromCustomerInput(in api.CustomerInput) api.Customer {
+	var out api.Customer
+	out.BillingAddress = in.BillingAddress
+	out.BirthDate = in.BirthDate
+	out.Email = in.Email
+	out.MarketingOptIn = in.MarketingOptIn
+	out.Metadata = in.Metadata
+	out.Name = in.Name
+	out.Password = in.Password
+	out.Phone = in.Phone
+	out.Preferences = in.Preferences
+	out.Tags = in.Tags
+	return out
+}
+
+// orderFromOrderInput returns the api.Order made from in, property by property.
+func orderFromOrderInput(in api.OrderInput) api.Order {
+	var out api.Order
+	out.Currency = in.Currency
+	out.DeliveryDate = in.DeliveryDate
+	out.Discount = in.Discount
+	out.GiftMessage = in.GiftMessage
+	out.Items = in.Items
+	out.Metadata = in.Metadata
+	out.Notes = in.Notes
+	out.Payment = in.Payment
+	out.ShippingAddress = in.ShippingAddress
+	out.ShippingClass = in.ShippingClass
+	out.Status = in.Status
+	return out
 }
 
 // mergePatch applies patch, the request body as the client sent it, to v
 // as a JSON merge patch (RFC 7396): properties the patch sends replace those
-// of v, null removes them, the rest stay as they were.
-func mergePatch[T any](v *T, patch []byte) error {
+// of v, null removes them, the rest stay as they were. Only the properties
+// named by keys change: those of the patch schema that v's type holds with
+// a compatible type (svcgen decided which when it generated this code).
+func mergePatch[T any](v *T, patch []byte, keys ...string) error {
 	cur, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -236,6 +242,15 @@ func mergePatch[T any](v *T, patch []byte) error {
 	}
 	if err := json.Unmarshal(patch, &pm); err != nil {
 		return err
+	}
+	if obj, ok := pm.(map[string]any); ok {
+		allowed := make(map[string]any, len(keys))
+		for _, k := range keys {
+			if x, ok := obj[k]; ok {
+				allowed[k] = x
+			}
+		}
+		pm = allowed
 	}
 	merged, err := json.Marshal(merge(doc, pm))
 	if err != nil {

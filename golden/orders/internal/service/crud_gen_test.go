@@ -97,6 +97,16 @@ func TestCustomersOverHTTP(t *testing.T) {
 	if fmt.Sprint(got["id"]) != fmt.Sprint(id) {
 		t.Fatalf("GET returned %v, want the created Customer %v", got, created)
 	}
+	// What the create sent comes back.
+	var sent map[string]any
+	if err := json.Unmarshal([]byte("{\"email\":\"user@example.com\",\"name\":\"a\"}"), &sent); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"email", "marketingOptIn", "name", "phone"} {
+		if x, ok := sent[k]; ok && fmt.Sprint(got[k]) != fmt.Sprint(x) {
+			t.Errorf("%s: sent %v, read back %v", k, x, got[k])
+		}
+	}
 	call(t, h, "DELETE", fill("/v1/customers/{customerId}", params), "", [][2]string{}, "", 204, nil)
 	call(t, h, "GET", fill("/v1/customers/{customerId}", params), "", [][2]string{}, "", http.StatusNotFound, nil)
 }
@@ -122,6 +132,16 @@ func TestOrdersOverHTTP(t *testing.T) {
 	call(t, h, "GET", fill("/v1/customers/{customerId}/orders/{orderId}", params), "", [][2]string{}, "", 200, &got)
 	if fmt.Sprint(got["id"]) != fmt.Sprint(id) {
 		t.Fatalf("GET returned %v, want the created Order %v", got, created)
+	}
+	// What the create sent comes back.
+	var sent map[string]any
+	if err := json.Unmarshal([]byte("{\"items\":[{\"quantity\":2,\"sku\":\"BOOK-0042\",\"unitPrice\":12.5}],\"payment\":{\"expiryMonth\":12,\"expiryYear\":2030,\"number\":\"4111111111111111\",\"type\":\"card\"},\"shippingClass\":\"2nd-class\"}"), &sent); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"currency", "shippingClass", "status"} {
+		if x, ok := sent[k]; ok && fmt.Sprint(got[k]) != fmt.Sprint(x) {
+			t.Errorf("%s: sent %v, read back %v", k, x, got[k])
+		}
 	}
 	call(t, h, "DELETE", fill("/v1/customers/{customerId}/orders/{orderId}", params), "", [][2]string{}, "", 204, nil)
 	call(t, h, "GET", fill("/v1/customers/{customerId}/orders/{orderId}", params), "", [][2]string{}, "", http.StatusNotFound, nil)

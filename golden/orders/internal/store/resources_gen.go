@@ -110,24 +110,29 @@ func (s *Customers) prepare(v *api.Customer) {
 // Create stores a new Customer, filling in its id
 // and timestamps. A duplicate id gives ErrConflict.
 func (s *Customers) Create(ctx context.Context, v *api.Customer) error {
-	s.prepare(v)
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
-		vals, err := s.values(v)
-		if err != nil {
-			return err
-		}
-		q := &query{d: s.db.Dialect}
-		q.write(`INSERT INTO "customers" (` + customerColumns + `) VALUES (`)
-		for i, x := range vals {
-			if i > 0 {
-				q.write(", ")
-			}
-			q.arg(x)
-		}
-		q.write(`)`)
-		_, err = tx.ExecContext(ctx, q.String(), q.args...)
-		return err
+		return s.insert(ctx, tx, v)
 	}))
+}
+
+// insert does the work of Create in ex: a transaction, or the database.
+func (s *Customers) insert(ctx context.Context, ex execer, v *api.Customer) error {
+	s.prepare(v)
+	vals, err := s.values(v)
+	if err != nil {
+		return err
+	}
+	q := &query{d: s.db.Dialect}
+	q.write(`INSERT INTO "customers" (` + customerColumns + `) VALUES (`)
+	for i, x := range vals {
+		if i > 0 {
+			q.write(", ")
+		}
+		q.arg(x)
+	}
+	q.write(`)`)
+	_, err = ex.ExecContext(ctx, q.String(), q.args...)
+	return err
 }
 
 // Get returns the Customer with the given id, or ErrNotFound.
@@ -163,12 +168,25 @@ type CustomerFilter struct {
 	Email *string // column email
 }
 
+// where writes the conditions selecting Customers that match f.
+func (s *Customers) where(q *query, f CustomerFilter) {
+	q.write(` WHERE 1 = 1`)
+	if f.Email != nil {
+		q.write(` AND "email" = `).arg(*f.Email)
+	}
+}
+
 // List returns Customers that match f, ordered by id.
 func (s *Customers) List(ctx context.Context, f CustomerFilter, p Page) ([]api.Customer, error) {
 	q := &query{d: s.db.Dialect}
-	q.write(`SELECT ` + customerColumns + ` FROM "customers" WHERE 1 = 1`)
-	if f.Email != nil {
-		q.write(` AND "email" = `).arg(*f.Email)
+	q.write(`SELECT ` + customerColumns + ` FROM "customers"`)
+	s.where(q, f)
+	if p.After != "" {
+		after, err := cursorText(p.After)
+		if err != nil {
+			return nil, err
+		}
+		q.write(` AND "id" > `).arg(after)
 	}
 	q.write(` ORDER BY "id"`)
 	switch {
@@ -196,11 +214,14 @@ func (s *Customers) List(ctx context.Context, f CustomerFilter, p Page) ([]api.C
 	return out, rows.Err()
 }
 
-// Count returns how many Customers are stored.
-func (s *Customers) Count(ctx context.Context) (int64, error) {
+// Count returns how many Customers match f, over all pages.
+func (s *Customers) Count(ctx context.Context, f CustomerFilter) (int64, error) {
+	q := &query{d: s.db.Dialect}
+	q.write(`SELECT COUNT(*) FROM "customers"`)
+	s.where(q, f)
 	var n int64
-	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM "customers"`).Scan(&n)
-	return n, err
+	err := s.db.QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
+	return n, mapError(err)
 }
 
 // Update reads the Customer with the given id, lets change modify it and
@@ -373,28 +394,33 @@ func (s *Orders) prepare(v *api.Order) {
 // Create stores a new Order under the Customer parentID (ErrNotFound when it does not exist), filling in its id
 // and timestamps. A duplicate id gives ErrConflict.
 func (s *Orders) Create(ctx context.Context, parentID string, v *api.Order) error {
+	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
+		return s.insert(ctx, tx, parentID, v)
+	}))
+}
+
+// insert does the work of Create in ex: a transaction, or the database.
+func (s *Orders) insert(ctx context.Context, ex execer, parentID string, v *api.Order) error {
 	s.prepare(v)
 	v.CustomerID = parentID
-	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
-		if err := s.db.Customers().exists(ctx, tx, parentID); err != nil {
-			return err
+	if err := s.db.Customers().exists(ctx, ex, parentID); err != nil {
+		return err
+	}
+	vals, err := s.values(parentID, v)
+	if err != nil {
+		return err
+	}
+	q := &query{d: s.db.Dialect}
+	// The database numbers the row: leave the id out and read it back.
+	q.write(`INSERT INTO "orders" ("customer_id", "created_at", "currency", "delivery_date", "discount", "gift_message", "items", "metadata", "notes", "payment", "shipping_address", "shipping_class", "status", "total_cents", "updated_at") VALUES (`)
+	for i, x := range vals[1:] {
+		if i > 0 {
+			q.write(", ")
 		}
-		vals, err := s.values(parentID, v)
-		if err != nil {
-			return err
-		}
-		q := &query{d: s.db.Dialect}
-		// The database numbers the row: leave the id out and read it back.
-		q.write(`INSERT INTO "orders" ("customer_id", "created_at", "currency", "delivery_date", "discount", "gift_message", "items", "metadata", "notes", "payment", "shipping_address", "shipping_class", "status", "total_cents", "updated_at") VALUES (`)
-		for i, x := range vals[1:] {
-			if i > 0 {
-				q.write(", ")
-			}
-			q.arg(x)
-		}
-		q.write(`) RETURNING "id"`)
-		return tx.QueryRowContext(ctx, q.String(), q.args...).Scan(&v.ID)
-	}))
+		q.arg(x)
+	}
+	q.write(`) RETURNING "id"`)
+	return ex.QueryRowContext(ctx, q.String(), q.args...).Scan(&v.ID)
 }
 
 // Get returns the Order with the given id under parentID, or ErrNotFound.
@@ -431,13 +457,26 @@ type OrderFilter struct {
 	Status *api.OrderStatus // column status
 }
 
-// List returns Orders under parentID that match f, ordered by id.
-func (s *Orders) List(ctx context.Context, parentID string, f OrderFilter, p Page) ([]api.Order, error) {
-	q := &query{d: s.db.Dialect}
-	q.write(`SELECT ` + orderColumns + ` FROM "orders" WHERE 1 = 1`)
+// where writes the conditions selecting Orders under parentID that match f.
+func (s *Orders) where(q *query, parentID string, f OrderFilter) {
+	q.write(` WHERE 1 = 1`)
 	q.write(` AND "customer_id" = `).arg(parentID)
 	if f.Status != nil {
 		q.write(` AND "status" = `).arg(*f.Status)
+	}
+}
+
+// List returns Orders under parentID that match f, ordered by id.
+func (s *Orders) List(ctx context.Context, parentID string, f OrderFilter, p Page) ([]api.Order, error) {
+	q := &query{d: s.db.Dialect}
+	q.write(`SELECT ` + orderColumns + ` FROM "orders"`)
+	s.where(q, parentID, f)
+	if p.After != "" {
+		after, err := cursorInt(p.After)
+		if err != nil {
+			return nil, err
+		}
+		q.write(` AND "id" > `).arg(after)
 	}
 	q.write(` ORDER BY "id"`)
 	switch {
@@ -465,11 +504,14 @@ func (s *Orders) List(ctx context.Context, parentID string, f OrderFilter, p Pag
 	return out, rows.Err()
 }
 
-// Count returns how many Orders are stored.
-func (s *Orders) Count(ctx context.Context) (int64, error) {
+// Count returns how many Orders under parentID match f, over all pages.
+func (s *Orders) Count(ctx context.Context, parentID string, f OrderFilter) (int64, error) {
+	q := &query{d: s.db.Dialect}
+	q.write(`SELECT COUNT(*) FROM "orders"`)
+	s.where(q, parentID, f)
 	var n int64
-	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM "orders"`).Scan(&n)
-	return n, err
+	err := s.db.QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
+	return n, mapError(err)
 }
 
 // Update reads the Order with the given id under parentID, lets change modify it and

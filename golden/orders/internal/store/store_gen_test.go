@@ -162,7 +162,7 @@ func TestCustomersConcurrentCreates(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
 			sample := sampleCustomer(t)
-			before, err := db.Customers().Count(ctx)
+			before, err := db.Customers().Count(ctx, CustomerFilter{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -184,7 +184,7 @@ func TestCustomersConcurrentCreates(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			after, err := db.Customers().Count(ctx)
+			after, err := db.Customers().Count(ctx, CustomerFilter{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -272,7 +272,7 @@ func TestOrdersConcurrentCreates(t *testing.T) {
 			ctx := context.Background()
 			parentID := newCustomer(t, db).ID
 			sample := sampleOrder(t)
-			before, err := db.Orders().Count(ctx)
+			before, err := db.Orders().Count(ctx, parentID, OrderFilter{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -293,7 +293,7 @@ func TestOrdersConcurrentCreates(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			after, err := db.Orders().Count(ctx)
+			after, err := db.Orders().Count(ctx, parentID, OrderFilter{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -97,6 +97,16 @@ func TestPetsOverHTTP(t *testing.T) {
 	if fmt.Sprint(got["id"]) != fmt.Sprint(id) {
 		t.Fatalf("GET returned %v, want the created Pet %v", got, created)
 	}
+	// What the create sent comes back.
+	var sent map[string]any
+	if err := json.Unmarshal([]byte("{\"name\":\"a\",\"photoUrls\":[]}"), &sent); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"name", "priceCents", "status"} {
+		if x, ok := sent[k]; ok && fmt.Sprint(got[k]) != fmt.Sprint(x) {
+			t.Errorf("%s: sent %v, read back %v", k, x, got[k])
+		}
+	}
 	call(t, h, "DELETE", fill("/v2/pets/{petId}", params), "", [][2]string{{"api_key", "aaaaaaaaaaaaaaaa"}}, "", 204, nil)
 	call(t, h, "GET", fill("/v2/pets/{petId}", params), "", [][2]string{}, "", http.StatusNotFound, nil)
 }

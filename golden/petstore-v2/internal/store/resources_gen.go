@@ -90,24 +90,29 @@ func (s *Pets) prepare(v *api.Pet) {
 // Create stores a new Pet, filling in its id
 // and timestamps. A duplicate id gives ErrConflict.
 func (s *Pets) Create(ctx context.Context, v *api.Pet) error {
-	s.prepare(v)
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
-		vals, err := s.values(v)
-		if err != nil {
-			return err
-		}
-		q := &query{d: s.db.Dialect}
-		// The database numbers the row: leave the id out and read it back.
-		q.write(`INSERT INTO "pets" ("birth_date", "category", "name", "photo_urls", "price_cents", "status", "tags") VALUES (`)
-		for i, x := range vals[1:] {
-			if i > 0 {
-				q.write(", ")
-			}
-			q.arg(x)
-		}
-		q.write(`) RETURNING "id"`)
-		return tx.QueryRowContext(ctx, q.String(), q.args...).Scan(&v.ID)
+		return s.insert(ctx, tx, v)
 	}))
+}
+
+// insert does the work of Create in ex: a transaction, or the database.
+func (s *Pets) insert(ctx context.Context, ex execer, v *api.Pet) error {
+	s.prepare(v)
+	vals, err := s.values(v)
+	if err != nil {
+		return err
+	}
+	q := &query{d: s.db.Dialect}
+	// The database numbers the row: leave the id out and read it back.
+	q.write(`INSERT INTO "pets" ("birth_date", "category", "name", "photo_urls", "price_cents", "status", "tags") VALUES (`)
+	for i, x := range vals[1:] {
+		if i > 0 {
+			q.write(", ")
+		}
+		q.arg(x)
+	}
+	q.write(`) RETURNING "id"`)
+	return ex.QueryRowContext(ctx, q.String(), q.args...).Scan(&v.ID)
 }
 
 // Get returns the Pet with the given id, or ErrNotFound.
@@ -142,10 +147,23 @@ func (s *Pets) exists(ctx context.Context, ex execer, id int64) error {
 type PetFilter struct {
 }
 
+// where writes the conditions selecting Pets that match f.
+func (s *Pets) where(q *query, f PetFilter) {
+	q.write(` WHERE 1 = 1`)
+}
+
 // List returns Pets that match f, ordered by id.
 func (s *Pets) List(ctx context.Context, f PetFilter, p Page) ([]api.Pet, error) {
 	q := &query{d: s.db.Dialect}
-	q.write(`SELECT ` + petColumns + ` FROM "pets" WHERE 1 = 1`)
+	q.write(`SELECT ` + petColumns + ` FROM "pets"`)
+	s.where(q, f)
+	if p.After != "" {
+		after, err := cursorInt(p.After)
+		if err != nil {
+			return nil, err
+		}
+		q.write(` AND "id" > `).arg(after)
+	}
 	q.write(` ORDER BY "id"`)
 	switch {
 	case p.Limit > 0:
@@ -172,11 +190,14 @@ func (s *Pets) List(ctx context.Context, f PetFilter, p Page) ([]api.Pet, error)
 	return out, rows.Err()
 }
 
-// Count returns how many Pets are stored.
-func (s *Pets) Count(ctx context.Context) (int64, error) {
+// Count returns how many Pets match f, over all pages.
+func (s *Pets) Count(ctx context.Context, f PetFilter) (int64, error) {
+	q := &query{d: s.db.Dialect}
+	q.write(`SELECT COUNT(*) FROM "pets"`)
+	s.where(q, f)
 	var n int64
-	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM "pets"`).Scan(&n)
-	return n, err
+	err := s.db.QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
+	return n, mapError(err)
 }
 
 // Update reads the Pet with the given id, lets change modify it and

@@ -162,7 +162,7 @@ func TestPetsConcurrentCreates(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
 			sample := samplePet(t)
-			before, err := db.Pets().Count(ctx)
+			before, err := db.Pets().Count(ctx, PetFilter{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -183,7 +183,7 @@ func TestPetsConcurrentCreates(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			after, err := db.Pets().Count(ctx)
+			after, err := db.Pets().Count(ctx, PetFilter{})
 			if err != nil {
 				t.Fatal(err)
 			}

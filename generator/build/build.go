@@ -79,6 +79,7 @@ func Build(spec *load.Spec, opts Options) (svc *model.Service, err error) {
 		svc.Description = doc.Info.Description
 		svc.Version = doc.Info.Version
 	}
+	svc.BuildVersion = buildVersion(svc.Version)
 	svc.Name = opts.Name
 	if svc.Name == "" {
 		svc.Name = ServiceName(svc.Title)
@@ -314,4 +315,23 @@ func markPatterns(svc *model.Service) {
 			walk(op.Body.Type, inServer)
 		}
 	}
+}
+
+// buildVersion turns info.version into a container image tag: other
+// characters become '-', a leading '.' or '-' goes, and it is cut at 128.
+func buildVersion(v string) string {
+	b := []byte(v)
+	for i, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-') {
+			b[i] = '-'
+		}
+	}
+	s := strings.TrimLeft(string(b), ".-")
+	if len(s) > 128 {
+		s = s[:128]
+	}
+	if s == "" {
+		return "dev"
+	}
+	return s
 }

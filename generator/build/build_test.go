@@ -197,6 +197,22 @@ func TestServiceName(t *testing.T) {
 	}
 }
 
+func TestBuildVersion(t *testing.T) {
+	for in, want := range map[string]string{
+		"1.0.0":                  "1.0.0",
+		"":                       "dev",
+		"2024-01-01 (beta)":      "2024-01-01--beta-",
+		"v1+build.5":             "v1-build.5",
+		"-x":                     "x",
+		"'; rm -rf /":            "rm--rf--",
+		strings.Repeat("a", 200): strings.Repeat("a", 128),
+	} {
+		if got := buildVersion(in); got != want {
+			t.Errorf("buildVersion(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestBasePathAndPatterns(t *testing.T) {
 	svc := buildYAML(t, `
 openapi: 3.0.3

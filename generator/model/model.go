@@ -11,10 +11,15 @@ type Service struct {
 	Title       string // info.title
 	Description string // info.description
 	Version     string // info.version
-	Module      string // Go module path of the generated repo
-	BasePath    string // "" or "/v1": routes are mounted under it
-	SpecFile    string // file name of the service's copy of the spec: "openapi.yaml"
-	SpecVersion string // OpenAPI version the author wrote: "3.0.3", "2.0"...
+	// BuildVersion is Version as a container image tag allows it
+	// ([A-Za-z0-9_.-], at most 128, not starting with . or -; "dev" when
+	// nothing is left): the default version stamped into a build, safe in
+	// a Dockerfile ARG, -ldflags and the manifests' image tag.
+	BuildVersion string
+	Module       string // Go module path of the generated repo
+	BasePath     string // "" or "/v1": routes are mounted under it
+	SpecFile     string // file name of the service's copy of the spec: "openapi.yaml"
+	SpecVersion  string // OpenAPI version the author wrote: "3.0.3", "2.0"...
 	// Generator is the svcgen version that generates the service: its CI
 	// installs that version to check the generated code is up to date.
 	Generator string

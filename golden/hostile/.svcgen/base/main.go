@@ -24,6 +24,12 @@ import (
 	"example.com/hostile/internal/store"
 )
 
+// version is the build's version, logged at start-up and reported by
+// /healthz. Builds stamp it: go build -ldflags "-X main.version=1.2.3" (the
+// Dockerfile does, from its VERSION argument); it defaults to the spec's
+// info.version.
+var version = "0.0.1"
+
 // spec is the API description, served at /openapi.yaml.
 //
 //go:embed openapi.yaml
@@ -76,8 +82,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 	svc := service.New(logger, db)
 	handler := server.NewHandler(svc, server.Options{
-		Logger: logger,
-		Spec:   spec,
+		Logger:  logger,
+		Spec:    spec,
+		Version: version,
 		Ready: func(r *http.Request) error {
 			ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 			defer cancel()
@@ -96,7 +103,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	logger.Info("listening", "addr", ln.Addr().String(), "service", "hostilenames2nddition", "version", "0.0.1", "database", db.Dialect.String())
+	logger.Info("listening", "addr", ln.Addr().String(), "service", "hostilenames2nddition", "version", version, "database", db.Dialect.String())
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -35,6 +35,8 @@ type Options struct {
 	Logger *slog.Logger
 	// Spec is served at /openapi.yaml when set.
 	Spec []byte
+	// Version is the build's version, reported by /healthz when set.
+	Version string
 	// Ready reports whether the service can take traffic; /readyz answers
 	// 503 while it returns an error. Nil means always ready.
 	Ready func(r *http.Request) error
@@ -218,9 +220,13 @@ func (s *Server) NotFound(w http.ResponseWriter, r *http.Request) {
 	WriteProblem(w, r, http.StatusNotFound, "no route for "+r.URL.Path, nil)
 }
 
-// Healthz answers 200 while the process runs.
+// Healthz answers 200 while the process runs, with Options.Version.
 func (s *Server) Healthz(w http.ResponseWriter, r *http.Request) {
-	_ = WriteJSON(w, http.StatusOK, "application/json", map[string]string{"status": "ok"})
+	body := map[string]string{"status": "ok"}
+	if s.opts.Version != "" {
+		body["version"] = s.opts.Version
+	}
+	_ = WriteJSON(w, http.StatusOK, "application/json", body)
 }
 
 // Readyz answers 200 when Options.Ready accepts, else 503.

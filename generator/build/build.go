@@ -89,6 +89,7 @@ func Build(spec *load.Spec, opts Options) (svc *model.Service, err error) {
 		svc.Module = svc.Name
 	}
 	svc.BasePath = basePath(doc)
+	svc.DeployName = deployName(svc.Name)
 
 	// Component schemas first, in name order: they are the spec's own
 	// vocabulary, so they get the plain names.
@@ -334,4 +335,17 @@ func buildVersion(v string) string {
 		return "dev"
 	}
 	return s
+}
+
+// deployName turns a service name (a lower-case Go identifier) into an
+// RFC 1035 label short enough for the names derived from it.
+func deployName(name string) string {
+	s := strings.Trim(strings.ReplaceAll(name, "_", "-"), "-")
+	if len(s) > 40 {
+		s = strings.TrimRight(s[:40], "-")
+	}
+	if s == "" || s[0] >= '0' && s[0] <= '9' {
+		s = "svc-" + s
+	}
+	return strings.TrimRight(s, "-")
 }

@@ -213,6 +213,20 @@ func TestBuildVersion(t *testing.T) {
 	}
 }
 
+func TestDeployName(t *testing.T) {
+	for in, want := range map[string]string{
+		"orders":                 "orders",
+		"order_items_":           "order-items",
+		"_1st":                   "svc-1st",
+		"_":                      "svc",
+		strings.Repeat("ab", 30): strings.Repeat("ab", 20),
+	} {
+		if got := deployName(in); got != want {
+			t.Errorf("deployName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestBasePathAndPatterns(t *testing.T) {
 	svc := buildYAML(t, `
 openapi: 3.0.3

@@ -16,10 +16,14 @@ type Service struct {
 	// nothing is left): the default version stamped into a build, safe in
 	// a Dockerfile ARG, -ldflags and the manifests' image tag.
 	BuildVersion string
-	Module       string // Go module path of the generated repo
-	BasePath     string // "" or "/v1": routes are mounted under it
-	SpecFile     string // file name of the service's copy of the spec: "openapi.yaml"
-	SpecVersion  string // OpenAPI version the author wrote: "3.0.3", "2.0"...
+	// DeployName is Name as Kubernetes and Compose names allow it (an
+	// RFC 1035 label: '_' becomes '-', at most 40 characters so that
+	// suffixes such as "-database" and kustomize's hashes fit in 63).
+	DeployName  string
+	Module      string // Go module path of the generated repo
+	BasePath    string // "" or "/v1": routes are mounted under it
+	SpecFile    string // file name of the service's copy of the spec: "openapi.yaml"
+	SpecVersion string // OpenAPI version the author wrote: "3.0.3", "2.0"...
 	// Generator is the svcgen version that generates the service: its CI
 	// installs that version to check the generated code is up to date.
 	Generator string

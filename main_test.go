@@ -1,10 +1,17 @@
 package main
 
 import (
+	"flag"
 	"math"
 	"runtime/debug"
 	"testing"
 )
+
+// update is declared in every package with tests so that
+// `go test ./... -update` works; this package has no golden files.
+var update = flag.Bool("update", false, "rewrite golden files")
+
+var _ = update
 
 func TestTuneGC(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100))

@@ -19,11 +19,12 @@ import (
 // renders invalid Go, or Go that format copies but gofmt would lay out
 // otherwise: see TestMain), every output path must stay inside the
 // service, and a second run must give the same bytes. Seeds are the
-// example specs.
+// example specs and the schema cycles of TestCycles.
 func FuzzGenerate(f *testing.F) {
 	seeds, _ := filepath.Glob("../spec/*.yaml")
 	more, _ := filepath.Glob("testdata/specs/*.yaml")
-	for _, p := range append(seeds, more...) {
+	cycles, _ := filepath.Glob("testdata/cycles/*.yaml") // see TestCycles
+	for _, p := range append(append(seeds, more...), cycles...) {
 		if b, err := os.ReadFile(p); err == nil && !strings.Contains(string(b), "$ref: 'catalog-common") {
 			f.Add(b)
 		}

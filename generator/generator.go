@@ -36,9 +36,28 @@ type Options struct {
 	SpecPath string // the OpenAPI file
 	Module   string // Go module path; defaults to Name
 	Name     string // service name, a Go identifier; defaults from info.title
+	// RefRoot is the folder $refs may read from; "" means the spec's own
+	// folder (see load.Options). Ignored when FS is set: FS is the fence.
+	RefRoot string
+	// FS, when set, is where the spec is read from: SpecPath is then a
+	// slash-separated name in it (load.LoadFS).
+	FS fs.FS
+	// SpecFile names the service's copy of the spec; "" means openapi.yaml,
+	// or openapi.json for a JSON spec or one bundled from several files.
+	SpecFile string
+
+	// CollectEarly starts a garbage collection once the loaded document
+	// is no longer needed, before rendering: on a large spec it lowers
+	// the peak memory (GitHub's: 690 → 540 MB RSS). It is a choice for a
+	// program that runs one generation at a time, the CLI, not for a
+	// library call: the collection is the whole process's.
+	CollectEarly bool
+	// KeepPanics lets a panic inside the generator go on, with its stack,
+	// instead of becoming an "internal error" (for debugging svcgen).
+	KeepPanics bool
 }
 
-// Class is a file's ownership class (DESIGN.md §4).
+// Class is a file's ownership class (docs/ARCHITECTURE.md, "Ownership classes").
 type Class = plan.Class
 
 // Ownership classes, as plan defines them.
@@ -75,22 +94,57 @@ const BaseDir = ".svcgen/base/"
 
 // Generate loads the spec and renders the complete repository in memory.
 func Generate(ctx context.Context, opts Options) (res *Result, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			if os.Getenv("SVCGEN_PANIC") != "" {
-				panic(r) // keep the stack, for debugging svcgen
-			}
-			res, err = nil, fmt.Errorf("internal error while generating from %s (please report it): %v", opts.SpecPath, r)
+	defer recoverInternal(opts, &res, &err)
+	res, err = prepare(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	if res.Files, err = Render(res.Service, res.Spec); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// Prepare is Generate without rendering: it loads the spec and builds the
+// model, and returns them with the service's copy of the spec and the
+// warnings; Files is nil. Regenerate renders with RenderFiles and adds the
+// manifest itself.
+func Prepare(ctx context.Context, opts Options) (res *Result, err error) {
+	defer recoverInternal(opts, &res, &err)
+	return prepare(ctx, opts)
+}
+
+// recoverInternal turns a panic into an error asking for a report, unless
+// opts.KeepPanics.
+func recoverInternal(opts Options, res **Result, err *error) {
+	if r := recover(); r != nil {
+		if opts.KeepPanics {
+			panic(r) // keep the stack, for debugging svcgen
 		}
-	}()
-	spec, warnings, err := load.Load(ctx, opts.SpecPath)
+		*res, *err = nil, fmt.Errorf("internal error while generating from %s (please report it): %v", opts.SpecPath, r)
+	}
+}
+
+func prepare(ctx context.Context, opts Options) (*Result, error) {
+	var spec *load.Spec
+	var warnings []load.Warning
+	var err error
+	if opts.FS != nil {
+		spec, warnings, err = load.LoadFS(ctx, opts.FS, opts.SpecPath)
+	} else {
+		spec, warnings, err = load.LoadWith(ctx, opts.SpecPath, load.Options{RefRoot: opts.RefRoot})
+	}
 	if err != nil {
 		return nil, err
 	}
 	if opts.Name != "" && !validName(opts.Name) {
 		return nil, fmt.Errorf("--name %q: use a lower-case Go identifier such as \"orders\"", opts.Name)
 	}
-	svc, err := build.Build(spec, build.Options{Name: opts.Name, Module: opts.Module, SpecFile: specFileName(spec)})
+	specFile := opts.SpecFile
+	if specFile == "" {
+		specFile = specFileName(spec)
+	}
+	svc, err := build.Build(spec, build.Options{Name: opts.Name, Module: opts.Module, SpecFile: specFile, KeepPanics: opts.KeepPanics})
 	if err != nil {
 		return nil, err
 	}
@@ -106,12 +160,10 @@ func Generate(ctx context.Context, opts Options) (res *Result, err error) {
 	// memory: on GitHub's spec, peak RSS 690 -> 540 MB and less time in
 	// page faults.
 	spec = nil
-	go runtime.GC()
-	files, err := Render(svc, specBytes)
-	if err != nil {
-		return nil, err
+	if opts.CollectEarly {
+		go runtime.GC()
 	}
-	return &Result{Service: svc, Files: files, Spec: specBytes, Warnings: warnings}, nil
+	return &Result{Service: svc, Spec: specBytes, Warnings: warnings}, nil
 }
 
 // Render plans, renders and formats every file of svc, and adds the
@@ -218,7 +270,16 @@ type Record struct {
 // ReadSchema reads the schema record of the service in dir; ok is false
 // when there is none (a service made by svcgen 0.1.0).
 func ReadSchema(dir string) (s schema.Schema, ok bool, err error) {
-	b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(SchemaPath)))
+	if dir == "" {
+		dir = "."
+	}
+	return ReadSchemaFS(os.DirFS(dir), dir)
+}
+
+// ReadSchemaFS is ReadSchema for the service at the root of fsys; dir
+// names it in messages.
+func ReadSchemaFS(fsys fs.FS, dir string) (s schema.Schema, ok bool, err error) {
+	b, err := fs.ReadFile(fsys, SchemaPath)
 	if errors.Is(err, fs.ErrNotExist) {
 		return s, false, nil
 	}
@@ -262,7 +323,16 @@ func (m *Manifest) Entry(path string) (ManifestEntry, bool) {
 
 // ReadManifest reads the manifest of the service in dir.
 func ReadManifest(dir string) (*Manifest, error) {
-	b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(ManifestPath)))
+	if dir == "" {
+		dir = "."
+	}
+	return ReadManifestFS(os.DirFS(dir), dir)
+}
+
+// ReadManifestFS reads the manifest of the service at the root of fsys;
+// dir names the service in messages.
+func ReadManifestFS(fsys fs.FS, dir string) (*Manifest, error) {
+	b, err := fs.ReadFile(fsys, ManifestPath)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("%s is not a service made by svcgen: it has no %s (make one with svcgen new-service)", dir, ManifestPath)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -9,6 +10,12 @@ import (
 	"strings"
 	"testing"
 )
+
+// update is declared in every package with tests so that
+// `go test ./... -update` works; this package has no golden files.
+var update = flag.Bool("update", false, "rewrite golden files")
+
+var _ = update
 
 func TestSampleIsDeterministicAndAPrefix(t *testing.T) {
 	var specs []spec

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
 	"path"
 	"sort"
 	"strconv"
@@ -25,6 +24,9 @@ type Options struct {
 	Name     string // service name; derived from info.title when empty
 	Module   string // module path; defaults to the name
 	SpecFile string // file name of the service's copy of the spec
+	// KeepPanics lets a panic go on instead of becoming an error (for
+	// debugging svcgen).
+	KeepPanics bool
 }
 
 // builder holds the state of one Build call.
@@ -42,13 +44,18 @@ type builder struct {
 	vars     *model.Namespace                 // Go variables of schemes
 
 	fallbackMethods []string // see model.Service.FallbackMethods
+
+	file     string                   // the spec's root file, for errors
+	building map[*openapi3.Schema]int // components being built, by index in stack
+	stack    []string                 // their names, outermost first
+	err      error                    // the first reason the spec cannot be built
 }
 
 // Build makes the service model from a loaded spec.
 func Build(spec *load.Spec, opts Options) (svc *model.Service, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			if os.Getenv("SVCGEN_PANIC") != "" {
+			if opts.KeepPanics {
 				panic(r) // keep the stack, for debugging svcgen
 			}
 			svc, err = nil, fmt.Errorf("internal error while building the model: %v", r)
@@ -69,6 +76,8 @@ func Build(spec *load.Spec, opts Options) (svc *model.Service, err error) {
 		patNames: model.NewNamespace(),
 		schemes:  map[string]*model.SecurityScheme{},
 		vars:     model.NewNamespace(),
+		file:     spec.Path,
+		building: map[*openapi3.Schema]int{},
 	}
 	svc = &model.Service{
 		SpecFile:    opts.SpecFile,
@@ -103,6 +112,9 @@ func Build(spec *load.Spec, opts Options) (svc *model.Service, err error) {
 		}
 	}
 	svc.Operations, svc.Builtins = b.routes(svc.BasePath)
+	if b.err != nil {
+		return nil, b.err
+	}
 	svc.FallbackMethods = b.fallbackMethods
 	for _, name := range sortedKeys(b.schemes) {
 		if s := b.schemes[name]; s != nil {
@@ -115,10 +127,12 @@ func Build(spec *load.Spec, opts Options) (svc *model.Service, err error) {
 	sort.Slice(b.all, func(i, j int) bool { return b.all[i].Name < b.all[j].Name })
 	svc.Types = b.all
 	svc.Patterns = b.patList
+	sort.Slice(svc.Patterns, func(i, j int) bool { return svc.Patterns[i].Var < svc.Patterns[j].Var })
 	markPatterns(svc)
 	for _, op := range svc.Operations {
 		op.Example = exampleFor(op)
 	}
+	clientCalls(svc)
 	svc.NotAllowed = notAllowed(svc.Operations)
 	for _, r := range svc.Resources {
 		if r.Create != nil && r.Create.Example.Valid {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -25,6 +26,25 @@ func (b *builder) componentType(name string, s *openapi3.Schema, ptr string) *mo
 	if t, ok := b.named[s]; ok {
 		return namedRefOf(t, s)
 	}
+	// A component met again while it is being built, before it has a
+	// type of its own, only passes through to another schema (an allOf,
+	// oneOf or anyOf of one). When that one has its type by now (A: allOf
+	// [B], B: {properties: {a: A}}), this use is that type; when none has
+	// (A: allOf [A]), the schemas describe no value, and following them
+	// would never end.
+	if i, ok := b.building[s]; ok {
+		if t := b.forwardType(s); t != nil {
+			return namedRefOf(t, s)
+		}
+		b.cycle(b.stack[i:], name)
+		return anyRef()
+	}
+	b.building[s] = len(b.stack)
+	b.stack = append(b.stack, name)
+	defer func() {
+		delete(b.building, s)
+		b.stack = b.stack[:len(b.stack)-1]
+	}()
 	if isPrimitive(s) {
 		return b.inline(s, name, ptr, 0)
 	}
@@ -48,6 +68,63 @@ func (b *builder) componentType(name string, s *openapi3.Schema, ptr string) *mo
 		return namedRefOf(t, s)
 	}
 	return b.inline(s, goName, ptr, 0)
+}
+
+// forwardType follows s through the schemas it only passes through to
+// (see forward) and returns the first named type found on the way.
+func (b *builder) forwardType(s *openapi3.Schema) *model.Type {
+	seen := map[*openapi3.Schema]bool{}
+	for s != nil && !seen[s] {
+		seen[s] = true
+		if t, ok := b.named[s]; ok {
+			return t
+		}
+		s = b.forward(s)
+	}
+	return nil
+}
+
+// forward returns the schema s stands for when it is only an allOf,
+// oneOf or anyOf of one schema (plus null), the way inlineValue treats
+// it, or nil.
+func (b *builder) forward(s *openapi3.Schema) *openapi3.Schema {
+	var next *openapi3.SchemaRef
+	switch {
+	case len(s.AllOf) == 1 && len(s.Properties) == 0 && len(typesOf(s)) <= 1:
+		next = s.AllOf[0]
+	case len(s.AllOf) == 0 && len(s.OneOf)+len(s.AnyOf) > 0:
+		arms := s.OneOf
+		if len(arms) == 0 {
+			arms = s.AnyOf
+		}
+		for _, a := range arms {
+			if isNullSchema(a) {
+				continue
+			}
+			if next != nil {
+				return nil // a real union: it has a type
+			}
+			next = a
+		}
+	}
+	if next == nil || next.Value == nil {
+		return nil
+	}
+	if c := b.component(next.Ref); c != nil {
+		return c
+	}
+	return next.Value
+}
+
+// cycle records the first cycle of components that only pass through to
+// each other: members from the first met to the last, then back to first.
+func (b *builder) cycle(members []string, first string) {
+	if b.err != nil {
+		return
+	}
+	ptr := "#/components/schemas/" + escape(members[0])
+	b.err = fmt.Errorf("%s: %s: schemas %s are each defined by the next alone (an allOf, oneOf or anyOf of one schema), with no object between them to hold the recursion, so none of them describes a value; give one of them properties or a type of its own",
+		b.file, ptr, strings.Join(append(slices.Clone(members), first), " → "))
 }
 
 // isCollection reports whether a schema is a plain array or map.
@@ -271,6 +348,9 @@ func (b *builder) inlineValue(s *openapi3.Schema, ctx, ptr string, depth int) *m
 	case "object":
 		return b.object(s, ctx, ptr, depth)
 	case "array":
+		if s.Items == nil && len(s.PrefixItems) > 0 {
+			b.degrade(ptr, "tuple (prefixItems, or items given as a list)", "[]json.RawMessage")
+		}
 		elem := b.schemaRef(s.Items, ctx+"Item", ptr+"/items", depth+1)
 		r := &model.TypeRef{Kind: model.KindSlice, Elem: elem, GoType: "[]" + elem.GoType}
 		r.Check = b.check(s, r, ctx, ptr)

@@ -97,10 +97,8 @@ func (l *loader) eachOperation(fn func(ptr string, item *openapi3.PathItem, meth
 // checkFormat. The document is walked once: kin-openapi's walk builds the
 // pointer of every schema, which takes a while on a large document.
 func (l *loader) checkSchemas() {
-	_ = l.doc.WalkSchemas(func(ptr string, ref *openapi3.SchemaRef) error {
-		l.schemas = append(l.schemas, schemaAt{ptr, ref.Value})
-		return nil
-	})
+	l.schemas = listSchemas(l.doc)
+	l.yamlNullTypes()
 	if !l.doc.IsOpenAPI31OrLater() {
 		l.nullTypes30()
 	}
@@ -155,6 +153,116 @@ func (l *loader) nullTypes30() {
 		}
 		at.s.Nullable = true
 	}
+}
+
+// yamlNullTypes reads a YAML null in a list of types (`type: [string,
+// null]`, unquoted, the way 3.1 documents are often written) as the type
+// "null" it was meant to be: kin-openapi decodes it as "" and refuses it.
+// Each is a warning.
+func (l *loader) yamlNullTypes() {
+	for _, at := range l.schemas {
+		if at.s.Type == nil || !slices.Contains(at.s.Type.Slice(), "") {
+			continue
+		}
+		types := slices.Clone(*at.s.Type)
+		for i, t := range types {
+			if t == "" {
+				types[i] = "null"
+			}
+		}
+		at.s.Type = &types
+		l.warn(finding{l.locateElement(at.s.Origin, "type", at.ptr+"/type"),
+			`YAML null in the list of types: read as "null"; quote it ("null") to say so`})
+	}
+}
+
+// emptyPaths reads a 3.0 document without paths, which 3.0 requires but
+// 3.1 does not (a document of components or callbacks only), as one with
+// no operations. It is a warning.
+func (l *loader) emptyPaths() {
+	if l.doc.Paths != nil {
+		return
+	}
+	l.doc.Paths = openapi3.NewPaths()
+	if !l.doc.IsOpenAPI31OrLater() && !l.swagger {
+		l.warn(finding{l.docLocation(""), `no "paths": OpenAPI 3.0 requires them; read as a service without operations`})
+	}
+}
+
+// unusedPathParams drops path parameters that their path template does
+// not name (`/customers/{customerId}` declaring `id` in: path too): no
+// request can carry them, and the generated handler would answer every
+// request 400 for want of one. Each is a warning. A template parameter
+// that is not declared stays an error: it is kin-openapi's to report.
+func (l *loader) unusedPathParams() {
+	l.eachOperation(func(ptr string, item *openapi3.PathItem, method string, op *openapi3.Operation) {
+		path := splitPointer(ptr)[1]
+		inTemplate := map[string]bool{}
+		for _, m := range templateParam.FindAllStringSubmatch(path, -1) {
+			inTemplate[m[1]] = true
+		}
+		params := &item.Parameters
+		if op != nil {
+			params = &op.Parameters
+		}
+		kept := (*params)[:0:0]
+		for i, p := range *params {
+			if p != nil && p.Value != nil && p.Value.In == openapi3.ParameterInPath && !inTemplate[p.Value.Name] {
+				l.warn(finding{l.locateElement(p.Value.Origin, "", ptr+"/parameters/"+strconv.Itoa(i)),
+					fmt.Sprintf("path parameter %q is not in the path template %q: ignored", p.Value.Name, path)})
+				continue
+			}
+			kept = append(kept, p)
+		}
+		if len(kept) != len(*params) {
+			*params = kept
+		}
+	})
+}
+
+// templateParam matches a parameter of a path template.
+var templateParam = regexp.MustCompile(`\{([^{}]+)\}`)
+
+// listSchemas lists every schema of doc once, each component schema with
+// its own pointer and everything in it below that.
+//
+// kin-openapi's WalkSchemas follows $refs into components, so a schema is
+// listed under the pointer of the first path that reaches it: along a
+// chain of components each referring to the next, the pointers grow with
+// the chain, and building them takes time and memory quadratic in its
+// length. Here a $ref to a component is not followed: the component is
+// listed as itself.
+func listSchemas(doc *openapi3.T) []schemaAt {
+	var out []schemaAt
+	listed := map[*openapi3.Schema]bool{}
+	components := map[*openapi3.Schema]bool{}
+	var names []string
+	if doc.Components != nil {
+		names = sortedKeys(doc.Components.Schemas)
+		for _, sr := range doc.Components.Schemas {
+			if sr != nil && sr.Value != nil {
+				components[sr.Value] = true
+			}
+		}
+	}
+	visit := func(prefix string, top bool) openapi3.WalkSchemasFunc {
+		return func(ptr string, sr *openapi3.SchemaRef) error {
+			s := sr.Value
+			if listed[s] || components[s] && !(top && ptr == "") {
+				return openapi3.SkipSubtree
+			}
+			listed[s] = true
+			out = append(out, schemaAt{prefix + ptr, s})
+			return nil
+		}
+	}
+	for _, name := range names {
+		if sr := doc.Components.Schemas[name]; sr != nil {
+			_ = sr.WalkSubtree(visit(join("/components/schemas", name), true))
+		}
+	}
+	_ = doc.WalkSchemas(visit("", false))
+	return out
 }
 
 // schemaAt is a schema of the document and its pointer.

@@ -3,24 +3,27 @@
 // kin-openapi and returns one OpenAPI 3 document with every $ref resolved.
 //
 // Problems that make generation impossible (invalid YAML or JSON, a $ref
-// that does not resolve or leaves the machine, a path parameter missing
-// from its template, an invalid schema type...) are returned as *Error,
+// that does not resolve, leaves the machine or leaves the spec's folder, a
+// path parameter missing from its template, an invalid schema type...) are returned as *Error,
 // naming the file, the JSON pointer and, where known, the line. Problems
 // generation can live with (examples and defaults that do not match their
 // schema, unknown formats, patterns Go's regexp cannot compile, unknown
 // fields, duplicate operationIds, missing descriptions...) come back as
 // warnings; classify.go draws the line.
 //
-// The steps: source.go reads and parses each file and detects the
-// version, resolve.go and swagger.go load it with kin-openapi (loaderr.go
-// explains its failures), checks.go and validate.go validate it, and
-// locate.go and message.go turn kin-openapi's errors into a file, a JSON
-// pointer, a line and plain words.
+// The steps, in order (docs/ARCHITECTURE.md, "Inside load"): source.go
+// reads and parses each file and detects the version, fence.go keeps
+// $refs inside the spec's folder, tuple.go patches what kin-openapi cannot
+// decode, resolve.go, direct.go and swagger.go load it with kin-openapi
+// (loaderr.go explains its failures), checks.go and validate.go fix up and
+// validate it, and locate.go and message.go turn kin-openapi's errors into
+// a file, a JSON pointer, a line and plain words.
 package load
 
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"runtime/debug"
 	"strings"
 
@@ -94,6 +97,30 @@ func (e *Error) Unwrap() error { return e.Err }
 // ends first, the error is ctx.Err(). Load never panics; a bug found on the
 // way is reported as an internal *Error.
 func Load(ctx context.Context, path string) (spec *Spec, warnings []Warning, err error) {
+	return load(ctx, nil, path, Options{})
+}
+
+// Options changes how Load reads a spec.
+type Options struct {
+	// RefRoot is the folder $refs may reach into, with everything below
+	// it. Empty means the folder of the root file: a spec from elsewhere
+	// cannot make svcgen read, and publish, files beside or above it.
+	RefRoot string
+}
+
+// LoadWith is Load with options.
+func LoadWith(ctx context.Context, path string, opts Options) (spec *Spec, warnings []Warning, err error) {
+	return load(ctx, nil, path, opts)
+}
+
+// LoadFS is Load reading the spec, and every file its $refs name, from
+// fsys: name and the files are slash-separated paths in fsys, and a $ref
+// leading out of fsys is refused like a missing file.
+func LoadFS(ctx context.Context, fsys fs.FS, name string) (spec *Spec, warnings []Warning, err error) {
+	return load(ctx, fsys, name, Options{})
+}
+
+func load(ctx context.Context, fsys fs.FS, path string, opts Options) (spec *Spec, warnings []Warning, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			spec, warnings = nil, nil
@@ -105,6 +132,8 @@ func Load(ctx context.Context, path string) (spec *Spec, warnings []Warning, err
 		}
 	}()
 	l := newLoader(ctx)
+	l.refRoot = opts.RefRoot
+	l.fsys = fsys
 	defer func() { l.early.stop() }()
 	spec, err = l.load(path)
 	if err != nil {
@@ -125,6 +154,7 @@ func (l *loader) load(path string) (*Spec, error) {
 	if derr != nil {
 		return nil, derr
 	}
+	l.fixTupleItems(l.root)
 	var err error
 	if kind == kindSwagger2 {
 		l.swagger = true

@@ -32,6 +32,10 @@ func (l *loader) loadError(err error) error {
 			return f.syntax
 		}
 		if src, r := l.refTo(f.url); src != nil {
+			if f.refused {
+				return &Error{File: src.path, Pointer: "#" + r.ptr, Line: r.line, Err: err,
+					Message: fmt.Sprintf("$ref %q refused: %s", r.value, f.reason)}
+			}
 			return l.refError(src, r, f.reason, err)
 		}
 		return &Error{File: l.root.path, Pointer: "#", Message: f.reason, Err: err}
@@ -116,6 +120,9 @@ func holds(p, kind string) bool {
 }
 
 func (l *loader) refError(src *source, r refNode, problem string, err error) *Error {
+	if cycle := l.refCycle(src, r.value); cycle != "" {
+		return &Error{File: src.path, Pointer: "#" + r.ptr, Line: r.line, Message: cycleMessage(r.value, cycle), Err: err}
+	}
 	return &Error{
 		File:    src.path,
 		Pointer: "#" + r.ptr,
@@ -243,6 +250,63 @@ func (l *loader) refProblem(src *source, ref string) string {
 		return msg
 	}
 	return ""
+}
+
+// cycleMessage says that ref leads into the $ref cycle refCycle found.
+func cycleMessage(ref, cycle string) string {
+	return fmt.Sprintf("$ref %q leads into a cycle of $refs, %s: each is only a $ref to the next, so none is a schema", ref, cycle)
+}
+
+// refCycle follows ref from src through targets that are themselves only
+// a $ref, and names the members of the cycle ("#/a → #/b → #/a") when the
+// chain comes back on itself, or returns "":
+// such schemas (A: {$ref: A}, or A and B naming each other) describe
+// nothing, which kin-openapi reports as a $ref it cannot resolve.
+func (l *loader) refCycle(src *source, ref string) string {
+	type place struct {
+		file *source
+		ptr  string
+	}
+	seen := map[place]int{}
+	var chain []string
+	for range 1000 {
+		u, frag, err := refTarget(src, ref)
+		if err != nil || !strings.HasPrefix(frag, "/") && frag != "" {
+			return ""
+		}
+		target, f := l.sourceFor(u)
+		if f != nil || target.node == nil {
+			return ""
+		}
+		at := place{target, frag}
+		name := "#" + frag
+		if target != l.root {
+			name = target.path + name
+		}
+		if i, ok := seen[at]; ok {
+			return strings.Join(append(chain[i:], chain[i]), " → ")
+		}
+		seen[at] = len(chain)
+		chain = append(chain, name)
+		n := deref(lookupNode(target.node, frag))
+		next, _ := child(n, "$ref")
+		if next == nil || next.Kind != yaml.ScalarNode {
+			return ""
+		}
+		src, ref = target, next.Value
+	}
+	return ""
+}
+
+// lookupNode returns the node at pointer p under root, or nil.
+func lookupNode(root *yaml.Node, p string) *yaml.Node {
+	n := root
+	for _, t := range splitPointer(p) {
+		if n, _ = child(deref(n), t); n == nil {
+			return nil
+		}
+	}
+	return n
 }
 
 // innermost returns the message at the bottom of err's chain, prefixed by

@@ -10,6 +10,9 @@ import (
 func (l *loader) warn(f finding) {
 	w := Warning{File: f.loc.src.path, Pointer: "#" + f.loc.ptr, Line: f.loc.line, Message: f.msg}
 	key := w.String()
+	if l.tuples && strings.HasSuffix(w.Pointer, "/prefixItems") && strings.Contains(w.Message, "prefixItems is for OpenAPI >=3.1") {
+		return // what fixTupleItems made of items, and said so
+	}
 	if l.warned[key] {
 		return
 	}

@@ -3,6 +3,7 @@ package load
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"path/filepath"
 
@@ -13,6 +14,7 @@ import (
 // loader is the state of one Load call.
 type loader struct {
 	ctx     context.Context
+	fsys    fs.FS // where files are read from; nil for the local file system
 	root    *source
 	doc     *openapi3.T
 	swagger bool // the root is Swagger 2.0, converted to OpenAPI 3
@@ -34,6 +36,11 @@ type loader struct {
 	decoded *decoded // the root, decoded by readRootDirect for loadDirect
 
 	schemas []schemaAt // every schema of doc, in kin-openapi's walk order (see checkSchemas)
+
+	tuples bool // fixTupleItems rewrote some items as prefixItems
+
+	refRoot string // Options.RefRoot
+	fence   *fence // where $refs may lead; set by readRoot
 }
 
 func newLoader(ctx context.Context) *loader {
@@ -48,10 +55,11 @@ func newLoader(ctx context.Context) *loader {
 // readFailure is a file that could not be used: not local, not readable,
 // or not YAML/JSON (syntax is then set).
 type readFailure struct {
-	url    string
-	path   string
-	reason string
-	syntax *Error
+	url     string
+	path    string
+	reason  string
+	syntax  *Error
+	refused bool // svcgen would not read it (outside the fence), rather than could not
 }
 
 func (f *readFailure) Error() string { return f.reason }
@@ -63,9 +71,14 @@ func fileURL(p string) *url.URL { return &url.URL{Path: filepath.ToSlash(p)} }
 // loaded directly (see loadDirect) starts loading with kin-openapi at once,
 // while svcgen indexes and checks it.
 func (l *loader) readRoot(p string) *Error {
-	raw, err := readLocal(p)
+	raw, err := l.read(p)
 	if err != nil {
 		return &Error{File: p, Message: "cannot read the spec: " + err.Error(), Err: err}
+	}
+	if l.fsys == nil { // an fs.FS is its own fence (see sourceFor)
+		if l.fence, err = newFence(p, l.refRoot); err != nil {
+			return &Error{File: p, Message: err.Error(), Err: err}
+		}
 	}
 	if node, ok := parseJSON(raw); ok && direct && version30(node) {
 		return l.readRootDirect(p, raw, node)
@@ -153,11 +166,20 @@ func (l *loader) sourceFor(u *url.URL) (*source, *readFailure) {
 		l.byURL[key] = src // the same file under another name
 		return src, nil
 	}
-	raw, err := readLocal(p)
+	if l.fsys == nil { // an fs.FS is its own fence
+		if reason := l.fence.refuses(p); reason != "" {
+			return nil, &readFailure{url: key, path: p, reason: reason, refused: true}
+		}
+	}
+	raw, err := l.read(p)
 	if err != nil {
 		return nil, &readFailure{url: key, path: p, reason: fmt.Sprintf("%s: %v", p, err)}
 	}
-	return l.addSource(p, key, raw)
+	src, f := l.addSource(p, key, raw)
+	if f == nil {
+		l.fixTupleItems(src)
+	}
+	return src, f
 }
 
 func isLocal(u *url.URL) bool {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -29,6 +30,33 @@ type source struct {
 	// node is the parsed content (nil when only the JSON parser could read
 	// the file); idx is built from it on first use.
 	idx *index
+}
+
+// read reads a file of the spec: from l.fsys when there is one, else from
+// the local file system.
+func (l *loader) read(p string) ([]byte, error) {
+	if l.fsys == nil {
+		return readLocal(p)
+	}
+	name := filepath.ToSlash(filepath.Clean(p))
+	if !fs.ValidPath(name) {
+		return nil, errors.New("outside the folder the spec is read from")
+	}
+	info, err := fs.Stat(l.fsys, name)
+	if err != nil {
+		return nil, fileError(err)
+	}
+	if !info.Mode().IsRegular() {
+		return nil, errors.New("not a regular file")
+	}
+	if info.Size() > maxFileSize {
+		return nil, fmt.Errorf("file larger than %d MiB", maxFileSize>>20)
+	}
+	raw, err := fs.ReadFile(l.fsys, name)
+	if err != nil {
+		return nil, fileError(err)
+	}
+	return raw, nil
 }
 
 // readLocal reads a regular local file of a sane size.

@@ -23,7 +23,9 @@ import (
 // one, and a strict pass gives the rest, all of them warnings, when there
 // is no blocking problem.
 func (l *loader) validate() Errors {
+	l.emptyPaths()
 	l.requirePathParams()
+	l.unusedPathParams()
 	l.describeResponses()
 	l.checkSchemas()
 	l.checkOperationIDs()
@@ -35,6 +37,10 @@ func (l *loader) validate() Errors {
 	// lenient one finds a blocking problem, which is rare.
 	restore := l.checkSchemaValues()
 	defer restore()
+	if sites := findRefSites(l.doc); sites.tooCostly(maxValidationVisits) {
+		defer sites.shallow()()
+		l.costly = true // examples would be checked against empty schemas
+	}
 	var strict []openapi3.ValidationOption
 	if l.costly {
 		strict = append(strict, openapi3.DisableExamplesValidation())
@@ -147,6 +153,14 @@ func (l *loader) findings(err error) []finding {
 		if _, present := req.Origin.Fields.Lookup(name); !present {
 			if loc, ok := l.originLocation(req.Origin, ""); ok {
 				return []finding{{loc, fmt.Sprintf("missing required field %q", name)}}
+			}
+		}
+	}
+	var unres *openapi3.UnresolvedRefError
+	if errors.As(err, &unres) {
+		if loc := l.locate(err); loc.src != nil {
+			if cycle := l.refCycle(loc.src, unres.Ref); cycle != "" {
+				return []finding{{loc, cycleMessage(unres.Ref, cycle)}}
 			}
 		}
 	}

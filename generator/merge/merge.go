@@ -7,6 +7,9 @@
 // SequenceMatcher, the diff library the rest of svcgen already uses. No
 // maintained diff3 library for Go is available from the module proxy here,
 // and the walk itself is short; the hard part, matching, is the library's.
+//
+// Go files are merged by declaration first ([Go], through [File]): the
+// line merge then only runs inside a declaration both sides changed.
 package merge
 
 import (

@@ -108,6 +108,14 @@ type Operation struct {
 	// IDParam and ParentParam are the path parameters holding the
 	// resource's id and its parent's id, when the path has them.
 	IDParam, ParentParam *Param
+
+	// ClientPath is the Go expression of the escaped path the generated
+	// client sends, base path included, from the request req:
+	// `"/v1/orders/" + url.PathEscape(svcgen.FormatInt(req.OrderID))`.
+	ClientPath string
+	// ClientInvalid breaks a valid request so that the server must
+	// answer 400, for the client's tests; nil when svcgen finds no way.
+	ClientInvalid *ClientInvalid
 }
 
 // HasQuery reports whether the operation takes query parameters.
@@ -235,6 +243,9 @@ type Param struct {
 	// Raw is true when the parameter could not be typed (objects, content
 	// parameters) and is handed over as the raw string.
 	Raw bool
+
+	// Client says how the generated client sends it.
+	Client ClientParam
 }
 
 // Body is a request body.
@@ -310,6 +321,9 @@ type Response struct {
 	// Dynamic is true for "default" and ranges such as "2XX": the handler
 	// sets the status code.
 	Dynamic bool
+	// Example is a JSON body of Type that the generated client tests
+	// answer with, or "".
+	Example string
 }
 
 // Header is a declared response header.

@@ -1,5 +1,6 @@
 // Package plan lists the files of a generated service: for each, its path,
-// the template that renders it and its ownership class (DESIGN.md §4).
+// the template that renders it and its ownership class
+// (docs/ARCHITECTURE.md, "Ownership classes").
 package plan
 
 import (
@@ -53,7 +54,13 @@ var optional = map[string]func(*model.Service) bool{
 	"internal/server/auth_gen.go":  hasSecurity,
 	"internal/service/auth.go":     hasSecurity,
 	"internal/server/forms_gen.go": hasForms,
+	"client/client_gen.go":         hasOperations,
+	"client/client_gen_test.go":    hasOperations,
 }
+
+// hasOperations reports whether there is anything to call: a spec without
+// paths (webhooks only, say) gets no client.
+func hasOperations(svc *model.Service) bool { return len(svc.Operations) > 0 }
 
 // hasForms reports whether a form body (or form alternative of a JSON
 // one) needs the server to know its fields.

@@ -29,7 +29,7 @@ func newService(t *testing.T, spec string) string {
 		files = append(files, write.File{Path: f.Path, Content: f.Content, Mode: fs.FileMode(f.Mode)})
 	}
 	dir := filepath.Join(tmp, "svc")
-	if err := write.New(dir, files, false); err != nil {
+	if err := write.New(dir, files, write.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	return dir

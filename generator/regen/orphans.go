@@ -6,9 +6,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"os"
 	"path"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -417,8 +415,8 @@ func (p *Plan) setStep(s Step) {
 // otherwise.
 func (p *Plan) packageFiles(d *disk, dir string, keep func(string) bool) (map[string][]byte, error) {
 	out := map[string][]byte{}
-	entries, err := os.ReadDir(filepath.Join(d.dir, filepath.FromSlash(dir)))
-	if err != nil && !os.IsNotExist(err) {
+	entries, err := d.readDir(dir)
+	if err != nil {
 		return nil, err
 	}
 	for _, e := range entries {
@@ -447,8 +445,8 @@ func (p *Plan) packageFiles(d *disk, dir string, keep func(string) bool) (map[st
 // disk: what svcgen generated last time, orphans included.
 func (p *Plan) oldDecls(d *disk, dir string) (*index, error) {
 	files := map[string][]byte{}
-	entries, err := os.ReadDir(filepath.Join(d.dir, filepath.FromSlash(dir)))
-	if err != nil && !os.IsNotExist(err) {
+	entries, err := d.readDir(dir)
+	if err != nil {
 		return nil, err
 	}
 	for _, e := range entries {

@@ -1,10 +1,12 @@
 // Package regen brings a generated service in step with its spec
-// (DESIGN.md §4). Make renders the service from the spec in memory and
-// decides, file by file, what regenerate does, comparing three versions of
-// each file: what svcgen wrote last time (recorded in the .svcgen/
-// manifest), what is on disk now, and the new render. Nothing touches the
-// disk until Plan.Apply, so --dry-run and --check are the same call without
-// the last step.
+// (docs/ARCHITECTURE.md, "How regenerate works"). Make renders the service
+// from the spec in memory and decides, file by file, what regenerate does,
+// comparing three versions of each file: what svcgen wrote last time
+// (recorded in the .svcgen/ manifest), what is on disk now, and the new
+// render. Make reads the service through an fs.FS (Options.FS; the folder
+// by default) and writes nothing; Plan.Apply is the only step that touches
+// the disk, so --dry-run and --check are the same call without the last
+// step, and tests plan on in-memory trees.
 package regen
 
 import (
@@ -32,8 +34,15 @@ import (
 
 // Options for a regenerate run.
 type Options struct {
-	Dir      string // the service; "" means "."
-	SpecPath string // "" means the service's own copy of the spec
+	Dir string // the service; "" means "."
+	// FS is the service read by Make; nil means the folder Dir. Apply
+	// writes to Dir.
+	FS       fs.FS
+	SpecPath string // a spec on disk to regenerate from; "" means the service's own copy
+	RefRoot  string // the folder $refs of SpecPath may read from; "" means its own (see load.Options)
+	// CollectEarly and KeepPanics are passed to the generator (see
+	// generator.Options).
+	CollectEarly, KeepPanics bool
 	// AllowDestructive writes destructive schema changes (dropped columns
 	// and tables, type changes, NOT NULL on existing columns) as live SQL
 	// instead of commented out.
@@ -93,6 +102,9 @@ type Plan struct {
 	Pending  []string
 	Warnings []load.Warning
 	Notes    []string // other things the user should know
+
+	up      *upgrader // rewrites the user's Go files of the v1 layout
+	ownSpec bool      // regenerated from the service's own copy of the spec
 }
 
 // Breaking reports whether any API change breaks existing clients.
@@ -127,21 +139,49 @@ func (p *Plan) Changed() bool {
 	return false
 }
 
-// Apply writes the plan to disk: every written file is staged first, then
-// renamed into place; deletions come last.
+// JournalPath is where Apply keeps the journal of an apply in progress
+// (package write): the next run finishes or rolls back an interrupted one.
+const JournalPath = ".svcgen/journal.json"
+
+// Apply writes the plan to disk through write.Update: a journal first,
+// every file staged and synced, then the renames and removals, the files
+// svcgen's bookkeeping describes before the bookkeeping (.svcgen/), the
+// manifest last. Killed at any point, the service is brought to the old or
+// the new state by [Recover], which every run of svcgen calls first.
 func (p *Plan) Apply() error {
-	var files []write.File
-	var remove []string
+	var files, book []write.Change
+	var manifest []write.Change
 	for _, s := range p.Steps {
+		if !s.Changes() {
+			continue
+		}
+		c := write.Change{Path: s.Path, Content: s.After, Mode: fs.FileMode(s.Mode), Remove: s.Action == Delete}
 		switch {
-		case !s.Changes():
-		case s.Action == Delete:
-			remove = append(remove, s.Path)
+		case s.Path == generator.ManifestPath:
+			manifest = append(manifest, c)
+		case s.Class == generator.ClassManifest:
+			book = append(book, c)
 		default:
-			files = append(files, write.File{Path: s.Path, Content: s.After, Mode: fs.FileMode(s.Mode)})
+			files = append(files, c)
 		}
 	}
-	return write.Update(p.Dir, files, remove)
+	changes := append(append(files, book...), manifest...)
+	if len(changes) == 0 {
+		return nil
+	}
+	return write.Update(p.Dir, JournalPath, changes)
+}
+
+// Recover finishes or rolls back an Apply of the service in dir that was
+// interrupted, and removes staging files left behind (write.Recover).
+func Recover(dir string) (write.Recovery, error) {
+	if dir == "" {
+		dir = "."
+	}
+	if !exists(filepath.Join(dir, filepath.FromSlash(generator.ManifestPath))) && !exists(filepath.Join(dir, filepath.FromSlash(JournalPath))) {
+		return write.Recovery{}, nil // not a service: nothing of svcgen's to look for
+	}
+	return write.Recover(dir, JournalPath)
 }
 
 // Labels of the two sides in conflict markers.
@@ -154,45 +194,57 @@ func Make(ctx context.Context, opts Options) (*Plan, error) {
 	if dir == "" {
 		dir = "."
 	}
-	man, err := generator.ReadManifest(dir)
+	fsys := opts.FS
+	if fsys == nil {
+		fsys = os.DirFS(dir)
+	}
+	d := &disk{fs: fsys, dir: dir}
+	if ok, err := d.exists(JournalPath); err != nil || ok {
+		if err == nil {
+			err = fmt.Errorf("%s: an earlier regenerate was interrupted; run svcgen regenerate to finish it first", filepath.Join(dir, JournalPath))
+		}
+		return nil, err
+	}
+	man, err := generator.ReadManifestFS(fsys, dir)
 	if err != nil {
 		return nil, err
 	}
-	specPath := opts.SpecPath
-	if specPath == "" {
-		specPath = filepath.Join(dir, filepath.FromSlash(man.Spec.File))
+	// The service keeps its spec's file name, whatever the spec's own (a
+	// JSON --spec for a service with openapi.yaml: JSON is YAML too), so
+	// the model is built with it and the repository rendered once.
+	gen := generator.Options{SpecPath: opts.SpecPath, Module: man.Module, Name: man.Service, SpecFile: man.Spec.File,
+		RefRoot: opts.RefRoot, CollectEarly: opts.CollectEarly, KeepPanics: opts.KeepPanics}
+	if opts.SpecPath == "" {
+		gen.FS, gen.SpecPath = fsys, man.Spec.File
 	}
-	res, err := generator.Generate(ctx, generator.Options{SpecPath: specPath, Module: man.Module, Name: man.Service})
+	res, err := generator.Prepare(ctx, gen)
+	if err != nil {
+		return nil, d.located(gen.FS, err)
+	}
+	files, err := generator.RenderFiles(res.Service, res.Spec)
 	if err != nil {
 		return nil, err
 	}
-	if res.Service.SpecFile != man.Spec.File {
-		// A spec from elsewhere in the other format (--spec x.json for a
-		// service with openapi.yaml): the service keeps its file name, JSON
-		// being YAML too.
-		res.Service.SpecFile = man.Spec.File
-		if res.Files, err = generator.Render(res.Service, res.Spec); err != nil {
-			return nil, err
+	p := &Plan{Dir: dir, Service: res.Service, Warnings: res.Warnings, ownSpec: opts.SpecPath == ""}
+	if gen.FS != nil {
+		for i := range p.Warnings {
+			p.Warnings[i].File = d.name(p.Warnings[i].File)
 		}
 	}
-	p := &Plan{Dir: dir, Service: res.Service, Warnings: res.Warnings}
-	p.Old, err = oldModel(ctx, dir, man)
+	p.up = newUpgrader(res.Service)
+	p.Old, err = oldModel(ctx, d, man)
 	if err != nil {
 		return nil, err
 	}
 	p.Changes = compat.Compare(p.Old, p.Service)
 
-	d := &disk{dir: dir}
 	var rendered []generator.File // svcgen's render, recorded in the new manifest
 	oldMigrations := false
 	for _, e := range man.Files {
 		oldMigrations = oldMigrations || e.Class == generator.ClassMigration
 	}
-	for _, f := range res.Files {
-		switch {
-		case f.Class == generator.ClassManifest:
-			continue // recomputed below
-		case f.Class == generator.ClassMigration && oldMigrations:
+	for _, f := range files {
+		if f.Class == generator.ClassMigration && oldMigrations {
 			continue // the schema evolves by new migrations only
 		}
 		rendered = append(rendered, f)
@@ -235,6 +287,9 @@ func Make(ctx context.Context, opts Options) (*Plan, error) {
 	if err := p.orphans(d, removed); err != nil {
 		return nil, err
 	}
+	if err := p.upgradeOthers(d, inNew); err != nil {
+		return nil, err
+	}
 	for _, s := range p.Steps {
 		if s.Class == generator.ClassGenerated && strings.HasSuffix(s.Path, orphansFile) && s.After != nil && !inNew[s.Path] {
 			rendered = append(rendered, generator.File{Path: s.Path, Content: s.After, Class: s.Class, Mode: s.Mode})
@@ -252,7 +307,7 @@ func Make(ctx context.Context, opts Options) (*Plan, error) {
 		rendered = append(rendered, f)
 	}
 
-	// The manifest and base copies, recomputed from what svcgen rendered.
+	// The manifest and base copies of what svcgen rendered, added once.
 	sort.Slice(rendered, func(i, j int) bool { return rendered[i].Path < rendered[j].Path })
 	withMan, err := generator.WithManifest(res.Service, rendered, res.Spec, rec)
 	if err != nil {
@@ -324,13 +379,25 @@ func (p *Plan) decide(d *disk, man *generator.Manifest, f generator.File, remove
 		if err != nil {
 			return Step{}, err
 		}
+		// ours is the user's file, and base svcgen's last render of it,
+		// both rewritten for layout v2 when they predate it.
+		ours, upgraded := before, false
+		if strings.HasSuffix(f.Path, ".go") {
+			ours, upgraded = p.up.rewrite(before)
+			base, _ = p.up.rewrite(base)
+		}
+		keepOurs := func(note string) Step {
+			if upgraded {
+				return Step{Path: f.Path, Class: f.Class, Action: Update, Before: before, After: ours, Mode: f.Mode, Note: upgradeNote}
+			}
+			return Step{Path: f.Path, Class: f.Class, Action: Keep, Before: before, After: before, Mode: f.Mode, Note: note}
+		}
 		if base == nil {
 			// No base copy: the user's file wins unless it is unchanged.
 			if generator.Hash(before) == e.SHA256 {
 				return replace(f.Path, f.Class, before, f.Content, f.Mode, ""), nil
 			}
-			return Step{Path: f.Path, Class: f.Class, Action: Keep, Before: before, After: before, Mode: f.Mode,
-				Note: "edited by you and no base copy in " + generator.BaseDir + " to merge with: left alone"}, nil
+			return keepOurs("edited by you and no base copy in " + generator.BaseDir + " to merge with: left alone"), nil
 		}
 		theirs := f.Content
 		if strings.HasSuffix(f.Path, ".go") {
@@ -339,7 +406,7 @@ func (p *Plan) decide(d *disk, man *generator.Manifest, f generator.File, remove
 			}
 			// Methods the user already wrote for new operations, here or
 			// in another file of the package, get no stub.
-			written, err := userMethods(d, path.Dir(f.Path), f.Path, before)
+			written, err := userMethods(d, path.Dir(f.Path), f.Path, ours)
 			if err != nil {
 				return Step{}, err
 			}
@@ -355,14 +422,17 @@ func (p *Plan) decide(d *disk, man *generator.Manifest, f generator.File, remove
 			}
 		}
 		switch {
-		case bytes.Equal(before, theirs), bytes.Equal(base, theirs):
-			return Step{Path: f.Path, Class: f.Class, Action: Keep, Before: before, After: before, Mode: f.Mode}, nil
-		case bytes.Equal(before, base):
+		case bytes.Equal(ours, theirs), bytes.Equal(base, theirs):
+			return keepOurs(""), nil
+		case bytes.Equal(ours, base):
 			return replace(f.Path, f.Class, before, theirs, f.Mode, ""), nil
 		}
-		m := merge.Merge(base, before, theirs, labels)
+		m := merge.File(f.Path, base, ours, theirs, labels)
 		s := Step{Path: f.Path, Class: f.Class, Action: Merge, Before: before, After: m.Content, Mode: f.Mode,
 			Note: "your edits and svcgen's changes merged"}
+		if upgraded {
+			s.Note += "; " + upgradeNote
+		}
 		if m.Conflicts > 0 {
 			s.Action = Conflict
 			s.Note = fmt.Sprintf("%d conflicting %s between your edits and svcgen's changes", m.Conflicts, pluralize(m.Conflicts, "region", "regions"))
@@ -372,6 +442,12 @@ func (p *Plan) decide(d *disk, man *generator.Manifest, f generator.File, remove
 		return s, nil
 
 	case generator.ClassSpec:
+		if p.ownSpec && before != nil {
+			// Regenerated from the service's own copy: it is the source,
+			// never rewritten, even when its $refs into other files of the
+			// service make svcgen's version a bundle of them all.
+			return Step{Path: f.Path, Class: f.Class, Action: Keep, Before: before, After: before, Mode: f.Mode}, nil
+		}
 		return replace(f.Path, f.Class, before, f.Content, f.Mode, ""), nil
 	}
 	// Migrations of a brand-new schema (a service that had none recorded).
@@ -390,8 +466,8 @@ func userMethods(d *disk, dir, self string, ours []byte) (map[string]bool, error
 	if out == nil {
 		out = map[string]bool{}
 	}
-	entries, err := os.ReadDir(filepath.Join(d.dir, filepath.FromSlash(dir)))
-	if err != nil && !os.IsNotExist(err) {
+	entries, err := d.readDir(dir)
+	if err != nil {
 		return nil, err
 	}
 	for _, e := range entries {
@@ -449,7 +525,7 @@ func (p *Plan) migrate(d *disk, man *generator.Manifest, allow, hadMigrations bo
 	if !hadMigrations {
 		return generator.Record{Schema: want}, nil, nil
 	}
-	have, ok, err := generator.ReadSchema(d.dir)
+	have, ok, err := generator.ReadSchemaFS(d.fs, d.dir)
 	if err != nil {
 		return generator.Record{}, nil, err
 	}
@@ -486,8 +562,8 @@ func (p *Plan) migrate(d *disk, man *generator.Manifest, allow, hadMigrations bo
 func nextMigration(d *disk) (int, error) {
 	high := 0
 	for _, dialect := range []string{"postgres", "sqlite"} {
-		entries, err := os.ReadDir(filepath.Join(d.dir, filepath.FromSlash(migrationsDir+dialect)))
-		if err != nil && !os.IsNotExist(err) {
+		entries, err := d.readDir(migrationsDir + dialect)
+		if err != nil {
 			return 0, err
 		}
 		for _, e := range entries {
@@ -550,31 +626,36 @@ func replace(p string, class generator.Class, before, after []byte, mode uint32,
 // oldModel builds the model svcgen last generated from, out of the copy of
 // the spec the manifest keeps. A service written by svcgen 0.1.0 kept no
 // copy: the service's own spec serves if it is still unchanged.
-func oldModel(ctx context.Context, dir string, man *generator.Manifest) (*model.Service, error) {
+func oldModel(ctx context.Context, d *disk, man *generator.Manifest) (*model.Service, error) {
 	specPath := ""
 	if man.Spec.Base != "" {
-		if b := filepath.Join(dir, filepath.FromSlash(man.Spec.Base)); exists(b) {
-			specPath = b
+		if ok, err := d.exists(man.Spec.Base); err != nil {
+			return nil, err
+		} else if ok {
+			specPath = man.Spec.Base
 		}
 	}
 	if specPath == "" {
-		own := filepath.Join(dir, filepath.FromSlash(man.Spec.File))
-		b, err := os.ReadFile(own)
-		if err != nil || generator.Hash(b) != man.Spec.SHA256 {
+		b, err := d.read(man.Spec.File)
+		if err != nil || b == nil || generator.Hash(b) != man.Spec.SHA256 {
 			return nil, fmt.Errorf("%s has changed since svcgen last generated from it, and svcgen %s kept no copy of that version in %s, so the change cannot be worked out (API changes, migrations, orphaned methods). Put back the version svcgen generated from (git stash, or git show HEAD:%s), run svcgen regenerate once to record it, then make your change again",
 				man.Spec.File, man.Version, generator.BaseDir, man.Spec.File)
 		}
-		specPath = own
+		specPath = man.Spec.File
 	}
-	spec, _, err := load.Load(ctx, specPath)
+	spec, _, err := load.LoadFS(ctx, d.fs, specPath)
 	if err != nil {
-		return nil, fmt.Errorf("the previous spec (%s) no longer loads: %v", specPath, err)
+		return nil, fmt.Errorf("the previous spec (%s) no longer loads: %v", d.name(specPath), d.located(d.fs, err))
 	}
 	return build.Build(spec, build.Options{Name: man.Service, Module: man.Module, SpecFile: man.Spec.File})
 }
 
-// disk reads the service's files.
-type disk struct{ dir string }
+// disk reads the service's files: fs is the service, dir names it in
+// messages.
+type disk struct {
+	fs  fs.FS
+	dir string
+}
 
 // read returns the content of the file at the slash-separated path p, or
 // nil when there is none.
@@ -582,7 +663,7 @@ func (d *disk) read(p string) ([]byte, error) {
 	if err := write.CheckPath(p); err != nil {
 		return nil, err
 	}
-	b, err := os.ReadFile(filepath.Join(d.dir, filepath.FromSlash(p)))
+	b, err := fs.ReadFile(d.fs, p)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
@@ -593,6 +674,51 @@ func (d *disk) read(p string) ([]byte, error) {
 		b = []byte{} // present but empty
 	}
 	return b, nil
+}
+
+// readDir lists the folder p; none there is no entries.
+func (d *disk) readDir(p string) ([]fs.DirEntry, error) {
+	entries, err := fs.ReadDir(d.fs, p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return entries, err
+}
+
+func (d *disk) exists(p string) (bool, error) {
+	_, err := fs.Stat(d.fs, p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// name is how a user names the service's file p: joined to dir.
+func (d *disk) name(p string) string {
+	if d.dir == "." {
+		return p
+	}
+	return filepath.Join(d.dir, filepath.FromSlash(p))
+}
+
+// located names the service's files in load errors as the user would,
+// when they were read from fsys.
+func (d *disk) located(fsys fs.FS, err error) error {
+	if fsys == nil {
+		return err
+	}
+	var errs load.Errors
+	if errors.As(err, &errs) {
+		for _, e := range errs {
+			e.File = d.name(e.File)
+		}
+		return err
+	}
+	var e *load.Error
+	if errors.As(err, &e) {
+		e.File = d.name(e.File)
+	}
+	return err
 }
 
 func exists(name string) bool {

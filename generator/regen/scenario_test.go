@@ -78,7 +78,7 @@ func runScenario(t *testing.T, archivePath string) {
 	for _, f := range res.Files {
 		files = append(files, write.File{Path: f.Path, Content: f.Content, Mode: fs.FileMode(f.Mode)})
 	}
-	if err := write.New(svcDir, files, false); err != nil {
+	if err := write.New(svcDir, files, write.Options{}); err != nil {
 		t.Fatal(err)
 	}
 

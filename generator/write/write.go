@@ -2,9 +2,9 @@
 // before anything is written, nothing lands outside the output folder, and a
 // failed run leaves no half-written tree behind.
 //
-// It is the only package of the pipeline that touches the disk (DESIGN.md §3)
-// and deliberately knows nothing of the generator: callers convert their
-// files to [File].
+// It is the only package of the pipeline that touches the disk
+// (docs/ARCHITECTURE.md, "Pipeline") and deliberately knows nothing of the
+// generator: callers convert their files to [File].
 package write
 
 import (
@@ -40,18 +40,34 @@ func (e *PathError) Error() string {
 	return fmt.Sprintf("unsafe output path %q: %s", e.Path, e.Reason)
 }
 
+// Options says how far New may go into a folder that already holds files.
+type Options struct {
+	// Force is how many times the user insisted (--force). 0: only a new
+	// or empty folder. 1: also a folder svcgen made before (one holding
+	// .svcgen/manifest.json). 2: any folder, even the file system's root,
+	// a system folder or Home.
+	Force int
+	// Home is the user's home folder, written into only with Force 2; ""
+	// when unknown. The caller finds it: this package reads no environment.
+	Home string
+}
+
+// ManifestPath is the file that marks a folder as made by svcgen.
+const ManifestPath = ".svcgen/manifest.json"
+
 // New writes files into dir as a brand-new tree.
 //
 // When dir does not exist, the tree is built in a temporary sibling folder
 // and renamed to dir at the end, so dir either appears complete or not at
-// all. When dir exists, it must be empty unless force is set; each file is
-// then staged next to its target and renamed over it once every file has been
-// staged. Files already in dir that are not in files are left alone.
+// all. When dir exists, it must be empty unless opts.Force allows more;
+// each file is then staged next to its target and renamed over it once
+// every file has been staged. Files already in dir that are not in files
+// are left alone.
 //
 // Every path is checked with [CheckPath] (plus duplicates, a file standing
 // where a folder is needed, and symbolic links leading out of dir) before
 // anything is written; a bad path is reported as a [*PathError].
-func New(dir string, files []File, force bool) error {
+func New(dir string, files []File, opts Options) error {
 	if err := checkFiles(files); err != nil {
 		return err
 	}
@@ -70,54 +86,84 @@ func New(dir string, files []File, force bool) error {
 	if !info.IsDir() {
 		return fmt.Errorf("output folder %s exists and is not a folder", dir)
 	}
-	empty, err := isEmpty(root)
-	if err != nil {
-		return fmt.Errorf("output folder %s: %w", dir, err)
-	}
-	if !empty && !force {
-		return fmt.Errorf("output folder %s is not empty; use --force to write into it anyway", dir)
+	if err := mayWrite(dir, root, files, opts); err != nil {
+		return err
 	}
 	return intoExisting(root, files)
 }
 
-// Update changes the existing tree in dir: it writes files and removes the
-// paths in remove. Like New, it checks every path first and stages every
-// file before renaming any into place, so a failure while staging leaves
-// dir as it was; removals come last.
-func Update(dir string, files []File, remove []string) error {
-	all := append([]File(nil), files...)
-	for _, p := range remove {
-		all = append(all, File{Path: p})
-	}
-	if err := checkFiles(all); err != nil {
-		return err
-	}
-	root, err := filepath.Abs(dir)
+// mayWrite decides whether New may write files into the existing folder
+// root (dir as the user named it). One --force is enough for a folder
+// svcgen made; anything else that holds files, and the root, system and
+// home folders whatever they hold, take a second --force, and the refusal
+// of a single one says what it would have overwritten.
+func mayWrite(dir, root string, files []File, opts Options) error {
+	empty, err := isEmpty(root)
 	if err != nil {
-		return fmt.Errorf("service folder %s: %w", dir, err)
+		return fmt.Errorf("output folder %s: %w", dir, err)
 	}
-	realRoot, err := filepath.EvalSymlinks(root)
-	if err != nil {
-		return fmt.Errorf("service folder %s: %w", dir, err)
+	special := specialFolder(root, opts.Home)
+	switch {
+	case opts.Force >= 2:
+		return nil
+	case special != "":
+		return fmt.Errorf("output folder %s is %s; svcgen writes there only with --force given twice", dir, special)
+	case empty:
+		return nil
+	case opts.Force == 0:
+		return fmt.Errorf("output folder %s is not empty; use --force to write into it anyway", dir)
 	}
-	var errs []error
-	for _, p := range remove {
-		errs = append(errs, checkTarget(root, realRoot, p))
+	if _, err := os.Stat(filepath.Join(root, filepath.FromSlash(ManifestPath))); err == nil {
+		return nil
 	}
-	if err := errors.Join(errs...); err != nil {
-		return err
-	}
-	if len(files) > 0 {
-		if err := intoExisting(root, files); err != nil {
-			return err
+	var replaced []string
+	for _, f := range files {
+		if _, err := os.Lstat(filepath.Join(root, filepath.FromSlash(f.Path))); err == nil {
+			replaced = append(replaced, f.Path)
 		}
 	}
-	for _, p := range remove {
-		if err := os.Remove(filepath.Join(root, filepath.FromSlash(p))); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return err
+	what := "no file of it would be replaced, but the service's files would be mixed with what is there"
+	if len(replaced) > 0 {
+		const shown = 5
+		list := strings.Join(replaced[:min(len(replaced), shown)], ", ")
+		if len(replaced) > shown {
+			list += fmt.Sprintf(" and %d more", len(replaced)-shown)
+		}
+		what = fmt.Sprintf("--force would overwrite %d of its files (%s)", len(replaced), list)
+	}
+	return fmt.Errorf("output folder %s is not empty and was not made by svcgen (it has no %s): %s; give --force twice to write there anyway", dir, ManifestPath, what)
+}
+
+// specialFolder names what root is when it is a folder no service should
+// be written into by a single --force: the file system's root, a folder
+// right under it (/etc, /usr, /home...), or home. It follows symbolic
+// links, so a link to /etc is /etc.
+func specialFolder(root, home string) string {
+	real, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		real = root
+	}
+	via := ""
+	if real != root {
+		via = " (through a symbolic link)"
+	}
+	switch {
+	case filepath.Dir(real) == real:
+		return "the file system's root" + via
+	case filepath.Dir(filepath.Dir(real)) == filepath.Dir(real):
+		return "the system folder " + real + via
+	}
+	if home != "" {
+		if h, err := filepath.Abs(home); err == nil {
+			if rh, err := filepath.EvalSymlinks(h); err == nil {
+				h = rh
+			}
+			if h == real {
+				return "your home folder" + via
+			}
 		}
 	}
-	return nil
+	return ""
 }
 
 // CheckPath reports whether p is a path New accepts: relative,

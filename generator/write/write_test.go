@@ -96,7 +96,7 @@ func TestNewWritesNothingWhenAnyPathIsBad(t *testing.T) {
 		t.Run("new/"+bad, func(t *testing.T) {
 			parent := t.TempDir()
 			out := filepath.Join(parent, "out")
-			if err := New(out, files, false); err == nil {
+			if err := New(out, files, Options{}); err == nil {
 				t.Fatal("New succeeded, want an error")
 			}
 			if names := entries(t, parent); len(names) != 0 {
@@ -107,7 +107,7 @@ func TestNewWritesNothingWhenAnyPathIsBad(t *testing.T) {
 		t.Run("force/"+bad, func(t *testing.T) {
 			out := t.TempDir()
 			os.WriteFile(filepath.Join(out, "keep.txt"), []byte("mine"), 0o644)
-			if err := New(out, files, true); err == nil {
+			if err := New(out, files, Options{Force: 2}); err == nil {
 				t.Fatal("New succeeded, want an error")
 			}
 			if got := tree(t, out); len(got) != 1 || got["keep.txt"] != "mine" {
@@ -125,7 +125,7 @@ func TestNewRefusesInconsistentTrees(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "out")
-			if err := New(out, files, false); err == nil {
+			if err := New(out, files, Options{}); err == nil {
 				t.Fatal("New succeeded, want an error")
 			}
 			if _, err := os.Stat(out); !errors.Is(err, fs.ErrNotExist) {
@@ -138,7 +138,7 @@ func TestNewRefusesInconsistentTrees(t *testing.T) {
 func TestNewCreatesTreeAtomically(t *testing.T) {
 	parent := t.TempDir()
 	out := filepath.Join(parent, "nested", "out")
-	if err := New(out, twoFiles(), false); err != nil {
+	if err := New(out, twoFiles(), Options{}); err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]string{"go.mod": "module example.com/x\n", "scripts/run.sh": "#!/bin/sh\n"}
@@ -163,7 +163,7 @@ func TestNewCleansUpAfterAFailedWrite(t *testing.T) {
 
 	t.Run("new", func(t *testing.T) {
 		parent := t.TempDir()
-		if err := New(filepath.Join(parent, "out"), files, false); err == nil {
+		if err := New(filepath.Join(parent, "out"), files, Options{}); err == nil {
 			t.Fatal("New succeeded, want an error")
 		}
 		if names := entries(t, parent); len(names) != 0 {
@@ -174,7 +174,7 @@ func TestNewCleansUpAfterAFailedWrite(t *testing.T) {
 	t.Run("force", func(t *testing.T) {
 		out := t.TempDir()
 		os.WriteFile(filepath.Join(out, "go.mod"), []byte("mine"), 0o644)
-		if err := New(out, files, true); err == nil {
+		if err := New(out, files, Options{Force: 2}); err == nil {
 			t.Fatal("New succeeded, want an error")
 		}
 		if got := tree(t, out); len(got) != 1 || got["go.mod"] != "mine" {
@@ -191,7 +191,7 @@ func TestNewNonEmptyFolder(t *testing.T) {
 	os.WriteFile(filepath.Join(out, "go.mod"), []byte("old"), 0o644)
 	os.WriteFile(filepath.Join(out, "keep.txt"), []byte("mine"), 0o644)
 
-	err := New(out, twoFiles(), false)
+	err := New(out, twoFiles(), Options{})
 	if err == nil || !strings.Contains(err.Error(), "not empty") || !strings.Contains(err.Error(), "--force") {
 		t.Fatalf("New without force = %v, want an error saying the folder is not empty and naming --force", err)
 	}
@@ -199,8 +199,18 @@ func TestNewNonEmptyFolder(t *testing.T) {
 		t.Fatalf("New without force changed the folder: %v", got)
 	}
 
-	if err := New(out, twoFiles(), true); err != nil {
-		t.Fatalf("New with force: %v", err)
+	// Not made by svcgen: one --force explains, and writes nothing.
+	err = New(out, twoFiles(), Options{Force: 1})
+	if err == nil || !strings.Contains(err.Error(), "was not made by svcgen") ||
+		!strings.Contains(err.Error(), "--force would overwrite 1 of its files (go.mod)") || !strings.Contains(err.Error(), "--force twice") {
+		t.Fatalf("New with one force = %v, want an error naming go.mod and asking for --force twice", err)
+	}
+	if got := tree(t, out); got["go.mod"] != "old" || len(got) != 2 {
+		t.Fatalf("New with one force changed the folder: %v", got)
+	}
+
+	if err := New(out, twoFiles(), Options{Force: 2}); err != nil {
+		t.Fatalf("New with force twice: %v", err)
 	}
 	want := map[string]string{"go.mod": "module example.com/x\n", "scripts/run.sh": "#!/bin/sh\n", "keep.txt": "mine"}
 	if got := tree(t, out); !maps.Equal(got, want) {
@@ -211,9 +221,94 @@ func TestNewNonEmptyFolder(t *testing.T) {
 	}
 }
 
+// TestNewServiceFolderNeedsOneForce: a folder svcgen made before (it holds
+// the manifest) is written into with a single --force.
+func TestNewServiceFolderNeedsOneForce(t *testing.T) {
+	out := t.TempDir()
+	os.Mkdir(filepath.Join(out, ".svcgen"), 0o755)
+	os.WriteFile(filepath.Join(out, ManifestPath), []byte("{}"), 0o644)
+	os.WriteFile(filepath.Join(out, "go.mod"), []byte("old"), 0o644)
+	if err := New(out, twoFiles(), Options{}); err == nil || !strings.Contains(err.Error(), "use --force") {
+		t.Fatalf("New without force = %v, want a refusal", err)
+	}
+	if err := New(out, twoFiles(), Options{Force: 1}); err != nil {
+		t.Fatalf("New with one force: %v", err)
+	}
+	if got := tree(t, out); got["go.mod"] != "module example.com/x\n" {
+		t.Errorf("go.mod = %q, want it replaced", got["go.mod"])
+	}
+}
+
+// TestNewSpecialFolders: the root, a system folder (also through a
+// symbolic link) and home need --force twice, even when they hold a
+// manifest or are empty; nothing is written before that.
+func TestNewSpecialFolders(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Unix folders")
+	}
+	for _, tc := range []struct {
+		name, dir, want string
+	}{
+		{"root", "/", "is the file system's root"},
+		{"etc", "/etc", "is the system folder /etc"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, force := range []int{0, 1} {
+				err := New(tc.dir, harmless(t, tc.dir), Options{Force: force})
+				if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "--force given twice") {
+					t.Fatalf("New(%s, force %d) = %v, want %q", tc.dir, force, err, tc.want)
+				}
+			}
+		})
+	}
+	t.Run("symlink to /etc", func(t *testing.T) {
+		link := filepath.Join(t.TempDir(), "out")
+		if err := os.Symlink("/etc", link); err != nil {
+			t.Fatal(err)
+		}
+		err := New(link, harmless(t, "/etc"), Options{Force: 1})
+		if err == nil || !strings.Contains(err.Error(), "is the system folder /etc (through a symbolic link)") {
+			t.Fatalf("New = %v, want a refusal naming /etc", err)
+		}
+	})
+	t.Run("home", func(t *testing.T) {
+		home := t.TempDir()
+		os.Mkdir(filepath.Join(home, ".svcgen"), 0o755)
+		os.WriteFile(filepath.Join(home, ManifestPath), []byte("{}"), 0o644)
+		err := New(home, twoFiles(), Options{Force: 1, Home: home})
+		if err == nil || !strings.Contains(err.Error(), "is your home folder") {
+			t.Fatalf("New = %v, want a refusal naming home", err)
+		}
+		if got := tree(t, home); len(got) != 1 {
+			t.Fatalf("home holds %v after a refusal", got)
+		}
+		if err := New(home, twoFiles(), Options{Force: 2, Home: home}); err != nil {
+			t.Fatalf("New with force twice: %v", err)
+		}
+	})
+}
+
+// harmless returns files New cannot write into dir even if its checks of
+// the folder failed: the one path names a folder already there. A broken
+// check then fails the test without touching a system folder.
+func harmless(t *testing.T, dir string) []File {
+	t.Helper()
+	des, err := os.ReadDir(dir)
+	if err != nil {
+		t.Skip(err)
+	}
+	for _, de := range des {
+		if de.IsDir() {
+			return []File{{Path: de.Name(), Content: []byte("x")}}
+		}
+	}
+	t.Skipf("%s has no folder to stand in the way", dir)
+	return nil
+}
+
 func TestNewEmptyFolderNeedsNoForce(t *testing.T) {
 	out := t.TempDir()
-	if err := New(out, twoFiles(), false); err != nil {
+	if err := New(out, twoFiles(), Options{}); err != nil {
 		t.Fatal(err)
 	}
 	if got := tree(t, out); len(got) != 2 {
@@ -224,7 +319,7 @@ func TestNewEmptyFolderNeedsNoForce(t *testing.T) {
 func TestNewRefusesAFileAsOutputFolder(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "out")
 	os.WriteFile(out, nil, 0o644)
-	if err := New(out, twoFiles(), true); err == nil {
+	if err := New(out, twoFiles(), Options{Force: 1}); err == nil {
 		t.Fatal("New succeeded, want an error")
 	}
 }
@@ -240,7 +335,7 @@ func TestNewRefusesSymlinkEscape(t *testing.T) {
 	}
 	files := append(twoFiles(), File{Path: "internal/api/routes_gen.go", Content: []byte("evil")})
 
-	err := New(out, files, true)
+	err := New(out, files, Options{Force: 2})
 	var pe *PathError
 	if !errors.As(err, &pe) || !strings.Contains(err.Error(), "outside the output folder") {
 		t.Fatalf("New = %v, want a *PathError about a link outside the output folder", err)
@@ -262,7 +357,7 @@ func TestNewFollowsSymlinkInsideFolder(t *testing.T) {
 	if err := os.Symlink("real", filepath.Join(out, "link")); err != nil {
 		t.Fatal(err)
 	}
-	if err := New(out, []File{{Path: "link/a.txt", Content: []byte("a")}}, true); err != nil {
+	if err := New(out, []File{{Path: "link/a.txt", Content: []byte("a")}}, Options{Force: 2}); err != nil {
 		t.Fatal(err)
 	}
 	if b, err := os.ReadFile(filepath.Join(out, "real", "a.txt")); err != nil || string(b) != "a" {
@@ -280,7 +375,7 @@ func TestNewReplacesSymlinkTargetNotWhatItPointsTo(t *testing.T) {
 	if err := os.Symlink(secret, filepath.Join(out, "go.mod")); err != nil {
 		t.Fatal(err)
 	}
-	if err := New(out, twoFiles(), true); err != nil {
+	if err := New(out, twoFiles(), Options{Force: 2}); err != nil {
 		t.Fatal(err)
 	}
 	if b, _ := os.ReadFile(secret); string(b) != "secret" {

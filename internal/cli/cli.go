@@ -8,13 +8,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/svcgen/svcgen/generator"
 )
 
-// Exit codes (DESIGN.md §2).
+// Exit codes (README.md, "Usage").
 const (
 	exitOK    = 0 // done
 	exitError = 1 // spec, I/O or other failure of the work itself
@@ -24,7 +25,8 @@ const (
 // Run executes the svcgen command line args (without the program name) and
 // returns the process exit code.
 func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, generate: generator.Generate}
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, generate: generator.Generate,
+		keepPanics: os.Getenv("SVCGEN_PANIC") != ""}
 	return a.execute(a.newRootCmd(nil), args)
 }
 
@@ -35,6 +37,10 @@ type app struct {
 
 	// generate runs the generator; tests replace it with a fake.
 	generate func(context.Context, generator.Options) (*generator.Result, error)
+
+	// keepPanics lets a panic in the generator crash svcgen with its
+	// stack (SVCGEN_PANIC=1), for debugging svcgen.
+	keepPanics bool
 
 	// started is set once a command's own work begins. An error returned
 	// before that came from cobra (unknown command, bad arguments) and is a

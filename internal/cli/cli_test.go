@@ -48,10 +48,22 @@ func TestNewServiceFlags(t *testing.T) {
 		},
 		{
 			name: "every flag",
-			args: []string{"new-service", "--spec=o.json", "--out", "o", "--module", "example.com/orders", "--name", "orders", "--force"},
+			args: []string{"new-service", "--spec=o.json", "--out", "o", "--module", "example.com/orders", "--name", "orders", "--force", "--ref-root", ".."},
 			want: &NewServiceOptions{
-				SpecPath: "o.json", OutDir: "o", Module: "example.com/orders", Name: "orders", Force: true,
+				SpecPath: "o.json", OutDir: "o", Module: "example.com/orders", Name: "orders", Force: 1, RefRoot: "..",
 			},
+			wantCode: exitOK,
+		},
+		{
+			name:     "force twice",
+			args:     []string{"new-service", "--spec=o.json", "--out", "o", "--force", "--force"},
+			want:     &NewServiceOptions{SpecPath: "o.json", OutDir: "o", Force: 2},
+			wantCode: exitOK,
+		},
+		{
+			name:     "force as a count",
+			args:     []string{"new-service", "--spec=o.json", "--out", "o", "--force=2"},
+			want:     &NewServiceOptions{SpecPath: "o.json", OutDir: "o", Force: 2},
 			wantCode: exitOK,
 		},
 		{
@@ -117,7 +129,7 @@ func TestNewServiceFlags(t *testing.T) {
 				t.Fatal("runF not called")
 			}
 			if got.SpecPath != tt.want.SpecPath || got.OutDir != tt.want.OutDir || got.Module != tt.want.Module ||
-				got.Name != tt.want.Name || got.Force != tt.want.Force {
+				got.Name != tt.want.Name || got.Force != tt.want.Force || got.RefRoot != tt.want.RefRoot {
 				t.Errorf("options = %+v, want %+v", got, tt.want)
 			}
 			if got.Stdout == nil || got.Stderr == nil || got.Generate == nil || got.Context == nil {
@@ -234,12 +246,12 @@ func TestNewServiceEndToEnd(t *testing.T) {
 		return fakeResult(), nil
 	}
 	out := filepath.Join(t.TempDir(), "orders")
-	args := []string{"new-service", "--spec", "spec/orders.yaml", "--out", out, "--module", "example.com/orders", "--name", "orders"}
+	args := []string{"new-service", "--spec", "spec/orders.yaml", "--out", out, "--module", "example.com/orders", "--name", "orders", "--ref-root", "spec"}
 
 	if code := a.execute(a.newRootCmd(nil), args); code != exitOK {
 		t.Fatalf("exit code %d, want 0; stderr:\n%s", code, stderr)
 	}
-	if want := (generator.Options{SpecPath: "spec/orders.yaml", Module: "example.com/orders", Name: "orders"}); gotOpts != want {
+	if want := (generator.Options{SpecPath: "spec/orders.yaml", Module: "example.com/orders", Name: "orders", RefRoot: "spec", CollectEarly: true}); gotOpts != want {
 		t.Errorf("generator options = %+v, want %+v", gotOpts, want)
 	}
 	for _, f := range fakeResult().Files {
@@ -274,10 +286,57 @@ func TestNewServiceEndToEnd(t *testing.T) {
 		t.Errorf("second run: stdout = %q, want nothing", stdout)
 	}
 
-	// With --force it goes through.
+	// The fake service has no manifest, so the folder does not look like
+	// svcgen's: one --force says what it would overwrite and writes nothing.
 	stderr.Reset()
+	os.WriteFile(filepath.Join(out, "go.mod"), []byte("mine"), 0o644)
+	if code := a.execute(a.newRootCmd(nil), append(args, "--force")); code != exitError {
+		t.Errorf("run with --force: exit code %d, want 1; stderr:\n%s", code, stderr)
+	}
+	if want := "--force would overwrite 2 of its files (go.mod, internal/server/server_gen.go); give --force twice"; !strings.Contains(stderr.String(), want) {
+		t.Errorf("run with --force: stderr = %q, want %q", stderr, want)
+	}
+	if b, _ := os.ReadFile(filepath.Join(out, "go.mod")); string(b) != "mine" {
+		t.Errorf("run with --force overwrote go.mod: %q", b)
+	}
+
+	// Twice, it goes through.
+	stderr.Reset()
+	if code := a.execute(a.newRootCmd(nil), append(args, "--force", "--force")); code != exitOK {
+		t.Errorf("run with --force --force: exit code %d, want 0; stderr:\n%s", code, stderr)
+	}
+}
+
+// TestNewServiceForceIntoService: a folder svcgen made takes one --force.
+func TestNewServiceForceIntoService(t *testing.T) {
+	a, _, stderr := testApp(t)
+	res := fakeResult()
+	res.Files = append(res.Files, generator.File{Path: generator.ManifestPath, Content: []byte("{}\n"), Class: generator.ClassManifest, Mode: 0o644})
+	a.generate = func(context.Context, generator.Options) (*generator.Result, error) { return res, nil }
+	out := filepath.Join(t.TempDir(), "orders")
+	args := []string{"new-service", "--spec", "spec/orders.yaml", "--out", out}
+	if code := a.execute(a.newRootCmd(nil), args); code != exitOK {
+		t.Fatalf("first run: exit code %d; stderr:\n%s", code, stderr)
+	}
 	if code := a.execute(a.newRootCmd(nil), append(args, "--force")); code != exitOK {
-		t.Errorf("run with --force: exit code %d, want 0; stderr:\n%s", code, stderr)
+		t.Fatalf("second run with --force: exit code %d; stderr:\n%s", code, stderr)
+	}
+}
+
+// TestNewServiceForceRoot: --out / --force is refused and writes nothing.
+// The fake service's only file names a folder every root has, so a broken
+// check would fail to write rather than write into /.
+func TestNewServiceForceRoot(t *testing.T) {
+	if _, err := os.Stat("/usr"); err != nil {
+		t.Skip("no /usr here")
+	}
+	a, _, stderr := testApp(t)
+	res := fakeResult()
+	res.Files = []generator.File{{Path: "usr", Content: []byte("x"), Mode: 0o644}}
+	a.generate = func(context.Context, generator.Options) (*generator.Result, error) { return res, nil }
+	code := a.execute(a.newRootCmd(nil), []string{"new-service", "--spec", "spec/orders.yaml", "--out", "/", "--force"})
+	if code != exitError || !strings.Contains(stderr.String(), "svcgen: output folder / is the file system's root; svcgen writes there only with --force given twice") {
+		t.Errorf("exit code %d, stderr %q; want 1 and a refusal naming the root", code, stderr)
 	}
 }
 

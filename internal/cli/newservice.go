@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -22,7 +23,10 @@ type NewServiceOptions struct {
 	OutDir   string // --out
 	Module   string // --module; empty: the generator's default
 	Name     string // --name; empty: the generator's default
-	Force    bool   // --force
+	RefRoot  string // --ref-root
+	Force    int    // how many times --force was given
+
+	KeepPanics bool // SVCGEN_PANIC is set: see generator.Options
 
 	Context        context.Context
 	Stdout, Stderr io.Writer
@@ -33,7 +37,7 @@ type NewServiceOptions struct {
 // with the parsed options instead of doing the work, so tests can check flag
 // parsing alone.
 func (a *app) newNewServiceCmd(runF func(*NewServiceOptions) error) *cobra.Command {
-	opts := &NewServiceOptions{Stdout: a.stdout, Stderr: a.stderr, Generate: a.generate}
+	opts := &NewServiceOptions{Stdout: a.stdout, Stderr: a.stderr, Generate: a.generate, KeepPanics: a.keepPanics}
 	cmd := &cobra.Command{
 		Use:   "new-service --spec FILE --out DIR [flags]",
 		Short: "Generate a new service repository from an OpenAPI spec",
@@ -46,7 +50,14 @@ answers 501 Not Implemented until you write it.
 
 --out must not exist or be empty, unless --force is given: then files svcgen
 generates replace files of the same name and other files are left alone.
-Nothing is written when the spec cannot be used.
+One --force is enough for a folder svcgen made before; a folder holding
+other files, the root folder, a system folder such as /etc (also through a
+symbolic link) and your home folder take --force twice, and a single one
+says what it would overwrite. Nothing is written when the spec cannot be
+used.
+
+$refs may read files in the spec's folder and below it; --ref-root DIR
+widens that to DIR. Remote $refs are always refused.
 
 Constructs of the spec that svcgen cannot honour fully are listed after
 generation with what they became; spec warnings go to standard error.`,
@@ -81,15 +92,20 @@ generation with what they became; spec warnings go to standard error.`,
 	f.StringVar(&opts.OutDir, "out", "", "folder `DIR` to create the service in")
 	f.StringVar(&opts.Module, "module", "", "Go module `PATH` of the new repository (default: the service name)")
 	f.StringVar(&opts.Name, "name", "", "service `NAME`, a Go identifier (default: derived from the spec's info.title)")
-	f.BoolVar(&opts.Force, "force", false, "write into --out even when it is not empty")
+	f.StringVar(&opts.RefRoot, "ref-root", "", refRootUsage)
+	f.CountVar(&opts.Force, "force", "write into --out even when it is not empty; twice for a folder svcgen did not make, the root, a system folder or home")
 
 	// These only fail for a flag that does not exist.
 	_ = cmd.MarkFlagFilename("spec", "yaml", "yml", "json")
 	_ = cmd.MarkFlagDirname("out")
+	_ = cmd.MarkFlagDirname("ref-root")
 	_ = cmd.RegisterFlagCompletionFunc("module", cobra.NoFileCompletions)
 	_ = cmd.RegisterFlagCompletionFunc("name", cobra.NoFileCompletions)
 	return cmd
 }
+
+// refRootUsage describes --ref-root, which both commands take.
+const refRootUsage = "folder `DIR` the spec's $refs may read files from (default: the spec's own folder and below)"
 
 // runNewService generates the service, writes it and reports what happened.
 func runNewService(opts *NewServiceOptions) error {
@@ -97,12 +113,17 @@ func runNewService(opts *NewServiceOptions) error {
 		SpecPath: opts.SpecPath,
 		Module:   opts.Module,
 		Name:     opts.Name,
+		RefRoot:  opts.RefRoot,
+		// One generation per process: collecting early is svcgen's to decide.
+		CollectEarly: true,
+		KeepPanics:   opts.KeepPanics,
 	})
 	if err != nil {
 		return err
 	}
 	printWarnings(opts.Stderr, res.Warnings)
-	if err := write.New(opts.OutDir, writeFiles(res.Files), opts.Force); err != nil {
+	home, _ := os.UserHomeDir() // unknown: only the other checks apply
+	if err := write.New(opts.OutDir, writeFiles(res.Files), write.Options{Force: opts.Force, Home: home}); err != nil {
 		return err
 	}
 	printReport(opts.Stdout, res, opts.OutDir)

@@ -20,6 +20,8 @@ import (
 type RegenerateOptions struct {
 	Dir              string // --dir
 	SpecPath         string // --spec
+	RefRoot          string // --ref-root
+	KeepPanics       bool   // SVCGEN_PANIC is set: see generator.Options
 	DryRun           bool   // --dry-run
 	Check            bool   // --check
 	AllowDestructive bool   // --allow-destructive
@@ -30,7 +32,7 @@ type RegenerateOptions struct {
 }
 
 func (a *app) newRegenerateCmd() *cobra.Command {
-	opts := &RegenerateOptions{Stdout: a.stdout, Stderr: a.stderr}
+	opts := &RegenerateOptions{Stdout: a.stdout, Stderr: a.stderr, KeepPanics: a.keepPanics}
 	cmd := &cobra.Command{
 		Use:   "regenerate [flags]",
 		Short: "Bring a generated service in step with its spec",
@@ -40,8 +42,9 @@ Edit the service's copy of the spec (openapi.yaml), then run regenerate in
 the service's folder. Files ending in _gen.go are rewritten (a hand edit is
 kept in a .orig copy and reported). Files you own (service.go, main.go,
 README.md, Makefile...) are three-way merged: your edits stay, svcgen's
-changes (a stub for a new operation, say) are merged in, and where both
-changed the same lines the file gets conflict markers and regenerate exits 1.
+changes (a stub for a new operation, say) are merged in, Go files declaration
+by declaration, and where both changed the same lines the file gets conflict
+markers and regenerate exits 1.
 A file you deleted stays deleted. A schema change adds a new migration;
 existing migrations are never edited, and destructive changes (dropped
 columns or tables, type changes, new NOT NULL constraints) are written
@@ -77,11 +80,13 @@ changes are listed, breaking ones marked.`,
 	f := cmd.Flags()
 	f.StringVar(&opts.Dir, "dir", ".", "the service's folder `DIR`")
 	f.StringVar(&opts.SpecPath, "spec", "", "spec `FILE` to regenerate from (default: the service's own copy); it becomes the service's copy")
+	f.StringVar(&opts.RefRoot, "ref-root", "", refRootUsage)
 	f.BoolVar(&opts.DryRun, "dry-run", false, "print what would change, with diffs, and write nothing")
 	f.BoolVar(&opts.Check, "check", false, "write nothing; exit 1 when regenerate would change any file")
 	f.BoolVar(&opts.AllowDestructive, "allow-destructive", false, "write destructive schema changes as live SQL instead of commented out")
 	f.BoolVar(&opts.FailOnBreaking, "fail-on-breaking", false, "exit 1 without writing when the spec change breaks existing clients")
 	_ = cmd.MarkFlagDirname("dir")
+	_ = cmd.MarkFlagDirname("ref-root")
 	_ = cmd.MarkFlagFilename("spec", "yaml", "yml", "json")
 	return cmd
 }
@@ -108,9 +113,28 @@ func findServiceRoot(dir string) string {
 
 // runRegenerate plans, reports and (unless told not to) applies.
 func runRegenerate(opts *RegenerateOptions) error {
+	// Before anything else, even with --check and --dry-run: a run killed
+	// while it wrote is finished or undone, so what follows reads a
+	// service in a state svcgen wrote whole.
+	rec, err := regen.Recover(opts.Dir)
+	if err != nil {
+		return fmt.Errorf("recovering from an interrupted regenerate: %w", err)
+	}
+	switch {
+	case rec.Finished:
+		fmt.Fprintln(opts.Stderr, "svcgen: an earlier regenerate was interrupted after it had staged every file; it is finished now")
+	case rec.RolledBack:
+		fmt.Fprintln(opts.Stderr, "svcgen: an earlier regenerate was interrupted before it changed any file; what it had staged is removed")
+	}
+	if n := len(rec.Removed); n > 0 {
+		fmt.Fprintf(opts.Stderr, "svcgen: removed %s left by an interrupted run: %s\n", plural(n, "staging file"), strings.Join(rec.Removed, ", "))
+	}
 	plan, err := regen.Make(opts.Context, regen.Options{
 		Dir:              opts.Dir,
 		SpecPath:         opts.SpecPath,
+		RefRoot:          opts.RefRoot,
+		CollectEarly:     true,
+		KeepPanics:       opts.KeepPanics,
 		AllowDestructive: opts.AllowDestructive,
 	})
 	if err != nil {

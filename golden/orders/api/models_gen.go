@@ -23,10 +23,10 @@ var (
 	patternCardNumber          = regexp.MustCompile("^[0-9]{12,19}$")
 	patternCategorySlug        = regexp.MustCompile("^[a-z0-9]+(-[a-z0-9]+)*$")
 	patternCustomerPhone       = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
+	patternOrderItemsItemSku   = regexp.MustCompile("^[A-Z0-9-]{4,32}$")
 	patternPreferencesCurrency = regexp.MustCompile("^[A-Z]{3}$")
 	patternPreferencesLanguage = regexp.MustCompile("^[a-z]{2}$")
 	patternTag                 = regexp.MustCompile("^[a-z0-9][a-z0-9-]*$")
-	patternOrderItemsItemSku   = regexp.MustCompile("^[A-Z0-9-]{4,32}$")
 )
 
 // Address: A postal address.

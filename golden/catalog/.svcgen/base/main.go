@@ -82,14 +82,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 	svc := service.New(logger, db)
 	handler := server.NewHandler(svc, server.Options{
-		Logger:  logger,
-		Spec:    spec,
-		Version: version,
+		Logger: logger,
+		Spec:   spec,
 		Ready: func(r *http.Request) error {
 			ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 			defer cancel()
 			return db.PingContext(ctx)
 		},
+		Version: version, // reported by /healthz
 	})
 	srv := &http.Server{
 		Handler:           handler,

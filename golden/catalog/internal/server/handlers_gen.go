@@ -13,8 +13,8 @@ import (
 
 // Patterns the spec states for parameters and bodies, compiled once.
 var (
-	patternSlug = regexp.MustCompile("^[a-z0-9]+(-[a-z0-9]+)*$")
 	patternSku  = regexp.MustCompile("^[A-Z0-9-]{4,32}$")
+	patternSlug = regexp.MustCompile("^[a-z0-9]+(-[a-z0-9]+)*$")
 )
 
 // handleListCategories serves GET /categories.
@@ -148,14 +148,10 @@ func (h *handler) handleGetCategory(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeGetCategory(w http.ResponseWriter, r *http.Request) (*api.GetCategoryRequest, error) {
 	var req api.GetCategoryRequest
 	errs := new(svcgen.Errors)
-	{
-		raw := r.PathValue("slug")
-		v := raw
-		req.Slug = v
-		at := svcgen.Root("path", "slug")
-		errs.MaxLength(&at, v, 64)
-		errs.Pattern(&at, v, patternSlug)
-	}
+	req.Slug = r.PathValue("slug")
+	atSlug := svcgen.Root("path", "slug")
+	errs.MaxLength(&atSlug, req.Slug, 64)
+	errs.Pattern(&atSlug, req.Slug, patternSlug)
 	if len(*errs) > 0 {
 		return nil, *errs
 	}
@@ -207,65 +203,45 @@ func (h *handler) decodeListProducts(w http.ResponseWriter, r *http.Request) (*a
 	var req api.ListProductsRequest
 	errs := new(svcgen.Errors)
 	query := r.URL.Query()
-	{
-		values, ok := query["category"]
-		if ok {
-			raw := values[0]
-			v := raw
-			req.Category = &v
-			at := svcgen.Root("query", "category")
-			errs.MaxLength(&at, v, 64)
-			errs.Pattern(&at, v, patternSlug)
-		}
+	if values, ok := query["category"]; ok {
+		v := values[0]
+		req.Category = &v
+		at := svcgen.Root("query", "category")
+		errs.MaxLength(&at, v, 64)
+		errs.Pattern(&at, v, patternSlug)
 	}
-	{
-		values, ok := query["cursor"]
-		if ok {
-			raw := values[0]
-			v := raw
-			req.Cursor = &v
-			at := svcgen.Root("query", "cursor")
-			errs.MaxLength(&at, v, 200)
-		}
+	if values, ok := query["cursor"]; ok {
+		v := values[0]
+		req.Cursor = &v
+		at := svcgen.Root("query", "cursor")
+		errs.MaxLength(&at, v, 200)
 	}
-	{
-		values, ok := query["limit"]
-		if ok {
-			raw := values[0]
-			if v, err := svcgen.ParseInt32[int32](raw); err != nil {
-				errs.Param("query", "limit", err)
-			} else {
-				req.Limit = v
-				at := svcgen.Root("query", "limit")
-				svcgen.Minimum(errs, &at, v, 1, false, "1")
-				svcgen.Maximum(errs, &at, v, 100, false, "100")
-			}
+	if values, ok := query["limit"]; ok {
+		if v, err := svcgen.ParseInt32[int32](values[0]); err != nil {
+			errs.Param("query", "limit", err)
 		} else {
-			req.Limit = 20
+			req.Limit = v
+			at := svcgen.Root("query", "limit")
+			svcgen.Minimum(errs, &at, v, 1, false, "1")
+			svcgen.Maximum(errs, &at, v, 100, false, "100")
+		}
+	} else {
+		req.Limit = 20
+	}
+	if values, ok := query["maxPrice"]; ok {
+		if v, err := svcgen.ParseFloat64[float64](values[0]); err != nil {
+			errs.Param("query", "maxPrice", err)
+		} else {
+			req.MaxPrice = &v
+			at := svcgen.Root("query", "maxPrice")
+			svcgen.Minimum(errs, &at, v, 0.0, true, "0")
 		}
 	}
-	{
-		values, ok := query["maxPrice"]
-		if ok {
-			raw := values[0]
-			if v, err := svcgen.ParseFloat64[float64](raw); err != nil {
-				errs.Param("query", "maxPrice", err)
-			} else {
-				req.MaxPrice = &v
-				at := svcgen.Root("query", "maxPrice")
-				svcgen.Minimum(errs, &at, v, 0.0, true, "0")
-			}
-		}
-	}
-	{
-		values, ok := query["status"]
-		if ok {
-			raw := values[0]
-			v := api.ProductStatus(raw)
-			req.Status = &v
-			at := svcgen.Root("query", "status")
-			v.ValidateAt(&at, errs)
-		}
+	if values, ok := query["status"]; ok {
+		v := api.ProductStatus(values[0])
+		req.Status = &v
+		at := svcgen.Root("query", "status")
+		v.ValidateAt(&at, errs)
 	}
 	if len(*errs) > 0 {
 		return nil, *errs
@@ -378,13 +354,9 @@ func (h *handler) handleGetProduct(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeGetProduct(w http.ResponseWriter, r *http.Request) (*api.GetProductRequest, error) {
 	var req api.GetProductRequest
 	errs := new(svcgen.Errors)
-	{
-		raw := r.PathValue("sku")
-		v := raw
-		req.Sku = v
-		at := svcgen.Root("path", "sku")
-		errs.Pattern(&at, v, patternSku)
-	}
+	req.Sku = r.PathValue("sku")
+	atSku := svcgen.Root("path", "sku")
+	errs.Pattern(&atSku, req.Sku, patternSku)
 	if len(*errs) > 0 {
 		return nil, *errs
 	}
@@ -435,13 +407,9 @@ func (h *handler) handleReplaceProduct(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeReplaceProduct(w http.ResponseWriter, r *http.Request) (*api.ReplaceProductRequest, error) {
 	var req api.ReplaceProductRequest
 	errs := new(svcgen.Errors)
-	{
-		raw := r.PathValue("sku")
-		v := raw
-		req.Sku = v
-		at := svcgen.Root("path", "sku")
-		errs.Pattern(&at, v, patternSku)
-	}
+	req.Sku = r.PathValue("sku")
+	atSku := svcgen.Root("path", "sku")
+	errs.Pattern(&atSku, req.Sku, patternSku)
 	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, errs, nil); err != nil {
 		return nil, err
 	} else if ok {
@@ -500,13 +468,9 @@ func (h *handler) handleDeleteProduct(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeDeleteProduct(w http.ResponseWriter, r *http.Request) (*api.DeleteProductRequest, error) {
 	var req api.DeleteProductRequest
 	errs := new(svcgen.Errors)
-	{
-		raw := r.PathValue("sku")
-		v := raw
-		req.Sku = v
-		at := svcgen.Root("path", "sku")
-		errs.Pattern(&at, v, patternSku)
-	}
+	req.Sku = r.PathValue("sku")
+	atSku := svcgen.Root("path", "sku")
+	errs.Pattern(&atSku, req.Sku, patternSku)
 	if len(*errs) > 0 {
 		return nil, *errs
 	}

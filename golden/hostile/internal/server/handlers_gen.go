@@ -43,13 +43,10 @@ func (h *handler) handleGetThing(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeGetThing(w http.ResponseWriter, r *http.Request) (*api.GetThingRequest, error) {
 	var req api.GetThingRequest
 	errs := new(svcgen.Errors)
-	{
-		raw := r.PathValue("ID")
-		if v, err := svcgen.ParseInt64[int64](raw); err != nil {
-			errs.Param("path", "ID", err)
-		} else {
-			req.ID = v
-		}
+	if v, err := svcgen.ParseInt64[int64](r.PathValue("ID")); err != nil {
+		errs.Param("path", "ID", err)
+	} else {
+		req.ID = v
 	}
 	if len(*errs) > 0 {
 		return nil, *errs
@@ -99,18 +96,14 @@ func (h *handler) handleCollisions(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeCollisions(w http.ResponseWriter, r *http.Request) (*api.CollisionsRequest, error) {
 	var req api.CollisionsRequest
 	errs := new(svcgen.Errors)
-	{
-		values, ok := svcgenhttp.CookieValues(r, "true")
-		if ok {
-			raw := values[0]
-			if v, err := svcgen.ParseBool(raw); err != nil {
-				errs.Param("cookie", "true", err)
-			} else {
-				req.True = v
-			}
+	if values, ok := svcgenhttp.CookieValues(r, "true"); ok {
+		if v, err := svcgen.ParseBool(values[0]); err != nil {
+			errs.Param("cookie", "true", err)
 		} else {
-			req.True = true
+			req.True = v
 		}
+	} else {
+		req.True = true
 	}
 	if len(*errs) > 0 {
 		return nil, *errs
@@ -160,13 +153,9 @@ func (h *handler) handleGetFile(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeGetFile(w http.ResponseWriter, r *http.Request) (*api.GetFileRequest, error) {
 	var req api.GetFileRequest
 	errs := new(svcgen.Errors)
-	{
-		raw := r.PathValue("p1")
-		v := raw
-		req.FileName = v
-		at := svcgen.Root("path", "file.name")
-		errs.Pattern(&at, v, patternGetFileFileName)
-	}
+	req.FileName = r.PathValue("p1")
+	atFileName := svcgen.Root("path", "file.name")
+	errs.Pattern(&atFileName, req.FileName, patternGetFileFileName)
 	if len(*errs) > 0 {
 		return nil, *errs
 	}
@@ -215,20 +204,12 @@ func (h *handler) handleFunc(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeFunc(w http.ResponseWriter, r *http.Request) (*api.FuncRequest, error) {
 	var req api.FuncRequest
 	errs := new(svcgen.Errors)
-	{
-		raw := r.PathValue("type")
-		v := api.FuncType(raw)
-		req.Type = v
-		at := svcgen.Root("path", "type")
-		v.ValidateAt(&at, errs)
-	}
-	{
-		values, ok := svcgenhttp.HeaderValues(r, "default")
-		if ok {
-			raw := values[0]
-			v := raw
-			req.Default = &v
-		}
+	req.Type = api.FuncType(r.PathValue("type"))
+	atType := svcgen.Root("path", "type")
+	req.Type.ValidateAt(&atType, errs)
+	if values, ok := svcgenhttp.HeaderValues(r, "default"); ok {
+		v := values[0]
+		req.Default = &v
 	}
 	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, errs, nil); err != nil {
 		return nil, err
@@ -333,67 +314,43 @@ func (h *handler) decodeListThings(w http.ResponseWriter, r *http.Request) (*api
 	var req api.ListThingsRequest2
 	errs := new(svcgen.Errors)
 	query := r.URL.Query()
-	{
-		values, ok := query["UserID"]
-		if ok {
-			raw := values[0]
-			v := raw
-			req.UserID = &v
-			at := svcgen.Root("query", "UserID")
-			errs.Format(&at, v, "uuid")
-		}
+	if values, ok := query["UserID"]; ok {
+		v := values[0]
+		req.UserID = &v
+		at := svcgen.Root("query", "UserID")
+		errs.Format(&at, v, "uuid")
 	}
-	{
-		values, ok := query["len"]
-		if ok {
-			raw := values[0]
-			if v, err := svcgen.ParseInt32[int32](raw); err != nil {
-				errs.Param("query", "len", err)
-			} else {
-				req.Len = v
-				at := svcgen.Root("query", "len")
-				svcgen.Minimum(errs, &at, v, 0, false, "0")
-				svcgen.Maximum(errs, &at, v, 1000, false, "1000")
-			}
+	if values, ok := query["len"]; ok {
+		if v, err := svcgen.ParseInt32[int32](values[0]); err != nil {
+			errs.Param("query", "len", err)
 		} else {
-			req.Len = 10
+			req.Len = v
+			at := svcgen.Root("query", "len")
+			svcgen.Minimum(errs, &at, v, 0, false, "0")
+			svcgen.Maximum(errs, &at, v, 1000, false, "1000")
 		}
+	} else {
+		req.Len = 10
 	}
-	{
-		values, ok := query["type"]
-		if ok {
-			raw := values[0]
-			v := api.Func(raw)
-			req.Type = &v
-			at := svcgen.Root("query", "type")
-			v.ValidateAt(&at, errs)
-		}
+	if values, ok := query["type"]; ok {
+		v := api.Func(values[0])
+		req.Type = &v
+		at := svcgen.Root("query", "type")
+		v.ValidateAt(&at, errs)
 	}
-	{
-		values, ok := query["user-id"]
-		if ok {
-			raw := values[0]
-			v := raw
-			req.UserID2 = &v
-		}
+	if values, ok := query["user-id"]; ok {
+		v := values[0]
+		req.UserID2 = &v
 	}
-	{
-		values, ok := query["userId"]
-		if ok {
-			raw := values[0]
-			v := raw
-			req.UserID3 = &v
-		}
+	if values, ok := query["userId"]; ok {
+		v := values[0]
+		req.UserID3 = &v
 	}
-	{
-		values, ok := query["user_id"]
-		if ok {
-			raw := values[0]
-			if v, err := svcgen.ParseInt64[int64](raw); err != nil {
-				errs.Param("query", "user_id", err)
-			} else {
-				req.UserID4 = &v
-			}
+	if values, ok := query["user_id"]; ok {
+		if v, err := svcgen.ParseInt64[int64](values[0]); err != nil {
+			errs.Param("query", "user_id", err)
+		} else {
+			req.UserID4 = &v
 		}
 	}
 	if len(*errs) > 0 {
@@ -500,13 +457,10 @@ func (h *handler) handleGetThing2(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeGetThing2(w http.ResponseWriter, r *http.Request) (*api.GetThing2Request, error) {
 	var req api.GetThing2Request
 	errs := new(svcgen.Errors)
-	{
-		raw := r.PathValue("id")
-		if v, err := svcgen.ParseInt64[int64](raw); err != nil {
-			errs.Param("path", "id", err)
-		} else {
-			req.ID = v
-		}
+	if v, err := svcgen.ParseInt64[int64](r.PathValue("id")); err != nil {
+		errs.Param("path", "id", err)
+	} else {
+		req.ID = v
 	}
 	if len(*errs) > 0 {
 		return nil, *errs
@@ -558,13 +512,10 @@ func (h *handler) handleThingsDelete(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeThingsDelete(w http.ResponseWriter, r *http.Request) (*api.ThingsDeleteRequest, error) {
 	var req api.ThingsDeleteRequest
 	errs := new(svcgen.Errors)
-	{
-		raw := r.PathValue("id")
-		if v, err := svcgen.ParseInt64[int64](raw); err != nil {
-			errs.Param("path", "id", err)
-		} else {
-			req.ID = v
-		}
+	if v, err := svcgen.ParseInt64[int64](r.PathValue("id")); err != nil {
+		errs.Param("path", "id", err)
+	} else {
+		req.ID = v
 	}
 	if len(*errs) > 0 {
 		return nil, *errs

@@ -13,8 +13,8 @@ import (
 
 // Patterns the spec states for parameters and bodies, compiled once.
 var (
-	patternTag                     = regexp.MustCompile("^[a-z0-9][a-z0-9-]*$")
 	patternListCustomersXRequestID = regexp.MustCompile("^[A-Za-z0-9._-]+$")
+	patternTag                     = regexp.MustCompile("^[a-z0-9][a-z0-9-]*$")
 )
 
 // handleListCategories serves GET /categories.
@@ -45,21 +45,17 @@ func (h *handler) decodeListCategories(w http.ResponseWriter, r *http.Request) (
 	var req api.ListCategoriesRequest
 	errs := new(svcgen.Errors)
 	query := r.URL.Query()
-	{
-		values, ok := query["depth"]
-		if ok {
-			raw := values[0]
-			if v, err := svcgen.ParseInt32[int32](raw); err != nil {
-				errs.Param("query", "depth", err)
-			} else {
-				req.Depth = v
-				at := svcgen.Root("query", "depth")
-				svcgen.Minimum(errs, &at, v, 0, false, "0")
-				svcgen.Maximum(errs, &at, v, 10, false, "10")
-			}
+	if values, ok := query["depth"]; ok {
+		if v, err := svcgen.ParseInt32[int32](values[0]); err != nil {
+			errs.Param("query", "depth", err)
 		} else {
-			req.Depth = 3
+			req.Depth = v
+			at := svcgen.Root("query", "depth")
+			svcgen.Minimum(errs, &at, v, 0, false, "0")
+			svcgen.Maximum(errs, &at, v, 10, false, "10")
 		}
+	} else {
+		req.Depth = 3
 	}
 	if len(*errs) > 0 {
 		return nil, *errs
@@ -112,74 +108,55 @@ func (h *handler) decodeListCustomers(w http.ResponseWriter, r *http.Request) (*
 	var req api.ListCustomersRequest
 	errs := new(svcgen.Errors)
 	query := r.URL.Query()
-	{
-		values, ok := query["email"]
-		if ok {
-			raw := values[0]
-			v := raw
-			req.Email = &v
-			at := svcgen.Root("query", "email")
-			errs.MaxLength(&at, v, 254)
-			errs.Format(&at, v, "email")
-		}
+	if values, ok := query["email"]; ok {
+		v := values[0]
+		req.Email = &v
+		at := svcgen.Root("query", "email")
+		errs.MaxLength(&at, v, 254)
+		errs.Format(&at, v, "email")
 	}
-	{
-		values, ok := query["limit"]
-		if ok {
-			raw := values[0]
-			if v, err := svcgen.ParseInt32[int32](raw); err != nil {
-				errs.Param("query", "limit", err)
-			} else {
-				req.Limit = v
-				at := svcgen.Root("query", "limit")
-				svcgen.Minimum(errs, &at, v, 1, false, "1")
-				svcgen.Maximum(errs, &at, v, 100, false, "100")
-			}
+	if values, ok := query["limit"]; ok {
+		if v, err := svcgen.ParseInt32[int32](values[0]); err != nil {
+			errs.Param("query", "limit", err)
 		} else {
-			req.Limit = 20
+			req.Limit = v
+			at := svcgen.Root("query", "limit")
+			svcgen.Minimum(errs, &at, v, 1, false, "1")
+			svcgen.Maximum(errs, &at, v, 100, false, "100")
 		}
+	} else {
+		req.Limit = 20
 	}
-	{
-		values, ok := query["offset"]
-		if ok {
-			raw := values[0]
-			if v, err := svcgen.ParseInt64[int64](raw); err != nil {
-				errs.Param("query", "offset", err)
-			} else {
-				req.Offset = v
-				at := svcgen.Root("query", "offset")
-				svcgen.Minimum(errs, &at, v, 0, false, "0")
-			}
+	if values, ok := query["offset"]; ok {
+		if v, err := svcgen.ParseInt64[int64](values[0]); err != nil {
+			errs.Param("query", "offset", err)
 		} else {
-			req.Offset = 0
+			req.Offset = v
+			at := svcgen.Root("query", "offset")
+			svcgen.Minimum(errs, &at, v, 0, false, "0")
+		}
+	} else {
+		req.Offset = 0
+	}
+	if values, ok := query["tag"]; ok {
+		req.Tag = svcgen.SplitParam(values, true, ",")
+		at := svcgen.Root("query", "tag")
+		errs.MaxItems(&at, len(req.Tag), 10)
+		svcgen.UniqueItems(errs, &at, req.Tag)
+		for i0 := range req.Tag {
+			at0 := at.Elem(i0)
+			errs.MinLength(&at0, req.Tag[i0], 1)
+			errs.MaxLength(&at0, req.Tag[i0], 32)
+			errs.Pattern(&at0, req.Tag[i0], patternTag)
 		}
 	}
-	{
-		values, ok := query["tag"]
-		if ok {
-			req.Tag = svcgen.SplitParam(values, true, ",")
-			at := svcgen.Root("query", "tag")
-			errs.MaxItems(&at, len(req.Tag), 10)
-			svcgen.UniqueItems(errs, &at, req.Tag)
-			for i0 := range req.Tag {
-				at0 := at.Elem(i0)
-				errs.MinLength(&at0, req.Tag[i0], 1)
-				errs.MaxLength(&at0, req.Tag[i0], 32)
-				errs.Pattern(&at0, req.Tag[i0], patternTag)
-			}
-		}
-	}
-	{
-		values, ok := svcgenhttp.HeaderValues(r, "X-Request-ID")
-		if ok {
-			raw := values[0]
-			v := raw
-			req.XRequestID = &v
-			at := svcgen.Root("header", "X-Request-ID")
-			errs.MinLength(&at, v, 1)
-			errs.MaxLength(&at, v, 64)
-			errs.Pattern(&at, v, patternListCustomersXRequestID)
-		}
+	if values, ok := svcgenhttp.HeaderValues(r, "X-Request-ID"); ok {
+		v := values[0]
+		req.XRequestID = &v
+		at := svcgen.Root("header", "X-Request-ID")
+		errs.MinLength(&at, v, 1)
+		errs.MaxLength(&at, v, 64)
+		errs.Pattern(&at, v, patternListCustomersXRequestID)
 	}
 	if len(*errs) > 0 {
 		return nil, *errs
@@ -231,17 +208,13 @@ func (h *handler) handleCreateCustomer(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeCreateCustomer(w http.ResponseWriter, r *http.Request) (*api.CreateCustomerRequest, error) {
 	var req api.CreateCustomerRequest
 	errs := new(svcgen.Errors)
-	{
-		values, ok := svcgenhttp.HeaderValues(r, "X-Request-ID")
-		if ok {
-			raw := values[0]
-			v := raw
-			req.XRequestID = &v
-			at := svcgen.Root("header", "X-Request-ID")
-			errs.MinLength(&at, v, 1)
-			errs.MaxLength(&at, v, 64)
-			errs.Pattern(&at, v, patternListCustomersXRequestID)
-		}
+	if values, ok := svcgenhttp.HeaderValues(r, "X-Request-ID"); ok {
+		v := values[0]
+		req.XRequestID = &v
+		at := svcgen.Root("header", "X-Request-ID")
+		errs.MinLength(&at, v, 1)
+		errs.MaxLength(&at, v, 64)
+		errs.Pattern(&at, v, patternListCustomersXRequestID)
 	}
 	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, errs, nil); err != nil {
 		return nil, err
@@ -304,13 +277,9 @@ func (h *handler) handleGetCustomer(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeGetCustomer(w http.ResponseWriter, r *http.Request) (*api.GetCustomerRequest, error) {
 	var req api.GetCustomerRequest
 	errs := new(svcgen.Errors)
-	{
-		raw := r.PathValue("customerId")
-		v := raw
-		req.CustomerID = v
-		at := svcgen.Root("path", "customerId")
-		errs.Format(&at, v, "uuid")
-	}
+	req.CustomerID = r.PathValue("customerId")
+	atCustomerID := svcgen.Root("path", "customerId")
+	errs.Format(&atCustomerID, req.CustomerID, "uuid")
 	if len(*errs) > 0 {
 		return nil, *errs
 	}
@@ -361,24 +330,16 @@ func (h *handler) handleReplaceCustomer(w http.ResponseWriter, r *http.Request) 
 func (h *handler) decodeReplaceCustomer(w http.ResponseWriter, r *http.Request) (*api.ReplaceCustomerRequest, error) {
 	var req api.ReplaceCustomerRequest
 	errs := new(svcgen.Errors)
-	{
-		raw := r.PathValue("customerId")
-		v := raw
-		req.CustomerID = v
-		at := svcgen.Root("path", "customerId")
-		errs.Format(&at, v, "uuid")
-	}
-	{
-		values, ok := svcgenhttp.HeaderValues(r, "X-Request-ID")
-		if ok {
-			raw := values[0]
-			v := raw
-			req.XRequestID = &v
-			at := svcgen.Root("header", "X-Request-ID")
-			errs.MinLength(&at, v, 1)
-			errs.MaxLength(&at, v, 64)
-			errs.Pattern(&at, v, patternListCustomersXRequestID)
-		}
+	req.CustomerID = r.PathValue("customerId")
+	atCustomerID := svcgen.Root("path", "customerId")
+	errs.Format(&atCustomerID, req.CustomerID, "uuid")
+	if values, ok := svcgenhttp.HeaderValues(r, "X-Request-ID"); ok {
+		v := values[0]
+		req.XRequestID = &v
+		at := svcgen.Root("header", "X-Request-ID")
+		errs.MinLength(&at, v, 1)
+		errs.MaxLength(&at, v, 64)
+		errs.Pattern(&at, v, patternListCustomersXRequestID)
 	}
 	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, errs, nil); err != nil {
 		return nil, err
@@ -440,24 +401,16 @@ func (h *handler) handleUpdateCustomer(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeUpdateCustomer(w http.ResponseWriter, r *http.Request) (*api.UpdateCustomerRequest, error) {
 	var req api.UpdateCustomerRequest
 	errs := new(svcgen.Errors)
-	{
-		raw := r.PathValue("customerId")
-		v := raw
-		req.CustomerID = v
-		at := svcgen.Root("path", "customerId")
-		errs.Format(&at, v, "uuid")
-	}
-	{
-		values, ok := svcgenhttp.HeaderValues(r, "X-Request-ID")
-		if ok {
-			raw := values[0]
-			v := raw
-			req.XRequestID = &v
-			at := svcgen.Root("header", "X-Request-ID")
-			errs.MinLength(&at, v, 1)
-			errs.MaxLength(&at, v, 64)
-			errs.Pattern(&at, v, patternListCustomersXRequestID)
-		}
+	req.CustomerID = r.PathValue("customerId")
+	atCustomerID := svcgen.Root("path", "customerId")
+	errs.Format(&atCustomerID, req.CustomerID, "uuid")
+	if values, ok := svcgenhttp.HeaderValues(r, "X-Request-ID"); ok {
+		v := values[0]
+		req.XRequestID = &v
+		at := svcgen.Root("header", "X-Request-ID")
+		errs.MinLength(&at, v, 1)
+		errs.MaxLength(&at, v, 64)
+		errs.Pattern(&at, v, patternListCustomersXRequestID)
 	}
 	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, errs, &req.RawBody); err != nil {
 		return nil, err
@@ -519,13 +472,9 @@ func (h *handler) handleDeleteCustomer(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeDeleteCustomer(w http.ResponseWriter, r *http.Request) (*api.DeleteCustomerRequest, error) {
 	var req api.DeleteCustomerRequest
 	errs := new(svcgen.Errors)
-	{
-		raw := r.PathValue("customerId")
-		v := raw
-		req.CustomerID = v
-		at := svcgen.Root("path", "customerId")
-		errs.Format(&at, v, "uuid")
-	}
+	req.CustomerID = r.PathValue("customerId")
+	atCustomerID := svcgen.Root("path", "customerId")
+	errs.Format(&atCustomerID, req.CustomerID, "uuid")
 	if len(*errs) > 0 {
 		return nil, *errs
 	}
@@ -576,13 +525,9 @@ func (h *handler) handleGetCustomersCustomerIDAvatar(w http.ResponseWriter, r *h
 func (h *handler) decodeGetCustomersCustomerIDAvatar(w http.ResponseWriter, r *http.Request) (*api.GetCustomersCustomerIDAvatarRequest, error) {
 	var req api.GetCustomersCustomerIDAvatarRequest
 	errs := new(svcgen.Errors)
-	{
-		raw := r.PathValue("customerId")
-		v := raw
-		req.CustomerID = v
-		at := svcgen.Root("path", "customerId")
-		errs.Format(&at, v, "uuid")
-	}
+	req.CustomerID = r.PathValue("customerId")
+	atCustomerID := svcgen.Root("path", "customerId")
+	errs.Format(&atCustomerID, req.CustomerID, "uuid")
 	if len(*errs) > 0 {
 		return nil, *errs
 	}
@@ -633,13 +578,9 @@ func (h *handler) handleUploadCustomerAvatar(w http.ResponseWriter, r *http.Requ
 func (h *handler) decodeUploadCustomerAvatar(w http.ResponseWriter, r *http.Request) (*api.UploadCustomerAvatarRequest, error) {
 	var req api.UploadCustomerAvatarRequest
 	errs := new(svcgen.Errors)
-	{
-		raw := r.PathValue("customerId")
-		v := raw
-		req.CustomerID = v
-		at := svcgen.Root("path", "customerId")
-		errs.Format(&at, v, "uuid")
-	}
+	req.CustomerID = r.PathValue("customerId")
+	atCustomerID := svcgen.Root("path", "customerId")
+	errs.Format(&atCustomerID, req.CustomerID, "uuid")
 	data, err := svcgenhttp.ReadRaw(w, r, h.Limit, true, errs)
 	if err != nil {
 		return nil, err
@@ -698,64 +639,44 @@ func (h *handler) decodeListOrders(w http.ResponseWriter, r *http.Request) (*api
 	var req api.ListOrdersRequest
 	errs := new(svcgen.Errors)
 	query := r.URL.Query()
-	{
-		raw := r.PathValue("customerId")
-		v := raw
-		req.CustomerID = v
-		at := svcgen.Root("path", "customerId")
-		errs.Format(&at, v, "uuid")
-	}
-	{
-		values, ok := query["limit"]
-		if ok {
-			raw := values[0]
-			if v, err := svcgen.ParseInt32[int32](raw); err != nil {
-				errs.Param("query", "limit", err)
-			} else {
-				req.Limit = v
-				at := svcgen.Root("query", "limit")
-				svcgen.Minimum(errs, &at, v, 1, false, "1")
-				svcgen.Maximum(errs, &at, v, 100, false, "100")
-			}
+	req.CustomerID = r.PathValue("customerId")
+	atCustomerID := svcgen.Root("path", "customerId")
+	errs.Format(&atCustomerID, req.CustomerID, "uuid")
+	if values, ok := query["limit"]; ok {
+		if v, err := svcgen.ParseInt32[int32](values[0]); err != nil {
+			errs.Param("query", "limit", err)
 		} else {
-			req.Limit = 20
+			req.Limit = v
+			at := svcgen.Root("query", "limit")
+			svcgen.Minimum(errs, &at, v, 1, false, "1")
+			svcgen.Maximum(errs, &at, v, 100, false, "100")
 		}
+	} else {
+		req.Limit = 20
 	}
-	{
-		values, ok := query["offset"]
-		if ok {
-			raw := values[0]
-			if v, err := svcgen.ParseInt64[int64](raw); err != nil {
-				errs.Param("query", "offset", err)
-			} else {
-				req.Offset = v
-				at := svcgen.Root("query", "offset")
-				svcgen.Minimum(errs, &at, v, 0, false, "0")
-			}
+	if values, ok := query["offset"]; ok {
+		if v, err := svcgen.ParseInt64[int64](values[0]); err != nil {
+			errs.Param("query", "offset", err)
 		} else {
-			req.Offset = 0
+			req.Offset = v
+			at := svcgen.Root("query", "offset")
+			svcgen.Minimum(errs, &at, v, 0, false, "0")
+		}
+	} else {
+		req.Offset = 0
+	}
+	if values, ok := query["placedAfter"]; ok {
+		if v, err := svcgen.ParseDate(values[0]); err != nil {
+			errs.Param("query", "placedAfter", err)
+		} else {
+			req.PlacedAfter = &v
 		}
 	}
-	{
-		values, ok := query["placedAfter"]
-		if ok {
-			raw := values[0]
-			if v, err := svcgen.ParseDate(raw); err != nil {
-				errs.Param("query", "placedAfter", err)
-			} else {
-				req.PlacedAfter = &v
-			}
-		}
-	}
-	{
-		values, ok := query["status"]
-		if ok {
-			raw := values[0]
-			v := api.OrderStatus(raw)
-			req.Status = &v
-			at := svcgen.Root("query", "status")
-			v.ValidateAt(&at, errs)
-		}
+	if values, ok := query["status"]; ok {
+		v := api.OrderStatus(values[0])
+		req.Status = &v
+		at := svcgen.Root("query", "status")
+		v.ValidateAt(&at, errs)
 	}
 	if len(*errs) > 0 {
 		return nil, *errs
@@ -809,24 +730,16 @@ func (h *handler) handleCreateOrder(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeCreateOrder(w http.ResponseWriter, r *http.Request) (*api.CreateOrderRequest, error) {
 	var req api.CreateOrderRequest
 	errs := new(svcgen.Errors)
-	{
-		raw := r.PathValue("customerId")
-		v := raw
-		req.CustomerID = v
-		at := svcgen.Root("path", "customerId")
-		errs.Format(&at, v, "uuid")
-	}
-	{
-		values, ok := svcgenhttp.HeaderValues(r, "X-Request-ID")
-		if ok {
-			raw := values[0]
-			v := raw
-			req.XRequestID = &v
-			at := svcgen.Root("header", "X-Request-ID")
-			errs.MinLength(&at, v, 1)
-			errs.MaxLength(&at, v, 64)
-			errs.Pattern(&at, v, patternListCustomersXRequestID)
-		}
+	req.CustomerID = r.PathValue("customerId")
+	atCustomerID := svcgen.Root("path", "customerId")
+	errs.Format(&atCustomerID, req.CustomerID, "uuid")
+	if values, ok := svcgenhttp.HeaderValues(r, "X-Request-ID"); ok {
+		v := values[0]
+		req.XRequestID = &v
+		at := svcgen.Root("header", "X-Request-ID")
+		errs.MinLength(&at, v, 1)
+		errs.MaxLength(&at, v, 64)
+		errs.Pattern(&at, v, patternListCustomersXRequestID)
 	}
 	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, errs, nil); err != nil {
 		return nil, err
@@ -891,22 +804,15 @@ func (h *handler) handleGetOrder(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeGetOrder(w http.ResponseWriter, r *http.Request) (*api.GetOrderRequest, error) {
 	var req api.GetOrderRequest
 	errs := new(svcgen.Errors)
-	{
-		raw := r.PathValue("customerId")
-		v := raw
-		req.CustomerID = v
-		at := svcgen.Root("path", "customerId")
-		errs.Format(&at, v, "uuid")
-	}
-	{
-		raw := r.PathValue("orderId")
-		if v, err := svcgen.ParseInt64[int64](raw); err != nil {
-			errs.Param("path", "orderId", err)
-		} else {
-			req.OrderID = v
-			at := svcgen.Root("path", "orderId")
-			svcgen.Minimum(errs, &at, v, 1, false, "1")
-		}
+	req.CustomerID = r.PathValue("customerId")
+	atCustomerID := svcgen.Root("path", "customerId")
+	errs.Format(&atCustomerID, req.CustomerID, "uuid")
+	if v, err := svcgen.ParseInt64[int64](r.PathValue("orderId")); err != nil {
+		errs.Param("path", "orderId", err)
+	} else {
+		req.OrderID = v
+		at := svcgen.Root("path", "orderId")
+		svcgen.Minimum(errs, &at, v, 1, false, "1")
 	}
 	if len(*errs) > 0 {
 		return nil, *errs
@@ -958,34 +864,23 @@ func (h *handler) handleReplaceOrder(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeReplaceOrder(w http.ResponseWriter, r *http.Request) (*api.ReplaceOrderRequest, error) {
 	var req api.ReplaceOrderRequest
 	errs := new(svcgen.Errors)
-	{
-		raw := r.PathValue("customerId")
-		v := raw
-		req.CustomerID = v
-		at := svcgen.Root("path", "customerId")
-		errs.Format(&at, v, "uuid")
+	req.CustomerID = r.PathValue("customerId")
+	atCustomerID := svcgen.Root("path", "customerId")
+	errs.Format(&atCustomerID, req.CustomerID, "uuid")
+	if v, err := svcgen.ParseInt64[int64](r.PathValue("orderId")); err != nil {
+		errs.Param("path", "orderId", err)
+	} else {
+		req.OrderID = v
+		at := svcgen.Root("path", "orderId")
+		svcgen.Minimum(errs, &at, v, 1, false, "1")
 	}
-	{
-		raw := r.PathValue("orderId")
-		if v, err := svcgen.ParseInt64[int64](raw); err != nil {
-			errs.Param("path", "orderId", err)
-		} else {
-			req.OrderID = v
-			at := svcgen.Root("path", "orderId")
-			svcgen.Minimum(errs, &at, v, 1, false, "1")
-		}
-	}
-	{
-		values, ok := svcgenhttp.HeaderValues(r, "X-Request-ID")
-		if ok {
-			raw := values[0]
-			v := raw
-			req.XRequestID = &v
-			at := svcgen.Root("header", "X-Request-ID")
-			errs.MinLength(&at, v, 1)
-			errs.MaxLength(&at, v, 64)
-			errs.Pattern(&at, v, patternListCustomersXRequestID)
-		}
+	if values, ok := svcgenhttp.HeaderValues(r, "X-Request-ID"); ok {
+		v := values[0]
+		req.XRequestID = &v
+		at := svcgen.Root("header", "X-Request-ID")
+		errs.MinLength(&at, v, 1)
+		errs.MaxLength(&at, v, 64)
+		errs.Pattern(&at, v, patternListCustomersXRequestID)
 	}
 	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, errs, nil); err != nil {
 		return nil, err
@@ -1047,34 +942,23 @@ func (h *handler) handleUpdateOrder(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeUpdateOrder(w http.ResponseWriter, r *http.Request) (*api.UpdateOrderRequest, error) {
 	var req api.UpdateOrderRequest
 	errs := new(svcgen.Errors)
-	{
-		raw := r.PathValue("customerId")
-		v := raw
-		req.CustomerID = v
-		at := svcgen.Root("path", "customerId")
-		errs.Format(&at, v, "uuid")
+	req.CustomerID = r.PathValue("customerId")
+	atCustomerID := svcgen.Root("path", "customerId")
+	errs.Format(&atCustomerID, req.CustomerID, "uuid")
+	if v, err := svcgen.ParseInt64[int64](r.PathValue("orderId")); err != nil {
+		errs.Param("path", "orderId", err)
+	} else {
+		req.OrderID = v
+		at := svcgen.Root("path", "orderId")
+		svcgen.Minimum(errs, &at, v, 1, false, "1")
 	}
-	{
-		raw := r.PathValue("orderId")
-		if v, err := svcgen.ParseInt64[int64](raw); err != nil {
-			errs.Param("path", "orderId", err)
-		} else {
-			req.OrderID = v
-			at := svcgen.Root("path", "orderId")
-			svcgen.Minimum(errs, &at, v, 1, false, "1")
-		}
-	}
-	{
-		values, ok := svcgenhttp.HeaderValues(r, "X-Request-ID")
-		if ok {
-			raw := values[0]
-			v := raw
-			req.XRequestID = &v
-			at := svcgen.Root("header", "X-Request-ID")
-			errs.MinLength(&at, v, 1)
-			errs.MaxLength(&at, v, 64)
-			errs.Pattern(&at, v, patternListCustomersXRequestID)
-		}
+	if values, ok := svcgenhttp.HeaderValues(r, "X-Request-ID"); ok {
+		v := values[0]
+		req.XRequestID = &v
+		at := svcgen.Root("header", "X-Request-ID")
+		errs.MinLength(&at, v, 1)
+		errs.MaxLength(&at, v, 64)
+		errs.Pattern(&at, v, patternListCustomersXRequestID)
 	}
 	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, errs, &req.RawBody); err != nil {
 		return nil, err
@@ -1136,22 +1020,15 @@ func (h *handler) handleDeleteOrder(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeDeleteOrder(w http.ResponseWriter, r *http.Request) (*api.DeleteOrderRequest, error) {
 	var req api.DeleteOrderRequest
 	errs := new(svcgen.Errors)
-	{
-		raw := r.PathValue("customerId")
-		v := raw
-		req.CustomerID = v
-		at := svcgen.Root("path", "customerId")
-		errs.Format(&at, v, "uuid")
-	}
-	{
-		raw := r.PathValue("orderId")
-		if v, err := svcgen.ParseInt64[int64](raw); err != nil {
-			errs.Param("path", "orderId", err)
-		} else {
-			req.OrderID = v
-			at := svcgen.Root("path", "orderId")
-			svcgen.Minimum(errs, &at, v, 1, false, "1")
-		}
+	req.CustomerID = r.PathValue("customerId")
+	atCustomerID := svcgen.Root("path", "customerId")
+	errs.Format(&atCustomerID, req.CustomerID, "uuid")
+	if v, err := svcgen.ParseInt64[int64](r.PathValue("orderId")); err != nil {
+		errs.Param("path", "orderId", err)
+	} else {
+		req.OrderID = v
+		at := svcgen.Root("path", "orderId")
+		svcgen.Minimum(errs, &at, v, 1, false, "1")
 	}
 	if len(*errs) > 0 {
 		return nil, *errs
@@ -1203,34 +1080,23 @@ func (h *handler) handleGetOrderReceipt(w http.ResponseWriter, r *http.Request) 
 func (h *handler) decodeGetOrderReceipt(w http.ResponseWriter, r *http.Request) (*api.GetOrderReceiptRequest, error) {
 	var req api.GetOrderReceiptRequest
 	errs := new(svcgen.Errors)
-	{
-		raw := r.PathValue("customerId")
-		v := raw
-		req.CustomerID = v
-		at := svcgen.Root("path", "customerId")
-		errs.Format(&at, v, "uuid")
+	req.CustomerID = r.PathValue("customerId")
+	atCustomerID := svcgen.Root("path", "customerId")
+	errs.Format(&atCustomerID, req.CustomerID, "uuid")
+	if v, err := svcgen.ParseInt64[int64](r.PathValue("orderId")); err != nil {
+		errs.Param("path", "orderId", err)
+	} else {
+		req.OrderID = v
+		at := svcgen.Root("path", "orderId")
+		svcgen.Minimum(errs, &at, v, 1, false, "1")
 	}
-	{
-		raw := r.PathValue("orderId")
-		if v, err := svcgen.ParseInt64[int64](raw); err != nil {
-			errs.Param("path", "orderId", err)
-		} else {
-			req.OrderID = v
-			at := svcgen.Root("path", "orderId")
-			svcgen.Minimum(errs, &at, v, 1, false, "1")
-		}
-	}
-	{
-		values, ok := svcgenhttp.CookieValues(r, "lang")
-		if ok {
-			raw := values[0]
-			v := api.GetOrderReceiptLang(raw)
-			req.Lang = v
-			at := svcgen.Root("cookie", "lang")
-			v.ValidateAt(&at, errs)
-		} else {
-			req.Lang = api.GetOrderReceiptLangEn
-		}
+	if values, ok := svcgenhttp.CookieValues(r, "lang"); ok {
+		v := api.GetOrderReceiptLang(values[0])
+		req.Lang = v
+		at := svcgen.Root("cookie", "lang")
+		v.ValidateAt(&at, errs)
+	} else {
+		req.Lang = api.GetOrderReceiptLangEn
 	}
 	if len(*errs) > 0 {
 		return nil, *errs

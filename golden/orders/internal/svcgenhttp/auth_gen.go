@@ -26,29 +26,17 @@ type Authenticator interface {
 	Authenticate(ctx context.Context, operation string, creds []svcgen.Credentials) (context.Context, error)
 }
 
-// Scheme is a security scheme of the spec: where a request carries
-// credentials for it.
-type Scheme struct {
-	Name  string // in the spec
-	Kind  string // bearer, basic, http, apiKey, oauth2 or openIdConnect
-	Auth  string // the Authorization header's scheme
-	In    string // apiKey: header, query or cookie
-	Param string // apiKey: its name
-}
-
-// Requirement is one way to satisfy an operation's security: the
-// credentials of every scheme in it. An empty one lets anyone through.
-type Requirement []Use
-
-// Use is a scheme of a requirement, with the scopes it asks for.
-type Use struct {
-	Scheme *Scheme
-	Scopes []string
-}
+// Scheme, Requirement and Use describe an operation's security; they are
+// svcgen's, which the client shares.
+type (
+	Scheme      = svcgen.Scheme
+	Requirement = svcgen.Requirement
+	Use         = svcgen.Use
+)
 
 // credentials returns what r presents for s, and whether it presents
 // anything.
-func (s *Scheme) credentials(r *http.Request) (svcgen.Credentials, bool) {
+func credentials(s *Scheme, r *http.Request) (svcgen.Credentials, bool) {
 	c := svcgen.Credentials{Scheme: s.Name}
 	switch s.Kind {
 	case "basic":
@@ -100,7 +88,7 @@ func (s *Server) Authenticate(w http.ResponseWriter, r *http.Request, operation 
 		}
 		creds := make([]svcgen.Credentials, 0, len(req))
 		for _, u := range req {
-			c, ok := u.Scheme.credentials(r)
+			c, ok := credentials(u.Scheme, r)
 			if !ok {
 				creds = nil
 				break

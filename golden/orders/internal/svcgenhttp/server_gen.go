@@ -274,9 +274,14 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // ServeHTTP logs and measures each request and turns a panic into a 500
-// problem.
+// problem. A valid W3C traceparent header goes into the request's context,
+// so that the clients the service calls other services with pass it on.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	if parent := r.Header.Values("Traceparent"); len(parent) == 1 && svcgen.ValidTraceparent(parent[0]) {
+		state := strings.Join(r.Header.Values("Tracestate"), ",")
+		r = r.WithContext(svcgen.WithTraceparent(r.Context(), parent[0], state))
+	}
 	sw := &statusWriter{ResponseWriter: w}
 	defer func() {
 		if v := recover(); v != nil {

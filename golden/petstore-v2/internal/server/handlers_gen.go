@@ -38,33 +38,26 @@ func (h *handler) decodeListPets(w http.ResponseWriter, r *http.Request) (*api.L
 	var req api.ListPetsRequest
 	errs := new(svcgen.Errors)
 	query := r.URL.Query()
-	{
-		values, ok := query["limit"]
-		if ok {
-			raw := values[0]
-			if v, err := svcgen.ParseInt32[int32](raw); err != nil {
-				errs.Param("query", "limit", err)
-			} else {
-				req.Limit = v
-				at := svcgen.Root("query", "limit")
-				svcgen.Minimum(errs, &at, v, 1, false, "1")
-				svcgen.Maximum(errs, &at, v, 100, false, "100")
-			}
+	if values, ok := query["limit"]; ok {
+		if v, err := svcgen.ParseInt32[int32](values[0]); err != nil {
+			errs.Param("query", "limit", err)
 		} else {
-			req.Limit = 20
+			req.Limit = v
+			at := svcgen.Root("query", "limit")
+			svcgen.Minimum(errs, &at, v, 1, false, "1")
+			svcgen.Maximum(errs, &at, v, 100, false, "100")
 		}
+	} else {
+		req.Limit = 20
 	}
-	{
-		values, ok := query["status"]
-		if ok {
-			for _, s := range svcgen.SplitParam(values, false, ",") {
-				req.Status = append(req.Status, api.ListPetsStatusItem(s))
-			}
-			at := svcgen.Root("query", "status")
-			for i0 := range req.Status {
-				at0 := at.Elem(i0)
-				req.Status[i0].ValidateAt(&at0, errs)
-			}
+	if values, ok := query["status"]; ok {
+		for _, s := range svcgen.SplitParam(values, false, ",") {
+			req.Status = append(req.Status, api.ListPetsStatusItem(s))
+		}
+		at := svcgen.Root("query", "status")
+		for i0 := range req.Status {
+			at0 := at.Elem(i0)
+			req.Status[i0].ValidateAt(&at0, errs)
 		}
 	}
 	if len(*errs) > 0 {
@@ -164,15 +157,12 @@ func (h *handler) handleGetPetByID(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeGetPetByID(w http.ResponseWriter, r *http.Request) (*api.GetPetByIDRequest, error) {
 	var req api.GetPetByIDRequest
 	errs := new(svcgen.Errors)
-	{
-		raw := r.PathValue("petId")
-		if v, err := svcgen.ParseInt64[int64](raw); err != nil {
-			errs.Param("path", "petId", err)
-		} else {
-			req.PetID = v
-			at := svcgen.Root("path", "petId")
-			svcgen.Minimum(errs, &at, v, 1, false, "1")
-		}
+	if v, err := svcgen.ParseInt64[int64](r.PathValue("petId")); err != nil {
+		errs.Param("path", "petId", err)
+	} else {
+		req.PetID = v
+		at := svcgen.Root("path", "petId")
+		svcgen.Minimum(errs, &at, v, 1, false, "1")
 	}
 	if len(*errs) > 0 {
 		return nil, *errs
@@ -218,15 +208,12 @@ func (h *handler) handleUpdatePet(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeUpdatePet(w http.ResponseWriter, r *http.Request) (*api.UpdatePetRequest, error) {
 	var req api.UpdatePetRequest
 	errs := new(svcgen.Errors)
-	{
-		raw := r.PathValue("petId")
-		if v, err := svcgen.ParseInt64[int64](raw); err != nil {
-			errs.Param("path", "petId", err)
-		} else {
-			req.PetID = v
-			at := svcgen.Root("path", "petId")
-			svcgen.Minimum(errs, &at, v, 1, false, "1")
-		}
+	if v, err := svcgen.ParseInt64[int64](r.PathValue("petId")); err != nil {
+		errs.Param("path", "petId", err)
+	} else {
+		req.PetID = v
+		at := svcgen.Root("path", "petId")
+		svcgen.Minimum(errs, &at, v, 1, false, "1")
 	}
 	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, errs, nil); err != nil {
 		return nil, err
@@ -280,27 +267,20 @@ func (h *handler) handleDeletePet(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeDeletePet(w http.ResponseWriter, r *http.Request) (*api.DeletePetRequest, error) {
 	var req api.DeletePetRequest
 	errs := new(svcgen.Errors)
-	{
-		raw := r.PathValue("petId")
-		if v, err := svcgen.ParseInt64[int64](raw); err != nil {
-			errs.Param("path", "petId", err)
-		} else {
-			req.PetID = v
-			at := svcgen.Root("path", "petId")
-			svcgen.Minimum(errs, &at, v, 1, false, "1")
-		}
+	if v, err := svcgen.ParseInt64[int64](r.PathValue("petId")); err != nil {
+		errs.Param("path", "petId", err)
+	} else {
+		req.PetID = v
+		at := svcgen.Root("path", "petId")
+		svcgen.Minimum(errs, &at, v, 1, false, "1")
 	}
-	{
-		values, ok := svcgenhttp.HeaderValues(r, "api_key")
-		if ok {
-			raw := values[0]
-			v := raw
-			req.APIKey = v
-			at := svcgen.Root("header", "api_key")
-			errs.MinLength(&at, v, 16)
-		} else {
-			errs.Missing("header", "api_key")
-		}
+	if values, ok := svcgenhttp.HeaderValues(r, "api_key"); ok {
+		v := values[0]
+		req.APIKey = v
+		at := svcgen.Root("header", "api_key")
+		errs.MinLength(&at, v, 16)
+	} else {
+		errs.Missing("header", "api_key")
 	}
 	if len(*errs) > 0 {
 		return nil, *errs

@@ -22,6 +22,7 @@ import (
 	"example.com/hostile/internal/server"
 	"example.com/hostile/internal/service"
 	"example.com/hostile/internal/store"
+	"example.com/hostile/internal/svcgenhttp"
 )
 
 // version is the build's version, logged at start-up and reported by
@@ -51,13 +52,28 @@ func main() {
 // Environment: PORT (default 8080), LOG_LEVEL (debug, info, warn, error;
 // default info), DATABASE_URL (postgres://…, sqlite:PATH, or unset for
 // SQLite at data/hostilenames2nddition.db) and DB_MAX_OPEN_CONNS, DB_MAX_IDLE_CONNS,
-// DB_CONN_MAX_LIFETIME. With the argument "migrate" it applies the
+// DB_CONN_MAX_LIFETIME, OTEL_EXPORTER_OTLP_ENDPOINT and the other OTEL_*
+// variables for traces. With the argument "migrate" it applies the
 // database migrations and exits.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	logger, err := newLogger(getenv("LOG_LEVEL"), stdout)
 	if err != nil {
 		return err
 	}
+	// Traces go over OTLP to OTEL_EXPORTER_OTLP_ENDPOINT when it is set,
+	// with the other standard OTEL_* variables; unset, tracing is off.
+	stopTracing, err := svcgenhttp.SetupTracing(ctx, getenv, "hostilenames2nddition", version)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := stopTracing(ctx); err != nil {
+			logger.Warn("flushing traces", "error", err)
+		}
+	}()
+
 	port := getenv("PORT")
 	if port == "" {
 		port = "8080"
@@ -124,7 +140,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return nil
 }
 
-// newLogger returns a JSON logger at the given level.
+// newLogger returns a JSON logger at the given level. Lines logged with a
+// request's context carry its request_id, trace_id and span_id.
 func newLogger(level string, w io.Writer) (*slog.Logger, error) {
 	var l slog.Level
 	if level != "" {
@@ -132,5 +149,5 @@ func newLogger(level string, w io.Writer) (*slog.Logger, error) {
 			return nil, fmt.Errorf("LOG_LEVEL %q: use debug, info, warn or error", level)
 		}
 	}
-	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l})), nil
+	return slog.New(svcgenhttp.LogHandler(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))), nil
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"go.opentelemetry.io/otel/trace"
 
 	"example.com/orders/svcgen"
 )
@@ -45,6 +46,9 @@ type Options struct {
 	// Registry receives the request metrics and is served at /metrics.
 	// Nil means a new registry with the Go runtime and process collectors.
 	Registry *prometheus.Registry
+	// TracerProvider makes the request spans. Nil means OpenTelemetry's
+	// global provider (SetupTracing's).
+	TracerProvider trace.TracerProvider
 	// Authenticator checks the credentials of requests to the operations
 	// the spec secures. Nil answers them 500: the service is not
 	// configured.
@@ -72,6 +76,7 @@ func NewServer(opts Options) *Server {
 	if s.Log == nil {
 		s.Log = slog.Default()
 	}
+	s.Log = slog.New(LogHandler(s.Log.Handler()))
 	if s.Limit <= 0 {
 		s.Limit = 1 << 20
 	}
@@ -273,9 +278,10 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// ServeHTTP logs and measures each request and turns a panic into a 500
-// problem. A valid W3C traceparent header goes into the request's context,
-// so that the clients the service calls other services with pass it on.
+// ServeHTTP traces, logs and measures each request and turns a panic into
+// a 500 problem. A valid W3C traceparent header goes into the request's
+// context, so that the clients the service calls other services with pass
+// it on (naming the request's span as their parent when spans are made).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	if parent := r.Header.Values("Traceparent"); len(parent) == 1 && svcgen.ValidTraceparent(parent[0]) {
@@ -283,6 +289,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r = r.WithContext(svcgen.WithTraceparent(r.Context(), parent[0], state))
 	}
 	sw := &statusWriter{ResponseWriter: w}
+	r, span := s.startRequest(w, r)
 	defer func() {
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler {
@@ -301,6 +308,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			slog.String("path", r.URL.Path),
 			slog.Int("status", sw.status),
 			slog.Duration("duration", elapsed))
+		endRequest(span, r, sw.status)
 	}()
 	s.mux.ServeHTTP(sw, r)
 }

@@ -58,6 +58,9 @@ func TestComposeFile(t *testing.T) {
 			if got := project.ServiceNames(); !slices.Equal(sorted(got), sorted([]string{svcName, "postgres"})) {
 				t.Fatalf("services %v, want %s and postgres", got, svcName)
 			}
+			if _, ok := project.DisabledServices["jaeger"]; !ok {
+				t.Error("no jaeger service behind a profile")
+			}
 			app, db := project.Services[svcName], project.Services["postgres"]
 			if app.Build == nil || app.Build.Context != dir {
 				t.Errorf("%s is not built from the service's folder: %+v", svcName, app.Build)

@@ -314,8 +314,18 @@ var userEdits = []userEdit{
 		// The user moves Ping to a file of its own.
 		src := m[svcFile].Data
 		from, to := declSpan(t, src, "Ping")
-		m["internal/service/ping.go"] = &fstest.MapFile{Data: []byte("package service\n\nimport (\n\t\"context\"\n\n\t\"example.com/widgets/api\"\n\t\"example.com/widgets/svcgen\"\n)\n\n" + string(src[from:to])), Mode: 0o644}
-		m[svcFile].Data = append(append([]byte(nil), src[:from]...), bytes.TrimPrefix(src[to:], []byte("\n"))...)
+		moved := string(src[from:to])
+		imports := "\t\"example.com/widgets/api\"\n"
+		if strings.Contains(moved, "svcgen.") {
+			imports += "\t\"example.com/widgets/svcgen\"\n"
+		}
+		m["internal/service/ping.go"] = &fstest.MapFile{Data: []byte("package service\n\nimport (\n\t\"context\"\n\n" + imports + ")\n\n" + moved), Mode: 0o644}
+		rest := append(append([]byte(nil), src[:from]...), bytes.TrimPrefix(src[to:], []byte("\n"))...)
+		if !bytes.Contains(rest, []byte("svcgen.")) {
+			// As goimports would: the file no longer uses the package.
+			rest = bytes.Replace(rest, []byte("\t\"example.com/widgets/svcgen\"\n"), nil, 1)
+		}
+		m[svcFile].Data = rest
 	}},
 	{"main.go edited", func(t testing.TB, m fstest.MapFS) {
 		editFile(t, m, "main.go", "func main() {\n", "func main() {\n\t// Started by hand-written code.\n")

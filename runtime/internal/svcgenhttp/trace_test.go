@@ -41,10 +41,11 @@ func attrs(s sdktrace.ReadOnlySpan) map[attribute.Key]attribute.Value {
 
 // TestSpansAcrossTwoServices: a request comes into the front service with
 // a traceparent; serving it, the front service calls the back one through
-// the client runtime. The two services (each its own tracer provider and
-// in-memory recorder, as two processes would be) make one trace: the
-// front's server span is the child of the incoming parent, the back's of
-// the front's, each named by its route pattern.
+// the client runtime over TracedHTTPClient. The two services (each its own
+// tracer provider and in-memory recorder, as two processes would be) make
+// one trace: the front's server span is the child of the incoming parent,
+// its client span the child of that, the back's server span the child of
+// the client span; server spans are named by their route pattern.
 func TestSpansAcrossTwoServices(t *testing.T) {
 	const (
 		traceID  = "4bf92f3577b34da6a3ce929d0e0e4736"
@@ -55,7 +56,7 @@ func TestSpansAcrossTwoServices(t *testing.T) {
 	back.Handle("GET /stock/{sku}", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	backSrv := httptest.NewServer(back)
 	defer backSrv.Close()
-	caller, err := svcgen.NewCaller(backSrv.URL, svcgen.CallerOptions{})
+	caller, err := svcgen.NewCaller(backSrv.URL, svcgen.CallerOptions{HTTPClient: svcgenhttp.TracedHTTPClient()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,10 +86,14 @@ func TestSpansAcrossTwoServices(t *testing.T) {
 	}
 
 	fronts, backs := frontRec.Ended(), backRec.Ended()
-	if len(fronts) != 1 || len(backs) != 1 {
-		t.Fatalf("%d front and %d back spans, want one each", len(fronts), len(backs))
+	if len(fronts) != 2 || len(backs) != 1 {
+		t.Fatalf("%d front and %d back spans, want the front's server and client spans and the back's server span", len(fronts), len(backs))
 	}
-	f, b := fronts[0], backs[0]
+	c, f, b := fronts[0], fronts[1], backs[0] // the client span ends first
+	if c.SpanKind() != trace.SpanKindClient || c.Name() != "GET" || c.Parent().SpanID() != f.SpanContext().SpanID() ||
+		attrs(c)["http.response.status_code"].AsInt64() != 204 || !strings.HasSuffix(attrs(c)["url.full"].AsString(), "/stock/a1") {
+		t.Errorf("client span %q (%v), parent %s, attributes %v: want GET, a client span, child of the front's server span", c.Name(), c.SpanKind(), c.Parent().SpanID(), c.Attributes())
+	}
 	check := func(s sdktrace.ReadOnlySpan, name, route string, parent trace.SpanID, status int64) {
 		t.Helper()
 		if s.Name() != name || s.SpanKind() != trace.SpanKindServer {
@@ -107,8 +112,8 @@ func TestSpansAcrossTwoServices(t *testing.T) {
 	}
 	caller0, _ := trace.SpanIDFromHex(callerID)
 	check(f, "POST /orders/{id}", "/orders/{id}", caller0, 204)
-	check(b, "GET /stock/{sku}", "/stock/{sku}", f.SpanContext().SpanID(), 204)
-	t.Logf("one trace %s: caller %s → front %s → back %s", traceID, callerID, f.SpanContext().SpanID(), b.SpanContext().SpanID())
+	check(b, "GET /stock/{sku}", "/stock/{sku}", c.SpanContext().SpanID(), 204)
+	t.Logf("one trace %s: caller %s → front %s → its call %s → back %s", traceID, callerID, f.SpanContext().SpanID(), c.SpanContext().SpanID(), b.SpanContext().SpanID())
 }
 
 // TestRequestIDAndTraceInLogs: every response carries X-Request-Id (the

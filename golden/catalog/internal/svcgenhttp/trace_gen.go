@@ -185,3 +185,43 @@ func (h logHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
 }
 
 func (h logHandler) WithGroup(name string) slog.Handler { return logHandler{h.Handler.WithGroup(name)} }
+
+// TracedHTTPClient returns the HTTP client for the clients of the services
+// this one calls (their Options.HTTPClient): each call, each retry
+// included, gets an OpenTelemetry client span, the child of the request
+// being served, and carries its W3C trace context. Every service has its
+// own copy of the client runtime, which cannot read what another copy put
+// in the context; OpenTelemetry's context is shared by all of them.
+func TracedHTTPClient() *http.Client {
+	base := http.DefaultTransport.(*http.Transport).Clone()
+	base.MaxIdleConnsPerHost = 64
+	return &http.Client{Transport: tracingTransport{base}}
+}
+
+type tracingTransport struct{ base http.RoundTripper }
+
+func (t tracingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	tp := trace.SpanFromContext(ctx).TracerProvider()
+	u := *req.URL
+	u.RawQuery, u.Fragment, u.User = "", "", nil // query strings may hold credentials
+	attrs := trace.WithAttributes(
+		attribute.String("http.request.method", req.Method),
+		attribute.String("server.address", req.URL.Hostname()),
+		attribute.String("url.full", u.String()),
+	)
+	ctx, span := tp.Tracer(instrumentation).Start(ctx, req.Method, trace.WithSpanKind(trace.SpanKindClient), attrs)
+	defer span.End()
+	req = req.Clone(ctx)
+	propagator.Inject(ctx, propagation.HeaderCarrier(req.Header))
+	resp, err := t.base.RoundTrip(req)
+	if err != nil {
+		span.SetStatus(codes.Error, err.Error())
+		return nil, err
+	}
+	span.SetAttributes(attribute.Int("http.response.status_code", resp.StatusCode))
+	if resp.StatusCode >= 400 {
+		span.SetStatus(codes.Error, http.StatusText(resp.StatusCode))
+	}
+	return resp, nil
+}

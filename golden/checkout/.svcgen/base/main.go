@@ -99,11 +99,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return nil
 	}
 
+	// The calls to other services are traced and carry the trace context.
+	traced := svcgenhttp.TracedHTTPClient()
 	catalogURL := getenv("CATALOG_URL")
 	if catalogURL == "" {
 		catalogURL = "http://catalog:8080"
 	}
-	catalogClient, err := catalogclient.New(catalogURL, catalogclient.Options{})
+	catalogClient, err := catalogclient.New(catalogURL, catalogclient.Options{HTTPClient: traced})
 	if err != nil {
 		return fmt.Errorf("CATALOG_URL: %w", err)
 	}

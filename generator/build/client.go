@@ -21,6 +21,7 @@ func clientCalls(svc *model.Service) {
 		}
 		op.ClientPath = clientPath(svc.BasePath, op)
 		op.ClientInvalid = clientInvalid(op)
+		op.ClientExample = clientExample(op)
 		for _, r := range op.Responses {
 			if r.Kind == model.BodyJSON && r.Type != nil {
 				// Not sure to meet every constraint (ok false) will do:
@@ -259,4 +260,29 @@ func badValue(t *model.TypeRef, empty bool) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// clientExample is op's valid example request with every optional
+// parameter that has a valid example value as well, so that the client's
+// tests send each through the client.
+func clientExample(op *model.Operation) *model.ClientExample {
+	if !op.Example.Valid {
+		return nil
+	}
+	values := map[*model.Param]string{}
+	for _, p := range op.Params {
+		v, ok := paramExample(p)
+		if !p.Required && !p.Pointer && !p.Array && p.Client.If != "" && (v == "0" || v == "") {
+			// A parameter with a default is no pointer: the client takes
+			// its zero value for "not set" and leaves it out, so that the
+			// server applies the default.
+			continue
+		}
+		if ok || p.Required {
+			values[p] = v
+		}
+	}
+	_, query, headers := requestPartsOf(op, values, nil, true)
+	credHeaders, credQuery := credentialsFor(op)
+	return &model.ClientExample{Query: joinQuery(query, credQuery), Headers: append(headers, credHeaders...)}
 }

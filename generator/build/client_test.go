@@ -90,6 +90,13 @@ func TestClientCalls(t *testing.T) {
 	for name := range want {
 		t.Errorf("no parameter %s", name)
 	}
+	// The client's tests send every parameter that has an example value.
+	ex := ops["GetFile"].ClientExample
+	if want := "color=red&colors=red&deep=true&limit=1&offset=1&since=2024-01-02&sizes=1&sort=asc&tags=a&where=%7B%7D"; ex == nil || ex.Query != want {
+		t.Errorf("client example %+v, want query %s", ex, want)
+	} else if len(ex.Headers) != 3 || ex.Headers[2].Value != "session=a" {
+		t.Errorf("client example headers %+v, want X-Ids, at and the cookie", ex.Headers)
+	}
 }
 
 func TestClientInvalid(t *testing.T) {

@@ -108,8 +108,14 @@ func joinQuery(a, b string) string {
 }
 
 // requestParts assembles path, query and headers from parameter values;
-// skip leaves one parameter out.
+// skip leaves one parameter out. Optional parameters are left out too.
 func requestParts(op *model.Operation, values map[*model.Param]string, skip *model.Param) (string, string, []model.KV) {
+	return requestPartsOf(op, values, skip, false)
+}
+
+// requestPartsOf is requestParts, with the optional parameters that have
+// a value when optional is true.
+func requestPartsOf(op *model.Operation, values map[*model.Param]string, skip *model.Param, optional bool) (string, string, []model.KV) {
 	path := strings.TrimPrefix(op.Pattern, op.Method+" ")
 	path = strings.TrimSuffix(path, "{$}")
 	q := url.Values{}
@@ -121,10 +127,10 @@ func requestParts(op *model.Operation, values map[*model.Param]string, skip *mod
 	segments := map[string]*segment{} // a segment of several parameters, by wildcard
 	var wildcards []string            // of segments, in order
 	for _, p := range op.Params {
-		if p == skip {
+		v, has := values[p]
+		if p == skip || !p.Required && !has {
 			continue
 		}
-		v := values[p]
 		switch p.In {
 		case model.InPath:
 			if p.Segment != nil {
@@ -140,7 +146,7 @@ func requestParts(op *model.Operation, values map[*model.Param]string, skip *mod
 			path = strings.Replace(path, "{"+p.Wildcard+"}", url.PathEscape(p.Prefix+v+p.Suffix), 1)
 		case model.InQuery:
 			switch {
-			case !p.Required:
+			case !p.Required && !optional:
 			case p.Object != nil:
 				for _, kv := range objectQuery(p, v) {
 					q.Add(kv.Name, kv.Value)
@@ -149,11 +155,11 @@ func requestParts(op *model.Operation, values map[*model.Param]string, skip *mod
 				q.Set(p.Name, v)
 			}
 		case model.InHeader:
-			if p.Required {
+			if p.Required || optional {
 				headers = append(headers, model.KV{Name: p.Name, Value: v})
 			}
 		case model.InCookie:
-			if p.Required {
+			if p.Required || optional {
 				cookies = append(cookies, p.Name+"="+v)
 			}
 		}

@@ -193,7 +193,10 @@ func decodeAndStamp(root *yaml.Node, file string) (*openapi3.T, []*openapi3.Disc
 			part := &yaml.Node{Kind: yaml.MappingNode, Tag: schemasNode.Tag, Line: schemasNode.Line, Column: schemasNode.Column,
 				Content: schemasNode.Content[2*(c*n/k) : 2*((c+1)*n/k)]}
 			tasks = append(tasks, func() ([]*openapi3.Discriminator, error) {
-				if err := part.Decode(&chunks[c]); err != nil {
+				// Keys were checked for duplicates (duplicateKey): go-yaml
+				// would compare every pair of them again, quadratic in the
+				// number of schemas.
+				if err := part.Load(&chunks[c], yaml.WithUniqueKeys(false)); err != nil {
 					return nil, err
 				}
 				s := &stamper{file: file}

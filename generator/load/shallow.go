@@ -24,17 +24,13 @@ import (
 // tests can force either way.
 var maxValidationVisits = 200_000
 
-// refSites lists every SchemaRef of doc that refers to a component schema
-// and the schemas kin-openapi starts validating from (component schemas
-// and the schemas of everything that is not a schema), each once.
+// refSites lists every SchemaRef of doc that refers to a component
+// schema, each once.
 type refSites struct {
 	sites []*openapi3.SchemaRef // $refs whose Value is a component schema
-	roots []*openapi3.Schema
 }
 
-var (
-	schemaRefType = reflect.TypeFor[openapi3.SchemaRef]()
-)
+var schemaRefType = reflect.TypeFor[openapi3.SchemaRef]()
 
 // findRefSites walks doc by reflection: every pointer, slice, map and
 // struct of kin-openapi's types, each pointer once.
@@ -49,8 +45,8 @@ func findRefSites(doc *openapi3.T) *refSites {
 	}
 	r := &refSites{}
 	seen := map[unsafe.Pointer]bool{}
-	var walk func(v reflect.Value, inSchema bool)
-	walk = func(v reflect.Value, inSchema bool) {
+	var walk func(v reflect.Value)
+	walk = func(v reflect.Value) {
 		switch v.Kind() {
 		case reflect.Pointer:
 			if v.IsNil() {
@@ -67,23 +63,15 @@ func findRefSites(doc *openapi3.T) *refSites {
 				if sr.Ref != "" && components[sr.Value] {
 					r.sites = append(r.sites, sr)
 				}
-				if !inSchema && sr.Value != nil {
-					r.roots = append(r.roots, sr.Value)
-				}
-				walk(v.Elem(), inSchema)
-				return
-			case schemaType:
-				walk(v.Elem(), true)
-				return
 			}
-			walk(v.Elem(), inSchema)
+			walk(v.Elem())
 		case reflect.Struct:
 			for i := range v.NumField() {
-				walk(v.Field(i), inSchema)
+				walk(v.Field(i))
 			}
 		case reflect.Slice, reflect.Array:
 			for i := range v.Len() {
-				walk(v.Index(i), inSchema)
+				walk(v.Index(i))
 			}
 		case reflect.Map:
 			if v.Type().Elem().Kind() == reflect.Interface {
@@ -91,23 +79,113 @@ func findRefSites(doc *openapi3.T) *refSites {
 			}
 			it := v.MapRange()
 			for it.Next() {
-				walk(it.Value(), inSchema)
+				walk(it.Value())
 			}
 		}
 	}
-	walk(reflect.ValueOf(doc), false)
-	for s := range components {
-		r.roots = append(r.roots, s)
-	}
+	walk(reflect.ValueOf(doc))
 	return r
 }
 
-// tooCostly reports whether validating from every root visits more than
-// limit schemas, counting as kin-openapi does: the whole reachable graph
-// from each root, afresh.
-func (r *refSites) tooCostly(limit int) bool {
+// validationRoots lists the schemas kin-openapi starts validating from:
+// the component schemas and those of parameters, headers, bodies and
+// responses, in components and operations. It is cheaper than
+// findRefSites, which is only needed once validation is too costly, and
+// leaves out rarer places (callbacks, webhooks, links).
+func validationRoots(doc *openapi3.T) []*openapi3.Schema {
+	var roots []*openapi3.Schema
+	add := func(sr *openapi3.SchemaRef) {
+		if sr != nil && sr.Value != nil {
+			roots = append(roots, sr.Value)
+		}
+	}
+	content := func(c openapi3.Content) {
+		for _, mt := range c {
+			if mt != nil {
+				add(mt.Schema)
+			}
+		}
+	}
+	param := func(p *openapi3.Parameter) {
+		if p != nil {
+			add(p.Schema)
+			content(p.Content)
+		}
+	}
+	response := func(r *openapi3.Response) {
+		if r == nil {
+			return
+		}
+		content(r.Content)
+		for _, h := range r.Headers {
+			if h != nil && h.Value != nil {
+				param(&h.Value.Parameter)
+			}
+		}
+	}
+	if c := doc.Components; c != nil {
+		for _, sr := range c.Schemas {
+			add(sr)
+		}
+		for _, p := range c.Parameters {
+			if p != nil {
+				param(p.Value)
+			}
+		}
+		for _, h := range c.Headers {
+			if h != nil && h.Value != nil {
+				param(&h.Value.Parameter)
+			}
+		}
+		for _, rb := range c.RequestBodies {
+			if rb != nil && rb.Value != nil {
+				content(rb.Value.Content)
+			}
+		}
+		for _, r := range c.Responses {
+			if r != nil {
+				response(r.Value)
+			}
+		}
+	}
+	if doc.Paths != nil {
+		for _, item := range doc.Paths.Map() {
+			if item == nil {
+				continue
+			}
+			for _, p := range item.Parameters {
+				if p != nil {
+					param(p.Value)
+				}
+			}
+			for _, op := range item.Operations() {
+				for _, p := range op.Parameters {
+					if p != nil {
+						param(p.Value)
+					}
+				}
+				if op.RequestBody != nil && op.RequestBody.Value != nil {
+					content(op.RequestBody.Value.Content)
+				}
+				if op.Responses != nil {
+					for _, r := range op.Responses.Map() {
+						if r != nil {
+							response(r.Value)
+						}
+					}
+				}
+			}
+		}
+	}
+	return roots
+}
+
+// costlyToValidate reports whether validating from every root visits more
+// than limit schemas, counting as kin-openapi does: the whole reachable
+// graph from each root, afresh.
+func costlyToValidate(roots []*openapi3.Schema, limit int) bool {
 	visits := 0
-	for _, root := range r.roots {
+	for _, root := range roots {
 		seen := map[*openapi3.Schema]bool{}
 		stack := []*openapi3.Schema{root}
 		for len(stack) > 0 {

@@ -37,8 +37,8 @@ func (l *loader) validate() Errors {
 	// lenient one finds a blocking problem, which is rare.
 	restore := l.checkSchemaValues()
 	defer restore()
-	if sites := findRefSites(l.doc); sites.tooCostly(maxValidationVisits) {
-		defer sites.shallow()()
+	if costlyToValidate(validationRoots(l.doc), maxValidationVisits) {
+		defer findRefSites(l.doc).shallow()()
 		l.costly = true // examples would be checked against empty schemas
 	}
 	var strict []openapi3.ValidationOption

@@ -23,3 +23,12 @@ type ClientInvalid struct {
 	In    string // where the server reports it: path, query, header or body
 	Field string // the field error's Field: the parameter's or property's name
 }
+
+// ClientExample is the valid example request of an operation
+// (OperationExample) with every optional parameter svcgen can make a value
+// for: the client's tests send it as it is, then through the client, and
+// the service must get the same request both times.
+type ClientExample struct {
+	Query   string
+	Headers []KV
+}

@@ -144,6 +144,9 @@ type Operation struct {
 	// ClientInvalid breaks a valid request so that the server must
 	// answer 400, for the client's tests; nil when svcgen finds no way.
 	ClientInvalid *ClientInvalid
+	// ClientExample is Example with the optional parameters too, or nil
+	// when Example is not valid.
+	ClientExample *ClientExample
 }
 
 // HasQuery reports whether the operation takes query parameters.

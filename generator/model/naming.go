@@ -146,11 +146,16 @@ func IsReserved(name string) bool {
 // compared case-sensitively, as Go does.
 type Namespace struct {
 	taken map[string]bool
+	// next is, for each name asked for, the suffix to try first: every
+	// smaller one was taken when last asked, and names are never given
+	// back, so Take need not try them again (a thousand types asking for
+	// the same name would otherwise cost half a million tries).
+	next map[string]int
 }
 
 // NewNamespace returns a namespace with the given names already taken.
 func NewNamespace(reserved ...string) *Namespace {
-	ns := &Namespace{taken: map[string]bool{}}
+	ns := &Namespace{taken: map[string]bool{}, next: map[string]int{}}
 	for _, r := range reserved {
 		ns.taken[r] = true
 	}
@@ -161,8 +166,13 @@ func NewNamespace(reserved ...string) *Namespace {
 // is still free, and marks it taken.
 func (ns *Namespace) Take(want string) string {
 	name := want
-	for i := 2; ns.taken[name]; i++ {
+	if ns.taken[name] {
+		i := max(ns.next[want], 2)
+		for ns.taken[want+strconv.Itoa(i)] {
+			i++
+		}
 		name = want + strconv.Itoa(i)
+		ns.next[want] = i + 1
 	}
 	ns.taken[name] = true
 	return name

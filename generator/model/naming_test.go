@@ -3,6 +3,8 @@ package model
 import (
 	"flag"
 	"go/token"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -74,6 +76,27 @@ func TestNamespace(t *testing.T) {
 	} {
 		if got := ns.Take(tc.in); got != tc.want {
 			t.Errorf("Take(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestNamespaceSuffixes: Take gives the smallest free suffix, however the
+// names before it were taken, and stays fast when many types want one
+// name.
+func TestNamespaceSuffixes(t *testing.T) {
+	ns := NewNamespace("Thing3")
+	var got []string
+	for range 3 {
+		got = append(got, ns.Take("Thing"))
+	}
+	got = append(got, ns.Take("Thing5"), ns.Take("Thing"), ns.Take("Thing4"))
+	want := []string{"Thing", "Thing2", "Thing4", "Thing5", "Thing6", "Thing42"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("got %v, want %v", got, want)
+	}
+	for i := range 100_000 {
+		if n := ns.Take("Many"); i > 0 && n != "Many"+strconv.Itoa(i+1) {
+			t.Fatalf("take %d: %s", i, n)
 		}
 	}
 }

@@ -14,6 +14,7 @@
 package schema
 
 import (
+	"container/heap"
 	"sort"
 	"strings"
 
@@ -248,42 +249,69 @@ func (t Table) createIndex(ix Index) string {
 // creationOrder returns the tables of s with every table after the tables
 // it references, otherwise by name.
 func creationOrder(tables []Table) []Table {
-	byName := map[string]bool{}
-	for _, t := range tables {
-		byName[t.Name] = true
-	}
 	sorted := append([]Table(nil), tables...)
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Name < sorted[j].Name })
-	done := map[string]bool{}
-	var out []Table
-	for len(out) < len(sorted) {
-		progress := false
-		for _, t := range sorted {
-			if done[t.Name] || !ready(t, byName, done) {
-				continue
+	index := make(map[string]int, len(sorted))
+	for i, t := range sorted {
+		index[t.Name] = i
+	}
+	// Kahn's algorithm, taking the first ready table by name each time:
+	// waiting[i] counts the tables i references that are not created yet,
+	// users[j] lists the tables that reference j.
+	waiting := make([]int, len(sorted))
+	users := make([][]int, len(sorted))
+	for i, t := range sorted {
+		seen := map[int]bool{}
+		for _, c := range t.Columns {
+			if r := c.References; r != nil && r.Table != t.Name {
+				if j, ok := index[r.Table]; ok && !seen[j] {
+					seen[j] = true
+					waiting[i]++
+					users[j] = append(users[j], i)
+				}
 			}
-			done[t.Name] = true
-			out = append(out, t)
-			progress = true
-			break // restart: the first ready table by name goes next
 		}
-		if !progress { // a cycle, which no model makes: keep name order
-			for _, t := range sorted {
-				if !done[t.Name] {
-					done[t.Name] = true
+	}
+	ready := &intHeap{}
+	for i := range sorted {
+		if waiting[i] == 0 {
+			heap.Push(ready, i)
+		}
+	}
+	done := make([]bool, len(sorted))
+	out := make([]Table, 0, len(sorted))
+	for len(out) < len(sorted) {
+		if ready.Len() == 0 { // a cycle, which no model makes: keep name order
+			for i, t := range sorted {
+				if !done[i] {
+					done[i] = true
 					out = append(out, t)
 				}
+			}
+			break
+		}
+		i := heap.Pop(ready).(int)
+		done[i] = true
+		out = append(out, sorted[i])
+		for _, u := range users[i] {
+			if waiting[u]--; waiting[u] == 0 {
+				heap.Push(ready, u)
 			}
 		}
 	}
 	return out
 }
 
-func ready(t Table, present, done map[string]bool) bool {
-	for _, c := range t.Columns {
-		if r := c.References; r != nil && r.Table != t.Name && present[r.Table] && !done[r.Table] {
-			return false
-		}
-	}
-	return true
+// intHeap is a min-heap of indexes into a sorted slice.
+type intHeap []int
+
+func (h intHeap) Len() int           { return len(h) }
+func (h intHeap) Less(i, j int) bool { return h[i] < h[j] }
+func (h intHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *intHeap) Push(x any)        { *h = append(*h, x.(int)) }
+func (h *intHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }

@@ -78,10 +78,20 @@ func ParseBytes(s string) ([]byte, error) {
 	return b, nil
 }
 
-// SplitParam splits a non-exploded array parameter.
+// SplitParam splits a non-exploded array parameter. A parameter given
+// more than once keeps every item: a header sent on two lines is one
+// comma-separated list (RFC 9110, section 5.3), and a repeated query
+// parameter is read the same way rather than cut to its first value.
 func SplitParam(values []string, explode bool, sep string) []string {
 	if explode || len(values) == 0 {
 		return values
 	}
-	return strings.Split(values[0], sep)
+	if len(values) == 1 {
+		return strings.Split(values[0], sep)
+	}
+	var out []string
+	for _, v := range values {
+		out = append(out, strings.Split(v, sep)...)
+	}
+	return out
 }

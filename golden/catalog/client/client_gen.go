@@ -21,6 +21,27 @@ import (
 // retries, credentials and User-Agent. The zero value is ready to use.
 type Options = svcgen.CallerOptions
 
+// The runtime's types a caller meets, named here so that it imports this
+// package and api only: every service has its own copy of the runtime,
+// and these are the catalog service's.
+type (
+	// ResponseError is the error of an answer of status 400 or more, or of
+	// one the spec does not declare: errors.As finds it.
+	ResponseError = svcgen.ResponseError
+	// CallError is the error of a call that got no answer.
+	CallError = svcgen.CallError
+	// RetryPolicy says how calls that can be repeated are retried.
+	RetryPolicy = svcgen.RetryPolicy
+	// Credentials are what a call presents for a security scheme.
+	Credentials = svcgen.Credentials
+)
+
+// StaticCredentials returns an Options.Credentials that gives each of
+// creds for the scheme it names.
+func StaticCredentials(creds ...Credentials) func(ctx context.Context, scheme string) (Credentials, bool) {
+	return svcgen.StaticCredentials(creds...)
+}
+
 // Client calls the Catalog service. It is safe for concurrent use, and
 // it is an api.Service: code that takes one can be given the service
 // itself or a Client of it.
@@ -41,6 +62,8 @@ func New(baseURL string, opts Options) (*Client, error) {
 }
 
 // ListCategories: List categories
+//
+// GET /categories
 func (c *Client) ListCategories(ctx context.Context, req *api.ListCategoriesRequest) (api.ListCategoriesResponse, error) {
 	call := &svcgen.Call{
 		Operation: "ListCategories",
@@ -66,6 +89,8 @@ func (c *Client) ListCategories(ctx context.Context, req *api.ListCategoriesRequ
 }
 
 // CreateCategory: Create a category
+//
+// POST /categories
 func (c *Client) CreateCategory(ctx context.Context, req *api.CreateCategoryRequest) (api.CreateCategoryResponse, error) {
 	call := &svcgen.Call{
 		Operation: "CreateCategory",
@@ -98,6 +123,8 @@ func (c *Client) CreateCategory(ctx context.Context, req *api.CreateCategoryRequ
 }
 
 // GetCategory: Get a category
+//
+// GET /categories/{slug}
 func (c *Client) GetCategory(ctx context.Context, req *api.GetCategoryRequest) (api.GetCategoryResponse, error) {
 	call := &svcgen.Call{
 		Operation: "GetCategory",
@@ -127,6 +154,8 @@ func (c *Client) GetCategory(ctx context.Context, req *api.GetCategoryRequest) (
 }
 
 // ListProducts: List products
+//
+// GET /products
 func (c *Client) ListProducts(ctx context.Context, req *api.ListProductsRequest) (api.ListProductsResponse, error) {
 	call := &svcgen.Call{
 		Operation: "ListProducts",
@@ -171,6 +200,8 @@ func (c *Client) ListProducts(ctx context.Context, req *api.ListProductsRequest)
 }
 
 // CreateProduct: Create a product
+//
+// POST /products
 func (c *Client) CreateProduct(ctx context.Context, req *api.CreateProductRequest) (api.CreateProductResponse, error) {
 	call := &svcgen.Call{
 		Operation: "CreateProduct",
@@ -207,6 +238,8 @@ func (c *Client) CreateProduct(ctx context.Context, req *api.CreateProductReques
 }
 
 // GetProduct: Get a product
+//
+// GET /products/{sku}
 func (c *Client) GetProduct(ctx context.Context, req *api.GetProductRequest) (api.GetProductResponse, error) {
 	call := &svcgen.Call{
 		Operation: "GetProduct",
@@ -236,6 +269,8 @@ func (c *Client) GetProduct(ctx context.Context, req *api.GetProductRequest) (ap
 }
 
 // ReplaceProduct: Replace a product
+//
+// PUT /products/{sku}
 func (c *Client) ReplaceProduct(ctx context.Context, req *api.ReplaceProductRequest) (api.ReplaceProductResponse, error) {
 	call := &svcgen.Call{
 		Operation: "ReplaceProduct",
@@ -272,6 +307,8 @@ func (c *Client) ReplaceProduct(ctx context.Context, req *api.ReplaceProductRequ
 }
 
 // DeleteProduct: Delete a product
+//
+// DELETE /products/{sku}
 func (c *Client) DeleteProduct(ctx context.Context, req *api.DeleteProductRequest) (api.DeleteProductResponse, error) {
 	call := &svcgen.Call{
 		Operation: "DeleteProduct",

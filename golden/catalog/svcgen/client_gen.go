@@ -325,11 +325,12 @@ func (e *ResponseError) Error() string {
 	return b.String()
 }
 
-// Is reports whether target is an *Error with the same status, so that
+// Is reports whether target is an error of the same status (an *Error of
+// this service's runtime or of any other's copy of it), so that
 // errors.Is(err, svcgen.ErrUnauthorized) holds for a 401 answer.
 func (e *ResponseError) Is(target error) bool {
-	t, ok := target.(*Error)
-	return ok && t.Status == e.Status
+	t, ok := target.(statusError)
+	return ok && t.HTTPStatus() == e.Status
 }
 
 // Result is what a generated client method returns for the answer r,

@@ -21,6 +21,27 @@ import (
 // retries, credentials and User-Agent. The zero value is ready to use.
 type Options = svcgen.CallerOptions
 
+// The runtime's types a caller meets, named here so that it imports this
+// package and api only: every service has its own copy of the runtime,
+// and these are the checkout service's.
+type (
+	// ResponseError is the error of an answer of status 400 or more, or of
+	// one the spec does not declare: errors.As finds it.
+	ResponseError = svcgen.ResponseError
+	// CallError is the error of a call that got no answer.
+	CallError = svcgen.CallError
+	// RetryPolicy says how calls that can be repeated are retried.
+	RetryPolicy = svcgen.RetryPolicy
+	// Credentials are what a call presents for a security scheme.
+	Credentials = svcgen.Credentials
+)
+
+// StaticCredentials returns an Options.Credentials that gives each of
+// creds for the scheme it names.
+func StaticCredentials(creds ...Credentials) func(ctx context.Context, scheme string) (Credentials, bool) {
+	return svcgen.StaticCredentials(creds...)
+}
+
 // Client calls the Checkout service. It is safe for concurrent use, and
 // it is an api.Service: code that takes one can be given the service
 // itself or a Client of it.
@@ -41,6 +62,8 @@ func New(baseURL string, opts Options) (*Client, error) {
 }
 
 // ListQuotes: List quotes
+//
+// GET /quotes
 func (c *Client) ListQuotes(ctx context.Context, req *api.ListQuotesRequest) (api.ListQuotesResponse, error) {
 	call := &svcgen.Call{
 		Operation: "ListQuotes",
@@ -68,6 +91,8 @@ func (c *Client) ListQuotes(ctx context.Context, req *api.ListQuotesRequest) (ap
 }
 
 // CreateQuote: Quote a product
+//
+// POST /quotes
 func (c *Client) CreateQuote(ctx context.Context, req *api.CreateQuoteRequest) (api.CreateQuoteResponse, error) {
 	call := &svcgen.Call{
 		Operation: "CreateQuote",
@@ -112,6 +137,8 @@ func (c *Client) CreateQuote(ctx context.Context, req *api.CreateQuoteRequest) (
 }
 
 // GetQuote: Get a quote
+//
+// GET /quotes/{quoteId}
 func (c *Client) GetQuote(ctx context.Context, req *api.GetQuoteRequest) (api.GetQuoteResponse, error) {
 	call := &svcgen.Call{
 		Operation: "GetQuote",

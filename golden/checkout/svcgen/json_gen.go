@@ -83,15 +83,50 @@ func DecodeSeen(data []byte, v any, key string, seen *bool) error {
 // the problem response names the field.
 func DecodeField(data []byte, v any, key string) error {
 	err := json.Unmarshal(data, v)
+	if err == nil {
+		return nil
+	}
 	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
+	var pe *time.ParseError
+	var syn *json.SyntaxError
+	switch {
+	case errors.As(err, &te):
 		if te.Field == "" {
 			te.Field = key
 		} else {
 			te.Field = key + "." + te.Field
 		}
+	// time.Time's decoder reports its errors without the field (a
+	// *time.ParseError, or plain text for a value that is no string):
+	// make them type errors at key.
+	case errors.As(err, &pe):
+		return &json.UnmarshalTypeError{Value: "string " + strconv.Quote(pe.Value), Type: reflect.TypeFor[time.Time](), Field: key}
+	case !errors.As(err, &syn) && isTime(reflect.TypeOf(v)):
+		return &json.UnmarshalTypeError{Value: JSONKind(data), Type: reflect.TypeFor[time.Time](), Field: key}
 	}
 	return err
+}
+
+// isTime reports whether t is time.Time behind pointers and Nullables.
+func isTime(t reflect.Type) bool {
+	for t != nil {
+		switch {
+		case t == reflect.TypeFor[time.Time]():
+			return true
+		case t.Kind() == reflect.Pointer:
+			t = t.Elem()
+		case isNullable(t):
+			t = t.Field(0).Type
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// isNullable reports whether t is a Nullable[T].
+func isNullable(t reflect.Type) bool {
+	return t.Kind() == reflect.Struct && t.PkgPath() == reflect.TypeFor[Date]().PkgPath() && strings.HasPrefix(t.Name(), "Nullable[")
 }
 
 // Discriminator reads the string property key of a JSON object.
@@ -176,17 +211,29 @@ func JSONError(err error) FieldError {
 		if te.Type == nil {
 			detail = "is " + te.Value // raised by a generated decoder
 		}
-		fe := FieldError{In: "body", Field: te.Field, Pointer: "#/" + strings.ReplaceAll(te.Field, ".", "/"), Detail: detail}
-		if te.Field == "" {
-			fe.Pointer = "#"
-		}
-		return fe
+		return FieldError{In: "body", Field: te.Field, Pointer: dottedPointer(te.Field), Detail: detail}
 	case errors.As(err, &pe):
 		return FieldError{In: "body", Detail: "must be an RFC 3339 date-time: " + strconv.Quote(pe.Value)}
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return FieldError{In: "body", Pointer: "#", Detail: "malformed JSON: unexpected end of input"}
 	}
 	return FieldError{In: "body", Pointer: "#", Detail: err.Error()}
+}
+
+// dottedPointer turns the dotted path of a type error ("items.name")
+// into a JSON pointer, each name escaped. A name with a dot in it cannot be
+// told from two: encoding/json joins them so.
+func dottedPointer(field string) string {
+	if field == "" {
+		return "#"
+	}
+	var b strings.Builder
+	b.WriteByte('#')
+	for _, name := range strings.Split(field, ".") {
+		b.WriteByte('/')
+		b.WriteString(pointerEscaper.Replace(name))
+	}
+	return b.String()
 }
 
 // typeName describes a Go type in JSON terms.
@@ -216,8 +263,8 @@ func typeName(t reflect.Type) string {
 	case reflect.Map:
 		return "an object"
 	case reflect.Struct:
-		if t.NumField() > 0 && t.Field(0).Name == "Value" && t.Field(1).Name == "Set" {
-			return typeName(t.Field(0).Type) // Nullable[T]
+		if isNullable(t) {
+			return typeName(t.Field(0).Type) // Nullable[T]: T's name
 		}
 		return "an object"
 	case reflect.Pointer:

@@ -22,6 +22,27 @@ import (
 // retries, credentials and User-Agent. The zero value is ready to use.
 type Options = svcgen.CallerOptions
 
+// The runtime's types a caller meets, named here so that it imports this
+// package and api only: every service has its own copy of the runtime,
+// and these are the hostilenames2nddition service's.
+type (
+	// ResponseError is the error of an answer of status 400 or more, or of
+	// one the spec does not declare: errors.As finds it.
+	ResponseError = svcgen.ResponseError
+	// CallError is the error of a call that got no answer.
+	CallError = svcgen.CallError
+	// RetryPolicy says how calls that can be repeated are retried.
+	RetryPolicy = svcgen.RetryPolicy
+	// Credentials are what a call presents for a security scheme.
+	Credentials = svcgen.Credentials
+)
+
+// StaticCredentials returns an Options.Credentials that gives each of
+// creds for the scheme it names.
+func StaticCredentials(creds ...Credentials) func(ctx context.Context, scheme string) (Credentials, bool) {
+	return svcgen.StaticCredentials(creds...)
+}
+
 // Client calls the Hostile Names (2nd édition) service. It is safe for concurrent use, and
 // it is an api.Service: code that takes one can be given the service
 // itself or a Client of it.
@@ -42,6 +63,8 @@ func New(baseURL string, opts Options) (*Client, error) {
 }
 
 // GetThing: Get a thing, legacy route
+//
+// GET /Things/{ID}
 func (c *Client) GetThing(ctx context.Context, req *api.GetThingRequest) (api.GetThingResponse, error) {
 	call := &svcgen.Call{
 		Operation: "GetThing",
@@ -67,6 +90,8 @@ func (c *Client) GetThing(ctx context.Context, req *api.GetThingRequest) (api.Ge
 }
 
 // Collisions: Return one of everything
+//
+// GET /collisions
 func (c *Client) Collisions(ctx context.Context, req *api.CollisionsRequest) (api.CollisionsResponse, error) {
 	call := &svcgen.Call{
 		Operation: "Collisions",
@@ -93,6 +118,8 @@ func (c *Client) Collisions(ctx context.Context, req *api.CollisionsRequest) (ap
 }
 
 // GetFile: Download a file
+//
+// GET /files/{file.name}
 func (c *Client) GetFile(ctx context.Context, req *api.GetFileRequest) (api.GetFileResponse, error) {
 	call := &svcgen.Call{
 		Operation: "GetFile",
@@ -116,6 +143,8 @@ func (c *Client) GetFile(ctx context.Context, req *api.GetFileRequest) (api.GetF
 }
 
 // Func: Store a keyword record
+//
+// PUT /keywords/{type}
 func (c *Client) Func(ctx context.Context, req *api.FuncRequest) (api.FuncResponse, error) {
 	call := &svcgen.Call{
 		Operation: "Func",
@@ -147,6 +176,8 @@ func (c *Client) Func(ctx context.Context, req *api.FuncRequest) (api.FuncRespon
 }
 
 // ReportsGet: Download the report
+//
+// GET /reports/report.txt
 func (c *Client) ReportsGet(ctx context.Context, req *api.ReportsGetRequest) (api.ReportsGetResponse, error) {
 	call := &svcgen.Call{
 		Operation: "ReportsGet",
@@ -170,6 +201,8 @@ func (c *Client) ReportsGet(ctx context.Context, req *api.ReportsGetRequest) (ap
 }
 
 // ListThings: List things
+//
+// GET /things
 func (c *Client) ListThings(ctx context.Context, req *api.ListThingsRequest2) (api.ListThingsResponse2, error) {
 	call := &svcgen.Call{
 		Operation: "ListThings",
@@ -213,6 +246,8 @@ func (c *Client) ListThings(ctx context.Context, req *api.ListThingsRequest2) (a
 }
 
 // CreateThing: Create a thing
+//
+// POST /things
 func (c *Client) CreateThing(ctx context.Context, req *api.CreateThingRequest) (api.CreateThingResponse, error) {
 	call := &svcgen.Call{
 		Operation: "CreateThing",
@@ -245,6 +280,8 @@ func (c *Client) CreateThing(ctx context.Context, req *api.CreateThingRequest) (
 }
 
 // GetThing2: Get a thing
+//
+// GET /things/{id}
 func (c *Client) GetThing2(ctx context.Context, req *api.GetThing2Request) (api.GetThing2Response, error) {
 	call := &svcgen.Call{
 		Operation: "GetThing2",
@@ -274,6 +311,8 @@ func (c *Client) GetThing2(ctx context.Context, req *api.GetThing2Request) (api.
 }
 
 // ThingsDelete: Delete a thing
+//
+// DELETE /things/{id}
 func (c *Client) ThingsDelete(ctx context.Context, req *api.ThingsDeleteRequest) (api.ThingsDeleteResponse, error) {
 	call := &svcgen.Call{
 		Operation: "ThingsDelete",

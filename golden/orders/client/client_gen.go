@@ -22,6 +22,27 @@ import (
 // retries, credentials and User-Agent. The zero value is ready to use.
 type Options = svcgen.CallerOptions
 
+// The runtime's types a caller meets, named here so that it imports this
+// package and api only: every service has its own copy of the runtime,
+// and these are the orders service's.
+type (
+	// ResponseError is the error of an answer of status 400 or more, or of
+	// one the spec does not declare: errors.As finds it.
+	ResponseError = svcgen.ResponseError
+	// CallError is the error of a call that got no answer.
+	CallError = svcgen.CallError
+	// RetryPolicy says how calls that can be repeated are retried.
+	RetryPolicy = svcgen.RetryPolicy
+	// Credentials are what a call presents for a security scheme.
+	Credentials = svcgen.Credentials
+)
+
+// StaticCredentials returns an Options.Credentials that gives each of
+// creds for the scheme it names.
+func StaticCredentials(creds ...Credentials) func(ctx context.Context, scheme string) (Credentials, bool) {
+	return svcgen.StaticCredentials(creds...)
+}
+
 // Client calls the Orders service. It is safe for concurrent use, and
 // it is an api.Service: code that takes one can be given the service
 // itself or a Client of it.
@@ -42,6 +63,8 @@ func New(baseURL string, opts Options) (*Client, error) {
 }
 
 // ListCategories: List the category tree
+//
+// GET /categories
 func (c *Client) ListCategories(ctx context.Context, req *api.ListCategoriesRequest) (api.ListCategoriesResponse, error) {
 	call := &svcgen.Call{
 		Operation: "ListCategories",
@@ -74,6 +97,8 @@ func (c *Client) ListCategories(ctx context.Context, req *api.ListCategoriesRequ
 }
 
 // ListCustomers: List customers
+//
+// GET /customers
 func (c *Client) ListCustomers(ctx context.Context, req *api.ListCustomersRequest) (api.ListCustomersResponse, error) {
 	call := &svcgen.Call{
 		Operation: "ListCustomers",
@@ -118,6 +143,8 @@ func (c *Client) ListCustomers(ctx context.Context, req *api.ListCustomersReques
 }
 
 // CreateCustomer: Create a customer
+//
+// POST /customers
 func (c *Client) CreateCustomer(ctx context.Context, req *api.CreateCustomerRequest) (api.CreateCustomerResponse, error) {
 	call := &svcgen.Call{
 		Operation: "CreateCustomer",
@@ -157,6 +184,8 @@ func (c *Client) CreateCustomer(ctx context.Context, req *api.CreateCustomerRequ
 }
 
 // GetCustomer: Get a customer
+//
+// GET /customers/{customerId}
 func (c *Client) GetCustomer(ctx context.Context, req *api.GetCustomerRequest) (api.GetCustomerResponse, error) {
 	call := &svcgen.Call{
 		Operation: "GetCustomer",
@@ -186,6 +215,8 @@ func (c *Client) GetCustomer(ctx context.Context, req *api.GetCustomerRequest) (
 }
 
 // ReplaceCustomer: Replace a customer
+//
+// PUT /customers/{customerId}
 func (c *Client) ReplaceCustomer(ctx context.Context, req *api.ReplaceCustomerRequest) (api.ReplaceCustomerResponse, error) {
 	call := &svcgen.Call{
 		Operation: "ReplaceCustomer",
@@ -229,6 +260,8 @@ func (c *Client) ReplaceCustomer(ctx context.Context, req *api.ReplaceCustomerRe
 }
 
 // UpdateCustomer: Update some fields of a customer
+//
+// PATCH /customers/{customerId}
 func (c *Client) UpdateCustomer(ctx context.Context, req *api.UpdateCustomerRequest) (api.UpdateCustomerResponse, error) {
 	call := &svcgen.Call{
 		Operation: "UpdateCustomer",
@@ -276,6 +309,8 @@ func (c *Client) UpdateCustomer(ctx context.Context, req *api.UpdateCustomerRequ
 }
 
 // DeleteCustomer: Delete a customer
+//
+// DELETE /customers/{customerId}
 func (c *Client) DeleteCustomer(ctx context.Context, req *api.DeleteCustomerRequest) (api.DeleteCustomerResponse, error) {
 	call := &svcgen.Call{
 		Operation: "DeleteCustomer",
@@ -303,6 +338,8 @@ func (c *Client) DeleteCustomer(ctx context.Context, req *api.DeleteCustomerRequ
 }
 
 // GetCustomersCustomerIDAvatar: Download the customer's avatar
+//
+// GET /customers/{customerId}/avatar
 func (c *Client) GetCustomersCustomerIDAvatar(ctx context.Context, req *api.GetCustomersCustomerIDAvatarRequest) (api.GetCustomersCustomerIDAvatarResponse, error) {
 	call := &svcgen.Call{
 		Operation: "GetCustomersCustomerIDAvatar",
@@ -330,6 +367,8 @@ func (c *Client) GetCustomersCustomerIDAvatar(ctx context.Context, req *api.GetC
 }
 
 // UploadCustomerAvatar: Upload the customer's avatar
+//
+// PUT /customers/{customerId}/avatar
 func (c *Client) UploadCustomerAvatar(ctx context.Context, req *api.UploadCustomerAvatarRequest) (api.UploadCustomerAvatarResponse, error) {
 	call := &svcgen.Call{
 		Operation: "UploadCustomerAvatar",
@@ -362,6 +401,8 @@ func (c *Client) UploadCustomerAvatar(ctx context.Context, req *api.UploadCustom
 }
 
 // ListOrders: List a customer's orders
+//
+// GET /customers/{customerId}/orders
 func (c *Client) ListOrders(ctx context.Context, req *api.ListOrdersRequest) (api.ListOrdersResponse, error) {
 	call := &svcgen.Call{
 		Operation: "ListOrders",
@@ -407,6 +448,8 @@ func (c *Client) ListOrders(ctx context.Context, req *api.ListOrdersRequest) (ap
 }
 
 // CreateOrder: Place an order
+//
+// POST /customers/{customerId}/orders
 func (c *Client) CreateOrder(ctx context.Context, req *api.CreateOrderRequest) (api.CreateOrderResponse, error) {
 	call := &svcgen.Call{
 		Operation: "CreateOrder",
@@ -450,6 +493,8 @@ func (c *Client) CreateOrder(ctx context.Context, req *api.CreateOrderRequest) (
 }
 
 // GetOrder: Get an order
+//
+// GET /customers/{customerId}/orders/{orderId}
 func (c *Client) GetOrder(ctx context.Context, req *api.GetOrderRequest) (api.GetOrderResponse, error) {
 	call := &svcgen.Call{
 		Operation: "GetOrder",
@@ -479,6 +524,8 @@ func (c *Client) GetOrder(ctx context.Context, req *api.GetOrderRequest) (api.Ge
 }
 
 // ReplaceOrder: Replace an order
+//
+// PUT /customers/{customerId}/orders/{orderId}
 func (c *Client) ReplaceOrder(ctx context.Context, req *api.ReplaceOrderRequest) (api.ReplaceOrderResponse, error) {
 	call := &svcgen.Call{
 		Operation: "ReplaceOrder",
@@ -522,6 +569,8 @@ func (c *Client) ReplaceOrder(ctx context.Context, req *api.ReplaceOrderRequest)
 }
 
 // UpdateOrder: Update some fields of an order
+//
+// PATCH /customers/{customerId}/orders/{orderId}
 func (c *Client) UpdateOrder(ctx context.Context, req *api.UpdateOrderRequest) (api.UpdateOrderResponse, error) {
 	call := &svcgen.Call{
 		Operation: "UpdateOrder",
@@ -569,6 +618,8 @@ func (c *Client) UpdateOrder(ctx context.Context, req *api.UpdateOrderRequest) (
 }
 
 // DeleteOrder: Delete an order
+//
+// DELETE /customers/{customerId}/orders/{orderId}
 func (c *Client) DeleteOrder(ctx context.Context, req *api.DeleteOrderRequest) (api.DeleteOrderResponse, error) {
 	call := &svcgen.Call{
 		Operation: "DeleteOrder",
@@ -596,6 +647,8 @@ func (c *Client) DeleteOrder(ctx context.Context, req *api.DeleteOrderRequest) (
 }
 
 // GetOrderReceipt: Get the receipt of an order
+//
+// GET /customers/{customerId}/orders/{orderId}/receipt
 func (c *Client) GetOrderReceipt(ctx context.Context, req *api.GetOrderReceiptRequest) (api.GetOrderReceiptResponse, error) {
 	call := &svcgen.Call{
 		Operation: "GetOrderReceipt",

@@ -22,6 +22,27 @@ import (
 // retries, credentials and User-Agent. The zero value is ready to use.
 type Options = svcgen.CallerOptions
 
+// The runtime's types a caller meets, named here so that it imports this
+// package and api only: every service has its own copy of the runtime,
+// and these are the petstore service's.
+type (
+	// ResponseError is the error of an answer of status 400 or more, or of
+	// one the spec does not declare: errors.As finds it.
+	ResponseError = svcgen.ResponseError
+	// CallError is the error of a call that got no answer.
+	CallError = svcgen.CallError
+	// RetryPolicy says how calls that can be repeated are retried.
+	RetryPolicy = svcgen.RetryPolicy
+	// Credentials are what a call presents for a security scheme.
+	Credentials = svcgen.Credentials
+)
+
+// StaticCredentials returns an Options.Credentials that gives each of
+// creds for the scheme it names.
+func StaticCredentials(creds ...Credentials) func(ctx context.Context, scheme string) (Credentials, bool) {
+	return svcgen.StaticCredentials(creds...)
+}
+
 // Client calls the Pet Store service. It is safe for concurrent use, and
 // it is an api.Service: code that takes one can be given the service
 // itself or a Client of it.
@@ -42,6 +63,8 @@ func New(baseURL string, opts Options) (*Client, error) {
 }
 
 // ListPets: List pets
+//
+// GET /pets
 func (c *Client) ListPets(ctx context.Context, req *api.ListPetsRequest) (api.ListPetsResponse, error) {
 	call := &svcgen.Call{
 		Operation: "ListPets",
@@ -73,6 +96,8 @@ func (c *Client) ListPets(ctx context.Context, req *api.ListPetsRequest) (api.Li
 }
 
 // AddPet: Add a pet
+//
+// POST /pets
 func (c *Client) AddPet(ctx context.Context, req *api.AddPetRequest) (api.AddPetResponse, error) {
 	call := &svcgen.Call{
 		Operation: "AddPet",
@@ -101,6 +126,8 @@ func (c *Client) AddPet(ctx context.Context, req *api.AddPetRequest) (api.AddPet
 }
 
 // GetPetByID: Get a pet
+//
+// GET /pets/{petId}
 func (c *Client) GetPetByID(ctx context.Context, req *api.GetPetByIDRequest) (api.GetPetByIDResponse, error) {
 	call := &svcgen.Call{
 		Operation: "GetPetByID",
@@ -126,6 +153,8 @@ func (c *Client) GetPetByID(ctx context.Context, req *api.GetPetByIDRequest) (ap
 }
 
 // UpdatePet: Replace a pet
+//
+// PUT /pets/{petId}
 func (c *Client) UpdatePet(ctx context.Context, req *api.UpdatePetRequest) (api.UpdatePetResponse, error) {
 	call := &svcgen.Call{
 		Operation: "UpdatePet",
@@ -158,6 +187,8 @@ func (c *Client) UpdatePet(ctx context.Context, req *api.UpdatePetRequest) (api.
 }
 
 // DeletePet: Delete a pet
+//
+// DELETE /pets/{petId}
 func (c *Client) DeletePet(ctx context.Context, req *api.DeletePetRequest) (api.DeletePetResponse, error) {
 	call := &svcgen.Call{
 		Operation: "DeletePet",
@@ -182,6 +213,8 @@ func (c *Client) DeletePet(ctx context.Context, req *api.DeletePetRequest) (api.
 }
 
 // GetInventory: Count pets by status
+//
+// GET /store/inventory
 func (c *Client) GetInventory(ctx context.Context, req *api.GetInventoryRequest) (api.GetInventoryResponse, error) {
 	call := &svcgen.Call{
 		Operation: "GetInventory",

@@ -4,8 +4,9 @@ package svcgen
 
 import (
 	"encoding/json"
-	"math"
+	"math/big"
 	"net/mail"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -42,6 +43,10 @@ func (p *Path) parts() []*Path {
 	return chain
 }
 
+// pointerEscaper escapes a property name as a JSON pointer segment
+// (RFC 6901).
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
+
 // FieldError describes what is wrong at p.
 func (p *Path) FieldError(detail string) FieldError {
 	chain := p.parts()
@@ -52,12 +57,16 @@ func (p *Path) FieldError(detail string) FieldError {
 		case q.index >= 0:
 			field.WriteString("[" + strconv.Itoa(q.index) + "]")
 			pointer.WriteString("/" + strconv.Itoa(q.index))
-		case q.key != "":
-			if i > 0 && field.Len() > 0 {
+		case i == 0:
+			field.WriteString(q.key) // the parameter's name; "" for a body
+		default:
+			// A property, whose name may be "" (a map key): the pointer
+			// still has its segment.
+			if field.Len() > 0 {
 				field.WriteByte('.')
 			}
 			field.WriteString(q.key)
-			pointer.WriteString("/" + strings.ReplaceAll(strings.ReplaceAll(q.key, "~", "~0"), "/", "~1"))
+			pointer.WriteString("/" + pointerEscaper.Replace(q.key))
 		}
 	}
 	fe.Field = field.String()
@@ -228,12 +237,26 @@ func MultipleOfInt[T ~int | ~int32 | ~int64](e *Errors, at *Path, v, m T) {
 
 // MultipleOfFloat checks multipleOf on a number.
 func MultipleOfFloat[T ~float32 | ~float64](e *Errors, at *Path, v T, m float64, text string) {
-	// Decimal multiples such as 0.01 are not exact in binary: accept a
-	// quotient within rounding error of a whole number.
-	q := float64(v) / m
-	if math.Abs(q-math.Round(q)) > 1e-9*math.Max(1, math.Abs(q)) {
+	if !multipleOf(float64(v), reflect.TypeFor[T]().Bits(), m) {
 		e.Add(at, "must be a multiple of "+text)
 	}
+}
+
+// multipleOf reports whether v, a float of bits bits, is a whole multiple
+// of m. Decimal multiples such as 0.01 are not exact in binary, and a
+// tolerance on v/m is either too tight for some values or, for large
+// quotients, lets fractions through; so both are compared as decimals:
+// v as the shortest decimal that reads back as it (what the client
+// wrote), m as the spec's, divided exactly.
+func multipleOf(v float64, bits int, m float64) bool {
+	var x, y big.Rat
+	if _, ok := x.SetString(strconv.FormatFloat(v, 'g', -1, bits)); !ok {
+		return false // NaN or infinite: no multiple of anything
+	}
+	if _, ok := y.SetString(strconv.FormatFloat(m, 'g', -1, 64)); !ok || y.Sign() == 0 {
+		return true // no bound the spec could have given
+	}
+	return x.Quo(&x, &y).IsInt()
 }
 
 // MinItems checks minItems.

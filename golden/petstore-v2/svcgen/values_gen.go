@@ -112,6 +112,10 @@ func (d *Date) UnmarshalJSON(data []byte) error {
 	}
 	var s string
 	if err := json.Unmarshal(data, &s); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) { // not a string: say a date was wanted, not a string
+			return &json.UnmarshalTypeError{Value: JSONKind(data), Type: reflect.TypeFor[Date]()}
+		}
 		return err
 	}
 	v, err := ParseDate(s)

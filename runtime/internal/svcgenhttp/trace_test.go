@@ -123,7 +123,7 @@ func TestRequestIDAndTraceInLogs(t *testing.T) {
 	tp, rec := recorded()
 	var logs bytes.Buffer
 	var mu sync.Mutex
-	logger := slog.New(slog.NewJSONHandler(lockedWriter{&mu, &logs}, nil))
+	logger := slog.New(svcgenhttp.LogHandler(slog.NewJSONHandler(lockedWriter{&mu, &logs}, nil)))
 	s := svcgenhttp.NewServer(svcgenhttp.Options{Logger: logger, TracerProvider: tp})
 	s.Handle("GET /things/{id}", func(w http.ResponseWriter, r *http.Request) {
 		s.Log.InfoContext(r.Context(), "looking", "id", r.PathValue("id"))

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"mime"
 	"mime/multipart"
 	"net/http"
@@ -55,10 +56,15 @@ func DecodeForm(w http.ResponseWriter, r *http.Request, limit int64, v any, requ
 		}
 		form, values = r.MultipartForm, r.MultipartForm.Value
 	} else {
-		if err := r.ParseForm(); err != nil {
+		// Not r.ParseForm: it reads no body for DELETE, or any method but
+		// POST, PUT and PATCH.
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
 			return false, nil, formError(err)
 		}
-		values = r.PostForm
+		if values, err = url.ParseQuery(string(body)); err != nil {
+			return false, nil, formError(err)
+		}
 	}
 	// A value that does not fit is reported and sent as null, so that the
 	// rest of the body is still decoded and checked: the answer lists
@@ -120,7 +126,7 @@ func formJSON(values url.Values, fields []FormField, in, prefix string, errs *sv
 		b.Write(key)
 		b.WriteByte(':')
 		if !f.Array {
-			formValue(&b, f, vs[0], in, prefix, errs)
+			formValue(&b, f, vs[0], -1, in, prefix, errs)
 			continue
 		}
 		b.WriteByte('[')
@@ -128,7 +134,7 @@ func formJSON(values url.Values, fields []FormField, in, prefix string, errs *sv
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			formValue(&b, f, s, in, prefix, errs)
+			formValue(&b, f, s, i, in, prefix, errs)
 		}
 		b.WriteByte(']')
 	}
@@ -136,10 +142,11 @@ func formJSON(values url.Values, fields []FormField, in, prefix string, errs *sv
 	return b.Bytes()
 }
 
-// formValue writes the JSON of one form value, or null after reporting a
-// value that does not fit. in and prefix say where it came from: the body,
-// or a query parameter ("filter[" ... "]" for a deepObject).
-func formValue(b *bytes.Buffer, f FormField, s, in, prefix string, errs *svcgen.Errors) {
+// formValue writes the JSON of one form value, item i of an array field
+// (-1: not an array), or null after reporting a value that does not fit.
+// in and prefix say where it came from: the body, or a query parameter
+// ("filter[" ... "]" for a deepObject).
+func formValue(b *bytes.Buffer, f FormField, s string, i int, in, prefix string, errs *svcgen.Errors) {
 	bad := ""
 	switch f.Kind {
 	case 's':
@@ -165,6 +172,12 @@ func formValue(b *bytes.Buffer, f FormField, s, in, prefix string, errs *svcgen.
 			e.Pointer = "#/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(f.Name)
 		} else if prefix != "" {
 			e.Field = prefix + "[" + f.Name + "]"
+		}
+		if i >= 0 {
+			e.Field += "[" + strconv.Itoa(i) + "]"
+			if e.Pointer != "" {
+				e.Pointer += "/" + strconv.Itoa(i)
+			}
 		}
 		*errs = append(*errs, e)
 		b.WriteString("null")

@@ -32,7 +32,8 @@ import (
 // Options configure a Server.
 type Options struct {
 	// Logger receives one line per request and every unexpected error.
-	// Defaults to slog.Default().
+	// Defaults to slog.Default(). Wrapped in LogHandler, its lines carry
+	// the request's request_id, trace_id and span_id.
 	Logger *slog.Logger
 	// Spec is served at /openapi.yaml when set.
 	Spec []byte
@@ -76,7 +77,6 @@ func NewServer(opts Options) *Server {
 	if s.Log == nil {
 		s.Log = slog.Default()
 	}
-	s.Log = slog.New(LogHandler(s.Log.Handler()))
 	if s.Limit <= 0 {
 		s.Limit = 1 << 20
 	}
@@ -249,7 +249,9 @@ func (s *Server) Readyz(w http.ResponseWriter, r *http.Request) {
 // Spec serves Options.Spec, the service's OpenAPI description.
 func (s *Server) Spec(w http.ResponseWriter, r *http.Request) {
 	if s.opts.Spec == nil {
-		s.NotFound(w, r)
+		// Not s.NotFound: it would find this route's own GET pattern and
+		// answer 405, inviting the client to try HEAD.
+		WriteProblem(w, r, http.StatusNotFound, "no route for "+r.URL.Path, nil)
 		return
 	}
 	w.Header().Set("Content-Type", "application/yaml")
@@ -263,7 +265,7 @@ type statusWriter struct {
 }
 
 func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
+	if w.status == 0 && code >= 200 { // 1xx (103 Early Hints) comes before the status
 		w.status = code
 	}
 	w.ResponseWriter.WriteHeader(code)
@@ -299,6 +301,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			if sw.status == 0 {
 				WriteProblem(sw, r, http.StatusInternalServerError, "", nil)
 			}
+		}
+		if sw.status == 0 {
+			sw.status = http.StatusOK // nothing written: net/http sends 200
 		}
 		elapsed := time.Since(start)
 		s.metrics.requests.WithLabelValues(r.Method, r.Pattern, strconv.Itoa(sw.status)).Inc()

@@ -19,10 +19,10 @@ import (
 // decides whether they are good.
 type Authenticator interface {
 	// Authenticate returns the context for the rest of the request (with
-	// the caller's identity in it, say), svcgen.ErrUnauthorized (401) when
-	// the credentials are not valid, or svcgen.ErrForbidden (403) when they
-	// are valid but may not call operation (the Go method name:
-	// "CreateOrder").
+	// the caller's identity in it, say; nil keeps the request's own),
+	// svcgen.ErrUnauthorized (401) when the credentials are not valid, or
+	// svcgen.ErrForbidden (403) when they are valid but may not call
+	// operation (the Go method name: "CreateOrder").
 	Authenticate(ctx context.Context, operation string, creds []svcgen.Credentials) (context.Context, error)
 }
 
@@ -111,6 +111,9 @@ func (s *Server) Authenticate(w http.ResponseWriter, r *http.Request, operation 
 			}
 			s.Fail(w, r, err)
 			return r, false
+		}
+		if ctx == nil {
+			return r, true // "return nil, nil": accepted, nothing added
 		}
 		return r.WithContext(ctx), true
 	}

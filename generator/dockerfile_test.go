@@ -3,6 +3,7 @@ package generator
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -73,6 +74,78 @@ func TestDockerfiles(t *testing.T) {
 			if !bytes.Contains(dockerfile, []byte("CGO_ENABLED=0")) {
 				t.Error("the binary is not built static (CGO_ENABLED=0)")
 			}
+			checkBuildStage(t, &stages[0], res.Service.Name, res.Service.BuildVersion)
 		})
+	}
+}
+
+// checkBuildStage checks the build stage copies go.mod with go.sum before
+// the sources (so the module download is a layer of its own), keeps the
+// module and build caches in BuildKit cache mounts, and stamps the version
+// from a VERSION argument whose default is the spec's version.
+func checkBuildStage(t *testing.T, build *instructions.Stage, name, version string) {
+	t.Helper()
+	var (
+		copiedModules, copiedAll bool
+		arg                      *instructions.KeyValuePairOptional
+		built                    bool
+	)
+	for _, c := range build.Commands {
+		switch c := c.(type) {
+		case *instructions.CopyCommand:
+			if slices.Equal(c.SourcePaths, []string{"go.mod", "go.sum"}) {
+				copiedModules = true
+			} else if slices.Contains(c.SourcePaths, ".") {
+				if !copiedModules {
+					t.Error("the sources are copied before go.mod and go.sum")
+				}
+				copiedAll = true
+			}
+		case *instructions.ArgCommand:
+			for i := range c.Args {
+				if c.Args[i].Key == "VERSION" {
+					arg = &c.Args[i]
+				}
+			}
+		case *instructions.RunCommand:
+			cmd := strings.Join(c.CmdLine, " ")
+			// Expand parses the --mount flags (keeping ${...} as written).
+			if err := c.Expand(func(w string) (string, error) { return w, nil }); err != nil {
+				t.Fatalf("RUN %s: %v", cmd, err)
+			}
+			caches := map[string]bool{}
+			for _, m := range instructions.GetMounts(c) {
+				if m.Type == instructions.MountTypeCache {
+					caches[m.Target] = true
+				}
+			}
+			if !caches["/go/pkg/mod"] {
+				t.Errorf("RUN %s: no cache mount for the module cache /go/pkg/mod", cmd)
+			}
+			if strings.Contains(cmd, "go build") {
+				built = true
+				if !caches["/root/.cache/go-build"] {
+					t.Errorf("RUN %s: no cache mount for the build cache /root/.cache/go-build", cmd)
+				}
+				if arg == nil {
+					t.Errorf("RUN %s comes before ARG VERSION", cmd)
+				}
+				if !strings.Contains(cmd, "-X main.version=${VERSION}") {
+					t.Errorf("RUN %s: the version is not stamped (-X main.version=${VERSION})", cmd)
+				}
+				if !strings.Contains(cmd, "-o /out/"+name+" ") {
+					t.Errorf("RUN %s: does not write /out/%s", cmd, name)
+				}
+			}
+		}
+	}
+	if !copiedModules || !copiedAll {
+		t.Errorf("the build stage does not COPY go.mod go.sum, then the sources (%v, %v)", copiedModules, copiedAll)
+	}
+	if !built {
+		t.Error("no RUN go build in the build stage")
+	}
+	if arg == nil || arg.Value == nil || *arg.Value != version {
+		t.Errorf("ARG VERSION = %v, want the default %q (the spec's info.version)", arg, version)
 	}
 }

@@ -89,6 +89,7 @@ func Build(spec *load.Spec, opts Options) (svc *model.Service, err error) {
 		svc.Description = doc.Info.Description
 		svc.Version = doc.Info.Version
 	}
+	svc.BuildVersion = buildVersion(svc.Version)
 	svc.Name = opts.Name
 	if svc.Name == "" {
 		svc.Name = ServiceName(svc.Title)
@@ -98,6 +99,7 @@ func Build(spec *load.Spec, opts Options) (svc *model.Service, err error) {
 		svc.Module = svc.Name
 	}
 	svc.BasePath = basePath(doc)
+	svc.DeployName = deployName(svc.Name)
 
 	// Component schemas first, in name order: they are the spec's own
 	// vocabulary, so they get the plain names.
@@ -332,4 +334,36 @@ func markPatterns(svc *model.Service) {
 			walk(op.Body.Type, inServer)
 		}
 	}
+}
+
+// buildVersion turns info.version into a container image tag: other
+// characters become '-', a leading '.' or '-' goes, and it is cut at 128.
+func buildVersion(v string) string {
+	b := []byte(v)
+	for i, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-') {
+			b[i] = '-'
+		}
+	}
+	s := strings.TrimLeft(string(b), ".-")
+	if len(s) > 128 {
+		s = s[:128]
+	}
+	if s == "" {
+		return "dev"
+	}
+	return s
+}
+
+// deployName turns a service name (a lower-case Go identifier) into an
+// RFC 1035 label short enough for the names derived from it.
+func deployName(name string) string {
+	s := strings.Trim(strings.ReplaceAll(name, "_", "-"), "-")
+	if len(s) > 40 {
+		s = strings.TrimRight(s[:40], "-")
+	}
+	if s == "" || s[0] >= '0' && s[0] <= '9' {
+		s = "svc-" + s
+	}
+	return strings.TrimRight(s, "-")
 }

@@ -188,6 +188,36 @@ func TestServiceName(t *testing.T) {
 	}
 }
 
+func TestBuildVersion(t *testing.T) {
+	for in, want := range map[string]string{
+		"1.0.0":                  "1.0.0",
+		"":                       "dev",
+		"2024-01-01 (beta)":      "2024-01-01--beta-",
+		"v1+build.5":             "v1-build.5",
+		"-x":                     "x",
+		"'; rm -rf /":            "rm--rf--",
+		strings.Repeat("a", 200): strings.Repeat("a", 128),
+	} {
+		if got := buildVersion(in); got != want {
+			t.Errorf("buildVersion(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestDeployName(t *testing.T) {
+	for in, want := range map[string]string{
+		"orders":                 "orders",
+		"order_items_":           "order-items",
+		"_1st":                   "svc-1st",
+		"_":                      "svc",
+		strings.Repeat("ab", 30): strings.Repeat("ab", 20),
+	} {
+		if got := deployName(in); got != want {
+			t.Errorf("deployName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestBasePathAndPatterns(t *testing.T) {
 	svc := buildYAML(t, `
 openapi: 3.0.3

@@ -11,6 +11,15 @@ type Service struct {
 	Title       string // info.title
 	Description string // info.description
 	Version     string // info.version
+	// BuildVersion is Version as a container image tag allows it
+	// ([A-Za-z0-9_.-], at most 128, not starting with . or -; "dev" when
+	// nothing is left): the default version stamped into a build, safe in
+	// a Dockerfile ARG, -ldflags and the manifests' image tag.
+	BuildVersion string
+	// DeployName is Name as Kubernetes and Compose names allow it (an
+	// RFC 1035 label: '_' becomes '-', at most 40 characters so that
+	// suffixes such as "-database" and kustomize's hashes fit in 63).
+	DeployName  string
 	Module      string // Go module path of the generated repo
 	BasePath    string // "" or "/v1": routes are mounted under it
 	SpecFile    string // file name of the service's copy of the spec: "openapi.yaml"

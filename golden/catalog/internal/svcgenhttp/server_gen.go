@@ -24,6 +24,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"go.opentelemetry.io/otel/trace"
 
 	"example.com/catalog/svcgen"
 )
@@ -31,10 +32,13 @@ import (
 // Options configure a Server.
 type Options struct {
 	// Logger receives one line per request and every unexpected error.
-	// Defaults to slog.Default().
+	// Defaults to slog.Default(). Wrapped in LogHandler, its lines carry
+	// the request's request_id, trace_id and span_id.
 	Logger *slog.Logger
 	// Spec is served at /openapi.yaml when set.
 	Spec []byte
+	// Version is the build's version, reported by /healthz when set.
+	Version string
 	// Ready reports whether the service can take traffic; /readyz answers
 	// 503 while it returns an error. Nil means always ready.
 	Ready func(r *http.Request) error
@@ -43,6 +47,9 @@ type Options struct {
 	// Registry receives the request metrics and is served at /metrics.
 	// Nil means a new registry with the Go runtime and process collectors.
 	Registry *prometheus.Registry
+	// TracerProvider makes the request spans. Nil means OpenTelemetry's
+	// global provider (SetupTracing's).
+	TracerProvider trace.TracerProvider
 	// Authenticator checks the credentials of requests to the operations
 	// the spec secures. Nil answers them 500: the service is not
 	// configured.
@@ -218,9 +225,13 @@ func (s *Server) NotFound(w http.ResponseWriter, r *http.Request) {
 	WriteProblem(w, r, http.StatusNotFound, "no route for "+r.URL.Path, nil)
 }
 
-// Healthz answers 200 while the process runs.
+// Healthz answers 200 while the process runs, with Options.Version.
 func (s *Server) Healthz(w http.ResponseWriter, r *http.Request) {
-	_ = WriteJSON(w, http.StatusOK, "application/json", map[string]string{"status": "ok"})
+	body := map[string]string{"status": "ok"}
+	if s.opts.Version != "" {
+		body["version"] = s.opts.Version
+	}
+	_ = WriteJSON(w, http.StatusOK, "application/json", body)
 }
 
 // Readyz answers 200 when Options.Ready accepts, else 503.
@@ -269,9 +280,10 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// ServeHTTP logs and measures each request and turns a panic into a 500
-// problem. A valid W3C traceparent header goes into the request's context,
-// so that the clients the service calls other services with pass it on.
+// ServeHTTP traces, logs and measures each request and turns a panic into
+// a 500 problem. A valid W3C traceparent header goes into the request's
+// context, so that the clients the service calls other services with pass
+// it on (naming the request's span as their parent when spans are made).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	if parent := r.Header.Values("Traceparent"); len(parent) == 1 && svcgen.ValidTraceparent(parent[0]) {
@@ -279,6 +291,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r = r.WithContext(svcgen.WithTraceparent(r.Context(), parent[0], state))
 	}
 	sw := &statusWriter{ResponseWriter: w}
+	r, span := s.startRequest(w, r)
 	defer func() {
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler {
@@ -300,6 +313,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			slog.String("path", r.URL.Path),
 			slog.Int("status", sw.status),
 			slog.Duration("duration", elapsed))
+		endRequest(span, r, sw.status)
 	}()
 	s.mux.ServeHTTP(sw, r)
 }

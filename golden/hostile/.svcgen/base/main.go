@@ -22,7 +22,14 @@ import (
 	"example.com/hostile/internal/server"
 	"example.com/hostile/internal/service"
 	"example.com/hostile/internal/store"
+	"example.com/hostile/internal/svcgenhttp"
 )
+
+// version is the build's version, logged at start-up and reported by
+// /healthz. Builds stamp it: go build -ldflags "-X main.version=1.2.3" (the
+// Dockerfile does, from its VERSION argument); it defaults to the spec's
+// info.version.
+var version = "0.0.1"
 
 // spec is the API description, served at /openapi.yaml.
 //
@@ -45,13 +52,28 @@ func main() {
 // Environment: PORT (default 8080), LOG_LEVEL (debug, info, warn, error;
 // default info), DATABASE_URL (postgres://…, sqlite:PATH, or unset for
 // SQLite at data/hostilenames2nddition.db) and DB_MAX_OPEN_CONNS, DB_MAX_IDLE_CONNS,
-// DB_CONN_MAX_LIFETIME. With the argument "migrate" it applies the
+// DB_CONN_MAX_LIFETIME, OTEL_EXPORTER_OTLP_ENDPOINT and the other OTEL_*
+// variables for traces. With the argument "migrate" it applies the
 // database migrations and exits.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	logger, err := newLogger(getenv("LOG_LEVEL"), stdout)
 	if err != nil {
 		return err
 	}
+	// Traces go over OTLP to OTEL_EXPORTER_OTLP_ENDPOINT when it is set,
+	// with the other standard OTEL_* variables; unset, tracing is off.
+	stopTracing, err := svcgenhttp.SetupTracing(ctx, getenv, "hostilenames2nddition", version)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := stopTracing(ctx); err != nil {
+			logger.Warn("flushing traces", "error", err)
+		}
+	}()
+
 	port := getenv("PORT")
 	if port == "" {
 		port = "8080"
@@ -83,6 +105,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			defer cancel()
 			return db.PingContext(ctx)
 		},
+		Version: version, // reported by /healthz
 	})
 	srv := &http.Server{
 		Handler:           handler,
@@ -96,7 +119,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	logger.Info("listening", "addr", ln.Addr().String(), "service", "hostilenames2nddition", "version", "0.0.1", "database", db.Dialect.String())
+	logger.Info("listening", "addr", ln.Addr().String(), "service", "hostilenames2nddition", "version", version, "database", db.Dialect.String())
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -117,7 +140,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return nil
 }
 
-// newLogger returns a JSON logger at the given level.
+// newLogger returns a JSON logger at the given level. Lines logged with a
+// request's context carry its request_id, trace_id and span_id.
 func newLogger(level string, w io.Writer) (*slog.Logger, error) {
 	var l slog.Level
 	if level != "" {
@@ -125,5 +149,5 @@ func newLogger(level string, w io.Writer) (*slog.Logger, error) {
 			return nil, fmt.Errorf("LOG_LEVEL %q: use debug, info, warn or error", level)
 		}
 	}
-	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l})), nil
+	return slog.New(svcgenhttp.LogHandler(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))), nil
 }

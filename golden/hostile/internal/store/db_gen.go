@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -25,6 +26,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
@@ -153,24 +155,49 @@ func redact(u string) string {
 }
 
 // Migrate applies the embedded migrations of the dialect that are not
-// applied yet.
+// applied yet. On PostgreSQL it holds a session advisory lock while it
+// does, so replicas that start at the same moment (or the migrate init
+// container of each pod) apply each migration once: the first takes the
+// lock and migrates, the others wait for it, then find nothing to do.
 func (db *DB) Migrate(ctx context.Context) error {
+	_, err := db.migrate(ctx)
+	return err
+}
+
+// migrationLockID is the PostgreSQL advisory lock Migrate holds: one per
+// service name, so services sharing a database do not wait for each other.
+var migrationLockID = func() int64 {
+	h := fnv.New64a()
+	h.Write([]byte("svcgen migrations hostilenames2nddition"))
+	return int64(h.Sum64())
+}()
+
+// migrate is Migrate, returning what it applied.
+func (db *DB) migrate(ctx context.Context) ([]*goose.MigrationResult, error) {
 	dir, dialect := "migrations/sqlite", goose.DialectSQLite3
+	var opts []goose.ProviderOption
 	if db.Dialect == Postgres {
 		dir, dialect = "migrations/postgres", goose.DialectPostgres
+		// Try for the lock every second, for up to five minutes.
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(migrationLockID), lock.WithLockTimeout(1, 300))
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
 	}
 	fsys, err := fs.Sub(migrations, dir)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	p, err := goose.NewProvider(dialect, db.DB, fsys)
+	p, err := goose.NewProvider(dialect, db.DB, fsys, opts...)
 	if err != nil {
-		return fmt.Errorf("migrations: %w", err)
+		return nil, fmt.Errorf("migrations: %w", err)
 	}
-	if _, err := p.Up(ctx); err != nil {
-		return fmt.Errorf("migrating the %s database: %w", db.Dialect, err)
+	applied, err := p.Up(ctx)
+	if err != nil {
+		return applied, fmt.Errorf("migrating the %s database: %w", db.Dialect, err)
 	}
-	return nil
+	return applied, nil
 }
 
 // Errors the store returns; the service maps them to 404 and 409.

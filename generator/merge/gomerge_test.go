@@ -99,6 +99,15 @@ func TestGo(t *testing.T) {
 			want:   goSrc(std, typ, strings.Replace(method("A", "\treturn nil\n"), "// A does it.", "// A does it well.\n// Really.", 1)),
 		},
 		{
+			// The user wrote the last method that used errors and dropped
+			// the import; svcgen's new stub uses it again.
+			name:   "an import the user dropped comes back for svcgen's new code",
+			base:   goSrc([]string{`"context"`, `"errors"`}, typ, method("A", "\treturn errors.New(\"a\")\n")),
+			ours:   goSrc([]string{`"context"`}, typ, method("A", "\treturn nil\n")),
+			theirs: goSrc([]string{`"context"`, `"errors"`}, typ, method("A", "\treturn errors.New(\"a\")\n"), method("B", "\treturn errors.New(\"b\")\n")),
+			want:   goSrc([]string{`"context"`, `"errors"`}, typ, method("A", "\treturn nil\n"), method("B", "\treturn errors.New(\"b\")\n")),
+		},
+		{
 			name:   "imports added on both sides",
 			base:   goSrc(std, typ, method("A", stub)),
 			ours:   goSrc([]string{`"context"`, `"fmt"`, "", `"example.com/w/internal/api"`}, typ, method("A", "\tfmt.Println()\n"+stub)),

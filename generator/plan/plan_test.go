@@ -28,7 +28,13 @@ func TestClientNeedsOperations(t *testing.T) {
 	if n := count(&model.Service{Module: "m", SpecFile: "openapi.yaml"}); n != 0 {
 		t.Errorf("a spec without operations gets %d client files, want none", n)
 	}
-	if n := count(&model.Service{Module: "m", SpecFile: "openapi.yaml", Operations: []*model.Operation{{GoName: "Ping"}}}); n != 2 {
+	// The tests start from an operation's valid example request: without
+	// one there is nothing they can call.
+	if n := count(&model.Service{Module: "m", SpecFile: "openapi.yaml", Operations: []*model.Operation{{GoName: "Ping"}}}); n != 1 {
+		t.Errorf("a spec with no valid example request gets %d client files, want the client alone", n)
+	}
+	valid := &model.Operation{GoName: "Ping", Example: model.OperationExample{Valid: true}}
+	if n := count(&model.Service{Module: "m", SpecFile: "openapi.yaml", Operations: []*model.Operation{{GoName: "Pong"}, valid}}); n != 2 {
 		t.Errorf("a spec with operations gets %d client files, want 2", n)
 	}
 }

@@ -753,3 +753,35 @@ func TestCallBuilders(t *testing.T) {
 		t.Errorf("cookies %v", call.Cookies)
 	}
 }
+
+func TestWithHeader(t *testing.T) {
+	rec := &recorder{steps: []step{{status: 503}, {status: 201}}}
+	srv := serve(t, rec)
+	c := newCaller(t, srv.URL, CallerOptions{Retry: fast})
+	ctx := WithHeader(context.Background(), "Idempotency-Key", "k1")
+	ctx = WithHeader(ctx, "X-Tenant", "t1")
+	ctx = WithHeader(ctx, "X-Request-Id", "from-ctx")
+	call := &Call{Method: "POST", Path: "/orders", Header: http.Header{"X-Request-Id": {"from-call"}}, Body: []byte("{}"), ContentType: "application/json"}
+	resp, err := c.Do(ctx, call)
+	if err != nil || resp.Status != 201 {
+		t.Fatalf("got %v, %v; want the POST retried thanks to its Idempotency-Key", resp, err)
+	}
+	seen := rec.requests()
+	if len(seen) != 2 {
+		t.Fatalf("%d attempts, want 2", len(seen))
+	}
+	for _, r := range seen {
+		if r.header.Get("Idempotency-Key") != "k1" || r.header.Get("X-Tenant") != "t1" || r.header.Get("X-Request-Id") != "from-call" {
+			t.Errorf("headers %v: want the context's, the call's own winning", r.header)
+		}
+	}
+	if h := callHeaders(context.Background()); h != nil {
+		t.Errorf("empty context carries %v", h)
+	}
+	// The context a header was added to is unchanged.
+	base := WithHeader(context.Background(), "A", "1")
+	_ = WithHeader(base, "B", "2")
+	if got := callHeaders(base); got.Get("B") != "" {
+		t.Errorf("WithHeader changed its parent's headers: %v", got)
+	}
+}

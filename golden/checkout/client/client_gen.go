@@ -42,6 +42,13 @@ func StaticCredentials(creds ...Credentials) func(ctx context.Context, scheme st
 	return svcgen.StaticCredentials(creds...)
 }
 
+// WithHeader returns ctx carrying a header the calls made with it send,
+// unless a call sets it itself: an Idempotency-Key, which lets a POST or
+// PATCH be retried, or one the spec does not declare.
+func WithHeader(ctx context.Context, name, value string) context.Context {
+	return svcgen.WithHeader(ctx, name, value)
+}
+
 // Client calls the Checkout service. It is safe for concurrent use, and
 // it is an api.Service: code that takes one can be given the service
 // itself or a Client of it.

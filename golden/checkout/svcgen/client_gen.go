@@ -432,6 +432,27 @@ func NewCaller(baseURL string, opts CallerOptions) (*Caller, error) {
 	return c, nil
 }
 
+type headerKey struct{}
+
+// WithHeader returns ctx carrying a header that every call made with it
+// sends, unless the call sets that header itself: an Idempotency-Key,
+// which lets a POST or PATCH be retried, or one the spec does not declare.
+// Credentials and the trace context are set after it.
+func WithHeader(ctx context.Context, name, value string) context.Context {
+	h := callHeaders(ctx).Clone()
+	if h == nil {
+		h = http.Header{}
+	}
+	h.Set(name, value)
+	return context.WithValue(ctx, headerKey{}, h)
+}
+
+// callHeaders returns the headers WithHeader put in ctx.
+func callHeaders(ctx context.Context) http.Header {
+	h, _ := ctx.Value(headerKey{}).(http.Header)
+	return h
+}
+
 // defaultClient is shared so that the Callers of a process share its
 // connections. Services call a few hosts many times: keep more idle
 // connections per host than the standard library's 2.
@@ -459,7 +480,7 @@ func (c *Caller) Do(ctx context.Context, call *Call) (*Response, error) {
 	if err != nil {
 		return nil, &CallError{Operation: call.Operation, Method: call.Method, URL: c.redacted(call), Attempts: 1, Err: err}
 	}
-	retry := retryable(call)
+	retry := retryable(req)
 	for attempt := 1; ; attempt++ {
 		// A request is not reused once sent: each attempt sends a copy,
 		// with the body read again from call.Body.
@@ -525,6 +546,11 @@ func (c *Caller) request(ctx context.Context, call *Call) (*http.Request, error)
 	if call.Accept != "" && req.Header.Get("Accept") == "" {
 		req.Header.Set("Accept", call.Accept)
 	}
+	for name, values := range callHeaders(ctx) {
+		if _, set := req.Header[name]; !set {
+			req.Header[name] = append([]string(nil), values...)
+		}
+	}
 	if req.Header.Get("User-Agent") == "" {
 		req.Header.Set("User-Agent", c.agent)
 	}
@@ -571,14 +597,14 @@ func (c *Caller) send(req *http.Request, call *Call) (*Response, error) {
 	return &Response{Operation: call.Operation, Status: resp.StatusCode, Header: resp.Header, Body: body}, nil
 }
 
-// retryable reports whether call may be sent more than once: its method
+// retryable reports whether req may be sent more than once: its method
 // is idempotent, or it carries an Idempotency-Key.
-func retryable(call *Call) bool {
-	switch call.Method {
+func retryable(req *http.Request) bool {
+	switch req.Method {
 	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions, http.MethodTrace:
 		return true
 	}
-	return call.Header.Get("Idempotency-Key") != ""
+	return req.Header.Get("Idempotency-Key") != ""
 }
 
 // backoff returns how long to wait before attempt+1 after the answer resp

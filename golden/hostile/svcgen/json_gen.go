@@ -79,6 +79,15 @@ func DecodeSeen(data []byte, v any, key string, seen *bool) error {
 	return DecodeField(data, v, key)
 }
 
+// DecodeNonNull decodes an optional property whose schema does not allow
+// null: an explicit null is an error, not the property left out.
+func DecodeNonNull(data []byte, v any, key string) error {
+	if IsNull(data) {
+		return &json.UnmarshalTypeError{Value: "null", Type: reflect.TypeOf(v).Elem(), Field: key}
+	}
+	return DecodeField(data, v, key)
+}
+
 // DecodeField decodes one property, prefixing errors with its key so that
 // the problem response names the field.
 func DecodeField(data []byte, v any, key string) error {

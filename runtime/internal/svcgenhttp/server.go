@@ -270,6 +270,15 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // so that the clients the service calls other services with pass it on.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	if len(r.TransferEncoding) > 0 && r.ProtoMajor == 1 {
+		// RFC 9112 §6.1: a request with both Transfer-Encoding and
+		// Content-Length must have its connection closed after the answer,
+		// lest a request smuggled behind it be read. net/http drops
+		// Content-Length from such a request before any handler runs, so
+		// every request framed by Transfer-Encoding gets it: a client
+		// streaming a body pays a new connection, nothing worse.
+		w.Header().Set("Connection", "close")
+	}
 	if parent := r.Header.Values("Traceparent"); len(parent) == 1 && svcgen.ValidTraceparent(parent[0]) {
 		state := strings.Join(r.Header.Values("Tracestate"), ",")
 		r = r.WithContext(svcgen.WithTraceparent(r.Context(), parent[0], state))

@@ -35,3 +35,47 @@ func TestDecodeNonNull(t *testing.T) {
 		}
 	}
 }
+
+// ObjectFields gives what decoding into a map would, in name order, for
+// well-formed objects, and encoding/json's error for anything else.
+func TestObjectFields(t *testing.T) {
+	type T struct{}
+	for _, in := range []string{
+		`{}`, ` { } `, `{"a":1}`, `{"b":[1,{"x":"]}"}],"a":{"c":null}}`,
+		`{"a":1,"a":2}`, `{"a\"b":"\u00e9","\u0061":true}`, "{\"\xff\":1}",
+		`{"a":"x\\"}"}`, `{"n":-1.5e3 , "s" : "t" }`, `{"a":{}}`, `{"a":[]}`,
+		`null`, `[1]`, `"s"`, `1`, `{`, `{"a"}`, `{"a":}`, `{"a":1,}`, `{"a":1} x`, `{"a":"x}`, ``,
+	} {
+		var want map[string]json.RawMessage
+		wantErr := json.Unmarshal([]byte(in), &want)
+		seq, err := ObjectFields[T]([]byte(in))
+		if (err != nil) != (wantErr != nil) {
+			t.Errorf("%s: error %v, want %v", in, err, wantErr)
+			continue
+		}
+		if err != nil {
+			continue
+		}
+		got := map[string]json.RawMessage{}
+		last := ""
+		for k, v := range seq {
+			if k < last {
+				t.Errorf("%s: %q after %q", in, k, last)
+			}
+			last = k
+			got[k] = v
+		}
+		if len(got) != len(want) {
+			t.Errorf("%s: %d fields, want %d", in, len(got), len(want))
+		}
+		for k, v := range want {
+			if string(got[k]) != string(v) {
+				t.Errorf("%s: %q = %s, want %s", in, k, got[k], v)
+			}
+		}
+	}
+	var te *json.UnmarshalTypeError
+	if _, err := ObjectFields[T]([]byte(`[1]`)); !errors.As(err, &te) || te.Type.Name() != "T" {
+		t.Errorf("an array: %v, want a type error naming T", err)
+	}
+}

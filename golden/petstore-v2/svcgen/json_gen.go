@@ -288,18 +288,71 @@ func (o *Object) Field(key string, v any) {
 	if o.err != nil {
 		return
 	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		o.err = err
-		return
-	}
 	if o.n > 0 {
 		o.buf = append(o.buf, ',')
 	}
 	o.n++
 	o.buf = append(o.buf, key...)
 	o.buf = append(o.buf, ':')
+	if buf, ok := appendScalar(o.buf, v); ok {
+		o.buf = buf
+		return
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		o.err = err
+		return
+	}
 	o.buf = append(o.buf, b...)
+}
+
+// appendScalar appends v as encoding/json would when v is a string, an
+// integer or a boolean (or a pointer to one) whose encoding needs no
+// escaping; ok is false for anything else, which goes through
+// encoding/json.
+func appendScalar(buf []byte, v any) ([]byte, bool) {
+	switch x := v.(type) {
+	case string:
+		return appendPlainString(buf, x)
+	case *string:
+		if x != nil {
+			return appendPlainString(buf, *x)
+		}
+	case int64:
+		return strconv.AppendInt(buf, x, 10), true
+	case *int64:
+		if x != nil {
+			return strconv.AppendInt(buf, *x, 10), true
+		}
+	case int32:
+		return strconv.AppendInt(buf, int64(x), 10), true
+	case *int32:
+		if x != nil {
+			return strconv.AppendInt(buf, int64(*x), 10), true
+		}
+	case int:
+		return strconv.AppendInt(buf, int64(x), 10), true
+	case bool:
+		return strconv.AppendBool(buf, x), true
+	case *bool:
+		if x != nil {
+			return strconv.AppendBool(buf, *x), true
+		}
+	}
+	return buf, false
+}
+
+// appendPlainString appends s quoted when no character of it needs an
+// escape in encoding/json's output (printable ASCII but for ", \, <, >, &).
+func appendPlainString(buf []byte, s string) ([]byte, bool) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return buf, false
+		}
+	}
+	buf = append(buf, '"')
+	buf = append(buf, s...)
+	return append(buf, '"'), true
 }
 
 // FieldIf writes the field when set is true: an optional property.

@@ -52,6 +52,9 @@ func exampleFor(op *model.Operation) model.OperationExample {
 		}
 	}
 	ex.Invalid = invalidFor(op, values, ex)
+	if ex.Valid {
+		ex.Strict = strictFor(op, values, ex)
+	}
 	if ex.Invalid != nil && ex.Invalid.ContentType == "" && op.Body != nil {
 		ex.Invalid.ContentType = ex.ContentType
 	}
@@ -64,7 +67,85 @@ func exampleFor(op *model.Operation) model.OperationExample {
 		ex.Invalid.Headers = append(ex.Invalid.Headers, headers...)
 		ex.Invalid.Query = joinQuery(ex.Invalid.Query, query)
 	}
+	for _, st := range ex.Strict {
+		st.Headers = append(st.Headers, headers...)
+		st.Query = joinQuery(st.Query, query)
+	}
 	return ex
+}
+
+// strictFor makes the requests of OperationExample.Strict from the valid
+// example ex: a JSON body of null, null for a property (required or
+// optional) whose schema does not allow it, and each single-valued query
+// or header parameter given twice.
+func strictFor(op *model.Operation, values map[*model.Param]string, ex model.OperationExample) []*model.InvalidExample {
+	var out []*model.InvalidExample
+	path, query, headers := requestParts(op, values, nil)
+	add := func(reason, query string, headers []model.KV, body string) {
+		out = append(out, &model.InvalidExample{Reason: reason, Path: path, Query: query, Headers: headers, Body: body, ContentType: ex.ContentType})
+	}
+	if b := op.Body; b != nil && b.Kind == model.BodyJSON && b.Type != nil && len(b.FormTypes) == 0 {
+		if !b.Type.AcceptsNull() {
+			add("a body of null", query, headers, "null")
+		}
+		var obj map[string]any
+		if t := b.Type; t.Kind == model.KindNamed && t.Named.Kind == model.TypeStruct && !t.Nullable && json.Unmarshal([]byte(ex.Body), &obj) == nil && obj != nil {
+			var required, optional *model.Field
+			for _, f := range t.Named.Fields {
+				switch {
+				case f.ReadOnly || f.Type.AcceptsNull():
+				case f.RequiredIndex >= 0 && required == nil:
+					required = f
+				case f.RequiredIndex < 0 && optional == nil:
+					optional = f
+				}
+			}
+			for _, f := range []*model.Field{required, optional} {
+				if f == nil {
+					continue
+				}
+				with := map[string]any{}
+				for k, v := range obj {
+					with[k] = v
+				}
+				with[f.Name] = nil
+				body, err := json.Marshal(with)
+				if err != nil {
+					continue
+				}
+				kind := "optional"
+				if f.RequiredIndex >= 0 {
+					kind = "required"
+				}
+				add("null for the "+kind+" property "+strconv.Quote(f.Name), query, headers, string(body))
+			}
+		}
+	}
+	for _, p := range op.Params {
+		if p.Array || p.Object != nil || p.Raw || (p.In != model.InQuery && p.In != model.InHeader) {
+			continue
+		}
+		v, ok := paramExample(p)
+		if !ok {
+			continue
+		}
+		reason := string(p.In) + " parameter " + strconv.Quote(p.Name) + " given twice"
+		if p.In == model.InQuery {
+			q, err := url.ParseQuery(query)
+			if err != nil {
+				continue
+			}
+			q[p.Name] = []string{v, v}
+			add(reason, q.Encode(), headers, ex.Body)
+			continue
+		}
+		hs := append([]model.KV(nil), headers...)
+		if !p.Required {
+			hs = append(hs, model.KV{Name: p.Name, Value: v})
+		}
+		add(reason, query, append(hs, model.KV{Name: p.Name, Value: v}), ex.Body)
+	}
+	return out
 }
 
 // credentialsFor returns headers and a query string that satisfy the

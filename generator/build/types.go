@@ -532,6 +532,9 @@ func (b *builder) fillStruct(t *model.Type, parts []*openapi3.Schema, ptr string
 			t.Required = append(t.Required, f)
 			t.Custom = true
 		}
+		if f.RequiredIndex < 0 && !ref.AcceptsNull() {
+			t.DecodesOwn = true // an explicit null must be refused, not read as absent
+		}
 		t.Fields = append(t.Fields, f)
 	}
 }

@@ -470,6 +470,11 @@ type OperationExample struct {
 	// Forms is the valid request sent as each form alternative of the JSON
 	// body (Body.FormTypes) it can be encoded as.
 	Forms []FormExample
+	// Strict are requests, each the valid one with a single change the
+	// spec does not allow and a lenient decoder would let through (null
+	// where the schema has no null, a single-valued parameter given
+	// twice), that must be answered 400. Only made when Valid.
+	Strict []*InvalidExample
 }
 
 // FormExample is a valid JSON request body encoded as a form.
@@ -532,6 +537,12 @@ type TypeRef struct {
 	// Example is a string example the spec gives (example, examples or
 	// default), used to build test requests for patterned strings.
 	Example string
+}
+
+// AcceptsNull reports whether JSON null is a value of t: the schema allows
+// null, or t is free-form (json.RawMessage holds any JSON, null included).
+func (t *TypeRef) AcceptsNull() bool {
+	return t.Nullable || t.Kind == KindAny
 }
 
 // In is the Go type expression of t written in another package that
@@ -646,6 +657,10 @@ type Type struct {
 	// required fields, keeps additional properties or has property names a
 	// struct tag cannot carry.
 	Custom bool
+	// DecodesOwn is true for a struct that encoding/json encodes (no
+	// Custom) but that decodes itself: an optional property that does not
+	// allow null must refuse it rather than read it as absent.
+	DecodesOwn bool
 	// Closed is true for additionalProperties: false: undeclared
 	// properties are rejected.
 	Closed bool

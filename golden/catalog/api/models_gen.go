@@ -221,13 +221,13 @@ func (v *CatalogCommonImage) UnmarshalJSON(data []byte) error {
 		case "alt":
 			err = svcgen.DecodeField(raw, &v.Alt, key)
 		case "height":
-			err = svcgen.DecodeField(raw, &v.Height, key)
+			err = svcgen.DecodeNonNull(raw, &v.Height, key)
 		case "kind":
 			err = svcgen.DecodeRequired(raw, &v.Kind, key, &seen[0])
 		case "url":
 			err = svcgen.DecodeRequired(raw, &v.URL, key, &seen[1])
 		case "width":
-			err = svcgen.DecodeField(raw, &v.Width, key)
+			err = svcgen.DecodeNonNull(raw, &v.Width, key)
 		}
 		if err != nil {
 			return err
@@ -372,13 +372,13 @@ func (v *CatalogCommonProblem) UnmarshalJSON(data []byte) error {
 		case "detail":
 			err = svcgen.DecodeField(raw, &v.Detail, key)
 		case "errors":
-			err = svcgen.DecodeField(raw, &v.Errors, key)
+			err = svcgen.DecodeNonNull(raw, &v.Errors, key)
 		case "status":
 			err = svcgen.DecodeRequired(raw, &v.Status, key, &seen[0])
 		case "title":
 			err = svcgen.DecodeRequired(raw, &v.Title, key, &seen[1])
 		case "type":
-			err = svcgen.DecodeField(raw, &v.Type, key)
+			err = svcgen.DecodeNonNull(raw, &v.Type, key)
 		}
 		if err != nil {
 			return err
@@ -502,11 +502,11 @@ func (v *Category) UnmarshalJSON(data []byte) error {
 		case "name":
 			err = svcgen.DecodeRequired(raw, &v.Name, key, &seen[0])
 		case "object":
-			err = svcgen.DecodeField(raw, &v.Object, key)
+			err = svcgen.DecodeNonNull(raw, &v.Object, key)
 		case "parent":
 			err = svcgen.DecodeField(raw, &v.Parent, key)
 		case "productCount":
-			err = svcgen.DecodeField(raw, &v.ProductCount, key)
+			err = svcgen.DecodeNonNull(raw, &v.ProductCount, key)
 		case "slug":
 			err = svcgen.DecodeRequired(raw, &v.Slug, key, &seen[1])
 		}
@@ -705,25 +705,25 @@ func (v *Product) UnmarshalJSON(data []byte) error {
 	for key, raw := range fields {
 		switch key {
 		case "attributes":
-			err = svcgen.DecodeField(raw, &v.Attributes, key)
+			err = svcgen.DecodeNonNull(raw, &v.Attributes, key)
 		case "categories":
-			err = svcgen.DecodeField(raw, &v.Categories, key)
+			err = svcgen.DecodeNonNull(raw, &v.Categories, key)
 		case "compareAtPrice":
 			err = svcgen.DecodeField(raw, &v.CompareAtPrice, key)
 		case "createdAt":
-			err = svcgen.DecodeField(raw, &v.CreatedAt, key)
+			err = svcgen.DecodeNonNull(raw, &v.CreatedAt, key)
 		case "description":
 			err = svcgen.DecodeField(raw, &v.Description, key)
 		case "dimensions":
-			err = svcgen.DecodeField(raw, &v.Dimensions, key)
+			err = svcgen.DecodeNonNull(raw, &v.Dimensions, key)
 		case "gtin":
 			err = svcgen.DecodeField(raw, &v.Gtin, key)
 		case "media":
-			err = svcgen.DecodeField(raw, &v.Media, key)
+			err = svcgen.DecodeNonNull(raw, &v.Media, key)
 		case "name":
 			err = svcgen.DecodeRequired(raw, &v.Name, key, &seen[0])
 		case "object":
-			err = svcgen.DecodeField(raw, &v.Object, key)
+			err = svcgen.DecodeNonNull(raw, &v.Object, key)
 		case "price":
 			err = svcgen.DecodeRequired(raw, &v.Price, key, &seen[1])
 		case "rating":
@@ -731,11 +731,11 @@ func (v *Product) UnmarshalJSON(data []byte) error {
 		case "sku":
 			err = svcgen.DecodeRequired(raw, &v.Sku, key, &seen[2])
 		case "status":
-			err = svcgen.DecodeField(raw, &v.Status, key)
+			err = svcgen.DecodeNonNull(raw, &v.Status, key)
 		case "updatedAt":
-			err = svcgen.DecodeField(raw, &v.UpdatedAt, key)
+			err = svcgen.DecodeNonNull(raw, &v.UpdatedAt, key)
 		case "weightGrams":
-			err = svcgen.DecodeField(raw, &v.WeightGrams, key)
+			err = svcgen.DecodeNonNull(raw, &v.WeightGrams, key)
 		}
 		if err != nil {
 			return err
@@ -910,19 +910,19 @@ func (v *ProductInput) UnmarshalJSON(data []byte) error {
 	for key, raw := range fields {
 		switch key {
 		case "attributes":
-			err = svcgen.DecodeField(raw, &v.Attributes, key)
+			err = svcgen.DecodeNonNull(raw, &v.Attributes, key)
 		case "categories":
-			err = svcgen.DecodeField(raw, &v.Categories, key)
+			err = svcgen.DecodeNonNull(raw, &v.Categories, key)
 		case "compareAtPrice":
 			err = svcgen.DecodeField(raw, &v.CompareAtPrice, key)
 		case "description":
 			err = svcgen.DecodeField(raw, &v.Description, key)
 		case "dimensions":
-			err = svcgen.DecodeField(raw, &v.Dimensions, key)
+			err = svcgen.DecodeNonNull(raw, &v.Dimensions, key)
 		case "gtin":
 			err = svcgen.DecodeField(raw, &v.Gtin, key)
 		case "media":
-			err = svcgen.DecodeField(raw, &v.Media, key)
+			err = svcgen.DecodeNonNull(raw, &v.Media, key)
 		case "name":
 			err = svcgen.DecodeRequired(raw, &v.Name, key, &seen[0])
 		case "price":
@@ -932,9 +932,9 @@ func (v *ProductInput) UnmarshalJSON(data []byte) error {
 		case "sku":
 			err = svcgen.DecodeRequired(raw, &v.Sku, key, &seen[2])
 		case "status":
-			err = svcgen.DecodeField(raw, &v.Status, key)
+			err = svcgen.DecodeNonNull(raw, &v.Status, key)
 		case "weightGrams":
-			err = svcgen.DecodeField(raw, &v.WeightGrams, key)
+			err = svcgen.DecodeNonNull(raw, &v.WeightGrams, key)
 		}
 		if err != nil {
 			return err
@@ -1202,11 +1202,11 @@ func (v *Video) UnmarshalJSON(data []byte) error {
 	for key, raw := range fields {
 		switch key {
 		case "durationSeconds":
-			err = svcgen.DecodeField(raw, &v.DurationSeconds, key)
+			err = svcgen.DecodeNonNull(raw, &v.DurationSeconds, key)
 		case "kind":
 			err = svcgen.DecodeRequired(raw, &v.Kind, key, &seen[0])
 		case "poster":
-			err = svcgen.DecodeField(raw, &v.Poster, key)
+			err = svcgen.DecodeNonNull(raw, &v.Poster, key)
 		case "url":
 			err = svcgen.DecodeRequired(raw, &v.URL, key, &seen[1])
 		}

@@ -100,7 +100,7 @@ func (v *Problem) UnmarshalJSON(data []byte) error {
 	for key, raw := range fields {
 		switch key {
 		case "detail":
-			err = svcgen.DecodeField(raw, &v.Detail, key)
+			err = svcgen.DecodeNonNull(raw, &v.Detail, key)
 		case "status":
 			err = svcgen.DecodeRequired(raw, &v.Status, key, &seen[0])
 		case "title":
@@ -167,7 +167,7 @@ func (v *Quote) UnmarshalJSON(data []byte) error {
 		case "currency":
 			err = svcgen.DecodeRequired(raw, &v.Currency, key, &seen[0])
 		case "id":
-			err = svcgen.DecodeField(raw, &v.ID, key)
+			err = svcgen.DecodeNonNull(raw, &v.ID, key)
 		case "quantity":
 			err = svcgen.DecodeRequired(raw, &v.Quantity, key, &seen[1])
 		case "sku":

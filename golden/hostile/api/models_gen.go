@@ -111,33 +111,33 @@ func (v *Collisions) UnmarshalJSON(data []byte) error {
 	for key, raw := range fields {
 		switch key {
 		case "Error":
-			err = svcgen.DecodeField(raw, &v.Error, key)
+			err = svcgen.DecodeNonNull(raw, &v.Error, key)
 		case "blank":
-			err = svcgen.DecodeField(raw, &v.Blank, key)
+			err = svcgen.DecodeNonNull(raw, &v.Blank, key)
 		case "error":
-			err = svcgen.DecodeField(raw, &v.Error2, key)
+			err = svcgen.DecodeNonNull(raw, &v.Error2, key)
 		case "handler":
-			err = svcgen.DecodeField(raw, &v.Handler, key)
+			err = svcgen.DecodeNonNull(raw, &v.Handler, key)
 		case "level":
-			err = svcgen.DecodeField(raw, &v.Level, key)
+			err = svcgen.DecodeNonNull(raw, &v.Level, key)
 		case "listThingsRequest":
-			err = svcgen.DecodeField(raw, &v.ListThingsRequest, key)
+			err = svcgen.DecodeNonNull(raw, &v.ListThingsRequest, key)
 		case "lower":
-			err = svcgen.DecodeField(raw, &v.Lower, key)
+			err = svcgen.DecodeNonNull(raw, &v.Lower, key)
 		case "nil":
 			err = svcgen.DecodeField(raw, &v.Nil, key)
 		case "problem":
-			err = svcgen.DecodeField(raw, &v.Problem, key)
+			err = svcgen.DecodeNonNull(raw, &v.Problem, key)
 		case "server":
-			err = svcgen.DecodeField(raw, &v.Server, key)
+			err = svcgen.DecodeNonNull(raw, &v.Server, key)
 		case "service":
-			err = svcgen.DecodeField(raw, &v.Service, key)
+			err = svcgen.DecodeNonNull(raw, &v.Service, key)
 		case "string":
-			err = svcgen.DecodeField(raw, &v.String, key)
+			err = svcgen.DecodeNonNull(raw, &v.String, key)
 		case "true":
-			err = svcgen.DecodeField(raw, &v.True, key)
+			err = svcgen.DecodeNonNull(raw, &v.True, key)
 		case "upper":
-			err = svcgen.DecodeField(raw, &v.Upper, key)
+			err = svcgen.DecodeNonNull(raw, &v.Upper, key)
 		}
 		if err != nil {
 			return err
@@ -214,6 +214,29 @@ type Error2 struct {
 	Error2 *string `json:"error,omitempty"`
 }
 
+// UnmarshalJSON reads Error2, noting required properties that are absent.
+func (v *Error2) UnmarshalJSON(data []byte) error {
+	fields, err := svcgen.ObjectFields[Error2](data)
+	if err != nil {
+		return err
+	}
+	*v = Error2{}
+	for key, raw := range fields {
+		switch key {
+		case "Error":
+			err = svcgen.DecodeNonNull(raw, &v.Error, key)
+		case "code":
+			err = svcgen.DecodeNonNull(raw, &v.Code, key)
+		case "error":
+			err = svcgen.DecodeNonNull(raw, &v.Error2, key)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Func: Schema named `func`; an enum whose values are Go keywords.
 type Func string
 
@@ -274,6 +297,25 @@ type Handler struct {
 	ServeHTTP *string `json:"ServeHTTP,omitempty"`
 }
 
+// UnmarshalJSON reads Handler, noting required properties that are absent.
+func (v *Handler) UnmarshalJSON(data []byte) error {
+	fields, err := svcgen.ObjectFields[Handler](data)
+	if err != nil {
+		return err
+	}
+	*v = Handler{}
+	for key, raw := range fields {
+		switch key {
+		case "ServeHTTP":
+			err = svcgen.DecodeNonNull(raw, &v.ServeHTTP, key)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Level: An integer enum with a negative value.
 type Level int64
 
@@ -303,6 +345,25 @@ func (v Level) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 // ListThingsRequest: Collides with the request type a generator would derive from listThings.
 type ListThingsRequest struct {
 	Filter *string `json:"filter,omitempty"`
+}
+
+// UnmarshalJSON reads ListThingsRequest, noting required properties that are absent.
+func (v *ListThingsRequest) UnmarshalJSON(data []byte) error {
+	fields, err := svcgen.ObjectFields[ListThingsRequest](data)
+	if err != nil {
+		return err
+	}
+	*v = ListThingsRequest{}
+	for key, raw := range fields {
+		switch key {
+		case "filter":
+			err = svcgen.DecodeNonNull(raw, &v.Filter, key)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ListThingsResponse: Collides with the response type a generator would derive from listThings.
@@ -337,7 +398,7 @@ func (v *ListThingsResponse) UnmarshalJSON(data []byte) error {
 		case "items":
 			err = svcgen.DecodeRequired(raw, &v.Items, key, &seen[0])
 		case "request":
-			err = svcgen.DecodeField(raw, &v.Request, key)
+			err = svcgen.DecodeNonNull(raw, &v.Request, key)
 		}
 		if err != nil {
 			return err
@@ -380,12 +441,60 @@ type Nil struct {
 	Nil    *bool   `json:"nil,omitempty"`
 }
 
+// UnmarshalJSON reads Nil, noting required properties that are absent.
+func (v *Nil) UnmarshalJSON(data []byte) error {
+	fields, err := svcgen.ObjectFields[Nil](data)
+	if err != nil {
+		return err
+	}
+	*v = Nil{}
+	for key, raw := range fields {
+		switch key {
+		case "append":
+			err = svcgen.DecodeNonNull(raw, &v.Append, key)
+		case "iota":
+			err = svcgen.DecodeNonNull(raw, &v.Iota, key)
+		case "nil":
+			err = svcgen.DecodeNonNull(raw, &v.Nil, key)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Package: Schema named `package`.
 type Package struct {
 	Const   *string `json:"const,omitempty"`
 	Name    *string `json:"name,omitempty"`
 	Package *string `json:"package,omitempty"`
 	Var     *string `json:"var,omitempty"`
+}
+
+// UnmarshalJSON reads Package, noting required properties that are absent.
+func (v *Package) UnmarshalJSON(data []byte) error {
+	fields, err := svcgen.ObjectFields[Package](data)
+	if err != nil {
+		return err
+	}
+	*v = Package{}
+	for key, raw := range fields {
+		switch key {
+		case "const":
+			err = svcgen.DecodeNonNull(raw, &v.Const, key)
+		case "name":
+			err = svcgen.DecodeNonNull(raw, &v.Name, key)
+		case "package":
+			err = svcgen.DecodeNonNull(raw, &v.Package, key)
+		case "var":
+			err = svcgen.DecodeNonNull(raw, &v.Var, key)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Problem: Schema named `Problem`, not quite RFC 9457 (`status` is a string).
@@ -395,6 +504,31 @@ type Problem struct {
 	Status *string `json:"status,omitempty"`
 	Title  *string `json:"title,omitempty"`
 	Type   *string `json:"type,omitempty"`
+}
+
+// UnmarshalJSON reads Problem, noting required properties that are absent.
+func (v *Problem) UnmarshalJSON(data []byte) error {
+	fields, err := svcgen.ObjectFields[Problem](data)
+	if err != nil {
+		return err
+	}
+	*v = Problem{}
+	for key, raw := range fields {
+		switch key {
+		case "error":
+			err = svcgen.DecodeNonNull(raw, &v.Error, key)
+		case "status":
+			err = svcgen.DecodeNonNull(raw, &v.Status, key)
+		case "title":
+			err = svcgen.DecodeNonNull(raw, &v.Title, key)
+		case "type":
+			err = svcgen.DecodeNonNull(raw, &v.Type, key)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Range: Schema named `range`.
@@ -431,7 +565,7 @@ func (v *Range) UnmarshalJSON(data []byte) error {
 	for key, raw := range fields {
 		switch key {
 		case "len":
-			err = svcgen.DecodeField(raw, &v.Len, key)
+			err = svcgen.DecodeNonNull(raw, &v.Len, key)
 		case "max":
 			err = svcgen.DecodeRequired(raw, &v.Max, key, &seen[0])
 		case "min":
@@ -494,7 +628,7 @@ func (v *Request) UnmarshalJSON(data []byte) error {
 	for key, raw := range fields {
 		switch key {
 		case "dryRun":
-			err = svcgen.DecodeField(raw, &v.DryRun, key)
+			err = svcgen.DecodeNonNull(raw, &v.DryRun, key)
 		case "thing":
 			err = svcgen.DecodeRequired(raw, &v.Thing, key, &seen[0])
 		}
@@ -553,7 +687,7 @@ func (v *Response) UnmarshalJSON(data []byte) error {
 		case "thing":
 			err = svcgen.DecodeRequired(raw, &v.Thing, key, &seen[0])
 		case "warnings":
-			err = svcgen.DecodeField(raw, &v.Warnings, key)
+			err = svcgen.DecodeNonNull(raw, &v.Warnings, key)
 		}
 		if err != nil {
 			return err
@@ -583,14 +717,75 @@ type Schema struct {
 	EtcPasswd *string `json:"../../etc/passwd,omitempty"`
 }
 
+// UnmarshalJSON reads Schema, noting required properties that are absent.
+func (v *Schema) UnmarshalJSON(data []byte) error {
+	fields, err := svcgen.ObjectFields[Schema](data)
+	if err != nil {
+		return err
+	}
+	*v = Schema{}
+	for key, raw := range fields {
+		switch key {
+		case ".":
+			err = svcgen.DecodeNonNull(raw, &v.Field, key)
+		case "..":
+			err = svcgen.DecodeNonNull(raw, &v.Field2, key)
+		case "../../etc/passwd":
+			err = svcgen.DecodeNonNull(raw, &v.EtcPasswd, key)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Server: Schema named `Server`.
 type Server struct {
 	URL *string `json:"url,omitempty"`
 }
 
+// UnmarshalJSON reads Server, noting required properties that are absent.
+func (v *Server) UnmarshalJSON(data []byte) error {
+	fields, err := svcgen.ObjectFields[Server](data)
+	if err != nil {
+		return err
+	}
+	*v = Server{}
+	for key, raw := range fields {
+		switch key {
+		case "url":
+			err = svcgen.DecodeNonNull(raw, &v.URL, key)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Service2: Schema named `Service`.
 type Service2 struct {
 	Name *string `json:"name,omitempty"`
+}
+
+// UnmarshalJSON reads Service2, noting required properties that are absent.
+func (v *Service2) UnmarshalJSON(data []byte) error {
+	fields, err := svcgen.ObjectFields[Service2](data)
+	if err != nil {
+		return err
+	}
+	*v = Service2{}
+	for key, raw := range fields {
+		switch key {
+		case "name":
+			err = svcgen.DecodeNonNull(raw, &v.Name, key)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Thing: The resource. Property names differ only in case or punctuation,
@@ -692,55 +887,55 @@ func (v *Thing) UnmarshalJSON(data []byte) error {
 	for key, raw := range fields {
 		switch key {
 		case "":
-			err = svcgen.DecodeField(raw, &v.Field, key)
+			err = svcgen.DecodeNonNull(raw, &v.Field, key)
 		case " ":
-			err = svcgen.DecodeField(raw, &v.Field2, key)
+			err = svcgen.DecodeNonNull(raw, &v.Field2, key)
 		case "2fa":
-			err = svcgen.DecodeField(raw, &v.X2fa, key)
+			err = svcgen.DecodeNonNull(raw, &v.X2fa, key)
 		case "3dModel":
-			err = svcgen.DecodeField(raw, &v.X3dModel, key)
+			err = svcgen.DecodeNonNull(raw, &v.X3dModel, key)
 		case "USER_ID":
-			err = svcgen.DecodeField(raw, &v.UserID, key)
+			err = svcgen.DecodeNonNull(raw, &v.UserID, key)
 		case "UserID":
-			err = svcgen.DecodeField(raw, &v.UserID2, key)
+			err = svcgen.DecodeNonNull(raw, &v.UserID2, key)
 		case "choice":
-			err = svcgen.DecodeField(raw, &v.Choice, key)
+			err = svcgen.DecodeNonNull(raw, &v.Choice, key)
 		case "error":
-			err = svcgen.DecodeField(raw, &v.Error, key)
+			err = svcgen.DecodeNonNull(raw, &v.Error, key)
 		case "id":
-			err = svcgen.DecodeField(raw, &v.ID, key)
+			err = svcgen.DecodeNonNull(raw, &v.ID, key)
 		case "inline":
-			err = svcgen.DecodeField(raw, &v.Inline, key)
+			err = svcgen.DecodeNonNull(raw, &v.Inline, key)
 		case "int":
-			err = svcgen.DecodeField(raw, &v.Int, key)
+			err = svcgen.DecodeNonNull(raw, &v.Int, key)
 		case "len":
-			err = svcgen.DecodeField(raw, &v.Len, key)
+			err = svcgen.DecodeNonNull(raw, &v.Len, key)
 		case "name":
 			err = svcgen.DecodeRequired(raw, &v.Name, key, &seen[0])
 		case "nil":
 			err = svcgen.DecodeField(raw, &v.Nil, key)
 		case "no":
-			err = svcgen.DecodeField(raw, &v.No, key)
+			err = svcgen.DecodeNonNull(raw, &v.No, key)
 		case "null":
 			err = svcgen.DecodeField(raw, &v.Null, key)
 		case "parent":
-			err = svcgen.DecodeField(raw, &v.Parent, key)
+			err = svcgen.DecodeNonNull(raw, &v.Parent, key)
 		case "prénom":
-			err = svcgen.DecodeField(raw, &v.Prénom, key)
+			err = svcgen.DecodeNonNull(raw, &v.Prénom, key)
 		case "string":
-			err = svcgen.DecodeField(raw, &v.String, key)
+			err = svcgen.DecodeNonNull(raw, &v.String, key)
 		case "type":
-			err = svcgen.DecodeField(raw, &v.Type, key)
+			err = svcgen.DecodeNonNull(raw, &v.Type, key)
 		case "user-id":
-			err = svcgen.DecodeField(raw, &v.UserID3, key)
+			err = svcgen.DecodeNonNull(raw, &v.UserID3, key)
 		case "userId":
-			err = svcgen.DecodeField(raw, &v.UserID4, key)
+			err = svcgen.DecodeNonNull(raw, &v.UserID4, key)
 		case "user_id":
-			err = svcgen.DecodeField(raw, &v.UserID5, key)
+			err = svcgen.DecodeNonNull(raw, &v.UserID5, key)
 		case "Ωmega":
-			err = svcgen.DecodeField(raw, &v.Ωmega, key)
+			err = svcgen.DecodeNonNull(raw, &v.Ωmega, key)
 		case "名前":
-			err = svcgen.DecodeField(raw, &v.X名前, key)
+			err = svcgen.DecodeNonNull(raw, &v.X名前, key)
 		}
 		if err != nil {
 			return err
@@ -789,6 +984,25 @@ func (v *Thing) Validate() error { return svcgen.Validate(v) }
 // ThingInline: An inline object whose derived name (ThingInline) could collide.
 type ThingInline struct {
 	Type *ThingInlineType `json:"type,omitempty"`
+}
+
+// UnmarshalJSON reads ThingInline, noting required properties that are absent.
+func (v *ThingInline) UnmarshalJSON(data []byte) error {
+	fields, err := svcgen.ObjectFields[ThingInline](data)
+	if err != nil {
+		return err
+	}
+	*v = ThingInline{}
+	for key, raw := range fields {
+		switch key {
+		case "type":
+			err = svcgen.DecodeNonNull(raw, &v.Type, key)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (v *ThingInline) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
@@ -843,6 +1057,45 @@ type Type struct {
 	Type   *string `json:"type,omitempty"`
 }
 
+// UnmarshalJSON reads Type, noting required properties that are absent.
+func (v *Type) UnmarshalJSON(data []byte) error {
+	fields, err := svcgen.ObjectFields[Type](data)
+	if err != nil {
+		return err
+	}
+	*v = Type{}
+	for key, raw := range fields {
+		switch key {
+		case "chan":
+			err = svcgen.DecodeNonNull(raw, &v.Chan, key)
+		case "defer":
+			err = svcgen.DecodeNonNull(raw, &v.Defer, key)
+		case "func":
+			err = svcgen.DecodeNonNull(raw, &v.Func, key)
+		case "go":
+			err = svcgen.DecodeNonNull(raw, &v.Go, key)
+		case "import":
+			err = svcgen.DecodeNonNull(raw, &v.Import, key)
+		case "interface":
+			err = svcgen.DecodeField(raw, &v.Interface, key)
+		case "map":
+			err = svcgen.DecodeNonNull(raw, &v.Map, key)
+		case "package":
+			err = svcgen.DecodeNonNull(raw, &v.Package, key)
+		case "range":
+			err = svcgen.DecodeNonNull(raw, &v.Range, key)
+		case "select":
+			err = svcgen.DecodeNonNull(raw, &v.Select, key)
+		case "type":
+			err = svcgen.DecodeNonNull(raw, &v.Type, key)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (v *Type) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	svcgen.ValidateField(at, "func", v.Func, errs)
 	{
@@ -863,6 +1116,27 @@ type X2fa struct {
 	Enabled *bool   `json:"enabled,omitempty"`
 }
 
+// UnmarshalJSON reads X2fa, noting required properties that are absent.
+func (v *X2fa) UnmarshalJSON(data []byte) error {
+	fields, err := svcgen.ObjectFields[X2fa](data)
+	if err != nil {
+		return err
+	}
+	*v = X2fa{}
+	for key, raw := range fields {
+		switch key {
+		case "2fa":
+			err = svcgen.DecodeNonNull(raw, &v.X2fa, key)
+		case "enabled":
+			err = svcgen.DecodeNonNull(raw, &v.Enabled, key)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (v *X2fa) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	{
 		at := at.Field("2fa")
@@ -879,4 +1153,25 @@ func (v *X2fa) Validate() error { return svcgen.Validate(v) }
 type X3dModel struct {
 	X2ndView *string `json:"2ndView,omitempty"`
 	X3dModel []byte  `json:"3dModel,omitempty"`
+}
+
+// UnmarshalJSON reads X3dModel, noting required properties that are absent.
+func (v *X3dModel) UnmarshalJSON(data []byte) error {
+	fields, err := svcgen.ObjectFields[X3dModel](data)
+	if err != nil {
+		return err
+	}
+	*v = X3dModel{}
+	for key, raw := range fields {
+		switch key {
+		case "2ndView":
+			err = svcgen.DecodeNonNull(raw, &v.X2ndView, key)
+		case "3dModel":
+			err = svcgen.DecodeNonNull(raw, &v.X3dModel, key)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

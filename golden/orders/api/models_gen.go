@@ -203,11 +203,11 @@ func (v *BankTransfer) UnmarshalJSON(data []byte) error {
 	for key, raw := range fields {
 		switch key {
 		case "bic":
-			err = svcgen.DecodeField(raw, &v.Bic, key)
+			err = svcgen.DecodeNonNull(raw, &v.Bic, key)
 		case "iban":
 			err = svcgen.DecodeRequired(raw, &v.Iban, key, &seen[0])
 		case "reference":
-			err = svcgen.DecodeField(raw, &v.Reference, key)
+			err = svcgen.DecodeNonNull(raw, &v.Reference, key)
 		case "type":
 			err = svcgen.DecodeRequired(raw, &v.Type, key, &seen[1])
 		}
@@ -307,9 +307,9 @@ func (v *Card) UnmarshalJSON(data []byte) error {
 		case "expiryYear":
 			err = svcgen.DecodeRequired(raw, &v.ExpiryYear, key, &seen[1])
 		case "holder":
-			err = svcgen.DecodeField(raw, &v.Holder, key)
+			err = svcgen.DecodeNonNull(raw, &v.Holder, key)
 		case "last4":
-			err = svcgen.DecodeField(raw, &v.Last4, key)
+			err = svcgen.DecodeNonNull(raw, &v.Last4, key)
 		case "number":
 			err = svcgen.DecodeRequired(raw, &v.Number, key, &seen[2])
 		case "type":
@@ -420,9 +420,9 @@ func (v *Category) UnmarshalJSON(data []byte) error {
 	for key, raw := range fields {
 		switch key {
 		case "children":
-			err = svcgen.DecodeField(raw, &v.Children, key)
+			err = svcgen.DecodeNonNull(raw, &v.Children, key)
 		case "id":
-			err = svcgen.DecodeField(raw, &v.ID, key)
+			err = svcgen.DecodeNonNull(raw, &v.ID, key)
 		case "name":
 			err = svcgen.DecodeRequired(raw, &v.Name, key, &seen[0])
 		case "slug":
@@ -541,29 +541,29 @@ func (v *Customer) UnmarshalJSON(data []byte) error {
 		case "birthDate":
 			err = svcgen.DecodeField(raw, &v.BirthDate, key)
 		case "createdAt":
-			err = svcgen.DecodeField(raw, &v.CreatedAt, key)
+			err = svcgen.DecodeNonNull(raw, &v.CreatedAt, key)
 		case "email":
 			err = svcgen.DecodeRequired(raw, &v.Email, key, &seen[0])
 		case "id":
-			err = svcgen.DecodeField(raw, &v.ID, key)
+			err = svcgen.DecodeNonNull(raw, &v.ID, key)
 		case "marketingOptIn":
-			err = svcgen.DecodeField(raw, &v.MarketingOptIn, key)
+			err = svcgen.DecodeNonNull(raw, &v.MarketingOptIn, key)
 		case "metadata":
-			err = svcgen.DecodeField(raw, &v.Metadata, key)
+			err = svcgen.DecodeNonNull(raw, &v.Metadata, key)
 		case "name":
 			err = svcgen.DecodeRequired(raw, &v.Name, key, &seen[1])
 		case "orderCount":
-			err = svcgen.DecodeField(raw, &v.OrderCount, key)
+			err = svcgen.DecodeNonNull(raw, &v.OrderCount, key)
 		case "password":
-			err = svcgen.DecodeField(raw, &v.Password, key)
+			err = svcgen.DecodeNonNull(raw, &v.Password, key)
 		case "phone":
 			err = svcgen.DecodeField(raw, &v.Phone, key)
 		case "preferences":
-			err = svcgen.DecodeField(raw, &v.Preferences, key)
+			err = svcgen.DecodeNonNull(raw, &v.Preferences, key)
 		case "tags":
-			err = svcgen.DecodeField(raw, &v.Tags, key)
+			err = svcgen.DecodeNonNull(raw, &v.Tags, key)
 		case "updatedAt":
-			err = svcgen.DecodeField(raw, &v.UpdatedAt, key)
+			err = svcgen.DecodeNonNull(raw, &v.UpdatedAt, key)
 		}
 		if err != nil {
 			return err
@@ -709,19 +709,19 @@ func (v *CustomerInput) UnmarshalJSON(data []byte) error {
 		case "email":
 			err = svcgen.DecodeRequired(raw, &v.Email, key, &seen[0])
 		case "marketingOptIn":
-			err = svcgen.DecodeField(raw, &v.MarketingOptIn, key)
+			err = svcgen.DecodeNonNull(raw, &v.MarketingOptIn, key)
 		case "metadata":
-			err = svcgen.DecodeField(raw, &v.Metadata, key)
+			err = svcgen.DecodeNonNull(raw, &v.Metadata, key)
 		case "name":
 			err = svcgen.DecodeRequired(raw, &v.Name, key, &seen[1])
 		case "password":
-			err = svcgen.DecodeField(raw, &v.Password, key)
+			err = svcgen.DecodeNonNull(raw, &v.Password, key)
 		case "phone":
 			err = svcgen.DecodeField(raw, &v.Phone, key)
 		case "preferences":
-			err = svcgen.DecodeField(raw, &v.Preferences, key)
+			err = svcgen.DecodeNonNull(raw, &v.Preferences, key)
 		case "tags":
-			err = svcgen.DecodeField(raw, &v.Tags, key)
+			err = svcgen.DecodeNonNull(raw, &v.Tags, key)
 		}
 		if err != nil {
 			return err
@@ -870,6 +870,35 @@ type CustomerPatch struct {
 	Name     *string                 `json:"name,omitempty"`
 	Phone    svcgen.Nullable[string] `json:"phone,omitzero"`
 	Tags     []string                `json:"tags,omitempty"`
+}
+
+// UnmarshalJSON reads CustomerPatch, noting required properties that are absent.
+func (v *CustomerPatch) UnmarshalJSON(data []byte) error {
+	fields, err := svcgen.ObjectFields[CustomerPatch](data)
+	if err != nil {
+		return err
+	}
+	*v = CustomerPatch{}
+	for key, raw := range fields {
+		switch key {
+		case "email":
+			err = svcgen.DecodeNonNull(raw, &v.Email, key)
+		case "marketingOptIn":
+			err = svcgen.DecodeNonNull(raw, &v.MarketingOptIn, key)
+		case "metadata":
+			err = svcgen.DecodeNonNull(raw, &v.Metadata, key)
+		case "name":
+			err = svcgen.DecodeNonNull(raw, &v.Name, key)
+		case "phone":
+			err = svcgen.DecodeField(raw, &v.Phone, key)
+		case "tags":
+			err = svcgen.DecodeNonNull(raw, &v.Tags, key)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (v *CustomerPatch) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
@@ -1222,37 +1251,37 @@ func (v *Order) UnmarshalJSON(data []byte) error {
 	for key, raw := range fields {
 		switch key {
 		case "createdAt":
-			err = svcgen.DecodeField(raw, &v.CreatedAt, key)
+			err = svcgen.DecodeNonNull(raw, &v.CreatedAt, key)
 		case "currency":
-			err = svcgen.DecodeField(raw, &v.Currency, key)
+			err = svcgen.DecodeNonNull(raw, &v.Currency, key)
 		case "customerId":
-			err = svcgen.DecodeField(raw, &v.CustomerID, key)
+			err = svcgen.DecodeNonNull(raw, &v.CustomerID, key)
 		case "deliveryDate":
 			err = svcgen.DecodeField(raw, &v.DeliveryDate, key)
 		case "discount":
-			err = svcgen.DecodeField(raw, &v.Discount, key)
+			err = svcgen.DecodeNonNull(raw, &v.Discount, key)
 		case "giftMessage":
 			err = svcgen.DecodeField(raw, &v.GiftMessage, key)
 		case "id":
-			err = svcgen.DecodeField(raw, &v.ID, key)
+			err = svcgen.DecodeNonNull(raw, &v.ID, key)
 		case "items":
 			err = svcgen.DecodeRequired(raw, &v.Items, key, &seen[0])
 		case "metadata":
-			err = svcgen.DecodeField(raw, &v.Metadata, key)
+			err = svcgen.DecodeNonNull(raw, &v.Metadata, key)
 		case "notes":
-			err = svcgen.DecodeField(raw, &v.Notes, key)
+			err = svcgen.DecodeNonNull(raw, &v.Notes, key)
 		case "payment":
 			err = svcgen.DecodeRequired(raw, &v.Payment, key, &seen[1])
 		case "shippingAddress":
-			err = svcgen.DecodeField(raw, &v.ShippingAddress, key)
+			err = svcgen.DecodeNonNull(raw, &v.ShippingAddress, key)
 		case "shippingClass":
-			err = svcgen.DecodeField(raw, &v.ShippingClass, key)
+			err = svcgen.DecodeNonNull(raw, &v.ShippingClass, key)
 		case "status":
-			err = svcgen.DecodeField(raw, &v.Status, key)
+			err = svcgen.DecodeNonNull(raw, &v.Status, key)
 		case "totalCents":
-			err = svcgen.DecodeField(raw, &v.TotalCents, key)
+			err = svcgen.DecodeNonNull(raw, &v.TotalCents, key)
 		case "updatedAt":
-			err = svcgen.DecodeField(raw, &v.UpdatedAt, key)
+			err = svcgen.DecodeNonNull(raw, &v.UpdatedAt, key)
 		}
 		if err != nil {
 			return err
@@ -1354,7 +1383,7 @@ func (v *OrderGiftMessage) UnmarshalJSON(data []byte) error {
 	for key, raw := range fields {
 		switch key {
 		case "signature":
-			err = svcgen.DecodeField(raw, &v.Signature, key)
+			err = svcgen.DecodeNonNull(raw, &v.Signature, key)
 		case "text":
 			err = svcgen.DecodeRequired(raw, &v.Text, key, &seen[0])
 		}
@@ -1447,27 +1476,27 @@ func (v *OrderInput) UnmarshalJSON(data []byte) error {
 	for key, raw := range fields {
 		switch key {
 		case "currency":
-			err = svcgen.DecodeField(raw, &v.Currency, key)
+			err = svcgen.DecodeNonNull(raw, &v.Currency, key)
 		case "deliveryDate":
 			err = svcgen.DecodeField(raw, &v.DeliveryDate, key)
 		case "discount":
-			err = svcgen.DecodeField(raw, &v.Discount, key)
+			err = svcgen.DecodeNonNull(raw, &v.Discount, key)
 		case "giftMessage":
 			err = svcgen.DecodeField(raw, &v.GiftMessage, key)
 		case "items":
 			err = svcgen.DecodeRequired(raw, &v.Items, key, &seen[0])
 		case "metadata":
-			err = svcgen.DecodeField(raw, &v.Metadata, key)
+			err = svcgen.DecodeNonNull(raw, &v.Metadata, key)
 		case "notes":
-			err = svcgen.DecodeField(raw, &v.Notes, key)
+			err = svcgen.DecodeNonNull(raw, &v.Notes, key)
 		case "payment":
 			err = svcgen.DecodeRequired(raw, &v.Payment, key, &seen[1])
 		case "shippingAddress":
-			err = svcgen.DecodeField(raw, &v.ShippingAddress, key)
+			err = svcgen.DecodeNonNull(raw, &v.ShippingAddress, key)
 		case "shippingClass":
-			err = svcgen.DecodeField(raw, &v.ShippingClass, key)
+			err = svcgen.DecodeNonNull(raw, &v.ShippingClass, key)
 		case "status":
-			err = svcgen.DecodeField(raw, &v.Status, key)
+			err = svcgen.DecodeNonNull(raw, &v.Status, key)
 		}
 		if err != nil {
 			return err
@@ -1586,11 +1615,11 @@ func (v *OrderItemsItem) UnmarshalJSON(data []byte) error {
 		case "attributes":
 			err = svcgen.DecodeField(raw, &v.Attributes, key)
 		case "categoryId":
-			err = svcgen.DecodeField(raw, &v.CategoryID, key)
+			err = svcgen.DecodeNonNull(raw, &v.CategoryID, key)
 		case "dimensions":
-			err = svcgen.DecodeField(raw, &v.Dimensions, key)
+			err = svcgen.DecodeNonNull(raw, &v.Dimensions, key)
 		case "fulfillment":
-			err = svcgen.DecodeField(raw, &v.Fulfillment, key)
+			err = svcgen.DecodeNonNull(raw, &v.Fulfillment, key)
 		case "quantity":
 			err = svcgen.DecodeRequired(raw, &v.Quantity, key, &seen[0])
 		case "sku":
@@ -1664,13 +1693,13 @@ func (v *OrderItemsItemDimensions) UnmarshalJSON(data []byte) error {
 	for key, raw := range fields {
 		switch key {
 		case "heightCm":
-			err = svcgen.DecodeField(raw, &v.HeightCm, key)
+			err = svcgen.DecodeNonNull(raw, &v.HeightCm, key)
 		case "lengthCm":
-			err = svcgen.DecodeField(raw, &v.LengthCm, key)
+			err = svcgen.DecodeNonNull(raw, &v.LengthCm, key)
 		case "weightKg":
 			err = svcgen.DecodeRequired(raw, &v.WeightKg, key, &seen[0])
 		case "widthCm":
-			err = svcgen.DecodeField(raw, &v.WidthCm, key)
+			err = svcgen.DecodeNonNull(raw, &v.WidthCm, key)
 		}
 		if err != nil {
 			return err
@@ -1845,13 +1874,13 @@ func (v *OrderPatch) UnmarshalJSON(data []byte) error {
 		case "deliveryDate":
 			err = svcgen.DecodeField(raw, &v.DeliveryDate, key)
 		case "metadata":
-			err = svcgen.DecodeField(raw, &v.Metadata, key)
+			err = svcgen.DecodeNonNull(raw, &v.Metadata, key)
 		case "notes":
-			err = svcgen.DecodeField(raw, &v.Notes, key)
+			err = svcgen.DecodeNonNull(raw, &v.Notes, key)
 		case "shippingClass":
-			err = svcgen.DecodeField(raw, &v.ShippingClass, key)
+			err = svcgen.DecodeNonNull(raw, &v.ShippingClass, key)
 		case "status":
-			err = svcgen.DecodeField(raw, &v.Status, key)
+			err = svcgen.DecodeNonNull(raw, &v.Status, key)
 		}
 		if err != nil {
 			return err
@@ -2070,12 +2099,12 @@ func (v *Preferences) UnmarshalJSON(data []byte) error {
 	for key, raw := range fields {
 		switch key {
 		case "currency":
-			err = svcgen.DecodeField(raw, &v.Currency, key)
+			err = svcgen.DecodeNonNull(raw, &v.Currency, key)
 		case "language":
-			err = svcgen.DecodeField(raw, &v.Language, key)
+			err = svcgen.DecodeNonNull(raw, &v.Language, key)
 		default:
 			var x string
-			if err = svcgen.DecodeField(raw, &x, key); err == nil {
+			if err = svcgen.DecodeNonNull(raw, &x, key); err == nil {
 				if v.AdditionalProperties == nil {
 					v.AdditionalProperties = make(map[string]string)
 				}
@@ -2154,17 +2183,17 @@ func (v *Problem) UnmarshalJSON(data []byte) error {
 	for key, raw := range fields {
 		switch key {
 		case "detail":
-			err = svcgen.DecodeField(raw, &v.Detail, key)
+			err = svcgen.DecodeNonNull(raw, &v.Detail, key)
 		case "errors":
-			err = svcgen.DecodeField(raw, &v.Errors, key)
+			err = svcgen.DecodeNonNull(raw, &v.Errors, key)
 		case "instance":
-			err = svcgen.DecodeField(raw, &v.Instance, key)
+			err = svcgen.DecodeNonNull(raw, &v.Instance, key)
 		case "status":
 			err = svcgen.DecodeRequired(raw, &v.Status, key, &seen[0])
 		case "title":
 			err = svcgen.DecodeRequired(raw, &v.Title, key, &seen[1])
 		case "type":
-			err = svcgen.DecodeField(raw, &v.Type, key)
+			err = svcgen.DecodeNonNull(raw, &v.Type, key)
 		}
 		if err != nil {
 			return err
@@ -2256,9 +2285,9 @@ func (v *StructuredNote) UnmarshalJSON(data []byte) error {
 	for key, raw := range fields {
 		switch key {
 		case "author":
-			err = svcgen.DecodeField(raw, &v.Author, key)
+			err = svcgen.DecodeNonNull(raw, &v.Author, key)
 		case "pinned":
-			err = svcgen.DecodeField(raw, &v.Pinned, key)
+			err = svcgen.DecodeNonNull(raw, &v.Pinned, key)
 		case "text":
 			err = svcgen.DecodeRequired(raw, &v.Text, key, &seen[0])
 		}

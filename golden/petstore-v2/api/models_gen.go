@@ -12,6 +12,27 @@ type Category struct {
 	Name *string `json:"name,omitempty"`
 }
 
+// UnmarshalJSON reads Category, noting required properties that are absent.
+func (v *Category) UnmarshalJSON(data []byte) error {
+	fields, err := svcgen.ObjectFields[Category](data)
+	if err != nil {
+		return err
+	}
+	*v = Category{}
+	for key, raw := range fields {
+		switch key {
+		case "id":
+			err = svcgen.DecodeNonNull(raw, &v.ID, key)
+		case "name":
+			err = svcgen.DecodeNonNull(raw, &v.Name, key)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (v *Category) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	{
 		at := at.Field("name")
@@ -146,21 +167,21 @@ func (v *Pet) UnmarshalJSON(data []byte) error {
 	for key, raw := range fields {
 		switch key {
 		case "birthDate":
-			err = svcgen.DecodeField(raw, &v.BirthDate, key)
+			err = svcgen.DecodeNonNull(raw, &v.BirthDate, key)
 		case "category":
-			err = svcgen.DecodeField(raw, &v.Category, key)
+			err = svcgen.DecodeNonNull(raw, &v.Category, key)
 		case "id":
-			err = svcgen.DecodeField(raw, &v.ID, key)
+			err = svcgen.DecodeNonNull(raw, &v.ID, key)
 		case "name":
 			err = svcgen.DecodeRequired(raw, &v.Name, key, &seen[0])
 		case "photoUrls":
 			err = svcgen.DecodeRequired(raw, &v.PhotoURLs, key, &seen[1])
 		case "priceCents":
-			err = svcgen.DecodeField(raw, &v.PriceCents, key)
+			err = svcgen.DecodeNonNull(raw, &v.PriceCents, key)
 		case "status":
-			err = svcgen.DecodeField(raw, &v.Status, key)
+			err = svcgen.DecodeNonNull(raw, &v.Status, key)
 		case "tags":
-			err = svcgen.DecodeField(raw, &v.Tags, key)
+			err = svcgen.DecodeNonNull(raw, &v.Tags, key)
 		}
 		if err != nil {
 			return err
@@ -234,6 +255,27 @@ func (v PetStatus) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 type Tag struct {
 	ID   *int64  `json:"id,omitempty"`
 	Name *string `json:"name,omitempty"`
+}
+
+// UnmarshalJSON reads Tag, noting required properties that are absent.
+func (v *Tag) UnmarshalJSON(data []byte) error {
+	fields, err := svcgen.ObjectFields[Tag](data)
+	if err != nil {
+		return err
+	}
+	*v = Tag{}
+	for key, raw := range fields {
+		switch key {
+		case "id":
+			err = svcgen.DecodeNonNull(raw, &v.ID, key)
+		case "name":
+			err = svcgen.DecodeNonNull(raw, &v.Name, key)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (v *Tag) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {

@@ -142,23 +142,23 @@ func (v *Gadget) UnmarshalJSON(data []byte) error {
 		case "color":
 			err = svcgen.DecodeRequired(raw, &v.Color, key, &seen[0])
 		case "dims":
-			err = svcgen.DecodeField(raw, &v.Dims, key)
+			err = svcgen.DecodeNonNull(raw, &v.Dims, key)
 		case "finish":
-			err = svcgen.DecodeField(raw, &v.Finish, key)
+			err = svcgen.DecodeNonNull(raw, &v.Finish, key)
 		case "id":
-			err = svcgen.DecodeField(raw, &v.ID, key)
+			err = svcgen.DecodeNonNull(raw, &v.ID, key)
 		case "label":
 			err = svcgen.DecodeField(raw, &v.Label, key)
 		case "name":
 			err = svcgen.DecodeRequired(raw, &v.Name, key, &seen[1])
 		case "parts":
-			err = svcgen.DecodeField(raw, &v.Parts, key)
+			err = svcgen.DecodeNonNull(raw, &v.Parts, key)
 		case "shape":
-			err = svcgen.DecodeField(raw, &v.Shape, key)
+			err = svcgen.DecodeNonNull(raw, &v.Shape, key)
 		case "size":
 			err = svcgen.DecodeRequired(raw, &v.Size, key, &seen[2])
 		case "weight":
-			err = svcgen.DecodeField(raw, &v.Weight, key)
+			err = svcgen.DecodeNonNull(raw, &v.Weight, key)
 		}
 		if err != nil {
 			return err
@@ -316,19 +316,19 @@ func (v *GadgetInput) UnmarshalJSON(data []byte) error {
 		case "color":
 			err = svcgen.DecodeRequired(raw, &v.Color, key, &seen[0])
 		case "dims":
-			err = svcgen.DecodeField(raw, &v.Dims, key)
+			err = svcgen.DecodeNonNull(raw, &v.Dims, key)
 		case "label":
-			err = svcgen.DecodeField(raw, &v.Label, key)
+			err = svcgen.DecodeNonNull(raw, &v.Label, key)
 		case "name":
 			err = svcgen.DecodeRequired(raw, &v.Name, key, &seen[1])
 		case "parts":
-			err = svcgen.DecodeField(raw, &v.Parts, key)
+			err = svcgen.DecodeNonNull(raw, &v.Parts, key)
 		case "shape":
-			err = svcgen.DecodeField(raw, &v.Shape, key)
+			err = svcgen.DecodeNonNull(raw, &v.Shape, key)
 		case "size":
 			err = svcgen.DecodeRequired(raw, &v.Size, key, &seen[2])
 		case "weight":
-			err = svcgen.DecodeField(raw, &v.Weight, key)
+			err = svcgen.DecodeNonNull(raw, &v.Weight, key)
 		}
 		if err != nil {
 			return err
@@ -583,7 +583,7 @@ func (v *GadgetPage) UnmarshalJSON(data []byte) error {
 	for key, raw := range fields {
 		switch key {
 		case "hasMore":
-			err = svcgen.DecodeField(raw, &v.HasMore, key)
+			err = svcgen.DecodeNonNull(raw, &v.HasMore, key)
 		case "items":
 			err = svcgen.DecodeRequired(raw, &v.Items, key, &seen[0])
 		case "total":
@@ -669,6 +669,31 @@ type GadgetPatch struct {
 	Name   *string                 `json:"name,omitempty"`
 	Size   *int32                  `json:"size,omitempty"`
 	Weight *string                 `json:"weight,omitempty"`
+}
+
+// UnmarshalJSON reads GadgetPatch, noting required properties that are absent.
+func (v *GadgetPatch) UnmarshalJSON(data []byte) error {
+	fields, err := svcgen.ObjectFields[GadgetPatch](data)
+	if err != nil {
+		return err
+	}
+	*v = GadgetPatch{}
+	for key, raw := range fields {
+		switch key {
+		case "label":
+			err = svcgen.DecodeField(raw, &v.Label, key)
+		case "name":
+			err = svcgen.DecodeNonNull(raw, &v.Name, key)
+		case "size":
+			err = svcgen.DecodeNonNull(raw, &v.Size, key)
+		case "weight":
+			err = svcgen.DecodeNonNull(raw, &v.Weight, key)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (v *GadgetPatch) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
@@ -778,13 +803,13 @@ func (v *GadgetSummary) UnmarshalJSON(data []byte) error {
 	for key, raw := range fields {
 		switch key {
 		case "color":
-			err = svcgen.DecodeField(raw, &v.Color, key)
+			err = svcgen.DecodeNonNull(raw, &v.Color, key)
 		case "id":
 			err = svcgen.DecodeRequired(raw, &v.ID, key, &seen[0])
 		case "name":
 			err = svcgen.DecodeRequired(raw, &v.Name, key, &seen[1])
 		case "size":
-			err = svcgen.DecodeField(raw, &v.Size, key)
+			err = svcgen.DecodeNonNull(raw, &v.Size, key)
 		}
 		if err != nil {
 			return err

@@ -8,12 +8,12 @@ import (
 	"errors"
 	"io"
 	"iter"
-	"maps"
 	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // IsNull reports whether data is the JSON null.
@@ -43,24 +43,177 @@ func JSONKind(data []byte) string {
 
 // ObjectFields reads the properties of a JSON object that decodes into a
 // T, and gives them in the order of their names, so that of several bad
-// properties the same one is reported every time; a decoding error names
-// T, as encoding/json would.
+// properties the same one is reported every time (of a name given twice,
+// the last value, as encoding/json keeps); a decoding error names T, as
+// encoding/json would.
+//
+// A well-formed object is split in one pass, its values left as slices of
+// data: the generated UnmarshalJSON methods run inside encoding/json, which
+// has checked the whole document already, and each value is checked again
+// when it is decoded. Anything else goes through encoding/json for its
+// exact error.
 func ObjectFields[T any](data []byte) (iter.Seq2[string, json.RawMessage], error) {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			te.Type = reflect.TypeFor[T]()
+	fields, ok := splitObject(data)
+	if !ok {
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(data, &m); err != nil {
+			var te *json.UnmarshalTypeError
+			if errors.As(err, &te) {
+				te.Type = reflect.TypeFor[T]()
+			}
+			return nil, err
 		}
-		return nil, err
+		fields = make([]objectField, 0, len(m))
+		for k, v := range m {
+			fields = append(fields, objectField{k, v})
+		}
 	}
+	slices.SortStableFunc(fields, func(a, b objectField) int { return strings.Compare(a.key, b.key) })
 	return func(yield func(string, json.RawMessage) bool) {
-		for _, key := range slices.Sorted(maps.Keys(fields)) {
-			if !yield(key, fields[key]) {
+		for i, f := range fields {
+			if i+1 < len(fields) && fields[i+1].key == f.key {
+				continue // a name given twice: the last value counts
+			}
+			if !yield(f.key, f.value) {
 				return
 			}
 		}
 	}, nil
+}
+
+type objectField struct {
+	key   string
+	value json.RawMessage
+}
+
+// splitObject splits a JSON object into its properties, in the order
+// given; ok is false for anything but a well-formed object (null included).
+func splitObject(data []byte) (fields []objectField, ok bool) {
+	i := skipSpace(data, 0)
+	if i >= len(data) || data[i] != '{' {
+		return nil, false
+	}
+	i = skipSpace(data, i+1)
+	if i < len(data) && data[i] == '}' {
+		return nil, skipSpace(data, i+1) == len(data)
+	}
+	fields = make([]objectField, 0, 8)
+	for {
+		if i >= len(data) || data[i] != '"' {
+			return nil, false
+		}
+		end, escaped := scanString(data, i)
+		if end < 0 {
+			return nil, false
+		}
+		var key string
+		if raw := data[i+1 : end-1]; escaped || !utf8.Valid(raw) {
+			if json.Unmarshal(data[i:end], &key) != nil {
+				return nil, false
+			}
+		} else {
+			key = string(raw)
+		}
+		i = skipSpace(data, end)
+		if i >= len(data) || data[i] != ':' {
+			return nil, false
+		}
+		i = skipSpace(data, i+1)
+		start := i
+		if i = skipValue(data, i); i < 0 {
+			return nil, false
+		}
+		fields = append(fields, objectField{key, data[start:i:i]})
+		i = skipSpace(data, i)
+		if i >= len(data) {
+			return nil, false
+		}
+		switch data[i] {
+		case ',':
+			i = skipSpace(data, i+1)
+			continue
+		case '}':
+			return fields, skipSpace(data, i+1) == len(data)
+		}
+		return nil, false
+	}
+}
+
+func skipSpace(data []byte, i int) int {
+	for i < len(data) {
+		switch data[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// scanString returns the index after the string starting at data[i] (a
+// quote), or -1, and whether it holds escapes.
+func scanString(data []byte, i int) (int, bool) {
+	escaped := false
+	for j := i + 1; j < len(data); j++ {
+		switch c := data[j]; {
+		case c == '\\':
+			escaped = true
+			j++
+		case c == '"':
+			return j + 1, escaped
+		case c < 0x20:
+			return -1, false
+		}
+	}
+	return -1, false
+}
+
+// skipValue returns the index after the value starting at data[i], or -1.
+// Scalars are only delimited here; decoding them checks them.
+func skipValue(data []byte, i int) int {
+	if i >= len(data) {
+		return -1
+	}
+	switch data[i] {
+	case '"':
+		end, _ := scanString(data, i)
+		return end
+	case '{', '[':
+		depth := 0
+		for i < len(data) {
+			switch data[i] {
+			case '"':
+				end, _ := scanString(data, i)
+				if end < 0 {
+					return -1
+				}
+				i = end
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return i + 1
+				}
+			}
+			i++
+		}
+		return -1
+	}
+	start := i
+	for i < len(data) {
+		switch data[i] {
+		case ',', '}', ']', ' ', '\t', '\n', '\r':
+			if i == start {
+				return -1
+			}
+			return i
+		}
+		i++
+	}
+	return -1 // a scalar cannot end an object
 }
 
 // DecodeRequired decodes a required property where null is not a value:
@@ -76,6 +229,15 @@ func DecodeRequired(data []byte, v any, key string, seen *bool) error {
 // DecodeSeen decodes a required property that may be null.
 func DecodeSeen(data []byte, v any, key string, seen *bool) error {
 	*seen = true
+	return DecodeField(data, v, key)
+}
+
+// DecodeNonNull decodes an optional property whose schema does not allow
+// null: an explicit null is an error, not the property left out.
+func DecodeNonNull(data []byte, v any, key string) error {
+	if IsNull(data) {
+		return &json.UnmarshalTypeError{Value: "null", Type: reflect.TypeOf(v).Elem(), Field: key}
+	}
 	return DecodeField(data, v, key)
 }
 
@@ -161,18 +323,71 @@ func (o *Object) Field(key string, v any) {
 	if o.err != nil {
 		return
 	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		o.err = err
-		return
-	}
 	if o.n > 0 {
 		o.buf = append(o.buf, ',')
 	}
 	o.n++
 	o.buf = append(o.buf, key...)
 	o.buf = append(o.buf, ':')
+	if buf, ok := appendScalar(o.buf, v); ok {
+		o.buf = buf
+		return
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		o.err = err
+		return
+	}
 	o.buf = append(o.buf, b...)
+}
+
+// appendScalar appends v as encoding/json would when v is a string, an
+// integer or a boolean (or a pointer to one) whose encoding needs no
+// escaping; ok is false for anything else, which goes through
+// encoding/json.
+func appendScalar(buf []byte, v any) ([]byte, bool) {
+	switch x := v.(type) {
+	case string:
+		return appendPlainString(buf, x)
+	case *string:
+		if x != nil {
+			return appendPlainString(buf, *x)
+		}
+	case int64:
+		return strconv.AppendInt(buf, x, 10), true
+	case *int64:
+		if x != nil {
+			return strconv.AppendInt(buf, *x, 10), true
+		}
+	case int32:
+		return strconv.AppendInt(buf, int64(x), 10), true
+	case *int32:
+		if x != nil {
+			return strconv.AppendInt(buf, int64(*x), 10), true
+		}
+	case int:
+		return strconv.AppendInt(buf, int64(x), 10), true
+	case bool:
+		return strconv.AppendBool(buf, x), true
+	case *bool:
+		if x != nil {
+			return strconv.AppendBool(buf, *x), true
+		}
+	}
+	return buf, false
+}
+
+// appendPlainString appends s quoted when no character of it needs an
+// escape in encoding/json's output (printable ASCII but for ", \, <, >, &).
+func appendPlainString(buf []byte, s string) ([]byte, bool) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return buf, false
+		}
+	}
+	buf = append(buf, '"')
+	buf = append(buf, s...)
+	return append(buf, '"'), true
 }
 
 // FieldIf writes the field when set is true: an optional property.

@@ -74,7 +74,7 @@ func TestDecodeJSON(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var got thing
 			var errs svcgen.Errors
-			ok, err := DecodeJSON(httptest.NewRecorder(), request(tc.ct, tc.body), 1<<20, &got, tc.required, &errs, nil)
+			ok, err := DecodeJSON(httptest.NewRecorder(), request(tc.ct, tc.body), 1<<20, &got, tc.required, false, &errs, nil)
 			if ok != tc.ok || statusOf(err) != tc.status || (err != nil) != (tc.status != 0) {
 				t.Errorf("got ok=%v err=%v, want ok=%v status %d", ok, err, tc.ok, tc.status)
 			}
@@ -94,7 +94,7 @@ func TestDecodeJSONTooLarge(t *testing.T) {
 		var got thing
 		var errs svcgen.Errors
 		w := httptest.NewRecorder()
-		ok, err := DecodeJSON(w, request("application/json", strings.NewReader(body)), 10, &got, true, &errs, nil)
+		ok, err := DecodeJSON(w, request("application/json", strings.NewReader(body)), 10, &got, true, false, &errs, nil)
 		var e *svcgen.Error
 		if ok || !errors.As(err, &e) || e.Status != http.StatusRequestEntityTooLarge || e.Detail != "the body is larger than 10 bytes" {
 			t.Errorf("size %d: ok=%v err=%#v, want 413", size, ok, err)
@@ -107,7 +107,7 @@ func TestDecodeJSONTooLarge(t *testing.T) {
 	body := `{"count":1}`
 	var got thing
 	var errs svcgen.Errors
-	ok, err := DecodeJSON(httptest.NewRecorder(), request("", strings.NewReader(body)), int64(len(body)), &got, true, &errs, nil)
+	ok, err := DecodeJSON(httptest.NewRecorder(), request("", strings.NewReader(body)), int64(len(body)), &got, true, false, &errs, nil)
 	if !ok || err != nil || got.Count != 1 {
 		t.Errorf("at the limit: ok=%v err=%v got %+v", ok, err, got)
 	}
@@ -117,12 +117,12 @@ func TestDecodeJSONRawCopy(t *testing.T) {
 	var raw, raw2 []byte
 	var got thing
 	var errs svcgen.Errors
-	if ok, err := DecodeJSON(httptest.NewRecorder(), request("", strings.NewReader(`{"name":"first"}`)), 1<<20, &got, true, &errs, &raw); !ok || err != nil {
+	if ok, err := DecodeJSON(httptest.NewRecorder(), request("", strings.NewReader(`{"name":"first"}`)), 1<<20, &got, true, false, &errs, &raw); !ok || err != nil {
 		t.Fatal(ok, err)
 	}
 	// A second request reuses the pooled buffer: the first raw body must
 	// not change.
-	if ok, err := DecodeJSON(httptest.NewRecorder(), request("", strings.NewReader(`{"name":"SECOND"}`)), 1<<20, &got, true, &errs, &raw2); !ok || err != nil {
+	if ok, err := DecodeJSON(httptest.NewRecorder(), request("", strings.NewReader(`{"name":"SECOND"}`)), 1<<20, &got, true, false, &errs, &raw2); !ok || err != nil {
 		t.Fatal(ok, err)
 	}
 	if string(raw) != `{"name":"first"}` || string(raw2) != `{"name":"SECOND"}` {
@@ -130,10 +130,10 @@ func TestDecodeJSONRawCopy(t *testing.T) {
 	}
 	// A json.RawMessage in the decoded value does not alias the buffer.
 	var v struct{ Extra json.RawMessage }
-	if ok, _ := DecodeJSON(httptest.NewRecorder(), request("", strings.NewReader(`{"Extra":[1,2,3]}`)), 1<<20, &v, true, &errs, nil); !ok {
+	if ok, _ := DecodeJSON(httptest.NewRecorder(), request("", strings.NewReader(`{"Extra":[1,2,3]}`)), 1<<20, &v, true, false, &errs, nil); !ok {
 		t.Fatal("not decoded")
 	}
-	_, _ = DecodeJSON(httptest.NewRecorder(), request("", strings.NewReader(`{"Extra":"zzzzzzz"}`)), 1<<20, &got, true, &errs, nil)
+	_, _ = DecodeJSON(httptest.NewRecorder(), request("", strings.NewReader(`{"Extra":"zzzzzzz"}`)), 1<<20, &got, true, false, &errs, nil)
 	if string(v.Extra) != `[1,2,3]` {
 		t.Errorf("RawMessage changed to %q", v.Extra)
 	}

@@ -271,7 +271,7 @@ func TestDecodeJSONOrForm(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var got formBody
 			var errs svcgen.Errors
-			ok, err := DecodeJSONOrForm(httptest.NewRecorder(), tc.r, 1<<20, &got, true, &errs, formFields, forms...)
+			ok, err := DecodeJSONOrForm(httptest.NewRecorder(), tc.r, 1<<20, &got, true, false, &errs, formFields, forms...)
 			if statusOf(err) != tc.status || ok != (tc.status == 0) || len(errs) != 0 {
 				t.Fatalf("ok=%v err=%v errs=%v", ok, err, errs)
 			}
@@ -286,7 +286,7 @@ func TestDecodeJSONOrForm(t *testing.T) {
 	// A form type the operation does not take is refused.
 	var got formBody
 	var errs svcgen.Errors
-	_, err := DecodeJSONOrForm(httptest.NewRecorder(), multipartRequest(map[string]string{"name": "m"}, nil), 1<<20, &got, true, &errs, formFields, forms[0])
+	_, err := DecodeJSONOrForm(httptest.NewRecorder(), multipartRequest(map[string]string{"name": "m"}, nil), 1<<20, &got, true, false, &errs, formFields, forms[0])
 	if statusOf(err) != 415 {
 		t.Errorf("multipart to a urlencoded-only operation: %v", err)
 	}

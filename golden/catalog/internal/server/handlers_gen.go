@@ -92,7 +92,7 @@ func (h *handler) handleCreateCategory(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeCreateCategory(w http.ResponseWriter, r *http.Request) (*api.CreateCategoryRequest, error) {
 	var req api.CreateCategoryRequest
 	errs := new(svcgen.Errors)
-	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, errs, nil); err != nil {
+	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, false, errs, nil); err != nil {
 		return nil, err
 	} else if ok {
 		at := svcgen.Root("body", "")
@@ -203,20 +203,26 @@ func (h *handler) decodeListProducts(w http.ResponseWriter, r *http.Request) (*a
 	var req api.ListProductsRequest
 	errs := new(svcgen.Errors)
 	query := r.URL.Query()
-	if values, ok := query["category"]; ok {
+	if values, ok := query["category"]; len(values) > 1 {
+		errs.Repeated("query", "category")
+	} else if ok {
 		v := values[0]
 		req.Category = &v
 		at := svcgen.Root("query", "category")
 		errs.MaxLength(&at, v, 64)
 		errs.Pattern(&at, v, patternSlug)
 	}
-	if values, ok := query["cursor"]; ok {
+	if values, ok := query["cursor"]; len(values) > 1 {
+		errs.Repeated("query", "cursor")
+	} else if ok {
 		v := values[0]
 		req.Cursor = &v
 		at := svcgen.Root("query", "cursor")
 		errs.MaxLength(&at, v, 200)
 	}
-	if values, ok := query["limit"]; ok {
+	if values, ok := query["limit"]; len(values) > 1 {
+		errs.Repeated("query", "limit")
+	} else if ok {
 		if v, err := svcgen.ParseInt32[int32](values[0]); err != nil {
 			errs.Param("query", "limit", err)
 		} else {
@@ -228,7 +234,9 @@ func (h *handler) decodeListProducts(w http.ResponseWriter, r *http.Request) (*a
 	} else {
 		req.Limit = 20
 	}
-	if values, ok := query["maxPrice"]; ok {
+	if values, ok := query["maxPrice"]; len(values) > 1 {
+		errs.Repeated("query", "maxPrice")
+	} else if ok {
 		if v, err := svcgen.ParseFloat64[float64](values[0]); err != nil {
 			errs.Param("query", "maxPrice", err)
 		} else {
@@ -237,7 +245,9 @@ func (h *handler) decodeListProducts(w http.ResponseWriter, r *http.Request) (*a
 			svcgen.Minimum(errs, &at, v, 0.0, true, "0")
 		}
 	}
-	if values, ok := query["status"]; ok {
+	if values, ok := query["status"]; len(values) > 1 {
+		errs.Repeated("query", "status")
+	} else if ok {
 		v := api.ProductStatus(values[0])
 		req.Status = &v
 		at := svcgen.Root("query", "status")
@@ -293,7 +303,7 @@ func (h *handler) handleCreateProduct(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeCreateProduct(w http.ResponseWriter, r *http.Request) (*api.CreateProductRequest, error) {
 	var req api.CreateProductRequest
 	errs := new(svcgen.Errors)
-	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, errs, nil); err != nil {
+	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, false, errs, nil); err != nil {
 		return nil, err
 	} else if ok {
 		at := svcgen.Root("body", "")
@@ -410,7 +420,7 @@ func (h *handler) decodeReplaceProduct(w http.ResponseWriter, r *http.Request) (
 	req.Sku = r.PathValue("sku")
 	atSku := svcgen.Root("path", "sku")
 	errs.Pattern(&atSku, req.Sku, patternSku)
-	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, errs, nil); err != nil {
+	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, false, errs, nil); err != nil {
 		return nil, err
 	} else if ok {
 		at := svcgen.Root("body", "")

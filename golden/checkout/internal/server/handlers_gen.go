@@ -38,7 +38,9 @@ func (h *handler) decodeListQuotes(w http.ResponseWriter, r *http.Request) (*api
 	var req api.ListQuotesRequest
 	errs := new(svcgen.Errors)
 	query := r.URL.Query()
-	if values, ok := query["limit"]; ok {
+	if values, ok := query["limit"]; len(values) > 1 {
+		errs.Repeated("query", "limit")
+	} else if ok {
 		if v, err := svcgen.ParseInt32[int32](values[0]); err != nil {
 			errs.Param("query", "limit", err)
 		} else {
@@ -50,7 +52,9 @@ func (h *handler) decodeListQuotes(w http.ResponseWriter, r *http.Request) (*api
 	} else {
 		req.Limit = 20
 	}
-	if values, ok := query["offset"]; ok {
+	if values, ok := query["offset"]; len(values) > 1 {
+		errs.Repeated("query", "offset")
+	} else if ok {
 		if v, err := svcgen.ParseInt32[int32](values[0]); err != nil {
 			errs.Param("query", "offset", err)
 		} else {
@@ -103,7 +107,7 @@ func (h *handler) handleCreateQuote(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeCreateQuote(w http.ResponseWriter, r *http.Request) (*api.CreateQuoteRequest, error) {
 	var req api.CreateQuoteRequest
 	errs := new(svcgen.Errors)
-	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, errs, nil); err != nil {
+	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, false, errs, nil); err != nil {
 		return nil, err
 	} else if ok {
 		at := svcgen.Root("body", "")

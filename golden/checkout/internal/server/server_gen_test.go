@@ -3,13 +3,17 @@
 package server
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"example.com/checkout/api"
 	"example.com/checkout/svcgen"
@@ -132,6 +136,59 @@ func TestConstraintViolations(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestStrictness sends each operation its valid request with one change the
+// spec does not allow but a lenient server would let through (null where
+// the schema has no null, a single-valued parameter given twice), and
+// a request framed by both Content-Length and Transfer-Encoding, whose
+// connection must be closed after the answer (RFC 9112 §6.1).
+func TestStrictness(t *testing.T) {
+	h := newTestHandler()
+	cases := []struct {
+		routeCase
+		want int
+	}{
+		{routeCase{name: "ListQuotes: query parameter \"limit\" given twice", method: "GET", path: "/v1/quotes", query: "limit=1&limit=1", body: "", contentType: ""}, http.StatusBadRequest},
+		{routeCase{name: "ListQuotes: query parameter \"offset\" given twice", method: "GET", path: "/v1/quotes", query: "offset=0&offset=0", body: "", contentType: ""}, http.StatusBadRequest},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rec := c.serve(h)
+			if rec.Code != c.want {
+				t.Fatalf("status %d, want %d; body: %s", rec.Code, c.want, rec.Body)
+			}
+			problemOf(t, rec)
+		})
+	}
+	t.Run("Content-Length and Transfer-Encoding", func(t *testing.T) {
+		srv := httptest.NewServer(h)
+		defer srv.Close()
+		conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+		// The second request hides in what Content-Length would call the body.
+		const req = "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 40\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" +
+			"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+		if _, err := io.WriteString(conn, req); err != nil {
+			t.Fatal(err)
+		}
+		br := bufio.NewReader(conn)
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if !resp.Close {
+			t.Errorf("status %d without Connection: close", resp.StatusCode)
+		}
+		if second, err := http.ReadResponse(br, nil); err == nil {
+			t.Errorf("the request behind it was answered too (%d): the connection stayed open", second.StatusCode)
+		}
+	})
 }
 
 func TestUnknownRouteIs404(t *testing.T) {

@@ -207,11 +207,13 @@ func (h *handler) decodeFunc(w http.ResponseWriter, r *http.Request) (*api.FuncR
 	req.Type = api.FuncType(r.PathValue("type"))
 	atType := svcgen.Root("path", "type")
 	req.Type.ValidateAt(&atType, errs)
-	if values, ok := svcgenhttp.HeaderValues(r, "default"); ok {
+	if values, ok := svcgenhttp.HeaderValues(r, "default"); len(values) > 1 {
+		errs.Repeated("header", "default")
+	} else if ok {
 		v := values[0]
 		req.Default = &v
 	}
-	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, errs, nil); err != nil {
+	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, false, errs, nil); err != nil {
 		return nil, err
 	} else if ok {
 		at := svcgen.Root("body", "")
@@ -314,13 +316,17 @@ func (h *handler) decodeListThings(w http.ResponseWriter, r *http.Request) (*api
 	var req api.ListThingsRequest2
 	errs := new(svcgen.Errors)
 	query := r.URL.Query()
-	if values, ok := query["UserID"]; ok {
+	if values, ok := query["UserID"]; len(values) > 1 {
+		errs.Repeated("query", "UserID")
+	} else if ok {
 		v := values[0]
 		req.UserID = &v
 		at := svcgen.Root("query", "UserID")
 		errs.Format(&at, v, "uuid")
 	}
-	if values, ok := query["len"]; ok {
+	if values, ok := query["len"]; len(values) > 1 {
+		errs.Repeated("query", "len")
+	} else if ok {
 		if v, err := svcgen.ParseInt32[int32](values[0]); err != nil {
 			errs.Param("query", "len", err)
 		} else {
@@ -332,21 +338,29 @@ func (h *handler) decodeListThings(w http.ResponseWriter, r *http.Request) (*api
 	} else {
 		req.Len = 10
 	}
-	if values, ok := query["type"]; ok {
+	if values, ok := query["type"]; len(values) > 1 {
+		errs.Repeated("query", "type")
+	} else if ok {
 		v := api.Func(values[0])
 		req.Type = &v
 		at := svcgen.Root("query", "type")
 		v.ValidateAt(&at, errs)
 	}
-	if values, ok := query["user-id"]; ok {
+	if values, ok := query["user-id"]; len(values) > 1 {
+		errs.Repeated("query", "user-id")
+	} else if ok {
 		v := values[0]
 		req.UserID2 = &v
 	}
-	if values, ok := query["userId"]; ok {
+	if values, ok := query["userId"]; len(values) > 1 {
+		errs.Repeated("query", "userId")
+	} else if ok {
 		v := values[0]
 		req.UserID3 = &v
 	}
-	if values, ok := query["user_id"]; ok {
+	if values, ok := query["user_id"]; len(values) > 1 {
+		errs.Repeated("query", "user_id")
+	} else if ok {
 		if v, err := svcgen.ParseInt64[int64](values[0]); err != nil {
 			errs.Param("query", "user_id", err)
 		} else {
@@ -401,7 +415,7 @@ func (h *handler) handleCreateThing(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeCreateThing(w http.ResponseWriter, r *http.Request) (*api.CreateThingRequest, error) {
 	var req api.CreateThingRequest
 	errs := new(svcgen.Errors)
-	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, errs, nil); err != nil {
+	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, false, errs, nil); err != nil {
 		return nil, err
 	} else if ok {
 		at := svcgen.Root("body", "")

@@ -3,13 +3,17 @@
 package server
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"example.com/hostile/api"
 	"example.com/hostile/svcgen"
@@ -165,6 +169,69 @@ func TestConstraintViolations(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestStrictness sends each operation its valid request with one change the
+// spec does not allow but a lenient server would let through (null where
+// the schema has no null, a single-valued parameter given twice), and
+// a request framed by both Content-Length and Transfer-Encoding, whose
+// connection must be closed after the answer (RFC 9112 §6.1).
+func TestStrictness(t *testing.T) {
+	h := newTestHandler()
+	cases := []struct {
+		routeCase
+		want int
+	}{
+		{routeCase{name: "Func: a body of null", method: "PUT", path: "/hostile/v1/keywords/func", query: "", body: "null", contentType: "application/json"}, http.StatusBadRequest},
+		{routeCase{name: "Func: null for the optional property \"chan\"", method: "PUT", path: "/hostile/v1/keywords/func", query: "", body: "{\"chan\":null}", contentType: "application/json"}, http.StatusBadRequest},
+		{routeCase{name: "Func: header parameter \"default\" given twice", method: "PUT", path: "/hostile/v1/keywords/func", query: "", body: "{}", contentType: "application/json", headers: [][2]string{{"default", "a"}, {"default", "a"}}}, http.StatusBadRequest},
+		{routeCase{name: "ListThings: query parameter \"UserID\" given twice", method: "GET", path: "/hostile/v1/things", query: "UserID=7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d&UserID=7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d", body: "", contentType: ""}, http.StatusBadRequest},
+		{routeCase{name: "ListThings: query parameter \"len\" given twice", method: "GET", path: "/hostile/v1/things", query: "len=0&len=0", body: "", contentType: ""}, http.StatusBadRequest},
+		{routeCase{name: "ListThings: query parameter \"type\" given twice", method: "GET", path: "/hostile/v1/things", query: "type=go&type=go", body: "", contentType: ""}, http.StatusBadRequest},
+		{routeCase{name: "ListThings: query parameter \"user-id\" given twice", method: "GET", path: "/hostile/v1/things", query: "user-id=a&user-id=a", body: "", contentType: ""}, http.StatusBadRequest},
+		{routeCase{name: "ListThings: query parameter \"userId\" given twice", method: "GET", path: "/hostile/v1/things", query: "userId=a&userId=a", body: "", contentType: ""}, http.StatusBadRequest},
+		{routeCase{name: "ListThings: query parameter \"user_id\" given twice", method: "GET", path: "/hostile/v1/things", query: "user_id=1&user_id=1", body: "", contentType: ""}, http.StatusBadRequest},
+		{routeCase{name: "CreateThing: a body of null", method: "POST", path: "/hostile/v1/things", query: "", body: "null", contentType: "application/json"}, http.StatusBadRequest},
+		{routeCase{name: "CreateThing: null for the required property \"thing\"", method: "POST", path: "/hostile/v1/things", query: "", body: "{\"thing\":null}", contentType: "application/json"}, http.StatusBadRequest},
+		{routeCase{name: "CreateThing: null for the optional property \"dryRun\"", method: "POST", path: "/hostile/v1/things", query: "", body: "{\"dryRun\":null,\"thing\":{\"name\":\"a\"}}", contentType: "application/json"}, http.StatusBadRequest},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rec := c.serve(h)
+			if rec.Code != c.want {
+				t.Fatalf("status %d, want %d; body: %s", rec.Code, c.want, rec.Body)
+			}
+			problemOf(t, rec)
+		})
+	}
+	t.Run("Content-Length and Transfer-Encoding", func(t *testing.T) {
+		srv := httptest.NewServer(h)
+		defer srv.Close()
+		conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+		// The second request hides in what Content-Length would call the body.
+		const req = "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 40\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" +
+			"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+		if _, err := io.WriteString(conn, req); err != nil {
+			t.Fatal(err)
+		}
+		br := bufio.NewReader(conn)
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if !resp.Close {
+			t.Errorf("status %d without Connection: close", resp.StatusCode)
+		}
+		if second, err := http.ReadResponse(br, nil); err == nil {
+			t.Errorf("the request behind it was answered too (%d): the connection stayed open", second.StatusCode)
+		}
+	})
 }
 
 func TestUnknownRouteIs404(t *testing.T) {

@@ -40,8 +40,9 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *byt
 // DecodeJSON decodes a JSON request body into v. It reports whether a body
 // was there; problems are added to errs, or returned when the request
 // cannot be answered with a 400 (too large: 413; wrong media type: 415).
-// When raw is not nil it receives a copy of the body.
-func DecodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any, required bool, errs *svcgen.Errors, raw *[]byte) (bool, error) {
+// A body that is JSON null is refused unless null is true (the schema
+// allows null). When raw is not nil it receives a copy of the body.
+func DecodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any, required, null bool, errs *svcgen.Errors, raw *[]byte) (bool, error) {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !svcgen.IsJSON(ct) {
 		return false, &svcgen.Error{Status: http.StatusUnsupportedMediaType, Detail: "the body must be application/json"}
 	}
@@ -56,6 +57,10 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any, requ
 		return false, nil
 	}
 	defer bufPool.Put(buf)
+	if !null && svcgen.IsNull(data) {
+		*errs = append(*errs, svcgen.FieldError{In: "body", Pointer: "#", Detail: "the body must not be null"})
+		return false, nil
+	}
 	if raw != nil {
 		*raw = bytes.Clone(data)
 	}

@@ -84,7 +84,7 @@ func DecodeForm(w http.ResponseWriter, r *http.Request, limit int64, v any, requ
 // request's Content-Type is one of forms, the form media types the spec
 // gives the same schema as the JSON one. The schema has no file parts, so
 // a multipart form's values are all in memory once it is read.
-func DecodeJSONOrForm(w http.ResponseWriter, r *http.Request, limit int64, v any, required bool, errs *svcgen.Errors, fields []FormField, forms ...string) (bool, error) {
+func DecodeJSONOrForm(w http.ResponseWriter, r *http.Request, limit int64, v any, required, null bool, errs *svcgen.Errors, fields []FormField, forms ...string) (bool, error) {
 	ct := r.Header.Get("Content-Type")
 	if mt, _, err := mime.ParseMediaType(ct); err == nil && slices.Contains(forms, mt) {
 		ok, form, err := DecodeForm(w, r, limit, v, required, mt == "multipart/form-data", fields, errs)
@@ -96,7 +96,7 @@ func DecodeJSONOrForm(w http.ResponseWriter, r *http.Request, limit int64, v any
 	if ct != "" && !svcgen.IsJSON(ct) {
 		return false, &svcgen.Error{Status: http.StatusUnsupportedMediaType, Detail: "the body must be application/json, " + strings.Join(forms, " or ")}
 	}
-	return DecodeJSON(w, r, limit, v, required, errs, nil)
+	return DecodeJSON(w, r, limit, v, required, null, errs, nil)
 }
 
 func formError(err error) error {

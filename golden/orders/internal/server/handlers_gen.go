@@ -45,7 +45,9 @@ func (h *handler) decodeListCategories(w http.ResponseWriter, r *http.Request) (
 	var req api.ListCategoriesRequest
 	errs := new(svcgen.Errors)
 	query := r.URL.Query()
-	if values, ok := query["depth"]; ok {
+	if values, ok := query["depth"]; len(values) > 1 {
+		errs.Repeated("query", "depth")
+	} else if ok {
 		if v, err := svcgen.ParseInt32[int32](values[0]); err != nil {
 			errs.Param("query", "depth", err)
 		} else {
@@ -108,14 +110,18 @@ func (h *handler) decodeListCustomers(w http.ResponseWriter, r *http.Request) (*
 	var req api.ListCustomersRequest
 	errs := new(svcgen.Errors)
 	query := r.URL.Query()
-	if values, ok := query["email"]; ok {
+	if values, ok := query["email"]; len(values) > 1 {
+		errs.Repeated("query", "email")
+	} else if ok {
 		v := values[0]
 		req.Email = &v
 		at := svcgen.Root("query", "email")
 		errs.MaxLength(&at, v, 254)
 		errs.Format(&at, v, "email")
 	}
-	if values, ok := query["limit"]; ok {
+	if values, ok := query["limit"]; len(values) > 1 {
+		errs.Repeated("query", "limit")
+	} else if ok {
 		if v, err := svcgen.ParseInt32[int32](values[0]); err != nil {
 			errs.Param("query", "limit", err)
 		} else {
@@ -127,7 +133,9 @@ func (h *handler) decodeListCustomers(w http.ResponseWriter, r *http.Request) (*
 	} else {
 		req.Limit = 20
 	}
-	if values, ok := query["offset"]; ok {
+	if values, ok := query["offset"]; len(values) > 1 {
+		errs.Repeated("query", "offset")
+	} else if ok {
 		if v, err := svcgen.ParseInt64[int64](values[0]); err != nil {
 			errs.Param("query", "offset", err)
 		} else {
@@ -150,7 +158,9 @@ func (h *handler) decodeListCustomers(w http.ResponseWriter, r *http.Request) (*
 			errs.Pattern(&at0, req.Tag[i0], patternTag)
 		}
 	}
-	if values, ok := svcgenhttp.HeaderValues(r, "X-Request-ID"); ok {
+	if values, ok := svcgenhttp.HeaderValues(r, "X-Request-ID"); len(values) > 1 {
+		errs.Repeated("header", "X-Request-ID")
+	} else if ok {
 		v := values[0]
 		req.XRequestID = &v
 		at := svcgen.Root("header", "X-Request-ID")
@@ -208,7 +218,9 @@ func (h *handler) handleCreateCustomer(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeCreateCustomer(w http.ResponseWriter, r *http.Request) (*api.CreateCustomerRequest, error) {
 	var req api.CreateCustomerRequest
 	errs := new(svcgen.Errors)
-	if values, ok := svcgenhttp.HeaderValues(r, "X-Request-ID"); ok {
+	if values, ok := svcgenhttp.HeaderValues(r, "X-Request-ID"); len(values) > 1 {
+		errs.Repeated("header", "X-Request-ID")
+	} else if ok {
 		v := values[0]
 		req.XRequestID = &v
 		at := svcgen.Root("header", "X-Request-ID")
@@ -216,7 +228,7 @@ func (h *handler) decodeCreateCustomer(w http.ResponseWriter, r *http.Request) (
 		errs.MaxLength(&at, v, 64)
 		errs.Pattern(&at, v, patternListCustomersXRequestID)
 	}
-	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, errs, nil); err != nil {
+	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, false, errs, nil); err != nil {
 		return nil, err
 	} else if ok {
 		at := svcgen.Root("body", "")
@@ -333,7 +345,9 @@ func (h *handler) decodeReplaceCustomer(w http.ResponseWriter, r *http.Request) 
 	req.CustomerID = r.PathValue("customerId")
 	atCustomerID := svcgen.Root("path", "customerId")
 	errs.Format(&atCustomerID, req.CustomerID, "uuid")
-	if values, ok := svcgenhttp.HeaderValues(r, "X-Request-ID"); ok {
+	if values, ok := svcgenhttp.HeaderValues(r, "X-Request-ID"); len(values) > 1 {
+		errs.Repeated("header", "X-Request-ID")
+	} else if ok {
 		v := values[0]
 		req.XRequestID = &v
 		at := svcgen.Root("header", "X-Request-ID")
@@ -341,7 +355,7 @@ func (h *handler) decodeReplaceCustomer(w http.ResponseWriter, r *http.Request) 
 		errs.MaxLength(&at, v, 64)
 		errs.Pattern(&at, v, patternListCustomersXRequestID)
 	}
-	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, errs, nil); err != nil {
+	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, false, errs, nil); err != nil {
 		return nil, err
 	} else if ok {
 		at := svcgen.Root("body", "")
@@ -404,7 +418,9 @@ func (h *handler) decodeUpdateCustomer(w http.ResponseWriter, r *http.Request) (
 	req.CustomerID = r.PathValue("customerId")
 	atCustomerID := svcgen.Root("path", "customerId")
 	errs.Format(&atCustomerID, req.CustomerID, "uuid")
-	if values, ok := svcgenhttp.HeaderValues(r, "X-Request-ID"); ok {
+	if values, ok := svcgenhttp.HeaderValues(r, "X-Request-ID"); len(values) > 1 {
+		errs.Repeated("header", "X-Request-ID")
+	} else if ok {
 		v := values[0]
 		req.XRequestID = &v
 		at := svcgen.Root("header", "X-Request-ID")
@@ -412,7 +428,7 @@ func (h *handler) decodeUpdateCustomer(w http.ResponseWriter, r *http.Request) (
 		errs.MaxLength(&at, v, 64)
 		errs.Pattern(&at, v, patternListCustomersXRequestID)
 	}
-	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, errs, &req.RawBody); err != nil {
+	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, false, errs, &req.RawBody); err != nil {
 		return nil, err
 	} else if ok {
 		at := svcgen.Root("body", "")
@@ -642,7 +658,9 @@ func (h *handler) decodeListOrders(w http.ResponseWriter, r *http.Request) (*api
 	req.CustomerID = r.PathValue("customerId")
 	atCustomerID := svcgen.Root("path", "customerId")
 	errs.Format(&atCustomerID, req.CustomerID, "uuid")
-	if values, ok := query["limit"]; ok {
+	if values, ok := query["limit"]; len(values) > 1 {
+		errs.Repeated("query", "limit")
+	} else if ok {
 		if v, err := svcgen.ParseInt32[int32](values[0]); err != nil {
 			errs.Param("query", "limit", err)
 		} else {
@@ -654,7 +672,9 @@ func (h *handler) decodeListOrders(w http.ResponseWriter, r *http.Request) (*api
 	} else {
 		req.Limit = 20
 	}
-	if values, ok := query["offset"]; ok {
+	if values, ok := query["offset"]; len(values) > 1 {
+		errs.Repeated("query", "offset")
+	} else if ok {
 		if v, err := svcgen.ParseInt64[int64](values[0]); err != nil {
 			errs.Param("query", "offset", err)
 		} else {
@@ -665,14 +685,18 @@ func (h *handler) decodeListOrders(w http.ResponseWriter, r *http.Request) (*api
 	} else {
 		req.Offset = 0
 	}
-	if values, ok := query["placedAfter"]; ok {
+	if values, ok := query["placedAfter"]; len(values) > 1 {
+		errs.Repeated("query", "placedAfter")
+	} else if ok {
 		if v, err := svcgen.ParseDate(values[0]); err != nil {
 			errs.Param("query", "placedAfter", err)
 		} else {
 			req.PlacedAfter = &v
 		}
 	}
-	if values, ok := query["status"]; ok {
+	if values, ok := query["status"]; len(values) > 1 {
+		errs.Repeated("query", "status")
+	} else if ok {
 		v := api.OrderStatus(values[0])
 		req.Status = &v
 		at := svcgen.Root("query", "status")
@@ -733,7 +757,9 @@ func (h *handler) decodeCreateOrder(w http.ResponseWriter, r *http.Request) (*ap
 	req.CustomerID = r.PathValue("customerId")
 	atCustomerID := svcgen.Root("path", "customerId")
 	errs.Format(&atCustomerID, req.CustomerID, "uuid")
-	if values, ok := svcgenhttp.HeaderValues(r, "X-Request-ID"); ok {
+	if values, ok := svcgenhttp.HeaderValues(r, "X-Request-ID"); len(values) > 1 {
+		errs.Repeated("header", "X-Request-ID")
+	} else if ok {
 		v := values[0]
 		req.XRequestID = &v
 		at := svcgen.Root("header", "X-Request-ID")
@@ -741,7 +767,7 @@ func (h *handler) decodeCreateOrder(w http.ResponseWriter, r *http.Request) (*ap
 		errs.MaxLength(&at, v, 64)
 		errs.Pattern(&at, v, patternListCustomersXRequestID)
 	}
-	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, errs, nil); err != nil {
+	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, false, errs, nil); err != nil {
 		return nil, err
 	} else if ok {
 		at := svcgen.Root("body", "")
@@ -874,7 +900,9 @@ func (h *handler) decodeReplaceOrder(w http.ResponseWriter, r *http.Request) (*a
 		at := svcgen.Root("path", "orderId")
 		svcgen.Minimum(errs, &at, v, 1, false, "1")
 	}
-	if values, ok := svcgenhttp.HeaderValues(r, "X-Request-ID"); ok {
+	if values, ok := svcgenhttp.HeaderValues(r, "X-Request-ID"); len(values) > 1 {
+		errs.Repeated("header", "X-Request-ID")
+	} else if ok {
 		v := values[0]
 		req.XRequestID = &v
 		at := svcgen.Root("header", "X-Request-ID")
@@ -882,7 +910,7 @@ func (h *handler) decodeReplaceOrder(w http.ResponseWriter, r *http.Request) (*a
 		errs.MaxLength(&at, v, 64)
 		errs.Pattern(&at, v, patternListCustomersXRequestID)
 	}
-	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, errs, nil); err != nil {
+	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, false, errs, nil); err != nil {
 		return nil, err
 	} else if ok {
 		at := svcgen.Root("body", "")
@@ -952,7 +980,9 @@ func (h *handler) decodeUpdateOrder(w http.ResponseWriter, r *http.Request) (*ap
 		at := svcgen.Root("path", "orderId")
 		svcgen.Minimum(errs, &at, v, 1, false, "1")
 	}
-	if values, ok := svcgenhttp.HeaderValues(r, "X-Request-ID"); ok {
+	if values, ok := svcgenhttp.HeaderValues(r, "X-Request-ID"); len(values) > 1 {
+		errs.Repeated("header", "X-Request-ID")
+	} else if ok {
 		v := values[0]
 		req.XRequestID = &v
 		at := svcgen.Root("header", "X-Request-ID")
@@ -960,7 +990,7 @@ func (h *handler) decodeUpdateOrder(w http.ResponseWriter, r *http.Request) (*ap
 		errs.MaxLength(&at, v, 64)
 		errs.Pattern(&at, v, patternListCustomersXRequestID)
 	}
-	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, errs, &req.RawBody); err != nil {
+	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, false, errs, &req.RawBody); err != nil {
 		return nil, err
 	} else if ok {
 		at := svcgen.Root("body", "")

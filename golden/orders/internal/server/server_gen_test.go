@@ -3,13 +3,17 @@
 package server
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"example.com/orders/api"
 	"example.com/orders/svcgen"
@@ -210,6 +214,81 @@ func TestConstraintViolations(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestStrictness sends each operation its valid request with one change the
+// spec does not allow but a lenient server would let through (null where
+// the schema has no null, a single-valued parameter given twice), and
+// a request framed by both Content-Length and Transfer-Encoding, whose
+// connection must be closed after the answer (RFC 9112 §6.1).
+func TestStrictness(t *testing.T) {
+	h := newTestHandler()
+	cases := []struct {
+		routeCase
+		want int
+	}{
+		{routeCase{name: "ListCategories: query parameter \"depth\" given twice", method: "GET", path: "/v1/categories", query: "depth=0&depth=0", body: "", contentType: ""}, http.StatusBadRequest},
+		{routeCase{name: "ListCustomers: query parameter \"email\" given twice", method: "GET", path: "/v1/customers", query: "email=user%40example.com&email=user%40example.com", body: "", contentType: ""}, http.StatusBadRequest},
+		{routeCase{name: "ListCustomers: query parameter \"limit\" given twice", method: "GET", path: "/v1/customers", query: "limit=1&limit=1", body: "", contentType: ""}, http.StatusBadRequest},
+		{routeCase{name: "ListCustomers: query parameter \"offset\" given twice", method: "GET", path: "/v1/customers", query: "offset=0&offset=0", body: "", contentType: ""}, http.StatusBadRequest},
+		{routeCase{name: "CreateCustomer: a body of null", method: "POST", path: "/v1/customers", query: "", body: "null", contentType: "application/json"}, http.StatusBadRequest},
+		{routeCase{name: "CreateCustomer: null for the required property \"email\"", method: "POST", path: "/v1/customers", query: "", body: "{\"email\":null,\"name\":\"a\"}", contentType: "application/json"}, http.StatusBadRequest},
+		{routeCase{name: "CreateCustomer: null for the optional property \"marketingOptIn\"", method: "POST", path: "/v1/customers", query: "", body: "{\"email\":\"user@example.com\",\"marketingOptIn\":null,\"name\":\"a\"}", contentType: "application/json"}, http.StatusBadRequest},
+		{routeCase{name: "ReplaceCustomer: a body of null", method: "PUT", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d", query: "", body: "null", contentType: "application/json"}, http.StatusBadRequest},
+		{routeCase{name: "ReplaceCustomer: null for the required property \"email\"", method: "PUT", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d", query: "", body: "{\"email\":null,\"name\":\"a\"}", contentType: "application/json"}, http.StatusBadRequest},
+		{routeCase{name: "ReplaceCustomer: null for the optional property \"marketingOptIn\"", method: "PUT", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d", query: "", body: "{\"email\":\"user@example.com\",\"marketingOptIn\":null,\"name\":\"a\"}", contentType: "application/json"}, http.StatusBadRequest},
+		{routeCase{name: "UpdateCustomer: a body of null", method: "PATCH", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d", query: "", body: "null", contentType: "application/json"}, http.StatusBadRequest},
+		{routeCase{name: "UpdateCustomer: null for the optional property \"email\"", method: "PATCH", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d", query: "", body: "{\"email\":null}", contentType: "application/json"}, http.StatusBadRequest},
+		{routeCase{name: "ListOrders: query parameter \"limit\" given twice", method: "GET", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders", query: "limit=1&limit=1", body: "", contentType: ""}, http.StatusBadRequest},
+		{routeCase{name: "ListOrders: query parameter \"offset\" given twice", method: "GET", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders", query: "offset=0&offset=0", body: "", contentType: ""}, http.StatusBadRequest},
+		{routeCase{name: "ListOrders: query parameter \"placedAfter\" given twice", method: "GET", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders", query: "placedAfter=2024-01-02&placedAfter=2024-01-02", body: "", contentType: ""}, http.StatusBadRequest},
+		{routeCase{name: "ListOrders: query parameter \"status\" given twice", method: "GET", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders", query: "status=pending&status=pending", body: "", contentType: ""}, http.StatusBadRequest},
+		{routeCase{name: "CreateOrder: a body of null", method: "POST", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders", query: "", body: "null", contentType: "application/json"}, http.StatusBadRequest},
+		{routeCase{name: "CreateOrder: null for the required property \"items\"", method: "POST", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders", query: "", body: "{\"items\":null,\"payment\":{\"expiryMonth\":12,\"expiryYear\":2030,\"number\":\"4111111111111111\",\"type\":\"card\"},\"shippingClass\":\"2nd-class\"}", contentType: "application/json"}, http.StatusBadRequest},
+		{routeCase{name: "CreateOrder: null for the optional property \"currency\"", method: "POST", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders", query: "", body: "{\"currency\":null,\"items\":[{\"quantity\":2,\"sku\":\"BOOK-0042\",\"unitPrice\":12.5}],\"payment\":{\"expiryMonth\":12,\"expiryYear\":2030,\"number\":\"4111111111111111\",\"type\":\"card\"},\"shippingClass\":\"2nd-class\"}", contentType: "application/json"}, http.StatusBadRequest},
+		{routeCase{name: "ReplaceOrder: a body of null", method: "PUT", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders/1", query: "", body: "null", contentType: "application/json"}, http.StatusBadRequest},
+		{routeCase{name: "ReplaceOrder: null for the required property \"items\"", method: "PUT", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders/1", query: "", body: "{\"items\":null,\"payment\":{\"expiryMonth\":12,\"expiryYear\":2030,\"number\":\"4111111111111111\",\"type\":\"card\"},\"shippingClass\":\"2nd-class\"}", contentType: "application/json"}, http.StatusBadRequest},
+		{routeCase{name: "ReplaceOrder: null for the optional property \"currency\"", method: "PUT", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders/1", query: "", body: "{\"currency\":null,\"items\":[{\"quantity\":2,\"sku\":\"BOOK-0042\",\"unitPrice\":12.5}],\"payment\":{\"expiryMonth\":12,\"expiryYear\":2030,\"number\":\"4111111111111111\",\"type\":\"card\"},\"shippingClass\":\"2nd-class\"}", contentType: "application/json"}, http.StatusBadRequest},
+		{routeCase{name: "UpdateOrder: a body of null", method: "PATCH", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders/1", query: "", body: "null", contentType: "application/json"}, http.StatusBadRequest},
+		{routeCase{name: "UpdateOrder: null for the optional property \"metadata\"", method: "PATCH", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders/1", query: "", body: "{\"metadata\":null}", contentType: "application/json"}, http.StatusBadRequest},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rec := c.serve(h)
+			if rec.Code != c.want {
+				t.Fatalf("status %d, want %d; body: %s", rec.Code, c.want, rec.Body)
+			}
+			problemOf(t, rec)
+		})
+	}
+	t.Run("Content-Length and Transfer-Encoding", func(t *testing.T) {
+		srv := httptest.NewServer(h)
+		defer srv.Close()
+		conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+		// The second request hides in what Content-Length would call the body.
+		const req = "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 40\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" +
+			"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+		if _, err := io.WriteString(conn, req); err != nil {
+			t.Fatal(err)
+		}
+		br := bufio.NewReader(conn)
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if !resp.Close {
+			t.Errorf("status %d without Connection: close", resp.StatusCode)
+		}
+		if second, err := http.ReadResponse(br, nil); err == nil {
+			t.Errorf("the request behind it was answered too (%d): the connection stayed open", second.StatusCode)
+		}
+	})
 }
 
 func TestUnknownRouteIs404(t *testing.T) {

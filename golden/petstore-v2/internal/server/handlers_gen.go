@@ -38,7 +38,9 @@ func (h *handler) decodeListPets(w http.ResponseWriter, r *http.Request) (*api.L
 	var req api.ListPetsRequest
 	errs := new(svcgen.Errors)
 	query := r.URL.Query()
-	if values, ok := query["limit"]; ok {
+	if values, ok := query["limit"]; len(values) > 1 {
+		errs.Repeated("query", "limit")
+	} else if ok {
 		if v, err := svcgen.ParseInt32[int32](values[0]); err != nil {
 			errs.Param("query", "limit", err)
 		} else {
@@ -104,7 +106,7 @@ func (h *handler) handleAddPet(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeAddPet(w http.ResponseWriter, r *http.Request) (*api.AddPetRequest, error) {
 	var req api.AddPetRequest
 	errs := new(svcgen.Errors)
-	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, errs, nil); err != nil {
+	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, false, errs, nil); err != nil {
 		return nil, err
 	} else if ok {
 		at := svcgen.Root("body", "")
@@ -215,7 +217,7 @@ func (h *handler) decodeUpdatePet(w http.ResponseWriter, r *http.Request) (*api.
 		at := svcgen.Root("path", "petId")
 		svcgen.Minimum(errs, &at, v, 1, false, "1")
 	}
-	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, errs, nil); err != nil {
+	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, false, errs, nil); err != nil {
 		return nil, err
 	} else if ok {
 		at := svcgen.Root("body", "")
@@ -274,7 +276,9 @@ func (h *handler) decodeDeletePet(w http.ResponseWriter, r *http.Request) (*api.
 		at := svcgen.Root("path", "petId")
 		svcgen.Minimum(errs, &at, v, 1, false, "1")
 	}
-	if values, ok := svcgenhttp.HeaderValues(r, "api_key"); ok {
+	if values, ok := svcgenhttp.HeaderValues(r, "api_key"); len(values) > 1 {
+		errs.Repeated("header", "api_key")
+	} else if ok {
 		v := values[0]
 		req.APIKey = v
 		at := svcgen.Root("header", "api_key")

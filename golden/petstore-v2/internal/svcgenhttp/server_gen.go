@@ -19,6 +19,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -96,6 +98,40 @@ func (s *Server) Handle(pattern string, h http.HandlerFunc) { s.mux.HandleFunc(p
 type metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+
+	// children caches the series of each method, route and status, so that
+	// a request costs a map lookup rather than label validation, hashing and
+	// a status formatted to text. At most maxChildren entries: beyond that
+	// (methods are the client's to choose) series are looked up each time.
+	children sync.Map // childKey → child
+	size     atomic.Int32
+}
+
+const maxChildren = 1024
+
+type childKey struct {
+	method, route string
+	status        int
+}
+
+type child struct {
+	requests prometheus.Counter
+	duration prometheus.Observer
+}
+
+// of returns the series of a request's method, route and status.
+func (m *metrics) of(method, route string, status int) child {
+	k := childKey{method, route, status}
+	if c, ok := m.children.Load(k); ok {
+		return c.(child)
+	}
+	c := child{m.requests.WithLabelValues(method, route, strconv.Itoa(status)), m.duration.WithLabelValues(method, route)}
+	if m.size.Load() < maxChildren {
+		if _, loaded := m.children.LoadOrStore(k, c); !loaded {
+			m.size.Add(1)
+		}
+	}
+	return c
 }
 
 // newMetrics registers the request metrics in reg.
@@ -286,6 +322,15 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // it on (naming the request's span as their parent when spans are made).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	if len(r.TransferEncoding) > 0 && r.ProtoMajor == 1 {
+		// RFC 9112 §6.1: a request with both Transfer-Encoding and
+		// Content-Length must have its connection closed after the answer,
+		// lest a request smuggled behind it be read. net/http drops
+		// Content-Length from such a request before any handler runs, so
+		// every request framed by Transfer-Encoding gets it: a client
+		// streaming a body pays a new connection, nothing worse.
+		w.Header().Set("Connection", "close")
+	}
 	if parent := r.Header.Values("Traceparent"); len(parent) == 1 && svcgen.ValidTraceparent(parent[0]) {
 		state := strings.Join(r.Header.Values("Tracestate"), ",")
 		r = r.WithContext(svcgen.WithTraceparent(r.Context(), parent[0], state))
@@ -306,8 +351,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			sw.status = http.StatusOK // nothing written: net/http sends 200
 		}
 		elapsed := time.Since(start)
-		s.metrics.requests.WithLabelValues(r.Method, r.Pattern, strconv.Itoa(sw.status)).Inc()
-		s.metrics.duration.WithLabelValues(r.Method, r.Pattern).Observe(elapsed.Seconds())
+		if sw.status == 0 {
+			sw.status = http.StatusOK // nothing written: net/http answers 200
+		}
+		series := s.metrics.of(r.Method, r.Pattern, sw.status)
+		series.requests.Inc()
+		series.duration.Observe(elapsed.Seconds())
 		s.Log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),

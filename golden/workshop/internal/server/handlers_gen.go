@@ -38,13 +38,17 @@ func (h *handler) decodeListGadgets(w http.ResponseWriter, r *http.Request) (*ap
 	var req api.ListGadgetsRequest
 	errs := new(svcgen.Errors)
 	query := r.URL.Query()
-	if values, ok := query["color"]; ok {
+	if values, ok := query["color"]; len(values) > 1 {
+		errs.Repeated("query", "color")
+	} else if ok {
 		v := api.ListGadgetsColor(values[0])
 		req.Color = &v
 		at := svcgen.Root("query", "color")
 		v.ValidateAt(&at, errs)
 	}
-	if values, ok := query["limit"]; ok {
+	if values, ok := query["limit"]; len(values) > 1 {
+		errs.Repeated("query", "limit")
+	} else if ok {
 		if v, err := svcgen.ParseInt32[int32](values[0]); err != nil {
 			errs.Param("query", "limit", err)
 		} else {
@@ -56,7 +60,9 @@ func (h *handler) decodeListGadgets(w http.ResponseWriter, r *http.Request) (*ap
 	} else {
 		req.Limit = 20
 	}
-	if values, ok := query["offset"]; ok {
+	if values, ok := query["offset"]; len(values) > 1 {
+		errs.Repeated("query", "offset")
+	} else if ok {
 		if v, err := svcgen.ParseInt32[int32](values[0]); err != nil {
 			errs.Param("query", "offset", err)
 		} else {
@@ -109,7 +115,7 @@ func (h *handler) handleCreateGadget(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeCreateGadget(w http.ResponseWriter, r *http.Request) (*api.CreateGadgetRequest, error) {
 	var req api.CreateGadgetRequest
 	errs := new(svcgen.Errors)
-	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, errs, nil); err != nil {
+	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, false, errs, nil); err != nil {
 		return nil, err
 	} else if ok {
 		at := svcgen.Root("body", "")
@@ -203,7 +209,7 @@ func (h *handler) decodeReplaceGadget(w http.ResponseWriter, r *http.Request) (*
 	var req api.ReplaceGadgetRequest
 	errs := new(svcgen.Errors)
 	req.ID = r.PathValue("id")
-	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, errs, nil); err != nil {
+	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, false, errs, nil); err != nil {
 		return nil, err
 	} else if ok {
 		at := svcgen.Root("body", "")
@@ -254,7 +260,7 @@ func (h *handler) decodeUpdateGadget(w http.ResponseWriter, r *http.Request) (*a
 	var req api.UpdateGadgetRequest
 	errs := new(svcgen.Errors)
 	req.ID = r.PathValue("id")
-	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, errs, &req.RawBody); err != nil {
+	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, false, errs, &req.RawBody); err != nil {
 		return nil, err
 	} else if ok {
 		at := svcgen.Root("body", "")

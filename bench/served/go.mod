@@ -1,0 +1,3 @@
+module github.com/svcgen/svcgen/bench/served
+
+go 1.24

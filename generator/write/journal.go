@@ -360,23 +360,7 @@ func sweep(root string) ([]string, error) {
 
 // fillSync is fill with the content synced to stable storage before the
 // file is closed.
-func fillSync(fh *os.File, f File) error {
-	mode := f.Mode.Perm()
-	if mode == 0 {
-		mode = defaultFileMode
-	}
-	_, err := fh.Write(f.Content)
-	if err == nil {
-		err = fh.Chmod(mode)
-	}
-	if err == nil {
-		err = fh.Sync()
-	}
-	if cerr := fh.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
+func fillSync(fh *os.File, f File) error { return writeFile(fh, f, true) }
 
 // syncDir syncs a folder, so that the renames and removals in it last.
 // Systems that cannot sync a folder (Windows) are not asked to.

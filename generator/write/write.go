@@ -410,7 +410,11 @@ func writeNew(name string, f File) error {
 
 // fill writes f's content to fh, sets f's mode exactly (independent of the
 // umask, so output is the same everywhere) and closes fh.
-func fill(fh *os.File, f File) error {
+func fill(fh *os.File, f File) error { return writeFile(fh, f, false) }
+
+// writeFile writes f's content to fh, sets its mode, syncs it to stable
+// storage when sync is true, and closes fh.
+func writeFile(fh *os.File, f File, sync bool) error {
 	mode := f.Mode.Perm()
 	if mode == 0 {
 		mode = defaultFileMode
@@ -418,6 +422,9 @@ func fill(fh *os.File, f File) error {
 	_, err := fh.Write(f.Content)
 	if err == nil {
 		err = fh.Chmod(mode)
+	}
+	if err == nil && sync {
+		err = fh.Sync()
 	}
 	if cerr := fh.Close(); err == nil {
 		err = cerr

@@ -7,6 +7,9 @@
 //     importing a service's contract or client pulls in nothing else.
 //   - internal/svcgenhttp: what only the server needs (reading bodies,
 //     writing responses and problems, metrics, request logs, health).
+//   - internal/svcgenevents: the event log and outbox relay, and the
+//     consumer of other services' events; only services that publish or
+//     consume events (x-svcgen-events) get it.
 //
 // svcgen copies these files into every service it writes, as
 // <module>/svcgen and <module>/internal/svcgenhttp, rewriting only the
@@ -21,7 +24,7 @@ import (
 	"strings"
 )
 
-//go:embed svcgen internal/svcgenhttp
+//go:embed svcgen internal/svcgenhttp internal/svcgenevents
 var files embed.FS
 
 // ImportPrefix is the import path prefix of the runtime packages in
@@ -38,12 +41,16 @@ type File struct {
 }
 
 // Files returns the runtime's source files (tests left out) for a service
-// whose module path is module, sorted by path.
-func Files(module string) []File {
+// whose module path is module, sorted by path; the events package only
+// when events is true.
+func Files(module string, events bool) []File {
 	var out []File
 	_ = fs.WalkDir(files, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || path.Ext(p) != ".go" || strings.HasSuffix(p, "_test.go") {
 			return err
+		}
+		if !events && strings.HasPrefix(p, "internal/svcgenevents/") {
+			return nil
 		}
 		b, err := files.ReadFile(p)
 		if err != nil {

@@ -14,7 +14,7 @@ import (
 )
 
 func TestFiles(t *testing.T) {
-	files := Files("example.com/orders")
+	files := Files("example.com/orders", false)
 	if len(files) == 0 {
 		t.Fatal("no runtime files")
 	}

@@ -128,6 +128,9 @@ func Build(spec *load.Spec, opts Options) (svc *model.Service, err error) {
 	if err := b.dependencies(svc); err != nil {
 		return nil, err
 	}
+	if err := b.events(svc); err != nil {
+		return nil, err
+	}
 	sort.Slice(b.all, func(i, j int) bool { return b.all[i].Name < b.all[j].Name })
 	svc.Types = b.all
 	svc.Patterns = b.patList

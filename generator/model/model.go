@@ -5,6 +5,11 @@
 // output is byte-identical between runs.
 package model
 
+import (
+	"slices"
+	"strings"
+)
+
 // Service is everything the generated repository is made from.
 type Service struct {
 	Name        string // Go identifier, lower case: "orders"
@@ -56,6 +61,10 @@ type Service struct {
 	// their generated clients (x-svcgen-dependencies), sorted by name.
 	Dependencies []*Dependency
 
+	// Events is what the service publishes and consumes
+	// (x-svcgen-events), or nil when it does neither.
+	Events *Events
+
 	// Converters are the functions the default CRUD behaviour uses to
 	// move values between API types, sorted by name.
 	Converters []*Converter
@@ -85,6 +94,72 @@ type Dependency struct {
 	// URL is the base URL used when Env is unset: "http://catalog:8080",
 	// the service's name on a cluster network.
 	URL string
+}
+
+// Events is a service's part in the events its services exchange
+// (docs/ARCHITECTURE.md, "Events").
+type Events struct {
+	// Publish lists the resources whose changes the service publishes, in
+	// the order of Service.Resources.
+	Publish []*Publisher
+	// Subscribe lists the events of other services it consumes, sorted by
+	// method name.
+	Subscribe []*Subscription
+}
+
+// Publisher is a resource whose changes are published.
+type Publisher struct {
+	Resource *Resource
+	Noun     string // the event types' resource part: "order" (order.created...)
+	// Type is the Go name of its events' contract type: "OrderEvent".
+	Type string
+}
+
+// Created, Updated and Deleted are its event types.
+func (p *Publisher) Created() string { return p.Noun + ".created" }
+func (p *Publisher) Updated() string { return p.Noun + ".updated" }
+func (p *Publisher) Deleted() string { return p.Noun + ".deleted" }
+
+// Subscription is an event of another service that this one consumes.
+type Subscription struct {
+	Dependency *Dependency
+	Event      string // its type: "order.created"
+	// Type is the Go name of the event's type in the dependency's contract
+	// package: "OrderEvent" (the dependency's import is Dependency.API).
+	Type string
+	// Method is the handler method on Service: "OnOrderCreated".
+	Method string
+}
+
+// Publishes reports whether the service publishes events.
+func (e *Events) Publishes() bool { return e != nil && len(e.Publish) > 0 }
+
+// Subscribes reports whether the service consumes events.
+func (e *Events) Subscribes() bool { return e != nil && len(e.Subscribe) > 0 }
+
+// Sources lists the services whose events it consumes, by name.
+func (e *Events) Sources() []*Dependency {
+	var out []*Dependency
+	for _, s := range e.Subscribe {
+		if !slices.Contains(out, s.Dependency) {
+			out = append(out, s.Dependency)
+		}
+	}
+	slices.SortFunc(out, func(a, b *Dependency) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
+// PublisherOf returns the publisher of resource r, or nil.
+func (e *Events) PublisherOf(r *Resource) *Publisher {
+	if e == nil {
+		return nil
+	}
+	for _, p := range e.Publish {
+		if p.Resource == r {
+			return p
+		}
+	}
+	return nil
 }
 
 // FallbackPattern is the ServeMux pattern of method's catch-all route for

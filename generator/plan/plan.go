@@ -42,7 +42,7 @@ func Plan(svc *model.Service, templates map[string]string, spec []byte) []File {
 		files = append(files, File{Path: out, Template: tmpl, Class: ClassOf(out), Mode: 0o644})
 	}
 	files = append(files, File{Path: svc.SpecFile, Raw: spec, Class: Spec, Mode: 0o644})
-	for _, f := range runtime.Files(svc.Module) {
+	for _, f := range runtime.Files(svc.Module, svc.Events != nil) {
 		files = append(files, File{Path: f.Path, Raw: f.Content, Class: Generated, Mode: 0o644})
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
@@ -51,12 +51,20 @@ func Plan(svc *model.Service, templates map[string]string, spec []byte) []File {
 
 // optional lists the files a service has only when it needs them.
 var optional = map[string]func(*model.Service) bool{
-	"internal/server/auth_gen.go":  hasSecurity,
-	"internal/service/auth.go":     hasSecurity,
-	"internal/server/forms_gen.go": hasForms,
-	"client/client_gen.go":         hasOperations,
-	"client/client_gen_test.go":    hasClientTests,
+	"internal/server/auth_gen.go":    hasSecurity,
+	"internal/service/auth.go":       hasSecurity,
+	"internal/server/forms_gen.go":   hasForms,
+	"client/client_gen.go":           hasOperations,
+	"client/client_gen_test.go":      hasClientTests,
+	"api/events_gen.go":              publishes,
+	"events_gen.go":                  hasEvents,
+	"internal/service/events.go":     subscribes,
+	"internal/service/events_gen.go": subscribes,
 }
+
+func hasEvents(svc *model.Service) bool  { return svc.Events != nil }
+func publishes(svc *model.Service) bool  { return svc.Events.Publishes() }
+func subscribes(svc *model.Service) bool { return svc.Events.Subscribes() }
 
 // hasOperations reports whether there is anything to call: a spec without
 // paths (webhooks only, say) gets no client.

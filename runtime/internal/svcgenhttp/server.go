@@ -165,6 +165,11 @@ func register[C prometheus.Collector](reg *prometheus.Registry, c C) C {
 	return c
 }
 
+// NewRegistry returns a registry with the Go runtime and process
+// collectors, for Options.Registry when other parts of the service add
+// their own metrics.
+func NewRegistry() *prometheus.Registry { return defaultRegistry() }
+
 // defaultRegistry is a registry with the Go runtime and process collectors.
 func defaultRegistry() *prometheus.Registry {
 	reg := prometheus.NewRegistry()

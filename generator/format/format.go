@@ -189,11 +189,20 @@ func dropImports(fset *token.FileSet, f *ast.File, used map[string]bool) {
 }
 
 // importName is the package name of an import path by convention:
-// "encoding/json" → "json", "math/rand/v2" → "rand".
+// "encoding/json" → "json", "math/rand/v2" → "rand", and, as goimports
+// assumes, "github.com/nats-io/nats.go" → "nats", ".../go-difflib" →
+// "difflib" (a "go-" prefix dropped, the name cut at the first character
+// an identifier cannot hold).
 func importName(p string) string {
 	base := path.Base(p)
 	if len(base) > 1 && base[0] == 'v' && strings.Trim(base[1:], "0123456789") == "" {
 		base = path.Base(path.Dir(p))
+	}
+	base = strings.TrimPrefix(base, "go-")
+	if i := strings.IndexFunc(base, func(r rune) bool {
+		return !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r >= 0x80)
+	}); i >= 0 {
+		base = base[:i]
 	}
 	return base
 }

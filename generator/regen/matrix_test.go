@@ -342,11 +342,11 @@ var userEdits = []userEdit{
 	{"dependency added", func(t testing.TB, m fstest.MapFS) {
 		// What go get golang.org/x/sync@v0.23.0 and go mod tidy do, for a
 		// file that uses errgroup.
-		editFile(t, m, "go.mod", "\ngo 1.24.0\n", "\ngo 1.26.0\n")
-		editFile(t, m, "go.mod", "\tgolang.org/x/sync v0.19.0 // indirect\n", "")
+		editFile(t, m, "go.mod", "\ngo 1.25.0\n", "\ngo 1.26.0\n")
+		editFile(t, m, "go.mod", "\tgolang.org/x/sync v0.20.0 // indirect\n", "")
 		editFile(t, m, "go.mod", "\tmodernc.org/sqlite v1.38.2\n", "\tgolang.org/x/sync v0.23.0\n\tmodernc.org/sqlite v1.38.2\n")
-		editFile(t, m, "go.sum", "golang.org/x/sync v0.19.0/go.mod h1:9KTHXmSnoGruLpwFjVSX0lNNA75CykiMECbovNTZqGI=\n",
-			"golang.org/x/sync v0.19.0/go.mod h1:9KTHXmSnoGruLpwFjVSX0lNNA75CykiMECbovNTZqGI=\n"+
+		editFile(t, m, "go.sum", "golang.org/x/sync v0.20.0/go.mod h1:9xrNwdLfx4jkKbNva9FpL6vEN7evnE43NNNJQ2LF3+0=\n",
+			"golang.org/x/sync v0.20.0/go.mod h1:9xrNwdLfx4jkKbNva9FpL6vEN7evnE43NNNJQ2LF3+0=\n"+
 				"golang.org/x/sync v0.23.0 h1:KameEIfc1IkluZyXWLn39Wd4tURc6GbCiISGiZm2bQk=\n"+
 				"golang.org/x/sync v0.23.0/go.mod h1:sUUOizhqBxiL6pEWpqNLUiaJn1ShEbZ6BBqskPbjZm0=\n")
 		m["internal/service/parallel.go"] = &fstest.MapFile{Data: []byte(`package service

@@ -55,6 +55,9 @@ func main() {
 // DB_CONN_MAX_LIFETIME, OTEL_EXPORTER_OTLP_ENDPOINT and the other OTEL_*
 // variables for traces. With the argument "migrate" it applies the
 // database migrations and exits.
+//
+// NATS_URL (nats://host:4222) is the NATS server that events go through;
+// with the argument "events" it runs an events command (events_gen.go).
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	logger, err := newLogger(getenv("LOG_LEVEL"), stdout)
 	if err != nil {
@@ -97,9 +100,24 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 
 	svc := service.New(logger, db)
+	if len(args) > 1 && args[1] == "events" {
+		return eventsCommand(ctx, args[2:], db, svc, logger, stdout)
+	}
+	// Events go through NATS_URL (events_gen.go); their metrics join the
+	// server's in /metrics.
+	registry := svcgenhttp.NewRegistry()
+	stopEvents, err := startEvents(ctx, getenv, logger, db, svc, registry)
+	if err != nil {
+		return err
+	}
+	defer stopEvents()
 	handler := server.NewHandler(svc, server.Options{
-		Logger: logger,
-		Spec:   spec,
+		Logger:   logger,
+		Spec:     spec,
+		Registry: registry,
+		// The event log versions every resource: answers carry its
+		// version as ETag, and If-Match makes changes conditional (412).
+		Versioned: true,
 		Ready: func(r *http.Request) error {
 			ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 			defer cancel()

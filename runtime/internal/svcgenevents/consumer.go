@@ -12,6 +12,8 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/svcgen/svcgen/runtime/internal/svcgenevents/eventlog"
 )
 
 // Handler applies one event, given as published (CloudEvents JSON). ctx
@@ -122,13 +124,13 @@ func (c *Consumer) consume(ctx context.Context, js jetstream.JetStream, source s
 	for ctx.Err() == nil {
 		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		cons, err := js.CreateOrUpdateConsumer(cctx, Stream(source), jetstream.ConsumerConfig{
-			Durable:        c.Name,
-			Description:    "the " + c.Name + " service's subscriptions",
-			FilterSubject:  filter(source, subs),
-			AckPolicy:      jetstream.AckExplicitPolicy,
-			AckWait:        30 * time.Second,
-			DeliverPolicy:  jetstream.DeliverAllPolicy,
-			MaxAckPending:  1000,
+			Durable:       c.Name,
+			Description:   "the " + c.Name + " service's subscriptions",
+			FilterSubject: filter(source, subs),
+			AckPolicy:     jetstream.AckExplicitPolicy,
+			AckWait:       30 * time.Second,
+			DeliverPolicy: jetstream.DeliverAllPolicy,
+			MaxAckPending: 1000,
 		})
 		cancel()
 		if err != nil {
@@ -166,9 +168,9 @@ func filter(source string, subs []Subscription) string {
 	if len(subs) == 1 {
 		return Subject(source, subs[0].Type)
 	}
-	noun := resourceOf(subs[0].Type)
+	noun := eventlog.ResourceOf(subs[0].Type)
 	for _, s := range subs[1:] {
-		if resourceOf(s.Type) != noun {
+		if eventlog.ResourceOf(s.Type) != noun {
 			return source + ".>"
 		}
 	}
@@ -268,7 +270,7 @@ func (c *Consumer) sleep(ctx context.Context, attempt int) {
 func (c *Consumer) apply(ctx context.Context, source string, e *Event, raw []byte, h Handler) (outcome, error) {
 	out := applied
 	err := c.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, c.Dialect.rebind(`INSERT INTO "svcgen_inbox" ("event_id", "source", "resource", "resource_id", "version", "processed_at") VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT ("event_id") DO NOTHING`),
+		res, err := tx.ExecContext(ctx, c.Dialect.Rebind(`INSERT INTO "svcgen_inbox" ("event_id", "source", "resource", "resource_id", "version", "processed_at") VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT ("event_id") DO NOTHING`),
 			e.ID, source, e.Resource(), e.ResourceID, e.Version, Now())
 		if err != nil {
 			return err
@@ -281,7 +283,7 @@ func (c *Consumer) apply(ctx context.Context, source string, e *Event, raw []byt
 		}
 		if e.Version > 1 && c.ordered(source, e.Resource()) {
 			var last sql.NullInt64
-			err := tx.QueryRowContext(ctx, c.Dialect.rebind(`SELECT MAX("version") FROM "svcgen_inbox" WHERE "source" = ? AND "resource" = ? AND "resource_id" = ? AND "version" < ?`),
+			err := tx.QueryRowContext(ctx, c.Dialect.Rebind(`SELECT MAX("version") FROM "svcgen_inbox" WHERE "source" = ? AND "resource" = ? AND "resource_id" = ? AND "version" < ?`),
 				source, e.Resource(), e.ResourceID, e.Version).Scan(&last)
 			if err != nil {
 				return err
@@ -309,7 +311,7 @@ func (c *Consumer) apply(ctx context.Context, source string, e *Event, raw []byt
 func (c *Consumer) ordered(source, resource string) bool {
 	n := 0
 	for _, s := range c.Subs {
-		if s.Source == source && resourceOf(s.Type) == resource {
+		if s.Source == source && eventlog.ResourceOf(s.Type) == resource {
 			switch s.Type[len(resource):] {
 			case ".created", ".updated", ".deleted":
 				n++
@@ -329,7 +331,7 @@ func (c *Consumer) park(ctx context.Context, source, id, subject string, data []
 		id = "undecodable-" + NewID()
 	}
 	c.Log.Error("event parked", "event", id, "subject", subject, "attempts", attempts, "error", cause)
-	_, err := c.DB.ExecContext(ctx, c.Dialect.rebind(`INSERT INTO "svcgen_parked" ("event_id", "source", "subject", "data", "error", "attempts", "parked_at") VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("event_id") DO NOTHING`),
+	_, err := c.DB.ExecContext(ctx, c.Dialect.Rebind(`INSERT INTO "svcgen_parked" ("event_id", "source", "subject", "data", "error", "attempts", "parked_at") VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("event_id") DO NOTHING`),
 		id, source, subject, string(data), cause.Error(), attempts, Now())
 	if err != nil {
 		c.Log.Error("parking an event failed", "event", id, "error", err)
@@ -398,7 +400,7 @@ func (c *Consumer) Retry(ctx context.Context) (int, error) {
 			errs = append(errs, fmt.Errorf("event %s: %w", p.EventID, err))
 			continue
 		}
-		if _, err := c.DB.ExecContext(ctx, c.Dialect.rebind(`DELETE FROM "svcgen_parked" WHERE "event_id" = ?`), p.EventID); err != nil {
+		if _, err := c.DB.ExecContext(ctx, c.Dialect.Rebind(`DELETE FROM "svcgen_parked" WHERE "event_id" = ?`), p.EventID); err != nil {
 			return n, err
 		}
 		n++

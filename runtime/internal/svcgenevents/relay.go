@@ -13,6 +13,8 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/svcgen/svcgen/runtime/internal/svcgenevents/eventlog"
 )
 
 // Relay publishes the events of the log that are not published yet to NATS
@@ -182,7 +184,7 @@ func (r *Relay) publishBatch(ctx context.Context, q Queryer, js jetstream.JetStr
 	if limit <= 0 {
 		limit = 100
 	}
-	events, err := scanEvents(q.QueryContext(ctx, r.Dialect.rebind(`SELECT `+eventColumns+` FROM "svcgen_events" WHERE "published_at" IS NULL ORDER BY "seq" LIMIT ?`), limit))
+	events, err := eventlog.Scan(q.QueryContext(ctx, r.Dialect.Rebind(`SELECT `+eventlog.Columns+` FROM "svcgen_events" WHERE "published_at" IS NULL ORDER BY "seq" LIMIT ?`), limit))
 	if err != nil {
 		return 0, fmt.Errorf("reading the outbox: %w", err)
 	}
@@ -232,7 +234,7 @@ func (r *Relay) mark(ctx context.Context, q Queryer, seqs []int64) error {
 		args = append(args, s)
 	}
 	b.WriteString(")")
-	if _, err := q.ExecContext(ctx, r.Dialect.rebind(b.String()), args...); err != nil {
+	if _, err := q.ExecContext(ctx, r.Dialect.Rebind(b.String()), args...); err != nil {
 		return fmt.Errorf("marking events published: %w", err)
 	}
 	return nil

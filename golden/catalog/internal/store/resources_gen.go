@@ -95,7 +95,7 @@ func (s *Categories) insert(ctx context.Context, ex execer, v *api.Category) err
 
 // Get returns the Category with the given id, or ErrNotFound.
 func (s *Categories) Get(ctx context.Context, id string) (*api.Category, error) {
-	v, err := s.get(ctx, s.db, id)
+	v, err := s.get(ctx, s.db.ex(ctx), id)
 	return v, mapError(err)
 }
 
@@ -152,7 +152,7 @@ func (s *Categories) List(ctx context.Context, f CategoryFilter, p Page) ([]api.
 	if p.Offset > 0 {
 		q.write(` OFFSET `).arg(p.Offset)
 	}
-	rows, err := s.db.QueryContext(ctx, q.String(), q.args...)
+	rows, err := s.db.ex(ctx).QueryContext(ctx, q.String(), q.args...)
 	if err != nil {
 		return nil, mapError(err)
 	}
@@ -174,7 +174,7 @@ func (s *Categories) Count(ctx context.Context, f CategoryFilter) (int64, error)
 	q.write(`SELECT COUNT(*) FROM "categories"`)
 	s.where(q, f)
 	var n int64
-	err := s.db.QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
+	err := s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
 	return n, mapError(err)
 }
 
@@ -226,14 +226,16 @@ func (s *Categories) Update(ctx context.Context, id string, change func(v *api.C
 func (s *Categories) Delete(ctx context.Context, id string) error {
 	q := &query{d: s.db.Dialect}
 	q.write(`DELETE FROM "categories" WHERE "slug" = `).arg(id)
-	res, err := s.db.ExecContext(ctx, q.String(), q.args...)
-	if err != nil {
-		return mapError(err)
-	}
-	if n, err := res.RowsAffected(); err == nil && n == 0 {
-		return ErrNotFound
-	}
-	return nil
+	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, q.String(), q.args...)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err == nil && n == 0 {
+			return ErrNotFound
+		}
+		return nil
+	}))
 }
 
 // Products keeps Product values in table products.
@@ -373,7 +375,7 @@ func (s *Products) insert(ctx context.Context, ex execer, v *api.Product) error 
 
 // Get returns the Product with the given id, or ErrNotFound.
 func (s *Products) Get(ctx context.Context, id string) (*api.Product, error) {
-	v, err := s.get(ctx, s.db, id)
+	v, err := s.get(ctx, s.db.ex(ctx), id)
 	return v, mapError(err)
 }
 
@@ -434,7 +436,7 @@ func (s *Products) List(ctx context.Context, f ProductFilter, p Page) ([]api.Pro
 	if p.Offset > 0 {
 		q.write(` OFFSET `).arg(p.Offset)
 	}
-	rows, err := s.db.QueryContext(ctx, q.String(), q.args...)
+	rows, err := s.db.ex(ctx).QueryContext(ctx, q.String(), q.args...)
 	if err != nil {
 		return nil, mapError(err)
 	}
@@ -456,7 +458,7 @@ func (s *Products) Count(ctx context.Context, f ProductFilter) (int64, error) {
 	q.write(`SELECT COUNT(*) FROM "products"`)
 	s.where(q, f)
 	var n int64
-	err := s.db.QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
+	err := s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
 	return n, mapError(err)
 }
 
@@ -510,12 +512,14 @@ func (s *Products) Update(ctx context.Context, id string, change func(v *api.Pro
 func (s *Products) Delete(ctx context.Context, id string) error {
 	q := &query{d: s.db.Dialect}
 	q.write(`DELETE FROM "products" WHERE "sku" = `).arg(id)
-	res, err := s.db.ExecContext(ctx, q.String(), q.args...)
-	if err != nil {
-		return mapError(err)
-	}
-	if n, err := res.RowsAffected(); err == nil && n == 0 {
-		return ErrNotFound
-	}
-	return nil
+	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, q.String(), q.args...)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err == nil && n == 0 {
+			return ErrNotFound
+		}
+		return nil
+	}))
 }

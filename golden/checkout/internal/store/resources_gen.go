@@ -94,7 +94,7 @@ func (s *Quotes) insert(ctx context.Context, ex execer, v *api.Quote) error {
 
 // Get returns the Quote with the given id, or ErrNotFound.
 func (s *Quotes) Get(ctx context.Context, id string) (*api.Quote, error) {
-	v, err := s.get(ctx, s.db, id)
+	v, err := s.get(ctx, s.db.ex(ctx), id)
 	return v, mapError(err)
 }
 
@@ -151,7 +151,7 @@ func (s *Quotes) List(ctx context.Context, f QuoteFilter, p Page) ([]api.Quote, 
 	if p.Offset > 0 {
 		q.write(` OFFSET `).arg(p.Offset)
 	}
-	rows, err := s.db.QueryContext(ctx, q.String(), q.args...)
+	rows, err := s.db.ex(ctx).QueryContext(ctx, q.String(), q.args...)
 	if err != nil {
 		return nil, mapError(err)
 	}
@@ -173,7 +173,7 @@ func (s *Quotes) Count(ctx context.Context, f QuoteFilter) (int64, error) {
 	q.write(`SELECT COUNT(*) FROM "quotes"`)
 	s.where(q, f)
 	var n int64
-	err := s.db.QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
+	err := s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
 	return n, mapError(err)
 }
 
@@ -225,12 +225,14 @@ func (s *Quotes) Update(ctx context.Context, id string, change func(v *api.Quote
 func (s *Quotes) Delete(ctx context.Context, id string) error {
 	q := &query{d: s.db.Dialect}
 	q.write(`DELETE FROM "quotes" WHERE "id" = `).arg(id)
-	res, err := s.db.ExecContext(ctx, q.String(), q.args...)
-	if err != nil {
-		return mapError(err)
-	}
-	if n, err := res.RowsAffected(); err == nil && n == 0 {
-		return ErrNotFound
-	}
-	return nil
+	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, q.String(), q.args...)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err == nil && n == 0 {
+			return ErrNotFound
+		}
+		return nil
+	}))
 }

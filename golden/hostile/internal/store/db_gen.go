@@ -323,17 +323,43 @@ func newID(uuid bool) string {
 // (what PostgreSQL keeps).
 func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 
-// inTx runs fn in a transaction, committing when it returns nil.
-func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+// txKey is the context key of the transaction InTx runs in.
+type txKey struct{}
+
+// InTx runs fn in a transaction and commits it when fn returns nil. ctx,
+// as fn receives it, carries the transaction: every store call made with
+// it joins the transaction instead of starting its own, so that their
+// writes commit together or not at all. Within a transaction, InTx runs
+// fn in the one already open.
+func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
+	if tx, ok := ctx.Value(txKey{}).(*sql.Tx); ok {
+		return fn(ctx, tx)
+	}
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	if err := fn(tx); err != nil {
+	if err := fn(context.WithValue(ctx, txKey{}, tx), tx); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// inTx is InTx for the store's own writes.
+func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return db.InTx(ctx, func(_ context.Context, tx *sql.Tx) error { return fn(tx) })
+}
+
+// ex is what a read runs on: the transaction ctx carries, or the database.
+func (db *DB) ex(ctx context.Context) execer {
+	if tx, ok := ctx.Value(txKey{}).(*sql.Tx); ok {
+		return tx
+	}
+	return db.DB
 }
 
 // Page is a window of a list.

@@ -171,7 +171,7 @@ func (s *Things) insert(ctx context.Context, ex execer, v *api.Thing) error {
 
 // Get returns the Thing with the given id, or ErrNotFound.
 func (s *Things) Get(ctx context.Context, id int64) (*api.Thing, error) {
-	v, err := s.get(ctx, s.db, id)
+	v, err := s.get(ctx, s.db.ex(ctx), id)
 	return v, mapError(err)
 }
 
@@ -228,7 +228,7 @@ func (s *Things) List(ctx context.Context, f ThingFilter, p Page) ([]api.Thing, 
 	if p.Offset > 0 {
 		q.write(` OFFSET `).arg(p.Offset)
 	}
-	rows, err := s.db.QueryContext(ctx, q.String(), q.args...)
+	rows, err := s.db.ex(ctx).QueryContext(ctx, q.String(), q.args...)
 	if err != nil {
 		return nil, mapError(err)
 	}
@@ -250,7 +250,7 @@ func (s *Things) Count(ctx context.Context, f ThingFilter) (int64, error) {
 	q.write(`SELECT COUNT(*) FROM "things"`)
 	s.where(q, f)
 	var n int64
-	err := s.db.QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
+	err := s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
 	return n, mapError(err)
 }
 
@@ -302,14 +302,16 @@ func (s *Things) Update(ctx context.Context, id int64, change func(v *api.Thing)
 func (s *Things) Delete(ctx context.Context, id int64) error {
 	q := &query{d: s.db.Dialect}
 	q.write(`DELETE FROM "things" WHERE "id" = `).arg(id)
-	res, err := s.db.ExecContext(ctx, q.String(), q.args...)
-	if err != nil {
-		return mapError(err)
-	}
-	if n, err := res.RowsAffected(); err == nil && n == 0 {
-		return ErrNotFound
-	}
-	return nil
+	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, q.String(), q.args...)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err == nil && n == 0 {
+			return ErrNotFound
+		}
+		return nil
+	}))
 }
 
 // Thing2s keeps Thing values in table things2.
@@ -460,7 +462,7 @@ func (s *Thing2s) insert(ctx context.Context, ex execer, v *api.Thing) error {
 
 // Get returns the Thing2 with the given id, or ErrNotFound.
 func (s *Thing2s) Get(ctx context.Context, id int64) (*api.Thing, error) {
-	v, err := s.get(ctx, s.db, id)
+	v, err := s.get(ctx, s.db.ex(ctx), id)
 	return v, mapError(err)
 }
 
@@ -533,7 +535,7 @@ func (s *Thing2s) List(ctx context.Context, f Thing2Filter, p Page) ([]api.Thing
 	if p.Offset > 0 {
 		q.write(` OFFSET `).arg(p.Offset)
 	}
-	rows, err := s.db.QueryContext(ctx, q.String(), q.args...)
+	rows, err := s.db.ex(ctx).QueryContext(ctx, q.String(), q.args...)
 	if err != nil {
 		return nil, mapError(err)
 	}
@@ -555,7 +557,7 @@ func (s *Thing2s) Count(ctx context.Context, f Thing2Filter) (int64, error) {
 	q.write(`SELECT COUNT(*) FROM "things2"`)
 	s.where(q, f)
 	var n int64
-	err := s.db.QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
+	err := s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
 	return n, mapError(err)
 }
 
@@ -607,12 +609,14 @@ func (s *Thing2s) Update(ctx context.Context, id int64, change func(v *api.Thing
 func (s *Thing2s) Delete(ctx context.Context, id int64) error {
 	q := &query{d: s.db.Dialect}
 	q.write(`DELETE FROM "things2" WHERE "id" = `).arg(id)
-	res, err := s.db.ExecContext(ctx, q.String(), q.args...)
-	if err != nil {
-		return mapError(err)
-	}
-	if n, err := res.RowsAffected(); err == nil && n == 0 {
-		return ErrNotFound
-	}
-	return nil
+	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, q.String(), q.args...)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err == nil && n == 0 {
+			return ErrNotFound
+		}
+		return nil
+	}))
 }

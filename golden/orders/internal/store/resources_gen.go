@@ -5,10 +5,13 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 
 	"example.com/orders/api"
+	"example.com/orders/internal/svcgenevents/eventlog"
+	"example.com/orders/svcgen"
 )
 
 // execer is what a query needs: the database or a transaction.
@@ -111,8 +114,91 @@ func (s *Customers) prepare(v *api.Customer) {
 // and timestamps. A duplicate id gives ErrConflict.
 func (s *Customers) Create(ctx context.Context, v *api.Customer) error {
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
-		return s.insert(ctx, tx, v)
+		if err := s.insert(ctx, tx, v); err != nil {
+			return err
+		}
+		return s.event(ctx, tx, "customer.created", v.ID, v)
 	}))
+}
+
+// Each calls fn with the id and JSON of every stored Customer (without its
+// write-only properties), as its events carry them, in id order: events replay
+// compares them with the event log.
+func (s *Customers) Each(ctx context.Context, fn func(id string, data []byte) error) error {
+	rows, err := s.db.ex(ctx).QueryContext(ctx, `SELECT `+customerColumns+` FROM "customers" ORDER BY "id"`)
+	if err != nil {
+		return mapError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v api.Customer
+		if err := s.scan(rows, &v); err != nil {
+			return err
+		}
+		data, err := json.Marshal(v.Redacted())
+		if err != nil {
+			return err
+		}
+		if err := fn(fmt.Sprint(v.ID), data); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// event appends a change of the Customer with the given id to the event
+// log, in tx: the change and its event commit together. v is the Customer
+// after the change (without its write-only properties; nil when it was deleted).
+func (s *Customers) event(ctx context.Context, tx *sql.Tx, typ string, id string, v *api.Customer) error {
+	var data []byte
+	if v != nil {
+		var err error
+		if data, err = json.Marshal(v.Redacted()); err != nil {
+			return fmt.Errorf("event %s: %w", typ, err)
+		}
+	}
+	e, err := eventlog.Append(ctx, tx, eventlog.Dialect(s.db.Dialect == Postgres), typ, fmt.Sprint(id), data)
+	if err != nil {
+		return err
+	}
+	svcgen.SetVersion(ctx, e.Version)
+	return nil
+}
+
+// precondition refuses a change (svcgen.ErrPreconditionFailed, 412) when
+// the request's If-Match names another version of the Customer. On PostgreSQL
+// it locks the row first, so that of two changes made from one version only
+// the first passes.
+func (s *Customers) precondition(ctx context.Context, tx *sql.Tx, id string) error {
+	if v := svcgen.VersionedFrom(ctx); v == nil || v.IfMatch == "" {
+		return nil
+	}
+	if s.db.Dialect == Postgres {
+		q := &query{d: s.db.Dialect}
+		q.write(`SELECT 1 FROM "customers" WHERE "id" = `).arg(id).write(` FOR UPDATE`)
+		if _, err := tx.ExecContext(ctx, q.String(), q.args...); err != nil {
+			return err
+		}
+	}
+	n, err := eventlog.Version(ctx, tx, eventlog.Dialect(s.db.Dialect == Postgres), "customer", fmt.Sprint(id))
+	if err != nil {
+		return err
+	}
+	return svcgen.CheckIfMatch(ctx, n)
+}
+
+// setVersion gives the answer to the request ctx belongs to the Customer's
+// version, as its ETag.
+func (s *Customers) setVersion(ctx context.Context, ex execer, id string) error {
+	if svcgen.VersionedFrom(ctx) == nil {
+		return nil
+	}
+	n, err := eventlog.Version(ctx, ex, eventlog.Dialect(s.db.Dialect == Postgres), "customer", fmt.Sprint(id))
+	if err != nil {
+		return err
+	}
+	svcgen.SetVersion(ctx, n)
+	return nil
 }
 
 // insert does the work of Create in ex: a transaction, or the database.
@@ -137,7 +223,10 @@ func (s *Customers) insert(ctx context.Context, ex execer, v *api.Customer) erro
 
 // Get returns the Customer with the given id, or ErrNotFound.
 func (s *Customers) Get(ctx context.Context, id string) (*api.Customer, error) {
-	v, err := s.get(ctx, s.db, id)
+	v, err := s.get(ctx, s.db.ex(ctx), id)
+	if err == nil {
+		err = s.setVersion(ctx, s.db.ex(ctx), id)
+	}
 	return v, mapError(err)
 }
 
@@ -198,7 +287,7 @@ func (s *Customers) List(ctx context.Context, f CustomerFilter, p Page) ([]api.C
 	if p.Offset > 0 {
 		q.write(` OFFSET `).arg(p.Offset)
 	}
-	rows, err := s.db.QueryContext(ctx, q.String(), q.args...)
+	rows, err := s.db.ex(ctx).QueryContext(ctx, q.String(), q.args...)
 	if err != nil {
 		return nil, mapError(err)
 	}
@@ -220,7 +309,7 @@ func (s *Customers) Count(ctx context.Context, f CustomerFilter) (int64, error) 
 	q.write(`SELECT COUNT(*) FROM "customers"`)
 	s.where(q, f)
 	var n int64
-	err := s.db.QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
+	err := s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
 	return n, mapError(err)
 }
 
@@ -232,6 +321,9 @@ func (s *Customers) Update(ctx context.Context, id string, change func(v *api.Cu
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
 		v, err := s.get(ctx, tx, id)
 		if err != nil {
+			return err
+		}
+		if err := s.precondition(ctx, tx, id); err != nil {
 			return err
 		}
 		old := *v
@@ -265,7 +357,7 @@ func (s *Customers) Update(ctx context.Context, id string, change func(v *api.Cu
 			return err
 		}
 		out = v
-		return nil
+		return s.event(ctx, tx, "customer.updated", id, v)
 	})
 	return out, mapError(err)
 }
@@ -274,14 +366,19 @@ func (s *Customers) Update(ctx context.Context, id string, change func(v *api.Cu
 func (s *Customers) Delete(ctx context.Context, id string) error {
 	q := &query{d: s.db.Dialect}
 	q.write(`DELETE FROM "customers" WHERE "id" = `).arg(id)
-	res, err := s.db.ExecContext(ctx, q.String(), q.args...)
-	if err != nil {
-		return mapError(err)
-	}
-	if n, err := res.RowsAffected(); err == nil && n == 0 {
-		return ErrNotFound
-	}
-	return nil
+	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, q.String(), q.args...)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err == nil && n == 0 {
+			return ErrNotFound
+		}
+		if err := s.precondition(ctx, tx, id); err != nil {
+			return err
+		}
+		return s.event(ctx, tx, "customer.deleted", id, nil)
+	}))
 }
 
 // Orders keeps Order values in table orders, each under a Customer.
@@ -395,8 +492,91 @@ func (s *Orders) prepare(v *api.Order) {
 // and timestamps. A duplicate id gives ErrConflict.
 func (s *Orders) Create(ctx context.Context, parentID string, v *api.Order) error {
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
-		return s.insert(ctx, tx, parentID, v)
+		if err := s.insert(ctx, tx, parentID, v); err != nil {
+			return err
+		}
+		return s.event(ctx, tx, "order.created", v.ID, v)
 	}))
+}
+
+// Each calls fn with the id and JSON of every stored Order (without its
+// write-only properties), as its events carry them, in id order: events replay
+// compares them with the event log.
+func (s *Orders) Each(ctx context.Context, fn func(id string, data []byte) error) error {
+	rows, err := s.db.ex(ctx).QueryContext(ctx, `SELECT `+orderColumns+` FROM "orders" ORDER BY "id"`)
+	if err != nil {
+		return mapError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v api.Order
+		if err := s.scan(rows, &v); err != nil {
+			return err
+		}
+		data, err := json.Marshal(v.Redacted())
+		if err != nil {
+			return err
+		}
+		if err := fn(fmt.Sprint(v.ID), data); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// event appends a change of the Order with the given id to the event
+// log, in tx: the change and its event commit together. v is the Order
+// after the change (without its write-only properties; nil when it was deleted).
+func (s *Orders) event(ctx context.Context, tx *sql.Tx, typ string, id int64, v *api.Order) error {
+	var data []byte
+	if v != nil {
+		var err error
+		if data, err = json.Marshal(v.Redacted()); err != nil {
+			return fmt.Errorf("event %s: %w", typ, err)
+		}
+	}
+	e, err := eventlog.Append(ctx, tx, eventlog.Dialect(s.db.Dialect == Postgres), typ, fmt.Sprint(id), data)
+	if err != nil {
+		return err
+	}
+	svcgen.SetVersion(ctx, e.Version)
+	return nil
+}
+
+// precondition refuses a change (svcgen.ErrPreconditionFailed, 412) when
+// the request's If-Match names another version of the Order. On PostgreSQL
+// it locks the row first, so that of two changes made from one version only
+// the first passes.
+func (s *Orders) precondition(ctx context.Context, tx *sql.Tx, id int64) error {
+	if v := svcgen.VersionedFrom(ctx); v == nil || v.IfMatch == "" {
+		return nil
+	}
+	if s.db.Dialect == Postgres {
+		q := &query{d: s.db.Dialect}
+		q.write(`SELECT 1 FROM "orders" WHERE "id" = `).arg(id).write(` FOR UPDATE`)
+		if _, err := tx.ExecContext(ctx, q.String(), q.args...); err != nil {
+			return err
+		}
+	}
+	n, err := eventlog.Version(ctx, tx, eventlog.Dialect(s.db.Dialect == Postgres), "order", fmt.Sprint(id))
+	if err != nil {
+		return err
+	}
+	return svcgen.CheckIfMatch(ctx, n)
+}
+
+// setVersion gives the answer to the request ctx belongs to the Order's
+// version, as its ETag.
+func (s *Orders) setVersion(ctx context.Context, ex execer, id int64) error {
+	if svcgen.VersionedFrom(ctx) == nil {
+		return nil
+	}
+	n, err := eventlog.Version(ctx, ex, eventlog.Dialect(s.db.Dialect == Postgres), "order", fmt.Sprint(id))
+	if err != nil {
+		return err
+	}
+	svcgen.SetVersion(ctx, n)
+	return nil
 }
 
 // insert does the work of Create in ex: a transaction, or the database.
@@ -425,7 +605,10 @@ func (s *Orders) insert(ctx context.Context, ex execer, parentID string, v *api.
 
 // Get returns the Order with the given id under parentID, or ErrNotFound.
 func (s *Orders) Get(ctx context.Context, parentID string, id int64) (*api.Order, error) {
-	v, err := s.get(ctx, s.db, parentID, id)
+	v, err := s.get(ctx, s.db.ex(ctx), parentID, id)
+	if err == nil {
+		err = s.setVersion(ctx, s.db.ex(ctx), id)
+	}
 	return v, mapError(err)
 }
 
@@ -488,7 +671,7 @@ func (s *Orders) List(ctx context.Context, parentID string, f OrderFilter, p Pag
 	if p.Offset > 0 {
 		q.write(` OFFSET `).arg(p.Offset)
 	}
-	rows, err := s.db.QueryContext(ctx, q.String(), q.args...)
+	rows, err := s.db.ex(ctx).QueryContext(ctx, q.String(), q.args...)
 	if err != nil {
 		return nil, mapError(err)
 	}
@@ -510,7 +693,7 @@ func (s *Orders) Count(ctx context.Context, parentID string, f OrderFilter) (int
 	q.write(`SELECT COUNT(*) FROM "orders"`)
 	s.where(q, parentID, f)
 	var n int64
-	err := s.db.QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
+	err := s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
 	return n, mapError(err)
 }
 
@@ -522,6 +705,9 @@ func (s *Orders) Update(ctx context.Context, parentID string, id int64, change f
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
 		v, err := s.get(ctx, tx, parentID, id)
 		if err != nil {
+			return err
+		}
+		if err := s.precondition(ctx, tx, id); err != nil {
 			return err
 		}
 		old := *v
@@ -555,7 +741,7 @@ func (s *Orders) Update(ctx context.Context, parentID string, id int64, change f
 			return err
 		}
 		out = v
-		return nil
+		return s.event(ctx, tx, "order.updated", id, v)
 	})
 	return out, mapError(err)
 }
@@ -565,12 +751,17 @@ func (s *Orders) Delete(ctx context.Context, parentID string, id int64) error {
 	q := &query{d: s.db.Dialect}
 	q.write(`DELETE FROM "orders" WHERE "id" = `).arg(id)
 	q.write(` AND "customer_id" = `).arg(parentID)
-	res, err := s.db.ExecContext(ctx, q.String(), q.args...)
-	if err != nil {
-		return mapError(err)
-	}
-	if n, err := res.RowsAffected(); err == nil && n == 0 {
-		return ErrNotFound
-	}
-	return nil
+	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, q.String(), q.args...)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err == nil && n == 0 {
+			return ErrNotFound
+		}
+		if err := s.precondition(ctx, tx, id); err != nil {
+			return err
+		}
+		return s.event(ctx, tx, "order.deleted", id, nil)
+	}))
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"example.com/orders/api"
+	"example.com/orders/internal/svcgenevents/eventlog"
 )
 
 func TestMain(m *testing.M) {
@@ -150,6 +152,31 @@ func TestCustomers(t *testing.T) {
 			if err := s.Delete(ctx, v.ID); !errors.Is(err, ErrNotFound) {
 				t.Fatalf("second delete: %v, want ErrNotFound", err)
 			}
+
+			// The event log holds the three changes in order, with the
+			// versions 1 to 3; the first carries the stored value.
+			history, err := eventlog.History(ctx, db.DB, eventlog.Dialect(db.Dialect == Postgres), "customer", fmt.Sprint(v.ID))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var types []string
+			for i, e := range history {
+				types = append(types, e.Type)
+				if e.Version != int64(i+1) {
+					t.Errorf("event %d (%s) has version %d", i+1, e.Type, e.Version)
+				}
+			}
+			if got, want := strings.Join(types, " "), "customer.created customer.updated customer.deleted"; got != want {
+				t.Fatalf("event log: %s, want %s", got, want)
+			}
+			var logged api.Customer
+			if err := json.Unmarshal(history[0].Data, &logged); err != nil {
+				t.Fatal(err)
+			}
+			same(t, "the created event's data", v.Redacted(), logged)
+			if history[2].Data != nil {
+				t.Errorf("the deleted event carries data: %s", history[2].Data)
+			}
 		})
 	}
 }
@@ -255,6 +282,31 @@ func TestOrders(t *testing.T) {
 			}
 			if err := s.Delete(ctx, parentID, v.ID); !errors.Is(err, ErrNotFound) {
 				t.Fatalf("second delete: %v, want ErrNotFound", err)
+			}
+
+			// The event log holds the three changes in order, with the
+			// versions 1 to 3; the first carries the stored value.
+			history, err := eventlog.History(ctx, db.DB, eventlog.Dialect(db.Dialect == Postgres), "order", fmt.Sprint(v.ID))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var types []string
+			for i, e := range history {
+				types = append(types, e.Type)
+				if e.Version != int64(i+1) {
+					t.Errorf("event %d (%s) has version %d", i+1, e.Type, e.Version)
+				}
+			}
+			if got, want := strings.Join(types, " "), "order.created order.updated order.deleted"; got != want {
+				t.Fatalf("event log: %s, want %s", got, want)
+			}
+			var logged api.Order
+			if err := json.Unmarshal(history[0].Data, &logged); err != nil {
+				t.Fatal(err)
+			}
+			same(t, "the created event's data", v.Redacted(), logged)
+			if history[2].Data != nil {
+				t.Errorf("the deleted event carries data: %s", history[2].Data)
 			}
 			if err := s.Create(ctx, "00000000-0000-4000-8000-000000000000", &v); !errors.Is(err, ErrNotFound) {
 				t.Fatalf("create under a missing Customer: %v, want ErrNotFound", err)

@@ -117,7 +117,7 @@ func (s *Pets) insert(ctx context.Context, ex execer, v *api.Pet) error {
 
 // Get returns the Pet with the given id, or ErrNotFound.
 func (s *Pets) Get(ctx context.Context, id int64) (*api.Pet, error) {
-	v, err := s.get(ctx, s.db, id)
+	v, err := s.get(ctx, s.db.ex(ctx), id)
 	return v, mapError(err)
 }
 
@@ -174,7 +174,7 @@ func (s *Pets) List(ctx context.Context, f PetFilter, p Page) ([]api.Pet, error)
 	if p.Offset > 0 {
 		q.write(` OFFSET `).arg(p.Offset)
 	}
-	rows, err := s.db.QueryContext(ctx, q.String(), q.args...)
+	rows, err := s.db.ex(ctx).QueryContext(ctx, q.String(), q.args...)
 	if err != nil {
 		return nil, mapError(err)
 	}
@@ -196,7 +196,7 @@ func (s *Pets) Count(ctx context.Context, f PetFilter) (int64, error) {
 	q.write(`SELECT COUNT(*) FROM "pets"`)
 	s.where(q, f)
 	var n int64
-	err := s.db.QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
+	err := s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
 	return n, mapError(err)
 }
 
@@ -248,12 +248,14 @@ func (s *Pets) Update(ctx context.Context, id int64, change func(v *api.Pet) err
 func (s *Pets) Delete(ctx context.Context, id int64) error {
 	q := &query{d: s.db.Dialect}
 	q.write(`DELETE FROM "pets" WHERE "id" = `).arg(id)
-	res, err := s.db.ExecContext(ctx, q.String(), q.args...)
-	if err != nil {
-		return mapError(err)
-	}
-	if n, err := res.RowsAffected(); err == nil && n == 0 {
-		return ErrNotFound
-	}
-	return nil
+	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, q.String(), q.args...)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err == nil && n == 0 {
+			return ErrNotFound
+		}
+		return nil
+	}))
 }

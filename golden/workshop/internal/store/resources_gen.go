@@ -123,7 +123,7 @@ func (s *Gadgets) insert(ctx context.Context, ex execer, v *api.Gadget) error {
 
 // Get returns the Gadget with the given id, or ErrNotFound.
 func (s *Gadgets) Get(ctx context.Context, id string) (*api.Gadget, error) {
-	v, err := s.get(ctx, s.db, id)
+	v, err := s.get(ctx, s.db.ex(ctx), id)
 	return v, mapError(err)
 }
 
@@ -184,7 +184,7 @@ func (s *Gadgets) List(ctx context.Context, f GadgetFilter, p Page) ([]api.Gadge
 	if p.Offset > 0 {
 		q.write(` OFFSET `).arg(p.Offset)
 	}
-	rows, err := s.db.QueryContext(ctx, q.String(), q.args...)
+	rows, err := s.db.ex(ctx).QueryContext(ctx, q.String(), q.args...)
 	if err != nil {
 		return nil, mapError(err)
 	}
@@ -206,7 +206,7 @@ func (s *Gadgets) Count(ctx context.Context, f GadgetFilter) (int64, error) {
 	q.write(`SELECT COUNT(*) FROM "gadgets"`)
 	s.where(q, f)
 	var n int64
-	err := s.db.QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
+	err := s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
 	return n, mapError(err)
 }
 
@@ -258,12 +258,14 @@ func (s *Gadgets) Update(ctx context.Context, id string, change func(v *api.Gadg
 func (s *Gadgets) Delete(ctx context.Context, id string) error {
 	q := &query{d: s.db.Dialect}
 	q.write(`DELETE FROM "gadgets" WHERE "id" = `).arg(id)
-	res, err := s.db.ExecContext(ctx, q.String(), q.args...)
-	if err != nil {
-		return mapError(err)
-	}
-	if n, err := res.RowsAffected(); err == nil && n == 0 {
-		return ErrNotFound
-	}
-	return nil
+	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, q.String(), q.args...)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err == nil && n == 0 {
+			return ErrNotFound
+		}
+		return nil
+	}))
 }

@@ -44,6 +44,10 @@ type Options struct {
 	// Ready reports whether the service can take traffic; /readyz answers
 	// 503 while it returns an error. Nil means always ready.
 	Ready func(r *http.Request) error
+	// Versioned says the store versions resources (an event log): each
+	// request carries its If-Match header to the store, and a successful
+	// answer gets the ETag the store found (svcgen.Versioned).
+	Versioned bool
 	// MaxBodyBytes limits request bodies (413 beyond). Defaults to 1 MiB.
 	MaxBodyBytes int64
 	// Registry receives the request metrics and is served at /metrics.
@@ -166,6 +170,11 @@ func register[C prometheus.Collector](reg *prometheus.Registry, c C) C {
 	}
 	return c
 }
+
+// NewRegistry returns a registry with the Go runtime and process
+// collectors, for Options.Registry when other parts of the service add
+// their own metrics.
+func NewRegistry() *prometheus.Registry { return defaultRegistry() }
 
 // defaultRegistry is a registry with the Go runtime and process collectors.
 func defaultRegistry() *prometheus.Registry {
@@ -298,18 +307,24 @@ func (s *Server) Spec(w http.ResponseWriter, r *http.Request) {
 type statusWriter struct {
 	http.ResponseWriter
 	status int
+	// versioned, when set, holds the ETag the store found for a
+	// successful answer (Options.Versioned).
+	versioned *svcgen.Versioned
 }
 
 func (w *statusWriter) WriteHeader(code int) {
 	if w.status == 0 && code >= 200 { // 1xx (103 Early Hints) comes before the status
 		w.status = code
+		if w.versioned != nil && w.versioned.ETag != "" && code < 300 {
+			w.Header().Set("ETag", w.versioned.ETag)
+		}
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
 
 func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
-		w.status = http.StatusOK
+		w.WriteHeader(http.StatusOK)
 	}
 	return w.ResponseWriter.Write(b)
 }
@@ -336,6 +351,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r = r.WithContext(svcgen.WithTraceparent(r.Context(), parent[0], state))
 	}
 	sw := &statusWriter{ResponseWriter: w}
+	if s.opts.Versioned {
+		sw.versioned = &svcgen.Versioned{IfMatch: r.Header.Get("If-Match")}
+		r = r.WithContext(svcgen.WithVersioned(r.Context(), sw.versioned))
+	}
 	r, span := s.startRequest(w, r)
 	defer func() {
 		if v := recover(); v != nil {

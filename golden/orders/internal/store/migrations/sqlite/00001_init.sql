@@ -39,7 +39,21 @@ CREATE TABLE "orders" (
 );
 CREATE INDEX "orders_customer_id_idx" ON "orders" ("customer_id");
 CREATE INDEX "orders_status_idx" ON "orders" ("status");
+CREATE TABLE "svcgen_events" (
+    "seq" INTEGER PRIMARY KEY,
+    "id" TEXT NOT NULL,
+    "type" TEXT NOT NULL,
+    "resource" TEXT NOT NULL,
+    "resource_id" TEXT NOT NULL,
+    "version" INTEGER NOT NULL,
+    "time" TIMESTAMP NOT NULL,
+    "data" TEXT,
+    "published_at" TIMESTAMP
+);
+CREATE INDEX "svcgen_events_pending_idx" ON "svcgen_events" ("published_at", "seq");
+CREATE INDEX "svcgen_events_resource_idx" ON "svcgen_events" ("resource", "resource_id", "version");
 
 -- +goose Down
+DROP TABLE "svcgen_events";
 DROP TABLE "orders";
 DROP TABLE "customers";

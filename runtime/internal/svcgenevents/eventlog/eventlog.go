@@ -1,20 +1,15 @@
-// Package svcgenevents is the events runtime of a generated service
-// (docs/ARCHITECTURE.md, "Events"):
-//
-//   - the event log, table svcgen_events: every change to a stored resource,
-//     in order, with the resource's version after it. The store appends to it
-//     in the transaction that makes the change, so the log doubles as a
-//     transactional outbox: a change is never committed without its event,
-//     nor an event without its change.
-//   - the Relay, which publishes the log's unpublished events to NATS
-//     JetStream in log order, with the event id as the message id.
-//   - the Consumer, which applies the events of other services through typed
-//     handlers, once in effect: the event's id is recorded (table
-//     svcgen_inbox) in the transaction of the handler's writes.
+// Package eventlog is the event log of a generated service
+// (docs/ARCHITECTURE.md, "Events"): table svcgen_events holds every change
+// to a stored resource, in order, with the resource's version after it.
+// The store appends to it in the transaction that makes the change, so the
+// log doubles as a transactional outbox: a change is never committed
+// without its event, nor an event without its change. It needs only the
+// database; package svcgenevents publishes the log and consumes other
+// services' events.
 //
 // Events travel as CloudEvents 1.0 in JSON (structured mode), with the
 // resource's version as the extension attribute "version".
-package svcgenevents
+package eventlog
 
 import (
 	"context"
@@ -44,9 +39,9 @@ type Event struct {
 
 // Resource is the resource part of the event's type: "order" for
 // "order.created".
-func (e *Event) Resource() string { return resourceOf(e.Type) }
+func (e *Event) Resource() string { return ResourceOf(e.Type) }
 
-func resourceOf(typ string) string {
+func ResourceOf(typ string) string {
 	if i := strings.LastIndexByte(typ, '.'); i >= 0 {
 		return typ[:i]
 	}
@@ -68,8 +63,8 @@ const (
 	Postgres Dialect = true
 )
 
-// rebind writes ? placeholders as the dialect wants them.
-func (d Dialect) rebind(q string) string {
+// Rebind writes ? placeholders as the dialect wants them.
+func (d Dialect) Rebind(q string) string {
 	if d != Postgres {
 		return q
 	}
@@ -103,7 +98,7 @@ func Append(ctx context.Context, tx Queryer, d Dialect, typ, resourceID string, 
 	if data != nil {
 		payload = string(data)
 	}
-	_, err = tx.ExecContext(ctx, d.rebind(`INSERT INTO "svcgen_events" ("id", "type", "resource", "resource_id", "version", "time", "data") VALUES (?, ?, ?, ?, ?, ?, ?)`),
+	_, err = tx.ExecContext(ctx, d.Rebind(`INSERT INTO "svcgen_events" ("id", "type", "resource", "resource_id", "version", "time", "data") VALUES (?, ?, ?, ?, ?, ?, ?)`),
 		e.ID, e.Type, e.Resource(), e.ResourceID, e.Version, e.Time, payload)
 	if err != nil {
 		return nil, fmt.Errorf("event log: %w", err)
@@ -119,13 +114,13 @@ func Version(ctx context.Context, q Queryer, d Dialect, resource, resourceID str
 
 func version(ctx context.Context, q Queryer, d Dialect, resource, resourceID string) (int64, error) {
 	var v sql.NullInt64
-	err := q.QueryRowContext(ctx, d.rebind(`SELECT MAX("version") FROM "svcgen_events" WHERE "resource" = ? AND "resource_id" = ?`), resource, resourceID).Scan(&v)
+	err := q.QueryRowContext(ctx, d.Rebind(`SELECT MAX("version") FROM "svcgen_events" WHERE "resource" = ? AND "resource_id" = ?`), resource, resourceID).Scan(&v)
 	return v.Int64, err
 }
 
 // History returns the events of one resource, oldest first.
 func History(ctx context.Context, q Queryer, d Dialect, resource, resourceID string) ([]Event, error) {
-	return scanEvents(q.QueryContext(ctx, d.rebind(`SELECT `+eventColumns+` FROM "svcgen_events" WHERE "resource" = ? AND "resource_id" = ? ORDER BY "version"`), resource, resourceID))
+	return Scan(q.QueryContext(ctx, d.Rebind(`SELECT `+Columns+` FROM "svcgen_events" WHERE "resource" = ? AND "resource_id" = ? ORDER BY "version"`), resource, resourceID))
 }
 
 // All calls fn with every event of the resource (every event when resource
@@ -138,9 +133,9 @@ func All(ctx context.Context, q Queryer, d Dialect, resource string, fn func(*Ev
 			err    error
 		)
 		if resource == "" {
-			events, err = scanEvents(q.QueryContext(ctx, d.rebind(`SELECT `+eventColumns+` FROM "svcgen_events" WHERE "seq" > ? ORDER BY "seq" LIMIT 500`), after))
+			events, err = Scan(q.QueryContext(ctx, d.Rebind(`SELECT `+Columns+` FROM "svcgen_events" WHERE "seq" > ? ORDER BY "seq" LIMIT 500`), after))
 		} else {
-			events, err = scanEvents(q.QueryContext(ctx, d.rebind(`SELECT `+eventColumns+` FROM "svcgen_events" WHERE "resource" = ? AND "seq" > ? ORDER BY "seq" LIMIT 500`), resource, after))
+			events, err = Scan(q.QueryContext(ctx, d.Rebind(`SELECT `+Columns+` FROM "svcgen_events" WHERE "resource" = ? AND "seq" > ? ORDER BY "seq" LIMIT 500`), resource, after))
 		}
 		if err != nil {
 			return err
@@ -175,9 +170,9 @@ func Fold(ctx context.Context, q Queryer, d Dialect, noun string) (map[string]js
 	return state, n, err
 }
 
-const eventColumns = `"seq", "id", "type", "resource_id", "version", "time", "data", "published_at"`
+const Columns = `"seq", "id", "type", "resource_id", "version", "time", "data", "published_at"`
 
-func scanEvents(rows *sql.Rows, err error) ([]Event, error) {
+func Scan(rows *sql.Rows, err error) ([]Event, error) {
 	if err != nil {
 		return nil, err
 	}

@@ -54,6 +54,7 @@ func Compare(old, new *model.Service) []Change {
 			"base path changed from "+quoteOrRoot(old.BasePath)+" to "+quoteOrRoot(new.BasePath)+": every route moved")
 	}
 	c.operations(old.Operations, new.Operations)
+	c.events(old.Events, new.Events)
 	sortChanges(c.changes)
 	return c.changes
 }
@@ -142,6 +143,37 @@ func (c *comparer) operations(old, new []*model.Operation) {
 			c.add(false, "operation-added", n.Method+" "+n.Path, "operation added")
 		default:
 			c.operation(o, n)
+		}
+	}
+}
+
+// events compares the events a service publishes: its consumers read an
+// event's data as a client reads a response, so the same changes break
+// them; an event no longer published breaks every subscriber.
+func (c *comparer) events(old, new *model.Events) {
+	olds, news := map[string]*model.Publisher{}, map[string]*model.Publisher{}
+	if old != nil {
+		for _, p := range old.Publish {
+			olds[p.Noun] = p
+		}
+	}
+	if new != nil {
+		for _, p := range new.Publish {
+			news[p.Noun] = p
+		}
+	}
+	for _, noun := range unionKeys(olds, news) {
+		o, n := olds[noun], news[noun]
+		where := "events " + noun + ".*"
+		switch {
+		case n == nil:
+			c.add(true, "event-removed", where, "no longer published: subscribers get no more of these events")
+		case o == nil:
+			c.add(false, "event-added", where, "published")
+		default:
+			c.addAll(where+" data", c.walker.compare(prefixResponse,
+				&model.TypeRef{Kind: model.KindNamed, Named: o.Resource.Type},
+				&model.TypeRef{Kind: model.KindNamed, Named: n.Resource.Type}))
 		}
 	}
 }

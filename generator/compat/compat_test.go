@@ -306,6 +306,47 @@ components:
         tag: {type: string}
 `
 
+// eventsSpec publishes the changes of its one resource.
+const eventsSpec = `openapi: 3.0.3
+info: {title: Pets, version: "1"}
+x-svcgen-events: {publish: true}
+paths:
+  /pets:
+    post:
+      operationId: createPet
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Pet'}
+      responses:
+        "201":
+          description: Created.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Pet'}
+  /pets/{petId}:
+    get:
+      operationId: getPet
+      parameters:
+        - {name: petId, in: path, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: The pet.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Pet'}
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [id, name]
+      properties:
+        id: {type: string, readOnly: true}
+        name: {type: string}
+        tag: {type: string}
+`
+
 // want is what a case checks of a Change: the message is free to improve.
 type want struct {
 	Breaking bool
@@ -810,6 +851,29 @@ components:
 				{true, "response-field-removed", "GET /pets response 200 [].tag"},
 				{true, "response-field-removed", "POST /pets response 201 .tag"},
 			},
+		},
+		{
+			name: "event data changed",
+			old:  eventsSpec,
+			new:  edit(t, eventsSpec, "        tag: {type: string}\n", ""),
+			want: []want{
+				{true, "response-field-removed", "GET /pets/{petId} response 200 .tag"},
+				{true, "response-field-removed", "POST /pets response 201 .tag"},
+				{true, "response-field-removed", "events pet.* data .tag"},
+				{true, "request-field-removed", "POST /pets request body .tag"},
+			},
+		},
+		{
+			name: "events no longer published",
+			old:  eventsSpec,
+			new:  edit(t, eventsSpec, "x-svcgen-events: {publish: true}\n", ""),
+			want: []want{{true, "event-removed", "events pet.*"}},
+		},
+		{
+			name: "events published",
+			old:  edit(t, eventsSpec, "x-svcgen-events: {publish: true}\n", ""),
+			new:  eventsSpec,
+			want: []want{{false, "event-added", "events pet.*"}},
 		},
 		{
 			name: "swagger 2.0 to openapi 3",

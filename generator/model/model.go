@@ -137,6 +137,14 @@ func (e *Events) Publishes() bool { return e != nil && len(e.Publish) > 0 }
 // Subscribes reports whether the service consumes events.
 func (e *Events) Subscribes() bool { return e != nil && len(e.Subscribe) > 0 }
 
+// SubscriptionsOrNil is Subscribe, nil when e is.
+func (e *Events) SubscriptionsOrNil() []*Subscription {
+	if e == nil {
+		return nil
+	}
+	return e.Subscribe
+}
+
 // Sources lists the services whose events it consumes, by name.
 func (e *Events) Sources() []*Dependency {
 	var out []*Dependency

@@ -50,6 +50,19 @@ func removedMethods(old, svc *model.Service) map[string]*model.Operation {
 			out[op.GoName] = op
 		}
 	}
+	// A subscription dropped from the spec leaves its handler in
+	// internal/service/events.go: kept, and reported, as an operation's
+	// method is ("event order.deleted from orders").
+	if old.Events != nil {
+		for _, s := range svc.Events.SubscriptionsOrNil() {
+			now[s.Method] = true
+		}
+		for _, s := range old.Events.Subscribe {
+			if !now[s.Method] {
+				out[s.Method] = &model.Operation{Method: "event", Path: s.Event + " from " + s.Dependency.Name, GoName: s.Method}
+			}
+		}
+	}
 	return out
 }
 

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -30,7 +31,7 @@ import (
 
 // eventsSystem is the two services built, with their processes.
 type eventsSystem struct {
-	t                    *testing.T
+	t                    testing.TB
 	orders, shipping     *proc
 	proxy                *natsProxy
 	ordersURL, shipURL   string
@@ -68,7 +69,7 @@ func TestEventsEndToEnd(t *testing.T) {
 }
 
 // eventsPrelude skips the test where it cannot run and returns NATS's URL.
-func eventsPrelude(t *testing.T) string {
+func eventsPrelude(t testing.TB) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("second tier: skipped with -short")
@@ -92,7 +93,7 @@ func eventsPrelude(t *testing.T) string {
 }
 
 // databases lists the databases to run on.
-func databases(t *testing.T) []string {
+func databases(t testing.TB) []string {
 	out := []string{"sqlite"}
 	if os.Getenv("TEST_DATABASE_URL") != "" {
 		out = append(out, "postgres")
@@ -105,7 +106,7 @@ func databases(t *testing.T) []string {
 }
 
 // buildEventsExample generates and builds the two services.
-func buildEventsExample(t *testing.T) [2]string {
+func buildEventsExample(t testing.TB) [2]string {
 	t.Helper()
 	shippingDir, res := writeExample(t, t.TempDir(), "shipping", "../spec/shipping.yaml")
 	if !res.Service.Events.Subscribes() {
@@ -129,7 +130,7 @@ func buildEventsExample(t *testing.T) [2]string {
 // startEventsSystem resets the broker's state of the example, makes the
 // two databases and starts both services, their NATS connections through
 // a proxy the test can cut.
-func startEventsSystem(t *testing.T, bins [2]string, dbKind, natsURL string) *eventsSystem {
+func startEventsSystem(t testing.TB, bins [2]string, dbKind, natsURL string) *eventsSystem {
 	t.Helper()
 	nc, err := nats.Connect(natsURL)
 	if err != nil {
@@ -162,7 +163,7 @@ func startEventsSystem(t *testing.T, bins [2]string, dbKind, natsURL string) *ev
 
 // pgSchema makes a fresh schema in TEST_DATABASE_URL's database, dropped
 // when the test ends, and returns a URL that works in it.
-func pgSchema(t *testing.T, prefix string) string {
+func pgSchema(t testing.TB, prefix string) string {
 	t.Helper()
 	url := os.Getenv("TEST_DATABASE_URL")
 	schema := fmt.Sprintf("%s_%d", prefix, rand.Uint32())
@@ -508,7 +509,7 @@ func (s *eventsSystem) checkStaleIfMatch(made *ordersMade) {
 
 // proc is a service process the test kills and restarts.
 type proc struct {
-	t       *testing.T
+	t       testing.TB
 	bin, db string
 	addr    string
 	env     []string
@@ -518,7 +519,7 @@ type proc struct {
 	logs    *bytes.Buffer
 }
 
-func newProc(t *testing.T, bin, db string, env ...string) *proc {
+func newProc(t testing.TB, bin, db string, env ...string) *proc {
 	p := &proc{t: t, bin: bin, db: db, addr: freeAddr(t), env: env}
 	t.Cleanup(func() {
 		p.kill()
@@ -605,7 +606,7 @@ type natsProxy struct {
 	conns  map[net.Conn]bool
 }
 
-func startNATSProxy(t *testing.T, target string) *natsProxy {
+func startNATSProxy(t testing.TB, target string) *natsProxy {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -643,4 +644,144 @@ func (p *natsProxy) cut() {
 		c.Close()
 	}
 	clear(p.conns)
+}
+
+// BenchmarkEvents measures the example system's events on each database:
+// b.N orders are created by eight clients while everything runs, and the
+// time from an order's commit to its shipment's (both stamped by the
+// services) gives the end-to-end latency percentiles; then b.N more orders
+// are created while the orders service has no NATS_URL, and the time its
+// relay and the shipping consumer take to drain that backlog once it has
+// one gives the throughput (events per second, outbox to consumer). Run
+// with -benchtime=5000x (bench/events/run.sh).
+func BenchmarkEvents(b *testing.B) {
+	natsURL := eventsPrelude(b)
+	bins := buildEventsExample(b)
+	for _, dbKind := range []string{"sqlite", "postgres"} {
+		if dbKind == "postgres" && os.Getenv("TEST_DATABASE_URL") == "" {
+			b.Log("TEST_DATABASE_URL is not set: PostgreSQL is not measured")
+			continue
+		}
+		b.Run(dbKind, func(b *testing.B) {
+			benchEvents(b, bins, dbKind, natsURL)
+		})
+	}
+}
+
+// benchEvents is one database's run of BenchmarkEvents.
+func benchEvents(b *testing.B, bins [2]string, dbKind, natsURL string) {
+	sys := startEventsSystem(b, bins, dbKind, natsURL)
+	var customer struct{ ID string }
+	sys.retry(http.MethodPost, sys.ordersURL+"/customers", `{"name": "Bench", "email": "bench@example.com", "password": "correct horse battery"}`, "", http.StatusCreated, &customer)
+	orders := sys.ordersURL + "/customers/" + customer.ID + "/orders"
+	const order = `{"currency": "EUR", "items": [{"sku": "CUP-ESP-01", "quantity": 1, "unitPrice": 9.9}], "payment": {"type": "bank_transfer", "iban": "DE89370400440532013000", "reference": "R"}}`
+	type made struct {
+		ID        int64     `json:"id"`
+		CreatedAt time.Time `json:"createdAt"`
+	}
+	create := func(n int) map[int64]time.Time {
+		var (
+			mu   sync.Mutex
+			out  = map[int64]time.Time{}
+			next atomic.Int64
+			wg   sync.WaitGroup
+		)
+		for range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := next.Add(1); i <= int64(n); i = next.Add(1) {
+					var o made
+					sys.retry(http.MethodPost, orders, order, "", http.StatusCreated, &o)
+					mu.Lock()
+					out[o.ID] = o.CreatedAt
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		return out
+	}
+	// shipped waits until every order in want has its shipment and returns
+	// the shipments' creation times by order.
+	shipped := func(want map[int64]time.Time) map[int64]time.Time {
+		deadline := time.Now().Add(10 * time.Minute)
+		for {
+			// Cheap polling first: the count, until it can be complete.
+			var count struct{ Total int }
+			sys.retry(http.MethodGet, sys.shipURL+"/shipments?limit=1", "", "", http.StatusOK, &count)
+			if count.Total < len(want) {
+				if time.Now().After(deadline) {
+					b.Fatalf("%d shipments after 10 minutes, want at least %d", count.Total, len(want))
+				}
+				time.Sleep(10 * time.Millisecond)
+				continue
+			}
+			got := map[int64]time.Time{}
+			for offset := 0; ; offset += 1000 {
+				var page struct {
+					Items []struct {
+						OrderID   int64     `json:"orderId"`
+						CreatedAt time.Time `json:"createdAt"`
+					} `json:"items"`
+				}
+				sys.retry(http.MethodGet, fmt.Sprintf("%s/shipments?limit=1000&offset=%d", sys.shipURL, offset), "", "", http.StatusOK, &page)
+				for _, s := range page.Items {
+					got[s.OrderID] = s.CreatedAt
+				}
+				if len(page.Items) < 1000 {
+					break
+				}
+			}
+			missing := 0
+			for id := range want {
+				if _, ok := got[id]; !ok {
+					missing++
+				}
+			}
+			if missing == 0 {
+				return got
+			}
+			if time.Now().After(deadline) {
+				b.Fatalf("%d of %d orders have no shipment after 10 minutes", missing, len(want))
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+
+	b.ResetTimer()
+	// Under load: latency from the order's commit to its shipment's.
+	start := time.Now()
+	live := create(b.N)
+	ships := shipped(live)
+	liveTook := time.Since(start)
+	lat := make([]time.Duration, 0, len(live))
+	for id, at := range live {
+		lat = append(lat, ships[id].Sub(at))
+	}
+	slices.Sort(lat)
+	pct := func(p float64) float64 {
+		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
+	}
+
+	// A backlog: orders made while the orders service has no broker, then
+	// drained once it has one again.
+	sys.orders.kill()
+	sys.orders.env = nil
+	sys.orders.start()
+	backlog := create(b.N)
+	sys.orders.kill()
+	sys.orders.env = []string{"NATS_URL=nats://" + sys.proxy.addr()}
+	drainStart := time.Now()
+	sys.orders.start()
+	shipped(backlog)
+	drain := time.Since(drainStart)
+	b.StopTimer()
+
+	b.ReportMetric(float64(b.N)/liveTook.Seconds(), "live-orders/s")
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.90), "p90-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
+	b.ReportMetric(float64(lat[len(lat)-1].Microseconds())/1000, "max-ms")
+	b.ReportMetric(float64(b.N)/drain.Seconds(), "drain-events/s")
 }

@@ -46,7 +46,7 @@ func examples(t *testing.T) map[string]string {
 	return out
 }
 
-func generateExample(t *testing.T, name, specPath string) *Result {
+func generateExample(t testing.TB, name, specPath string) *Result {
 	t.Helper()
 	res, err := Generate(context.Background(), Options{SpecPath: specPath, Module: "example.com/" + name})
 	if err != nil {
@@ -161,7 +161,7 @@ func TestGeneratedServicesBuildAndPass(t *testing.T) {
 // with its hand-written files (copyExtra), and each service it depends on
 // that has a local path, from that dependency's spec, at the path its
 // go.mod replaces it with. It returns the service's folder.
-func writeExample(t *testing.T, base, name, specPath string) (string, *Result) {
+func writeExample(t testing.TB, base, name, specPath string) (string, *Result) {
 	t.Helper()
 	res := generateExample(t, name, specPath)
 	dir := filepath.Join(base, name)
@@ -187,7 +187,7 @@ func writeExample(t *testing.T, base, name, specPath string) (string, *Result) {
 }
 
 // writeFiles writes files under dir.
-func writeFiles(t *testing.T, dir string, files []File) {
+func writeFiles(t testing.TB, dir string, files []File) {
 	t.Helper()
 	for _, f := range files {
 		p := filepath.Join(dir, filepath.FromSlash(f.Path))
@@ -207,7 +207,7 @@ func writeFiles(t *testing.T, dir string, files []File) {
 // testdata/examples/NAME.extra/ for the example spec/NAME.yaml), or the
 // user's own version of a file that is theirs (an example's service.go). A
 // file svcgen owns is never replaced.
-func copyExtra(t *testing.T, from, dir string, generated []File) {
+func copyExtra(t testing.TB, from, dir string, generated []File) {
 	t.Helper()
 	files, err := readTree(from)
 	if errors.Is(err, fs.ErrNotExist) {

@@ -93,10 +93,85 @@ func (b *builder) events(svc *model.Service) error {
 			c.Method = "On" + model.Exported(c.Dependency.Name) + strings.TrimPrefix(c.Method, "On")
 		}
 	}
+	for _, p := range ev.Publish {
+		b.history(svc, p)
+	}
 	if len(ev.Publish) > 0 || len(ev.Subscribe) > 0 {
 		svc.Events = ev
 	}
 	return nil
+}
+
+// historyFields are the properties a history item may have: an event's.
+var historyFields = map[string]bool{"id": true, "type": true, "version": true, "time": true, "data": true}
+
+// history wires an operation the spec declares as GET <item path>/history
+// to the event log: its answer is an array (or an object holding the array
+// in "items") of objects whose properties are among id, type, version,
+// time and data, data being the resource (or any JSON). Another shape is
+// left to the user (501) and reported.
+func (b *builder) history(svc *model.Service, p *model.Publisher) {
+	r := p.Resource
+	if r.Get == nil || r.Get.IDParam == nil {
+		return
+	}
+	for _, op := range svc.Operations {
+		if op.Method != "GET" || op.CRUD != "" || op.Path != r.Item+"/history" {
+			continue
+		}
+		ptr := "#/paths/" + escape(op.Path) + "/get"
+		ok := op.Success()
+		if ok == nil || ok.Kind != model.BodyJSON || ok.Type == nil {
+			b.degrade(ptr, "history of "+r.Name+" without a JSON answer", "answers 501")
+			continue
+		}
+		list, items := ok.Type, ""
+		if list.Kind == model.KindNamed && list.Named.Kind == model.TypeStruct {
+			for _, f := range list.Named.Fields {
+				if f.Name == "items" && f.Type.Kind == model.KindSlice && f.Shape == model.ShapeValue {
+					list, items = f.Type, f.GoName
+				}
+			}
+		}
+		if list.Kind != model.KindSlice || list.Elem == nil || list.Elem.Kind != model.KindNamed || list.Elem.Named.Kind != model.TypeStruct {
+			b.degrade(ptr, "history of "+r.Name+" that is not a list of objects", "answers 501")
+			continue
+		}
+		item := list.Elem.Named
+		var fields []string
+		fit := true
+		for _, f := range item.Fields {
+			if !historyFields[f.Name] {
+				fit = false
+				continue
+			}
+			if f.Name == "data" && !(f.Type.Kind == model.KindNamed && f.Type.Named == r.Type || f.Type.GoType == "json.RawMessage" || f.Type.GoType == "any") {
+				fit = false
+			}
+			fields = append(fields, f.Name)
+		}
+		if !fit {
+			b.degrade(ptr, "history item "+item.Name+" with properties other than id, type, version, time and data (the "+r.Name+")", "answers 501")
+			continue
+		}
+		for _, q := range op.Params {
+			if q.In != model.InPath {
+				continue
+			}
+			switch {
+			case q.Name == r.Get.IDParam.Name && q.Type.GoType == r.Get.IDParam.Type.GoType:
+				op.IDParam = q
+			case r.Get.ParentParam != nil && q.Name == r.Get.ParentParam.Name && q.Type.GoType == r.Get.ParentParam.Type.GoType:
+				op.ParentParam = q
+			}
+		}
+		if op.IDParam == nil || r.Get.ParentParam != nil && op.ParentParam == nil {
+			continue
+		}
+		sort.Strings(fields)
+		op.Resource, op.CRUD = r, "history"
+		op.History = &model.History{Items: items, Item: item.Name, Fields: fields}
+	}
 }
 
 // publishers reads publish: true, false or a list of resources.

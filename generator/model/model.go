@@ -145,6 +145,23 @@ func (e *Events) SubscriptionsOrNil() []*Subscription {
 	return e.Subscribe
 }
 
+// HasHistory reports whether an operation lists a resource's events.
+func (s *Service) HasHistory() bool {
+	for _, op := range s.Operations {
+		if op.CRUD == "history" {
+			return true
+		}
+	}
+	return false
+}
+
+// History is the answer of an operation that lists a resource's events.
+type History struct {
+	Items  string   // the answer's field holding the list, or "" for a bare array
+	Item   string   // the Go name of an item's type
+	Fields []string // the event properties an item has, by JSON name, sorted
+}
+
 // Sources lists the services whose events it consumes, by name.
 func (e *Events) Sources() []*Dependency {
 	var out []*Dependency
@@ -220,6 +237,8 @@ type Operation struct {
 	// with no schemes lets anonymous requests through.
 	Security []*SecurityAlternative
 
+	// History says how a "history" operation fills its answer.
+	History *History
 	// IDParam and ParentParam are the path parameters holding the
 	// resource's id and its parent's id, when the path has them.
 	IDParam, ParentParam *Param

@@ -126,6 +126,14 @@ type Service interface {
 	// DELETE /customers/{customerId}/orders/{orderId}
 	DeleteOrder(ctx context.Context, req *DeleteOrderRequest) (DeleteOrderResponse, error)
 
+	// GetOrderHistory: List the changes of an order
+	//
+	// Every change made to the order, oldest first, from the event log:
+	// the order as each change left it, with the version the change made.
+	//
+	// GET /customers/{customerId}/orders/{orderId}/history
+	GetOrderHistory(ctx context.Context, req *GetOrderHistoryRequest) (GetOrderHistoryResponse, error)
+
 	// GetOrderReceipt: Get the receipt of an order
 	//
 	// Renders a plain-text receipt, in the language chosen by the `lang` cookie.
@@ -883,6 +891,47 @@ type DeleteOrderDefaultResponse struct {
 }
 
 func (*DeleteOrderDefaultResponse) isDeleteOrderResponse() {}
+
+// GetOrderHistoryRequest is the decoded request of GetOrderHistory.
+type GetOrderHistoryRequest struct {
+	// CustomerID is the path parameter "customerId" (required).
+	// The customer's id.
+	CustomerID string
+	// OrderID is the path parameter "orderId" (required).
+	// The order's number.
+	OrderID int64
+}
+
+// GetOrderHistoryResponse is one of the responses GetOrderHistory declares:
+// *GetOrderHistory200Response
+// *GetOrderHistory404Response
+// *GetOrderHistoryDefaultResponse
+type GetOrderHistoryResponse interface {
+	isGetOrderHistoryResponse()
+}
+
+// GetOrderHistory200Response is the 200 response of GetOrderHistory: The order's changes.
+type GetOrderHistory200Response struct {
+	Body []OrderChange
+}
+
+func (*GetOrderHistory200Response) isGetOrderHistoryResponse() {}
+
+// GetOrderHistory404Response is the 404 response of GetOrderHistory: The resource does not exist.
+type GetOrderHistory404Response struct {
+	Body Problem
+}
+
+func (*GetOrderHistory404Response) isGetOrderHistoryResponse() {}
+
+// GetOrderHistoryDefaultResponse is the default response of GetOrderHistory: Unexpected error.
+type GetOrderHistoryDefaultResponse struct {
+	// StatusCode is the status to send; 0 means 500.
+	StatusCode int
+	Body       Problem
+}
+
+func (*GetOrderHistoryDefaultResponse) isGetOrderHistoryResponse() {}
 
 // GetOrderReceiptRequest is the decoded request of GetOrderReceipt.
 type GetOrderReceiptRequest struct {

@@ -1351,6 +1351,118 @@ func (v Order) Redacted() Order {
 	return v
 }
 
+// OrderChange: One change of an order, as the event log keeps it.
+type OrderChange struct {
+	// An order as stored by the service.
+	Data *Order `json:"-"`
+	// The event's id.
+	ID   string          `json:"-"`
+	Time time.Time       `json:"-"`
+	Type OrderChangeType `json:"-"`
+	// The order's version after the change.
+	Version int64 `json:"-"`
+
+	// missing marks the required properties (in the order id, time, type, version)
+	// that decoded JSON lacked; the validator reports them.
+	missing [4]bool
+}
+
+// MarshalJSON writes OrderChange with the property names the spec gives.
+func (v OrderChange) MarshalJSON() ([]byte, error) {
+	o := svcgen.NewObject()
+	o.FieldIf(v.Data != nil, `"data"`, v.Data)
+	o.Field(`"id"`, v.ID)
+	o.Field(`"time"`, v.Time)
+	o.Field(`"type"`, v.Type)
+	o.Field(`"version"`, v.Version)
+	return o.End()
+}
+
+// UnmarshalJSON reads OrderChange, noting required properties that are absent.
+func (v *OrderChange) UnmarshalJSON(data []byte) error {
+	fields, err := svcgen.ObjectFields[OrderChange](data)
+	if err != nil {
+		return err
+	}
+	*v = OrderChange{}
+	var seen [4]bool
+	for key, raw := range fields {
+		switch key {
+		case "data":
+			err = svcgen.DecodeNonNull(raw, &v.Data, key)
+		case "id":
+			err = svcgen.DecodeRequired(raw, &v.ID, key, &seen[0])
+		case "time":
+			err = svcgen.DecodeRequired(raw, &v.Time, key, &seen[1])
+		case "type":
+			err = svcgen.DecodeRequired(raw, &v.Type, key, &seen[2])
+		case "version":
+			err = svcgen.DecodeRequired(raw, &v.Version, key, &seen[3])
+		}
+		if err != nil {
+			return err
+		}
+	}
+	for i, ok := range seen {
+		v.missing[i] = !ok
+	}
+	return nil
+}
+
+func (v *OrderChange) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
+	errs.Required(at, v.missing[:], "id", "time", "type", "version")
+	svcgen.ValidateField(at, "data", v.Data, errs)
+	if !v.missing[0] {
+		at := at.Field("id")
+		errs.Format(&at, v.ID, "uuid")
+	}
+	if !v.missing[2] {
+		svcgen.ValidateField(at, "type", &v.Type, errs)
+	}
+	if !v.missing[3] {
+		at := at.Field("version")
+		svcgen.Minimum(errs, &at, v.Version, 1, false, "1")
+	}
+}
+
+// Validate reports every constraint of the spec that v breaks.
+func (v *OrderChange) Validate() error { return svcgen.Validate(v) }
+
+// Redacted returns a copy of v without its write-only properties: a
+// response must not send them back.
+func (v OrderChange) Redacted() OrderChange {
+	if v.Data != nil {
+		x := v.Data.Redacted()
+		v.Data = &x
+	}
+	return v
+}
+
+// OrderChangeType is defined by the spec at #/components/schemas/OrderChange/properties/type.
+type OrderChangeType string
+
+// Values of OrderChangeType.
+const (
+	OrderChangeTypeOrderCreated OrderChangeType = "order.created"
+	OrderChangeTypeOrderUpdated OrderChangeType = "order.updated"
+	OrderChangeTypeOrderDeleted OrderChangeType = "order.deleted"
+)
+
+// Valid reports whether v is one of the values the spec allows.
+func (v OrderChangeType) Valid() bool {
+	switch v {
+	case OrderChangeTypeOrderCreated, OrderChangeTypeOrderUpdated, OrderChangeTypeOrderDeleted:
+		return true
+	}
+	return false
+}
+
+func (v OrderChangeType) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
+	if !v.Valid() {
+		errs.Add(at, "must be one of: order.created, order.updated, order.deleted")
+	}
+}
+
 // OrderGiftMessage: A message printed on a card in the parcel.
 type OrderGiftMessage struct {
 	// A scanned signature, base64-encoded.

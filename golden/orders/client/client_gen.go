@@ -653,6 +653,37 @@ func (c *Client) DeleteOrder(ctx context.Context, req *api.DeleteOrderRequest) (
 	return svcgen.Result(resp, out, err)
 }
 
+// GetOrderHistory: List the changes of an order
+//
+// GET /customers/{customerId}/orders/{orderId}/history
+func (c *Client) GetOrderHistory(ctx context.Context, req *api.GetOrderHistoryRequest) (api.GetOrderHistoryResponse, error) {
+	call := &svcgen.Call{
+		Operation: "GetOrderHistory",
+		Method:    http.MethodGet,
+		Path:      "/v1/customers/" + url.PathEscape(req.CustomerID) + "/orders/" + url.PathEscape(svcgen.FormatInt(req.OrderID)) + "/history",
+	}
+	resp, err := c.caller.Do(ctx, call)
+	if err != nil {
+		return nil, err
+	}
+	var out api.GetOrderHistoryResponse
+	switch resp.Status {
+	case http.StatusOK:
+		r := &api.GetOrderHistory200Response{}
+		err = resp.DecodeJSON(&r.Body)
+		out = r
+	case http.StatusNotFound:
+		r := &api.GetOrderHistory404Response{}
+		err = resp.DecodeJSON(&r.Body)
+		out = r
+	default:
+		r := &api.GetOrderHistoryDefaultResponse{StatusCode: resp.Status}
+		err = resp.DecodeJSON(&r.Body)
+		out = r
+	}
+	return svcgen.Result(resp, out, err)
+}
+
 // GetOrderReceipt: Get the receipt of an order
 //
 // GET /customers/{customerId}/orders/{orderId}/receipt

@@ -167,6 +167,12 @@ func (r *recorder) DeleteOrder(_ context.Context, req *api.DeleteOrderRequest) (
 	return out, err
 }
 
+func (r *recorder) GetOrderHistory(_ context.Context, req *api.GetOrderHistoryRequest) (api.GetOrderHistoryResponse, error) {
+	resp, err := r.serve(req)
+	out, _ := resp.(api.GetOrderHistoryResponse)
+	return out, err
+}
+
 func (r *recorder) GetOrderReceipt(_ context.Context, req *api.GetOrderReceiptRequest) (api.GetOrderReceiptResponse, error) {
 	resp, err := r.serve(req)
 	out, _ := resp.(api.GetOrderReceiptResponse)
@@ -585,6 +591,22 @@ func TestClient(t *testing.T) {
 			field:      "customerId",
 			success: func() any {
 				resp := &api.DeleteOrder204Response{}
+				return resp
+			},
+		})
+	})
+	t.Run("GetOrderHistory", func(t *testing.T) {
+		req := capture[api.GetOrderHistoryRequest](t, h, "GET", "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders/1/history", "", "", "")
+		check(t, h, operation{
+			call:       func(ctx context.Context) (any, error) { return h.client.GetOrderHistory(ctx, req) },
+			idempotent: true,
+			request:    req,
+			invalidate: func() { req.CustomerID = "not-a-uuid" },
+			in:         "path",
+			field:      "customerId",
+			success: func() any {
+				resp := &api.GetOrderHistory200Response{}
+				decode(t, "[]", &resp.Body)
 				return resp
 			},
 		})

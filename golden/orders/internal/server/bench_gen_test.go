@@ -76,6 +76,10 @@ func (succeeding) DeleteOrder(context.Context, *api.DeleteOrderRequest) (api.Del
 	return &api.DeleteOrder204Response{}, nil
 }
 
+func (succeeding) GetOrderHistory(context.Context, *api.GetOrderHistoryRequest) (api.GetOrderHistoryResponse, error) {
+	return &api.GetOrderHistory200Response{}, nil
+}
+
 func (succeeding) GetOrderReceipt(context.Context, *api.GetOrderReceiptRequest) (api.GetOrderReceiptResponse, error) {
 	return &api.GetOrderReceipt200Response{}, nil
 }
@@ -102,6 +106,7 @@ func BenchmarkRequest(b *testing.B) {
 		{name: "ReplaceOrder", method: "PUT", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders/1", query: "", body: "{\"items\":[{\"quantity\":2,\"sku\":\"BOOK-0042\",\"unitPrice\":12.5}],\"payment\":{\"expiryMonth\":12,\"expiryYear\":2030,\"number\":\"4111111111111111\",\"type\":\"card\"},\"shippingClass\":\"2nd-class\"}", contentType: "application/json"},
 		{name: "UpdateOrder", method: "PATCH", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders/1", query: "", body: "{}", contentType: "application/json"},
 		{name: "DeleteOrder", method: "DELETE", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders/1", query: "", body: "", contentType: ""},
+		{name: "GetOrderHistory", method: "GET", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders/1/history", query: "", body: "", contentType: ""},
 		{name: "GetOrderReceipt", method: "GET", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders/1/receipt", query: "", body: "", contentType: ""},
 	}
 	for _, c := range cases {

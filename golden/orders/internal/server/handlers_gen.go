@@ -1083,6 +1083,66 @@ func writeDeleteOrder(w http.ResponseWriter, resp api.DeleteOrderResponse) error
 	return svcgenhttp.ErrNoResponse
 }
 
+// handleGetOrderHistory serves GET /customers/{customerId}/orders/{orderId}/history.
+func (h *handler) handleGetOrderHistory(w http.ResponseWriter, r *http.Request) {
+	req, err := h.decodeGetOrderHistory(w, r)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	resp, err := h.svc.GetOrderHistory(r.Context(), req)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	if resp == nil {
+		h.Fail(w, r, svcgenhttp.ErrNoResponse)
+		return
+	}
+	if err := writeGetOrderHistory(w, resp); err != nil {
+		h.LogWriteError(r, "getOrderHistory", err)
+	}
+}
+
+// decodeGetOrderHistory reads the request of GET /customers/{customerId}/orders/{orderId}/history and checks every
+// constraint the spec states: an invalid request is svcgen.Errors, listing
+// each invalid part.
+func (h *handler) decodeGetOrderHistory(w http.ResponseWriter, r *http.Request) (*api.GetOrderHistoryRequest, error) {
+	var req api.GetOrderHistoryRequest
+	errs := new(svcgen.Errors)
+	req.CustomerID = r.PathValue("customerId")
+	atCustomerID := svcgen.Root("path", "customerId")
+	errs.Format(&atCustomerID, req.CustomerID, "uuid")
+	if v, err := svcgen.ParseInt64[int64](r.PathValue("orderId")); err != nil {
+		errs.Param("path", "orderId", err)
+	} else {
+		req.OrderID = v
+		at := svcgen.Root("path", "orderId")
+		svcgen.Minimum(errs, &at, v, 1, false, "1")
+	}
+	if len(*errs) > 0 {
+		return nil, *errs
+	}
+	return &req, nil
+}
+
+// writeGetOrderHistory sends resp, one of the responses GetOrderHistory declares.
+func writeGetOrderHistory(w http.ResponseWriter, resp api.GetOrderHistoryResponse) error {
+	switch resp := resp.(type) {
+	case *api.GetOrderHistory200Response:
+		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", svcgen.RedactAll(resp.Body)) // write-only properties stay out
+	case *api.GetOrderHistory404Response:
+		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/problem+json", resp.Body)
+	case *api.GetOrderHistoryDefaultResponse:
+		status := resp.StatusCode
+		if status == 0 {
+			status = http.StatusInternalServerError
+		}
+		return svcgenhttp.WriteJSON(w, status, "application/problem+json", resp.Body)
+	}
+	return svcgenhttp.ErrNoResponse
+}
+
 // handleGetOrderReceipt serves GET /customers/{customerId}/orders/{orderId}/receipt.
 func (h *handler) handleGetOrderReceipt(w http.ResponseWriter, r *http.Request) {
 	req, err := h.decodeGetOrderReceipt(w, r)

@@ -47,6 +47,7 @@ func NewHandler(svc api.Service, opts Options) http.Handler {
 	h.Handle("PUT /v1/customers/{customerId}/orders/{orderId}", h.handleReplaceOrder)
 	h.Handle("PATCH /v1/customers/{customerId}/orders/{orderId}", h.handleUpdateOrder)
 	h.Handle("DELETE /v1/customers/{customerId}/orders/{orderId}", h.handleDeleteOrder)
+	h.Handle("GET /v1/customers/{customerId}/orders/{orderId}/history", h.handleGetOrderHistory)
 	h.Handle("GET /v1/customers/{customerId}/orders/{orderId}/receipt", h.handleGetOrderReceipt)
 	return h
 }

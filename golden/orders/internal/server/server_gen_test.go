@@ -83,6 +83,10 @@ func (unimplemented) DeleteOrder(context.Context, *api.DeleteOrderRequest) (api.
 	return nil, svcgen.ErrNotImplemented
 }
 
+func (unimplemented) GetOrderHistory(context.Context, *api.GetOrderHistoryRequest) (api.GetOrderHistoryResponse, error) {
+	return nil, svcgen.ErrNotImplemented
+}
+
 func (unimplemented) GetOrderReceipt(context.Context, *api.GetOrderReceiptRequest) (api.GetOrderReceiptResponse, error) {
 	return nil, svcgen.ErrNotImplemented
 }
@@ -163,6 +167,7 @@ func TestOperationsAreRouted(t *testing.T) {
 		{routeCase{name: "ReplaceOrder", method: "PUT", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders/1", query: "", body: "{\"items\":[{\"quantity\":2,\"sku\":\"BOOK-0042\",\"unitPrice\":12.5}],\"payment\":{\"expiryMonth\":12,\"expiryYear\":2030,\"number\":\"4111111111111111\",\"type\":\"card\"},\"shippingClass\":\"2nd-class\"}", contentType: "application/json"}, true},
 		{routeCase{name: "UpdateOrder", method: "PATCH", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders/1", query: "", body: "{}", contentType: "application/json"}, true},
 		{routeCase{name: "DeleteOrder", method: "DELETE", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders/1", query: "", body: "", contentType: ""}, true},
+		{routeCase{name: "GetOrderHistory", method: "GET", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders/1/history", query: "", body: "", contentType: ""}, true},
 		{routeCase{name: "GetOrderReceipt", method: "GET", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders/1/receipt", query: "", body: "", contentType: ""}, true},
 	}
 	for _, c := range cases {
@@ -201,6 +206,7 @@ func TestConstraintViolations(t *testing.T) {
 		{routeCase{name: "ReplaceOrder", method: "PUT", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders/1", query: "", body: "{}", contentType: "application/json"}, "body without required field \"items\""},
 		{routeCase{name: "UpdateOrder", method: "PATCH", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders/1", query: "", body: "{\"", contentType: "application/json"}, "malformed JSON body"},
 		{routeCase{name: "DeleteOrder", method: "DELETE", path: "/v1/customers/not-a-uuid/orders/1", query: "", body: "", contentType: ""}, "invalid path parameter \"customerId\""},
+		{routeCase{name: "GetOrderHistory", method: "GET", path: "/v1/customers/not-a-uuid/orders/1/history", query: "", body: "", contentType: ""}, "invalid path parameter \"customerId\""},
 		{routeCase{name: "GetOrderReceipt", method: "GET", path: "/v1/customers/not-a-uuid/orders/1/receipt", query: "", body: "", contentType: ""}, "invalid path parameter \"customerId\""},
 	}
 	for _, c := range cases {

@@ -11,6 +11,7 @@ import (
 
 	"example.com/orders/api"
 	"example.com/orders/internal/store"
+	"example.com/orders/internal/svcgenevents/eventlog"
 	"example.com/orders/svcgen"
 )
 
@@ -193,6 +194,22 @@ func (c *CRUD) DeleteOrder(ctx context.Context, req *api.DeleteOrderRequest) (ap
 	return &api.DeleteOrder204Response{}, nil
 }
 
+// GetOrderHistory lists the changes of a Order, oldest first, from the event log.
+func (c *CRUD) GetOrderHistory(ctx context.Context, req *api.GetOrderHistoryRequest) (api.GetOrderHistoryResponse, error) {
+	if _, err := c.db.Orders().Get(ctx, req.CustomerID, req.OrderID); err != nil {
+		return nil, storeError(err, "order")
+	}
+	events, err := c.db.Orders().History(ctx, req.OrderID)
+	if err != nil {
+		return nil, err
+	}
+	resp := &api.GetOrderHistory200Response{}
+	if resp.Body, err = history[api.OrderChange](events, "data", "id", "time", "type", "version"); err != nil {
+		return nil, err
+	}
+	return resp, nil
+}
+
 // customerFromCustomerInput returns the api.Customer made from in, property by property.
 func customerFromCustomerInput(in api.CustomerInput) api.Customer {
 	var out api.Customer
@@ -281,6 +298,35 @@ func merge(doc, patch any) any {
 		dm[k] = merge(dm[k], pv)
 	}
 	return dm
+}
+
+// history turns events into the spec's history items, each with the
+// event's properties the item declares (id, type, version, time, data:
+// the resource after the change, absent after its deletion).
+func history[T any](events []eventlog.Event, fields ...string) ([]T, error) {
+	out := make([]T, 0, len(events))
+	for _, e := range events {
+		all := map[string]any{"id": e.ID, "type": e.Type, "version": e.Version, "time": e.Time}
+		if e.Data != nil {
+			all["data"] = e.Data
+		}
+		item := map[string]any{}
+		for _, f := range fields {
+			if v, ok := all[f]; ok {
+				item[f] = v
+			}
+		}
+		b, err := json.Marshal(item)
+		if err != nil {
+			return nil, err
+		}
+		var v T
+		if err := json.Unmarshal(b, &v); err != nil {
+			return nil, fmt.Errorf("event %s as a history item: %w", e.ID, err)
+		}
+		out = append(out, v)
+	}
+	return out, nil
 }
 
 // storeError turns store errors into API errors: 404 and 409.

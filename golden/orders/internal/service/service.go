@@ -106,6 +106,11 @@ func (s *Service) DeleteOrder(ctx context.Context, req *api.DeleteOrderRequest) 
 	return s.crud.DeleteOrder(ctx, req)
 }
 
+// GetOrderHistory: List the changes of an order
+func (s *Service) GetOrderHistory(ctx context.Context, req *api.GetOrderHistoryRequest) (api.GetOrderHistoryResponse, error) {
+	return s.crud.GetOrderHistory(ctx, req)
+}
+
 // GetOrderReceipt: Get the receipt of an order
 func (s *Service) GetOrderReceipt(ctx context.Context, req *api.GetOrderReceiptRequest) (api.GetOrderReceiptResponse, error) {
 	return nil, svcgen.ErrNotImplemented

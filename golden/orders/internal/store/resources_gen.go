@@ -146,6 +146,11 @@ func (s *Customers) Each(ctx context.Context, fn func(id string, data []byte) er
 	return rows.Err()
 }
 
+// History returns the events of the Customer with the given id, oldest first.
+func (s *Customers) History(ctx context.Context, id string) ([]eventlog.Event, error) {
+	return eventlog.History(ctx, s.db.ex(ctx), eventlog.Dialect(s.db.Dialect == Postgres), "customer", fmt.Sprint(id))
+}
+
 // event appends a change of the Customer with the given id to the event
 // log, in tx: the change and its event commit together. v is the Customer
 // after the change (without its write-only properties; nil when it was deleted).
@@ -522,6 +527,11 @@ func (s *Orders) Each(ctx context.Context, fn func(id string, data []byte) error
 		}
 	}
 	return rows.Err()
+}
+
+// History returns the events of the Order with the given id, oldest first.
+func (s *Orders) History(ctx context.Context, id int64) ([]eventlog.Event, error) {
+	return eventlog.History(ctx, s.db.ex(ctx), eventlog.Dialect(s.db.Dialect == Postgres), "order", fmt.Sprint(id))
 }
 
 // event appends a change of the Order with the given id to the event

@@ -32,6 +32,7 @@ import (
 // eventsSystem is the two services built, with their processes.
 type eventsSystem struct {
 	t                    testing.TB
+	natsURL              string
 	orders, shipping     *proc
 	proxy                *natsProxy
 	ordersURL, shipURL   string
@@ -45,7 +46,9 @@ type eventsSystem struct {
 // every order must have exactly one shipment that reflects the order's last
 // version, no event may be parked, the orders' event log must replay to the
 // stored state, and a change with a stale If-Match must get 412 and change
-// nothing. On SQLite, and on PostgreSQL when TEST_DATABASE_URL is set.
+// nothing. Last, with the broker away, the orders service must stay ready,
+// keep its events in its outbox and deliver them once the broker is back.
+// On SQLite, and on PostgreSQL when TEST_DATABASE_URL is set.
 func TestEventsEndToEnd(t *testing.T) {
 	natsURL := eventsPrelude(t)
 	n := 5000
@@ -60,10 +63,11 @@ func TestEventsEndToEnd(t *testing.T) {
 			start := time.Now()
 			orders := sys.load(n)
 			chaos := stopChaos()
-			t.Logf("%s: %d orders created and %d changed in %s, with %s", dbKind, len(orders.created), orders.changes, time.Since(start).Round(time.Millisecond), chaos)
+			t.Logf("%s: %d orders created and %d changes made in %s, with %s", dbKind, len(orders.created), orders.changes, time.Since(start).Round(time.Millisecond), chaos)
 			sys.converge(orders, 4*time.Minute)
 			sys.checkReplay()
 			sys.checkStaleIfMatch(orders)
+			sys.checkBrokerOutage(orders)
 		})
 	}
 }
@@ -138,11 +142,13 @@ func startEventsSystem(t testing.TB, bins [2]string, dbKind, natsURL string) *ev
 	}
 	js, _ := jetstream.New(nc)
 	// A stream left by an earlier run would hand its old events over.
-	if err := js.DeleteStream(context.Background(), "ORDERS_EVENTS"); err != nil && !strings.Contains(err.Error(), "not found") {
-		t.Fatal(err)
+	for _, stream := range []string{"ORDERS_EVENTS", "SHIPPING_EVENTS"} {
+		if err := js.DeleteStream(context.Background(), stream); err != nil && !strings.Contains(err.Error(), "not found") {
+			t.Fatal(err)
+		}
 	}
 	nc.Close()
-	sys := &eventsSystem{t: t}
+	sys := &eventsSystem{t: t, natsURL: natsURL}
 	sys.proxy = startNATSProxy(t, strings.TrimPrefix(natsURL, "nats://"))
 	switch dbKind {
 	case "sqlite":
@@ -441,6 +447,68 @@ func (s *eventsSystem) converge(made *ordersMade, timeout time.Duration) {
 	if strings.TrimSpace(out) != "" {
 		t.Fatalf("events were parked:\n%s", out)
 	}
+	s.checkDispatched(made)
+}
+
+// checkDispatched reads the shipping service's stream: one
+// shipment.dispatched per order that was paid, published by the shipping
+// service from its consumer's transaction, so none lost and none doubled
+// (copies the relay sent again have the same event id).
+func (s *eventsSystem) checkDispatched(made *ordersMade) {
+	t := s.t
+	nc, err := nats.Connect(s.natsURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, _ := jetstream.New(nc)
+	ctx := context.Background()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		cons, err := js.OrderedConsumer(ctx, "SHIPPING_EVENTS", jetstream.OrderedConsumerConfig{FilterSubjects: []string{"shipping.shipment.dispatched"}})
+		if err != nil && time.Now().After(deadline) {
+			t.Fatalf("the shipping service's stream: %v", err)
+		}
+		ids := map[string]bool{}
+		if err == nil {
+			for {
+				batch, err := cons.Fetch(500, jetstream.FetchMaxWait(time.Second))
+				if err != nil {
+					t.Fatal(err)
+				}
+				n := 0
+				for m := range batch.Messages() {
+					n++
+					var e struct {
+						ID   string `json:"id"`
+						Type string `json:"type"`
+						Data struct {
+							OrderID int64  `json:"orderId"`
+							Status  string `json:"status"`
+						} `json:"data"`
+					}
+					if err := json.Unmarshal(m.Data(), &e); err != nil || e.Type != "shipment.dispatched" || e.Data.Status != "dispatched" || !made.changed[e.Data.OrderID] {
+						t.Fatalf("not a dispatch of a paid order: %v %s", err, m.Data())
+					}
+					ids[e.ID] = true
+				}
+				if n == 0 {
+					break
+				}
+			}
+		}
+		if len(ids) == len(made.changed) {
+			t.Logf("%d shipment.dispatched events for %d paid orders", len(ids), len(made.changed))
+			return
+		}
+		if len(ids) > len(made.changed) {
+			t.Fatalf("%d shipment.dispatched events for %d paid orders: some were published twice", len(ids), len(made.changed))
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d shipment.dispatched events for %d paid orders after a minute", len(ids), len(made.changed))
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
 }
 
 // checkReplay replays the orders' event log against their store.
@@ -504,6 +572,53 @@ func (s *eventsSystem) checkStaleIfMatch(made *ordersMade) {
 		if now, _ := strconv.Atoi(strings.Trim(after, `"`)); now != old+1 {
 			t.Fatalf("round %d: version %d after one change to version %d", round, now, old)
 		}
+	}
+}
+
+// checkBrokerOutage takes the broker away: the orders service stays
+// ready and keeps taking orders, whose events wait in its outbox (as
+// /metrics says), and reach the shipping service once the broker is back.
+func (s *eventsSystem) checkBrokerOutage(made *ordersMade) {
+	t := s.t
+	s.proxy.setDown(true)
+	c := made.customer[0]
+	const order = `{"currency": "EUR", "items": [{"sku": "CUP-ESP-01", "quantity": 1, "unitPrice": 9.9}], "payment": {"type": "bank_transfer", "iban": "DE89370400440532013000", "reference": "R"}}`
+	var o struct {
+		ID int64 `json:"id"`
+	}
+	s.retry(http.MethodPost, s.ordersURL+"/customers/"+c+"/orders", order, "", http.StatusCreated, &o)
+	if status, b, _, err := send(http.MethodGet, "http://"+s.orders.addr+"/readyz", "", ""); err != nil || status != http.StatusOK {
+		t.Fatalf("/readyz with the broker down: %d %s %v, want 200", status, b, err)
+	}
+	pending := func() string {
+		_, b, _, _ := send(http.MethodGet, "http://"+s.orders.addr+"/metrics", "", "")
+		for _, line := range strings.Split(string(b), "\n") {
+			if v, ok := strings.CutPrefix(line, "svcgen_outbox_pending_events "); ok {
+				return v
+			}
+		}
+		return "(no metric)"
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for pending() == "0" && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond) // an event published before the cut
+	}
+	if p := pending(); p == "0" || p == "(no metric)" {
+		t.Fatalf("with the broker down, svcgen_outbox_pending_events is %s", p)
+	}
+	s.proxy.setDown(false)
+	for deadline = time.Now().Add(time.Minute); ; {
+		var page struct {
+			Items []shipment `json:"items"`
+		}
+		s.retry(http.MethodGet, fmt.Sprintf("%s/shipments?orderId=%d", s.shipURL, o.ID), "", "", http.StatusOK, &page)
+		if len(page.Items) == 1 && pending() == "0" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a minute after the broker came back: %d shipments of order %d, %s events pending", len(page.Items), o.ID, pending())
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
 
@@ -604,6 +719,18 @@ type natsProxy struct {
 	target string
 	mu     sync.Mutex
 	conns  map[net.Conn]bool
+	down   bool // connections are cut and new ones refused
+}
+
+// setDown cuts every connection and refuses new ones, or lets them in
+// again.
+func (p *natsProxy) setDown(down bool) {
+	if down {
+		p.cut()
+	}
+	p.mu.Lock()
+	p.down = down
+	p.mu.Unlock()
 }
 
 func startNATSProxy(t testing.TB, target string) *natsProxy {
@@ -618,6 +745,13 @@ func startNATSProxy(t testing.TB, target string) *natsProxy {
 			c, err := ln.Accept()
 			if err != nil {
 				return
+			}
+			p.mu.Lock()
+			down := p.down
+			p.mu.Unlock()
+			if down {
+				c.Close()
+				continue
 			}
 			up, err := net.Dial("tcp", target)
 			if err != nil {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -23,9 +24,21 @@ import (
 // "order_item"); their contract type is <Resource>Event in package api.
 const eventsExtension = "x-svcgen-events"
 
-// eventType is a subscribed event's type: a noun in snake case, a dot, and
-// created, updated or deleted.
-var eventType = regexp.MustCompile(`^([a-z][a-z0-9_]*)\.(created|updated|deleted)$`)
+// eventType is an event's type: a noun in snake case, a dot, and a verb
+// (created, updated or deleted for a resource's changes).
+var eventType = regexp.MustCompile(`^([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)$`)
+
+// changeVerb reports whether verb names a resource's change.
+func changeVerb(verb string) bool { return verb == "created" || verb == "updated" || verb == "deleted" }
+
+// eventTypeName is the contract type of events of type noun.verb: the
+// resource's <Noun>Event for its changes, <Noun><Verb>Event otherwise.
+func eventTypeName(noun, verb string) string {
+	if changeVerb(verb) {
+		return model.Exported(noun) + "Event"
+	}
+	return model.Exported(noun) + model.Exported(verb) + "Event"
+}
 
 // events reads the extension from the document's root. It runs after
 // resources and dependencies.
@@ -42,15 +55,21 @@ func (b *builder) events(svc *model.Service) error {
 	var ext struct {
 		Publish   json.RawMessage     `json:"publish"`
 		Subscribe map[string][]string `json:"subscribe"`
+		AsyncAPI  json.RawMessage     `json:"asyncapi"`
 	}
 	dec := json.NewDecoder(strings.NewReader(string(js)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&ext); err != nil {
-		return fmt.Errorf("%s: want {publish: true or a list of resources, subscribe: {service: [event types]}}: %w", ptr, err)
+		return fmt.Errorf("%s: want {publish: true or a list of resources, subscribe: {service: [event types]}, asyncapi: FILE}: %w", ptr, err)
 	}
 	ev := &model.Events{}
 	if err := b.publishers(svc, ev, ext.Publish, ptr+"/publish"); err != nil {
 		return err
+	}
+	if len(ext.AsyncAPI) > 0 {
+		if err := b.asyncAPI(svc, ev, ext.AsyncAPI, &ext.Subscribe, ptr+"/asyncapi"); err != nil {
+			return err
+		}
 	}
 	for _, dep := range sortedKeys(ext.Subscribe) {
 		at := ptr + "/subscribe/" + escape(dep)
@@ -66,15 +85,16 @@ func (b *builder) events(svc *model.Service) error {
 		for i, typ := range ext.Subscribe[dep] {
 			m := eventType.FindStringSubmatch(typ)
 			if m == nil {
-				return fmt.Errorf("%s/%d: %q is not an event type such as \"order.created\" (a resource in snake case, then created, updated or deleted)", at, i, typ)
+				return fmt.Errorf("%s/%d: %q is not an event type such as \"order.created\" (a resource in snake case, a dot, a verb)", at, i, typ)
 			}
 			ev.Subscribe = append(ev.Subscribe, &model.Subscription{
 				Dependency: d, Event: typ,
-				Type:   model.Exported(m[1]) + "Event",
+				Type:   eventTypeName(m[1], m[2]),
 				Method: "On" + model.Exported(m[1]) + model.Exported(m[2]),
 			})
 		}
 	}
+	sort.Slice(ev.Declared, func(i, j int) bool { return ev.Declared[i].Event < ev.Declared[j].Event })
 	sort.Slice(ev.Subscribe, func(i, j int) bool {
 		a, c := ev.Subscribe[i], ev.Subscribe[j]
 		if a.Method != c.Method {
@@ -96,7 +116,7 @@ func (b *builder) events(svc *model.Service) error {
 	for _, p := range ev.Publish {
 		b.history(svc, p)
 	}
-	if len(ev.Publish) > 0 || len(ev.Subscribe) > 0 {
+	if len(ev.Publish) > 0 || len(ev.Subscribe) > 0 || len(ev.Declared) > 0 {
 		svc.Events = ev
 	}
 	return nil
@@ -225,4 +245,150 @@ func resourceNames(svc *model.Service) string {
 		return "none"
 	}
 	return strings.Join(out, ", ")
+}
+
+// asyncAPI reads the AsyncAPI 3.0 document the load stage put in the
+// extension (docs/ARCHITECTURE.md, "Events"). Each operation's channel
+// has the address SERVICE.NOUN.VERB, where NOUN.VERB is the event type:
+//
+//   - action send, SERVICE this service: a change of a stored resource
+//     (VERB created, updated or deleted) publishes that resource's events;
+//     another verb declares an event the service's code publishes, whose
+//     message payload is $ref to a schema of the OpenAPI document
+//     (openapi.yaml#/components/schemas/Shipment).
+//   - action receive, SERVICE a service of x-svcgen-dependencies: a
+//     subscription, as subscribe would list it.
+func (b *builder) asyncAPI(svc *model.Service, ev *model.Events, raw json.RawMessage, subscribe *map[string][]string, at string) error {
+	var doc struct {
+		AsyncAPI string `json:"asyncapi"`
+		Channels map[string]struct {
+			Address  string                  `json:"address"`
+			Messages map[string]asyncMessage `json:"messages"`
+		} `json:"channels"`
+		Operations map[string]struct {
+			Action  string `json:"action"`
+			Channel struct {
+				Ref string `json:"$ref"`
+			} `json:"channel"`
+		} `json:"operations"`
+		Components struct {
+			Messages map[string]asyncMessage `json:"messages"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return fmt.Errorf("%s: not an AsyncAPI document svcgen can read (name its file, relative to the spec): %w", at, err)
+	}
+	ev.AsyncAPI = true
+	published := map[*model.Resource]bool{}
+	for _, p := range ev.Publish {
+		published[p.Resource] = true
+	}
+	for _, id := range sortedKeys(doc.Operations) {
+		op := doc.Operations[id]
+		where := at + " operations/" + id
+		chID, ok := strings.CutPrefix(op.Channel.Ref, "#/channels/")
+		ch, found := doc.Channels[chID]
+		if !ok || !found {
+			return fmt.Errorf("%s: channel %q is not a channel of the document (#/channels/NAME)", where, op.Channel.Ref)
+		}
+		parts := strings.SplitN(ch.Address, ".", 2)
+		var m []string
+		if len(parts) == 2 {
+			m = eventType.FindStringSubmatch(parts[1])
+		}
+		if m == nil {
+			return fmt.Errorf("%s: channel %s has the address %q; svcgen's events travel on SERVICE.NOUN.VERB (orders.order.created)", where, chID, ch.Address)
+		}
+		source, typ, noun, verb := parts[0], parts[1], m[1], m[2]
+		switch op.Action {
+		case "send":
+			if source != svc.Name {
+				return fmt.Errorf("%s: sends on %q, but this service publishes on %s.*", where, ch.Address, svc.Name)
+			}
+			payload, err := b.asyncPayload(ch.Messages, doc.Components.Messages)
+			if err != nil {
+				return fmt.Errorf("%s: %w", where, err)
+			}
+			if changeVerb(verb) {
+				var r *model.Resource
+				for _, x := range svc.Resources {
+					if snake(x.Name) == noun {
+						r = x
+					}
+				}
+				if r == nil || payload != nil && payload != r.Type {
+					return fmt.Errorf("%s: %s is the change of a stored resource %q, with the resource as payload; svcgen stores: %s", where, typ, noun, resourceNames(svc))
+				}
+				if !published[r] {
+					published[r] = true
+					name := r.Name + "Event"
+					if b.types.Taken(name) {
+						return fmt.Errorf("%s: the events of %s would be type %s in package api, which the spec's schemas already use", where, r.Name, name)
+					}
+					b.types.Take(name)
+					ev.Publish = append(ev.Publish, &model.Publisher{Resource: r, Noun: noun, Type: name})
+				}
+				continue
+			}
+			if payload == nil || payload.Kind != model.TypeStruct {
+				return fmt.Errorf("%s: event %s needs a message whose payload is $ref to an object schema of the OpenAPI document", where, typ)
+			}
+			name := eventTypeName(noun, verb)
+			if b.types.Taken(name) {
+				return fmt.Errorf("%s: event %s would be type %s in package api, which the spec's schemas already use", where, typ, name)
+			}
+			b.types.Take(name)
+			ev.Declared = append(ev.Declared, &model.Declared{Event: typ, Type: name, Payload: payload, Method: "Publish" + model.Exported(noun) + model.Exported(verb)})
+		case "receive":
+			if *subscribe == nil {
+				*subscribe = map[string][]string{}
+			}
+			(*subscribe)[source] = append((*subscribe)[source], typ)
+		default:
+			return fmt.Errorf("%s: action %q: want send or receive", where, op.Action)
+		}
+	}
+	// Resources keep their order, as without the document.
+	sort.SliceStable(ev.Publish, func(i, j int) bool {
+		return slices.Index(svc.Resources, ev.Publish[i].Resource) < slices.Index(svc.Resources, ev.Publish[j].Resource)
+	})
+	return nil
+}
+
+// asyncMessage is what svcgen reads of an AsyncAPI message.
+type asyncMessage struct {
+	Ref     string `json:"$ref"`
+	Name    string `json:"name"`
+	Payload *struct {
+		Ref string `json:"$ref"`
+	} `json:"payload"`
+}
+
+// asyncPayload returns the type of a channel's message payload: nil when
+// the message gives none; an error when it names something else than a
+// schema of the OpenAPI document.
+func (b *builder) asyncPayload(messages, components map[string]asyncMessage) (*model.Type, error) {
+	for _, key := range sortedKeys(messages) {
+		m := messages[key]
+		if name, ok := strings.CutPrefix(m.Ref, "#/components/messages/"); ok {
+			c, found := components[name]
+			if !found {
+				return nil, fmt.Errorf("message %q is not in the document's components", m.Ref)
+			}
+			m = c
+		}
+		if m.Payload == nil {
+			continue
+		}
+		_, schema, ok := strings.Cut(m.Payload.Ref, "#/components/schemas/")
+		if !ok || b.doc.Components == nil || b.doc.Components.Schemas[schema] == nil {
+			return nil, fmt.Errorf("the payload of message %s is %q: svcgen takes $ref to a schema of the OpenAPI document (openapi.yaml#/components/schemas/NAME)", key, m.Payload.Ref)
+		}
+		t := b.named[b.doc.Components.Schemas[schema].Value]
+		if t == nil {
+			return nil, fmt.Errorf("the payload of message %s, schema %s, has no Go type", key, schema)
+		}
+		return t, nil
+	}
+	return nil, nil
 }

@@ -171,12 +171,16 @@ func (l *loader) load(path string) (*Spec, error) {
 	if errs := l.validate(); len(errs) > 0 {
 		return nil, errs.err()
 	}
+	asyncapi, err := l.inlineAsyncAPI(path)
+	if err != nil {
+		return nil, err
+	}
 	return &Spec{
 		Path:          path,
 		Doc:           l.doc,
 		SourceVersion: version,
 		Raw:           l.root.raw,
-		External:      len(l.files) > 1,
+		External:      len(l.files) > 1 || asyncapi,
 		Files:         l.filePaths(),
 	}, nil
 }

@@ -105,6 +105,20 @@ type Events struct {
 	// Subscribe lists the events of other services it consumes, sorted by
 	// method name.
 	Subscribe []*Subscription
+	// Declared lists the events of its own (not a resource's change) that
+	// the service publishes when its code says so, sorted by type.
+	Declared []*Declared
+	// AsyncAPI is true when an AsyncAPI document declared the events.
+	AsyncAPI bool
+}
+
+// Declared is an event the service's own code publishes: a type whose
+// verb is not created, updated or deleted, with a payload of the spec's.
+type Declared struct {
+	Event   string // "shipment.dispatched"
+	Type    string // its contract type: "ShipmentDispatchedEvent"
+	Payload *Type  // a struct type of the spec
+	Method  string // the store's method that publishes it: "PublishShipmentDispatched"
 }
 
 // Publisher is a resource whose changes are published.
@@ -132,10 +146,18 @@ type Subscription struct {
 }
 
 // Publishes reports whether the service publishes events.
-func (e *Events) Publishes() bool { return e != nil && len(e.Publish) > 0 }
+func (e *Events) Publishes() bool { return e != nil && (len(e.Publish) > 0 || len(e.Declared) > 0) }
 
 // Subscribes reports whether the service consumes events.
 func (e *Events) Subscribes() bool { return e != nil && len(e.Subscribe) > 0 }
+
+// DeclaredOrNil is Declared, nil when e is.
+func (e *Events) DeclaredOrNil() []*Declared {
+	if e == nil {
+		return nil
+	}
+	return e.Declared
+}
 
 // SubscriptionsOrNil is Subscribe, nil when e is.
 func (e *Events) SubscriptionsOrNil() []*Subscription {

@@ -19,6 +19,9 @@ import (
 )
 
 // startEvents wires the service's events (x-svcgen-events in the spec).
+// The relay publishes the event log, which every change joins in its own
+// transaction, to NATS JetStream; without NATS_URL the events wait in the
+// log, and /metrics shows how many (svcgen_outbox_pending_events).
 // The consumer applies the events the service subscribes to, through the
 // handlers in internal/service/events.go; it needs NATS_URL.
 // The broker being down does not stop the service from starting or
@@ -26,10 +29,12 @@ import (
 // work and waits for it.
 func startEvents(ctx context.Context, getenv func(string) string, logger *slog.Logger, db *store.DB, svc *service.Service, reg prometheus.Registerer) (stop func(), err error) {
 	dialect := svcgenevents.Dialect(db.Dialect == store.Postgres)
+	relay := svcgenevents.NewRelay(db.DB, dialect, "shipping", logger, reg)
+	db.AfterCommit = relay.Wake
 	consumer := svcgenevents.NewConsumer(db.DB, dialect, "shipping", db.InTx, svc.Subscriptions(), logger, reg)
 	url := getenv("NATS_URL")
 	if url == "" {
-		logger.Info("NATS_URL is not set: no events are consumed")
+		logger.Info("NATS_URL is not set: no events are published or consumed")
 		return func() {}, nil
 	}
 	nc, err := svcgenevents.Connect(url, "shipping", logger)
@@ -38,6 +43,11 @@ func startEvents(ctx context.Context, getenv func(string) string, logger *slog.L
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		_ = relay.Run(ctx, nc)
+	}()
 	wg.Add(1)
 	go func() {
 		defer wg.Done()

@@ -34,7 +34,7 @@ var version = "1.0.0"
 
 // spec is the API description, served at /openapi.yaml.
 //
-//go:embed openapi.yaml
+//go:embed openapi.json
 var spec []byte
 
 func main() {
@@ -128,6 +128,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Logger:   logger,
 		Spec:     spec,
 		Registry: registry,
+		// The event log versions every resource: answers carry its
+		// version as ETag, and If-Match makes changes conditional (412).
+		Versioned: true,
 		Ready: func(r *http.Request) error {
 			ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 			defer cancel()

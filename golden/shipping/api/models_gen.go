@@ -109,7 +109,7 @@ type Shipment struct {
 	OrderID int64 `json:"-"`
 	// The version of the order this shipment reflects (0 for one made by hand).
 	OrderVersion *int64 `json:"-"`
-	// pending until the order is cancelled.
+	// pending until the order is paid, then dispatched; cancelled with the order.
 	Status    ShipmentStatus `json:"-"`
 	UpdatedAt time.Time      `json:"-"`
 
@@ -261,19 +261,20 @@ func (v *ShipmentInput) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 // Validate reports every constraint of the spec that v breaks.
 func (v *ShipmentInput) Validate() error { return svcgen.Validate(v) }
 
-// ShipmentStatus: pending until the order is cancelled.
+// ShipmentStatus: pending until the order is paid, then dispatched; cancelled with the order.
 type ShipmentStatus string
 
 // Values of ShipmentStatus.
 const (
-	ShipmentStatusPending   ShipmentStatus = "pending"
-	ShipmentStatusCancelled ShipmentStatus = "cancelled"
+	ShipmentStatusPending    ShipmentStatus = "pending"
+	ShipmentStatusDispatched ShipmentStatus = "dispatched"
+	ShipmentStatusCancelled  ShipmentStatus = "cancelled"
 )
 
 // Valid reports whether v is one of the values the spec allows.
 func (v ShipmentStatus) Valid() bool {
 	switch v {
-	case ShipmentStatusPending, ShipmentStatusCancelled:
+	case ShipmentStatusPending, ShipmentStatusDispatched, ShipmentStatusCancelled:
 		return true
 	}
 	return false
@@ -281,6 +282,6 @@ func (v ShipmentStatus) Valid() bool {
 
 func (v ShipmentStatus) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	if !v.Valid() {
-		errs.Add(at, "must be one of: pending, cancelled")
+		errs.Add(at, "must be one of: pending, dispatched, cancelled")
 	}
 }

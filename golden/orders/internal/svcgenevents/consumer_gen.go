@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -148,8 +149,23 @@ func (c *Consumer) consume(ctx context.Context, js jetstream.JetStream, source s
 				pause.wait(ctx)
 				break
 			}
-			for msg := range batch.Messages() {
-				c.handle(ctx, source, msg, handlers)
+			msgs := batch.Messages()
+			for msg := range msgs {
+				// The messages already here go in one transaction.
+				group := []jetstream.Msg{msg}
+			more:
+				for len(group) < groupSize {
+					select {
+					case m, ok := <-msgs:
+						if !ok {
+							break more
+						}
+						group = append(group, m)
+					default:
+						break more
+					}
+				}
+				c.handleGroup(ctx, source, group, handlers)
 			}
 			if err := batch.Error(); err != nil && !errors.Is(err, nats.ErrTimeout) && !errors.Is(err, context.DeadlineExceeded) {
 				c.Log.Warn("fetching events", "source", source, "error", err)
@@ -177,6 +193,74 @@ func filter(source string, subs []Subscription) string {
 		}
 	}
 	return source + "." + noun + ".*"
+}
+
+// groupSize is the most events applied in one transaction: one commit
+// (one fsync) for many events is what lets a consumer keep up with a busy
+// producer.
+const groupSize = 100
+
+// handleGroup applies the events of group in one transaction, each behind
+// a savepoint: an event whose handler fails, or that must wait for its
+// predecessor, is rolled back alone and then handled by itself (retried,
+// put back or parked), after the others are committed and acknowledged.
+// An event of a resource whose earlier event in the group failed finds
+// that version missing and waits, so order holds.
+func (c *Consumer) handleGroup(ctx context.Context, source string, group []jetstream.Msg, handlers map[string]Handler) {
+	if len(group) == 1 {
+		c.handle(ctx, source, group[0], handlers)
+		return
+	}
+	type item struct {
+		msg   jetstream.Msg
+		event *Event
+		h     Handler
+		out   outcome
+		err   error
+	}
+	var items []*item
+	for _, m := range group {
+		e, from, err := Decode(m.Data())
+		var h Handler
+		if err == nil {
+			h = handlers[e.Type]
+		}
+		if err != nil || from != source || h == nil {
+			c.handle(ctx, source, m, handlers) // parked or skipped, alone
+			continue
+		}
+		items = append(items, &item{msg: m, event: e, h: h})
+	}
+	err := c.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		for i, it := range items {
+			sp := "svcgen_event_" + strconv.Itoa(i)
+			if _, err := tx.ExecContext(ctx, "SAVEPOINT "+sp); err != nil {
+				return err
+			}
+			it.out, it.err = c.applyIn(ctx, tx, source, it.event, it.msg.Data(), it.h)
+			if it.out == applied && it.err == nil {
+				if _, err := tx.ExecContext(ctx, "RELEASE SAVEPOINT "+sp); err != nil {
+					return err
+				}
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+sp); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	for _, it := range items {
+		switch {
+		case ctx.Err() != nil:
+			return // not acknowledged: delivered again after a restart
+		case err == nil && it.err == nil && (it.out == applied || it.out == duplicate):
+			c.metrics.count(it.out)
+			_ = it.msg.Ack()
+		default:
+			c.handle(ctx, source, it.msg, handlers)
+		}
+	}
 }
 
 // outcome is what became of one delivery.
@@ -270,37 +354,49 @@ func (c *Consumer) sleep(ctx context.Context, attempt int) {
 
 // apply runs the handler in a transaction that records the event.
 func (c *Consumer) apply(ctx context.Context, source string, e *Event, raw []byte, h Handler) (outcome, error) {
-	out := applied
+	var out outcome
 	err := c.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, c.Dialect.Rebind(`INSERT INTO "svcgen_inbox" ("event_id", "source", "resource", "resource_id", "version", "processed_at") VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT ("event_id") DO NOTHING`),
-			e.ID, source, e.Resource(), e.ResourceID, e.Version, Now())
-		if err != nil {
-			return err
+		var err error
+		out, err = c.applyIn(ctx, tx, source, e, raw, h)
+		if err == nil && out != applied {
+			return errSkip // nothing to keep
 		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			out = duplicate
-			return errSkip
-		}
-		if e.Version > 1 && c.ordered(source, e.Resource()) {
-			var last sql.NullInt64
-			err := tx.QueryRowContext(ctx, c.Dialect.Rebind(`SELECT MAX("version") FROM "svcgen_inbox" WHERE "source" = ? AND "resource" = ? AND "resource_id" = ? AND "version" < ?`),
-				source, e.Resource(), e.ResourceID, e.Version).Scan(&last)
-			if err != nil {
-				return err
-			}
-			if last.Int64 < e.Version-1 {
-				out = early
-				return errSkip
-			}
-		}
-		return h(ctx, raw)
+		return err
 	})
 	if errors.Is(err, errSkip) {
 		return out, nil
 	}
 	if err != nil {
+		return failed, err
+	}
+	return applied, nil
+}
+
+// applyIn records the event in tx and runs its handler there, unless it
+// was applied before (duplicate) or its predecessor was not (early).
+func (c *Consumer) applyIn(ctx context.Context, tx *sql.Tx, source string, e *Event, raw []byte, h Handler) (outcome, error) {
+	res, err := tx.ExecContext(ctx, c.Dialect.Rebind(`INSERT INTO "svcgen_inbox" ("event_id", "source", "resource", "resource_id", "version", "processed_at") VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT ("event_id") DO NOTHING`),
+		e.ID, source, e.Resource(), e.ResourceID, e.Version, Now())
+	if err != nil {
+		return failed, err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return failed, err
+	} else if n == 0 {
+		return duplicate, nil
+	}
+	if e.Version > 1 && c.ordered(source, e.Resource()) {
+		var last sql.NullInt64
+		err := tx.QueryRowContext(ctx, c.Dialect.Rebind(`SELECT MAX("version") FROM "svcgen_inbox" WHERE "source" = ? AND "resource" = ? AND "resource_id" = ? AND "version" < ?`),
+			source, e.Resource(), e.ResourceID, e.Version).Scan(&last)
+		if err != nil {
+			return failed, err
+		}
+		if last.Int64 < e.Version-1 {
+			return early, nil
+		}
+	}
+	if err := h(ctx, raw); err != nil {
 		return failed, err
 	}
 	return applied, nil

@@ -52,6 +52,9 @@ func (d Dialect) String() string {
 type DB struct {
 	*sql.DB
 	Dialect Dialect
+	// AfterCommit, when set, runs after every transaction that committed
+	// a change (and so an event): main.go wakes the event relay with it.
+	AfterCommit func()
 }
 
 //go:embed migrations
@@ -345,6 +348,9 @@ func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx)
 	}
 	if err := tx.Commit(); err != nil {
 		return err
+	}
+	if db.AfterCommit != nil {
+		db.AfterCommit()
 	}
 	return nil
 }

@@ -5,10 +5,13 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 
 	"example.com/shipping/api"
+	"example.com/shipping/internal/svcgenevents/eventlog"
+	"example.com/shipping/svcgen"
 )
 
 // execer is what a query needs: the database or a transaction.
@@ -250,5 +253,23 @@ func (s *Shipments) Delete(ctx context.Context, id string) error {
 			return ErrNotFound
 		}
 		return nil
+	}))
+}
+
+// PublishShipmentDispatched publishes the event shipment.dispatched about subject (an id, or "")
+// with v as its data. The event joins the event log in the transaction ctx
+// carries (InTx), with the changes that caused it, or in one of its own;
+// the relay publishes it once that commits.
+func (db *DB) PublishShipmentDispatched(ctx context.Context, subject string, v *api.Shipment) error {
+	if err := svcgen.Validate(v); err != nil {
+		return fmt.Errorf("event shipment.dispatched: %w", err)
+	}
+	data, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("event shipment.dispatched: %w", err)
+	}
+	return mapError(db.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := eventlog.Record(ctx, tx, eventlog.Dialect(db.Dialect == Postgres), "shipment.dispatched", subject, data)
+		return err
 	}))
 }

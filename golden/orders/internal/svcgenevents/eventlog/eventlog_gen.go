@@ -108,6 +108,20 @@ func Append(ctx context.Context, tx Queryer, d Dialect, typ, resourceID string, 
 	return e, nil
 }
 
+// Record adds an event of the service's own (not a resource's change) to
+// the log, in tx: typ is "shipment.dispatched", subject what it is about
+// (an id, or ""), data its payload in JSON. It carries no version (0): a
+// resource's versions count its changes only.
+func Record(ctx context.Context, tx Queryer, d Dialect, typ, subject string, data []byte) (*Event, error) {
+	e := &Event{ID: NewID(), Type: typ, ResourceID: subject, Time: Now(), Data: data}
+	_, err := tx.ExecContext(ctx, d.Rebind(`INSERT INTO "svcgen_events" ("id", "type", "resource", "resource_id", "version", "time", "data") VALUES (?, ?, ?, ?, ?, ?, ?)`),
+		e.ID, e.Type, e.Resource(), e.ResourceID, 0, e.Time, string(data))
+	if err != nil {
+		return nil, fmt.Errorf("event log: %w", err)
+	}
+	return e, nil
+}
+
 // Version returns the resource's current version: the version of its last
 // event, 0 when it has none.
 func Version(ctx context.Context, q Queryer, d Dialect, resource, resourceID string) (int64, error) {
@@ -154,13 +168,16 @@ func All(ctx context.Context, q Queryer, d Dialect, resource string, fn func(*Ev
 	}
 }
 
-// Fold replays the events of one resource type (noun: "order") into the
+// Fold replays the changes of one resource type (noun: "order") into the
 // state each resource is in after them: the data of its last event, and no
 // entry once deleted. It returns the state and how many events it read.
 func Fold(ctx context.Context, q Queryer, d Dialect, noun string) (map[string]json.RawMessage, int, error) {
 	state := map[string]json.RawMessage{}
 	n := 0
 	err := All(ctx, q, d, noun, func(e *Event) error {
+		if e.Version == 0 {
+			return nil // an event of the service's own, not a change
+		}
 		n++
 		if e.Data == nil {
 			delete(state, e.ResourceID)

@@ -31,21 +31,29 @@ func (s *Service) OnOrderCreated(ctx context.Context, e *ordersapi.OrderEvent) e
 	return s.db.Shipments().Create(ctx, &v)
 }
 
-// OnOrderUpdated brings the order's shipment up to date: cancelled with
-// the order.
+// OnOrderUpdated brings the order's shipment up to date: dispatched once
+// the order is paid, cancelled with the order. A dispatch publishes
+// shipment.dispatched, in the same transaction: exactly once, as the
+// change itself.
 func (s *Service) OnOrderUpdated(ctx context.Context, e *ordersapi.OrderEvent) error {
 	sh, err := s.shipmentOf(ctx, e.Data.ID)
 	if err != nil {
 		return err
 	}
-	_, err = s.db.Shipments().Update(ctx, sh.ID, func(v *api.Shipment) error {
+	updated, err := s.db.Shipments().Update(ctx, sh.ID, func(v *api.Shipment) error {
 		v.Status = statusOf(e.Data)
 		items := int32(len(e.Data.Items))
 		v.ItemCount = &items
 		v.OrderVersion = &e.Version
 		return nil
 	})
-	return err
+	if err != nil {
+		return err
+	}
+	if sh.Status != api.ShipmentStatusDispatched && updated.Status == api.ShipmentStatusDispatched {
+		return s.db.PublishShipmentDispatched(ctx, updated.ID, updated)
+	}
+	return nil
 }
 
 // OnOrderDeleted deletes the order's shipment.
@@ -74,8 +82,13 @@ func (s *Service) shipmentOf(ctx context.Context, orderID int64) (*api.Shipment,
 }
 
 func statusOf(o *ordersapi.Order) api.ShipmentStatus {
-	if o.Status != nil && *o.Status == ordersapi.OrderStatusCancelled {
+	switch {
+	case o.Status == nil:
+		return api.ShipmentStatusPending
+	case *o.Status == ordersapi.OrderStatusCancelled:
 		return api.ShipmentStatusCancelled
+	case *o.Status == ordersapi.OrderStatusPaid, *o.Status == ordersapi.OrderStatusShipped:
+		return api.ShipmentStatusDispatched
 	}
 	return api.ShipmentStatusPending
 }

@@ -13,6 +13,19 @@ CREATE TABLE "shipments" (
     "updated_at" TIMESTAMP NOT NULL
 );
 CREATE INDEX "shipments_order_id_idx" ON "shipments" ("order_id");
+CREATE TABLE "svcgen_events" (
+    "seq" INTEGER PRIMARY KEY,
+    "id" TEXT NOT NULL,
+    "type" TEXT NOT NULL,
+    "resource" TEXT NOT NULL,
+    "resource_id" TEXT NOT NULL,
+    "version" INTEGER NOT NULL,
+    "time" TIMESTAMP NOT NULL,
+    "data" TEXT,
+    "published_at" TIMESTAMP
+);
+CREATE INDEX "svcgen_events_pending_idx" ON "svcgen_events" ("published_at", "seq");
+CREATE INDEX "svcgen_events_resource_idx" ON "svcgen_events" ("resource", "resource_id", "version");
 CREATE TABLE "svcgen_inbox" (
     "event_id" TEXT PRIMARY KEY,
     "source" TEXT NOT NULL,
@@ -35,4 +48,5 @@ CREATE TABLE "svcgen_parked" (
 -- +goose Down
 DROP TABLE "svcgen_parked";
 DROP TABLE "svcgen_inbox";
+DROP TABLE "svcgen_events";
 DROP TABLE "shipments";

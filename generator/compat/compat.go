@@ -176,6 +176,27 @@ func (c *comparer) events(old, new *model.Events) {
 				&model.TypeRef{Kind: model.KindNamed, Named: n.Resource.Type}))
 		}
 	}
+	oldDecl, newDecl := map[string]*model.Declared{}, map[string]*model.Declared{}
+	for _, d := range old.DeclaredOrNil() {
+		oldDecl[d.Event] = d
+	}
+	for _, d := range new.DeclaredOrNil() {
+		newDecl[d.Event] = d
+	}
+	for _, typ := range unionKeys(oldDecl, newDecl) {
+		o, n := oldDecl[typ], newDecl[typ]
+		where := "event " + typ
+		switch {
+		case n == nil:
+			c.add(true, "event-removed", where, "no longer published: subscribers get no more of these events")
+		case o == nil:
+			c.add(false, "event-added", where, "published")
+		default:
+			c.addAll(where+" data", c.walker.compare(prefixResponse,
+				&model.TypeRef{Kind: model.KindNamed, Named: o.Payload},
+				&model.TypeRef{Kind: model.KindNamed, Named: n.Payload}))
+		}
+	}
 }
 
 // operation compares two versions of one operation.

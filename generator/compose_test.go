@@ -55,8 +55,20 @@ func TestComposeFile(t *testing.T) {
 			if project.Name != svcName {
 				t.Errorf("project %q, want %q", project.Name, svcName)
 			}
-			if got := project.ServiceNames(); !slices.Equal(sorted(got), sorted([]string{svcName, "postgres"})) {
-				t.Fatalf("services %v, want %s and postgres", got, svcName)
+			want := []string{svcName, "postgres"}
+			if res.Service.Events != nil {
+				// Events go through a NATS JetStream container.
+				want = append(want, "nats")
+				app := project.Services[svcName]
+				if url := app.Environment["NATS_URL"]; url == nil || *url != "nats://nats:4222" {
+					t.Errorf("NATS_URL %v, want the nats service", url)
+				}
+				if n := project.Services["nats"]; !slices.Contains(n.Command, "-js") {
+					t.Errorf("nats runs %v, without JetStream (-js)", n.Command)
+				}
+			}
+			if got := project.ServiceNames(); !slices.Equal(sorted(got), sorted(want)) {
+				t.Fatalf("services %v, want %v", got, want)
 			}
 			if _, ok := project.DisabledServices["jaeger"]; !ok {
 				t.Error("no jaeger service behind a profile")

@@ -66,6 +66,7 @@ func TestEventsEndToEnd(t *testing.T) {
 			t.Logf("%s: %d orders created and %d changes made in %s, with %s", dbKind, len(orders.created), orders.changes, time.Since(start).Round(time.Millisecond), chaos)
 			sys.converge(orders, 4*time.Minute)
 			sys.checkReplay()
+			sys.checkHistory(orders)
 			sys.checkStaleIfMatch(orders)
 			sys.checkBrokerOutage(orders)
 		})
@@ -515,6 +516,38 @@ func (s *eventsSystem) checkDispatched(made *ordersMade) {
 func (s *eventsSystem) checkReplay() {
 	out := s.orders.command("events", "replay")
 	s.t.Logf("events replay: %s", strings.TrimSpace(out))
+}
+
+// checkHistory reads the history of a changed order (GET .../history,
+// which spec/orders.yaml declares): created, then its two changes, with
+// the versions 1, 2, 3 and the order as each change left it.
+func (s *eventsSystem) checkHistory(made *ordersMade) {
+	t := s.t
+	for id := range made.changed {
+		var changes []struct {
+			Type    string `json:"type"`
+			Version int64  `json:"version"`
+			Data    struct {
+				ID     int64  `json:"id"`
+				Status string `json:"status"`
+			} `json:"data"`
+		}
+		s.retry(http.MethodGet, fmt.Sprintf("%s/customers/%s/orders/%d/history", s.ordersURL, made.created[id], id), "", "", http.StatusOK, &changes)
+		// A PATCH sent again after a lost answer adds a change of the same
+		// status: the statuses are compared with repeats dropped.
+		var statuses []string
+		ok := len(changes) >= 3 && changes[0].Type == "order.created"
+		for i, c := range changes {
+			ok = ok && c.Version == int64(i+1) && c.Data.ID == id && (i == 0 || c.Type == "order.updated")
+			if len(statuses) == 0 || statuses[len(statuses)-1] != c.Data.Status {
+				statuses = append(statuses, c.Data.Status)
+			}
+		}
+		if !ok || strings.Join(statuses, " ") != "pending paid cancelled" {
+			t.Fatalf("order %d's history: %+v", id, changes)
+		}
+		return
+	}
 }
 
 // checkStaleIfMatch sends two changes made from one version at once: one

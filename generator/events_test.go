@@ -46,7 +46,9 @@ type eventsSystem struct {
 // every order must have exactly one shipment that reflects the order's last
 // version, no event may be parked, the orders' event log must replay to the
 // stored state, and a change with a stale If-Match must get 412 and change
-// nothing. Last, with the broker away, the orders service must stay ready,
+// nothing. On PostgreSQL a second replica of the orders service runs
+// beside the first, so that two relays compete for the relay lock. Last,
+// with the broker away, the orders service must stay ready,
 // keep its events in its outbox and deliver them once the broker is back.
 // On SQLite, and on PostgreSQL when TEST_DATABASE_URL is set.
 func TestEventsEndToEnd(t *testing.T) {
@@ -59,6 +61,13 @@ func TestEventsEndToEnd(t *testing.T) {
 	for _, dbKind := range databases(t) {
 		t.Run(dbKind, func(t *testing.T) {
 			sys := startEventsSystem(t, bins, dbKind, natsURL)
+			if dbKind == "postgres" {
+				// A second replica of the orders service on the same
+				// database, taking no requests: its relay waits for the
+				// relay lock and publishes when the first one is killed.
+				standby := newProc(t, bins[0], sys.ordersDB, "NATS_URL=nats://"+sys.proxy.addr())
+				standby.start()
+			}
 			stopChaos := sys.chaos()
 			start := time.Now()
 			orders := sys.load(n)

@@ -28,8 +28,13 @@ func (b *builder) conversions(r *model.Resource, cv *convs) {
 		r.Echo = echo(r, op.Body.Type.Named)
 	}
 	if op := r.Replace; op != nil {
+		// A replace keeps what the client cannot send: read-only
+		// properties, the parent key and, when the body is another schema,
+		// every property it does not have (ids, timestamps, states and
+		// what the create hook filled).
+		body := op.Body.Type.Named
 		for _, f := range r.Type.Fields {
-			if f.ReadOnly || r.ParentColumn != nil && r.ParentColumn.Field == f {
+			if f.ReadOnly || r.ParentColumn != nil && r.ParentColumn.Field == f || body != r.Type && fieldNamed(body, f.Name) == nil {
 				op.Keep = append(op.Keep, f.GoName)
 			}
 		}

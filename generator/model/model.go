@@ -726,6 +726,10 @@ type Field struct {
 	// DefaultJSON is the default as a Go string literal of JSON, for
 	// defaults no Go literal can express (dates, arrays, objects), or "".
 	DefaultJSON string
+	// InitialDefault is the Go literal of the spec default of a required
+	// property, which decoding does not apply (a request must send it)
+	// but a store filling in an initial state does, or "".
+	InitialDefault string
 	// Check is true when the field's value needs validation.
 	Check bool
 	// RequiredIndex is the field's place in its type's Required list,
@@ -791,13 +795,34 @@ type Resource struct {
 	IDKind     string // "uuid", "int" or "string": how new ids are made
 	// Parent is the resource this one is nested under, or nil.
 	Parent       *Resource
-	ParentColumn *Column // the column holding the parent's id
-	Columns      []*Column
-	CreatedAt    *Column // maintained by the store, or nil
-	UpdatedAt    *Column
-	// Initial lists required enum fields a create fills with their first
-	// value when the client leaves them out.
+	ParentColumn *Column // the column holding the parent's id, nil when the rows are not scoped
+	// ParentKey is the path parameter naming the parent ("customerId"),
+	// and ParentType the Go type of its value, when ParentColumn is set.
+	ParentKey, ParentType string
+	// ParentSample is a Go literal of ParentType for the generated store
+	// tests, when there is no Parent resource to make one from.
+	ParentSample string
+	// Flat is set when the collection is nested under its parent
+	// (/accounts/{accountId}/invoices) but the item path is not
+	// (/invoices/{invoiceId}): list and create are scoped by the parent
+	// key, the item operations find a row by its id alone.
+	Flat      bool
+	Columns   []*Column
+	CreatedAt *Column // maintained by the store, or nil
+	UpdatedAt *Column
+	// Initial lists required enum fields a create fills with their
+	// default or first value when the client leaves them out.
 	Initial []*InitialValue
+	// Stamped lists the other required time fields (issuedAt, sent_at)
+	// the create body cannot send: the store sets them to the time of
+	// creation when they are zero.
+	Stamped []*Field
+	// Complete names the method of the user's Service a create calls
+	// before it stores a new value ("completeShipment"), when the stored
+	// type has required properties that neither the create body nor the
+	// store fills: Unfilled, their JSON names. "" when there are none.
+	Complete string
+	Unfilled []string
 
 	Create, List, Get, Replace, Patch, Delete *Operation
 
@@ -826,6 +851,13 @@ type Resource struct {
 	// "/v1/customers/" + url.PathEscape(fmt.Sprint(req.CustomerID)) + "/orders/".
 	LocationPrefix string
 }
+
+// Scoped reports whether list and create work under a parent key.
+func (r *Resource) Scoped() bool { return r.ParentColumn != nil }
+
+// ItemScoped reports whether the item operations take the parent key
+// too: a scoped resource whose item path is under its collection.
+func (r *Resource) ItemScoped() bool { return r.ParentColumn != nil && !r.Flat }
 
 // Testable reports whether the generated tests can make a value of r and
 // of each of its ancestors from the spec's create requests.

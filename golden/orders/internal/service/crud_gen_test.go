@@ -143,6 +143,18 @@ func TestOrdersOverHTTP(t *testing.T) {
 			t.Errorf("%s: sent %v, read back %v", k, x, got[k])
 		}
 	}
+	// The new Order is listed under its Customer.
+	var page any
+	call(t, h, "GET", fill("/v1/customers/{customerId}/orders", params), "", [][2]string{}, "", 200, &page)
+	obj, _ := page.(map[string]any)
+	items, _ := obj["items"].([]any)
+	listed := false
+	for _, x := range items {
+		listed = listed || fmt.Sprint(idOf(x, "id")) == fmt.Sprint(id)
+	}
+	if !listed {
+		t.Errorf("the Order %v is not in the list under its Customer: %v", id, page)
+	}
 	call(t, h, "DELETE", fill("/v1/customers/{customerId}/orders/{orderId}", params), "", [][2]string{}, "", 204, nil)
 	call(t, h, "GET", fill("/v1/customers/{customerId}/orders/{orderId}", params), "", [][2]string{}, "", http.StatusNotFound, nil)
 }

@@ -256,8 +256,12 @@ func TestOrders(t *testing.T) {
 			if err := s.Delete(ctx, parentID, v.ID); !errors.Is(err, ErrNotFound) {
 				t.Fatalf("second delete: %v, want ErrNotFound", err)
 			}
-			if err := s.Create(ctx, "00000000-0000-4000-8000-000000000000", &v); !errors.Is(err, ErrNotFound) {
+			missing := "00000000-0000-4000-8000-000000000000"
+			if err := s.Create(ctx, missing, &v); !errors.Is(err, ErrNotFound) {
 				t.Fatalf("create under a missing Customer: %v, want ErrNotFound", err)
+			}
+			if _, err := s.List(ctx, missing, OrderFilter{}, Page{}); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("list under a missing Customer: %v, want ErrNotFound", err)
 			}
 		})
 	}

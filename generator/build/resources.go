@@ -97,10 +97,15 @@ func (b *builder) resources(svc *model.Service) {
 				b.degrade("#/paths/"+escape(coll), "collection under "+fk.parentItem+", which is not a resource", "listed and created by "+quote(fk.field)+", without a parent check")
 			}
 		} else if parentItem := coll[:strings.LastIndex(coll, "/")]; parentItem != "" {
-			if _, _, nested := splitItem(parentItem); nested {
+			if _, param, nested := splitItem(parentItem); nested {
 				r.Parent = byItem[parentItem]
 				if r.Parent == nil {
 					b.degrade("#/paths/"+escape(coll), "collection under "+parentItem+", which is not a resource", "stored without a parent check")
+				} else if pt := pathParamType(param, ops[coll], ops[item]); pt != "" && pt != r.Parent.ID.Field.Type.GoType {
+					// The parameter names the parent some other way than by
+					// its id (a slug where the id is an integer).
+					b.degrade("#/paths/"+escape(coll), "collection under "+parentItem+", whose "+quote(param)+" is "+pt+", the "+r.Parent.Name+" id "+r.Parent.ID.Field.Type.GoType, "stored without a parent check")
+					r.Parent = nil
 				}
 			}
 		}
@@ -114,6 +119,23 @@ func (b *builder) resources(svc *model.Service) {
 		svc.Resources = append(svc.Resources, r)
 	}
 	svc.Converters = cv.list()
+}
+
+// pathParamType is the Go type of path parameter name in the first of
+// the operations that has it, or "".
+func pathParamType(name string, opss ...map[string]*model.Operation) string {
+	for _, ops := range opss {
+		for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
+			if op := ops[m]; op != nil {
+				for _, p := range op.Params {
+					if p.In == model.InPath && p.Name == name && p.Type != nil {
+						return p.Type.GoType
+					}
+				}
+			}
+		}
+	}
+	return ""
 }
 
 // flatKey is a collection nested under a parent (/accounts/{accountId}/invoices)

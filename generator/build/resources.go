@@ -683,6 +683,11 @@ func (b *builder) columns(r *model.Resource, key *model.Field) {
 				c.SQLite, c.Postgres = "TEXT PRIMARY KEY", "TEXT PRIMARY KEY"
 			}
 		}
+		if f.Type.Kind == model.KindDate && unsent(f) && f.Required && f.Shape != model.ShapeNillable {
+			// A required date the client cannot send: the day of creation
+			// (a zero Date is no date a database takes).
+			r.Stamped = append(r.Stamped, f)
+		}
 		if f.Type.Kind == model.KindTime && unsent(f) && f != r.ID.Field {
 			switch norm(f.Name) {
 			case "createdat", "created", "createdon", "creationtime":

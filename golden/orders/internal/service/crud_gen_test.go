@@ -115,7 +115,7 @@ func TestCustomersOverHTTP(t *testing.T) {
 // back, then deletes it and checks it is gone.
 func TestOrdersOverHTTP(t *testing.T) {
 	h := newTestServer(t)
-	params := map[string]any{}
+	params := map[string]any{"customerId": "7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d"}
 	{
 		var parent any
 		call(t, h, "POST", fill("/v1/customers", params), "", [][2]string{}, "{\"email\":\"user@example.com\",\"name\":\"a\"}", 201, &parent)

@@ -107,6 +107,9 @@ func TestInvoicesUnderAccounts(t *testing.T) {
 					t.Errorf("%s = %v, want about now", k, inv1[k])
 				}
 			}
+			if day, err := time.Parse(time.DateOnly, fmt.Sprint(inv1["billing_date"])); err != nil || time.Since(day) > 48*time.Hour {
+				t.Errorf("billing_date = %v, want today", inv1["billing_date"])
+			}
 
 			// A list under one account leaves out the other's invoices.
 			var page map[string]any
@@ -149,7 +152,7 @@ func TestInvoicesUnderAccounts(t *testing.T) {
 			if replaced["amount_cents"] != 150.0 || replaced["currency"] != "USD" || replaced["memo"] != nil {
 				t.Errorf("replaced: %v", replaced)
 			}
-			for _, k := range []string{"accountId", "status", "created_at", "issued_at"} {
+			for _, k := range []string{"accountId", "status", "created_at", "issued_at", "billing_date"} {
 				if replaced[k] != inv1[k] {
 					t.Errorf("replace changed %s: %v, was %v", k, replaced[k], inv1[k])
 				}

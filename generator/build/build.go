@@ -141,7 +141,7 @@ func Build(spec *load.Spec, opts Options) (svc *model.Service, err error) {
 	for _, r := range svc.Resources {
 		if r.Create != nil && r.Create.Example.Valid {
 			r.Sample = r.Create.Example.Body
-			if fits(r.Create.Body.Type, storedRef(r), map[string]bool{}) {
+			if decodesAs(r.Sample, storedRef(r)) {
 				r.StoreSample = r.Sample
 			}
 		}

@@ -57,8 +57,10 @@ func (b *builder) resources(svc *model.Service) {
 		coll, param, _ := splitItem(item)
 		e := entry{item: item, coll: coll, param: param}
 		if ops[coll]["GET"] == nil && ops[coll]["POST"] == nil {
+			// A nested collection serves one flat item path: the first.
 			if fk := b.flatCollection(coll, ops, itemColls, ops[item]); fk != nil {
 				e.coll, e.flat = fk.coll, fk
+				itemColls[fk.coll] = true
 			}
 		}
 		entries = append(entries, e)

@@ -739,12 +739,13 @@ func (b *builder) columns(r *model.Resource, key *model.Field) {
 				r.ParentColumn = c
 			}
 		}
+		// It keeps the property's own column type, which it had before
+		// the nested collection appeared, if it did (no reference to the
+		// parent either: see schema.Of).
 		if pc := r.ParentColumn; pc != nil {
 			pc.NotNull, pc.Index = true, true
 			r.ParentType = key.Type.GoType
-			if p != nil {
-				pc.SQLite, pc.Postgres, pc.Zero = parentType(p.ID)
-			} else {
+			if p == nil {
 				r.ParentSample = sampleKey(key.Type)
 			}
 		}

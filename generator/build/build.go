@@ -144,6 +144,9 @@ func Build(spec *load.Spec, opts Options) (svc *model.Service, err error) {
 	for _, r := range svc.Resources {
 		if r.Create != nil && r.Create.Example.Valid {
 			r.Sample = r.Create.Example.Body
+			if decodesAs(r.Sample, storedRef(r)) {
+				r.StoreSample = r.Sample
+			}
 		}
 	}
 	sort.SliceStable(b.coverage, func(i, j int) bool { return b.coverage[i].Pointer < b.coverage[j].Pointer })

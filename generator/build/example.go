@@ -27,6 +27,11 @@ func exampleFor(op *model.Operation) model.OperationExample {
 		values[p] = v
 	}
 	ex.Path, ex.Query, ex.Headers = requestParts(op, values, nil)
+	for _, p := range op.Params {
+		if v, ok := values[p]; ok && p.In == model.InPath && p.Segment == nil && v != "" {
+			ex.PathValues = append(ex.PathValues, model.KV{Name: p.Wildcard, Value: p.Prefix + v + p.Suffix})
+		}
+	}
 	if op.Body != nil {
 		body, ok := bodyExample(op.Body)
 		if !ok && op.Body.Example != "" {

@@ -40,34 +40,78 @@ func (b *builder) resources(svc *model.Service) {
 			items = append(items, p)
 		}
 	}
-	// Parents before children: shorter paths first, then by name.
-	sort.Slice(items, func(i, j int) bool {
-		ci, cj := strings.Count(items[i], "/"), strings.Count(items[j], "/")
+	sort.Strings(items)
+	itemColls := map[string]bool{} // collections of item paths
+	for _, p := range items {
+		c, _, _ := splitItem(p)
+		itemColls[c] = true
+	}
+	// Where each item's list and create live: its own collection, or a
+	// collection nested under a parent when the item path is flat.
+	type entry struct {
+		item, coll, param string
+		flat              *flatKey
+	}
+	var entries []entry
+	for _, item := range items {
+		coll, param, _ := splitItem(item)
+		e := entry{item: item, coll: coll, param: param}
+		if ops[coll]["GET"] == nil && ops[coll]["POST"] == nil {
+			// A nested collection serves one flat item path: the first.
+			if fk := b.flatCollection(coll, ops, itemColls, ops[item]); fk != nil {
+				e.coll, e.flat = fk.coll, fk
+				itemColls[fk.coll] = true
+			}
+		}
+		entries = append(entries, e)
+	}
+	// Parents before children: shorter collection paths first, then by
+	// item path.
+	sort.SliceStable(entries, func(i, j int) bool {
+		ci, cj := strings.Count(entries[i].coll, "/"), strings.Count(entries[j].coll, "/")
 		if ci != cj {
 			return ci < cj
 		}
-		return items[i] < items[j]
+		return entries[i].item < entries[j].item
 	})
 	byItem := map[string]*model.Resource{}
 	cv := newConvs(b)
 	b.convs = cv
 	tables := model.NewNamespace()
 	names := model.NewNamespace()
-	for _, item := range items {
-		coll, param, _ := splitItem(item)
-		r := b.resource(coll, item, param, ops[coll], ops[item], tables, names)
+	for _, e := range entries {
+		coll, item := e.coll, e.item
+		r := b.resource(coll, item, e.param, ops[coll], ops[item], tables, names)
 		if r == nil {
 			continue
 		}
-		if parentItem := coll[:strings.LastIndex(coll, "/")]; parentItem != "" {
-			if _, _, nested := splitItem(parentItem); nested {
+		var key *model.Field
+		if fk := e.flat; fk != nil {
+			r.Flat, r.ParentKey, key = true, fk.param, fieldNamed(r.Type, fk.field)
+			if key == nil || key.Type.GoType != fk.goType {
+				key = nil // the stored type is not the one the key was found in
+			}
+			r.Parent = byItem[fk.parentItem]
+			if r.Parent != nil && r.Parent.ID.Field.Type.GoType != fk.goType {
+				b.degrade("#/paths/"+escape(coll), "collection under "+fk.parentItem+" keyed by "+quote(fk.field)+" ("+fk.goType+"), the "+r.Parent.Name+" id "+r.Parent.ID.Field.Type.GoType, "stored without a parent check")
+				r.Parent = nil
+			} else if r.Parent == nil && key != nil {
+				b.degrade("#/paths/"+escape(coll), "collection under "+fk.parentItem+", which is not a resource", "listed and created by "+quote(fk.field)+", without a parent check")
+			}
+		} else if parentItem := coll[:strings.LastIndex(coll, "/")]; parentItem != "" {
+			if _, param, nested := splitItem(parentItem); nested {
 				r.Parent = byItem[parentItem]
 				if r.Parent == nil {
 					b.degrade("#/paths/"+escape(coll), "collection under "+parentItem+", which is not a resource", "stored without a parent check")
+				} else if pt := pathParamType(param, ops[coll], ops[item]); pt != "" && pt != r.Parent.ID.Field.Type.GoType {
+					// The parameter names the parent some other way than by
+					// its id (a slug where the id is an integer).
+					b.degrade("#/paths/"+escape(coll), "collection under "+parentItem+", whose "+quote(param)+" is "+pt+", the "+r.Parent.Name+" id "+r.Parent.ID.Field.Type.GoType, "stored without a parent check")
+					r.Parent = nil
 				}
 			}
 		}
-		b.columns(r)
+		b.columns(r, key)
 		b.crudParams(r, svc.BasePath)
 		if r.Create == nil && r.List == nil && r.Get == nil && r.Replace == nil && r.Patch == nil && r.Delete == nil {
 			continue // no operation the store could serve
@@ -77,6 +121,125 @@ func (b *builder) resources(svc *model.Service) {
 		svc.Resources = append(svc.Resources, r)
 	}
 	svc.Converters = cv.list()
+}
+
+// pathParamType is the Go type of path parameter name in the first of
+// the operations that has it, or "".
+func pathParamType(name string, opss ...map[string]*model.Operation) string {
+	for _, ops := range opss {
+		for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
+			if op := ops[m]; op != nil {
+				for _, p := range op.Params {
+					if p.In == model.InPath && p.Name == name && p.Type != nil {
+						return p.Type.GoType
+					}
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// flatKey is a collection nested under a parent (/accounts/{accountId}/invoices)
+// whose items live at a flat path (/invoices/{invoiceId}), and the
+// property of the items that holds the parent's key.
+type flatKey struct {
+	coll       string // "/accounts/{accountId}/invoices"
+	parentItem string // "/accounts/{accountId}"
+	param      string // "accountId"
+	field      string // JSON name of the property: "accountId", "account_id"
+	goType     string // Go type of both
+}
+
+// flatCollection finds the nested collection of the flat item path
+// coll/{id}, whose own collection has no list or create: a path
+// .../{param}/SEG, SEG being coll's last segment, that is not itself the
+// collection of an item path, whose list or create answers with the item's
+// type, and that type has a property named after the parameter
+// (accountId or account_id for {accountId}; for a bare {id} under
+// /accounts, accountId) of the parameter's type. The first such path in
+// name order wins.
+func (b *builder) flatCollection(coll string, ops map[string]map[string]*model.Operation, itemColls map[string]bool, itemOps map[string]*model.Operation) *flatKey {
+	seg := coll[strings.LastIndex(coll, "/")+1:]
+	if seg == "" || strings.ContainsAny(seg, "{}") {
+		return nil
+	}
+	var t *model.Type
+	if get := itemOps["GET"]; get != nil {
+		t = successStruct(get)
+	}
+	var paths []string
+	for p := range ops {
+		if p != coll && strings.HasSuffix(p, "/"+seg) {
+			paths = append(paths, p)
+		}
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		parentItem := p[:len(p)-len(seg)-1]
+		_, param, ok := splitItem(parentItem)
+		if !ok || ops[p]["GET"] == nil && ops[p]["POST"] == nil || itemColls[p] {
+			continue // not nested, nothing to list or create, or items of its own
+		}
+		st := t
+		if st == nil && ops[p]["POST"] != nil {
+			st = successStruct(ops[p]["POST"])
+		}
+		if st == nil {
+			continue
+		}
+		// The list or create must be about st.
+		related := false
+		if list := ops[p]["GET"]; list != nil {
+			_, related = listShape(list, st)
+		}
+		if post := ops[p]["POST"]; post != nil && successStruct(post) == st {
+			related = true
+		}
+		if !related {
+			continue
+		}
+		var pt *model.TypeRef
+		for _, m := range []string{"GET", "POST"} {
+			if op := ops[p][m]; op != nil {
+				for _, q := range op.Params {
+					if q.In == model.InPath && q.Name == param && !q.Raw {
+						pt = q.Type
+					}
+				}
+			}
+		}
+		if pt == nil || pt.Kind != model.KindString && pt.Kind != model.KindInt32 && pt.Kind != model.KindInt64 {
+			continue
+		}
+		names := []string{param, param + "Id"}
+		switch norm(param) {
+		case "id", "key", "uuid":
+			lit := parentItem[:strings.LastIndex(parentItem, "/")]
+			lit = lit[strings.LastIndex(lit, "/")+1:]
+			names = []string{singular(lit) + "Id"}
+		}
+		f := findField(st, names...)
+		if f == nil || f.Type.GoType != pt.GoType || f.Shape == model.ShapeNillable || f.Indirect {
+			continue
+		}
+		return &flatKey{coll: p, parentItem: parentItem, param: param, field: f.Name, goType: pt.GoType}
+	}
+	return nil
+}
+
+// singular undoes plural well enough for a path segment: "accounts" →
+// "account", "categories" → "category".
+func singular(s string) string {
+	switch {
+	case strings.HasSuffix(s, "ies") && len(s) > 3:
+		return s[:len(s)-3] + "y"
+	case strings.HasSuffix(s, "ses"), strings.HasSuffix(s, "xes"), strings.HasSuffix(s, "ches"), strings.HasSuffix(s, "shes"):
+		return s[:len(s)-2]
+	case strings.HasSuffix(s, "s") && !strings.HasSuffix(s, "ss"):
+		return s[:len(s)-1]
+	}
+	return s
 }
 
 // splitItem splits "/a/{b}/c/{id}" into "/a/{b}/c" and "id".
@@ -261,46 +424,44 @@ func (b *builder) resource(coll, item, param string, collOps, itemOps map[string
 // crudParams finds the parent id parameter of each operation of a child
 // resource, and builds the Location prefix of created items.
 func (b *builder) crudParams(r *model.Resource, base string) {
-	parentParam := ""
-	if r.Parent != nil {
-		_, parentParam, _ = splitItem(r.Parent.Item)
-	}
 	for _, op := range []*model.Operation{r.Create, r.List, r.Get, r.Replace, r.Patch, r.Delete} {
 		if op == nil {
 			continue
 		}
+		collOp := op == r.Create || op == r.List
+		if r.Flat && !collOp {
+			continue // found by id alone
+		}
 		for _, p := range op.Params {
-			// The parameter must hold the parent's id as the store keeps
+			// The parameter must hold the parent's key as the store keeps
 			// it: a string path parameter cannot key an integer id.
-			if p.In != model.InPath || p.Name != parentParam || parentParam == "" || p.Type == nil ||
-				r.Parent.ID == nil || r.Parent.ID.Field == nil {
+			if p.In != model.InPath || p.Name != r.ParentKey || r.ParentKey == "" || p.Type == nil || !r.Scoped() {
 				continue
 			}
-			if want := r.Parent.ID.Field.Type.GoType; p.Type.GoType != want {
-				b.degrade("#/paths/"+escape(op.Path), "resource "+r.Name+": path parameter "+quote(p.Name)+" is "+p.Type.GoType+", the "+r.Parent.Name+" id "+want,
+			if want := r.ParentType; p.Type.GoType != want {
+				of := "the parent key"
+				if r.Parent != nil {
+					of = "the " + r.Parent.Name + " id"
+				}
+				b.degrade("#/paths/"+escape(op.Path), "resource "+r.Name+": path parameter "+quote(p.Name)+" is "+p.Type.GoType+", "+of+" "+want,
 					"operation not stored; it answers 501")
 				continue
 			}
 			op.ParentParam = p
 		}
-		if r.Parent != nil && op.ParentParam == nil {
-			// Without the parent's id the store cannot scope the rows.
+		if (r.Scoped() || r.Flat) && op.ParentParam == nil {
+			// Without the parent's key the store cannot scope the rows.
 			op.Resource, op.CRUD = nil, ""
 		}
 	}
-	// A create or replace body becomes a stored item: it must carry every
-	// required property the store does not fill itself, or the item
-	// cannot be made.
-	for _, op := range []*model.Operation{r.Create, r.Replace} {
-		if op == nil || op.Resource == nil {
-			continue
-		}
-		if missing := missingRequired(r, op.Body.Type.Named); len(missing) > 0 {
-			b.degrade("#/paths/"+escape(op.Path)+"/"+strings.ToLower(op.Method)+"/requestBody",
-				"the "+op.CRUD+" body of "+r.Name+" lacks its required "+strings.Join(missing, ", "),
-				"not stored; "+op.GoName+" answers 501")
-			op.Resource, op.CRUD = nil, ""
-		}
+	// A create body becomes a stored item: the required properties it
+	// lacks and the store does not fill are left to a method of the
+	// user's Service, which the create calls before storing (the zero
+	// value until it is written). A replace keeps them from the stored
+	// item (conversions, Keep).
+	var unfilled []*model.Field
+	if r.Create != nil && r.Create.Resource != nil {
+		unfilled = missingRequired(r, r.Create.Body.Type.Named)
 	}
 	// The answer is made from the stored item: the item, another object
 	// or union made from it property by property, or the id itself
@@ -322,15 +483,27 @@ func (b *builder) crudParams(r *model.Resource, base string) {
 			*f = nil
 		}
 	}
+	if r.Create != nil && len(unfilled) > 0 {
+		r.Complete = "complete" + r.Name
+		var quoted []string
+		for _, f := range unfilled {
+			r.Unfilled = append(r.Unfilled, f.Name)
+			quoted = append(quoted, quote(f.Name))
+		}
+		b.degrade("#/paths/"+escape(r.Create.Path)+"/"+strings.ToLower(r.Create.Method)+"/requestBody",
+			"the create body of "+r.Name+" lacks its required "+strings.Join(quoted, ", "),
+			"stored with the zero value until "+r.Complete+" in internal/service/service.go sets it")
+	}
 	if r.Create == nil || !r.Location {
 		r.Location = false
 		return
 	}
-	// The Location of a new item: the collection path with the create
-	// request's path parameters filled in, then the id.
+	// The Location of a new item: the path of its collection (the item
+	// path without the id; a flat item's is not the create's) with the
+	// create request's path parameters filled in, then the id.
 	var parts []string
 	lit := base
-	for _, seg := range strings.Split(strings.TrimPrefix(r.Collection, "/"), "/") {
+	for _, seg := range strings.Split(strings.TrimPrefix(r.Item[:strings.LastIndex(r.Item, "/")], "/"), "/") {
 		lit += "/"
 		if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") {
 			var p *model.Param
@@ -368,7 +541,7 @@ func successStruct(op *model.Operation) *model.Type {
 // missingRequired lists the required properties of r's stored type that a
 // request body of type body may leave out and the store does not fill:
 // not read-only, not the id, timestamps, parent key or initial state.
-func missingRequired(r *model.Resource, body *model.Type) []string {
+func missingRequired(r *model.Resource, body *model.Type) []*model.Field {
 	if body == r.Type {
 		return nil
 	}
@@ -381,6 +554,9 @@ func missingRequired(r *model.Resource, body *model.Type) []string {
 	for _, iv := range r.Initial {
 		filled[iv.Field] = true
 	}
+	for _, f := range r.Stamped {
+		filled[f] = true
+	}
 	sent := map[string]bool{}
 	for _, f := range body.Required {
 		sent[f.Name] = true
@@ -390,10 +566,10 @@ func missingRequired(r *model.Resource, body *model.Type) []string {
 			sent[f.Name] = true
 		}
 	}
-	var missing []string
+	var missing []*model.Field
 	for _, f := range r.Type.Required {
 		if !f.ReadOnly && !filled[f] && !sent[f.Name] {
-			missing = append(missing, quote(f.Name))
+			missing = append(missing, f)
 		}
 	}
 	return missing
@@ -478,10 +654,20 @@ func plural(s string) string {
 	return s + "s"
 }
 
-// columns lays out the table of r.
-func (b *builder) columns(r *model.Resource) {
+// columns lays out the table of r. key is the property holding the
+// parent's key of a flat resource, or nil.
+func (b *builder) columns(r *model.Resource, key *model.Field) {
 	ns := model.NewNamespace()
 	t := r.Type
+	// A property the create body does not have is the server's to fill
+	// (when the body is another schema).
+	var body *model.Type
+	if r.Create != nil && r.Create.Body != nil && r.Create.Body.Type.Kind == model.KindNamed {
+		body = r.Create.Body.Type.Named
+	}
+	unsent := func(f *model.Field) bool {
+		return f.ReadOnly || body != nil && body != t && fieldNamed(body, f.Name) == nil
+	}
 	for _, f := range t.Fields {
 		c := &model.Column{Name: ns.Take(columnName(f.Name)), Field: f}
 		sqlTypes(c, f.Type)
@@ -499,23 +685,40 @@ func (b *builder) columns(r *model.Resource) {
 				c.SQLite, c.Postgres = "TEXT PRIMARY KEY", "TEXT PRIMARY KEY"
 			}
 		}
-		if f.Type.Kind == model.KindTime && f.ReadOnly {
+		if f.Type.Kind == model.KindDate && unsent(f) && f.Required && f.Shape != model.ShapeNillable {
+			// A required date the client cannot send: the day of creation
+			// (a zero Date is no date a database takes).
+			r.Stamped = append(r.Stamped, f)
+		}
+		if f.Type.Kind == model.KindTime && unsent(f) && f != r.ID.Field {
 			switch norm(f.Name) {
 			case "createdat", "created", "createdon", "creationtime":
 				r.CreatedAt = c
 			case "updatedat", "updated", "modifiedat", "lastmodified", "updatedon":
 				r.UpdatedAt = c
+			default:
+				// Another required timestamp (issuedAt, sent_at) the
+				// client cannot send: the time of creation.
+				words := model.Words(f.Name)
+				last := strings.ToLower(words[len(words)-1])
+				if f.Required && f.Shape != model.ShapeNillable && (last == "at" || last == "on" || last == "time" || last == "timestamp") {
+					r.Stamped = append(r.Stamped, f)
+				}
 			}
 		}
-		// A required enum, or an enum called status or state, starts at the
-		// first value the spec lists: the initial state.
+		// A required enum, or an enum called status or state, starts at its
+		// default, else the first value the spec lists: the initial state.
 		initial := f.Shape == model.ShapeValue || norm(f.Name) == "status" || norm(f.Name) == "state"
 		if initial && f.Shape != model.ShapeNillable && f.Type.Kind == model.KindNamed && f.Type.Named.Kind == model.TypeEnum && len(f.Type.Named.Values) > 0 {
 			zero := `""`
 			if f.Type.Named.Base.Kind != model.KindString {
 				zero = "0"
 			}
-			r.Initial = append(r.Initial, &model.InitialValue{Field: f, Value: "api." + f.Type.Named.Values[0].GoName, Zero: zero})
+			value := "api." + f.Type.Named.Values[0].GoName
+			if d := f.Default + f.InitialDefault; d != "" {
+				value = "api." + d
+			}
+			r.Initial = append(r.Initial, &model.InitialValue{Field: f, Value: value, Zero: zero})
 		}
 		// A const property has one possible value: fill it in.
 		if c := f.Type.Check; c != nil && c.Const != "" && f.Shape != model.ShapeNillable && f.Shape != model.ShapeNullable {
@@ -528,8 +731,28 @@ func (b *builder) columns(r *model.Resource) {
 		}
 		r.Columns = append(r.Columns, c)
 	}
-	if p := r.Parent; p != nil {
+	switch p := r.Parent; {
+	case r.Flat && key != nil:
+		// The property named after the collection's parent parameter.
+		for _, c := range r.Columns {
+			if c.Field == key && c != r.ID {
+				r.ParentColumn = c
+			}
+		}
+		// It keeps the property's own column type, which it had before
+		// the nested collection appeared, if it did (no reference to the
+		// parent either: see schema.Of).
+		if pc := r.ParentColumn; pc != nil {
+			pc.NotNull, pc.Index = true, true
+			r.ParentType = key.Type.GoType
+			if p == nil {
+				r.ParentSample = sampleKey(key.Type)
+			}
+		}
+	case r.Flat:
+	case p != nil:
 		_, param, _ := splitItem(p.Item)
+		r.ParentKey, r.ParentType = param, p.ID.Field.Type.GoType
 		name := columnName(param)
 		var pc *model.Column
 		for _, c := range r.Columns {
@@ -590,6 +813,18 @@ func (b *builder) columns(r *model.Resource) {
 			}
 		}
 	}
+}
+
+// sampleKey is a Go literal of a parent key of type t, for the store's
+// tests when no parent resource makes one.
+func sampleKey(t *model.TypeRef) string {
+	switch {
+	case t.Kind != model.KindString:
+		return "7"
+	case t.Format == "uuid":
+		return `"00000000-0000-4000-8000-000000000007"`
+	}
+	return `"parent-7"`
 }
 
 func columnRank(r *model.Resource, c *model.Column) int {

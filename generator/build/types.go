@@ -521,6 +521,9 @@ func (b *builder) fillStruct(t *model.Type, parts []*openapi3.Schema, ptr string
 			if v.Default != nil && !required[name] {
 				f.Default, f.DefaultJSON = b.defaultOf(v.Default, ref, p.ptr+"/default")
 			}
+			if v.Default != nil && required[name] {
+				f.InitialDefault = goLiteral(v.Default, ref)
+			}
 		}
 		shapeField(f)
 		if !tagSafe(name) || f.Default != "" || f.DefaultJSON != "" {

@@ -576,6 +576,9 @@ type Header struct {
 // one that breaks a constraint.
 type OperationExample struct {
 	Path string // request path with valid path parameter values, base path included
+	// PathValues are those values by ServeMux wildcard, unescaped, for the
+	// parameters that have a segment of their own.
+	PathValues []KV
 	// Query is a valid query string without the "?", or "".
 	Query string
 	// Body is a valid request body, or "" when the operation takes none.
@@ -850,6 +853,10 @@ type Field struct {
 	// DefaultJSON is the default as a Go string literal of JSON, for
 	// defaults no Go literal can express (dates, arrays, objects), or "".
 	DefaultJSON string
+	// InitialDefault is the Go literal of the spec default of a required
+	// property, which decoding does not apply (a request must send it)
+	// but a store filling in an initial state does, or "".
+	InitialDefault string
 	// Check is true when the field's value needs validation.
 	Check bool
 	// RequiredIndex is the field's place in its type's Required list,
@@ -915,13 +922,34 @@ type Resource struct {
 	IDKind     string // "uuid", "int" or "string": how new ids are made
 	// Parent is the resource this one is nested under, or nil.
 	Parent       *Resource
-	ParentColumn *Column // the column holding the parent's id
-	Columns      []*Column
-	CreatedAt    *Column // maintained by the store, or nil
-	UpdatedAt    *Column
-	// Initial lists required enum fields a create fills with their first
-	// value when the client leaves them out.
+	ParentColumn *Column // the column holding the parent's id, nil when the rows are not scoped
+	// ParentKey is the path parameter naming the parent ("customerId"),
+	// and ParentType the Go type of its value, when ParentColumn is set.
+	ParentKey, ParentType string
+	// ParentSample is a Go literal of ParentType for the generated store
+	// tests, when there is no Parent resource to make one from.
+	ParentSample string
+	// Flat is set when the collection is nested under its parent
+	// (/accounts/{accountId}/invoices) but the item path is not
+	// (/invoices/{invoiceId}): list and create are scoped by the parent
+	// key, the item operations find a row by its id alone.
+	Flat      bool
+	Columns   []*Column
+	CreatedAt *Column // maintained by the store, or nil
+	UpdatedAt *Column
+	// Initial lists required enum fields a create fills with their
+	// default or first value when the client leaves them out.
 	Initial []*InitialValue
+	// Stamped lists the other required time fields (issuedAt, sent_at)
+	// and the required dates the create body cannot send: the store sets
+	// them to the time (or day) of creation when they are zero.
+	Stamped []*Field
+	// Complete names the method of the user's Service a create calls
+	// before it stores a new value ("completeShipment"), when the stored
+	// type has required properties that neither the create body nor the
+	// store fills: Unfilled, their JSON names. "" when there are none.
+	Complete string
+	Unfilled []string
 
 	Create, List, Get, Replace, Patch, Delete *Operation
 
@@ -945,16 +973,51 @@ type Resource struct {
 	// Sample is a valid request body of the create operation, for the
 	// generated tests, or "" when there is none.
 	Sample string
+	// StoreSample is Sample when it decodes into the stored type as it
+	// is (the store's tests make their values from it), or "".
+	StoreSample string
 	// LocationPrefix is a Go expression for the item path up to the new
 	// id, base path included, built from the create request:
 	// "/v1/customers/" + url.PathEscape(fmt.Sprint(req.CustomerID)) + "/orders/".
 	LocationPrefix string
 }
 
-// Testable reports whether the generated tests can make a value of r and
-// of each of its ancestors from the spec's create requests.
+// RoundTrips lists the fields of r's JSON columns whose type has an
+// object of its own: what the store's tests read back from them is their
+// JSON decoded, which a struct made from a request without a nested
+// object (and so without its defaults) differs from.
+func (r *Resource) RoundTrips() []string {
+	var out []string
+	for _, c := range r.Columns {
+		if c.JSON && c.Field != nil && c.Field.Shape == ShapeValue && c.Field.Type.Kind == KindNamed && c.Field.Type.Named.Kind == TypeStruct {
+			out = append(out, c.Field.GoName)
+		}
+	}
+	return out
+}
+
+// StoreRereads reports whether some resource's store tests reread a JSON
+// column (Resource.RoundTrips).
+func (s *Service) StoreRereads() bool {
+	for _, r := range s.Resources {
+		if r.Testable() && len(r.RoundTrips()) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// Scoped reports whether list and create work under a parent key.
+func (r *Resource) Scoped() bool { return r.ParentColumn != nil }
+
+// ItemScoped reports whether the item operations take the parent key
+// too: a scoped resource whose item path is under its collection.
+func (r *Resource) ItemScoped() bool { return r.ParentColumn != nil && !r.Flat }
+
+// Testable reports whether the generated store tests can make a value of
+// r and of each of its ancestors from the spec's create requests.
 func (r *Resource) Testable() bool {
-	return r.Sample != "" && (r.Parent == nil || r.Parent.Testable())
+	return r.StoreSample != "" && (r.Parent == nil || r.Parent.Testable())
 }
 
 // CreatableOverHTTP reports whether the generated HTTP tests can create r's

@@ -81,7 +81,11 @@ func Of(svc *model.Service) Schema {
 		t := Table{Name: r.Table, PrimaryKey: r.ID.Name}
 		for _, c := range r.Columns {
 			col := Column{Name: c.Name, SQLite: c.SQLite, Postgres: c.Postgres, NotNull: c.NotNull, Zero: c.Zero}
-			if c == r.ParentColumn && r.Parent != nil {
+			// A flat item's parent key is a property of its own, which may
+			// predate the nested collection: no reference, which SQLite
+			// could only add by recreating the table (Create checks the
+			// parent exists).
+			if c == r.ParentColumn && r.Parent != nil && !r.Flat {
 				col.References = &Reference{Table: r.Parent.Table, Column: r.Parent.ID.Name}
 			}
 			t.Columns = append(t.Columns, col)

@@ -196,8 +196,11 @@ func printResources(w io.Writer, svc *model.Service) {
 			}
 		}
 		parent := ""
-		if r.Parent != nil {
+		switch {
+		case r.Parent != nil:
 			parent = ", under " + r.Parent.Name
+		case r.Scoped():
+			parent = ", under " + r.ParentKey
 		}
 		fmt.Fprintf(w, "  %-16s table %s%s, id %s (%s): %s\n", r.Name, r.Table, parent, r.ID.Name, r.IDKind, strings.Join(ops, ", "))
 	}

@@ -82,6 +82,21 @@ func postgresSchema(t *testing.T, url string) *DB {
 	return db
 }
 
+// reread sets *p to what a JSON column gives back for it: its JSON decoded
+// again, with the spec defaults of what the request left out.
+func reread[T any](t *testing.T, p *T) {
+	t.Helper()
+	b, err := json.Marshal(*p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fresh T
+	if err := json.Unmarshal(b, &fresh); err != nil {
+		t.Fatal(err)
+	}
+	*p = fresh
+}
+
 // same fails unless a and b encode to the same JSON.
 func same(t *testing.T, what string, a, b any) {
 	t.Helper()
@@ -204,6 +219,7 @@ func sampleProduct(t *testing.T) api.Product {
 	if err := json.Unmarshal([]byte("{\"name\":\"a\",\"price\":{\"amount\":0,\"currency\":\"EUR\"},\"sku\":\"CUP-ESP-01\"}"), &v); err != nil {
 		t.Fatal(err)
 	}
+	reread(t, &v.Price)
 	return v
 }
 

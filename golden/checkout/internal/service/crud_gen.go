@@ -36,6 +36,23 @@ func (c *CRUD) ListQuotes(ctx context.Context, req *api.ListQuotesRequest) (api.
 	return resp, nil
 }
 
+// CreateQuote stores a new Quote.
+// complete sets what neither the request nor the store fills (currency, total, unitPrice)
+// before the Quote is stored; the store then fills in its id and
+// initial values.
+func (c *CRUD) CreateQuote(ctx context.Context, req *api.CreateQuoteRequest, complete func(context.Context, *api.Quote) error) (api.CreateQuoteResponse, error) {
+	v := quoteFromQuoteInput(req.Body)
+	if err := complete(ctx, &v); err != nil {
+		return nil, err
+	}
+	if err := c.db.Quotes().Create(ctx, &v); err != nil {
+		return nil, storeError(err, "quote")
+	}
+	resp := &api.CreateQuote201Response{}
+	resp.Body = v
+	return resp, nil
+}
+
 // GetQuote returns one Quote.
 func (c *CRUD) GetQuote(ctx context.Context, req *api.GetQuoteRequest) (api.GetQuoteResponse, error) {
 	v, err := c.db.Quotes().Get(ctx, req.QuoteID)
@@ -45,6 +62,14 @@ func (c *CRUD) GetQuote(ctx context.Context, req *api.GetQuoteRequest) (api.GetQ
 	resp := &api.GetQuote200Response{}
 	resp.Body = *v
 	return resp, nil
+}
+
+// quoteFromQuoteInput returns the api.Quote made from in, property by property.
+func quoteFromQuoteInput(in api.QuoteInput) api.Quote {
+	var out api.Quote
+	out.Quantity = in.Quantity
+	out.Sku = in.Sku
+	return out
 }
 
 // storeError turns store errors into API errors: 404 and 409.

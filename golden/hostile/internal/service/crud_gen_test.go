@@ -79,3 +79,24 @@ func fill(pattern string, values map[string]any) string {
 	}
 	return pattern
 }
+
+// TestThing2sOverHTTP creates a Thing2 through the API and reads it
+// back, then deletes it and checks it is gone.
+func TestThing2sOverHTTP(t *testing.T) {
+	h := newTestServer(t)
+	params := map[string]any{}
+	var created any
+	call(t, h, "POST", fill("/hostile/v1/things", params), "", [][2]string{}, "{\"thing\":{\"name\":\"a\"}}", 201, &created)
+	id := idOf(created, "id")
+	if id == nil {
+		t.Skip("the create response does not carry the new Thing2's id")
+	}
+	params["id"] = id
+	var got map[string]any
+	call(t, h, "GET", fill("/hostile/v1/things/{id}", params), "", [][2]string{}, "", 200, &got)
+	if fmt.Sprint(got["id"]) != fmt.Sprint(id) {
+		t.Fatalf("GET returned %v, want the created Thing2 %v", got, created)
+	}
+	call(t, h, "DELETE", fill("/hostile/v1/things/{id}", params), "", [][2]string{}, "", 204, nil)
+	call(t, h, "GET", fill("/hostile/v1/things/{id}", params), "", [][2]string{}, "", http.StatusNotFound, nil)
+}

@@ -115,7 +115,7 @@ func TestCustomersOverHTTP(t *testing.T) {
 // back, then deletes it and checks it is gone.
 func TestOrdersOverHTTP(t *testing.T) {
 	h := newTestServer(t)
-	params := map[string]any{}
+	params := map[string]any{"customerId": "7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d"}
 	{
 		var parent any
 		call(t, h, "POST", fill("/v1/customers", params), "", [][2]string{}, "{\"email\":\"user@example.com\",\"name\":\"a\"}", 201, &parent)
@@ -142,6 +142,18 @@ func TestOrdersOverHTTP(t *testing.T) {
 		if x, ok := sent[k]; ok && fmt.Sprint(got[k]) != fmt.Sprint(x) {
 			t.Errorf("%s: sent %v, read back %v", k, x, got[k])
 		}
+	}
+	// The new Order is listed under its Customer.
+	var page any
+	call(t, h, "GET", fill("/v1/customers/{customerId}/orders", params), "", [][2]string{}, "", 200, &page)
+	obj, _ := page.(map[string]any)
+	items, _ := obj["items"].([]any)
+	listed := false
+	for _, x := range items {
+		listed = listed || fmt.Sprint(idOf(x, "id")) == fmt.Sprint(id)
+	}
+	if !listed {
+		t.Errorf("the Order %v is not in the list under its Customer: %v", id, page)
 	}
 	call(t, h, "DELETE", fill("/v1/customers/{customerId}/orders/{orderId}", params), "", [][2]string{}, "", 204, nil)
 	call(t, h, "GET", fill("/v1/customers/{customerId}/orders/{orderId}", params), "", [][2]string{}, "", http.StatusNotFound, nil)

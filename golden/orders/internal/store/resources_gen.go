@@ -396,7 +396,7 @@ func (db *DB) Orders() *Orders { return &Orders{db: db} }
 const orderColumns = `"id", "customer_id", "created_at", "currency", "delivery_date", "discount", "gift_message", "items", "metadata", "notes", "payment", "shipping_address", "shipping_class", "status", "total_cents", "updated_at"`
 
 // values returns the column values of v, in orderColumns order.
-func (s *Orders) values(parentID string, v *api.Order) ([]any, error) {
+func (s *Orders) values(v *api.Order) ([]any, error) {
 	out := make([]any, 0, 16)
 	out = append(out, v.ID)
 	out = append(out, v.CustomerID)
@@ -596,7 +596,7 @@ func (s *Orders) insert(ctx context.Context, ex execer, parentID string, v *api.
 	if err := s.db.Customers().exists(ctx, ex, parentID); err != nil {
 		return err
 	}
-	vals, err := s.values(parentID, v)
+	vals, err := s.values(v)
 	if err != nil {
 		return err
 	}
@@ -659,7 +659,8 @@ func (s *Orders) where(q *query, parentID string, f OrderFilter) {
 	}
 }
 
-// List returns Orders under parentID that match f, ordered by id.
+// List returns Orders under parentID that match f, ordered by id, or
+// ErrNotFound when there is no such Customer.
 func (s *Orders) List(ctx context.Context, parentID string, f OrderFilter, p Page) ([]api.Order, error) {
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT ` + orderColumns + ` FROM "orders"`)
@@ -694,7 +695,16 @@ func (s *Orders) List(ctx context.Context, parentID string, f OrderFilter, p Pag
 		}
 		out = append(out, v)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		// No rows: tell an empty Customer from a missing one.
+		if err := s.db.Customers().exists(ctx, s.db, parentID); err != nil {
+			return nil, mapError(err)
+		}
+	}
+	return out, nil
 }
 
 // Count returns how many Orders under parentID match f, over all pages.
@@ -708,7 +718,7 @@ func (s *Orders) Count(ctx context.Context, parentID string, f OrderFilter) (int
 }
 
 // Update reads the Order with the given id under parentID, lets change modify it and
-// writes it back, in one transaction. The id and creation time stay as
+// writes it back, in one transaction. The id, creation time and customerId stay as
 // they were; the update time is set. ErrNotFound when there is no such Order.
 func (s *Orders) Update(ctx context.Context, parentID string, id int64, change func(v *api.Order) error) (*api.Order, error) {
 	var out *api.Order
@@ -726,9 +736,10 @@ func (s *Orders) Update(ctx context.Context, parentID string, id int64, change f
 		}
 		v.ID = old.ID
 		v.CreatedAt = old.CreatedAt
+		v.CustomerID = old.CustomerID
 		v.UpdatedAt = now()
 
-		vals, err := s.values(parentID, v)
+		vals, err := s.values(v)
 		if err != nil {
 			return err
 		}

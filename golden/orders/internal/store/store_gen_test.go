@@ -308,8 +308,12 @@ func TestOrders(t *testing.T) {
 			if history[2].Data != nil {
 				t.Errorf("the deleted event carries data: %s", history[2].Data)
 			}
-			if err := s.Create(ctx, "00000000-0000-4000-8000-000000000000", &v); !errors.Is(err, ErrNotFound) {
+			missing := "00000000-0000-4000-8000-000000000000"
+			if err := s.Create(ctx, missing, &v); !errors.Is(err, ErrNotFound) {
 				t.Fatalf("create under a missing Customer: %v, want ErrNotFound", err)
+			}
+			if _, err := s.List(ctx, missing, OrderFilter{}, Page{}); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("list under a missing Customer: %v, want ErrNotFound", err)
 			}
 		})
 	}

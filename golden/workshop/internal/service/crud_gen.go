@@ -73,6 +73,7 @@ func (c *CRUD) GetGadget(ctx context.Context, req *api.GetGadgetRequest) (api.Ge
 func (c *CRUD) ReplaceGadget(ctx context.Context, req *api.ReplaceGadgetRequest) (api.ReplaceGadgetResponse, error) {
 	v, err := c.db.Gadgets().Update(ctx, req.ID, func(v *api.Gadget) error {
 		fresh := gadgetFromGadgetInput(req.Body)
+		fresh.Finish = v.Finish
 		fresh.ID = v.ID
 		*v = fresh
 		return nil

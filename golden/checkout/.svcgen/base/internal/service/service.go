@@ -15,7 +15,6 @@ import (
 	catalogclient "example.com/catalog/client"
 	"example.com/checkout/api"
 	"example.com/checkout/internal/store"
-	"example.com/checkout/svcgen"
 )
 
 // Service implements api.Service.
@@ -43,10 +42,18 @@ func (s *Service) ListQuotes(ctx context.Context, req *api.ListQuotesRequest) (a
 
 // CreateQuote: Quote a product
 func (s *Service) CreateQuote(ctx context.Context, req *api.CreateQuoteRequest) (api.CreateQuoteResponse, error) {
-	return nil, svcgen.ErrNotImplemented
+	return s.crud.CreateQuote(ctx, req, s.completeQuote)
 }
 
 // GetQuote: Get a quote
 func (s *Service) GetQuote(ctx context.Context, req *api.GetQuoteRequest) (api.GetQuoteResponse, error) {
 	return s.crud.GetQuote(ctx, req)
+}
+
+// completeQuote fills in what a new Quote needs that neither the
+// create request nor the store provides: currency, total, unitPrice. CreateQuote
+// calls it before storing v; until you write it, they are stored as zero
+// values.
+func (s *Service) completeQuote(ctx context.Context, v *api.Quote) error {
+	return nil
 }

@@ -177,6 +177,22 @@ func (s *Service) HasHistory() bool {
 	return false
 }
 
+// CascadeChildren lists the resources the database deletes with r (nested
+// under it with a foreign key, ON DELETE CASCADE) whose deletion must be
+// logged: published ones, and those with such children of their own.
+func (s *Service) CascadeChildren(r *Resource) []*Resource {
+	if !s.Events.Publishes() {
+		return nil
+	}
+	var out []*Resource
+	for _, c := range s.Resources {
+		if c.Parent == r && !c.Flat && c != r && (s.Events.PublisherOf(c) != nil || len(s.CascadeChildren(c)) > 0) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // History is the answer of an operation that lists a resource's events.
 type History struct {
 	Items  string   // the answer's field holding the list, or "" for a bare array

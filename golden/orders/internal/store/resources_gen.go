@@ -121,6 +121,39 @@ func (s *Customers) Create(ctx context.Context, v *api.Customer) error {
 	}))
 }
 
+// cascadeEvents logs, in tx, the deletion of what the database deletes
+// with the Customer id (ON DELETE CASCADE), deepest first: the event log
+// holds every change, including those no request named.
+func (s *Customers) cascadeEvents(ctx context.Context, tx *sql.Tx, id string) error {
+	{
+		q := &query{d: s.db.Dialect}
+		q.write(`SELECT "id" FROM "orders" WHERE "customer_id" = `).arg(id)
+		rows, err := tx.QueryContext(ctx, q.String(), q.args...)
+		if err != nil {
+			return err
+		}
+		var ids []int64
+		for rows.Next() {
+			var x int64
+			if err := rows.Scan(&x); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, x)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, x := range ids {
+			if err := s.db.Orders().event(ctx, tx, "order.deleted", x, nil); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // Each calls fn with the id and JSON of every stored Customer (without its
 // write-only properties), as its events carry them, in id order: events replay
 // compares them with the event log.
@@ -372,6 +405,9 @@ func (s *Customers) Delete(ctx context.Context, id string) error {
 	q := &query{d: s.db.Dialect}
 	q.write(`DELETE FROM "customers" WHERE "id" = `).arg(id)
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.cascadeEvents(ctx, tx, id); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, q.String(), q.args...)
 		if err != nil {
 			return err

@@ -181,6 +181,28 @@ func TestCustomers(t *testing.T) {
 	}
 }
 
+// TestCustomersCascadeOrders deletes a Customer with a Order under it:
+// the database deletes the Order too, and the event log says so.
+func TestCustomersCascadeOrders(t *testing.T) {
+	for name, db := range testDBs(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			parent := newCustomer(t, db)
+			child := newOrder(t, db, parent.ID)
+			if err := db.Customers().Delete(ctx, parent.ID); err != nil {
+				t.Fatal(err)
+			}
+			history, err := db.Orders().History(ctx, child.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := len(history); n != 2 || history[1].Type != "order.deleted" || history[1].Version != 2 {
+				t.Fatalf("the Order's events after its Customer was deleted: %+v, want order.created then order.deleted", history)
+			}
+		})
+	}
+}
+
 // TestCustomersConcurrentCreates creates Customers from many goroutines
 // at once: every create must succeed and the count must be exact.
 func TestCustomersConcurrentCreates(t *testing.T) {

@@ -287,7 +287,9 @@ func (v Card) MarshalJSON() ([]byte, error) {
 	o.Field(`"expiryYear"`, v.ExpiryYear)
 	o.FieldIf(v.Holder != nil, `"holder"`, v.Holder)
 	o.FieldIf(v.Last4 != nil, `"last4"`, v.Last4)
-	o.Field(`"number"`, v.Number)
+	if !v.missing[2] { // Redacted leaves it out
+		o.Field(`"number"`, v.Number)
+	}
 	o.Field(`"type"`, v.Type)
 	return o.End()
 }
@@ -326,7 +328,11 @@ func (v *Card) UnmarshalJSON(data []byte) error {
 }
 
 func (v *Card) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
-	errs.Required(at, v.missing[:], "expiryMonth", "expiryYear", "number", "type")
+	missing := v.missing
+	if at.InResponse() { // write-only: required of requests only
+		missing[2] = false
+	}
+	errs.Required(at, missing[:], "expiryMonth", "expiryYear", "number", "type")
 	if !v.missing[0] {
 		at := at.Field("expiryMonth")
 		svcgen.Minimum(errs, &at, v.ExpiryMonth, 1, false, "1")
@@ -359,6 +365,7 @@ func (v *Card) Validate() error { return svcgen.Validate(v) }
 // response must not send them back.
 func (v Card) Redacted() Card {
 	v.Number = *new(string)
+	v.missing[2] = true // not sent: a required write-only property is required of requests only
 	return v
 }
 

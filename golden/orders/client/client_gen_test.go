@@ -16,6 +16,7 @@ import (
 
 	"example.com/orders/api"
 	"example.com/orders/client"
+	"example.com/orders/internal/contract"
 	"example.com/orders/internal/server"
 	"example.com/orders/svcgen"
 )
@@ -184,7 +185,8 @@ type harness struct {
 func newHarness(t *testing.T) *harness {
 	t.Helper()
 	rec := &recorder{}
-	srv := httptest.NewServer(server.NewHandler(rec, server.Options{Logger: slog.New(slog.DiscardHandler), Authenticator: rec}))
+	// Every answer the client receives is checked against the spec.
+	srv := httptest.NewServer(contract.Handler(t, server.NewHandler(rec, server.Options{Logger: slog.New(slog.DiscardHandler), Authenticator: rec})))
 	t.Cleanup(srv.Close)
 	c, err := client.New(srv.URL, client.Options{
 		Retry: svcgen.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: 10 * time.Millisecond},
@@ -231,10 +233,14 @@ func capture[T any](t *testing.T, h *harness, method, path, query, body, content
 // operation is what the checks need to know of one.
 type operation struct {
 	call       func(ctx context.Context) (any, error)
-	idempotent bool       // retried
-	head       bool       // HEAD: answers have no body, so no problem
-	success    func() any // a typed 2xx answer; nil when the spec declares none
-	request    any        // what the service must get
+	idempotent bool // retried
+	head       bool // HEAD: answers have no body, so no problem
+	// problem404 and problem400 are set when the answers of those statuses
+	// carry the problem: the spec declares no other form for them, or one
+	// that keeps its members (svcgenhttp.ErrorForm).
+	problem404, problem400 bool
+	success                func() any // a typed 2xx answer; nil when the spec declares none
+	request                any        // what the service must get
 	// invalidate breaks the request so that the server answers 400 with
 	// a field error in (path, query, header or body) field; nil when
 	// svcgen found no way the request's types can hold.
@@ -260,13 +266,13 @@ func check(t *testing.T, h *harness, op operation) {
 
 	h.rec.then(op.success, svcgen.NotFound("no such thing"))
 	_, err := op.call(ctx)
-	if re := responseError(t, "404", err, http.StatusNotFound); !op.head && (re.Problem == nil || re.Problem.Detail != "no such thing") {
+	if re := responseError(t, "404", err, http.StatusNotFound); !op.head && op.problem404 && (re.Problem == nil || re.Problem.Detail != "no such thing") {
 		t.Errorf("404: problem %+v, want the detail the service gave", re.Problem)
 	}
 
 	h.rec.then(op.success, svcgen.Errors{{In: "body", Field: "name", Detail: "is taken"}})
 	_, err = op.call(ctx)
-	if re := responseError(t, "400", err, http.StatusBadRequest); !op.head && (re.Problem == nil || len(re.Problem.Errors) != 1 || re.Problem.Errors[0].Field != "name") {
+	if re := responseError(t, "400", err, http.StatusBadRequest); !op.head && op.problem400 && (re.Problem == nil || len(re.Problem.Errors) != 1 || re.Problem.Errors[0].Field != "name") {
 		t.Errorf("400: problem %+v, want the field error the service gave", re.Problem)
 	}
 
@@ -297,7 +303,7 @@ func check(t *testing.T, h *harness, op operation) {
 		for _, fe := range problemErrors(re) {
 			found = found || fe.In == op.in && fe.Field == op.field
 		}
-		if !found && !op.head {
+		if !found && !op.head && op.problem400 {
 			t.Errorf("invalid request: no field error for %s %s in %v", op.in, op.field, err)
 		}
 	}
@@ -355,6 +361,8 @@ func TestClient(t *testing.T) {
 		check(t, h, operation{
 			call:       func(ctx context.Context) (any, error) { return h.client.ListCategories(ctx, req) },
 			idempotent: true,
+			problem404: true,
+			problem400: true,
 			request:    req,
 			invalidate: func() { req.Depth = 11 },
 			in:         "query",
@@ -367,10 +375,12 @@ func TestClient(t *testing.T) {
 		})
 	})
 	t.Run("ListCustomers", func(t *testing.T) {
-		req := capture[api.ListCustomersRequest](t, h, "GET", "/v1/customers", "email=user%40example.com&limit=1", "", "")
+		req := capture[api.ListCustomersRequest](t, h, "GET", "/v1/customers", "email=user%40example.com&limit=1&tag=a", "", "", "X-Request-ID", "a")
 		check(t, h, operation{
 			call:       func(ctx context.Context) (any, error) { return h.client.ListCustomers(ctx, req) },
 			idempotent: true,
+			problem404: true,
+			problem400: true,
 			request:    req,
 			invalidate: func() { req.Email = svcgen.Ptr[string]("not-an-email") },
 			in:         "query",
@@ -383,10 +393,12 @@ func TestClient(t *testing.T) {
 		})
 	})
 	t.Run("CreateCustomer", func(t *testing.T) {
-		req := capture[api.CreateCustomerRequest](t, h, "POST", "/v1/customers", "", "{\"email\":\"user@example.com\",\"name\":\"a\"}", "application/json")
+		req := capture[api.CreateCustomerRequest](t, h, "POST", "/v1/customers", "", "{\"email\":\"user@example.com\",\"name\":\"a\"}", "application/json", "X-Request-ID", "a")
 		check(t, h, operation{
 			call:       func(ctx context.Context) (any, error) { return h.client.CreateCustomer(ctx, req) },
 			idempotent: false,
+			problem404: true,
+			problem400: true,
 			request:    req,
 			invalidate: func() {
 				req.XRequestID = svcgen.Ptr[string]("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
@@ -405,6 +417,8 @@ func TestClient(t *testing.T) {
 		check(t, h, operation{
 			call:       func(ctx context.Context) (any, error) { return h.client.GetCustomer(ctx, req) },
 			idempotent: true,
+			problem404: true,
+			problem400: true,
 			request:    req,
 			invalidate: func() { req.CustomerID = "not-a-uuid" },
 			in:         "path",
@@ -417,10 +431,12 @@ func TestClient(t *testing.T) {
 		})
 	})
 	t.Run("ReplaceCustomer", func(t *testing.T) {
-		req := capture[api.ReplaceCustomerRequest](t, h, "PUT", "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d", "", "{\"email\":\"user@example.com\",\"name\":\"a\"}", "application/json")
+		req := capture[api.ReplaceCustomerRequest](t, h, "PUT", "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d", "", "{\"email\":\"user@example.com\",\"name\":\"a\"}", "application/json", "X-Request-ID", "a")
 		check(t, h, operation{
 			call:       func(ctx context.Context) (any, error) { return h.client.ReplaceCustomer(ctx, req) },
 			idempotent: true,
+			problem404: true,
+			problem400: true,
 			request:    req,
 			invalidate: func() { req.CustomerID = "not-a-uuid" },
 			in:         "path",
@@ -433,10 +449,12 @@ func TestClient(t *testing.T) {
 		})
 	})
 	t.Run("UpdateCustomer", func(t *testing.T) {
-		req := capture[api.UpdateCustomerRequest](t, h, "PATCH", "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d", "", "{}", "application/json")
+		req := capture[api.UpdateCustomerRequest](t, h, "PATCH", "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d", "", "{}", "application/json", "X-Request-ID", "a")
 		check(t, h, operation{
 			call:       func(ctx context.Context) (any, error) { return h.client.UpdateCustomer(ctx, req) },
 			idempotent: false,
+			problem404: true,
+			problem400: true,
 			request:    req,
 			invalidate: func() { req.CustomerID = "not-a-uuid" },
 			in:         "path",
@@ -453,6 +471,8 @@ func TestClient(t *testing.T) {
 		check(t, h, operation{
 			call:       func(ctx context.Context) (any, error) { return h.client.DeleteCustomer(ctx, req) },
 			idempotent: true,
+			problem404: true,
+			problem400: true,
 			request:    req,
 			invalidate: func() { req.CustomerID = "not-a-uuid" },
 			in:         "path",
@@ -468,6 +488,8 @@ func TestClient(t *testing.T) {
 		check(t, h, operation{
 			call:       func(ctx context.Context) (any, error) { return h.client.GetCustomersCustomerIDAvatar(ctx, req) },
 			idempotent: true,
+			problem404: true,
+			problem400: true,
 			request:    req,
 			invalidate: func() { req.CustomerID = "not-a-uuid" },
 			in:         "path",
@@ -484,6 +506,8 @@ func TestClient(t *testing.T) {
 		check(t, h, operation{
 			call:       func(ctx context.Context) (any, error) { return h.client.UploadCustomerAvatar(ctx, req) },
 			idempotent: true,
+			problem404: true,
+			problem400: true,
 			request:    req,
 			invalidate: func() { req.CustomerID = "not-a-uuid" },
 			in:         "path",
@@ -499,6 +523,8 @@ func TestClient(t *testing.T) {
 		check(t, h, operation{
 			call:       func(ctx context.Context) (any, error) { return h.client.ListOrders(ctx, req) },
 			idempotent: true,
+			problem404: true,
+			problem400: true,
 			request:    req,
 			invalidate: func() { req.CustomerID = "not-a-uuid" },
 			in:         "path",
@@ -511,17 +537,19 @@ func TestClient(t *testing.T) {
 		})
 	})
 	t.Run("CreateOrder", func(t *testing.T) {
-		req := capture[api.CreateOrderRequest](t, h, "POST", "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders", "", "{\"items\":[{\"quantity\":2,\"sku\":\"BOOK-0042\",\"unitPrice\":12.5}],\"payment\":{\"expiryMonth\":12,\"expiryYear\":2030,\"number\":\"4111111111111111\",\"type\":\"card\"},\"shippingClass\":\"2nd-class\"}", "application/json")
+		req := capture[api.CreateOrderRequest](t, h, "POST", "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders", "", "{\"items\":[{\"quantity\":1,\"sku\":\"AAAA\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"number\":\"000000000000\",\"type\":\"card\"}}", "application/json", "X-Request-ID", "a")
 		check(t, h, operation{
 			call:       func(ctx context.Context) (any, error) { return h.client.CreateOrder(ctx, req) },
 			idempotent: false,
+			problem404: true,
+			problem400: true,
 			request:    req,
 			invalidate: func() { req.CustomerID = "not-a-uuid" },
 			in:         "path",
 			field:      "customerId",
 			success: func() any {
 				resp := &api.CreateOrder201Response{}
-				decode(t, "{\"items\":[{\"quantity\":1,\"sku\":\"\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"number\":\"\",\"type\":\"card\"}}", &resp.Body)
+				decode(t, "{\"items\":[{\"quantity\":1,\"sku\":\"AAAA\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"type\":\"card\"}}", &resp.Body)
 				return resp
 			},
 		})
@@ -531,45 +559,51 @@ func TestClient(t *testing.T) {
 		check(t, h, operation{
 			call:       func(ctx context.Context) (any, error) { return h.client.GetOrder(ctx, req) },
 			idempotent: true,
+			problem404: true,
+			problem400: true,
 			request:    req,
 			invalidate: func() { req.CustomerID = "not-a-uuid" },
 			in:         "path",
 			field:      "customerId",
 			success: func() any {
 				resp := &api.GetOrder200Response{}
-				decode(t, "{\"items\":[{\"quantity\":1,\"sku\":\"\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"number\":\"\",\"type\":\"card\"}}", &resp.Body)
+				decode(t, "{\"items\":[{\"quantity\":1,\"sku\":\"AAAA\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"type\":\"card\"}}", &resp.Body)
 				return resp
 			},
 		})
 	})
 	t.Run("ReplaceOrder", func(t *testing.T) {
-		req := capture[api.ReplaceOrderRequest](t, h, "PUT", "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders/1", "", "{\"items\":[{\"quantity\":2,\"sku\":\"BOOK-0042\",\"unitPrice\":12.5}],\"payment\":{\"expiryMonth\":12,\"expiryYear\":2030,\"number\":\"4111111111111111\",\"type\":\"card\"},\"shippingClass\":\"2nd-class\"}", "application/json")
+		req := capture[api.ReplaceOrderRequest](t, h, "PUT", "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders/1", "", "{\"items\":[{\"quantity\":1,\"sku\":\"AAAA\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"number\":\"000000000000\",\"type\":\"card\"}}", "application/json", "X-Request-ID", "a")
 		check(t, h, operation{
 			call:       func(ctx context.Context) (any, error) { return h.client.ReplaceOrder(ctx, req) },
 			idempotent: true,
+			problem404: true,
+			problem400: true,
 			request:    req,
 			invalidate: func() { req.CustomerID = "not-a-uuid" },
 			in:         "path",
 			field:      "customerId",
 			success: func() any {
 				resp := &api.ReplaceOrder200Response{}
-				decode(t, "{\"items\":[{\"quantity\":1,\"sku\":\"\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"number\":\"\",\"type\":\"card\"}}", &resp.Body)
+				decode(t, "{\"items\":[{\"quantity\":1,\"sku\":\"AAAA\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"type\":\"card\"}}", &resp.Body)
 				return resp
 			},
 		})
 	})
 	t.Run("UpdateOrder", func(t *testing.T) {
-		req := capture[api.UpdateOrderRequest](t, h, "PATCH", "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders/1", "", "{}", "application/json")
+		req := capture[api.UpdateOrderRequest](t, h, "PATCH", "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders/1", "", "{}", "application/json", "X-Request-ID", "a")
 		check(t, h, operation{
 			call:       func(ctx context.Context) (any, error) { return h.client.UpdateOrder(ctx, req) },
 			idempotent: false,
+			problem404: true,
+			problem400: true,
 			request:    req,
 			invalidate: func() { req.CustomerID = "not-a-uuid" },
 			in:         "path",
 			field:      "customerId",
 			success: func() any {
 				resp := &api.UpdateOrder200Response{}
-				decode(t, "{\"items\":[{\"quantity\":1,\"sku\":\"\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"number\":\"\",\"type\":\"card\"}}", &resp.Body)
+				decode(t, "{\"items\":[{\"quantity\":1,\"sku\":\"AAAA\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"type\":\"card\"}}", &resp.Body)
 				return resp
 			},
 		})
@@ -579,6 +613,8 @@ func TestClient(t *testing.T) {
 		check(t, h, operation{
 			call:       func(ctx context.Context) (any, error) { return h.client.DeleteOrder(ctx, req) },
 			idempotent: true,
+			problem404: true,
+			problem400: true,
 			request:    req,
 			invalidate: func() { req.CustomerID = "not-a-uuid" },
 			in:         "path",
@@ -594,6 +630,8 @@ func TestClient(t *testing.T) {
 		check(t, h, operation{
 			call:       func(ctx context.Context) (any, error) { return h.client.GetOrderReceipt(ctx, req) },
 			idempotent: true,
+			problem404: true,
+			problem400: true,
 			request:    req,
 			invalidate: func() { req.CustomerID = "not-a-uuid" },
 			in:         "path",

@@ -475,6 +475,24 @@ func namedExample(nt *model.Type, depth int) (any, bool) {
 			ok = ok && vok
 			out[f.Name] = v
 		}
+		if nt.MinProps != nil {
+			// minProperties: optional properties too, until there are enough.
+			for _, f := range nt.Fields {
+				if int64(len(out)) >= *nt.MinProps {
+					break
+				}
+				if f.Required || f.ReadOnly {
+					continue
+				}
+				v, vok := exampleValue(f.Type, depth+1)
+				ok = ok && vok
+				out[f.Name] = v
+			}
+			ok = ok && int64(len(out)) >= *nt.MinProps
+		}
+		if nt.MaxProps != nil && int64(len(out)) > *nt.MaxProps {
+			ok = false
+		}
 		return out, ok
 	}
 	return nil, false

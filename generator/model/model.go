@@ -670,6 +670,9 @@ type Type struct {
 	// Closed is true for additionalProperties: false: undeclared
 	// properties are rejected.
 	Closed bool
+	// MinProps and MaxProps bound how many properties an object holds
+	// (minProperties, maxProperties), or are nil.
+	MinProps, MaxProps *int64
 	// Redacts is true when values carry write-only properties, here or in
 	// a nested type: responses send them through a redacted method.
 	Redacts bool
@@ -930,8 +933,7 @@ func (s *Service) ServerPatterns() []*Pattern {
 // strings, say): the generated contract check declares them.
 func (s *Service) ResponsePatterns() []*Pattern {
 	seen := map[*Pattern]bool{}
-	var walk func(t *TypeRef)
-	walk = func(t *TypeRef) {
+	walk := func(t *TypeRef) {
 		for ; t != nil; t = t.Elem {
 			if t.Check != nil && t.Check.Pattern != nil {
 				seen[t.Check.Pattern] = true

@@ -910,6 +910,29 @@ func (v *CustomerPatch) UnmarshalJSON(data []byte) error {
 
 func (v *CustomerPatch) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	{
+		// How many properties the object holds: minProperties, maxProperties.
+		n := 0
+		if v.Email != nil {
+			n++
+		}
+		if v.MarketingOptIn != nil {
+			n++
+		}
+		if v.Metadata != nil {
+			n++
+		}
+		if v.Name != nil {
+			n++
+		}
+		if v.Phone.Set {
+			n++
+		}
+		if v.Tags != nil {
+			n++
+		}
+		errs.MinProps(at, n, 1)
+	}
+	{
 		at := at.Field("email")
 		if v.Email != nil {
 			errs.MaxLength(&at, (*v.Email), 254)
@@ -1897,6 +1920,26 @@ func (v *OrderPatch) UnmarshalJSON(data []byte) error {
 }
 
 func (v *OrderPatch) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
+	{
+		// How many properties the object holds: minProperties, maxProperties.
+		n := 0
+		if v.DeliveryDate.Set {
+			n++
+		}
+		if v.Metadata != nil {
+			n++
+		}
+		if v.Notes != nil {
+			n++
+		}
+		if v.ShippingClass != nil {
+			n++
+		}
+		if v.Status != nil {
+			n++
+		}
+		errs.MinProps(at, n, 1)
+	}
 	{
 		at := at.Field("metadata")
 		if v.Metadata != nil {

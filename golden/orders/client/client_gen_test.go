@@ -449,7 +449,7 @@ func TestClient(t *testing.T) {
 		})
 	})
 	t.Run("UpdateCustomer", func(t *testing.T) {
-		req := capture[api.UpdateCustomerRequest](t, h, "PATCH", "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d", "", "{}", "application/json", "X-Request-ID", "a")
+		req := capture[api.UpdateCustomerRequest](t, h, "PATCH", "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d", "", "{\"email\":\"user@example.com\"}", "application/json", "X-Request-ID", "a")
 		check(t, h, operation{
 			call:       func(ctx context.Context) (any, error) { return h.client.UpdateCustomer(ctx, req) },
 			idempotent: false,
@@ -591,7 +591,7 @@ func TestClient(t *testing.T) {
 		})
 	})
 	t.Run("UpdateOrder", func(t *testing.T) {
-		req := capture[api.UpdateOrderRequest](t, h, "PATCH", "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders/1", "", "{}", "application/json", "X-Request-ID", "a")
+		req := capture[api.UpdateOrderRequest](t, h, "PATCH", "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders/1", "", "{\"deliveryDate\":\"2024-01-02\"}", "application/json", "X-Request-ID", "a")
 		check(t, h, operation{
 			call:       func(ctx context.Context) (any, error) { return h.client.UpdateOrder(ctx, req) },
 			idempotent: false,

@@ -366,7 +366,7 @@ func TestClient(t *testing.T) {
 		})
 	})
 	t.Run("UpdateGadget", func(t *testing.T) {
-		req := capture[api.UpdateGadgetRequest](t, h, "PATCH", "/workshop/gadgets/a", "", "{}", "application/json")
+		req := capture[api.UpdateGadgetRequest](t, h, "PATCH", "/workshop/gadgets/a", "", "{\"label\":\"a\"}", "application/json")
 		check(t, h, operation{
 			call:       func(ctx context.Context) (any, error) { return h.client.UpdateGadget(ctx, req) },
 			idempotent: false,

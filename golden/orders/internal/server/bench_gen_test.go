@@ -92,7 +92,7 @@ func BenchmarkRequest(b *testing.B) {
 		{name: "CreateCustomer", method: "POST", path: "/v1/customers", query: "", body: "{\"email\":\"user@example.com\",\"name\":\"a\"}", contentType: "application/json"},
 		{name: "GetCustomer", method: "GET", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d", query: "", body: "", contentType: ""},
 		{name: "ReplaceCustomer", method: "PUT", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d", query: "", body: "{\"email\":\"user@example.com\",\"name\":\"a\"}", contentType: "application/json"},
-		{name: "UpdateCustomer", method: "PATCH", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d", query: "", body: "{}", contentType: "application/json"},
+		{name: "UpdateCustomer", method: "PATCH", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d", query: "", body: "{\"email\":\"user@example.com\"}", contentType: "application/json"},
 		{name: "DeleteCustomer", method: "DELETE", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d", query: "", body: "", contentType: ""},
 		{name: "GetCustomersCustomerIDAvatar", method: "GET", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/avatar", query: "", body: "", contentType: ""},
 		{name: "UploadCustomerAvatar", method: "PUT", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/avatar", query: "", body: "hello", contentType: "application/octet-stream"},
@@ -100,7 +100,7 @@ func BenchmarkRequest(b *testing.B) {
 		{name: "CreateOrder", method: "POST", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders", query: "", body: "{\"items\":[{\"quantity\":1,\"sku\":\"AAAA\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"number\":\"000000000000\",\"type\":\"card\"}}", contentType: "application/json"},
 		{name: "GetOrder", method: "GET", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders/1", query: "", body: "", contentType: ""},
 		{name: "ReplaceOrder", method: "PUT", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders/1", query: "", body: "{\"items\":[{\"quantity\":1,\"sku\":\"AAAA\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"number\":\"000000000000\",\"type\":\"card\"}}", contentType: "application/json"},
-		{name: "UpdateOrder", method: "PATCH", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders/1", query: "", body: "{}", contentType: "application/json"},
+		{name: "UpdateOrder", method: "PATCH", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders/1", query: "", body: "{\"deliveryDate\":\"2024-01-02\"}", contentType: "application/json"},
 		{name: "DeleteOrder", method: "DELETE", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders/1", query: "", body: "", contentType: ""},
 		{name: "GetOrderReceipt", method: "GET", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders/1/receipt", query: "", body: "", contentType: ""},
 	}

@@ -440,8 +440,10 @@ type Response struct {
 	// sets the status code.
 	Dynamic bool
 	// Example is a JSON body of Type that the generated client tests
-	// answer with, or "".
-	Example string
+	// answer with, or "". ExampleValid says it meets every constraint
+	// (svcgen cannot always make one that does).
+	Example      string
+	ExampleValid bool
 	// ErrorForm is set on error responses (4xx, 5xx, their ranges and
 	// default): how the server writes an error answered with this status.
 	ErrorForm *ErrorForm

@@ -16,14 +16,23 @@ import (
 // errors). A schema with a required property that nothing fills, or one
 // that is not an object, gets the problem itself under the declared media
 // type. Equal forms are shared: each is declared once.
-func errorForms(svc *model.Service) {
+func (b *builder) errorForms(svc *model.Service) {
 	seen := map[string]*model.ErrorForm{}
+	reported := map[*model.Type]bool{}
 	for _, op := range svc.Operations {
 		for _, r := range op.Responses {
 			if !isError(r) {
 				continue
 			}
-			form := errorForm(r)
+			form, unfilled := errorForm(r)
+			if unfilled != "" {
+				form.Unchecked = true
+				if nt := r.Type.Named; !reported[nt] {
+					reported[nt] = true
+					b.degrade(nt.Origin, "error schema "+nt.Name+": nothing in a problem fills its required property "+strconv.Quote(unfilled),
+						"errors answered with it are RFC 9457 problems under its media type; the tests' contract check leaves their bodies alone")
+				}
+			}
 			key := formKey(form)
 			if f, ok := seen[key]; ok {
 				r.ErrorForm = f
@@ -48,22 +57,28 @@ func isError(r *model.Response) bool {
 	return r.StatusCode >= 400
 }
 
-func errorForm(r *model.Response) *model.ErrorForm {
+// errorForm decides the form of r; unfilled names a required property of
+// its object schema that nothing fills, when there is one.
+func errorForm(r *model.Response) (form *model.ErrorForm, unfilled string) {
 	switch r.Kind {
 	case model.BodyNone:
-		return &model.ErrorForm{}
+		return &model.ErrorForm{}, ""
 	case model.BodyText:
-		return &model.ErrorForm{ContentType: r.ContentType, Text: true}
+		return &model.ErrorForm{ContentType: r.ContentType, Text: true}, ""
 	case model.BodyJSON:
 		form := &model.ErrorForm{ContentType: r.ContentType}
 		if r.Type != nil && r.Type.Kind == model.KindNamed && r.Type.Named.Kind == model.TypeStruct {
-			form.Fields, form.Object = errorFields(r.Type.Named, errorSources)
+			form.Fields, unfilled = errorFields(r.Type.Named, errorSources)
+			form.Object = unfilled == ""
+			if !form.Object {
+				form.Fields = nil
+			}
 			form.Extra = form.Object && !r.Type.Named.Closed
 		}
 		form.Readable = readable(form)
-		return form
+		return form, unfilled
 	}
-	return &model.ErrorForm{ContentType: r.ContentType}
+	return &model.ErrorForm{ContentType: r.ContentType}, ""
 }
 
 // errorSources name, by the normalized name of a property and its kind
@@ -91,9 +106,9 @@ var fieldErrorSources = map[string]string{
 	"string:in":          "in", "string:location": "in",
 }
 
-// errorFields maps the properties of struct t by sources; ok is false,
-// and the fields nil, when a required property has no source.
-func errorFields(t *model.Type, sources map[string]string) ([]*model.ErrorField, bool) {
+// errorFields maps the properties of struct t by sources; unfilled names
+// the first required property that has no source ("" when all do).
+func errorFields(t *model.Type, sources map[string]string) (fields []*model.ErrorField, unfilled string) {
 	var out []*model.ErrorField
 	for _, f := range t.Fields {
 		from, items, itemsExtra := "", []*model.ErrorField(nil), false
@@ -101,9 +116,9 @@ func errorFields(t *model.Type, sources map[string]string) ([]*model.ErrorField,
 			from = sources[kind+":"+normalName(f.Name)]
 		}
 		if from == "errors" {
-			if sources == nil || f.Type.Elem == nil || f.Type.Elem.Kind != model.KindNamed || f.Type.Elem.Named.Kind != model.TypeStruct {
+			if f.Type.Elem == nil || f.Type.Elem.Kind != model.KindNamed || f.Type.Elem.Named.Kind != model.TypeStruct {
 				from = ""
-			} else if fields, ok := errorFields(f.Type.Elem.Named, fieldErrorSources); ok {
+			} else if fields, missing := errorFields(f.Type.Elem.Named, fieldErrorSources); missing == "" {
 				items = fields
 				itemsExtra = !f.Type.Elem.Named.Closed
 			} else {
@@ -112,13 +127,13 @@ func errorFields(t *model.Type, sources map[string]string) ([]*model.ErrorField,
 		}
 		if from == "" {
 			if f.Required {
-				return nil, false
+				return nil, f.Name
 			}
 			continue
 		}
 		out = append(out, &model.ErrorField{JSONKey: f.JSONKey, From: from, Required: f.Required, Items: items, ItemsExtra: itemsExtra})
 	}
-	return out, true
+	return out, ""
 }
 
 // errorKind is "string", "integer" or "list" for a property a problem can
@@ -201,6 +216,9 @@ func formKey(f *model.ErrorForm) string {
 	}
 	if f.Extra {
 		b.WriteString(" extra")
+	}
+	if f.Unchecked {
+		b.WriteString(" unchecked")
 	}
 	if f.Object {
 		b.WriteString(" {")

@@ -980,6 +980,10 @@ type ErrorForm struct {
 	// Readable is set when svcgen's client finds the problem in the answer:
 	// JSON with the problem's members of the problem's types.
 	Readable bool
+	// Unchecked is set when the schema has a required property nothing in
+	// a problem fills (reported in the coverage): the problem is sent, and
+	// the tests' contract check judges only its media type.
+	Unchecked bool
 }
 
 // ErrorField is a property of an error body and the part of the problem

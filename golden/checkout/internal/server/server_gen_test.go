@@ -71,11 +71,14 @@ func (c routeCase) serve(h http.Handler) *httptest.ResponseRecorder {
 	return rec
 }
 
-// newTestHandler serves the unimplemented service, every answer checked
-// against the spec (package contract).
-func newTestHandler(t *testing.T) http.Handler {
-	h := NewHandler(unimplemented{}, Options{Logger: slog.New(slog.DiscardHandler)})
-	return contract.Handler(t, h)
+func newTestHandler() http.Handler {
+	return NewHandler(unimplemented{}, Options{Logger: slog.New(slog.DiscardHandler)})
+}
+
+// newCheckedHandler is newTestHandler with every answer checked against
+// the spec (package contract), failing t.
+func newCheckedHandler(t *testing.T) http.Handler {
+	return contract.Handler(t, newTestHandler())
 }
 
 // problemOf decodes a problem response, failing the test when it is not
@@ -102,7 +105,7 @@ func problemOf(t *testing.T, rec *httptest.ResponseRecorder) svcgen.Problem {
 // be routed (not 404 or 405) when the spec has constraints, such as
 // patterns, that no example could be derived for.
 func TestOperationsAreRouted(t *testing.T) {
-	h := newTestHandler(t)
+	h := newCheckedHandler(t)
 	cases := []struct {
 		routeCase
 		reachesService bool
@@ -127,7 +130,7 @@ func TestOperationsAreRouted(t *testing.T) {
 // TestConstraintViolations breaks one stated constraint per operation and
 // expects 400 with a problem body that lists what is wrong.
 func TestConstraintViolations(t *testing.T) {
-	h := newTestHandler(t)
+	h := newCheckedHandler(t)
 	cases := []struct {
 		routeCase
 		reason string
@@ -158,7 +161,7 @@ func TestConstraintViolations(t *testing.T) {
 // a request framed by both Content-Length and Transfer-Encoding, whose
 // connection must be closed after the answer (RFC 9112 §6.1).
 func TestStrictness(t *testing.T) {
-	h := newTestHandler(t)
+	h := newCheckedHandler(t)
 	cases := []struct {
 		routeCase
 		want int
@@ -210,7 +213,7 @@ func TestStrictness(t *testing.T) {
 }
 
 func TestUnknownRouteIs404(t *testing.T) {
-	rec := routeCase{method: "GET", path: "/no/such/route/anywhere"}.serve(newTestHandler(t))
+	rec := routeCase{method: "GET", path: "/no/such/route/anywhere"}.serve(newCheckedHandler(t))
 	if rec.Code != http.StatusNotFound {
 		t.Fatalf("status %d, want 404", rec.Code)
 	}
@@ -218,7 +221,7 @@ func TestUnknownRouteIs404(t *testing.T) {
 }
 
 func TestWrongMethodIs405(t *testing.T) {
-	rec := routeCase{method: "DELETE", path: "/v1/quotes"}.serve(newTestHandler(t))
+	rec := routeCase{method: "DELETE", path: "/v1/quotes"}.serve(newCheckedHandler(t))
 	if rec.Code != http.StatusMethodNotAllowed {
 		t.Fatalf("status %d, want 405", rec.Code)
 	}

@@ -27,7 +27,9 @@ type otlpSpan struct {
 // traceparent must come back as one trace: checkout's server span, named
 // by its route, the child of the caller's span; checkout's client span for
 // its call to the catalog, the child of that; the catalog's server span,
-// the child of the call. Second tier.
+// the child of the call; and a database span for each store call, the
+// child of its service's server span: the catalog's read of the product,
+// checkout's insert of the quote. Second tier.
 func TestTraceAcrossServices(t *testing.T) {
 	if testing.Short() {
 		t.Skip("second tier: skipped with -short")
@@ -126,19 +128,23 @@ func TestTraceAcrossServices(t *testing.T) {
 			inTrace = append(inTrace, s)
 		}
 	}
-	var front, call, back otlpSpan
+	var front, call, back, frontDB, backDB otlpSpan
 	for _, s := range inTrace {
 		switch {
 		case s.service == "checkout" && s.name == "GET":
 			call = s
+		case s.service == "checkout" && strings.HasPrefix(s.name, "store."):
+			frontDB = s
 		case s.service == "checkout":
 			front = s
+		case s.service == "catalog" && strings.HasPrefix(s.name, "store."):
+			backDB = s
 		case s.service == "catalog":
 			back = s
 		}
 	}
-	if len(inTrace) != 3 {
-		t.Fatalf("%d spans in trace %s, want checkout's server and client spans and the catalog's: %+v", len(inTrace), traceID, spans)
+	if len(inTrace) != 5 {
+		t.Fatalf("%d spans in trace %s, want checkout's server, client and database spans and the catalog's server and database spans: %+v", len(inTrace), traceID, spans)
 	}
 	if front.name != "POST /v1/quotes" || front.parent != callerID || front.attrs["http.route"] != "/v1/quotes" {
 		t.Errorf("checkout's span %+v: want POST /v1/quotes, child of the caller's %s", front, callerID)
@@ -149,6 +155,18 @@ func TestTraceAcrossServices(t *testing.T) {
 	if !strings.HasPrefix(back.name, "GET /api/products/{") || back.parent != call.id {
 		t.Errorf("the catalog's span %+v: want GET /api/products/{…}, child of checkout's call %s", back, call.id)
 	}
-	t.Logf("one trace %s of %d spans: caller %s → checkout %q %s → its call %q %s → catalog %q %s", traceID, len(inTrace),
-		callerID, front.name, front.id, call.name, call.id, back.name, back.id)
+	for _, db := range []struct {
+		span, parent    otlpSpan
+		name, operation string
+	}{
+		{backDB, back, "store.products.Get", "SELECT"},
+		{frontDB, front, "store.quotes.Create", "INSERT"},
+	} {
+		if db.span.name != db.name || db.span.parent != db.parent.id || db.span.attrs["db.system"] != "sqlite" ||
+			db.span.attrs["db.operation"] != db.operation || db.span.service != db.parent.service {
+			t.Errorf("database span %+v: want %s (db.system sqlite, db.operation %s), child of %s's %s", db.span, db.name, db.operation, db.parent.service, db.parent.id)
+		}
+	}
+	t.Logf("one trace %s of %d spans: caller %s → checkout %q %s → its call %q %s → catalog %q %s → %q %s; checkout → %q %s", traceID, len(inTrace),
+		callerID, front.name, front.id, call.name, call.id, back.name, back.id, backDB.name, backDB.id, frontDB.name, frontDB.id)
 }

@@ -140,6 +140,7 @@ func Build(spec *load.Spec, opts Options) (svc *model.Service, err error) {
 		op.Example = exampleFor(op)
 	}
 	clientCalls(svc)
+	b.errorForms(svc)
 	svc.NotAllowed = notAllowed(svc.Operations)
 	for _, r := range svc.Resources {
 		if r.Create != nil && r.Create.Example.Valid {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"regexp/syntax"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -360,13 +361,20 @@ func exampleValue(t *model.TypeRef, depth int) (any, bool) {
 	switch t.Kind {
 	case model.KindString:
 		if c.Pattern != nil {
-			// Only the spec's own example can satisfy a pattern; use it
-			// when it does.
-			ex := t.Example
-			n := int64(utf8.RuneCountInString(ex))
-			ok := regexp.MustCompile(c.Pattern.Source).MatchString(ex) &&
-				(c.MinLength == nil || n >= *c.MinLength) && (c.MaxLength == nil || n <= *c.MaxLength)
-			return ex, ok
+			// The spec's own example when it satisfies the pattern, else
+			// the shortest string the pattern's syntax spells out.
+			re := regexp.MustCompile(c.Pattern.Source)
+			fits := func(s string) bool {
+				n := int64(utf8.RuneCountInString(s))
+				return re.MatchString(s) && (c.MinLength == nil || n >= *c.MinLength) && (c.MaxLength == nil || n <= *c.MaxLength)
+			}
+			if ex := t.Example; fits(ex) {
+				return ex, true
+			}
+			if ex, ok := patternExample(c.Pattern.Source); ok && fits(ex) {
+				return ex, true
+			}
+			return t.Example, false
 		}
 		switch t.Format {
 		case "email":
@@ -471,6 +479,24 @@ func namedExample(nt *model.Type, depth int) (any, bool) {
 			v, vok := exampleValue(f.Type, depth+1)
 			ok = ok && vok
 			out[f.Name] = v
+		}
+		if nt.MinProps != nil {
+			// minProperties: optional properties too, until there are enough.
+			for _, f := range nt.Fields {
+				if int64(len(out)) >= *nt.MinProps {
+					break
+				}
+				if f.Required || f.ReadOnly {
+					continue
+				}
+				v, vok := exampleValue(f.Type, depth+1)
+				ok = ok && vok
+				out[f.Name] = v
+			}
+			ok = ok && int64(len(out)) >= *nt.MinProps
+		}
+		if nt.MaxProps != nil && int64(len(out)) > *nt.MaxProps {
+			ok = false
 		}
 		return out, ok
 	}
@@ -598,4 +624,78 @@ func invalidFor(op *model.Operation, values map[*model.Param]string, valid model
 		return inv("invalid "+string(p.In)+" parameter "+strconv.Quote(p.Name), with(p, bad), nil, valid.Body)
 	}
 	return nil
+}
+
+// patternExample spells out a short string that the regular expression
+// source matches: literals as written, the first member of each class
+// (a letter or digit when it has one), each repetition its minimum number
+// of times (once for +), the first alternative. ok is false when source
+// does not parse or holds something it cannot spell (the caller checks
+// the result against the expression anyway: \b, for one, may not hold).
+func patternExample(source string) (string, bool) {
+	re, err := syntax.Parse(source, syntax.Perl)
+	if err != nil {
+		return "", false
+	}
+	var b strings.Builder
+	var spell func(re *syntax.Regexp) bool
+	spell = func(re *syntax.Regexp) bool {
+		switch re.Op {
+		case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
+			syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		case syntax.OpLiteral:
+			b.WriteString(string(re.Rune))
+		case syntax.OpCharClass:
+			if len(re.Rune) == 0 {
+				return false
+			}
+			b.WriteRune(classMember(re.Rune))
+		case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+			b.WriteByte('a')
+		case syntax.OpCapture:
+			return spell(re.Sub[0])
+		case syntax.OpStar, syntax.OpQuest:
+		case syntax.OpPlus:
+			return spell(re.Sub[0])
+		case syntax.OpRepeat:
+			if re.Min > 100 {
+				return false
+			}
+			for range re.Min {
+				if !spell(re.Sub[0]) {
+					return false
+				}
+			}
+		case syntax.OpConcat:
+			for _, sub := range re.Sub {
+				if !spell(sub) {
+					return false
+				}
+			}
+		case syntax.OpAlternate:
+			return spell(re.Sub[0])
+		default:
+			return false
+		}
+		return true
+	}
+	if !spell(re) {
+		return "", false
+	}
+	return b.String(), true
+}
+
+// classMember picks a member of a character class given as ranges (lo, hi
+// pairs): a lower-case letter, an upper-case one or a digit when the class
+// has one, else its first.
+func classMember(ranges []rune) rune {
+	for _, want := range []rune{'a', 'A', '0'} {
+		for i := 0; i+1 < len(ranges); i += 2 {
+			lo, hi := ranges[i], ranges[i+1]
+			if lo <= want+25 && hi >= want {
+				return max(lo, want)
+			}
+		}
+	}
+	return ranges[0]
 }

@@ -488,6 +488,14 @@ func (b *builder) fillStruct(t *model.Type, parts []*openapi3.Schema, ptr string
 			// each closing over their own properties would reject all).
 			t.Closed, t.Custom = true, true
 		}
+		if p.MinProps > 0 && (t.MinProps == nil || int64(p.MinProps) > *t.MinProps) {
+			n := int64(min(p.MinProps, math.MaxInt32))
+			t.MinProps = &n
+		}
+		if p.MaxProps != nil && (t.MaxProps == nil || int64(*p.MaxProps) < *t.MaxProps) {
+			n := int64(min(*p.MaxProps, math.MaxInt32))
+			t.MaxProps = &n
+		}
 	}
 	ns := model.NewNamespace("Validate", "MarshalJSON", "UnmarshalJSON")
 	if extra != nil || extraAny {
@@ -553,7 +561,9 @@ func setTags(t *model.Type) {
 		omit := ""
 		switch f.Shape {
 		case model.ShapePointer, model.ShapeNillable:
-			omit = ",omitempty"
+			if !f.Required || !f.Type.AcceptsNull() {
+				omit = ",omitempty" // a required nullable property is sent as null
+			}
 		case model.ShapeNullable:
 			omit = ",omitzero"
 		}
@@ -1307,7 +1317,7 @@ func (b *builder) finishTypes() {
 			v := false
 			switch t.Kind {
 			case model.TypeStruct:
-				v = len(t.Required) > 0 || t.Extra.HasCheck()
+				v = len(t.Required) > 0 || t.Extra.HasCheck() || t.MinProps != nil || t.MaxProps != nil
 				for _, f := range t.Fields {
 					if f.Type.HasCheck() && !f.ReadOnly {
 						v = true

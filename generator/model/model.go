@@ -40,6 +40,9 @@ type Service struct {
 	Types     []*Type     // named types, sorted by Go name
 	Resources []*Resource // persistent resources, parents before children
 
+	// ErrorForms are the distinct forms of the operations' error responses
+	// (Response.ErrorForm), each declared once in internal/server.
+	ErrorForms []*ErrorForm
 	// Patterns are the regular expressions that validation uses, one package
 	// variable each, sorted by variable name.
 	Patterns []*Pattern
@@ -577,8 +580,13 @@ type Response struct {
 	// sets the status code.
 	Dynamic bool
 	// Example is a JSON body of Type that the generated client tests
-	// answer with, or "".
-	Example string
+	// answer with, or "". ExampleValid says it meets every constraint
+	// (svcgen cannot always make one that does).
+	Example      string
+	ExampleValid bool
+	// ErrorForm is set on error responses (4xx, 5xx, their ranges and
+	// default): how the server writes an error answered with this status.
+	ErrorForm *ErrorForm
 }
 
 // Header is a declared response header.
@@ -807,6 +815,9 @@ type Type struct {
 	// Closed is true for additionalProperties: false: undeclared
 	// properties are rejected.
 	Closed bool
+	// MinProps and MaxProps bound how many properties an object holds
+	// (minProperties, maxProperties), or are nil.
+	MinProps, MaxProps *int64
 	// Redacts is true when values carry write-only properties, here or in
 	// a nested type: responses send them through a redacted method.
 	Redacts bool
@@ -1117,6 +1128,107 @@ func (s *Service) ServerPatterns() []*Pattern {
 	for _, p := range s.Patterns {
 		if p.InServer {
 			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// ResponsePatterns are the patterns a check of response bodies uses
+// outside the named types that validate themselves (a list of patterned
+// strings, say): the generated contract check declares them.
+func (s *Service) ResponsePatterns() []*Pattern {
+	seen := map[*Pattern]bool{}
+	walk := func(t *TypeRef) {
+		for ; t != nil; t = t.Elem {
+			if t.Check != nil && t.Check.Pattern != nil {
+				seen[t.Check.Pattern] = true
+			}
+			if t.Kind == KindNamed {
+				return
+			}
+		}
+	}
+	for _, op := range s.Operations {
+		for _, r := range op.Responses {
+			if r.Kind == BodyJSON {
+				walk(r.Type)
+			}
+		}
+	}
+	var out []*Pattern
+	for _, p := range s.Patterns {
+		if seen[p] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// ErrorForm is how the server answers an error whose status an
+// operation's spec declares (Response.ErrorForm): the declared media type
+// and a body it allows, made from the RFC 9457 problem the server would
+// otherwise send (svcgenhttp.ErrorForm prints it).
+type ErrorForm struct {
+	Var         string // the package variable in internal/server: "errorForm1"
+	ContentType string // "" when the spec declares no body
+	Text        bool   // a text body: the problem's detail
+	// Object is set when Fields fill a JSON object; when it is not, the
+	// problem itself is sent (the schema is free-form, not an object, or
+	// has a required property svcgen cannot fill).
+	Object bool
+	Fields []*ErrorField
+	// Extra is set when the schema allows undeclared properties: the
+	// problem's own members that no field takes are sent too.
+	Extra bool
+	// Readable is set when svcgen's client finds the problem in the answer:
+	// JSON with the problem's members of the problem's types.
+	Readable bool
+	// Unchecked is set when the schema has a required property nothing in
+	// a problem fills (reported in the coverage): the problem is sent, and
+	// the tests' contract check judges only its media type.
+	Unchecked bool
+}
+
+// ErrorField is a property of an error body and the part of the problem
+// that fills it (svcgenhttp.ErrorField).
+type ErrorField struct {
+	JSONKey    string // the property's name JSON-encoded, as a Go string literal
+	From       string
+	Required   bool
+	Items      []*ErrorField
+	ItemsExtra bool
+}
+
+// Problem reports whether the operation answers an error of status so
+// that svcgen's client reads the problem in it: the status has no form
+// of the spec's, or one that keeps the problem readable.
+func (op *Operation) Problem(status int) bool {
+	var def, rng, exact *Response
+	for _, r := range op.Responses {
+		switch {
+		case r.Status == "default":
+			def = r
+		case r.Dynamic && r.Status[0] == byte('0'+status/100):
+			rng = r
+		case !r.Dynamic && r.StatusCode == status:
+			exact = r
+		}
+	}
+	for _, r := range []*Response{exact, rng, def} {
+		if r != nil {
+			return r.ErrorForm == nil || r.ErrorForm.Readable
+		}
+	}
+	return true
+}
+
+// ErrorForms lists an operation's error responses that have a form, in
+// order: explicit statuses, ranges, default.
+func (op *Operation) ErrorForms() []*Response {
+	var out []*Response
+	for _, r := range op.Responses {
+		if r.ErrorForm != nil {
+			out = append(out, r)
 		}
 	}
 	return out

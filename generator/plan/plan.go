@@ -51,15 +51,16 @@ func Plan(svc *model.Service, templates map[string]string, spec []byte) []File {
 
 // optional lists the files a service has only when it needs them.
 var optional = map[string]func(*model.Service) bool{
-	"internal/server/auth_gen.go":    hasSecurity,
-	"internal/service/auth.go":       hasSecurity,
-	"internal/server/forms_gen.go":   hasForms,
-	"client/client_gen.go":           hasOperations,
-	"client/client_gen_test.go":      hasClientTests,
-	"api/events_gen.go":              publishes,
-	"events_gen.go":                  hasEvents,
-	"internal/service/events.go":     subscribes,
-	"internal/service/events_gen.go": subscribes,
+	"internal/server/auth_gen.go":       hasSecurity,
+	"internal/service/auth.go":          hasSecurity,
+	"internal/server/forms_gen.go":      hasForms,
+	"client/client_gen.go":              hasOperations,
+	"internal/contract/contract_gen.go": hasOperations,
+	"client/client_gen_test.go":         hasClientTests,
+	"api/events_gen.go":                 publishes,
+	"events_gen.go":                     hasEvents,
+	"internal/service/events.go":        subscribes,
+	"internal/service/events_gen.go":    subscribes,
 }
 
 func hasEvents(svc *model.Service) bool  { return svc.Events != nil }

@@ -26,6 +26,16 @@ func Root(in, name string) Path { return Path{in: in, key: name, index: -1} }
 // Field is the path of property key below p.
 func (p *Path) Field(key string) Path { return Path{parent: p, key: key, index: -1} }
 
+// InResponse reports whether p lies in a response body (a root made with
+// Root("response", "")): a required write-only property is required of
+// requests only, and validation leaves it out there.
+func (p *Path) InResponse() bool {
+	for p.parent != nil {
+		p = p.parent
+	}
+	return p.in == "response"
+}
+
 // Elem is the path of item i below p.
 func (p *Path) Elem(i int) Path { return Path{parent: p, index: i} }
 

@@ -433,3 +433,15 @@ func TestValidate(t *testing.T) {
 		t.Errorf("got %#v\nwant %#v", err, want)
 	}
 }
+
+func TestPathInResponse(t *testing.T) {
+	resp := svcgen.Root("response", "")
+	item := resp.Elem(2)
+	field := item.Field("number")
+	body := svcgen.Root("body", "")
+	inBody := body.Field("number")
+	if !resp.InResponse() || !field.InResponse() || body.InResponse() || inBody.InResponse() {
+		t.Errorf("InResponse: response %v, below it %v; body %v, below it %v",
+			resp.InResponse(), field.InResponse(), body.InResponse(), inBody.InResponse())
+	}
+}

@@ -1100,7 +1100,7 @@ type ProductPage struct {
 func (v ProductPage) MarshalJSON() ([]byte, error) {
 	o := svcgen.NewObject()
 	o.Field(`"items"`, v.Items)
-	o.FieldIf(v.NextCursor != nil, `"nextCursor"`, v.NextCursor)
+	o.Field(`"nextCursor"`, v.NextCursor) // required: null when nil
 	return o.End()
 }
 

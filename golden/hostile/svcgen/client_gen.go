@@ -366,9 +366,12 @@ func (r *Response) Err(typed any) error {
 
 func (r *Response) err(typed any) *ResponseError {
 	e := &ResponseError{Operation: r.Operation, Status: r.Status, Header: r.Header, Body: r.Body, Response: typed}
-	if isProblem(r.Header.Get("Content-Type")) {
+	// A problem, or a JSON error body the server made from one (its spec
+	// declaring a schema of its own that leaves room for the problem's
+	// members: svcgenhttp.ErrorForm) and that says so by its status.
+	if ct := r.Header.Get("Content-Type"); isProblem(ct) || IsJSON(ct) {
 		var p Problem
-		if json.Unmarshal(r.Body, &p) == nil {
+		if json.Unmarshal(r.Body, &p) == nil && (isProblem(ct) || p.Status == r.Status) {
 			e.Problem = &p
 		}
 	}

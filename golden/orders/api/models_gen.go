@@ -287,7 +287,9 @@ func (v Card) MarshalJSON() ([]byte, error) {
 	o.Field(`"expiryYear"`, v.ExpiryYear)
 	o.FieldIf(v.Holder != nil, `"holder"`, v.Holder)
 	o.FieldIf(v.Last4 != nil, `"last4"`, v.Last4)
-	o.Field(`"number"`, v.Number)
+	if !v.missing[2] { // Redacted leaves it out
+		o.Field(`"number"`, v.Number)
+	}
 	o.Field(`"type"`, v.Type)
 	return o.End()
 }
@@ -326,7 +328,11 @@ func (v *Card) UnmarshalJSON(data []byte) error {
 }
 
 func (v *Card) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
-	errs.Required(at, v.missing[:], "expiryMonth", "expiryYear", "number", "type")
+	missing := v.missing
+	if at.InResponse() { // write-only: required of requests only
+		missing[2] = false
+	}
+	errs.Required(at, missing[:], "expiryMonth", "expiryYear", "number", "type")
 	if !v.missing[0] {
 		at := at.Field("expiryMonth")
 		svcgen.Minimum(errs, &at, v.ExpiryMonth, 1, false, "1")
@@ -359,6 +365,7 @@ func (v *Card) Validate() error { return svcgen.Validate(v) }
 // response must not send them back.
 func (v Card) Redacted() Card {
 	v.Number = *new(string)
+	v.missing[2] = true // not sent: a required write-only property is required of requests only
 	return v
 }
 
@@ -902,6 +909,29 @@ func (v *CustomerPatch) UnmarshalJSON(data []byte) error {
 }
 
 func (v *CustomerPatch) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
+	{
+		// How many properties the object holds: minProperties, maxProperties.
+		n := 0
+		if v.Email != nil {
+			n++
+		}
+		if v.MarketingOptIn != nil {
+			n++
+		}
+		if v.Metadata != nil {
+			n++
+		}
+		if v.Name != nil {
+			n++
+		}
+		if v.Phone.Set {
+			n++
+		}
+		if v.Tags != nil {
+			n++
+		}
+		errs.MinProps(at, n, 1)
+	}
 	{
 		at := at.Field("email")
 		if v.Email != nil {
@@ -2002,6 +2032,26 @@ func (v *OrderPatch) UnmarshalJSON(data []byte) error {
 }
 
 func (v *OrderPatch) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
+	{
+		// How many properties the object holds: minProperties, maxProperties.
+		n := 0
+		if v.DeliveryDate.Set {
+			n++
+		}
+		if v.Metadata != nil {
+			n++
+		}
+		if v.Notes != nil {
+			n++
+		}
+		if v.ShippingClass != nil {
+			n++
+		}
+		if v.Status != nil {
+			n++
+		}
+		errs.MinProps(at, n, 1)
+	}
 	{
 		at := at.Field("metadata")
 		if v.Metadata != nil {

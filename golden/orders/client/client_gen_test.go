@@ -16,6 +16,7 @@ import (
 
 	"example.com/orders/api"
 	"example.com/orders/client"
+	"example.com/orders/internal/contract"
 	"example.com/orders/internal/server"
 	"example.com/orders/svcgen"
 )
@@ -182,15 +183,43 @@ func (r *recorder) GetOrderReceipt(_ context.Context, req *api.GetOrderReceiptRe
 // harness is the generated server with a recorder behind it, and a client
 // of it that retries fast.
 type harness struct {
-	rec    *recorder
-	srv    *httptest.Server
-	client *client.Client
+	rec      *recorder
+	srv      *httptest.Server
+	client   *client.Client
+	contract *contractT
+}
+
+// contractT takes the contract check's reports: failures, except while an
+// operation is answered from an example svcgen could not make sure is
+// valid (a constraint it cannot meet), when they are logged.
+type contractT struct {
+	t      *testing.T
+	mu     sync.Mutex
+	unsure bool
+}
+
+func (c *contractT) Errorf(format string, args ...any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.unsure {
+		c.t.Logf("answered from an example svcgen could not make sure is valid: "+format, args...)
+		return
+	}
+	c.t.Errorf(format, args...)
+}
+
+func (c *contractT) setUnsure(unsure bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.unsure = unsure
 }
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
 	rec := &recorder{}
-	srv := httptest.NewServer(server.NewHandler(rec, server.Options{Logger: slog.New(slog.DiscardHandler), Authenticator: rec}))
+	// Every answer the client receives is checked against the spec.
+	ct := &contractT{t: t}
+	srv := httptest.NewServer(contract.Handler(ct, server.NewHandler(rec, server.Options{Logger: slog.New(slog.DiscardHandler), Authenticator: rec})))
 	t.Cleanup(srv.Close)
 	c, err := client.New(srv.URL, client.Options{
 		Retry: svcgen.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: 10 * time.Millisecond},
@@ -198,7 +227,7 @@ func newHarness(t *testing.T) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &harness{rec: rec, srv: srv, client: c}
+	return &harness{rec: rec, srv: srv, client: c, contract: ct}
 }
 
 // capture sends an example request, every parameter svcgen could make a
@@ -237,10 +266,17 @@ func capture[T any](t *testing.T, h *harness, method, path, query, body, content
 // operation is what the checks need to know of one.
 type operation struct {
 	call       func(ctx context.Context) (any, error)
-	idempotent bool       // retried
-	head       bool       // HEAD: answers have no body, so no problem
-	success    func() any // a typed 2xx answer; nil when the spec declares none
-	request    any        // what the service must get
+	idempotent bool // retried
+	head       bool // HEAD: answers have no body, so no problem
+	// unsure is set when success is made from an example svcgen could not
+	// make sure is valid: the contract check only logs what it finds.
+	unsure bool
+	// problem404 and problem400 are set when the answers of those statuses
+	// carry the problem: the spec declares no other form for them, or one
+	// that keeps its members (svcgenhttp.ErrorForm).
+	problem404, problem400 bool
+	success                func() any // a typed 2xx answer; nil when the spec declares none
+	request                any        // what the service must get
 	// invalidate breaks the request so that the server answers 400 with
 	// a field error in (path, query, header or body) field; nil when
 	// svcgen found no way the request's types can hold.
@@ -253,6 +289,8 @@ type operation struct {
 func check(t *testing.T, h *harness, op operation) {
 	t.Helper()
 	ctx := context.Background()
+	h.contract.setUnsure(op.unsure)
+	defer h.contract.setUnsure(false)
 	if op.success != nil {
 		h.rec.then(op.success)
 		got, err := op.call(ctx)
@@ -266,13 +304,13 @@ func check(t *testing.T, h *harness, op operation) {
 
 	h.rec.then(op.success, svcgen.NotFound("no such thing"))
 	_, err := op.call(ctx)
-	if re := responseError(t, "404", err, http.StatusNotFound); !op.head && (re.Problem == nil || re.Problem.Detail != "no such thing") {
+	if re := responseError(t, "404", err, http.StatusNotFound); !op.head && op.problem404 && (re.Problem == nil || re.Problem.Detail != "no such thing") {
 		t.Errorf("404: problem %+v, want the detail the service gave", re.Problem)
 	}
 
 	h.rec.then(op.success, svcgen.Errors{{In: "body", Field: "name", Detail: "is taken"}})
 	_, err = op.call(ctx)
-	if re := responseError(t, "400", err, http.StatusBadRequest); !op.head && (re.Problem == nil || len(re.Problem.Errors) != 1 || re.Problem.Errors[0].Field != "name") {
+	if re := responseError(t, "400", err, http.StatusBadRequest); !op.head && op.problem400 && (re.Problem == nil || len(re.Problem.Errors) != 1 || re.Problem.Errors[0].Field != "name") {
 		t.Errorf("400: problem %+v, want the field error the service gave", re.Problem)
 	}
 
@@ -303,7 +341,7 @@ func check(t *testing.T, h *harness, op operation) {
 		for _, fe := range problemErrors(re) {
 			found = found || fe.In == op.in && fe.Field == op.field
 		}
-		if !found && !op.head {
+		if !found && !op.head && op.problem400 {
 			t.Errorf("invalid request: no field error for %s %s in %v", op.in, op.field, err)
 		}
 	}
@@ -361,6 +399,8 @@ func TestClient(t *testing.T) {
 		check(t, h, operation{
 			call:       func(ctx context.Context) (any, error) { return h.client.ListCategories(ctx, req) },
 			idempotent: true,
+			problem404: true,
+			problem400: true,
 			request:    req,
 			invalidate: func() { req.Depth = 11 },
 			in:         "query",
@@ -373,10 +413,12 @@ func TestClient(t *testing.T) {
 		})
 	})
 	t.Run("ListCustomers", func(t *testing.T) {
-		req := capture[api.ListCustomersRequest](t, h, "GET", "/v1/customers", "email=user%40example.com&limit=1", "", "")
+		req := capture[api.ListCustomersRequest](t, h, "GET", "/v1/customers", "email=user%40example.com&limit=1&tag=a", "", "", "X-Request-ID", "a")
 		check(t, h, operation{
 			call:       func(ctx context.Context) (any, error) { return h.client.ListCustomers(ctx, req) },
 			idempotent: true,
+			problem404: true,
+			problem400: true,
 			request:    req,
 			invalidate: func() { req.Email = svcgen.Ptr[string]("not-an-email") },
 			in:         "query",
@@ -389,10 +431,12 @@ func TestClient(t *testing.T) {
 		})
 	})
 	t.Run("CreateCustomer", func(t *testing.T) {
-		req := capture[api.CreateCustomerRequest](t, h, "POST", "/v1/customers", "", "{\"email\":\"user@example.com\",\"name\":\"a\"}", "application/json")
+		req := capture[api.CreateCustomerRequest](t, h, "POST", "/v1/customers", "", "{\"email\":\"user@example.com\",\"name\":\"a\"}", "application/json", "X-Request-ID", "a")
 		check(t, h, operation{
 			call:       func(ctx context.Context) (any, error) { return h.client.CreateCustomer(ctx, req) },
 			idempotent: false,
+			problem404: true,
+			problem400: true,
 			request:    req,
 			invalidate: func() {
 				req.XRequestID = svcgen.Ptr[string]("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
@@ -411,6 +455,8 @@ func TestClient(t *testing.T) {
 		check(t, h, operation{
 			call:       func(ctx context.Context) (any, error) { return h.client.GetCustomer(ctx, req) },
 			idempotent: true,
+			problem404: true,
+			problem400: true,
 			request:    req,
 			invalidate: func() { req.CustomerID = "not-a-uuid" },
 			in:         "path",
@@ -423,10 +469,12 @@ func TestClient(t *testing.T) {
 		})
 	})
 	t.Run("ReplaceCustomer", func(t *testing.T) {
-		req := capture[api.ReplaceCustomerRequest](t, h, "PUT", "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d", "", "{\"email\":\"user@example.com\",\"name\":\"a\"}", "application/json")
+		req := capture[api.ReplaceCustomerRequest](t, h, "PUT", "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d", "", "{\"email\":\"user@example.com\",\"name\":\"a\"}", "application/json", "X-Request-ID", "a")
 		check(t, h, operation{
 			call:       func(ctx context.Context) (any, error) { return h.client.ReplaceCustomer(ctx, req) },
 			idempotent: true,
+			problem404: true,
+			problem400: true,
 			request:    req,
 			invalidate: func() { req.CustomerID = "not-a-uuid" },
 			in:         "path",
@@ -439,10 +487,12 @@ func TestClient(t *testing.T) {
 		})
 	})
 	t.Run("UpdateCustomer", func(t *testing.T) {
-		req := capture[api.UpdateCustomerRequest](t, h, "PATCH", "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d", "", "{}", "application/json")
+		req := capture[api.UpdateCustomerRequest](t, h, "PATCH", "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d", "", "{\"email\":\"user@example.com\"}", "application/json", "X-Request-ID", "a")
 		check(t, h, operation{
 			call:       func(ctx context.Context) (any, error) { return h.client.UpdateCustomer(ctx, req) },
 			idempotent: false,
+			problem404: true,
+			problem400: true,
 			request:    req,
 			invalidate: func() { req.CustomerID = "not-a-uuid" },
 			in:         "path",
@@ -459,6 +509,8 @@ func TestClient(t *testing.T) {
 		check(t, h, operation{
 			call:       func(ctx context.Context) (any, error) { return h.client.DeleteCustomer(ctx, req) },
 			idempotent: true,
+			problem404: true,
+			problem400: true,
 			request:    req,
 			invalidate: func() { req.CustomerID = "not-a-uuid" },
 			in:         "path",
@@ -474,6 +526,8 @@ func TestClient(t *testing.T) {
 		check(t, h, operation{
 			call:       func(ctx context.Context) (any, error) { return h.client.GetCustomersCustomerIDAvatar(ctx, req) },
 			idempotent: true,
+			problem404: true,
+			problem400: true,
 			request:    req,
 			invalidate: func() { req.CustomerID = "not-a-uuid" },
 			in:         "path",
@@ -490,6 +544,8 @@ func TestClient(t *testing.T) {
 		check(t, h, operation{
 			call:       func(ctx context.Context) (any, error) { return h.client.UploadCustomerAvatar(ctx, req) },
 			idempotent: true,
+			problem404: true,
+			problem400: true,
 			request:    req,
 			invalidate: func() { req.CustomerID = "not-a-uuid" },
 			in:         "path",
@@ -505,6 +561,8 @@ func TestClient(t *testing.T) {
 		check(t, h, operation{
 			call:       func(ctx context.Context) (any, error) { return h.client.ListOrders(ctx, req) },
 			idempotent: true,
+			problem404: true,
+			problem400: true,
 			request:    req,
 			invalidate: func() { req.CustomerID = "not-a-uuid" },
 			in:         "path",
@@ -517,17 +575,19 @@ func TestClient(t *testing.T) {
 		})
 	})
 	t.Run("CreateOrder", func(t *testing.T) {
-		req := capture[api.CreateOrderRequest](t, h, "POST", "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders", "", "{\"items\":[{\"quantity\":2,\"sku\":\"BOOK-0042\",\"unitPrice\":12.5}],\"payment\":{\"expiryMonth\":12,\"expiryYear\":2030,\"number\":\"4111111111111111\",\"type\":\"card\"},\"shippingClass\":\"2nd-class\"}", "application/json")
+		req := capture[api.CreateOrderRequest](t, h, "POST", "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders", "", "{\"items\":[{\"quantity\":1,\"sku\":\"AAAA\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"number\":\"000000000000\",\"type\":\"card\"}}", "application/json", "X-Request-ID", "a")
 		check(t, h, operation{
 			call:       func(ctx context.Context) (any, error) { return h.client.CreateOrder(ctx, req) },
 			idempotent: false,
+			problem404: true,
+			problem400: true,
 			request:    req,
 			invalidate: func() { req.CustomerID = "not-a-uuid" },
 			in:         "path",
 			field:      "customerId",
 			success: func() any {
 				resp := &api.CreateOrder201Response{}
-				decode(t, "{\"items\":[{\"quantity\":1,\"sku\":\"\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"number\":\"\",\"type\":\"card\"}}", &resp.Body)
+				decode(t, "{\"items\":[{\"quantity\":1,\"sku\":\"AAAA\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"type\":\"card\"}}", &resp.Body)
 				return resp
 			},
 		})
@@ -537,45 +597,51 @@ func TestClient(t *testing.T) {
 		check(t, h, operation{
 			call:       func(ctx context.Context) (any, error) { return h.client.GetOrder(ctx, req) },
 			idempotent: true,
+			problem404: true,
+			problem400: true,
 			request:    req,
 			invalidate: func() { req.CustomerID = "not-a-uuid" },
 			in:         "path",
 			field:      "customerId",
 			success: func() any {
 				resp := &api.GetOrder200Response{}
-				decode(t, "{\"items\":[{\"quantity\":1,\"sku\":\"\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"number\":\"\",\"type\":\"card\"}}", &resp.Body)
+				decode(t, "{\"items\":[{\"quantity\":1,\"sku\":\"AAAA\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"type\":\"card\"}}", &resp.Body)
 				return resp
 			},
 		})
 	})
 	t.Run("ReplaceOrder", func(t *testing.T) {
-		req := capture[api.ReplaceOrderRequest](t, h, "PUT", "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders/1", "", "{\"items\":[{\"quantity\":2,\"sku\":\"BOOK-0042\",\"unitPrice\":12.5}],\"payment\":{\"expiryMonth\":12,\"expiryYear\":2030,\"number\":\"4111111111111111\",\"type\":\"card\"},\"shippingClass\":\"2nd-class\"}", "application/json")
+		req := capture[api.ReplaceOrderRequest](t, h, "PUT", "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders/1", "", "{\"items\":[{\"quantity\":1,\"sku\":\"AAAA\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"number\":\"000000000000\",\"type\":\"card\"}}", "application/json", "X-Request-ID", "a")
 		check(t, h, operation{
 			call:       func(ctx context.Context) (any, error) { return h.client.ReplaceOrder(ctx, req) },
 			idempotent: true,
+			problem404: true,
+			problem400: true,
 			request:    req,
 			invalidate: func() { req.CustomerID = "not-a-uuid" },
 			in:         "path",
 			field:      "customerId",
 			success: func() any {
 				resp := &api.ReplaceOrder200Response{}
-				decode(t, "{\"items\":[{\"quantity\":1,\"sku\":\"\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"number\":\"\",\"type\":\"card\"}}", &resp.Body)
+				decode(t, "{\"items\":[{\"quantity\":1,\"sku\":\"AAAA\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"type\":\"card\"}}", &resp.Body)
 				return resp
 			},
 		})
 	})
 	t.Run("UpdateOrder", func(t *testing.T) {
-		req := capture[api.UpdateOrderRequest](t, h, "PATCH", "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders/1", "", "{}", "application/json")
+		req := capture[api.UpdateOrderRequest](t, h, "PATCH", "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders/1", "", "{\"deliveryDate\":\"2024-01-02\"}", "application/json", "X-Request-ID", "a")
 		check(t, h, operation{
 			call:       func(ctx context.Context) (any, error) { return h.client.UpdateOrder(ctx, req) },
 			idempotent: false,
+			problem404: true,
+			problem400: true,
 			request:    req,
 			invalidate: func() { req.CustomerID = "not-a-uuid" },
 			in:         "path",
 			field:      "customerId",
 			success: func() any {
 				resp := &api.UpdateOrder200Response{}
-				decode(t, "{\"items\":[{\"quantity\":1,\"sku\":\"\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"number\":\"\",\"type\":\"card\"}}", &resp.Body)
+				decode(t, "{\"items\":[{\"quantity\":1,\"sku\":\"AAAA\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"type\":\"card\"}}", &resp.Body)
 				return resp
 			},
 		})
@@ -585,6 +651,8 @@ func TestClient(t *testing.T) {
 		check(t, h, operation{
 			call:       func(ctx context.Context) (any, error) { return h.client.DeleteOrder(ctx, req) },
 			idempotent: true,
+			problem404: true,
+			problem400: true,
 			request:    req,
 			invalidate: func() { req.CustomerID = "not-a-uuid" },
 			in:         "path",
@@ -600,6 +668,8 @@ func TestClient(t *testing.T) {
 		check(t, h, operation{
 			call:       func(ctx context.Context) (any, error) { return h.client.GetOrderHistory(ctx, req) },
 			idempotent: true,
+			problem404: true,
+			problem400: true,
 			request:    req,
 			invalidate: func() { req.CustomerID = "not-a-uuid" },
 			in:         "path",
@@ -616,6 +686,8 @@ func TestClient(t *testing.T) {
 		check(t, h, operation{
 			call:       func(ctx context.Context) (any, error) { return h.client.GetOrderReceipt(ctx, req) },
 			idempotent: true,
+			problem404: true,
+			problem400: true,
 			request:    req,
 			invalidate: func() { req.CustomerID = "not-a-uuid" },
 			in:         "path",

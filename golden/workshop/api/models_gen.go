@@ -698,6 +698,23 @@ func (v *GadgetPatch) UnmarshalJSON(data []byte) error {
 
 func (v *GadgetPatch) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	{
+		// How many properties the object holds: minProperties, maxProperties.
+		n := 0
+		if v.Label.Set {
+			n++
+		}
+		if v.Name != nil {
+			n++
+		}
+		if v.Size != nil {
+			n++
+		}
+		if v.Weight != nil {
+			n++
+		}
+		errs.MinProps(at, n, 1)
+	}
+	{
 		at := at.Field("name")
 		if v.Name != nil {
 			errs.MaxLength(&at, (*v.Name), 100)

@@ -72,6 +72,7 @@ type Server struct {
 	metrics  *metrics
 	scrape   http.Handler
 	fallback map[string][]pathRoute
+	forms    map[string]*ErrorForms // by route pattern: SetErrorForms
 }
 
 // NewServer returns a Server with no routes but "/", which answers 404 or
@@ -186,7 +187,7 @@ func (s *Server) Metrics(w http.ResponseWriter, r *http.Request) { s.scrape.Serv
 
 // Invalid answers 400 listing every invalid part of the request.
 func (s *Server) Invalid(w http.ResponseWriter, r *http.Request, errs svcgen.Errors) {
-	WriteProblem(w, r, http.StatusBadRequest, "the request is invalid", errs)
+	s.problem(w, r, http.StatusBadRequest, "the request is invalid", errs)
 }
 
 // statusClientClosed is what the logs and metrics record when the client
@@ -220,7 +221,7 @@ func (s *Server) Fail(w http.ResponseWriter, r *http.Request, err error) {
 		if e.Status >= 500 && e.Status != http.StatusNotImplemented {
 			s.Log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "error", err)
 		}
-		WriteProblem(w, r, e.Status, e.Detail, nil)
+		s.problem(w, r, e.Status, e.Detail, nil)
 		return
 	}
 	var fields svcgen.Errors
@@ -229,7 +230,7 @@ func (s *Server) Fail(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	s.Log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "error", err)
-	WriteProblem(w, r, http.StatusInternalServerError, "", nil)
+	s.problem(w, r, http.StatusInternalServerError, "", nil)
 }
 
 // LogWriteError logs a response that could not be written in full (the

@@ -40,5 +40,27 @@ func NewHandler(svc api.Service, opts Options) http.Handler {
 	h.Handle("GET /api/products/{sku}", h.handleGetProduct)
 	h.Handle("PUT /api/products/{sku}", h.handleReplaceProduct)
 	h.Handle("DELETE /api/products/{sku}", h.handleDeleteProduct)
+	h.SetErrorForms("GET /api/categories", errorsOfListCategories)
+	h.SetErrorForms("POST /api/categories", errorsOfCreateCategory)
+	h.SetErrorForms("GET /api/categories/{slug}", errorsOfGetCategory)
+	h.SetErrorForms("GET /api/products", errorsOfListProducts)
+	h.SetErrorForms("POST /api/products", errorsOfCreateProduct)
+	h.SetErrorForms("GET /api/products/{sku}", errorsOfGetProduct)
+	h.SetErrorForms("PUT /api/products/{sku}", errorsOfReplaceProduct)
+	h.SetErrorForms("DELETE /api/products/{sku}", errorsOfDeleteProduct)
 	return h
 }
+
+// The forms of the errors the operations answer, as their spec declares
+// them (see svcgenhttp.ErrorForm), and each operation's by status.
+var (
+	errorsOfListCategories = &svcgenhttp.ErrorForms{Default: errorForm1}
+	errorsOfCreateCategory = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{400: errorForm1}, Default: errorForm1}
+	errorsOfGetCategory    = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{404: errorForm1}, Default: errorForm1}
+	errorsOfListProducts   = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{400: errorForm1}, Default: errorForm1}
+	errorsOfCreateProduct  = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{400: errorForm1, 409: errorForm1}, Default: errorForm1}
+	errorsOfGetProduct     = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{404: errorForm1}, Default: errorForm1}
+	errorsOfReplaceProduct = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{400: errorForm1, 404: errorForm1}, Default: errorForm1}
+	errorsOfDeleteProduct  = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{404: errorForm1}, Default: errorForm1}
+	errorForm1             = &svcgenhttp.ErrorForm{ContentType: "application/problem+json", Fields: []svcgenhttp.ErrorField{{Key: `"detail"`, From: "detail"}, {Key: `"errors"`, From: "errors", Items: []svcgenhttp.ErrorField{{Key: `"field"`, From: "field", Required: true}, {Key: `"message"`, From: "detail", Required: true}}, ItemsExtra: true}, {Key: `"status"`, From: "status", Required: true}, {Key: `"title"`, From: "title", Required: true}, {Key: `"type"`, From: "type"}}, Extra: true}
+)

@@ -8,6 +8,11 @@ import (
 	"errors"
 	"fmt"
 
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/noop"
+
 	"example.com/catalog/api"
 )
 
@@ -22,6 +27,48 @@ var (
 	_ execer = (*sql.DB)(nil)
 	_ execer = (*sql.Tx)(nil)
 )
+
+// tracerName is the instrumentation scope of the store's spans.
+const tracerName = "example.com/catalog/internal/store"
+
+// noSpan is what startSpan returns when it starts none (an interface
+// value made once, so that returning it allocates nothing).
+var noSpan trace.Span = noop.Span{}
+
+// startSpan starts the OpenTelemetry span of one store call (name is
+// "store.TABLE.METHOD"), a client span with the database semantic
+// conventions' attributes, the child of the span ctx carries: the server's
+// span of the request being served. Without a recording span in ctx
+// (tracing off, a trace not sampled, a call made outside any span) it
+// starts none and returns a no-op span: no allocation, nothing recorded.
+// The span comes from the provider of its parent, so a test that gives the
+// server a provider of its own gets the store's spans there too.
+func (db *DB) startSpan(ctx context.Context, name, operation, table string) (context.Context, trace.Span) {
+	parent := trace.SpanFromContext(ctx)
+	if !parent.IsRecording() {
+		return ctx, noSpan
+	}
+	system := "sqlite"
+	if db.Dialect == Postgres {
+		system = "postgresql"
+	}
+	attrs := trace.WithAttributes(
+		attribute.String("db.system", system),
+		attribute.String("db.operation", operation),
+		attribute.String("db.sql.table", table),
+	)
+	return parent.TracerProvider().Tracer(tracerName).Start(ctx, name, trace.WithSpanKind(trace.SpanKindClient), attrs)
+}
+
+// endSpan ends span, marking it failed when err is a failure: ErrNotFound
+// is an answer, not one.
+func endSpan(span trace.Span, err error) {
+	if err != nil && !errors.Is(err, ErrNotFound) && span.IsRecording() {
+		span.RecordError(err)
+		span.SetStatus(codes.Error, err.Error())
+	}
+	span.End()
+}
 
 // Categories keeps Category values in table categories.
 type Categories struct{ db *DB }
@@ -67,7 +114,9 @@ func (s *Categories) prepare(v *api.Category) {
 
 // Create stores a new Category, filling in its id
 // and timestamps. A duplicate id gives ErrConflict.
-func (s *Categories) Create(ctx context.Context, v *api.Category) error {
+func (s *Categories) Create(ctx context.Context, v *api.Category) (err error) {
+	ctx, span := s.db.startSpan(ctx, "store.categories.Create", "INSERT", "categories")
+	defer func() { endSpan(span, err) }()
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
 		return s.insert(ctx, tx, v)
 	}))
@@ -94,7 +143,9 @@ func (s *Categories) insert(ctx context.Context, ex execer, v *api.Category) err
 }
 
 // Get returns the Category with the given id, or ErrNotFound.
-func (s *Categories) Get(ctx context.Context, id string) (*api.Category, error) {
+func (s *Categories) Get(ctx context.Context, id string) (_ *api.Category, err error) {
+	ctx, span := s.db.startSpan(ctx, "store.categories.Get", "SELECT", "categories")
+	defer func() { endSpan(span, err) }()
 	v, err := s.get(ctx, s.db.ex(ctx), id)
 	return v, mapError(err)
 }
@@ -131,7 +182,9 @@ func (s *Categories) where(q *query, f CategoryFilter) {
 }
 
 // List returns Categories that match f, ordered by id.
-func (s *Categories) List(ctx context.Context, f CategoryFilter, p Page) ([]api.Category, error) {
+func (s *Categories) List(ctx context.Context, f CategoryFilter, p Page) (_ []api.Category, err error) {
+	ctx, span := s.db.startSpan(ctx, "store.categories.List", "SELECT", "categories")
+	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT ` + categoryColumns + ` FROM "categories"`)
 	s.where(q, f)
@@ -169,21 +222,25 @@ func (s *Categories) List(ctx context.Context, f CategoryFilter, p Page) ([]api.
 }
 
 // Count returns how many Categories match f, over all pages.
-func (s *Categories) Count(ctx context.Context, f CategoryFilter) (int64, error) {
+func (s *Categories) Count(ctx context.Context, f CategoryFilter) (_ int64, err error) {
+	ctx, span := s.db.startSpan(ctx, "store.categories.Count", "SELECT", "categories")
+	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT COUNT(*) FROM "categories"`)
 	s.where(q, f)
 	var n int64
-	err := s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
+	err = s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
 	return n, mapError(err)
 }
 
 // Update reads the Category with the given id, lets change modify it and
 // writes it back, in one transaction. The id stay as
 // they were. ErrNotFound when there is no such Category.
-func (s *Categories) Update(ctx context.Context, id string, change func(v *api.Category) error) (*api.Category, error) {
+func (s *Categories) Update(ctx context.Context, id string, change func(v *api.Category) error) (_ *api.Category, err error) {
+	ctx, span := s.db.startSpan(ctx, "store.categories.Update", "UPDATE", "categories")
+	defer func() { endSpan(span, err) }()
 	var out *api.Category
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
 		v, err := s.get(ctx, tx, id)
 		if err != nil {
 			return err
@@ -223,7 +280,9 @@ func (s *Categories) Update(ctx context.Context, id string, change func(v *api.C
 }
 
 // Delete removes the Category with the given id, or returns ErrNotFound.
-func (s *Categories) Delete(ctx context.Context, id string) error {
+func (s *Categories) Delete(ctx context.Context, id string) (err error) {
+	ctx, span := s.db.startSpan(ctx, "store.categories.Delete", "DELETE", "categories")
+	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`DELETE FROM "categories" WHERE "slug" = `).arg(id)
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
@@ -347,7 +406,9 @@ func (s *Products) prepare(v *api.Product) {
 
 // Create stores a new Product, filling in its id
 // and timestamps. A duplicate id gives ErrConflict.
-func (s *Products) Create(ctx context.Context, v *api.Product) error {
+func (s *Products) Create(ctx context.Context, v *api.Product) (err error) {
+	ctx, span := s.db.startSpan(ctx, "store.products.Create", "INSERT", "products")
+	defer func() { endSpan(span, err) }()
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
 		return s.insert(ctx, tx, v)
 	}))
@@ -374,7 +435,9 @@ func (s *Products) insert(ctx context.Context, ex execer, v *api.Product) error 
 }
 
 // Get returns the Product with the given id, or ErrNotFound.
-func (s *Products) Get(ctx context.Context, id string) (*api.Product, error) {
+func (s *Products) Get(ctx context.Context, id string) (_ *api.Product, err error) {
+	ctx, span := s.db.startSpan(ctx, "store.products.Get", "SELECT", "products")
+	defer func() { endSpan(span, err) }()
 	v, err := s.get(ctx, s.db.ex(ctx), id)
 	return v, mapError(err)
 }
@@ -415,7 +478,9 @@ func (s *Products) where(q *query, f ProductFilter) {
 }
 
 // List returns Products that match f, ordered by id.
-func (s *Products) List(ctx context.Context, f ProductFilter, p Page) ([]api.Product, error) {
+func (s *Products) List(ctx context.Context, f ProductFilter, p Page) (_ []api.Product, err error) {
+	ctx, span := s.db.startSpan(ctx, "store.products.List", "SELECT", "products")
+	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT ` + productColumns + ` FROM "products"`)
 	s.where(q, f)
@@ -453,21 +518,25 @@ func (s *Products) List(ctx context.Context, f ProductFilter, p Page) ([]api.Pro
 }
 
 // Count returns how many Products match f, over all pages.
-func (s *Products) Count(ctx context.Context, f ProductFilter) (int64, error) {
+func (s *Products) Count(ctx context.Context, f ProductFilter) (_ int64, err error) {
+	ctx, span := s.db.startSpan(ctx, "store.products.Count", "SELECT", "products")
+	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT COUNT(*) FROM "products"`)
 	s.where(q, f)
 	var n int64
-	err := s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
+	err = s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
 	return n, mapError(err)
 }
 
 // Update reads the Product with the given id, lets change modify it and
 // writes it back, in one transaction. The id and creation time stay as
 // they were; the update time is set. ErrNotFound when there is no such Product.
-func (s *Products) Update(ctx context.Context, id string, change func(v *api.Product) error) (*api.Product, error) {
+func (s *Products) Update(ctx context.Context, id string, change func(v *api.Product) error) (_ *api.Product, err error) {
+	ctx, span := s.db.startSpan(ctx, "store.products.Update", "UPDATE", "products")
+	defer func() { endSpan(span, err) }()
 	var out *api.Product
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
 		v, err := s.get(ctx, tx, id)
 		if err != nil {
 			return err
@@ -509,7 +578,9 @@ func (s *Products) Update(ctx context.Context, id string, change func(v *api.Pro
 }
 
 // Delete removes the Product with the given id, or returns ErrNotFound.
-func (s *Products) Delete(ctx context.Context, id string) error {
+func (s *Products) Delete(ctx context.Context, id string) (err error) {
+	ctx, span := s.db.startSpan(ctx, "store.products.Delete", "DELETE", "products")
+	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`DELETE FROM "products" WHERE "sku" = `).arg(id)
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {

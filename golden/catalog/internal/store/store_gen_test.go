@@ -17,6 +17,12 @@ import (
 	"testing"
 	"time"
 
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+	"go.opentelemetry.io/otel/trace"
+
 	"example.com/catalog/api"
 )
 
@@ -104,6 +110,67 @@ func same(t *testing.T, what string, a, b any) {
 	jb, _ := json.Marshal(b)
 	if string(ja) != string(jb) {
 		t.Errorf("%s:\n got %s\nwant %s", what, jb, ja)
+	}
+}
+
+// TestSpans checks the store's OpenTelemetry spans: a call made inside a
+// recording span (the server's, when a request is served) gets a client
+// span of its own, that span's child, with the database attributes; a
+// failed call's span is marked failed, one that finds nothing is not; a
+// call outside any span makes none.
+func TestSpans(t *testing.T) {
+	exporter := tracetest.NewInMemoryExporter()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(exporter))
+	defer func() { _ = tp.Shutdown(context.Background()) }()
+	system := map[string]string{"sqlite": "sqlite", "postgres": "postgresql"}
+	for name, db := range testDBs(t) {
+		t.Run(name, func(t *testing.T) {
+			exporter.Reset()
+			s := db.Categories()
+			ctx, parent := tp.Tracer("test").Start(context.Background(), "request")
+			if _, err := s.Count(ctx, CategoryFilter{}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Get(ctx, "no-such-id"); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("get of a missing id: %v, want ErrNotFound", err)
+			}
+			canceled, cancel := context.WithCancel(ctx)
+			cancel()
+			if _, err := s.List(canceled, CategoryFilter{}, Page{}); err == nil {
+				t.Fatal("list with a canceled context: no error")
+			}
+			parent.End()
+			if _, err := s.Count(context.Background(), CategoryFilter{}); err != nil {
+				t.Fatal(err)
+			}
+
+			spans := exporter.GetSpans()
+			// name, db.operation, and whether the span is marked failed
+			want := [][3]string{
+				{"store.categories.Count", "SELECT", ""},
+				{"store.categories.Get", "SELECT", ""},
+				{"store.categories.List", "SELECT", "failed"},
+			}
+			if len(spans) != len(want)+1 || spans[len(want)].Name != "request" {
+				t.Fatalf("%d spans, want the %d store calls made inside the request's span and that span", len(spans), len(want))
+			}
+			for i, w := range want {
+				sp := spans[i]
+				attrs := map[attribute.Key]string{}
+				for _, a := range sp.Attributes {
+					attrs[a.Key] = a.Value.Emit()
+				}
+				if sp.Name != w[0] || sp.SpanKind != trace.SpanKindClient || sp.Parent.SpanID() != parent.SpanContext().SpanID() {
+					t.Errorf("span %d: %s (kind %v, parent %s), want %s, a client span, child of %s", i, sp.Name, sp.SpanKind, sp.Parent.SpanID(), w[0], parent.SpanContext().SpanID())
+				}
+				if attrs["db.system"] != system[name] || attrs["db.operation"] != w[1] || attrs["db.sql.table"] != "categories" {
+					t.Errorf("span %s: attributes %v, want db.system %s, db.operation %s, db.sql.table categories", sp.Name, attrs, system[name], w[1])
+				}
+				if failed := sp.Status.Code == codes.Error; failed != (w[2] == "failed") {
+					t.Errorf("span %s: status %v, want it %q", sp.Name, sp.Status, w[2])
+				}
+			}
+		})
 	}
 }
 

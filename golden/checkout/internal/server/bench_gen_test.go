@@ -36,6 +36,7 @@ func BenchmarkRequest(b *testing.B) {
 	h := NewHandler(succeeding{}, Options{Logger: slog.New(slog.DiscardHandler)})
 	cases := []routeCase{
 		{name: "ListQuotes", method: "GET", path: "/v1/quotes", query: "", body: "", contentType: ""},
+		{name: "CreateQuote", method: "POST", path: "/v1/quotes", query: "", body: "{\"quantity\":1,\"sku\":\"AAAA\"}", contentType: "application/json"},
 		{name: "GetQuote", method: "GET", path: "/v1/quotes/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d", query: "", body: "", contentType: ""},
 	}
 	for _, c := range cases {

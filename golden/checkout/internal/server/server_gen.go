@@ -35,5 +35,15 @@ func NewHandler(svc api.Service, opts Options) http.Handler {
 	h.Handle("GET /v1/quotes", h.handleListQuotes)
 	h.Handle("POST /v1/quotes", h.handleCreateQuote)
 	h.Handle("GET /v1/quotes/{quoteId}", h.handleGetQuote)
+	h.SetErrorForms("POST /v1/quotes", errorsOfCreateQuote)
+	h.SetErrorForms("GET /v1/quotes/{quoteId}", errorsOfGetQuote)
 	return h
 }
+
+// The forms of the errors the operations answer, as their spec declares
+// them (see svcgenhttp.ErrorForm), and each operation's by status.
+var (
+	errorsOfCreateQuote = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{400: errorForm1, 422: errorForm1, 502: errorForm1, 503: errorForm1, 504: errorForm1}}
+	errorsOfGetQuote    = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{404: errorForm1}}
+	errorForm1          = &svcgenhttp.ErrorForm{ContentType: "application/problem+json", Fields: []svcgenhttp.ErrorField{{Key: `"detail"`, From: "detail"}, {Key: `"status"`, From: "status", Required: true}, {Key: `"title"`, From: "title", Required: true}, {Key: `"type"`, From: "type", Required: true}}, Extra: true}
+)

@@ -14,11 +14,13 @@ import (
 	"strings"
 	"testing"
 
+	"example.com/checkout/internal/contract"
 	"example.com/checkout/internal/server"
 	"example.com/checkout/internal/store"
 )
 
-// newTestServer serves the API over a fresh SQLite database.
+// newTestServer serves the API over a fresh SQLite database, each answer
+// checked against the spec (package contract).
 func newTestServer(t *testing.T) http.Handler {
 	t.Helper()
 	ctx := context.Background()
@@ -31,7 +33,8 @@ func newTestServer(t *testing.T) http.Handler {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.DiscardHandler)
-	return server.NewHandler(New(log, db, nil), server.Options{Logger: log})
+	// Every answer is checked against the spec as the test receives it.
+	return contract.Handler(t, server.NewHandler(New(log, db, nil), server.Options{Logger: log}))
 }
 
 // call sends a request (with the query string and headers the operation
@@ -78,4 +81,33 @@ func fill(pattern string, values map[string]any) string {
 		pattern = strings.Replace(pattern, "{"+k+"}", url.PathEscape(fmt.Sprint(v)), 1)
 	}
 	return pattern
+}
+
+// TestQuotesOverHTTP creates a Quote through the API and reads it
+// back.
+func TestQuotesOverHTTP(t *testing.T) {
+	h := newTestServer(t)
+	params := map[string]any{}
+	var created any
+	call(t, h, "POST", fill("/v1/quotes", params), "", [][2]string{}, "{\"quantity\":1,\"sku\":\"AAAA\"}", 201, &created)
+	id := idOf(created, "id")
+	if id == nil {
+		t.Skip("the create response does not carry the new Quote's id")
+	}
+	params["quoteId"] = id
+	var got map[string]any
+	call(t, h, "GET", fill("/v1/quotes/{quoteId}", params), "", [][2]string{}, "", 200, &got)
+	if fmt.Sprint(got["id"]) != fmt.Sprint(id) {
+		t.Fatalf("GET returned %v, want the created Quote %v", got, created)
+	}
+	// What the create sent comes back.
+	var sent map[string]any
+	if err := json.Unmarshal([]byte("{\"quantity\":1,\"sku\":\"AAAA\"}"), &sent); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"quantity", "sku"} {
+		if x, ok := sent[k]; ok && fmt.Sprint(got[k]) != fmt.Sprint(x) {
+			t.Errorf("%s: sent %v, read back %v", k, x, got[k])
+		}
+	}
 }

@@ -8,6 +8,11 @@ import (
 	"errors"
 	"fmt"
 
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/noop"
+
 	"example.com/checkout/api"
 )
 
@@ -22,6 +27,48 @@ var (
 	_ execer = (*sql.DB)(nil)
 	_ execer = (*sql.Tx)(nil)
 )
+
+// tracerName is the instrumentation scope of the store's spans.
+const tracerName = "example.com/checkout/internal/store"
+
+// noSpan is what startSpan returns when it starts none (an interface
+// value made once, so that returning it allocates nothing).
+var noSpan trace.Span = noop.Span{}
+
+// startSpan starts the OpenTelemetry span of one store call (name is
+// "store.TABLE.METHOD"), a client span with the database semantic
+// conventions' attributes, the child of the span ctx carries: the server's
+// span of the request being served. Without a recording span in ctx
+// (tracing off, a trace not sampled, a call made outside any span) it
+// starts none and returns a no-op span: no allocation, nothing recorded.
+// The span comes from the provider of its parent, so a test that gives the
+// server a provider of its own gets the store's spans there too.
+func (db *DB) startSpan(ctx context.Context, name, operation, table string) (context.Context, trace.Span) {
+	parent := trace.SpanFromContext(ctx)
+	if !parent.IsRecording() {
+		return ctx, noSpan
+	}
+	system := "sqlite"
+	if db.Dialect == Postgres {
+		system = "postgresql"
+	}
+	attrs := trace.WithAttributes(
+		attribute.String("db.system", system),
+		attribute.String("db.operation", operation),
+		attribute.String("db.sql.table", table),
+	)
+	return parent.TracerProvider().Tracer(tracerName).Start(ctx, name, trace.WithSpanKind(trace.SpanKindClient), attrs)
+}
+
+// endSpan ends span, marking it failed when err is a failure: ErrNotFound
+// is an answer, not one.
+func endSpan(span trace.Span, err error) {
+	if err != nil && !errors.Is(err, ErrNotFound) && span.IsRecording() {
+		span.RecordError(err)
+		span.SetStatus(codes.Error, err.Error())
+	}
+	span.End()
+}
 
 // Quotes keeps Quote values in table quotes.
 type Quotes struct{ db *DB }
@@ -66,7 +113,9 @@ func (s *Quotes) prepare(v *api.Quote) {
 
 // Create stores a new Quote, filling in its id
 // and timestamps. A duplicate id gives ErrConflict.
-func (s *Quotes) Create(ctx context.Context, v *api.Quote) error {
+func (s *Quotes) Create(ctx context.Context, v *api.Quote) (err error) {
+	ctx, span := s.db.startSpan(ctx, "store.quotes.Create", "INSERT", "quotes")
+	defer func() { endSpan(span, err) }()
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
 		return s.insert(ctx, tx, v)
 	}))
@@ -93,7 +142,9 @@ func (s *Quotes) insert(ctx context.Context, ex execer, v *api.Quote) error {
 }
 
 // Get returns the Quote with the given id, or ErrNotFound.
-func (s *Quotes) Get(ctx context.Context, id string) (*api.Quote, error) {
+func (s *Quotes) Get(ctx context.Context, id string) (_ *api.Quote, err error) {
+	ctx, span := s.db.startSpan(ctx, "store.quotes.Get", "SELECT", "quotes")
+	defer func() { endSpan(span, err) }()
 	v, err := s.get(ctx, s.db.ex(ctx), id)
 	return v, mapError(err)
 }
@@ -130,7 +181,9 @@ func (s *Quotes) where(q *query, f QuoteFilter) {
 }
 
 // List returns Quotes that match f, ordered by id.
-func (s *Quotes) List(ctx context.Context, f QuoteFilter, p Page) ([]api.Quote, error) {
+func (s *Quotes) List(ctx context.Context, f QuoteFilter, p Page) (_ []api.Quote, err error) {
+	ctx, span := s.db.startSpan(ctx, "store.quotes.List", "SELECT", "quotes")
+	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT ` + quoteColumns + ` FROM "quotes"`)
 	s.where(q, f)
@@ -168,21 +221,25 @@ func (s *Quotes) List(ctx context.Context, f QuoteFilter, p Page) ([]api.Quote, 
 }
 
 // Count returns how many Quotes match f, over all pages.
-func (s *Quotes) Count(ctx context.Context, f QuoteFilter) (int64, error) {
+func (s *Quotes) Count(ctx context.Context, f QuoteFilter) (_ int64, err error) {
+	ctx, span := s.db.startSpan(ctx, "store.quotes.Count", "SELECT", "quotes")
+	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT COUNT(*) FROM "quotes"`)
 	s.where(q, f)
 	var n int64
-	err := s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
+	err = s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
 	return n, mapError(err)
 }
 
 // Update reads the Quote with the given id, lets change modify it and
 // writes it back, in one transaction. The id stay as
 // they were. ErrNotFound when there is no such Quote.
-func (s *Quotes) Update(ctx context.Context, id string, change func(v *api.Quote) error) (*api.Quote, error) {
+func (s *Quotes) Update(ctx context.Context, id string, change func(v *api.Quote) error) (_ *api.Quote, err error) {
+	ctx, span := s.db.startSpan(ctx, "store.quotes.Update", "UPDATE", "quotes")
+	defer func() { endSpan(span, err) }()
 	var out *api.Quote
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
 		v, err := s.get(ctx, tx, id)
 		if err != nil {
 			return err
@@ -222,7 +279,9 @@ func (s *Quotes) Update(ctx context.Context, id string, change func(v *api.Quote
 }
 
 // Delete removes the Quote with the given id, or returns ErrNotFound.
-func (s *Quotes) Delete(ctx context.Context, id string) error {
+func (s *Quotes) Delete(ctx context.Context, id string) (err error) {
+	ctx, span := s.db.startSpan(ctx, "store.quotes.Delete", "DELETE", "quotes")
+	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`DELETE FROM "quotes" WHERE "id" = `).arg(id)
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {

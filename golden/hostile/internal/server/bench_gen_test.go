@@ -61,6 +61,7 @@ func BenchmarkRequest(b *testing.B) {
 	cases := []routeCase{
 		{name: "GetThing", method: "GET", path: "/hostile/v1/Things/1", query: "", body: "", contentType: ""},
 		{name: "Collisions", method: "GET", path: "/hostile/v1/collisions", query: "", body: "", contentType: ""},
+		{name: "GetFile", method: "GET", path: "/hostile/v1/files/a", query: "", body: "", contentType: ""},
 		{name: "Func", method: "PUT", path: "/hostile/v1/keywords/func", query: "", body: "{}", contentType: "application/json"},
 		{name: "ReportsGet", method: "GET", path: "/hostile/v1/reports/report.txt", query: "", body: "", contentType: ""},
 		{name: "ListThings", method: "GET", path: "/hostile/v1/things", query: "", body: "", contentType: ""},

@@ -41,5 +41,30 @@ func NewHandler(svc api.Service, opts Options) http.Handler {
 	h.Handle("POST /hostile/v1/things", h.handleCreateThing)
 	h.Handle("GET /hostile/v1/things/{id}", h.handleGetThing2)
 	h.Handle("DELETE /hostile/v1/things/{id}", h.handleThingsDelete)
+	h.SetErrorForms("GET /hostile/v1/Things/{ID}", errorsOfGetThing)
+	h.SetErrorForms("GET /hostile/v1/collisions", errorsOfCollisions)
+	h.SetErrorForms("GET /hostile/v1/files/{p1}", errorsOfGetFile)
+	h.SetErrorForms("PUT /hostile/v1/keywords/{type}", errorsOfFunc)
+	h.SetErrorForms("GET /hostile/v1/reports/report.txt", errorsOfReportsGet)
+	h.SetErrorForms("GET /hostile/v1/things", errorsOfListThings)
+	h.SetErrorForms("POST /hostile/v1/things", errorsOfCreateThing)
+	h.SetErrorForms("GET /hostile/v1/things/{id}", errorsOfGetThing2)
+	h.SetErrorForms("DELETE /hostile/v1/things/{id}", errorsOfThingsDelete)
 	return h
 }
+
+// The forms of the errors the operations answer, as their spec declares
+// them (see svcgenhttp.ErrorForm), and each operation's by status.
+var (
+	errorsOfGetThing     = &svcgenhttp.ErrorForms{Default: errorForm1}
+	errorsOfCollisions   = &svcgenhttp.ErrorForms{Default: errorForm1}
+	errorsOfGetFile      = &svcgenhttp.ErrorForms{Default: errorForm1}
+	errorsOfFunc         = &svcgenhttp.ErrorForms{Default: errorForm1}
+	errorsOfReportsGet   = &svcgenhttp.ErrorForms{Default: errorForm1}
+	errorsOfListThings   = &svcgenhttp.ErrorForms{Default: errorForm1}
+	errorsOfCreateThing  = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{400: errorForm1}, Default: errorForm1}
+	errorsOfGetThing2    = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{404: errorForm2}, Default: errorForm1}
+	errorsOfThingsDelete = &svcgenhttp.ErrorForms{Default: errorForm1}
+	errorForm1           = &svcgenhttp.ErrorForm{ContentType: "application/json", Fields: []svcgenhttp.ErrorField{{Key: `"status"`, From: "status-text"}, {Key: `"title"`, From: "title"}, {Key: `"type"`, From: "type"}}, Extra: true}
+	errorForm2           = &svcgenhttp.ErrorForm{ContentType: "application/json", Fields: []svcgenhttp.ErrorField{{Key: `"message"`, From: "detail", Required: true}}, Extra: true}
+)

@@ -14,11 +14,13 @@ import (
 	"strings"
 	"testing"
 
+	"example.com/hostile/internal/contract"
 	"example.com/hostile/internal/server"
 	"example.com/hostile/internal/store"
 )
 
-// newTestServer serves the API over a fresh SQLite database.
+// newTestServer serves the API over a fresh SQLite database, each answer
+// checked against the spec (package contract).
 func newTestServer(t *testing.T) http.Handler {
 	t.Helper()
 	ctx := context.Background()
@@ -31,7 +33,8 @@ func newTestServer(t *testing.T) http.Handler {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.DiscardHandler)
-	return server.NewHandler(New(log, db), server.Options{Logger: log})
+	// Every answer is checked against the spec as the test receives it.
+	return contract.Handler(t, server.NewHandler(New(log, db), server.Options{Logger: log}))
 }
 
 // call sends a request (with the query string and headers the operation

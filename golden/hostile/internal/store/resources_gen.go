@@ -8,6 +8,11 @@ import (
 	"errors"
 	"fmt"
 
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/noop"
+
 	"example.com/hostile/api"
 )
 
@@ -22,6 +27,48 @@ var (
 	_ execer = (*sql.DB)(nil)
 	_ execer = (*sql.Tx)(nil)
 )
+
+// tracerName is the instrumentation scope of the store's spans.
+const tracerName = "example.com/hostile/internal/store"
+
+// noSpan is what startSpan returns when it starts none (an interface
+// value made once, so that returning it allocates nothing).
+var noSpan trace.Span = noop.Span{}
+
+// startSpan starts the OpenTelemetry span of one store call (name is
+// "store.TABLE.METHOD"), a client span with the database semantic
+// conventions' attributes, the child of the span ctx carries: the server's
+// span of the request being served. Without a recording span in ctx
+// (tracing off, a trace not sampled, a call made outside any span) it
+// starts none and returns a no-op span: no allocation, nothing recorded.
+// The span comes from the provider of its parent, so a test that gives the
+// server a provider of its own gets the store's spans there too.
+func (db *DB) startSpan(ctx context.Context, name, operation, table string) (context.Context, trace.Span) {
+	parent := trace.SpanFromContext(ctx)
+	if !parent.IsRecording() {
+		return ctx, noSpan
+	}
+	system := "sqlite"
+	if db.Dialect == Postgres {
+		system = "postgresql"
+	}
+	attrs := trace.WithAttributes(
+		attribute.String("db.system", system),
+		attribute.String("db.operation", operation),
+		attribute.String("db.sql.table", table),
+	)
+	return parent.TracerProvider().Tracer(tracerName).Start(ctx, name, trace.WithSpanKind(trace.SpanKindClient), attrs)
+}
+
+// endSpan ends span, marking it failed when err is a failure: ErrNotFound
+// is an answer, not one.
+func endSpan(span trace.Span, err error) {
+	if err != nil && !errors.Is(err, ErrNotFound) && span.IsRecording() {
+		span.RecordError(err)
+		span.SetStatus(codes.Error, err.Error())
+	}
+	span.End()
+}
 
 // Things keeps Thing values in table things.
 type Things struct{ db *DB }
@@ -143,7 +190,9 @@ func (s *Things) prepare(v *api.Thing) {
 
 // Create stores a new Thing, filling in its id
 // and timestamps. A duplicate id gives ErrConflict.
-func (s *Things) Create(ctx context.Context, v *api.Thing) error {
+func (s *Things) Create(ctx context.Context, v *api.Thing) (err error) {
+	ctx, span := s.db.startSpan(ctx, "store.things.Create", "INSERT", "things")
+	defer func() { endSpan(span, err) }()
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
 		return s.insert(ctx, tx, v)
 	}))
@@ -170,7 +219,9 @@ func (s *Things) insert(ctx context.Context, ex execer, v *api.Thing) error {
 }
 
 // Get returns the Thing with the given id, or ErrNotFound.
-func (s *Things) Get(ctx context.Context, id int64) (*api.Thing, error) {
+func (s *Things) Get(ctx context.Context, id int64) (_ *api.Thing, err error) {
+	ctx, span := s.db.startSpan(ctx, "store.things.Get", "SELECT", "things")
+	defer func() { endSpan(span, err) }()
 	v, err := s.get(ctx, s.db.ex(ctx), id)
 	return v, mapError(err)
 }
@@ -207,7 +258,9 @@ func (s *Things) where(q *query, f ThingFilter) {
 }
 
 // List returns Things that match f, ordered by id.
-func (s *Things) List(ctx context.Context, f ThingFilter, p Page) ([]api.Thing, error) {
+func (s *Things) List(ctx context.Context, f ThingFilter, p Page) (_ []api.Thing, err error) {
+	ctx, span := s.db.startSpan(ctx, "store.things.List", "SELECT", "things")
+	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT ` + thingColumns + ` FROM "things"`)
 	s.where(q, f)
@@ -245,21 +298,25 @@ func (s *Things) List(ctx context.Context, f ThingFilter, p Page) ([]api.Thing, 
 }
 
 // Count returns how many Things match f, over all pages.
-func (s *Things) Count(ctx context.Context, f ThingFilter) (int64, error) {
+func (s *Things) Count(ctx context.Context, f ThingFilter) (_ int64, err error) {
+	ctx, span := s.db.startSpan(ctx, "store.things.Count", "SELECT", "things")
+	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT COUNT(*) FROM "things"`)
 	s.where(q, f)
 	var n int64
-	err := s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
+	err = s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
 	return n, mapError(err)
 }
 
 // Update reads the Thing with the given id, lets change modify it and
 // writes it back, in one transaction. The id stay as
 // they were. ErrNotFound when there is no such Thing.
-func (s *Things) Update(ctx context.Context, id int64, change func(v *api.Thing) error) (*api.Thing, error) {
+func (s *Things) Update(ctx context.Context, id int64, change func(v *api.Thing) error) (_ *api.Thing, err error) {
+	ctx, span := s.db.startSpan(ctx, "store.things.Update", "UPDATE", "things")
+	defer func() { endSpan(span, err) }()
 	var out *api.Thing
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
 		v, err := s.get(ctx, tx, id)
 		if err != nil {
 			return err
@@ -299,7 +356,9 @@ func (s *Things) Update(ctx context.Context, id int64, change func(v *api.Thing)
 }
 
 // Delete removes the Thing with the given id, or returns ErrNotFound.
-func (s *Things) Delete(ctx context.Context, id int64) error {
+func (s *Things) Delete(ctx context.Context, id int64) (err error) {
+	ctx, span := s.db.startSpan(ctx, "store.things.Delete", "DELETE", "things")
+	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`DELETE FROM "things" WHERE "id" = `).arg(id)
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
@@ -434,7 +493,9 @@ func (s *Thing2s) prepare(v *api.Thing) {
 
 // Create stores a new Thing2, filling in its id
 // and timestamps. A duplicate id gives ErrConflict.
-func (s *Thing2s) Create(ctx context.Context, v *api.Thing) error {
+func (s *Thing2s) Create(ctx context.Context, v *api.Thing) (err error) {
+	ctx, span := s.db.startSpan(ctx, "store.things2.Create", "INSERT", "things2")
+	defer func() { endSpan(span, err) }()
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
 		return s.insert(ctx, tx, v)
 	}))
@@ -461,7 +522,9 @@ func (s *Thing2s) insert(ctx context.Context, ex execer, v *api.Thing) error {
 }
 
 // Get returns the Thing2 with the given id, or ErrNotFound.
-func (s *Thing2s) Get(ctx context.Context, id int64) (*api.Thing, error) {
+func (s *Thing2s) Get(ctx context.Context, id int64) (_ *api.Thing, err error) {
+	ctx, span := s.db.startSpan(ctx, "store.things2.Get", "SELECT", "things2")
+	defer func() { endSpan(span, err) }()
 	v, err := s.get(ctx, s.db.ex(ctx), id)
 	return v, mapError(err)
 }
@@ -514,7 +577,9 @@ func (s *Thing2s) where(q *query, f Thing2Filter) {
 }
 
 // List returns Thing2s that match f, ordered by id.
-func (s *Thing2s) List(ctx context.Context, f Thing2Filter, p Page) ([]api.Thing, error) {
+func (s *Thing2s) List(ctx context.Context, f Thing2Filter, p Page) (_ []api.Thing, err error) {
+	ctx, span := s.db.startSpan(ctx, "store.things2.List", "SELECT", "things2")
+	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT ` + thing2Columns + ` FROM "things2"`)
 	s.where(q, f)
@@ -552,21 +617,25 @@ func (s *Thing2s) List(ctx context.Context, f Thing2Filter, p Page) ([]api.Thing
 }
 
 // Count returns how many Thing2s match f, over all pages.
-func (s *Thing2s) Count(ctx context.Context, f Thing2Filter) (int64, error) {
+func (s *Thing2s) Count(ctx context.Context, f Thing2Filter) (_ int64, err error) {
+	ctx, span := s.db.startSpan(ctx, "store.things2.Count", "SELECT", "things2")
+	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT COUNT(*) FROM "things2"`)
 	s.where(q, f)
 	var n int64
-	err := s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
+	err = s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
 	return n, mapError(err)
 }
 
 // Update reads the Thing2 with the given id, lets change modify it and
 // writes it back, in one transaction. The id stay as
 // they were. ErrNotFound when there is no such Thing2.
-func (s *Thing2s) Update(ctx context.Context, id int64, change func(v *api.Thing) error) (*api.Thing, error) {
+func (s *Thing2s) Update(ctx context.Context, id int64, change func(v *api.Thing) error) (_ *api.Thing, err error) {
+	ctx, span := s.db.startSpan(ctx, "store.things2.Update", "UPDATE", "things2")
+	defer func() { endSpan(span, err) }()
 	var out *api.Thing
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
 		v, err := s.get(ctx, tx, id)
 		if err != nil {
 			return err
@@ -606,7 +675,9 @@ func (s *Thing2s) Update(ctx context.Context, id int64, change func(v *api.Thing
 }
 
 // Delete removes the Thing2 with the given id, or returns ErrNotFound.
-func (s *Thing2s) Delete(ctx context.Context, id int64) error {
+func (s *Thing2s) Delete(ctx context.Context, id int64) (err error) {
+	ctx, span := s.db.startSpan(ctx, "store.things2.Delete", "DELETE", "things2")
+	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`DELETE FROM "things2" WHERE "id" = `).arg(id)
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {

@@ -49,5 +49,45 @@ func NewHandler(svc api.Service, opts Options) http.Handler {
 	h.Handle("DELETE /v1/customers/{customerId}/orders/{orderId}", h.handleDeleteOrder)
 	h.Handle("GET /v1/customers/{customerId}/orders/{orderId}/history", h.handleGetOrderHistory)
 	h.Handle("GET /v1/customers/{customerId}/orders/{orderId}/receipt", h.handleGetOrderReceipt)
+	h.SetErrorForms("GET /v1/categories", errorsOfListCategories)
+	h.SetErrorForms("GET /v1/customers", errorsOfListCustomers)
+	h.SetErrorForms("POST /v1/customers", errorsOfCreateCustomer)
+	h.SetErrorForms("GET /v1/customers/{customerId}", errorsOfGetCustomer)
+	h.SetErrorForms("PUT /v1/customers/{customerId}", errorsOfReplaceCustomer)
+	h.SetErrorForms("PATCH /v1/customers/{customerId}", errorsOfUpdateCustomer)
+	h.SetErrorForms("DELETE /v1/customers/{customerId}", errorsOfDeleteCustomer)
+	h.SetErrorForms("GET /v1/customers/{customerId}/avatar", errorsOfGetCustomersCustomerIDAvatar)
+	h.SetErrorForms("PUT /v1/customers/{customerId}/avatar", errorsOfUploadCustomerAvatar)
+	h.SetErrorForms("GET /v1/customers/{customerId}/orders", errorsOfListOrders)
+	h.SetErrorForms("POST /v1/customers/{customerId}/orders", errorsOfCreateOrder)
+	h.SetErrorForms("GET /v1/customers/{customerId}/orders/{orderId}", errorsOfGetOrder)
+	h.SetErrorForms("PUT /v1/customers/{customerId}/orders/{orderId}", errorsOfReplaceOrder)
+	h.SetErrorForms("PATCH /v1/customers/{customerId}/orders/{orderId}", errorsOfUpdateOrder)
+	h.SetErrorForms("DELETE /v1/customers/{customerId}/orders/{orderId}", errorsOfDeleteOrder)
+	h.SetErrorForms("GET /v1/customers/{customerId}/orders/{orderId}/history", errorsOfGetOrderHistory)
+	h.SetErrorForms("GET /v1/customers/{customerId}/orders/{orderId}/receipt", errorsOfGetOrderReceipt)
 	return h
 }
+
+// The forms of the errors the operations answer, as their spec declares
+// them (see svcgenhttp.ErrorForm), and each operation's by status.
+var (
+	errorsOfListCategories               = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{400: errorForm1}, Default: errorForm1}
+	errorsOfListCustomers                = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{400: errorForm1}, Default: errorForm1}
+	errorsOfCreateCustomer               = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{400: errorForm1, 409: errorForm1}, Default: errorForm1}
+	errorsOfGetCustomer                  = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{404: errorForm1}, Default: errorForm1}
+	errorsOfReplaceCustomer              = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{400: errorForm1, 404: errorForm1, 409: errorForm1}, Default: errorForm1}
+	errorsOfUpdateCustomer               = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{400: errorForm1, 404: errorForm1, 409: errorForm1}, Default: errorForm1}
+	errorsOfDeleteCustomer               = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{404: errorForm1}, Default: errorForm1}
+	errorsOfGetCustomersCustomerIDAvatar = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{404: errorForm1}, Default: errorForm1}
+	errorsOfUploadCustomerAvatar         = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{400: errorForm1, 404: errorForm1}, Default: errorForm1}
+	errorsOfListOrders                   = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{400: errorForm1, 404: errorForm1}, Default: errorForm1}
+	errorsOfCreateOrder                  = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{400: errorForm1, 404: errorForm1, 409: errorForm1}, Default: errorForm1}
+	errorsOfGetOrder                     = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{404: errorForm1}, Default: errorForm1}
+	errorsOfReplaceOrder                 = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{400: errorForm1, 404: errorForm1, 409: errorForm1}, Default: errorForm1}
+	errorsOfUpdateOrder                  = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{400: errorForm1, 404: errorForm1, 409: errorForm1}, Default: errorForm1}
+	errorsOfDeleteOrder                  = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{404: errorForm1}, Default: errorForm1}
+	errorsOfGetOrderHistory              = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{404: errorForm1}, Default: errorForm1}
+	errorsOfGetOrderReceipt              = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{404: errorForm1}, Default: errorForm1}
+	errorForm1                           = &svcgenhttp.ErrorForm{ContentType: "application/problem+json", Fields: []svcgenhttp.ErrorField{{Key: `"detail"`, From: "detail"}, {Key: `"errors"`, From: "errors", Items: []svcgenhttp.ErrorField{{Key: `"field"`, From: "field", Required: true}, {Key: `"message"`, From: "detail", Required: true}}, ItemsExtra: true}, {Key: `"instance"`, From: "instance"}, {Key: `"status"`, From: "status", Required: true}, {Key: `"title"`, From: "title", Required: true}, {Key: `"type"`, From: "type"}}, Extra: true}
+)

@@ -9,6 +9,11 @@ import (
 	"errors"
 	"fmt"
 
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/noop"
+
 	"example.com/orders/api"
 	"example.com/orders/internal/svcgenevents/eventlog"
 	"example.com/orders/svcgen"
@@ -25,6 +30,48 @@ var (
 	_ execer = (*sql.DB)(nil)
 	_ execer = (*sql.Tx)(nil)
 )
+
+// tracerName is the instrumentation scope of the store's spans.
+const tracerName = "example.com/orders/internal/store"
+
+// noSpan is what startSpan returns when it starts none (an interface
+// value made once, so that returning it allocates nothing).
+var noSpan trace.Span = noop.Span{}
+
+// startSpan starts the OpenTelemetry span of one store call (name is
+// "store.TABLE.METHOD"), a client span with the database semantic
+// conventions' attributes, the child of the span ctx carries: the server's
+// span of the request being served. Without a recording span in ctx
+// (tracing off, a trace not sampled, a call made outside any span) it
+// starts none and returns a no-op span: no allocation, nothing recorded.
+// The span comes from the provider of its parent, so a test that gives the
+// server a provider of its own gets the store's spans there too.
+func (db *DB) startSpan(ctx context.Context, name, operation, table string) (context.Context, trace.Span) {
+	parent := trace.SpanFromContext(ctx)
+	if !parent.IsRecording() {
+		return ctx, noSpan
+	}
+	system := "sqlite"
+	if db.Dialect == Postgres {
+		system = "postgresql"
+	}
+	attrs := trace.WithAttributes(
+		attribute.String("db.system", system),
+		attribute.String("db.operation", operation),
+		attribute.String("db.sql.table", table),
+	)
+	return parent.TracerProvider().Tracer(tracerName).Start(ctx, name, trace.WithSpanKind(trace.SpanKindClient), attrs)
+}
+
+// endSpan ends span, marking it failed when err is a failure: ErrNotFound
+// is an answer, not one.
+func endSpan(span trace.Span, err error) {
+	if err != nil && !errors.Is(err, ErrNotFound) && span.IsRecording() {
+		span.RecordError(err)
+		span.SetStatus(codes.Error, err.Error())
+	}
+	span.End()
+}
 
 // Customers keeps Customer values in table customers.
 type Customers struct{ db *DB }
@@ -112,7 +159,9 @@ func (s *Customers) prepare(v *api.Customer) {
 
 // Create stores a new Customer, filling in its id
 // and timestamps. A duplicate id gives ErrConflict.
-func (s *Customers) Create(ctx context.Context, v *api.Customer) error {
+func (s *Customers) Create(ctx context.Context, v *api.Customer) (err error) {
+	ctx, span := s.db.startSpan(ctx, "store.customers.Create", "INSERT", "customers")
+	defer func() { endSpan(span, err) }()
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
 		if err := s.insert(ctx, tx, v); err != nil {
 			return err
@@ -260,7 +309,9 @@ func (s *Customers) insert(ctx context.Context, ex execer, v *api.Customer) erro
 }
 
 // Get returns the Customer with the given id, or ErrNotFound.
-func (s *Customers) Get(ctx context.Context, id string) (*api.Customer, error) {
+func (s *Customers) Get(ctx context.Context, id string) (_ *api.Customer, err error) {
+	ctx, span := s.db.startSpan(ctx, "store.customers.Get", "SELECT", "customers")
+	defer func() { endSpan(span, err) }()
 	v, err := s.get(ctx, s.db.ex(ctx), id)
 	if err == nil {
 		err = s.setVersion(ctx, s.db.ex(ctx), id)
@@ -304,7 +355,9 @@ func (s *Customers) where(q *query, f CustomerFilter) {
 }
 
 // List returns Customers that match f, ordered by id.
-func (s *Customers) List(ctx context.Context, f CustomerFilter, p Page) ([]api.Customer, error) {
+func (s *Customers) List(ctx context.Context, f CustomerFilter, p Page) (_ []api.Customer, err error) {
+	ctx, span := s.db.startSpan(ctx, "store.customers.List", "SELECT", "customers")
+	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT ` + customerColumns + ` FROM "customers"`)
 	s.where(q, f)
@@ -342,21 +395,25 @@ func (s *Customers) List(ctx context.Context, f CustomerFilter, p Page) ([]api.C
 }
 
 // Count returns how many Customers match f, over all pages.
-func (s *Customers) Count(ctx context.Context, f CustomerFilter) (int64, error) {
+func (s *Customers) Count(ctx context.Context, f CustomerFilter) (_ int64, err error) {
+	ctx, span := s.db.startSpan(ctx, "store.customers.Count", "SELECT", "customers")
+	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT COUNT(*) FROM "customers"`)
 	s.where(q, f)
 	var n int64
-	err := s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
+	err = s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
 	return n, mapError(err)
 }
 
 // Update reads the Customer with the given id, lets change modify it and
 // writes it back, in one transaction. The id and creation time stay as
 // they were; the update time is set. ErrNotFound when there is no such Customer.
-func (s *Customers) Update(ctx context.Context, id string, change func(v *api.Customer) error) (*api.Customer, error) {
+func (s *Customers) Update(ctx context.Context, id string, change func(v *api.Customer) error) (_ *api.Customer, err error) {
+	ctx, span := s.db.startSpan(ctx, "store.customers.Update", "UPDATE", "customers")
+	defer func() { endSpan(span, err) }()
 	var out *api.Customer
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
 		v, err := s.get(ctx, tx, id)
 		if err != nil {
 			return err
@@ -401,7 +458,9 @@ func (s *Customers) Update(ctx context.Context, id string, change func(v *api.Cu
 }
 
 // Delete removes the Customer with the given id, or returns ErrNotFound.
-func (s *Customers) Delete(ctx context.Context, id string) error {
+func (s *Customers) Delete(ctx context.Context, id string) (err error) {
+	ctx, span := s.db.startSpan(ctx, "store.customers.Delete", "DELETE", "customers")
+	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`DELETE FROM "customers" WHERE "id" = `).arg(id)
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
@@ -531,7 +590,9 @@ func (s *Orders) prepare(v *api.Order) {
 
 // Create stores a new Order under the Customer parentID (ErrNotFound when it does not exist), filling in its id
 // and timestamps. A duplicate id gives ErrConflict.
-func (s *Orders) Create(ctx context.Context, parentID string, v *api.Order) error {
+func (s *Orders) Create(ctx context.Context, parentID string, v *api.Order) (err error) {
+	ctx, span := s.db.startSpan(ctx, "store.orders.Create", "INSERT", "orders")
+	defer func() { endSpan(span, err) }()
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
 		if err := s.insert(ctx, tx, parentID, v); err != nil {
 			return err
@@ -650,7 +711,9 @@ func (s *Orders) insert(ctx context.Context, ex execer, parentID string, v *api.
 }
 
 // Get returns the Order with the given id under parentID, or ErrNotFound.
-func (s *Orders) Get(ctx context.Context, parentID string, id int64) (*api.Order, error) {
+func (s *Orders) Get(ctx context.Context, parentID string, id int64) (_ *api.Order, err error) {
+	ctx, span := s.db.startSpan(ctx, "store.orders.Get", "SELECT", "orders")
+	defer func() { endSpan(span, err) }()
 	v, err := s.get(ctx, s.db.ex(ctx), parentID, id)
 	if err == nil {
 		err = s.setVersion(ctx, s.db.ex(ctx), id)
@@ -697,7 +760,9 @@ func (s *Orders) where(q *query, parentID string, f OrderFilter) {
 
 // List returns Orders under parentID that match f, ordered by id, or
 // ErrNotFound when there is no such Customer.
-func (s *Orders) List(ctx context.Context, parentID string, f OrderFilter, p Page) ([]api.Order, error) {
+func (s *Orders) List(ctx context.Context, parentID string, f OrderFilter, p Page) (_ []api.Order, err error) {
+	ctx, span := s.db.startSpan(ctx, "store.orders.List", "SELECT", "orders")
+	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT ` + orderColumns + ` FROM "orders"`)
 	s.where(q, parentID, f)
@@ -744,21 +809,25 @@ func (s *Orders) List(ctx context.Context, parentID string, f OrderFilter, p Pag
 }
 
 // Count returns how many Orders under parentID match f, over all pages.
-func (s *Orders) Count(ctx context.Context, parentID string, f OrderFilter) (int64, error) {
+func (s *Orders) Count(ctx context.Context, parentID string, f OrderFilter) (_ int64, err error) {
+	ctx, span := s.db.startSpan(ctx, "store.orders.Count", "SELECT", "orders")
+	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT COUNT(*) FROM "orders"`)
 	s.where(q, parentID, f)
 	var n int64
-	err := s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
+	err = s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
 	return n, mapError(err)
 }
 
 // Update reads the Order with the given id under parentID, lets change modify it and
 // writes it back, in one transaction. The id, creation time and customerId stay as
 // they were; the update time is set. ErrNotFound when there is no such Order.
-func (s *Orders) Update(ctx context.Context, parentID string, id int64, change func(v *api.Order) error) (*api.Order, error) {
+func (s *Orders) Update(ctx context.Context, parentID string, id int64, change func(v *api.Order) error) (_ *api.Order, err error) {
+	ctx, span := s.db.startSpan(ctx, "store.orders.Update", "UPDATE", "orders")
+	defer func() { endSpan(span, err) }()
 	var out *api.Order
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
 		v, err := s.get(ctx, tx, parentID, id)
 		if err != nil {
 			return err
@@ -804,7 +873,9 @@ func (s *Orders) Update(ctx context.Context, parentID string, id int64, change f
 }
 
 // Delete removes the Order with the given id under parentID, or returns ErrNotFound.
-func (s *Orders) Delete(ctx context.Context, parentID string, id int64) error {
+func (s *Orders) Delete(ctx context.Context, parentID string, id int64) (err error) {
+	ctx, span := s.db.startSpan(ctx, "store.orders.Delete", "DELETE", "orders")
+	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`DELETE FROM "orders" WHERE "id" = `).arg(id)
 	q.write(` AND "customer_id" = `).arg(parentID)

@@ -38,5 +38,21 @@ func NewHandler(svc api.Service, opts Options) http.Handler {
 	h.Handle("PUT /v2/pets/{petId}", h.handleUpdatePet)
 	h.Handle("DELETE /v2/pets/{petId}", h.handleDeletePet)
 	h.Handle("GET /v2/store/inventory", h.handleGetInventory)
+	h.SetErrorForms("GET /v2/pets", errorsOfListPets)
+	h.SetErrorForms("POST /v2/pets", errorsOfAddPet)
+	h.SetErrorForms("GET /v2/pets/{petId}", errorsOfGetPetByID)
+	h.SetErrorForms("PUT /v2/pets/{petId}", errorsOfUpdatePet)
+	h.SetErrorForms("DELETE /v2/pets/{petId}", errorsOfDeletePet)
 	return h
 }
+
+// The forms of the errors the operations answer, as their spec declares
+// them (see svcgenhttp.ErrorForm), and each operation's by status.
+var (
+	errorsOfListPets   = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{400: errorForm1}}
+	errorsOfAddPet     = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{400: errorForm1}}
+	errorsOfGetPetByID = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{404: errorForm1}}
+	errorsOfUpdatePet  = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{400: errorForm1, 404: errorForm1}}
+	errorsOfDeletePet  = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{404: errorForm1}}
+	errorForm1         = &svcgenhttp.ErrorForm{ContentType: "application/json", Fields: []svcgenhttp.ErrorField{{Key: `"code"`, From: "status", Required: true}, {Key: `"message"`, From: "detail", Required: true}}, Extra: true}
+)

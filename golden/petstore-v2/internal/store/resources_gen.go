@@ -8,6 +8,11 @@ import (
 	"errors"
 	"fmt"
 
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/noop"
+
 	"example.com/petstore-v2/api"
 )
 
@@ -22,6 +27,48 @@ var (
 	_ execer = (*sql.DB)(nil)
 	_ execer = (*sql.Tx)(nil)
 )
+
+// tracerName is the instrumentation scope of the store's spans.
+const tracerName = "example.com/petstore-v2/internal/store"
+
+// noSpan is what startSpan returns when it starts none (an interface
+// value made once, so that returning it allocates nothing).
+var noSpan trace.Span = noop.Span{}
+
+// startSpan starts the OpenTelemetry span of one store call (name is
+// "store.TABLE.METHOD"), a client span with the database semantic
+// conventions' attributes, the child of the span ctx carries: the server's
+// span of the request being served. Without a recording span in ctx
+// (tracing off, a trace not sampled, a call made outside any span) it
+// starts none and returns a no-op span: no allocation, nothing recorded.
+// The span comes from the provider of its parent, so a test that gives the
+// server a provider of its own gets the store's spans there too.
+func (db *DB) startSpan(ctx context.Context, name, operation, table string) (context.Context, trace.Span) {
+	parent := trace.SpanFromContext(ctx)
+	if !parent.IsRecording() {
+		return ctx, noSpan
+	}
+	system := "sqlite"
+	if db.Dialect == Postgres {
+		system = "postgresql"
+	}
+	attrs := trace.WithAttributes(
+		attribute.String("db.system", system),
+		attribute.String("db.operation", operation),
+		attribute.String("db.sql.table", table),
+	)
+	return parent.TracerProvider().Tracer(tracerName).Start(ctx, name, trace.WithSpanKind(trace.SpanKindClient), attrs)
+}
+
+// endSpan ends span, marking it failed when err is a failure: ErrNotFound
+// is an answer, not one.
+func endSpan(span trace.Span, err error) {
+	if err != nil && !errors.Is(err, ErrNotFound) && span.IsRecording() {
+		span.RecordError(err)
+		span.SetStatus(codes.Error, err.Error())
+	}
+	span.End()
+}
 
 // Pets keeps Pet values in table pets.
 type Pets struct{ db *DB }
@@ -89,7 +136,9 @@ func (s *Pets) prepare(v *api.Pet) {
 
 // Create stores a new Pet, filling in its id
 // and timestamps. A duplicate id gives ErrConflict.
-func (s *Pets) Create(ctx context.Context, v *api.Pet) error {
+func (s *Pets) Create(ctx context.Context, v *api.Pet) (err error) {
+	ctx, span := s.db.startSpan(ctx, "store.pets.Create", "INSERT", "pets")
+	defer func() { endSpan(span, err) }()
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
 		return s.insert(ctx, tx, v)
 	}))
@@ -116,7 +165,9 @@ func (s *Pets) insert(ctx context.Context, ex execer, v *api.Pet) error {
 }
 
 // Get returns the Pet with the given id, or ErrNotFound.
-func (s *Pets) Get(ctx context.Context, id int64) (*api.Pet, error) {
+func (s *Pets) Get(ctx context.Context, id int64) (_ *api.Pet, err error) {
+	ctx, span := s.db.startSpan(ctx, "store.pets.Get", "SELECT", "pets")
+	defer func() { endSpan(span, err) }()
 	v, err := s.get(ctx, s.db.ex(ctx), id)
 	return v, mapError(err)
 }
@@ -153,7 +204,9 @@ func (s *Pets) where(q *query, f PetFilter) {
 }
 
 // List returns Pets that match f, ordered by id.
-func (s *Pets) List(ctx context.Context, f PetFilter, p Page) ([]api.Pet, error) {
+func (s *Pets) List(ctx context.Context, f PetFilter, p Page) (_ []api.Pet, err error) {
+	ctx, span := s.db.startSpan(ctx, "store.pets.List", "SELECT", "pets")
+	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT ` + petColumns + ` FROM "pets"`)
 	s.where(q, f)
@@ -191,21 +244,25 @@ func (s *Pets) List(ctx context.Context, f PetFilter, p Page) ([]api.Pet, error)
 }
 
 // Count returns how many Pets match f, over all pages.
-func (s *Pets) Count(ctx context.Context, f PetFilter) (int64, error) {
+func (s *Pets) Count(ctx context.Context, f PetFilter) (_ int64, err error) {
+	ctx, span := s.db.startSpan(ctx, "store.pets.Count", "SELECT", "pets")
+	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT COUNT(*) FROM "pets"`)
 	s.where(q, f)
 	var n int64
-	err := s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
+	err = s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
 	return n, mapError(err)
 }
 
 // Update reads the Pet with the given id, lets change modify it and
 // writes it back, in one transaction. The id stay as
 // they were. ErrNotFound when there is no such Pet.
-func (s *Pets) Update(ctx context.Context, id int64, change func(v *api.Pet) error) (*api.Pet, error) {
+func (s *Pets) Update(ctx context.Context, id int64, change func(v *api.Pet) error) (_ *api.Pet, err error) {
+	ctx, span := s.db.startSpan(ctx, "store.pets.Update", "UPDATE", "pets")
+	defer func() { endSpan(span, err) }()
 	var out *api.Pet
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
 		v, err := s.get(ctx, tx, id)
 		if err != nil {
 			return err
@@ -245,7 +302,9 @@ func (s *Pets) Update(ctx context.Context, id int64, change func(v *api.Pet) err
 }
 
 // Delete removes the Pet with the given id, or returns ErrNotFound.
-func (s *Pets) Delete(ctx context.Context, id int64) error {
+func (s *Pets) Delete(ctx context.Context, id int64) (err error) {
+	ctx, span := s.db.startSpan(ctx, "store.pets.Delete", "DELETE", "pets")
+	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`DELETE FROM "pets" WHERE "id" = `).arg(id)
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {

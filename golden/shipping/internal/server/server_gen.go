@@ -36,5 +36,17 @@ func NewHandler(svc api.Service, opts Options) http.Handler {
 	h.Handle("POST /v1/shipments", h.handleCreateShipment)
 	h.Handle("GET /v1/shipments/{shipmentId}", h.handleGetShipment)
 	h.Handle("DELETE /v1/shipments/{shipmentId}", h.handleDeleteShipment)
+	h.SetErrorForms("POST /v1/shipments", errorsOfCreateShipment)
+	h.SetErrorForms("GET /v1/shipments/{shipmentId}", errorsOfGetShipment)
+	h.SetErrorForms("DELETE /v1/shipments/{shipmentId}", errorsOfDeleteShipment)
 	return h
 }
+
+// The forms of the errors the operations answer, as their spec declares
+// them (see svcgenhttp.ErrorForm), and each operation's by status.
+var (
+	errorsOfCreateShipment = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{400: errorForm1}}
+	errorsOfGetShipment    = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{404: errorForm1}}
+	errorsOfDeleteShipment = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{404: errorForm1}}
+	errorForm1             = &svcgenhttp.ErrorForm{ContentType: "application/problem+json", Fields: []svcgenhttp.ErrorField{{Key: `"detail"`, From: "detail"}, {Key: `"status"`, From: "status"}, {Key: `"title"`, From: "title"}, {Key: `"type"`, From: "type"}}, Extra: true}
+)

@@ -9,6 +9,11 @@ import (
 	"errors"
 	"fmt"
 
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/noop"
+
 	"example.com/shipping/api"
 	"example.com/shipping/internal/svcgenevents/eventlog"
 	"example.com/shipping/svcgen"
@@ -25,6 +30,48 @@ var (
 	_ execer = (*sql.DB)(nil)
 	_ execer = (*sql.Tx)(nil)
 )
+
+// tracerName is the instrumentation scope of the store's spans.
+const tracerName = "example.com/shipping/internal/store"
+
+// noSpan is what startSpan returns when it starts none (an interface
+// value made once, so that returning it allocates nothing).
+var noSpan trace.Span = noop.Span{}
+
+// startSpan starts the OpenTelemetry span of one store call (name is
+// "store.TABLE.METHOD"), a client span with the database semantic
+// conventions' attributes, the child of the span ctx carries: the server's
+// span of the request being served. Without a recording span in ctx
+// (tracing off, a trace not sampled, a call made outside any span) it
+// starts none and returns a no-op span: no allocation, nothing recorded.
+// The span comes from the provider of its parent, so a test that gives the
+// server a provider of its own gets the store's spans there too.
+func (db *DB) startSpan(ctx context.Context, name, operation, table string) (context.Context, trace.Span) {
+	parent := trace.SpanFromContext(ctx)
+	if !parent.IsRecording() {
+		return ctx, noSpan
+	}
+	system := "sqlite"
+	if db.Dialect == Postgres {
+		system = "postgresql"
+	}
+	attrs := trace.WithAttributes(
+		attribute.String("db.system", system),
+		attribute.String("db.operation", operation),
+		attribute.String("db.sql.table", table),
+	)
+	return parent.TracerProvider().Tracer(tracerName).Start(ctx, name, trace.WithSpanKind(trace.SpanKindClient), attrs)
+}
+
+// endSpan ends span, marking it failed when err is a failure: ErrNotFound
+// is an answer, not one.
+func endSpan(span trace.Span, err error) {
+	if err != nil && !errors.Is(err, ErrNotFound) && span.IsRecording() {
+		span.RecordError(err)
+		span.SetStatus(codes.Error, err.Error())
+	}
+	span.End()
+}
 
 // Shipments keeps Shipment values in table shipments.
 type Shipments struct{ db *DB }
@@ -79,7 +126,9 @@ func (s *Shipments) prepare(v *api.Shipment) {
 
 // Create stores a new Shipment, filling in its id
 // and timestamps. A duplicate id gives ErrConflict.
-func (s *Shipments) Create(ctx context.Context, v *api.Shipment) error {
+func (s *Shipments) Create(ctx context.Context, v *api.Shipment) (err error) {
+	ctx, span := s.db.startSpan(ctx, "store.shipments.Create", "INSERT", "shipments")
+	defer func() { endSpan(span, err) }()
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
 		return s.insert(ctx, tx, v)
 	}))
@@ -106,7 +155,9 @@ func (s *Shipments) insert(ctx context.Context, ex execer, v *api.Shipment) erro
 }
 
 // Get returns the Shipment with the given id, or ErrNotFound.
-func (s *Shipments) Get(ctx context.Context, id string) (*api.Shipment, error) {
+func (s *Shipments) Get(ctx context.Context, id string) (_ *api.Shipment, err error) {
+	ctx, span := s.db.startSpan(ctx, "store.shipments.Get", "SELECT", "shipments")
+	defer func() { endSpan(span, err) }()
 	v, err := s.get(ctx, s.db.ex(ctx), id)
 	return v, mapError(err)
 }
@@ -147,7 +198,9 @@ func (s *Shipments) where(q *query, f ShipmentFilter) {
 }
 
 // List returns Shipments that match f, ordered by id.
-func (s *Shipments) List(ctx context.Context, f ShipmentFilter, p Page) ([]api.Shipment, error) {
+func (s *Shipments) List(ctx context.Context, f ShipmentFilter, p Page) (_ []api.Shipment, err error) {
+	ctx, span := s.db.startSpan(ctx, "store.shipments.List", "SELECT", "shipments")
+	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT ` + shipmentColumns + ` FROM "shipments"`)
 	s.where(q, f)
@@ -185,21 +238,25 @@ func (s *Shipments) List(ctx context.Context, f ShipmentFilter, p Page) ([]api.S
 }
 
 // Count returns how many Shipments match f, over all pages.
-func (s *Shipments) Count(ctx context.Context, f ShipmentFilter) (int64, error) {
+func (s *Shipments) Count(ctx context.Context, f ShipmentFilter) (_ int64, err error) {
+	ctx, span := s.db.startSpan(ctx, "store.shipments.Count", "SELECT", "shipments")
+	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT COUNT(*) FROM "shipments"`)
 	s.where(q, f)
 	var n int64
-	err := s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
+	err = s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
 	return n, mapError(err)
 }
 
 // Update reads the Shipment with the given id, lets change modify it and
 // writes it back, in one transaction. The id and creation time stay as
 // they were; the update time is set. ErrNotFound when there is no such Shipment.
-func (s *Shipments) Update(ctx context.Context, id string, change func(v *api.Shipment) error) (*api.Shipment, error) {
+func (s *Shipments) Update(ctx context.Context, id string, change func(v *api.Shipment) error) (_ *api.Shipment, err error) {
+	ctx, span := s.db.startSpan(ctx, "store.shipments.Update", "UPDATE", "shipments")
+	defer func() { endSpan(span, err) }()
 	var out *api.Shipment
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
 		v, err := s.get(ctx, tx, id)
 		if err != nil {
 			return err
@@ -241,7 +298,9 @@ func (s *Shipments) Update(ctx context.Context, id string, change func(v *api.Sh
 }
 
 // Delete removes the Shipment with the given id, or returns ErrNotFound.
-func (s *Shipments) Delete(ctx context.Context, id string) error {
+func (s *Shipments) Delete(ctx context.Context, id string) (err error) {
+	ctx, span := s.db.startSpan(ctx, "store.shipments.Delete", "DELETE", "shipments")
+	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`DELETE FROM "shipments" WHERE "id" = `).arg(id)
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {

@@ -121,7 +121,7 @@ func (s *Server) Authenticate(w http.ResponseWriter, r *http.Request, operation 
 		return r, true
 	}
 	challenge(w, reqs)
-	WriteProblem(w, r, http.StatusUnauthorized, "this operation needs credentials", nil)
+	s.problem(w, r, http.StatusUnauthorized, "this operation needs credentials", nil)
 	return r, false
 }
 

@@ -51,7 +51,7 @@ func BenchmarkRequest(b *testing.B) {
 		{name: "CreateGadget", method: "POST", path: "/workshop/gadgets", query: "", body: "{\"color\":\"red\",\"name\":\"a\",\"size\":1}", contentType: "application/json"},
 		{name: "GetGadget", method: "GET", path: "/workshop/gadgets/a", query: "", body: "", contentType: ""},
 		{name: "ReplaceGadget", method: "PUT", path: "/workshop/gadgets/a", query: "", body: "{\"color\":\"red\",\"name\":\"a\",\"size\":1}", contentType: "application/json"},
-		{name: "UpdateGadget", method: "PATCH", path: "/workshop/gadgets/a", query: "", body: "{}", contentType: "application/json"},
+		{name: "UpdateGadget", method: "PATCH", path: "/workshop/gadgets/a", query: "", body: "{\"label\":\"a\"}", contentType: "application/json"},
 		{name: "DeleteGadget", method: "DELETE", path: "/workshop/gadgets/a", query: "", body: "", contentType: ""},
 	}
 	for _, c := range cases {

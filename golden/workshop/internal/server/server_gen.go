@@ -38,5 +38,19 @@ func NewHandler(svc api.Service, opts Options) http.Handler {
 	h.Handle("PUT /workshop/gadgets/{id}", h.handleReplaceGadget)
 	h.Handle("PATCH /workshop/gadgets/{id}", h.handleUpdateGadget)
 	h.Handle("DELETE /workshop/gadgets/{id}", h.handleDeleteGadget)
+	h.SetErrorForms("GET /workshop/gadgets/{id}", errorsOfGetGadget)
+	h.SetErrorForms("PUT /workshop/gadgets/{id}", errorsOfReplaceGadget)
+	h.SetErrorForms("PATCH /workshop/gadgets/{id}", errorsOfUpdateGadget)
+	h.SetErrorForms("DELETE /workshop/gadgets/{id}", errorsOfDeleteGadget)
 	return h
 }
+
+// The forms of the errors the operations answer, as their spec declares
+// them (see svcgenhttp.ErrorForm), and each operation's by status.
+var (
+	errorsOfGetGadget     = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{404: errorForm1}}
+	errorsOfReplaceGadget = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{404: errorForm1}}
+	errorsOfUpdateGadget  = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{404: errorForm1}}
+	errorsOfDeleteGadget  = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{404: errorForm1}}
+	errorForm1            = &svcgenhttp.ErrorForm{}
+)

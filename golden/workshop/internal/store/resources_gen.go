@@ -8,6 +8,11 @@ import (
 	"errors"
 	"fmt"
 
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/noop"
+
 	"example.com/workshop/api"
 )
 
@@ -22,6 +27,48 @@ var (
 	_ execer = (*sql.DB)(nil)
 	_ execer = (*sql.Tx)(nil)
 )
+
+// tracerName is the instrumentation scope of the store's spans.
+const tracerName = "example.com/workshop/internal/store"
+
+// noSpan is what startSpan returns when it starts none (an interface
+// value made once, so that returning it allocates nothing).
+var noSpan trace.Span = noop.Span{}
+
+// startSpan starts the OpenTelemetry span of one store call (name is
+// "store.TABLE.METHOD"), a client span with the database semantic
+// conventions' attributes, the child of the span ctx carries: the server's
+// span of the request being served. Without a recording span in ctx
+// (tracing off, a trace not sampled, a call made outside any span) it
+// starts none and returns a no-op span: no allocation, nothing recorded.
+// The span comes from the provider of its parent, so a test that gives the
+// server a provider of its own gets the store's spans there too.
+func (db *DB) startSpan(ctx context.Context, name, operation, table string) (context.Context, trace.Span) {
+	parent := trace.SpanFromContext(ctx)
+	if !parent.IsRecording() {
+		return ctx, noSpan
+	}
+	system := "sqlite"
+	if db.Dialect == Postgres {
+		system = "postgresql"
+	}
+	attrs := trace.WithAttributes(
+		attribute.String("db.system", system),
+		attribute.String("db.operation", operation),
+		attribute.String("db.sql.table", table),
+	)
+	return parent.TracerProvider().Tracer(tracerName).Start(ctx, name, trace.WithSpanKind(trace.SpanKindClient), attrs)
+}
+
+// endSpan ends span, marking it failed when err is a failure: ErrNotFound
+// is an answer, not one.
+func endSpan(span trace.Span, err error) {
+	if err != nil && !errors.Is(err, ErrNotFound) && span.IsRecording() {
+		span.RecordError(err)
+		span.SetStatus(codes.Error, err.Error())
+	}
+	span.End()
+}
 
 // Gadgets keeps Gadget values in table gadgets.
 type Gadgets struct{ db *DB }
@@ -95,7 +142,9 @@ func (s *Gadgets) prepare(v *api.Gadget) {
 
 // Create stores a new Gadget, filling in its id
 // and timestamps. A duplicate id gives ErrConflict.
-func (s *Gadgets) Create(ctx context.Context, v *api.Gadget) error {
+func (s *Gadgets) Create(ctx context.Context, v *api.Gadget) (err error) {
+	ctx, span := s.db.startSpan(ctx, "store.gadgets.Create", "INSERT", "gadgets")
+	defer func() { endSpan(span, err) }()
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
 		return s.insert(ctx, tx, v)
 	}))
@@ -122,7 +171,9 @@ func (s *Gadgets) insert(ctx context.Context, ex execer, v *api.Gadget) error {
 }
 
 // Get returns the Gadget with the given id, or ErrNotFound.
-func (s *Gadgets) Get(ctx context.Context, id string) (*api.Gadget, error) {
+func (s *Gadgets) Get(ctx context.Context, id string) (_ *api.Gadget, err error) {
+	ctx, span := s.db.startSpan(ctx, "store.gadgets.Get", "SELECT", "gadgets")
+	defer func() { endSpan(span, err) }()
 	v, err := s.get(ctx, s.db.ex(ctx), id)
 	return v, mapError(err)
 }
@@ -163,7 +214,9 @@ func (s *Gadgets) where(q *query, f GadgetFilter) {
 }
 
 // List returns Gadgets that match f, ordered by id.
-func (s *Gadgets) List(ctx context.Context, f GadgetFilter, p Page) ([]api.Gadget, error) {
+func (s *Gadgets) List(ctx context.Context, f GadgetFilter, p Page) (_ []api.Gadget, err error) {
+	ctx, span := s.db.startSpan(ctx, "store.gadgets.List", "SELECT", "gadgets")
+	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT ` + gadgetColumns + ` FROM "gadgets"`)
 	s.where(q, f)
@@ -201,21 +254,25 @@ func (s *Gadgets) List(ctx context.Context, f GadgetFilter, p Page) ([]api.Gadge
 }
 
 // Count returns how many Gadgets match f, over all pages.
-func (s *Gadgets) Count(ctx context.Context, f GadgetFilter) (int64, error) {
+func (s *Gadgets) Count(ctx context.Context, f GadgetFilter) (_ int64, err error) {
+	ctx, span := s.db.startSpan(ctx, "store.gadgets.Count", "SELECT", "gadgets")
+	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT COUNT(*) FROM "gadgets"`)
 	s.where(q, f)
 	var n int64
-	err := s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
+	err = s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
 	return n, mapError(err)
 }
 
 // Update reads the Gadget with the given id, lets change modify it and
 // writes it back, in one transaction. The id stay as
 // they were. ErrNotFound when there is no such Gadget.
-func (s *Gadgets) Update(ctx context.Context, id string, change func(v *api.Gadget) error) (*api.Gadget, error) {
+func (s *Gadgets) Update(ctx context.Context, id string, change func(v *api.Gadget) error) (_ *api.Gadget, err error) {
+	ctx, span := s.db.startSpan(ctx, "store.gadgets.Update", "UPDATE", "gadgets")
+	defer func() { endSpan(span, err) }()
 	var out *api.Gadget
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
 		v, err := s.get(ctx, tx, id)
 		if err != nil {
 			return err
@@ -255,7 +312,9 @@ func (s *Gadgets) Update(ctx context.Context, id string, change func(v *api.Gadg
 }
 
 // Delete removes the Gadget with the given id, or returns ErrNotFound.
-func (s *Gadgets) Delete(ctx context.Context, id string) error {
+func (s *Gadgets) Delete(ctx context.Context, id string) (err error) {
+	ctx, span := s.db.startSpan(ctx, "store.gadgets.Delete", "DELETE", "gadgets")
+	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`DELETE FROM "gadgets" WHERE "id" = `).arg(id)
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {

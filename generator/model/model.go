@@ -969,6 +969,7 @@ type ErrorForm struct {
 	Var         string // the package variable in internal/server: "errorForm1"
 	ContentType string // "" when the spec declares no body
 	Text        bool   // a text body: the problem's detail
+	String      bool   // a JSON string: the problem's detail
 	// Object is set when Fields fill a JSON object; when it is not, the
 	// problem itself is sent (the schema is free-form, not an object, or
 	// has a required property svcgen cannot fill).

@@ -399,7 +399,7 @@ func (b *Body) IsForm() bool { return b.Kind == BodyForm || b.Kind == BodyMultip
 // JSON by Kind before the body is decoded like a JSON one.
 type FormField struct {
 	Name  string // wire name
-	Kind  string // "string" (a JSON string), "number" or "bool" (JSON literals), "json" (the value is JSON text)
+	Kind  string // "string" (a JSON string), "number" or "bool" (JSON literals), "json" (the value is JSON text), "any" (free-form: JSON text, or else a string)
 	Array bool   // repeated: every value is one element
 }
 

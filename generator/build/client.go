@@ -194,6 +194,9 @@ func clientInvalid(op *model.Operation) *model.ClientInvalid {
 		if !ok {
 			continue
 		}
+		if !p.Required && !p.Pointer && (bad == "0" || bad == `""`) {
+			continue // an optional plain value is not sent at its zero value (the server applies the default)
+		}
 		if p.Pointer {
 			bad = "svcgen.Ptr[" + p.Type.In("api") + "](" + bad + ")"
 		}

@@ -27,10 +27,14 @@ func (b *builder) errorForms(svc *model.Service) {
 			form, unfilled := errorForm(r)
 			if unfilled != "" {
 				form.Unchecked = true
-				if nt := r.Type.Named; !reported[nt] {
+				const outcome = "errors answered with it are RFC 9457 problems under its media type; the tests' contract check leaves their bodies alone"
+				switch nt := r.Type.Named; {
+				case r.Type.Kind != model.KindNamed || nt.Kind != model.TypeStruct:
+					b.degrade("#/paths/"+escape(op.Path)+"/"+strings.ToLower(op.Method)+"/responses/"+escape(r.Status),
+						"error response whose schema is neither an object nor a string ("+r.Type.GoType+")", outcome)
+				case !reported[nt]:
 					reported[nt] = true
-					b.degrade(nt.Origin, "error schema "+nt.Name+": nothing in a problem fills its required property "+strconv.Quote(unfilled),
-						"errors answered with it are RFC 9457 problems under its media type; the tests' contract check leaves their bodies alone")
+					b.degrade(nt.Origin, "error schema "+nt.Name+": nothing in a problem fills its required property "+strconv.Quote(unfilled), outcome)
 				}
 			}
 			key := formKey(form)
@@ -67,7 +71,14 @@ func errorForm(r *model.Response) (form *model.ErrorForm, unfilled string) {
 		return &model.ErrorForm{ContentType: r.ContentType, Text: true}, ""
 	case model.BodyJSON:
 		form := &model.ErrorForm{ContentType: r.ContentType}
-		if r.Type != nil && r.Type.Kind == model.KindNamed && r.Type.Named.Kind == model.TypeStruct {
+		switch {
+		case r.Type == nil || r.Type.Kind == model.KindAny:
+			// Free-form: the problem itself will do.
+		case errorKind(r.Type) == "string" && r.Type.Kind == model.KindString:
+			form.String = true
+		case r.Type.Kind != model.KindNamed || r.Type.Named.Kind != model.TypeStruct:
+			unfilled = "(the schema)"
+		default:
 			form.Fields, unfilled = errorFields(r.Type.Named, errorSources)
 			form.Object = unfilled == ""
 			if !form.Object {
@@ -75,7 +86,7 @@ func errorForm(r *model.Response) (form *model.ErrorForm, unfilled string) {
 			}
 			form.Extra = form.Object && !r.Type.Named.Closed
 		}
-		form.Readable = readable(form)
+		form.Readable = readable(form) && !form.String
 		return form, unfilled
 	}
 	return &model.ErrorForm{ContentType: r.ContentType}, ""
@@ -219,6 +230,9 @@ func formKey(f *model.ErrorForm) string {
 	}
 	if f.Unchecked {
 		b.WriteString(" unchecked")
+	}
+	if f.String {
+		b.WriteString(" string")
 	}
 	if f.Object {
 		b.WriteString(" {")

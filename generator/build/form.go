@@ -179,6 +179,8 @@ func formKind(t *model.TypeRef) string {
 		return "bool"
 	case model.KindString, model.KindTime, model.KindDate, model.KindBytes, model.KindBinary:
 		return "string"
+	case model.KindAny:
+		return "any"
 	case model.KindNamed:
 		switch t.Named.Kind {
 		case model.TypeEnum:

@@ -539,7 +539,7 @@ func (b *Body) IsForm() bool { return b.Kind == BodyForm || b.Kind == BodyMultip
 // JSON by Kind before the body is decoded like a JSON one.
 type FormField struct {
 	Name  string // wire name
-	Kind  string // "string" (a JSON string), "number" or "bool" (JSON literals), "json" (the value is JSON text)
+	Kind  string // "string" (a JSON string), "number" or "bool" (JSON literals), "json" (the value is JSON text), "any" (free-form: JSON text, or else a string)
 	Array bool   // repeated: every value is one element
 }
 
@@ -1172,6 +1172,7 @@ type ErrorForm struct {
 	Var         string // the package variable in internal/server: "errorForm1"
 	ContentType string // "" when the spec declares no body
 	Text        bool   // a text body: the problem's detail
+	String      bool   // a JSON string: the problem's detail
 	// Object is set when Fields fill a JSON object; when it is not, the
 	// problem itself is sent (the schema is free-form, not an object, or
 	// has a required property svcgen cannot fill).

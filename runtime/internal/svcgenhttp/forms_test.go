@@ -346,3 +346,17 @@ func TestParseJSON(t *testing.T) {
 		t.Error("trailing data accepted")
 	}
 }
+
+// TestFormFreeForm checks a free-form field: JSON text as it is, other
+// text as a string (what svcgen's client sends for a string value).
+func TestFormFreeForm(t *testing.T) {
+	fields := []FormField{{Name: "source", Kind: 'a'}, {Name: "meta", Kind: 'a'}, {Name: "strict", Kind: 'j'}}
+	var errs svcgen.Errors
+	got := formJSON(url.Values{"source": {"form"}, "meta": {`{"a":1}`}, "strict": {"form"}}, fields, "body", "", &errs)
+	if want := `{"source":"form","meta":{"a":1},"strict":null}`; string(got) != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+	if len(errs) != 1 || errs[0].Field != "strict" {
+		t.Errorf("errors %v, want one for strict, whose text must be JSON", errs)
+	}
+}

@@ -23,8 +23,8 @@ type ErrorForm struct {
 	// no body: the answer then has none.
 	ContentType string
 	// Text is set for a text body: the problem's detail, or its title
-	// when it has none.
-	Text bool
+	// when it has none; String for that text as a JSON string.
+	Text, String bool
 	// Fields are the properties of a JSON object body, each filled from
 	// the problem; nil sends the problem itself, as ContentType.
 	Fields []ErrorField
@@ -106,6 +106,8 @@ func (f *ErrorForm) write(w http.ResponseWriter, r *http.Request, status int, de
 	switch {
 	case f.Text:
 		body = []byte(message)
+	case f.String:
+		body, _ = json.Marshal(message)
 	case f.Fields == nil:
 		body, _ = json.Marshal(svcgen.Problem{Type: "about:blank", Title: title, Status: status, Detail: detail, Instance: r.URL.Path, Errors: errs})
 	default:

@@ -21,7 +21,7 @@ import (
 // FormField says how the text values of a form field become JSON.
 type FormField struct {
 	Name  string
-	Kind  byte // 's': a JSON string, 'n': a number, 'b': a boolean, 'j': the text is JSON
+	Kind  byte // 's': a JSON string, 'n': a number, 'b': a boolean, 'j': the text is JSON, 'a': JSON text or else a string (free-form)
 	Array bool // every value is an element
 }
 
@@ -160,6 +160,14 @@ func formValue(b *bytes.Buffer, f FormField, s string, i int, in, prefix string,
 	case 'b':
 		if s != "true" && s != "false" {
 			bad = "must be true or false"
+		}
+	case 'a':
+		// Free-form: any JSON value, and text that is not JSON is a string
+		// (what a client filling a form sends, svcgen's included).
+		if !json.Valid([]byte(s)) {
+			q, _ := json.Marshal(s)
+			b.Write(q)
+			return
 		}
 	default:
 		if !json.Valid([]byte(s)) {

@@ -87,6 +87,9 @@ func fill(pattern string, values map[string]any) string {
 // TestThing2sOverHTTP creates a Thing2 through the API and reads it
 // back, then deletes it and checks it is gone.
 func TestThing2sOverHTTP(t *testing.T) {
+	// svcgen cannot know what the hook sets, nor so whether the answers
+	// will keep to the spec (the contract check judges each one).
+	t.Skip("completeThing2 in service.go must set name first: until it does, a new Thing2 is stored with their zero values, which the spec may not allow")
 	h := newTestServer(t)
 	params := map[string]any{}
 	var created any

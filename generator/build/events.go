@@ -55,7 +55,10 @@ func (b *builder) events(svc *model.Service) error {
 	var ext struct {
 		Publish   json.RawMessage     `json:"publish"`
 		Subscribe map[string][]string `json:"subscribe"`
-		AsyncAPI  json.RawMessage     `json:"asyncapi"`
+		AsyncAPI  string              `json:"asyncapi"`
+		// AsyncAPIDocument is the document the file names, as JSON text,
+		// put there by package load.
+		AsyncAPIDocument string `json:"asyncapi-document"`
 	}
 	dec := json.NewDecoder(strings.NewReader(string(js)))
 	dec.DisallowUnknownFields()
@@ -66,10 +69,13 @@ func (b *builder) events(svc *model.Service) error {
 	if err := b.publishers(svc, ev, ext.Publish, ptr+"/publish"); err != nil {
 		return err
 	}
-	if len(ext.AsyncAPI) > 0 {
-		if err := b.asyncAPI(svc, ev, ext.AsyncAPI, &ext.Subscribe, ptr+"/asyncapi"); err != nil {
+	switch {
+	case ext.AsyncAPIDocument != "":
+		if err := b.asyncAPI(svc, ev, json.RawMessage(ext.AsyncAPIDocument), &ext.Subscribe, ptr+"/asyncapi"); err != nil {
 			return err
 		}
+	case ext.AsyncAPI != "":
+		return fmt.Errorf("%s/asyncapi: the AsyncAPI document %s was not read", ptr, ext.AsyncAPI)
 	}
 	for _, dep := range sortedKeys(ext.Subscribe) {
 		at := ptr + "/subscribe/" + escape(dep)

@@ -1,6 +1,7 @@
 package load
 
 import (
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 
@@ -16,9 +17,10 @@ import (
 //	  asyncapi: events.asyncapi.yaml
 //
 // It is read like a $ref's target (inside the spec's folder, or the
-// --ref-root one), parsed, and put in the extension in place of its name,
-// so that package build finds it there and the service's copy of the spec
-// carries it (the copy is then bundled, as for a spec split into files).
+// --ref-root one), parsed, and put in the extension beside its name, as
+// JSON text under asyncapi-document, so that package build finds it there
+// and the service's copy of the spec carries it (the copy is then
+// bundled, as for a spec split into files).
 
 // eventsExtension is the root extension that may name the document.
 const eventsExtension = "x-svcgen-events"
@@ -33,6 +35,9 @@ func (l *loader) inlineAsyncAPI(root string) (bool, error) {
 	name, ok := ext["asyncapi"].(string)
 	if !ok {
 		return false, nil
+	}
+	if _, done := ext[asyncAPIDocument].(string); done {
+		return false, nil // a service's copy of the spec: read when it was made
 	}
 	fail := func(msg string, err error) (bool, error) {
 		return false, &Error{File: root, Pointer: "#/" + eventsExtension + "/asyncapi", Message: "AsyncAPI document " + name + ": " + msg, Err: err}
@@ -55,6 +60,17 @@ func (l *loader) inlineAsyncAPI(root string) (bool, error) {
 	if v, _ := doc["asyncapi"].(string); len(v) < 2 || v[:2] != "3." {
 		return fail(fmt.Sprintf("asyncapi is %q: svcgen reads AsyncAPI 3", doc["asyncapi"]), nil)
 	}
-	ext["asyncapi"] = doc
+	// Kept as JSON text, not as an object: tools that read the service's
+	// copy of the spec follow every $ref of an object, and the document's
+	// refs point into itself and into other files.
+	text, err := json.Marshal(doc)
+	if err != nil {
+		return fail(err.Error(), err)
+	}
+	ext[asyncAPIDocument] = string(text)
 	return true, nil
 }
+
+// asyncAPIDocument is the key of the events extension holding the AsyncAPI
+// document read, as JSON text.
+const asyncAPIDocument = "asyncapi-document"

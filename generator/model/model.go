@@ -696,6 +696,19 @@ func (t *TypeRef) AcceptsNull() bool {
 	return t.Nullable || t.Kind == KindAny
 }
 
+// Codec is the suffix of the runtime functions that decode and encode a
+// value of t without reflection: "Slice" (svcgen.DecodeSlice,
+// svcgen.EncodeSlice), "Map", or "" (svcgen.Decode, svcgen.Encode).
+func (t *TypeRef) Codec() string {
+	switch t.Kind {
+	case KindSlice:
+		return "Slice"
+	case KindMap:
+		return "Map"
+	}
+	return ""
+}
+
 // In is the Go type expression of t written in another package that
 // imports package api as pkg: "OrderStatus" → "api.OrderStatus".
 func (t *TypeRef) In(pkg string) string {
@@ -889,6 +902,31 @@ type Field struct {
 	// RequiredIndex is the field's place in its type's Required list,
 	// which is that of its flag in the type's missing array, or -1.
 	RequiredIndex int
+}
+
+// Decoder is the runtime function that reads the field's value into a
+// pointer to the field: svcgen.DecodePtr for a field held by pointer,
+// else the one its type's codec names.
+func (f *Field) Decoder() string {
+	if f.Shape == ShapePointer {
+		return "svcgen.DecodePtr"
+	}
+	if f.Shape == ShapeNullable {
+		return "svcgen.Decode"
+	}
+	return "svcgen.Decode" + f.Type.Codec()
+}
+
+// Encoding is the call that writes the field of v: svcgen.Encode(e, v.X)
+// for a field held by pointer, svcgen.EncodeSlice(e, &v.X) for a slice.
+func (f *Field) Encoding() string {
+	switch f.Shape {
+	case ShapePointer:
+		return "svcgen.Encode(e, v." + f.GoName + ")"
+	case ShapeNullable:
+		return "svcgen.Encode(e, &v." + f.GoName + ")"
+	}
+	return "svcgen.Encode" + f.Type.Codec() + "(e, &v." + f.GoName + ")"
 }
 
 // FieldShape says how a field holds its value.

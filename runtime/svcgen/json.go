@@ -416,7 +416,13 @@ func JSONError(err error) FieldError {
 	var syn *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	var pe *time.ParseError
+	var de *DecodeError
 	switch {
+	case errors.As(err, &de):
+		if de.Syntax {
+			return FieldError{In: "body", Pointer: "#", Detail: de.Error()}
+		}
+		return FieldError{In: "body", Field: de.Field, Pointer: de.Pointer, Detail: de.Detail}
 	case errors.As(err, &syn):
 		return FieldError{In: "body", Pointer: "#", Detail: "malformed JSON at byte " + strconv.FormatInt(syn.Offset, 10) + ": " + syn.Error()}
 	case errors.As(err, &te):

@@ -31,19 +31,35 @@ type AttributeValue struct {
 	List    *[]string
 }
 
-// MarshalJSON writes the variant that is set.
-func (v AttributeValue) MarshalJSON() ([]byte, error) {
+// EncodeJSON writes the variant that is set.
+func (v *AttributeValue) EncodeJSON(e *svcgen.Encoder) {
 	switch {
+	case v == nil:
+		e.Null()
 	case v.String != nil:
-		return json.Marshal(v.String)
+		svcgen.Encode(e, v.String)
 	case v.Float64 != nil:
-		return json.Marshal(v.Float64)
+		svcgen.Encode(e, v.Float64)
 	case v.Bool != nil:
-		return json.Marshal(v.Bool)
+		svcgen.Encode(e, v.Bool)
 	case v.List != nil:
-		return json.Marshal(v.List)
+		svcgen.EncodeSlice(e, v.List)
+	default:
+		e.Fail(errors.New("AttributeValue: no variant is set"))
+		e.Null()
 	}
-	return nil, errors.New("AttributeValue: no variant is set")
+}
+
+// MarshalJSON writes the variant that is set.
+func (v AttributeValue) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads the variant the JSON holds.
+func (v *AttributeValue) DecodeJSON(d *svcgen.Decoder) error {
+	raw, err := d.Raw()
+	if err != nil {
+		return err
+	}
+	return d.Nested(v.UnmarshalJSON(raw))
 }
 
 // UnmarshalJSON reads the variant the JSON holds.
@@ -52,7 +68,7 @@ func (v *AttributeValue) UnmarshalJSON(data []byte) error {
 	kind := svcgen.JSONKind(data)
 	if kind == "string" {
 		var x string
-		if json.Unmarshal(data, &x) == nil {
+		if svcgen.Unmarshal(data, &x) == nil {
 			errs := &svcgen.Errors{}
 			at := svcgen.Root("body", "")
 			errs.MaxLength(&at, x, 500)
@@ -64,21 +80,21 @@ func (v *AttributeValue) UnmarshalJSON(data []byte) error {
 	}
 	if kind == "number" {
 		var x float64
-		if json.Unmarshal(data, &x) == nil {
+		if svcgen.Unmarshal(data, &x) == nil {
 			v.Float64 = &x
 			return nil
 		}
 	}
 	if kind == "boolean" {
 		var x bool
-		if json.Unmarshal(data, &x) == nil {
+		if svcgen.Unmarshal(data, &x) == nil {
 			v.Bool = &x
 			return nil
 		}
 	}
 	if kind == "array" {
 		var x []string
-		if json.Unmarshal(data, &x) == nil {
+		if svcgen.Unmarshal(data, &x) == nil {
 			errs := &svcgen.Errors{}
 			at := svcgen.Root("body", "")
 			errs.MaxItems(&at, len(x), 20)
@@ -126,41 +142,48 @@ type CatalogCommonDimensions struct {
 	missing [3]bool
 }
 
-// MarshalJSON writes CatalogCommonDimensions with the property names the spec gives.
-func (v CatalogCommonDimensions) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.Field(`"height"`, v.Height)
-	o.Field(`"length"`, v.Length)
-	o.Field(`"width"`, v.Width)
-	return o.End()
+// EncodeJSON writes CatalogCommonDimensions with the property names the spec gives.
+func (v *CatalogCommonDimensions) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
+	e.Key(`"height"`)
+	svcgen.Encode(e, &v.Height)
+	e.Key(`"length"`)
+	svcgen.Encode(e, &v.Length)
+	e.Key(`"width"`)
+	svcgen.Encode(e, &v.Width)
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads CatalogCommonDimensions, noting required properties that are absent.
-func (v *CatalogCommonDimensions) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[CatalogCommonDimensions](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes CatalogCommonDimensions as EncodeJSON does.
+func (v CatalogCommonDimensions) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads CatalogCommonDimensions, noting required properties that are absent.
+func (v *CatalogCommonDimensions) DecodeJSON(d *svcgen.Decoder) error {
 	*v = CatalogCommonDimensions{}
 	var seen [3]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "height":
-			err = svcgen.DecodeRequired(raw, &v.Height, key, &seen[0])
+			return svcgen.Required(d, &v.Height, &seen[0], svcgen.Decode)
 		case "length":
-			err = svcgen.DecodeRequired(raw, &v.Length, key, &seen[1])
+			return svcgen.Required(d, &v.Length, &seen[1], svcgen.Decode)
 		case "width":
-			err = svcgen.DecodeRequired(raw, &v.Width, key, &seen[2])
+			return svcgen.Required(d, &v.Width, &seen[2], svcgen.Decode)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads CatalogCommonDimensions as DecodeJSON does.
+func (v *CatalogCommonDimensions) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *CatalogCommonDimensions) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "height", "length", "width")
@@ -195,49 +218,62 @@ type CatalogCommonImage struct {
 	missing [2]bool
 }
 
-// MarshalJSON writes CatalogCommonImage with the property names the spec gives.
-func (v CatalogCommonImage) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	if v.Alt.Set {
-		o.Field(`"alt"`, v.Alt)
+// EncodeJSON writes CatalogCommonImage with the property names the spec gives.
+func (v *CatalogCommonImage) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
 	}
-	o.FieldIf(v.Height != nil, `"height"`, v.Height)
-	o.Field(`"kind"`, v.Kind)
-	o.Field(`"url"`, v.URL)
-	o.FieldIf(v.Width != nil, `"width"`, v.Width)
-	return o.End()
+	e.ObjectStart()
+	if v.Alt.Set {
+		e.Key(`"alt"`)
+		svcgen.Encode(e, &v.Alt)
+	}
+	if v.Height != nil {
+		e.Key(`"height"`)
+		svcgen.Encode(e, v.Height)
+	}
+	e.Key(`"kind"`)
+	svcgen.Encode(e, &v.Kind)
+	e.Key(`"url"`)
+	svcgen.Encode(e, &v.URL)
+	if v.Width != nil {
+		e.Key(`"width"`)
+		svcgen.Encode(e, v.Width)
+	}
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads CatalogCommonImage, noting required properties that are absent.
-func (v *CatalogCommonImage) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[CatalogCommonImage](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes CatalogCommonImage as EncodeJSON does.
+func (v CatalogCommonImage) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads CatalogCommonImage, noting required properties that are absent.
+func (v *CatalogCommonImage) DecodeJSON(d *svcgen.Decoder) error {
 	*v = CatalogCommonImage{}
 	var seen [2]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "alt":
-			err = svcgen.DecodeField(raw, &v.Alt, key)
+			return svcgen.Decode(d, &v.Alt)
 		case "height":
-			err = svcgen.DecodeNonNull(raw, &v.Height, key)
+			return svcgen.NonNull(d, &v.Height, svcgen.DecodePtr)
 		case "kind":
-			err = svcgen.DecodeRequired(raw, &v.Kind, key, &seen[0])
+			return svcgen.Required(d, &v.Kind, &seen[0], svcgen.Decode)
 		case "url":
-			err = svcgen.DecodeRequired(raw, &v.URL, key, &seen[1])
+			return svcgen.Required(d, &v.URL, &seen[1], svcgen.Decode)
 		case "width":
-			err = svcgen.DecodeNonNull(raw, &v.Width, key)
+			return svcgen.NonNull(d, &v.Width, svcgen.DecodePtr)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads CatalogCommonImage as DecodeJSON does.
+func (v *CatalogCommonImage) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *CatalogCommonImage) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "kind", "url")
@@ -279,38 +315,44 @@ type CatalogCommonMoney struct {
 	missing [2]bool
 }
 
-// MarshalJSON writes CatalogCommonMoney with the property names the spec gives.
-func (v CatalogCommonMoney) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.Field(`"amount"`, v.Amount)
-	o.Field(`"currency"`, v.Currency)
-	return o.End()
+// EncodeJSON writes CatalogCommonMoney with the property names the spec gives.
+func (v *CatalogCommonMoney) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
+	e.Key(`"amount"`)
+	svcgen.Encode(e, &v.Amount)
+	e.Key(`"currency"`)
+	svcgen.Encode(e, &v.Currency)
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads CatalogCommonMoney, noting required properties that are absent.
-func (v *CatalogCommonMoney) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[CatalogCommonMoney](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes CatalogCommonMoney as EncodeJSON does.
+func (v CatalogCommonMoney) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads CatalogCommonMoney, noting required properties that are absent.
+func (v *CatalogCommonMoney) DecodeJSON(d *svcgen.Decoder) error {
 	*v = CatalogCommonMoney{}
 	var seen [2]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "amount":
-			err = svcgen.DecodeRequired(raw, &v.Amount, key, &seen[0])
+			return svcgen.Required(d, &v.Amount, &seen[0], svcgen.Decode)
 		case "currency":
-			err = svcgen.DecodeRequired(raw, &v.Currency, key, &seen[1])
+			return svcgen.Required(d, &v.Currency, &seen[1], svcgen.Decode)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads CatalogCommonMoney as DecodeJSON does.
+func (v *CatalogCommonMoney) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *CatalogCommonMoney) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "amount", "currency")
@@ -342,53 +384,64 @@ type CatalogCommonProblem struct {
 	missing [2]bool
 }
 
-// MarshalJSON writes CatalogCommonProblem with the property names the spec gives.
-func (v CatalogCommonProblem) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
+// EncodeJSON writes CatalogCommonProblem with the property names the spec gives.
+func (v *CatalogCommonProblem) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
 	if v.Detail.Set {
-		o.Field(`"detail"`, v.Detail)
+		e.Key(`"detail"`)
+		svcgen.Encode(e, &v.Detail)
 	}
 	if v.Errors != nil {
-		o.Field(`"errors"`, v.Errors)
+		e.Key(`"errors"`)
+		svcgen.EncodeSlice(e, &v.Errors)
 	}
-	o.Field(`"status"`, v.Status)
-	o.Field(`"title"`, v.Title)
-	o.FieldIf(v.Type != nil, `"type"`, v.Type)
-	return o.End()
+	e.Key(`"status"`)
+	svcgen.Encode(e, &v.Status)
+	e.Key(`"title"`)
+	svcgen.Encode(e, &v.Title)
+	if v.Type != nil {
+		e.Key(`"type"`)
+		svcgen.Encode(e, v.Type)
+	}
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads CatalogCommonProblem, noting required properties that are absent.
-func (v *CatalogCommonProblem) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[CatalogCommonProblem](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes CatalogCommonProblem as EncodeJSON does.
+func (v CatalogCommonProblem) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads CatalogCommonProblem, noting required properties that are absent.
+func (v *CatalogCommonProblem) DecodeJSON(d *svcgen.Decoder) error {
 	*v = CatalogCommonProblem{}
 	// Defaults the spec states, overwritten by what the JSON holds.
 	v.Type = svcgen.Ptr[string]("about:blank")
 	var seen [2]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "detail":
-			err = svcgen.DecodeField(raw, &v.Detail, key)
+			return svcgen.Decode(d, &v.Detail)
 		case "errors":
-			err = svcgen.DecodeNonNull(raw, &v.Errors, key)
+			return svcgen.NonNull(d, &v.Errors, svcgen.DecodeSlice)
 		case "status":
-			err = svcgen.DecodeRequired(raw, &v.Status, key, &seen[0])
+			return svcgen.Required(d, &v.Status, &seen[0], svcgen.Decode)
 		case "title":
-			err = svcgen.DecodeRequired(raw, &v.Title, key, &seen[1])
+			return svcgen.Required(d, &v.Title, &seen[1], svcgen.Decode)
 		case "type":
-			err = svcgen.DecodeNonNull(raw, &v.Type, key)
+			return svcgen.NonNull(d, &v.Type, svcgen.DecodePtr)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads CatalogCommonProblem as DecodeJSON does.
+func (v *CatalogCommonProblem) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *CatalogCommonProblem) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "status", "title")
@@ -421,37 +474,45 @@ type CatalogCommonProblemErrorsItem struct {
 	missing [2]bool
 }
 
-// MarshalJSON writes CatalogCommonProblemErrorsItem with the property names the spec gives.
-func (v CatalogCommonProblemErrorsItem) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.Field(`"field"`, v.Field)
-	o.Field(`"message"`, v.Message)
-	return o.End()
+// EncodeJSON writes CatalogCommonProblemErrorsItem with the property names the spec gives.
+func (v *CatalogCommonProblemErrorsItem) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
+	e.Key(`"field"`)
+	svcgen.Encode(e, &v.Field)
+	e.Key(`"message"`)
+	svcgen.Encode(e, &v.Message)
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads CatalogCommonProblemErrorsItem, noting required properties that are absent.
-func (v *CatalogCommonProblemErrorsItem) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[CatalogCommonProblemErrorsItem](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes CatalogCommonProblemErrorsItem as EncodeJSON does.
+func (v CatalogCommonProblemErrorsItem) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads CatalogCommonProblemErrorsItem, noting required properties that are absent.
+func (v *CatalogCommonProblemErrorsItem) DecodeJSON(d *svcgen.Decoder) error {
 	*v = CatalogCommonProblemErrorsItem{}
 	var seen [2]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "field":
-			err = svcgen.DecodeRequired(raw, &v.Field, key, &seen[0])
+			return svcgen.Required(d, &v.Field, &seen[0], svcgen.Decode)
 		case "message":
-			err = svcgen.DecodeRequired(raw, &v.Message, key, &seen[1])
+			return svcgen.Required(d, &v.Message, &seen[1], svcgen.Decode)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
+}
+
+// UnmarshalJSON reads CatalogCommonProblemErrorsItem as DecodeJSON does.
+func (v *CatalogCommonProblemErrorsItem) UnmarshalJSON(data []byte) error {
+	return svcgen.Unmarshal(data, v)
 }
 
 func (v *CatalogCommonProblemErrorsItem) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
@@ -476,49 +537,58 @@ type Category struct {
 	missing [2]bool
 }
 
-// MarshalJSON writes Category with the property names the spec gives.
-func (v Category) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.Field(`"name"`, v.Name)
-	o.Field(`"object"`, v.Object)
-	if v.Parent.Set {
-		o.Field(`"parent"`, v.Parent)
+// EncodeJSON writes Category with the property names the spec gives.
+func (v *Category) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
 	}
-	o.Field(`"productCount"`, v.ProductCount)
-	o.Field(`"slug"`, v.Slug)
-	return o.End()
+	e.ObjectStart()
+	e.Key(`"name"`)
+	svcgen.Encode(e, &v.Name)
+	e.Key(`"object"`)
+	svcgen.Encode(e, &v.Object)
+	if v.Parent.Set {
+		e.Key(`"parent"`)
+		svcgen.Encode(e, &v.Parent)
+	}
+	e.Key(`"productCount"`)
+	svcgen.Encode(e, &v.ProductCount)
+	e.Key(`"slug"`)
+	svcgen.Encode(e, &v.Slug)
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads Category, noting required properties that are absent.
-func (v *Category) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[Category](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes Category as EncodeJSON does.
+func (v Category) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads Category, noting required properties that are absent.
+func (v *Category) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Category{}
 	var seen [2]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "name":
-			err = svcgen.DecodeRequired(raw, &v.Name, key, &seen[0])
+			return svcgen.Required(d, &v.Name, &seen[0], svcgen.Decode)
 		case "object":
-			err = svcgen.DecodeNonNull(raw, &v.Object, key)
+			return svcgen.NonNull(d, &v.Object, svcgen.Decode)
 		case "parent":
-			err = svcgen.DecodeField(raw, &v.Parent, key)
+			return svcgen.Decode(d, &v.Parent)
 		case "productCount":
-			err = svcgen.DecodeNonNull(raw, &v.ProductCount, key)
+			return svcgen.NonNull(d, &v.ProductCount, svcgen.Decode)
 		case "slug":
-			err = svcgen.DecodeRequired(raw, &v.Slug, key, &seen[1])
+			return svcgen.Required(d, &v.Slug, &seen[1], svcgen.Decode)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads Category as DecodeJSON does.
+func (v *Category) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *Category) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "name", "slug")
@@ -557,43 +627,50 @@ type CategoryInput struct {
 	missing [2]bool
 }
 
-// MarshalJSON writes CategoryInput with the property names the spec gives.
-func (v CategoryInput) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.Field(`"name"`, v.Name)
-	if v.Parent.Set {
-		o.Field(`"parent"`, v.Parent)
+// EncodeJSON writes CategoryInput with the property names the spec gives.
+func (v *CategoryInput) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
 	}
-	o.Field(`"slug"`, v.Slug)
-	return o.End()
+	e.ObjectStart()
+	e.Key(`"name"`)
+	svcgen.Encode(e, &v.Name)
+	if v.Parent.Set {
+		e.Key(`"parent"`)
+		svcgen.Encode(e, &v.Parent)
+	}
+	e.Key(`"slug"`)
+	svcgen.Encode(e, &v.Slug)
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads CategoryInput, noting required properties that are absent.
-func (v *CategoryInput) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[CategoryInput](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes CategoryInput as EncodeJSON does.
+func (v CategoryInput) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads CategoryInput, noting required properties that are absent.
+func (v *CategoryInput) DecodeJSON(d *svcgen.Decoder) error {
 	*v = CategoryInput{}
 	var seen [2]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "name":
-			err = svcgen.DecodeRequired(raw, &v.Name, key, &seen[0])
+			return svcgen.Required(d, &v.Name, &seen[0], svcgen.Decode)
 		case "parent":
-			err = svcgen.DecodeField(raw, &v.Parent, key)
+			return svcgen.Decode(d, &v.Parent)
 		case "slug":
-			err = svcgen.DecodeRequired(raw, &v.Slug, key, &seen[1])
+			return svcgen.Required(d, &v.Slug, &seen[1], svcgen.Decode)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads CategoryInput as DecodeJSON does.
+func (v *CategoryInput) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *CategoryInput) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "name", "slug")
@@ -656,96 +733,122 @@ type Product struct {
 	missing [3]bool
 }
 
-// MarshalJSON writes Product with the property names the spec gives.
-func (v Product) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
+// EncodeJSON writes Product with the property names the spec gives.
+func (v *Product) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
 	if v.Attributes != nil {
-		o.Field(`"attributes"`, v.Attributes)
+		e.Key(`"attributes"`)
+		svcgen.EncodeMap(e, &v.Attributes)
 	}
 	if v.Categories != nil {
-		o.Field(`"categories"`, v.Categories)
+		e.Key(`"categories"`)
+		svcgen.EncodeSlice(e, &v.Categories)
 	}
 	if v.CompareAtPrice.Set {
-		o.Field(`"compareAtPrice"`, v.CompareAtPrice)
+		e.Key(`"compareAtPrice"`)
+		svcgen.Encode(e, &v.CompareAtPrice)
 	}
-	o.Field(`"createdAt"`, v.CreatedAt)
+	e.Key(`"createdAt"`)
+	svcgen.Encode(e, &v.CreatedAt)
 	if v.Description.Set {
-		o.Field(`"description"`, v.Description)
+		e.Key(`"description"`)
+		svcgen.Encode(e, &v.Description)
 	}
-	o.FieldIf(v.Dimensions != nil, `"dimensions"`, v.Dimensions)
+	if v.Dimensions != nil {
+		e.Key(`"dimensions"`)
+		svcgen.Encode(e, v.Dimensions)
+	}
 	if v.Gtin.Set {
-		o.Field(`"gtin"`, v.Gtin)
+		e.Key(`"gtin"`)
+		svcgen.Encode(e, &v.Gtin)
 	}
 	if v.Media != nil {
-		o.Field(`"media"`, v.Media)
+		e.Key(`"media"`)
+		svcgen.EncodeSlice(e, &v.Media)
 	}
-	o.Field(`"name"`, v.Name)
-	o.Field(`"object"`, v.Object)
-	o.Field(`"price"`, v.Price)
+	e.Key(`"name"`)
+	svcgen.Encode(e, &v.Name)
+	e.Key(`"object"`)
+	svcgen.Encode(e, &v.Object)
+	e.Key(`"price"`)
+	svcgen.Encode(e, &v.Price)
 	if v.Rating.Set {
-		o.Field(`"rating"`, v.Rating)
+		e.Key(`"rating"`)
+		svcgen.Encode(e, &v.Rating)
 	}
-	o.Field(`"sku"`, v.Sku)
-	o.FieldIf(v.Status != nil, `"status"`, v.Status)
-	o.Field(`"updatedAt"`, v.UpdatedAt)
-	o.FieldIf(v.WeightGrams != nil, `"weightGrams"`, v.WeightGrams)
-	return o.End()
+	e.Key(`"sku"`)
+	svcgen.Encode(e, &v.Sku)
+	if v.Status != nil {
+		e.Key(`"status"`)
+		svcgen.Encode(e, v.Status)
+	}
+	e.Key(`"updatedAt"`)
+	svcgen.Encode(e, &v.UpdatedAt)
+	if v.WeightGrams != nil {
+		e.Key(`"weightGrams"`)
+		svcgen.Encode(e, v.WeightGrams)
+	}
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads Product, noting required properties that are absent.
-func (v *Product) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[Product](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes Product as EncodeJSON does.
+func (v Product) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads Product, noting required properties that are absent.
+func (v *Product) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Product{}
 	// Defaults the spec states, overwritten by what the JSON holds.
 	v.Status = svcgen.Ptr[ProductStatus](ProductStatusDraft)
 	var seen [3]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "attributes":
-			err = svcgen.DecodeNonNull(raw, &v.Attributes, key)
+			return svcgen.NonNull(d, &v.Attributes, svcgen.DecodeMap)
 		case "categories":
-			err = svcgen.DecodeNonNull(raw, &v.Categories, key)
+			return svcgen.NonNull(d, &v.Categories, svcgen.DecodeSlice)
 		case "compareAtPrice":
-			err = svcgen.DecodeField(raw, &v.CompareAtPrice, key)
+			return svcgen.Decode(d, &v.CompareAtPrice)
 		case "createdAt":
-			err = svcgen.DecodeNonNull(raw, &v.CreatedAt, key)
+			return svcgen.NonNull(d, &v.CreatedAt, svcgen.Decode)
 		case "description":
-			err = svcgen.DecodeField(raw, &v.Description, key)
+			return svcgen.Decode(d, &v.Description)
 		case "dimensions":
-			err = svcgen.DecodeNonNull(raw, &v.Dimensions, key)
+			return svcgen.NonNull(d, &v.Dimensions, svcgen.DecodePtr)
 		case "gtin":
-			err = svcgen.DecodeField(raw, &v.Gtin, key)
+			return svcgen.Decode(d, &v.Gtin)
 		case "media":
-			err = svcgen.DecodeNonNull(raw, &v.Media, key)
+			return svcgen.NonNull(d, &v.Media, svcgen.DecodeSlice)
 		case "name":
-			err = svcgen.DecodeRequired(raw, &v.Name, key, &seen[0])
+			return svcgen.Required(d, &v.Name, &seen[0], svcgen.Decode)
 		case "object":
-			err = svcgen.DecodeNonNull(raw, &v.Object, key)
+			return svcgen.NonNull(d, &v.Object, svcgen.Decode)
 		case "price":
-			err = svcgen.DecodeRequired(raw, &v.Price, key, &seen[1])
+			return svcgen.Required(d, &v.Price, &seen[1], svcgen.Decode)
 		case "rating":
-			err = svcgen.DecodeField(raw, &v.Rating, key)
+			return svcgen.Decode(d, &v.Rating)
 		case "sku":
-			err = svcgen.DecodeRequired(raw, &v.Sku, key, &seen[2])
+			return svcgen.Required(d, &v.Sku, &seen[2], svcgen.Decode)
 		case "status":
-			err = svcgen.DecodeNonNull(raw, &v.Status, key)
+			return svcgen.NonNull(d, &v.Status, svcgen.DecodePtr)
 		case "updatedAt":
-			err = svcgen.DecodeNonNull(raw, &v.UpdatedAt, key)
+			return svcgen.NonNull(d, &v.UpdatedAt, svcgen.Decode)
 		case "weightGrams":
-			err = svcgen.DecodeNonNull(raw, &v.WeightGrams, key)
+			return svcgen.NonNull(d, &v.WeightGrams, svcgen.DecodePtr)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads Product as DecodeJSON does.
+func (v *Product) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *Product) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "name", "price", "sku")
@@ -783,7 +886,10 @@ func (v *Product) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 			errs.MaxLength(&at, x, 5000)
 		}
 	}
-	svcgen.ValidateField(at, "dimensions", v.Dimensions, errs)
+	if v.Dimensions != nil {
+		at := at.Field("dimensions")
+		v.Dimensions.ValidateAt(&at, errs)
+	}
 	{
 		at := at.Field("gtin")
 		if x, ok := v.Gtin.Get(); ok {
@@ -806,7 +912,8 @@ func (v *Product) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 		errs.MaxLength(&at, v.Name, 200)
 	}
 	if !v.missing[1] {
-		svcgen.ValidateField(at, "price", &v.Price, errs)
+		at := at.Field("price")
+		v.Price.ValidateAt(&at, errs)
 	}
 	{
 		at := at.Field("rating")
@@ -819,7 +926,10 @@ func (v *Product) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 		at := at.Field("sku")
 		errs.Pattern(&at, v.Sku, patternSku)
 	}
-	svcgen.ValidateField(at, "status", v.Status, errs)
+	if v.Status != nil {
+		at := at.Field("status")
+		v.Status.ValidateAt(&at, errs)
+	}
 	{
 		at := at.Field("weightGrams")
 		if v.WeightGrams != nil {
@@ -864,87 +974,110 @@ type ProductInput struct {
 	missing [3]bool
 }
 
-// MarshalJSON writes ProductInput with the property names the spec gives.
-func (v ProductInput) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
+// EncodeJSON writes ProductInput with the property names the spec gives.
+func (v *ProductInput) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
 	if v.Attributes != nil {
-		o.Field(`"attributes"`, v.Attributes)
+		e.Key(`"attributes"`)
+		svcgen.EncodeMap(e, &v.Attributes)
 	}
 	if v.Categories != nil {
-		o.Field(`"categories"`, v.Categories)
+		e.Key(`"categories"`)
+		svcgen.EncodeSlice(e, &v.Categories)
 	}
 	if v.CompareAtPrice.Set {
-		o.Field(`"compareAtPrice"`, v.CompareAtPrice)
+		e.Key(`"compareAtPrice"`)
+		svcgen.Encode(e, &v.CompareAtPrice)
 	}
 	if v.Description.Set {
-		o.Field(`"description"`, v.Description)
+		e.Key(`"description"`)
+		svcgen.Encode(e, &v.Description)
 	}
-	o.FieldIf(v.Dimensions != nil, `"dimensions"`, v.Dimensions)
+	if v.Dimensions != nil {
+		e.Key(`"dimensions"`)
+		svcgen.Encode(e, v.Dimensions)
+	}
 	if v.Gtin.Set {
-		o.Field(`"gtin"`, v.Gtin)
+		e.Key(`"gtin"`)
+		svcgen.Encode(e, &v.Gtin)
 	}
 	if v.Media != nil {
-		o.Field(`"media"`, v.Media)
+		e.Key(`"media"`)
+		svcgen.EncodeSlice(e, &v.Media)
 	}
-	o.Field(`"name"`, v.Name)
-	o.Field(`"price"`, v.Price)
+	e.Key(`"name"`)
+	svcgen.Encode(e, &v.Name)
+	e.Key(`"price"`)
+	svcgen.Encode(e, &v.Price)
 	if v.Rating.Set {
-		o.Field(`"rating"`, v.Rating)
+		e.Key(`"rating"`)
+		svcgen.Encode(e, &v.Rating)
 	}
-	o.Field(`"sku"`, v.Sku)
-	o.FieldIf(v.Status != nil, `"status"`, v.Status)
-	o.FieldIf(v.WeightGrams != nil, `"weightGrams"`, v.WeightGrams)
-	return o.End()
+	e.Key(`"sku"`)
+	svcgen.Encode(e, &v.Sku)
+	if v.Status != nil {
+		e.Key(`"status"`)
+		svcgen.Encode(e, v.Status)
+	}
+	if v.WeightGrams != nil {
+		e.Key(`"weightGrams"`)
+		svcgen.Encode(e, v.WeightGrams)
+	}
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads ProductInput, noting required properties that are absent.
-func (v *ProductInput) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[ProductInput](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes ProductInput as EncodeJSON does.
+func (v ProductInput) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads ProductInput, noting required properties that are absent.
+func (v *ProductInput) DecodeJSON(d *svcgen.Decoder) error {
 	*v = ProductInput{}
 	// Defaults the spec states, overwritten by what the JSON holds.
 	v.Status = svcgen.Ptr[ProductStatus](ProductStatusDraft)
 	var seen [3]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "attributes":
-			err = svcgen.DecodeNonNull(raw, &v.Attributes, key)
+			return svcgen.NonNull(d, &v.Attributes, svcgen.DecodeMap)
 		case "categories":
-			err = svcgen.DecodeNonNull(raw, &v.Categories, key)
+			return svcgen.NonNull(d, &v.Categories, svcgen.DecodeSlice)
 		case "compareAtPrice":
-			err = svcgen.DecodeField(raw, &v.CompareAtPrice, key)
+			return svcgen.Decode(d, &v.CompareAtPrice)
 		case "description":
-			err = svcgen.DecodeField(raw, &v.Description, key)
+			return svcgen.Decode(d, &v.Description)
 		case "dimensions":
-			err = svcgen.DecodeNonNull(raw, &v.Dimensions, key)
+			return svcgen.NonNull(d, &v.Dimensions, svcgen.DecodePtr)
 		case "gtin":
-			err = svcgen.DecodeField(raw, &v.Gtin, key)
+			return svcgen.Decode(d, &v.Gtin)
 		case "media":
-			err = svcgen.DecodeNonNull(raw, &v.Media, key)
+			return svcgen.NonNull(d, &v.Media, svcgen.DecodeSlice)
 		case "name":
-			err = svcgen.DecodeRequired(raw, &v.Name, key, &seen[0])
+			return svcgen.Required(d, &v.Name, &seen[0], svcgen.Decode)
 		case "price":
-			err = svcgen.DecodeRequired(raw, &v.Price, key, &seen[1])
+			return svcgen.Required(d, &v.Price, &seen[1], svcgen.Decode)
 		case "rating":
-			err = svcgen.DecodeField(raw, &v.Rating, key)
+			return svcgen.Decode(d, &v.Rating)
 		case "sku":
-			err = svcgen.DecodeRequired(raw, &v.Sku, key, &seen[2])
+			return svcgen.Required(d, &v.Sku, &seen[2], svcgen.Decode)
 		case "status":
-			err = svcgen.DecodeNonNull(raw, &v.Status, key)
+			return svcgen.NonNull(d, &v.Status, svcgen.DecodePtr)
 		case "weightGrams":
-			err = svcgen.DecodeNonNull(raw, &v.WeightGrams, key)
+			return svcgen.NonNull(d, &v.WeightGrams, svcgen.DecodePtr)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads ProductInput as DecodeJSON does.
+func (v *ProductInput) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *ProductInput) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "name", "price", "sku")
@@ -982,7 +1115,10 @@ func (v *ProductInput) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 			errs.MaxLength(&at, x, 5000)
 		}
 	}
-	svcgen.ValidateField(at, "dimensions", v.Dimensions, errs)
+	if v.Dimensions != nil {
+		at := at.Field("dimensions")
+		v.Dimensions.ValidateAt(&at, errs)
+	}
 	{
 		at := at.Field("gtin")
 		if x, ok := v.Gtin.Get(); ok {
@@ -1005,7 +1141,8 @@ func (v *ProductInput) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 		errs.MaxLength(&at, v.Name, 200)
 	}
 	if !v.missing[1] {
-		svcgen.ValidateField(at, "price", &v.Price, errs)
+		at := at.Field("price")
+		v.Price.ValidateAt(&at, errs)
 	}
 	{
 		at := at.Field("rating")
@@ -1018,7 +1155,10 @@ func (v *ProductInput) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 		at := at.Field("sku")
 		errs.Pattern(&at, v.Sku, patternSku)
 	}
-	svcgen.ValidateField(at, "status", v.Status, errs)
+	if v.Status != nil {
+		at := at.Field("status")
+		v.Status.ValidateAt(&at, errs)
+	}
 	{
 		at := at.Field("weightGrams")
 		if v.WeightGrams != nil {
@@ -1038,15 +1178,31 @@ type ProductMediaItem struct {
 	Video              *Video
 }
 
-// MarshalJSON writes the variant that is set.
-func (v ProductMediaItem) MarshalJSON() ([]byte, error) {
+// EncodeJSON writes the variant that is set.
+func (v *ProductMediaItem) EncodeJSON(e *svcgen.Encoder) {
 	switch {
+	case v == nil:
+		e.Null()
 	case v.CatalogCommonImage != nil:
-		return json.Marshal(v.CatalogCommonImage)
+		svcgen.Encode(e, v.CatalogCommonImage)
 	case v.Video != nil:
-		return json.Marshal(v.Video)
+		svcgen.Encode(e, v.Video)
+	default:
+		e.Fail(errors.New("ProductMediaItem: no variant is set"))
+		e.Null()
 	}
-	return nil, errors.New("ProductMediaItem: no variant is set")
+}
+
+// MarshalJSON writes the variant that is set.
+func (v ProductMediaItem) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads the variant the JSON holds.
+func (v *ProductMediaItem) DecodeJSON(d *svcgen.Decoder) error {
+	raw, err := d.Raw()
+	if err != nil {
+		return err
+	}
+	return d.Nested(v.UnmarshalJSON(raw))
 }
 
 // UnmarshalJSON reads the variant the JSON holds.
@@ -1059,10 +1215,10 @@ func (v *ProductMediaItem) UnmarshalJSON(data []byte) error {
 	switch tag {
 	case "image":
 		v.CatalogCommonImage = new(CatalogCommonImage)
-		return json.Unmarshal(data, v.CatalogCommonImage)
+		return svcgen.Unmarshal(data, v.CatalogCommonImage)
 	case "video":
 		v.Video = new(Video)
-		return json.Unmarshal(data, v.Video)
+		return svcgen.Unmarshal(data, v.Video)
 	}
 	return &json.UnmarshalTypeError{Value: "kind" + " " + strconv.Quote(tag), Type: reflect.TypeFor[ProductMediaItem](), Field: "kind"}
 }
@@ -1096,38 +1252,44 @@ type ProductPage struct {
 	missing [2]bool
 }
 
-// MarshalJSON writes ProductPage with the property names the spec gives.
-func (v ProductPage) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.Field(`"items"`, v.Items)
-	o.Field(`"nextCursor"`, v.NextCursor) // required: null when nil
-	return o.End()
+// EncodeJSON writes ProductPage with the property names the spec gives.
+func (v *ProductPage) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
+	e.Key(`"items"`)
+	svcgen.EncodeSlice(e, &v.Items)
+	e.Key(`"nextCursor"`) // required: null when nil
+	svcgen.Encode(e, v.NextCursor)
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads ProductPage, noting required properties that are absent.
-func (v *ProductPage) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[ProductPage](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes ProductPage as EncodeJSON does.
+func (v ProductPage) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads ProductPage, noting required properties that are absent.
+func (v *ProductPage) DecodeJSON(d *svcgen.Decoder) error {
 	*v = ProductPage{}
 	var seen [2]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "items":
-			err = svcgen.DecodeRequired(raw, &v.Items, key, &seen[0])
+			return svcgen.Required(d, &v.Items, &seen[0], svcgen.DecodeSlice)
 		case "nextCursor":
-			err = svcgen.DecodeSeen(raw, &v.NextCursor, key, &seen[1])
+			return svcgen.Seen(d, &v.NextCursor, &seen[1], svcgen.DecodePtr)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads ProductPage as DecodeJSON does.
+func (v *ProductPage) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *ProductPage) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "items", "nextCursor")
@@ -1168,6 +1330,12 @@ func (v ProductStatus) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	}
 }
 
+// DecodeJSON reads a string; ValidateAt checks it is one of the values.
+func (v *ProductStatus) DecodeJSON(d *svcgen.Decoder) error { return svcgen.Decode(d, (*string)(v)) }
+
+// EncodeJSON writes v as a string.
+func (v *ProductStatus) EncodeJSON(e *svcgen.Encoder) { svcgen.Encode(e, (*string)(v)) }
+
 // Video: A short video of the product.
 type Video struct {
 	DurationSeconds *float32 `json:"-"`
@@ -1181,44 +1349,56 @@ type Video struct {
 	missing [2]bool
 }
 
-// MarshalJSON writes Video with the property names the spec gives.
-func (v Video) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.FieldIf(v.DurationSeconds != nil, `"durationSeconds"`, v.DurationSeconds)
-	o.Field(`"kind"`, v.Kind)
-	o.FieldIf(v.Poster != nil, `"poster"`, v.Poster)
-	o.Field(`"url"`, v.URL)
-	return o.End()
+// EncodeJSON writes Video with the property names the spec gives.
+func (v *Video) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
+	if v.DurationSeconds != nil {
+		e.Key(`"durationSeconds"`)
+		svcgen.Encode(e, v.DurationSeconds)
+	}
+	e.Key(`"kind"`)
+	svcgen.Encode(e, &v.Kind)
+	if v.Poster != nil {
+		e.Key(`"poster"`)
+		svcgen.Encode(e, v.Poster)
+	}
+	e.Key(`"url"`)
+	svcgen.Encode(e, &v.URL)
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads Video, noting required properties that are absent.
-func (v *Video) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[Video](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes Video as EncodeJSON does.
+func (v Video) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads Video, noting required properties that are absent.
+func (v *Video) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Video{}
 	var seen [2]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "durationSeconds":
-			err = svcgen.DecodeNonNull(raw, &v.DurationSeconds, key)
+			return svcgen.NonNull(d, &v.DurationSeconds, svcgen.DecodePtr)
 		case "kind":
-			err = svcgen.DecodeRequired(raw, &v.Kind, key, &seen[0])
+			return svcgen.Required(d, &v.Kind, &seen[0], svcgen.Decode)
 		case "poster":
-			err = svcgen.DecodeNonNull(raw, &v.Poster, key)
+			return svcgen.NonNull(d, &v.Poster, svcgen.DecodePtr)
 		case "url":
-			err = svcgen.DecodeRequired(raw, &v.URL, key, &seen[1])
+			return svcgen.Required(d, &v.URL, &seen[1], svcgen.Decode)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads Video as DecodeJSON does.
+func (v *Video) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *Video) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "kind", "url")
@@ -1233,7 +1413,10 @@ func (v *Video) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 		at := at.Field("kind")
 		errs.Constant(&at, v.Kind == "video", "\"video\"")
 	}
-	svcgen.ValidateField(at, "poster", v.Poster, errs)
+	if v.Poster != nil {
+		at := at.Field("poster")
+		v.Poster.ValidateAt(&at, errs)
+	}
 }
 
 // Validate reports every constraint of the spec that v breaks.

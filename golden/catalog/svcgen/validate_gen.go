@@ -41,49 +41,84 @@ func (p *Path) InResponse() bool {
 // Elem is the path of item i below p.
 func (p *Path) Elem(i int) Path { return Path{parent: p, index: i} }
 
-// parts returns the chain from the root down.
-func (p *Path) parts() []*Path {
-	var chain []*Path
-	for q := p; q != nil; q = q.parent {
-		chain = append(chain, q)
-	}
-	for i, j := 0, len(chain)-1; i < j; i, j = i+1, j-1 {
-		chain[i], chain[j] = chain[j], chain[i]
-	}
-	return chain
-}
-
 // pointerEscaper escapes a property name as a JSON pointer segment
 // (RFC 6901).
 var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
 
 // FieldError describes what is wrong at p.
+//
+// The path is walked by recursion rather than gathered in a slice, so that
+// no pointer to a Path is kept: paths live on the validators' stacks, and
+// validating valid input allocates nothing.
 func (p *Path) FieldError(detail string) FieldError {
-	chain := p.parts()
-	fe := FieldError{In: chain[0].in, Detail: detail}
 	var field, pointer strings.Builder
-	for i, q := range chain {
-		switch {
-		case q.index >= 0:
-			field.WriteString("[" + strconv.Itoa(q.index) + "]")
-			pointer.WriteString("/" + strconv.Itoa(q.index))
-		case i == 0:
-			field.WriteString(q.key) // the parameter's name; "" for a body
-		default:
-			// A property, whose name may be "" (a map key): the pointer
-			// still has its segment.
-			if field.Len() > 0 {
-				field.WriteByte('.')
-			}
-			field.WriteString(q.key)
-			pointer.WriteString("/" + pointerEscaper.Replace(q.key))
-		}
-	}
-	fe.Field = field.String()
-	if fe.In == "body" {
+	in := p.write(&field, &pointer)
+	fe := FieldError{In: in, Detail: detail, Field: field.String()}
+	if in == "body" {
 		fe.Pointer = "#" + pointer.String()
 	}
 	return fe
+}
+
+// write writes the path down to p (the root first) and returns the root's
+// location. Nothing of p is kept or returned as it is (the location is
+// matched to a constant, the keys copied), so that escape analysis keeps
+// every Path of a valid request on the stack.
+func (p *Path) write(field, pointer *strings.Builder) string {
+	if p.parent == nil {
+		if p.index >= 0 {
+			field.WriteString("[" + strconv.Itoa(p.index) + "]")
+			pointer.WriteString("/" + strconv.Itoa(p.index))
+		} else {
+			field.WriteString(p.key) // the parameter's name; "" for a body
+		}
+		switch p.in {
+		case "body":
+			return "body"
+		case "response":
+			return "response"
+		case "query":
+			return "query"
+		case "path":
+			return "path"
+		case "header":
+			return "header"
+		case "cookie":
+			return "cookie"
+		}
+		return strings.Clone(p.in)
+	}
+	in := p.parent.write(field, pointer)
+	switch {
+	case p.index >= 0:
+		field.WriteString("[" + strconv.Itoa(p.index) + "]")
+		pointer.WriteString("/" + strconv.Itoa(p.index))
+	default:
+		// A property, whose name may be "" (a map key): the pointer
+		// still has its segment.
+		if field.Len() > 0 {
+			field.WriteByte('.')
+		}
+		field.WriteString(p.key)
+		pointer.WriteByte('/')
+		writePointerSegment(pointer, p.key)
+	}
+	return in
+}
+
+// writePointerSegment writes key escaped as a JSON pointer segment (RFC
+// 6901: ~ as ~0, / as ~1).
+func writePointerSegment(b *strings.Builder, key string) {
+	for i := 0; i < len(key); i++ {
+		switch c := key[i]; c {
+		case '~':
+			b.WriteString("~0")
+		case '/':
+			b.WriteString("~1")
+		default:
+			b.WriteByte(c)
+		}
+	}
 }
 
 // Validator is a type that checks the constraints of its schema, adding
@@ -183,7 +218,7 @@ func (e *Errors) Pattern(at *Path, v string, re *regexp.Regexp) {
 func (e *Errors) Format(at *Path, v, format string) {
 	switch format {
 	case "email":
-		if a, err := mail.ParseAddress(v); err != nil || a.Address != v {
+		if !IsEmail(v) {
 			e.Add(at, "must be an email address")
 		}
 	case "uuid":
@@ -191,6 +226,40 @@ func (e *Errors) Format(at *Path, v, format string) {
 			e.Add(at, "must be a UUID")
 		}
 	}
+}
+
+// IsEmail reports whether s is an email address as net/mail parses one (a
+// bare addr-spec, no display name). The common form, dot-atom@dot-atom,
+// is recognised without net/mail, which allocates; anything else (quoted
+// local parts, domain literals) goes through it.
+func IsEmail(s string) bool {
+	if local, domain, ok := strings.Cut(s, "@"); ok && isDotAtom(local) && isDotAtom(domain) {
+		return true
+	}
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s
+}
+
+// isDotAtom reports whether s is an RFC 5322 dot-atom: atext characters in
+// runs joined by single dots.
+func isDotAtom(s string) bool {
+	if s == "" || s[0] == '.' || s[len(s)-1] == '.' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		case c == '.':
+			if s[i-1] == '.' {
+				return false
+			}
+		case strings.IndexByte("!#$%&'*+-/=?^_`{|}~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // IsUUID reports whether s is a UUID in its 8-4-4-4-12 form, in either case.

@@ -23,34 +23,41 @@ type ListQuotes200ResponseBody struct {
 	missing [1]bool
 }
 
-// MarshalJSON writes ListQuotes200ResponseBody with the property names the spec gives.
-func (v ListQuotes200ResponseBody) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.Field(`"items"`, v.Items)
-	return o.End()
+// EncodeJSON writes ListQuotes200ResponseBody with the property names the spec gives.
+func (v *ListQuotes200ResponseBody) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
+	e.Key(`"items"`)
+	svcgen.EncodeSlice(e, &v.Items)
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads ListQuotes200ResponseBody, noting required properties that are absent.
-func (v *ListQuotes200ResponseBody) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[ListQuotes200ResponseBody](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes ListQuotes200ResponseBody as EncodeJSON does.
+func (v ListQuotes200ResponseBody) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads ListQuotes200ResponseBody, noting required properties that are absent.
+func (v *ListQuotes200ResponseBody) DecodeJSON(d *svcgen.Decoder) error {
 	*v = ListQuotes200ResponseBody{}
 	var seen [1]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "items":
-			err = svcgen.DecodeRequired(raw, &v.Items, key, &seen[0])
+			return svcgen.Required(d, &v.Items, &seen[0], svcgen.DecodeSlice)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
+}
+
+// UnmarshalJSON reads ListQuotes200ResponseBody as DecodeJSON does.
+func (v *ListQuotes200ResponseBody) UnmarshalJSON(data []byte) error {
+	return svcgen.Unmarshal(data, v)
 }
 
 func (v *ListQuotes200ResponseBody) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
@@ -79,44 +86,54 @@ type Problem struct {
 	missing [3]bool
 }
 
-// MarshalJSON writes Problem with the property names the spec gives.
-func (v Problem) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.FieldIf(v.Detail != nil, `"detail"`, v.Detail)
-	o.Field(`"status"`, v.Status)
-	o.Field(`"title"`, v.Title)
-	o.Field(`"type"`, v.Type)
-	return o.End()
+// EncodeJSON writes Problem with the property names the spec gives.
+func (v *Problem) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
+	if v.Detail != nil {
+		e.Key(`"detail"`)
+		svcgen.Encode(e, v.Detail)
+	}
+	e.Key(`"status"`)
+	svcgen.Encode(e, &v.Status)
+	e.Key(`"title"`)
+	svcgen.Encode(e, &v.Title)
+	e.Key(`"type"`)
+	svcgen.Encode(e, &v.Type)
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads Problem, noting required properties that are absent.
-func (v *Problem) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[Problem](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes Problem as EncodeJSON does.
+func (v Problem) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads Problem, noting required properties that are absent.
+func (v *Problem) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Problem{}
 	var seen [3]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "detail":
-			err = svcgen.DecodeNonNull(raw, &v.Detail, key)
+			return svcgen.NonNull(d, &v.Detail, svcgen.DecodePtr)
 		case "status":
-			err = svcgen.DecodeRequired(raw, &v.Status, key, &seen[0])
+			return svcgen.Required(d, &v.Status, &seen[0], svcgen.Decode)
 		case "title":
-			err = svcgen.DecodeRequired(raw, &v.Title, key, &seen[1])
+			return svcgen.Required(d, &v.Title, &seen[1], svcgen.Decode)
 		case "type":
-			err = svcgen.DecodeRequired(raw, &v.Type, key, &seen[2])
+			return svcgen.Required(d, &v.Type, &seen[2], svcgen.Decode)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads Problem as DecodeJSON does.
+func (v *Problem) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *Problem) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "status", "title", "type")
@@ -142,50 +159,60 @@ type Quote struct {
 	missing [5]bool
 }
 
-// MarshalJSON writes Quote with the property names the spec gives.
-func (v Quote) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.Field(`"currency"`, v.Currency)
-	o.Field(`"id"`, v.ID)
-	o.Field(`"quantity"`, v.Quantity)
-	o.Field(`"sku"`, v.Sku)
-	o.Field(`"total"`, v.Total)
-	o.Field(`"unitPrice"`, v.UnitPrice)
-	return o.End()
+// EncodeJSON writes Quote with the property names the spec gives.
+func (v *Quote) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
+	e.Key(`"currency"`)
+	svcgen.Encode(e, &v.Currency)
+	e.Key(`"id"`)
+	svcgen.Encode(e, &v.ID)
+	e.Key(`"quantity"`)
+	svcgen.Encode(e, &v.Quantity)
+	e.Key(`"sku"`)
+	svcgen.Encode(e, &v.Sku)
+	e.Key(`"total"`)
+	svcgen.Encode(e, &v.Total)
+	e.Key(`"unitPrice"`)
+	svcgen.Encode(e, &v.UnitPrice)
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads Quote, noting required properties that are absent.
-func (v *Quote) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[Quote](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes Quote as EncodeJSON does.
+func (v Quote) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads Quote, noting required properties that are absent.
+func (v *Quote) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Quote{}
 	var seen [5]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "currency":
-			err = svcgen.DecodeRequired(raw, &v.Currency, key, &seen[0])
+			return svcgen.Required(d, &v.Currency, &seen[0], svcgen.Decode)
 		case "id":
-			err = svcgen.DecodeNonNull(raw, &v.ID, key)
+			return svcgen.NonNull(d, &v.ID, svcgen.Decode)
 		case "quantity":
-			err = svcgen.DecodeRequired(raw, &v.Quantity, key, &seen[1])
+			return svcgen.Required(d, &v.Quantity, &seen[1], svcgen.Decode)
 		case "sku":
-			err = svcgen.DecodeRequired(raw, &v.Sku, key, &seen[2])
+			return svcgen.Required(d, &v.Sku, &seen[2], svcgen.Decode)
 		case "total":
-			err = svcgen.DecodeRequired(raw, &v.Total, key, &seen[3])
+			return svcgen.Required(d, &v.Total, &seen[3], svcgen.Decode)
 		case "unitPrice":
-			err = svcgen.DecodeRequired(raw, &v.UnitPrice, key, &seen[4])
+			return svcgen.Required(d, &v.UnitPrice, &seen[4], svcgen.Decode)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads Quote as DecodeJSON does.
+func (v *Quote) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *Quote) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "currency", "quantity", "sku", "total", "unitPrice")
@@ -209,38 +236,44 @@ type QuoteInput struct {
 	missing [2]bool
 }
 
-// MarshalJSON writes QuoteInput with the property names the spec gives.
-func (v QuoteInput) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.Field(`"quantity"`, v.Quantity)
-	o.Field(`"sku"`, v.Sku)
-	return o.End()
+// EncodeJSON writes QuoteInput with the property names the spec gives.
+func (v *QuoteInput) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
+	e.Key(`"quantity"`)
+	svcgen.Encode(e, &v.Quantity)
+	e.Key(`"sku"`)
+	svcgen.Encode(e, &v.Sku)
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads QuoteInput, noting required properties that are absent.
-func (v *QuoteInput) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[QuoteInput](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes QuoteInput as EncodeJSON does.
+func (v QuoteInput) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads QuoteInput, noting required properties that are absent.
+func (v *QuoteInput) DecodeJSON(d *svcgen.Decoder) error {
 	*v = QuoteInput{}
 	var seen [2]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "quantity":
-			err = svcgen.DecodeRequired(raw, &v.Quantity, key, &seen[0])
+			return svcgen.Required(d, &v.Quantity, &seen[0], svcgen.Decode)
 		case "sku":
-			err = svcgen.DecodeRequired(raw, &v.Sku, key, &seen[1])
+			return svcgen.Required(d, &v.Sku, &seen[1], svcgen.Decode)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads QuoteInput as DecodeJSON does.
+func (v *QuoteInput) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *QuoteInput) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "quantity", "sku")

@@ -45,6 +45,12 @@ func (v Choice) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	}
 }
 
+// DecodeJSON reads a string; ValidateAt checks it is one of the values.
+func (v *Choice) DecodeJSON(d *svcgen.Decoder) error { return svcgen.Decode(d, (*string)(v)) }
+
+// EncodeJSON writes v as a string.
+func (v *Choice) EncodeJSON(e *svcgen.Encoder) { svcgen.Encode(e, (*string)(v)) }
+
 // Collisions: One property per colliding schema.
 type Collisions struct {
 	// Schema named `Error`; differs only in case from `error`.
@@ -77,78 +83,128 @@ type Collisions struct {
 	Upper *int64 `json:"-"`
 }
 
-// MarshalJSON writes Collisions with the property names the spec gives.
-func (v Collisions) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.FieldIf(v.Error != nil, `"Error"`, v.Error)
-	o.FieldIf(v.Blank != nil, `"blank"`, v.Blank)
-	o.FieldIf(v.Error2 != nil, `"error"`, v.Error2)
-	o.FieldIf(v.Handler != nil, `"handler"`, v.Handler)
-	o.FieldIf(v.Level != nil, `"level"`, v.Level)
-	o.FieldIf(v.ListThingsRequest != nil, `"listThingsRequest"`, v.ListThingsRequest)
-	o.FieldIf(v.Lower != nil, `"lower"`, v.Lower)
-	if v.Nil.Set {
-		o.Field(`"nil"`, v.Nil)
+// EncodeJSON writes Collisions with the property names the spec gives.
+func (v *Collisions) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
 	}
-	o.FieldIf(v.Problem != nil, `"problem"`, v.Problem)
-	o.FieldIf(v.Server != nil, `"server"`, v.Server)
-	o.FieldIf(v.Service != nil, `"service"`, v.Service)
-	o.FieldIf(v.String != nil, `"string"`, v.String)
-	o.FieldIf(v.True != nil, `"true"`, v.True)
-	o.FieldIf(v.Upper != nil, `"upper"`, v.Upper)
-	return o.End()
+	e.ObjectStart()
+	if v.Error != nil {
+		e.Key(`"Error"`)
+		svcgen.Encode(e, v.Error)
+	}
+	if v.Blank != nil {
+		e.Key(`"blank"`)
+		svcgen.Encode(e, v.Blank)
+	}
+	if v.Error2 != nil {
+		e.Key(`"error"`)
+		svcgen.Encode(e, v.Error2)
+	}
+	if v.Handler != nil {
+		e.Key(`"handler"`)
+		svcgen.Encode(e, v.Handler)
+	}
+	if v.Level != nil {
+		e.Key(`"level"`)
+		svcgen.Encode(e, v.Level)
+	}
+	if v.ListThingsRequest != nil {
+		e.Key(`"listThingsRequest"`)
+		svcgen.Encode(e, v.ListThingsRequest)
+	}
+	if v.Lower != nil {
+		e.Key(`"lower"`)
+		svcgen.Encode(e, v.Lower)
+	}
+	if v.Nil.Set {
+		e.Key(`"nil"`)
+		svcgen.Encode(e, &v.Nil)
+	}
+	if v.Problem != nil {
+		e.Key(`"problem"`)
+		svcgen.Encode(e, v.Problem)
+	}
+	if v.Server != nil {
+		e.Key(`"server"`)
+		svcgen.Encode(e, v.Server)
+	}
+	if v.Service != nil {
+		e.Key(`"service"`)
+		svcgen.Encode(e, v.Service)
+	}
+	if v.String != nil {
+		e.Key(`"string"`)
+		svcgen.Encode(e, v.String)
+	}
+	if v.True != nil {
+		e.Key(`"true"`)
+		svcgen.Encode(e, v.True)
+	}
+	if v.Upper != nil {
+		e.Key(`"upper"`)
+		svcgen.Encode(e, v.Upper)
+	}
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads Collisions, noting required properties that are absent.
-func (v *Collisions) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[Collisions](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes Collisions as EncodeJSON does.
+func (v Collisions) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads Collisions, noting required properties that are absent.
+func (v *Collisions) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Collisions{}
 	// Defaults the spec states, overwritten by what the JSON holds.
 	v.True = svcgen.Ptr[bool](true)
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "Error":
-			err = svcgen.DecodeNonNull(raw, &v.Error, key)
+			return svcgen.NonNull(d, &v.Error, svcgen.DecodePtr)
 		case "blank":
-			err = svcgen.DecodeNonNull(raw, &v.Blank, key)
+			return svcgen.NonNull(d, &v.Blank, svcgen.DecodePtr)
 		case "error":
-			err = svcgen.DecodeNonNull(raw, &v.Error2, key)
+			return svcgen.NonNull(d, &v.Error2, svcgen.DecodePtr)
 		case "handler":
-			err = svcgen.DecodeNonNull(raw, &v.Handler, key)
+			return svcgen.NonNull(d, &v.Handler, svcgen.DecodePtr)
 		case "level":
-			err = svcgen.DecodeNonNull(raw, &v.Level, key)
+			return svcgen.NonNull(d, &v.Level, svcgen.DecodePtr)
 		case "listThingsRequest":
-			err = svcgen.DecodeNonNull(raw, &v.ListThingsRequest, key)
+			return svcgen.NonNull(d, &v.ListThingsRequest, svcgen.DecodePtr)
 		case "lower":
-			err = svcgen.DecodeNonNull(raw, &v.Lower, key)
+			return svcgen.NonNull(d, &v.Lower, svcgen.DecodePtr)
 		case "nil":
-			err = svcgen.DecodeField(raw, &v.Nil, key)
+			return svcgen.Decode(d, &v.Nil)
 		case "problem":
-			err = svcgen.DecodeNonNull(raw, &v.Problem, key)
+			return svcgen.NonNull(d, &v.Problem, svcgen.DecodePtr)
 		case "server":
-			err = svcgen.DecodeNonNull(raw, &v.Server, key)
+			return svcgen.NonNull(d, &v.Server, svcgen.DecodePtr)
 		case "service":
-			err = svcgen.DecodeNonNull(raw, &v.Service, key)
+			return svcgen.NonNull(d, &v.Service, svcgen.DecodePtr)
 		case "string":
-			err = svcgen.DecodeNonNull(raw, &v.String, key)
+			return svcgen.NonNull(d, &v.String, svcgen.DecodePtr)
 		case "true":
-			err = svcgen.DecodeNonNull(raw, &v.True, key)
+			return svcgen.NonNull(d, &v.True, svcgen.DecodePtr)
 		case "upper":
-			err = svcgen.DecodeNonNull(raw, &v.Upper, key)
+			return svcgen.NonNull(d, &v.Upper, svcgen.DecodePtr)
 		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+		return d.Skip() // not in the spec: ignored
+	})
+	return err
 }
 
+// UnmarshalJSON reads Collisions as DecodeJSON does.
+func (v *Collisions) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
+
 func (v *Collisions) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
-	svcgen.ValidateField(at, "Error", v.Error, errs)
-	svcgen.ValidateField(at, "level", v.Level, errs)
+	if v.Error != nil {
+		at := at.Field("Error")
+		v.Error.ValidateAt(&at, errs)
+	}
+	if v.Level != nil {
+		at := at.Field("level")
+		v.Level.ValidateAt(&at, errs)
+	}
 	{
 		at := at.Field("string")
 		if v.String != nil {
@@ -169,35 +225,40 @@ type Error struct {
 	missing [1]bool
 }
 
-// MarshalJSON writes Error with the property names the spec gives.
-func (v Error) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.Field(`"message"`, v.Message)
-	return o.End()
+// EncodeJSON writes Error with the property names the spec gives.
+func (v *Error) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
+	e.Key(`"message"`)
+	svcgen.Encode(e, &v.Message)
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads Error, noting required properties that are absent.
-func (v *Error) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[Error](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes Error as EncodeJSON does.
+func (v Error) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads Error, noting required properties that are absent.
+func (v *Error) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Error{}
 	var seen [1]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "message":
-			err = svcgen.DecodeRequired(raw, &v.Message, key, &seen[0])
+			return svcgen.Required(d, &v.Message, &seen[0], svcgen.Decode)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads Error as DecodeJSON does.
+func (v *Error) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *Error) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "message")
@@ -214,28 +275,50 @@ type Error2 struct {
 	Error2 *string `json:"error,omitempty"`
 }
 
-// UnmarshalJSON reads Error2, noting required properties that are absent.
-func (v *Error2) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[Error2](data)
-	if err != nil {
-		return err
+// EncodeJSON writes Error2 with the property names the spec gives.
+func (v *Error2) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
 	}
-	*v = Error2{}
-	for key, raw := range fields {
-		switch key {
-		case "Error":
-			err = svcgen.DecodeNonNull(raw, &v.Error, key)
-		case "code":
-			err = svcgen.DecodeNonNull(raw, &v.Code, key)
-		case "error":
-			err = svcgen.DecodeNonNull(raw, &v.Error2, key)
-		}
-		if err != nil {
-			return err
-		}
+	e.ObjectStart()
+	if v.Error != nil {
+		e.Key(`"Error"`)
+		svcgen.Encode(e, v.Error)
 	}
-	return nil
+	if v.Code != nil {
+		e.Key(`"code"`)
+		svcgen.Encode(e, v.Code)
+	}
+	if v.Error2 != nil {
+		e.Key(`"error"`)
+		svcgen.Encode(e, v.Error2)
+	}
+	e.ObjectEnd()
 }
+
+// MarshalJSON writes Error2 as EncodeJSON does.
+func (v Error2) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads Error2, noting required properties that are absent.
+func (v *Error2) DecodeJSON(d *svcgen.Decoder) error {
+	*v = Error2{}
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
+		case "Error":
+			return svcgen.NonNull(d, &v.Error, svcgen.DecodePtr)
+		case "code":
+			return svcgen.NonNull(d, &v.Code, svcgen.DecodePtr)
+		case "error":
+			return svcgen.NonNull(d, &v.Error2, svcgen.DecodePtr)
+		}
+		return d.Skip() // not in the spec: ignored
+	})
+	return err
+}
+
+// UnmarshalJSON reads Error2 as DecodeJSON does.
+func (v *Error2) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 // Func: Schema named `func`; an enum whose values are Go keywords.
 type Func string
@@ -265,6 +348,12 @@ func (v Func) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	}
 }
 
+// DecodeJSON reads a string; ValidateAt checks it is one of the values.
+func (v *Func) DecodeJSON(d *svcgen.Decoder) error { return svcgen.Decode(d, (*string)(v)) }
+
+// EncodeJSON writes v as a string.
+func (v *Func) EncodeJSON(e *svcgen.Encoder) { svcgen.Encode(e, (*string)(v)) }
+
 // FuncType is defined by the spec at #/paths/~1keywords~1{type}/put/parameters/0/schema.
 type FuncType string
 
@@ -292,29 +381,49 @@ func (v FuncType) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	}
 }
 
+// DecodeJSON reads a string; ValidateAt checks it is one of the values.
+func (v *FuncType) DecodeJSON(d *svcgen.Decoder) error { return svcgen.Decode(d, (*string)(v)) }
+
+// EncodeJSON writes v as a string.
+func (v *FuncType) EncodeJSON(e *svcgen.Encoder) { svcgen.Encode(e, (*string)(v)) }
+
 // Handler: Schema named `Handler`.
 type Handler struct {
 	ServeHTTP *string `json:"ServeHTTP,omitempty"`
 }
 
-// UnmarshalJSON reads Handler, noting required properties that are absent.
-func (v *Handler) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[Handler](data)
-	if err != nil {
-		return err
+// EncodeJSON writes Handler with the property names the spec gives.
+func (v *Handler) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
 	}
-	*v = Handler{}
-	for key, raw := range fields {
-		switch key {
-		case "ServeHTTP":
-			err = svcgen.DecodeNonNull(raw, &v.ServeHTTP, key)
-		}
-		if err != nil {
-			return err
-		}
+	e.ObjectStart()
+	if v.ServeHTTP != nil {
+		e.Key(`"ServeHTTP"`)
+		svcgen.Encode(e, v.ServeHTTP)
 	}
-	return nil
+	e.ObjectEnd()
 }
+
+// MarshalJSON writes Handler as EncodeJSON does.
+func (v Handler) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads Handler, noting required properties that are absent.
+func (v *Handler) DecodeJSON(d *svcgen.Decoder) error {
+	*v = Handler{}
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
+		case "ServeHTTP":
+			return svcgen.NonNull(d, &v.ServeHTTP, svcgen.DecodePtr)
+		}
+		return d.Skip() // not in the spec: ignored
+	})
+	return err
+}
+
+// UnmarshalJSON reads Handler as DecodeJSON does.
+func (v *Handler) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 // Level: An integer enum with a negative value.
 type Level int64
@@ -342,29 +451,49 @@ func (v Level) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	}
 }
 
+// DecodeJSON reads a int64; ValidateAt checks it is one of the values.
+func (v *Level) DecodeJSON(d *svcgen.Decoder) error { return svcgen.Decode(d, (*int64)(v)) }
+
+// EncodeJSON writes v as a int64.
+func (v *Level) EncodeJSON(e *svcgen.Encoder) { svcgen.Encode(e, (*int64)(v)) }
+
 // ListThingsRequest: Collides with the request type a generator would derive from listThings.
 type ListThingsRequest struct {
 	Filter *string `json:"filter,omitempty"`
 }
 
-// UnmarshalJSON reads ListThingsRequest, noting required properties that are absent.
-func (v *ListThingsRequest) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[ListThingsRequest](data)
-	if err != nil {
-		return err
+// EncodeJSON writes ListThingsRequest with the property names the spec gives.
+func (v *ListThingsRequest) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
 	}
-	*v = ListThingsRequest{}
-	for key, raw := range fields {
-		switch key {
-		case "filter":
-			err = svcgen.DecodeNonNull(raw, &v.Filter, key)
-		}
-		if err != nil {
-			return err
-		}
+	e.ObjectStart()
+	if v.Filter != nil {
+		e.Key(`"filter"`)
+		svcgen.Encode(e, v.Filter)
 	}
-	return nil
+	e.ObjectEnd()
 }
+
+// MarshalJSON writes ListThingsRequest as EncodeJSON does.
+func (v ListThingsRequest) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads ListThingsRequest, noting required properties that are absent.
+func (v *ListThingsRequest) DecodeJSON(d *svcgen.Decoder) error {
+	*v = ListThingsRequest{}
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
+		case "filter":
+			return svcgen.NonNull(d, &v.Filter, svcgen.DecodePtr)
+		}
+		return d.Skip() // not in the spec: ignored
+	})
+	return err
+}
+
+// UnmarshalJSON reads ListThingsRequest as DecodeJSON does.
+func (v *ListThingsRequest) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 // ListThingsResponse: Collides with the response type a generator would derive from listThings.
 type ListThingsResponse struct {
@@ -377,38 +506,46 @@ type ListThingsResponse struct {
 	missing [1]bool
 }
 
-// MarshalJSON writes ListThingsResponse with the property names the spec gives.
-func (v ListThingsResponse) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.Field(`"items"`, v.Items)
-	o.FieldIf(v.Request != nil, `"request"`, v.Request)
-	return o.End()
+// EncodeJSON writes ListThingsResponse with the property names the spec gives.
+func (v *ListThingsResponse) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
+	e.Key(`"items"`)
+	svcgen.EncodeSlice(e, &v.Items)
+	if v.Request != nil {
+		e.Key(`"request"`)
+		svcgen.Encode(e, v.Request)
+	}
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads ListThingsResponse, noting required properties that are absent.
-func (v *ListThingsResponse) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[ListThingsResponse](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes ListThingsResponse as EncodeJSON does.
+func (v ListThingsResponse) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads ListThingsResponse, noting required properties that are absent.
+func (v *ListThingsResponse) DecodeJSON(d *svcgen.Decoder) error {
 	*v = ListThingsResponse{}
 	var seen [1]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "items":
-			err = svcgen.DecodeRequired(raw, &v.Items, key, &seen[0])
+			return svcgen.Required(d, &v.Items, &seen[0], svcgen.DecodeSlice)
 		case "request":
-			err = svcgen.DecodeNonNull(raw, &v.Request, key)
+			return svcgen.NonNull(d, &v.Request, svcgen.DecodePtr)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads ListThingsResponse as DecodeJSON does.
+func (v *ListThingsResponse) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *ListThingsResponse) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "items")
@@ -427,6 +564,16 @@ func (v *ListThingsResponse) Validate() error { return svcgen.Validate(v) }
 // Map: Schema named `map`; a map of `range`.
 type Map map[string]Range
 
+// DecodeJSON reads v as a map[string]Range.
+func (v *Map) DecodeJSON(d *svcgen.Decoder) error {
+	return svcgen.DecodeMap(d, (*map[string]Range)(v))
+}
+
+// EncodeJSON writes v as a map[string]Range.
+func (v *Map) EncodeJSON(e *svcgen.Encoder) {
+	svcgen.EncodeMap(e, (*map[string]Range)(v))
+}
+
 func (v Map) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	for k0, v0 := range map[string]Range(v) {
 		at0 := at.Field(k0)
@@ -441,28 +588,50 @@ type Nil struct {
 	Nil    *bool   `json:"nil,omitempty"`
 }
 
-// UnmarshalJSON reads Nil, noting required properties that are absent.
-func (v *Nil) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[Nil](data)
-	if err != nil {
-		return err
+// EncodeJSON writes Nil with the property names the spec gives.
+func (v *Nil) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
 	}
-	*v = Nil{}
-	for key, raw := range fields {
-		switch key {
-		case "append":
-			err = svcgen.DecodeNonNull(raw, &v.Append, key)
-		case "iota":
-			err = svcgen.DecodeNonNull(raw, &v.Iota, key)
-		case "nil":
-			err = svcgen.DecodeNonNull(raw, &v.Nil, key)
-		}
-		if err != nil {
-			return err
-		}
+	e.ObjectStart()
+	if v.Append != nil {
+		e.Key(`"append"`)
+		svcgen.Encode(e, v.Append)
 	}
-	return nil
+	if v.Iota != nil {
+		e.Key(`"iota"`)
+		svcgen.Encode(e, v.Iota)
+	}
+	if v.Nil != nil {
+		e.Key(`"nil"`)
+		svcgen.Encode(e, v.Nil)
+	}
+	e.ObjectEnd()
 }
+
+// MarshalJSON writes Nil as EncodeJSON does.
+func (v Nil) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads Nil, noting required properties that are absent.
+func (v *Nil) DecodeJSON(d *svcgen.Decoder) error {
+	*v = Nil{}
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
+		case "append":
+			return svcgen.NonNull(d, &v.Append, svcgen.DecodePtr)
+		case "iota":
+			return svcgen.NonNull(d, &v.Iota, svcgen.DecodePtr)
+		case "nil":
+			return svcgen.NonNull(d, &v.Nil, svcgen.DecodePtr)
+		}
+		return d.Skip() // not in the spec: ignored
+	})
+	return err
+}
+
+// UnmarshalJSON reads Nil as DecodeJSON does.
+func (v *Nil) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 // Package: Schema named `package`.
 type Package struct {
@@ -472,30 +641,56 @@ type Package struct {
 	Var     *string `json:"var,omitempty"`
 }
 
-// UnmarshalJSON reads Package, noting required properties that are absent.
-func (v *Package) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[Package](data)
-	if err != nil {
-		return err
+// EncodeJSON writes Package with the property names the spec gives.
+func (v *Package) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
 	}
-	*v = Package{}
-	for key, raw := range fields {
-		switch key {
-		case "const":
-			err = svcgen.DecodeNonNull(raw, &v.Const, key)
-		case "name":
-			err = svcgen.DecodeNonNull(raw, &v.Name, key)
-		case "package":
-			err = svcgen.DecodeNonNull(raw, &v.Package, key)
-		case "var":
-			err = svcgen.DecodeNonNull(raw, &v.Var, key)
-		}
-		if err != nil {
-			return err
-		}
+	e.ObjectStart()
+	if v.Const != nil {
+		e.Key(`"const"`)
+		svcgen.Encode(e, v.Const)
 	}
-	return nil
+	if v.Name != nil {
+		e.Key(`"name"`)
+		svcgen.Encode(e, v.Name)
+	}
+	if v.Package != nil {
+		e.Key(`"package"`)
+		svcgen.Encode(e, v.Package)
+	}
+	if v.Var != nil {
+		e.Key(`"var"`)
+		svcgen.Encode(e, v.Var)
+	}
+	e.ObjectEnd()
 }
+
+// MarshalJSON writes Package as EncodeJSON does.
+func (v Package) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads Package, noting required properties that are absent.
+func (v *Package) DecodeJSON(d *svcgen.Decoder) error {
+	*v = Package{}
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
+		case "const":
+			return svcgen.NonNull(d, &v.Const, svcgen.DecodePtr)
+		case "name":
+			return svcgen.NonNull(d, &v.Name, svcgen.DecodePtr)
+		case "package":
+			return svcgen.NonNull(d, &v.Package, svcgen.DecodePtr)
+		case "var":
+			return svcgen.NonNull(d, &v.Var, svcgen.DecodePtr)
+		}
+		return d.Skip() // not in the spec: ignored
+	})
+	return err
+}
+
+// UnmarshalJSON reads Package as DecodeJSON does.
+func (v *Package) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 // Problem: Schema named `Problem`, not quite RFC 9457 (`status` is a string).
 type Problem struct {
@@ -506,30 +701,56 @@ type Problem struct {
 	Type   *string `json:"type,omitempty"`
 }
 
-// UnmarshalJSON reads Problem, noting required properties that are absent.
-func (v *Problem) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[Problem](data)
-	if err != nil {
-		return err
+// EncodeJSON writes Problem with the property names the spec gives.
+func (v *Problem) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
 	}
-	*v = Problem{}
-	for key, raw := range fields {
-		switch key {
-		case "error":
-			err = svcgen.DecodeNonNull(raw, &v.Error, key)
-		case "status":
-			err = svcgen.DecodeNonNull(raw, &v.Status, key)
-		case "title":
-			err = svcgen.DecodeNonNull(raw, &v.Title, key)
-		case "type":
-			err = svcgen.DecodeNonNull(raw, &v.Type, key)
-		}
-		if err != nil {
-			return err
-		}
+	e.ObjectStart()
+	if v.Error != nil {
+		e.Key(`"error"`)
+		svcgen.Encode(e, v.Error)
 	}
-	return nil
+	if v.Status != nil {
+		e.Key(`"status"`)
+		svcgen.Encode(e, v.Status)
+	}
+	if v.Title != nil {
+		e.Key(`"title"`)
+		svcgen.Encode(e, v.Title)
+	}
+	if v.Type != nil {
+		e.Key(`"type"`)
+		svcgen.Encode(e, v.Type)
+	}
+	e.ObjectEnd()
 }
+
+// MarshalJSON writes Problem as EncodeJSON does.
+func (v Problem) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads Problem, noting required properties that are absent.
+func (v *Problem) DecodeJSON(d *svcgen.Decoder) error {
+	*v = Problem{}
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
+		case "error":
+			return svcgen.NonNull(d, &v.Error, svcgen.DecodePtr)
+		case "status":
+			return svcgen.NonNull(d, &v.Status, svcgen.DecodePtr)
+		case "title":
+			return svcgen.NonNull(d, &v.Title, svcgen.DecodePtr)
+		case "type":
+			return svcgen.NonNull(d, &v.Type, svcgen.DecodePtr)
+		}
+		return d.Skip() // not in the spec: ignored
+	})
+	return err
+}
+
+// UnmarshalJSON reads Problem as DecodeJSON does.
+func (v *Problem) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 // Range: Schema named `range`.
 type Range struct {
@@ -543,43 +764,52 @@ type Range struct {
 	missing [2]bool
 }
 
-// MarshalJSON writes Range with the property names the spec gives.
-func (v Range) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.FieldIf(v.Len != nil, `"len"`, v.Len)
-	o.Field(`"max"`, v.Max)
-	o.Field(`"min"`, v.Min)
-	return o.End()
+// EncodeJSON writes Range with the property names the spec gives.
+func (v *Range) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
+	if v.Len != nil {
+		e.Key(`"len"`)
+		svcgen.Encode(e, v.Len)
+	}
+	e.Key(`"max"`)
+	svcgen.Encode(e, &v.Max)
+	e.Key(`"min"`)
+	svcgen.Encode(e, &v.Min)
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads Range, noting required properties that are absent.
-func (v *Range) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[Range](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes Range as EncodeJSON does.
+func (v Range) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads Range, noting required properties that are absent.
+func (v *Range) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Range{}
 	// Defaults the spec states, overwritten by what the JSON holds.
 	v.Len = svcgen.Ptr[int32](10)
 	var seen [2]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "len":
-			err = svcgen.DecodeNonNull(raw, &v.Len, key)
+			return svcgen.NonNull(d, &v.Len, svcgen.DecodePtr)
 		case "max":
-			err = svcgen.DecodeRequired(raw, &v.Max, key, &seen[0])
+			return svcgen.Required(d, &v.Max, &seen[0], svcgen.Decode)
 		case "min":
-			err = svcgen.DecodeRequired(raw, &v.Min, key, &seen[1])
+			return svcgen.Required(d, &v.Min, &seen[1], svcgen.Decode)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads Range as DecodeJSON does.
+func (v *Range) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *Range) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "max", "min")
@@ -607,45 +837,54 @@ type Request struct {
 	missing [1]bool
 }
 
-// MarshalJSON writes Request with the property names the spec gives.
-func (v Request) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.FieldIf(v.DryRun != nil, `"dryRun"`, v.DryRun)
-	o.Field(`"thing"`, v.Thing)
-	return o.End()
+// EncodeJSON writes Request with the property names the spec gives.
+func (v *Request) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
+	if v.DryRun != nil {
+		e.Key(`"dryRun"`)
+		svcgen.Encode(e, v.DryRun)
+	}
+	e.Key(`"thing"`)
+	svcgen.Encode(e, &v.Thing)
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads Request, noting required properties that are absent.
-func (v *Request) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[Request](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes Request as EncodeJSON does.
+func (v Request) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads Request, noting required properties that are absent.
+func (v *Request) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Request{}
 	// Defaults the spec states, overwritten by what the JSON holds.
 	v.DryRun = svcgen.Ptr[bool](false)
 	var seen [1]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "dryRun":
-			err = svcgen.DecodeNonNull(raw, &v.DryRun, key)
+			return svcgen.NonNull(d, &v.DryRun, svcgen.DecodePtr)
 		case "thing":
-			err = svcgen.DecodeRequired(raw, &v.Thing, key, &seen[0])
+			return svcgen.Required(d, &v.Thing, &seen[0], svcgen.Decode)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads Request as DecodeJSON does.
+func (v *Request) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *Request) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "thing")
 	if !v.missing[0] {
-		svcgen.ValidateField(at, "thing", &v.Thing, errs)
+		at := at.Field("thing")
+		v.Thing.ValidateAt(&at, errs)
 	}
 }
 
@@ -664,45 +903,52 @@ type Response struct {
 	missing [1]bool
 }
 
-// MarshalJSON writes Response with the property names the spec gives.
-func (v Response) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.Field(`"thing"`, v.Thing)
-	if v.Warnings != nil {
-		o.Field(`"warnings"`, v.Warnings)
+// EncodeJSON writes Response with the property names the spec gives.
+func (v *Response) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
 	}
-	return o.End()
+	e.ObjectStart()
+	e.Key(`"thing"`)
+	svcgen.Encode(e, &v.Thing)
+	if v.Warnings != nil {
+		e.Key(`"warnings"`)
+		svcgen.EncodeSlice(e, &v.Warnings)
+	}
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads Response, noting required properties that are absent.
-func (v *Response) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[Response](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes Response as EncodeJSON does.
+func (v Response) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads Response, noting required properties that are absent.
+func (v *Response) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Response{}
 	var seen [1]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "thing":
-			err = svcgen.DecodeRequired(raw, &v.Thing, key, &seen[0])
+			return svcgen.Required(d, &v.Thing, &seen[0], svcgen.Decode)
 		case "warnings":
-			err = svcgen.DecodeNonNull(raw, &v.Warnings, key)
+			return svcgen.NonNull(d, &v.Warnings, svcgen.DecodeSlice)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads Response as DecodeJSON does.
+func (v *Response) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *Response) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "thing")
 	if !v.missing[0] {
-		svcgen.ValidateField(at, "thing", &v.Thing, errs)
+		at := at.Field("thing")
+		v.Thing.ValidateAt(&at, errs)
 	}
 }
 
@@ -717,76 +963,126 @@ type Schema struct {
 	EtcPasswd *string `json:"../../etc/passwd,omitempty"`
 }
 
-// UnmarshalJSON reads Schema, noting required properties that are absent.
-func (v *Schema) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[Schema](data)
-	if err != nil {
-		return err
+// EncodeJSON writes Schema with the property names the spec gives.
+func (v *Schema) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
 	}
-	*v = Schema{}
-	for key, raw := range fields {
-		switch key {
-		case ".":
-			err = svcgen.DecodeNonNull(raw, &v.Field, key)
-		case "..":
-			err = svcgen.DecodeNonNull(raw, &v.Field2, key)
-		case "../../etc/passwd":
-			err = svcgen.DecodeNonNull(raw, &v.EtcPasswd, key)
-		}
-		if err != nil {
-			return err
-		}
+	e.ObjectStart()
+	if v.Field != nil {
+		e.Key(`"."`)
+		svcgen.Encode(e, v.Field)
 	}
-	return nil
+	if v.Field2 != nil {
+		e.Key(`".."`)
+		svcgen.Encode(e, v.Field2)
+	}
+	if v.EtcPasswd != nil {
+		e.Key(`"../../etc/passwd"`)
+		svcgen.Encode(e, v.EtcPasswd)
+	}
+	e.ObjectEnd()
 }
+
+// MarshalJSON writes Schema as EncodeJSON does.
+func (v Schema) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads Schema, noting required properties that are absent.
+func (v *Schema) DecodeJSON(d *svcgen.Decoder) error {
+	*v = Schema{}
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
+		case ".":
+			return svcgen.NonNull(d, &v.Field, svcgen.DecodePtr)
+		case "..":
+			return svcgen.NonNull(d, &v.Field2, svcgen.DecodePtr)
+		case "../../etc/passwd":
+			return svcgen.NonNull(d, &v.EtcPasswd, svcgen.DecodePtr)
+		}
+		return d.Skip() // not in the spec: ignored
+	})
+	return err
+}
+
+// UnmarshalJSON reads Schema as DecodeJSON does.
+func (v *Schema) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 // Server: Schema named `Server`.
 type Server struct {
 	URL *string `json:"url,omitempty"`
 }
 
-// UnmarshalJSON reads Server, noting required properties that are absent.
-func (v *Server) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[Server](data)
-	if err != nil {
-		return err
+// EncodeJSON writes Server with the property names the spec gives.
+func (v *Server) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
 	}
-	*v = Server{}
-	for key, raw := range fields {
-		switch key {
-		case "url":
-			err = svcgen.DecodeNonNull(raw, &v.URL, key)
-		}
-		if err != nil {
-			return err
-		}
+	e.ObjectStart()
+	if v.URL != nil {
+		e.Key(`"url"`)
+		svcgen.Encode(e, v.URL)
 	}
-	return nil
+	e.ObjectEnd()
 }
+
+// MarshalJSON writes Server as EncodeJSON does.
+func (v Server) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads Server, noting required properties that are absent.
+func (v *Server) DecodeJSON(d *svcgen.Decoder) error {
+	*v = Server{}
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
+		case "url":
+			return svcgen.NonNull(d, &v.URL, svcgen.DecodePtr)
+		}
+		return d.Skip() // not in the spec: ignored
+	})
+	return err
+}
+
+// UnmarshalJSON reads Server as DecodeJSON does.
+func (v *Server) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 // Service2: Schema named `Service`.
 type Service2 struct {
 	Name *string `json:"name,omitempty"`
 }
 
-// UnmarshalJSON reads Service2, noting required properties that are absent.
-func (v *Service2) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[Service2](data)
-	if err != nil {
-		return err
+// EncodeJSON writes Service2 with the property names the spec gives.
+func (v *Service2) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
 	}
-	*v = Service2{}
-	for key, raw := range fields {
-		switch key {
-		case "name":
-			err = svcgen.DecodeNonNull(raw, &v.Name, key)
-		}
-		if err != nil {
-			return err
-		}
+	e.ObjectStart()
+	if v.Name != nil {
+		e.Key(`"name"`)
+		svcgen.Encode(e, v.Name)
 	}
-	return nil
+	e.ObjectEnd()
 }
+
+// MarshalJSON writes Service2 as EncodeJSON does.
+func (v Service2) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads Service2, noting required properties that are absent.
+func (v *Service2) DecodeJSON(d *svcgen.Decoder) error {
+	*v = Service2{}
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
+		case "name":
+			return svcgen.NonNull(d, &v.Name, svcgen.DecodePtr)
+		}
+		return d.Skip() // not in the spec: ignored
+	})
+	return err
+}
+
+// UnmarshalJSON reads Service2 as DecodeJSON does.
+func (v *Service2) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 // Thing: The resource. Property names differ only in case or punctuation,
 // start with digits, are non-ASCII, or are empty.
@@ -839,125 +1135,207 @@ type Thing struct {
 	missing [1]bool
 }
 
-// MarshalJSON writes Thing with the property names the spec gives.
-func (v Thing) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.FieldIf(v.Field != nil, `""`, v.Field)
-	o.FieldIf(v.Field2 != nil, `" "`, v.Field2)
-	o.FieldIf(v.X2fa != nil, `"2fa"`, v.X2fa)
-	o.FieldIf(v.X3dModel != nil, `"3dModel"`, v.X3dModel)
-	o.FieldIf(v.UserID != nil, `"USER_ID"`, v.UserID)
-	o.FieldIf(v.UserID2 != nil, `"UserID"`, v.UserID2)
-	o.FieldIf(v.Choice != nil, `"choice"`, v.Choice)
-	o.FieldIf(v.Error != nil, `"error"`, v.Error)
-	o.FieldIf(v.ID != nil, `"id"`, v.ID)
-	o.FieldIf(v.Inline != nil, `"inline"`, v.Inline)
-	o.FieldIf(v.Int != nil, `"int"`, v.Int)
-	o.FieldIf(v.Len != nil, `"len"`, v.Len)
-	o.Field(`"name"`, v.Name)
+// EncodeJSON writes Thing with the property names the spec gives.
+func (v *Thing) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
+	if v.Field != nil {
+		e.Key(`""`)
+		svcgen.Encode(e, v.Field)
+	}
+	if v.Field2 != nil {
+		e.Key(`" "`)
+		svcgen.Encode(e, v.Field2)
+	}
+	if v.X2fa != nil {
+		e.Key(`"2fa"`)
+		svcgen.Encode(e, v.X2fa)
+	}
+	if v.X3dModel != nil {
+		e.Key(`"3dModel"`)
+		svcgen.Encode(e, v.X3dModel)
+	}
+	if v.UserID != nil {
+		e.Key(`"USER_ID"`)
+		svcgen.Encode(e, v.UserID)
+	}
+	if v.UserID2 != nil {
+		e.Key(`"UserID"`)
+		svcgen.Encode(e, v.UserID2)
+	}
+	if v.Choice != nil {
+		e.Key(`"choice"`)
+		svcgen.Encode(e, v.Choice)
+	}
+	if v.Error != nil {
+		e.Key(`"error"`)
+		svcgen.Encode(e, v.Error)
+	}
+	if v.ID != nil {
+		e.Key(`"id"`)
+		svcgen.Encode(e, v.ID)
+	}
+	if v.Inline != nil {
+		e.Key(`"inline"`)
+		svcgen.Encode(e, v.Inline)
+	}
+	if v.Int != nil {
+		e.Key(`"int"`)
+		svcgen.Encode(e, v.Int)
+	}
+	if v.Len != nil {
+		e.Key(`"len"`)
+		svcgen.Encode(e, v.Len)
+	}
+	e.Key(`"name"`)
+	svcgen.Encode(e, &v.Name)
 	if v.Nil.Set {
-		o.Field(`"nil"`, v.Nil)
+		e.Key(`"nil"`)
+		svcgen.Encode(e, &v.Nil)
 	}
-	o.FieldIf(v.No != nil, `"no"`, v.No)
+	if v.No != nil {
+		e.Key(`"no"`)
+		svcgen.Encode(e, v.No)
+	}
 	if v.Null.Set {
-		o.Field(`"null"`, v.Null)
+		e.Key(`"null"`)
+		svcgen.Encode(e, &v.Null)
 	}
-	o.FieldIf(v.Parent != nil, `"parent"`, v.Parent)
-	o.FieldIf(v.Prénom != nil, `"prénom"`, v.Prénom)
-	o.FieldIf(v.String != nil, `"string"`, v.String)
-	o.FieldIf(v.Type != nil, `"type"`, v.Type)
-	o.FieldIf(v.UserID3 != nil, `"user-id"`, v.UserID3)
-	o.FieldIf(v.UserID4 != nil, `"userId"`, v.UserID4)
-	o.FieldIf(v.UserID5 != nil, `"user_id"`, v.UserID5)
-	o.FieldIf(v.Ωmega != nil, `"Ωmega"`, v.Ωmega)
-	o.FieldIf(v.X名前 != nil, `"名前"`, v.X名前)
-	return o.End()
+	if v.Parent != nil {
+		e.Key(`"parent"`)
+		svcgen.Encode(e, v.Parent)
+	}
+	if v.Prénom != nil {
+		e.Key(`"prénom"`)
+		svcgen.Encode(e, v.Prénom)
+	}
+	if v.String != nil {
+		e.Key(`"string"`)
+		svcgen.Encode(e, v.String)
+	}
+	if v.Type != nil {
+		e.Key(`"type"`)
+		svcgen.Encode(e, v.Type)
+	}
+	if v.UserID3 != nil {
+		e.Key(`"user-id"`)
+		svcgen.Encode(e, v.UserID3)
+	}
+	if v.UserID4 != nil {
+		e.Key(`"userId"`)
+		svcgen.Encode(e, v.UserID4)
+	}
+	if v.UserID5 != nil {
+		e.Key(`"user_id"`)
+		svcgen.Encode(e, v.UserID5)
+	}
+	if v.Ωmega != nil {
+		e.Key(`"Ωmega"`)
+		svcgen.Encode(e, v.Ωmega)
+	}
+	if v.X名前 != nil {
+		e.Key(`"名前"`)
+		svcgen.Encode(e, v.X名前)
+	}
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads Thing, noting required properties that are absent.
-func (v *Thing) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[Thing](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes Thing as EncodeJSON does.
+func (v Thing) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads Thing, noting required properties that are absent.
+func (v *Thing) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Thing{}
 	// Defaults the spec states, overwritten by what the JSON holds.
 	v.Len = svcgen.Ptr[int32](10)
 	var seen [1]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "":
-			err = svcgen.DecodeNonNull(raw, &v.Field, key)
+			return svcgen.NonNull(d, &v.Field, svcgen.DecodePtr)
 		case " ":
-			err = svcgen.DecodeNonNull(raw, &v.Field2, key)
+			return svcgen.NonNull(d, &v.Field2, svcgen.DecodePtr)
 		case "2fa":
-			err = svcgen.DecodeNonNull(raw, &v.X2fa, key)
+			return svcgen.NonNull(d, &v.X2fa, svcgen.DecodePtr)
 		case "3dModel":
-			err = svcgen.DecodeNonNull(raw, &v.X3dModel, key)
+			return svcgen.NonNull(d, &v.X3dModel, svcgen.DecodePtr)
 		case "USER_ID":
-			err = svcgen.DecodeNonNull(raw, &v.UserID, key)
+			return svcgen.NonNull(d, &v.UserID, svcgen.DecodePtr)
 		case "UserID":
-			err = svcgen.DecodeNonNull(raw, &v.UserID2, key)
+			return svcgen.NonNull(d, &v.UserID2, svcgen.DecodePtr)
 		case "choice":
-			err = svcgen.DecodeNonNull(raw, &v.Choice, key)
+			return svcgen.NonNull(d, &v.Choice, svcgen.DecodePtr)
 		case "error":
-			err = svcgen.DecodeNonNull(raw, &v.Error, key)
+			return svcgen.NonNull(d, &v.Error, svcgen.DecodePtr)
 		case "id":
-			err = svcgen.DecodeNonNull(raw, &v.ID, key)
+			return svcgen.NonNull(d, &v.ID, svcgen.DecodePtr)
 		case "inline":
-			err = svcgen.DecodeNonNull(raw, &v.Inline, key)
+			return svcgen.NonNull(d, &v.Inline, svcgen.DecodePtr)
 		case "int":
-			err = svcgen.DecodeNonNull(raw, &v.Int, key)
+			return svcgen.NonNull(d, &v.Int, svcgen.DecodePtr)
 		case "len":
-			err = svcgen.DecodeNonNull(raw, &v.Len, key)
+			return svcgen.NonNull(d, &v.Len, svcgen.DecodePtr)
 		case "name":
-			err = svcgen.DecodeRequired(raw, &v.Name, key, &seen[0])
+			return svcgen.Required(d, &v.Name, &seen[0], svcgen.Decode)
 		case "nil":
-			err = svcgen.DecodeField(raw, &v.Nil, key)
+			return svcgen.Decode(d, &v.Nil)
 		case "no":
-			err = svcgen.DecodeNonNull(raw, &v.No, key)
+			return svcgen.NonNull(d, &v.No, svcgen.DecodePtr)
 		case "null":
-			err = svcgen.DecodeField(raw, &v.Null, key)
+			return svcgen.Decode(d, &v.Null)
 		case "parent":
-			err = svcgen.DecodeNonNull(raw, &v.Parent, key)
+			return svcgen.NonNull(d, &v.Parent, svcgen.DecodePtr)
 		case "prénom":
-			err = svcgen.DecodeNonNull(raw, &v.Prénom, key)
+			return svcgen.NonNull(d, &v.Prénom, svcgen.DecodePtr)
 		case "string":
-			err = svcgen.DecodeNonNull(raw, &v.String, key)
+			return svcgen.NonNull(d, &v.String, svcgen.DecodePtr)
 		case "type":
-			err = svcgen.DecodeNonNull(raw, &v.Type, key)
+			return svcgen.NonNull(d, &v.Type, svcgen.DecodePtr)
 		case "user-id":
-			err = svcgen.DecodeNonNull(raw, &v.UserID3, key)
+			return svcgen.NonNull(d, &v.UserID3, svcgen.DecodePtr)
 		case "userId":
-			err = svcgen.DecodeNonNull(raw, &v.UserID4, key)
+			return svcgen.NonNull(d, &v.UserID4, svcgen.DecodePtr)
 		case "user_id":
-			err = svcgen.DecodeNonNull(raw, &v.UserID5, key)
+			return svcgen.NonNull(d, &v.UserID5, svcgen.DecodePtr)
 		case "Ωmega":
-			err = svcgen.DecodeNonNull(raw, &v.Ωmega, key)
+			return svcgen.NonNull(d, &v.Ωmega, svcgen.DecodePtr)
 		case "名前":
-			err = svcgen.DecodeNonNull(raw, &v.X名前, key)
+			return svcgen.NonNull(d, &v.X名前, svcgen.DecodePtr)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads Thing as DecodeJSON does.
+func (v *Thing) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *Thing) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "name")
-	svcgen.ValidateField(at, "2fa", v.X2fa, errs)
+	if v.X2fa != nil {
+		at := at.Field("2fa")
+		v.X2fa.ValidateAt(&at, errs)
+	}
 	{
 		at := at.Field("UserID")
 		if v.UserID2 != nil {
 			errs.Format(&at, (*v.UserID2), "uuid")
 		}
 	}
-	svcgen.ValidateField(at, "choice", v.Choice, errs)
-	svcgen.ValidateField(at, "inline", v.Inline, errs)
+	if v.Choice != nil {
+		at := at.Field("choice")
+		v.Choice.ValidateAt(&at, errs)
+	}
+	if v.Inline != nil {
+		at := at.Field("inline")
+		v.Inline.ValidateAt(&at, errs)
+	}
 	{
 		at := at.Field("len")
 		if v.Len != nil {
@@ -975,7 +1353,10 @@ func (v *Thing) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 			errs.MaxLength(&at, (*v.String), 100)
 		}
 	}
-	svcgen.ValidateField(at, "type", v.Type, errs)
+	if v.Type != nil {
+		at := at.Field("type")
+		v.Type.ValidateAt(&at, errs)
+	}
 }
 
 // Validate reports every constraint of the spec that v breaks.
@@ -986,27 +1367,44 @@ type ThingInline struct {
 	Type *ThingInlineType `json:"type,omitempty"`
 }
 
-// UnmarshalJSON reads ThingInline, noting required properties that are absent.
-func (v *ThingInline) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[ThingInline](data)
-	if err != nil {
-		return err
+// EncodeJSON writes ThingInline with the property names the spec gives.
+func (v *ThingInline) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
 	}
-	*v = ThingInline{}
-	for key, raw := range fields {
-		switch key {
-		case "type":
-			err = svcgen.DecodeNonNull(raw, &v.Type, key)
-		}
-		if err != nil {
-			return err
-		}
+	e.ObjectStart()
+	if v.Type != nil {
+		e.Key(`"type"`)
+		svcgen.Encode(e, v.Type)
 	}
-	return nil
+	e.ObjectEnd()
 }
 
+// MarshalJSON writes ThingInline as EncodeJSON does.
+func (v ThingInline) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads ThingInline, noting required properties that are absent.
+func (v *ThingInline) DecodeJSON(d *svcgen.Decoder) error {
+	*v = ThingInline{}
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
+		case "type":
+			return svcgen.NonNull(d, &v.Type, svcgen.DecodePtr)
+		}
+		return d.Skip() // not in the spec: ignored
+	})
+	return err
+}
+
+// UnmarshalJSON reads ThingInline as DecodeJSON does.
+func (v *ThingInline) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
+
 func (v *ThingInline) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
-	svcgen.ValidateField(at, "type", v.Type, errs)
+	if v.Type != nil {
+		at := at.Field("type")
+		v.Type.ValidateAt(&at, errs)
+	}
 }
 
 // Validate reports every constraint of the spec that v breaks.
@@ -1037,6 +1435,12 @@ func (v ThingInlineType) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	}
 }
 
+// DecodeJSON reads a string; ValidateAt checks it is one of the values.
+func (v *ThingInlineType) DecodeJSON(d *svcgen.Decoder) error { return svcgen.Decode(d, (*string)(v)) }
+
+// EncodeJSON writes v as a string.
+func (v *ThingInlineType) EncodeJSON(e *svcgen.Encoder) { svcgen.Encode(e, (*string)(v)) }
+
 // Type: Schema named `type`, with properties named after Go keywords.
 type Type struct {
 	Chan  *int64  `json:"chan,omitempty"`
@@ -1057,54 +1461,114 @@ type Type struct {
 	Type   *string `json:"type,omitempty"`
 }
 
-// UnmarshalJSON reads Type, noting required properties that are absent.
-func (v *Type) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[Type](data)
-	if err != nil {
-		return err
+// EncodeJSON writes Type with the property names the spec gives.
+func (v *Type) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
 	}
-	*v = Type{}
-	for key, raw := range fields {
-		switch key {
-		case "chan":
-			err = svcgen.DecodeNonNull(raw, &v.Chan, key)
-		case "defer":
-			err = svcgen.DecodeNonNull(raw, &v.Defer, key)
-		case "func":
-			err = svcgen.DecodeNonNull(raw, &v.Func, key)
-		case "go":
-			err = svcgen.DecodeNonNull(raw, &v.Go, key)
-		case "import":
-			err = svcgen.DecodeNonNull(raw, &v.Import, key)
-		case "interface":
-			err = svcgen.DecodeField(raw, &v.Interface, key)
-		case "map":
-			err = svcgen.DecodeNonNull(raw, &v.Map, key)
-		case "package":
-			err = svcgen.DecodeNonNull(raw, &v.Package, key)
-		case "range":
-			err = svcgen.DecodeNonNull(raw, &v.Range, key)
-		case "select":
-			err = svcgen.DecodeNonNull(raw, &v.Select, key)
-		case "type":
-			err = svcgen.DecodeNonNull(raw, &v.Type, key)
-		}
-		if err != nil {
-			return err
-		}
+	e.ObjectStart()
+	if v.Chan != nil {
+		e.Key(`"chan"`)
+		svcgen.Encode(e, v.Chan)
 	}
-	return nil
+	if v.Defer != nil {
+		e.Key(`"defer"`)
+		svcgen.Encode(e, v.Defer)
+	}
+	if v.Func != nil {
+		e.Key(`"func"`)
+		svcgen.Encode(e, v.Func)
+	}
+	if v.Go != nil {
+		e.Key(`"go"`)
+		svcgen.Encode(e, v.Go)
+	}
+	if v.Import != nil {
+		e.Key(`"import"`)
+		svcgen.EncodeSlice(e, &v.Import)
+	}
+	if v.Interface != nil {
+		e.Key(`"interface"`)
+		svcgen.Encode(e, &v.Interface)
+	}
+	if v.Map != nil {
+		e.Key(`"map"`)
+		svcgen.Encode(e, &v.Map)
+	}
+	if v.Package != nil {
+		e.Key(`"package"`)
+		svcgen.Encode(e, v.Package)
+	}
+	if v.Range != nil {
+		e.Key(`"range"`)
+		svcgen.Encode(e, v.Range)
+	}
+	if v.Select != nil {
+		e.Key(`"select"`)
+		svcgen.Encode(e, v.Select)
+	}
+	if v.Type != nil {
+		e.Key(`"type"`)
+		svcgen.Encode(e, v.Type)
+	}
+	e.ObjectEnd()
 }
 
+// MarshalJSON writes Type as EncodeJSON does.
+func (v Type) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads Type, noting required properties that are absent.
+func (v *Type) DecodeJSON(d *svcgen.Decoder) error {
+	*v = Type{}
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
+		case "chan":
+			return svcgen.NonNull(d, &v.Chan, svcgen.DecodePtr)
+		case "defer":
+			return svcgen.NonNull(d, &v.Defer, svcgen.DecodePtr)
+		case "func":
+			return svcgen.NonNull(d, &v.Func, svcgen.DecodePtr)
+		case "go":
+			return svcgen.NonNull(d, &v.Go, svcgen.DecodePtr)
+		case "import":
+			return svcgen.NonNull(d, &v.Import, svcgen.DecodeSlice)
+		case "interface":
+			return svcgen.Decode(d, &v.Interface)
+		case "map":
+			return svcgen.NonNull(d, &v.Map, svcgen.Decode)
+		case "package":
+			return svcgen.NonNull(d, &v.Package, svcgen.DecodePtr)
+		case "range":
+			return svcgen.NonNull(d, &v.Range, svcgen.DecodePtr)
+		case "select":
+			return svcgen.NonNull(d, &v.Select, svcgen.DecodePtr)
+		case "type":
+			return svcgen.NonNull(d, &v.Type, svcgen.DecodePtr)
+		}
+		return d.Skip() // not in the spec: ignored
+	})
+	return err
+}
+
+// UnmarshalJSON reads Type as DecodeJSON does.
+func (v *Type) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
+
 func (v *Type) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
-	svcgen.ValidateField(at, "func", v.Func, errs)
+	if v.Func != nil {
+		at := at.Field("func")
+		v.Func.ValidateAt(&at, errs)
+	}
 	{
 		at := at.Field("map")
 		if v.Map != nil {
 			v.Map.ValidateAt(&at, errs)
 		}
 	}
-	svcgen.ValidateField(at, "range", v.Range, errs)
+	if v.Range != nil {
+		at := at.Field("range")
+		v.Range.ValidateAt(&at, errs)
+	}
 }
 
 // Validate reports every constraint of the spec that v breaks.
@@ -1116,26 +1580,44 @@ type X2fa struct {
 	Enabled *bool   `json:"enabled,omitempty"`
 }
 
-// UnmarshalJSON reads X2fa, noting required properties that are absent.
-func (v *X2fa) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[X2fa](data)
-	if err != nil {
-		return err
+// EncodeJSON writes X2fa with the property names the spec gives.
+func (v *X2fa) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
 	}
-	*v = X2fa{}
-	for key, raw := range fields {
-		switch key {
-		case "2fa":
-			err = svcgen.DecodeNonNull(raw, &v.X2fa, key)
-		case "enabled":
-			err = svcgen.DecodeNonNull(raw, &v.Enabled, key)
-		}
-		if err != nil {
-			return err
-		}
+	e.ObjectStart()
+	if v.X2fa != nil {
+		e.Key(`"2fa"`)
+		svcgen.Encode(e, v.X2fa)
 	}
-	return nil
+	if v.Enabled != nil {
+		e.Key(`"enabled"`)
+		svcgen.Encode(e, v.Enabled)
+	}
+	e.ObjectEnd()
 }
+
+// MarshalJSON writes X2fa as EncodeJSON does.
+func (v X2fa) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads X2fa, noting required properties that are absent.
+func (v *X2fa) DecodeJSON(d *svcgen.Decoder) error {
+	*v = X2fa{}
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
+		case "2fa":
+			return svcgen.NonNull(d, &v.X2fa, svcgen.DecodePtr)
+		case "enabled":
+			return svcgen.NonNull(d, &v.Enabled, svcgen.DecodePtr)
+		}
+		return d.Skip() // not in the spec: ignored
+	})
+	return err
+}
+
+// UnmarshalJSON reads X2fa as DecodeJSON does.
+func (v *X2fa) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *X2fa) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	{
@@ -1155,23 +1637,41 @@ type X3dModel struct {
 	X3dModel []byte  `json:"3dModel,omitempty"`
 }
 
-// UnmarshalJSON reads X3dModel, noting required properties that are absent.
-func (v *X3dModel) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[X3dModel](data)
-	if err != nil {
-		return err
+// EncodeJSON writes X3dModel with the property names the spec gives.
+func (v *X3dModel) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
 	}
-	*v = X3dModel{}
-	for key, raw := range fields {
-		switch key {
-		case "2ndView":
-			err = svcgen.DecodeNonNull(raw, &v.X2ndView, key)
-		case "3dModel":
-			err = svcgen.DecodeNonNull(raw, &v.X3dModel, key)
-		}
-		if err != nil {
-			return err
-		}
+	e.ObjectStart()
+	if v.X2ndView != nil {
+		e.Key(`"2ndView"`)
+		svcgen.Encode(e, v.X2ndView)
 	}
-	return nil
+	if v.X3dModel != nil {
+		e.Key(`"3dModel"`)
+		svcgen.Encode(e, &v.X3dModel)
+	}
+	e.ObjectEnd()
 }
+
+// MarshalJSON writes X3dModel as EncodeJSON does.
+func (v X3dModel) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads X3dModel, noting required properties that are absent.
+func (v *X3dModel) DecodeJSON(d *svcgen.Decoder) error {
+	*v = X3dModel{}
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
+		case "2ndView":
+			return svcgen.NonNull(d, &v.X2ndView, svcgen.DecodePtr)
+		case "3dModel":
+			return svcgen.NonNull(d, &v.X3dModel, svcgen.Decode)
+		}
+		return d.Skip() // not in the spec: ignored
+	})
+	return err
+}
+
+// UnmarshalJSON reads X3dModel as DecodeJSON does.
+func (v *X3dModel) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }

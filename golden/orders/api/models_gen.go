@@ -43,49 +43,58 @@ type Address struct {
 	missing [4]bool
 }
 
-// MarshalJSON writes Address with the property names the spec gives.
-func (v Address) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.Field(`"city"`, v.City)
-	o.Field(`"country"`, v.Country)
-	o.Field(`"line1"`, v.Line1)
-	if v.Line2.Set {
-		o.Field(`"line2"`, v.Line2)
+// EncodeJSON writes Address with the property names the spec gives.
+func (v *Address) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
 	}
-	o.Field(`"postalCode"`, v.PostalCode)
-	return o.End()
+	e.ObjectStart()
+	e.Key(`"city"`)
+	svcgen.Encode(e, &v.City)
+	e.Key(`"country"`)
+	svcgen.Encode(e, &v.Country)
+	e.Key(`"line1"`)
+	svcgen.Encode(e, &v.Line1)
+	if v.Line2.Set {
+		e.Key(`"line2"`)
+		svcgen.Encode(e, &v.Line2)
+	}
+	e.Key(`"postalCode"`)
+	svcgen.Encode(e, &v.PostalCode)
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads Address, noting required properties that are absent.
-func (v *Address) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[Address](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes Address as EncodeJSON does.
+func (v Address) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads Address, noting required properties that are absent.
+func (v *Address) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Address{}
 	var seen [4]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "city":
-			err = svcgen.DecodeRequired(raw, &v.City, key, &seen[0])
+			return svcgen.Required(d, &v.City, &seen[0], svcgen.Decode)
 		case "country":
-			err = svcgen.DecodeRequired(raw, &v.Country, key, &seen[1])
+			return svcgen.Required(d, &v.Country, &seen[1], svcgen.Decode)
 		case "line1":
-			err = svcgen.DecodeRequired(raw, &v.Line1, key, &seen[2])
+			return svcgen.Required(d, &v.Line1, &seen[2], svcgen.Decode)
 		case "line2":
-			err = svcgen.DecodeField(raw, &v.Line2, key)
+			return svcgen.Decode(d, &v.Line2)
 		case "postalCode":
-			err = svcgen.DecodeRequired(raw, &v.PostalCode, key, &seen[3])
+			return svcgen.Required(d, &v.PostalCode, &seen[3], svcgen.Decode)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads Address as DecodeJSON does.
+func (v *Address) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *Address) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "city", "country", "line1", "postalCode")
@@ -128,35 +137,40 @@ type AmountDiscount struct {
 	missing [1]bool
 }
 
-// MarshalJSON writes AmountDiscount with the property names the spec gives.
-func (v AmountDiscount) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.Field(`"amountCents"`, v.AmountCents)
-	return o.End()
+// EncodeJSON writes AmountDiscount with the property names the spec gives.
+func (v *AmountDiscount) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
+	e.Key(`"amountCents"`)
+	svcgen.Encode(e, &v.AmountCents)
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads AmountDiscount, noting required properties that are absent.
-func (v *AmountDiscount) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[AmountDiscount](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes AmountDiscount as EncodeJSON does.
+func (v AmountDiscount) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads AmountDiscount, noting required properties that are absent.
+func (v *AmountDiscount) DecodeJSON(d *svcgen.Decoder) error {
 	*v = AmountDiscount{}
 	var seen [1]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "amountCents":
-			err = svcgen.DecodeRequired(raw, &v.AmountCents, key, &seen[0])
+			return svcgen.Required(d, &v.AmountCents, &seen[0], svcgen.Decode)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads AmountDiscount as DecodeJSON does.
+func (v *AmountDiscount) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *AmountDiscount) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "amountCents")
@@ -182,44 +196,56 @@ type BankTransfer struct {
 	missing [2]bool
 }
 
-// MarshalJSON writes BankTransfer with the property names the spec gives.
-func (v BankTransfer) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.FieldIf(v.Bic != nil, `"bic"`, v.Bic)
-	o.Field(`"iban"`, v.Iban)
-	o.FieldIf(v.Reference != nil, `"reference"`, v.Reference)
-	o.Field(`"type"`, v.Type)
-	return o.End()
+// EncodeJSON writes BankTransfer with the property names the spec gives.
+func (v *BankTransfer) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
+	if v.Bic != nil {
+		e.Key(`"bic"`)
+		svcgen.Encode(e, v.Bic)
+	}
+	e.Key(`"iban"`)
+	svcgen.Encode(e, &v.Iban)
+	if v.Reference != nil {
+		e.Key(`"reference"`)
+		svcgen.Encode(e, v.Reference)
+	}
+	e.Key(`"type"`)
+	svcgen.Encode(e, &v.Type)
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads BankTransfer, noting required properties that are absent.
-func (v *BankTransfer) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[BankTransfer](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes BankTransfer as EncodeJSON does.
+func (v BankTransfer) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads BankTransfer, noting required properties that are absent.
+func (v *BankTransfer) DecodeJSON(d *svcgen.Decoder) error {
 	*v = BankTransfer{}
 	var seen [2]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "bic":
-			err = svcgen.DecodeNonNull(raw, &v.Bic, key)
+			return svcgen.NonNull(d, &v.Bic, svcgen.DecodePtr)
 		case "iban":
-			err = svcgen.DecodeRequired(raw, &v.Iban, key, &seen[0])
+			return svcgen.Required(d, &v.Iban, &seen[0], svcgen.Decode)
 		case "reference":
-			err = svcgen.DecodeNonNull(raw, &v.Reference, key)
+			return svcgen.NonNull(d, &v.Reference, svcgen.DecodePtr)
 		case "type":
-			err = svcgen.DecodeRequired(raw, &v.Type, key, &seen[1])
+			return svcgen.Required(d, &v.Type, &seen[1], svcgen.Decode)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads BankTransfer as DecodeJSON does.
+func (v *BankTransfer) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *BankTransfer) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "iban", "type")
@@ -234,7 +260,8 @@ func (v *BankTransfer) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 		errs.Pattern(&at, v.Iban, patternBankTransferIban)
 	}
 	if !v.missing[1] {
-		svcgen.ValidateField(at, "type", &v.Type, errs)
+		at := at.Field("type")
+		v.Type.ValidateAt(&at, errs)
 	}
 }
 
@@ -264,6 +291,12 @@ func (v BankTransferType) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	}
 }
 
+// DecodeJSON reads a string; ValidateAt checks it is one of the values.
+func (v *BankTransferType) DecodeJSON(d *svcgen.Decoder) error { return svcgen.Decode(d, (*string)(v)) }
+
+// EncodeJSON writes v as a string.
+func (v *BankTransferType) EncodeJSON(e *svcgen.Encoder) { svcgen.Encode(e, (*string)(v)) }
+
 // Card: Payment by credit or debit card.
 type Card struct {
 	ExpiryMonth int32   `json:"-"`
@@ -280,52 +313,66 @@ type Card struct {
 	missing [4]bool
 }
 
-// MarshalJSON writes Card with the property names the spec gives.
-func (v Card) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.Field(`"expiryMonth"`, v.ExpiryMonth)
-	o.Field(`"expiryYear"`, v.ExpiryYear)
-	o.FieldIf(v.Holder != nil, `"holder"`, v.Holder)
-	o.FieldIf(v.Last4 != nil, `"last4"`, v.Last4)
-	if !v.missing[2] { // Redacted leaves it out
-		o.Field(`"number"`, v.Number)
+// EncodeJSON writes Card with the property names the spec gives.
+func (v *Card) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
 	}
-	o.Field(`"type"`, v.Type)
-	return o.End()
+	e.ObjectStart()
+	e.Key(`"expiryMonth"`)
+	svcgen.Encode(e, &v.ExpiryMonth)
+	e.Key(`"expiryYear"`)
+	svcgen.Encode(e, &v.ExpiryYear)
+	if v.Holder != nil {
+		e.Key(`"holder"`)
+		svcgen.Encode(e, v.Holder)
+	}
+	if v.Last4 != nil {
+		e.Key(`"last4"`)
+		svcgen.Encode(e, v.Last4)
+	}
+	if !v.missing[2] { // Redacted leaves it out
+		e.Key(`"number"`)
+		svcgen.Encode(e, &v.Number)
+	}
+	e.Key(`"type"`)
+	svcgen.Encode(e, &v.Type)
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads Card, noting required properties that are absent.
-func (v *Card) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[Card](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes Card as EncodeJSON does.
+func (v Card) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads Card, noting required properties that are absent.
+func (v *Card) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Card{}
 	var seen [4]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "expiryMonth":
-			err = svcgen.DecodeRequired(raw, &v.ExpiryMonth, key, &seen[0])
+			return svcgen.Required(d, &v.ExpiryMonth, &seen[0], svcgen.Decode)
 		case "expiryYear":
-			err = svcgen.DecodeRequired(raw, &v.ExpiryYear, key, &seen[1])
+			return svcgen.Required(d, &v.ExpiryYear, &seen[1], svcgen.Decode)
 		case "holder":
-			err = svcgen.DecodeNonNull(raw, &v.Holder, key)
+			return svcgen.NonNull(d, &v.Holder, svcgen.DecodePtr)
 		case "last4":
-			err = svcgen.DecodeNonNull(raw, &v.Last4, key)
+			return svcgen.NonNull(d, &v.Last4, svcgen.DecodePtr)
 		case "number":
-			err = svcgen.DecodeRequired(raw, &v.Number, key, &seen[2])
+			return svcgen.Required(d, &v.Number, &seen[2], svcgen.Decode)
 		case "type":
-			err = svcgen.DecodeRequired(raw, &v.Type, key, &seen[3])
+			return svcgen.Required(d, &v.Type, &seen[3], svcgen.Decode)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads Card as DecodeJSON does.
+func (v *Card) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *Card) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	missing := v.missing
@@ -354,7 +401,8 @@ func (v *Card) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 		errs.Pattern(&at, v.Number, patternCardNumber)
 	}
 	if !v.missing[3] {
-		svcgen.ValidateField(at, "type", &v.Type, errs)
+		at := at.Field("type")
+		v.Type.ValidateAt(&at, errs)
 	}
 }
 
@@ -392,6 +440,12 @@ func (v CardType) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	}
 }
 
+// DecodeJSON reads a string; ValidateAt checks it is one of the values.
+func (v *CardType) DecodeJSON(d *svcgen.Decoder) error { return svcgen.Decode(d, (*string)(v)) }
+
+// EncodeJSON writes v as a string.
+func (v *CardType) EncodeJSON(e *svcgen.Encoder) { svcgen.Encode(e, (*string)(v)) }
+
 // Category: A node of the category tree; `children` holds its subcategories.
 type Category struct {
 	Children []Category `json:"-"`
@@ -404,46 +458,54 @@ type Category struct {
 	missing [2]bool
 }
 
-// MarshalJSON writes Category with the property names the spec gives.
-func (v Category) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	if v.Children != nil {
-		o.Field(`"children"`, v.Children)
+// EncodeJSON writes Category with the property names the spec gives.
+func (v *Category) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
 	}
-	o.Field(`"id"`, v.ID)
-	o.Field(`"name"`, v.Name)
-	o.Field(`"slug"`, v.Slug)
-	return o.End()
+	e.ObjectStart()
+	if v.Children != nil {
+		e.Key(`"children"`)
+		svcgen.EncodeSlice(e, &v.Children)
+	}
+	e.Key(`"id"`)
+	svcgen.Encode(e, &v.ID)
+	e.Key(`"name"`)
+	svcgen.Encode(e, &v.Name)
+	e.Key(`"slug"`)
+	svcgen.Encode(e, &v.Slug)
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads Category, noting required properties that are absent.
-func (v *Category) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[Category](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes Category as EncodeJSON does.
+func (v Category) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads Category, noting required properties that are absent.
+func (v *Category) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Category{}
 	var seen [2]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "children":
-			err = svcgen.DecodeNonNull(raw, &v.Children, key)
+			return svcgen.NonNull(d, &v.Children, svcgen.DecodeSlice)
 		case "id":
-			err = svcgen.DecodeNonNull(raw, &v.ID, key)
+			return svcgen.NonNull(d, &v.ID, svcgen.Decode)
 		case "name":
-			err = svcgen.DecodeRequired(raw, &v.Name, key, &seen[0])
+			return svcgen.Required(d, &v.Name, &seen[0], svcgen.Decode)
 		case "slug":
-			err = svcgen.DecodeRequired(raw, &v.Slug, key, &seen[1])
+			return svcgen.Required(d, &v.Slug, &seen[1], svcgen.Decode)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads Category as DecodeJSON does.
+func (v *Category) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *Category) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "name", "slug")
@@ -501,86 +563,112 @@ type Customer struct {
 	missing [2]bool
 }
 
-// MarshalJSON writes Customer with the property names the spec gives.
-func (v Customer) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
+// EncodeJSON writes Customer with the property names the spec gives.
+func (v *Customer) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
 	if v.BillingAddress.Set {
-		o.Field(`"billingAddress"`, v.BillingAddress)
+		e.Key(`"billingAddress"`)
+		svcgen.Encode(e, &v.BillingAddress)
 	}
 	if v.BirthDate.Set {
-		o.Field(`"birthDate"`, v.BirthDate)
+		e.Key(`"birthDate"`)
+		svcgen.Encode(e, &v.BirthDate)
 	}
-	o.Field(`"createdAt"`, v.CreatedAt)
-	o.Field(`"email"`, v.Email)
-	o.Field(`"id"`, v.ID)
-	o.FieldIf(v.MarketingOptIn != nil, `"marketingOptIn"`, v.MarketingOptIn)
+	e.Key(`"createdAt"`)
+	svcgen.Encode(e, &v.CreatedAt)
+	e.Key(`"email"`)
+	svcgen.Encode(e, &v.Email)
+	e.Key(`"id"`)
+	svcgen.Encode(e, &v.ID)
+	if v.MarketingOptIn != nil {
+		e.Key(`"marketingOptIn"`)
+		svcgen.Encode(e, v.MarketingOptIn)
+	}
 	if v.Metadata != nil {
-		o.Field(`"metadata"`, v.Metadata)
+		e.Key(`"metadata"`)
+		svcgen.Encode(e, &v.Metadata)
 	}
-	o.Field(`"name"`, v.Name)
-	o.FieldIf(v.OrderCount != nil, `"orderCount"`, v.OrderCount)
-	o.FieldIf(v.Password != nil, `"password"`, v.Password)
+	e.Key(`"name"`)
+	svcgen.Encode(e, &v.Name)
+	if v.OrderCount != nil {
+		e.Key(`"orderCount"`)
+		svcgen.Encode(e, v.OrderCount)
+	}
+	if v.Password != nil {
+		e.Key(`"password"`)
+		svcgen.Encode(e, v.Password)
+	}
 	if v.Phone.Set {
-		o.Field(`"phone"`, v.Phone)
+		e.Key(`"phone"`)
+		svcgen.Encode(e, &v.Phone)
 	}
-	o.FieldIf(v.Preferences != nil, `"preferences"`, v.Preferences)
+	if v.Preferences != nil {
+		e.Key(`"preferences"`)
+		svcgen.Encode(e, v.Preferences)
+	}
 	if v.Tags != nil {
-		o.Field(`"tags"`, v.Tags)
+		e.Key(`"tags"`)
+		svcgen.EncodeSlice(e, &v.Tags)
 	}
-	o.Field(`"updatedAt"`, v.UpdatedAt)
-	return o.End()
+	e.Key(`"updatedAt"`)
+	svcgen.Encode(e, &v.UpdatedAt)
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads Customer, noting required properties that are absent.
-func (v *Customer) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[Customer](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes Customer as EncodeJSON does.
+func (v Customer) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads Customer, noting required properties that are absent.
+func (v *Customer) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Customer{}
 	// Defaults the spec states, overwritten by what the JSON holds.
 	v.MarketingOptIn = svcgen.Ptr[bool](false)
 	var seen [2]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "billingAddress":
-			err = svcgen.DecodeField(raw, &v.BillingAddress, key)
+			return svcgen.Decode(d, &v.BillingAddress)
 		case "birthDate":
-			err = svcgen.DecodeField(raw, &v.BirthDate, key)
+			return svcgen.Decode(d, &v.BirthDate)
 		case "createdAt":
-			err = svcgen.DecodeNonNull(raw, &v.CreatedAt, key)
+			return svcgen.NonNull(d, &v.CreatedAt, svcgen.Decode)
 		case "email":
-			err = svcgen.DecodeRequired(raw, &v.Email, key, &seen[0])
+			return svcgen.Required(d, &v.Email, &seen[0], svcgen.Decode)
 		case "id":
-			err = svcgen.DecodeNonNull(raw, &v.ID, key)
+			return svcgen.NonNull(d, &v.ID, svcgen.Decode)
 		case "marketingOptIn":
-			err = svcgen.DecodeNonNull(raw, &v.MarketingOptIn, key)
+			return svcgen.NonNull(d, &v.MarketingOptIn, svcgen.DecodePtr)
 		case "metadata":
-			err = svcgen.DecodeNonNull(raw, &v.Metadata, key)
+			return svcgen.NonNull(d, &v.Metadata, svcgen.Decode)
 		case "name":
-			err = svcgen.DecodeRequired(raw, &v.Name, key, &seen[1])
+			return svcgen.Required(d, &v.Name, &seen[1], svcgen.Decode)
 		case "orderCount":
-			err = svcgen.DecodeNonNull(raw, &v.OrderCount, key)
+			return svcgen.NonNull(d, &v.OrderCount, svcgen.DecodePtr)
 		case "password":
-			err = svcgen.DecodeNonNull(raw, &v.Password, key)
+			return svcgen.NonNull(d, &v.Password, svcgen.DecodePtr)
 		case "phone":
-			err = svcgen.DecodeField(raw, &v.Phone, key)
+			return svcgen.Decode(d, &v.Phone)
 		case "preferences":
-			err = svcgen.DecodeNonNull(raw, &v.Preferences, key)
+			return svcgen.NonNull(d, &v.Preferences, svcgen.DecodePtr)
 		case "tags":
-			err = svcgen.DecodeNonNull(raw, &v.Tags, key)
+			return svcgen.NonNull(d, &v.Tags, svcgen.DecodeSlice)
 		case "updatedAt":
-			err = svcgen.DecodeNonNull(raw, &v.UpdatedAt, key)
+			return svcgen.NonNull(d, &v.UpdatedAt, svcgen.Decode)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads Customer as DecodeJSON does.
+func (v *Customer) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *Customer) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "email", "name")
@@ -619,7 +707,10 @@ func (v *Customer) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 			errs.Pattern(&at, x, patternCustomerPhone)
 		}
 	}
-	svcgen.ValidateField(at, "preferences", v.Preferences, errs)
+	if v.Preferences != nil {
+		at := at.Field("preferences")
+		v.Preferences.ValidateAt(&at, errs)
+	}
 	{
 		at := at.Field("tags")
 		if v.Tags != nil {
@@ -671,74 +762,94 @@ type CustomerInput struct {
 	missing [2]bool
 }
 
-// MarshalJSON writes CustomerInput with the property names the spec gives.
-func (v CustomerInput) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
+// EncodeJSON writes CustomerInput with the property names the spec gives.
+func (v *CustomerInput) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
 	if v.BillingAddress.Set {
-		o.Field(`"billingAddress"`, v.BillingAddress)
+		e.Key(`"billingAddress"`)
+		svcgen.Encode(e, &v.BillingAddress)
 	}
 	if v.BirthDate.Set {
-		o.Field(`"birthDate"`, v.BirthDate)
+		e.Key(`"birthDate"`)
+		svcgen.Encode(e, &v.BirthDate)
 	}
-	o.Field(`"email"`, v.Email)
-	o.FieldIf(v.MarketingOptIn != nil, `"marketingOptIn"`, v.MarketingOptIn)
+	e.Key(`"email"`)
+	svcgen.Encode(e, &v.Email)
+	if v.MarketingOptIn != nil {
+		e.Key(`"marketingOptIn"`)
+		svcgen.Encode(e, v.MarketingOptIn)
+	}
 	if v.Metadata != nil {
-		o.Field(`"metadata"`, v.Metadata)
+		e.Key(`"metadata"`)
+		svcgen.Encode(e, &v.Metadata)
 	}
-	o.Field(`"name"`, v.Name)
-	o.FieldIf(v.Password != nil, `"password"`, v.Password)
+	e.Key(`"name"`)
+	svcgen.Encode(e, &v.Name)
+	if v.Password != nil {
+		e.Key(`"password"`)
+		svcgen.Encode(e, v.Password)
+	}
 	if v.Phone.Set {
-		o.Field(`"phone"`, v.Phone)
+		e.Key(`"phone"`)
+		svcgen.Encode(e, &v.Phone)
 	}
-	o.FieldIf(v.Preferences != nil, `"preferences"`, v.Preferences)
+	if v.Preferences != nil {
+		e.Key(`"preferences"`)
+		svcgen.Encode(e, v.Preferences)
+	}
 	if v.Tags != nil {
-		o.Field(`"tags"`, v.Tags)
+		e.Key(`"tags"`)
+		svcgen.EncodeSlice(e, &v.Tags)
 	}
-	return o.End()
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads CustomerInput, noting required properties that are absent.
-func (v *CustomerInput) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[CustomerInput](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes CustomerInput as EncodeJSON does.
+func (v CustomerInput) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads CustomerInput, noting required properties that are absent.
+func (v *CustomerInput) DecodeJSON(d *svcgen.Decoder) error {
 	*v = CustomerInput{}
 	// Defaults the spec states, overwritten by what the JSON holds.
 	v.MarketingOptIn = svcgen.Ptr[bool](false)
 	var seen [2]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "billingAddress":
-			err = svcgen.DecodeField(raw, &v.BillingAddress, key)
+			return svcgen.Decode(d, &v.BillingAddress)
 		case "birthDate":
-			err = svcgen.DecodeField(raw, &v.BirthDate, key)
+			return svcgen.Decode(d, &v.BirthDate)
 		case "email":
-			err = svcgen.DecodeRequired(raw, &v.Email, key, &seen[0])
+			return svcgen.Required(d, &v.Email, &seen[0], svcgen.Decode)
 		case "marketingOptIn":
-			err = svcgen.DecodeNonNull(raw, &v.MarketingOptIn, key)
+			return svcgen.NonNull(d, &v.MarketingOptIn, svcgen.DecodePtr)
 		case "metadata":
-			err = svcgen.DecodeNonNull(raw, &v.Metadata, key)
+			return svcgen.NonNull(d, &v.Metadata, svcgen.Decode)
 		case "name":
-			err = svcgen.DecodeRequired(raw, &v.Name, key, &seen[1])
+			return svcgen.Required(d, &v.Name, &seen[1], svcgen.Decode)
 		case "password":
-			err = svcgen.DecodeNonNull(raw, &v.Password, key)
+			return svcgen.NonNull(d, &v.Password, svcgen.DecodePtr)
 		case "phone":
-			err = svcgen.DecodeField(raw, &v.Phone, key)
+			return svcgen.Decode(d, &v.Phone)
 		case "preferences":
-			err = svcgen.DecodeNonNull(raw, &v.Preferences, key)
+			return svcgen.NonNull(d, &v.Preferences, svcgen.DecodePtr)
 		case "tags":
-			err = svcgen.DecodeNonNull(raw, &v.Tags, key)
+			return svcgen.NonNull(d, &v.Tags, svcgen.DecodeSlice)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads CustomerInput as DecodeJSON does.
+func (v *CustomerInput) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *CustomerInput) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "email", "name")
@@ -777,7 +888,10 @@ func (v *CustomerInput) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 			errs.Pattern(&at, x, patternCustomerPhone)
 		}
 	}
-	svcgen.ValidateField(at, "preferences", v.Preferences, errs)
+	if v.Preferences != nil {
+		at := at.Field("preferences")
+		v.Preferences.ValidateAt(&at, errs)
+	}
 	{
 		at := at.Field("tags")
 		if v.Tags != nil {
@@ -814,38 +928,44 @@ type CustomerPage struct {
 	missing [2]bool
 }
 
-// MarshalJSON writes CustomerPage with the property names the spec gives.
-func (v CustomerPage) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.Field(`"items"`, v.Items)
-	o.Field(`"total"`, v.Total)
-	return o.End()
+// EncodeJSON writes CustomerPage with the property names the spec gives.
+func (v *CustomerPage) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
+	e.Key(`"items"`)
+	svcgen.EncodeSlice(e, &v.Items)
+	e.Key(`"total"`)
+	svcgen.Encode(e, &v.Total)
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads CustomerPage, noting required properties that are absent.
-func (v *CustomerPage) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[CustomerPage](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes CustomerPage as EncodeJSON does.
+func (v CustomerPage) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads CustomerPage, noting required properties that are absent.
+func (v *CustomerPage) DecodeJSON(d *svcgen.Decoder) error {
 	*v = CustomerPage{}
 	var seen [2]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "items":
-			err = svcgen.DecodeRequired(raw, &v.Items, key, &seen[0])
+			return svcgen.Required(d, &v.Items, &seen[0], svcgen.DecodeSlice)
 		case "total":
-			err = svcgen.DecodeRequired(raw, &v.Total, key, &seen[1])
+			return svcgen.Required(d, &v.Total, &seen[1], svcgen.Decode)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads CustomerPage as DecodeJSON does.
+func (v *CustomerPage) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *CustomerPage) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "items", "total")
@@ -879,34 +999,68 @@ type CustomerPatch struct {
 	Tags     []string                `json:"tags,omitempty"`
 }
 
-// UnmarshalJSON reads CustomerPatch, noting required properties that are absent.
-func (v *CustomerPatch) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[CustomerPatch](data)
-	if err != nil {
-		return err
+// EncodeJSON writes CustomerPatch with the property names the spec gives.
+func (v *CustomerPatch) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
 	}
-	*v = CustomerPatch{}
-	for key, raw := range fields {
-		switch key {
-		case "email":
-			err = svcgen.DecodeNonNull(raw, &v.Email, key)
-		case "marketingOptIn":
-			err = svcgen.DecodeNonNull(raw, &v.MarketingOptIn, key)
-		case "metadata":
-			err = svcgen.DecodeNonNull(raw, &v.Metadata, key)
-		case "name":
-			err = svcgen.DecodeNonNull(raw, &v.Name, key)
-		case "phone":
-			err = svcgen.DecodeField(raw, &v.Phone, key)
-		case "tags":
-			err = svcgen.DecodeNonNull(raw, &v.Tags, key)
-		}
-		if err != nil {
-			return err
-		}
+	e.ObjectStart()
+	if v.Email != nil {
+		e.Key(`"email"`)
+		svcgen.Encode(e, v.Email)
 	}
-	return nil
+	if v.MarketingOptIn != nil {
+		e.Key(`"marketingOptIn"`)
+		svcgen.Encode(e, v.MarketingOptIn)
+	}
+	if v.Metadata != nil {
+		e.Key(`"metadata"`)
+		svcgen.Encode(e, &v.Metadata)
+	}
+	if v.Name != nil {
+		e.Key(`"name"`)
+		svcgen.Encode(e, v.Name)
+	}
+	if v.Phone.Set {
+		e.Key(`"phone"`)
+		svcgen.Encode(e, &v.Phone)
+	}
+	if v.Tags != nil {
+		e.Key(`"tags"`)
+		svcgen.EncodeSlice(e, &v.Tags)
+	}
+	e.ObjectEnd()
 }
+
+// MarshalJSON writes CustomerPatch as EncodeJSON does.
+func (v CustomerPatch) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads CustomerPatch, noting required properties that are absent.
+func (v *CustomerPatch) DecodeJSON(d *svcgen.Decoder) error {
+	*v = CustomerPatch{}
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
+		case "email":
+			return svcgen.NonNull(d, &v.Email, svcgen.DecodePtr)
+		case "marketingOptIn":
+			return svcgen.NonNull(d, &v.MarketingOptIn, svcgen.DecodePtr)
+		case "metadata":
+			return svcgen.NonNull(d, &v.Metadata, svcgen.Decode)
+		case "name":
+			return svcgen.NonNull(d, &v.Name, svcgen.DecodePtr)
+		case "phone":
+			return svcgen.Decode(d, &v.Phone)
+		case "tags":
+			return svcgen.NonNull(d, &v.Tags, svcgen.DecodeSlice)
+		}
+		return d.Skip() // not in the spec: ignored
+	})
+	return err
+}
+
+// UnmarshalJSON reads CustomerPatch as DecodeJSON does.
+func (v *CustomerPatch) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *CustomerPatch) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	{
@@ -984,15 +1138,31 @@ type Discount struct {
 	AmountDiscount     *AmountDiscount
 }
 
-// MarshalJSON writes the variant that is set.
-func (v Discount) MarshalJSON() ([]byte, error) {
+// EncodeJSON writes the variant that is set.
+func (v *Discount) EncodeJSON(e *svcgen.Encoder) {
 	switch {
+	case v == nil:
+		e.Null()
 	case v.PercentageDiscount != nil:
-		return json.Marshal(v.PercentageDiscount)
+		svcgen.Encode(e, v.PercentageDiscount)
 	case v.AmountDiscount != nil:
-		return json.Marshal(v.AmountDiscount)
+		svcgen.Encode(e, v.AmountDiscount)
+	default:
+		e.Fail(errors.New("Discount: no variant is set"))
+		e.Null()
 	}
-	return nil, errors.New("Discount: no variant is set")
+}
+
+// MarshalJSON writes the variant that is set.
+func (v Discount) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads the variant the JSON holds.
+func (v *Discount) DecodeJSON(d *svcgen.Decoder) error {
+	raw, err := d.Raw()
+	if err != nil {
+		return err
+	}
+	return d.Nested(v.UnmarshalJSON(raw))
 }
 
 // UnmarshalJSON reads the variant the JSON holds.
@@ -1001,7 +1171,7 @@ func (v *Discount) UnmarshalJSON(data []byte) error {
 	kind := svcgen.JSONKind(data)
 	if kind == "object" {
 		var x PercentageDiscount
-		if json.Unmarshal(data, &x) == nil {
+		if svcgen.Unmarshal(data, &x) == nil {
 			errs := &svcgen.Errors{}
 			at := svcgen.Root("body", "")
 			x.ValidateAt(&at, errs)
@@ -1013,7 +1183,7 @@ func (v *Discount) UnmarshalJSON(data []byte) error {
 	}
 	if kind == "object" {
 		var x AmountDiscount
-		if json.Unmarshal(data, &x) == nil {
+		if svcgen.Unmarshal(data, &x) == nil {
 			errs := &svcgen.Errors{}
 			at := svcgen.Root("body", "")
 			x.ValidateAt(&at, errs)
@@ -1056,38 +1226,44 @@ type FieldError struct {
 	missing [2]bool
 }
 
-// MarshalJSON writes FieldError with the property names the spec gives.
-func (v FieldError) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.Field(`"field"`, v.Field)
-	o.Field(`"message"`, v.Message)
-	return o.End()
+// EncodeJSON writes FieldError with the property names the spec gives.
+func (v *FieldError) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
+	e.Key(`"field"`)
+	svcgen.Encode(e, &v.Field)
+	e.Key(`"message"`)
+	svcgen.Encode(e, &v.Message)
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads FieldError, noting required properties that are absent.
-func (v *FieldError) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[FieldError](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes FieldError as EncodeJSON does.
+func (v FieldError) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads FieldError, noting required properties that are absent.
+func (v *FieldError) DecodeJSON(d *svcgen.Decoder) error {
 	*v = FieldError{}
 	var seen [2]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "field":
-			err = svcgen.DecodeRequired(raw, &v.Field, key, &seen[0])
+			return svcgen.Required(d, &v.Field, &seen[0], svcgen.Decode)
 		case "message":
-			err = svcgen.DecodeRequired(raw, &v.Message, key, &seen[1])
+			return svcgen.Required(d, &v.Message, &seen[1], svcgen.Decode)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads FieldError as DecodeJSON does.
+func (v *FieldError) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *FieldError) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "field", "message")
@@ -1121,8 +1297,26 @@ func (v GetOrderReceiptLang) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	}
 }
 
+// DecodeJSON reads a string; ValidateAt checks it is one of the values.
+func (v *GetOrderReceiptLang) DecodeJSON(d *svcgen.Decoder) error {
+	return svcgen.Decode(d, (*string)(v))
+}
+
+// EncodeJSON writes v as a string.
+func (v *GetOrderReceiptLang) EncodeJSON(e *svcgen.Encoder) { svcgen.Encode(e, (*string)(v)) }
+
 // Metadata: Free string key/value pairs owned by the caller; the service stores them as is.
 type Metadata map[string]string
+
+// DecodeJSON reads v as a map[string]string.
+func (v *Metadata) DecodeJSON(d *svcgen.Decoder) error {
+	return svcgen.DecodeMap(d, (*map[string]string)(v))
+}
+
+// EncodeJSON writes v as a map[string]string.
+func (v *Metadata) EncodeJSON(e *svcgen.Encoder) {
+	svcgen.EncodeMap(e, (*map[string]string)(v))
+}
 
 func (v Metadata) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.MaxProps(at, len(map[string]string(v)), 50)
@@ -1140,15 +1334,31 @@ type Note struct {
 	StructuredNote *StructuredNote
 }
 
-// MarshalJSON writes the variant that is set.
-func (v Note) MarshalJSON() ([]byte, error) {
+// EncodeJSON writes the variant that is set.
+func (v *Note) EncodeJSON(e *svcgen.Encoder) {
 	switch {
+	case v == nil:
+		e.Null()
 	case v.String != nil:
-		return json.Marshal(v.String)
+		svcgen.Encode(e, v.String)
 	case v.StructuredNote != nil:
-		return json.Marshal(v.StructuredNote)
+		svcgen.Encode(e, v.StructuredNote)
+	default:
+		e.Fail(errors.New("Note: no variant is set"))
+		e.Null()
 	}
-	return nil, errors.New("Note: no variant is set")
+}
+
+// MarshalJSON writes the variant that is set.
+func (v Note) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads the variant the JSON holds.
+func (v *Note) DecodeJSON(d *svcgen.Decoder) error {
+	raw, err := d.Raw()
+	if err != nil {
+		return err
+	}
+	return d.Nested(v.UnmarshalJSON(raw))
 }
 
 // UnmarshalJSON reads the variant the JSON holds.
@@ -1157,7 +1367,7 @@ func (v *Note) UnmarshalJSON(data []byte) error {
 	kind := svcgen.JSONKind(data)
 	if kind == "string" {
 		var x string
-		if json.Unmarshal(data, &x) == nil {
+		if svcgen.Unmarshal(data, &x) == nil {
 			errs := &svcgen.Errors{}
 			at := svcgen.Root("body", "")
 			errs.MinLength(&at, x, 1)
@@ -1170,7 +1380,7 @@ func (v *Note) UnmarshalJSON(data []byte) error {
 	}
 	if kind == "object" {
 		var x StructuredNote
-		if json.Unmarshal(data, &x) == nil {
+		if svcgen.Unmarshal(data, &x) == nil {
 			errs := &svcgen.Errors{}
 			at := svcgen.Root("body", "")
 			x.ValidateAt(&at, errs)
@@ -1237,91 +1447,121 @@ type Order struct {
 	missing [2]bool
 }
 
-// MarshalJSON writes Order with the property names the spec gives.
-func (v Order) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.Field(`"createdAt"`, v.CreatedAt)
-	o.FieldIf(v.Currency != nil, `"currency"`, v.Currency)
-	o.Field(`"customerId"`, v.CustomerID)
+// EncodeJSON writes Order with the property names the spec gives.
+func (v *Order) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
+	e.Key(`"createdAt"`)
+	svcgen.Encode(e, &v.CreatedAt)
+	if v.Currency != nil {
+		e.Key(`"currency"`)
+		svcgen.Encode(e, v.Currency)
+	}
+	e.Key(`"customerId"`)
+	svcgen.Encode(e, &v.CustomerID)
 	if v.DeliveryDate.Set {
-		o.Field(`"deliveryDate"`, v.DeliveryDate)
+		e.Key(`"deliveryDate"`)
+		svcgen.Encode(e, &v.DeliveryDate)
 	}
-	o.FieldIf(v.Discount != nil, `"discount"`, v.Discount)
+	if v.Discount != nil {
+		e.Key(`"discount"`)
+		svcgen.Encode(e, v.Discount)
+	}
 	if v.GiftMessage.Set {
-		o.Field(`"giftMessage"`, v.GiftMessage)
+		e.Key(`"giftMessage"`)
+		svcgen.Encode(e, &v.GiftMessage)
 	}
-	o.Field(`"id"`, v.ID)
-	o.Field(`"items"`, v.Items)
+	e.Key(`"id"`)
+	svcgen.Encode(e, &v.ID)
+	e.Key(`"items"`)
+	svcgen.EncodeSlice(e, &v.Items)
 	if v.Metadata != nil {
-		o.Field(`"metadata"`, v.Metadata)
+		e.Key(`"metadata"`)
+		svcgen.Encode(e, &v.Metadata)
 	}
 	if v.Notes != nil {
-		o.Field(`"notes"`, v.Notes)
+		e.Key(`"notes"`)
+		svcgen.EncodeSlice(e, &v.Notes)
 	}
-	o.Field(`"payment"`, v.Payment)
-	o.FieldIf(v.ShippingAddress != nil, `"shippingAddress"`, v.ShippingAddress)
-	o.FieldIf(v.ShippingClass != nil, `"shippingClass"`, v.ShippingClass)
-	o.FieldIf(v.Status != nil, `"status"`, v.Status)
-	o.Field(`"totalCents"`, v.TotalCents)
-	o.Field(`"updatedAt"`, v.UpdatedAt)
-	return o.End()
+	e.Key(`"payment"`)
+	svcgen.Encode(e, &v.Payment)
+	if v.ShippingAddress != nil {
+		e.Key(`"shippingAddress"`)
+		svcgen.Encode(e, v.ShippingAddress)
+	}
+	if v.ShippingClass != nil {
+		e.Key(`"shippingClass"`)
+		svcgen.Encode(e, v.ShippingClass)
+	}
+	if v.Status != nil {
+		e.Key(`"status"`)
+		svcgen.Encode(e, v.Status)
+	}
+	e.Key(`"totalCents"`)
+	svcgen.Encode(e, &v.TotalCents)
+	e.Key(`"updatedAt"`)
+	svcgen.Encode(e, &v.UpdatedAt)
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads Order, noting required properties that are absent.
-func (v *Order) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[Order](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes Order as EncodeJSON does.
+func (v Order) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads Order, noting required properties that are absent.
+func (v *Order) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Order{}
 	// Defaults the spec states, overwritten by what the JSON holds.
 	v.Currency = svcgen.Ptr[string]("EUR")
 	v.ShippingClass = svcgen.Ptr[ShippingClass](ShippingClassStandard)
 	var seen [2]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "createdAt":
-			err = svcgen.DecodeNonNull(raw, &v.CreatedAt, key)
+			return svcgen.NonNull(d, &v.CreatedAt, svcgen.Decode)
 		case "currency":
-			err = svcgen.DecodeNonNull(raw, &v.Currency, key)
+			return svcgen.NonNull(d, &v.Currency, svcgen.DecodePtr)
 		case "customerId":
-			err = svcgen.DecodeNonNull(raw, &v.CustomerID, key)
+			return svcgen.NonNull(d, &v.CustomerID, svcgen.Decode)
 		case "deliveryDate":
-			err = svcgen.DecodeField(raw, &v.DeliveryDate, key)
+			return svcgen.Decode(d, &v.DeliveryDate)
 		case "discount":
-			err = svcgen.DecodeNonNull(raw, &v.Discount, key)
+			return svcgen.NonNull(d, &v.Discount, svcgen.DecodePtr)
 		case "giftMessage":
-			err = svcgen.DecodeField(raw, &v.GiftMessage, key)
+			return svcgen.Decode(d, &v.GiftMessage)
 		case "id":
-			err = svcgen.DecodeNonNull(raw, &v.ID, key)
+			return svcgen.NonNull(d, &v.ID, svcgen.Decode)
 		case "items":
-			err = svcgen.DecodeRequired(raw, &v.Items, key, &seen[0])
+			return svcgen.Required(d, &v.Items, &seen[0], svcgen.DecodeSlice)
 		case "metadata":
-			err = svcgen.DecodeNonNull(raw, &v.Metadata, key)
+			return svcgen.NonNull(d, &v.Metadata, svcgen.Decode)
 		case "notes":
-			err = svcgen.DecodeNonNull(raw, &v.Notes, key)
+			return svcgen.NonNull(d, &v.Notes, svcgen.DecodeSlice)
 		case "payment":
-			err = svcgen.DecodeRequired(raw, &v.Payment, key, &seen[1])
+			return svcgen.Required(d, &v.Payment, &seen[1], svcgen.Decode)
 		case "shippingAddress":
-			err = svcgen.DecodeNonNull(raw, &v.ShippingAddress, key)
+			return svcgen.NonNull(d, &v.ShippingAddress, svcgen.DecodePtr)
 		case "shippingClass":
-			err = svcgen.DecodeNonNull(raw, &v.ShippingClass, key)
+			return svcgen.NonNull(d, &v.ShippingClass, svcgen.DecodePtr)
 		case "status":
-			err = svcgen.DecodeNonNull(raw, &v.Status, key)
+			return svcgen.NonNull(d, &v.Status, svcgen.DecodePtr)
 		case "totalCents":
-			err = svcgen.DecodeNonNull(raw, &v.TotalCents, key)
+			return svcgen.NonNull(d, &v.TotalCents, svcgen.Decode)
 		case "updatedAt":
-			err = svcgen.DecodeNonNull(raw, &v.UpdatedAt, key)
+			return svcgen.NonNull(d, &v.UpdatedAt, svcgen.Decode)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads Order as DecodeJSON does.
+func (v *Order) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *Order) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "items", "payment")
@@ -1331,7 +1571,10 @@ func (v *Order) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 			errs.Pattern(&at, (*v.Currency), patternPreferencesCurrency)
 		}
 	}
-	svcgen.ValidateField(at, "discount", v.Discount, errs)
+	if v.Discount != nil {
+		at := at.Field("discount")
+		v.Discount.ValidateAt(&at, errs)
+	}
 	{
 		at := at.Field("giftMessage")
 		if x, ok := v.GiftMessage.Get(); ok {
@@ -1364,11 +1607,21 @@ func (v *Order) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 		}
 	}
 	if !v.missing[1] {
-		svcgen.ValidateField(at, "payment", &v.Payment, errs)
+		at := at.Field("payment")
+		v.Payment.ValidateAt(&at, errs)
 	}
-	svcgen.ValidateField(at, "shippingAddress", v.ShippingAddress, errs)
-	svcgen.ValidateField(at, "shippingClass", v.ShippingClass, errs)
-	svcgen.ValidateField(at, "status", v.Status, errs)
+	if v.ShippingAddress != nil {
+		at := at.Field("shippingAddress")
+		v.ShippingAddress.ValidateAt(&at, errs)
+	}
+	if v.ShippingClass != nil {
+		at := at.Field("shippingClass")
+		v.ShippingClass.ValidateAt(&at, errs)
+	}
+	if v.Status != nil {
+		at := at.Field("status")
+		v.Status.ValidateAt(&at, errs)
+	}
 }
 
 // Validate reports every constraint of the spec that v breaks.
@@ -1397,57 +1650,72 @@ type OrderChange struct {
 	missing [4]bool
 }
 
-// MarshalJSON writes OrderChange with the property names the spec gives.
-func (v OrderChange) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.FieldIf(v.Data != nil, `"data"`, v.Data)
-	o.Field(`"id"`, v.ID)
-	o.Field(`"time"`, v.Time)
-	o.Field(`"type"`, v.Type)
-	o.Field(`"version"`, v.Version)
-	return o.End()
+// EncodeJSON writes OrderChange with the property names the spec gives.
+func (v *OrderChange) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
+	if v.Data != nil {
+		e.Key(`"data"`)
+		svcgen.Encode(e, v.Data)
+	}
+	e.Key(`"id"`)
+	svcgen.Encode(e, &v.ID)
+	e.Key(`"time"`)
+	svcgen.Encode(e, &v.Time)
+	e.Key(`"type"`)
+	svcgen.Encode(e, &v.Type)
+	e.Key(`"version"`)
+	svcgen.Encode(e, &v.Version)
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads OrderChange, noting required properties that are absent.
-func (v *OrderChange) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[OrderChange](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes OrderChange as EncodeJSON does.
+func (v OrderChange) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads OrderChange, noting required properties that are absent.
+func (v *OrderChange) DecodeJSON(d *svcgen.Decoder) error {
 	*v = OrderChange{}
 	var seen [4]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "data":
-			err = svcgen.DecodeNonNull(raw, &v.Data, key)
+			return svcgen.NonNull(d, &v.Data, svcgen.DecodePtr)
 		case "id":
-			err = svcgen.DecodeRequired(raw, &v.ID, key, &seen[0])
+			return svcgen.Required(d, &v.ID, &seen[0], svcgen.Decode)
 		case "time":
-			err = svcgen.DecodeRequired(raw, &v.Time, key, &seen[1])
+			return svcgen.Required(d, &v.Time, &seen[1], svcgen.Decode)
 		case "type":
-			err = svcgen.DecodeRequired(raw, &v.Type, key, &seen[2])
+			return svcgen.Required(d, &v.Type, &seen[2], svcgen.Decode)
 		case "version":
-			err = svcgen.DecodeRequired(raw, &v.Version, key, &seen[3])
+			return svcgen.Required(d, &v.Version, &seen[3], svcgen.Decode)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads OrderChange as DecodeJSON does.
+func (v *OrderChange) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *OrderChange) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "id", "time", "type", "version")
-	svcgen.ValidateField(at, "data", v.Data, errs)
+	if v.Data != nil {
+		at := at.Field("data")
+		v.Data.ValidateAt(&at, errs)
+	}
 	if !v.missing[0] {
 		at := at.Field("id")
 		errs.Format(&at, v.ID, "uuid")
 	}
 	if !v.missing[2] {
-		svcgen.ValidateField(at, "type", &v.Type, errs)
+		at := at.Field("type")
+		v.Type.ValidateAt(&at, errs)
 	}
 	if !v.missing[3] {
 		at := at.Field("version")
@@ -1493,6 +1761,12 @@ func (v OrderChangeType) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	}
 }
 
+// DecodeJSON reads a string; ValidateAt checks it is one of the values.
+func (v *OrderChangeType) DecodeJSON(d *svcgen.Decoder) error { return svcgen.Decode(d, (*string)(v)) }
+
+// EncodeJSON writes v as a string.
+func (v *OrderChangeType) EncodeJSON(e *svcgen.Encoder) { svcgen.Encode(e, (*string)(v)) }
+
 // OrderGiftMessage: A message printed on a card in the parcel.
 type OrderGiftMessage struct {
 	// A scanned signature, base64-encoded.
@@ -1504,40 +1778,46 @@ type OrderGiftMessage struct {
 	missing [1]bool
 }
 
-// MarshalJSON writes OrderGiftMessage with the property names the spec gives.
-func (v OrderGiftMessage) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	if v.Signature != nil {
-		o.Field(`"signature"`, v.Signature)
+// EncodeJSON writes OrderGiftMessage with the property names the spec gives.
+func (v *OrderGiftMessage) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
 	}
-	o.Field(`"text"`, v.Text)
-	return o.End()
+	e.ObjectStart()
+	if v.Signature != nil {
+		e.Key(`"signature"`)
+		svcgen.Encode(e, &v.Signature)
+	}
+	e.Key(`"text"`)
+	svcgen.Encode(e, &v.Text)
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads OrderGiftMessage, noting required properties that are absent.
-func (v *OrderGiftMessage) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[OrderGiftMessage](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes OrderGiftMessage as EncodeJSON does.
+func (v OrderGiftMessage) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads OrderGiftMessage, noting required properties that are absent.
+func (v *OrderGiftMessage) DecodeJSON(d *svcgen.Decoder) error {
 	*v = OrderGiftMessage{}
 	var seen [1]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "signature":
-			err = svcgen.DecodeNonNull(raw, &v.Signature, key)
+			return svcgen.NonNull(d, &v.Signature, svcgen.Decode)
 		case "text":
-			err = svcgen.DecodeRequired(raw, &v.Text, key, &seen[0])
+			return svcgen.Required(d, &v.Text, &seen[0], svcgen.Decode)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads OrderGiftMessage as DecodeJSON does.
+func (v *OrderGiftMessage) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *OrderGiftMessage) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "text")
@@ -1579,76 +1859,101 @@ type OrderInput struct {
 	missing [2]bool
 }
 
-// MarshalJSON writes OrderInput with the property names the spec gives.
-func (v OrderInput) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.FieldIf(v.Currency != nil, `"currency"`, v.Currency)
+// EncodeJSON writes OrderInput with the property names the spec gives.
+func (v *OrderInput) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
+	if v.Currency != nil {
+		e.Key(`"currency"`)
+		svcgen.Encode(e, v.Currency)
+	}
 	if v.DeliveryDate.Set {
-		o.Field(`"deliveryDate"`, v.DeliveryDate)
+		e.Key(`"deliveryDate"`)
+		svcgen.Encode(e, &v.DeliveryDate)
 	}
-	o.FieldIf(v.Discount != nil, `"discount"`, v.Discount)
+	if v.Discount != nil {
+		e.Key(`"discount"`)
+		svcgen.Encode(e, v.Discount)
+	}
 	if v.GiftMessage.Set {
-		o.Field(`"giftMessage"`, v.GiftMessage)
+		e.Key(`"giftMessage"`)
+		svcgen.Encode(e, &v.GiftMessage)
 	}
-	o.Field(`"items"`, v.Items)
+	e.Key(`"items"`)
+	svcgen.EncodeSlice(e, &v.Items)
 	if v.Metadata != nil {
-		o.Field(`"metadata"`, v.Metadata)
+		e.Key(`"metadata"`)
+		svcgen.Encode(e, &v.Metadata)
 	}
 	if v.Notes != nil {
-		o.Field(`"notes"`, v.Notes)
+		e.Key(`"notes"`)
+		svcgen.EncodeSlice(e, &v.Notes)
 	}
-	o.Field(`"payment"`, v.Payment)
-	o.FieldIf(v.ShippingAddress != nil, `"shippingAddress"`, v.ShippingAddress)
-	o.FieldIf(v.ShippingClass != nil, `"shippingClass"`, v.ShippingClass)
-	o.FieldIf(v.Status != nil, `"status"`, v.Status)
-	return o.End()
+	e.Key(`"payment"`)
+	svcgen.Encode(e, &v.Payment)
+	if v.ShippingAddress != nil {
+		e.Key(`"shippingAddress"`)
+		svcgen.Encode(e, v.ShippingAddress)
+	}
+	if v.ShippingClass != nil {
+		e.Key(`"shippingClass"`)
+		svcgen.Encode(e, v.ShippingClass)
+	}
+	if v.Status != nil {
+		e.Key(`"status"`)
+		svcgen.Encode(e, v.Status)
+	}
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads OrderInput, noting required properties that are absent.
-func (v *OrderInput) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[OrderInput](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes OrderInput as EncodeJSON does.
+func (v OrderInput) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads OrderInput, noting required properties that are absent.
+func (v *OrderInput) DecodeJSON(d *svcgen.Decoder) error {
 	*v = OrderInput{}
 	// Defaults the spec states, overwritten by what the JSON holds.
 	v.Currency = svcgen.Ptr[string]("EUR")
 	v.ShippingClass = svcgen.Ptr[ShippingClass](ShippingClassStandard)
 	var seen [2]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "currency":
-			err = svcgen.DecodeNonNull(raw, &v.Currency, key)
+			return svcgen.NonNull(d, &v.Currency, svcgen.DecodePtr)
 		case "deliveryDate":
-			err = svcgen.DecodeField(raw, &v.DeliveryDate, key)
+			return svcgen.Decode(d, &v.DeliveryDate)
 		case "discount":
-			err = svcgen.DecodeNonNull(raw, &v.Discount, key)
+			return svcgen.NonNull(d, &v.Discount, svcgen.DecodePtr)
 		case "giftMessage":
-			err = svcgen.DecodeField(raw, &v.GiftMessage, key)
+			return svcgen.Decode(d, &v.GiftMessage)
 		case "items":
-			err = svcgen.DecodeRequired(raw, &v.Items, key, &seen[0])
+			return svcgen.Required(d, &v.Items, &seen[0], svcgen.DecodeSlice)
 		case "metadata":
-			err = svcgen.DecodeNonNull(raw, &v.Metadata, key)
+			return svcgen.NonNull(d, &v.Metadata, svcgen.Decode)
 		case "notes":
-			err = svcgen.DecodeNonNull(raw, &v.Notes, key)
+			return svcgen.NonNull(d, &v.Notes, svcgen.DecodeSlice)
 		case "payment":
-			err = svcgen.DecodeRequired(raw, &v.Payment, key, &seen[1])
+			return svcgen.Required(d, &v.Payment, &seen[1], svcgen.Decode)
 		case "shippingAddress":
-			err = svcgen.DecodeNonNull(raw, &v.ShippingAddress, key)
+			return svcgen.NonNull(d, &v.ShippingAddress, svcgen.DecodePtr)
 		case "shippingClass":
-			err = svcgen.DecodeNonNull(raw, &v.ShippingClass, key)
+			return svcgen.NonNull(d, &v.ShippingClass, svcgen.DecodePtr)
 		case "status":
-			err = svcgen.DecodeNonNull(raw, &v.Status, key)
+			return svcgen.NonNull(d, &v.Status, svcgen.DecodePtr)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads OrderInput as DecodeJSON does.
+func (v *OrderInput) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *OrderInput) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "items", "payment")
@@ -1658,7 +1963,10 @@ func (v *OrderInput) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 			errs.Pattern(&at, (*v.Currency), patternPreferencesCurrency)
 		}
 	}
-	svcgen.ValidateField(at, "discount", v.Discount, errs)
+	if v.Discount != nil {
+		at := at.Field("discount")
+		v.Discount.ValidateAt(&at, errs)
+	}
 	{
 		at := at.Field("giftMessage")
 		if x, ok := v.GiftMessage.Get(); ok {
@@ -1691,11 +1999,21 @@ func (v *OrderInput) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 		}
 	}
 	if !v.missing[1] {
-		svcgen.ValidateField(at, "payment", &v.Payment, errs)
+		at := at.Field("payment")
+		v.Payment.ValidateAt(&at, errs)
 	}
-	svcgen.ValidateField(at, "shippingAddress", v.ShippingAddress, errs)
-	svcgen.ValidateField(at, "shippingClass", v.ShippingClass, errs)
-	svcgen.ValidateField(at, "status", v.Status, errs)
+	if v.ShippingAddress != nil {
+		at := at.Field("shippingAddress")
+		v.ShippingAddress.ValidateAt(&at, errs)
+	}
+	if v.ShippingClass != nil {
+		at := at.Field("shippingClass")
+		v.ShippingClass.ValidateAt(&at, errs)
+	}
+	if v.Status != nil {
+		at := at.Field("status")
+		v.Status.ValidateAt(&at, errs)
+	}
 }
 
 // Validate reports every constraint of the spec that v breaks.
@@ -1727,62 +2045,85 @@ type OrderItemsItem struct {
 	missing [3]bool
 }
 
-// MarshalJSON writes OrderItemsItem with the property names the spec gives.
-func (v OrderItemsItem) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	if v.Attributes != nil {
-		o.Field(`"attributes"`, v.Attributes)
+// EncodeJSON writes OrderItemsItem with the property names the spec gives.
+func (v *OrderItemsItem) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
 	}
-	o.FieldIf(v.CategoryID != nil, `"categoryId"`, v.CategoryID)
-	o.FieldIf(v.Dimensions != nil, `"dimensions"`, v.Dimensions)
-	o.FieldIf(v.Fulfillment != nil, `"fulfillment"`, v.Fulfillment)
-	o.Field(`"quantity"`, v.Quantity)
-	o.Field(`"sku"`, v.Sku)
-	o.Field(`"unitPrice"`, v.UnitPrice)
-	return o.End()
+	e.ObjectStart()
+	if v.Attributes != nil {
+		e.Key(`"attributes"`)
+		svcgen.Encode(e, &v.Attributes)
+	}
+	if v.CategoryID != nil {
+		e.Key(`"categoryId"`)
+		svcgen.Encode(e, v.CategoryID)
+	}
+	if v.Dimensions != nil {
+		e.Key(`"dimensions"`)
+		svcgen.Encode(e, v.Dimensions)
+	}
+	if v.Fulfillment != nil {
+		e.Key(`"fulfillment"`)
+		svcgen.Encode(e, v.Fulfillment)
+	}
+	e.Key(`"quantity"`)
+	svcgen.Encode(e, &v.Quantity)
+	e.Key(`"sku"`)
+	svcgen.Encode(e, &v.Sku)
+	e.Key(`"unitPrice"`)
+	svcgen.Encode(e, &v.UnitPrice)
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads OrderItemsItem, noting required properties that are absent.
-func (v *OrderItemsItem) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[OrderItemsItem](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes OrderItemsItem as EncodeJSON does.
+func (v OrderItemsItem) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads OrderItemsItem, noting required properties that are absent.
+func (v *OrderItemsItem) DecodeJSON(d *svcgen.Decoder) error {
 	*v = OrderItemsItem{}
 	// Defaults the spec states, overwritten by what the JSON holds.
 	v.Fulfillment = svcgen.Ptr[OrderItemsItemFulfillment](OrderItemsItemFulfillmentPending)
 	var seen [3]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "attributes":
-			err = svcgen.DecodeField(raw, &v.Attributes, key)
+			return svcgen.Decode(d, &v.Attributes)
 		case "categoryId":
-			err = svcgen.DecodeNonNull(raw, &v.CategoryID, key)
+			return svcgen.NonNull(d, &v.CategoryID, svcgen.DecodePtr)
 		case "dimensions":
-			err = svcgen.DecodeNonNull(raw, &v.Dimensions, key)
+			return svcgen.NonNull(d, &v.Dimensions, svcgen.DecodePtr)
 		case "fulfillment":
-			err = svcgen.DecodeNonNull(raw, &v.Fulfillment, key)
+			return svcgen.NonNull(d, &v.Fulfillment, svcgen.DecodePtr)
 		case "quantity":
-			err = svcgen.DecodeRequired(raw, &v.Quantity, key, &seen[0])
+			return svcgen.Required(d, &v.Quantity, &seen[0], svcgen.Decode)
 		case "sku":
-			err = svcgen.DecodeRequired(raw, &v.Sku, key, &seen[1])
+			return svcgen.Required(d, &v.Sku, &seen[1], svcgen.Decode)
 		case "unitPrice":
-			err = svcgen.DecodeRequired(raw, &v.UnitPrice, key, &seen[2])
+			return svcgen.Required(d, &v.UnitPrice, &seen[2], svcgen.Decode)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads OrderItemsItem as DecodeJSON does.
+func (v *OrderItemsItem) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *OrderItemsItem) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "quantity", "sku", "unitPrice")
-	svcgen.ValidateField(at, "dimensions", v.Dimensions, errs)
-	svcgen.ValidateField(at, "fulfillment", v.Fulfillment, errs)
+	if v.Dimensions != nil {
+		at := at.Field("dimensions")
+		v.Dimensions.ValidateAt(&at, errs)
+	}
+	if v.Fulfillment != nil {
+		at := at.Field("fulfillment")
+		v.Fulfillment.ValidateAt(&at, errs)
+	}
 	if !v.missing[0] {
 		at := at.Field("quantity")
 		svcgen.Minimum(errs, &at, v.Quantity, 1, false, "1")
@@ -1814,44 +2155,58 @@ type OrderItemsItemDimensions struct {
 	missing [1]bool
 }
 
-// MarshalJSON writes OrderItemsItemDimensions with the property names the spec gives.
-func (v OrderItemsItemDimensions) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.FieldIf(v.HeightCm != nil, `"heightCm"`, v.HeightCm)
-	o.FieldIf(v.LengthCm != nil, `"lengthCm"`, v.LengthCm)
-	o.Field(`"weightKg"`, v.WeightKg)
-	o.FieldIf(v.WidthCm != nil, `"widthCm"`, v.WidthCm)
-	return o.End()
+// EncodeJSON writes OrderItemsItemDimensions with the property names the spec gives.
+func (v *OrderItemsItemDimensions) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
+	if v.HeightCm != nil {
+		e.Key(`"heightCm"`)
+		svcgen.Encode(e, v.HeightCm)
+	}
+	if v.LengthCm != nil {
+		e.Key(`"lengthCm"`)
+		svcgen.Encode(e, v.LengthCm)
+	}
+	e.Key(`"weightKg"`)
+	svcgen.Encode(e, &v.WeightKg)
+	if v.WidthCm != nil {
+		e.Key(`"widthCm"`)
+		svcgen.Encode(e, v.WidthCm)
+	}
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads OrderItemsItemDimensions, noting required properties that are absent.
-func (v *OrderItemsItemDimensions) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[OrderItemsItemDimensions](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes OrderItemsItemDimensions as EncodeJSON does.
+func (v OrderItemsItemDimensions) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads OrderItemsItemDimensions, noting required properties that are absent.
+func (v *OrderItemsItemDimensions) DecodeJSON(d *svcgen.Decoder) error {
 	*v = OrderItemsItemDimensions{}
 	var seen [1]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "heightCm":
-			err = svcgen.DecodeNonNull(raw, &v.HeightCm, key)
+			return svcgen.NonNull(d, &v.HeightCm, svcgen.DecodePtr)
 		case "lengthCm":
-			err = svcgen.DecodeNonNull(raw, &v.LengthCm, key)
+			return svcgen.NonNull(d, &v.LengthCm, svcgen.DecodePtr)
 		case "weightKg":
-			err = svcgen.DecodeRequired(raw, &v.WeightKg, key, &seen[0])
+			return svcgen.Required(d, &v.WeightKg, &seen[0], svcgen.Decode)
 		case "widthCm":
-			err = svcgen.DecodeNonNull(raw, &v.WidthCm, key)
+			return svcgen.NonNull(d, &v.WidthCm, svcgen.DecodePtr)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads OrderItemsItemDimensions as DecodeJSON does.
+func (v *OrderItemsItemDimensions) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *OrderItemsItemDimensions) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "weightKg")
@@ -1908,6 +2263,14 @@ func (v OrderItemsItemFulfillment) ValidateAt(at *svcgen.Path, errs *svcgen.Erro
 	}
 }
 
+// DecodeJSON reads a string; ValidateAt checks it is one of the values.
+func (v *OrderItemsItemFulfillment) DecodeJSON(d *svcgen.Decoder) error {
+	return svcgen.Decode(d, (*string)(v))
+}
+
+// EncodeJSON writes v as a string.
+func (v *OrderItemsItemFulfillment) EncodeJSON(e *svcgen.Encoder) { svcgen.Encode(e, (*string)(v)) }
+
 // OrderPage: One page of orders.
 type OrderPage struct {
 	Items []Order `json:"-"`
@@ -1919,38 +2282,44 @@ type OrderPage struct {
 	missing [2]bool
 }
 
-// MarshalJSON writes OrderPage with the property names the spec gives.
-func (v OrderPage) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.Field(`"items"`, v.Items)
-	o.Field(`"total"`, v.Total)
-	return o.End()
+// EncodeJSON writes OrderPage with the property names the spec gives.
+func (v *OrderPage) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
+	e.Key(`"items"`)
+	svcgen.EncodeSlice(e, &v.Items)
+	e.Key(`"total"`)
+	svcgen.Encode(e, &v.Total)
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads OrderPage, noting required properties that are absent.
-func (v *OrderPage) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[OrderPage](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes OrderPage as EncodeJSON does.
+func (v OrderPage) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads OrderPage, noting required properties that are absent.
+func (v *OrderPage) DecodeJSON(d *svcgen.Decoder) error {
 	*v = OrderPage{}
 	var seen [2]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "items":
-			err = svcgen.DecodeRequired(raw, &v.Items, key, &seen[0])
+			return svcgen.Required(d, &v.Items, &seen[0], svcgen.DecodeSlice)
 		case "total":
-			err = svcgen.DecodeRequired(raw, &v.Total, key, &seen[1])
+			return svcgen.Required(d, &v.Total, &seen[1], svcgen.Decode)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads OrderPage as DecodeJSON does.
+func (v *OrderPage) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *OrderPage) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "items", "total")
@@ -1985,51 +2354,64 @@ type OrderPatch struct {
 	Status *OrderStatus `json:"-"`
 }
 
-// MarshalJSON writes OrderPatch with the property names the spec gives.
-func (v OrderPatch) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
+// EncodeJSON writes OrderPatch with the property names the spec gives.
+func (v *OrderPatch) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
 	if v.DeliveryDate.Set {
-		o.Field(`"deliveryDate"`, v.DeliveryDate)
+		e.Key(`"deliveryDate"`)
+		svcgen.Encode(e, &v.DeliveryDate)
 	}
 	if v.Metadata != nil {
-		o.Field(`"metadata"`, v.Metadata)
+		e.Key(`"metadata"`)
+		svcgen.Encode(e, &v.Metadata)
 	}
 	if v.Notes != nil {
-		o.Field(`"notes"`, v.Notes)
+		e.Key(`"notes"`)
+		svcgen.EncodeSlice(e, &v.Notes)
 	}
-	o.FieldIf(v.ShippingClass != nil, `"shippingClass"`, v.ShippingClass)
-	o.FieldIf(v.Status != nil, `"status"`, v.Status)
-	return o.End()
+	if v.ShippingClass != nil {
+		e.Key(`"shippingClass"`)
+		svcgen.Encode(e, v.ShippingClass)
+	}
+	if v.Status != nil {
+		e.Key(`"status"`)
+		svcgen.Encode(e, v.Status)
+	}
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads OrderPatch, noting required properties that are absent.
-func (v *OrderPatch) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[OrderPatch](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes OrderPatch as EncodeJSON does.
+func (v OrderPatch) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads OrderPatch, noting required properties that are absent.
+func (v *OrderPatch) DecodeJSON(d *svcgen.Decoder) error {
 	*v = OrderPatch{}
 	// Defaults the spec states, overwritten by what the JSON holds.
 	v.ShippingClass = svcgen.Ptr[ShippingClass](ShippingClassStandard)
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "deliveryDate":
-			err = svcgen.DecodeField(raw, &v.DeliveryDate, key)
+			return svcgen.Decode(d, &v.DeliveryDate)
 		case "metadata":
-			err = svcgen.DecodeNonNull(raw, &v.Metadata, key)
+			return svcgen.NonNull(d, &v.Metadata, svcgen.Decode)
 		case "notes":
-			err = svcgen.DecodeNonNull(raw, &v.Notes, key)
+			return svcgen.NonNull(d, &v.Notes, svcgen.DecodeSlice)
 		case "shippingClass":
-			err = svcgen.DecodeNonNull(raw, &v.ShippingClass, key)
+			return svcgen.NonNull(d, &v.ShippingClass, svcgen.DecodePtr)
 		case "status":
-			err = svcgen.DecodeNonNull(raw, &v.Status, key)
+			return svcgen.NonNull(d, &v.Status, svcgen.DecodePtr)
 		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+		return d.Skip() // not in the spec: ignored
+	})
+	return err
 }
+
+// UnmarshalJSON reads OrderPatch as DecodeJSON does.
+func (v *OrderPatch) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *OrderPatch) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	{
@@ -2068,8 +2450,14 @@ func (v *OrderPatch) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 			}
 		}
 	}
-	svcgen.ValidateField(at, "shippingClass", v.ShippingClass, errs)
-	svcgen.ValidateField(at, "status", v.Status, errs)
+	if v.ShippingClass != nil {
+		at := at.Field("shippingClass")
+		v.ShippingClass.ValidateAt(&at, errs)
+	}
+	if v.Status != nil {
+		at := at.Field("status")
+		v.Status.ValidateAt(&at, errs)
+	}
 }
 
 // Validate reports every constraint of the spec that v breaks.
@@ -2101,6 +2489,12 @@ func (v OrderStatus) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	}
 }
 
+// DecodeJSON reads a string; ValidateAt checks it is one of the values.
+func (v *OrderStatus) DecodeJSON(d *svcgen.Decoder) error { return svcgen.Decode(d, (*string)(v)) }
+
+// EncodeJSON writes v as a string.
+func (v *OrderStatus) EncodeJSON(e *svcgen.Encoder) { svcgen.Encode(e, (*string)(v)) }
+
 // PaymentMethod: How the order is paid; `type` says which kind.
 //
 // It is one of the variants below: exactly one field is set.
@@ -2109,15 +2503,31 @@ type PaymentMethod struct {
 	BankTransfer *BankTransfer
 }
 
-// MarshalJSON writes the variant that is set.
-func (v PaymentMethod) MarshalJSON() ([]byte, error) {
+// EncodeJSON writes the variant that is set.
+func (v *PaymentMethod) EncodeJSON(e *svcgen.Encoder) {
 	switch {
+	case v == nil:
+		e.Null()
 	case v.Card != nil:
-		return json.Marshal(v.Card)
+		svcgen.Encode(e, v.Card)
 	case v.BankTransfer != nil:
-		return json.Marshal(v.BankTransfer)
+		svcgen.Encode(e, v.BankTransfer)
+	default:
+		e.Fail(errors.New("PaymentMethod: no variant is set"))
+		e.Null()
 	}
-	return nil, errors.New("PaymentMethod: no variant is set")
+}
+
+// MarshalJSON writes the variant that is set.
+func (v PaymentMethod) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads the variant the JSON holds.
+func (v *PaymentMethod) DecodeJSON(d *svcgen.Decoder) error {
+	raw, err := d.Raw()
+	if err != nil {
+		return err
+	}
+	return d.Nested(v.UnmarshalJSON(raw))
 }
 
 // UnmarshalJSON reads the variant the JSON holds.
@@ -2130,10 +2540,10 @@ func (v *PaymentMethod) UnmarshalJSON(data []byte) error {
 	switch tag {
 	case "card":
 		v.Card = new(Card)
-		return json.Unmarshal(data, v.Card)
+		return svcgen.Unmarshal(data, v.Card)
 	case "bank_transfer":
 		v.BankTransfer = new(BankTransfer)
-		return json.Unmarshal(data, v.BankTransfer)
+		return svcgen.Unmarshal(data, v.BankTransfer)
 	}
 	return &json.UnmarshalTypeError{Value: "type" + " " + strconv.Quote(tag), Type: reflect.TypeFor[PaymentMethod](), Field: "type"}
 }
@@ -2175,35 +2585,40 @@ type PercentageDiscount struct {
 	missing [1]bool
 }
 
-// MarshalJSON writes PercentageDiscount with the property names the spec gives.
-func (v PercentageDiscount) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.Field(`"percent"`, v.Percent)
-	return o.End()
+// EncodeJSON writes PercentageDiscount with the property names the spec gives.
+func (v *PercentageDiscount) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
+	e.Key(`"percent"`)
+	svcgen.Encode(e, &v.Percent)
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads PercentageDiscount, noting required properties that are absent.
-func (v *PercentageDiscount) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[PercentageDiscount](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes PercentageDiscount as EncodeJSON does.
+func (v PercentageDiscount) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads PercentageDiscount, noting required properties that are absent.
+func (v *PercentageDiscount) DecodeJSON(d *svcgen.Decoder) error {
 	*v = PercentageDiscount{}
 	var seen [1]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "percent":
-			err = svcgen.DecodeRequired(raw, &v.Percent, key, &seen[0])
+			return svcgen.Required(d, &v.Percent, &seen[0], svcgen.Decode)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads PercentageDiscount as DecodeJSON does.
+func (v *PercentageDiscount) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *PercentageDiscount) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "percent")
@@ -2228,11 +2643,21 @@ type Preferences struct {
 	AdditionalProperties map[string]string `json:"-"`
 }
 
-// MarshalJSON writes Preferences with the property names the spec gives.
-func (v Preferences) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.FieldIf(v.Currency != nil, `"currency"`, v.Currency)
-	o.FieldIf(v.Language != nil, `"language"`, v.Language)
+// EncodeJSON writes Preferences with the property names the spec gives.
+func (v *Preferences) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
+	if v.Currency != nil {
+		e.Key(`"currency"`)
+		svcgen.Encode(e, v.Currency)
+	}
+	if v.Language != nil {
+		e.Key(`"language"`)
+		svcgen.Encode(e, v.Language)
+	}
 	keys := make([]string, 0, len(v.AdditionalProperties))
 	for k := range v.AdditionalProperties {
 		switch k {
@@ -2243,42 +2668,43 @@ func (v Preferences) MarshalJSON() ([]byte, error) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		key, _ := json.Marshal(k)
-		o.Field(string(key), v.AdditionalProperties[k])
+		x := v.AdditionalProperties[k]
+		e.KeyString(k)
+		svcgen.Encode(e, &x)
 	}
-	return o.End()
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads Preferences, noting required properties that are absent.
-func (v *Preferences) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[Preferences](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes Preferences as EncodeJSON does.
+func (v Preferences) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads Preferences, noting required properties that are absent.
+func (v *Preferences) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Preferences{}
 	// Defaults the spec states, overwritten by what the JSON holds.
 	v.Language = svcgen.Ptr[string]("en")
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "currency":
-			err = svcgen.DecodeNonNull(raw, &v.Currency, key)
+			return svcgen.NonNull(d, &v.Currency, svcgen.DecodePtr)
 		case "language":
-			err = svcgen.DecodeNonNull(raw, &v.Language, key)
-		default:
-			var x string
-			if err = svcgen.DecodeNonNull(raw, &x, key); err == nil {
-				if v.AdditionalProperties == nil {
-					v.AdditionalProperties = make(map[string]string)
-				}
-				v.AdditionalProperties[key] = x
-			}
+			return svcgen.NonNull(d, &v.Language, svcgen.DecodePtr)
 		}
-		if err != nil {
+		var x string
+		if err := svcgen.NonNull(d, &x, svcgen.Decode); err != nil {
 			return err
 		}
-	}
-	return nil
+		if v.AdditionalProperties == nil {
+			v.AdditionalProperties = make(map[string]string)
+		}
+		v.AdditionalProperties[string(key)] = x
+		return nil
+	})
+	return err
 }
+
+// UnmarshalJSON reads Preferences as DecodeJSON does.
+func (v *Preferences) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *Preferences) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	{
@@ -2318,54 +2744,70 @@ type Problem struct {
 	missing [2]bool
 }
 
-// MarshalJSON writes Problem with the property names the spec gives.
-func (v Problem) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.FieldIf(v.Detail != nil, `"detail"`, v.Detail)
-	if v.Errors != nil {
-		o.Field(`"errors"`, v.Errors)
+// EncodeJSON writes Problem with the property names the spec gives.
+func (v *Problem) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
 	}
-	o.FieldIf(v.Instance != nil, `"instance"`, v.Instance)
-	o.Field(`"status"`, v.Status)
-	o.Field(`"title"`, v.Title)
-	o.FieldIf(v.Type != nil, `"type"`, v.Type)
-	return o.End()
+	e.ObjectStart()
+	if v.Detail != nil {
+		e.Key(`"detail"`)
+		svcgen.Encode(e, v.Detail)
+	}
+	if v.Errors != nil {
+		e.Key(`"errors"`)
+		svcgen.EncodeSlice(e, &v.Errors)
+	}
+	if v.Instance != nil {
+		e.Key(`"instance"`)
+		svcgen.Encode(e, v.Instance)
+	}
+	e.Key(`"status"`)
+	svcgen.Encode(e, &v.Status)
+	e.Key(`"title"`)
+	svcgen.Encode(e, &v.Title)
+	if v.Type != nil {
+		e.Key(`"type"`)
+		svcgen.Encode(e, v.Type)
+	}
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads Problem, noting required properties that are absent.
-func (v *Problem) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[Problem](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes Problem as EncodeJSON does.
+func (v Problem) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads Problem, noting required properties that are absent.
+func (v *Problem) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Problem{}
 	// Defaults the spec states, overwritten by what the JSON holds.
 	v.Type = svcgen.Ptr[string]("about:blank")
 	var seen [2]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "detail":
-			err = svcgen.DecodeNonNull(raw, &v.Detail, key)
+			return svcgen.NonNull(d, &v.Detail, svcgen.DecodePtr)
 		case "errors":
-			err = svcgen.DecodeNonNull(raw, &v.Errors, key)
+			return svcgen.NonNull(d, &v.Errors, svcgen.DecodeSlice)
 		case "instance":
-			err = svcgen.DecodeNonNull(raw, &v.Instance, key)
+			return svcgen.NonNull(d, &v.Instance, svcgen.DecodePtr)
 		case "status":
-			err = svcgen.DecodeRequired(raw, &v.Status, key, &seen[0])
+			return svcgen.Required(d, &v.Status, &seen[0], svcgen.Decode)
 		case "title":
-			err = svcgen.DecodeRequired(raw, &v.Title, key, &seen[1])
+			return svcgen.Required(d, &v.Title, &seen[1], svcgen.Decode)
 		case "type":
-			err = svcgen.DecodeNonNull(raw, &v.Type, key)
+			return svcgen.NonNull(d, &v.Type, svcgen.DecodePtr)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads Problem as DecodeJSON does.
+func (v *Problem) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *Problem) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "status", "title")
@@ -2414,6 +2856,12 @@ func (v ShippingClass) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	}
 }
 
+// DecodeJSON reads a string; ValidateAt checks it is one of the values.
+func (v *ShippingClass) DecodeJSON(d *svcgen.Decoder) error { return svcgen.Decode(d, (*string)(v)) }
+
+// EncodeJSON writes v as a string.
+func (v *ShippingClass) EncodeJSON(e *svcgen.Encoder) { svcgen.Encode(e, (*string)(v)) }
+
 // StructuredNote: A note with an author, which can be pinned to the top.
 type StructuredNote struct {
 	Author *string `json:"-"`
@@ -2425,43 +2873,54 @@ type StructuredNote struct {
 	missing [1]bool
 }
 
-// MarshalJSON writes StructuredNote with the property names the spec gives.
-func (v StructuredNote) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.FieldIf(v.Author != nil, `"author"`, v.Author)
-	o.FieldIf(v.Pinned != nil, `"pinned"`, v.Pinned)
-	o.Field(`"text"`, v.Text)
-	return o.End()
+// EncodeJSON writes StructuredNote with the property names the spec gives.
+func (v *StructuredNote) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
+	if v.Author != nil {
+		e.Key(`"author"`)
+		svcgen.Encode(e, v.Author)
+	}
+	if v.Pinned != nil {
+		e.Key(`"pinned"`)
+		svcgen.Encode(e, v.Pinned)
+	}
+	e.Key(`"text"`)
+	svcgen.Encode(e, &v.Text)
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads StructuredNote, noting required properties that are absent.
-func (v *StructuredNote) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[StructuredNote](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes StructuredNote as EncodeJSON does.
+func (v StructuredNote) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads StructuredNote, noting required properties that are absent.
+func (v *StructuredNote) DecodeJSON(d *svcgen.Decoder) error {
 	*v = StructuredNote{}
 	// Defaults the spec states, overwritten by what the JSON holds.
 	v.Pinned = svcgen.Ptr[bool](false)
 	var seen [1]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "author":
-			err = svcgen.DecodeNonNull(raw, &v.Author, key)
+			return svcgen.NonNull(d, &v.Author, svcgen.DecodePtr)
 		case "pinned":
-			err = svcgen.DecodeNonNull(raw, &v.Pinned, key)
+			return svcgen.NonNull(d, &v.Pinned, svcgen.DecodePtr)
 		case "text":
-			err = svcgen.DecodeRequired(raw, &v.Text, key, &seen[0])
+			return svcgen.Required(d, &v.Text, &seen[0], svcgen.Decode)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads StructuredNote as DecodeJSON does.
+func (v *StructuredNote) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *StructuredNote) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "text")

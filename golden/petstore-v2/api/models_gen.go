@@ -12,26 +12,44 @@ type Category struct {
 	Name *string `json:"name,omitempty"`
 }
 
-// UnmarshalJSON reads Category, noting required properties that are absent.
-func (v *Category) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[Category](data)
-	if err != nil {
-		return err
+// EncodeJSON writes Category with the property names the spec gives.
+func (v *Category) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
 	}
-	*v = Category{}
-	for key, raw := range fields {
-		switch key {
-		case "id":
-			err = svcgen.DecodeNonNull(raw, &v.ID, key)
-		case "name":
-			err = svcgen.DecodeNonNull(raw, &v.Name, key)
-		}
-		if err != nil {
-			return err
-		}
+	e.ObjectStart()
+	if v.ID != nil {
+		e.Key(`"id"`)
+		svcgen.Encode(e, v.ID)
 	}
-	return nil
+	if v.Name != nil {
+		e.Key(`"name"`)
+		svcgen.Encode(e, v.Name)
+	}
+	e.ObjectEnd()
 }
+
+// MarshalJSON writes Category as EncodeJSON does.
+func (v Category) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads Category, noting required properties that are absent.
+func (v *Category) DecodeJSON(d *svcgen.Decoder) error {
+	*v = Category{}
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
+		case "id":
+			return svcgen.NonNull(d, &v.ID, svcgen.DecodePtr)
+		case "name":
+			return svcgen.NonNull(d, &v.Name, svcgen.DecodePtr)
+		}
+		return d.Skip() // not in the spec: ignored
+	})
+	return err
+}
+
+// UnmarshalJSON reads Category as DecodeJSON does.
+func (v *Category) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *Category) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	{
@@ -55,38 +73,44 @@ type Error struct {
 	missing [2]bool
 }
 
-// MarshalJSON writes Error with the property names the spec gives.
-func (v Error) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.Field(`"code"`, v.Code)
-	o.Field(`"message"`, v.Message)
-	return o.End()
+// EncodeJSON writes Error with the property names the spec gives.
+func (v *Error) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
+	e.Key(`"code"`)
+	svcgen.Encode(e, &v.Code)
+	e.Key(`"message"`)
+	svcgen.Encode(e, &v.Message)
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads Error, noting required properties that are absent.
-func (v *Error) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[Error](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes Error as EncodeJSON does.
+func (v Error) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads Error, noting required properties that are absent.
+func (v *Error) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Error{}
 	var seen [2]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "code":
-			err = svcgen.DecodeRequired(raw, &v.Code, key, &seen[0])
+			return svcgen.Required(d, &v.Code, &seen[0], svcgen.Decode)
 		case "message":
-			err = svcgen.DecodeRequired(raw, &v.Message, key, &seen[1])
+			return svcgen.Required(d, &v.Message, &seen[1], svcgen.Decode)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads Error as DecodeJSON does.
+func (v *Error) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *Error) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "code", "message")
@@ -120,6 +144,14 @@ func (v ListPetsStatusItem) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	}
 }
 
+// DecodeJSON reads a string; ValidateAt checks it is one of the values.
+func (v *ListPetsStatusItem) DecodeJSON(d *svcgen.Decoder) error {
+	return svcgen.Decode(d, (*string)(v))
+}
+
+// EncodeJSON writes v as a string.
+func (v *ListPetsStatusItem) EncodeJSON(e *svcgen.Encoder) { svcgen.Encode(e, (*string)(v)) }
+
 // Pet: An animal for sale.
 type Pet struct {
 	BirthDate *svcgen.Date `json:"-"`
@@ -138,64 +170,89 @@ type Pet struct {
 	missing [2]bool
 }
 
-// MarshalJSON writes Pet with the property names the spec gives.
-func (v Pet) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.FieldIf(v.BirthDate != nil, `"birthDate"`, v.BirthDate)
-	o.FieldIf(v.Category != nil, `"category"`, v.Category)
-	o.FieldIf(v.ID != nil, `"id"`, v.ID)
-	o.Field(`"name"`, v.Name)
-	o.Field(`"photoUrls"`, v.PhotoURLs)
-	o.FieldIf(v.PriceCents != nil, `"priceCents"`, v.PriceCents)
-	o.FieldIf(v.Status != nil, `"status"`, v.Status)
-	if v.Tags != nil {
-		o.Field(`"tags"`, v.Tags)
+// EncodeJSON writes Pet with the property names the spec gives.
+func (v *Pet) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
 	}
-	return o.End()
+	e.ObjectStart()
+	if v.BirthDate != nil {
+		e.Key(`"birthDate"`)
+		svcgen.Encode(e, v.BirthDate)
+	}
+	if v.Category != nil {
+		e.Key(`"category"`)
+		svcgen.Encode(e, v.Category)
+	}
+	if v.ID != nil {
+		e.Key(`"id"`)
+		svcgen.Encode(e, v.ID)
+	}
+	e.Key(`"name"`)
+	svcgen.Encode(e, &v.Name)
+	e.Key(`"photoUrls"`)
+	svcgen.EncodeSlice(e, &v.PhotoURLs)
+	if v.PriceCents != nil {
+		e.Key(`"priceCents"`)
+		svcgen.Encode(e, v.PriceCents)
+	}
+	if v.Status != nil {
+		e.Key(`"status"`)
+		svcgen.Encode(e, v.Status)
+	}
+	if v.Tags != nil {
+		e.Key(`"tags"`)
+		svcgen.EncodeSlice(e, &v.Tags)
+	}
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads Pet, noting required properties that are absent.
-func (v *Pet) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[Pet](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes Pet as EncodeJSON does.
+func (v Pet) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads Pet, noting required properties that are absent.
+func (v *Pet) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Pet{}
 	// Defaults the spec states, overwritten by what the JSON holds.
 	v.Status = svcgen.Ptr[PetStatus](PetStatusAvailable)
 	var seen [2]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "birthDate":
-			err = svcgen.DecodeNonNull(raw, &v.BirthDate, key)
+			return svcgen.NonNull(d, &v.BirthDate, svcgen.DecodePtr)
 		case "category":
-			err = svcgen.DecodeNonNull(raw, &v.Category, key)
+			return svcgen.NonNull(d, &v.Category, svcgen.DecodePtr)
 		case "id":
-			err = svcgen.DecodeNonNull(raw, &v.ID, key)
+			return svcgen.NonNull(d, &v.ID, svcgen.DecodePtr)
 		case "name":
-			err = svcgen.DecodeRequired(raw, &v.Name, key, &seen[0])
+			return svcgen.Required(d, &v.Name, &seen[0], svcgen.Decode)
 		case "photoUrls":
-			err = svcgen.DecodeRequired(raw, &v.PhotoURLs, key, &seen[1])
+			return svcgen.Required(d, &v.PhotoURLs, &seen[1], svcgen.DecodeSlice)
 		case "priceCents":
-			err = svcgen.DecodeNonNull(raw, &v.PriceCents, key)
+			return svcgen.NonNull(d, &v.PriceCents, svcgen.DecodePtr)
 		case "status":
-			err = svcgen.DecodeNonNull(raw, &v.Status, key)
+			return svcgen.NonNull(d, &v.Status, svcgen.DecodePtr)
 		case "tags":
-			err = svcgen.DecodeNonNull(raw, &v.Tags, key)
+			return svcgen.NonNull(d, &v.Tags, svcgen.DecodeSlice)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads Pet as DecodeJSON does.
+func (v *Pet) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *Pet) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "name", "photoUrls")
-	svcgen.ValidateField(at, "category", v.Category, errs)
+	if v.Category != nil {
+		at := at.Field("category")
+		v.Category.ValidateAt(&at, errs)
+	}
 	if !v.missing[0] {
 		at := at.Field("name")
 		errs.MinLength(&at, v.Name, 1)
@@ -211,7 +268,10 @@ func (v *Pet) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 			svcgen.Minimum(errs, &at, (*v.PriceCents), 0, false, "0")
 		}
 	}
-	svcgen.ValidateField(at, "status", v.Status, errs)
+	if v.Status != nil {
+		at := at.Field("status")
+		v.Status.ValidateAt(&at, errs)
+	}
 	{
 		at := at.Field("tags")
 		if v.Tags != nil {
@@ -251,32 +311,56 @@ func (v PetStatus) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	}
 }
 
+// DecodeJSON reads a string; ValidateAt checks it is one of the values.
+func (v *PetStatus) DecodeJSON(d *svcgen.Decoder) error { return svcgen.Decode(d, (*string)(v)) }
+
+// EncodeJSON writes v as a string.
+func (v *PetStatus) EncodeJSON(e *svcgen.Encoder) { svcgen.Encode(e, (*string)(v)) }
+
 // Tag: A free label on a pet.
 type Tag struct {
 	ID   *int64  `json:"id,omitempty"`
 	Name *string `json:"name,omitempty"`
 }
 
-// UnmarshalJSON reads Tag, noting required properties that are absent.
-func (v *Tag) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[Tag](data)
-	if err != nil {
-		return err
+// EncodeJSON writes Tag with the property names the spec gives.
+func (v *Tag) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
 	}
-	*v = Tag{}
-	for key, raw := range fields {
-		switch key {
-		case "id":
-			err = svcgen.DecodeNonNull(raw, &v.ID, key)
-		case "name":
-			err = svcgen.DecodeNonNull(raw, &v.Name, key)
-		}
-		if err != nil {
-			return err
-		}
+	e.ObjectStart()
+	if v.ID != nil {
+		e.Key(`"id"`)
+		svcgen.Encode(e, v.ID)
 	}
-	return nil
+	if v.Name != nil {
+		e.Key(`"name"`)
+		svcgen.Encode(e, v.Name)
+	}
+	e.ObjectEnd()
 }
+
+// MarshalJSON writes Tag as EncodeJSON does.
+func (v Tag) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads Tag, noting required properties that are absent.
+func (v *Tag) DecodeJSON(d *svcgen.Decoder) error {
+	*v = Tag{}
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
+		case "id":
+			return svcgen.NonNull(d, &v.ID, svcgen.DecodePtr)
+		case "name":
+			return svcgen.NonNull(d, &v.Name, svcgen.DecodePtr)
+		}
+		return d.Skip() // not in the spec: ignored
+	})
+	return err
+}
+
+// UnmarshalJSON reads Tag as DecodeJSON does.
+func (v *Tag) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *Tag) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	{

@@ -18,37 +18,47 @@ type ListShipments200ResponseBody struct {
 	missing [1]bool
 }
 
-// MarshalJSON writes ListShipments200ResponseBody with the property names the spec gives.
-func (v ListShipments200ResponseBody) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.Field(`"items"`, v.Items)
-	o.FieldIf(v.Total != nil, `"total"`, v.Total)
-	return o.End()
+// EncodeJSON writes ListShipments200ResponseBody with the property names the spec gives.
+func (v *ListShipments200ResponseBody) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
+	e.Key(`"items"`)
+	svcgen.EncodeSlice(e, &v.Items)
+	if v.Total != nil {
+		e.Key(`"total"`)
+		svcgen.Encode(e, v.Total)
+	}
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads ListShipments200ResponseBody, noting required properties that are absent.
-func (v *ListShipments200ResponseBody) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[ListShipments200ResponseBody](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes ListShipments200ResponseBody as EncodeJSON does.
+func (v ListShipments200ResponseBody) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads ListShipments200ResponseBody, noting required properties that are absent.
+func (v *ListShipments200ResponseBody) DecodeJSON(d *svcgen.Decoder) error {
 	*v = ListShipments200ResponseBody{}
 	var seen [1]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "items":
-			err = svcgen.DecodeRequired(raw, &v.Items, key, &seen[0])
+			return svcgen.Required(d, &v.Items, &seen[0], svcgen.DecodeSlice)
 		case "total":
-			err = svcgen.DecodeNonNull(raw, &v.Total, key)
+			return svcgen.NonNull(d, &v.Total, svcgen.DecodePtr)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
+}
+
+// UnmarshalJSON reads ListShipments200ResponseBody as DecodeJSON does.
+func (v *ListShipments200ResponseBody) UnmarshalJSON(data []byte) error {
+	return svcgen.Unmarshal(data, v)
 }
 
 func (v *ListShipments200ResponseBody) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
@@ -73,30 +83,56 @@ type Problem struct {
 	Type   *string `json:"type,omitempty"`
 }
 
-// UnmarshalJSON reads Problem, noting required properties that are absent.
-func (v *Problem) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[Problem](data)
-	if err != nil {
-		return err
+// EncodeJSON writes Problem with the property names the spec gives.
+func (v *Problem) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
 	}
-	*v = Problem{}
-	for key, raw := range fields {
-		switch key {
-		case "detail":
-			err = svcgen.DecodeNonNull(raw, &v.Detail, key)
-		case "status":
-			err = svcgen.DecodeNonNull(raw, &v.Status, key)
-		case "title":
-			err = svcgen.DecodeNonNull(raw, &v.Title, key)
-		case "type":
-			err = svcgen.DecodeNonNull(raw, &v.Type, key)
-		}
-		if err != nil {
-			return err
-		}
+	e.ObjectStart()
+	if v.Detail != nil {
+		e.Key(`"detail"`)
+		svcgen.Encode(e, v.Detail)
 	}
-	return nil
+	if v.Status != nil {
+		e.Key(`"status"`)
+		svcgen.Encode(e, v.Status)
+	}
+	if v.Title != nil {
+		e.Key(`"title"`)
+		svcgen.Encode(e, v.Title)
+	}
+	if v.Type != nil {
+		e.Key(`"type"`)
+		svcgen.Encode(e, v.Type)
+	}
+	e.ObjectEnd()
 }
+
+// MarshalJSON writes Problem as EncodeJSON does.
+func (v Problem) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads Problem, noting required properties that are absent.
+func (v *Problem) DecodeJSON(d *svcgen.Decoder) error {
+	*v = Problem{}
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
+		case "detail":
+			return svcgen.NonNull(d, &v.Detail, svcgen.DecodePtr)
+		case "status":
+			return svcgen.NonNull(d, &v.Status, svcgen.DecodePtr)
+		case "title":
+			return svcgen.NonNull(d, &v.Title, svcgen.DecodePtr)
+		case "type":
+			return svcgen.NonNull(d, &v.Type, svcgen.DecodePtr)
+		}
+		return d.Skip() // not in the spec: ignored
+	})
+	return err
+}
+
+// UnmarshalJSON reads Problem as DecodeJSON does.
+func (v *Problem) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 // Shipment is defined by the spec at #/components/schemas/Shipment.
 type Shipment struct {
@@ -118,56 +154,72 @@ type Shipment struct {
 	missing [3]bool
 }
 
-// MarshalJSON writes Shipment with the property names the spec gives.
-func (v Shipment) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.Field(`"createdAt"`, v.CreatedAt)
-	o.Field(`"customerId"`, v.CustomerID)
-	o.Field(`"id"`, v.ID)
-	o.FieldIf(v.ItemCount != nil, `"itemCount"`, v.ItemCount)
-	o.Field(`"orderId"`, v.OrderID)
-	o.FieldIf(v.OrderVersion != nil, `"orderVersion"`, v.OrderVersion)
-	o.Field(`"status"`, v.Status)
-	o.Field(`"updatedAt"`, v.UpdatedAt)
-	return o.End()
+// EncodeJSON writes Shipment with the property names the spec gives.
+func (v *Shipment) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
+	e.Key(`"createdAt"`)
+	svcgen.Encode(e, &v.CreatedAt)
+	e.Key(`"customerId"`)
+	svcgen.Encode(e, &v.CustomerID)
+	e.Key(`"id"`)
+	svcgen.Encode(e, &v.ID)
+	if v.ItemCount != nil {
+		e.Key(`"itemCount"`)
+		svcgen.Encode(e, v.ItemCount)
+	}
+	e.Key(`"orderId"`)
+	svcgen.Encode(e, &v.OrderID)
+	if v.OrderVersion != nil {
+		e.Key(`"orderVersion"`)
+		svcgen.Encode(e, v.OrderVersion)
+	}
+	e.Key(`"status"`)
+	svcgen.Encode(e, &v.Status)
+	e.Key(`"updatedAt"`)
+	svcgen.Encode(e, &v.UpdatedAt)
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads Shipment, noting required properties that are absent.
-func (v *Shipment) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[Shipment](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes Shipment as EncodeJSON does.
+func (v Shipment) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads Shipment, noting required properties that are absent.
+func (v *Shipment) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Shipment{}
 	var seen [3]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "createdAt":
-			err = svcgen.DecodeNonNull(raw, &v.CreatedAt, key)
+			return svcgen.NonNull(d, &v.CreatedAt, svcgen.Decode)
 		case "customerId":
-			err = svcgen.DecodeRequired(raw, &v.CustomerID, key, &seen[0])
+			return svcgen.Required(d, &v.CustomerID, &seen[0], svcgen.Decode)
 		case "id":
-			err = svcgen.DecodeNonNull(raw, &v.ID, key)
+			return svcgen.NonNull(d, &v.ID, svcgen.Decode)
 		case "itemCount":
-			err = svcgen.DecodeNonNull(raw, &v.ItemCount, key)
+			return svcgen.NonNull(d, &v.ItemCount, svcgen.DecodePtr)
 		case "orderId":
-			err = svcgen.DecodeRequired(raw, &v.OrderID, key, &seen[1])
+			return svcgen.Required(d, &v.OrderID, &seen[1], svcgen.Decode)
 		case "orderVersion":
-			err = svcgen.DecodeNonNull(raw, &v.OrderVersion, key)
+			return svcgen.NonNull(d, &v.OrderVersion, svcgen.DecodePtr)
 		case "status":
-			err = svcgen.DecodeRequired(raw, &v.Status, key, &seen[2])
+			return svcgen.Required(d, &v.Status, &seen[2], svcgen.Decode)
 		case "updatedAt":
-			err = svcgen.DecodeNonNull(raw, &v.UpdatedAt, key)
+			return svcgen.NonNull(d, &v.UpdatedAt, svcgen.Decode)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads Shipment as DecodeJSON does.
+func (v *Shipment) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *Shipment) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "customerId", "orderId", "status")
@@ -188,7 +240,8 @@ func (v *Shipment) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 		}
 	}
 	if !v.missing[2] {
-		svcgen.ValidateField(at, "status", &v.Status, errs)
+		at := at.Field("status")
+		v.Status.ValidateAt(&at, errs)
 	}
 }
 
@@ -208,41 +261,50 @@ type ShipmentInput struct {
 	missing [2]bool
 }
 
-// MarshalJSON writes ShipmentInput with the property names the spec gives.
-func (v ShipmentInput) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.Field(`"customerId"`, v.CustomerID)
-	o.FieldIf(v.ItemCount != nil, `"itemCount"`, v.ItemCount)
-	o.Field(`"orderId"`, v.OrderID)
-	return o.End()
+// EncodeJSON writes ShipmentInput with the property names the spec gives.
+func (v *ShipmentInput) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
+	e.Key(`"customerId"`)
+	svcgen.Encode(e, &v.CustomerID)
+	if v.ItemCount != nil {
+		e.Key(`"itemCount"`)
+		svcgen.Encode(e, v.ItemCount)
+	}
+	e.Key(`"orderId"`)
+	svcgen.Encode(e, &v.OrderID)
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads ShipmentInput, noting required properties that are absent.
-func (v *ShipmentInput) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[ShipmentInput](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes ShipmentInput as EncodeJSON does.
+func (v ShipmentInput) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads ShipmentInput, noting required properties that are absent.
+func (v *ShipmentInput) DecodeJSON(d *svcgen.Decoder) error {
 	*v = ShipmentInput{}
 	var seen [2]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "customerId":
-			err = svcgen.DecodeRequired(raw, &v.CustomerID, key, &seen[0])
+			return svcgen.Required(d, &v.CustomerID, &seen[0], svcgen.Decode)
 		case "itemCount":
-			err = svcgen.DecodeNonNull(raw, &v.ItemCount, key)
+			return svcgen.NonNull(d, &v.ItemCount, svcgen.DecodePtr)
 		case "orderId":
-			err = svcgen.DecodeRequired(raw, &v.OrderID, key, &seen[1])
+			return svcgen.Required(d, &v.OrderID, &seen[1], svcgen.Decode)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads ShipmentInput as DecodeJSON does.
+func (v *ShipmentInput) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *ShipmentInput) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "customerId", "orderId")
@@ -285,3 +347,9 @@ func (v ShipmentStatus) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 		errs.Add(at, "must be one of: pending, dispatched, cancelled")
 	}
 }
+
+// DecodeJSON reads a string; ValidateAt checks it is one of the values.
+func (v *ShipmentStatus) DecodeJSON(d *svcgen.Decoder) error { return svcgen.Decode(d, (*string)(v)) }
+
+// EncodeJSON writes v as a string.
+func (v *ShipmentStatus) EncodeJSON(e *svcgen.Encoder) { svcgen.Encode(e, (*string)(v)) }

@@ -21,43 +21,50 @@ type Circle struct {
 	missing [2]bool
 }
 
-// MarshalJSON writes Circle with the property names the spec gives.
-func (v Circle) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.Field(`"kind"`, v.Kind)
-	o.Field(`"radius"`, v.Radius)
-	return o.End()
+// EncodeJSON writes Circle with the property names the spec gives.
+func (v *Circle) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
+	e.Key(`"kind"`)
+	svcgen.Encode(e, &v.Kind)
+	e.Key(`"radius"`)
+	svcgen.Encode(e, &v.Radius)
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads Circle, noting required properties that are absent.
-func (v *Circle) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[Circle](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes Circle as EncodeJSON does.
+func (v Circle) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads Circle, noting required properties that are absent.
+func (v *Circle) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Circle{}
 	var seen [2]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "kind":
-			err = svcgen.DecodeRequired(raw, &v.Kind, key, &seen[0])
+			return svcgen.Required(d, &v.Kind, &seen[0], svcgen.Decode)
 		case "radius":
-			err = svcgen.DecodeRequired(raw, &v.Radius, key, &seen[1])
+			return svcgen.Required(d, &v.Radius, &seen[1], svcgen.Decode)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads Circle as DecodeJSON does.
+func (v *Circle) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *Circle) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "kind", "radius")
 	if !v.missing[0] {
-		svcgen.ValidateField(at, "kind", &v.Kind, errs)
+		at := at.Field("kind")
+		v.Kind.ValidateAt(&at, errs)
 	}
 }
 
@@ -87,6 +94,12 @@ func (v CircleKind) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	}
 }
 
+// DecodeJSON reads a string; ValidateAt checks it is one of the values.
+func (v *CircleKind) DecodeJSON(d *svcgen.Decoder) error { return svcgen.Decode(d, (*string)(v)) }
+
+// EncodeJSON writes v as a string.
+func (v *CircleKind) EncodeJSON(e *svcgen.Encoder) { svcgen.Encode(e, (*string)(v)) }
+
 // Gadget: A gadget as stored.
 type Gadget struct {
 	Color GadgetColor `json:"-"`
@@ -107,75 +120,101 @@ type Gadget struct {
 	missing [3]bool
 }
 
-// MarshalJSON writes Gadget with the property names the spec gives.
-func (v Gadget) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.Field(`"color"`, v.Color)
-	o.FieldIf(v.Dims != nil, `"dims"`, v.Dims)
-	o.FieldIf(v.Finish != nil, `"finish"`, v.Finish)
-	o.Field(`"id"`, v.ID)
+// EncodeJSON writes Gadget with the property names the spec gives.
+func (v *Gadget) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
+	e.Key(`"color"`)
+	svcgen.Encode(e, &v.Color)
+	if v.Dims != nil {
+		e.Key(`"dims"`)
+		svcgen.Encode(e, v.Dims)
+	}
+	if v.Finish != nil {
+		e.Key(`"finish"`)
+		svcgen.Encode(e, v.Finish)
+	}
+	e.Key(`"id"`)
+	svcgen.Encode(e, &v.ID)
 	if v.Label.Set {
-		o.Field(`"label"`, v.Label)
+		e.Key(`"label"`)
+		svcgen.Encode(e, &v.Label)
 	}
-	o.Field(`"name"`, v.Name)
+	e.Key(`"name"`)
+	svcgen.Encode(e, &v.Name)
 	if v.Parts != nil {
-		o.Field(`"parts"`, v.Parts)
+		e.Key(`"parts"`)
+		svcgen.EncodeSlice(e, &v.Parts)
 	}
-	o.FieldIf(v.Shape != nil, `"shape"`, v.Shape)
-	o.Field(`"size"`, v.Size)
-	o.FieldIf(v.Weight != nil, `"weight"`, v.Weight)
-	return o.End()
+	if v.Shape != nil {
+		e.Key(`"shape"`)
+		svcgen.Encode(e, v.Shape)
+	}
+	e.Key(`"size"`)
+	svcgen.Encode(e, &v.Size)
+	if v.Weight != nil {
+		e.Key(`"weight"`)
+		svcgen.Encode(e, v.Weight)
+	}
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads Gadget, noting required properties that are absent.
-func (v *Gadget) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[Gadget](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes Gadget as EncodeJSON does.
+func (v Gadget) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads Gadget, noting required properties that are absent.
+func (v *Gadget) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Gadget{}
 	// Defaults the spec states, overwritten by what the JSON holds.
 	v.Finish = svcgen.Ptr[string]("matte")
 	var seen [3]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "color":
-			err = svcgen.DecodeRequired(raw, &v.Color, key, &seen[0])
+			return svcgen.Required(d, &v.Color, &seen[0], svcgen.Decode)
 		case "dims":
-			err = svcgen.DecodeNonNull(raw, &v.Dims, key)
+			return svcgen.NonNull(d, &v.Dims, svcgen.DecodePtr)
 		case "finish":
-			err = svcgen.DecodeNonNull(raw, &v.Finish, key)
+			return svcgen.NonNull(d, &v.Finish, svcgen.DecodePtr)
 		case "id":
-			err = svcgen.DecodeNonNull(raw, &v.ID, key)
+			return svcgen.NonNull(d, &v.ID, svcgen.Decode)
 		case "label":
-			err = svcgen.DecodeField(raw, &v.Label, key)
+			return svcgen.Decode(d, &v.Label)
 		case "name":
-			err = svcgen.DecodeRequired(raw, &v.Name, key, &seen[1])
+			return svcgen.Required(d, &v.Name, &seen[1], svcgen.Decode)
 		case "parts":
-			err = svcgen.DecodeNonNull(raw, &v.Parts, key)
+			return svcgen.NonNull(d, &v.Parts, svcgen.DecodeSlice)
 		case "shape":
-			err = svcgen.DecodeNonNull(raw, &v.Shape, key)
+			return svcgen.NonNull(d, &v.Shape, svcgen.DecodePtr)
 		case "size":
-			err = svcgen.DecodeRequired(raw, &v.Size, key, &seen[2])
+			return svcgen.Required(d, &v.Size, &seen[2], svcgen.Decode)
 		case "weight":
-			err = svcgen.DecodeNonNull(raw, &v.Weight, key)
+			return svcgen.NonNull(d, &v.Weight, svcgen.DecodePtr)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads Gadget as DecodeJSON does.
+func (v *Gadget) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *Gadget) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "color", "name", "size")
 	if !v.missing[0] {
-		svcgen.ValidateField(at, "color", &v.Color, errs)
+		at := at.Field("color")
+		v.Color.ValidateAt(&at, errs)
 	}
-	svcgen.ValidateField(at, "dims", v.Dims, errs)
+	if v.Dims != nil {
+		at := at.Field("dims")
+		v.Dims.ValidateAt(&at, errs)
+	}
 	if !v.missing[1] {
 		at := at.Field("name")
 		errs.MaxLength(&at, v.Name, 100)
@@ -189,7 +228,10 @@ func (v *Gadget) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 			}
 		}
 	}
-	svcgen.ValidateField(at, "shape", v.Shape, errs)
+	if v.Shape != nil {
+		at := at.Field("shape")
+		v.Shape.ValidateAt(&at, errs)
+	}
 }
 
 // Validate reports every constraint of the spec that v breaks.
@@ -220,6 +262,12 @@ func (v GadgetColor) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	}
 }
 
+// DecodeJSON reads a string; ValidateAt checks it is one of the values.
+func (v *GadgetColor) DecodeJSON(d *svcgen.Decoder) error { return svcgen.Decode(d, (*string)(v)) }
+
+// EncodeJSON writes v as a string.
+func (v *GadgetColor) EncodeJSON(e *svcgen.Encoder) { svcgen.Encode(e, (*string)(v)) }
+
 // GadgetDims is defined by the spec at #/components/schemas/Gadget/properties/dims.
 type GadgetDims struct {
 	H int64 `json:"-"`
@@ -230,38 +278,44 @@ type GadgetDims struct {
 	missing [2]bool
 }
 
-// MarshalJSON writes GadgetDims with the property names the spec gives.
-func (v GadgetDims) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.Field(`"h"`, v.H)
-	o.Field(`"w"`, v.W)
-	return o.End()
+// EncodeJSON writes GadgetDims with the property names the spec gives.
+func (v *GadgetDims) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
+	e.Key(`"h"`)
+	svcgen.Encode(e, &v.H)
+	e.Key(`"w"`)
+	svcgen.Encode(e, &v.W)
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads GadgetDims, noting required properties that are absent.
-func (v *GadgetDims) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[GadgetDims](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes GadgetDims as EncodeJSON does.
+func (v GadgetDims) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads GadgetDims, noting required properties that are absent.
+func (v *GadgetDims) DecodeJSON(d *svcgen.Decoder) error {
 	*v = GadgetDims{}
 	var seen [2]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "h":
-			err = svcgen.DecodeRequired(raw, &v.H, key, &seen[0])
+			return svcgen.Required(d, &v.H, &seen[0], svcgen.Decode)
 		case "w":
-			err = svcgen.DecodeRequired(raw, &v.W, key, &seen[1])
+			return svcgen.Required(d, &v.W, &seen[1], svcgen.Decode)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads GadgetDims as DecodeJSON does.
+func (v *GadgetDims) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *GadgetDims) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "h", "w")
@@ -287,65 +341,89 @@ type GadgetInput struct {
 	missing [3]bool
 }
 
-// MarshalJSON writes GadgetInput with the property names the spec gives.
-func (v GadgetInput) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.Field(`"color"`, v.Color)
-	o.FieldIf(v.Dims != nil, `"dims"`, v.Dims)
-	o.FieldIf(v.Label != nil, `"label"`, v.Label)
-	o.Field(`"name"`, v.Name)
-	if v.Parts != nil {
-		o.Field(`"parts"`, v.Parts)
+// EncodeJSON writes GadgetInput with the property names the spec gives.
+func (v *GadgetInput) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
 	}
-	o.FieldIf(v.Shape != nil, `"shape"`, v.Shape)
-	o.Field(`"size"`, v.Size)
-	o.FieldIf(v.Weight != nil, `"weight"`, v.Weight)
-	return o.End()
+	e.ObjectStart()
+	e.Key(`"color"`)
+	svcgen.Encode(e, &v.Color)
+	if v.Dims != nil {
+		e.Key(`"dims"`)
+		svcgen.Encode(e, v.Dims)
+	}
+	if v.Label != nil {
+		e.Key(`"label"`)
+		svcgen.Encode(e, v.Label)
+	}
+	e.Key(`"name"`)
+	svcgen.Encode(e, &v.Name)
+	if v.Parts != nil {
+		e.Key(`"parts"`)
+		svcgen.EncodeSlice(e, &v.Parts)
+	}
+	if v.Shape != nil {
+		e.Key(`"shape"`)
+		svcgen.Encode(e, v.Shape)
+	}
+	e.Key(`"size"`)
+	svcgen.Encode(e, &v.Size)
+	if v.Weight != nil {
+		e.Key(`"weight"`)
+		svcgen.Encode(e, v.Weight)
+	}
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads GadgetInput, noting required properties that are absent.
-func (v *GadgetInput) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[GadgetInput](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes GadgetInput as EncodeJSON does.
+func (v GadgetInput) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads GadgetInput, noting required properties that are absent.
+func (v *GadgetInput) DecodeJSON(d *svcgen.Decoder) error {
 	*v = GadgetInput{}
 	var seen [3]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "color":
-			err = svcgen.DecodeRequired(raw, &v.Color, key, &seen[0])
+			return svcgen.Required(d, &v.Color, &seen[0], svcgen.Decode)
 		case "dims":
-			err = svcgen.DecodeNonNull(raw, &v.Dims, key)
+			return svcgen.NonNull(d, &v.Dims, svcgen.DecodePtr)
 		case "label":
-			err = svcgen.DecodeNonNull(raw, &v.Label, key)
+			return svcgen.NonNull(d, &v.Label, svcgen.DecodePtr)
 		case "name":
-			err = svcgen.DecodeRequired(raw, &v.Name, key, &seen[1])
+			return svcgen.Required(d, &v.Name, &seen[1], svcgen.Decode)
 		case "parts":
-			err = svcgen.DecodeNonNull(raw, &v.Parts, key)
+			return svcgen.NonNull(d, &v.Parts, svcgen.DecodeSlice)
 		case "shape":
-			err = svcgen.DecodeNonNull(raw, &v.Shape, key)
+			return svcgen.NonNull(d, &v.Shape, svcgen.DecodePtr)
 		case "size":
-			err = svcgen.DecodeRequired(raw, &v.Size, key, &seen[2])
+			return svcgen.Required(d, &v.Size, &seen[2], svcgen.Decode)
 		case "weight":
-			err = svcgen.DecodeNonNull(raw, &v.Weight, key)
+			return svcgen.NonNull(d, &v.Weight, svcgen.DecodePtr)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads GadgetInput as DecodeJSON does.
+func (v *GadgetInput) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *GadgetInput) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "color", "name", "size")
 	if !v.missing[0] {
-		svcgen.ValidateField(at, "color", &v.Color, errs)
+		at := at.Field("color")
+		v.Color.ValidateAt(&at, errs)
 	}
-	svcgen.ValidateField(at, "dims", v.Dims, errs)
+	if v.Dims != nil {
+		at := at.Field("dims")
+		v.Dims.ValidateAt(&at, errs)
+	}
 	if !v.missing[1] {
 		at := at.Field("name")
 		errs.MaxLength(&at, v.Name, 100)
@@ -359,7 +437,10 @@ func (v *GadgetInput) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 			}
 		}
 	}
-	svcgen.ValidateField(at, "shape", v.Shape, errs)
+	if v.Shape != nil {
+		at := at.Field("shape")
+		v.Shape.ValidateAt(&at, errs)
+	}
 	if !v.missing[2] {
 		at := at.Field("size")
 		svcgen.Minimum(errs, &at, v.Size, 1, false, "1")
@@ -393,6 +474,12 @@ func (v GadgetInputColor) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	}
 }
 
+// DecodeJSON reads a string; ValidateAt checks it is one of the values.
+func (v *GadgetInputColor) DecodeJSON(d *svcgen.Decoder) error { return svcgen.Decode(d, (*string)(v)) }
+
+// EncodeJSON writes v as a string.
+func (v *GadgetInputColor) EncodeJSON(e *svcgen.Encoder) { svcgen.Encode(e, (*string)(v)) }
+
 // GadgetInputDims is defined by the spec at #/components/schemas/GadgetInput/properties/dims.
 type GadgetInputDims struct {
 	H int32 `json:"-"`
@@ -403,38 +490,44 @@ type GadgetInputDims struct {
 	missing [2]bool
 }
 
-// MarshalJSON writes GadgetInputDims with the property names the spec gives.
-func (v GadgetInputDims) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.Field(`"h"`, v.H)
-	o.Field(`"w"`, v.W)
-	return o.End()
+// EncodeJSON writes GadgetInputDims with the property names the spec gives.
+func (v *GadgetInputDims) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
+	e.Key(`"h"`)
+	svcgen.Encode(e, &v.H)
+	e.Key(`"w"`)
+	svcgen.Encode(e, &v.W)
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads GadgetInputDims, noting required properties that are absent.
-func (v *GadgetInputDims) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[GadgetInputDims](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes GadgetInputDims as EncodeJSON does.
+func (v GadgetInputDims) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads GadgetInputDims, noting required properties that are absent.
+func (v *GadgetInputDims) DecodeJSON(d *svcgen.Decoder) error {
 	*v = GadgetInputDims{}
 	var seen [2]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "h":
-			err = svcgen.DecodeRequired(raw, &v.H, key, &seen[0])
+			return svcgen.Required(d, &v.H, &seen[0], svcgen.Decode)
 		case "w":
-			err = svcgen.DecodeRequired(raw, &v.W, key, &seen[1])
+			return svcgen.Required(d, &v.W, &seen[1], svcgen.Decode)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads GadgetInputDims as DecodeJSON does.
+func (v *GadgetInputDims) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *GadgetInputDims) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "h", "w")
@@ -453,38 +546,44 @@ type GadgetInputPartsItem struct {
 	missing [2]bool
 }
 
-// MarshalJSON writes GadgetInputPartsItem with the property names the spec gives.
-func (v GadgetInputPartsItem) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.Field(`"name"`, v.Name)
-	o.Field(`"qty"`, v.Qty)
-	return o.End()
+// EncodeJSON writes GadgetInputPartsItem with the property names the spec gives.
+func (v *GadgetInputPartsItem) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
+	e.Key(`"name"`)
+	svcgen.Encode(e, &v.Name)
+	e.Key(`"qty"`)
+	svcgen.Encode(e, &v.Qty)
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads GadgetInputPartsItem, noting required properties that are absent.
-func (v *GadgetInputPartsItem) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[GadgetInputPartsItem](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes GadgetInputPartsItem as EncodeJSON does.
+func (v GadgetInputPartsItem) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads GadgetInputPartsItem, noting required properties that are absent.
+func (v *GadgetInputPartsItem) DecodeJSON(d *svcgen.Decoder) error {
 	*v = GadgetInputPartsItem{}
 	var seen [2]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "name":
-			err = svcgen.DecodeRequired(raw, &v.Name, key, &seen[0])
+			return svcgen.Required(d, &v.Name, &seen[0], svcgen.Decode)
 		case "qty":
-			err = svcgen.DecodeRequired(raw, &v.Qty, key, &seen[1])
+			return svcgen.Required(d, &v.Qty, &seen[1], svcgen.Decode)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads GadgetInputPartsItem as DecodeJSON does.
+func (v *GadgetInputPartsItem) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *GadgetInputPartsItem) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "name", "qty")
@@ -505,15 +604,31 @@ type GadgetInputShape struct {
 	Square *Square
 }
 
-// MarshalJSON writes the variant that is set.
-func (v GadgetInputShape) MarshalJSON() ([]byte, error) {
+// EncodeJSON writes the variant that is set.
+func (v *GadgetInputShape) EncodeJSON(e *svcgen.Encoder) {
 	switch {
+	case v == nil:
+		e.Null()
 	case v.Circle != nil:
-		return json.Marshal(v.Circle)
+		svcgen.Encode(e, v.Circle)
 	case v.Square != nil:
-		return json.Marshal(v.Square)
+		svcgen.Encode(e, v.Square)
+	default:
+		e.Fail(errors.New("GadgetInputShape: no variant is set"))
+		e.Null()
 	}
-	return nil, errors.New("GadgetInputShape: no variant is set")
+}
+
+// MarshalJSON writes the variant that is set.
+func (v GadgetInputShape) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads the variant the JSON holds.
+func (v *GadgetInputShape) DecodeJSON(d *svcgen.Decoder) error {
+	raw, err := d.Raw()
+	if err != nil {
+		return err
+	}
+	return d.Nested(v.UnmarshalJSON(raw))
 }
 
 // UnmarshalJSON reads the variant the JSON holds.
@@ -526,10 +641,10 @@ func (v *GadgetInputShape) UnmarshalJSON(data []byte) error {
 	switch tag {
 	case "circle":
 		v.Circle = new(Circle)
-		return json.Unmarshal(data, v.Circle)
+		return svcgen.Unmarshal(data, v.Circle)
 	case "square":
 		v.Square = new(Square)
-		return json.Unmarshal(data, v.Square)
+		return svcgen.Unmarshal(data, v.Square)
 	}
 	return &json.UnmarshalTypeError{Value: "kind" + " " + strconv.Quote(tag), Type: reflect.TypeFor[GadgetInputShape](), Field: "kind"}
 }
@@ -563,41 +678,50 @@ type GadgetPage struct {
 	missing [2]bool
 }
 
-// MarshalJSON writes GadgetPage with the property names the spec gives.
-func (v GadgetPage) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.FieldIf(v.HasMore != nil, `"hasMore"`, v.HasMore)
-	o.Field(`"items"`, v.Items)
-	o.Field(`"total"`, v.Total)
-	return o.End()
+// EncodeJSON writes GadgetPage with the property names the spec gives.
+func (v *GadgetPage) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
+	if v.HasMore != nil {
+		e.Key(`"hasMore"`)
+		svcgen.Encode(e, v.HasMore)
+	}
+	e.Key(`"items"`)
+	svcgen.EncodeSlice(e, &v.Items)
+	e.Key(`"total"`)
+	svcgen.Encode(e, &v.Total)
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads GadgetPage, noting required properties that are absent.
-func (v *GadgetPage) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[GadgetPage](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes GadgetPage as EncodeJSON does.
+func (v GadgetPage) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads GadgetPage, noting required properties that are absent.
+func (v *GadgetPage) DecodeJSON(d *svcgen.Decoder) error {
 	*v = GadgetPage{}
 	var seen [2]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "hasMore":
-			err = svcgen.DecodeNonNull(raw, &v.HasMore, key)
+			return svcgen.NonNull(d, &v.HasMore, svcgen.DecodePtr)
 		case "items":
-			err = svcgen.DecodeRequired(raw, &v.Items, key, &seen[0])
+			return svcgen.Required(d, &v.Items, &seen[0], svcgen.DecodeSlice)
 		case "total":
-			err = svcgen.DecodeRequired(raw, &v.Total, key, &seen[1])
+			return svcgen.Required(d, &v.Total, &seen[1], svcgen.Decode)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads GadgetPage as DecodeJSON does.
+func (v *GadgetPage) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *GadgetPage) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "items", "total")
@@ -623,38 +747,44 @@ type GadgetPartsItem struct {
 	missing [2]bool
 }
 
-// MarshalJSON writes GadgetPartsItem with the property names the spec gives.
-func (v GadgetPartsItem) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.Field(`"name"`, v.Name)
-	o.Field(`"qty"`, v.Qty)
-	return o.End()
+// EncodeJSON writes GadgetPartsItem with the property names the spec gives.
+func (v *GadgetPartsItem) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
+	e.Key(`"name"`)
+	svcgen.Encode(e, &v.Name)
+	e.Key(`"qty"`)
+	svcgen.Encode(e, &v.Qty)
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads GadgetPartsItem, noting required properties that are absent.
-func (v *GadgetPartsItem) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[GadgetPartsItem](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes GadgetPartsItem as EncodeJSON does.
+func (v GadgetPartsItem) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads GadgetPartsItem, noting required properties that are absent.
+func (v *GadgetPartsItem) DecodeJSON(d *svcgen.Decoder) error {
 	*v = GadgetPartsItem{}
 	var seen [2]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "name":
-			err = svcgen.DecodeRequired(raw, &v.Name, key, &seen[0])
+			return svcgen.Required(d, &v.Name, &seen[0], svcgen.Decode)
 		case "qty":
-			err = svcgen.DecodeRequired(raw, &v.Qty, key, &seen[1])
+			return svcgen.Required(d, &v.Qty, &seen[1], svcgen.Decode)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads GadgetPartsItem as DecodeJSON does.
+func (v *GadgetPartsItem) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *GadgetPartsItem) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "name", "qty")
@@ -671,30 +801,56 @@ type GadgetPatch struct {
 	Weight *string                 `json:"weight,omitempty"`
 }
 
-// UnmarshalJSON reads GadgetPatch, noting required properties that are absent.
-func (v *GadgetPatch) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[GadgetPatch](data)
-	if err != nil {
-		return err
+// EncodeJSON writes GadgetPatch with the property names the spec gives.
+func (v *GadgetPatch) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
 	}
-	*v = GadgetPatch{}
-	for key, raw := range fields {
-		switch key {
-		case "label":
-			err = svcgen.DecodeField(raw, &v.Label, key)
-		case "name":
-			err = svcgen.DecodeNonNull(raw, &v.Name, key)
-		case "size":
-			err = svcgen.DecodeNonNull(raw, &v.Size, key)
-		case "weight":
-			err = svcgen.DecodeNonNull(raw, &v.Weight, key)
-		}
-		if err != nil {
-			return err
-		}
+	e.ObjectStart()
+	if v.Label.Set {
+		e.Key(`"label"`)
+		svcgen.Encode(e, &v.Label)
 	}
-	return nil
+	if v.Name != nil {
+		e.Key(`"name"`)
+		svcgen.Encode(e, v.Name)
+	}
+	if v.Size != nil {
+		e.Key(`"size"`)
+		svcgen.Encode(e, v.Size)
+	}
+	if v.Weight != nil {
+		e.Key(`"weight"`)
+		svcgen.Encode(e, v.Weight)
+	}
+	e.ObjectEnd()
 }
+
+// MarshalJSON writes GadgetPatch as EncodeJSON does.
+func (v GadgetPatch) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads GadgetPatch, noting required properties that are absent.
+func (v *GadgetPatch) DecodeJSON(d *svcgen.Decoder) error {
+	*v = GadgetPatch{}
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
+		case "label":
+			return svcgen.Decode(d, &v.Label)
+		case "name":
+			return svcgen.NonNull(d, &v.Name, svcgen.DecodePtr)
+		case "size":
+			return svcgen.NonNull(d, &v.Size, svcgen.DecodePtr)
+		case "weight":
+			return svcgen.NonNull(d, &v.Weight, svcgen.DecodePtr)
+		}
+		return d.Skip() // not in the spec: ignored
+	})
+	return err
+}
+
+// UnmarshalJSON reads GadgetPatch as DecodeJSON does.
+func (v *GadgetPatch) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *GadgetPatch) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	{
@@ -739,15 +895,31 @@ type GadgetShape struct {
 	Square *Square
 }
 
-// MarshalJSON writes the variant that is set.
-func (v GadgetShape) MarshalJSON() ([]byte, error) {
+// EncodeJSON writes the variant that is set.
+func (v *GadgetShape) EncodeJSON(e *svcgen.Encoder) {
 	switch {
+	case v == nil:
+		e.Null()
 	case v.Circle != nil:
-		return json.Marshal(v.Circle)
+		svcgen.Encode(e, v.Circle)
 	case v.Square != nil:
-		return json.Marshal(v.Square)
+		svcgen.Encode(e, v.Square)
+	default:
+		e.Fail(errors.New("GadgetShape: no variant is set"))
+		e.Null()
 	}
-	return nil, errors.New("GadgetShape: no variant is set")
+}
+
+// MarshalJSON writes the variant that is set.
+func (v GadgetShape) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads the variant the JSON holds.
+func (v *GadgetShape) DecodeJSON(d *svcgen.Decoder) error {
+	raw, err := d.Raw()
+	if err != nil {
+		return err
+	}
+	return d.Nested(v.UnmarshalJSON(raw))
 }
 
 // UnmarshalJSON reads the variant the JSON holds.
@@ -760,10 +932,10 @@ func (v *GadgetShape) UnmarshalJSON(data []byte) error {
 	switch tag {
 	case "circle":
 		v.Circle = new(Circle)
-		return json.Unmarshal(data, v.Circle)
+		return svcgen.Unmarshal(data, v.Circle)
 	case "square":
 		v.Square = new(Square)
-		return json.Unmarshal(data, v.Square)
+		return svcgen.Unmarshal(data, v.Square)
 	}
 	return &json.UnmarshalTypeError{Value: "kind" + " " + strconv.Quote(tag), Type: reflect.TypeFor[GadgetShape](), Field: "kind"}
 }
@@ -799,44 +971,56 @@ type GadgetSummary struct {
 	missing [2]bool
 }
 
-// MarshalJSON writes GadgetSummary with the property names the spec gives.
-func (v GadgetSummary) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.FieldIf(v.Color != nil, `"color"`, v.Color)
-	o.Field(`"id"`, v.ID)
-	o.Field(`"name"`, v.Name)
-	o.FieldIf(v.Size != nil, `"size"`, v.Size)
-	return o.End()
+// EncodeJSON writes GadgetSummary with the property names the spec gives.
+func (v *GadgetSummary) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
+	if v.Color != nil {
+		e.Key(`"color"`)
+		svcgen.Encode(e, v.Color)
+	}
+	e.Key(`"id"`)
+	svcgen.Encode(e, &v.ID)
+	e.Key(`"name"`)
+	svcgen.Encode(e, &v.Name)
+	if v.Size != nil {
+		e.Key(`"size"`)
+		svcgen.Encode(e, v.Size)
+	}
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads GadgetSummary, noting required properties that are absent.
-func (v *GadgetSummary) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[GadgetSummary](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes GadgetSummary as EncodeJSON does.
+func (v GadgetSummary) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads GadgetSummary, noting required properties that are absent.
+func (v *GadgetSummary) DecodeJSON(d *svcgen.Decoder) error {
 	*v = GadgetSummary{}
 	var seen [2]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "color":
-			err = svcgen.DecodeNonNull(raw, &v.Color, key)
+			return svcgen.NonNull(d, &v.Color, svcgen.DecodePtr)
 		case "id":
-			err = svcgen.DecodeRequired(raw, &v.ID, key, &seen[0])
+			return svcgen.Required(d, &v.ID, &seen[0], svcgen.Decode)
 		case "name":
-			err = svcgen.DecodeRequired(raw, &v.Name, key, &seen[1])
+			return svcgen.Required(d, &v.Name, &seen[1], svcgen.Decode)
 		case "size":
-			err = svcgen.DecodeNonNull(raw, &v.Size, key)
+			return svcgen.NonNull(d, &v.Size, svcgen.DecodePtr)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads GadgetSummary as DecodeJSON does.
+func (v *GadgetSummary) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *GadgetSummary) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "id", "name")
@@ -870,6 +1054,12 @@ func (v ListGadgetsColor) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	}
 }
 
+// DecodeJSON reads a string; ValidateAt checks it is one of the values.
+func (v *ListGadgetsColor) DecodeJSON(d *svcgen.Decoder) error { return svcgen.Decode(d, (*string)(v)) }
+
+// EncodeJSON writes v as a string.
+func (v *ListGadgetsColor) EncodeJSON(e *svcgen.Encoder) { svcgen.Encode(e, (*string)(v)) }
+
 // Square is defined by the spec at #/components/schemas/Square.
 type Square struct {
 	Kind SquareKind `json:"-"`
@@ -880,43 +1070,50 @@ type Square struct {
 	missing [2]bool
 }
 
-// MarshalJSON writes Square with the property names the spec gives.
-func (v Square) MarshalJSON() ([]byte, error) {
-	o := svcgen.NewObject()
-	o.Field(`"kind"`, v.Kind)
-	o.Field(`"side"`, v.Side)
-	return o.End()
+// EncodeJSON writes Square with the property names the spec gives.
+func (v *Square) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
+	e.Key(`"kind"`)
+	svcgen.Encode(e, &v.Kind)
+	e.Key(`"side"`)
+	svcgen.Encode(e, &v.Side)
+	e.ObjectEnd()
 }
 
-// UnmarshalJSON reads Square, noting required properties that are absent.
-func (v *Square) UnmarshalJSON(data []byte) error {
-	fields, err := svcgen.ObjectFields[Square](data)
-	if err != nil {
-		return err
-	}
+// MarshalJSON writes Square as EncodeJSON does.
+func (v Square) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads Square, noting required properties that are absent.
+func (v *Square) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Square{}
 	var seen [2]bool
-	for key, raw := range fields {
-		switch key {
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
 		case "kind":
-			err = svcgen.DecodeRequired(raw, &v.Kind, key, &seen[0])
+			return svcgen.Required(d, &v.Kind, &seen[0], svcgen.Decode)
 		case "side":
-			err = svcgen.DecodeRequired(raw, &v.Side, key, &seen[1])
+			return svcgen.Required(d, &v.Side, &seen[1], svcgen.Decode)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return d.Skip() // not in the spec: ignored
+	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
-	return nil
+	return err
 }
+
+// UnmarshalJSON reads Square as DecodeJSON does.
+func (v *Square) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
 func (v *Square) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "kind", "side")
 	if !v.missing[0] {
-		svcgen.ValidateField(at, "kind", &v.Kind, errs)
+		at := at.Field("kind")
+		v.Kind.ValidateAt(&at, errs)
 	}
 }
 
@@ -945,3 +1142,9 @@ func (v SquareKind) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 		errs.Add(at, "must be one of: square")
 	}
 }
+
+// DecodeJSON reads a string; ValidateAt checks it is one of the values.
+func (v *SquareKind) DecodeJSON(d *svcgen.Decoder) error { return svcgen.Decode(d, (*string)(v)) }
+
+// EncodeJSON writes v as a string.
+func (v *SquareKind) EncodeJSON(e *svcgen.Encoder) { svcgen.Encode(e, (*string)(v)) }

@@ -177,7 +177,7 @@ func TestReadRaw(t *testing.T) {
 
 func TestWriteResponses(t *testing.T) {
 	w := httptest.NewRecorder()
-	if err := WriteJSON(w, http.StatusCreated, "application/vnd.x+json", map[string]int{"id": 7}); err != nil {
+	if err := WriteJSONMap(w, http.StatusCreated, "application/vnd.x+json", &map[string]int{"id": 7}); err != nil {
 		t.Fatal(err)
 	}
 	if w.Code != 201 || w.Header().Get("Content-Type") != "application/vnd.x+json" || w.Body.String() != `{"id":7}` {
@@ -187,7 +187,7 @@ func TestWriteResponses(t *testing.T) {
 	// A value that cannot be encoded writes nothing, so the caller can
 	// still answer with a problem.
 	w = httptest.NewRecorder()
-	if err := WriteJSON(w, http.StatusOK, "application/json", math.Inf(1)); err == nil {
+	if err := WriteJSON(w, http.StatusOK, "application/json", svcgen.Ptr(math.Inf(1))); err == nil {
 		t.Error("WriteJSON(+Inf) succeeded")
 	}
 	if w.Body.Len() != 0 || w.Header().Get("Content-Type") != "" {

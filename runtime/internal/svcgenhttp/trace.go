@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync/atomic"
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
@@ -65,8 +66,16 @@ func SetupTracing(ctx context.Context, getenv func(string) string, service, vers
 	}
 	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exporter), sdktrace.WithResource(res))
 	otel.SetTracerProvider(tp)
+	globalTracing.Store(true)
 	return tp.Shutdown, nil
 }
+
+// globalTracing is set once SetupTracing installs a provider: until then
+// OpenTelemetry's global provider makes no spans, and the server skips
+// asking it for one (which costs allocations even when nothing records).
+// A service that installs a provider of its own passes it in
+// Options.TracerProvider.
+var globalTracing atomic.Bool
 
 // requestIDKey is the context key of a request's id.
 type requestIDKey struct{}
@@ -99,17 +108,26 @@ func requestID(r *http.Request) string {
 }
 
 // startRequest gives the request its id (echoed in the response) and its
-// server span, a child of the caller's when it sent trace context.
-func (s *Server) startRequest(w http.ResponseWriter, r *http.Request) (*http.Request, trace.Span) {
+// server span, a child of the caller's when it sent trace context; it
+// returns the context the request is served with.
+func (s *Server) startRequest(w http.ResponseWriter, r *http.Request, ctx context.Context) (context.Context, trace.Span) {
 	id := requestID(r)
-	w.Header().Set("X-Request-Id", id)
-	ctx := context.WithValue(r.Context(), requestIDKey{}, id)
-	ctx = propagator.Extract(ctx, propagation.HeaderCarrier(r.Header))
-	parent := trace.SpanContextFromContext(ctx)
+	w.Header()["X-Request-Id"] = []string{id}
+	ctx = context.WithValue(ctx, requestIDKey{}, id)
 	tp := s.opts.TracerProvider
 	if tp == nil {
+		if !globalTracing.Load() {
+			// No spans are made: the caller's trace context goes on
+			// unchanged to the logs (here) and to clients (ServeHTTP).
+			if _, ok := r.Header["Traceparent"]; ok {
+				ctx = propagator.Extract(ctx, propagation.HeaderCarrier(r.Header))
+			}
+			return ctx, trace.SpanFromContext(ctx)
+		}
 		tp = otel.GetTracerProvider()
 	}
+	ctx = propagator.Extract(ctx, propagation.HeaderCarrier(r.Header))
+	parent := trace.SpanContextFromContext(ctx)
 	attrs := trace.WithAttributes(
 		attribute.String("http.request.method", r.Method),
 		attribute.String("url.path", r.URL.Path),
@@ -123,7 +141,7 @@ func (s *Server) startRequest(w http.ResponseWriter, r *http.Request) (*http.Req
 		propagation.TraceContext{}.Inject(ctx, carrier)
 		ctx = svcgen.WithTraceparent(ctx, carrier["traceparent"], carrier["tracestate"])
 	}
-	return r.WithContext(ctx), span
+	return ctx, span
 }
 
 // endRequest names the span by the route that answered and records the

@@ -253,3 +253,26 @@ func TestSetupTracing(t *testing.T) {
 		t.Errorf("the collector got %q, want a POST /v1/traces of protobuf", posts)
 	}
 }
+
+// TestTraceWithoutSpans: with no provider set up, the server makes no
+// spans, yet the caller's trace context still reaches the log lines.
+func TestTraceWithoutSpans(t *testing.T) {
+	var logs bytes.Buffer
+	var mu sync.Mutex
+	logger := slog.New(svcgenhttp.LogHandler(slog.NewJSONHandler(lockedWriter{&mu, &logs}, nil)))
+	s := svcgenhttp.NewServer(svcgenhttp.Options{Logger: logger})
+	s.Handle("GET /x", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	const traceID, spanID = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
+	req := httptest.NewRequest("GET", "/x", nil)
+	req.Header.Set("Traceparent", "00-"+traceID+"-"+spanID+"-01")
+	s.ServeHTTP(httptest.NewRecorder(), req)
+	var rec map[string]any
+	mu.Lock()
+	defer mu.Unlock()
+	if err := json.Unmarshal(bytes.TrimSpace(logs.Bytes()), &rec); err != nil {
+		t.Fatalf("%v: %s", err, logs.String())
+	}
+	if rec["trace_id"] != traceID || rec["span_id"] != spanID {
+		t.Errorf("log line %v: want the caller's trace %s and span %s", rec, traceID, spanID)
+	}
+}

@@ -54,13 +54,13 @@ func (h *handler) decodeListCategories(w http.ResponseWriter, r *http.Request) (
 func writeListCategories(w http.ResponseWriter, resp api.ListCategoriesResponse) error {
 	switch resp := resp.(type) {
 	case *api.ListCategories200Response:
-		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", resp.Body)
+		return svcgenhttp.WriteJSONSlice(w, http.StatusOK, "application/json", &resp.Body)
 	case *api.ListCategoriesDefaultResponse:
 		status := resp.StatusCode
 		if status == 0 {
 			status = http.StatusInternalServerError
 		}
-		return svcgenhttp.WriteJSON(w, status, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, status, "application/problem+json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }
@@ -108,15 +108,15 @@ func (h *handler) decodeCreateCategory(w http.ResponseWriter, r *http.Request) (
 func writeCreateCategory(w http.ResponseWriter, resp api.CreateCategoryResponse) error {
 	switch resp := resp.(type) {
 	case *api.CreateCategory201Response:
-		return svcgenhttp.WriteJSON(w, http.StatusCreated, "application/json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusCreated, "application/json", &resp.Body)
 	case *api.CreateCategory400Response:
-		return svcgenhttp.WriteJSON(w, http.StatusBadRequest, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusBadRequest, "application/problem+json", &resp.Body)
 	case *api.CreateCategoryDefaultResponse:
 		status := resp.StatusCode
 		if status == 0 {
 			status = http.StatusInternalServerError
 		}
-		return svcgenhttp.WriteJSON(w, status, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, status, "application/problem+json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }
@@ -162,15 +162,15 @@ func (h *handler) decodeGetCategory(w http.ResponseWriter, r *http.Request) (*ap
 func writeGetCategory(w http.ResponseWriter, resp api.GetCategoryResponse) error {
 	switch resp := resp.(type) {
 	case *api.GetCategory200Response:
-		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", &resp.Body)
 	case *api.GetCategory404Response:
-		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/problem+json", &resp.Body)
 	case *api.GetCategoryDefaultResponse:
 		status := resp.StatusCode
 		if status == 0 {
 			status = http.StatusInternalServerError
 		}
-		return svcgenhttp.WriteJSON(w, status, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, status, "application/problem+json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }
@@ -263,15 +263,15 @@ func (h *handler) decodeListProducts(w http.ResponseWriter, r *http.Request) (*a
 func writeListProducts(w http.ResponseWriter, resp api.ListProductsResponse) error {
 	switch resp := resp.(type) {
 	case *api.ListProducts200Response:
-		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", &resp.Body)
 	case *api.ListProducts400Response:
-		return svcgenhttp.WriteJSON(w, http.StatusBadRequest, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusBadRequest, "application/problem+json", &resp.Body)
 	case *api.ListProductsDefaultResponse:
 		status := resp.StatusCode
 		if status == 0 {
 			status = http.StatusInternalServerError
 		}
-		return svcgenhttp.WriteJSON(w, status, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, status, "application/problem+json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }
@@ -322,17 +322,17 @@ func writeCreateProduct(w http.ResponseWriter, resp api.CreateProductResponse) e
 		if resp.Location != "" {
 			w.Header().Set("Location", resp.Location)
 		}
-		return svcgenhttp.WriteJSON(w, http.StatusCreated, "application/json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusCreated, "application/json", &resp.Body)
 	case *api.CreateProduct400Response:
-		return svcgenhttp.WriteJSON(w, http.StatusBadRequest, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusBadRequest, "application/problem+json", &resp.Body)
 	case *api.CreateProduct409Response:
-		return svcgenhttp.WriteJSON(w, http.StatusConflict, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusConflict, "application/problem+json", &resp.Body)
 	case *api.CreateProductDefaultResponse:
 		status := resp.StatusCode
 		if status == 0 {
 			status = http.StatusInternalServerError
 		}
-		return svcgenhttp.WriteJSON(w, status, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, status, "application/problem+json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }
@@ -377,15 +377,15 @@ func (h *handler) decodeGetProduct(w http.ResponseWriter, r *http.Request) (*api
 func writeGetProduct(w http.ResponseWriter, resp api.GetProductResponse) error {
 	switch resp := resp.(type) {
 	case *api.GetProduct200Response:
-		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", &resp.Body)
 	case *api.GetProduct404Response:
-		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/problem+json", &resp.Body)
 	case *api.GetProductDefaultResponse:
 		status := resp.StatusCode
 		if status == 0 {
 			status = http.StatusInternalServerError
 		}
-		return svcgenhttp.WriteJSON(w, status, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, status, "application/problem+json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }
@@ -436,17 +436,17 @@ func (h *handler) decodeReplaceProduct(w http.ResponseWriter, r *http.Request) (
 func writeReplaceProduct(w http.ResponseWriter, resp api.ReplaceProductResponse) error {
 	switch resp := resp.(type) {
 	case *api.ReplaceProduct200Response:
-		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", &resp.Body)
 	case *api.ReplaceProduct400Response:
-		return svcgenhttp.WriteJSON(w, http.StatusBadRequest, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusBadRequest, "application/problem+json", &resp.Body)
 	case *api.ReplaceProduct404Response:
-		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/problem+json", &resp.Body)
 	case *api.ReplaceProductDefaultResponse:
 		status := resp.StatusCode
 		if status == 0 {
 			status = http.StatusInternalServerError
 		}
-		return svcgenhttp.WriteJSON(w, status, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, status, "application/problem+json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }
@@ -493,13 +493,13 @@ func writeDeleteProduct(w http.ResponseWriter, resp api.DeleteProductResponse) e
 	case *api.DeleteProduct204Response:
 		return svcgenhttp.WriteEmpty(w, http.StatusNoContent)
 	case *api.DeleteProduct404Response:
-		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/problem+json", &resp.Body)
 	case *api.DeleteProductDefaultResponse:
 		status := resp.StatusCode
 		if status == 0 {
 			status = http.StatusInternalServerError
 		}
-		return svcgenhttp.WriteJSON(w, status, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, status, "application/problem+json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }

@@ -75,7 +75,7 @@ func (h *handler) decodeListQuotes(w http.ResponseWriter, r *http.Request) (*api
 func writeListQuotes(w http.ResponseWriter, resp api.ListQuotesResponse) error {
 	switch resp := resp.(type) {
 	case *api.ListQuotes200Response:
-		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }
@@ -123,17 +123,17 @@ func (h *handler) decodeCreateQuote(w http.ResponseWriter, r *http.Request) (*ap
 func writeCreateQuote(w http.ResponseWriter, resp api.CreateQuoteResponse) error {
 	switch resp := resp.(type) {
 	case *api.CreateQuote201Response:
-		return svcgenhttp.WriteJSON(w, http.StatusCreated, "application/json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusCreated, "application/json", &resp.Body)
 	case *api.CreateQuote400Response:
-		return svcgenhttp.WriteJSON(w, http.StatusBadRequest, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusBadRequest, "application/problem+json", &resp.Body)
 	case *api.CreateQuote422Response:
-		return svcgenhttp.WriteJSON(w, http.StatusUnprocessableEntity, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusUnprocessableEntity, "application/problem+json", &resp.Body)
 	case *api.CreateQuote502Response:
-		return svcgenhttp.WriteJSON(w, http.StatusBadGateway, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusBadGateway, "application/problem+json", &resp.Body)
 	case *api.CreateQuote503Response:
-		return svcgenhttp.WriteJSON(w, http.StatusServiceUnavailable, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusServiceUnavailable, "application/problem+json", &resp.Body)
 	case *api.CreateQuote504Response:
-		return svcgenhttp.WriteJSON(w, http.StatusGatewayTimeout, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusGatewayTimeout, "application/problem+json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }
@@ -178,9 +178,9 @@ func (h *handler) decodeGetQuote(w http.ResponseWriter, r *http.Request) (*api.G
 func writeGetQuote(w http.ResponseWriter, resp api.GetQuoteResponse) error {
 	switch resp := resp.(type) {
 	case *api.GetQuote200Response:
-		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", &resp.Body)
 	case *api.GetQuote404Response:
-		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/problem+json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }

@@ -64,7 +64,7 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any, requ
 	if raw != nil {
 		*raw = bytes.Clone(data)
 	}
-	if err := json.Unmarshal(data, v); err != nil {
+	if err := svcgen.UnmarshalAny(data, v); err != nil {
 		*errs = append(*errs, svcgen.JSONError(err))
 		return false, nil
 	}
@@ -96,13 +96,48 @@ func bodyError(err error) error {
 	return &svcgen.Error{Status: http.StatusBadRequest, Detail: "the body could not be read", Err: err}
 }
 
-// WriteJSON answers status with v encoded as JSON.
-func WriteJSON(w http.ResponseWriter, status int, contentType string, v any) error {
-	b, err := json.Marshal(v)
+// WriteJSON answers status with *v encoded as JSON by svcgen.Encode, in a
+// pooled buffer: a generated type writes itself without reflection.
+func WriteJSON[T any](w http.ResponseWriter, status int, contentType string, v *T) error {
+	e := svcgen.GetEncoder()
+	defer svcgen.PutEncoder(e)
+	svcgen.Encode(e, v)
+	return writeEncoded(w, status, contentType, e)
+}
+
+// WriteJSONSlice answers status with the array *v, each item encoded by
+// svcgen.Encode.
+func WriteJSONSlice[T any](w http.ResponseWriter, status int, contentType string, v *[]T) error {
+	e := svcgen.GetEncoder()
+	defer svcgen.PutEncoder(e)
+	svcgen.EncodeSlice(e, v)
+	return writeEncoded(w, status, contentType, e)
+}
+
+// WriteJSONMap answers status with the object *v, each value encoded by
+// svcgen.Encode.
+func WriteJSONMap[V any](w http.ResponseWriter, status int, contentType string, v *map[string]V) error {
+	e := svcgen.GetEncoder()
+	defer svcgen.PutEncoder(e)
+	svcgen.EncodeMap(e, v)
+	return writeEncoded(w, status, contentType, e)
+}
+
+// contentTypeJSON is the Content-Type value most responses carry, made
+// once: net/http only reads it (and an Add would copy a full slice).
+var contentTypeJSON = []string{"application/json"}
+
+func writeEncoded(w http.ResponseWriter, status int, contentType string, e *svcgen.Encoder) error {
+	b, err := e.Bytes()
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", contentType)
+	h := w.Header()
+	if contentType == "application/json" {
+		h["Content-Type"] = contentTypeJSON
+	} else {
+		h["Content-Type"] = []string{contentType}
+	}
 	w.WriteHeader(status)
 	_, err = w.Write(b)
 	return err

@@ -58,13 +58,13 @@ func (h *handler) decodeGetThing(w http.ResponseWriter, r *http.Request) (*api.G
 func writeGetThing(w http.ResponseWriter, resp api.GetThingResponse) error {
 	switch resp := resp.(type) {
 	case *api.GetThing200Response:
-		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", &resp.Body)
 	case *api.GetThingDefaultResponse:
 		status := resp.StatusCode
 		if status == 0 {
 			status = http.StatusInternalServerError
 		}
-		return svcgenhttp.WriteJSON(w, status, "application/json", resp.Body)
+		return svcgenhttp.WriteJSON(w, status, "application/json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }
@@ -115,13 +115,13 @@ func (h *handler) decodeCollisions(w http.ResponseWriter, r *http.Request) (*api
 func writeCollisions(w http.ResponseWriter, resp api.CollisionsResponse) error {
 	switch resp := resp.(type) {
 	case *api.Collisions200Response:
-		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", &resp.Body)
 	case *api.CollisionsDefaultResponse:
 		status := resp.StatusCode
 		if status == 0 {
 			status = http.StatusInternalServerError
 		}
-		return svcgenhttp.WriteJSON(w, status, "application/json", resp.Body)
+		return svcgenhttp.WriteJSON(w, status, "application/json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }
@@ -172,7 +172,7 @@ func writeGetFile(w http.ResponseWriter, resp api.GetFileResponse) error {
 		if status == 0 {
 			status = http.StatusInternalServerError
 		}
-		return svcgenhttp.WriteJSON(w, status, "application/json", resp.Body)
+		return svcgenhttp.WriteJSON(w, status, "application/json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }
@@ -229,13 +229,13 @@ func (h *handler) decodeFunc(w http.ResponseWriter, r *http.Request) (*api.FuncR
 func writeFunc(w http.ResponseWriter, resp api.FuncResponse) error {
 	switch resp := resp.(type) {
 	case *api.Func200Response:
-		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", &resp.Body)
 	case *api.FuncDefaultResponse:
 		status := resp.StatusCode
 		if status == 0 {
 			status = http.StatusInternalServerError
 		}
-		return svcgenhttp.WriteJSON(w, status, "application/json", resp.Body)
+		return svcgenhttp.WriteJSON(w, status, "application/json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }
@@ -283,7 +283,7 @@ func writeReportsGet(w http.ResponseWriter, resp api.ReportsGetResponse) error {
 		if status == 0 {
 			status = http.StatusInternalServerError
 		}
-		return svcgenhttp.WriteJSON(w, status, "application/json", resp.Body)
+		return svcgenhttp.WriteJSON(w, status, "application/json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }
@@ -377,13 +377,13 @@ func (h *handler) decodeListThings(w http.ResponseWriter, r *http.Request) (*api
 func writeListThings(w http.ResponseWriter, resp api.ListThingsResponse2) error {
 	switch resp := resp.(type) {
 	case *api.ListThings200Response:
-		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", &resp.Body)
 	case *api.ListThingsDefaultResponse:
 		status := resp.StatusCode
 		if status == 0 {
 			status = http.StatusInternalServerError
 		}
-		return svcgenhttp.WriteJSON(w, status, "application/json", resp.Body)
+		return svcgenhttp.WriteJSON(w, status, "application/json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }
@@ -431,15 +431,15 @@ func (h *handler) decodeCreateThing(w http.ResponseWriter, r *http.Request) (*ap
 func writeCreateThing(w http.ResponseWriter, resp api.CreateThingResponse) error {
 	switch resp := resp.(type) {
 	case *api.CreateThing201Response:
-		return svcgenhttp.WriteJSON(w, http.StatusCreated, "application/json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusCreated, "application/json", &resp.Body)
 	case *api.CreateThing400Response:
-		return svcgenhttp.WriteJSON(w, http.StatusBadRequest, "application/json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusBadRequest, "application/json", &resp.Body)
 	case *api.CreateThingDefaultResponse:
 		status := resp.StatusCode
 		if status == 0 {
 			status = http.StatusInternalServerError
 		}
-		return svcgenhttp.WriteJSON(w, status, "application/json", resp.Body)
+		return svcgenhttp.WriteJSON(w, status, "application/json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }
@@ -486,15 +486,15 @@ func (h *handler) decodeGetThing2(w http.ResponseWriter, r *http.Request) (*api.
 func writeGetThing2(w http.ResponseWriter, resp api.GetThing2Response) error {
 	switch resp := resp.(type) {
 	case *api.GetThing2200Response:
-		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", &resp.Body)
 	case *api.GetThing2404Response:
-		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/json", &resp.Body)
 	case *api.GetThing2DefaultResponse:
 		status := resp.StatusCode
 		if status == 0 {
 			status = http.StatusInternalServerError
 		}
-		return svcgenhttp.WriteJSON(w, status, "application/json", resp.Body)
+		return svcgenhttp.WriteJSON(w, status, "application/json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }
@@ -547,7 +547,7 @@ func writeThingsDelete(w http.ResponseWriter, resp api.ThingsDeleteResponse) err
 		if status == 0 {
 			status = http.StatusInternalServerError
 		}
-		return svcgenhttp.WriteJSON(w, status, "application/json", resp.Body)
+		return svcgenhttp.WriteJSON(w, status, "application/json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }

@@ -69,15 +69,15 @@ func (h *handler) decodeListCategories(w http.ResponseWriter, r *http.Request) (
 func writeListCategories(w http.ResponseWriter, resp api.ListCategoriesResponse) error {
 	switch resp := resp.(type) {
 	case *api.ListCategories200Response:
-		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", resp.Body)
+		return svcgenhttp.WriteJSONSlice(w, http.StatusOK, "application/json", &resp.Body)
 	case *api.ListCategories400Response:
-		return svcgenhttp.WriteJSON(w, http.StatusBadRequest, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusBadRequest, "application/problem+json", &resp.Body)
 	case *api.ListCategoriesDefaultResponse:
 		status := resp.StatusCode
 		if status == 0 {
 			status = http.StatusInternalServerError
 		}
-		return svcgenhttp.WriteJSON(w, status, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, status, "application/problem+json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }
@@ -178,15 +178,15 @@ func (h *handler) decodeListCustomers(w http.ResponseWriter, r *http.Request) (*
 func writeListCustomers(w http.ResponseWriter, resp api.ListCustomersResponse) error {
 	switch resp := resp.(type) {
 	case *api.ListCustomers200Response:
-		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", resp.Body.Redacted()) // write-only properties stay out
+		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", svcgen.Ptr(resp.Body.Redacted())) // write-only properties stay out
 	case *api.ListCustomers400Response:
-		return svcgenhttp.WriteJSON(w, http.StatusBadRequest, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusBadRequest, "application/problem+json", &resp.Body)
 	case *api.ListCustomersDefaultResponse:
 		status := resp.StatusCode
 		if status == 0 {
 			status = http.StatusInternalServerError
 		}
-		return svcgenhttp.WriteJSON(w, status, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, status, "application/problem+json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }
@@ -247,17 +247,17 @@ func writeCreateCustomer(w http.ResponseWriter, resp api.CreateCustomerResponse)
 		if resp.Location != "" {
 			w.Header().Set("Location", resp.Location)
 		}
-		return svcgenhttp.WriteJSON(w, http.StatusCreated, "application/json", resp.Body.Redacted()) // write-only properties stay out
+		return svcgenhttp.WriteJSON(w, http.StatusCreated, "application/json", svcgen.Ptr(resp.Body.Redacted())) // write-only properties stay out
 	case *api.CreateCustomer400Response:
-		return svcgenhttp.WriteJSON(w, http.StatusBadRequest, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusBadRequest, "application/problem+json", &resp.Body)
 	case *api.CreateCustomer409Response:
-		return svcgenhttp.WriteJSON(w, http.StatusConflict, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusConflict, "application/problem+json", &resp.Body)
 	case *api.CreateCustomerDefaultResponse:
 		status := resp.StatusCode
 		if status == 0 {
 			status = http.StatusInternalServerError
 		}
-		return svcgenhttp.WriteJSON(w, status, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, status, "application/problem+json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }
@@ -302,15 +302,15 @@ func (h *handler) decodeGetCustomer(w http.ResponseWriter, r *http.Request) (*ap
 func writeGetCustomer(w http.ResponseWriter, resp api.GetCustomerResponse) error {
 	switch resp := resp.(type) {
 	case *api.GetCustomer200Response:
-		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", resp.Body.Redacted()) // write-only properties stay out
+		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", svcgen.Ptr(resp.Body.Redacted())) // write-only properties stay out
 	case *api.GetCustomer404Response:
-		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/problem+json", &resp.Body)
 	case *api.GetCustomerDefaultResponse:
 		status := resp.StatusCode
 		if status == 0 {
 			status = http.StatusInternalServerError
 		}
-		return svcgenhttp.WriteJSON(w, status, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, status, "application/problem+json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }
@@ -371,19 +371,19 @@ func (h *handler) decodeReplaceCustomer(w http.ResponseWriter, r *http.Request) 
 func writeReplaceCustomer(w http.ResponseWriter, resp api.ReplaceCustomerResponse) error {
 	switch resp := resp.(type) {
 	case *api.ReplaceCustomer200Response:
-		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", resp.Body.Redacted()) // write-only properties stay out
+		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", svcgen.Ptr(resp.Body.Redacted())) // write-only properties stay out
 	case *api.ReplaceCustomer400Response:
-		return svcgenhttp.WriteJSON(w, http.StatusBadRequest, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusBadRequest, "application/problem+json", &resp.Body)
 	case *api.ReplaceCustomer404Response:
-		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/problem+json", &resp.Body)
 	case *api.ReplaceCustomer409Response:
-		return svcgenhttp.WriteJSON(w, http.StatusConflict, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusConflict, "application/problem+json", &resp.Body)
 	case *api.ReplaceCustomerDefaultResponse:
 		status := resp.StatusCode
 		if status == 0 {
 			status = http.StatusInternalServerError
 		}
-		return svcgenhttp.WriteJSON(w, status, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, status, "application/problem+json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }
@@ -444,19 +444,19 @@ func (h *handler) decodeUpdateCustomer(w http.ResponseWriter, r *http.Request) (
 func writeUpdateCustomer(w http.ResponseWriter, resp api.UpdateCustomerResponse) error {
 	switch resp := resp.(type) {
 	case *api.UpdateCustomer200Response:
-		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", resp.Body.Redacted()) // write-only properties stay out
+		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", svcgen.Ptr(resp.Body.Redacted())) // write-only properties stay out
 	case *api.UpdateCustomer400Response:
-		return svcgenhttp.WriteJSON(w, http.StatusBadRequest, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusBadRequest, "application/problem+json", &resp.Body)
 	case *api.UpdateCustomer404Response:
-		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/problem+json", &resp.Body)
 	case *api.UpdateCustomer409Response:
-		return svcgenhttp.WriteJSON(w, http.StatusConflict, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusConflict, "application/problem+json", &resp.Body)
 	case *api.UpdateCustomerDefaultResponse:
 		status := resp.StatusCode
 		if status == 0 {
 			status = http.StatusInternalServerError
 		}
-		return svcgenhttp.WriteJSON(w, status, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, status, "application/problem+json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }
@@ -503,13 +503,13 @@ func writeDeleteCustomer(w http.ResponseWriter, resp api.DeleteCustomerResponse)
 	case *api.DeleteCustomer204Response:
 		return svcgenhttp.WriteEmpty(w, http.StatusNoContent)
 	case *api.DeleteCustomer404Response:
-		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/problem+json", &resp.Body)
 	case *api.DeleteCustomerDefaultResponse:
 		status := resp.StatusCode
 		if status == 0 {
 			status = http.StatusInternalServerError
 		}
-		return svcgenhttp.WriteJSON(w, status, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, status, "application/problem+json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }
@@ -556,13 +556,13 @@ func writeGetCustomersCustomerIDAvatar(w http.ResponseWriter, resp api.GetCustom
 	case *api.GetCustomersCustomerIDAvatar200Response:
 		return svcgenhttp.WriteBinary(w, http.StatusOK, "application/octet-stream", resp.Body)
 	case *api.GetCustomersCustomerIDAvatar404Response:
-		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/problem+json", &resp.Body)
 	case *api.GetCustomersCustomerIDAvatarDefaultResponse:
 		status := resp.StatusCode
 		if status == 0 {
 			status = http.StatusInternalServerError
 		}
-		return svcgenhttp.WriteJSON(w, status, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, status, "application/problem+json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }
@@ -614,15 +614,15 @@ func writeUploadCustomerAvatar(w http.ResponseWriter, resp api.UploadCustomerAva
 	case *api.UploadCustomerAvatar204Response:
 		return svcgenhttp.WriteEmpty(w, http.StatusNoContent)
 	case *api.UploadCustomerAvatar400Response:
-		return svcgenhttp.WriteJSON(w, http.StatusBadRequest, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusBadRequest, "application/problem+json", &resp.Body)
 	case *api.UploadCustomerAvatar404Response:
-		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/problem+json", &resp.Body)
 	case *api.UploadCustomerAvatarDefaultResponse:
 		status := resp.StatusCode
 		if status == 0 {
 			status = http.StatusInternalServerError
 		}
-		return svcgenhttp.WriteJSON(w, status, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, status, "application/problem+json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }
@@ -712,17 +712,17 @@ func (h *handler) decodeListOrders(w http.ResponseWriter, r *http.Request) (*api
 func writeListOrders(w http.ResponseWriter, resp api.ListOrdersResponse) error {
 	switch resp := resp.(type) {
 	case *api.ListOrders200Response:
-		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", resp.Body.Redacted()) // write-only properties stay out
+		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", svcgen.Ptr(resp.Body.Redacted())) // write-only properties stay out
 	case *api.ListOrders400Response:
-		return svcgenhttp.WriteJSON(w, http.StatusBadRequest, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusBadRequest, "application/problem+json", &resp.Body)
 	case *api.ListOrders404Response:
-		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/problem+json", &resp.Body)
 	case *api.ListOrdersDefaultResponse:
 		status := resp.StatusCode
 		if status == 0 {
 			status = http.StatusInternalServerError
 		}
-		return svcgenhttp.WriteJSON(w, status, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, status, "application/problem+json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }
@@ -786,19 +786,19 @@ func writeCreateOrder(w http.ResponseWriter, resp api.CreateOrderResponse) error
 		if resp.Location != "" {
 			w.Header().Set("Location", resp.Location)
 		}
-		return svcgenhttp.WriteJSON(w, http.StatusCreated, "application/json", resp.Body.Redacted()) // write-only properties stay out
+		return svcgenhttp.WriteJSON(w, http.StatusCreated, "application/json", svcgen.Ptr(resp.Body.Redacted())) // write-only properties stay out
 	case *api.CreateOrder400Response:
-		return svcgenhttp.WriteJSON(w, http.StatusBadRequest, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusBadRequest, "application/problem+json", &resp.Body)
 	case *api.CreateOrder404Response:
-		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/problem+json", &resp.Body)
 	case *api.CreateOrder409Response:
-		return svcgenhttp.WriteJSON(w, http.StatusConflict, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusConflict, "application/problem+json", &resp.Body)
 	case *api.CreateOrderDefaultResponse:
 		status := resp.StatusCode
 		if status == 0 {
 			status = http.StatusInternalServerError
 		}
-		return svcgenhttp.WriteJSON(w, status, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, status, "application/problem+json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }
@@ -850,15 +850,15 @@ func (h *handler) decodeGetOrder(w http.ResponseWriter, r *http.Request) (*api.G
 func writeGetOrder(w http.ResponseWriter, resp api.GetOrderResponse) error {
 	switch resp := resp.(type) {
 	case *api.GetOrder200Response:
-		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", resp.Body.Redacted()) // write-only properties stay out
+		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", svcgen.Ptr(resp.Body.Redacted())) // write-only properties stay out
 	case *api.GetOrder404Response:
-		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/problem+json", &resp.Body)
 	case *api.GetOrderDefaultResponse:
 		status := resp.StatusCode
 		if status == 0 {
 			status = http.StatusInternalServerError
 		}
-		return svcgenhttp.WriteJSON(w, status, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, status, "application/problem+json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }
@@ -926,19 +926,19 @@ func (h *handler) decodeReplaceOrder(w http.ResponseWriter, r *http.Request) (*a
 func writeReplaceOrder(w http.ResponseWriter, resp api.ReplaceOrderResponse) error {
 	switch resp := resp.(type) {
 	case *api.ReplaceOrder200Response:
-		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", resp.Body.Redacted()) // write-only properties stay out
+		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", svcgen.Ptr(resp.Body.Redacted())) // write-only properties stay out
 	case *api.ReplaceOrder400Response:
-		return svcgenhttp.WriteJSON(w, http.StatusBadRequest, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusBadRequest, "application/problem+json", &resp.Body)
 	case *api.ReplaceOrder404Response:
-		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/problem+json", &resp.Body)
 	case *api.ReplaceOrder409Response:
-		return svcgenhttp.WriteJSON(w, http.StatusConflict, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusConflict, "application/problem+json", &resp.Body)
 	case *api.ReplaceOrderDefaultResponse:
 		status := resp.StatusCode
 		if status == 0 {
 			status = http.StatusInternalServerError
 		}
-		return svcgenhttp.WriteJSON(w, status, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, status, "application/problem+json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }
@@ -1006,19 +1006,19 @@ func (h *handler) decodeUpdateOrder(w http.ResponseWriter, r *http.Request) (*ap
 func writeUpdateOrder(w http.ResponseWriter, resp api.UpdateOrderResponse) error {
 	switch resp := resp.(type) {
 	case *api.UpdateOrder200Response:
-		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", resp.Body.Redacted()) // write-only properties stay out
+		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", svcgen.Ptr(resp.Body.Redacted())) // write-only properties stay out
 	case *api.UpdateOrder400Response:
-		return svcgenhttp.WriteJSON(w, http.StatusBadRequest, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusBadRequest, "application/problem+json", &resp.Body)
 	case *api.UpdateOrder404Response:
-		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/problem+json", &resp.Body)
 	case *api.UpdateOrder409Response:
-		return svcgenhttp.WriteJSON(w, http.StatusConflict, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusConflict, "application/problem+json", &resp.Body)
 	case *api.UpdateOrderDefaultResponse:
 		status := resp.StatusCode
 		if status == 0 {
 			status = http.StatusInternalServerError
 		}
-		return svcgenhttp.WriteJSON(w, status, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, status, "application/problem+json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }
@@ -1072,13 +1072,13 @@ func writeDeleteOrder(w http.ResponseWriter, resp api.DeleteOrderResponse) error
 	case *api.DeleteOrder204Response:
 		return svcgenhttp.WriteEmpty(w, http.StatusNoContent)
 	case *api.DeleteOrder404Response:
-		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/problem+json", &resp.Body)
 	case *api.DeleteOrderDefaultResponse:
 		status := resp.StatusCode
 		if status == 0 {
 			status = http.StatusInternalServerError
 		}
-		return svcgenhttp.WriteJSON(w, status, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, status, "application/problem+json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }
@@ -1130,15 +1130,15 @@ func (h *handler) decodeGetOrderHistory(w http.ResponseWriter, r *http.Request) 
 func writeGetOrderHistory(w http.ResponseWriter, resp api.GetOrderHistoryResponse) error {
 	switch resp := resp.(type) {
 	case *api.GetOrderHistory200Response:
-		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", svcgen.RedactAll(resp.Body)) // write-only properties stay out
+		return svcgenhttp.WriteJSONSlice(w, http.StatusOK, "application/json", svcgen.Ptr(svcgen.RedactAll(resp.Body))) // write-only properties stay out
 	case *api.GetOrderHistory404Response:
-		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/problem+json", &resp.Body)
 	case *api.GetOrderHistoryDefaultResponse:
 		status := resp.StatusCode
 		if status == 0 {
 			status = http.StatusInternalServerError
 		}
-		return svcgenhttp.WriteJSON(w, status, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, status, "application/problem+json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }
@@ -1200,13 +1200,13 @@ func writeGetOrderReceipt(w http.ResponseWriter, resp api.GetOrderReceiptRespons
 	case *api.GetOrderReceipt200Response:
 		return svcgenhttp.WriteText(w, http.StatusOK, "text/plain", resp.Body)
 	case *api.GetOrderReceipt404Response:
-		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/problem+json", &resp.Body)
 	case *api.GetOrderReceiptDefaultResponse:
 		status := resp.StatusCode
 		if status == 0 {
 			status = http.StatusInternalServerError
 		}
-		return svcgenhttp.WriteJSON(w, status, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, status, "application/problem+json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }

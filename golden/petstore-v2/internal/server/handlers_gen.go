@@ -72,9 +72,9 @@ func (h *handler) decodeListPets(w http.ResponseWriter, r *http.Request) (*api.L
 func writeListPets(w http.ResponseWriter, resp api.ListPetsResponse) error {
 	switch resp := resp.(type) {
 	case *api.ListPets200Response:
-		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", resp.Body)
+		return svcgenhttp.WriteJSONSlice(w, http.StatusOK, "application/json", &resp.Body)
 	case *api.ListPets400Response:
-		return svcgenhttp.WriteJSON(w, http.StatusBadRequest, "application/json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusBadRequest, "application/json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }
@@ -125,9 +125,9 @@ func writeAddPet(w http.ResponseWriter, resp api.AddPetResponse) error {
 		if resp.Location != "" {
 			w.Header().Set("Location", resp.Location)
 		}
-		return svcgenhttp.WriteJSON(w, http.StatusCreated, "application/json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusCreated, "application/json", &resp.Body)
 	case *api.AddPet400Response:
-		return svcgenhttp.WriteJSON(w, http.StatusBadRequest, "application/json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusBadRequest, "application/json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }
@@ -176,9 +176,9 @@ func (h *handler) decodeGetPetByID(w http.ResponseWriter, r *http.Request) (*api
 func writeGetPetByID(w http.ResponseWriter, resp api.GetPetByIDResponse) error {
 	switch resp := resp.(type) {
 	case *api.GetPetByID200Response:
-		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", &resp.Body)
 	case *api.GetPetByID404Response:
-		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }
@@ -233,11 +233,11 @@ func (h *handler) decodeUpdatePet(w http.ResponseWriter, r *http.Request) (*api.
 func writeUpdatePet(w http.ResponseWriter, resp api.UpdatePetResponse) error {
 	switch resp := resp.(type) {
 	case *api.UpdatePet200Response:
-		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", &resp.Body)
 	case *api.UpdatePet400Response:
-		return svcgenhttp.WriteJSON(w, http.StatusBadRequest, "application/json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusBadRequest, "application/json", &resp.Body)
 	case *api.UpdatePet404Response:
-		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }
@@ -298,7 +298,7 @@ func writeDeletePet(w http.ResponseWriter, resp api.DeletePetResponse) error {
 	case *api.DeletePet204Response:
 		return svcgenhttp.WriteEmpty(w, http.StatusNoContent)
 	case *api.DeletePet404Response:
-		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }
@@ -340,7 +340,7 @@ func (h *handler) decodeGetInventory(w http.ResponseWriter, r *http.Request) (*a
 func writeGetInventory(w http.ResponseWriter, resp api.GetInventoryResponse) error {
 	switch resp := resp.(type) {
 	case *api.GetInventory200Response:
-		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", resp.Body)
+		return svcgenhttp.WriteJSONMap(w, http.StatusOK, "application/json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }

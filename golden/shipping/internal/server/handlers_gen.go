@@ -84,7 +84,7 @@ func (h *handler) decodeListShipments(w http.ResponseWriter, r *http.Request) (*
 func writeListShipments(w http.ResponseWriter, resp api.ListShipmentsResponse) error {
 	switch resp := resp.(type) {
 	case *api.ListShipments200Response:
-		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }
@@ -132,9 +132,9 @@ func (h *handler) decodeCreateShipment(w http.ResponseWriter, r *http.Request) (
 func writeCreateShipment(w http.ResponseWriter, resp api.CreateShipmentResponse) error {
 	switch resp := resp.(type) {
 	case *api.CreateShipment201Response:
-		return svcgenhttp.WriteJSON(w, http.StatusCreated, "application/json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusCreated, "application/json", &resp.Body)
 	case *api.CreateShipment400Response:
-		return svcgenhttp.WriteJSON(w, http.StatusBadRequest, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusBadRequest, "application/problem+json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }
@@ -179,9 +179,9 @@ func (h *handler) decodeGetShipment(w http.ResponseWriter, r *http.Request) (*ap
 func writeGetShipment(w http.ResponseWriter, resp api.GetShipmentResponse) error {
 	switch resp := resp.(type) {
 	case *api.GetShipment200Response:
-		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", &resp.Body)
 	case *api.GetShipment404Response:
-		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/problem+json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }
@@ -228,7 +228,7 @@ func writeDeleteShipment(w http.ResponseWriter, resp api.DeleteShipmentResponse)
 	case *api.DeleteShipment204Response:
 		return svcgenhttp.WriteEmpty(w, http.StatusNoContent)
 	case *api.DeleteShipment404Response:
-		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/problem+json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/problem+json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }

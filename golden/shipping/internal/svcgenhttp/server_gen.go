@@ -277,7 +277,7 @@ func (s *Server) Healthz(w http.ResponseWriter, r *http.Request) {
 	if s.opts.Version != "" {
 		body["version"] = s.opts.Version
 	}
-	_ = WriteJSON(w, http.StatusOK, "application/json", body)
+	_ = WriteJSONMap(w, http.StatusOK, "application/json", &body)
 }
 
 // Readyz answers 200 when Options.Ready accepts, else 503.
@@ -289,7 +289,7 @@ func (s *Server) Readyz(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	_ = WriteJSON(w, http.StatusOK, "application/json", map[string]string{"status": "ready"})
+	_ = WriteJSONMap(w, http.StatusOK, "application/json", &map[string]string{"status": "ready"})
 }
 
 // Spec serves Options.Spec, the service's OpenAPI description.
@@ -347,16 +347,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// streaming a body pays a new connection, nothing worse.
 		w.Header().Set("Connection", "close")
 	}
+	ctx := r.Context()
 	if parent := r.Header.Values("Traceparent"); len(parent) == 1 && svcgen.ValidTraceparent(parent[0]) {
 		state := strings.Join(r.Header.Values("Tracestate"), ",")
-		r = r.WithContext(svcgen.WithTraceparent(r.Context(), parent[0], state))
+		ctx = svcgen.WithTraceparent(ctx, parent[0], state)
 	}
 	sw := &statusWriter{ResponseWriter: w}
 	if s.opts.Versioned {
 		sw.versioned = &svcgen.Versioned{IfMatch: r.Header.Get("If-Match")}
-		r = r.WithContext(svcgen.WithVersioned(r.Context(), sw.versioned))
+		ctx = svcgen.WithVersioned(ctx, sw.versioned)
 	}
-	r, span := s.startRequest(w, r)
+	ctx, span := s.startRequest(w, r, ctx)
+	r = r.WithContext(ctx) // one copy of the request, whatever ctx carries
 	defer func() {
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler {

@@ -83,7 +83,7 @@ func (h *handler) decodeListGadgets(w http.ResponseWriter, r *http.Request) (*ap
 func writeListGadgets(w http.ResponseWriter, resp api.ListGadgetsResponse) error {
 	switch resp := resp.(type) {
 	case *api.ListGadgets200Response:
-		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }
@@ -131,7 +131,7 @@ func (h *handler) decodeCreateGadget(w http.ResponseWriter, r *http.Request) (*a
 func writeCreateGadget(w http.ResponseWriter, resp api.CreateGadgetResponse) error {
 	switch resp := resp.(type) {
 	case *api.CreateGadget201Response:
-		return svcgenhttp.WriteJSON(w, http.StatusCreated, "application/json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusCreated, "application/json", &resp.Body)
 	}
 	return svcgenhttp.ErrNoResponse
 }
@@ -174,7 +174,7 @@ func (h *handler) decodeGetGadget(w http.ResponseWriter, r *http.Request) (*api.
 func writeGetGadget(w http.ResponseWriter, resp api.GetGadgetResponse) error {
 	switch resp := resp.(type) {
 	case *api.GetGadget200Response:
-		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", &resp.Body)
 	case *api.GetGadget404Response:
 		return svcgenhttp.WriteEmpty(w, http.StatusNotFound)
 	}
@@ -225,7 +225,7 @@ func (h *handler) decodeReplaceGadget(w http.ResponseWriter, r *http.Request) (*
 func writeReplaceGadget(w http.ResponseWriter, resp api.ReplaceGadgetResponse) error {
 	switch resp := resp.(type) {
 	case *api.ReplaceGadget200Response:
-		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", &resp.Body)
 	case *api.ReplaceGadget404Response:
 		return svcgenhttp.WriteEmpty(w, http.StatusNotFound)
 	}
@@ -276,7 +276,7 @@ func (h *handler) decodeUpdateGadget(w http.ResponseWriter, r *http.Request) (*a
 func writeUpdateGadget(w http.ResponseWriter, resp api.UpdateGadgetResponse) error {
 	switch resp := resp.(type) {
 	case *api.UpdateGadget200Response:
-		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", resp.Body)
+		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", &resp.Body)
 	case *api.UpdateGadget404Response:
 		return svcgenhttp.WriteEmpty(w, http.StatusNotFound)
 	}

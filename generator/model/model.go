@@ -7,6 +7,8 @@ package model
 
 import (
 	"slices"
+	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -1268,6 +1270,58 @@ func (op *Operation) ErrorForms() []*Response {
 	for _, r := range op.Responses {
 		if r.ErrorForm != nil {
 			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// CodecExample is a JSON body type with a valid example of it, which the
+// generated codec tests and benchmarks decode and encode.
+type CodecExample struct {
+	Name   string   // benchmark name: "NewPet", "PetList"
+	Type   *TypeRef // the body's type
+	Origin string   // where the example comes from: "CreatePet request"
+	Body   string   // the example, JSON
+}
+
+// CodecExamples lists each JSON body type of the operations once, with
+// the first valid example of it (requests, then responses, in operation
+// order), by name.
+func (s *Service) CodecExamples() []CodecExample {
+	seen := map[string]bool{}
+	var out []CodecExample
+	add := func(t *TypeRef, origin, body string) {
+		if t == nil || body == "" || seen[t.GoType] {
+			return
+		}
+		seen[t.GoType] = true
+		name := t.GoType
+		switch t.Kind {
+		case KindSlice:
+			name = Exported(t.Elem.GoType) + "List"
+		case KindMap:
+			name = Exported(t.Elem.GoType) + "Map"
+		default:
+			name = Exported(name)
+		}
+		out = append(out, CodecExample{Name: name, Type: t, Origin: origin, Body: body})
+	}
+	for _, op := range s.Operations {
+		if b := op.Body; b != nil && b.Kind == BodyJSON && op.Example.Valid && strings.Contains(op.Example.ContentType, "json") {
+			add(b.Type, op.GoName+" request", op.Example.Body)
+		}
+	}
+	for _, op := range s.Operations {
+		for _, r := range op.Responses {
+			if r.Kind == BodyJSON && r.ExampleValid {
+				add(r.Type, op.GoName+" "+r.Status+" response", r.Example)
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	for i := 1; i < len(out); i++ { // two types named alike ([]A and A_List): keep names unique
+		if out[i].Name == out[i-1].Name {
+			out[i].Name += strconv.Itoa(i)
 		}
 	}
 	return out

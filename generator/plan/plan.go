@@ -58,6 +58,7 @@ var optional = map[string]func(*model.Service) bool{
 	"internal/contract/contract_gen.go": hasOperations,
 	"client/client_gen_test.go":         hasClientTests,
 	"api/events_gen.go":                 publishes,
+	"api/codec_gen_test.go":             hasCodecExamples,
 	"events_gen.go":                     hasEvents,
 	"internal/service/events.go":        subscribes,
 	"internal/service/events_gen.go":    subscribes,
@@ -94,6 +95,10 @@ func hasForms(svc *model.Service) bool {
 	}
 	return false
 }
+
+// hasCodecExamples reports whether some JSON body has a valid example
+// for the codec tests and benchmarks to start from.
+func hasCodecExamples(svc *model.Service) bool { return len(svc.CodecExamples()) > 0 }
 
 func hasSecurity(svc *model.Service) bool { return len(svc.Security) > 0 }
 

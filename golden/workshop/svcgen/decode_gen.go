@@ -59,9 +59,15 @@ func Unmarshal[T any](data []byte, p *T) error { return UnmarshalAny(data, p) }
 
 // UnmarshalAny is Unmarshal for a pointer held in an interface.
 func UnmarshalAny(data []byte, p any) error {
+	return UnmarshalWith(data, &p, func(d *Decoder, p *any) error { return DecodeAny(d, *p) })
+}
+
+// UnmarshalWith decodes the JSON document data into p with decode
+// (DecodeSlice for a slice, say), on a pooled Decoder.
+func UnmarshalWith[T any](data []byte, p *T, decode func(*Decoder, *T) error) error {
 	d := decoders.Get().(*Decoder)
 	d.data, d.pos, d.depth, d.path = data, 0, 0, d.path[:0]
-	err := DecodeAny(d, p)
+	err := decode(d, p)
 	if err == nil {
 		err = d.End()
 	}

@@ -14,11 +14,14 @@ type codecCase struct {
 	name, origin, body string
 	decode             func(data []byte) (any, error) // into a new value, a pointer
 	encode             func(e *svcgen.Encoder, v any) // a value decode returned
+	// validate checks a value decode returned, when the type has
+	// constraints of its own (else nil).
+	validate func(v any, at *svcgen.Path, errs *svcgen.Errors)
 }
 
 // caseOf makes the codecCase of type T.
-func caseOf[T any](name, origin, body string, decode func(*svcgen.Decoder, *T) error, encode func(*svcgen.Encoder, *T)) codecCase {
-	return codecCase{
+func caseOf[T any](name, origin, body string, decode func(*svcgen.Decoder, *T) error, encode func(*svcgen.Encoder, *T), validate func(*T, *svcgen.Path, *svcgen.Errors)) codecCase {
+	c := codecCase{
 		name: name, origin: origin, body: body,
 		decode: func(data []byte) (any, error) {
 			v := new(T)
@@ -26,29 +29,41 @@ func caseOf[T any](name, origin, body string, decode func(*svcgen.Decoder, *T) e
 		},
 		encode: func(e *svcgen.Encoder, v any) { encode(e, v.(*T)) },
 	}
+	if validate != nil {
+		c.validate = func(v any, at *svcgen.Path, errs *svcgen.Errors) { validate(v.(*T), at, errs) }
+	}
+	return c
 }
 
 // codecCases are the JSON bodies of the spec's operations, one per type,
 // each with the example the generated tests send or answer with.
 var codecCases = []codecCase{
-	caseOf[[]Category]("CategoryList", "ListCategories 200 response", "[]", svcgen.DecodeSlice, svcgen.EncodeSlice),
-	caseOf[Customer]("Customer", "CreateCustomer 201 response", "{\"email\":\"user@example.com\",\"name\":\"a\"}", svcgen.Decode, svcgen.Encode),
-	caseOf[CustomerInput]("CustomerInput", "CreateCustomer request", "{\"email\":\"user@example.com\",\"name\":\"a\"}", svcgen.Decode, svcgen.Encode),
-	caseOf[CustomerPage]("CustomerPage", "ListCustomers 200 response", "{\"items\":[],\"total\":1}", svcgen.Decode, svcgen.Encode),
-	caseOf[CustomerPatch]("CustomerPatch", "UpdateCustomer request", "{\"email\":\"user@example.com\"}", svcgen.Decode, svcgen.Encode),
-	caseOf[Order]("Order", "CreateOrder 201 response", "{\"items\":[{\"quantity\":1,\"sku\":\"AAAA\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"type\":\"card\"}}", svcgen.Decode, svcgen.Encode),
-	caseOf[[]OrderChange]("OrderChangeList", "GetOrderHistory 200 response", "[]", svcgen.DecodeSlice, svcgen.EncodeSlice),
-	caseOf[OrderInput]("OrderInput", "CreateOrder request", "{\"items\":[{\"quantity\":1,\"sku\":\"AAAA\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"number\":\"000000000000\",\"type\":\"card\"}}", svcgen.Decode, svcgen.Encode),
-	caseOf[OrderPage]("OrderPage", "ListOrders 200 response", "{\"items\":[],\"total\":1}", svcgen.Decode, svcgen.Encode),
-	caseOf[OrderPatch]("OrderPatch", "UpdateOrder request", "{\"deliveryDate\":\"2024-01-02\"}", svcgen.Decode, svcgen.Encode),
-	caseOf[Problem]("Problem", "ListCategories 400 response", "{\"status\":100,\"title\":\"a\"}", svcgen.Decode, svcgen.Encode),
+	caseOf[[]Category]("CategoryList", "ListCategories 200 response", "[]", svcgen.DecodeSlice, svcgen.EncodeSlice, nil),
+	caseOf[Customer]("Customer", "CreateCustomer 201 response", "{\"email\":\"user@example.com\",\"name\":\"a\"}", svcgen.Decode, svcgen.Encode, (*Customer).ValidateAt),
+	caseOf[CustomerInput]("CustomerInput", "CreateCustomer request", "{\"email\":\"user@example.com\",\"name\":\"a\"}", svcgen.Decode, svcgen.Encode, (*CustomerInput).ValidateAt),
+	caseOf[CustomerPage]("CustomerPage", "ListCustomers 200 response", "{\"items\":[],\"total\":1}", svcgen.Decode, svcgen.Encode, (*CustomerPage).ValidateAt),
+	caseOf[CustomerPatch]("CustomerPatch", "UpdateCustomer request", "{\"email\":\"user@example.com\"}", svcgen.Decode, svcgen.Encode, (*CustomerPatch).ValidateAt),
+	caseOf[Order]("Order", "CreateOrder 201 response", "{\"items\":[{\"quantity\":1,\"sku\":\"AAAA\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"type\":\"card\"}}", svcgen.Decode, svcgen.Encode, (*Order).ValidateAt),
+	caseOf[[]OrderChange]("OrderChangeList", "GetOrderHistory 200 response", "[]", svcgen.DecodeSlice, svcgen.EncodeSlice, nil),
+	caseOf[OrderInput]("OrderInput", "CreateOrder request", "{\"items\":[{\"quantity\":1,\"sku\":\"AAAA\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"number\":\"000000000000\",\"type\":\"card\"}}", svcgen.Decode, svcgen.Encode, (*OrderInput).ValidateAt),
+	caseOf[OrderPage]("OrderPage", "ListOrders 200 response", "{\"items\":[],\"total\":1}", svcgen.Decode, svcgen.Encode, (*OrderPage).ValidateAt),
+	caseOf[OrderPatch]("OrderPatch", "UpdateOrder request", "{\"deliveryDate\":\"2024-01-02\"}", svcgen.Decode, svcgen.Encode, (*OrderPatch).ValidateAt),
+	caseOf[Problem]("Problem", "ListCategories 400 response", "{\"status\":100,\"title\":\"a\"}", svcgen.Decode, svcgen.Encode, (*Problem).ValidateAt),
 }
 
-// TestCodecRoundTrip decodes each example, encodes it, and checks that what
-// was written decodes and encodes to the same bytes again.
+// TestCodecRoundTrip decodes each example, checks it is valid, encodes it,
+// and checks that what was written decodes and encodes to the same bytes
+// again.
 func TestCodecRoundTrip(t *testing.T) {
 	for _, c := range codecCases {
 		t.Run(c.name, func(t *testing.T) {
+			if v, err := c.decode([]byte(c.body)); err == nil && c.validate != nil {
+				at := svcgen.Root("body", "")
+				var errs svcgen.Errors
+				if c.validate(v, &at, &errs); len(errs) > 0 {
+					t.Errorf("the %s example is invalid: %v", c.origin, errs)
+				}
+			}
 			first := roundTrip(t, c, []byte(c.body))
 			if second := roundTrip(t, c, first); !bytes.Equal(first, second) {
 				t.Errorf("the %s example encodes as\n%s\nwhich encodes again as\n%s", c.origin, first, second)
@@ -108,6 +123,31 @@ func BenchmarkEncode(b *testing.B) {
 					b.Fatal(err)
 				}
 				svcgen.PutEncoder(e)
+			}
+		})
+	}
+}
+
+// BenchmarkValidate checks each body type, decoded from its (valid)
+// example, against its schema: valid input costs no allocation.
+func BenchmarkValidate(b *testing.B) {
+	for _, c := range codecCases {
+		if c.validate == nil {
+			continue
+		}
+		b.Run(c.name, func(b *testing.B) {
+			v, err := c.decode([]byte(c.body))
+			if err != nil {
+				b.Fatal(err)
+			}
+			at := svcgen.Root("body", "")
+			var errs svcgen.Errors
+			b.ReportAllocs()
+			for b.Loop() {
+				c.validate(v, &at, &errs)
+				if len(errs) > 0 {
+					b.Fatal(errs)
+				}
 			}
 		})
 	}

@@ -344,3 +344,9 @@ func FuzzIsEmail(f *testing.F) {
 		}
 	})
 }
+
+func TestRawMatchesEncodingJSON(t *testing.T) {
+	for _, raw := range []string{`{"a":"<b>"}`, "[1, 2,\n 3]", `"\u2028"`, "\"\u2028\"", `{"x":{"y":[true,null]}}`} {
+		checkEncodes(t, json.RawMessage(raw))
+	}
+}

@@ -3,6 +3,7 @@
 package svcgen
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -171,7 +172,8 @@ func (e *Encoder) Time(t time.Time) {
 	e.buf = append(e.buf, '"')
 }
 
-// Raw writes JSON text as it is; empty text is null.
+// Raw writes JSON text compacted and with HTML characters escaped, as
+// encoding/json writes a json.RawMessage; empty text is null.
 func (e *Encoder) Raw(raw []byte) {
 	e.comma()
 	if len(raw) == 0 {
@@ -180,8 +182,17 @@ func (e *Encoder) Raw(raw []byte) {
 	}
 	if !json.Valid(raw) {
 		e.Fail(errors.New("json: invalid raw JSON: " + strconv.Quote(string(raw))))
+		e.buf = append(e.buf, "null"...)
+		return
 	}
-	e.buf = append(e.buf, raw...)
+	if !bytes.ContainsAny(raw, " \t\n\r<>&\u2028\u2029") {
+		e.buf = append(e.buf, raw...)
+		return
+	}
+	var compact, escaped bytes.Buffer
+	_ = json.Compact(&compact, raw)
+	json.HTMLEscape(&escaped, compact.Bytes())
+	e.buf = append(e.buf, escaped.Bytes()...)
 }
 
 const hexDigits = "0123456789abcdef"

@@ -12,7 +12,7 @@ import (
 // the NATS subject "orders.<type>" of the JetStream stream
 // "ORDERS_EVENTS": customer.created, customer.updated or customer.deleted. It is a
 // CloudEvents 1.0 event in JSON (structured mode); other services decode
-// it with encoding/json and check it with Validate.
+// it with encoding/json (or svcgen.Unmarshal) and check it with Validate.
 type CustomerEvent struct {
 	SpecVersion string `json:"specversion"` // "1.0"
 	// ID is unique per event: consumers apply an event once by its id.
@@ -66,11 +66,78 @@ func (e *CustomerEvent) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 // Validate reports every problem of the event, as an svcgen.Errors.
 func (e *CustomerEvent) Validate() error { return svcgen.Validate(e) }
 
+// EncodeJSON writes the event as CloudEvents' JSON format.
+func (e *CustomerEvent) EncodeJSON(enc *svcgen.Encoder) {
+	if e == nil {
+		enc.Null()
+		return
+	}
+	enc.ObjectStart()
+	enc.Key(`"specversion"`)
+	enc.String(e.SpecVersion)
+	enc.Key(`"id"`)
+	enc.String(e.ID)
+	enc.Key(`"source"`)
+	enc.String(e.Source)
+	enc.Key(`"type"`)
+	enc.String(e.Type)
+	enc.Key(`"subject"`)
+	enc.String(e.Subject)
+	enc.Key(`"time"`)
+	enc.Time(e.Time)
+	if e.DataContentType != "" {
+		enc.Key(`"datacontenttype"`)
+		enc.String(e.DataContentType)
+	}
+	enc.Key(`"version"`)
+	enc.Int(e.Version)
+	if e.Data != nil {
+		enc.Key(`"data"`)
+		e.Data.EncodeJSON(enc)
+	}
+	enc.ObjectEnd()
+}
+
+// MarshalJSON writes the event as EncodeJSON does.
+func (e CustomerEvent) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&e) }
+
+// DecodeJSON reads the event; attributes it does not know are ignored, as
+// CloudEvents' extension attributes may be there.
+func (e *CustomerEvent) DecodeJSON(d *svcgen.Decoder) error {
+	*e = CustomerEvent{}
+	return d.Object(func(key []byte) error {
+		switch string(key) {
+		case "specversion":
+			return svcgen.NonNull(d, &e.SpecVersion, svcgen.Decode)
+		case "id":
+			return svcgen.NonNull(d, &e.ID, svcgen.Decode)
+		case "source":
+			return svcgen.NonNull(d, &e.Source, svcgen.Decode)
+		case "type":
+			return svcgen.NonNull(d, &e.Type, svcgen.Decode)
+		case "subject":
+			return svcgen.NonNull(d, &e.Subject, svcgen.Decode)
+		case "time":
+			return svcgen.NonNull(d, &e.Time, svcgen.Decode)
+		case "datacontenttype":
+			return svcgen.NonNull(d, &e.DataContentType, svcgen.Decode)
+		case "version":
+			return svcgen.NonNull(d, &e.Version, svcgen.Decode)
+		case "data":
+			return svcgen.DecodePtr(d, &e.Data)
+		}
+		return d.Skip()
+	})
+}
+
+// UnmarshalJSON reads the event as DecodeJSON does.
+func (e *CustomerEvent) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, e) }
+
 // OrderEvent is a change to a Order, as the orders service publishes it on
 // the NATS subject "orders.<type>" of the JetStream stream
 // "ORDERS_EVENTS": order.created, order.updated or order.deleted. It is a
 // CloudEvents 1.0 event in JSON (structured mode); other services decode
-// it with encoding/json and check it with Validate.
+// it with encoding/json (or svcgen.Unmarshal) and check it with Validate.
 type OrderEvent struct {
 	SpecVersion string `json:"specversion"` // "1.0"
 	// ID is unique per event: consumers apply an event once by its id.
@@ -123,3 +190,70 @@ func (e *OrderEvent) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 
 // Validate reports every problem of the event, as an svcgen.Errors.
 func (e *OrderEvent) Validate() error { return svcgen.Validate(e) }
+
+// EncodeJSON writes the event as CloudEvents' JSON format.
+func (e *OrderEvent) EncodeJSON(enc *svcgen.Encoder) {
+	if e == nil {
+		enc.Null()
+		return
+	}
+	enc.ObjectStart()
+	enc.Key(`"specversion"`)
+	enc.String(e.SpecVersion)
+	enc.Key(`"id"`)
+	enc.String(e.ID)
+	enc.Key(`"source"`)
+	enc.String(e.Source)
+	enc.Key(`"type"`)
+	enc.String(e.Type)
+	enc.Key(`"subject"`)
+	enc.String(e.Subject)
+	enc.Key(`"time"`)
+	enc.Time(e.Time)
+	if e.DataContentType != "" {
+		enc.Key(`"datacontenttype"`)
+		enc.String(e.DataContentType)
+	}
+	enc.Key(`"version"`)
+	enc.Int(e.Version)
+	if e.Data != nil {
+		enc.Key(`"data"`)
+		e.Data.EncodeJSON(enc)
+	}
+	enc.ObjectEnd()
+}
+
+// MarshalJSON writes the event as EncodeJSON does.
+func (e OrderEvent) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&e) }
+
+// DecodeJSON reads the event; attributes it does not know are ignored, as
+// CloudEvents' extension attributes may be there.
+func (e *OrderEvent) DecodeJSON(d *svcgen.Decoder) error {
+	*e = OrderEvent{}
+	return d.Object(func(key []byte) error {
+		switch string(key) {
+		case "specversion":
+			return svcgen.NonNull(d, &e.SpecVersion, svcgen.Decode)
+		case "id":
+			return svcgen.NonNull(d, &e.ID, svcgen.Decode)
+		case "source":
+			return svcgen.NonNull(d, &e.Source, svcgen.Decode)
+		case "type":
+			return svcgen.NonNull(d, &e.Type, svcgen.Decode)
+		case "subject":
+			return svcgen.NonNull(d, &e.Subject, svcgen.Decode)
+		case "time":
+			return svcgen.NonNull(d, &e.Time, svcgen.Decode)
+		case "datacontenttype":
+			return svcgen.NonNull(d, &e.DataContentType, svcgen.Decode)
+		case "version":
+			return svcgen.NonNull(d, &e.Version, svcgen.Decode)
+		case "data":
+			return svcgen.DecodePtr(d, &e.Data)
+		}
+		return d.Skip()
+	})
+}
+
+// UnmarshalJSON reads the event as DecodeJSON does.
+func (e *OrderEvent) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, e) }

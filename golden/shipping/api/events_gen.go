@@ -11,7 +11,7 @@ import (
 // ShipmentDispatchedEvent is the event shipment.dispatched the shipping service publishes on the NATS
 // subject "shipping.shipment.dispatched" of the JetStream stream "SHIPPING_EVENTS",
 // as a CloudEvents 1.0 event in JSON (structured mode); other services
-// decode it with encoding/json and check it with Validate.
+// decode it with encoding/json (or svcgen.Unmarshal) and check it with Validate.
 type ShipmentDispatchedEvent struct {
 	SpecVersion string `json:"specversion"` // "1.0"
 	// ID is unique per event: consumers apply an event once by its id.
@@ -50,3 +50,66 @@ func (e *ShipmentDispatchedEvent) ValidateAt(at *svcgen.Path, errs *svcgen.Error
 
 // Validate reports every problem of the event, as an svcgen.Errors.
 func (e *ShipmentDispatchedEvent) Validate() error { return svcgen.Validate(e) }
+
+// EncodeJSON writes the event as CloudEvents' JSON format.
+func (e *ShipmentDispatchedEvent) EncodeJSON(enc *svcgen.Encoder) {
+	if e == nil {
+		enc.Null()
+		return
+	}
+	enc.ObjectStart()
+	enc.Key(`"specversion"`)
+	enc.String(e.SpecVersion)
+	enc.Key(`"id"`)
+	enc.String(e.ID)
+	enc.Key(`"source"`)
+	enc.String(e.Source)
+	enc.Key(`"type"`)
+	enc.String(e.Type)
+	enc.Key(`"subject"`)
+	enc.String(e.Subject)
+	enc.Key(`"time"`)
+	enc.Time(e.Time)
+	if e.DataContentType != "" {
+		enc.Key(`"datacontenttype"`)
+		enc.String(e.DataContentType)
+	}
+	if e.Data != nil {
+		enc.Key(`"data"`)
+		e.Data.EncodeJSON(enc)
+	}
+	enc.ObjectEnd()
+}
+
+// MarshalJSON writes the event as EncodeJSON does.
+func (e ShipmentDispatchedEvent) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&e) }
+
+// DecodeJSON reads the event; attributes it does not know are ignored, as
+// CloudEvents' extension attributes may be there.
+func (e *ShipmentDispatchedEvent) DecodeJSON(d *svcgen.Decoder) error {
+	*e = ShipmentDispatchedEvent{}
+	return d.Object(func(key []byte) error {
+		switch string(key) {
+		case "specversion":
+			return svcgen.NonNull(d, &e.SpecVersion, svcgen.Decode)
+		case "id":
+			return svcgen.NonNull(d, &e.ID, svcgen.Decode)
+		case "source":
+			return svcgen.NonNull(d, &e.Source, svcgen.Decode)
+		case "type":
+			return svcgen.NonNull(d, &e.Type, svcgen.Decode)
+		case "subject":
+			return svcgen.NonNull(d, &e.Subject, svcgen.Decode)
+		case "time":
+			return svcgen.NonNull(d, &e.Time, svcgen.Decode)
+		case "datacontenttype":
+			return svcgen.NonNull(d, &e.DataContentType, svcgen.Decode)
+		case "data":
+			return svcgen.DecodePtr(d, &e.Data)
+		}
+		return d.Skip()
+	})
+}
+
+// UnmarshalJSON reads the event as DecodeJSON does.
+func (e *ShipmentDispatchedEvent) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, e) }

@@ -5,7 +5,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -217,7 +216,7 @@ func (s *Customers) Each(ctx context.Context, fn func(id string, data []byte) er
 		if err := s.scan(rows, &v); err != nil {
 			return err
 		}
-		data, err := json.Marshal(v.Redacted())
+		data, err := svcgen.Marshal(svcgen.Ptr(v.Redacted()))
 		if err != nil {
 			return err
 		}
@@ -240,7 +239,7 @@ func (s *Customers) event(ctx context.Context, tx *sql.Tx, typ string, id string
 	var data []byte
 	if v != nil {
 		var err error
-		if data, err = json.Marshal(v.Redacted()); err != nil {
+		if data, err = svcgen.Marshal(svcgen.Ptr(v.Redacted())); err != nil {
 			return fmt.Errorf("event %s: %w", typ, err)
 		}
 	}
@@ -615,7 +614,7 @@ func (s *Orders) Each(ctx context.Context, fn func(id string, data []byte) error
 		if err := s.scan(rows, &v); err != nil {
 			return err
 		}
-		data, err := json.Marshal(v.Redacted())
+		data, err := svcgen.Marshal(svcgen.Ptr(v.Redacted()))
 		if err != nil {
 			return err
 		}
@@ -638,7 +637,7 @@ func (s *Orders) event(ctx context.Context, tx *sql.Tx, typ string, id int64, v 
 	var data []byte
 	if v != nil {
 		var err error
-		if data, err = json.Marshal(v.Redacted()); err != nil {
+		if data, err = svcgen.Marshal(svcgen.Ptr(v.Redacted())); err != nil {
 			return fmt.Errorf("event %s: %w", typ, err)
 		}
 	}

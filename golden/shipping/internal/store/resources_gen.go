@@ -5,7 +5,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -323,7 +322,7 @@ func (db *DB) PublishShipmentDispatched(ctx context.Context, subject string, v *
 	if err := svcgen.Validate(v); err != nil {
 		return fmt.Errorf("event shipment.dispatched: %w", err)
 	}
-	data, err := json.Marshal(v)
+	data, err := svcgen.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("event shipment.dispatched: %w", err)
 	}

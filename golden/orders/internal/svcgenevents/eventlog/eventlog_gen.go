@@ -24,6 +24,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"example.com/orders/svcgen"
 )
 
 // Event is one entry of the log.
@@ -240,13 +242,71 @@ func (e *Event) Encode(source string) ([]byte, error) {
 	if e.Data != nil {
 		env.DataContentType = "application/json"
 	}
-	return json.Marshal(env)
+	return svcgen.Marshal(&env)
+}
+
+// EncodeJSON writes the envelope as CloudEvents' JSON format, as
+// encoding/json would by its tags.
+func (env *envelope) EncodeJSON(e *svcgen.Encoder) {
+	e.ObjectStart()
+	e.Key(`"specversion"`)
+	e.String(env.SpecVersion)
+	e.Key(`"id"`)
+	e.String(env.ID)
+	e.Key(`"source"`)
+	e.String(env.Source)
+	e.Key(`"type"`)
+	e.String(env.Type)
+	e.Key(`"subject"`)
+	e.String(env.Subject)
+	e.Key(`"time"`)
+	e.Time(env.Time)
+	if env.DataContentType != "" {
+		e.Key(`"datacontenttype"`)
+		e.String(env.DataContentType)
+	}
+	if env.Version != 0 {
+		e.Key(`"version"`)
+		e.Int(env.Version)
+	}
+	if len(env.Data) > 0 {
+		e.Key(`"data"`)
+		e.Raw(env.Data)
+	}
+	e.ObjectEnd()
+}
+
+// DecodeJSON reads an envelope; attributes it does not know are skipped.
+func (env *envelope) DecodeJSON(d *svcgen.Decoder) error {
+	return d.Object(func(key []byte) error {
+		switch string(key) {
+		case "specversion":
+			return svcgen.Decode(d, &env.SpecVersion)
+		case "id":
+			return svcgen.Decode(d, &env.ID)
+		case "source":
+			return svcgen.Decode(d, &env.Source)
+		case "type":
+			return svcgen.Decode(d, &env.Type)
+		case "subject":
+			return svcgen.Decode(d, &env.Subject)
+		case "time":
+			return svcgen.Decode(d, &env.Time)
+		case "datacontenttype":
+			return svcgen.Decode(d, &env.DataContentType)
+		case "version":
+			return svcgen.Decode(d, &env.Version)
+		case "data":
+			return svcgen.Decode(d, &env.Data)
+		}
+		return d.Skip()
+	})
 }
 
 // Decode reads the attributes of a published event; Data stays JSON.
 func Decode(b []byte) (*Event, string, error) {
 	var env envelope
-	if err := json.Unmarshal(b, &env); err != nil {
+	if err := svcgen.Unmarshal(b, &env); err != nil {
 		return nil, "", err
 	}
 	if env.SpecVersion != "1.0" || env.ID == "" || env.Type == "" || env.Source == "" {

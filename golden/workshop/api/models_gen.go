@@ -663,10 +663,12 @@ func (v *GadgetPartsItem) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 // Validate reports every constraint of the spec that v breaks.
 func (v *GadgetPartsItem) Validate() error { return svcgen.Validate(v) }
 
-// GadgetPatch: A partial update; the weight cannot be patched into the stored number.
+// GadgetPatch: A partial update; the weight cannot be patched into the stored
+// number. The name is nullable here, but a gadget requires one: a
+// patch is judged as the gadget it makes, so a null name is refused.
 type GadgetPatch struct {
 	Label  svcgen.Nullable[string] `json:"label,omitzero"`
-	Name   *string                 `json:"name,omitempty"`
+	Name   svcgen.Nullable[string] `json:"name,omitzero"`
 	Size   *int32                  `json:"size,omitempty"`
 	Weight *string                 `json:"weight,omitempty"`
 }
@@ -683,7 +685,7 @@ func (v *GadgetPatch) UnmarshalJSON(data []byte) error {
 		case "label":
 			err = svcgen.DecodeField(raw, &v.Label, key)
 		case "name":
-			err = svcgen.DecodeNonNull(raw, &v.Name, key)
+			err = svcgen.DecodeField(raw, &v.Name, key)
 		case "size":
 			err = svcgen.DecodeNonNull(raw, &v.Size, key)
 		case "weight":
@@ -703,7 +705,7 @@ func (v *GadgetPatch) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 		if v.Label.Set {
 			n++
 		}
-		if v.Name != nil {
+		if v.Name.Set {
 			n++
 		}
 		if v.Size != nil {
@@ -716,8 +718,8 @@ func (v *GadgetPatch) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	}
 	{
 		at := at.Field("name")
-		if v.Name != nil {
-			errs.MaxLength(&at, (*v.Name), 100)
+		if x, ok := v.Name.Get(); ok {
+			errs.MaxLength(&at, x, 100)
 		}
 	}
 	{

@@ -150,6 +150,9 @@ func Build(spec *load.Spec, opts Options) (svc *model.Service, err error) {
 			}
 		}
 	}
+	for _, r := range svc.Resources {
+		r.Strict = storeCases(r)
+	}
 	sort.SliceStable(b.coverage, func(i, j int) bool { return b.coverage[i].Pointer < b.coverage[j].Pointer })
 	b.coverage = dedupe(b.coverage)
 	svc.Coverage = model.Coverage{

@@ -194,7 +194,7 @@ func (b *builder) page(op *model.Operation, r *model.Resource) *model.Page {
 				pf.Value = spell(f.Type) + "(items)"
 			}
 		case integer && (n == "total" || n == "totalcount" || n == "count" || n == "totalitems" || n == "totalresults" || n == "totalsize" || n == "totalelements" || n == "totalrecords"):
-			pf.Value, pg.Count = intOf(f.Type, "total"), true
+			pf.Value, pg.Count, pg.Total = intOf(f.Type, "total"), true, f.Name
 		case integer && r.Limit != nil && (n == norm(r.Limit.Name) || n == "limit"):
 			pf.Value = intOf(f.Type, "p.Limit")
 		case integer && r.Offset != nil && (n == norm(r.Offset.Name) || n == "offset"):

@@ -1,6 +1,7 @@
 package build
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -772,7 +773,15 @@ func (b *builder) columns(r *model.Resource, key *model.Field) {
 	sort.SliceStable(r.Columns, func(i, j int) bool { return columnRank(r, r.Columns[i]) < columnRank(r, r.Columns[j]) })
 	if r.List != nil {
 		for _, p := range r.List.Params {
-			if p.In != model.InQuery || p.Array || p.Raw {
+			if p.In != model.InQuery {
+				continue
+			}
+			if p.Array || p.Raw || p.Object != nil {
+				if f := listFilter(r, p); f != nil {
+					r.Filters = append(r.Filters, f)
+				} else {
+					b.unfiltered(r, p)
+				}
 				continue
 			}
 			switch norm(p.Name) {
@@ -810,9 +819,58 @@ func (b *builder) columns(r *model.Resource, key *model.Field) {
 			if match != nil {
 				match.Index = match != r.ID
 				r.Filters = append(r.Filters, &model.Filter{Param: p, Column: match, Convert: match.Field.Type.GoType != p.Type.GoType})
+			} else {
+				b.unfiltered(r, p)
 			}
 		}
 	}
+}
+
+// unfiltered reports a query parameter of r's list that the default list
+// does not apply: a declared filter must be applied or reported, never
+// silently ignored.
+func (b *builder) unfiltered(r *model.Resource, p *model.Param) {
+	b.degrade("#/paths/"+escape(r.Collection)+"/get",
+		"query parameter "+quote(p.Name)+" of "+r.List.GoName,
+		"not applied by the default "+r.List.GoName+" (no column of that name and type to filter by): the list ignores it")
+}
+
+// listFilter matches list parameter p (?tag=a&tag=b) to a column of r of
+// its name, or of its plural (tag: tags): a JSON array of the same scalar
+// values, which a row matches when it holds every value given, or a scalar
+// column, which it matches when its value is any of them. nil when there
+// is none.
+func listFilter(r *model.Resource, p *model.Param) *model.Filter {
+	if !p.Array || p.Raw || p.Type.Kind != model.KindSlice || p.Type.Elem == nil {
+		return nil
+	}
+	elem := p.Type.Elem
+	switch baseKind(elem) {
+	case model.KindString, model.KindInt32, model.KindInt64:
+	default:
+		return nil
+	}
+	n := norm(p.Name)
+	names := []string{n, n + "s", n + "es", strings.TrimSuffix(n, "y") + "ies"}
+	for _, exact := range []bool{true, false} {
+		for _, c := range r.Columns {
+			if c.Field == nil {
+				continue
+			}
+			if exact && c.Field.Name != p.Name || !exact && !slices.Contains(names, norm(c.Field.Name)) {
+				continue
+			}
+			t := c.Field.Type
+			switch {
+			case c.JSON && t.Kind == model.KindSlice && t.Elem != nil && baseKind(t.Elem) == baseKind(elem):
+				return &model.Filter{Param: p, Column: c, Contains: true, Elem: t.Elem, Convert: t.Elem.GoType != elem.GoType}
+			case !c.JSON && baseKind(t) == baseKind(elem):
+				c.Index = c != r.ID
+				return &model.Filter{Param: p, Column: c, Elem: t, Convert: t.GoType != elem.GoType}
+			}
+		}
+	}
+	return nil
 }
 
 // sampleKey is a Go literal of a parent key of type t, for the store's

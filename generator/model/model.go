@@ -333,6 +333,8 @@ type Page struct {
 	Fields []*PageField
 	// Count is set when some field needs total.
 	Count bool
+	// Total is the JSON name of the property holding total, or "".
+	Total string
 	// Probe is set when some field needs more, which says whether rows
 	// follow the page: the list reads one row beyond it to know.
 	Probe bool
@@ -1043,10 +1045,34 @@ type Resource struct {
 	// StoreSample is Sample when it decodes into the stored type as it
 	// is (the store's tests make their values from it), or "".
 	StoreSample string
+	// StrictSample is Sample with a value in each array a list filters by
+	// (Filter.Contains): the strictness test stores it.
+	StrictSample string
+	// Strict are the requests the generated TestXStrictness of package
+	// service sends, on each database, once a sample is stored.
+	Strict []*StoreCase
 	// LocationPrefix is a Go expression for the item path up to the new
 	// id, base path included, built from the create request:
 	// "/v1/customers/" + url.PathEscape(fmt.Sprint(req.CustomerID)) + "/orders/".
 	LocationPrefix string
+}
+
+// StoreCase is a request about a stored sample of a resource whose answer
+// only storing and reading back can decide: a merge patch judged as the
+// resource it makes, NUL characters, UUIDs in upper case, a parent that
+// does not exist, the filters and total of a list.
+type StoreCase struct {
+	Name string
+	Op   *Operation // method, route, headers
+	// Upper is a path wildcard whose value (a UUID) is sent in upper
+	// case; Missing one sent as Value instead, naming nothing stored.
+	Upper, Missing, Value string
+	Query, Body           string
+	Want                  int    // the status
+	Field                 string // a 400's problem must name this field
+	// Items is how many items a 200 list answer holds, -1 when not
+	// checked; its total (Op.Page.Total), when it has one, must agree.
+	Items int
 }
 
 // RoundTrips lists the fields of r's JSON columns whose type has an
@@ -1127,9 +1153,60 @@ type Column struct {
 type Filter struct {
 	Param  *Param
 	Column *Column
-	// Convert is true when the parameter's Go type differs from the
-	// column's but converts to it (an inline enum of the same values).
+	// Convert is true when the parameter's Go type (of one value, for a
+	// list) differs from the column's but converts to it (an inline enum
+	// of the same values).
 	Convert bool
+	// Contains is set for a list parameter (?tag=a&tag=b) matched to a
+	// JSON array column: a row matches when its array holds every value.
+	// A list parameter matched to a scalar column selects the rows whose
+	// value is any of those given (IN).
+	Contains bool
+	// Elem is the type of one value of a list parameter, in the column's
+	// terms (the array's element, or the column's own type); nil for a
+	// single-valued parameter.
+	Elem *TypeRef
+}
+
+// KeyFunc is Column.KeyFunc for the values of filter f: of its column,
+// or of one value of a list (a JSON array's strings are text, whatever
+// their format: the store keeps JSON as it is given).
+func (f *Filter) KeyFunc() string {
+	switch {
+	case f.Elem == nil:
+		return f.Column.KeyFunc()
+	case f.Elem.Kind != KindString:
+		return ""
+	case !f.Contains && f.Column.UUID():
+		return "uuidKey"
+	}
+	return "textKey"
+}
+
+// KeyFunc names the function of the generated store that puts a value of
+// column c into the form it is compared in, and tells a value no row can
+// hold: "uuidKey" for a UUID (lower case, as PostgreSQL's uuid type
+// keeps it), "textKey" for other text (none with a NUL character), "" for
+// the rest.
+func (c *Column) KeyFunc() string {
+	switch {
+	case c.UUID():
+		return "uuidKey"
+	case c.Field == nil && strings.HasPrefix(c.Postgres, "TEXT"),
+		c.Field != nil && c.Field.Type.Kind == KindString:
+		return "textKey"
+	}
+	return ""
+}
+
+// UUID reports whether c holds UUIDs: a PostgreSQL uuid column, or text
+// of format uuid. The store keeps them, and compares them, in lower case
+// on both databases.
+func (c *Column) UUID() bool {
+	if strings.HasPrefix(c.Postgres, "UUID") {
+		return true
+	}
+	return c.Field != nil && !c.JSON && c.Field.Type.Kind == KindString && c.Field.Type.Format == "uuid"
 }
 
 // InitialValue is what a create fills in when the client leaves a field

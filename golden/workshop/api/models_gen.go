@@ -793,10 +793,12 @@ func (v *GadgetPartsItem) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 // Validate reports every constraint of the spec that v breaks.
 func (v *GadgetPartsItem) Validate() error { return svcgen.Validate(v) }
 
-// GadgetPatch: A partial update; the weight cannot be patched into the stored number.
+// GadgetPatch: A partial update; the weight cannot be patched into the stored
+// number. The name is nullable here, but a gadget requires one: a
+// patch is judged as the gadget it makes, so a null name is refused.
 type GadgetPatch struct {
 	Label  svcgen.Nullable[string] `json:"label,omitzero"`
-	Name   *string                 `json:"name,omitempty"`
+	Name   svcgen.Nullable[string] `json:"name,omitzero"`
 	Size   *int32                  `json:"size,omitempty"`
 	Weight *string                 `json:"weight,omitempty"`
 }
@@ -812,9 +814,9 @@ func (v *GadgetPatch) EncodeJSON(e *svcgen.Encoder) {
 		e.Key(`"label"`)
 		svcgen.Encode(e, &v.Label)
 	}
-	if v.Name != nil {
+	if v.Name.Set {
 		e.Key(`"name"`)
-		svcgen.Encode(e, v.Name)
+		svcgen.Encode(e, &v.Name)
 	}
 	if v.Size != nil {
 		e.Key(`"size"`)
@@ -838,7 +840,7 @@ func (v *GadgetPatch) DecodeJSON(d *svcgen.Decoder) error {
 		case "label":
 			return svcgen.Decode(d, &v.Label)
 		case "name":
-			return svcgen.NonNull(d, &v.Name, svcgen.DecodePtr)
+			return svcgen.Decode(d, &v.Name)
 		case "size":
 			return svcgen.NonNull(d, &v.Size, svcgen.DecodePtr)
 		case "weight":
@@ -859,7 +861,7 @@ func (v *GadgetPatch) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 		if v.Label.Set {
 			n++
 		}
-		if v.Name != nil {
+		if v.Name.Set {
 			n++
 		}
 		if v.Size != nil {
@@ -872,8 +874,8 @@ func (v *GadgetPatch) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	}
 	{
 		at := at.Field("name")
-		if v.Name != nil {
-			errs.MaxLength(&at, (*v.Name), 100)
+		if x, ok := v.Name.Get(); ok {
+			errs.MaxLength(&at, x, 100)
 		}
 	}
 	{

@@ -79,7 +79,12 @@ func (db *DB) Categories() *Categories { return &Categories{db: db} }
 // categoryColumns lists the columns in the order values and scan use.
 const categoryColumns = `"slug", "name", "object", "parent", "product_count"`
 
-// values returns the column values of v, in categoryColumns order.
+// categoryProps names the property each column holds, in
+// categoryColumns order, for refuseNUL.
+var categoryProps = []prop{{"body", "slug", false}, {"body", "name", false}, {"body", "object", false}, {"body", "parent", false}, {"body", "productCount", false}}
+
+// values returns the column values of v, in categoryColumns order,
+// or the field errors of strings holding the NUL character (refuseNUL).
 func (s *Categories) values(v *api.Category) ([]any, error) {
 	out := make([]any, 0, 5)
 	out = append(out, v.Slug)
@@ -87,6 +92,9 @@ func (s *Categories) values(v *api.Category) ([]any, error) {
 	out = append(out, v.Object)
 	out = append(out, nullableArg(v.Parent))
 	out = append(out, v.ProductCount)
+	if err := refuseNUL(out, categoryProps); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -146,6 +154,10 @@ func (s *Categories) insert(ctx context.Context, ex execer, v *api.Category) err
 func (s *Categories) Get(ctx context.Context, id string) (_ *api.Category, err error) {
 	ctx, span := s.db.startSpan(ctx, "store.categories.Get", "SELECT", "categories")
 	defer func() { endSpan(span, err) }()
+	id, idOK := textKey(id)
+	if !idOK {
+		return nil, ErrNotFound
+	}
 	v, err := s.get(ctx, s.db.ex(ctx), id)
 	return v, mapError(err)
 }
@@ -176,9 +188,11 @@ func (s *Categories) exists(ctx context.Context, ex execer, id string) error {
 type CategoryFilter struct {
 }
 
-// where writes the conditions selecting Categories that match f.
-func (s *Categories) where(q *query, f CategoryFilter) {
+// where writes the conditions selecting Categories that match f. It
+// returns false when no row can match: a value no row holds (uuidKey, textKey).
+func (s *Categories) where(q *query, f CategoryFilter) bool {
 	q.write(` WHERE 1 = 1`)
+	return true
 }
 
 // List returns Categories that match f, ordered by id.
@@ -187,7 +201,9 @@ func (s *Categories) List(ctx context.Context, f CategoryFilter, p Page) (_ []ap
 	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT ` + categoryColumns + ` FROM "categories"`)
-	s.where(q, f)
+	if !s.where(q, f) {
+		return []api.Category{}, nil
+	}
 	if p.After != "" {
 		after, err := cursorText(p.After)
 		if err != nil {
@@ -227,7 +243,9 @@ func (s *Categories) Count(ctx context.Context, f CategoryFilter) (_ int64, err 
 	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT COUNT(*) FROM "categories"`)
-	s.where(q, f)
+	if !s.where(q, f) {
+		return 0, nil
+	}
 	var n int64
 	err = s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
 	return n, mapError(err)
@@ -239,6 +257,10 @@ func (s *Categories) Count(ctx context.Context, f CategoryFilter) (_ int64, err 
 func (s *Categories) Update(ctx context.Context, id string, change func(v *api.Category) error) (_ *api.Category, err error) {
 	ctx, span := s.db.startSpan(ctx, "store.categories.Update", "UPDATE", "categories")
 	defer func() { endSpan(span, err) }()
+	id, idOK := textKey(id)
+	if !idOK {
+		return nil, ErrNotFound
+	}
 	var out *api.Category
 	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
 		v, err := s.get(ctx, tx, id)
@@ -283,6 +305,10 @@ func (s *Categories) Update(ctx context.Context, id string, change func(v *api.C
 func (s *Categories) Delete(ctx context.Context, id string) (err error) {
 	ctx, span := s.db.startSpan(ctx, "store.categories.Delete", "DELETE", "categories")
 	defer func() { endSpan(span, err) }()
+	id, idOK := textKey(id)
+	if !idOK {
+		return ErrNotFound
+	}
 	q := &query{d: s.db.Dialect}
 	q.write(`DELETE FROM "categories" WHERE "slug" = `).arg(id)
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
@@ -306,7 +332,12 @@ func (db *DB) Products() *Products { return &Products{db: db} }
 // productColumns lists the columns in the order values and scan use.
 const productColumns = `"sku", "attributes", "categories", "compare_at_price", "created_at", "description", "dimensions", "gtin", "media", "name", "object", "price", "rating", "status", "updated_at", "weight_grams"`
 
-// values returns the column values of v, in productColumns order.
+// productProps names the property each column holds, in
+// productColumns order, for refuseNUL.
+var productProps = []prop{{"body", "sku", false}, {"body", "attributes", true}, {"body", "categories", true}, {"body", "compareAtPrice", true}, {"body", "createdAt", false}, {"body", "description", false}, {"body", "dimensions", true}, {"body", "gtin", false}, {"body", "media", true}, {"body", "name", false}, {"body", "object", false}, {"body", "price", true}, {"body", "rating", false}, {"body", "status", false}, {"body", "updatedAt", false}, {"body", "weightGrams", false}}
+
+// values returns the column values of v, in productColumns order,
+// or the field errors of strings holding the NUL character (refuseNUL).
 func (s *Products) values(v *api.Product) ([]any, error) {
 	out := make([]any, 0, 16)
 	out = append(out, v.Sku)
@@ -361,6 +392,9 @@ func (s *Products) values(v *api.Product) ([]any, error) {
 	out = append(out, v.Status)
 	out = append(out, v.UpdatedAt)
 	out = append(out, v.WeightGrams)
+	if err := refuseNUL(out, productProps); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -438,6 +472,10 @@ func (s *Products) insert(ctx context.Context, ex execer, v *api.Product) error 
 func (s *Products) Get(ctx context.Context, id string) (_ *api.Product, err error) {
 	ctx, span := s.db.startSpan(ctx, "store.products.Get", "SELECT", "products")
 	defer func() { endSpan(span, err) }()
+	id, idOK := textKey(id)
+	if !idOK {
+		return nil, ErrNotFound
+	}
 	v, err := s.get(ctx, s.db.ex(ctx), id)
 	return v, mapError(err)
 }
@@ -469,12 +507,14 @@ type ProductFilter struct {
 	Status *api.ProductStatus // column status
 }
 
-// where writes the conditions selecting Products that match f.
-func (s *Products) where(q *query, f ProductFilter) {
+// where writes the conditions selecting Products that match f. It
+// returns false when no row can match: a value no row holds (uuidKey, textKey).
+func (s *Products) where(q *query, f ProductFilter) bool {
 	q.write(` WHERE 1 = 1`)
 	if f.Status != nil {
 		q.write(` AND "status" = `).arg(*f.Status)
 	}
+	return true
 }
 
 // List returns Products that match f, ordered by id.
@@ -483,7 +523,9 @@ func (s *Products) List(ctx context.Context, f ProductFilter, p Page) (_ []api.P
 	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT ` + productColumns + ` FROM "products"`)
-	s.where(q, f)
+	if !s.where(q, f) {
+		return []api.Product{}, nil
+	}
 	if p.After != "" {
 		after, err := cursorText(p.After)
 		if err != nil {
@@ -523,7 +565,9 @@ func (s *Products) Count(ctx context.Context, f ProductFilter) (_ int64, err err
 	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT COUNT(*) FROM "products"`)
-	s.where(q, f)
+	if !s.where(q, f) {
+		return 0, nil
+	}
 	var n int64
 	err = s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
 	return n, mapError(err)
@@ -535,6 +579,10 @@ func (s *Products) Count(ctx context.Context, f ProductFilter) (_ int64, err err
 func (s *Products) Update(ctx context.Context, id string, change func(v *api.Product) error) (_ *api.Product, err error) {
 	ctx, span := s.db.startSpan(ctx, "store.products.Update", "UPDATE", "products")
 	defer func() { endSpan(span, err) }()
+	id, idOK := textKey(id)
+	if !idOK {
+		return nil, ErrNotFound
+	}
 	var out *api.Product
 	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
 		v, err := s.get(ctx, tx, id)
@@ -581,6 +629,10 @@ func (s *Products) Update(ctx context.Context, id string, change func(v *api.Pro
 func (s *Products) Delete(ctx context.Context, id string) (err error) {
 	ctx, span := s.db.startSpan(ctx, "store.products.Delete", "DELETE", "products")
 	defer func() { endSpan(span, err) }()
+	id, idOK := textKey(id)
+	if !idOK {
+		return ErrNotFound
+	}
 	q := &query{d: s.db.Dialect}
 	q.write(`DELETE FROM "products" WHERE "sku" = `).arg(id)
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {

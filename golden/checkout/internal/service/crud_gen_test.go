@@ -4,12 +4,15 @@ package service
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -23,8 +26,48 @@ import (
 // checked against the spec (package contract).
 func newTestServer(t *testing.T) http.Handler {
 	t.Helper()
+	return newTestServerAt(t, "sqlite:"+filepath.Join(t.TempDir(), "test.db"))
+}
+
+// testServers are test servers over each database the service is tested
+// on: SQLite always, and PostgreSQL when TEST_DATABASE_URL is set, in a
+// schema of the test's own that is dropped afterwards.
+func testServers(t *testing.T) map[string]http.Handler {
+	t.Helper()
+	out := map[string]http.Handler{"sqlite": newTestServer(t)}
+	url := os.Getenv("TEST_DATABASE_URL")
+	if url == "" {
+		t.Log("TEST_DATABASE_URL is not set: PostgreSQL is not tested")
+		return out
+	}
 	ctx := context.Background()
-	db, err := store.Open(ctx, store.Config{URL: "sqlite:" + filepath.Join(t.TempDir(), "test.db")})
+	admin, err := store.Open(ctx, store.Config{URL: url})
+	if err != nil {
+		t.Fatalf("TEST_DATABASE_URL: %v", err)
+	}
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	schema := "test_" + hex.EncodeToString(b[:])
+	if _, err := admin.ExecContext(ctx, `CREATE SCHEMA "`+schema+`"`); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_, _ = admin.ExecContext(ctx, `DROP SCHEMA "`+schema+`" CASCADE`)
+		admin.Close()
+	})
+	sep := "?"
+	if strings.Contains(url, "?") {
+		sep = "&"
+	}
+	out["postgres"] = newTestServerAt(t, url+sep+"search_path="+schema)
+	return out
+}
+
+// newTestServerAt serves the API over the database at url, migrated.
+func newTestServerAt(t *testing.T, url string) http.Handler {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, store.Config{URL: url})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,10 +81,9 @@ func newTestServer(t *testing.T) http.Handler {
 	return contract.Handler(t, h)
 }
 
-// call sends a request (with the query string and headers the operation
-// requires) and decodes a JSON answer into out (when not nil).
-func call(t *testing.T, h http.Handler, method, path, query string, headers [][2]string, body string, want int, out any) {
-	t.Helper()
+// send sends a request (with the query string and headers the operation
+// requires) and returns the answer.
+func send(h http.Handler, method, path, query string, headers [][2]string, body string) *httptest.ResponseRecorder {
 	if query != "" {
 		path += "?" + query
 	}
@@ -57,6 +99,17 @@ func call(t *testing.T, h http.Handler, method, path, query string, headers [][2
 	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, r)
+	return rec
+}
+
+// call sends a request (send) and decodes a JSON answer into out (when
+// not nil).
+func call(t *testing.T, h http.Handler, method, path, query string, headers [][2]string, body string, want int, out any) {
+	t.Helper()
+	if query != "" {
+		path += "?" + query
+	}
+	rec := send(h, method, path, "", headers, body)
 	if rec.Code != want {
 		t.Fatalf("%s %s: status %d, want %d: %s", method, path, rec.Code, want, rec.Body)
 	}

@@ -14,6 +14,7 @@ import (
 	"go.opentelemetry.io/otel/trace/noop"
 
 	"example.com/checkout/api"
+	"example.com/checkout/svcgen"
 )
 
 // execer is what a query needs: the database or a transaction.
@@ -79,7 +80,12 @@ func (db *DB) Quotes() *Quotes { return &Quotes{db: db} }
 // quoteColumns lists the columns in the order values and scan use.
 const quoteColumns = `"id", "currency", "quantity", "sku", "total", "unit_price"`
 
-// values returns the column values of v, in quoteColumns order.
+// quoteProps names the property each column holds, in
+// quoteColumns order, for refuseNUL.
+var quoteProps = []prop{{"body", "id", false}, {"body", "currency", false}, {"body", "quantity", false}, {"body", "sku", false}, {"body", "total", false}, {"body", "unitPrice", false}}
+
+// values returns the column values of v, in quoteColumns order,
+// or the field errors of strings holding the NUL character (refuseNUL).
 func (s *Quotes) values(v *api.Quote) ([]any, error) {
 	out := make([]any, 0, 6)
 	out = append(out, v.ID)
@@ -88,6 +94,9 @@ func (s *Quotes) values(v *api.Quote) ([]any, error) {
 	out = append(out, v.Sku)
 	out = append(out, v.Total)
 	out = append(out, v.UnitPrice)
+	if err := refuseNUL(out, quoteProps); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -101,6 +110,12 @@ func (s *Quotes) scan(row interface{ Scan(...any) error }, v *api.Quote) error {
 		&v.Total,
 		&v.UnitPrice,
 	)
+}
+
+// canon puts the UUIDs of v in lower case, the form PostgreSQL's uuid type
+// keeps and both databases compare (uuidKey).
+func (s *Quotes) canon(v *api.Quote) {
+	v.ID, _ = uuidKey(v.ID)
 }
 
 // prepare fills what the store maintains before a row is first written:
@@ -124,6 +139,7 @@ func (s *Quotes) Create(ctx context.Context, v *api.Quote) (err error) {
 // insert does the work of Create in ex: a transaction, or the database.
 func (s *Quotes) insert(ctx context.Context, ex execer, v *api.Quote) error {
 	s.prepare(v)
+	s.canon(v)
 	vals, err := s.values(v)
 	if err != nil {
 		return err
@@ -145,6 +161,10 @@ func (s *Quotes) insert(ctx context.Context, ex execer, v *api.Quote) error {
 func (s *Quotes) Get(ctx context.Context, id string) (_ *api.Quote, err error) {
 	ctx, span := s.db.startSpan(ctx, "store.quotes.Get", "SELECT", "quotes")
 	defer func() { endSpan(span, err) }()
+	id, idOK := uuidKey(id)
+	if !idOK {
+		return nil, ErrNotFound
+	}
 	v, err := s.get(ctx, s.db.ex(ctx), id)
 	return v, mapError(err)
 }
@@ -175,9 +195,11 @@ func (s *Quotes) exists(ctx context.Context, ex execer, id string) error {
 type QuoteFilter struct {
 }
 
-// where writes the conditions selecting Quotes that match f.
-func (s *Quotes) where(q *query, f QuoteFilter) {
+// where writes the conditions selecting Quotes that match f. It
+// returns false when no row can match: a value no row holds (uuidKey, textKey).
+func (s *Quotes) where(q *query, f QuoteFilter) bool {
 	q.write(` WHERE 1 = 1`)
+	return true
 }
 
 // List returns Quotes that match f, ordered by id.
@@ -186,11 +208,16 @@ func (s *Quotes) List(ctx context.Context, f QuoteFilter, p Page) (_ []api.Quote
 	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT ` + quoteColumns + ` FROM "quotes"`)
-	s.where(q, f)
+	if !s.where(q, f) {
+		return []api.Quote{}, nil
+	}
 	if p.After != "" {
 		after, err := cursorText(p.After)
 		if err != nil {
 			return nil, err
+		}
+		if !svcgen.IsUUID(after) {
+			return nil, fmt.Errorf("cursor %q: %w", p.After, ErrBadCursor)
 		}
 		q.write(` AND "id" > `).arg(after)
 	}
@@ -226,7 +253,9 @@ func (s *Quotes) Count(ctx context.Context, f QuoteFilter) (_ int64, err error) 
 	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT COUNT(*) FROM "quotes"`)
-	s.where(q, f)
+	if !s.where(q, f) {
+		return 0, nil
+	}
 	var n int64
 	err = s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
 	return n, mapError(err)
@@ -238,6 +267,10 @@ func (s *Quotes) Count(ctx context.Context, f QuoteFilter) (_ int64, err error) 
 func (s *Quotes) Update(ctx context.Context, id string, change func(v *api.Quote) error) (_ *api.Quote, err error) {
 	ctx, span := s.db.startSpan(ctx, "store.quotes.Update", "UPDATE", "quotes")
 	defer func() { endSpan(span, err) }()
+	id, idOK := uuidKey(id)
+	if !idOK {
+		return nil, ErrNotFound
+	}
 	var out *api.Quote
 	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
 		v, err := s.get(ctx, tx, id)
@@ -249,6 +282,7 @@ func (s *Quotes) Update(ctx context.Context, id string, change func(v *api.Quote
 			return err
 		}
 		v.ID = old.ID
+		s.canon(v)
 
 		vals, err := s.values(v)
 		if err != nil {
@@ -282,6 +316,10 @@ func (s *Quotes) Update(ctx context.Context, id string, change func(v *api.Quote
 func (s *Quotes) Delete(ctx context.Context, id string) (err error) {
 	ctx, span := s.db.startSpan(ctx, "store.quotes.Delete", "DELETE", "quotes")
 	defer func() { endSpan(span, err) }()
+	id, idOK := uuidKey(id)
+	if !idOK {
+		return ErrNotFound
+	}
 	q := &query{d: s.db.Dialect}
 	q.write(`DELETE FROM "quotes" WHERE "id" = `).arg(id)
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {

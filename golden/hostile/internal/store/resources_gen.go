@@ -79,7 +79,12 @@ func (db *DB) Things() *Things { return &Things{db: db} }
 // thingColumns lists the columns in the order values and scan use.
 const thingColumns = `"id", "col", "col2", "t_2fa", "t_3d_model", "user_id", "user_id2", "choice", "error", "inline", "int", "len", "name", "nil", "no", "null", "parent", "prnom", "string", "type", "user_id3", "user_id4", "user_id5", "mega", "col3"`
 
-// values returns the column values of v, in thingColumns order.
+// thingProps names the property each column holds, in
+// thingColumns order, for refuseNUL.
+var thingProps = []prop{{"body", "id", false}, {"body", "", false}, {"body", " ", false}, {"body", "2fa", true}, {"body", "3dModel", true}, {"body", "USER_ID", false}, {"body", "UserID", false}, {"body", "choice", false}, {"body", "error", true}, {"body", "inline", true}, {"body", "int", false}, {"body", "len", false}, {"body", "name", false}, {"body", "nil", true}, {"body", "no", false}, {"body", "null", false}, {"body", "parent", true}, {"body", "prénom", false}, {"body", "string", false}, {"body", "type", true}, {"body", "user-id", false}, {"body", "userId", false}, {"body", "user_id", false}, {"body", "Ωmega", false}, {"body", "名前", false}}
+
+// values returns the column values of v, in thingColumns order,
+// or the field errors of strings holding the NUL character (refuseNUL).
 func (s *Things) values(v *api.Thing) ([]any, error) {
 	out := make([]any, 0, 25)
 	out = append(out, v.ID)
@@ -149,6 +154,9 @@ func (s *Things) values(v *api.Thing) ([]any, error) {
 	out = append(out, v.UserID5)
 	out = append(out, v.Ωmega)
 	out = append(out, v.X名前)
+	if err := refuseNUL(out, thingProps); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -183,6 +191,15 @@ func (s *Things) scan(row interface{ Scan(...any) error }, v *api.Thing) error {
 	)
 }
 
+// canon puts the UUIDs of v in lower case, the form PostgreSQL's uuid type
+// keeps and both databases compare (uuidKey).
+func (s *Things) canon(v *api.Thing) {
+	if v.UserID2 != nil {
+		x, _ := uuidKey(*v.UserID2)
+		v.UserID2 = &x
+	}
+}
+
 // prepare fills what the store maintains before a row is first written:
 // timestamps and initial states.
 func (s *Things) prepare(v *api.Thing) {
@@ -201,6 +218,7 @@ func (s *Things) Create(ctx context.Context, v *api.Thing) (err error) {
 // insert does the work of Create in ex: a transaction, or the database.
 func (s *Things) insert(ctx context.Context, ex execer, v *api.Thing) error {
 	s.prepare(v)
+	s.canon(v)
 	vals, err := s.values(v)
 	if err != nil {
 		return err
@@ -252,9 +270,11 @@ func (s *Things) exists(ctx context.Context, ex execer, id int64) error {
 type ThingFilter struct {
 }
 
-// where writes the conditions selecting Things that match f.
-func (s *Things) where(q *query, f ThingFilter) {
+// where writes the conditions selecting Things that match f. It
+// returns false when no row can match: a value no row holds (uuidKey, textKey).
+func (s *Things) where(q *query, f ThingFilter) bool {
 	q.write(` WHERE 1 = 1`)
+	return true
 }
 
 // List returns Things that match f, ordered by id.
@@ -263,7 +283,9 @@ func (s *Things) List(ctx context.Context, f ThingFilter, p Page) (_ []api.Thing
 	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT ` + thingColumns + ` FROM "things"`)
-	s.where(q, f)
+	if !s.where(q, f) {
+		return []api.Thing{}, nil
+	}
 	if p.After != "" {
 		after, err := cursorInt(p.After)
 		if err != nil {
@@ -303,7 +325,9 @@ func (s *Things) Count(ctx context.Context, f ThingFilter) (_ int64, err error) 
 	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT COUNT(*) FROM "things"`)
-	s.where(q, f)
+	if !s.where(q, f) {
+		return 0, nil
+	}
 	var n int64
 	err = s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
 	return n, mapError(err)
@@ -326,6 +350,7 @@ func (s *Things) Update(ctx context.Context, id int64, change func(v *api.Thing)
 			return err
 		}
 		v.ID = old.ID
+		s.canon(v)
 
 		vals, err := s.values(v)
 		if err != nil {
@@ -382,7 +407,12 @@ func (db *DB) Thing2s() *Thing2s { return &Thing2s{db: db} }
 // thing2Columns lists the columns in the order values and scan use.
 const thing2Columns = `"id", "col", "col2", "t_2fa", "t_3d_model", "user_id", "user_id2", "choice", "error", "inline", "int", "len", "name", "nil", "no", "null", "parent", "prnom", "string", "type", "user_id3", "user_id4", "user_id5", "mega", "col3"`
 
-// values returns the column values of v, in thing2Columns order.
+// thing2Props names the property each column holds, in
+// thing2Columns order, for refuseNUL.
+var thing2Props = []prop{{"body", "id", false}, {"body", "", false}, {"body", " ", false}, {"body", "2fa", true}, {"body", "3dModel", true}, {"body", "USER_ID", false}, {"body", "UserID", false}, {"body", "choice", false}, {"body", "error", true}, {"body", "inline", true}, {"body", "int", false}, {"body", "len", false}, {"body", "name", false}, {"body", "nil", true}, {"body", "no", false}, {"body", "null", false}, {"body", "parent", true}, {"body", "prénom", false}, {"body", "string", false}, {"body", "type", true}, {"body", "user-id", false}, {"body", "userId", false}, {"body", "user_id", false}, {"body", "Ωmega", false}, {"body", "名前", false}}
+
+// values returns the column values of v, in thing2Columns order,
+// or the field errors of strings holding the NUL character (refuseNUL).
 func (s *Thing2s) values(v *api.Thing) ([]any, error) {
 	out := make([]any, 0, 25)
 	out = append(out, v.ID)
@@ -452,6 +482,9 @@ func (s *Thing2s) values(v *api.Thing) ([]any, error) {
 	out = append(out, v.UserID5)
 	out = append(out, v.Ωmega)
 	out = append(out, v.X名前)
+	if err := refuseNUL(out, thing2Props); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -486,6 +519,15 @@ func (s *Thing2s) scan(row interface{ Scan(...any) error }, v *api.Thing) error 
 	)
 }
 
+// canon puts the UUIDs of v in lower case, the form PostgreSQL's uuid type
+// keeps and both databases compare (uuidKey).
+func (s *Thing2s) canon(v *api.Thing) {
+	if v.UserID2 != nil {
+		x, _ := uuidKey(*v.UserID2)
+		v.UserID2 = &x
+	}
+}
+
 // prepare fills what the store maintains before a row is first written:
 // timestamps and initial states.
 func (s *Thing2s) prepare(v *api.Thing) {
@@ -504,6 +546,7 @@ func (s *Thing2s) Create(ctx context.Context, v *api.Thing) (err error) {
 // insert does the work of Create in ex: a transaction, or the database.
 func (s *Thing2s) insert(ctx context.Context, ex execer, v *api.Thing) error {
 	s.prepare(v)
+	s.canon(v)
 	vals, err := s.values(v)
 	if err != nil {
 		return err
@@ -559,21 +602,35 @@ type Thing2Filter struct {
 	UserID4 *int64  // column user_id5
 }
 
-// where writes the conditions selecting Thing2s that match f.
-func (s *Thing2s) where(q *query, f Thing2Filter) {
+// where writes the conditions selecting Thing2s that match f. It
+// returns false when no row can match: a value no row holds (uuidKey, textKey).
+func (s *Thing2s) where(q *query, f Thing2Filter) bool {
 	q.write(` WHERE 1 = 1`)
 	if f.UserID != nil {
-		q.write(` AND "user_id2" = `).arg(*f.UserID)
+		x, ok := uuidKey(*f.UserID)
+		if !ok {
+			return false
+		}
+		q.write(` AND "user_id2" = `).arg(x)
 	}
 	if f.UserID2 != nil {
-		q.write(` AND "user_id2" = `).arg(*f.UserID2)
+		x, ok := uuidKey(*f.UserID2)
+		if !ok {
+			return false
+		}
+		q.write(` AND "user_id2" = `).arg(x)
 	}
 	if f.UserID3 != nil {
-		q.write(` AND "user_id4" = `).arg(*f.UserID3)
+		x, ok := textKey(*f.UserID3)
+		if !ok {
+			return false
+		}
+		q.write(` AND "user_id4" = `).arg(x)
 	}
 	if f.UserID4 != nil {
 		q.write(` AND "user_id5" = `).arg(*f.UserID4)
 	}
+	return true
 }
 
 // List returns Thing2s that match f, ordered by id.
@@ -582,7 +639,9 @@ func (s *Thing2s) List(ctx context.Context, f Thing2Filter, p Page) (_ []api.Thi
 	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT ` + thing2Columns + ` FROM "things2"`)
-	s.where(q, f)
+	if !s.where(q, f) {
+		return []api.Thing{}, nil
+	}
 	if p.After != "" {
 		after, err := cursorInt(p.After)
 		if err != nil {
@@ -622,7 +681,9 @@ func (s *Thing2s) Count(ctx context.Context, f Thing2Filter) (_ int64, err error
 	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT COUNT(*) FROM "things2"`)
-	s.where(q, f)
+	if !s.where(q, f) {
+		return 0, nil
+	}
 	var n int64
 	err = s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
 	return n, mapError(err)
@@ -645,6 +706,7 @@ func (s *Thing2s) Update(ctx context.Context, id int64, change func(v *api.Thing
 			return err
 		}
 		v.ID = old.ID
+		s.canon(v)
 
 		vals, err := s.values(v)
 		if err != nil {

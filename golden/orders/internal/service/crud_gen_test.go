@@ -4,12 +4,16 @@ package service
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,14 +21,55 @@ import (
 	"example.com/orders/internal/contract"
 	"example.com/orders/internal/server"
 	"example.com/orders/internal/store"
+	"example.com/orders/svcgen"
 )
 
 // newTestServer serves the API over a fresh SQLite database, each answer
 // checked against the spec (package contract).
 func newTestServer(t *testing.T) http.Handler {
 	t.Helper()
+	return newTestServerAt(t, "sqlite:"+filepath.Join(t.TempDir(), "test.db"))
+}
+
+// testServers are test servers over each database the service is tested
+// on: SQLite always, and PostgreSQL when TEST_DATABASE_URL is set, in a
+// schema of the test's own that is dropped afterwards.
+func testServers(t *testing.T) map[string]http.Handler {
+	t.Helper()
+	out := map[string]http.Handler{"sqlite": newTestServer(t)}
+	url := os.Getenv("TEST_DATABASE_URL")
+	if url == "" {
+		t.Log("TEST_DATABASE_URL is not set: PostgreSQL is not tested")
+		return out
+	}
 	ctx := context.Background()
-	db, err := store.Open(ctx, store.Config{URL: "sqlite:" + filepath.Join(t.TempDir(), "test.db")})
+	admin, err := store.Open(ctx, store.Config{URL: url})
+	if err != nil {
+		t.Fatalf("TEST_DATABASE_URL: %v", err)
+	}
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	schema := "test_" + hex.EncodeToString(b[:])
+	if _, err := admin.ExecContext(ctx, `CREATE SCHEMA "`+schema+`"`); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_, _ = admin.ExecContext(ctx, `DROP SCHEMA "`+schema+`" CASCADE`)
+		admin.Close()
+	})
+	sep := "?"
+	if strings.Contains(url, "?") {
+		sep = "&"
+	}
+	out["postgres"] = newTestServerAt(t, url+sep+"search_path="+schema)
+	return out
+}
+
+// newTestServerAt serves the API over the database at url, migrated.
+func newTestServerAt(t *testing.T, url string) http.Handler {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, store.Config{URL: url})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,10 +83,9 @@ func newTestServer(t *testing.T) http.Handler {
 	return contract.Handler(t, h)
 }
 
-// call sends a request (with the query string and headers the operation
-// requires) and decodes a JSON answer into out (when not nil).
-func call(t *testing.T, h http.Handler, method, path, query string, headers [][2]string, body string, want int, out any) {
-	t.Helper()
+// send sends a request (with the query string and headers the operation
+// requires) and returns the answer.
+func send(h http.Handler, method, path, query string, headers [][2]string, body string) *httptest.ResponseRecorder {
 	if query != "" {
 		path += "?" + query
 	}
@@ -57,6 +101,17 @@ func call(t *testing.T, h http.Handler, method, path, query string, headers [][2
 	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, r)
+	return rec
+}
+
+// call sends a request (send) and decodes a JSON answer into out (when
+// not nil).
+func call(t *testing.T, h http.Handler, method, path, query string, headers [][2]string, body string, want int, out any) {
+	t.Helper()
+	if query != "" {
+		path += "?" + query
+	}
+	rec := send(h, method, path, "", headers, body)
 	if rec.Code != want {
 		t.Fatalf("%s %s: status %d, want %d: %s", method, path, rec.Code, want, rec.Body)
 	}
@@ -161,4 +216,178 @@ func TestOrdersOverHTTP(t *testing.T) {
 	}
 	call(t, h, "DELETE", fill("/v1/customers/{customerId}/orders/{orderId}", params), "", [][2]string{}, "", 204, nil)
 	call(t, h, "GET", fill("/v1/customers/{customerId}/orders/{orderId}", params), "", [][2]string{}, "", http.StatusNotFound, nil)
+}
+
+// TestCustomersStrictness stores a Customer over HTTP on each
+// database, then sends the requests only the store can judge, each of
+// which must be answered alike by SQLite and PostgreSQL: a merge patch
+// is judged as the Customer it makes, text holding U+0000 is refused
+// naming the property (PostgreSQL can store none), UUIDs match in any
+// case, a parent that does not exist is 404, a list's filters apply and
+// its total counts the rows.
+func TestCustomersStrictness(t *testing.T) {
+	for db, h := range testServers(t) {
+		t.Run(db, func(t *testing.T) {
+			params := map[string]any{}
+			var created any
+			call(t, h, "POST", fill("/v1/customers", params), "", [][2]string{}, "{\"email\":\"user@example.com\",\"name\":\"a\",\"tags\":[\"a\"]}", 201, &created)
+			id := idOf(created, "id")
+			if id == nil {
+				t.Skip("the create response does not carry the new Customer's id")
+			}
+			params["customerId"] = id
+			cases := []struct {
+				name, method, pattern, query, body string
+				headers                            [][2]string
+				// upper is a path value sent in upper case; missing
+				// one sent as value instead.
+				upper, missing, value string
+				want                  int
+				field                 string // a 400 names it
+				items                 int    // a list answer holds so many, -1: not checked
+				total                 string // the list answer's total property, or ""
+			}{
+				{name: "create with U+0000 in name", method: "POST", pattern: "/v1/customers", query: "", body: "{\"email\":\"user@example.com\",\"name\":\"\\u0000\",\"tags\":[\"a\"]}", headers: [][2]string{}, upper: "", missing: "", value: "", want: 400, field: "name", items: -1},
+				{name: "get by the id in upper case", method: "GET", pattern: "/v1/customers/{customerId}", query: "", body: "", headers: [][2]string{}, upper: "customerId", missing: "", value: "", want: 200, field: "", items: -1},
+				{name: "list holds the sample", method: "GET", pattern: "/v1/customers", query: "", body: "", headers: [][2]string{}, upper: "", missing: "", value: "", want: 200, field: "", items: 1, total: "total"},
+				{name: "filter email by the sample's value", method: "GET", pattern: "/v1/customers", query: "email=user%40example.com", body: "", headers: [][2]string{}, upper: "", missing: "", value: "", want: 200, field: "", items: 1, total: "total"},
+				{name: "filter tag by the sample's value", method: "GET", pattern: "/v1/customers", query: "tag=a", body: "", headers: [][2]string{}, upper: "", missing: "", value: "", want: 200, field: "", items: 1, total: "total"},
+				{name: "filter tag by another value", method: "GET", pattern: "/v1/customers", query: "tag=a&tag=a0", body: "", headers: [][2]string{}, upper: "", missing: "", value: "", want: 200, field: "", items: 0, total: "total"},
+				{name: "patch with the spec's example", method: "PATCH", pattern: "/v1/customers/{customerId}", query: "", body: "{\"email\":\"user@example.com\"}", headers: [][2]string{}, upper: "", missing: "", value: "", want: 200, field: "", items: -1},
+				{name: "patch with no property", method: "PATCH", pattern: "/v1/customers/{customerId}", query: "", body: "{}", headers: [][2]string{}, upper: "", missing: "", value: "", want: 400, field: "", items: -1},
+				{name: "patch with U+0000 in name", method: "PATCH", pattern: "/v1/customers/{customerId}", query: "", body: "{\"name\":\"\\u0000\"}", headers: [][2]string{}, upper: "", missing: "", value: "", want: 400, field: "name", items: -1},
+			}
+			for _, c := range cases {
+				t.Run(c.name, func(t *testing.T) {
+					values := maps.Clone(params)
+					if c.upper != "" {
+						values[c.upper] = strings.ToUpper(fmt.Sprint(values[c.upper]))
+					}
+					if c.missing != "" {
+						values[c.missing] = c.value
+					}
+					rec := send(h, c.method, fill(c.pattern, values), c.query, c.headers, c.body)
+					if rec.Code != c.want {
+						t.Fatalf("status %d, want %d: %s", rec.Code, c.want, rec.Body)
+					}
+					if c.field != "" {
+						var p svcgen.Problem
+						if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil {
+							t.Fatalf("problem: %v: %s", err, rec.Body)
+						}
+						named := false
+						for _, e := range p.Errors {
+							named = named || e.Field == c.field
+						}
+						if !named {
+							t.Errorf("the problem does not name %s: %s", c.field, rec.Body)
+						}
+					}
+					if c.items < 0 {
+						return
+					}
+					var page any
+					if err := json.Unmarshal(rec.Body.Bytes(), &page); err != nil {
+						t.Fatalf("%v: %s", err, rec.Body)
+					}
+					obj, _ := page.(map[string]any)
+					items, _ := obj["items"].([]any)
+					if len(items) != c.items {
+						t.Errorf("%d items, want %d: %s", len(items), c.items, rec.Body)
+					}
+					if c.total != "" && fmt.Sprint(obj[c.total]) != fmt.Sprint(c.items) {
+						t.Errorf("%s %v, want %d: %s", c.total, obj[c.total], c.items, rec.Body)
+					}
+				})
+			}
+		})
+	}
+}
+
+// TestOrdersStrictness stores a Order over HTTP, under a new Customer, on each
+// database, then sends the requests only the store can judge, each of
+// which must be answered alike by SQLite and PostgreSQL: a merge patch
+// is judged as the Order it makes, text holding U+0000 is refused
+// naming the property (PostgreSQL can store none), UUIDs match in any
+// case, a parent that does not exist is 404, a list's filters apply and
+// its total counts the rows.
+func TestOrdersStrictness(t *testing.T) {
+	for db, h := range testServers(t) {
+		t.Run(db, func(t *testing.T) {
+			params := map[string]any{"customerId": "7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d"}
+			{
+				var parent any
+				call(t, h, "POST", fill("/v1/customers", params), "", [][2]string{}, "{\"email\":\"user@example.com\",\"name\":\"a\"}", 201, &parent)
+				params["customerId"] = idOf(parent, "id")
+			}
+			var created any
+			call(t, h, "POST", fill("/v1/customers/{customerId}/orders", params), "", [][2]string{}, "{\"items\":[{\"quantity\":1,\"sku\":\"AAAA\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"number\":\"000000000000\",\"type\":\"card\"}}", 201, &created)
+			id := idOf(created, "id")
+			if id == nil {
+				t.Skip("the create response does not carry the new Order's id")
+			}
+			params["orderId"] = id
+			cases := []struct {
+				name, method, pattern, query, body string
+				headers                            [][2]string
+				// upper is a path value sent in upper case; missing
+				// one sent as value instead.
+				upper, missing, value string
+				want                  int
+				field                 string // a 400 names it
+				items                 int    // a list answer holds so many, -1: not checked
+				total                 string // the list answer's total property, or ""
+			}{
+				{name: "list under the Customer id in upper case", method: "GET", pattern: "/v1/customers/{customerId}/orders", query: "", body: "", headers: [][2]string{}, upper: "customerId", missing: "", value: "", want: 200, field: "", items: 1, total: "total"},
+				{name: "list under a Customer that does not exist", method: "GET", pattern: "/v1/customers/{customerId}/orders", query: "", body: "", headers: [][2]string{}, upper: "", missing: "customerId", value: "0f0e0d0c-0b0a-4908-8706-050403020100", want: 404, field: "", items: -1},
+				{name: "create under a Customer that does not exist", method: "POST", pattern: "/v1/customers/{customerId}/orders", query: "", body: "{\"items\":[{\"quantity\":1,\"sku\":\"AAAA\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"number\":\"000000000000\",\"type\":\"card\"}}", headers: [][2]string{}, upper: "", missing: "customerId", value: "0f0e0d0c-0b0a-4908-8706-050403020100", want: 404, field: "", items: -1},
+				{name: "list holds the sample", method: "GET", pattern: "/v1/customers/{customerId}/orders", query: "", body: "", headers: [][2]string{}, upper: "", missing: "", value: "", want: 200, field: "", items: 1, total: "total"},
+				{name: "patch with the spec's example", method: "PATCH", pattern: "/v1/customers/{customerId}/orders/{orderId}", query: "", body: "{\"deliveryDate\":\"2024-01-02\"}", headers: [][2]string{}, upper: "", missing: "", value: "", want: 200, field: "", items: -1},
+				{name: "patch with no property", method: "PATCH", pattern: "/v1/customers/{customerId}/orders/{orderId}", query: "", body: "{}", headers: [][2]string{}, upper: "", missing: "", value: "", want: 400, field: "", items: -1},
+			}
+			for _, c := range cases {
+				t.Run(c.name, func(t *testing.T) {
+					values := maps.Clone(params)
+					if c.upper != "" {
+						values[c.upper] = strings.ToUpper(fmt.Sprint(values[c.upper]))
+					}
+					if c.missing != "" {
+						values[c.missing] = c.value
+					}
+					rec := send(h, c.method, fill(c.pattern, values), c.query, c.headers, c.body)
+					if rec.Code != c.want {
+						t.Fatalf("status %d, want %d: %s", rec.Code, c.want, rec.Body)
+					}
+					if c.field != "" {
+						var p svcgen.Problem
+						if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil {
+							t.Fatalf("problem: %v: %s", err, rec.Body)
+						}
+						named := false
+						for _, e := range p.Errors {
+							named = named || e.Field == c.field
+						}
+						if !named {
+							t.Errorf("the problem does not name %s: %s", c.field, rec.Body)
+						}
+					}
+					if c.items < 0 {
+						return
+					}
+					var page any
+					if err := json.Unmarshal(rec.Body.Bytes(), &page); err != nil {
+						t.Fatalf("%v: %s", err, rec.Body)
+					}
+					obj, _ := page.(map[string]any)
+					items, _ := obj["items"].([]any)
+					if len(items) != c.items {
+						t.Errorf("%d items, want %d: %s", len(items), c.items, rec.Body)
+					}
+					if c.total != "" && fmt.Sprint(obj[c.total]) != fmt.Sprint(c.items) {
+						t.Errorf("%s %v, want %d: %s", c.total, obj[c.total], c.items, rec.Body)
+					}
+				})
+			}
+		})
+	}
 }

@@ -19,6 +19,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -252,6 +254,113 @@ func (q *query) arg(v any) *query {
 }
 
 func (q *query) String() string { return q.sql.String() }
+
+// uuidKey is a UUID key in the form both databases compare it in: lower
+// case, as PostgreSQL's uuid type keeps it (SQLite holds text, which would
+// tell A from a). ok is false for text that is no UUID, which no row holds.
+func uuidKey(s string) (_ string, ok bool) {
+	return strings.ToLower(s), svcgen.IsUUID(s)
+}
+
+// textKey is a text key as it is; ok is false when it holds the NUL
+// character, which no row holds (refuseNUL).
+func textKey(s string) (_ string, ok bool) {
+	return s, strings.IndexByte(s, 0) < 0
+}
+
+// jsonArray is the JSON array holding x alone, for PostgreSQL's @>.
+func jsonArray(x any) string {
+	b, _ := json.Marshal([]any{x})
+	return string(b)
+}
+
+// prop names the property a column holds, for the errors of refuseNUL:
+// where it came from (body, or path for a parent key the path gives), its
+// JSON name, and whether the column holds it as JSON.
+type prop struct {
+	in, name string
+	json     bool
+}
+
+// nulDetail is what refuseNUL says of a string holding U+0000.
+const nulDetail = "must not contain the NUL character (U+0000)"
+
+// refuseNUL returns a field error (400) for each value of vals, the
+// column values of a row in the order of props, that holds the NUL
+// character in a string, naming the property (and the place in it, for
+// JSON). PostgreSQL keeps no NUL in text or jsonb, and answered such a
+// write with an error; SQLite would store it. Refusing it on both gives a
+// client the same answer from either, and the same data.
+func refuseNUL(vals []any, props []prop) error {
+	var errs svcgen.Errors
+	for i, x := range vals {
+		p := props[i]
+		switch v := x.(type) {
+		case nil:
+		case string:
+			if p.json {
+				if strings.Contains(v, `\u0000`) { // only then decode and look
+					var doc any
+					if json.Unmarshal([]byte(v), &doc) == nil {
+						root := svcgen.Root(p.in, "")
+						at := root.Field(p.name)
+						nulIn(&at, doc, &errs)
+					}
+				}
+			} else if strings.IndexByte(v, 0) >= 0 {
+				errs = append(errs, nulError(p))
+			}
+		case *string:
+			if v != nil && strings.IndexByte(*v, 0) >= 0 {
+				errs = append(errs, nulError(p))
+			}
+		default:
+			if r := reflect.Indirect(reflect.ValueOf(x)); r.Kind() == reflect.String && strings.IndexByte(r.String(), 0) >= 0 {
+				errs = append(errs, nulError(p))
+			}
+		}
+	}
+	return errs.Err()
+}
+
+func nulError(p prop) svcgen.FieldError {
+	if p.in == "body" {
+		root := svcgen.Root("body", "")
+		at := root.Field(p.name)
+		return at.FieldError(nulDetail)
+	}
+	return svcgen.FieldError{In: p.in, Field: p.name, Detail: nulDetail}
+}
+
+// nulIn adds an error at each string of doc, decoded JSON at at, that
+// holds the NUL character, keys included.
+func nulIn(at *svcgen.Path, doc any, errs *svcgen.Errors) {
+	switch v := doc.(type) {
+	case string:
+		if strings.IndexByte(v, 0) >= 0 {
+			errs.Add(at, nulDetail)
+		}
+	case []any:
+		for i, x := range v {
+			at := at.Elem(i)
+			nulIn(&at, x, errs)
+		}
+	case map[string]any:
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			at := at.Field(k)
+			if strings.IndexByte(k, 0) >= 0 {
+				errs.Add(&at, nulDetail)
+				continue
+			}
+			nulIn(&at, v[k], errs)
+		}
+	}
+}
 
 // jsonArg encodes a value for a JSON column; nil stays NULL.
 func jsonArg(v any, isNil bool) (any, error) {

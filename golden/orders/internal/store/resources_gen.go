@@ -81,7 +81,12 @@ func (db *DB) Customers() *Customers { return &Customers{db: db} }
 // customerColumns lists the columns in the order values and scan use.
 const customerColumns = `"id", "billing_address", "birth_date", "created_at", "email", "marketing_opt_in", "metadata", "name", "order_count", "password", "phone", "preferences", "tags", "updated_at"`
 
-// values returns the column values of v, in customerColumns order.
+// customerProps names the property each column holds, in
+// customerColumns order, for refuseNUL.
+var customerProps = []prop{{"body", "id", false}, {"body", "billingAddress", true}, {"body", "birthDate", false}, {"body", "createdAt", false}, {"body", "email", false}, {"body", "marketingOptIn", false}, {"body", "metadata", true}, {"body", "name", false}, {"body", "orderCount", false}, {"body", "password", false}, {"body", "phone", false}, {"body", "preferences", true}, {"body", "tags", true}, {"body", "updatedAt", false}}
+
+// values returns the column values of v, in customerColumns order,
+// or the field errors of strings holding the NUL character (refuseNUL).
 func (s *Customers) values(v *api.Customer) ([]any, error) {
 	out := make([]any, 0, 14)
 	out = append(out, v.ID)
@@ -122,6 +127,9 @@ func (s *Customers) values(v *api.Customer) ([]any, error) {
 		out = append(out, x)
 	}
 	out = append(out, v.UpdatedAt)
+	if err := refuseNUL(out, customerProps); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -143,6 +151,12 @@ func (s *Customers) scan(row interface{ Scan(...any) error }, v *api.Customer) e
 		jsonColumn{&v.Tags},
 		&v.UpdatedAt,
 	)
+}
+
+// canon puts the UUIDs of v in lower case, the form PostgreSQL's uuid type
+// keeps and both databases compare (uuidKey).
+func (s *Customers) canon(v *api.Customer) {
+	v.ID, _ = uuidKey(v.ID)
 }
 
 // prepare fills what the store maintains before a row is first written:
@@ -229,6 +243,10 @@ func (s *Customers) Each(ctx context.Context, fn func(id string, data []byte) er
 
 // History returns the events of the Customer with the given id, oldest first.
 func (s *Customers) History(ctx context.Context, id string) ([]eventlog.Event, error) {
+	id, idOK := uuidKey(id)
+	if !idOK {
+		return nil, nil
+	}
 	return eventlog.History(ctx, s.db.ex(ctx), eventlog.Dialect(s.db.Dialect == Postgres), "customer", fmt.Sprint(id))
 }
 
@@ -290,6 +308,7 @@ func (s *Customers) setVersion(ctx context.Context, ex execer, id string) error 
 // insert does the work of Create in ex: a transaction, or the database.
 func (s *Customers) insert(ctx context.Context, ex execer, v *api.Customer) error {
 	s.prepare(v)
+	s.canon(v)
 	vals, err := s.values(v)
 	if err != nil {
 		return err
@@ -311,6 +330,10 @@ func (s *Customers) insert(ctx context.Context, ex execer, v *api.Customer) erro
 func (s *Customers) Get(ctx context.Context, id string) (_ *api.Customer, err error) {
 	ctx, span := s.db.startSpan(ctx, "store.customers.Get", "SELECT", "customers")
 	defer func() { endSpan(span, err) }()
+	id, idOK := uuidKey(id)
+	if !idOK {
+		return nil, ErrNotFound
+	}
 	v, err := s.get(ctx, s.db.ex(ctx), id)
 	if err == nil {
 		err = s.setVersion(ctx, s.db.ex(ctx), id)
@@ -342,15 +365,33 @@ func (s *Customers) exists(ctx context.Context, ex execer, id string) error {
 
 // CustomerFilter selects rows in List; nil fields match everything.
 type CustomerFilter struct {
-	Email *string // column email
+	Email *string  // column email
+	Tag   []string // column tags holds every value
 }
 
-// where writes the conditions selecting Customers that match f.
-func (s *Customers) where(q *query, f CustomerFilter) {
+// where writes the conditions selecting Customers that match f. It
+// returns false when no row can match: a value no row holds (uuidKey, textKey).
+func (s *Customers) where(q *query, f CustomerFilter) bool {
 	q.write(` WHERE 1 = 1`)
 	if f.Email != nil {
-		q.write(` AND "email" = `).arg(*f.Email)
+		x, ok := textKey(*f.Email)
+		if !ok {
+			return false
+		}
+		q.write(` AND "email" = `).arg(x)
 	}
+	for _, x := range f.Tag {
+		x, ok := textKey(x)
+		if !ok {
+			return false
+		}
+		if s.db.Dialect == Postgres {
+			q.write(` AND "tags" @> `).arg(jsonArray(x)).write(`::jsonb`)
+		} else {
+			q.write(` AND EXISTS (SELECT 1 FROM json_each("tags") WHERE value = `).arg(x).write(`)`)
+		}
+	}
+	return true
 }
 
 // List returns Customers that match f, ordered by id.
@@ -359,11 +400,16 @@ func (s *Customers) List(ctx context.Context, f CustomerFilter, p Page) (_ []api
 	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT ` + customerColumns + ` FROM "customers"`)
-	s.where(q, f)
+	if !s.where(q, f) {
+		return []api.Customer{}, nil
+	}
 	if p.After != "" {
 		after, err := cursorText(p.After)
 		if err != nil {
 			return nil, err
+		}
+		if !svcgen.IsUUID(after) {
+			return nil, fmt.Errorf("cursor %q: %w", p.After, ErrBadCursor)
 		}
 		q.write(` AND "id" > `).arg(after)
 	}
@@ -399,7 +445,9 @@ func (s *Customers) Count(ctx context.Context, f CustomerFilter) (_ int64, err e
 	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT COUNT(*) FROM "customers"`)
-	s.where(q, f)
+	if !s.where(q, f) {
+		return 0, nil
+	}
 	var n int64
 	err = s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
 	return n, mapError(err)
@@ -411,6 +459,10 @@ func (s *Customers) Count(ctx context.Context, f CustomerFilter) (_ int64, err e
 func (s *Customers) Update(ctx context.Context, id string, change func(v *api.Customer) error) (_ *api.Customer, err error) {
 	ctx, span := s.db.startSpan(ctx, "store.customers.Update", "UPDATE", "customers")
 	defer func() { endSpan(span, err) }()
+	id, idOK := uuidKey(id)
+	if !idOK {
+		return nil, ErrNotFound
+	}
 	var out *api.Customer
 	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
 		v, err := s.get(ctx, tx, id)
@@ -427,6 +479,7 @@ func (s *Customers) Update(ctx context.Context, id string, change func(v *api.Cu
 		v.ID = old.ID
 		v.CreatedAt = old.CreatedAt
 		v.UpdatedAt = now()
+		s.canon(v)
 
 		vals, err := s.values(v)
 		if err != nil {
@@ -460,6 +513,10 @@ func (s *Customers) Update(ctx context.Context, id string, change func(v *api.Cu
 func (s *Customers) Delete(ctx context.Context, id string) (err error) {
 	ctx, span := s.db.startSpan(ctx, "store.customers.Delete", "DELETE", "customers")
 	defer func() { endSpan(span, err) }()
+	id, idOK := uuidKey(id)
+	if !idOK {
+		return ErrNotFound
+	}
 	q := &query{d: s.db.Dialect}
 	q.write(`DELETE FROM "customers" WHERE "id" = `).arg(id)
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
@@ -489,7 +546,12 @@ func (db *DB) Orders() *Orders { return &Orders{db: db} }
 // orderColumns lists the columns in the order values and scan use.
 const orderColumns = `"id", "customer_id", "created_at", "currency", "delivery_date", "discount", "gift_message", "items", "metadata", "notes", "payment", "shipping_address", "shipping_class", "status", "total_cents", "updated_at"`
 
-// values returns the column values of v, in orderColumns order.
+// orderProps names the property each column holds, in
+// orderColumns order, for refuseNUL.
+var orderProps = []prop{{"body", "id", false}, {"body", "customerId", false}, {"body", "createdAt", false}, {"body", "currency", false}, {"body", "deliveryDate", false}, {"body", "discount", true}, {"body", "giftMessage", true}, {"body", "items", true}, {"body", "metadata", true}, {"body", "notes", true}, {"body", "payment", true}, {"body", "shippingAddress", true}, {"body", "shippingClass", false}, {"body", "status", false}, {"body", "totalCents", false}, {"body", "updatedAt", false}}
+
+// values returns the column values of v, in orderColumns order,
+// or the field errors of strings holding the NUL character (refuseNUL).
 func (s *Orders) values(v *api.Order) ([]any, error) {
 	out := make([]any, 0, 16)
 	out = append(out, v.ID)
@@ -550,6 +612,9 @@ func (s *Orders) values(v *api.Order) ([]any, error) {
 	out = append(out, v.Status)
 	out = append(out, v.TotalCents)
 	out = append(out, v.UpdatedAt)
+	if err := refuseNUL(out, orderProps); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -575,6 +640,12 @@ func (s *Orders) scan(row interface{ Scan(...any) error }, v *api.Order) error {
 	)
 }
 
+// canon puts the UUIDs of v in lower case, the form PostgreSQL's uuid type
+// keeps and both databases compare (uuidKey).
+func (s *Orders) canon(v *api.Order) {
+	v.CustomerID, _ = uuidKey(v.CustomerID)
+}
+
 // prepare fills what the store maintains before a row is first written:
 // timestamps and initial states.
 func (s *Orders) prepare(v *api.Order) {
@@ -592,6 +663,10 @@ func (s *Orders) prepare(v *api.Order) {
 func (s *Orders) Create(ctx context.Context, parentID string, v *api.Order) (err error) {
 	ctx, span := s.db.startSpan(ctx, "store.orders.Create", "INSERT", "orders")
 	defer func() { endSpan(span, err) }()
+	parentID, parentIDOK := uuidKey(parentID)
+	if !parentIDOK {
+		return fmt.Errorf("customer %v: %w", parentID, ErrNotFound)
+	}
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
 		if err := s.insert(ctx, tx, parentID, v); err != nil {
 			return err
@@ -688,6 +763,7 @@ func (s *Orders) setVersion(ctx context.Context, ex execer, id int64) error {
 // insert does the work of Create in ex: a transaction, or the database.
 func (s *Orders) insert(ctx context.Context, ex execer, parentID string, v *api.Order) error {
 	s.prepare(v)
+	s.canon(v)
 	v.CustomerID = parentID
 	if err := s.db.Customers().exists(ctx, ex, parentID); err != nil {
 		return err
@@ -713,6 +789,10 @@ func (s *Orders) insert(ctx context.Context, ex execer, parentID string, v *api.
 func (s *Orders) Get(ctx context.Context, parentID string, id int64) (_ *api.Order, err error) {
 	ctx, span := s.db.startSpan(ctx, "store.orders.Get", "SELECT", "orders")
 	defer func() { endSpan(span, err) }()
+	parentID, parentIDOK := uuidKey(parentID)
+	if !parentIDOK {
+		return nil, ErrNotFound
+	}
 	v, err := s.get(ctx, s.db.ex(ctx), parentID, id)
 	if err == nil {
 		err = s.setVersion(ctx, s.db.ex(ctx), id)
@@ -748,13 +828,15 @@ type OrderFilter struct {
 	Status *api.OrderStatus // column status
 }
 
-// where writes the conditions selecting Orders under parentID that match f.
-func (s *Orders) where(q *query, parentID string, f OrderFilter) {
+// where writes the conditions selecting Orders under parentID that match f. It
+// returns false when no row can match: a value no row holds (uuidKey, textKey).
+func (s *Orders) where(q *query, parentID string, f OrderFilter) bool {
 	q.write(` WHERE 1 = 1`)
 	q.write(` AND "customer_id" = `).arg(parentID)
 	if f.Status != nil {
 		q.write(` AND "status" = `).arg(*f.Status)
 	}
+	return true
 }
 
 // List returns Orders under parentID that match f, ordered by id, or
@@ -762,9 +844,19 @@ func (s *Orders) where(q *query, parentID string, f OrderFilter) {
 func (s *Orders) List(ctx context.Context, parentID string, f OrderFilter, p Page) (_ []api.Order, err error) {
 	ctx, span := s.db.startSpan(ctx, "store.orders.List", "SELECT", "orders")
 	defer func() { endSpan(span, err) }()
+	parentID, parentIDOK := uuidKey(parentID)
+	if !parentIDOK {
+		return nil, fmt.Errorf("customer %v: %w", parentID, ErrNotFound)
+	}
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT ` + orderColumns + ` FROM "orders"`)
-	s.where(q, parentID, f)
+	if !s.where(q, parentID, f) {
+		// No row can match: tell an empty Customer from a missing one.
+		if err := s.db.Customers().exists(ctx, s.db.ex(ctx), parentID); err != nil {
+			return nil, mapError(err)
+		}
+		return []api.Order{}, nil
+	}
 	if p.After != "" {
 		after, err := cursorInt(p.After)
 		if err != nil {
@@ -811,9 +903,15 @@ func (s *Orders) List(ctx context.Context, parentID string, f OrderFilter, p Pag
 func (s *Orders) Count(ctx context.Context, parentID string, f OrderFilter) (_ int64, err error) {
 	ctx, span := s.db.startSpan(ctx, "store.orders.Count", "SELECT", "orders")
 	defer func() { endSpan(span, err) }()
+	parentID, parentIDOK := uuidKey(parentID)
+	if !parentIDOK {
+		return 0, nil
+	}
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT COUNT(*) FROM "orders"`)
-	s.where(q, parentID, f)
+	if !s.where(q, parentID, f) {
+		return 0, nil
+	}
 	var n int64
 	err = s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
 	return n, mapError(err)
@@ -825,6 +923,10 @@ func (s *Orders) Count(ctx context.Context, parentID string, f OrderFilter) (_ i
 func (s *Orders) Update(ctx context.Context, parentID string, id int64, change func(v *api.Order) error) (_ *api.Order, err error) {
 	ctx, span := s.db.startSpan(ctx, "store.orders.Update", "UPDATE", "orders")
 	defer func() { endSpan(span, err) }()
+	parentID, parentIDOK := uuidKey(parentID)
+	if !parentIDOK {
+		return nil, ErrNotFound
+	}
 	var out *api.Order
 	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
 		v, err := s.get(ctx, tx, parentID, id)
@@ -842,6 +944,7 @@ func (s *Orders) Update(ctx context.Context, parentID string, id int64, change f
 		v.CreatedAt = old.CreatedAt
 		v.CustomerID = old.CustomerID
 		v.UpdatedAt = now()
+		s.canon(v)
 
 		vals, err := s.values(v)
 		if err != nil {
@@ -875,6 +978,10 @@ func (s *Orders) Update(ctx context.Context, parentID string, id int64, change f
 func (s *Orders) Delete(ctx context.Context, parentID string, id int64) (err error) {
 	ctx, span := s.db.startSpan(ctx, "store.orders.Delete", "DELETE", "orders")
 	defer func() { endSpan(span, err) }()
+	parentID, parentIDOK := uuidKey(parentID)
+	if !parentIDOK {
+		return ErrNotFound
+	}
 	q := &query{d: s.db.Dialect}
 	q.write(`DELETE FROM "orders" WHERE "id" = `).arg(id)
 	q.write(` AND "customer_id" = `).arg(parentID)

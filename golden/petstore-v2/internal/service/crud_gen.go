@@ -26,6 +26,9 @@ func NewCRUD(db *store.DB) *CRUD { return &CRUD{db: db} }
 // ListPets lists Pets.
 func (c *CRUD) ListPets(ctx context.Context, req *api.ListPetsRequest) (api.ListPetsResponse, error) {
 	var f store.PetFilter
+	for _, x := range req.Status {
+		f.Status = append(f.Status, api.PetStatus(x))
+	}
 	var p store.Page
 	p.Limit = int64(req.Limit)
 	items, err := c.db.Pets().List(ctx, f, p)

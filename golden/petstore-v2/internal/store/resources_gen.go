@@ -79,7 +79,12 @@ func (db *DB) Pets() *Pets { return &Pets{db: db} }
 // petColumns lists the columns in the order values and scan use.
 const petColumns = `"id", "birth_date", "category", "name", "photo_urls", "price_cents", "status", "tags"`
 
-// values returns the column values of v, in petColumns order.
+// petProps names the property each column holds, in
+// petColumns order, for refuseNUL.
+var petProps = []prop{{"body", "id", false}, {"body", "birthDate", false}, {"body", "category", true}, {"body", "name", false}, {"body", "photoUrls", true}, {"body", "priceCents", false}, {"body", "status", false}, {"body", "tags", true}}
+
+// values returns the column values of v, in petColumns order,
+// or the field errors of strings holding the NUL character (refuseNUL).
 func (s *Pets) values(v *api.Pet) ([]any, error) {
 	out := make([]any, 0, 8)
 	out = append(out, v.ID)
@@ -107,6 +112,9 @@ func (s *Pets) values(v *api.Pet) ([]any, error) {
 			return nil, fmt.Errorf("column tags: %w", err)
 		}
 		out = append(out, x)
+	}
+	if err := refuseNUL(out, petProps); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -196,11 +204,31 @@ func (s *Pets) exists(ctx context.Context, ex execer, id int64) error {
 
 // PetFilter selects rows in List; nil fields match everything.
 type PetFilter struct {
+	Status []api.PetStatus // column status is one of the values
 }
 
-// where writes the conditions selecting Pets that match f.
-func (s *Pets) where(q *query, f PetFilter) {
+// where writes the conditions selecting Pets that match f. It
+// returns false when no row can match: a value no row holds (uuidKey, textKey).
+func (s *Pets) where(q *query, f PetFilter) bool {
 	q.write(` WHERE 1 = 1`)
+	if f.Status != nil {
+		in := make([]any, 0, len(f.Status))
+		for _, x := range f.Status {
+			in = append(in, x)
+		}
+		if len(in) == 0 {
+			return false
+		}
+		q.write(` AND "status" IN (`)
+		for i, x := range in {
+			if i > 0 {
+				q.write(", ")
+			}
+			q.arg(x)
+		}
+		q.write(`)`)
+	}
+	return true
 }
 
 // List returns Pets that match f, ordered by id.
@@ -209,7 +237,9 @@ func (s *Pets) List(ctx context.Context, f PetFilter, p Page) (_ []api.Pet, err 
 	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT ` + petColumns + ` FROM "pets"`)
-	s.where(q, f)
+	if !s.where(q, f) {
+		return []api.Pet{}, nil
+	}
 	if p.After != "" {
 		after, err := cursorInt(p.After)
 		if err != nil {
@@ -249,7 +279,9 @@ func (s *Pets) Count(ctx context.Context, f PetFilter) (_ int64, err error) {
 	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT COUNT(*) FROM "pets"`)
-	s.where(q, f)
+	if !s.where(q, f) {
+		return 0, nil
+	}
 	var n int64
 	err = s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
 	return n, mapError(err)

@@ -81,7 +81,12 @@ func (db *DB) Shipments() *Shipments { return &Shipments{db: db} }
 // shipmentColumns lists the columns in the order values and scan use.
 const shipmentColumns = `"id", "created_at", "customer_id", "item_count", "order_id", "order_version", "status", "updated_at"`
 
-// values returns the column values of v, in shipmentColumns order.
+// shipmentProps names the property each column holds, in
+// shipmentColumns order, for refuseNUL.
+var shipmentProps = []prop{{"body", "id", false}, {"body", "createdAt", false}, {"body", "customerId", false}, {"body", "itemCount", false}, {"body", "orderId", false}, {"body", "orderVersion", false}, {"body", "status", false}, {"body", "updatedAt", false}}
+
+// values returns the column values of v, in shipmentColumns order,
+// or the field errors of strings holding the NUL character (refuseNUL).
 func (s *Shipments) values(v *api.Shipment) ([]any, error) {
 	out := make([]any, 0, 8)
 	out = append(out, v.ID)
@@ -92,6 +97,9 @@ func (s *Shipments) values(v *api.Shipment) ([]any, error) {
 	out = append(out, v.OrderVersion)
 	out = append(out, v.Status)
 	out = append(out, v.UpdatedAt)
+	if err := refuseNUL(out, shipmentProps); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -107,6 +115,13 @@ func (s *Shipments) scan(row interface{ Scan(...any) error }, v *api.Shipment) e
 		&v.Status,
 		&v.UpdatedAt,
 	)
+}
+
+// canon puts the UUIDs of v in lower case, the form PostgreSQL's uuid type
+// keeps and both databases compare (uuidKey).
+func (s *Shipments) canon(v *api.Shipment) {
+	v.ID, _ = uuidKey(v.ID)
+	v.CustomerID, _ = uuidKey(v.CustomerID)
 }
 
 // prepare fills what the store maintains before a row is first written:
@@ -136,6 +151,7 @@ func (s *Shipments) Create(ctx context.Context, v *api.Shipment) (err error) {
 // insert does the work of Create in ex: a transaction, or the database.
 func (s *Shipments) insert(ctx context.Context, ex execer, v *api.Shipment) error {
 	s.prepare(v)
+	s.canon(v)
 	vals, err := s.values(v)
 	if err != nil {
 		return err
@@ -157,6 +173,10 @@ func (s *Shipments) insert(ctx context.Context, ex execer, v *api.Shipment) erro
 func (s *Shipments) Get(ctx context.Context, id string) (_ *api.Shipment, err error) {
 	ctx, span := s.db.startSpan(ctx, "store.shipments.Get", "SELECT", "shipments")
 	defer func() { endSpan(span, err) }()
+	id, idOK := uuidKey(id)
+	if !idOK {
+		return nil, ErrNotFound
+	}
 	v, err := s.get(ctx, s.db.ex(ctx), id)
 	return v, mapError(err)
 }
@@ -188,12 +208,14 @@ type ShipmentFilter struct {
 	OrderID *int64 // column order_id
 }
 
-// where writes the conditions selecting Shipments that match f.
-func (s *Shipments) where(q *query, f ShipmentFilter) {
+// where writes the conditions selecting Shipments that match f. It
+// returns false when no row can match: a value no row holds (uuidKey, textKey).
+func (s *Shipments) where(q *query, f ShipmentFilter) bool {
 	q.write(` WHERE 1 = 1`)
 	if f.OrderID != nil {
 		q.write(` AND "order_id" = `).arg(*f.OrderID)
 	}
+	return true
 }
 
 // List returns Shipments that match f, ordered by id.
@@ -202,11 +224,16 @@ func (s *Shipments) List(ctx context.Context, f ShipmentFilter, p Page) (_ []api
 	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT ` + shipmentColumns + ` FROM "shipments"`)
-	s.where(q, f)
+	if !s.where(q, f) {
+		return []api.Shipment{}, nil
+	}
 	if p.After != "" {
 		after, err := cursorText(p.After)
 		if err != nil {
 			return nil, err
+		}
+		if !svcgen.IsUUID(after) {
+			return nil, fmt.Errorf("cursor %q: %w", p.After, ErrBadCursor)
 		}
 		q.write(` AND "id" > `).arg(after)
 	}
@@ -242,7 +269,9 @@ func (s *Shipments) Count(ctx context.Context, f ShipmentFilter) (_ int64, err e
 	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT COUNT(*) FROM "shipments"`)
-	s.where(q, f)
+	if !s.where(q, f) {
+		return 0, nil
+	}
 	var n int64
 	err = s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
 	return n, mapError(err)
@@ -254,6 +283,10 @@ func (s *Shipments) Count(ctx context.Context, f ShipmentFilter) (_ int64, err e
 func (s *Shipments) Update(ctx context.Context, id string, change func(v *api.Shipment) error) (_ *api.Shipment, err error) {
 	ctx, span := s.db.startSpan(ctx, "store.shipments.Update", "UPDATE", "shipments")
 	defer func() { endSpan(span, err) }()
+	id, idOK := uuidKey(id)
+	if !idOK {
+		return nil, ErrNotFound
+	}
 	var out *api.Shipment
 	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
 		v, err := s.get(ctx, tx, id)
@@ -267,6 +300,7 @@ func (s *Shipments) Update(ctx context.Context, id string, change func(v *api.Sh
 		v.ID = old.ID
 		v.CreatedAt = old.CreatedAt
 		v.UpdatedAt = now()
+		s.canon(v)
 
 		vals, err := s.values(v)
 		if err != nil {
@@ -300,6 +334,10 @@ func (s *Shipments) Update(ctx context.Context, id string, change func(v *api.Sh
 func (s *Shipments) Delete(ctx context.Context, id string) (err error) {
 	ctx, span := s.db.startSpan(ctx, "store.shipments.Delete", "DELETE", "shipments")
 	defer func() { endSpan(span, err) }()
+	id, idOK := uuidKey(id)
+	if !idOK {
+		return ErrNotFound
+	}
 	q := &query{d: s.db.Dialect}
 	q.write(`DELETE FROM "shipments" WHERE "id" = `).arg(id)
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 
 	"example.com/workshop/api"
 	"example.com/workshop/internal/store"
@@ -88,6 +89,9 @@ func (c *CRUD) ReplaceGadget(ctx context.Context, req *api.ReplaceGadgetRequest)
 
 // UpdateGadget changes the fields of a Gadget the request sends (null clears a field).
 func (c *CRUD) UpdateGadget(ctx context.Context, req *api.UpdateGadgetRequest) (api.UpdateGadgetResponse, error) {
+	if err := minProperties(req.RawBody, 1); err != nil {
+		return nil, err
+	}
 	v, err := c.db.Gadgets().Update(ctx, req.ID, func(v *api.Gadget) error {
 		return mergePatch(v, req.RawBody, "label", "name", "size")
 	})
@@ -177,6 +181,12 @@ func gadgetSummaryFromGadget(in api.Gadget) api.GadgetSummary {
 // of v, null removes them, the rest stay as they were. Only the properties
 // named by keys change: those of the patch schema that v's type holds with
 // a compatible type (svcgen decided which when it generated this code).
+//
+// The patch is validated as the resource it produces: a required property
+// stays required (null removes it, which is refused), and every constraint
+// of v's schema holds. A change that breaks one is refused with the field
+// errors (400) below the properties the patch sent; what a stored value
+// broke before the patch is not the client's to answer for.
 func mergePatch[T any](v *T, patch []byte, keys ...string) error {
 	cur, err := json.Marshal(v)
 	if err != nil {
@@ -204,10 +214,48 @@ func mergePatch[T any](v *T, patch []byte, keys ...string) error {
 	}
 	var fresh T
 	if err := json.Unmarshal(merged, &fresh); err != nil {
-		return err
+		return svcgen.Errors{svcgen.FieldError{In: "body", Pointer: "#", Detail: "does not make a valid resource: " + err.Error()}}
+	}
+	if val, ok := any(&fresh).(svcgen.Validator); ok {
+		var errs, sent svcgen.Errors
+		at := svcgen.Root("body", "")
+		val.ValidateAt(&at, &errs)
+		sentKeys, _ := pm.(map[string]any)
+		for _, e := range errs {
+			for k := range sentKeys {
+				if under(e.Pointer, k) {
+					sent = append(sent, e)
+					break
+				}
+			}
+		}
+		if len(sent) > 0 {
+			return sent
+		}
 	}
 	*v = fresh
 	return nil
+}
+
+// minProperties refuses a patch holding fewer than min properties as the
+// client sent it: the decoded patch also holds the defaults its schema
+// states, which would count as sent.
+func minProperties(patch []byte, min int) error {
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(patch, &obj) != nil {
+		return nil // not an object: decoding judged it
+	}
+	var errs svcgen.Errors
+	at := svcgen.Root("body", "")
+	errs.MinProps(&at, len(obj), min)
+	return errs.Err()
+}
+
+// under reports whether the JSON pointer p lies at or below the top-level
+// property key.
+func under(p, key string) bool {
+	k := "#/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(key)
+	return p == k || strings.HasPrefix(p, k+"/")
 }
 
 func merge(doc, patch any) any {

@@ -79,7 +79,12 @@ func (db *DB) Gadgets() *Gadgets { return &Gadgets{db: db} }
 // gadgetColumns lists the columns in the order values and scan use.
 const gadgetColumns = `"id", "color", "dims", "finish", "label", "name", "parts", "shape", "size", "weight"`
 
-// values returns the column values of v, in gadgetColumns order.
+// gadgetProps names the property each column holds, in
+// gadgetColumns order, for refuseNUL.
+var gadgetProps = []prop{{"body", "id", false}, {"body", "color", false}, {"body", "dims", true}, {"body", "finish", false}, {"body", "label", false}, {"body", "name", false}, {"body", "parts", true}, {"body", "shape", true}, {"body", "size", false}, {"body", "weight", false}}
+
+// values returns the column values of v, in gadgetColumns order,
+// or the field errors of strings holding the NUL character (refuseNUL).
 func (s *Gadgets) values(v *api.Gadget) ([]any, error) {
 	out := make([]any, 0, 10)
 	out = append(out, v.ID)
@@ -110,6 +115,9 @@ func (s *Gadgets) values(v *api.Gadget) ([]any, error) {
 	}
 	out = append(out, v.Size)
 	out = append(out, v.Weight)
+	if err := refuseNUL(out, gadgetProps); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -174,6 +182,10 @@ func (s *Gadgets) insert(ctx context.Context, ex execer, v *api.Gadget) error {
 func (s *Gadgets) Get(ctx context.Context, id string) (_ *api.Gadget, err error) {
 	ctx, span := s.db.startSpan(ctx, "store.gadgets.Get", "SELECT", "gadgets")
 	defer func() { endSpan(span, err) }()
+	id, idOK := textKey(id)
+	if !idOK {
+		return nil, ErrNotFound
+	}
 	v, err := s.get(ctx, s.db.ex(ctx), id)
 	return v, mapError(err)
 }
@@ -205,12 +217,14 @@ type GadgetFilter struct {
 	Color *api.GadgetColor // column color
 }
 
-// where writes the conditions selecting Gadgets that match f.
-func (s *Gadgets) where(q *query, f GadgetFilter) {
+// where writes the conditions selecting Gadgets that match f. It
+// returns false when no row can match: a value no row holds (uuidKey, textKey).
+func (s *Gadgets) where(q *query, f GadgetFilter) bool {
 	q.write(` WHERE 1 = 1`)
 	if f.Color != nil {
 		q.write(` AND "color" = `).arg(*f.Color)
 	}
+	return true
 }
 
 // List returns Gadgets that match f, ordered by id.
@@ -219,7 +233,9 @@ func (s *Gadgets) List(ctx context.Context, f GadgetFilter, p Page) (_ []api.Gad
 	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT ` + gadgetColumns + ` FROM "gadgets"`)
-	s.where(q, f)
+	if !s.where(q, f) {
+		return []api.Gadget{}, nil
+	}
 	if p.After != "" {
 		after, err := cursorText(p.After)
 		if err != nil {
@@ -259,7 +275,9 @@ func (s *Gadgets) Count(ctx context.Context, f GadgetFilter) (_ int64, err error
 	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT COUNT(*) FROM "gadgets"`)
-	s.where(q, f)
+	if !s.where(q, f) {
+		return 0, nil
+	}
 	var n int64
 	err = s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
 	return n, mapError(err)
@@ -271,6 +289,10 @@ func (s *Gadgets) Count(ctx context.Context, f GadgetFilter) (_ int64, err error
 func (s *Gadgets) Update(ctx context.Context, id string, change func(v *api.Gadget) error) (_ *api.Gadget, err error) {
 	ctx, span := s.db.startSpan(ctx, "store.gadgets.Update", "UPDATE", "gadgets")
 	defer func() { endSpan(span, err) }()
+	id, idOK := textKey(id)
+	if !idOK {
+		return nil, ErrNotFound
+	}
 	var out *api.Gadget
 	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
 		v, err := s.get(ctx, tx, id)
@@ -315,6 +337,10 @@ func (s *Gadgets) Update(ctx context.Context, id string, change func(v *api.Gadg
 func (s *Gadgets) Delete(ctx context.Context, id string) (err error) {
 	ctx, span := s.db.startSpan(ctx, "store.gadgets.Delete", "DELETE", "gadgets")
 	defer func() { endSpan(span, err) }()
+	id, idOK := textKey(id)
+	if !idOK {
+		return ErrNotFound
+	}
 	q := &query{d: s.db.Dialect}
 	q.write(`DELETE FROM "gadgets" WHERE "id" = `).arg(id)
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {

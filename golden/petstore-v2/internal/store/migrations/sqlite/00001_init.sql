@@ -12,6 +12,7 @@ CREATE TABLE "pets" (
     "status" TEXT,
     "tags" TEXT
 );
+CREATE INDEX "pets_status_idx" ON "pets" ("status");
 
 -- +goose Down
 DROP TABLE "pets";

@@ -997,6 +997,11 @@ type CustomerPatch struct {
 	Name     *string                 `json:"name,omitempty"`
 	Phone    svcgen.Nullable[string] `json:"phone,omitzero"`
 	Tags     []string                `json:"tags,omitempty"`
+
+	// sent is one more than the number of properties decoded JSON held
+	// (0: not decoded), for minProperties and maxProperties, which count
+	// what was sent, not the defaults decoding filled in.
+	sent int
 }
 
 // EncodeJSON writes CustomerPatch with the property names the spec gives.
@@ -1039,7 +1044,9 @@ func (v CustomerPatch) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v)
 // DecodeJSON reads CustomerPatch, noting required properties that are absent.
 func (v *CustomerPatch) DecodeJSON(d *svcgen.Decoder) error {
 	*v = CustomerPatch{}
+	v.sent = 1
 	err := d.Object(func(key []byte) error {
+		v.sent++
 		switch string(key) {
 		case "email":
 			return svcgen.NonNull(d, &v.Email, svcgen.DecodePtr)
@@ -1065,24 +1072,27 @@ func (v *CustomerPatch) UnmarshalJSON(data []byte) error { return svcgen.Unmarsh
 func (v *CustomerPatch) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	{
 		// How many properties the object holds: minProperties, maxProperties.
-		n := 0
-		if v.Email != nil {
-			n++
-		}
-		if v.MarketingOptIn != nil {
-			n++
-		}
-		if v.Metadata != nil {
-			n++
-		}
-		if v.Name != nil {
-			n++
-		}
-		if v.Phone.Set {
-			n++
-		}
-		if v.Tags != nil {
-			n++
+		n := v.sent - 1
+		if v.sent == 0 { // not decoded: count what v holds
+			n = 0
+			if v.Email != nil {
+				n++
+			}
+			if v.MarketingOptIn != nil {
+				n++
+			}
+			if v.Metadata != nil {
+				n++
+			}
+			if v.Name != nil {
+				n++
+			}
+			if v.Phone.Set {
+				n++
+			}
+			if v.Tags != nil {
+				n++
+			}
 		}
 		errs.MinProps(at, n, 1)
 	}
@@ -2352,6 +2362,11 @@ type OrderPatch struct {
 	ShippingClass *ShippingClass `json:"-"`
 	// Where the order is in its life.
 	Status *OrderStatus `json:"-"`
+
+	// sent is one more than the number of properties decoded JSON held
+	// (0: not decoded), for minProperties and maxProperties, which count
+	// what was sent, not the defaults decoding filled in.
+	sent int
 }
 
 // EncodeJSON writes OrderPatch with the property names the spec gives.
@@ -2392,7 +2407,9 @@ func (v *OrderPatch) DecodeJSON(d *svcgen.Decoder) error {
 	*v = OrderPatch{}
 	// Defaults the spec states, overwritten by what the JSON holds.
 	v.ShippingClass = svcgen.Ptr[ShippingClass](ShippingClassStandard)
+	v.sent = 1
 	err := d.Object(func(key []byte) error {
+		v.sent++
 		switch string(key) {
 		case "deliveryDate":
 			return svcgen.Decode(d, &v.DeliveryDate)
@@ -2416,21 +2433,24 @@ func (v *OrderPatch) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(
 func (v *OrderPatch) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	{
 		// How many properties the object holds: minProperties, maxProperties.
-		n := 0
-		if v.DeliveryDate.Set {
-			n++
-		}
-		if v.Metadata != nil {
-			n++
-		}
-		if v.Notes != nil {
-			n++
-		}
-		if v.ShippingClass != nil {
-			n++
-		}
-		if v.Status != nil {
-			n++
+		n := v.sent - 1
+		if v.sent == 0 { // not decoded: count what v holds
+			n = 0
+			if v.DeliveryDate.Set {
+				n++
+			}
+			if v.Metadata != nil {
+				n++
+			}
+			if v.Notes != nil {
+				n++
+			}
+			if v.ShippingClass != nil {
+				n++
+			}
+			if v.Status != nil {
+				n++
+			}
 		}
 		errs.MinProps(at, n, 1)
 	}

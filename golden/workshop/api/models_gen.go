@@ -801,6 +801,11 @@ type GadgetPatch struct {
 	Name   svcgen.Nullable[string] `json:"name,omitzero"`
 	Size   *int32                  `json:"size,omitempty"`
 	Weight *string                 `json:"weight,omitempty"`
+
+	// sent is one more than the number of properties decoded JSON held
+	// (0: not decoded), for minProperties and maxProperties, which count
+	// what was sent, not the defaults decoding filled in.
+	sent int
 }
 
 // EncodeJSON writes GadgetPatch with the property names the spec gives.
@@ -835,7 +840,9 @@ func (v GadgetPatch) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
 // DecodeJSON reads GadgetPatch, noting required properties that are absent.
 func (v *GadgetPatch) DecodeJSON(d *svcgen.Decoder) error {
 	*v = GadgetPatch{}
+	v.sent = 1
 	err := d.Object(func(key []byte) error {
+		v.sent++
 		switch string(key) {
 		case "label":
 			return svcgen.Decode(d, &v.Label)
@@ -857,18 +864,21 @@ func (v *GadgetPatch) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal
 func (v *GadgetPatch) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	{
 		// How many properties the object holds: minProperties, maxProperties.
-		n := 0
-		if v.Label.Set {
-			n++
-		}
-		if v.Name.Set {
-			n++
-		}
-		if v.Size != nil {
-			n++
-		}
-		if v.Weight != nil {
-			n++
+		n := v.sent - 1
+		if v.sent == 0 { // not decoded: count what v holds
+			n = 0
+			if v.Label.Set {
+				n++
+			}
+			if v.Name.Set {
+				n++
+			}
+			if v.Size != nil {
+				n++
+			}
+			if v.Weight != nil {
+				n++
+			}
 		}
 		errs.MinProps(at, n, 1)
 	}

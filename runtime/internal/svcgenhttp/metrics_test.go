@@ -56,3 +56,32 @@ func TestRequestMetrics(t *testing.T) {
 		t.Errorf("%d duration series, want 2 (one per method and route)", durations)
 	}
 }
+
+// A route that answers many methods (a pattern without one) keeps a short
+// list of its own and counts the rest through the shared cache: every
+// request is still counted once.
+func TestRequestMetricsManyMethods(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	s := svcgenhttp.NewServer(svcgenhttp.Options{Logger: quiet, Registry: reg})
+	s.Handle("/any", func(w http.ResponseWriter, r *http.Request) {})
+	for i := range 40 {
+		method := "M" + string(rune('A'+i%20))
+		s.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(method, "/any", nil))
+	}
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	total, series := 0.0, 0
+	for _, f := range families {
+		if f.GetName() == "http_requests_total" {
+			for _, m := range f.GetMetric() {
+				total += m.GetCounter().GetValue()
+				series++
+			}
+		}
+	}
+	if total != 40 || series != 20 {
+		t.Errorf("%v requests in %d series, want 40 in 20", total, series)
+	}
+}

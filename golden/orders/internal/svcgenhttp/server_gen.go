@@ -97,7 +97,60 @@ func NewServer(opts Options) *Server {
 }
 
 // Handle routes a ServeMux pattern ("GET /orders/{id}") to h.
-func (s *Server) Handle(pattern string, h http.HandlerFunc) { s.mux.HandleFunc(pattern, h) }
+//
+// The route's metric series are resolved here, once per method and status
+// the route answers with, so that a request costs no label hashing.
+func (s *Server) Handle(pattern string, h http.HandlerFunc) {
+	rm := &routeMetrics{m: s.metrics, pattern: pattern}
+	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		if sw, ok := w.(*statusWriter); ok {
+			sw.route = rm
+		}
+		h(w, r)
+	})
+}
+
+// routeMetrics holds the series of one route: a short list of (method,
+// status) pairs, copied on write, that requests scan without locking.
+type routeMetrics struct {
+	m       *metrics
+	pattern string
+	series  atomic.Pointer[[]routeSeries]
+	mu      sync.Mutex
+}
+
+type routeSeries struct {
+	method string
+	status int
+	child
+}
+
+// maxRouteSeries bounds a route's list: methods are the client's to choose
+// (HEAD, and any for a pattern without one); beyond it, series are looked
+// up in metrics' shared cache.
+const maxRouteSeries = 16
+
+func (rm *routeMetrics) of(method string, status int) child {
+	if list := rm.series.Load(); list != nil {
+		for i := range *list {
+			if e := &(*list)[i]; e.status == status && e.method == method {
+				return e.child
+			}
+		}
+	}
+	c := rm.m.of(method, rm.pattern, status)
+	rm.mu.Lock()
+	defer rm.mu.Unlock()
+	var list []routeSeries
+	if old := rm.series.Load(); old != nil {
+		list = *old
+	}
+	if len(list) < maxRouteSeries {
+		list = append(list[:len(list):len(list)], routeSeries{method, status, c})
+		rm.series.Store(&list)
+	}
+	return c
+}
 
 // metrics are the Prometheus series of every request.
 type metrics struct {
@@ -311,6 +364,8 @@ type statusWriter struct {
 	// versioned, when set, holds the ETag the store found for a
 	// successful answer (Options.Versioned).
 	versioned *svcgen.Versioned
+	// route is the series of the route that answered (set by Handle).
+	route *routeMetrics
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -376,7 +431,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if sw.status == 0 {
 			sw.status = http.StatusOK // nothing written: net/http answers 200
 		}
-		series := s.metrics.of(r.Method, r.Pattern, sw.status)
+		var series child
+		if sw.route != nil {
+			series = sw.route.of(r.Method, sw.status)
+		} else {
+			series = s.metrics.of(r.Method, r.Pattern, sw.status)
+		}
 		series.requests.Inc()
 		series.duration.Observe(elapsed.Seconds())
 		s.Log.LogAttrs(r.Context(), slog.LevelInfo, "request",

@@ -31,7 +31,7 @@ func (r *reporter) Errorf(format string, args ...any) { r.got = append(r.got, fm
 
 func TestInjectedAnswers(t *testing.T) {
 	const customer = "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d"
-	valid := ` + "`" + `{"id": "7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d", "email": "ada@example.com", "name": "Ada"}` + "`" + `
+	valid := ` + "`" + `{"id": "7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d", "email": "ada@example.com", "name": "Ada", "createdAt": "2026-12-06T10:00:00Z", "updatedAt": "2026-12-06T10:00:00Z"}` + "`" + `
 	for _, c := range []struct {
 		name, method, path string
 		status             int
@@ -48,6 +48,7 @@ func TestInjectedAnswers(t *testing.T) {
 		{"another media type", "GET", customer, 200, "text/plain", valid, false},
 		{"no Content-Type", "GET", customer, 200, "", valid, false},
 		{"a required property missing", "GET", customer, 200, "application/json", ` + "`" + `{"id": "x", "name": "Ada"}` + "`" + `, false},
+		{"a required read-only property missing", "GET", customer, 200, "application/json", ` + "`" + `{"id": "7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d", "email": "ada@example.com", "name": "Ada", "createdAt": "2026-12-06T10:00:00Z"}` + "`" + `, false},
 		{"a property of the wrong type", "GET", customer, 200, "application/json", ` + "`" + `{"email": "ada@example.com", "name": 7}` + "`" + `, false},
 		{"a format broken", "GET", customer, 200, "application/json", ` + "`" + `{"email": "not an address", "name": "Ada"}` + "`" + `, false},
 		{"a length broken", "GET", customer, 200, "application/json", ` + "`" + `{"email": "ada@example.com", "name": ""}` + "`" + `, false},

@@ -28,7 +28,7 @@ func clientCalls(svc *model.Service) {
 				// but the tests' contract check does not judge answers made
 				// from it (ExampleValid).
 				v, ok := exampleValue(r.Type, 0)
-				withoutWriteOnly(r.Type, v, 0)
+				ok = asResponse(r.Type, v, 0) && ok
 				if b, err := json.Marshal(v); err == nil && v != nil {
 					r.Example, r.ExampleValid = string(b), ok
 				}
@@ -292,46 +292,61 @@ func clientExample(op *model.Operation) *model.ClientExample {
 	return &model.ClientExample{Query: joinQuery(query, credQuery), Headers: append(headers, credHeaders...)}
 }
 
-// withoutWriteOnly removes from v, an example value of t, the write-only
-// properties, which a response leaves out.
-func withoutWriteOnly(t *model.TypeRef, v any, depth int) {
+// asResponse makes an example value of t (as exampleValue makes it, for a
+// request) into an answer: write-only properties are left out and
+// required read-only ones, which a request leaves out, are added. ok is
+// false when what was added is not sure to meet its constraints.
+func asResponse(t *model.TypeRef, v any, depth int) (ok bool) {
 	if t == nil || depth > 12 {
-		return
+		return true
 	}
+	ok = true
 	switch t.Kind {
 	case model.KindSlice:
-		if items, ok := v.([]any); ok {
+		if items, isSlice := v.([]any); isSlice {
 			for _, item := range items {
-				withoutWriteOnly(t.Elem, item, depth+1)
+				ok = asResponse(t.Elem, item, depth+1) && ok
 			}
 		}
 	case model.KindMap:
-		if m, ok := v.(map[string]any); ok {
+		if m, isMap := v.(map[string]any); isMap {
 			for _, item := range m {
-				withoutWriteOnly(t.Elem, item, depth+1)
+				ok = asResponse(t.Elem, item, depth+1) && ok
 			}
 		}
 	case model.KindNamed:
 		nt := t.Named
 		switch nt.Kind {
 		case model.TypeAlias:
-			withoutWriteOnly(nt.Underlying, v, depth+1)
+			ok = asResponse(nt.Underlying, v, depth+1)
 		case model.TypeUnion:
 			if len(nt.Variants) > 0 {
-				withoutWriteOnly(nt.Variants[0].Type, v, depth+1)
+				ok = asResponse(nt.Variants[0].Type, v, depth+1)
 			}
 		case model.TypeStruct:
-			m, ok := v.(map[string]any)
-			if !ok {
-				return
+			m, isMap := v.(map[string]any)
+			if !isMap {
+				return true
 			}
 			for _, f := range nt.Fields {
-				if f.WriteOnly {
+				x, present := m[f.Name]
+				switch {
+				case f.WriteOnly:
 					delete(m, f.Name)
-				} else if x, ok := m[f.Name]; ok {
-					withoutWriteOnly(f.Type, x, depth+1)
+					continue
+				case !present && f.Required && f.ReadOnly:
+					var xok bool
+					x, xok = exampleValue(f.Type, depth+1)
+					m[f.Name], present, ok = x, true, ok && xok
 				}
+				if present {
+					ok = asResponse(f.Type, x, depth+1) && ok
+				}
+			}
+			if nt.MaxProps != nil && int64(len(m)) > *nt.MaxProps {
+				ok = false
 			}
 		}
 	}
+	return ok
 }

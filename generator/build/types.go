@@ -537,11 +537,15 @@ func (b *builder) fillStruct(t *model.Type, parts []*openapi3.Schema, ptr string
 		if !tagSafe(name) || f.Default != "" || f.DefaultJSON != "" {
 			t.Custom = true
 		}
-		f.RequiredIndex = -1
+		f.RequiredIndex, f.ReadOnlyIndex = -1, -1
 		if f.Required && !f.ReadOnly {
 			f.RequiredIndex = len(t.Required)
 			t.Required = append(t.Required, f)
 			t.Custom = true
+		}
+		if f.Required && f.ReadOnly {
+			f.ReadOnlyIndex = len(t.ReadOnlyRequired)
+			t.ReadOnlyRequired = append(t.ReadOnlyRequired, f)
 		}
 		if f.RequiredIndex < 0 && !ref.AcceptsNull() {
 			t.DecodesOwn = true // an explicit null must be refused, not read as absent
@@ -1317,7 +1321,7 @@ func (b *builder) finishTypes() {
 			v := false
 			switch t.Kind {
 			case model.TypeStruct:
-				v = len(t.Required) > 0 || t.Extra.HasCheck() || t.MinProps != nil || t.MaxProps != nil
+				v = len(t.Required) > 0 || len(t.ReadOnlyRequired) > 0 || t.Extra.HasCheck() || t.MinProps != nil || t.MaxProps != nil
 				for _, f := range t.Fields {
 					if f.Type.HasCheck() && !f.ReadOnly {
 						v = true

@@ -846,6 +846,9 @@ type Type struct {
 	Extra *TypeRef
 	// Required lists the fields a decoder must see, in field order.
 	Required []*Field
+	// ReadOnlyRequired lists the required read-only fields, in field
+	// order: required of responses only, which the contract check decodes.
+	ReadOnlyRequired []*Field
 
 	// Enum
 	Base   *TypeRef // underlying scalar
@@ -906,6 +909,9 @@ type Field struct {
 	// RequiredIndex is the field's place in its type's Required list,
 	// which is that of its flag in the type's missing array, or -1.
 	RequiredIndex int
+	// ReadOnlyIndex is the field's place in its type's ReadOnlyRequired
+	// list (its flag in the missingReadOnly array), or -1.
+	ReadOnlyIndex int
 }
 
 // Decoder is the runtime function that reads the field's value into a
@@ -1359,6 +1365,9 @@ type CodecExample struct {
 	Type   *TypeRef // the body's type
 	Origin string   // where the example comes from: "CreatePet request"
 	Body   string   // the example, JSON
+	// In is the validation root of the example: "body" for a request,
+	// "response" for an answer (write-only properties not required).
+	In string
 }
 
 // CodecExamples lists each JSON body type of the operations once, with
@@ -1367,7 +1376,7 @@ type CodecExample struct {
 func (s *Service) CodecExamples() []CodecExample {
 	seen := map[string]bool{}
 	var out []CodecExample
-	add := func(t *TypeRef, origin, body string) {
+	add := func(t *TypeRef, origin, body, in string) {
 		if t == nil || body == "" || seen[t.GoType] {
 			return
 		}
@@ -1381,17 +1390,17 @@ func (s *Service) CodecExamples() []CodecExample {
 		default:
 			name = Exported(name)
 		}
-		out = append(out, CodecExample{Name: name, Type: t, Origin: origin, Body: body})
+		out = append(out, CodecExample{Name: name, Type: t, Origin: origin, Body: body, In: in})
 	}
 	for _, op := range s.Operations {
 		if b := op.Body; b != nil && b.Kind == BodyJSON && op.Example.Valid && strings.Contains(op.Example.ContentType, "json") {
-			add(b.Type, op.GoName+" request", op.Example.Body)
+			add(b.Type, op.GoName+" request", op.Example.Body, "body")
 		}
 	}
 	for _, op := range s.Operations {
 		for _, r := range op.Responses {
 			if r.Kind == BodyJSON && r.ExampleValid {
-				add(r.Type, op.GoName+" "+r.Status+" response", r.Example)
+				add(r.Type, op.GoName+" "+r.Status+" response", r.Example, "response")
 			}
 		}
 	}

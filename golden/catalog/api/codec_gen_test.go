@@ -12,6 +12,7 @@ import (
 // codecCase is a body type with a valid example of it.
 type codecCase struct {
 	name, origin, body string
+	in                 string                         // "body" (a request) or "response": the validation root
 	decode             func(data []byte) (any, error) // into a new value, a pointer
 	encode             func(e *svcgen.Encoder, v any) // a value decode returned
 	// validate checks a value decode returned, when the type has
@@ -20,9 +21,9 @@ type codecCase struct {
 }
 
 // caseOf makes the codecCase of type T.
-func caseOf[T any](name, origin, body string, decode func(*svcgen.Decoder, *T) error, encode func(*svcgen.Encoder, *T), validate func(*T, *svcgen.Path, *svcgen.Errors)) codecCase {
+func caseOf[T any](name, origin, body, in string, decode func(*svcgen.Decoder, *T) error, encode func(*svcgen.Encoder, *T), validate func(*T, *svcgen.Path, *svcgen.Errors)) codecCase {
 	c := codecCase{
-		name: name, origin: origin, body: body,
+		name: name, origin: origin, body: body, in: in,
 		decode: func(data []byte) (any, error) {
 			v := new(T)
 			return v, svcgen.UnmarshalWith(data, v, decode)
@@ -38,13 +39,13 @@ func caseOf[T any](name, origin, body string, decode func(*svcgen.Decoder, *T) e
 // codecCases are the JSON bodies of the spec's operations, one per type,
 // each with the example the generated tests send or answer with.
 var codecCases = []codecCase{
-	caseOf[CatalogCommonProblem]("CatalogCommonProblem", "ListCategories default response", "{\"status\":100,\"title\":\"a\"}", svcgen.Decode, svcgen.Encode, (*CatalogCommonProblem).ValidateAt),
-	caseOf[Category]("Category", "CreateCategory 201 response", "{\"name\":\"a\",\"slug\":\"kitchen\"}", svcgen.Decode, svcgen.Encode, (*Category).ValidateAt),
-	caseOf[CategoryInput]("CategoryInput", "CreateCategory request", "{\"name\":\"a\",\"slug\":\"kitchen\"}", svcgen.Decode, svcgen.Encode, (*CategoryInput).ValidateAt),
-	caseOf[[]Category]("CategoryList", "ListCategories 200 response", "[]", svcgen.DecodeSlice, svcgen.EncodeSlice, nil),
-	caseOf[Product]("Product", "CreateProduct 201 response", "{\"name\":\"a\",\"price\":{\"amount\":0,\"currency\":\"EUR\"},\"sku\":\"CUP-ESP-01\"}", svcgen.Decode, svcgen.Encode, (*Product).ValidateAt),
-	caseOf[ProductInput]("ProductInput", "CreateProduct request", "{\"name\":\"a\",\"price\":{\"amount\":0,\"currency\":\"EUR\"},\"sku\":\"CUP-ESP-01\"}", svcgen.Decode, svcgen.Encode, (*ProductInput).ValidateAt),
-	caseOf[ProductPage]("ProductPage", "ListProducts 200 response", "{\"items\":[],\"nextCursor\":\"a\"}", svcgen.Decode, svcgen.Encode, (*ProductPage).ValidateAt),
+	caseOf[CatalogCommonProblem]("CatalogCommonProblem", "ListCategories default response", "{\"status\":100,\"title\":\"a\"}", "response", svcgen.Decode, svcgen.Encode, (*CatalogCommonProblem).ValidateAt),
+	caseOf[Category]("Category", "CreateCategory 201 response", "{\"name\":\"a\",\"object\":\"category\",\"productCount\":0,\"slug\":\"kitchen\"}", "response", svcgen.Decode, svcgen.Encode, (*Category).ValidateAt),
+	caseOf[CategoryInput]("CategoryInput", "CreateCategory request", "{\"name\":\"a\",\"slug\":\"kitchen\"}", "body", svcgen.Decode, svcgen.Encode, (*CategoryInput).ValidateAt),
+	caseOf[[]Category]("CategoryList", "ListCategories 200 response", "[]", "response", svcgen.DecodeSlice, svcgen.EncodeSlice, nil),
+	caseOf[Product]("Product", "CreateProduct 201 response", "{\"createdAt\":\"2024-01-02T03:04:05Z\",\"name\":\"a\",\"object\":\"product\",\"price\":{\"amount\":0,\"currency\":\"EUR\"},\"sku\":\"CUP-ESP-01\",\"updatedAt\":\"2024-01-02T03:04:05Z\"}", "response", svcgen.Decode, svcgen.Encode, (*Product).ValidateAt),
+	caseOf[ProductInput]("ProductInput", "CreateProduct request", "{\"name\":\"a\",\"price\":{\"amount\":0,\"currency\":\"EUR\"},\"sku\":\"CUP-ESP-01\"}", "body", svcgen.Decode, svcgen.Encode, (*ProductInput).ValidateAt),
+	caseOf[ProductPage]("ProductPage", "ListProducts 200 response", "{\"items\":[],\"nextCursor\":\"a\"}", "response", svcgen.Decode, svcgen.Encode, (*ProductPage).ValidateAt),
 }
 
 // TestCodecRoundTrip decodes each example, checks it is valid, encodes it,
@@ -54,7 +55,7 @@ func TestCodecRoundTrip(t *testing.T) {
 	for _, c := range codecCases {
 		t.Run(c.name, func(t *testing.T) {
 			if v, err := c.decode([]byte(c.body)); err == nil && c.validate != nil {
-				at := svcgen.Root("body", "")
+				at := svcgen.Root(c.in, "")
 				var errs svcgen.Errors
 				if c.validate(v, &at, &errs); len(errs) > 0 {
 					t.Errorf("the %s example is invalid: %v", c.origin, errs)
@@ -136,7 +137,7 @@ func BenchmarkValidate(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			at := svcgen.Root("body", "")
+			at := svcgen.Root(c.in, "")
 			var errs svcgen.Errors
 			b.ReportAllocs()
 			for b.Loop() {

@@ -535,6 +535,10 @@ type Category struct {
 	// missing marks the required properties (in the order name, slug)
 	// that decoded JSON lacked; the validator reports them.
 	missing [2]bool
+
+	// missingReadOnly marks the required read-only properties (in the order object, productCount)
+	// that decoded JSON lacked: a response must hold them, a request need not.
+	missingReadOnly [2]bool
 }
 
 // EncodeJSON writes Category with the property names the spec gives.
@@ -566,16 +570,17 @@ func (v Category) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
 func (v *Category) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Category{}
 	var seen [2]bool
+	var seenReadOnly [2]bool
 	err := d.Object(func(key []byte) error {
 		switch string(key) {
 		case "name":
 			return svcgen.Required(d, &v.Name, &seen[0], svcgen.Decode)
 		case "object":
-			return svcgen.NonNull(d, &v.Object, svcgen.Decode)
+			return svcgen.Required(d, &v.Object, &seenReadOnly[0], svcgen.Decode)
 		case "parent":
 			return svcgen.Decode(d, &v.Parent)
 		case "productCount":
-			return svcgen.NonNull(d, &v.ProductCount, svcgen.Decode)
+			return svcgen.Required(d, &v.ProductCount, &seenReadOnly[1], svcgen.Decode)
 		case "slug":
 			return svcgen.Required(d, &v.Slug, &seen[1], svcgen.Decode)
 		}
@@ -583,6 +588,9 @@ func (v *Category) DecodeJSON(d *svcgen.Decoder) error {
 	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
+	}
+	for i, ok := range seenReadOnly {
+		v.missingReadOnly[i] = !ok
 	}
 	return err
 }
@@ -592,6 +600,9 @@ func (v *Category) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(da
 
 func (v *Category) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "name", "slug")
+	if at.InResponse() { // read-only: required of responses only
+		errs.Required(at, v.missingReadOnly[:], "object", "productCount")
+	}
 	if !v.missing[0] {
 		at := at.Field("name")
 		errs.MinLength(&at, v.Name, 1)
@@ -731,6 +742,10 @@ type Product struct {
 	// missing marks the required properties (in the order name, price, sku)
 	// that decoded JSON lacked; the validator reports them.
 	missing [3]bool
+
+	// missingReadOnly marks the required read-only properties (in the order createdAt, object, updatedAt)
+	// that decoded JSON lacked: a response must hold them, a request need not.
+	missingReadOnly [3]bool
 }
 
 // EncodeJSON writes Product with the property names the spec gives.
@@ -804,6 +819,7 @@ func (v *Product) DecodeJSON(d *svcgen.Decoder) error {
 	// Defaults the spec states, overwritten by what the JSON holds.
 	v.Status = svcgen.Ptr[ProductStatus](ProductStatusDraft)
 	var seen [3]bool
+	var seenReadOnly [3]bool
 	err := d.Object(func(key []byte) error {
 		switch string(key) {
 		case "attributes":
@@ -813,7 +829,7 @@ func (v *Product) DecodeJSON(d *svcgen.Decoder) error {
 		case "compareAtPrice":
 			return svcgen.Decode(d, &v.CompareAtPrice)
 		case "createdAt":
-			return svcgen.NonNull(d, &v.CreatedAt, svcgen.Decode)
+			return svcgen.Required(d, &v.CreatedAt, &seenReadOnly[0], svcgen.Decode)
 		case "description":
 			return svcgen.Decode(d, &v.Description)
 		case "dimensions":
@@ -825,7 +841,7 @@ func (v *Product) DecodeJSON(d *svcgen.Decoder) error {
 		case "name":
 			return svcgen.Required(d, &v.Name, &seen[0], svcgen.Decode)
 		case "object":
-			return svcgen.NonNull(d, &v.Object, svcgen.Decode)
+			return svcgen.Required(d, &v.Object, &seenReadOnly[1], svcgen.Decode)
 		case "price":
 			return svcgen.Required(d, &v.Price, &seen[1], svcgen.Decode)
 		case "rating":
@@ -835,7 +851,7 @@ func (v *Product) DecodeJSON(d *svcgen.Decoder) error {
 		case "status":
 			return svcgen.NonNull(d, &v.Status, svcgen.DecodePtr)
 		case "updatedAt":
-			return svcgen.NonNull(d, &v.UpdatedAt, svcgen.Decode)
+			return svcgen.Required(d, &v.UpdatedAt, &seenReadOnly[2], svcgen.Decode)
 		case "weightGrams":
 			return svcgen.NonNull(d, &v.WeightGrams, svcgen.DecodePtr)
 		}
@@ -843,6 +859,9 @@ func (v *Product) DecodeJSON(d *svcgen.Decoder) error {
 	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
+	}
+	for i, ok := range seenReadOnly {
+		v.missingReadOnly[i] = !ok
 	}
 	return err
 }
@@ -852,6 +871,9 @@ func (v *Product) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(dat
 
 func (v *Product) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "name", "price", "sku")
+	if at.InResponse() { // read-only: required of responses only
+		errs.Required(at, v.missingReadOnly[:], "createdAt", "object", "updatedAt")
+	}
 	{
 		at := at.Field("attributes")
 		if v.Attributes != nil {

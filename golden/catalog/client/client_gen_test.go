@@ -370,7 +370,7 @@ func TestClient(t *testing.T) {
 			field: "name",
 			success: func() any {
 				resp := &api.CreateCategory201Response{}
-				decode(t, "{\"name\":\"a\",\"slug\":\"kitchen\"}", &resp.Body)
+				decode(t, "{\"name\":\"a\",\"object\":\"category\",\"productCount\":0,\"slug\":\"kitchen\"}", &resp.Body)
 				return resp
 			},
 		})
@@ -388,7 +388,7 @@ func TestClient(t *testing.T) {
 			field:      "slug",
 			success: func() any {
 				resp := &api.GetCategory200Response{}
-				decode(t, "{\"name\":\"a\",\"slug\":\"kitchen\"}", &resp.Body)
+				decode(t, "{\"name\":\"a\",\"object\":\"category\",\"productCount\":0,\"slug\":\"kitchen\"}", &resp.Body)
 				return resp
 			},
 		})
@@ -426,7 +426,7 @@ func TestClient(t *testing.T) {
 			field:      "name",
 			success: func() any {
 				resp := &api.CreateProduct201Response{}
-				decode(t, "{\"name\":\"a\",\"price\":{\"amount\":0,\"currency\":\"EUR\"},\"sku\":\"CUP-ESP-01\"}", &resp.Body)
+				decode(t, "{\"createdAt\":\"2024-01-02T03:04:05Z\",\"name\":\"a\",\"object\":\"product\",\"price\":{\"amount\":0,\"currency\":\"EUR\"},\"sku\":\"CUP-ESP-01\",\"updatedAt\":\"2024-01-02T03:04:05Z\"}", &resp.Body)
 				return resp
 			},
 		})
@@ -441,7 +441,7 @@ func TestClient(t *testing.T) {
 			request:    req,
 			success: func() any {
 				resp := &api.GetProduct200Response{}
-				decode(t, "{\"name\":\"a\",\"price\":{\"amount\":0,\"currency\":\"EUR\"},\"sku\":\"CUP-ESP-01\"}", &resp.Body)
+				decode(t, "{\"createdAt\":\"2024-01-02T03:04:05Z\",\"name\":\"a\",\"object\":\"product\",\"price\":{\"amount\":0,\"currency\":\"EUR\"},\"sku\":\"CUP-ESP-01\",\"updatedAt\":\"2024-01-02T03:04:05Z\"}", &resp.Body)
 				return resp
 			},
 		})
@@ -459,7 +459,7 @@ func TestClient(t *testing.T) {
 			field:      "name",
 			success: func() any {
 				resp := &api.ReplaceProduct200Response{}
-				decode(t, "{\"name\":\"a\",\"price\":{\"amount\":0,\"currency\":\"EUR\"},\"sku\":\"CUP-ESP-01\"}", &resp.Body)
+				decode(t, "{\"createdAt\":\"2024-01-02T03:04:05Z\",\"name\":\"a\",\"object\":\"product\",\"price\":{\"amount\":0,\"currency\":\"EUR\"},\"sku\":\"CUP-ESP-01\",\"updatedAt\":\"2024-01-02T03:04:05Z\"}", &resp.Body)
 				return resp
 			},
 		})

@@ -157,6 +157,10 @@ type Quote struct {
 	// missing marks the required properties (in the order currency, quantity, sku, total, unitPrice)
 	// that decoded JSON lacked; the validator reports them.
 	missing [5]bool
+
+	// missingReadOnly marks the required read-only properties (in the order id)
+	// that decoded JSON lacked: a response must hold them, a request need not.
+	missingReadOnly [1]bool
 }
 
 // EncodeJSON writes Quote with the property names the spec gives.
@@ -188,12 +192,13 @@ func (v Quote) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
 func (v *Quote) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Quote{}
 	var seen [5]bool
+	var seenReadOnly [1]bool
 	err := d.Object(func(key []byte) error {
 		switch string(key) {
 		case "currency":
 			return svcgen.Required(d, &v.Currency, &seen[0], svcgen.Decode)
 		case "id":
-			return svcgen.NonNull(d, &v.ID, svcgen.Decode)
+			return svcgen.Required(d, &v.ID, &seenReadOnly[0], svcgen.Decode)
 		case "quantity":
 			return svcgen.Required(d, &v.Quantity, &seen[1], svcgen.Decode)
 		case "sku":
@@ -208,6 +213,9 @@ func (v *Quote) DecodeJSON(d *svcgen.Decoder) error {
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
+	for i, ok := range seenReadOnly {
+		v.missingReadOnly[i] = !ok
+	}
 	return err
 }
 
@@ -216,6 +224,9 @@ func (v *Quote) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data,
 
 func (v *Quote) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "currency", "quantity", "sku", "total", "unitPrice")
+	if at.InResponse() { // read-only: required of responses only
+		errs.Required(at, v.missingReadOnly[:], "id")
+	}
 	if !v.missing[0] {
 		at := at.Field("currency")
 		errs.Pattern(&at, v.Currency, patternQuoteCurrency)

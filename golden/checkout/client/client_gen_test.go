@@ -341,7 +341,7 @@ func TestClient(t *testing.T) {
 			field:      "quantity",
 			success: func() any {
 				resp := &api.CreateQuote201Response{}
-				decode(t, "{\"currency\":\"AAA\",\"quantity\":1,\"sku\":\"a\",\"total\":1,\"unitPrice\":1}", &resp.Body)
+				decode(t, "{\"currency\":\"AAA\",\"id\":\"7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d\",\"quantity\":1,\"sku\":\"a\",\"total\":1,\"unitPrice\":1}", &resp.Body)
 				return resp
 			},
 		})
@@ -359,7 +359,7 @@ func TestClient(t *testing.T) {
 			field:      "quoteId",
 			success: func() any {
 				resp := &api.GetQuote200Response{}
-				decode(t, "{\"currency\":\"AAA\",\"quantity\":1,\"sku\":\"a\",\"total\":1,\"unitPrice\":1}", &resp.Body)
+				decode(t, "{\"currency\":\"AAA\",\"id\":\"7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d\",\"quantity\":1,\"sku\":\"a\",\"total\":1,\"unitPrice\":1}", &resp.Body)
 				return resp
 			},
 		})

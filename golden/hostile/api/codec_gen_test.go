@@ -12,6 +12,7 @@ import (
 // codecCase is a body type with a valid example of it.
 type codecCase struct {
 	name, origin, body string
+	in                 string                         // "body" (a request) or "response": the validation root
 	decode             func(data []byte) (any, error) // into a new value, a pointer
 	encode             func(e *svcgen.Encoder, v any) // a value decode returned
 	// validate checks a value decode returned, when the type has
@@ -20,9 +21,9 @@ type codecCase struct {
 }
 
 // caseOf makes the codecCase of type T.
-func caseOf[T any](name, origin, body string, decode func(*svcgen.Decoder, *T) error, encode func(*svcgen.Encoder, *T), validate func(*T, *svcgen.Path, *svcgen.Errors)) codecCase {
+func caseOf[T any](name, origin, body, in string, decode func(*svcgen.Decoder, *T) error, encode func(*svcgen.Encoder, *T), validate func(*T, *svcgen.Path, *svcgen.Errors)) codecCase {
 	c := codecCase{
-		name: name, origin: origin, body: body,
+		name: name, origin: origin, body: body, in: in,
 		decode: func(data []byte) (any, error) {
 			v := new(T)
 			return v, svcgen.UnmarshalWith(data, v, decode)
@@ -38,15 +39,15 @@ func caseOf[T any](name, origin, body string, decode func(*svcgen.Decoder, *T) e
 // codecCases are the JSON bodies of the spec's operations, one per type,
 // each with the example the generated tests send or answer with.
 var codecCases = []codecCase{
-	caseOf[Collisions]("Collisions", "Collisions 200 response", "{}", svcgen.Decode, svcgen.Encode, (*Collisions).ValidateAt),
-	caseOf[Error]("Error", "GetThing2 404 response", "{\"message\":\"a\"}", svcgen.Decode, svcgen.Encode, (*Error).ValidateAt),
-	caseOf[ListThingsResponse]("ListThingsResponse", "ListThings 200 response", "{\"items\":[]}", svcgen.Decode, svcgen.Encode, (*ListThingsResponse).ValidateAt),
-	caseOf[Map]("Map", "Func 200 response", "{}", svcgen.Decode, svcgen.Encode, (*Map).ValidateAt),
-	caseOf[Problem]("Problem", "GetThing default response", "{}", svcgen.Decode, svcgen.Encode, nil),
-	caseOf[Request]("Request", "CreateThing request", "{\"thing\":{\"name\":\"a\"}}", svcgen.Decode, svcgen.Encode, (*Request).ValidateAt),
-	caseOf[Response]("Response", "CreateThing 201 response", "{\"thing\":{\"name\":\"a\"}}", svcgen.Decode, svcgen.Encode, (*Response).ValidateAt),
-	caseOf[Thing]("Thing", "GetThing 200 response", "{\"name\":\"a\"}", svcgen.Decode, svcgen.Encode, (*Thing).ValidateAt),
-	caseOf[Type]("Type", "Func request", "{}", svcgen.Decode, svcgen.Encode, (*Type).ValidateAt),
+	caseOf[Collisions]("Collisions", "Collisions 200 response", "{}", "response", svcgen.Decode, svcgen.Encode, (*Collisions).ValidateAt),
+	caseOf[Error]("Error", "GetThing2 404 response", "{\"message\":\"a\"}", "response", svcgen.Decode, svcgen.Encode, (*Error).ValidateAt),
+	caseOf[ListThingsResponse]("ListThingsResponse", "ListThings 200 response", "{\"items\":[]}", "response", svcgen.Decode, svcgen.Encode, (*ListThingsResponse).ValidateAt),
+	caseOf[Map]("Map", "Func 200 response", "{}", "response", svcgen.Decode, svcgen.Encode, (*Map).ValidateAt),
+	caseOf[Problem]("Problem", "GetThing default response", "{}", "response", svcgen.Decode, svcgen.Encode, nil),
+	caseOf[Request]("Request", "CreateThing request", "{\"thing\":{\"name\":\"a\"}}", "body", svcgen.Decode, svcgen.Encode, (*Request).ValidateAt),
+	caseOf[Response]("Response", "CreateThing 201 response", "{\"thing\":{\"name\":\"a\"}}", "response", svcgen.Decode, svcgen.Encode, (*Response).ValidateAt),
+	caseOf[Thing]("Thing", "GetThing 200 response", "{\"name\":\"a\"}", "response", svcgen.Decode, svcgen.Encode, (*Thing).ValidateAt),
+	caseOf[Type]("Type", "Func request", "{}", "body", svcgen.Decode, svcgen.Encode, (*Type).ValidateAt),
 }
 
 // TestCodecRoundTrip decodes each example, checks it is valid, encodes it,
@@ -56,7 +57,7 @@ func TestCodecRoundTrip(t *testing.T) {
 	for _, c := range codecCases {
 		t.Run(c.name, func(t *testing.T) {
 			if v, err := c.decode([]byte(c.body)); err == nil && c.validate != nil {
-				at := svcgen.Root("body", "")
+				at := svcgen.Root(c.in, "")
 				var errs svcgen.Errors
 				if c.validate(v, &at, &errs); len(errs) > 0 {
 					t.Errorf("the %s example is invalid: %v", c.origin, errs)
@@ -138,7 +139,7 @@ func BenchmarkValidate(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			at := svcgen.Root("body", "")
+			at := svcgen.Root(c.in, "")
 			var errs svcgen.Errors
 			b.ReportAllocs()
 			for b.Loop() {

@@ -12,6 +12,7 @@ import (
 // codecCase is a body type with a valid example of it.
 type codecCase struct {
 	name, origin, body string
+	in                 string                         // "body" (a request) or "response": the validation root
 	decode             func(data []byte) (any, error) // into a new value, a pointer
 	encode             func(e *svcgen.Encoder, v any) // a value decode returned
 	// validate checks a value decode returned, when the type has
@@ -20,9 +21,9 @@ type codecCase struct {
 }
 
 // caseOf makes the codecCase of type T.
-func caseOf[T any](name, origin, body string, decode func(*svcgen.Decoder, *T) error, encode func(*svcgen.Encoder, *T), validate func(*T, *svcgen.Path, *svcgen.Errors)) codecCase {
+func caseOf[T any](name, origin, body, in string, decode func(*svcgen.Decoder, *T) error, encode func(*svcgen.Encoder, *T), validate func(*T, *svcgen.Path, *svcgen.Errors)) codecCase {
 	c := codecCase{
-		name: name, origin: origin, body: body,
+		name: name, origin: origin, body: body, in: in,
 		decode: func(data []byte) (any, error) {
 			v := new(T)
 			return v, svcgen.UnmarshalWith(data, v, decode)
@@ -38,17 +39,17 @@ func caseOf[T any](name, origin, body string, decode func(*svcgen.Decoder, *T) e
 // codecCases are the JSON bodies of the spec's operations, one per type,
 // each with the example the generated tests send or answer with.
 var codecCases = []codecCase{
-	caseOf[[]Category]("CategoryList", "ListCategories 200 response", "[]", svcgen.DecodeSlice, svcgen.EncodeSlice, nil),
-	caseOf[Customer]("Customer", "CreateCustomer 201 response", "{\"email\":\"user@example.com\",\"name\":\"a\"}", svcgen.Decode, svcgen.Encode, (*Customer).ValidateAt),
-	caseOf[CustomerInput]("CustomerInput", "CreateCustomer request", "{\"email\":\"user@example.com\",\"name\":\"a\"}", svcgen.Decode, svcgen.Encode, (*CustomerInput).ValidateAt),
-	caseOf[CustomerPage]("CustomerPage", "ListCustomers 200 response", "{\"items\":[],\"total\":1}", svcgen.Decode, svcgen.Encode, (*CustomerPage).ValidateAt),
-	caseOf[CustomerPatch]("CustomerPatch", "UpdateCustomer request", "{\"email\":\"user@example.com\"}", svcgen.Decode, svcgen.Encode, (*CustomerPatch).ValidateAt),
-	caseOf[Order]("Order", "CreateOrder 201 response", "{\"items\":[{\"quantity\":1,\"sku\":\"AAAA\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"type\":\"card\"}}", svcgen.Decode, svcgen.Encode, (*Order).ValidateAt),
-	caseOf[[]OrderChange]("OrderChangeList", "GetOrderHistory 200 response", "[]", svcgen.DecodeSlice, svcgen.EncodeSlice, nil),
-	caseOf[OrderInput]("OrderInput", "CreateOrder request", "{\"items\":[{\"quantity\":1,\"sku\":\"AAAA\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"number\":\"000000000000\",\"type\":\"card\"}}", svcgen.Decode, svcgen.Encode, (*OrderInput).ValidateAt),
-	caseOf[OrderPage]("OrderPage", "ListOrders 200 response", "{\"items\":[],\"total\":1}", svcgen.Decode, svcgen.Encode, (*OrderPage).ValidateAt),
-	caseOf[OrderPatch]("OrderPatch", "UpdateOrder request", "{\"deliveryDate\":\"2024-01-02\"}", svcgen.Decode, svcgen.Encode, (*OrderPatch).ValidateAt),
-	caseOf[Problem]("Problem", "ListCategories 400 response", "{\"status\":100,\"title\":\"a\"}", svcgen.Decode, svcgen.Encode, (*Problem).ValidateAt),
+	caseOf[[]Category]("CategoryList", "ListCategories 200 response", "[]", "response", svcgen.DecodeSlice, svcgen.EncodeSlice, nil),
+	caseOf[Customer]("Customer", "CreateCustomer 201 response", "{\"createdAt\":\"2024-01-02T03:04:05Z\",\"email\":\"user@example.com\",\"id\":\"7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d\",\"name\":\"a\",\"updatedAt\":\"2024-01-02T03:04:05Z\"}", "response", svcgen.Decode, svcgen.Encode, (*Customer).ValidateAt),
+	caseOf[CustomerInput]("CustomerInput", "CreateCustomer request", "{\"email\":\"user@example.com\",\"name\":\"a\"}", "body", svcgen.Decode, svcgen.Encode, (*CustomerInput).ValidateAt),
+	caseOf[CustomerPage]("CustomerPage", "ListCustomers 200 response", "{\"items\":[],\"total\":1}", "response", svcgen.Decode, svcgen.Encode, (*CustomerPage).ValidateAt),
+	caseOf[CustomerPatch]("CustomerPatch", "UpdateCustomer request", "{\"email\":\"user@example.com\"}", "body", svcgen.Decode, svcgen.Encode, (*CustomerPatch).ValidateAt),
+	caseOf[Order]("Order", "CreateOrder 201 response", "{\"createdAt\":\"2024-01-02T03:04:05Z\",\"customerId\":\"7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d\",\"id\":1,\"items\":[{\"quantity\":1,\"sku\":\"AAAA\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"type\":\"card\"},\"totalCents\":1,\"updatedAt\":\"2024-01-02T03:04:05Z\"}", "response", svcgen.Decode, svcgen.Encode, (*Order).ValidateAt),
+	caseOf[[]OrderChange]("OrderChangeList", "GetOrderHistory 200 response", "[]", "response", svcgen.DecodeSlice, svcgen.EncodeSlice, nil),
+	caseOf[OrderInput]("OrderInput", "CreateOrder request", "{\"items\":[{\"quantity\":1,\"sku\":\"AAAA\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"number\":\"000000000000\",\"type\":\"card\"}}", "body", svcgen.Decode, svcgen.Encode, (*OrderInput).ValidateAt),
+	caseOf[OrderPage]("OrderPage", "ListOrders 200 response", "{\"items\":[],\"total\":1}", "response", svcgen.Decode, svcgen.Encode, (*OrderPage).ValidateAt),
+	caseOf[OrderPatch]("OrderPatch", "UpdateOrder request", "{\"deliveryDate\":\"2024-01-02\"}", "body", svcgen.Decode, svcgen.Encode, (*OrderPatch).ValidateAt),
+	caseOf[Problem]("Problem", "ListCategories 400 response", "{\"status\":100,\"title\":\"a\"}", "response", svcgen.Decode, svcgen.Encode, (*Problem).ValidateAt),
 }
 
 // TestCodecRoundTrip decodes each example, checks it is valid, encodes it,
@@ -58,7 +59,7 @@ func TestCodecRoundTrip(t *testing.T) {
 	for _, c := range codecCases {
 		t.Run(c.name, func(t *testing.T) {
 			if v, err := c.decode([]byte(c.body)); err == nil && c.validate != nil {
-				at := svcgen.Root("body", "")
+				at := svcgen.Root(c.in, "")
 				var errs svcgen.Errors
 				if c.validate(v, &at, &errs); len(errs) > 0 {
 					t.Errorf("the %s example is invalid: %v", c.origin, errs)
@@ -140,7 +141,7 @@ func BenchmarkValidate(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			at := svcgen.Root("body", "")
+			at := svcgen.Root(c.in, "")
 			var errs svcgen.Errors
 			b.ReportAllocs()
 			for b.Loop() {

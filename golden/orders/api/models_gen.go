@@ -456,6 +456,10 @@ type Category struct {
 	// missing marks the required properties (in the order name, slug)
 	// that decoded JSON lacked; the validator reports them.
 	missing [2]bool
+
+	// missingReadOnly marks the required read-only properties (in the order id)
+	// that decoded JSON lacked: a response must hold them, a request need not.
+	missingReadOnly [1]bool
 }
 
 // EncodeJSON writes Category with the property names the spec gives.
@@ -485,12 +489,13 @@ func (v Category) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
 func (v *Category) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Category{}
 	var seen [2]bool
+	var seenReadOnly [1]bool
 	err := d.Object(func(key []byte) error {
 		switch string(key) {
 		case "children":
 			return svcgen.NonNull(d, &v.Children, svcgen.DecodeSlice)
 		case "id":
-			return svcgen.NonNull(d, &v.ID, svcgen.Decode)
+			return svcgen.Required(d, &v.ID, &seenReadOnly[0], svcgen.Decode)
 		case "name":
 			return svcgen.Required(d, &v.Name, &seen[0], svcgen.Decode)
 		case "slug":
@@ -501,6 +506,9 @@ func (v *Category) DecodeJSON(d *svcgen.Decoder) error {
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
+	for i, ok := range seenReadOnly {
+		v.missingReadOnly[i] = !ok
+	}
 	return err
 }
 
@@ -509,6 +517,9 @@ func (v *Category) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(da
 
 func (v *Category) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "name", "slug")
+	if at.InResponse() { // read-only: required of responses only
+		errs.Required(at, v.missingReadOnly[:], "id")
+	}
 	{
 		at := at.Field("children")
 		if v.Children != nil {
@@ -561,6 +572,10 @@ type Customer struct {
 	// missing marks the required properties (in the order email, name)
 	// that decoded JSON lacked; the validator reports them.
 	missing [2]bool
+
+	// missingReadOnly marks the required read-only properties (in the order createdAt, id, updatedAt)
+	// that decoded JSON lacked: a response must hold them, a request need not.
+	missingReadOnly [3]bool
 }
 
 // EncodeJSON writes Customer with the property names the spec gives.
@@ -628,6 +643,7 @@ func (v *Customer) DecodeJSON(d *svcgen.Decoder) error {
 	// Defaults the spec states, overwritten by what the JSON holds.
 	v.MarketingOptIn = svcgen.Ptr[bool](false)
 	var seen [2]bool
+	var seenReadOnly [3]bool
 	err := d.Object(func(key []byte) error {
 		switch string(key) {
 		case "billingAddress":
@@ -635,11 +651,11 @@ func (v *Customer) DecodeJSON(d *svcgen.Decoder) error {
 		case "birthDate":
 			return svcgen.Decode(d, &v.BirthDate)
 		case "createdAt":
-			return svcgen.NonNull(d, &v.CreatedAt, svcgen.Decode)
+			return svcgen.Required(d, &v.CreatedAt, &seenReadOnly[0], svcgen.Decode)
 		case "email":
 			return svcgen.Required(d, &v.Email, &seen[0], svcgen.Decode)
 		case "id":
-			return svcgen.NonNull(d, &v.ID, svcgen.Decode)
+			return svcgen.Required(d, &v.ID, &seenReadOnly[1], svcgen.Decode)
 		case "marketingOptIn":
 			return svcgen.NonNull(d, &v.MarketingOptIn, svcgen.DecodePtr)
 		case "metadata":
@@ -657,12 +673,15 @@ func (v *Customer) DecodeJSON(d *svcgen.Decoder) error {
 		case "tags":
 			return svcgen.NonNull(d, &v.Tags, svcgen.DecodeSlice)
 		case "updatedAt":
-			return svcgen.NonNull(d, &v.UpdatedAt, svcgen.Decode)
+			return svcgen.Required(d, &v.UpdatedAt, &seenReadOnly[2], svcgen.Decode)
 		}
 		return d.Skip() // not in the spec: ignored
 	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
+	}
+	for i, ok := range seenReadOnly {
+		v.missingReadOnly[i] = !ok
 	}
 	return err
 }
@@ -672,6 +691,9 @@ func (v *Customer) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(da
 
 func (v *Customer) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "email", "name")
+	if at.InResponse() { // read-only: required of responses only
+		errs.Required(at, v.missingReadOnly[:], "createdAt", "id", "updatedAt")
+	}
 	{
 		at := at.Field("billingAddress")
 		if x, ok := v.BillingAddress.Get(); ok {
@@ -1455,6 +1477,10 @@ type Order struct {
 	// missing marks the required properties (in the order items, payment)
 	// that decoded JSON lacked; the validator reports them.
 	missing [2]bool
+
+	// missingReadOnly marks the required read-only properties (in the order createdAt, customerId, id, totalCents, updatedAt)
+	// that decoded JSON lacked: a response must hold them, a request need not.
+	missingReadOnly [5]bool
 }
 
 // EncodeJSON writes Order with the property names the spec gives.
@@ -1527,14 +1553,15 @@ func (v *Order) DecodeJSON(d *svcgen.Decoder) error {
 	v.Currency = svcgen.Ptr[string]("EUR")
 	v.ShippingClass = svcgen.Ptr[ShippingClass](ShippingClassStandard)
 	var seen [2]bool
+	var seenReadOnly [5]bool
 	err := d.Object(func(key []byte) error {
 		switch string(key) {
 		case "createdAt":
-			return svcgen.NonNull(d, &v.CreatedAt, svcgen.Decode)
+			return svcgen.Required(d, &v.CreatedAt, &seenReadOnly[0], svcgen.Decode)
 		case "currency":
 			return svcgen.NonNull(d, &v.Currency, svcgen.DecodePtr)
 		case "customerId":
-			return svcgen.NonNull(d, &v.CustomerID, svcgen.Decode)
+			return svcgen.Required(d, &v.CustomerID, &seenReadOnly[1], svcgen.Decode)
 		case "deliveryDate":
 			return svcgen.Decode(d, &v.DeliveryDate)
 		case "discount":
@@ -1542,7 +1569,7 @@ func (v *Order) DecodeJSON(d *svcgen.Decoder) error {
 		case "giftMessage":
 			return svcgen.Decode(d, &v.GiftMessage)
 		case "id":
-			return svcgen.NonNull(d, &v.ID, svcgen.Decode)
+			return svcgen.Required(d, &v.ID, &seenReadOnly[2], svcgen.Decode)
 		case "items":
 			return svcgen.Required(d, &v.Items, &seen[0], svcgen.DecodeSlice)
 		case "metadata":
@@ -1558,14 +1585,17 @@ func (v *Order) DecodeJSON(d *svcgen.Decoder) error {
 		case "status":
 			return svcgen.NonNull(d, &v.Status, svcgen.DecodePtr)
 		case "totalCents":
-			return svcgen.NonNull(d, &v.TotalCents, svcgen.Decode)
+			return svcgen.Required(d, &v.TotalCents, &seenReadOnly[3], svcgen.Decode)
 		case "updatedAt":
-			return svcgen.NonNull(d, &v.UpdatedAt, svcgen.Decode)
+			return svcgen.Required(d, &v.UpdatedAt, &seenReadOnly[4], svcgen.Decode)
 		}
 		return d.Skip() // not in the spec: ignored
 	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
+	}
+	for i, ok := range seenReadOnly {
+		v.missingReadOnly[i] = !ok
 	}
 	return err
 }
@@ -1575,6 +1605,9 @@ func (v *Order) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data,
 
 func (v *Order) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "items", "payment")
+	if at.InResponse() { // read-only: required of responses only
+		errs.Required(at, v.missingReadOnly[:], "createdAt", "customerId", "id", "totalCents", "updatedAt")
+	}
 	{
 		at := at.Field("currency")
 		if v.Currency != nil {

@@ -445,7 +445,7 @@ func TestClient(t *testing.T) {
 			field: "X-Request-ID",
 			success: func() any {
 				resp := &api.CreateCustomer201Response{}
-				decode(t, "{\"email\":\"user@example.com\",\"name\":\"a\"}", &resp.Body)
+				decode(t, "{\"createdAt\":\"2024-01-02T03:04:05Z\",\"email\":\"user@example.com\",\"id\":\"7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d\",\"name\":\"a\",\"updatedAt\":\"2024-01-02T03:04:05Z\"}", &resp.Body)
 				return resp
 			},
 		})
@@ -463,7 +463,7 @@ func TestClient(t *testing.T) {
 			field:      "customerId",
 			success: func() any {
 				resp := &api.GetCustomer200Response{}
-				decode(t, "{\"email\":\"user@example.com\",\"name\":\"a\"}", &resp.Body)
+				decode(t, "{\"createdAt\":\"2024-01-02T03:04:05Z\",\"email\":\"user@example.com\",\"id\":\"7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d\",\"name\":\"a\",\"updatedAt\":\"2024-01-02T03:04:05Z\"}", &resp.Body)
 				return resp
 			},
 		})
@@ -481,7 +481,7 @@ func TestClient(t *testing.T) {
 			field:      "customerId",
 			success: func() any {
 				resp := &api.ReplaceCustomer200Response{}
-				decode(t, "{\"email\":\"user@example.com\",\"name\":\"a\"}", &resp.Body)
+				decode(t, "{\"createdAt\":\"2024-01-02T03:04:05Z\",\"email\":\"user@example.com\",\"id\":\"7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d\",\"name\":\"a\",\"updatedAt\":\"2024-01-02T03:04:05Z\"}", &resp.Body)
 				return resp
 			},
 		})
@@ -499,7 +499,7 @@ func TestClient(t *testing.T) {
 			field:      "customerId",
 			success: func() any {
 				resp := &api.UpdateCustomer200Response{}
-				decode(t, "{\"email\":\"user@example.com\",\"name\":\"a\"}", &resp.Body)
+				decode(t, "{\"createdAt\":\"2024-01-02T03:04:05Z\",\"email\":\"user@example.com\",\"id\":\"7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d\",\"name\":\"a\",\"updatedAt\":\"2024-01-02T03:04:05Z\"}", &resp.Body)
 				return resp
 			},
 		})
@@ -587,7 +587,7 @@ func TestClient(t *testing.T) {
 			field:      "customerId",
 			success: func() any {
 				resp := &api.CreateOrder201Response{}
-				decode(t, "{\"items\":[{\"quantity\":1,\"sku\":\"AAAA\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"type\":\"card\"}}", &resp.Body)
+				decode(t, "{\"createdAt\":\"2024-01-02T03:04:05Z\",\"customerId\":\"7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d\",\"id\":1,\"items\":[{\"quantity\":1,\"sku\":\"AAAA\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"type\":\"card\"},\"totalCents\":1,\"updatedAt\":\"2024-01-02T03:04:05Z\"}", &resp.Body)
 				return resp
 			},
 		})
@@ -605,7 +605,7 @@ func TestClient(t *testing.T) {
 			field:      "customerId",
 			success: func() any {
 				resp := &api.GetOrder200Response{}
-				decode(t, "{\"items\":[{\"quantity\":1,\"sku\":\"AAAA\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"type\":\"card\"}}", &resp.Body)
+				decode(t, "{\"createdAt\":\"2024-01-02T03:04:05Z\",\"customerId\":\"7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d\",\"id\":1,\"items\":[{\"quantity\":1,\"sku\":\"AAAA\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"type\":\"card\"},\"totalCents\":1,\"updatedAt\":\"2024-01-02T03:04:05Z\"}", &resp.Body)
 				return resp
 			},
 		})
@@ -623,7 +623,7 @@ func TestClient(t *testing.T) {
 			field:      "customerId",
 			success: func() any {
 				resp := &api.ReplaceOrder200Response{}
-				decode(t, "{\"items\":[{\"quantity\":1,\"sku\":\"AAAA\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"type\":\"card\"}}", &resp.Body)
+				decode(t, "{\"createdAt\":\"2024-01-02T03:04:05Z\",\"customerId\":\"7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d\",\"id\":1,\"items\":[{\"quantity\":1,\"sku\":\"AAAA\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"type\":\"card\"},\"totalCents\":1,\"updatedAt\":\"2024-01-02T03:04:05Z\"}", &resp.Body)
 				return resp
 			},
 		})
@@ -641,7 +641,7 @@ func TestClient(t *testing.T) {
 			field:      "customerId",
 			success: func() any {
 				resp := &api.UpdateOrder200Response{}
-				decode(t, "{\"items\":[{\"quantity\":1,\"sku\":\"AAAA\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"type\":\"card\"}}", &resp.Body)
+				decode(t, "{\"createdAt\":\"2024-01-02T03:04:05Z\",\"customerId\":\"7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d\",\"id\":1,\"items\":[{\"quantity\":1,\"sku\":\"AAAA\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"type\":\"card\"},\"totalCents\":1,\"updatedAt\":\"2024-01-02T03:04:05Z\"}", &resp.Body)
 				return resp
 			},
 		})

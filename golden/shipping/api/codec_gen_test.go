@@ -12,6 +12,7 @@ import (
 // codecCase is a body type with a valid example of it.
 type codecCase struct {
 	name, origin, body string
+	in                 string                         // "body" (a request) or "response": the validation root
 	decode             func(data []byte) (any, error) // into a new value, a pointer
 	encode             func(e *svcgen.Encoder, v any) // a value decode returned
 	// validate checks a value decode returned, when the type has
@@ -20,9 +21,9 @@ type codecCase struct {
 }
 
 // caseOf makes the codecCase of type T.
-func caseOf[T any](name, origin, body string, decode func(*svcgen.Decoder, *T) error, encode func(*svcgen.Encoder, *T), validate func(*T, *svcgen.Path, *svcgen.Errors)) codecCase {
+func caseOf[T any](name, origin, body, in string, decode func(*svcgen.Decoder, *T) error, encode func(*svcgen.Encoder, *T), validate func(*T, *svcgen.Path, *svcgen.Errors)) codecCase {
 	c := codecCase{
-		name: name, origin: origin, body: body,
+		name: name, origin: origin, body: body, in: in,
 		decode: func(data []byte) (any, error) {
 			v := new(T)
 			return v, svcgen.UnmarshalWith(data, v, decode)
@@ -38,10 +39,10 @@ func caseOf[T any](name, origin, body string, decode func(*svcgen.Decoder, *T) e
 // codecCases are the JSON bodies of the spec's operations, one per type,
 // each with the example the generated tests send or answer with.
 var codecCases = []codecCase{
-	caseOf[ListShipments200ResponseBody]("ListShipments200ResponseBody", "ListShipments 200 response", "{\"items\":[]}", svcgen.Decode, svcgen.Encode, (*ListShipments200ResponseBody).ValidateAt),
-	caseOf[Problem]("Problem", "CreateShipment 400 response", "{}", svcgen.Decode, svcgen.Encode, nil),
-	caseOf[Shipment]("Shipment", "CreateShipment 201 response", "{\"customerId\":\"7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d\",\"orderId\":1,\"status\":\"pending\"}", svcgen.Decode, svcgen.Encode, (*Shipment).ValidateAt),
-	caseOf[ShipmentInput]("ShipmentInput", "CreateShipment request", "{\"customerId\":\"7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d\",\"orderId\":1}", svcgen.Decode, svcgen.Encode, (*ShipmentInput).ValidateAt),
+	caseOf[ListShipments200ResponseBody]("ListShipments200ResponseBody", "ListShipments 200 response", "{\"items\":[]}", "response", svcgen.Decode, svcgen.Encode, (*ListShipments200ResponseBody).ValidateAt),
+	caseOf[Problem]("Problem", "CreateShipment 400 response", "{}", "response", svcgen.Decode, svcgen.Encode, nil),
+	caseOf[Shipment]("Shipment", "CreateShipment 201 response", "{\"createdAt\":\"2024-01-02T03:04:05Z\",\"customerId\":\"7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d\",\"id\":\"7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d\",\"orderId\":1,\"status\":\"pending\",\"updatedAt\":\"2024-01-02T03:04:05Z\"}", "response", svcgen.Decode, svcgen.Encode, (*Shipment).ValidateAt),
+	caseOf[ShipmentInput]("ShipmentInput", "CreateShipment request", "{\"customerId\":\"7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d\",\"orderId\":1}", "body", svcgen.Decode, svcgen.Encode, (*ShipmentInput).ValidateAt),
 }
 
 // TestCodecRoundTrip decodes each example, checks it is valid, encodes it,
@@ -51,7 +52,7 @@ func TestCodecRoundTrip(t *testing.T) {
 	for _, c := range codecCases {
 		t.Run(c.name, func(t *testing.T) {
 			if v, err := c.decode([]byte(c.body)); err == nil && c.validate != nil {
-				at := svcgen.Root("body", "")
+				at := svcgen.Root(c.in, "")
 				var errs svcgen.Errors
 				if c.validate(v, &at, &errs); len(errs) > 0 {
 					t.Errorf("the %s example is invalid: %v", c.origin, errs)
@@ -133,7 +134,7 @@ func BenchmarkValidate(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			at := svcgen.Root("body", "")
+			at := svcgen.Root(c.in, "")
 			var errs svcgen.Errors
 			b.ReportAllocs()
 			for b.Loop() {

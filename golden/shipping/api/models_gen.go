@@ -152,6 +152,10 @@ type Shipment struct {
 	// missing marks the required properties (in the order customerId, orderId, status)
 	// that decoded JSON lacked; the validator reports them.
 	missing [3]bool
+
+	// missingReadOnly marks the required read-only properties (in the order createdAt, id, updatedAt)
+	// that decoded JSON lacked: a response must hold them, a request need not.
+	missingReadOnly [3]bool
 }
 
 // EncodeJSON writes Shipment with the property names the spec gives.
@@ -191,14 +195,15 @@ func (v Shipment) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
 func (v *Shipment) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Shipment{}
 	var seen [3]bool
+	var seenReadOnly [3]bool
 	err := d.Object(func(key []byte) error {
 		switch string(key) {
 		case "createdAt":
-			return svcgen.NonNull(d, &v.CreatedAt, svcgen.Decode)
+			return svcgen.Required(d, &v.CreatedAt, &seenReadOnly[0], svcgen.Decode)
 		case "customerId":
 			return svcgen.Required(d, &v.CustomerID, &seen[0], svcgen.Decode)
 		case "id":
-			return svcgen.NonNull(d, &v.ID, svcgen.Decode)
+			return svcgen.Required(d, &v.ID, &seenReadOnly[1], svcgen.Decode)
 		case "itemCount":
 			return svcgen.NonNull(d, &v.ItemCount, svcgen.DecodePtr)
 		case "orderId":
@@ -208,12 +213,15 @@ func (v *Shipment) DecodeJSON(d *svcgen.Decoder) error {
 		case "status":
 			return svcgen.Required(d, &v.Status, &seen[2], svcgen.Decode)
 		case "updatedAt":
-			return svcgen.NonNull(d, &v.UpdatedAt, svcgen.Decode)
+			return svcgen.Required(d, &v.UpdatedAt, &seenReadOnly[2], svcgen.Decode)
 		}
 		return d.Skip() // not in the spec: ignored
 	})
 	for i, ok := range seen {
 		v.missing[i] = !ok
+	}
+	for i, ok := range seenReadOnly {
+		v.missingReadOnly[i] = !ok
 	}
 	return err
 }
@@ -223,6 +231,9 @@ func (v *Shipment) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(da
 
 func (v *Shipment) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "customerId", "orderId", "status")
+	if at.InResponse() { // read-only: required of responses only
+		errs.Required(at, v.missingReadOnly[:], "createdAt", "id", "updatedAt")
+	}
 	if !v.missing[0] {
 		at := at.Field("customerId")
 		errs.Format(&at, v.CustomerID, "uuid")

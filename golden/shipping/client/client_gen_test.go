@@ -347,7 +347,7 @@ func TestClient(t *testing.T) {
 			field:      "customerId",
 			success: func() any {
 				resp := &api.CreateShipment201Response{}
-				decode(t, "{\"customerId\":\"7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d\",\"orderId\":1,\"status\":\"pending\"}", &resp.Body)
+				decode(t, "{\"createdAt\":\"2024-01-02T03:04:05Z\",\"customerId\":\"7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d\",\"id\":\"7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d\",\"orderId\":1,\"status\":\"pending\",\"updatedAt\":\"2024-01-02T03:04:05Z\"}", &resp.Body)
 				return resp
 			},
 		})
@@ -365,7 +365,7 @@ func TestClient(t *testing.T) {
 			field:      "shipmentId",
 			success: func() any {
 				resp := &api.GetShipment200Response{}
-				decode(t, "{\"customerId\":\"7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d\",\"orderId\":1,\"status\":\"pending\"}", &resp.Body)
+				decode(t, "{\"createdAt\":\"2024-01-02T03:04:05Z\",\"customerId\":\"7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d\",\"id\":\"7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d\",\"orderId\":1,\"status\":\"pending\",\"updatedAt\":\"2024-01-02T03:04:05Z\"}", &resp.Body)
 				return resp
 			},
 		})

@@ -118,6 +118,10 @@ type Gadget struct {
 	// missing marks the required properties (in the order color, name, size)
 	// that decoded JSON lacked; the validator reports them.
 	missing [3]bool
+
+	// missingReadOnly marks the required read-only properties (in the order id)
+	// that decoded JSON lacked: a response must hold them, a request need not.
+	missingReadOnly [1]bool
 }
 
 // EncodeJSON writes Gadget with the property names the spec gives.
@@ -171,6 +175,7 @@ func (v *Gadget) DecodeJSON(d *svcgen.Decoder) error {
 	// Defaults the spec states, overwritten by what the JSON holds.
 	v.Finish = svcgen.Ptr[string]("matte")
 	var seen [3]bool
+	var seenReadOnly [1]bool
 	err := d.Object(func(key []byte) error {
 		switch string(key) {
 		case "color":
@@ -180,7 +185,7 @@ func (v *Gadget) DecodeJSON(d *svcgen.Decoder) error {
 		case "finish":
 			return svcgen.NonNull(d, &v.Finish, svcgen.DecodePtr)
 		case "id":
-			return svcgen.NonNull(d, &v.ID, svcgen.Decode)
+			return svcgen.Required(d, &v.ID, &seenReadOnly[0], svcgen.Decode)
 		case "label":
 			return svcgen.Decode(d, &v.Label)
 		case "name":
@@ -199,6 +204,9 @@ func (v *Gadget) DecodeJSON(d *svcgen.Decoder) error {
 	for i, ok := range seen {
 		v.missing[i] = !ok
 	}
+	for i, ok := range seenReadOnly {
+		v.missingReadOnly[i] = !ok
+	}
 	return err
 }
 
@@ -207,6 +215,9 @@ func (v *Gadget) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data
 
 func (v *Gadget) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "color", "name", "size")
+	if at.InResponse() { // read-only: required of responses only
+		errs.Required(at, v.missingReadOnly[:], "id")
+	}
 	if !v.missing[0] {
 		at := at.Field("color")
 		v.Color.ValidateAt(&at, errs)

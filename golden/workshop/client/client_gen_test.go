@@ -359,7 +359,7 @@ func TestClient(t *testing.T) {
 			field:      "color",
 			success: func() any {
 				resp := &api.CreateGadget201Response{}
-				decode(t, "{\"color\":\"red\",\"name\":\"a\",\"size\":1}", &resp.Body)
+				decode(t, "{\"color\":\"red\",\"id\":\"a\",\"name\":\"a\",\"size\":1}", &resp.Body)
 				return resp
 			},
 		})
@@ -374,7 +374,7 @@ func TestClient(t *testing.T) {
 			request:    req,
 			success: func() any {
 				resp := &api.GetGadget200Response{}
-				decode(t, "{\"color\":\"red\",\"name\":\"a\",\"size\":1}", &resp.Body)
+				decode(t, "{\"color\":\"red\",\"id\":\"a\",\"name\":\"a\",\"size\":1}", &resp.Body)
 				return resp
 			},
 		})
@@ -407,7 +407,7 @@ func TestClient(t *testing.T) {
 			request:    req,
 			success: func() any {
 				resp := &api.UpdateGadget200Response{}
-				decode(t, "{\"color\":\"red\",\"name\":\"a\",\"size\":1}", &resp.Body)
+				decode(t, "{\"color\":\"red\",\"id\":\"a\",\"name\":\"a\",\"size\":1}", &resp.Body)
 				return resp
 			},
 		})

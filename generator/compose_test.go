@@ -9,6 +9,7 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/svcgen/svcgen/generator/file"
 )
 
 // TestComposeFile loads each generated compose.yaml with the Compose
@@ -24,7 +25,7 @@ func TestComposeFile(t *testing.T) {
 			for _, f := range res.Files {
 				if f.Path == "compose.yaml" {
 					content = f.Content
-					if f.Class != ClassScaffold {
+					if f.Class != file.Scaffold {
 						t.Errorf("compose.yaml is %s, want scaffold", f.Class)
 					}
 				}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/svcgen/svcgen/generator/file"
 	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
@@ -102,7 +103,7 @@ func TestKubernetesManifests(t *testing.T) {
 				if !strings.HasPrefix(f.Path, "deploy/") {
 					continue
 				}
-				if f.Class != ClassScaffold {
+				if f.Class != file.Scaffold {
 					t.Errorf("%s is %s, want scaffold: the manifests are the user's", f.Path, f.Class)
 				}
 				if err := fsys.WriteFile("/"+f.Path, f.Content); err != nil {

@@ -19,6 +19,7 @@ import (
 	"sync"
 
 	"github.com/svcgen/svcgen/generator/build"
+	"github.com/svcgen/svcgen/generator/file"
 	"github.com/svcgen/svcgen/generator/format"
 	"github.com/svcgen/svcgen/generator/load"
 	"github.com/svcgen/svcgen/generator/model"
@@ -57,31 +58,11 @@ type Options struct {
 	KeepPanics bool
 }
 
-// Class is a file's ownership class (docs/ARCHITECTURE.md, "Ownership classes").
-type Class = plan.Class
-
-// Ownership classes, as plan defines them.
-const (
-	ClassGenerated = plan.Generated
-	ClassScaffold  = plan.Scaffold
-	ClassSpec      = plan.Spec
-	ClassManifest  = plan.Manifest
-	ClassMigration = plan.Migration
-)
-
-// File is one output file, rendered and formatted.
-type File struct {
-	Path    string // slash-separated, relative to the output folder
-	Content []byte
-	Class   Class
-	Mode    uint32 // 0644 or 0755
-}
-
 // Result is everything a run produced.
 type Result struct {
 	Service  *model.Service
-	Files    []File // sorted by path, the manifest and base copies included
-	Spec     []byte // the service's copy of the spec
+	Files    []file.File // sorted by path, the manifest and base copies included
+	Spec     []byte      // the service's copy of the spec
 	Warnings []load.Warning
 }
 
@@ -168,7 +149,7 @@ func prepare(ctx context.Context, opts Options) (*Result, error) {
 
 // Render plans, renders and formats every file of svc, and adds the
 // manifest. It is pure: the same model gives the same bytes.
-func Render(svc *model.Service, spec []byte) ([]File, error) {
+func Render(svc *model.Service, spec []byte) ([]file.File, error) {
 	files, err := RenderFiles(svc, spec)
 	if err != nil {
 		return nil, err
@@ -177,7 +158,7 @@ func Render(svc *model.Service, spec []byte) ([]File, error) {
 }
 
 // RenderFiles is Render without the manifest and base copies.
-func RenderFiles(svc *model.Service, spec []byte) ([]File, error) {
+func RenderFiles(svc *model.Service, spec []byte) ([]file.File, error) {
 	tmpls, err := render.Templates()
 	if err != nil {
 		return nil, err
@@ -189,7 +170,7 @@ func RenderFiles(svc *model.Service, spec []byte) ([]File, error) {
 	// The files are rendered at the same time: the largest take seconds on
 	// a large API. The first failure in path order is the one reported.
 	planned := plan.Plan(svc, tmpls, spec)
-	files := make([]File, len(planned))
+	files := make([]file.File, len(planned))
 	errs := make([]error, len(planned))
 	panics := make([]any, len(planned))
 	var wg sync.WaitGroup
@@ -214,8 +195,8 @@ func RenderFiles(svc *model.Service, spec []byte) ([]File, error) {
 // renderFile renders and formats one planned file. The chunks a Go
 // template renders on several goroutines (its each calls) are formatted by
 // the goroutine that rendered them, as soon as they are written.
-func renderFile(r *render.Renderer, svc *model.Service, pf plan.File) (File, error) {
-	content := pf.Raw
+func renderFile(r *render.Renderer, svc *model.Service, pf file.File) (file.File, error) {
+	content := pf.Content
 	if pf.Template != "" {
 		isGo := strings.HasSuffix(pf.Path, ".go")
 		var section func([]byte) any
@@ -224,7 +205,7 @@ func renderFile(r *render.Renderer, svc *model.Service, pf plan.File) (File, err
 		}
 		parts, err := r.RenderParts(pf.Template, svc, section)
 		if err != nil {
-			return File{}, err
+			return file.File{}, err
 		}
 		if !isGo {
 			content = render.Join(parts)
@@ -235,11 +216,12 @@ func renderFile(r *render.Renderer, svc *model.Service, pf plan.File) (File, err
 				pieces[i].Section, _ = p.Section.(*format.Section)
 			}
 			if content, err = format.File(pf.Path, pf.Template, pieces); err != nil {
-				return File{}, err
+				return file.File{}, err
 			}
 		}
 	}
-	return File{Path: pf.Path, Content: content, Class: pf.Class, Mode: pf.Mode}, nil
+	pf.Template, pf.Content = "", content
+	return pf, nil
 }
 
 // Manifest records what svcgen wrote, so regenerate can tell the user's
@@ -304,9 +286,9 @@ type ManifestSpec struct {
 
 // ManifestEntry is one file svcgen wrote.
 type ManifestEntry struct {
-	Path   string `json:"path"`
-	Class  Class  `json:"class"`
-	SHA256 string `json:"sha256"`
+	Path   string     `json:"path"`
+	Class  file.Class `json:"class"`
+	SHA256 string     `json:"sha256"`
 	// Base is where the copy of a scaffold file as svcgen wrote it is kept.
 	Base string `json:"base,omitempty"`
 }
@@ -360,7 +342,7 @@ func ReadManifestFS(fsys fs.FS, dir string) (*Manifest, error) {
 // WithManifest adds to files the manifest, the base copies of scaffold
 // files and of the spec, and the schema record. files must not hold
 // manifest-class files.
-func WithManifest(svc *model.Service, files []File, spec []byte, rec Record) ([]File, error) {
+func WithManifest(svc *model.Service, files []file.File, spec []byte, rec Record) ([]file.File, error) {
 	m := Manifest{
 		Generator: "svcgen",
 		Version:   Version,
@@ -373,15 +355,15 @@ func WithManifest(svc *model.Service, files []File, spec []byte, rec Record) ([]
 	if err != nil {
 		return nil, err
 	}
-	out := append([]File(nil), files...)
+	out := append([]file.File(nil), files...)
 	out = append(out,
-		File{Path: m.Spec.Base, Content: spec, Class: ClassManifest, Mode: 0o644},
-		File{Path: SchemaPath, Content: append(sch, '\n'), Class: ClassManifest, Mode: 0o644})
+		file.File{Path: m.Spec.Base, Content: spec, Class: file.Manifest, Mode: 0o644},
+		file.File{Path: SchemaPath, Content: append(sch, '\n'), Class: file.Manifest, Mode: 0o644})
 	for _, f := range files {
 		e := ManifestEntry{Path: f.Path, Class: f.Class, SHA256: hash(f.Content)}
-		if f.Class == ClassScaffold {
+		if f.Class == file.Scaffold {
 			e.Base = BaseDir + f.Path
-			out = append(out, File{Path: e.Base, Content: f.Content, Class: ClassManifest, Mode: 0o644})
+			out = append(out, file.File{Path: e.Base, Content: f.Content, Class: file.Manifest, Mode: 0o644})
 		}
 		m.Files = append(m.Files, e)
 	}
@@ -390,7 +372,7 @@ func WithManifest(svc *model.Service, files []File, spec []byte, rec Record) ([]
 	if err != nil {
 		return nil, err
 	}
-	out = append(out, File{Path: ManifestPath, Content: append(b, '\n'), Class: ClassManifest, Mode: 0o644})
+	out = append(out, file.File{Path: ManifestPath, Content: append(b, '\n'), Class: file.Manifest, Mode: 0o644})
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out, nil
 }

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/pmezard/go-difflib/difflib"
+	"github.com/svcgen/svcgen/generator/file"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden trees in golden/")
@@ -187,7 +188,7 @@ func writeExample(t testing.TB, base, name, specPath string) (string, *Result) {
 }
 
 // writeFiles writes files under dir.
-func writeFiles(t testing.TB, dir string, files []File) {
+func writeFiles(t testing.TB, dir string, files []file.File) {
 	t.Helper()
 	for _, f := range files {
 		p := filepath.Join(dir, filepath.FromSlash(f.Path))
@@ -207,7 +208,7 @@ func writeFiles(t testing.TB, dir string, files []File) {
 // testdata/examples/NAME.extra/ for the example spec/NAME.yaml), or the
 // user's own version of a file that is theirs (an example's service.go). A
 // file svcgen owns is never replaced.
-func copyExtra(t testing.TB, from, dir string, generated []File) {
+func copyExtra(t testing.TB, from, dir string, generated []file.File) {
 	t.Helper()
 	files, err := readTree(from)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -219,7 +220,7 @@ func copyExtra(t testing.TB, from, dir string, generated []File) {
 	for _, p := range sortedPaths(files) {
 		full := filepath.Join(dir, filepath.FromSlash(p))
 		for _, f := range generated {
-			if f.Path == p && f.Class != ClassScaffold {
+			if f.Path == p && f.Class != file.Scaffold {
 				t.Fatalf("%s: %s would replace a file svcgen owns (%s)", from, p, f.Class)
 			}
 		}

@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/svcgen/svcgen/generator"
+	"github.com/svcgen/svcgen/generator/file"
 	"github.com/svcgen/svcgen/generator/model"
 )
 
@@ -472,7 +473,7 @@ func violations(resp *http.Response) []violation {
 	return out
 }
 
-func write(t *testing.T, dir string, files []generator.File) {
+func write(t *testing.T, dir string, files []file.File) {
 	t.Helper()
 	for _, f := range files {
 		p := filepath.Join(dir, filepath.FromSlash(f.Path))

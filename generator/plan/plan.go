@@ -5,46 +5,24 @@ package plan
 
 import (
 	"sort"
-	"strings"
 
+	"github.com/svcgen/svcgen/generator/file"
 	"github.com/svcgen/svcgen/generator/model"
 	"github.com/svcgen/svcgen/runtime"
 )
 
-// Class is a file's ownership class.
-type Class string
-
-const (
-	Generated Class = "generated" // rewritten on every regenerate
-	Scaffold  Class = "scaffold"  // written once, then the user's; merged on regenerate
-	Spec      Class = "spec"      // the service's copy of the spec
-	Migration Class = "migration" // append-only: never edited once written
-	Manifest  Class = "manifest"  // .svcgen/ bookkeeping
-)
-
-// File is one planned output file.
-type File struct {
-	Path     string // slash-separated, relative to the service root
-	Template string // template name in templates.FS; "" for Raw content
-	Raw      []byte // content for files not rendered from a template
-	Class    Class
-	Mode     uint32
-}
-
 // Plan returns the files of svc, sorted by path. templates maps output
 // paths to template names (render.Templates).
-func Plan(svc *model.Service, templates map[string]string, spec []byte) []File {
-	var files []File
+func Plan(svc *model.Service, templates map[string]string, spec []byte) []file.File {
+	var files []file.File
 	for out, tmpl := range templates {
 		if want, ok := optional[out]; ok && !want(svc) {
 			continue
 		}
-		files = append(files, File{Path: out, Template: tmpl, Class: ClassOf(out), Mode: 0o644})
+		files = append(files, file.File{Path: out, Template: tmpl, Class: file.ClassOf(out), Mode: 0o644})
 	}
-	files = append(files, File{Path: svc.SpecFile, Raw: spec, Class: Spec, Mode: 0o644})
-	for _, f := range runtime.Files(svc.Module, svc.Events != nil) {
-		files = append(files, File{Path: f.Path, Raw: f.Content, Class: Generated, Mode: 0o644})
-	}
+	files = append(files, file.File{Path: svc.SpecFile, Content: spec, Class: file.Spec, Mode: 0o644})
+	files = append(files, runtime.Files(svc.Module, svc.Events != nil)...)
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	return files
 }
@@ -101,17 +79,3 @@ func hasForms(svc *model.Service) bool {
 func hasCodecExamples(svc *model.Service) bool { return len(svc.CodecExamples()) > 0 }
 
 func hasSecurity(svc *model.Service) bool { return len(svc.Security) > 0 }
-
-// ClassOf tells the class of an output path by its name: files svcgen
-// rewrites end in _gen.go or _gen_test.go; the rest is the user's.
-func ClassOf(p string) Class {
-	switch {
-	case strings.HasPrefix(p, ".svcgen/"):
-		return Manifest
-	case strings.HasPrefix(p, "internal/store/migrations/"):
-		return Migration
-	case strings.HasSuffix(p, "_gen.go"), strings.HasSuffix(p, "_gen_test.go"):
-		return Generated
-	}
-	return Scaffold
-}

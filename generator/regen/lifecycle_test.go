@@ -3,7 +3,6 @@ package regen
 import (
 	"context"
 	"encoding/json"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,10 +23,7 @@ func newService(t *testing.T, spec string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var files []write.File
-	for _, f := range res.Files {
-		files = append(files, write.File{Path: f.Path, Content: f.Content, Mode: fs.FileMode(f.Mode)})
-	}
+	files := res.Files
 	dir := filepath.Join(tmp, "svc")
 	if err := write.New(dir, files, write.Options{}); err != nil {
 		t.Fatal(err)

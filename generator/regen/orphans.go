@@ -12,7 +12,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/svcgen/svcgen/generator"
+	"github.com/svcgen/svcgen/generator/file"
 	"github.com/svcgen/svcgen/generator/format"
 	"github.com/svcgen/svcgen/generator/model"
 )
@@ -367,7 +367,7 @@ func (p *Plan) orphanFile(d *disk, dir, pkg string, body []byte, imports []strin
 	}
 	if len(body) == 0 {
 		if before != nil {
-			p.setStep(Step{Path: name, Class: generator.ClassGenerated, Action: Delete, Before: before, Note: "no orphaned code refers to it any more"})
+			p.setStep(Step{Path: name, Class: file.Generated, Action: Delete, Before: before, Note: "no orphaned code refers to it any more"})
 		}
 		return nil
 	}
@@ -407,7 +407,7 @@ func (p *Plan) orphanFile(d *disk, dir, pkg string, body []byte, imports []strin
 	if err != nil {
 		return err
 	}
-	s := replace(name, generator.ClassGenerated, before, content, 0o644, "keeps orphaned methods building")
+	s := replace(name, file.Generated, before, content, 0o644, "keeps orphaned methods building")
 	p.setStep(s)
 	return nil
 }
@@ -478,7 +478,7 @@ func (p *Plan) oldDecls(d *disk, dir string) (*index, error) {
 func (p *Plan) newDecls(dir string) (*index, error) {
 	files := map[string][]byte{}
 	for _, s := range p.Steps {
-		if path.Dir(s.Path) == dir && strings.HasSuffix(s.Path, "_gen.go") && path.Base(s.Path) != orphansFile && s.After != nil && s.Class == generator.ClassGenerated {
+		if path.Dir(s.Path) == dir && strings.HasSuffix(s.Path, "_gen.go") && path.Base(s.Path) != orphansFile && s.After != nil && s.Class == file.Generated {
 			files[s.Path] = s.After
 		}
 	}

@@ -25,6 +25,7 @@ import (
 	"github.com/svcgen/svcgen/generator"
 	"github.com/svcgen/svcgen/generator/build"
 	"github.com/svcgen/svcgen/generator/compat"
+	"github.com/svcgen/svcgen/generator/file"
 	"github.com/svcgen/svcgen/generator/load"
 	"github.com/svcgen/svcgen/generator/merge"
 	"github.com/svcgen/svcgen/generator/model"
@@ -64,11 +65,11 @@ const (
 // Step is the decision for one file.
 type Step struct {
 	Path   string
-	Class  generator.Class
+	Class  file.Class
 	Action Action
 	Before []byte // the file on disk now; nil when there is none
 	After  []byte // the file after regenerate; nil when deleted or absent
-	Mode   uint32
+	Mode   fs.FileMode
 	Note   string // why, when it is not obvious: "edited by hand: your version is kept in X.orig"
 }
 
@@ -122,7 +123,7 @@ func (p *Plan) Breaking() bool {
 func (p *Plan) Conflicts() []string {
 	var out []string
 	for _, s := range p.Steps {
-		if s.Action == Conflict || s.Class == generator.ClassScaffold && s.Action == Keep && merge.HasMarkers(s.After) {
+		if s.Action == Conflict || s.Class == file.Scaffold && s.Action == Keep && merge.HasMarkers(s.After) {
 			out = append(out, s.Path)
 		}
 	}
@@ -155,11 +156,11 @@ func (p *Plan) Apply() error {
 		if !s.Changes() {
 			continue
 		}
-		c := write.Change{Path: s.Path, Content: s.After, Mode: fs.FileMode(s.Mode), Remove: s.Action == Delete}
+		c := write.Change{Path: s.Path, Content: s.After, Mode: s.Mode, Remove: s.Action == Delete}
 		switch {
 		case s.Path == generator.ManifestPath:
 			manifest = append(manifest, c)
-		case s.Class == generator.ClassManifest:
+		case s.Class == file.Manifest:
 			book = append(book, c)
 		default:
 			files = append(files, c)
@@ -238,13 +239,13 @@ func Make(ctx context.Context, opts Options) (*Plan, error) {
 	}
 	p.Changes = compat.Compare(p.Old, p.Service)
 
-	var rendered []generator.File // svcgen's render, recorded in the new manifest
+	var rendered []file.File // svcgen's render, recorded in the new manifest
 	oldMigrations := false
 	for _, e := range man.Files {
-		oldMigrations = oldMigrations || e.Class == generator.ClassMigration
+		oldMigrations = oldMigrations || e.Class == file.Migration
 	}
 	for _, f := range files {
-		if f.Class == generator.ClassMigration && oldMigrations {
+		if f.Class == file.Migration && oldMigrations {
 			continue // the schema evolves by new migrations only
 		}
 		rendered = append(rendered, f)
@@ -265,14 +266,14 @@ func Make(ctx context.Context, opts Options) (*Plan, error) {
 		if inNew[e.Path] {
 			continue
 		}
-		if e.Class == generator.ClassMigration {
+		if e.Class == file.Migration {
 			// Never touched; kept in the manifest.
 			content, err := d.read(e.Path)
 			if err != nil {
 				return nil, err
 			}
 			if content != nil {
-				rendered = append(rendered, generator.File{Path: e.Path, Content: content, Class: e.Class, Mode: 0o644})
+				rendered = append(rendered, file.File{Path: e.Path, Content: content, Class: e.Class, Mode: 0o644})
 				inNew[e.Path] = true
 			}
 			continue
@@ -291,8 +292,8 @@ func Make(ctx context.Context, opts Options) (*Plan, error) {
 		return nil, err
 	}
 	for _, s := range p.Steps {
-		if s.Class == generator.ClassGenerated && strings.HasSuffix(s.Path, orphansFile) && s.After != nil && !inNew[s.Path] {
-			rendered = append(rendered, generator.File{Path: s.Path, Content: s.After, Class: s.Class, Mode: s.Mode})
+		if s.Class == file.Generated && strings.HasSuffix(s.Path, orphansFile) && s.After != nil && !inNew[s.Path] {
+			rendered = append(rendered, file.File{Path: s.Path, Content: s.After, Class: s.Class, Mode: s.Mode})
 			inNew[s.Path] = true
 		}
 	}
@@ -315,7 +316,7 @@ func Make(ctx context.Context, opts Options) (*Plan, error) {
 	}
 	newBases := map[string]bool{}
 	for _, f := range withMan {
-		if f.Class != generator.ClassManifest {
+		if f.Class != file.Manifest {
 			continue
 		}
 		newBases[f.Path] = true
@@ -333,7 +334,7 @@ func Make(ctx context.Context, opts Options) (*Plan, error) {
 				return nil, err
 			}
 			if before != nil {
-				p.add(Step{Path: e.Base, Class: generator.ClassManifest, Action: Delete, Before: before})
+				p.add(Step{Path: e.Base, Class: file.Manifest, Action: Delete, Before: before})
 			}
 		}
 	}
@@ -344,14 +345,14 @@ func Make(ctx context.Context, opts Options) (*Plan, error) {
 func (p *Plan) add(s Step) { p.Steps = append(p.Steps, s) }
 
 // decide is the step for a file of the new render.
-func (p *Plan) decide(d *disk, man *generator.Manifest, f generator.File, removed map[string]*model.Operation) (Step, error) {
+func (p *Plan) decide(d *disk, man *generator.Manifest, f file.File, removed map[string]*model.Operation) (Step, error) {
 	before, err := d.read(f.Path)
 	if err != nil {
 		return Step{}, err
 	}
 	e, known := man.Entry(f.Path)
 	switch f.Class {
-	case generator.ClassGenerated:
+	case file.Generated:
 		s := replace(f.Path, f.Class, before, f.Content, f.Mode, "")
 		if s.Action == Update && generator.Hash(before) != e.SHA256 && known {
 			orig, err := p.keepOrig(d, f.Path, before)
@@ -365,7 +366,7 @@ func (p *Plan) decide(d *disk, man *generator.Manifest, f generator.File, remove
 		}
 		return s, nil
 
-	case generator.ClassScaffold:
+	case file.Scaffold:
 		switch {
 		case known && before == nil:
 			return Step{Path: f.Path, Class: f.Class, Action: Keep, Mode: f.Mode, Note: "deleted by you: stays deleted"}, nil
@@ -441,7 +442,7 @@ func (p *Plan) decide(d *disk, man *generator.Manifest, f generator.File, remove
 		}
 		return s, nil
 
-	case generator.ClassSpec:
+	case file.Spec:
 		if p.ownSpec && before != nil {
 			// Regenerated from the service's own copy: it is the source,
 			// never rewritten, even when its $refs into other files of the
@@ -499,14 +500,14 @@ func (p *Plan) retire(d *disk, e generator.ManifestEntry) (Step, error) {
 	}
 	unchanged := generator.Hash(before) == e.SHA256
 	switch {
-	case e.Class == generator.ClassGenerated && !unchanged:
+	case e.Class == file.Generated && !unchanged:
 		orig, err := p.keepOrig(d, e.Path, before)
 		if err != nil {
 			return Step{}, err
 		}
 		return Step{Path: e.Path, Class: e.Class, Action: Delete, Before: before,
 			Note: "no longer generated; it was edited by hand: your version is kept in " + path.Base(orig)}, nil
-	case e.Class == generator.ClassGenerated, unchanged:
+	case e.Class == file.Generated, unchanged:
 		return Step{Path: e.Path, Class: e.Class, Action: Delete, Before: before, Note: "no longer generated"}, nil
 	}
 	return Step{Path: e.Path, Class: e.Class, Action: Keep, Before: before, After: before,
@@ -520,7 +521,7 @@ const migrationsDir = "internal/store/migrations/"
 // model's and returns the new schema record and migration files (none when
 // nothing changed). A service without migrations yet gets them from the
 // render instead (hadMigrations false).
-func (p *Plan) migrate(d *disk, man *generator.Manifest, allow, hadMigrations bool) (generator.Record, []generator.File, error) {
+func (p *Plan) migrate(d *disk, man *generator.Manifest, allow, hadMigrations bool) (generator.Record, []file.File, error) {
 	want := schema.Of(p.Service)
 	if !hadMigrations {
 		return generator.Record{Schema: want}, nil, nil
@@ -551,9 +552,9 @@ func (p *Plan) migrate(d *disk, man *generator.Manifest, allow, hadMigrations bo
 		return generator.Record{}, nil, err
 	}
 	name := fmt.Sprintf("%05d_%s.sql", n, m.Name)
-	return rec, []generator.File{
-		{Path: migrationsDir + "postgres/" + name, Content: m.Postgres, Class: generator.ClassMigration, Mode: 0o644},
-		{Path: migrationsDir + "sqlite/" + name, Content: m.SQLite, Class: generator.ClassMigration, Mode: 0o644},
+	return rec, []file.File{
+		{Path: migrationsDir + "postgres/" + name, Content: m.Postgres, Class: file.Migration, Mode: 0o644},
+		{Path: migrationsDir + "sqlite/" + name, Content: m.SQLite, Class: file.Migration, Mode: 0o644},
 	}, nil
 }
 
@@ -592,25 +593,25 @@ func subset(a, b []string) bool {
 // keepOrig adds the step that keeps the user's version of a generated
 // file next to it, as FILE.orig, or FILE.2.orig... when an earlier one is
 // there and holds something else. It returns the path used.
-func (p *Plan) keepOrig(d *disk, file string, content []byte) (string, error) {
+func (p *Plan) keepOrig(d *disk, orig string, content []byte) (string, error) {
 	for n := 1; ; n++ {
-		name := file + ".orig"
+		name := orig + ".orig"
 		if n > 1 {
-			name = file + "." + strconv.Itoa(n) + ".orig" // still matches *.orig
+			name = orig + "." + strconv.Itoa(n) + ".orig" // still matches *.orig
 		}
 		have, err := d.read(name)
 		if err != nil {
 			return "", err
 		}
 		if have == nil || bytes.Equal(have, content) {
-			p.add(replace(name, generator.ClassScaffold, have, content, 0o644, "your edit of "+file))
+			p.add(replace(name, file.Scaffold, have, content, 0o644, "your edit of "+orig))
 			return name, nil
 		}
 	}
 }
 
 // replace is the step that makes path hold after.
-func replace(p string, class generator.Class, before, after []byte, mode uint32, note string) Step {
+func replace(p string, class file.Class, before, after []byte, mode fs.FileMode, note string) Step {
 	s := Step{Path: p, Class: class, Before: before, After: after, Mode: mode, Note: note}
 	switch {
 	case before == nil:

@@ -19,6 +19,7 @@ import (
 	"github.com/pmezard/go-difflib/difflib"
 
 	"github.com/svcgen/svcgen/generator"
+	"github.com/svcgen/svcgen/generator/file"
 	"github.com/svcgen/svcgen/generator/write"
 )
 
@@ -74,10 +75,7 @@ func runScenario(t *testing.T, archivePath string) {
 	if err != nil {
 		t.Fatalf("v1: %v", err)
 	}
-	var files []write.File
-	for _, f := range res.Files {
-		files = append(files, write.File{Path: f.Path, Content: f.Content, Mode: fs.FileMode(f.Mode)})
-	}
+	files := res.Files
 	if err := write.New(svcDir, files, write.Options{}); err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +192,7 @@ func report(p *Plan) string {
 	book := 0
 	for _, s := range p.Steps {
 		switch {
-		case s.Changes() && s.Class == generator.ClassManifest:
+		case s.Changes() && s.Class == file.Manifest:
 			book++
 		case s.Changes():
 			fmt.Fprintf(&b, "%-8s %s", s.Action, s.Path)

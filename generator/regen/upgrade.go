@@ -13,7 +13,7 @@ import (
 
 	"golang.org/x/tools/go/ast/astutil"
 
-	"github.com/svcgen/svcgen/generator"
+	"github.com/svcgen/svcgen/generator/file"
 	"github.com/svcgen/svcgen/generator/model"
 )
 
@@ -79,7 +79,7 @@ func (p *Plan) upgradeOthers(d *disk, planned map[string]bool) error {
 			return err
 		}
 		if after, changed := p.up.rewrite(before); changed {
-			p.add(Step{Path: name, Class: generator.ClassScaffold, Action: Update, Before: before, After: after, Mode: 0o644, Note: upgradeNote})
+			p.add(Step{Path: name, Class: file.Scaffold, Action: Update, Before: before, After: after, Mode: 0o644, Note: upgradeNote})
 		}
 		return nil
 	})

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/svcgen/svcgen/generator/file"
 )
 
 // Change is one file operation of [Update]: write Content to Path, or
@@ -43,11 +45,11 @@ type Change struct {
 //
 // A failure before step 4 removes what was staged and leaves dir as it was.
 func Update(dir, journal string, changes []Change) error {
-	files := make([]File, 0, len(changes))
+	files := make([]file.File, 0, len(changes))
 	for _, c := range changes {
-		files = append(files, File{Path: c.Path, Mode: c.Mode})
+		files = append(files, file.File{Path: c.Path, Mode: c.Mode})
 	}
-	if err := checkFiles(append(files, File{Path: journal})); err != nil {
+	if err := checkFiles(append(files, file.File{Path: journal})); err != nil {
 		return err
 	}
 	root, err := filepath.Abs(dir)
@@ -59,7 +61,7 @@ func Update(dir, journal string, changes []Change) error {
 		return fmt.Errorf("service folder %s: %w", dir, err)
 	}
 	var errs []error
-	for _, f := range append(files, File{Path: journal}) {
+	for _, f := range append(files, file.File{Path: journal}) {
 		errs = append(errs, checkTarget(root, realRoot, f.Path))
 	}
 	if err := errors.Join(errs...); err != nil {
@@ -114,7 +116,7 @@ func Update(dir, journal string, changes []Change) error {
 		if err != nil {
 			return fail(err)
 		}
-		if err := fillSync(fh, File{Path: c.Path, Content: c.Content, Mode: c.Mode}); err != nil {
+		if err := fillSync(fh, file.File{Path: c.Path, Content: c.Content, Mode: c.Mode}); err != nil {
 			return fail(err)
 		}
 		crashPoint()
@@ -306,7 +308,7 @@ func writeJournal(root, journal string, j *journalFile) error {
 	if err != nil {
 		return err
 	}
-	if err := fillSync(fh, File{Content: append(b, '\n')}); err != nil {
+	if err := fillSync(fh, file.File{Content: append(b, '\n')}); err != nil {
 		return err
 	}
 	if err := os.Rename(name+".tmp", name); err != nil {
@@ -360,7 +362,7 @@ func sweep(root string) ([]string, error) {
 
 // fillSync is fill with the content synced to stable storage before the
 // file is closed.
-func fillSync(fh *os.File, f File) error { return writeFile(fh, f, true) }
+func fillSync(fh *os.File, f file.File) error { return writeFile(fh, f, true) }
 
 // syncDir syncs a folder, so that the renames and removals in it last.
 // Systems that cannot sync a folder (Windows) are not asked to.

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/svcgen/svcgen/generator/file"
 )
 
 const testJournal = ".svcgen/journal.json"
@@ -15,7 +17,7 @@ const testJournal = ".svcgen/journal.json"
 func base(t *testing.T) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "svc")
-	files := []File{
+	files := []file.File{
 		{Path: "main.go", Content: []byte("package main\n")},
 		{Path: "old.txt", Content: []byte("old\n")},
 		{Path: ".svcgen/manifest.json", Content: []byte("{}\n")},

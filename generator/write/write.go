@@ -3,8 +3,8 @@
 // failed run leaves no half-written tree behind.
 //
 // It is the only package of the pipeline that touches the disk
-// (docs/ARCHITECTURE.md, "Pipeline") and deliberately knows nothing of the
-// generator: callers convert their files to [File].
+// (docs/ARCHITECTURE.md, "Pipeline"); it takes the pipeline's [file.File]s
+// and knows nothing else of the generator.
 package write
 
 import (
@@ -16,14 +16,9 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
-)
 
-// File is one file to write.
-type File struct {
-	Path    string      // slash-separated, relative to the output folder
-	Content []byte      // written as is
-	Mode    fs.FileMode // permission bits; 0 means 0644
-}
+	"github.com/svcgen/svcgen/generator/file"
+)
 
 const (
 	defaultFileMode fs.FileMode = 0o644
@@ -67,7 +62,7 @@ const ManifestPath = ".svcgen/manifest.json"
 // Every path is checked with [CheckPath] (plus duplicates, a file standing
 // where a folder is needed, and symbolic links leading out of dir) before
 // anything is written; a bad path is reported as a [*PathError].
-func New(dir string, files []File, opts Options) error {
+func New(dir string, files []file.File, opts Options) error {
 	if err := checkFiles(files); err != nil {
 		return err
 	}
@@ -97,7 +92,7 @@ func New(dir string, files []File, opts Options) error {
 // svcgen made; anything else that holds files, and the root, system and
 // home folders whatever they hold, take a second --force, and the refusal
 // of a single one says what it would have overwritten.
-func mayWrite(dir, root string, files []File, opts Options) error {
+func mayWrite(dir, root string, files []file.File, opts Options) error {
 	empty, err := isEmpty(root)
 	if err != nil {
 		return fmt.Errorf("output folder %s: %w", dir, err)
@@ -199,7 +194,7 @@ func CheckPath(p string) error {
 
 // checkFiles checks every path, and the set of paths as a whole, before
 // anything is written. It reports every problem, not just the first.
-func checkFiles(files []File) error {
+func checkFiles(files []file.File) error {
 	var errs []error
 	seen := make(map[string]bool, len(files))
 	for _, f := range files {
@@ -228,7 +223,7 @@ func checkFiles(files []File) error {
 
 // newTree builds the tree in a temporary sibling of root and renames it into
 // place. On any failure the temporary folder is removed.
-func newTree(root string, files []File) (err error) {
+func newTree(root string, files []file.File) (err error) {
 	parent := filepath.Dir(root)
 	if err := os.MkdirAll(parent, dirMode); err != nil {
 		return err
@@ -264,7 +259,7 @@ func newTree(root string, files []File) (err error) {
 // check every target, stage every file as a temporary file in its target's
 // folder, then rename each over its target. A failure before the last pass
 // removes what was staged and the folders it created.
-func intoExisting(root string, files []File) error {
+func intoExisting(root string, files []file.File) error {
 	realRoot, err := filepath.EvalSymlinks(root)
 	if err != nil {
 		return err
@@ -351,7 +346,7 @@ type stagedFile struct{ tmp, target string }
 
 // add writes f to a temporary file in target's folder, creating folders as
 // needed.
-func (s *stage) add(target string, f File) error {
+func (s *stage) add(target string, f file.File) error {
 	if err := s.mkdirAll(filepath.Dir(target)); err != nil {
 		return err
 	}
@@ -400,7 +395,7 @@ func (s *stage) undo() {
 }
 
 // writeNew creates name, which must not exist, with f's content and mode.
-func writeNew(name string, f File) error {
+func writeNew(name string, f file.File) error {
 	fh, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return err
@@ -410,11 +405,11 @@ func writeNew(name string, f File) error {
 
 // fill writes f's content to fh, sets f's mode exactly (independent of the
 // umask, so output is the same everywhere) and closes fh.
-func fill(fh *os.File, f File) error { return writeFile(fh, f, false) }
+func fill(fh *os.File, f file.File) error { return writeFile(fh, f, false) }
 
 // writeFile writes f's content to fh, sets its mode, syncs it to stable
 // storage when sync is true, and closes fh.
-func writeFile(fh *os.File, f File, sync bool) error {
+func writeFile(fh *os.File, f file.File, sync bool) error {
 	mode := f.Mode.Perm()
 	if mode == 0 {
 		mode = defaultFileMode

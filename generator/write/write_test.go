@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/svcgen/svcgen/generator/file"
 )
 
 // update is declared in every package with tests so that
@@ -20,8 +22,8 @@ var update = flag.Bool("update", false, "rewrite golden files")
 var _ = update
 
 // twoFiles is a small valid tree.
-func twoFiles() []File {
-	return []File{
+func twoFiles() []file.File {
+	return []file.File{
 		{Path: "go.mod", Content: []byte("module example.com/x\n")},
 		{Path: "scripts/run.sh", Content: []byte("#!/bin/sh\n"), Mode: 0o755},
 	}
@@ -91,7 +93,7 @@ func TestCheckPathRefusesHostilePaths(t *testing.T) {
 
 func TestNewWritesNothingWhenAnyPathIsBad(t *testing.T) {
 	for _, bad := range []string{"../x", "/etc/x", "a/../../x", `a\b`, "", ".", "a//b", "x\x00y"} {
-		files := append(twoFiles(), File{Path: bad, Content: []byte("evil")})
+		files := append(twoFiles(), file.File{Path: bad, Content: []byte("evil")})
 
 		t.Run("new/"+bad, func(t *testing.T) {
 			parent := t.TempDir()
@@ -118,7 +120,7 @@ func TestNewWritesNothingWhenAnyPathIsBad(t *testing.T) {
 }
 
 func TestNewRefusesInconsistentTrees(t *testing.T) {
-	for name, files := range map[string][]File{
+	for name, files := range map[string][]file.File{
 		"duplicate":      {{Path: "a"}, {Path: "a"}},
 		"file as folder": {{Path: "a"}, {Path: "a/b/c"}},
 		"mode":           {{Path: "a", Mode: fs.ModeDir | 0o755}},
@@ -159,7 +161,7 @@ func TestNewCreatesTreeAtomically(t *testing.T) {
 func TestNewCleansUpAfterAFailedWrite(t *testing.T) {
 	// A name longer than any file system allows passes the path checks but
 	// fails when written, after go.mod was written.
-	files := append(twoFiles(), File{Path: "z/" + strings.Repeat("x", 300)})
+	files := append(twoFiles(), file.File{Path: "z/" + strings.Repeat("x", 300)})
 
 	t.Run("new", func(t *testing.T) {
 		parent := t.TempDir()
@@ -291,7 +293,7 @@ func TestNewSpecialFolders(t *testing.T) {
 // harmless returns files New cannot write into dir even if its checks of
 // the folder failed: the one path names a folder already there. A broken
 // check then fails the test without touching a system folder.
-func harmless(t *testing.T, dir string) []File {
+func harmless(t *testing.T, dir string) []file.File {
 	t.Helper()
 	des, err := os.ReadDir(dir)
 	if err != nil {
@@ -299,7 +301,7 @@ func harmless(t *testing.T, dir string) []File {
 	}
 	for _, de := range des {
 		if de.IsDir() {
-			return []File{{Path: de.Name(), Content: []byte("x")}}
+			return []file.File{{Path: de.Name(), Content: []byte("x")}}
 		}
 	}
 	t.Skipf("%s has no folder to stand in the way", dir)
@@ -333,7 +335,7 @@ func TestNewRefusesSymlinkEscape(t *testing.T) {
 	if err := os.Symlink(outside, filepath.Join(out, "internal")); err != nil {
 		t.Fatal(err)
 	}
-	files := append(twoFiles(), File{Path: "internal/api/routes_gen.go", Content: []byte("evil")})
+	files := append(twoFiles(), file.File{Path: "internal/api/routes_gen.go", Content: []byte("evil")})
 
 	err := New(out, files, Options{Force: 2})
 	var pe *PathError
@@ -357,7 +359,7 @@ func TestNewFollowsSymlinkInsideFolder(t *testing.T) {
 	if err := os.Symlink("real", filepath.Join(out, "link")); err != nil {
 		t.Fatal(err)
 	}
-	if err := New(out, []File{{Path: "link/a.txt", Content: []byte("a")}}, Options{Force: 2}); err != nil {
+	if err := New(out, []file.File{{Path: "link/a.txt", Content: []byte("a")}}, Options{Force: 2}); err != nil {
 		t.Fatal(err)
 	}
 	if b, err := os.ReadFile(filepath.Join(out, "real", "a.txt")); err != nil || string(b) != "a" {

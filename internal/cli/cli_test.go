@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/svcgen/svcgen/generator"
+	"github.com/svcgen/svcgen/generator/file"
 	"github.com/svcgen/svcgen/generator/load"
 	"github.com/svcgen/svcgen/generator/model"
 )
@@ -203,9 +204,9 @@ func fakeResult() *generator.Result {
 				},
 			},
 		},
-		Files: []generator.File{
-			{Path: "go.mod", Content: []byte("module example.com/orders\n"), Class: generator.ClassScaffold, Mode: 0o644},
-			{Path: "internal/server/server_gen.go", Content: []byte("package server\n"), Class: generator.ClassGenerated, Mode: 0o644},
+		Files: []file.File{
+			{Path: "go.mod", Content: []byte("module example.com/orders\n"), Class: file.Scaffold, Mode: 0o644},
+			{Path: "internal/server/server_gen.go", Content: []byte("package server\n"), Class: file.Generated, Mode: 0o644},
 		},
 		Warnings: []load.Warning{
 			{File: "orders.yaml", Pointer: "#/paths/~1orders/get", Message: "operationId missing; using getOrders"},
@@ -311,7 +312,7 @@ func TestNewServiceEndToEnd(t *testing.T) {
 func TestNewServiceForceIntoService(t *testing.T) {
 	a, _, stderr := testApp(t)
 	res := fakeResult()
-	res.Files = append(res.Files, generator.File{Path: generator.ManifestPath, Content: []byte("{}\n"), Class: generator.ClassManifest, Mode: 0o644})
+	res.Files = append(res.Files, file.File{Path: generator.ManifestPath, Content: []byte("{}\n"), Class: file.Manifest, Mode: 0o644})
 	a.generate = func(context.Context, generator.Options) (*generator.Result, error) { return res, nil }
 	out := filepath.Join(t.TempDir(), "orders")
 	args := []string{"new-service", "--spec", "spec/orders.yaml", "--out", out}
@@ -332,7 +333,7 @@ func TestNewServiceForceRoot(t *testing.T) {
 	}
 	a, _, stderr := testApp(t)
 	res := fakeResult()
-	res.Files = []generator.File{{Path: "usr", Content: []byte("x"), Mode: 0o644}}
+	res.Files = []file.File{{Path: "usr", Content: []byte("x"), Mode: 0o644}}
 	a.generate = func(context.Context, generator.Options) (*generator.Result, error) { return res, nil }
 	code := a.execute(a.newRootCmd(nil), []string{"new-service", "--spec", "spec/orders.yaml", "--out", "/", "--force"})
 	if code != exitError || !strings.Contains(stderr.String(), "svcgen: output folder / is the file system's root; svcgen writes there only with --force given twice") {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"strings"
 
@@ -123,20 +122,11 @@ func runNewService(opts *NewServiceOptions) error {
 	}
 	printWarnings(opts.Stderr, res.Warnings)
 	home, _ := os.UserHomeDir() // unknown: only the other checks apply
-	if err := write.New(opts.OutDir, writeFiles(res.Files), write.Options{Force: opts.Force, Home: home}); err != nil {
+	if err := write.New(opts.OutDir, res.Files, write.Options{Force: opts.Force, Home: home}); err != nil {
 		return err
 	}
 	printReport(opts.Stdout, res, opts.OutDir)
 	return nil
-}
-
-// writeFiles converts the generator's files to what package write takes.
-func writeFiles(files []generator.File) []write.File {
-	out := make([]write.File, len(files))
-	for i, f := range files {
-		out[i] = write.File{Path: f.Path, Content: f.Content, Mode: fs.FileMode(f.Mode)}
-	}
-	return out
 }
 
 // printWarnings prints each spec warning on its own line.

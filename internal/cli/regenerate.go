@@ -13,6 +13,7 @@ import (
 
 	"github.com/svcgen/svcgen/generator"
 	"github.com/svcgen/svcgen/generator/compat"
+	"github.com/svcgen/svcgen/generator/file"
 	"github.com/svcgen/svcgen/generator/regen"
 )
 
@@ -271,7 +272,7 @@ func printFileSteps(w io.Writer, changed []regen.Step) {
 	var files []regen.Step
 	book := 0
 	for _, s := range changed {
-		if s.Class == generator.ClassManifest {
+		if s.Class == file.Manifest {
 			book++
 			continue
 		}
@@ -300,7 +301,7 @@ func printSteps(w io.Writer, steps []regen.Step) {
 // bookkeeping under .svcgen/ left out.
 func printDiffs(w io.Writer, plan *regen.Plan) {
 	for _, s := range plan.Steps {
-		if !s.Changes() || s.Class == generator.ClassManifest {
+		if !s.Changes() || s.Class == file.Manifest {
 			continue
 		}
 		from, to := "a/"+s.Path, "b/"+s.Path

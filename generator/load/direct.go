@@ -73,7 +73,7 @@ func (l *loader) loadDirect() (doc *openapi3.T, ok bool) {
 			return nil, false
 		}
 		d = &decoded{}
-		d.doc, d.discriminators, d.err = decodeAndStamp(l.root.node, l.root.url)
+		d.doc, d.discriminators, d.err = decodeAndStamp(l.root.tree(), l.root.url, nil)
 	}
 	if d.err != nil {
 		return nil, false
@@ -129,13 +129,19 @@ func version30(root *yaml.Node) bool {
 // stamper reaches them through their fields, with those nodes; the rest is
 // stamped while they are unset, and the keys the walk gives their fields
 // (childKeys) once they are set.
-func decodeAndStamp(root *yaml.Node, file string) (*openapi3.T, []*openapi3.Discriminator, error) {
+//
+// When release is not nil, each part of the paths and schemas, once
+// decoded and stamped, asks it whether its nodes may go, and if so drops
+// them from the tree: the tree of a large spec is several times the size
+// of the file, and the document being decoded grows beside it. The tree
+// then holds only the rest (see source.released).
+func decodeAndStamp(root *yaml.Node, file string, release func() bool) (*openapi3.T, []*openapi3.Discriminator, error) {
 	if root.Kind != yaml.MappingNode {
 		return nil, nil, errors.New("the root is not a mapping")
 	}
 	rest := *root
 	rest.Content = make([]*yaml.Node, 0, len(root.Content))
-	var pathsKey, pathsNode, schemasKey, schemasNode *yaml.Node
+	var pathsKey, pathsNode, schemasNode *yaml.Node
 	var components *yaml.Node // rest's copy, without the schemas
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
@@ -148,7 +154,7 @@ func decodeAndStamp(root *yaml.Node, file string) (*openapi3.T, []*openapi3.Disc
 			c.Content = make([]*yaml.Node, 0, len(v.Content))
 			for j := 0; j+1 < len(v.Content); j += 2 {
 				if ck, cv := v.Content[j], v.Content[j+1]; ck.Value == "schemas" && schemasNode == nil && cv.Kind == yaml.MappingNode && len(cv.Content) >= 2*minSchemaChunk {
-					schemasKey, schemasNode = ck, cv
+					schemasNode = cv
 					continue
 				}
 				c.Content = append(c.Content, v.Content[j], v.Content[j+1])
@@ -168,8 +174,23 @@ func decodeAndStamp(root *yaml.Node, file string) (*openapi3.T, []*openapi3.Disc
 		err            error
 		panicked       any
 	}
+	// The rest is stamped from the whole root, whose mappings it walks
+	// down to the paths and schemas (unset in doc, so not into them): a
+	// part drops its nodes only once that is done. It is the first task,
+	// so that a worker always runs it before waiting for it.
+	restDone := make(chan struct{})
+	drop := func(nodes []*yaml.Node) {
+		if release == nil {
+			return
+		}
+		<-restDone
+		if release() {
+			clear(nodes)
+		}
+	}
 	var tasks []func() ([]*openapi3.Discriminator, error)
 	tasks = append(tasks, func() ([]*openapi3.Discriminator, error) {
+		defer close(restDone)
 		if err := doc.UnmarshalYAML(&rest); err != nil {
 			return nil, err
 		}
@@ -182,12 +203,16 @@ func decodeAndStamp(root *yaml.Node, file string) (*openapi3.T, []*openapi3.Disc
 			}
 			s := &stamper{file: file}
 			s.value(reflect.ValueOf(&paths), pathsNode)
+			// The keys of the paths' children are the stamper's (maplike):
+			// what is left to do with the paths' node needs only the node
+			// itself, not what it holds.
+			drop(pathsNode.Content)
 			return s.discriminators, nil
 		})
 	}
 	if schemasNode != nil {
 		n := len(schemasNode.Content) / 2
-		k := min(schemaChunks, n/minSchemaChunk)
+		k := max(min(schemaChunks, n/minSchemaChunk), n/schemasPerChunk)
 		chunks = make([]openapi3.Schemas, k)
 		for c := range k {
 			part := &yaml.Node{Kind: yaml.MappingNode, Tag: schemasNode.Tag, Line: schemasNode.Line, Column: schemasNode.Column,
@@ -201,6 +226,10 @@ func decodeAndStamp(root *yaml.Node, file string) (*openapi3.T, []*openapi3.Disc
 				}
 				s := &stamper{file: file}
 				s.value(reflect.ValueOf(chunks[c]), part)
+				// The keys of the chunk's schemas, as childKeys gives them
+				// when it reaches the components' schemas.
+				s.childKeys(part, reflect.ValueOf(chunks[c]))
+				drop(part.Content)
 				return s.discriminators, nil
 			})
 		}
@@ -248,15 +277,22 @@ func decodeAndStamp(root *yaml.Node, file string) (*openapi3.T, []*openapi3.Disc
 			maps.Copy(schemas, c)
 		}
 		doc.Components.Schemas = schemas
-		s.childKeys(&yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{schemasKey, schemasNode}}, reflect.ValueOf(doc.Components))
+		// The keys of the schemas were given chunk by chunk; that of the
+		// map itself is none (setKey gives keys to structs only).
 	}
 	return doc, discriminators, nil
 }
 
 // schemaChunks is how many parts decodeAndStamp decodes the schemas of
 // the components in, and minSchemaChunk the fewest schemas in one (a
-// variable for the tests): only large APIs are worth it.
-const schemaChunks = 4
+// variable for the tests): only large APIs are worth it. An API of more
+// than schemaChunks*schemasPerChunk schemas is decoded in parts of about
+// schemasPerChunk, so that the nodes of a part go (see release) soon
+// after the decoding started rather than a quarter of the way.
+const (
+	schemaChunks    = 4
+	schemasPerChunk = 512
+)
 
 var minSchemaChunk = 64
 
@@ -356,7 +392,9 @@ func (s *stamper) object(v reflect.Value, node *yaml.Node) {
 	if lay.ref != nil && lay.value != nil && v.FieldByIndex(lay.value).Kind() == reflect.Pointer {
 		// A $ref wrapper: its own origin, and the value decoded from the
 		// same node when it is not a reference.
-		origin.Set(reflect.ValueOf(s.fromNode(node)))
+		if keepsOrigin(v) {
+			origin.Set(reflect.ValueOf(s.originOf(t, node)))
+		}
 		if v.FieldByIndex(lay.ref).String() == "" {
 			s.value(v.FieldByIndex(lay.value), node)
 		}
@@ -379,7 +417,7 @@ func (s *stamper) object(v reflect.Value, node *yaml.Node) {
 			}
 		}
 	}
-	o := s.fromNode(node)
+	o := s.originOf(t, node)
 	if t == docType && o != nil && node.Kind == yaml.MappingNode && len(node.Content) > 0 {
 		first := node.Content[0]
 		o.Key = &openapi3.Location{File: s.file, Line: first.Line, Column: first.Column, Name: first.Value}
@@ -415,6 +453,43 @@ func (s *stamper) maplike(v reflect.Value, node *yaml.Node) {
 		s.value(e, val)
 		s.setKey(e, k, val)
 	}
+}
+
+// originOf is the origin of a t decoded from node: fromNode's, or for
+// schemas and their $ref wrappers, most of a large document, only what
+// svcgen reads of it (see compactOrigin).
+func (s *stamper) originOf(t reflect.Type, node *yaml.Node) *openapi3.Origin {
+	if compactOrigin(t) {
+		if node.Kind != yaml.MappingNode || len(node.Content) < 2 {
+			return nil
+		}
+		k := node.Content[0]
+		return &openapi3.Origin{Fields: openapi3.FieldLocations{{File: s.file, Line: k.Line, Column: k.Column, Name: k.Value}}}
+	}
+	return s.fromNode(node)
+}
+
+// compactOrigin reports whether the origins of t are stamped compact:
+// the first field alone, no sequences, and no key when there is a field;
+// and a SchemaRef that is not a $ref has none (keepsOrigin).
+//
+// kin-openapi's origins take several times the memory of the schemas they
+// describe: on a spec of 30,000 schemas, 290 MB, a third of the heap.
+// svcgen reads an origin only to place a problem (locate.go): the first
+// field (or else the key) tells the element, whose fields and lines the
+// index then finds as the full origin would have told them; kin-openapi
+// reads a schema's origin only to copy it into an error. Schemas and
+// their wrappers are the bulk; other elements keep all of theirs (an
+// example's "value" field places its errors, exampleValueOrigin).
+func compactOrigin(t reflect.Type) bool {
+	return t == schemaType || t == schemaRefType
+}
+
+// keepsOrigin reports whether v, a struct, gets an origin at all. A
+// SchemaRef's own origin is read only in the errors of a $ref (unresolved,
+// or with fields beside it); the schema it wraps has its own.
+func keepsOrigin(v reflect.Value) bool {
+	return v.Type() != schemaRefType || v.FieldByIndex(layoutOf(schemaRefType).ref).String() != ""
 }
 
 // fromNode is kin-openapi's originFromNode: where the keys of a mapping
@@ -512,7 +587,7 @@ func (s *stamper) setKey(child reflect.Value, keyNode, valNode *yaml.Node) {
 	}
 	lay := layoutOf(child.Type())
 	if lay.origin != nil {
-		if f := child.FieldByIndex(lay.origin); f.CanSet() {
+		if f := child.FieldByIndex(lay.origin); f.CanSet() && keepsOrigin(child) && !(compactOrigin(child.Type()) && !f.IsNil() && len(f.Interface().(*openapi3.Origin).Fields) > 0) {
 			if f.IsNil() {
 				f.Set(reflect.ValueOf(&openapi3.Origin{}))
 			}

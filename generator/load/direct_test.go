@@ -124,7 +124,9 @@ var (
 // once, and says where they first differ. It skips Location's end
 // positions, T's url (set by LoadFromDataWithPath only, read for specs
 // with external files) and SchemaRef's sibling (the schema written next
-// to a $ref, read for OpenAPI 3.1 and external files only).
+// to a $ref, read for OpenAPI 3.1 and external files only). The origin
+// of a type whose origins loadDirect stamps compact (compactOrigin) is
+// compared with b's made compact.
 func differ(a, b reflect.Value, at string, seen map[seenPair]bool) string {
 	if a.IsValid() != b.IsValid() {
 		return at + ": one is missing"
@@ -165,6 +167,15 @@ func differ(a, b reflect.Value, at string, seen map[seenPair]bool) string {
 				a.Type() == docType && f.Name == "url",
 				a.Type() == schemaRefT && f.Name == "sibling":
 				continue
+			case compactOrigin(a.Type()) && f.Name == "Origin":
+				want := compacted((*openapi3.Origin)(b.Field(i).UnsafePointer()))
+				if a.Type() == schemaRefT && a.FieldByName("Ref").String() == "" {
+					want = nil
+				}
+				if d := differ(a.Field(i), reflect.ValueOf(want), at+".Origin", seen); d != "" {
+					return d
+				}
+				continue
 			}
 			if d := differ(a.Field(i), b.Field(i), at+"."+f.Name, seen); d != "" {
 				return d
@@ -200,6 +211,19 @@ func differ(a, b reflect.Value, at string, seen map[seenPair]bool) string {
 	return ""
 }
 
+// compacted is o as loadDirect stamps it on the types of compactOrigin:
+// its first field alone, or else its key (or none, for a SchemaRef that
+// is not a $ref).
+func compacted(o *openapi3.Origin) *openapi3.Origin {
+	switch {
+	case o == nil:
+		return nil
+	case len(o.Fields) > 0:
+		return &openapi3.Origin{Fields: o.Fields[:1]}
+	}
+	return &openapi3.Origin{Key: o.Key}
+}
+
 // valueOf reads a basic value, also from an unexported field.
 func valueOf(v reflect.Value) any {
 	switch v.Kind() {
@@ -215,4 +239,37 @@ func valueOf(v reflect.Value) any {
 		return v.String()
 	}
 	return fmt.Sprintf("%v", v)
+}
+
+// TestIndexLookup holds the index's lookup, which answers for a released
+// tree (readRootDirect), to the tree's: the same line and tokens resolved
+// for every element of the JSON copies of the specs, and for pointers
+// that go one token past one.
+func TestIndexLookup(t *testing.T) {
+	for _, p := range jsonCopies(t, "../testdata/specs/*.yaml", "../../spec/*.yaml") {
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		root, ok := parseJSON(raw)
+		if !ok {
+			t.Fatalf("%s: not read by parseJSON", p)
+		}
+		ix := buildIndex(root)
+		n := 0
+		walkTree(root, "", nil, func(_ *yaml.Node, ptr string, _ *yaml.Node) bool {
+			for _, q := range []string{ptr, ptr + "/0", ptr + "/1", ptr + "/-1", ptr + "/01", ptr + "/nope", ptr + "/$ref"} {
+				wl, wr, wok := lookup(root, q)
+				gl, gr, gok := ix.lookup(q)
+				if gl != wl || gr != wr || gok != wok {
+					t.Errorf("%s: lookup(%q) = %d, %d, %v from the index, %d, %d, %v from the tree", p, q, gl, gr, gok, wl, wr, wok)
+				}
+			}
+			n++
+			return true
+		})
+		if n < 10 {
+			t.Errorf("%s: only %d elements", p, n)
+		}
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v4"
 )
@@ -62,15 +63,22 @@ type index struct {
 	elems []elem  // in document order, the document first
 	byPos []int32 // indexes into elems, by position, in document order at one position
 	refs  []refNode
+
+	mu   sync.Mutex
+	wide map[int32]map[string]int32 // the children of elements holding many, by key (see child)
 }
 
 // elem is an element of the file, found at the position of the key that
 // heads it: the position kin-openapi records as Origin.Key.
 type elem struct {
-	line, col int
+	line, col int32
 	name      string // the key heading the element; "" for the document
 	parent    int32  // index of the element holding this one; -1 for the document
 	item      int32  // index in its sequence of a sequence item, else -1
+	end       int32  // index of the first element after this one and all it holds
+	// nodeLine is the line of the element's own node: for a mapping in a
+	// sequence, that of its "{", where line is that of its first key.
+	nodeLine int32
 }
 
 // refNode is a $ref found in a file.
@@ -83,6 +91,9 @@ type refNode struct {
 func buildIndex(root *yaml.Node) *index {
 	ix := &index{}
 	if root != nil {
+		// Counted first: a large file has millions of elements, whose
+		// slice would otherwise be copied a dozen times as it grows.
+		ix.elems = make([]elem, 0, countNodes(root))
 		ix.visit(root, -1, nil, -1)
 	}
 	ix.byPos = make([]int32, len(ix.elems))
@@ -100,23 +111,39 @@ func buildIndex(root *yaml.Node) *index {
 	return ix
 }
 
+// countNodes counts the elements visit records for n.
+func countNodes(n *yaml.Node) int {
+	c := 1
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 1; i < len(n.Content); i += 2 {
+			c += countNodes(n.Content[i])
+		}
+	case yaml.SequenceNode:
+		for _, item := range n.Content {
+			c += countNodes(item)
+		}
+	}
+	return c
+}
+
 // visit records n, under key (nil for the root and sequence items) or as
 // item number item of a sequence, and every node below it. It records a
 // mapping entry at its key and a sequence item at its first key, the way
 // kin-openapi stamps origins, and every $ref. Aliases are not followed:
 // their content is recorded where it is written.
 func (ix *index) visit(n *yaml.Node, parent int32, key *yaml.Node, item int) {
-	e := elem{parent: parent, item: int32(item)}
+	e := elem{parent: parent, item: int32(item), nodeLine: int32(n.Line)}
 	switch {
 	case key != nil:
-		e.line, e.col, e.name = key.Line, key.Column, key.Value
+		e.line, e.col, e.name = int32(key.Line), int32(key.Column), key.Value
 	case parent < 0: // the document
-		e.line, e.col = n.Line, n.Column
+		e.line, e.col = int32(n.Line), int32(n.Column)
 	case n.Kind == yaml.MappingNode && len(n.Content) > 0: // a sequence item
 		first := n.Content[0]
-		e.line, e.col, e.name = first.Line, first.Column, first.Value
+		e.line, e.col, e.name = int32(first.Line), int32(first.Column), first.Value
 	default:
-		e.line, e.col, e.name = n.Line, n.Column, n.Value
+		e.line, e.col, e.name = int32(n.Line), int32(n.Column), n.Value
 	}
 	self := int32(len(ix.elems))
 	ix.elems = append(ix.elems, e)
@@ -133,6 +160,77 @@ func (ix *index) visit(n *yaml.Node, parent int32, key *yaml.Node, item int) {
 			ix.visit(c, self, nil, i)
 		}
 	}
+	ix.elems[self].end = int32(len(ix.elems))
+}
+
+// lookup is the package's lookup answered from the index, for a file whose
+// tree was released (readRootDirect): the same answers for a tree without
+// aliases, which is all a released tree can be (JSON).
+func (ix *index) lookup(p string) (line, resolved int, ok bool) {
+	if len(ix.elems) == 0 {
+		return 0, 0, false
+	}
+	i := int32(0)
+	line = int(ix.elems[0].nodeLine)
+	tokens := splitPointer(p)
+	for n, t := range tokens {
+		c := ix.child(i, t)
+		if c < 0 {
+			return line, n, false
+		}
+		i = c
+		if e := &ix.elems[c]; e.item >= 0 {
+			line = int(e.nodeLine)
+		} else {
+			line = int(e.line)
+		}
+	}
+	return line, len(tokens), true
+}
+
+// wideFrom is how many elements an element holds (at any depth) before
+// child indexes its children by key: looking through the 30,000 schemas
+// of a large spec for each warning would add up.
+const wideFrom = 64
+
+// child returns the element under token t of element i, as the package's
+// child finds it in the tree, or -1.
+func (ix *index) child(i int32, t string) int32 {
+	e := &ix.elems[i]
+	if e.end-i > wideFrom {
+		ix.mu.Lock()
+		byKey, ok := ix.wide[i]
+		if !ok {
+			byKey = map[string]int32{}
+			for c := i + 1; c < e.end; c = ix.elems[c].end {
+				ce := &ix.elems[c]
+				k := ce.name
+				if ce.item >= 0 {
+					k = strconv.Itoa(int(ce.item))
+				}
+				if _, dup := byKey[k]; !dup {
+					byKey[k] = c
+				}
+			}
+			if ix.wide == nil {
+				ix.wide = map[int32]map[string]int32{}
+			}
+			ix.wide[i] = byKey
+		}
+		ix.mu.Unlock()
+		c, ok := byKey[t]
+		if !ok || ix.elems[c].item >= 0 && t != strconv.Itoa(int(ix.elems[c].item)) {
+			return -1
+		}
+		return c
+	}
+	for c := i + 1; c < e.end; c = ix.elems[c].end {
+		ce := &ix.elems[c]
+		if ce.item < 0 && ce.name == t || ce.item >= 0 && t == strconv.Itoa(int(ce.item)) {
+			return c
+		}
+	}
+	return -1
 }
 
 // pointer returns the pointer of element i.
@@ -152,9 +250,10 @@ func (ix *index) pointer(i int32) string {
 
 // at returns the elements recorded at line:col, in document order.
 func (ix *index) at(line, col int) []int32 {
+	l, c := int32(line), int32(col)
 	find := func(i int32) bool {
 		e := &ix.elems[i]
-		return e.line > line || e.line == line && e.col >= col
+		return e.line > l || e.line == l && e.col >= c
 	}
 	from, _ := slices.BinarySearchFunc(ix.byPos, 0, func(i int32, _ int) int {
 		if find(i) {
@@ -163,7 +262,7 @@ func (ix *index) at(line, col int) []int32 {
 		return -1
 	})
 	to := from
-	for to < len(ix.byPos) && ix.elems[ix.byPos[to]].line == line && ix.elems[ix.byPos[to]].col == col {
+	for to < len(ix.byPos) && ix.elems[ix.byPos[to]].line == l && ix.elems[ix.byPos[to]].col == c {
 		to++
 	}
 	return ix.byPos[from:to]

@@ -71,7 +71,7 @@ var mustObject = regexp.MustCompile(`invalid (\w+): value MUST be an object`)
 func (l *loader) nullError(kind string, err error) *Error {
 	for _, src := range l.files {
 		var null *Error
-		walkTree(src.node, "", nil, func(n *yaml.Node, ptr string, _ *yaml.Node) bool {
+		walkTree(src.tree(), "", nil, func(n *yaml.Node, ptr string, _ *yaml.Node) bool {
 			if n.Kind == yaml.ScalarNode && n.Tag == "!!null" && holds(ptr, kind) {
 				null = &Error{File: src.path, Pointer: "#" + ptr, Line: n.Line,
 					Message: fmt.Sprintf("expected %s object, found null", kind), Err: err}
@@ -238,7 +238,7 @@ func (l *loader) refProblem(src *source, ref string) string {
 	if !strings.HasPrefix(frag, "/") {
 		return fmt.Sprintf("fragment %q is not a JSON pointer", frag)
 	}
-	if _, n, ok := lookup(target.node, frag); !ok {
+	if _, n, ok := target.lookup(frag); !ok {
 		tokens := splitPointer(frag)
 		msg := fmt.Sprintf("no %q under #%s", tokens[n], join("", tokens[:n]...))
 		if n == 0 {
@@ -288,7 +288,7 @@ func (l *loader) refCycle(src *source, ref string) string {
 		}
 		seen[at] = len(chain)
 		chain = append(chain, name)
-		n := deref(lookupNode(target.node, frag))
+		n := deref(lookupNode(target.tree(), frag))
 		next, _ := child(n, "$ref")
 		if next == nil || next.Kind != yaml.ScalarNode {
 			return ""
@@ -338,7 +338,7 @@ func decodeError(src *source, le *yaml.LoadError, err error) *Error {
 	}
 	e.Message = fmt.Sprintf("wrong type: expected %s, found %s", goKind(m[3]), found)
 	if p := m[4]; p != "" && src.node != nil {
-		if _, _, ok := lookup(src.node, p); ok {
+		if _, _, ok := src.lookup(p); ok {
 			e.Pointer = "#" + p
 		}
 	}

@@ -42,7 +42,7 @@ func (l *loader) docLocation(p string) location {
 	if l.swagger {
 		p = swaggerPointer(p)
 	}
-	line, _, _ := lookup(l.root.node, p)
+	line, _, _ := l.root.lookup(p)
 	return location{src: l.root, ptr: p, line: line}
 }
 
@@ -53,18 +53,33 @@ func (l *loader) originLocation(o *openapi3.Origin, field string) (location, boo
 	if !ok {
 		return location{}, false
 	}
-	line, _, _ := lookup(src.node, p)
+	line, _, _ := src.lookup(p)
 	loc := location{src: src, ptr: p, line: line}
 	if field != "" {
 		// Map-like elements (paths, responses...) record no fields: their
 		// keys are found in the file.
 		if f, ok := o.Fields.Lookup(field); ok {
 			loc.ptr, loc.line = join(p, field), f.Line
-		} else if line, _, ok := lookup(src.node, join(p, field)); ok {
+		} else if line, _, ok := src.lookup(join(p, field)); ok {
 			loc.ptr, loc.line = join(p, field), line
 		}
 	}
 	return loc, true
+}
+
+// hasField reports whether the element of origin o has the field name.
+// A compact origin (see compactOrigin) lists only the first field: the
+// others are found in the file.
+func (l *loader) hasField(o *openapi3.Origin, name string) bool {
+	if _, ok := o.Fields.Lookup(name); ok {
+		return true
+	}
+	src, p, ok := l.elementAt(o)
+	if !ok {
+		return false
+	}
+	_, _, ok = src.lookup(join(p, name))
+	return ok
 }
 
 // elementAt finds the file and pointer of the element an origin belongs

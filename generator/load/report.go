@@ -22,13 +22,13 @@ func (l *loader) warn(f finding) {
 
 // warnAt records a warning about the element at pointer p of src.
 func (l *loader) warnAt(src *source, p, msg string) {
-	line, _, _ := lookup(src.node, p)
+	line, _, _ := src.lookup(p)
 	l.warn(finding{location{src, p, line}, msg})
 }
 
 // errorAt returns an *Error about the element at pointer p of src.
 func (l *loader) errorAt(src *source, p, msg string) *Error {
-	line, _, _ := lookup(src.node, p)
+	line, _, _ := src.lookup(p)
 	return &Error{File: src.path, Pointer: "#" + p, Line: line, Message: msg}
 }
 

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"net/url"
 	"path/filepath"
+	"sync/atomic"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"go.yaml.in/yaml/v4"
@@ -99,16 +100,32 @@ func (l *loader) readRoot(p string) *Error {
 // while the duplicate-key check and the index, which tells whether it can
 // be decoded so, run beside it. A decoding that turns out not to be
 // wanted costs time, not results.
+//
+// When it can be decoded so and holds no tuple (which fixTupleItems would
+// patch and parse again), the nodes of its paths and schemas are dropped
+// as they are decoded (source.released): on a large spec the tree is the
+// largest thing in memory, and what comes later asks the index.
 func (l *loader) readRootDirect(p string, raw []byte, node *yaml.Node) *Error {
+	src := l.addParsed(p, fileURL(p).String(), raw, node, true)
 	var dup *Error
-	var idx *index
+	var keep bool // the tree is wanted whole
 	checked := make(chan struct{})
 	go func() {
 		defer close(checked)
 		if dup = duplicateKey(p, node); dup == nil {
-			idx = buildIndex(node)
+			src.idx = buildIndex(node)
+			keep = !directEligible(src) || len(tupleItems(node)) > 0
 		}
 	}()
+	var released atomic.Bool
+	release := func() bool {
+		<-checked
+		if dup != nil || keep {
+			return false
+		}
+		released.Store(true)
+		return true
+	}
 	d := &decoded{}
 	func() {
 		defer func() {
@@ -116,18 +133,19 @@ func (l *loader) readRootDirect(p string, raw []byte, node *yaml.Node) *Error {
 				d.doc, d.err = nil, fmt.Errorf("panic: %v", r) // loadDirect then leaves it to kin-openapi
 			}
 		}()
-		d.doc, d.discriminators, d.err = decodeAndStamp(node, fileURL(p).String())
+		d.doc, d.discriminators, d.err = decodeAndStamp(node, fileURL(p).String(), release)
 	}()
 	<-checked
+	src.released = released.Load()
 	if dup != nil {
 		return dup
 	}
-	src := l.addParsed(p, fileURL(p).String(), raw, node, true)
-	src.idx = idx
 	l.root = src
-	if !directEligible(src) {
-		l.early = l.startEarly(p, raw)
-		return nil
+	if keep {
+		if !directEligible(src) {
+			l.early = l.startEarly(p, raw)
+			return nil
+		}
 	}
 	l.decoded = d
 	return nil
@@ -263,7 +281,7 @@ func (l *loader) loadKin() (*openapi3.T, error) {
 // index returns the file's index, building it on first use.
 func (s *source) index() *index {
 	if s.idx == nil {
-		s.idx = buildIndex(s.node)
+		s.idx = buildIndex(s.tree())
 	}
 	return s.idx
 }

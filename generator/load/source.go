@@ -30,6 +30,33 @@ type source struct {
 	// node is the parsed content (nil when only the JSON parser could read
 	// the file); idx is built from it on first use.
 	idx *index
+	// released is set when readRootDirect dropped what node holds below
+	// its top level once it was decoded: the tree of a large spec is
+	// several times its size. node then answers only about the top level
+	// (the version); lookup answers from idx, and tree parses data again
+	// for the rare walk that needs the whole tree (explaining a failure).
+	released bool
+}
+
+// tree returns the whole parsed content, parsing the file again if its
+// tree was released.
+func (s *source) tree() *yaml.Node {
+	if s.released {
+		if n, err := parse(s.path, s.data); err == nil && n != nil {
+			s.node = n
+		}
+		s.released = false
+	}
+	return s.node
+}
+
+// lookup resolves pointer p in the file (see the function lookup), from
+// the index when the tree was released.
+func (s *source) lookup(p string) (line, resolved int, ok bool) {
+	if s.released {
+		return s.index().lookup(p)
+	}
+	return lookup(s.node, p)
 }
 
 // read reads a file of the spec: from l.fsys when there is one, else from
@@ -382,7 +409,7 @@ func (l *loader) fixVersion(root *source, kind string, v *yaml.Node) {
 	root.data = patched
 	// Columns after the scalar moved: index what kin-openapi reads.
 	if n, err := parse(root.path, patched); err == nil && n != nil {
-		root.node, root.idx = n, nil
+		root.node, root.idx, root.released = n, nil, false
 	}
 	ptr := "/" + kind
 	if want != v.Value {

@@ -58,7 +58,7 @@ func (l *loader) jsonTypeError(found, field, goType string, err error) *Error {
 		Message: fmt.Sprintf("wrong type: expected %s, found %s", goKind(goType), yamlKind(jsonKinds[found]))}
 	if _, rest, ok := strings.Cut(field, "."); ok {
 		p := join("", strings.Split(rest, ".")...)
-		if line, _, ok := lookup(l.root.node, p); ok {
+		if line, _, ok := l.root.lookup(p); ok {
 			e.Pointer, e.Line = "#"+p, line
 		}
 	}

@@ -1,6 +1,7 @@
 package load
 
 import (
+	"bytes"
 	"cmp"
 	"slices"
 	"strconv"
@@ -16,7 +17,8 @@ import (
 // Only the key is rewritten in the bytes kin-openapi reads, so every line
 // stays where it was. Each is a warning.
 func (l *loader) fixTupleItems(src *source) {
-	if src.node == nil || !strings.Contains(string(src.data), "items") {
+	if src.node == nil || src.released || !bytes.Contains(src.data, []byte("items")) {
+		// A released tree had none (readRootDirect).
 		return
 	}
 	keys := tupleItems(src.node)
@@ -42,7 +44,7 @@ func (l *loader) fixTupleItems(src *source) {
 	for _, k := range keys {
 		l.warnAt(src, k.ptr, "items given as a list of schemas (a tuple, as in JSON Schema before 2020-12): read as prefixItems; the values are not checked")
 	}
-	src.data, src.node, src.idx = data, node, nil
+	src.data, src.node, src.idx, src.released = data, node, nil, false
 	l.tuples = true
 	if src == l.root {
 		l.decoded = nil // decoded from the node as it was

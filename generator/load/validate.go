@@ -150,7 +150,7 @@ func (l *loader) findings(err error) []finding {
 	var req *openapi3.RequiredFieldError
 	if errors.As(err, &req) && req.Origin != nil {
 		name := req.Field[strings.LastIndexByte(req.Field, '.')+1:]
-		if _, present := req.Origin.Fields.Lookup(name); !present {
+		if !l.hasField(req.Origin, name) {
 			if loc, ok := l.originLocation(req.Origin, ""); ok {
 				return []finding{{loc, fmt.Sprintf("missing required field %q", name)}}
 			}

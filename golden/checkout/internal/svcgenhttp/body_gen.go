@@ -37,12 +37,21 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *byt
 	return buf.Bytes(), buf, nil
 }
 
-// DecodeJSON decodes a JSON request body into v. It reports whether a body
-// was there; problems are added to errs, or returned when the request
+// DecodeJSON decodes a JSON request body into v, a pointer, by
+// svcgen.DecodeAny; DecodeJSONWith says how.
+func DecodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any, required, null bool, errs *svcgen.Errors, raw *[]byte) (bool, error) {
+	return DecodeJSONWith(w, r, limit, &v, decodeAny, required, null, errs, raw)
+}
+
+func decodeAny(d *svcgen.Decoder, p *any) error { return svcgen.DecodeAny(d, *p) }
+
+// DecodeJSONWith decodes a JSON request body into v with decode
+// (svcgen.Decode, DecodeSlice, DecodeMap, DecodePtr). It reports whether a
+// body was there; problems are added to errs, or returned when the request
 // cannot be answered with a 400 (too large: 413; wrong media type: 415).
 // A body that is JSON null is refused unless null is true (the schema
 // allows null). When raw is not nil it receives a copy of the body.
-func DecodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any, required, null bool, errs *svcgen.Errors, raw *[]byte) (bool, error) {
+func DecodeJSONWith[T any](w http.ResponseWriter, r *http.Request, limit int64, v *T, decode func(*svcgen.Decoder, *T) error, required, null bool, errs *svcgen.Errors, raw *[]byte) (bool, error) {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !svcgen.IsJSON(ct) {
 		return false, &svcgen.Error{Status: http.StatusUnsupportedMediaType, Detail: "the body must be application/json"}
 	}
@@ -64,7 +73,7 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any, requ
 	if raw != nil {
 		*raw = bytes.Clone(data)
 	}
-	if err := svcgen.UnmarshalAny(data, v); err != nil {
+	if err := svcgen.UnmarshalWith(data, v, decode); err != nil {
 		*errs = append(*errs, svcgen.JSONError(err))
 		return false, nil
 	}

@@ -228,7 +228,7 @@ func (h *handler) decodeCreateCustomer(w http.ResponseWriter, r *http.Request) (
 		errs.MaxLength(&at, v, 64)
 		errs.Pattern(&at, v, patternListCustomersXRequestID)
 	}
-	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, false, errs, nil); err != nil {
+	if ok, err := svcgenhttp.DecodeJSONWith(w, r, h.Limit, &req.Body, svcgen.Decode, true, false, errs, nil); err != nil {
 		return nil, err
 	} else if ok {
 		at := svcgen.Root("body", "")
@@ -355,7 +355,7 @@ func (h *handler) decodeReplaceCustomer(w http.ResponseWriter, r *http.Request) 
 		errs.MaxLength(&at, v, 64)
 		errs.Pattern(&at, v, patternListCustomersXRequestID)
 	}
-	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, false, errs, nil); err != nil {
+	if ok, err := svcgenhttp.DecodeJSONWith(w, r, h.Limit, &req.Body, svcgen.Decode, true, false, errs, nil); err != nil {
 		return nil, err
 	} else if ok {
 		at := svcgen.Root("body", "")
@@ -428,7 +428,7 @@ func (h *handler) decodeUpdateCustomer(w http.ResponseWriter, r *http.Request) (
 		errs.MaxLength(&at, v, 64)
 		errs.Pattern(&at, v, patternListCustomersXRequestID)
 	}
-	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, false, errs, &req.RawBody); err != nil {
+	if ok, err := svcgenhttp.DecodeJSONWith(w, r, h.Limit, &req.Body, svcgen.Decode, true, false, errs, &req.RawBody); err != nil {
 		return nil, err
 	} else if ok {
 		at := svcgen.Root("body", "")
@@ -767,7 +767,7 @@ func (h *handler) decodeCreateOrder(w http.ResponseWriter, r *http.Request) (*ap
 		errs.MaxLength(&at, v, 64)
 		errs.Pattern(&at, v, patternListCustomersXRequestID)
 	}
-	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, false, errs, nil); err != nil {
+	if ok, err := svcgenhttp.DecodeJSONWith(w, r, h.Limit, &req.Body, svcgen.Decode, true, false, errs, nil); err != nil {
 		return nil, err
 	} else if ok {
 		at := svcgen.Root("body", "")
@@ -910,7 +910,7 @@ func (h *handler) decodeReplaceOrder(w http.ResponseWriter, r *http.Request) (*a
 		errs.MaxLength(&at, v, 64)
 		errs.Pattern(&at, v, patternListCustomersXRequestID)
 	}
-	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, false, errs, nil); err != nil {
+	if ok, err := svcgenhttp.DecodeJSONWith(w, r, h.Limit, &req.Body, svcgen.Decode, true, false, errs, nil); err != nil {
 		return nil, err
 	} else if ok {
 		at := svcgen.Root("body", "")
@@ -990,7 +990,7 @@ func (h *handler) decodeUpdateOrder(w http.ResponseWriter, r *http.Request) (*ap
 		errs.MaxLength(&at, v, 64)
 		errs.Pattern(&at, v, patternListCustomersXRequestID)
 	}
-	if ok, err := svcgenhttp.DecodeJSON(w, r, h.Limit, &req.Body, true, false, errs, &req.RawBody); err != nil {
+	if ok, err := svcgenhttp.DecodeJSONWith(w, r, h.Limit, &req.Body, svcgen.Decode, true, false, errs, &req.RawBody); err != nil {
 		return nil, err
 	} else if ok {
 		at := svcgen.Root("body", "")

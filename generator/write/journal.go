@@ -390,16 +390,22 @@ func sortedSet(m map[string]bool) []string {
 	return out
 }
 
-// CrashEnv names the environment variable of the crash tests: set to N, it
-// makes the process kill itself (SIGKILL on Unix) right after Update's Nth
-// file operation (journal written, file staged, file renamed or removed,
+// CrashEnv names the environment variable of the crash tests: set to N,
+// the command line (internal/cli) calls CrashAfter(N), which makes the
+// process kill itself (SIGKILL on Unix) right after Update's Nth file
+// operation (journal written, file staged, file renamed or removed,
 // journal removed), so that tests can check recovery from every point.
+// The package itself reads no environment.
 const CrashEnv = "SVCGEN_TEST_CRASH_AFTER"
 
 var (
-	crashAfter = func() int { n, _ := strconv.Atoi(os.Getenv(CrashEnv)); return n }()
+	crashAfter int
 	crashOps   int
 )
+
+// CrashAfter arms the crash tests' kill switch (see CrashEnv); n <= 0
+// disarms it. It is for those tests only.
+func CrashAfter(n int) { crashAfter, crashOps = n, 0 }
 
 // crashPoint counts a file operation and, at the one CrashEnv names, kills
 // the process.

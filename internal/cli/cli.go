@@ -9,10 +9,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 
 	"github.com/spf13/cobra"
 
 	"github.com/svcgen/svcgen/generator"
+	"github.com/svcgen/svcgen/generator/write"
 )
 
 // Exit codes (README.md, "Usage").
@@ -25,6 +27,9 @@ const (
 // Run executes the svcgen command line args (without the program name) and
 // returns the process exit code.
 func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if n, err := strconv.Atoi(os.Getenv(write.CrashEnv)); err == nil {
+		write.CrashAfter(n) // the crash tests' kill switch
+	}
 	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, generate: generator.Generate,
 		keepPanics: os.Getenv("SVCGEN_PANIC") != ""}
 	return a.execute(a.newRootCmd(nil), args)

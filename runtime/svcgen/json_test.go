@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -39,186 +38,6 @@ func TestIsNullAndJSONKind(t *testing.T) {
 		if got := svcgen.JSONKind([]byte(tc.in)); got != tc.kind {
 			t.Errorf("JSONKind(%q) = %q, want %q", tc.in, got, tc.kind)
 		}
-	}
-}
-
-type widget struct{ Name string }
-
-func TestObjectFields(t *testing.T) {
-	seq, err := svcgen.ObjectFields[widget]([]byte(`{"zeta":1,"alpha":"a","mid":{"x":[1]},"":null}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var keys, values []string
-	for k, v := range seq {
-		keys = append(keys, k)
-		values = append(values, string(v))
-	}
-	if want := []string{"", "alpha", "mid", "zeta"}; !reflect.DeepEqual(keys, want) {
-		t.Errorf("keys %q, want %q (sorted, so the same bad property is reported every time)", keys, want)
-	}
-	if want := []string{`null`, `"a"`, `{"x":[1]}`, `1`}; !reflect.DeepEqual(values, want) {
-		t.Errorf("values %q, want %q", values, want)
-	}
-
-	// Stopping early stops.
-	seq, _ = svcgen.ObjectFields[widget]([]byte(`{"b":1,"a":2,"c":3}`))
-	n := 0
-	for k := range seq {
-		n++
-		if k != "a" {
-			t.Errorf("first key %q", k)
-		}
-		break
-	}
-	if n != 1 {
-		t.Errorf("%d iterations after break", n)
-	}
-}
-
-func TestObjectFieldsErrors(t *testing.T) {
-	for _, tc := range []struct {
-		in, detail string
-	}{
-		{`[1,2]`, "must be an object, not array"},
-		{`"x"`, "must be an object, not string"},
-		{`7`, "must be an object, not number"},
-	} {
-		_, err := svcgen.ObjectFields[widget]([]byte(tc.in))
-		var te *json.UnmarshalTypeError
-		if !errors.As(err, &te) {
-			t.Fatalf("%s: got %v, want a type error", tc.in, err)
-		}
-		if te.Type != reflect.TypeFor[widget]() {
-			t.Errorf("%s: error names %v, want widget", tc.in, te.Type)
-		}
-		if fe := svcgen.JSONError(err); fe.Detail != tc.detail {
-			t.Errorf("%s: %q, want %q", tc.in, fe.Detail, tc.detail)
-		}
-	}
-	_, err := svcgen.ObjectFields[widget]([]byte(`{"a":`))
-	var syn *json.SyntaxError
-	if !errors.As(err, &syn) {
-		t.Errorf("truncated object: %v, want a syntax error", err)
-	}
-	// null is no object but decodes as an empty one, as encoding/json
-	// decodes null into a struct.
-	seq, err := svcgen.ObjectFields[widget]([]byte(`null`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k := range seq {
-		t.Errorf("null has key %q", k)
-	}
-}
-
-func TestDecodeRequiredAndSeen(t *testing.T) {
-	for _, tc := range []struct {
-		in       string
-		required bool // DecodeRequired, else DecodeSeen
-		seen     bool
-		value    int
-		err      bool
-	}{
-		{`5`, true, true, 5, false},
-		{`null`, true, false, -1, false}, // left for the validator to report missing
-		{` null `, true, false, -1, false},
-		{`"x"`, true, true, -1, true},
-		{`5`, false, true, 5, false},
-		{`null`, false, true, -1, false}, // a nullable required property: null is a value
-	} {
-		v, seen := -1, false
-		var err error
-		if tc.required {
-			err = svcgen.DecodeRequired([]byte(tc.in), &v, "n", &seen)
-		} else {
-			err = svcgen.DecodeSeen([]byte(tc.in), &v, "n", &seen)
-		}
-		if seen != tc.seen || v != tc.value || (err != nil) != tc.err {
-			t.Errorf("required=%v %s: seen %v, value %d, err %v", tc.required, tc.in, seen, v, err)
-		}
-	}
-}
-
-func TestDecodeFieldNamesTheField(t *testing.T) {
-	var n int
-	err := svcgen.DecodeField([]byte(`"x"`), &n, "count")
-	if fe := svcgen.JSONError(err); fe != (svcgen.FieldError{In: "body", Field: "count", Pointer: "#/count", Detail: "must be an integer, not string"}) {
-		t.Errorf("got %#v", fe)
-	}
-	// A nested error keeps its own path below the key.
-	var w struct {
-		Size struct {
-			Width int32 `json:"width"`
-		} `json:"size"`
-	}
-	err = svcgen.DecodeField([]byte(`{"size":{"width":1.5}}`), &w, "box")
-	if fe := svcgen.JSONError(err); fe != (svcgen.FieldError{In: "body", Field: "box.size.width", Pointer: "#/box/size/width", Detail: "must be a 32-bit integer, not number 1.5"}) {
-		t.Errorf("got %#v", fe)
-	}
-	// The key is escaped in the pointer.
-	err = svcgen.DecodeField([]byte(`"x"`), &n, "a/b~c")
-	if fe := svcgen.JSONError(err); fe.Field != "a/b~c" || fe.Pointer != "#/a~1b~0c" {
-		t.Errorf("got %#v", fe)
-	}
-	err = svcgen.DecodeField([]byte(`{"size":{"width":"x"}}`), &w, "x/y")
-	if fe := svcgen.JSONError(err); fe.Field != "x/y.size.width" || fe.Pointer != "#/x~1y/size/width" {
-		t.Errorf("got %#v", fe)
-	}
-	// Other errors pass unchanged.
-	err = svcgen.DecodeField([]byte(`{`), &n, "count")
-	var syn *json.SyntaxError
-	if !errors.As(err, &syn) {
-		t.Errorf("got %v, want the syntax error", err)
-	}
-	if err := svcgen.DecodeField([]byte(`3`), &n, "count"); err != nil || n != 3 {
-		t.Errorf("got %d, %v", n, err)
-	}
-}
-
-type failingDecoder struct{}
-
-func (*failingDecoder) UnmarshalJSON([]byte) error { return errors.New("no") }
-
-// time.Time's own errors carry no field; DecodeField gives them one.
-func TestDecodeFieldDateTime(t *testing.T) {
-	var at time.Time
-	var opt *time.Time
-	var null svcgen.Nullable[time.Time]
-	var many []time.Time
-	for _, tc := range []struct {
-		name string
-		err  error
-		want svcgen.FieldError
-	}{
-		{"not RFC 3339", svcgen.DecodeField([]byte(`"yesterday"`), &at, "at"),
-			svcgen.FieldError{In: "body", Field: "at", Pointer: "#/at", Detail: `must be an RFC 3339 date-time, not string "yesterday"`}},
-		{"not a string", svcgen.DecodeField([]byte(`5`), &at, "at"),
-			svcgen.FieldError{In: "body", Field: "at", Pointer: "#/at", Detail: "must be an RFC 3339 date-time, not number"}},
-		{"pointer", svcgen.DecodeField([]byte(`true`), &opt, "opt"),
-			svcgen.FieldError{In: "body", Field: "opt", Pointer: "#/opt", Detail: "must be an RFC 3339 date-time, not boolean"}},
-		{"nullable", svcgen.DecodeField([]byte(`"2024-13-01T00:00:00Z"`), &null, "n"),
-			svcgen.FieldError{In: "body", Field: "n", Pointer: "#/n", Detail: `must be an RFC 3339 date-time, not string "2024-13-01T00:00:00Z"`}},
-		{"nullable, not a string", svcgen.DecodeField([]byte(`7`), &null, "n"),
-			svcgen.FieldError{In: "body", Field: "n", Pointer: "#/n", Detail: "must be an RFC 3339 date-time, not number"}},
-		{"another type's own error is left alone", svcgen.DecodeField([]byte(`1`), &failingDecoder{}, "f"),
-			svcgen.FieldError{In: "body", Pointer: "#", Detail: "no"}},
-		{"item of an array", svcgen.DecodeField([]byte(`["2024-01-01T00:00:00Z","noon"]`), &many, "times"),
-			svcgen.FieldError{In: "body", Field: "times", Pointer: "#/times", Detail: `must be an RFC 3339 date-time, not string "noon"`}},
-		{"array of something else", svcgen.DecodeField([]byte(`{}`), &many, "times"),
-			svcgen.FieldError{In: "body", Field: "times", Pointer: "#/times", Detail: "must be an array, not object"}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := svcgen.JSONError(tc.err); got != tc.want {
-				t.Errorf("got  %#v\nwant %#v", got, tc.want)
-			}
-		})
-	}
-	if err := svcgen.DecodeField([]byte(`"2024-01-02T03:04:05Z"`), &at, "at"); err != nil || at.Day() != 2 {
-		t.Errorf("valid: %v, %v", at, err)
-	}
-	if err := svcgen.DecodeField([]byte(`null`), &opt, "opt"); err != nil || opt != nil {
-		t.Errorf("null: %v, %v", opt, err)
 	}
 }
 
@@ -276,8 +95,7 @@ func TestObject(t *testing.T) {
 
 	o = svcgen.NewObject()
 	o.Field(`"id"`, 7)
-	o.FieldIf(false, `"skipped"`, 1)
-	o.FieldIf(true, `"tags"`, []string{"a", "<b>"})
+	o.Field(`"tags"`, []string{"a", "<b>"})
 	o.Field(`"a\"b"`, nil)
 	b, err = o.End()
 	if err != nil {

@@ -405,7 +405,10 @@ func (o *order) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 		item := lines.Elem(i)
 		o.Lines[i].ValidateAt(&item, errs)
 	}
-	svcgen.ValidateField(at, "ship", o.Ship, errs)
+	if o.Ship != nil {
+		ship := at.Field("ship")
+		o.Ship.ValidateAt(&ship, errs)
+	}
 }
 
 func (l *line) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {

@@ -252,7 +252,7 @@ func TestDateJSON(t *testing.T) {
 		t.Errorf("got  %#v\nwant %#v", fe, want)
 	}
 	var d2 svcgen.Date
-	if err := svcgen.DecodeField([]byte(`{"y":2024}`), &d2, "due"); svcgen.JSONError(err).Detail != "must be a date (YYYY-MM-DD), not object" {
+	if err := svcgen.Unmarshal([]byte(`{"y":2024}`), &d2); svcgen.JSONError(err).Detail != "must be a date (YYYY-MM-DD), not object" {
 		t.Errorf("object as a date: %v", err)
 	}
 }

@@ -127,18 +127,6 @@ type Validator interface {
 	ValidateAt(at *Path, errs *Errors)
 }
 
-// ValidateField validates the property name of a type that validates
-// itself, when it is present (v not nil).
-func ValidateField[T any, P interface {
-	*T
-	Validator
-}](at *Path, name string, v P, errs *Errors) {
-	if v != nil {
-		at := at.Field(name)
-		v.ValidateAt(&at, errs)
-	}
-}
-
 // Validate reports every constraint of the spec that v, a request or
 // response body, breaks, as an Errors.
 func Validate(v Validator) error {

@@ -350,3 +350,74 @@ func TestRawMatchesEncodingJSON(t *testing.T) {
 		checkEncodes(t, json.RawMessage(raw))
 	}
 }
+
+func TestDecoderKindAndErrors(t *testing.T) {
+	for doc, want := range map[string]string{`"s"`: "string", `12`: "number", `-1`: "number", `true`: "boolean", `null`: "null", `{}`: "object", `[]`: "array", `x`: "", ``: ""} {
+		if got := NewDecoder([]byte(doc)).Kind(); got != want {
+			t.Errorf("Kind(%q) = %q, want %q", doc, got, want)
+		}
+	}
+	for _, tc := range []struct {
+		doc, detail string
+		decode      func(d *Decoder) error
+	}{
+		{`"x"`, "must be a boolean, not string", func(d *Decoder) error { _, err := d.Bool(); return err }},
+		{`trux`, "in literal true", func(d *Decoder) error { _, err := d.Bool(); return err }},
+		{`[1]`, "must be a number, not array", func(d *Decoder) error { _, err := d.Float(64); return err }},
+		{`1e999`, "must be a number, not number 1e999", func(d *Decoder) error { _, err := d.Float(64); return err }},
+		{`{}`, "must be a string, not object", func(d *Decoder) error { _, err := d.String(); return err }},
+		{`"a"`, "must be an object, not string", func(d *Decoder) error { return d.Object(func([]byte) error { return nil }) }},
+		{`{"a" 1}`, "after object key", func(d *Decoder) error { return d.Object(func([]byte) error { return d.Skip() }) }},
+		{`{"a":1 "b":2}`, "after object key:value pair", func(d *Decoder) error { return d.Object(func([]byte) error { return d.Skip() }) }},
+		{`[1 2]`, "after array element", func(d *Decoder) error { return d.Array(func(int) error { return d.Skip() }) }},
+		{`{}`, "must be an array, not object", func(d *Decoder) error { return d.Array(func(int) error { return nil }) }},
+		{`"!!"`, "must be a base64 string", func(d *Decoder) error { var b []byte; return Decode(d, &b) }},
+		{`7`, "must be a base64 string, not number", func(d *Decoder) error { var b []byte; return Decode(d, &b) }},
+		{`5`, "must be a date (YYYY-MM-DD), not number", func(d *Decoder) error { var x Date; return Decode(d, &x) }},
+		{`5`, "must be an RFC 3339 date-time, not number", func(d *Decoder) error { var x time.Time; return Decode(d, &x) }},
+		{`"x"`, "is not what it should be", func(d *Decoder) error { _ = d.Skip(); return d.Invalid("is not what it should be") }},
+		{`{"a":1}`, "is a property the schema does not allow", func(d *Decoder) error { return d.Object(func([]byte) error { return d.NoProperty() }) }},
+		{`"1"`, "must be an integer, not string", func(d *Decoder) error {
+			raw, _ := d.Raw()
+			var n int
+			return d.Nested(json.Unmarshal(raw, &n))
+		}},
+		{`1`, "is not valid: no", func(d *Decoder) error { _ = d.Skip(); return d.Nested(errors.New("no")) }},
+		{`"\u00"`, "in \\u hexadecimal character escape", func(d *Decoder) error { _, err := d.String(); return err }},
+		{`"\q"`, "in string escape code", func(d *Decoder) error { _, err := d.String(); return err }},
+		{`-x`, "in numeric literal", func(d *Decoder) error { return d.Skip() }},
+		{`1.e1`, "after decimal point", func(d *Decoder) error { return d.Skip() }},
+		{`1e+x`, "in exponent", func(d *Decoder) error { return d.Skip() }},
+		{`}`, "looking for beginning of value", func(d *Decoder) error { return d.Skip() }},
+	} {
+		err := tc.decode(NewDecoder([]byte(tc.doc)))
+		if err == nil || !strings.Contains(err.Error(), tc.detail) {
+			t.Errorf("%s: error %v, want %q", tc.doc, err, tc.detail)
+		}
+	}
+	var f32 float32
+	if err := Unmarshal([]byte(`1e39`), &f32); err == nil {
+		t.Error("1e39 decoded as a float32")
+	}
+	var i int
+	if err := Unmarshal([]byte(`12`), &i); err != nil || i != 12 {
+		t.Errorf("int: %d %v", i, err)
+	}
+	var ms map[string]string
+	if err := Unmarshal([]byte(`{"a":1}`), &ms); err == nil {
+		t.Error("a number decoded as a map's string")
+	}
+	var ps *string
+	if err := Unmarshal([]byte(`null`), &ps); err != nil || ps != nil {
+		t.Errorf("null *string: %v %v", ps, err)
+	}
+	var e Encoder
+	e.ArrayStart()
+	e.Bool(true)
+	e.Null()
+	e.Raw(nil)
+	e.ArrayEnd()
+	if b, err := e.Bytes(); err != nil || string(b) != `[true,null,null]` {
+		t.Errorf("encoder: %s %v", b, err)
+	}
+}

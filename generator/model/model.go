@@ -235,6 +235,13 @@ func (e *Events) PublisherOf(r *Resource) *Publisher {
 // it only gets the requests no other route takes.
 func FallbackPattern(method string) string { return method + " /{svcgenPath...}" }
 
+// PatternPath is the path part of the operation's pattern:
+// "/v1/orders/{orderId}".
+func (op *Operation) PatternPath() string {
+	_, path, _ := strings.Cut(op.Pattern, " ")
+	return path
+}
+
 // Builtin is a route the generated handler serves itself.
 type Builtin struct {
 	Pattern string // "GET /healthz"

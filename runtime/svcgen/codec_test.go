@@ -421,3 +421,15 @@ func TestDecoderKindAndErrors(t *testing.T) {
 		t.Errorf("encoder: %s %v", b, err)
 	}
 }
+
+func TestPathPattern(t *testing.T) {
+	p := ParsePathPattern("/a/{id}/{$}")
+	if v, ok := p.Match("/a/7/"); !ok || strings.Join(v, " ") != "id 7" {
+		t.Errorf("/a/7/: %q %v", v, ok)
+	}
+	for _, path := range []string{"/a/7/x", "/a/7", "/a//", "/a/%zz/"} {
+		if _, ok := p.Match(path); ok {
+			t.Errorf("%s matched", path)
+		}
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/svcgen/svcgen/runtime/svcgen"
 )
 
 // echo answers with a name and the wildcard values it is given, so a test
@@ -78,21 +80,28 @@ func TestHandleFallback(t *testing.T) {
 	}
 }
 
-// The metrics of a fallback route are those of its method's catch-all
-// pattern: one series, whatever the path.
+// A fallback route's request carries the operation's own pattern, as
+// ServeMux would set it: its metrics (and error forms) are the
+// operation's, one series whatever the path.
 func TestHandleFallbackMetrics(t *testing.T) {
 	s, _ := newTestServer(Options{})
 	s.Handle("GET /a/x", echo("x"))
-	s.HandleFallback("GET /a/{id}", echo("id", "id"))
+	var patterns []string
+	s.HandleFallback("GET /a/{id}", func(w http.ResponseWriter, r *http.Request) {
+		patterns = append(patterns, r.Pattern)
+	})
 	do(s, "GET", "/a/1", nil)
 	do(s, "GET", "/a/2", nil)
-	if got := counter(t, s, "GET", "GET"+catchAll, "200"); got != 2 {
-		t.Errorf("catch-all counter = %v", got)
+	if got := counter(t, s, "GET", "GET /a/{id}", "200"); got != 2 {
+		t.Errorf("counter of the operation's pattern = %v", got)
+	}
+	if strings.Join(patterns, ",") != "GET /a/{id},GET /a/{id}" {
+		t.Errorf("r.Pattern = %q", patterns)
 	}
 }
 
 func TestPathRouteMatch(t *testing.T) {
-	route := pathRoute{segments: []string{"a", "{x}", "b c", "{y}"}}
+	route := svcgen.ParsePathPattern("/a/{x}/b%20c/{y}")
 	for _, tc := range []struct {
 		path   string
 		ok     bool
@@ -105,7 +114,7 @@ func TestPathRouteMatch(t *testing.T) {
 		{"/a//b%20c/2", false, ""}, // an empty wildcard matches nothing
 		{"/b/1/b%20c/2", false, ""},
 	} {
-		values, ok := route.match(httptest.NewRequest("GET", tc.path, nil))
+		values, ok := route.Match(httptest.NewRequest("GET", tc.path, nil).URL.EscapedPath())
 		if ok != tc.ok || strings.Join(values, " ") != tc.values {
 			t.Errorf("%s: %q, %v", tc.path, values, ok)
 		}

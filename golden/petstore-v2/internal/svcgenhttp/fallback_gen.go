@@ -4,8 +4,9 @@ package svcgenhttp
 
 import (
 	"net/http"
-	"net/url"
 	"strings"
+
+	"example.com/petstore-v2/svcgen"
 )
 
 // catchAll ends the pattern of a method's catch-all route: less specific
@@ -14,8 +15,9 @@ const catchAll = " /{svcgenPath...}"
 
 // pathRoute is an operation whose pattern the server matches itself.
 type pathRoute struct {
-	segments []string // after the first "/": literal text, "{name}", or "{$}" for a final "/"
-	handle   http.HandlerFunc
+	pattern string // as the spec's operation has it: "GET /a/{id}/b"
+	path    svcgen.PathPattern
+	handle  http.HandlerFunc
 }
 
 // HandleFallback routes pattern ("GET /a/{id}/b"), which ServeMux refuses
@@ -26,51 +28,13 @@ type pathRoute struct {
 // segment wins, as in most routers.
 func (s *Server) HandleFallback(pattern string, h http.HandlerFunc) {
 	method, path, _ := strings.Cut(pattern, " ")
-	segments := strings.Split(strings.TrimPrefix(path, "/"), "/")
-	for i, seg := range segments {
-		if !strings.HasPrefix(seg, "{") {
-			if u, err := url.PathUnescape(seg); err == nil { // as ServeMux reads a literal
-				segments[i] = u
-			}
-		}
-	}
 	if s.fallback == nil {
 		s.fallback = map[string][]pathRoute{}
 	}
 	if _, ok := s.fallback[method]; !ok {
 		s.mux.HandleFunc(method+catchAll, s.dispatch)
 	}
-	s.fallback[method] = append(s.fallback[method], pathRoute{segments: segments, handle: h})
-}
-
-// match reports whether the path of r matches the route, and the values
-// of its wildcards, name then value, as ServeMux would give them.
-func (p *pathRoute) match(r *http.Request) ([]string, bool) {
-	segments := strings.Split(strings.TrimPrefix(r.URL.EscapedPath(), "/"), "/")
-	if len(segments) != len(p.segments) {
-		return nil, false
-	}
-	var values []string
-	for i, want := range p.segments {
-		got, err := url.PathUnescape(segments[i])
-		if err != nil {
-			return nil, false
-		}
-		switch {
-		case want == "{$}":
-			if got != "" {
-				return nil, false
-			}
-		case strings.HasPrefix(want, "{"):
-			if got == "" {
-				return nil, false
-			}
-			values = append(values, want[1:len(want)-1], got)
-		case got != want:
-			return nil, false
-		}
-	}
-	return values, true
+	s.fallback[method] = append(s.fallback[method], pathRoute{pattern: pattern, path: svcgen.ParsePathPattern(path), handle: h})
 }
 
 // fallbackRoute finds the fallback route that serves r with method (a HEAD
@@ -84,7 +48,7 @@ func (s *Server) fallbackRoute(method string, r *http.Request) (*pathRoute, []st
 	for _, m := range methods {
 		routes := s.fallback[m]
 		for i := range routes {
-			if values, ok := routes[i].match(r); ok {
+			if values, ok := routes[i].path.Match(r.URL.EscapedPath()); ok {
 				return &routes[i], values
 			}
 		}
@@ -103,5 +67,8 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
 	for i := 0; i+1 < len(values); i += 2 {
 		r.SetPathValue(values[i], values[i+1])
 	}
+	// The operation's own pattern, as ServeMux would have set it: its
+	// error forms and its metrics' route label are found by it.
+	r.Pattern = route.pattern
 	route.handle(w, r)
 }

@@ -171,5 +171,5 @@ func newLogger(level string, w io.Writer) (*slog.Logger, error) {
 			return nil, fmt.Errorf("LOG_LEVEL %q: use debug, info, warn or error", level)
 		}
 	}
-	return slog.New(svcgenhttp.LogHandler(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))), nil
+	return slog.New(svcgenhttp.NewJSONLogHandler(w, l)), nil
 }

@@ -439,11 +439,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		series.requests.Inc()
 		series.duration.Observe(elapsed.Seconds())
-		s.Log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-			slog.String("method", r.Method),
-			slog.String("path", r.URL.Path),
-			slog.Int("status", sw.status),
-			slog.Duration("duration", elapsed))
+		if lh, ok := s.Log.Handler().(logHandler); !ok || !lh.requestLine(r.Context(), r.Method, r.URL.Path, sw.status, elapsed) {
+			s.Log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+				slog.String("method", r.Method),
+				slog.String("path", r.URL.Path),
+				slog.Int("status", sw.status),
+				slog.Duration("duration", elapsed))
+		}
 		endRequest(span, r, sw.status)
 	}()
 	s.mux.ServeHTTP(sw, r)

@@ -521,10 +521,36 @@ func (s *eventsSystem) checkDispatched(made *ordersMade) {
 	}
 }
 
-// checkReplay replays the orders' event log against their store.
+// checkReplay replays the orders' event log against their store (the
+// command fails on any difference) and checks the read model it writes:
+// a line per resource, each the resource its id names.
 func (s *eventsSystem) checkReplay() {
-	out := s.orders.command("events", "replay")
+	model := filepath.Join(s.t.TempDir(), "model.jsonl")
+	out := s.orders.command("events", "replay", model)
 	s.t.Logf("events replay: %s", strings.TrimSpace(out))
+	data, err := os.ReadFile(model)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	orders := 0
+	for _, line := range lines {
+		var r struct {
+			Type string
+			ID   string
+			Data struct{ ID json.RawMessage }
+		}
+		if err := json.Unmarshal([]byte(line), &r); err != nil || r.ID == "" || strings.Trim(string(r.Data.ID), `"`) != r.ID {
+			s.t.Fatalf("read model line %q: %v", line, err)
+		}
+		if r.Type == "order" {
+			orders++
+		}
+	}
+	if orders == 0 {
+		s.t.Fatalf("the read model holds no order:\n%s", data)
+	}
+	s.t.Logf("read model: %d resources, %d orders", len(lines), orders)
 }
 
 // checkHistory reads the history of a changed order (GET .../history,

@@ -3,13 +3,17 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
+	"os"
 	"reflect"
+	"slices"
 	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -57,8 +61,10 @@ func startEvents(ctx context.Context, getenv func(string) string, logger *slog.L
 // eventsCommand runs "orders events ...":
 //
 //	events history TYPE ID   the events of one resource, oldest first (TYPE: customer, order)
-//	events replay            rebuilds each resource's state from the log and
-//	                         compares it with the stored rows
+//	events replay [FILE]     rebuilds each resource's state from the log and
+//	                         compares it with the stored rows; with FILE,
+//	                         writes the rebuilt read model there too, a JSON
+//	                         line per resource: {"type","id","data"}
 func eventsCommand(ctx context.Context, args []string, db *store.DB, svc *service.Service, logger *slog.Logger, stdout io.Writer) error {
 	dialect := svcgenevents.Dialect(db.Dialect == store.Postgres)
 	if len(args) == 0 {
@@ -81,14 +87,33 @@ func eventsCommand(ctx context.Context, args []string, db *store.DB, svc *servic
 		}
 		return nil
 	case "replay":
-		return replay(ctx, db, dialect, stdout)
+		if len(args) > 2 {
+			return errors.New("events replay [FILE]: at most one file")
+		}
+		if len(args) == 1 {
+			return replay(ctx, db, dialect, stdout, nil)
+		}
+		f, err := os.Create(args[1])
+		if err != nil {
+			return err
+		}
+		w := bufio.NewWriter(f)
+		err = replay(ctx, db, dialect, stdout, w)
+		if ferr := w.Flush(); err == nil {
+			err = ferr
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		return err
 	}
 	return fmt.Errorf("events %s: unknown command", args[0])
 }
 
 // replay folds each resource's events into its state (the data of its last
-// event, or nothing after a deletion) and compares that with the store.
-func replay(ctx context.Context, db *store.DB, dialect svcgenevents.Dialect, stdout io.Writer) error {
+// event, or nothing after a deletion) and compares that with the store;
+// when model is not nil, it writes the state there (writeModel).
+func replay(ctx context.Context, db *store.DB, dialect svcgenevents.Dialect, stdout, model io.Writer) error {
 	var bad []error
 	{
 		state, n, err := svcgenevents.Fold(ctx, db.DB, dialect, "customer")
@@ -104,6 +129,11 @@ func replay(ctx context.Context, db *store.DB, dialect svcgenevents.Dialect, std
 			return err
 		}
 		bad = append(bad, compare("customer", state, stored)...)
+		if model != nil {
+			if err := writeModel(model, "customer", state); err != nil {
+				return err
+			}
+		}
 		fmt.Fprintf(stdout, "customer: %d events replayed into %d resources; %d stored\n", n, len(state), len(stored))
 	}
 	{
@@ -120,9 +150,32 @@ func replay(ctx context.Context, db *store.DB, dialect svcgenevents.Dialect, std
 			return err
 		}
 		bad = append(bad, compare("order", state, stored)...)
+		if model != nil {
+			if err := writeModel(model, "order", state); err != nil {
+				return err
+			}
+		}
 		fmt.Fprintf(stdout, "order: %d events replayed into %d resources; %d stored\n", n, len(state), len(stored))
 	}
 	return errors.Join(bad...)
+}
+
+// writeModel writes the replayed state of the resources of one type, a
+// JSON line per resource in id order: a read model rebuilt from the log
+// alone, to load elsewhere.
+func writeModel(w io.Writer, noun string, state map[string]json.RawMessage) error {
+	enc := json.NewEncoder(w)
+	for _, id := range slices.Sorted(maps.Keys(state)) {
+		line := struct {
+			Type string          `json:"type"`
+			ID   string          `json:"id"`
+			Data json.RawMessage `json:"data"`
+		}{noun, id, state[id]}
+		if err := enc.Encode(line); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // compare lists the differences between the replayed and the stored state.

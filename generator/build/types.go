@@ -547,15 +547,13 @@ func (b *builder) fillStruct(t *model.Type, parts []*openapi3.Schema, ptr string
 			f.ReadOnlyIndex = len(t.ReadOnlyRequired)
 			t.ReadOnlyRequired = append(t.ReadOnlyRequired, f)
 		}
-		if f.RequiredIndex < 0 && !ref.AcceptsNull() {
-			t.DecodesOwn = true // an explicit null must be refused, not read as absent
-		}
 		t.Fields = append(t.Fields, f)
 	}
 }
 
-// setTags writes each field's struct tag: the name and omit rule when
-// encoding/json does the work, "-" when the type has its own codec.
+// setTags writes each field's struct tag: the name and omit rule where a
+// tag can say it, "-" for a Custom type. The generated codecs read no
+// tags; the tags tell a reader, and reflection-based tools, the names.
 func setTags(t *model.Type) {
 	for _, f := range t.Fields {
 		if t.Custom {

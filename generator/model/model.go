@@ -828,14 +828,12 @@ type Type struct {
 	Doc       string // comment lines, without "//"
 	Origin    string // JSON pointer of the schema it was made from
 	Validates bool   // has a validate method
-	// Custom is true when the struct needs its own JSON codec: it tracks
-	// required fields, keeps additional properties or has property names a
-	// struct tag cannot carry.
+	// Custom is true when struct tags could not describe the struct's
+	// JSON (it tracks required fields, keeps additional properties, applies
+	// defaults or has property names a tag cannot carry): its fields are
+	// tagged json:"-". Every struct reads and writes itself (DecodeJSON,
+	// EncodeJSON); the tags of the others only document the names.
 	Custom bool
-	// DecodesOwn is true for a struct that encoding/json encodes (no
-	// Custom) but that decodes itself: an optional property that does not
-	// allow null must refuse it rather than read it as absent.
-	DecodesOwn bool
 	// Closed is true for additionalProperties: false: undeclared
 	// properties are rejected.
 	Closed bool

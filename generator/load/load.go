@@ -11,8 +11,8 @@
 // fields, duplicate operationIds, missing descriptions...) come back as
 // warnings; classify.go draws the line.
 //
-// The steps, in order (docs/ARCHITECTURE.md, "Inside load"): source.go
-// reads and parses each file and detects the version, fence.go keeps
+// The steps, in order (docs/ARCHITECTURE.md, "Inside load"): files.go and
+// source.go read and parse each file and detect the version, fence.go keeps
 // $refs inside the spec's folder, tuple.go patches what kin-openapi cannot
 // decode, resolve.go, direct.go and swagger.go load it with kin-openapi
 // (loaderr.go explains its failures), checks.go and validate.go fix up and
@@ -134,6 +134,7 @@ func load(ctx context.Context, fsys fs.FS, path string, opts Options) (spec *Spe
 	l := newLoader(ctx)
 	l.refRoot = opts.RefRoot
 	l.fsys = fsys
+	l.rootPath = path
 	defer func() { l.early.stop() }()
 	spec, err = l.load(path)
 	if err != nil {
@@ -154,7 +155,9 @@ func (l *loader) load(path string) (*Spec, error) {
 	if derr != nil {
 		return nil, derr
 	}
-	l.fixTupleItems(l.root)
+	if l.fixTupleItems(l.root) {
+		l.decoded = nil // decoded from the node as it was
+	}
 	var err error
 	if kind == kindSwagger2 {
 		l.swagger = true
@@ -183,15 +186,6 @@ func (l *loader) load(path string) (*Spec, error) {
 		External:      len(l.files) > 1 || asyncapi,
 		Files:         l.filePaths(),
 	}, nil
-}
-
-// filePaths lists the files read, root first.
-func (l *loader) filePaths() []string {
-	paths := make([]string, len(l.files))
-	for i, f := range l.files {
-		paths[i] = f.path
-	}
-	return paths
 }
 
 // Errors lists several problems that each make generation impossible, in

@@ -132,17 +132,6 @@ func (l *loader) refError(src *source, r refNode, problem string, err error) *Er
 	}
 }
 
-// refs lists every $ref of every file read, root first, in document order.
-func (l *loader) refs(yield func(*source, refNode) bool) {
-	for _, src := range l.files {
-		for _, r := range src.index().refs {
-			if !yield(src, r) {
-				return
-			}
-		}
-	}
-}
-
 // refTo finds the first $ref whose target is the file at u.
 func (l *loader) refTo(u string) (*source, refNode) {
 	var found *source

@@ -6,28 +6,40 @@ import (
 	"strings"
 )
 
+// report collects the warnings of one Load call, for every stage, and
+// orders what Load returns: warnings and errors by file (the root first),
+// line, pointer and message.
+type report struct {
+	rootPath string // the root file, which sorts first
+	warnings []Warning
+	warned   map[string]bool
+	tuples   bool // fixTupleItems rewrote some items as prefixItems
+}
+
+func newReport() *report { return &report{warned: map[string]bool{}} }
+
 // warn records a warning once.
-func (l *loader) warn(f finding) {
+func (r *report) warn(f finding) {
 	w := Warning{File: f.loc.src.path, Pointer: "#" + f.loc.ptr, Line: f.loc.line, Message: f.msg}
 	key := w.String()
-	if l.tuples && strings.HasSuffix(w.Pointer, "/prefixItems") && strings.Contains(w.Message, "prefixItems is for OpenAPI >=3.1") {
+	if r.tuples && strings.HasSuffix(w.Pointer, "/prefixItems") && strings.Contains(w.Message, "prefixItems is for OpenAPI >=3.1") {
 		return // what fixTupleItems made of items, and said so
 	}
-	if l.warned[key] {
+	if r.warned[key] {
 		return
 	}
-	l.warned[key] = true
-	l.warnings = append(l.warnings, w)
+	r.warned[key] = true
+	r.warnings = append(r.warnings, w)
 }
 
 // warnAt records a warning about the element at pointer p of src.
-func (l *loader) warnAt(src *source, p, msg string) {
+func (r *report) warnAt(src *source, p, msg string) {
 	line, _, _ := src.lookup(p)
-	l.warn(finding{location{src, p, line}, msg})
+	r.warn(finding{location{src, p, line}, msg})
 }
 
 // errorAt returns an *Error about the element at pointer p of src.
-func (l *loader) errorAt(src *source, p, msg string) *Error {
+func (r *report) errorAt(src *source, p, msg string) *Error {
 	line, _, _ := src.lookup(p)
 	return &Error{File: src.path, Pointer: "#" + p, Line: line, Message: msg}
 }
@@ -41,12 +53,12 @@ type place struct {
 
 // compare orders problems by file (the root first), line, pointer and
 // message.
-func (l *loader) compare(a, b place) int {
+func (r *report) compare(a, b place) int {
 	if a.file != b.file {
 		switch {
-		case a.file == l.root.path:
+		case a.file == r.rootPath:
 			return -1
-		case b.file == l.root.path:
+		case b.file == r.rootPath:
 			return 1
 		}
 		return strings.Compare(a.file, b.file)
@@ -55,16 +67,16 @@ func (l *loader) compare(a, b place) int {
 }
 
 // sortedWarnings returns the warnings in order.
-func (l *loader) sortedWarnings() []Warning {
-	out := slices.Clone(l.warnings)
+func (r *report) sortedWarnings() []Warning {
+	out := slices.Clone(r.warnings)
 	slices.SortStableFunc(out, func(a, b Warning) int {
-		return l.compare(place{a.File, a.Line, a.Pointer, a.Message}, place{b.File, b.Line, b.Pointer, b.Message})
+		return r.compare(place{a.File, a.Line, a.Pointer, a.Message}, place{b.File, b.Line, b.Pointer, b.Message})
 	})
 	return out
 }
 
 // sortedErrors turns findings into Errors, without duplicates, in order.
-func (l *loader) sortedErrors(fs []finding) Errors {
+func (r *report) sortedErrors(fs []finding) Errors {
 	seen := map[string]bool{}
 	var out Errors
 	for _, f := range fs {
@@ -75,7 +87,7 @@ func (l *loader) sortedErrors(fs []finding) Errors {
 		}
 	}
 	slices.SortStableFunc(out, func(a, b *Error) int {
-		return l.compare(place{a.File, a.Line, a.Pointer, a.Message}, place{b.File, b.Line, b.Pointer, b.Message})
+		return r.compare(place{a.File, a.Line, a.Pointer, a.Message}, place{b.File, b.Line, b.Pointer, b.Message})
 	})
 	return out
 }

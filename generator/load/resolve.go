@@ -3,7 +3,6 @@ package load
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"net/url"
 	"path/filepath"
 	"sync/atomic"
@@ -12,45 +11,33 @@ import (
 	"go.yaml.in/yaml/v4"
 )
 
-// loader is the state of one Load call.
+// loader is the state of one Load call. Its stages (docs/ARCHITECTURE.md,
+// "Inside load") share two things, each a type of its own that knows
+// nothing of the stages after it: the report, where every stage's warnings
+// go, and the fileSet, the files read (stages 1 and 2). The fields here
+// belong to loading the document with kin-openapi (stage 3), explaining
+// its failures (4), and checking the result (5).
 type loader struct {
-	ctx     context.Context
-	fsys    fs.FS // where files are read from; nil for the local file system
-	root    *source
+	ctx context.Context
+	*report
+	*fileSet
+
 	doc     *openapi3.T
 	swagger bool // the root is Swagger 2.0, converted to OpenAPI 3
-
-	files  []*source          // every file read, root first
-	byURL  map[string]*source // by the name kin-openapi uses in origins
-	byPath map[string]*source // by cleaned file path
 
 	failure  *readFailure // the first file kin-openapi asked for and could not get
 	lastRead *source      // the file kin-openapi read last
 
-	warnings []Warning
-	warned   map[string]bool
-
-	costly bool // some schema is too costly to check values against (see maxVisits)
-
-	early *early // kin-openapi's load of the root, when started before parsing it
-
+	early   *early   // kin-openapi's load of the root, when started before parsing it
 	decoded *decoded // the root, decoded by readRootDirect for loadDirect
 
+	costly  bool       // some schema is too costly to check values against (see maxVisits)
 	schemas []schemaAt // every schema of doc, in kin-openapi's walk order (see checkSchemas)
-
-	tuples bool // fixTupleItems rewrote some items as prefixItems
-
-	refRoot string // Options.RefRoot
-	fence   *fence // where $refs may lead; set by readRoot
 }
 
 func newLoader(ctx context.Context) *loader {
-	return &loader{
-		ctx:    ctx,
-		byURL:  map[string]*source{},
-		byPath: map[string]*source{},
-		warned: map[string]bool{},
-	}
+	rep := newReport()
+	return &loader{ctx: ctx, report: rep, fileSet: newFileSet(rep)}
 }
 
 // readFailure is a file that could not be used: not local, not readable,
@@ -149,59 +136,6 @@ func (l *loader) readRootDirect(p string, raw []byte, node *yaml.Node) *Error {
 	}
 	l.decoded = d
 	return nil
-}
-
-// addSource parses raw and records it as a file of the spec.
-func (l *loader) addSource(p, key string, raw []byte) (*source, *readFailure) {
-	node, fromJSON, perr := parseSource(p, raw)
-	if perr != nil {
-		return nil, &readFailure{url: key, path: p, reason: perr.Message, syntax: perr}
-	}
-	return l.addParsed(p, key, raw, node, fromJSON), nil
-}
-
-// addParsed records a file of the spec, parsed as node.
-func (l *loader) addParsed(p, key string, raw []byte, node *yaml.Node, fromJSON bool) *source {
-	src := &source{path: p, url: key, raw: raw, data: raw, node: node, json: fromJSON}
-	l.files = append(l.files, src)
-	l.byURL[key] = src
-	l.byPath[filepath.Clean(p)] = src
-	return src
-}
-
-// sourceFor returns the file at u, reading it the first time. Only local
-// files are read: a spec must not make svcgen fetch anything.
-func (l *loader) sourceFor(u *url.URL) (*source, *readFailure) {
-	key := u.String()
-	if src := l.byURL[key]; src != nil {
-		return src, nil
-	}
-	if !isLocal(u) {
-		return nil, &readFailure{url: key, reason: "only local files can be referenced, not " + key}
-	}
-	p := filepath.FromSlash(u.Path)
-	if src := l.byPath[filepath.Clean(p)]; src != nil {
-		l.byURL[key] = src // the same file under another name
-		return src, nil
-	}
-	if l.fsys == nil { // an fs.FS is its own fence
-		if reason := l.fence.refuses(p); reason != "" {
-			return nil, &readFailure{url: key, path: p, reason: reason, refused: true}
-		}
-	}
-	raw, err := l.read(p)
-	if err != nil {
-		return nil, &readFailure{url: key, path: p, reason: fmt.Sprintf("%s: %v", p, err)}
-	}
-	src, f := l.addSource(p, key, raw)
-	if f == nil {
-		l.fixTupleItems(src)
-	}
-	return src, f
-}
-
-func isLocal(u *url.URL) bool {
-	return u.Host == "" && u.Opaque == "" && u.Path != "" && (u.Scheme == "" || u.Scheme == "file")
 }
 
 // readURI is the kin-openapi loader's only way to read a file.

@@ -59,17 +59,17 @@ func (s *source) lookup(p string) (line, resolved int, ok bool) {
 	return lookup(s.node, p)
 }
 
-// read reads a file of the spec: from l.fsys when there is one, else from
+// read reads a file of the spec: from f.fsys when there is one, else from
 // the local file system.
-func (l *loader) read(p string) ([]byte, error) {
-	if l.fsys == nil {
+func (f *fileSet) read(p string) ([]byte, error) {
+	if f.fsys == nil {
 		return readLocal(p)
 	}
 	name := filepath.ToSlash(filepath.Clean(p))
 	if !fs.ValidPath(name) {
 		return nil, errors.New("outside the folder the spec is read from")
 	}
-	info, err := fs.Stat(l.fsys, name)
+	info, err := fs.Stat(f.fsys, name)
 	if err != nil {
 		return nil, fileError(err)
 	}
@@ -79,7 +79,7 @@ func (l *loader) read(p string) ([]byte, error) {
 	if info.Size() > maxFileSize {
 		return nil, fmt.Errorf("file larger than %d MiB", maxFileSize>>20)
 	}
-	raw, err := fs.ReadFile(l.fsys, name)
+	raw, err := fs.ReadFile(f.fsys, name)
 	if err != nil {
 		return nil, fileError(err)
 	}
@@ -313,7 +313,7 @@ const (
 
 // detect finds which kind of document root is and its version. It may patch
 // root.data so that kin-openapi reads the version (see fixVersion).
-func (l *loader) detect(root *source) (kind, version string, err *Error) {
+func (f *fileSet) detect(root *source) (kind, version string, err *Error) {
 	var vnode *yaml.Node
 	switch {
 	case root.node != nil:
@@ -339,12 +339,12 @@ func (l *loader) detect(root *source) (kind, version string, err *Error) {
 	ptr := "/" + kind
 	switch {
 	case kind == kindSwagger2 && version != "2.0" && version != "2":
-		return "", "", l.errorAt(root, ptr, fmt.Sprintf("unsupported Swagger version %q: only 2.0 is supported", version))
+		return "", "", f.rep.errorAt(root, ptr, fmt.Sprintf("unsupported Swagger version %q: only 2.0 is supported", version))
 	case kind == kindOpenAPI3 && canonicalVersion(version) == "":
-		return "", "", l.errorAt(root, ptr, fmt.Sprintf("unsupported OpenAPI version %q: 3.0, 3.1 and 3.2 are supported", version))
+		return "", "", f.rep.errorAt(root, ptr, fmt.Sprintf("unsupported OpenAPI version %q: 3.0, 3.1 and 3.2 are supported", version))
 	}
 	if vnode != nil {
-		l.fixVersion(root, kind, vnode)
+		f.fixVersion(root, kind, vnode)
 	}
 	return kind, version, nil
 }
@@ -393,7 +393,7 @@ var knownVersions = map[string]bool{
 // `openapi: 3.0` or `swagger: 2.0` is a YAML number, which kin-openapi
 // refuses, and an unlisted patch version would get the wrong rules. Only
 // that scalar changes, so every line number stays valid.
-func (l *loader) fixVersion(root *source, kind string, v *yaml.Node) {
+func (f *fileSet) fixVersion(root *source, kind string, v *yaml.Node) {
 	want := v.Value
 	if kind == kindOpenAPI3 && !knownVersions[want] {
 		want = canonicalVersion(want)
@@ -413,10 +413,10 @@ func (l *loader) fixVersion(root *source, kind string, v *yaml.Node) {
 	}
 	ptr := "/" + kind
 	if want != v.Value {
-		l.warnAt(root, ptr, fmt.Sprintf("%s version %q is not one svcgen knows; read as %s", kind, v.Value, want))
+		f.rep.warnAt(root, ptr, fmt.Sprintf("%s version %q is not one svcgen knows; read as %s", kind, v.Value, want))
 	}
 	if !isString {
-		l.warnAt(root, ptr, fmt.Sprintf("%s version %s is a number; write it as a string: %q", kind, v.Value, v.Value))
+		f.rep.warnAt(root, ptr, fmt.Sprintf("%s version %s is a number; write it as a string: %q", kind, v.Value, v.Value))
 	}
 }
 

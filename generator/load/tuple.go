@@ -16,14 +16,14 @@ import (
 // document: kin-openapi cannot decode a list where it expects one schema.
 // Only the key is rewritten in the bytes kin-openapi reads, so every line
 // stays where it was. Each is a warning.
-func (l *loader) fixTupleItems(src *source) {
+func (f *fileSet) fixTupleItems(src *source) (patched bool) {
 	if src.node == nil || src.released || !bytes.Contains(src.data, []byte("items")) {
 		// A released tree had none (readRootDirect).
-		return
+		return false
 	}
 	keys := tupleItems(src.node)
 	if len(keys) == 0 {
-		return
+		return false
 	}
 	// Rewrite from the end, so that earlier positions stay valid.
 	slices.SortFunc(keys, func(a, b tupleKey) int {
@@ -33,22 +33,20 @@ func (l *loader) fixTupleItems(src *source) {
 	for _, k := range keys {
 		patched, ok := replaceScalar(data, k.key, "prefixItems")
 		if !ok {
-			return // a key written in a way replaceScalar does not follow: leave it to kin-openapi to refuse
+			return false // a key written in a way replaceScalar does not follow: leave it to kin-openapi to refuse
 		}
 		data = patched
 	}
 	node, err := parse(src.path, data)
 	if err != nil || node == nil {
-		return
+		return false
 	}
 	for _, k := range keys {
-		l.warnAt(src, k.ptr, "items given as a list of schemas (a tuple, as in JSON Schema before 2020-12): read as prefixItems; the values are not checked")
+		f.rep.warnAt(src, k.ptr, "items given as a list of schemas (a tuple, as in JSON Schema before 2020-12): read as prefixItems; the values are not checked")
 	}
 	src.data, src.node, src.idx, src.released = data, node, nil, false
-	l.tuples = true
-	if src == l.root {
-		l.decoded = nil // decoded from the node as it was
-	}
+	f.rep.tuples = true
+	return true
 }
 
 // tupleKey is an `items` key whose value is a list of schemas.

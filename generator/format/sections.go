@@ -133,8 +133,13 @@ func join(pieces []Piece) ([]byte, bool) {
 		n += len(s.out)
 	}
 	out = append(make([]byte, 0, n), out...)
+	// Each section goes once copied: the sections are as large as the
+	// file, and with the text they were made from and the file being
+	// joined they were the largest thing in memory at the end of a large
+	// service's rendering.
 	for _, s := range sections {
 		out = append(out, s.out...)
+		s.out = nil
 	}
 	return out, true
 }

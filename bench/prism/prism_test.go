@@ -7,9 +7,13 @@
 //	SVCGEN_PRISM=$PWD/.ci/.cache/prism-…/node_modules/.bin/prism go test -count=1 -v -run '^TestPrism$' ./bench/prism
 //
 // Without SVCGEN_PRISM the test is skipped. Each example is generated as
-// svcgen writes it (without the hand-written code some examples' tests
-// add), built and started on SQLite; Prism proxies to it with --errors, so
-// that a violation makes its answer an error too.
+// svcgen writes it, with the services it calls beside it, built and
+// started on SQLite; an example whose answers depend on hand-written code
+// (checkout) runs with that code, as svcgen's own tests run it. Prism
+// proxies to it with --errors, so that a violation makes its answer an
+// error too, reading a copy of the spec that scopes required properties
+// by readOnly and writeOnly as OpenAPI does, inside unions too
+// (scope_test.go).
 package prism
 
 import (
@@ -18,6 +22,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/url"
@@ -34,15 +39,30 @@ import (
 )
 
 // examples are the specs under spec/ whose services the session runs
-// against, with the reason when one is left out.
-var examples = []struct{ name, skip string }{
-	{"orders", ""},
-	{"catalog", ""},
-	{"checkout", "as generated, a quote cannot be made from the request alone: its price comes from the catalog, in the hand-written service (generator/testdata/examples/checkout.extra), which services_test.go runs; svcgen generates no CRUD test for it either"},
-	{"petstore-v2", ""},
-	{"hostile", "a spec of naming hazards (Go keywords, colliding names) with no CRUD to speak of: svcgen finds no valid create request for its resources and generates no CRUD test for it either"},
-	{"workshop", ""},
-	{"shipping", ""}, // its events need a broker, its CRUD does not
+// against.
+var examples = []struct {
+	name string
+	// own runs the service with the example's hand-written code
+	// (generator/testdata/examples/NAME.extra, its tests left out), as
+	// svcgen's own tests run it, when what the service answers is that
+	// code's to decide.
+	own bool
+	// prepare runs before the session, with the service and its
+	// dependencies started.
+	prepare func(s *session)
+	skip    string // why it does not run
+}{
+	{name: "orders"},
+	{name: "catalog"},
+	// A quote's price comes from the catalog: as generated, the service
+	// leaves it to completeQuote in service.go and stores zero values the
+	// spec forbids (an empty currency), so it runs with the example's own
+	// service.go, which asks the catalog, started beside it.
+	{name: "checkout", own: true, prepare: catalogSells},
+	{name: "petstore-v2"},
+	{name: "hostile", skip: "its create body and answer wrap the Thing in an object ({\"thing\": {...}}), which the default create does not unwrap: it stores a Thing without the name the request sent, and answers one the spec forbids"},
+	{name: "workshop"},
+	{name: "shipping"}, // its events need a broker, its CRUD does not
 }
 
 // violation is one entry of Prism's sl-violations header.
@@ -73,7 +93,10 @@ func TestPrism(t *testing.T) {
 			if ex.skip != "" {
 				t.Skip(ex.skip)
 			}
-			s := newSession(t, goBin, prism, ex.name)
+			s := newSession(t, goBin, prism, ex.name, ex.own)
+			if ex.prepare != nil {
+				ex.prepare(s)
+			}
 			s.run()
 			n := len(s.violations)
 			total += n
@@ -97,9 +120,12 @@ type session struct {
 	judged     int // answers of the service Prism validated
 	refused    int
 	violations []string
+	// deps are the base URLs (base path included) of the dependencies
+	// started beside the service, by name.
+	deps map[string]string
 }
 
-func newSession(t *testing.T, goBin, prism, name string) *session {
+func newSession(t *testing.T, goBin, prism, name string, own bool) *session {
 	dir := t.TempDir()
 	res, err := generator.Generate(context.Background(), generator.Options{SpecPath: filepath.Join("..", "..", "spec", name+".yaml"), Module: "example.com/" + name})
 	if err != nil {
@@ -107,6 +133,14 @@ func newSession(t *testing.T, goBin, prism, name string) *session {
 	}
 	out := filepath.Join(dir, name)
 	write(t, out, res.Files)
+	if own {
+		ownCode(t, filepath.Join("..", "..", "generator", "testdata", "examples", name+".extra"), out, res.Files)
+	}
+	// Each dependency with a spec is generated beside the service (its
+	// go.mod replaces the module by that folder) and started on its own
+	// database; the service finds it by its variable.
+	var env []string
+	deps := map[string]string{}
 	for _, d := range res.Service.Dependencies {
 		if d.Path == "" || d.Spec == "" {
 			continue
@@ -115,20 +149,13 @@ func newSession(t *testing.T, goBin, prism, name string) *session {
 		if err != nil {
 			t.Fatalf("dependency %s: %v", d.Name, err)
 		}
-		write(t, filepath.Join(out, filepath.FromSlash(d.Path)), dep.Files)
+		depDir := filepath.Join(out, filepath.FromSlash(d.Path))
+		write(t, depDir, dep.Files)
+		addr := serve(t, goBin, depDir, d.Name, filepath.Join(dir, d.Name+".db"))
+		env = append(env, d.Env+"=http://"+addr)
+		deps[d.Name] = "http://" + addr + dep.Service.BasePath
 	}
-	bin := filepath.Join(dir, "service")
-	build := exec.Command(goBin, "build", "-o", bin, ".")
-	build.Dir = out
-	build.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=readonly")
-	if b, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, b)
-	}
-
-	svcAddr := freeAddr(t)
-	host, port, _ := net.SplitHostPort(svcAddr)
-	start(t, "service", exec.Command(bin), "HOST="+host, "PORT="+port, "DATABASE_URL=sqlite:"+filepath.Join(dir, "data.db"), "LOG_LEVEL=warn")
-	waitFor(t, "http://"+svcAddr+"/readyz")
+	svcAddr := serve(t, goBin, out, name, filepath.Join(dir, "data.db"), env...)
 
 	spec := filepath.Join(out, filepath.FromSlash(res.Service.SpecFile))
 	if scoped := scopeRequired(t, spec, dir); scoped != spec {
@@ -136,7 +163,94 @@ func newSession(t *testing.T, goBin, prism, name string) *session {
 		spec = scoped
 	}
 	base := startPrism(t, prism, spec, "http://"+svcAddr+res.Service.BasePath)
-	return &session{t: t, svc: res.Service, base: base}
+	return &session{t: t, svc: res.Service, base: base, deps: deps}
+}
+
+// serve builds the service at dir, starts it on SQLite at db with env
+// added, waits until it is ready and returns its address.
+func serve(t *testing.T, goBin, dir, name, db string, env ...string) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), name)
+	build := exec.Command(goBin, "build", "-o", bin, ".")
+	build.Dir = dir
+	build.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=readonly")
+	if b, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build %s: %v\n%s", name, err, b)
+	}
+	addr := freeAddr(t)
+	host, port, _ := net.SplitHostPort(addr)
+	start(t, name, exec.Command(bin), append([]string{"HOST=" + host, "PORT=" + port, "DATABASE_URL=sqlite:" + db, "LOG_LEVEL=warn"}, env...)...)
+	waitFor(t, "http://"+addr+"/readyz")
+	return addr
+}
+
+// ownCode copies the example's hand-written code under from (test files
+// left out) into the service at dir, in place of svcgen's scaffold; a
+// file svcgen owns is never replaced.
+func ownCode(t *testing.T, from, dir string, generated []file.File) {
+	t.Helper()
+	copied := 0
+	err := filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasSuffix(p, "_test.go") {
+			return err
+		}
+		rel, err := filepath.Rel(from, p)
+		if err != nil {
+			return err
+		}
+		for _, f := range generated {
+			if f.Path == filepath.ToSlash(rel) && f.Class != file.Scaffold {
+				return fmt.Errorf("%s would replace a file svcgen owns (%s)", rel, f.Class)
+			}
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(rel)), 0o755); err != nil {
+			return err
+		}
+		copied++
+		return os.WriteFile(filepath.Join(dir, rel), b, 0o644)
+	})
+	if err == nil && copied == 0 {
+		err = fmt.Errorf("no hand-written code under %s", from)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// catalogSells prepares checkout's session: the catalog sells the product
+// the session quotes, and a quote for one it does not know is refused
+// (422, the service's answer Prism judges too).
+func catalogSells(s *session) {
+	var q *model.Resource
+	for _, r := range s.svc.Resources {
+		if r.Name == "Quote" {
+			q = r
+		}
+	}
+	if q == nil || q.Create == nil {
+		s.t.Fatal("checkout has no Quote resource with a create")
+	}
+	var sample struct {
+		Sku string `json:"sku"`
+	}
+	if err := json.Unmarshal([]byte(q.Sample), &sample); err != nil || sample.Sku == "" {
+		s.t.Fatalf("the quote's sample names no sku: %q", q.Sample)
+	}
+	product := fmt.Sprintf(`{"sku": %q, "name": "Espresso cup", "price": {"amount": 9.5, "currency": "EUR"}, "status": "active"}`, sample.Sku)
+	resp, err := http.Post(s.deps["catalog"]+"/products", "application/json", strings.NewReader(product))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		s.t.Fatalf("the catalog refused the product: %d %s", resp.StatusCode, b)
+	}
+	s.call(q.Create, map[string]string{}, "", `{"sku": "NO-SUCH-SKU", "quantity": 1}`, http.StatusUnprocessableEntity)
 }
 
 // startPrism starts Prism as a validating proxy to upstream (its URL, base

@@ -4,7 +4,7 @@
 // test. .ci/run installs Prism (the version .ci/prism/package-lock.json
 // pins) and runs it once:
 //
-//	SVCGEN_PRISM=$PWD/.ci/.cache/prism-…/node_modules/.bin/prism go test -count=1 -v -run '^TestPrism$' ./bench/prism
+//	SVCGEN_PRISM=$PWD/.ci/.cache/prism-…/node_modules/.bin/prism go test -count=1 -v -run '^TestPrism' ./bench/prism
 //
 // Without SVCGEN_PRISM the test is skipped. Each example is generated as
 // svcgen writes it, with the services it calls beside it, built and

@@ -5,6 +5,7 @@ package build
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -145,8 +146,14 @@ func Build(spec *load.Spec, opts Options) (svc *model.Service, err error) {
 	for _, r := range svc.Resources {
 		if r.Create != nil && r.Create.Example.Valid {
 			r.Sample = r.Create.Example.Body
-			if decodesAs(r.Sample, storedRef(r)) {
-				r.StoreSample = r.Sample
+			sent := r.Sample
+			if r.SentIn != "" {
+				var body map[string]json.RawMessage
+				_ = json.Unmarshal([]byte(sent), &body)
+				sent = string(body[r.SentIn])
+			}
+			if sent != "" && decodesAs(sent, storedRef(r)) {
+				r.StoreSample = sent
 			}
 		}
 	}

@@ -192,3 +192,124 @@ components:
 		t.Errorf("coverage %v, want the patch's size reported", svc.Coverage.Items)
 	}
 }
+
+// TestWrappedItem checks creates whose body and answer wrap the item in an
+// object ({"widget": {...}}): the default create stores the wrapped item
+// and answers it wrapped, leaving nothing to the create hook; a body that
+// carries the item's own required properties beside an item-typed one is
+// converted property by property as before.
+func TestWrappedItem(t *testing.T) {
+	const spec = `
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /widgets:
+    post:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [widget]
+              properties:
+                widget: {$ref: '#/components/schemas/Widget'}
+                dryRun: {type: boolean}
+      responses:
+        '201':
+          description: created
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [widget]
+                properties:
+                  widget: {$ref: '#/components/schemas/Widget'}
+                  warnings: {type: array, items: {type: string}}
+  /widgets/{id}:
+    get:
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: integer, format: int64}}
+      responses:
+        '200':
+          description: the widget
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Widget'}
+  /gadgets:
+    post:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [name, like]
+              properties:
+                name: {type: string, minLength: 1}
+                like: {$ref: '#/components/schemas/Gadget'}
+      responses:
+        '201':
+          description: created
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Gadget'}
+  /gadgets/{id}:
+    get:
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: integer, format: int64}}
+      responses:
+        '200':
+          description: the gadget
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Gadget'}
+components:
+  schemas:
+    Widget:
+      type: object
+      required: [name]
+      properties:
+        id: {type: integer, format: int64, readOnly: true}
+        name: {type: string, minLength: 1}
+        size: {type: integer, format: int32, default: 3}
+    Gadget:
+      type: object
+      required: [name]
+      properties:
+        id: {type: integer, format: int64, readOnly: true}
+        name: {type: string, minLength: 1}
+        like: {$ref: '#/components/schemas/Gadget'}
+`
+	svc := buildYAML(t, spec)
+	res := map[string]*model.Resource{}
+	for _, r := range svc.Resources {
+		res[r.Name] = r
+	}
+	w := res["Widget"]
+	if w == nil || w.Create == nil {
+		t.Fatalf("no Widget resource with a create: %v", svc.Resources)
+	}
+	for what, got := range map[string][2]string{
+		"FromBody":    {w.Create.FromBody, "req.Body.Widget"},
+		"Answer":      {w.Create.Answer, "api.PostWidgets201ResponseBody{Widget: v}"},
+		"SentIn":      {w.SentIn, "widget"},
+		"AnsweredIn":  {w.AnsweredIn, "widget"},
+		"StoreSample": {w.StoreSample, `{"name":"a"}`},
+		"Complete":    {w.Complete, ""},
+	} {
+		if got[0] != got[1] {
+			t.Errorf("Widget's %s: %q, want %q", what, got[0], got[1])
+		}
+	}
+	if len(w.Strict) != 0 {
+		t.Errorf("Widget has strictness cases, which edit the sample's top level: %v", w.Strict)
+	}
+	g := res["Gadget"]
+	if g == nil || g.Create == nil {
+		t.Fatalf("no Gadget resource with a create: %v", svc.Resources)
+	}
+	if g.SentIn != "" || !strings.HasPrefix(g.Create.FromBody, "gadgetFrom") {
+		t.Errorf("a body with the Gadget's own name is no wrapper: SentIn %q, FromBody %q", g.SentIn, g.Create.FromBody)
+	}
+}

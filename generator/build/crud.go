@@ -20,6 +20,13 @@ func (b *builder) conversions(r *model.Resource, cv *convs) {
 		if op.Body.Pointer {
 			src = "deref(req.Body)"
 		}
+		if w := wrapper(op.Body.Type, r.Type, false); w != nil {
+			op.FromBody = src + "." + w.GoName
+			if op == r.Create {
+				r.SentIn = w.Name
+			}
+			continue
+		}
 		e, ok := cv.value(op.Body.Type, stored, src, false)
 		if !ok {
 			panic("svcgen: an object body does not convert to the stored object") // objects always do
@@ -27,14 +34,14 @@ func (b *builder) conversions(r *model.Resource, cv *convs) {
 		op.FromBody = e
 	}
 	if op := r.Create; op != nil {
-		r.Echo = echo(r, op.Body.Type.Named)
+		r.Echo = echo(r, bodyItem(op, r))
 	}
 	if op := r.Replace; op != nil {
 		// A replace keeps what the client cannot send: read-only
 		// properties, the parent key and, when the body is another schema,
 		// every property it does not have (ids, timestamps, states and
 		// what the create hook filled).
-		body := op.Body.Type.Named
+		body := bodyItem(op, r)
 		for _, f := range r.Type.Fields {
 			if f.ReadOnly || r.ParentColumn != nil && r.ParentColumn.Field == f || body != r.Type && fieldNamed(body, f.Name) == nil {
 				op.Keep = append(op.Keep, f.GoName)
@@ -43,6 +50,11 @@ func (b *builder) conversions(r *model.Resource, cv *convs) {
 	}
 	if op := r.Create; op != nil {
 		op.Answer, _ = b.answer(op, r, "v", false)
+		if s := op.Success(); s != nil && s.Kind == model.BodyJSON && s.Type != nil {
+			if w := wrapper(s.Type, r.Type, true); w != nil {
+				r.AnsweredIn = w.Name
+			}
+		}
 	}
 	for _, op := range []*model.Operation{r.Get, r.Replace, r.Patch} {
 		if op != nil {
@@ -90,6 +102,53 @@ func echo(r *model.Resource, body *model.Type) []string {
 	return out
 }
 
+// wrapper returns the property of object t that holds a whole item of
+// stored type st, when t wraps the item rather than describing it: t is
+// another object, with exactly one property of type st, required and by
+// value, and none named as a required property of st (a body with the
+// item's own properties converts property by property). In an answer
+// (answer set), t must require nothing else, which the item alone could
+// not fill.
+func wrapper(t *model.TypeRef, st *model.Type, answer bool) *model.Field {
+	if t == nil || t.Kind != model.KindNamed || t.Named.Kind != model.TypeStruct || t.Named == st {
+		return nil
+	}
+	var w *model.Field
+	for _, f := range t.Named.Fields {
+		if f.Type.Kind == model.KindNamed && f.Type.Named == st {
+			if w != nil {
+				return nil
+			}
+			w = f
+		}
+	}
+	if w == nil || !w.Required || w.Shape != model.ShapeValue {
+		return nil
+	}
+	for _, f := range st.Required {
+		if fieldNamed(t.Named, f.Name) != nil {
+			return nil
+		}
+	}
+	if answer {
+		for _, f := range t.Named.Required {
+			if f != w {
+				return nil
+			}
+		}
+	}
+	return w
+}
+
+// bodyItem is the object op's body describes the item with: the stored
+// type itself when the body wraps an item (wrapper), else the body's.
+func bodyItem(op *model.Operation, r *model.Resource) *model.Type {
+	if wrapper(op.Body.Type, r.Type, false) != nil {
+		return r.Type
+	}
+	return op.Body.Type.Named
+}
+
 // storedRef refers to r's stored type.
 func storedRef(r *model.Resource) *model.TypeRef {
 	return &model.TypeRef{Kind: model.KindNamed, Named: r.Type, GoType: r.Type.Name}
@@ -109,6 +168,9 @@ func (b *builder) answer(op *model.Operation, r *model.Resource, v string, dry b
 		return v, true
 	case r.ID != nil && r.ID.Field != nil && s.Type.GoType == r.ID.Field.Type.GoType:
 		return r.IDOf("v"), true // the spec answers with the id alone
+	}
+	if w := wrapper(s.Type, r.Type, true); w != nil {
+		return spell(s.Type) + "{" + w.GoName + ": " + v + "}", true // the item in an envelope
 	}
 	e, ok := b.convs.value(storedRef(r), s.Type, v, dry)
 	if !ok {

@@ -462,7 +462,7 @@ func (b *builder) crudParams(r *model.Resource, base string) {
 	// item (conversions, Keep).
 	var unfilled []*model.Field
 	if r.Create != nil && r.Create.Resource != nil {
-		unfilled = missingRequired(r, r.Create.Body.Type.Named)
+		unfilled = missingRequired(r, bodyItem(r.Create, r))
 	}
 	// The answer is made from the stored item: the item, another object
 	// or union made from it property by property, or the id itself
@@ -664,7 +664,7 @@ func (b *builder) columns(r *model.Resource, key *model.Field) {
 	// (when the body is another schema).
 	var body *model.Type
 	if r.Create != nil && r.Create.Body != nil && r.Create.Body.Type.Kind == model.KindNamed {
-		body = r.Create.Body.Type.Named
+		body = bodyItem(r.Create, r)
 	}
 	unsent := func(f *model.Field) bool {
 		return f.ReadOnly || body != nil && body != t && fieldNamed(body, f.Name) == nil

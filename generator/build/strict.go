@@ -18,7 +18,8 @@ import (
 // over HTTP and learn its id.
 func storeCases(r *model.Resource) []*model.StoreCase {
 	if r.Create == nil || r.Get == nil || r.Sample == "" || !r.CreatableOverHTTP() || len(r.Unfilled) > 0 ||
-		r.Create.Success() == nil || r.Create.Success().Kind != model.BodyJSON || r.Get.Success() == nil {
+		r.Create.Success() == nil || r.Create.Success().Kind != model.BodyJSON || r.Get.Success() == nil ||
+		r.SentIn != "" || r.AnsweredIn != "" { // the cases change the sample's properties and read the answer's
 		return nil
 	}
 	var sample map[string]any

@@ -1053,9 +1053,15 @@ type Resource struct {
 	// Sample is a valid request body of the create operation, for the
 	// generated tests, or "" when there is none.
 	Sample string
-	// StoreSample is Sample when it decodes into the stored type as it
-	// is (the store's tests make their values from it), or "".
+	// StoreSample is the part of Sample that is the new item (Sample
+	// itself, or its SentIn property) when it decodes into the stored
+	// type as it is (the store's tests make their values from it), or "".
 	StoreSample string
+	// SentIn is the JSON name of the create body's property holding the
+	// new item when the body wraps it ({"thing": {...}, "dryRun": true}),
+	// or "" when the body is the item or converts to it property by
+	// property. AnsweredIn is the same of the create's answer.
+	SentIn, AnsweredIn string
 	// StrictSample is Sample with a value in each array a list filters by
 	// (Filter.Contains): the strictness test stores it.
 	StrictSample string

@@ -50,19 +50,13 @@ func (c *CRUD) ListThings(ctx context.Context, req *api.ListThingsRequest2) (api
 }
 
 // CreateThing stores a new Thing2.
-// complete sets what neither the request nor the store fills (name)
-// before the Thing2 is stored; the store then fills in its id and
-// initial values.
-func (c *CRUD) CreateThing(ctx context.Context, req *api.CreateThingRequest, complete func(context.Context, *api.Thing) error) (api.CreateThingResponse, error) {
-	v := thingFromRequest(req.Body)
-	if err := complete(ctx, &v); err != nil {
-		return nil, err
-	}
+func (c *CRUD) CreateThing(ctx context.Context, req *api.CreateThingRequest) (api.CreateThingResponse, error) {
+	v := req.Body.Thing
 	if err := c.db.Thing2s().Create(ctx, &v); err != nil {
 		return nil, storeError(err, "thing2")
 	}
 	resp := &api.CreateThing201Response{}
-	resp.Body = responseFromThing(v)
+	resp.Body = api.Response{Thing: v}
 	return resp, nil
 }
 
@@ -83,19 +77,6 @@ func (c *CRUD) ThingsDelete(ctx context.Context, req *api.ThingsDeleteRequest) (
 		return nil, storeError(err, "thing2")
 	}
 	return &api.ThingsDelete204Response{}, nil
-}
-
-// responseFromThing returns the api.Response made from in, property by property.
-func responseFromThing(in api.Thing) api.Response {
-	var out api.Response
-	return out
-}
-
-// thingFromRequest returns the api.Thing made from in, property by property.
-func thingFromRequest(in api.Request) api.Thing {
-	var out api.Thing
-	out.Len = svcgen.Ptr[int32](10)
-	return out
 }
 
 // storeError turns store errors into API errors: 404 and 409.

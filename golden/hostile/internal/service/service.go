@@ -63,7 +63,7 @@ func (s *Service) ListThings(ctx context.Context, req *api.ListThingsRequest2) (
 
 // CreateThing: Create a thing
 func (s *Service) CreateThing(ctx context.Context, req *api.CreateThingRequest) (api.CreateThingResponse, error) {
-	return s.crud.CreateThing(ctx, req, s.completeThing2)
+	return s.crud.CreateThing(ctx, req)
 }
 
 // GetThing2: Get a thing
@@ -74,12 +74,4 @@ func (s *Service) GetThing2(ctx context.Context, req *api.GetThing2Request) (api
 // ThingsDelete: Delete a thing
 func (s *Service) ThingsDelete(ctx context.Context, req *api.ThingsDeleteRequest) (api.ThingsDeleteResponse, error) {
 	return s.crud.ThingsDelete(ctx, req)
-}
-
-// completeThing2 fills in what a new Thing2 needs that neither the
-// create request nor the store provides: name. CreateThing
-// calls it before storing v; until you write it, they are stored as zero
-// values.
-func (s *Service) completeThing2(ctx context.Context, v *api.Thing) error {
-	return nil
 }

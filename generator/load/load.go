@@ -171,6 +171,7 @@ func (l *loader) load(path string) (*Spec, error) {
 	if err := l.ctx.Err(); err != nil {
 		return nil, err
 	}
+	sharePlainLeaves(l.ctx, l.doc)
 	if errs := l.validate(); len(errs) > 0 {
 		return nil, errs.err()
 	}

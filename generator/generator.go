@@ -199,9 +199,14 @@ func renderFile(r *render.Renderer, svc *model.Service, pf file.File) (file.File
 	content := pf.Content
 	if pf.Template != "" {
 		isGo := strings.HasSuffix(pf.Path, ".go")
-		var section func([]byte) any
+		var section render.SectionFunc
 		if isGo {
-			section = func(src []byte) any { return format.Decls(src) }
+			// A chunk's text is kept only where File may want it: when
+			// its section failed, or to check every file against gofmt.
+			section = func(src []byte) (any, bool) {
+				s := format.Decls(src)
+				return s, format.Verify || !s.OK()
+			}
 		}
 		parts, err := r.RenderParts(pf.Template, svc, section)
 		if err != nil {
@@ -215,7 +220,17 @@ func renderFile(r *render.Renderer, svc *model.Service, pf file.File) (file.File
 				pieces[i].Text = p.Text
 				pieces[i].Section, _ = p.Section.(*format.Section)
 			}
-			if content, err = format.File(pf.Path, pf.Template, pieces); err != nil {
+			parts = nil
+			content, err = format.File(pf.Path, pf.Template, pieces)
+			if errors.Is(err, format.ErrTextGone) {
+				// The sections do not make the file, and some chunks'
+				// text went: render it again whole, for gofmt's way.
+				var text []byte
+				if text, err = r.Render(pf.Template, svc); err == nil {
+					content, err = format.Go(pf.Path, pf.Template, text)
+				}
+			}
+			if err != nil {
 				return file.File{}, err
 			}
 		}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/pmezard/go-difflib/difflib"
 	"github.com/svcgen/svcgen/generator/file"
+	"github.com/svcgen/svcgen/generator/format"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden trees in golden/")
@@ -104,6 +105,28 @@ func TestDeterministic(t *testing.T) {
 		for i := range a.Files {
 			if a.Files[i].Path != b.Files[i].Path || !bytes.Equal(a.Files[i].Content, b.Files[i].Content) {
 				t.Errorf("%s: %s differs between two runs", name, a.Files[i].Path)
+			}
+		}
+	}
+}
+
+// TestUnverified generates each example as users run svcgen, without
+// format.Verify: the text of formatted chunks then goes as soon as they
+// are formatted (renderFile), a path the other tests, which verify every
+// file against gofmt and so keep the text, do not take. The bytes must be
+// the same.
+func TestUnverified(t *testing.T) {
+	for name, specPath := range examples(t) {
+		verified := generateExample(t, name, specPath)
+		format.Verify = false
+		unverified := generateExample(t, name, specPath)
+		format.Verify = true
+		if len(verified.Files) != len(unverified.Files) {
+			t.Fatalf("%s: %d files verified, %d not", name, len(verified.Files), len(unverified.Files))
+		}
+		for i, f := range verified.Files {
+			if u := unverified.Files[i]; f.Path != u.Path || !bytes.Equal(f.Content, u.Content) {
+				t.Errorf("%s: %s differs when not verified:\n%s", name, f.Path, unifiedDiff("verified", "unverified", f.Content, u.Content))
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package format
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 )
 
@@ -11,14 +12,27 @@ type Section struct {
 	out  []byte          // starting with the blank line before the run
 	used map[string]bool // selector qualifiers: the imports it needs
 	ok   bool
+	// What File reads of the text the section was made from, which may
+	// be gone by then (Piece): its start, up to its first character that
+	// is not a newline, and its end, from its fourth newline from the end.
+	head, tail []byte
 }
+
+// OK reports whether the section was made: its text is then needed only to
+// check it (Verify), or for a file the sections do not make (File).
+func (s *Section) OK() bool { return s != nil && s.ok }
+
+// ErrTextGone is what File returns when the sections cannot make the file
+// and the text of some went (Piece): the caller formats the whole text
+// with Go instead.
+var ErrTextGone = errors.New("the sections do not make the file, and their text is gone")
 
 // Decls formats src, whole top-level declarations that follow, in their
 // file, the end of another declaration and a blank line (one chunk of the
 // output of a template's each, which starts so). It formats as goParts
 // does, on the calling goroutine: the caller formats several at a time.
 func Decls(src []byte) *Section {
-	s := &Section{used: map[string]bool{}}
+	s := &Section{used: map[string]bool{}, head: headOf(src), tail: tailOf(src)}
 	if positional(src) {
 		return s
 	}
@@ -53,10 +67,44 @@ func Decls(src []byte) *Section {
 }
 
 // Piece is a piece of a Go file as a template wrote it: text, and the
-// Section Decls made of it, if it did.
+// Section Decls made of it, if it did. The text of a piece whose section
+// was made may be nil: File then joins the sections without it.
 type Piece struct {
 	Text    []byte
 	Section *Section
+}
+
+// headOf is what cutBefore reads of the start of a text: up to its first
+// character that is not a newline.
+func headOf(text []byte) []byte {
+	first := 0
+	for first < len(text) && text[first] == '\n' {
+		first++
+	}
+	return bytes.Clone(text[:min(first+1, len(text))])
+}
+
+// tailOf is what cutBefore reads of the end of a text: from its fourth
+// newline from the end, or all of it.
+func tailOf(text []byte) []byte {
+	from := len(text)
+	for nl := 0; from > 0; from-- {
+		if text[from-1] == '\n' {
+			if nl++; nl == 4 {
+				break
+			}
+		}
+	}
+	return bytes.Clone(text[max(from-1, 0):])
+}
+
+// texts returns what cutBefore reads of a piece: its text, or what its
+// section kept of it.
+func (p Piece) texts() (head, tail []byte) {
+	if p.Text != nil || p.Section == nil {
+		return p.Text, p.Text
+	}
+	return p.Section.head, p.Section.tail
 }
 
 // File formats the Go file made of pieces, the output of template tmpl,
@@ -70,6 +118,9 @@ func File(filename, tmpl string, pieces []Piece) ([]byte, error) {
 	raw := func() []byte {
 		n := 0
 		for _, p := range pieces {
+			if p.Text == nil && p.Section != nil {
+				return nil // gone
+			}
 			n += len(p.Text)
 		}
 		b := make([]byte, 0, n)
@@ -80,10 +131,18 @@ func File(filename, tmpl string, pieces []Piece) ([]byte, error) {
 	}
 	out, ok := join(pieces)
 	if !ok {
-		return Go(filename, tmpl, raw())
+		text := raw()
+		if text == nil {
+			return nil, ErrTextGone
+		}
+		return Go(filename, tmpl, text)
 	}
 	if Verify {
-		whole, err := goWhole(filename, tmpl, raw())
+		text := raw()
+		if text == nil {
+			return nil, fmt.Errorf("%s (from template %s): %w, and Verify needs it", filename, tmpl, ErrTextGone)
+		}
+		whole, err := goWhole(filename, tmpl, text)
 		if err != nil {
 			return nil, err
 		}
@@ -103,7 +162,7 @@ func join(pieces []Piece) ([]byte, bool) {
 	for i, p := range pieces {
 		switch {
 		case p.Section != nil:
-			if !p.Section.ok || !cutBefore(pieces[:i], p.Text) {
+			if !p.Section.ok || !cutBefore(pieces[:i], p) {
 				return nil, false
 			}
 			sections = append(sections, p.Section)
@@ -147,7 +206,8 @@ func join(pieces []Piece) ([]byte, bool) {
 // cutBefore reports whether goParts could cut the text of pieces followed
 // by next at the start of next's first line that is not blank: after the
 // end of a declaration and one blank line.
-func cutBefore(pieces []Piece, next []byte) bool {
+func cutBefore(pieces []Piece, nextPiece Piece) bool {
+	next, _ := nextPiece.texts()
 	first := 0 // next's first line that is not blank
 	for first < len(next) && next[first] == '\n' {
 		first++
@@ -159,7 +219,8 @@ func cutBefore(pieces []Piece, next []byte) bool {
 	// third newline from its end.
 	var tail []byte
 	for i := len(pieces) - 1; i >= 0 && bytes.Count(tail, []byte("\n")) < 3; i-- {
-		tail = append(append([]byte{}, pieces[i].Text...), tail...)
+		_, t := pieces[i].texts()
+		tail = append(append([]byte{}, t...), tail...)
 	}
 	from := len(tail)
 	for nl := 0; from > 0 && nl < 3; from-- {

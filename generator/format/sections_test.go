@@ -2,6 +2,7 @@ package format
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -52,6 +53,19 @@ func TestSectionsFormatLikeWhole(t *testing.T) {
 		if line, same := sameLines(got, want); !same {
 			t.Errorf("%s: differs at line %d:\n%s\nwhole:\n%s", name, line, window(got, line), window(want, line))
 		}
+		// The same without the sections' text, as renderFile gives them
+		// when nothing verifies the file: what the section kept suffices.
+		gone := make([]Piece, len(pieces))
+		for i, p := range pieces {
+			gone[i] = p
+			if p.Section != nil {
+				gone[i].Section = Decls(p.Text) // join used the first ones
+				gone[i].Text = nil
+			}
+		}
+		if got, ok := join(gone); !ok || !bytes.Equal(got, want) {
+			t.Errorf("%s: joined without the sections' text: %v, or differs", name, ok)
+		}
 		for _, p := range pieces[1:] {
 			if !p.Section.ok {
 				t.Errorf("%s: a section was not formatted", name)
@@ -88,6 +102,15 @@ func TestFileFallsBack(t *testing.T) {
 		got, err := File("p.go", "t", pieces)
 		if err != nil || !bytes.Equal(got, want) {
 			t.Errorf("%s: got %q, %v; want %q", name, got, err, want)
+		}
+		// Without the sections' text, File cannot fall back itself.
+		for i := range pieces {
+			if pieces[i].Section != nil {
+				pieces[i].Text = nil
+			}
+		}
+		if _, err := File("p.go", "t", pieces); !errors.Is(err, ErrTextGone) {
+			t.Errorf("%s, the sections' text gone: %v, want ErrTextGone", name, err)
 		}
 	}
 	_, err := File("p.go", "t", []Piece{{Text: []byte(head)}, section("\n\ntype T = \n")})

@@ -64,9 +64,15 @@ func (r *Renderer) Render(name string, data any) ([]byte, error) {
 // Part is a piece of what a template wrote: the text of one chunk of an
 // each call, with what the section function made of it, or text between.
 type Part struct {
-	Text    []byte
-	Section any // section(Text) for a chunk of each; nil for other text
+	Text    []byte // nil for a chunk whose section function let it go
+	Section any    // section(Text) for a chunk of each; nil for other text
 }
+
+// SectionFunc is called with the text of each chunk of an each call, as
+// soon as it is written, and returns what it makes of it, and whether the
+// text is still wanted: a large file's text goes as its sections are made,
+// rather than stay beside them to the end.
+type SectionFunc func(text []byte) (section any, keepText bool)
 
 // Join returns the text of parts, joined.
 func Join(parts []Part) []byte {
@@ -86,7 +92,7 @@ func Join(parts []Part) []byte {
 // elements in chunks on a few goroutines; when section is not nil, the
 // goroutine that rendered a chunk then calls section with its text (to
 // format it, say), and the chunk is a part of its own.
-func (r *Renderer) RenderParts(name string, data any, section func([]byte) any) ([]Part, error) {
+func (r *Renderer) RenderParts(name string, data any, section SectionFunc) ([]Part, error) {
 	src, err := fs.ReadFile(templates.FS, name)
 	if err != nil {
 		return nil, err
@@ -159,7 +165,7 @@ func (o *output) bytes() []byte {
 // are a few thousand types, which one goroutine takes most of a second to
 // print. With a section function, each chunk is a part of its own, which
 // section is called on as soon as it is written.
-func each(t *template.Template, name string, items any, section func([]byte) any, out *output) error {
+func each(t *template.Template, name string, items any, section SectionFunc, out *output) error {
 	v := reflect.ValueOf(items)
 	if v.Kind() != reflect.Slice {
 		return fmt.Errorf("each %q: %T is not a slice", name, items)
@@ -186,7 +192,11 @@ func each(t *template.Template, name string, items any, section func([]byte) any
 					}
 					parts[c].Text = o.bytes()
 					if section != nil {
-						parts[c].Section = section(parts[c].Text)
+						var keep bool
+						parts[c].Section, keep = section(parts[c].Text)
+						if !keep {
+							parts[c].Text = nil
+						}
 					}
 				}()
 			}
@@ -213,7 +223,9 @@ func each(t *template.Template, name string, items any, section func([]byte) any
 	}
 	out.cut()
 	for _, p := range parts {
-		if len(p.Text) > 0 {
+		// A chunk that wrote nothing is left out; one whose text went
+		// with its section (SectionFunc) is in.
+		if len(p.Text) > 0 || (p.Text == nil && p.Section != nil) {
 			out.parts = append(out.parts, p)
 		}
 	}

@@ -73,7 +73,7 @@ func (l *loader) loadDirect() (doc *openapi3.T, ok bool) {
 			return nil, false
 		}
 		d = &decoded{}
-		d.doc, d.discriminators, d.err = decodeAndStamp(l.root.tree(), l.root.url, nil)
+		d.doc, d.discriminators, d.err = decodeAndStamp(l.root.tree(), l.root.url, nil, nil)
 	}
 	if d.err != nil {
 		return nil, false
@@ -135,7 +135,10 @@ func version30(root *yaml.Node) bool {
 // them from the tree: the tree of a large spec is several times the size
 // of the file, and the document being decoded grows beside it. The tree
 // then holds only the rest (see source.released).
-func decodeAndStamp(root *yaml.Node, file string, release func() bool) (*openapi3.T, []*openapi3.Discriminator, error) {
+//
+// When part is not nil, it is called with each part of the schemas, once
+// decoded and stamped (sharePart).
+func decodeAndStamp(root *yaml.Node, file string, release func() bool, part func(openapi3.Schemas)) (*openapi3.T, []*openapi3.Discriminator, error) {
 	if root.Kind != yaml.MappingNode {
 		return nil, nil, errors.New("the root is not a mapping")
 	}
@@ -215,21 +218,24 @@ func decodeAndStamp(root *yaml.Node, file string, release func() bool) (*openapi
 		k := max(min(schemaChunks, n/minSchemaChunk), n/schemasPerChunk)
 		chunks = make([]openapi3.Schemas, k)
 		for c := range k {
-			part := &yaml.Node{Kind: yaml.MappingNode, Tag: schemasNode.Tag, Line: schemasNode.Line, Column: schemasNode.Column,
+			node := &yaml.Node{Kind: yaml.MappingNode, Tag: schemasNode.Tag, Line: schemasNode.Line, Column: schemasNode.Column,
 				Content: schemasNode.Content[2*(c*n/k) : 2*((c+1)*n/k)]}
 			tasks = append(tasks, func() ([]*openapi3.Discriminator, error) {
 				// Keys were checked for duplicates (duplicateKey): go-yaml
 				// would compare every pair of them again, quadratic in the
 				// number of schemas.
-				if err := part.Load(&chunks[c], yaml.WithUniqueKeys(false)); err != nil {
+				if err := node.Load(&chunks[c], yaml.WithUniqueKeys(false)); err != nil {
 					return nil, err
 				}
 				s := &stamper{file: file}
-				s.value(reflect.ValueOf(chunks[c]), part)
+				s.value(reflect.ValueOf(chunks[c]), node)
 				// The keys of the chunk's schemas, as childKeys gives them
 				// when it reaches the components' schemas.
-				s.childKeys(part, reflect.ValueOf(chunks[c]))
-				drop(part.Content)
+				s.childKeys(node, reflect.ValueOf(chunks[c]))
+				drop(node.Content)
+				if part != nil {
+					part(chunks[c])
+				}
 				return s.discriminators, nil
 			})
 		}

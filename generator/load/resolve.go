@@ -120,7 +120,7 @@ func (l *loader) readRootDirect(p string, raw []byte, node *yaml.Node) *Error {
 				d.doc, d.err = nil, fmt.Errorf("panic: %v", r) // loadDirect then leaves it to kin-openapi
 			}
 		}()
-		d.doc, d.discriminators, d.err = decodeAndStamp(node, fileURL(p).String(), release)
+		d.doc, d.discriminators, d.err = decodeAndStamp(node, fileURL(p).String(), release, sharePart(l.ctx))
 	}()
 	<-checked
 	src.released = released.Load()

@@ -31,20 +31,16 @@ func sharePlainLeaves(ctx context.Context, doc *openapi3.T) {
 	if doc == nil || doc.Components == nil {
 		return
 	}
-	sh := sharer{ctx: ctx, pool: map[leafKey]*openapi3.Schema{}, bad: map[leafKey]bool{},
-		seen: map[*openapi3.Schema]bool{}, formats: map[string]map[string]bool{}}
 	// A leaf is checked alone as doc.Validate checks it, for its version.
+	var opts []openapi3.ValidationOption
 	if doc.IsOpenAPI31OrLater() {
-		sh.opts = append(sh.opts, openapi3.IsOpenAPI31OrLater())
+		opts = append(opts, openapi3.IsOpenAPI31OrLater())
 	}
 	if doc.IsOpenAPI32OrLater() {
-		sh.opts = append(sh.opts, openapi3.IsOpenAPI32OrLater())
+		opts = append(opts, openapi3.IsOpenAPI32OrLater())
 	}
-	for _, name := range sortedKeys(doc.Components.Schemas) {
-		if r := doc.Components.Schemas[name]; r != nil && r.Value != nil {
-			sh.schema(r.Value)
-		}
-	}
+	sh := newSharer(ctx, opts...)
+	sh.schemas(doc.Components.Schemas)
 	if doc.Paths == nil {
 		return
 	}
@@ -67,6 +63,30 @@ func sharePlainLeaves(ctx context.Context, doc *openapi3.T) {
 	}
 }
 
+// shareWhileDecoding has decodeAndStamp share the plain leaves of each
+// part of a large document's schemas as soon as it is decoded (see
+// readRootDirect), so that the decoded document does not first grow to its
+// full size: on the 30,000-schema spec, the largest the heap got while
+// loading. sharePlainLeaves then shares across the parts. Tests that hold
+// the decoded document to kin-openapi's switch it off.
+var shareWhileDecoding = true
+
+// sharePart is the function decodeAndStamp calls with each part of the
+// schemas of an OpenAPI 3.0 document (what loadDirect reads) when
+// shareWhileDecoding is on. Parts are decoded at the same time: each gets
+// a sharer of its own.
+func sharePart(ctx context.Context) func(openapi3.Schemas) {
+	if !shareWhileDecoding {
+		return nil
+	}
+	return func(part openapi3.Schemas) { newSharer(ctx).schemas(part) }
+}
+
+func newSharer(ctx context.Context, opts ...openapi3.ValidationOption) *sharer {
+	return &sharer{ctx: ctx, pool: map[leafKey]*openapi3.Schema{}, bad: map[leafKey]bool{},
+		seen: map[*openapi3.Schema]bool{}, formats: map[string]map[string]bool{}, opts: opts}
+}
+
 type sharer struct {
 	ctx     context.Context
 	pool    map[leafKey]*openapi3.Schema // the shared leaf of each key
@@ -80,6 +100,15 @@ func (sh *sharer) content(c openapi3.Content) {
 	for _, mt := range c {
 		if mt != nil && mt.Schema != nil && mt.Schema.Value != nil {
 			sh.schema(mt.Schema.Value)
+		}
+	}
+}
+
+// schemas shares the plain leaves of the schemas of m, in name order.
+func (sh *sharer) schemas(m openapi3.Schemas) {
+	for _, name := range sortedKeys(m) {
+		if r := m[name]; r != nil && r.Value != nil {
+			sh.schema(r.Value)
 		}
 	}
 }

@@ -1,10 +1,14 @@
 package load
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -145,6 +149,88 @@ func TestLeafKeyCoversSchema(t *testing.T) {
 		set(s)
 		if _, ok := sh.key(s); ok {
 			t.Errorf("%s set: still a plain leaf", name)
+		}
+	}
+}
+
+// TestShareWhileDecoding loads the specs of the tests, as JSON and with
+// their schemas decoded in parts, with the leaves shared while decoding
+// and without: the documents must say the same and the warnings be the
+// same.
+func TestShareWhileDecoding(t *testing.T) {
+	paths := jsonCopies(t, "../testdata/specs/*.yaml", "../../spec/*.yaml")
+	n := minSchemaChunk
+	t.Cleanup(func() { minSchemaChunk, shareWhileDecoding = n, true })
+	minSchemaChunk = 1
+	load := func(p string, share bool) ([]byte, []Warning, error) {
+		shareWhileDecoding = share
+		spec, warnings, err := Load(context.Background(), p)
+		if err != nil {
+			return nil, nil, err
+		}
+		doc, err := json.Marshal(spec.Doc)
+		return doc, warnings, err
+	}
+	compared := 0
+	for _, p := range paths {
+		with, wWith, errWith := load(p, true)
+		without, wWithout, errWithout := load(p, false)
+		if (errWith == nil) != (errWithout == nil) {
+			t.Errorf("%s: %v, without sharing while decoding %v", p, errWith, errWithout)
+			continue
+		}
+		if errWith != nil {
+			continue
+		}
+		if !bytes.Equal(with, without) {
+			t.Errorf("%s: the document differs when its leaves are shared while decoding", p)
+		}
+		if !reflect.DeepEqual(wWith, wWithout) {
+			t.Errorf("%s: warnings\n%v\nwithout sharing while decoding\n%v", p, wWith, wWithout)
+		}
+		compared++
+	}
+	if compared == 0 {
+		t.Fatal("no spec compared")
+	}
+}
+
+// TestSharePart checks that the leaves of a large JSON document are
+// shared while it is decoded, part by part, before sharePlainLeaves.
+func TestSharePart(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}, "components": {"schemas": {`)
+	const n = 300
+	for i := range n {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `"S%d": {"type": "object", "properties": {"name": {"type": "string", "maxLength": 10}}}`, i)
+	}
+	b.WriteString("}}}")
+	path := filepath.Join(t.TempDir(), "spec.json")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { shareWhileDecoding = true })
+	for _, share := range []bool{true, false} {
+		shareWhileDecoding = share
+		l := newLoader(context.Background())
+		if err := l.readRoot(path); err != nil {
+			t.Fatal(err)
+		}
+		if l.decoded == nil || l.decoded.err != nil {
+			t.Fatalf("not decoded directly: %+v", l.decoded)
+		}
+		leaves := map[*openapi3.Schema]bool{}
+		for _, s := range l.decoded.doc.Components.Schemas {
+			leaves[s.Value.Properties["name"].Value] = true
+		}
+		switch {
+		case share && len(leaves) > schemaChunks:
+			t.Errorf("shared while decoding: %d distinct leaves, want at most one per part (%d)", len(leaves), schemaChunks)
+		case !share && len(leaves) != n:
+			t.Errorf("not shared while decoding: %d distinct leaves, want %d", len(leaves), n)
 		}
 	}
 }

@@ -21,7 +21,12 @@ type ShipmentDispatchedEvent struct {
 	Subject         string    `json:"subject"` // what the event is about, as its publisher says
 	Time            time.Time `json:"time"`
 	DataContentType string    `json:"datacontenttype,omitempty"`
-	Data            *Shipment `json:"data,omitempty"`
+	// Version counts the shipment.dispatched events about Subject: 1 for the
+	// first, one more for each later one, so that a consumer can apply them
+	// in order (0 from a service generated before events of its own were
+	// versioned).
+	Version int64     `json:"version"`
+	Data    *Shipment `json:"data,omitempty"`
 }
 
 // ValidateAt checks the event's attributes, and its data against the
@@ -74,6 +79,8 @@ func (e *ShipmentDispatchedEvent) EncodeJSON(enc *svcgen.Encoder) {
 		enc.Key(`"datacontenttype"`)
 		enc.String(e.DataContentType)
 	}
+	enc.Key(`"version"`)
+	enc.Int(e.Version)
 	if e.Data != nil {
 		enc.Key(`"data"`)
 		e.Data.EncodeJSON(enc)
@@ -104,6 +111,8 @@ func (e *ShipmentDispatchedEvent) DecodeJSON(d *svcgen.Decoder) error {
 			return svcgen.NonNull(d, &e.Time, svcgen.Decode)
 		case "datacontenttype":
 			return svcgen.NonNull(d, &e.DataContentType, svcgen.Decode)
+		case "version":
+			return svcgen.NonNull(d, &e.Version, svcgen.Decode)
 		case "data":
 			return svcgen.DecodePtr(d, &e.Data)
 		}

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/svcgen/svcgen/generator/load"
 	"github.com/svcgen/svcgen/generator/model"
 )
 
@@ -71,7 +72,7 @@ func (b *builder) events(svc *model.Service) error {
 	}
 	switch {
 	case ext.AsyncAPIDocument != "":
-		if err := b.asyncAPI(svc, ev, json.RawMessage(ext.AsyncAPIDocument), &ext.Subscribe, ptr+"/asyncapi"); err != nil {
+		if err := b.asyncAPI(svc, ev, &ext.Subscribe, ptr+"/asyncapi"); err != nil {
 			return err
 		}
 	case ext.AsyncAPI != "":
@@ -254,36 +255,27 @@ func resourceNames(svc *model.Service) string {
 }
 
 // asyncAPI reads the AsyncAPI 3.0 document the load stage put in the
-// extension (docs/ARCHITECTURE.md, "Events"). Each operation's channel
-// has the address SERVICE.NOUN.VERB, where NOUN.VERB is the event type:
+// extension (docs/ARCHITECTURE.md, "Events"), parsed by readAsyncAPI.
+// Each operation's channel has the address SERVICE.NOUN.VERB, where
+// NOUN.VERB is the event type:
 //
 //   - action send, SERVICE this service: a change of a stored resource
 //     (VERB created, updated or deleted) publishes that resource's events;
 //     another verb declares an event the service's code publishes, whose
-//     message payload is $ref to a schema of the OpenAPI document
-//     (openapi.yaml#/components/schemas/Shipment).
+//     message payload is an object schema: inline, one of the document's
+//     components.schemas, or one of the OpenAPI document's
+//     (openapi.yaml#/components/schemas/Shipment, see load.SpecRef).
 //   - action receive, SERVICE a service of x-svcgen-dependencies: a
 //     subscription, as subscribe would list it.
-func (b *builder) asyncAPI(svc *model.Service, ev *model.Events, raw json.RawMessage, subscribe *map[string][]string, at string) error {
-	var doc struct {
-		AsyncAPI string `json:"asyncapi"`
-		Channels map[string]struct {
-			Address  string                  `json:"address"`
-			Messages map[string]asyncMessage `json:"messages"`
-		} `json:"channels"`
-		Operations map[string]struct {
-			Action  string `json:"action"`
-			Channel struct {
-				Ref string `json:"$ref"`
-			} `json:"channel"`
-		} `json:"operations"`
-		Components struct {
-			Messages map[string]asyncMessage `json:"messages"`
-		} `json:"components"`
+func (b *builder) asyncAPI(svc *model.Service, ev *model.Events, subscribe *map[string][]string, at string) error {
+	if b.async == nil || b.async.err != nil {
+		var err error
+		if b.async != nil {
+			err = b.async.err
+		}
+		return fmt.Errorf("%s: not an AsyncAPI document svcgen can read (name its file, relative to the spec): %v", at, err)
 	}
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		return fmt.Errorf("%s: not an AsyncAPI document svcgen can read (name its file, relative to the spec): %w", at, err)
-	}
+	doc := &b.async.doc
 	ev.AsyncAPI = true
 	published := map[*model.Resource]bool{}
 	for _, p := range ev.Publish {
@@ -311,7 +303,7 @@ func (b *builder) asyncAPI(svc *model.Service, ev *model.Events, raw json.RawMes
 			if source != svc.Name {
 				return fmt.Errorf("%s: sends on %q, but this service publishes on %s.*", where, ch.Address, svc.Name)
 			}
-			payload, err := b.asyncPayload(ch.Messages, doc.Components.Messages)
+			payload, err := b.asyncPayload(id, ch.Messages)
 			if err != nil {
 				return fmt.Errorf("%s: %w", where, err)
 			}
@@ -337,7 +329,7 @@ func (b *builder) asyncAPI(svc *model.Service, ev *model.Events, raw json.RawMes
 				continue
 			}
 			if payload == nil || payload.Kind != model.TypeStruct {
-				return fmt.Errorf("%s: event %s needs a message whose payload is $ref to an object schema of the OpenAPI document", where, typ)
+				return fmt.Errorf("%s: event %s needs a message whose payload is an object schema (inline, #/components/schemas/NAME, or %s#/components/schemas/NAME for the OpenAPI document's)", where, typ, load.SpecRef)
 			}
 			name := eventTypeName(noun, verb)
 			if b.types.Taken(name) {
@@ -359,42 +351,4 @@ func (b *builder) asyncAPI(svc *model.Service, ev *model.Events, raw json.RawMes
 		return slices.Index(svc.Resources, ev.Publish[i].Resource) < slices.Index(svc.Resources, ev.Publish[j].Resource)
 	})
 	return nil
-}
-
-// asyncMessage is what svcgen reads of an AsyncAPI message.
-type asyncMessage struct {
-	Ref     string `json:"$ref"`
-	Name    string `json:"name"`
-	Payload *struct {
-		Ref string `json:"$ref"`
-	} `json:"payload"`
-}
-
-// asyncPayload returns the type of a channel's message payload: nil when
-// the message gives none; an error when it names something else than a
-// schema of the OpenAPI document.
-func (b *builder) asyncPayload(messages, components map[string]asyncMessage) (*model.Type, error) {
-	for _, key := range sortedKeys(messages) {
-		m := messages[key]
-		if name, ok := strings.CutPrefix(m.Ref, "#/components/messages/"); ok {
-			c, found := components[name]
-			if !found {
-				return nil, fmt.Errorf("message %q is not in the document's components", m.Ref)
-			}
-			m = c
-		}
-		if m.Payload == nil {
-			continue
-		}
-		_, schema, ok := strings.Cut(m.Payload.Ref, "#/components/schemas/")
-		if !ok || b.doc.Components == nil || b.doc.Components.Schemas[schema] == nil {
-			return nil, fmt.Errorf("the payload of message %s is %q: svcgen takes $ref to a schema of the OpenAPI document (openapi.yaml#/components/schemas/NAME)", key, m.Payload.Ref)
-		}
-		t := b.named[b.doc.Components.Schemas[schema].Value]
-		if t == nil {
-			return nil, fmt.Errorf("the payload of message %s, schema %s, has no Go type", key, schema)
-		}
-		return t, nil
-	}
-	return nil, nil
 }

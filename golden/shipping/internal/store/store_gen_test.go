@@ -274,7 +274,7 @@ func TestDeclaredEventVersions(t *testing.T) {
 			d := eventlog.Dialect(db.Dialect == Postgres)
 			record := func(subject string) error {
 				return db.inTx(ctx, func(tx *sql.Tx) error {
-					_, err := eventlog.Record(ctx, tx, d, "shipment.dispatched", subject, []byte(`{}`))
+					_, err := eventlog.Record(ctx, tx, d, "shipment.cancelled", subject, []byte(`{}`))
 					return err
 				})
 			}
@@ -292,7 +292,7 @@ func TestDeclaredEventVersions(t *testing.T) {
 				t.Fatal(err)
 			}
 			for subject, want := range map[string]int{"a": n, "b": 1} {
-				history, err := eventlog.History(ctx, db.DB, d, "shipment.dispatched", subject)
+				history, err := eventlog.History(ctx, db.DB, d, "shipment.cancelled", subject)
 				if err != nil {
 					t.Fatal(err)
 				}

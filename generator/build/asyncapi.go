@@ -3,6 +3,7 @@ package build
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"path"
 	"path/filepath"
 	"strings"
@@ -359,4 +360,71 @@ func (b *builder) asyncPayload(id string, messages map[string]asyncMessage) (*mo
 func (b *builder) specFromAsync() string {
 	up := strings.Repeat("../", strings.Count(path.Clean(b.async.file), "/"))
 	return up + filepath.Base(b.file)
+}
+
+// asyncAPIRoute is the built-in route serving the AsyncAPI document, beside
+// GET /openapi.yaml: the document's refs into the spec are relative to it
+// (load.SpecRef).
+var asyncAPIRoute = model.Builtin{Pattern: "GET /asyncapi.yaml", Path: "/asyncapi.yaml", Handler: "asyncAPI"}
+
+// serveAsyncAPI has the service serve the AsyncAPI document (text, the
+// JSON package load kept) at /asyncapi.yaml, indented, unless the spec
+// declares that route itself. Its refs into the spec are relative to
+// that route already (load.SpecRef); those into the spec of a service of
+// x-svcgen-dependencies (its spec: FILE) go to where that service serves
+// it (depRefs); others stay as written.
+func (b *builder) serveAsyncAPI(svc *model.Service, ev *model.Events, text string) {
+	mux := http.NewServeMux()
+	for _, op := range svc.Operations {
+		if !op.Fallback {
+			_ = register(mux, op.Pattern)
+		}
+	}
+	for _, bi := range svc.Builtins {
+		_ = register(mux, bi.Pattern)
+	}
+	if err := register(mux, asyncAPIRoute.Pattern); err != nil {
+		b.skip("#/paths", "built-in route "+asyncAPIRoute.Pattern, "not served: the spec declares it")
+		return
+	}
+	var doc any
+	if err := json.Unmarshal([]byte(text), &doc); err != nil {
+		return // asyncAPI read it already
+	}
+	b.depRefs(svc, doc)
+	out, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return
+	}
+	ev.Document = string(out) + "\n"
+	svc.Builtins = append(svc.Builtins, asyncAPIRoute)
+}
+
+// depRefs rewrites the $refs of the AsyncAPI document v that point into
+// the spec of a dependency (Dependency.Spec, a path from this spec's
+// folder) to that service's spec as it serves it, at its default URL:
+// ../orders.yaml#/components/schemas/Order from events/ becomes
+// http://orders:8080/openapi.yaml#/components/schemas/Order.
+func (b *builder) depRefs(svc *model.Service, v any) {
+	switch v := v.(type) {
+	case map[string]any:
+		if ref, ok := v["$ref"].(string); ok {
+			file, frag, _ := strings.Cut(ref, "#")
+			if file != "" && file != load.SpecRef && !strings.Contains(file, ":") && !path.IsAbs(file) {
+				at := path.Join(path.Dir(b.async.file), file)
+				for _, d := range svc.Dependencies {
+					if d.Spec != "" && path.Clean(d.Spec) == at {
+						v["$ref"] = d.URL + "/openapi.yaml#" + frag
+					}
+				}
+			}
+		}
+		for _, x := range v {
+			b.depRefs(svc, x)
+		}
+	case []any:
+		for _, x := range v {
+			b.depRefs(svc, x)
+		}
+	}
 }

@@ -75,6 +75,7 @@ func (b *builder) events(svc *model.Service) error {
 		if err := b.asyncAPI(svc, ev, &ext.Subscribe, ptr+"/asyncapi"); err != nil {
 			return err
 		}
+		b.serveAsyncAPI(svc, ev, ext.AsyncAPIDocument)
 	case ext.AsyncAPI != "":
 		return fmt.Errorf("%s/asyncapi: the AsyncAPI document %s was not read", ptr, ext.AsyncAPI)
 	}

@@ -115,6 +115,17 @@ type Events struct {
 	Declared []*Declared
 	// AsyncAPI is true when an AsyncAPI document declared the events.
 	AsyncAPI bool
+	// Document is that document as the service serves it at
+	// /asyncapi.yaml (JSON, which is YAML too), or "" when it does not.
+	Document string
+}
+
+// ServedDocument is Document, "" when e is nil.
+func (e *Events) ServedDocument() string {
+	if e == nil {
+		return ""
+	}
+	return e.Document
 }
 
 // Declared is an event the service's own code publishes: a type whose

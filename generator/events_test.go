@@ -490,15 +490,22 @@ func (s *eventsSystem) checkDispatched(made *ordersMade) {
 				for m := range batch.Messages() {
 					n++
 					var e struct {
-						ID   string `json:"id"`
-						Type string `json:"type"`
-						Data struct {
+						ID      string `json:"id"`
+						Type    string `json:"type"`
+						Subject string `json:"subject"`
+						Version int64  `json:"version"`
+						Data    struct {
 							OrderID int64  `json:"orderId"`
 							Status  string `json:"status"`
 						} `json:"data"`
 					}
 					if err := json.Unmarshal(m.Data(), &e); err != nil || e.Type != "shipment.dispatched" || e.Data.Status != "dispatched" || !made.changed[e.Data.OrderID] {
 						t.Fatalf("not a dispatch of a paid order: %v %s", err, m.Data())
+					}
+					// A shipment is dispatched once: the first of its
+					// shipment.dispatched events, version 1.
+					if e.Version != 1 || e.Subject == "" {
+						t.Fatalf("a shipment's dispatch with version %d, subject %q: %s", e.Version, e.Subject, m.Data())
 					}
 					ids[e.ID] = true
 				}

@@ -51,6 +51,7 @@ type builder struct {
 	stack    []string                 // their names, outermost first
 	err      error                    // the first reason the spec cannot be built
 	convs    *convs                   // converters of the default CRUD behaviour
+	async    *asyncAPI                // the AsyncAPI document of x-svcgen-events, or nil
 }
 
 // Build makes the service model from a loaded spec.
@@ -112,6 +113,10 @@ func Build(spec *load.Spec, opts Options) (svc *model.Service, err error) {
 			}
 			b.componentType(name, ref.Value, "#/components/schemas/"+escape(name))
 		}
+	}
+	// Then the schemas of the events an AsyncAPI document declares.
+	if err := b.readAsyncAPI(svc); err != nil {
+		return nil, err
 	}
 	svc.Operations, svc.Builtins = b.routes(svc.BasePath)
 	if b.err != nil {

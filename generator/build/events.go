@@ -8,6 +8,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/svcgen/svcgen/generator/load"
 	"github.com/svcgen/svcgen/generator/model"
 )
 
@@ -71,9 +74,10 @@ func (b *builder) events(svc *model.Service) error {
 	}
 	switch {
 	case ext.AsyncAPIDocument != "":
-		if err := b.asyncAPI(svc, ev, json.RawMessage(ext.AsyncAPIDocument), &ext.Subscribe, ptr+"/asyncapi"); err != nil {
+		if err := b.asyncAPI(svc, ev, &ext.Subscribe, ptr+"/asyncapi"); err != nil {
 			return err
 		}
+		b.serveAsyncAPI(svc, ev, ext.AsyncAPIDocument)
 	case ext.AsyncAPI != "":
 		return fmt.Errorf("%s/asyncapi: the AsyncAPI document %s was not read", ptr, ext.AsyncAPI)
 	}
@@ -119,85 +123,193 @@ func (b *builder) events(svc *model.Service) error {
 			c.Method = "On" + model.Exported(c.Dependency.Name) + strings.TrimPrefix(c.Method, "On")
 		}
 	}
-	for _, p := range ev.Publish {
-		b.history(svc, p)
-	}
+	b.histories(svc, ev)
 	if len(ev.Publish) > 0 || len(ev.Subscribe) > 0 || len(ev.Declared) > 0 {
 		svc.Events = ev
 	}
 	return nil
 }
 
-// historyFields are the properties a history item may have: an event's.
-var historyFields = map[string]bool{"id": true, "type": true, "version": true, "time": true, "data": true}
+// historyExtension on a GET operation (or its path item) under the item
+// path of a resource whose changes are published makes it that resource's
+// history; false keeps svcgen from doing so.
+const historyExtension = "x-svcgen-history"
 
-// history wires an operation the spec declares as GET <item path>/history
-// to the event log: its answer is an array (or an object holding the array
-// in "items") of objects whose properties are among id, type, version,
-// time and data, data being the resource (or any JSON). Another shape is
-// left to the user (501) and reported.
-func (b *builder) history(svc *model.Service, p *model.Publisher) {
-	r := p.Resource
-	if r.Get == nil || r.Get.IDParam == nil {
-		return
-	}
+// historyNames are the last path segments that make a GET right under a
+// published resource's item path its history without the extension:
+// GET /orders/{orderId}/history.
+var historyNames = map[string]bool{"history": true, "events": true, "changes": true}
+
+// historyAttrs maps the property names a history item may have to the
+// event attribute each is filled from; the resource's own name (order,
+// customer) holds the data too.
+var historyAttrs = map[string]string{
+	"id": "id", "eventId": "id", "event_id": "id",
+	"type": "type", "eventType": "type", "event_type": "type", "kind": "type",
+	"version": "version", "revision": "version",
+	"time": "time", "timestamp": "time", "at": "time", "occurredAt": "time", "occurred_at": "time", "changedAt": "time", "changed_at": "time",
+	"data": "data", "payload": "data", "state": "data", "snapshot": "data",
+}
+
+// histories wires to the event log the operations that list a published
+// resource's changes (model.History): a GET with x-svcgen-history: true
+// anywhere under the resource's item path, or, without the extension,
+// GET <item path>/history (or /events, /changes). Its answer is an array
+// of objects, or an object whose one array property holds them (its other
+// properties optional); an item's properties are filled by name
+// (historyAttrs: id, type, version, time, data and their usual other
+// names), and an optional one no event attribute fills is left out.
+// Another shape is left to the user (501) and reported.
+func (b *builder) histories(svc *model.Service, ev *model.Events) {
 	for _, op := range svc.Operations {
-		if op.Method != "GET" || op.CRUD != "" || op.Path != r.Item+"/history" {
+		if op.Method != "GET" || op.CRUD != "" {
 			continue
 		}
 		ptr := "#/paths/" + escape(op.Path) + "/get"
-		ok := op.Success()
-		if ok == nil || ok.Kind != model.BodyJSON || ok.Type == nil {
-			b.degrade(ptr, "history of "+r.Name+" without a JSON answer", "answers 501")
+		asked, said := b.historyAsked(op.Path)
+		if said && !asked {
 			continue
 		}
-		list, items := ok.Type, ""
-		if list.Kind == model.KindNamed && list.Named.Kind == model.TypeStruct {
-			for _, f := range list.Named.Fields {
-				if f.Name == "items" && f.Type.Kind == model.KindSlice && f.Shape == model.ShapeValue {
-					list, items = f.Type, f.GoName
-				}
-			}
-		}
-		if list.Kind != model.KindSlice || list.Elem == nil || list.Elem.Kind != model.KindNamed || list.Elem.Named.Kind != model.TypeStruct {
-			b.degrade(ptr, "history of "+r.Name+" that is not a list of objects", "answers 501")
-			continue
-		}
-		item := list.Elem.Named
-		var fields []string
-		fit := true
-		for _, f := range item.Fields {
-			if !historyFields[f.Name] {
-				fit = false
+		var p *model.Publisher
+		for _, x := range ev.Publish {
+			r := x.Resource
+			if r.Get == nil || r.Get.IDParam == nil || !strings.HasPrefix(op.Path, r.Item+"/") {
 				continue
 			}
-			if f.Name == "data" && !(f.Type.Kind == model.KindNamed && f.Type.Named == r.Type || f.Type.GoType == "json.RawMessage" || f.Type.GoType == "any") {
-				fit = false
+			rest := strings.TrimPrefix(op.Path, r.Item+"/")
+			if (asked || historyNames[rest]) && (p == nil || len(r.Item) > len(p.Resource.Item)) {
+				p = x
 			}
-			fields = append(fields, f.Name)
 		}
-		if !fit {
-			b.degrade(ptr, "history item "+item.Name+" with properties other than id, type, version, time and data (the "+r.Name+")", "answers 501")
+		if p == nil {
+			if asked {
+				b.degrade(ptr, historyExtension+" on an operation that is not under the item path of a resource whose changes are published", "answers 501")
+			}
 			continue
 		}
-		for _, q := range op.Params {
-			if q.In != model.InPath {
-				continue
-			}
-			switch {
-			case q.Name == r.Get.IDParam.Name && q.Type.GoType == r.Get.IDParam.Type.GoType:
-				op.IDParam = q
-			case r.Get.ParentParam != nil && q.Name == r.Get.ParentParam.Name && q.Type.GoType == r.Get.ParentParam.Type.GoType:
-				op.ParentParam = q
-			}
-		}
-		if op.IDParam == nil || r.Get.ParentParam != nil && op.ParentParam == nil {
-			continue
-		}
-		sort.Strings(fields)
-		op.Resource, op.CRUD = r, "history"
-		op.History = &model.History{Items: items, Item: item.Name, Fields: fields}
+		b.history(op, p, ptr)
 	}
+}
+
+// historyAsked reads x-svcgen-history on the GET of path, or else on the
+// path item: said is false when neither has it.
+func (b *builder) historyAsked(path string) (asked, said bool) {
+	item := b.doc.Paths.Value(path)
+	if item == nil {
+		return false, false
+	}
+	for _, exts := range []map[string]any{opExtensions(item.Get), item.Extensions} {
+		if v, ok := exts[historyExtension]; ok {
+			on, _ := v.(bool)
+			return on, true
+		}
+	}
+	return false, false
+}
+
+func opExtensions(op *openapi3.Operation) map[string]any {
+	if op == nil {
+		return nil
+	}
+	return op.Extensions
+}
+
+// changeEnum reports whether t is an enum of strings holding the three
+// event types of p's changes.
+func changeEnum(t *model.TypeRef, p *model.Publisher) bool {
+	if t.Kind != model.KindNamed || t.Named.Kind != model.TypeEnum || t.Named.Base == nil || t.Named.Base.Kind != model.KindString {
+		return false
+	}
+	n := 0
+	for _, v := range t.Named.Values {
+		if v.Value == p.Created() || v.Value == p.Updated() || v.Value == p.Deleted() {
+			n++
+		}
+	}
+	return n == 3
+}
+
+// history makes op, at ptr, the history of p's resource when its answer
+// has a shape svcgen can fill (see histories).
+func (b *builder) history(op *model.Operation, p *model.Publisher, ptr string) {
+	r := p.Resource
+	ok := op.Success()
+	if ok == nil || ok.Kind != model.BodyJSON || ok.Type == nil {
+		b.degrade(ptr, "history of "+r.Name+" without a JSON answer", "answers 501")
+		return
+	}
+	list, items, itemsKey := ok.Type, "", ""
+	if list.Kind == model.KindNamed && list.Named.Kind == model.TypeStruct {
+		for _, f := range list.Named.Fields {
+			if f.Type.Kind == model.KindSlice && f.Shape == model.ShapeValue {
+				if items != "" {
+					b.degrade(ptr, "history of "+r.Name+" in an object with more than one array", "answers 501")
+					return
+				}
+				list, items, itemsKey = f.Type, f.GoName, f.Name
+			} else if f.Required {
+				b.degrade(ptr, "history of "+r.Name+" in an object with the required property "+f.Name+" besides its list", "answers 501")
+				return
+			}
+		}
+	}
+	if list.Kind != model.KindSlice || list.Elem == nil || list.Elem.Kind != model.KindNamed || list.Elem.Named.Kind != model.TypeStruct {
+		b.degrade(ptr, "history of "+r.Name+" that is not a list of objects", "answers 501")
+		return
+	}
+	item := list.Elem.Named
+	own := map[string]bool{model.Unexported(r.Name): true, p.Noun: true}
+	fields := map[string]string{}
+	for _, f := range item.Fields {
+		attr := historyAttrs[f.Name]
+		if own[f.Name] {
+			attr = "data"
+		}
+		t := f.Type
+		fits := false
+		switch attr {
+		case "id":
+			fits = t.Kind == model.KindString && t.GoType == "string"
+		case "type":
+			fits = t.Kind == model.KindString && t.GoType == "string" || changeEnum(t, p)
+		case "version":
+			fits = t.Kind == model.KindInt || t.Kind == model.KindInt32 || t.Kind == model.KindInt64
+		case "time":
+			fits = t.Kind == model.KindTime || t.Kind == model.KindString && t.GoType == "string"
+		case "data":
+			fits = t.Kind == model.KindNamed && t.Named == r.Type || t.Kind == model.KindAny
+		}
+		switch {
+		case fits:
+			fields[f.Name] = attr
+		case f.Required:
+			b.degrade(ptr, "history item "+item.Name+" with the required property "+f.Name+", which no event attribute of the "+r.Name+"'s fills (id, type, version, time, data, by those or their usual other names)", "answers 501")
+			return
+		}
+	}
+	if len(fields) == 0 {
+		b.degrade(ptr, "history item "+item.Name+" with none of the event's attributes", "answers 501")
+		return
+	}
+	for _, q := range op.Params {
+		if q.In != model.InPath {
+			continue
+		}
+		switch {
+		case q.Name == r.Get.IDParam.Name && q.Type.GoType == r.Get.IDParam.Type.GoType:
+			op.IDParam = q
+		case r.Get.ParentParam != nil && q.Name == r.Get.ParentParam.Name && q.Type.GoType == r.Get.ParentParam.Type.GoType:
+			op.ParentParam = q
+		}
+	}
+	if op.IDParam == nil || r.Get.ParentParam != nil && op.ParentParam == nil {
+		return
+	}
+	h := &model.History{Items: items, ItemsKey: itemsKey, Item: item.Name}
+	for _, name := range sortedKeys(fields) {
+		h.Fields = append(h.Fields, model.KV{Name: name, Value: fields[name]})
+	}
+	op.Resource, op.CRUD, op.History = r, "history", h
 }
 
 // publishers reads publish: true, false or a list of resources.
@@ -254,36 +366,27 @@ func resourceNames(svc *model.Service) string {
 }
 
 // asyncAPI reads the AsyncAPI 3.0 document the load stage put in the
-// extension (docs/ARCHITECTURE.md, "Events"). Each operation's channel
-// has the address SERVICE.NOUN.VERB, where NOUN.VERB is the event type:
+// extension (docs/ARCHITECTURE.md, "Events"), parsed by readAsyncAPI.
+// Each operation's channel has the address SERVICE.NOUN.VERB, where
+// NOUN.VERB is the event type:
 //
 //   - action send, SERVICE this service: a change of a stored resource
 //     (VERB created, updated or deleted) publishes that resource's events;
 //     another verb declares an event the service's code publishes, whose
-//     message payload is $ref to a schema of the OpenAPI document
-//     (openapi.yaml#/components/schemas/Shipment).
+//     message payload is an object schema: inline, one of the document's
+//     components.schemas, or one of the OpenAPI document's
+//     (openapi.yaml#/components/schemas/Shipment, see load.SpecRef).
 //   - action receive, SERVICE a service of x-svcgen-dependencies: a
 //     subscription, as subscribe would list it.
-func (b *builder) asyncAPI(svc *model.Service, ev *model.Events, raw json.RawMessage, subscribe *map[string][]string, at string) error {
-	var doc struct {
-		AsyncAPI string `json:"asyncapi"`
-		Channels map[string]struct {
-			Address  string                  `json:"address"`
-			Messages map[string]asyncMessage `json:"messages"`
-		} `json:"channels"`
-		Operations map[string]struct {
-			Action  string `json:"action"`
-			Channel struct {
-				Ref string `json:"$ref"`
-			} `json:"channel"`
-		} `json:"operations"`
-		Components struct {
-			Messages map[string]asyncMessage `json:"messages"`
-		} `json:"components"`
+func (b *builder) asyncAPI(svc *model.Service, ev *model.Events, subscribe *map[string][]string, at string) error {
+	if b.async == nil || b.async.err != nil {
+		var err error
+		if b.async != nil {
+			err = b.async.err
+		}
+		return fmt.Errorf("%s: not an AsyncAPI document svcgen can read (name its file, relative to the spec): %v", at, err)
 	}
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		return fmt.Errorf("%s: not an AsyncAPI document svcgen can read (name its file, relative to the spec): %w", at, err)
-	}
+	doc := &b.async.doc
 	ev.AsyncAPI = true
 	published := map[*model.Resource]bool{}
 	for _, p := range ev.Publish {
@@ -311,7 +414,7 @@ func (b *builder) asyncAPI(svc *model.Service, ev *model.Events, raw json.RawMes
 			if source != svc.Name {
 				return fmt.Errorf("%s: sends on %q, but this service publishes on %s.*", where, ch.Address, svc.Name)
 			}
-			payload, err := b.asyncPayload(ch.Messages, doc.Components.Messages)
+			payload, err := b.asyncPayload(id, ch.Messages)
 			if err != nil {
 				return fmt.Errorf("%s: %w", where, err)
 			}
@@ -337,7 +440,7 @@ func (b *builder) asyncAPI(svc *model.Service, ev *model.Events, raw json.RawMes
 				continue
 			}
 			if payload == nil || payload.Kind != model.TypeStruct {
-				return fmt.Errorf("%s: event %s needs a message whose payload is $ref to an object schema of the OpenAPI document", where, typ)
+				return fmt.Errorf("%s: event %s needs a message whose payload is an object schema (inline, #/components/schemas/NAME, or %s#/components/schemas/NAME for the OpenAPI document's)", where, typ, load.SpecRef)
 			}
 			name := eventTypeName(noun, verb)
 			if b.types.Taken(name) {
@@ -359,42 +462,4 @@ func (b *builder) asyncAPI(svc *model.Service, ev *model.Events, raw json.RawMes
 		return slices.Index(svc.Resources, ev.Publish[i].Resource) < slices.Index(svc.Resources, ev.Publish[j].Resource)
 	})
 	return nil
-}
-
-// asyncMessage is what svcgen reads of an AsyncAPI message.
-type asyncMessage struct {
-	Ref     string `json:"$ref"`
-	Name    string `json:"name"`
-	Payload *struct {
-		Ref string `json:"$ref"`
-	} `json:"payload"`
-}
-
-// asyncPayload returns the type of a channel's message payload: nil when
-// the message gives none; an error when it names something else than a
-// schema of the OpenAPI document.
-func (b *builder) asyncPayload(messages, components map[string]asyncMessage) (*model.Type, error) {
-	for _, key := range sortedKeys(messages) {
-		m := messages[key]
-		if name, ok := strings.CutPrefix(m.Ref, "#/components/messages/"); ok {
-			c, found := components[name]
-			if !found {
-				return nil, fmt.Errorf("message %q is not in the document's components", m.Ref)
-			}
-			m = c
-		}
-		if m.Payload == nil {
-			continue
-		}
-		_, schema, ok := strings.Cut(m.Payload.Ref, "#/components/schemas/")
-		if !ok || b.doc.Components == nil || b.doc.Components.Schemas[schema] == nil {
-			return nil, fmt.Errorf("the payload of message %s is %q: svcgen takes $ref to a schema of the OpenAPI document (openapi.yaml#/components/schemas/NAME)", key, m.Payload.Ref)
-		}
-		t := b.named[b.doc.Components.Schemas[schema].Value]
-		if t == nil {
-			return nil, fmt.Errorf("the payload of message %s, schema %s, has no Go type", key, schema)
-		}
-		return t, nil
-	}
-	return nil, nil
 }

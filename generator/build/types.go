@@ -182,6 +182,9 @@ func (b *builder) schemaRef(sr *openapi3.SchemaRef, ctx, ptr string, depth int) 
 	s := sr.Value
 	if sr.Ref != "" {
 		name, refPtr := refName(sr.Ref)
+		if b.async != nil && strings.HasPrefix(sr.Ref, b.async.file+"#") {
+			refPtr = sr.Ref // a schema of the AsyncAPI document, named with its file
+		}
 		if c := b.component(sr.Ref); c != nil {
 			// One type per component, however many objects the loader
 			// made for its references.

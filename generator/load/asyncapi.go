@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"go.yaml.in/yaml/v4"
 )
@@ -60,6 +61,7 @@ func (l *loader) inlineAsyncAPI(root string) (bool, error) {
 	if v, _ := doc["asyncapi"].(string); len(v) < 2 || v[:2] != "3." {
 		return fail(fmt.Sprintf("asyncapi is %q: svcgen reads AsyncAPI 3", doc["asyncapi"]), nil)
 	}
+	rebaseRefs(doc, filepath.Dir(p), root)
 	// Kept as JSON text, not as an object: tools that read the service's
 	// copy of the spec follow every $ref of an object, and the document's
 	// refs point into itself and into other files.
@@ -74,3 +76,38 @@ func (l *loader) inlineAsyncAPI(root string) (bool, error) {
 // asyncAPIDocument is the key of the events extension holding the AsyncAPI
 // document read, as JSON text.
 const asyncAPIDocument = "asyncapi-document"
+
+// SpecRef is how the AsyncAPI document, as kept, refers to the OpenAPI
+// document: its $refs into the spec's root file are rewritten to
+// "openapi.yaml#/...", where the service serves its spec, beside the
+// AsyncAPI document at /asyncapi.yaml; package build reads them as the
+// spec's own schemas.
+const SpecRef = "openapi.yaml"
+
+// rebaseRefs rewrites the $refs of the AsyncAPI document v, read from the
+// folder dir, that point into the spec's root file into SpecRef's form.
+// Refs inside the document and into other files are kept as written.
+func rebaseRefs(v any, dir, root string) {
+	switch v := v.(type) {
+	case map[string]any:
+		if ref, ok := v["$ref"].(string); ok {
+			file, frag, _ := strings.Cut(ref, "#")
+			if file != "" && !strings.Contains(file, ":") {
+				p := file
+				if !filepath.IsAbs(p) {
+					p = filepath.Join(dir, filepath.FromSlash(p))
+				}
+				if filepath.Clean(p) == filepath.Clean(root) {
+					v["$ref"] = SpecRef + "#" + frag
+				}
+			}
+		}
+		for _, x := range v {
+			rebaseRefs(x, dir, root)
+		}
+	case []any:
+		for _, x := range v {
+			rebaseRefs(x, dir, root)
+		}
+	}
+}

@@ -3,11 +3,13 @@ package load
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -99,6 +101,17 @@ func render(spec *Spec, warnings []Warning, err error) string {
 	fmt.Fprintf(&b, "openapi: %s\n", spec.Doc.OpenAPI)
 	fmt.Fprintf(&b, "files: %s\n", strings.Join(spec.Files, " "))
 	fmt.Fprintf(&b, "external: %v\n", spec.External)
+	if ext, ok := spec.Doc.Extensions[eventsExtension].(map[string]any); ok {
+		if text, ok := ext[asyncAPIDocument].(string); ok {
+			var doc any
+			if err := json.Unmarshal([]byte(text), &doc); err != nil {
+				fmt.Fprintf(&b, "asyncapi: %v\n", err)
+			}
+			for _, ref := range refsIn(doc) {
+				fmt.Fprintf(&b, "asyncapi $ref: %s\n", ref)
+			}
+		}
+	}
 	for _, s := range spec.Doc.Servers {
 		fmt.Fprintf(&b, "server: %s\n", s.URL)
 	}
@@ -255,4 +268,24 @@ func checkContract(t *testing.T, spec *Spec, err error) {
 	case err != nil && strings.HasPrefix(e.Message, "internal error"):
 		t.Errorf("%v\n%v", err, e.Err)
 	}
+}
+
+// refsIn lists the $refs of a decoded JSON document, sorted.
+func refsIn(v any) []string {
+	var out []string
+	switch v := v.(type) {
+	case map[string]any:
+		if ref, ok := v["$ref"].(string); ok {
+			out = append(out, ref)
+		}
+		for _, x := range v {
+			out = append(out, refsIn(x)...)
+		}
+	case []any:
+		for _, x := range v {
+			out = append(out, refsIn(x)...)
+		}
+	}
+	sort.Strings(out)
+	return out
 }

@@ -115,6 +115,17 @@ type Events struct {
 	Declared []*Declared
 	// AsyncAPI is true when an AsyncAPI document declared the events.
 	AsyncAPI bool
+	// Document is that document as the service serves it at
+	// /asyncapi.yaml (JSON, which is YAML too), or "" when it does not.
+	Document string
+}
+
+// ServedDocument is Document, "" when e is nil.
+func (e *Events) ServedDocument() string {
+	if e == nil {
+		return ""
+	}
+	return e.Document
 }
 
 // Declared is an event the service's own code publishes: a type whose
@@ -182,6 +193,17 @@ func (s *Service) HasHistory() bool {
 	return false
 }
 
+// HistoryOf lists the operations that list r's events.
+func (s *Service) HistoryOf(r *Resource) []*Operation {
+	var out []*Operation
+	for _, op := range s.Operations {
+		if op.CRUD == "history" && op.Resource == r {
+			out = append(out, op)
+		}
+	}
+	return out
+}
+
 // CascadeChildren lists the resources the database deletes with r (nested
 // under it with a foreign key, ON DELETE CASCADE) whose deletion must be
 // logged: published ones, and those with such children of their own.
@@ -200,9 +222,13 @@ func (s *Service) CascadeChildren(r *Resource) []*Resource {
 
 // History is the answer of an operation that lists a resource's events.
 type History struct {
-	Items  string   // the answer's field holding the list, or "" for a bare array
-	Item   string   // the Go name of an item's type
-	Fields []string // the event properties an item has, by JSON name, sorted
+	Items    string // the answer's field holding the list, or "" for a bare array
+	ItemsKey string // that field's JSON name
+	Item     string // the Go name of an item's type
+	// Fields are the item's properties the event fills, by JSON name
+	// (Name, sorted), each with the event attribute it holds (Value: id,
+	// type, version, time or data).
+	Fields []KV
 }
 
 // Sources lists the services whose events it consumes, by name.

@@ -40,11 +40,15 @@ var optional = map[string]func(*model.Service) bool{
 	"events_gen.go":                     hasEvents,
 	"internal/service/events.go":        subscribes,
 	"internal/service/events_gen.go":    subscribes,
+	"internal/server/asyncapi_gen.go":   servesAsyncAPI,
 }
 
 func hasEvents(svc *model.Service) bool  { return svc.Events != nil }
 func publishes(svc *model.Service) bool  { return svc.Events.Publishes() }
 func subscribes(svc *model.Service) bool { return svc.Events.Subscribes() }
+func servesAsyncAPI(svc *model.Service) bool {
+	return svc.Events.ServedDocument() != ""
+}
 
 // hasOperations reports whether there is anything to call: a spec without
 // paths (webhooks only, say) gets no client.

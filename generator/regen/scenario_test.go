@@ -3,6 +3,7 @@ package regen
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io/fs"
@@ -17,6 +18,7 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/pmezard/go-difflib/difflib"
+	"go.yaml.in/yaml/v4"
 
 	"github.com/svcgen/svcgen/generator"
 	"github.com/svcgen/svcgen/generator/file"
@@ -31,6 +33,10 @@ var update = flag.Bool("update", false, "rewrite the want sections of testdata/s
 // sections. Every scenario also checks that a second regenerate changes
 // nothing and that --check then passes. Scenarios whose comment says
 // "build" are built, vetted and tested in the second tier.
+//
+// Files beside v1.yaml (an AsyncAPI document it names) are "v1/PATH"
+// sections. v2.yaml replaces the service's copy of the spec, as JSON when
+// the copy is.
 //
 // Edit sections:
 //
@@ -68,9 +74,15 @@ func runScenario(t *testing.T, archivePath string) {
 	tmp := t.TempDir()
 	svcDir := filepath.Join(tmp, "svc")
 
-	// v1: what new-service writes.
+	// v1: what new-service writes, from spec.yaml and the files beside it
+	// (sections "v1/PATH").
 	specPath := filepath.Join(tmp, "spec.yaml")
 	mustWrite(t, specPath, sec["v1.yaml"])
+	for name, data := range sec {
+		if p, ok := strings.CutPrefix(name, "v1/"); ok {
+			mustWrite(t, filepath.Join(tmp, filepath.FromSlash(p)), data)
+		}
+	}
 	res, err := generator.Generate(ctx, generator.Options{SpecPath: specPath, Module: "example.com/widgets"})
 	if err != nil {
 		t.Fatalf("v1: %v", err)
@@ -88,7 +100,11 @@ func runScenario(t *testing.T, archivePath string) {
 		}
 		applyEdit(t, svcDir, verb, p, f.Data)
 	}
-	mustWrite(t, filepath.Join(svcDir, res.Service.SpecFile), sec["v2.yaml"])
+	v2 := sec["v2.yaml"]
+	if strings.HasSuffix(res.Service.SpecFile, ".json") {
+		v2 = asJSON(t, v2) // a copy bundled from several files is JSON
+	}
+	mustWrite(t, filepath.Join(svcDir, res.Service.SpecFile), v2)
 	userTree := readAll(t, svcDir) // before regenerate, for the --check test
 
 	plan, err := Make(ctx, Options{Dir: svcDir, AllowDestructive: strings.Contains(string(ar.Comment), "allow-destructive")})
@@ -134,6 +150,20 @@ func runScenario(t *testing.T, archivePath string) {
 	if buildMarker.Match(ar.Comment) {
 		buildAndTest(t, svcDir)
 	}
+}
+
+// asJSON rewrites a YAML document as JSON.
+func asJSON(t *testing.T, b []byte) []byte {
+	t.Helper()
+	var v any
+	if err := yaml.Unmarshal(b, &v); err != nil {
+		t.Fatal(err)
+	}
+	out, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(out, '\n')
 }
 
 // buildMarker is the word "build" ending a line of a scenario's comment.

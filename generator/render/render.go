@@ -284,6 +284,11 @@ var funcs = template.FuncMap{
 		}
 		return lines
 	},
+	// rawString prints text as a Go raw string literal, a backquote in it
+	// as an interpreted one joined to the rest.
+	"rawString": func(s string) string {
+		return "`" + strings.ReplaceAll(s, "`", "` + \"`\" + `") + "`"
+	},
 	// oneLine joins text into one line for short comments.
 	"oneLine": func(s string) string { return strings.Join(strings.Fields(s), " ") },
 }

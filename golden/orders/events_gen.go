@@ -60,7 +60,8 @@ func startEvents(ctx context.Context, getenv func(string) string, logger *slog.L
 
 // eventsCommand runs "orders events ...":
 //
-//	events history TYPE ID   the events of one resource, oldest first (TYPE: customer, order)
+//	events history TYPE ID   the events of one resource, or about one subject, oldest first
+//	                         (TYPE: customer, order)
 //	events replay [FILE]     rebuilds each resource's state from the log and
 //	                         compares it with the stored rows; with FILE,
 //	                         writes the rebuilt read model there too, a JSON

@@ -62,15 +62,32 @@ func startEvents(ctx context.Context, getenv func(string) string, logger *slog.L
 
 // eventsCommand runs "shipping events ...":
 //
+//	events history TYPE ID   the events of one resource, or about one subject, oldest first
+//	                         (TYPE: shipment.cancelled, shipment.dispatched)
+//
 //	events parked            the events the consumer gave up on
 //	events retry             applies the parked events again
 func eventsCommand(ctx context.Context, args []string, db *store.DB, svc *service.Service, logger *slog.Logger, stdout io.Writer) error {
 	dialect := svcgenevents.Dialect(db.Dialect == store.Postgres)
 	if len(args) == 0 {
-		return errors.New("events: say which command: parked, retry")
+		return errors.New("events: say which command: history TYPE ID, parked, retry")
 	}
 	enc := json.NewEncoder(stdout)
 	switch args[0] {
+	case "history":
+		if len(args) != 3 {
+			return errors.New("events history TYPE ID: say the resource type and its id")
+		}
+		events, err := svcgenevents.History(ctx, db.DB, dialect, args[1], args[2])
+		if err != nil {
+			return err
+		}
+		for _, e := range events {
+			if err := enc.Encode(e); err != nil {
+				return err
+			}
+		}
+		return nil
 	case "parked":
 		parked, err := svcgenevents.ListParked(ctx, db.DB)
 		if err != nil {

@@ -24,7 +24,7 @@ func TestRun(t *testing.T) {
 
 	base := "http://127.0.0.1:" + strconv.Itoa(port)
 	waitFor(t, base+"/healthz")
-	for _, p := range []string{"/healthz", "/readyz", "/metrics", "/openapi.yaml"} {
+	for _, p := range []string{"/healthz", "/readyz", "/metrics", "/openapi.yaml", "/asyncapi.yaml"} {
 		resp, err := http.Get(base + p)
 		if err != nil {
 			t.Fatal(err)

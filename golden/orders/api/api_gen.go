@@ -70,6 +70,15 @@ type Service interface {
 	// DELETE /customers/{customerId}
 	DeleteCustomer(ctx context.Context, req *DeleteCustomerRequest) (DeleteCustomerResponse, error)
 
+	// GetCustomerAudit: Audit a customer's changes
+	//
+	// Every change made to the customer, oldest first. `x-svcgen-history`
+	// answers it from the event log, though neither its path nor its
+	// items' property names are the usual ones.
+	//
+	// GET /customers/{customerId}/audit
+	GetCustomerAudit(ctx context.Context, req *GetCustomerAuditRequest) (GetCustomerAuditResponse, error)
+
 	// GetCustomersCustomerIDAvatar: Download the customer's avatar
 	//
 	// Returns the avatar image exactly as it was uploaded.
@@ -477,6 +486,44 @@ type DeleteCustomerDefaultResponse struct {
 }
 
 func (*DeleteCustomerDefaultResponse) isDeleteCustomerResponse() {}
+
+// GetCustomerAuditRequest is the decoded request of GetCustomerAudit.
+type GetCustomerAuditRequest struct {
+	// CustomerID is the path parameter "customerId" (required).
+	// The customer's id.
+	CustomerID string
+}
+
+// GetCustomerAuditResponse is one of the responses GetCustomerAudit declares:
+// *GetCustomerAudit200Response
+// *GetCustomerAudit404Response
+// *GetCustomerAuditDefaultResponse
+type GetCustomerAuditResponse interface {
+	isGetCustomerAuditResponse()
+}
+
+// GetCustomerAudit200Response is the 200 response of GetCustomerAudit: The customer's changes.
+type GetCustomerAudit200Response struct {
+	Body GetCustomerAudit200ResponseBody
+}
+
+func (*GetCustomerAudit200Response) isGetCustomerAuditResponse() {}
+
+// GetCustomerAudit404Response is the 404 response of GetCustomerAudit: The resource does not exist.
+type GetCustomerAudit404Response struct {
+	Body Problem
+}
+
+func (*GetCustomerAudit404Response) isGetCustomerAuditResponse() {}
+
+// GetCustomerAuditDefaultResponse is the default response of GetCustomerAudit: Unexpected error.
+type GetCustomerAuditDefaultResponse struct {
+	// StatusCode is the status to send; 0 means 500.
+	StatusCode int
+	Body       Problem
+}
+
+func (*GetCustomerAuditDefaultResponse) isGetCustomerAuditResponse() {}
 
 // GetCustomersCustomerIDAvatarRequest is the decoded request of GetCustomersCustomerIDAvatar.
 type GetCustomersCustomerIDAvatarRequest struct {

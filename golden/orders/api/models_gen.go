@@ -758,6 +758,111 @@ func (v Customer) Redacted() Customer {
 	return v
 }
 
+// CustomerAuditEntry: One change of a customer.
+type CustomerAuditEntry struct {
+	At time.Time `json:"-"`
+	// A customer as stored by the service.
+	Customer *Customer `json:"-"`
+	EventID  string    `json:"-"`
+	// customer.created, customer.updated or customer.deleted.
+	Kind string `json:"-"`
+	// Who reviewed the change; not in the event log.
+	ReviewedBy *string `json:"-"`
+	Revision   int64   `json:"-"`
+
+	// missing marks the required properties (in the order at, eventId, kind, revision)
+	// that decoded JSON lacked; the validator reports them.
+	missing [4]bool
+}
+
+// EncodeJSON writes CustomerAuditEntry with the property names the spec gives.
+func (v *CustomerAuditEntry) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
+	e.Key(`"at"`)
+	svcgen.Encode(e, &v.At)
+	if v.Customer != nil {
+		e.Key(`"customer"`)
+		svcgen.Encode(e, v.Customer)
+	}
+	e.Key(`"eventId"`)
+	svcgen.Encode(e, &v.EventID)
+	e.Key(`"kind"`)
+	svcgen.Encode(e, &v.Kind)
+	if v.ReviewedBy != nil {
+		e.Key(`"reviewedBy"`)
+		svcgen.Encode(e, v.ReviewedBy)
+	}
+	e.Key(`"revision"`)
+	svcgen.Encode(e, &v.Revision)
+	e.ObjectEnd()
+}
+
+// MarshalJSON writes CustomerAuditEntry as EncodeJSON does.
+func (v CustomerAuditEntry) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads CustomerAuditEntry, noting required properties that are absent.
+func (v *CustomerAuditEntry) DecodeJSON(d *svcgen.Decoder) error {
+	*v = CustomerAuditEntry{}
+	var seen [4]bool
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
+		case "at":
+			return svcgen.Required(d, &v.At, &seen[0], svcgen.Decode)
+		case "customer":
+			return svcgen.NonNull(d, &v.Customer, svcgen.DecodePtr)
+		case "eventId":
+			return svcgen.Required(d, &v.EventID, &seen[1], svcgen.Decode)
+		case "kind":
+			return svcgen.Required(d, &v.Kind, &seen[2], svcgen.Decode)
+		case "reviewedBy":
+			return svcgen.NonNull(d, &v.ReviewedBy, svcgen.DecodePtr)
+		case "revision":
+			return svcgen.Required(d, &v.Revision, &seen[3], svcgen.Decode)
+		}
+		return d.Skip() // not in the spec: ignored
+	})
+	for i, ok := range seen {
+		v.missing[i] = !ok
+	}
+	return err
+}
+
+// UnmarshalJSON reads CustomerAuditEntry as DecodeJSON does.
+func (v *CustomerAuditEntry) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
+
+func (v *CustomerAuditEntry) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
+	errs.Required(at, v.missing[:], "at", "eventId", "kind", "revision")
+	if v.Customer != nil {
+		at := at.Field("customer")
+		v.Customer.ValidateAt(&at, errs)
+	}
+	if !v.missing[1] {
+		at := at.Field("eventId")
+		errs.Format(&at, v.EventID, "uuid")
+	}
+	if !v.missing[3] {
+		at := at.Field("revision")
+		svcgen.Minimum(errs, &at, v.Revision, 1, false, "1")
+	}
+}
+
+// Validate reports every constraint of the spec that v breaks.
+func (v *CustomerAuditEntry) Validate() error { return svcgen.Validate(v) }
+
+// Redacted returns a copy of v without its write-only properties: a
+// response must not send them back.
+func (v CustomerAuditEntry) Redacted() CustomerAuditEntry {
+	if v.Customer != nil {
+		x := v.Customer.Redacted()
+		v.Customer = &x
+	}
+	return v
+}
+
 // CustomerInput: The fields of a customer a client may set.
 type CustomerInput struct {
 	// Where invoices go; null when not known yet.
@@ -1303,6 +1408,81 @@ func (v *FieldError) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 
 // Validate reports every constraint of the spec that v breaks.
 func (v *FieldError) Validate() error { return svcgen.Validate(v) }
+
+// GetCustomerAudit200ResponseBody is defined by the spec at #/paths/~1customers~1{customerId}~1audit/get/responses/200/content/application~1json/schema.
+type GetCustomerAudit200ResponseBody struct {
+	Entries []CustomerAuditEntry `json:"-"`
+	// Not filled from the log.
+	Note *string `json:"-"`
+
+	// missing marks the required properties (in the order entries)
+	// that decoded JSON lacked; the validator reports them.
+	missing [1]bool
+}
+
+// EncodeJSON writes GetCustomerAudit200ResponseBody with the property names the spec gives.
+func (v *GetCustomerAudit200ResponseBody) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
+	e.Key(`"entries"`)
+	svcgen.EncodeSlice(e, &v.Entries)
+	if v.Note != nil {
+		e.Key(`"note"`)
+		svcgen.Encode(e, v.Note)
+	}
+	e.ObjectEnd()
+}
+
+// MarshalJSON writes GetCustomerAudit200ResponseBody as EncodeJSON does.
+func (v GetCustomerAudit200ResponseBody) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads GetCustomerAudit200ResponseBody, noting required properties that are absent.
+func (v *GetCustomerAudit200ResponseBody) DecodeJSON(d *svcgen.Decoder) error {
+	*v = GetCustomerAudit200ResponseBody{}
+	var seen [1]bool
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
+		case "entries":
+			return svcgen.Required(d, &v.Entries, &seen[0], svcgen.DecodeSlice)
+		case "note":
+			return svcgen.NonNull(d, &v.Note, svcgen.DecodePtr)
+		}
+		return d.Skip() // not in the spec: ignored
+	})
+	for i, ok := range seen {
+		v.missing[i] = !ok
+	}
+	return err
+}
+
+// UnmarshalJSON reads GetCustomerAudit200ResponseBody as DecodeJSON does.
+func (v *GetCustomerAudit200ResponseBody) UnmarshalJSON(data []byte) error {
+	return svcgen.Unmarshal(data, v)
+}
+
+func (v *GetCustomerAudit200ResponseBody) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
+	errs.Required(at, v.missing[:], "entries")
+	if !v.missing[0] {
+		at := at.Field("entries")
+		for i0 := range v.Entries {
+			at0 := at.Elem(i0)
+			v.Entries[i0].ValidateAt(&at0, errs)
+		}
+	}
+}
+
+// Validate reports every constraint of the spec that v breaks.
+func (v *GetCustomerAudit200ResponseBody) Validate() error { return svcgen.Validate(v) }
+
+// Redacted returns a copy of v without its write-only properties: a
+// response must not send them back.
+func (v GetCustomerAudit200ResponseBody) Redacted() GetCustomerAudit200ResponseBody {
+	v.Entries = svcgen.RedactAll(v.Entries)
+	return v
+}
 
 // GetOrderReceiptLang is defined by the spec at #/paths/~1customers~1{customerId}~1orders~1{orderId}~1receipt/get/parameters/0/schema.
 type GetOrderReceiptLang string

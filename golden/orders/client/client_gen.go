@@ -344,6 +344,37 @@ func (c *Client) DeleteCustomer(ctx context.Context, req *api.DeleteCustomerRequ
 	return svcgen.Result(resp, out, err)
 }
 
+// GetCustomerAudit: Audit a customer's changes
+//
+// GET /customers/{customerId}/audit
+func (c *Client) GetCustomerAudit(ctx context.Context, req *api.GetCustomerAuditRequest) (api.GetCustomerAuditResponse, error) {
+	call := &svcgen.Call{
+		Operation: "GetCustomerAudit",
+		Method:    http.MethodGet,
+		Path:      "/v1/customers/" + url.PathEscape(req.CustomerID) + "/audit",
+	}
+	resp, err := c.caller.Do(ctx, call)
+	if err != nil {
+		return nil, err
+	}
+	var out api.GetCustomerAuditResponse
+	switch resp.Status {
+	case http.StatusOK:
+		r := &api.GetCustomerAudit200Response{}
+		err = resp.DecodeJSON(&r.Body)
+		out = r
+	case http.StatusNotFound:
+		r := &api.GetCustomerAudit404Response{}
+		err = resp.DecodeJSON(&r.Body)
+		out = r
+	default:
+		r := &api.GetCustomerAuditDefaultResponse{StatusCode: resp.Status}
+		err = resp.DecodeJSON(&r.Body)
+		out = r
+	}
+	return svcgen.Result(resp, out, err)
+}
+
 // GetCustomersCustomerIDAvatar: Download the customer's avatar
 //
 // GET /customers/{customerId}/avatar

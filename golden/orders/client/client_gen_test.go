@@ -120,6 +120,12 @@ func (r *recorder) DeleteCustomer(_ context.Context, req *api.DeleteCustomerRequ
 	return out, err
 }
 
+func (r *recorder) GetCustomerAudit(_ context.Context, req *api.GetCustomerAuditRequest) (api.GetCustomerAuditResponse, error) {
+	resp, err := r.serve(req)
+	out, _ := resp.(api.GetCustomerAuditResponse)
+	return out, err
+}
+
 func (r *recorder) GetCustomersCustomerIDAvatar(_ context.Context, req *api.GetCustomersCustomerIDAvatarRequest) (api.GetCustomersCustomerIDAvatarResponse, error) {
 	resp, err := r.serve(req)
 	out, _ := resp.(api.GetCustomersCustomerIDAvatarResponse)
@@ -517,6 +523,24 @@ func TestClient(t *testing.T) {
 			field:      "customerId",
 			success: func() any {
 				resp := &api.DeleteCustomer204Response{}
+				return resp
+			},
+		})
+	})
+	t.Run("GetCustomerAudit", func(t *testing.T) {
+		req := capture[api.GetCustomerAuditRequest](t, h, "GET", "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/audit", "", "", "")
+		check(t, h, operation{
+			call:       func(ctx context.Context) (any, error) { return h.client.GetCustomerAudit(ctx, req) },
+			idempotent: true,
+			problem404: true,
+			problem400: true,
+			request:    req,
+			invalidate: func() { req.CustomerID = "not-a-uuid" },
+			in:         "path",
+			field:      "customerId",
+			success: func() any {
+				resp := &api.GetCustomerAudit200Response{}
+				decode(t, "{\"entries\":[]}", &resp.Body)
 				return resp
 			},
 		})

@@ -8,6 +8,121 @@ import (
 	"example.com/shipping/svcgen"
 )
 
+// ShipmentCancelledEvent is the event shipment.cancelled the shipping service publishes on the NATS
+// subject "shipping.shipment.cancelled" of the JetStream stream "SHIPPING_EVENTS",
+// as a CloudEvents 1.0 event in JSON (structured mode); other services
+// decode it with encoding/json (or svcgen.Unmarshal) and check it with Validate.
+type ShipmentCancelledEvent struct {
+	SpecVersion string `json:"specversion"` // "1.0"
+	// ID is unique per event: consumers apply an event once by its id.
+	ID              string    `json:"id"`
+	Source          string    `json:"source"`  // "shipping"
+	Type            string    `json:"type"`    // "shipment.cancelled"
+	Subject         string    `json:"subject"` // what the event is about, as its publisher says
+	Time            time.Time `json:"time"`
+	DataContentType string    `json:"datacontenttype,omitempty"`
+	// Version counts the shipment.cancelled events about Subject: 1 for the
+	// first, one more for each later one, so that a consumer can apply them
+	// in order (0 from a service generated before events of its own were
+	// versioned).
+	Version int64              `json:"version"`
+	Data    *ShipmentCancelled `json:"data,omitempty"`
+}
+
+// ValidateAt checks the event's attributes, and its data against the
+// spec's schema of ShipmentCancelled.
+func (e *ShipmentCancelledEvent) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
+	if e.SpecVersion != "1.0" {
+		p := at.Field("specversion")
+		errs.Add(&p, `must be "1.0"`)
+	}
+	if e.ID == "" {
+		p := at.Field("id")
+		errs.Add(&p, "is required")
+	}
+	if e.Type != "shipment.cancelled" {
+		p := at.Field("type")
+		errs.Add(&p, `must be "shipment.cancelled"`)
+	}
+	if e.Data == nil {
+		p := at.Field("data")
+		errs.Add(&p, "is required")
+	} else {
+		p := at.Field("data")
+		e.Data.ValidateAt(&p, errs)
+	}
+}
+
+// Validate reports every problem of the event, as an svcgen.Errors.
+func (e *ShipmentCancelledEvent) Validate() error { return svcgen.Validate(e) }
+
+// EncodeJSON writes the event as CloudEvents' JSON format.
+func (e *ShipmentCancelledEvent) EncodeJSON(enc *svcgen.Encoder) {
+	if e == nil {
+		enc.Null()
+		return
+	}
+	enc.ObjectStart()
+	enc.Key(`"specversion"`)
+	enc.String(e.SpecVersion)
+	enc.Key(`"id"`)
+	enc.String(e.ID)
+	enc.Key(`"source"`)
+	enc.String(e.Source)
+	enc.Key(`"type"`)
+	enc.String(e.Type)
+	enc.Key(`"subject"`)
+	enc.String(e.Subject)
+	enc.Key(`"time"`)
+	enc.Time(e.Time)
+	if e.DataContentType != "" {
+		enc.Key(`"datacontenttype"`)
+		enc.String(e.DataContentType)
+	}
+	enc.Key(`"version"`)
+	enc.Int(e.Version)
+	if e.Data != nil {
+		enc.Key(`"data"`)
+		e.Data.EncodeJSON(enc)
+	}
+	enc.ObjectEnd()
+}
+
+// MarshalJSON writes the event as EncodeJSON does.
+func (e ShipmentCancelledEvent) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&e) }
+
+// DecodeJSON reads the event; attributes it does not know are ignored, as
+// CloudEvents' extension attributes may be there.
+func (e *ShipmentCancelledEvent) DecodeJSON(d *svcgen.Decoder) error {
+	*e = ShipmentCancelledEvent{}
+	return d.Object(func(key []byte) error {
+		switch string(key) {
+		case "specversion":
+			return svcgen.NonNull(d, &e.SpecVersion, svcgen.Decode)
+		case "id":
+			return svcgen.NonNull(d, &e.ID, svcgen.Decode)
+		case "source":
+			return svcgen.NonNull(d, &e.Source, svcgen.Decode)
+		case "type":
+			return svcgen.NonNull(d, &e.Type, svcgen.Decode)
+		case "subject":
+			return svcgen.NonNull(d, &e.Subject, svcgen.Decode)
+		case "time":
+			return svcgen.NonNull(d, &e.Time, svcgen.Decode)
+		case "datacontenttype":
+			return svcgen.NonNull(d, &e.DataContentType, svcgen.Decode)
+		case "version":
+			return svcgen.NonNull(d, &e.Version, svcgen.Decode)
+		case "data":
+			return svcgen.DecodePtr(d, &e.Data)
+		}
+		return d.Skip()
+	})
+}
+
+// UnmarshalJSON reads the event as DecodeJSON does.
+func (e *ShipmentCancelledEvent) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, e) }
+
 // ShipmentDispatchedEvent is the event shipment.dispatched the shipping service publishes on the NATS
 // subject "shipping.shipment.dispatched" of the JetStream stream "SHIPPING_EVENTS",
 // as a CloudEvents 1.0 event in JSON (structured mode); other services
@@ -21,11 +136,16 @@ type ShipmentDispatchedEvent struct {
 	Subject         string    `json:"subject"` // what the event is about, as its publisher says
 	Time            time.Time `json:"time"`
 	DataContentType string    `json:"datacontenttype,omitempty"`
-	Data            *Shipment `json:"data,omitempty"`
+	// Version counts the shipment.dispatched events about Subject: 1 for the
+	// first, one more for each later one, so that a consumer can apply them
+	// in order (0 from a service generated before events of its own were
+	// versioned).
+	Version int64     `json:"version"`
+	Data    *Dispatch `json:"data,omitempty"`
 }
 
 // ValidateAt checks the event's attributes, and its data against the
-// spec's schema of Shipment.
+// spec's schema of Dispatch.
 func (e *ShipmentDispatchedEvent) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	if e.SpecVersion != "1.0" {
 		p := at.Field("specversion")
@@ -74,6 +194,8 @@ func (e *ShipmentDispatchedEvent) EncodeJSON(enc *svcgen.Encoder) {
 		enc.Key(`"datacontenttype"`)
 		enc.String(e.DataContentType)
 	}
+	enc.Key(`"version"`)
+	enc.Int(e.Version)
 	if e.Data != nil {
 		enc.Key(`"data"`)
 		e.Data.EncodeJSON(enc)
@@ -104,6 +226,8 @@ func (e *ShipmentDispatchedEvent) DecodeJSON(d *svcgen.Decoder) error {
 			return svcgen.NonNull(d, &e.Time, svcgen.Decode)
 		case "datacontenttype":
 			return svcgen.NonNull(d, &e.DataContentType, svcgen.Decode)
+		case "version":
+			return svcgen.NonNull(d, &e.Version, svcgen.Decode)
 		case "data":
 			return svcgen.DecodePtr(d, &e.Data)
 		}

@@ -8,6 +8,126 @@ import (
 	"example.com/shipping/svcgen"
 )
 
+// Dispatch: A shipment that left the warehouse.
+type Dispatch struct {
+	DispatchedAt time.Time      `json:"-"`
+	ItemCount    *int32         `json:"-"`
+	OrderID      int64          `json:"-"`
+	ShipmentID   string         `json:"-"`
+	Status       DispatchStatus `json:"-"`
+
+	// missing marks the required properties (in the order dispatchedAt, orderId, shipmentId, status)
+	// that decoded JSON lacked; the validator reports them.
+	missing [4]bool
+}
+
+// EncodeJSON writes Dispatch with the property names the spec gives.
+func (v *Dispatch) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
+	e.Key(`"dispatchedAt"`)
+	svcgen.Encode(e, &v.DispatchedAt)
+	if v.ItemCount != nil {
+		e.Key(`"itemCount"`)
+		svcgen.Encode(e, v.ItemCount)
+	}
+	e.Key(`"orderId"`)
+	svcgen.Encode(e, &v.OrderID)
+	e.Key(`"shipmentId"`)
+	svcgen.Encode(e, &v.ShipmentID)
+	e.Key(`"status"`)
+	svcgen.Encode(e, &v.Status)
+	e.ObjectEnd()
+}
+
+// MarshalJSON writes Dispatch as EncodeJSON does.
+func (v Dispatch) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads Dispatch, noting required properties that are absent.
+func (v *Dispatch) DecodeJSON(d *svcgen.Decoder) error {
+	*v = Dispatch{}
+	var seen [4]bool
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
+		case "dispatchedAt":
+			return svcgen.Required(d, &v.DispatchedAt, &seen[0], svcgen.Decode)
+		case "itemCount":
+			return svcgen.NonNull(d, &v.ItemCount, svcgen.DecodePtr)
+		case "orderId":
+			return svcgen.Required(d, &v.OrderID, &seen[1], svcgen.Decode)
+		case "shipmentId":
+			return svcgen.Required(d, &v.ShipmentID, &seen[2], svcgen.Decode)
+		case "status":
+			return svcgen.Required(d, &v.Status, &seen[3], svcgen.Decode)
+		}
+		return d.Skip() // not in the spec: ignored
+	})
+	for i, ok := range seen {
+		v.missing[i] = !ok
+	}
+	return err
+}
+
+// UnmarshalJSON reads Dispatch as DecodeJSON does.
+func (v *Dispatch) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
+
+func (v *Dispatch) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
+	errs.Required(at, v.missing[:], "dispatchedAt", "orderId", "shipmentId", "status")
+	{
+		at := at.Field("itemCount")
+		if v.ItemCount != nil {
+			svcgen.Minimum(errs, &at, (*v.ItemCount), 0, false, "0")
+		}
+	}
+	if !v.missing[1] {
+		at := at.Field("orderId")
+		svcgen.Minimum(errs, &at, v.OrderID, 1, false, "1")
+	}
+	if !v.missing[2] {
+		at := at.Field("shipmentId")
+		errs.Format(&at, v.ShipmentID, "uuid")
+	}
+	if !v.missing[3] {
+		at := at.Field("status")
+		v.Status.ValidateAt(&at, errs)
+	}
+}
+
+// Validate reports every constraint of the spec that v breaks.
+func (v *Dispatch) Validate() error { return svcgen.Validate(v) }
+
+// DispatchStatus is defined by the spec at events/shipping.asyncapi.yaml#/components/schemas/DispatchStatus.
+type DispatchStatus string
+
+// Values of DispatchStatus.
+const (
+	DispatchStatusDispatched DispatchStatus = "dispatched"
+)
+
+// Valid reports whether v is one of the values the spec allows.
+func (v DispatchStatus) Valid() bool {
+	switch v {
+	case DispatchStatusDispatched:
+		return true
+	}
+	return false
+}
+
+func (v DispatchStatus) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
+	if !v.Valid() {
+		errs.Add(at, "must be one of: dispatched")
+	}
+}
+
+// DecodeJSON reads a string; ValidateAt checks it is one of the values.
+func (v *DispatchStatus) DecodeJSON(d *svcgen.Decoder) error { return svcgen.Decode(d, (*string)(v)) }
+
+// EncodeJSON writes v as a string.
+func (v *DispatchStatus) EncodeJSON(e *svcgen.Encoder) { svcgen.Encode(e, (*string)(v)) }
+
 // ListShipments200ResponseBody is defined by the spec at #/paths/~1shipments/get/responses/200/content/application~1json/schema.
 type ListShipments200ResponseBody struct {
 	Items []Shipment `json:"-"`
@@ -258,6 +378,81 @@ func (v *Shipment) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 
 // Validate reports every constraint of the spec that v breaks.
 func (v *Shipment) Validate() error { return svcgen.Validate(v) }
+
+// ShipmentCancelled is defined by the spec at events/shipping.asyncapi.yaml#/channels/shipmentCancelled/messages/cancellation/payload.
+type ShipmentCancelled struct {
+	OrderID    int64     `json:"-"`
+	Shipment   *Shipment `json:"-"`
+	ShipmentID string    `json:"-"`
+
+	// missing marks the required properties (in the order orderId, shipmentId)
+	// that decoded JSON lacked; the validator reports them.
+	missing [2]bool
+}
+
+// EncodeJSON writes ShipmentCancelled with the property names the spec gives.
+func (v *ShipmentCancelled) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.ObjectStart()
+	e.Key(`"orderId"`)
+	svcgen.Encode(e, &v.OrderID)
+	if v.Shipment != nil {
+		e.Key(`"shipment"`)
+		svcgen.Encode(e, v.Shipment)
+	}
+	e.Key(`"shipmentId"`)
+	svcgen.Encode(e, &v.ShipmentID)
+	e.ObjectEnd()
+}
+
+// MarshalJSON writes ShipmentCancelled as EncodeJSON does.
+func (v ShipmentCancelled) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
+
+// DecodeJSON reads ShipmentCancelled, noting required properties that are absent.
+func (v *ShipmentCancelled) DecodeJSON(d *svcgen.Decoder) error {
+	*v = ShipmentCancelled{}
+	var seen [2]bool
+	err := d.Object(func(key []byte) error {
+		switch string(key) {
+		case "orderId":
+			return svcgen.Required(d, &v.OrderID, &seen[0], svcgen.Decode)
+		case "shipment":
+			return svcgen.NonNull(d, &v.Shipment, svcgen.DecodePtr)
+		case "shipmentId":
+			return svcgen.Required(d, &v.ShipmentID, &seen[1], svcgen.Decode)
+		}
+		return d.Skip() // not in the spec: ignored
+	})
+	for i, ok := range seen {
+		v.missing[i] = !ok
+	}
+	return err
+}
+
+// UnmarshalJSON reads ShipmentCancelled as DecodeJSON does.
+func (v *ShipmentCancelled) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
+
+func (v *ShipmentCancelled) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
+	errs.Required(at, v.missing[:], "orderId", "shipmentId")
+	if !v.missing[0] {
+		at := at.Field("orderId")
+		svcgen.Minimum(errs, &at, v.OrderID, 1, false, "1")
+	}
+	if v.Shipment != nil {
+		at := at.Field("shipment")
+		v.Shipment.ValidateAt(&at, errs)
+	}
+	if !v.missing[1] {
+		at := at.Field("shipmentId")
+		errs.Format(&at, v.ShipmentID, "uuid")
+	}
+}
+
+// Validate reports every constraint of the spec that v breaks.
+func (v *ShipmentCancelled) Validate() error { return svcgen.Validate(v) }
 
 // ShipmentInput is defined by the spec at #/components/schemas/ShipmentInput.
 type ShipmentInput struct {

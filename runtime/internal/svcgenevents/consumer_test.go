@@ -37,11 +37,15 @@ func TestOrdered(t *testing.T) {
 		{Source: "billing", Type: "order.created"},
 	}}
 	// Every change of orders' orders: held in version order.
-	if !c.ordered("orders", "order") {
+	if !c.ordered("orders", "order.updated") {
 		t.Error("all three changes subscribed, but not ordered")
 	}
 	// Only some changes: versions have gaps, so none is waited for.
-	if c.ordered("orders", "customer") || c.ordered("billing", "order") {
+	if c.ordered("orders", "customer.updated") || c.ordered("billing", "order.created") {
 		t.Error("a partial subscription waits for versions it never receives")
+	}
+	// An event of the producer's own is a sequence by itself.
+	if !c.ordered("shipping", "shipment.dispatched") {
+		t.Error("an event of the producer's own is not held in version order")
 	}
 }

@@ -119,6 +119,7 @@ var routes = func() *http.ServeMux {
 	mux.Handle("PUT /v1/customers/{customerId}", none)
 	mux.Handle("PATCH /v1/customers/{customerId}", none)
 	mux.Handle("DELETE /v1/customers/{customerId}", none)
+	mux.Handle("GET /v1/customers/{customerId}/audit", none)
 	mux.Handle("GET /v1/customers/{customerId}/avatar", none)
 	mux.Handle("PUT /v1/customers/{customerId}/avatar", none)
 	mux.Handle("GET /v1/customers/{customerId}/orders", none)
@@ -141,6 +142,7 @@ var operations = map[string]func(status int, header http.Header, body []byte) er
 	"PUT /v1/customers/{customerId}":                          checkReplaceCustomer,
 	"PATCH /v1/customers/{customerId}":                        checkUpdateCustomer,
 	"DELETE /v1/customers/{customerId}":                       checkDeleteCustomer,
+	"GET /v1/customers/{customerId}/audit":                    checkGetCustomerAudit,
 	"GET /v1/customers/{customerId}/avatar":                   checkGetCustomersCustomerIDAvatar,
 	"PUT /v1/customers/{customerId}/avatar":                   checkUploadCustomerAvatar,
 	"GET /v1/customers/{customerId}/orders":                   checkListOrders,
@@ -269,6 +271,18 @@ func checkDeleteCustomer(status int, header http.Header, body []byte) error {
 	switch {
 	case status == 204:
 		return content(header, body, "", nil)
+	case status == 404:
+		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+	default:
+		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+	}
+}
+
+// checkGetCustomerAudit checks an answer of GetCustomerAudit (GET /customers/{customerId}/audit).
+func checkGetCustomerAudit(status int, header http.Header, body []byte) error {
+	switch {
+	case status == 200:
+		return content(header, body, "application/json", schema[api.GetCustomerAudit200ResponseBody](false, nil))
 	case status == 404:
 		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
 	default:

@@ -44,6 +44,10 @@ func (succeeding) DeleteCustomer(context.Context, *api.DeleteCustomerRequest) (a
 	return &api.DeleteCustomer204Response{}, nil
 }
 
+func (succeeding) GetCustomerAudit(context.Context, *api.GetCustomerAuditRequest) (api.GetCustomerAuditResponse, error) {
+	return &api.GetCustomerAudit200Response{}, nil
+}
+
 func (succeeding) GetCustomersCustomerIDAvatar(context.Context, *api.GetCustomersCustomerIDAvatarRequest) (api.GetCustomersCustomerIDAvatarResponse, error) {
 	return &api.GetCustomersCustomerIDAvatar200Response{}, nil
 }
@@ -98,6 +102,7 @@ func BenchmarkRequest(b *testing.B) {
 		{name: "ReplaceCustomer", method: "PUT", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d", query: "", body: "{\"email\":\"user@example.com\",\"name\":\"a\"}", contentType: "application/json"},
 		{name: "UpdateCustomer", method: "PATCH", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d", query: "", body: "{\"email\":\"user@example.com\"}", contentType: "application/json"},
 		{name: "DeleteCustomer", method: "DELETE", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d", query: "", body: "", contentType: ""},
+		{name: "GetCustomerAudit", method: "GET", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/audit", query: "", body: "", contentType: ""},
 		{name: "GetCustomersCustomerIDAvatar", method: "GET", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/avatar", query: "", body: "", contentType: ""},
 		{name: "UploadCustomerAvatar", method: "PUT", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/avatar", query: "", body: "hello", contentType: "application/octet-stream"},
 		{name: "ListOrders", method: "GET", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders", query: "", body: "", contentType: ""},

@@ -514,6 +514,59 @@ func writeDeleteCustomer(w http.ResponseWriter, resp api.DeleteCustomerResponse)
 	return svcgenhttp.ErrNoResponse
 }
 
+// handleGetCustomerAudit serves GET /customers/{customerId}/audit.
+func (h *handler) handleGetCustomerAudit(w http.ResponseWriter, r *http.Request) {
+	req, err := h.decodeGetCustomerAudit(w, r)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	resp, err := h.svc.GetCustomerAudit(r.Context(), req)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	if resp == nil {
+		h.Fail(w, r, svcgenhttp.ErrNoResponse)
+		return
+	}
+	if err := writeGetCustomerAudit(w, resp); err != nil {
+		h.LogWriteError(r, "getCustomerAudit", err)
+	}
+}
+
+// decodeGetCustomerAudit reads the request of GET /customers/{customerId}/audit and checks every
+// constraint the spec states: an invalid request is svcgen.Errors, listing
+// each invalid part.
+func (h *handler) decodeGetCustomerAudit(w http.ResponseWriter, r *http.Request) (*api.GetCustomerAuditRequest, error) {
+	var req api.GetCustomerAuditRequest
+	errs := new(svcgen.Errors)
+	req.CustomerID = r.PathValue("customerId")
+	atCustomerID := svcgen.Root("path", "customerId")
+	errs.Format(&atCustomerID, req.CustomerID, "uuid")
+	if len(*errs) > 0 {
+		return nil, *errs
+	}
+	return &req, nil
+}
+
+// writeGetCustomerAudit sends resp, one of the responses GetCustomerAudit declares.
+func writeGetCustomerAudit(w http.ResponseWriter, resp api.GetCustomerAuditResponse) error {
+	switch resp := resp.(type) {
+	case *api.GetCustomerAudit200Response:
+		return svcgenhttp.WriteJSON(w, http.StatusOK, "application/json", svcgen.Ptr(resp.Body.Redacted())) // write-only properties stay out
+	case *api.GetCustomerAudit404Response:
+		return svcgenhttp.WriteJSON(w, http.StatusNotFound, "application/problem+json", &resp.Body)
+	case *api.GetCustomerAuditDefaultResponse:
+		status := resp.StatusCode
+		if status == 0 {
+			status = http.StatusInternalServerError
+		}
+		return svcgenhttp.WriteJSON(w, status, "application/problem+json", &resp.Body)
+	}
+	return svcgenhttp.ErrNoResponse
+}
+
 // handleGetCustomersCustomerIDAvatar serves GET /customers/{customerId}/avatar.
 func (h *handler) handleGetCustomersCustomerIDAvatar(w http.ResponseWriter, r *http.Request) {
 	req, err := h.decodeGetCustomersCustomerIDAvatar(w, r)

@@ -39,6 +39,7 @@ func NewHandler(svc api.Service, opts Options) http.Handler {
 	h.Handle("PUT /v1/customers/{customerId}", h.handleReplaceCustomer)
 	h.Handle("PATCH /v1/customers/{customerId}", h.handleUpdateCustomer)
 	h.Handle("DELETE /v1/customers/{customerId}", h.handleDeleteCustomer)
+	h.Handle("GET /v1/customers/{customerId}/audit", h.handleGetCustomerAudit)
 	h.Handle("GET /v1/customers/{customerId}/avatar", h.handleGetCustomersCustomerIDAvatar)
 	h.Handle("PUT /v1/customers/{customerId}/avatar", h.handleUploadCustomerAvatar)
 	h.Handle("GET /v1/customers/{customerId}/orders", h.handleListOrders)
@@ -56,6 +57,7 @@ func NewHandler(svc api.Service, opts Options) http.Handler {
 	h.SetErrorForms("PUT /v1/customers/{customerId}", errorsOfReplaceCustomer)
 	h.SetErrorForms("PATCH /v1/customers/{customerId}", errorsOfUpdateCustomer)
 	h.SetErrorForms("DELETE /v1/customers/{customerId}", errorsOfDeleteCustomer)
+	h.SetErrorForms("GET /v1/customers/{customerId}/audit", errorsOfGetCustomerAudit)
 	h.SetErrorForms("GET /v1/customers/{customerId}/avatar", errorsOfGetCustomersCustomerIDAvatar)
 	h.SetErrorForms("PUT /v1/customers/{customerId}/avatar", errorsOfUploadCustomerAvatar)
 	h.SetErrorForms("GET /v1/customers/{customerId}/orders", errorsOfListOrders)
@@ -79,6 +81,7 @@ var (
 	errorsOfReplaceCustomer              = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{400: errorForm1, 404: errorForm1, 409: errorForm1}, Default: errorForm1}
 	errorsOfUpdateCustomer               = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{400: errorForm1, 404: errorForm1, 409: errorForm1}, Default: errorForm1}
 	errorsOfDeleteCustomer               = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{404: errorForm1}, Default: errorForm1}
+	errorsOfGetCustomerAudit             = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{404: errorForm1}, Default: errorForm1}
 	errorsOfGetCustomersCustomerIDAvatar = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{404: errorForm1}, Default: errorForm1}
 	errorsOfUploadCustomerAvatar         = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{400: errorForm1, 404: errorForm1}, Default: errorForm1}
 	errorsOfListOrders                   = &svcgenhttp.ErrorForms{Status: map[int]*svcgenhttp.ErrorForm{400: errorForm1, 404: errorForm1}, Default: errorForm1}

@@ -52,6 +52,10 @@ func (unimplemented) DeleteCustomer(context.Context, *api.DeleteCustomerRequest)
 	return nil, svcgen.ErrNotImplemented
 }
 
+func (unimplemented) GetCustomerAudit(context.Context, *api.GetCustomerAuditRequest) (api.GetCustomerAuditResponse, error) {
+	return nil, svcgen.ErrNotImplemented
+}
+
 func (unimplemented) GetCustomersCustomerIDAvatar(context.Context, *api.GetCustomersCustomerIDAvatarRequest) (api.GetCustomersCustomerIDAvatarResponse, error) {
 	return nil, svcgen.ErrNotImplemented
 }
@@ -173,6 +177,7 @@ func TestOperationsAreRouted(t *testing.T) {
 		{routeCase{name: "ReplaceCustomer", method: "PUT", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d", query: "", body: "{\"email\":\"user@example.com\",\"name\":\"a\"}", contentType: "application/json"}, true},
 		{routeCase{name: "UpdateCustomer", method: "PATCH", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d", query: "", body: "{\"email\":\"user@example.com\"}", contentType: "application/json"}, true},
 		{routeCase{name: "DeleteCustomer", method: "DELETE", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d", query: "", body: "", contentType: ""}, true},
+		{routeCase{name: "GetCustomerAudit", method: "GET", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/audit", query: "", body: "", contentType: ""}, true},
 		{routeCase{name: "GetCustomersCustomerIDAvatar", method: "GET", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/avatar", query: "", body: "", contentType: ""}, true},
 		{routeCase{name: "UploadCustomerAvatar", method: "PUT", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/avatar", query: "", body: "hello", contentType: "application/octet-stream"}, true},
 		{routeCase{name: "ListOrders", method: "GET", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d/orders", query: "", body: "", contentType: ""}, true},
@@ -212,6 +217,7 @@ func TestConstraintViolations(t *testing.T) {
 		{routeCase{name: "ReplaceCustomer", method: "PUT", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d", query: "", body: "{}", contentType: "application/json"}, "body without required field \"email\""},
 		{routeCase{name: "UpdateCustomer", method: "PATCH", path: "/v1/customers/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d", query: "", body: "{\"", contentType: "application/json"}, "malformed JSON body"},
 		{routeCase{name: "DeleteCustomer", method: "DELETE", path: "/v1/customers/not-a-uuid", query: "", body: "", contentType: ""}, "invalid path parameter \"customerId\""},
+		{routeCase{name: "GetCustomerAudit", method: "GET", path: "/v1/customers/not-a-uuid/audit", query: "", body: "", contentType: ""}, "invalid path parameter \"customerId\""},
 		{routeCase{name: "GetCustomersCustomerIDAvatar", method: "GET", path: "/v1/customers/not-a-uuid/avatar", query: "", body: "", contentType: ""}, "invalid path parameter \"customerId\""},
 		{routeCase{name: "UploadCustomerAvatar", method: "PUT", path: "/v1/customers/not-a-uuid/avatar", query: "", body: "hello", contentType: "application/octet-stream"}, "invalid path parameter \"customerId\""},
 		{routeCase{name: "ListOrders", method: "GET", path: "/v1/customers/not-a-uuid/orders", query: "", body: "", contentType: ""}, "invalid path parameter \"customerId\""},

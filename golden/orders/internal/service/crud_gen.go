@@ -114,6 +114,22 @@ func (c *CRUD) DeleteCustomer(ctx context.Context, req *api.DeleteCustomerReques
 	return &api.DeleteCustomer204Response{}, nil
 }
 
+// GetCustomerAudit lists the changes of a Customer, oldest first, from the event log.
+func (c *CRUD) GetCustomerAudit(ctx context.Context, req *api.GetCustomerAuditRequest) (api.GetCustomerAuditResponse, error) {
+	if _, err := c.db.Customers().Get(ctx, req.CustomerID); err != nil {
+		return nil, storeError(err, "customer")
+	}
+	events, err := c.db.Customers().History(ctx, req.CustomerID)
+	if err != nil {
+		return nil, err
+	}
+	resp := &api.GetCustomerAudit200Response{}
+	if resp.Body.Entries, err = history[api.CustomerAuditEntry](events, map[string]string{"at": "time", "customer": "data", "eventId": "id", "kind": "type", "revision": "version"}); err != nil {
+		return nil, err
+	}
+	return resp, nil
+}
+
 // ListOrders lists Orders.
 func (c *CRUD) ListOrders(ctx context.Context, req *api.ListOrdersRequest) (api.ListOrdersResponse, error) {
 	var f store.OrderFilter
@@ -212,7 +228,7 @@ func (c *CRUD) GetOrderHistory(ctx context.Context, req *api.GetOrderHistoryRequ
 		return nil, err
 	}
 	resp := &api.GetOrderHistory200Response{}
-	if resp.Body, err = history[api.OrderChange](events, "data", "id", "time", "type", "version"); err != nil {
+	if resp.Body, err = history[api.OrderChange](events, map[string]string{"data": "data", "id": "id", "time": "time", "type": "type", "version": "version"}); err != nil {
 		return nil, err
 	}
 	return resp, nil
@@ -352,10 +368,10 @@ func merge(doc, patch any) any {
 	return dm
 }
 
-// history turns events into the spec's history items, each with the
-// event's properties the item declares (id, type, version, time, data:
-// the resource after the change, absent after its deletion).
-func history[T any](events []eventlog.Event, fields ...string) ([]T, error) {
+// history turns events into the spec's history items: fields maps each
+// property an item has to the event attribute it holds (id, type, version,
+// time, data: the resource after the change, absent after its deletion).
+func history[T any](events []eventlog.Event, fields map[string]string) ([]T, error) {
 	out := make([]T, 0, len(events))
 	for _, e := range events {
 		all := map[string]any{"id": e.ID, "type": e.Type, "version": e.Version, "time": e.Time}
@@ -363,9 +379,9 @@ func history[T any](events []eventlog.Event, fields ...string) ([]T, error) {
 			all["data"] = e.Data
 		}
 		item := map[string]any{}
-		for _, f := range fields {
-			if v, ok := all[f]; ok {
-				item[f] = v
+		for name, attr := range fields {
+			if v, ok := all[attr]; ok {
+				item[name] = v
 			}
 		}
 		b, err := json.Marshal(item)

@@ -166,6 +166,16 @@ func TestCustomersOverHTTP(t *testing.T) {
 			t.Errorf("%s: sent %v, read back %v", k, x, got[k])
 		}
 	}
+	{
+		// Its history (GetCustomerAudit) holds its creation, from the event log.
+		var changes any
+		call(t, h, "GET", fill("/v1/customers/{customerId}/audit", params), "", [][2]string{}, "", 200, &changes)
+		obj, _ := changes.(map[string]any)
+		list, _ := obj["entries"].([]any)
+		if len(list) != 1 {
+			t.Errorf("the history of a new Customer: %v, want its creation", changes)
+		}
+	}
 	call(t, h, "DELETE", fill("/v1/customers/{customerId}", params), "", [][2]string{}, "", 204, nil)
 	call(t, h, "GET", fill("/v1/customers/{customerId}", params), "", [][2]string{}, "", http.StatusNotFound, nil)
 }
@@ -213,6 +223,15 @@ func TestOrdersOverHTTP(t *testing.T) {
 	}
 	if !listed {
 		t.Errorf("the Order %v is not in the list under its Customer: %v", id, page)
+	}
+	{
+		// Its history (GetOrderHistory) holds its creation, from the event log.
+		var changes any
+		call(t, h, "GET", fill("/v1/customers/{customerId}/orders/{orderId}/history", params), "", [][2]string{}, "", 200, &changes)
+		list, _ := changes.([]any)
+		if len(list) != 1 {
+			t.Errorf("the history of a new Order: %v, want its creation", changes)
+		}
 	}
 	call(t, h, "DELETE", fill("/v1/customers/{customerId}/orders/{orderId}", params), "", [][2]string{}, "", 204, nil)
 	call(t, h, "GET", fill("/v1/customers/{customerId}/orders/{orderId}", params), "", [][2]string{}, "", http.StatusNotFound, nil)

@@ -112,6 +112,7 @@ var routes = func() *http.ServeMux {
 	mux.Handle("GET /readyz", none)
 	mux.Handle("GET /metrics", none)
 	mux.Handle("GET /openapi.yaml", none)
+	mux.Handle("GET /asyncapi.yaml", none)
 	mux.Handle("GET /v1/shipments", none)
 	mux.Handle("POST /v1/shipments", none)
 	mux.Handle("GET /v1/shipments/{shipmentId}", none)

@@ -32,6 +32,7 @@ func NewHandler(svc api.Service, opts Options) http.Handler {
 	h.Handle("GET /readyz", h.Readyz)
 	h.Handle("GET /metrics", h.Metrics)
 	h.Handle("GET /openapi.yaml", h.Spec)
+	h.Handle("GET /asyncapi.yaml", h.asyncAPI)
 	h.Handle("GET /v1/shipments", h.handleListShipments)
 	h.Handle("POST /v1/shipments", h.handleCreateShipment)
 	h.Handle("GET /v1/shipments/{shipmentId}", h.handleGetShipment)

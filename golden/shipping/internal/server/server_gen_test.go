@@ -241,7 +241,7 @@ func TestWrongMethodIs405(t *testing.T) {
 
 func TestBuiltinRoutes(t *testing.T) {
 	h := NewHandler(unimplemented{}, Options{Logger: slog.New(slog.DiscardHandler), Spec: []byte("openapi: 3.0.0")})
-	for _, p := range []string{"/healthz", "/readyz", "/metrics", "/openapi.yaml"} {
+	for _, p := range []string{"/healthz", "/readyz", "/metrics", "/openapi.yaml", "/asyncapi.yaml"} {
 		rec := routeCase{method: "GET", path: p}.serve(h)
 		if rec.Code != http.StatusOK {
 			t.Errorf("GET %s: status %d, want 200", p, rec.Code)

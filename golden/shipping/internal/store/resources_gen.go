@@ -352,11 +352,29 @@ func (s *Shipments) Delete(ctx context.Context, id string) (err error) {
 	}))
 }
 
+// PublishShipmentCancelled publishes the event shipment.cancelled about subject (an id, or "")
+// with v as its data. The event joins the event log in the transaction ctx
+// carries (InTx), with the changes that caused it, or in one of its own;
+// the relay publishes it once that commits.
+func (db *DB) PublishShipmentCancelled(ctx context.Context, subject string, v *api.ShipmentCancelled) error {
+	if err := svcgen.Validate(v); err != nil {
+		return fmt.Errorf("event shipment.cancelled: %w", err)
+	}
+	data, err := svcgen.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("event shipment.cancelled: %w", err)
+	}
+	return mapError(db.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := eventlog.Record(ctx, tx, eventlog.Dialect(db.Dialect == Postgres), "shipment.cancelled", subject, data)
+		return err
+	}))
+}
+
 // PublishShipmentDispatched publishes the event shipment.dispatched about subject (an id, or "")
 // with v as its data. The event joins the event log in the transaction ctx
 // carries (InTx), with the changes that caused it, or in one of its own;
 // the relay publishes it once that commits.
-func (db *DB) PublishShipmentDispatched(ctx context.Context, subject string, v *api.Shipment) error {
+func (db *DB) PublishShipmentDispatched(ctx context.Context, subject string, v *api.Dispatch) error {
 	if err := svcgen.Validate(v); err != nil {
 		return fmt.Errorf("event shipment.dispatched: %w", err)
 	}

@@ -5,6 +5,7 @@ package store
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -22,6 +23,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"example.com/shipping/api"
+	"example.com/shipping/internal/svcgenevents/eventlog"
 )
 
 func TestMain(m *testing.M) {
@@ -257,6 +259,51 @@ func TestShipmentsConcurrentCreates(t *testing.T) {
 			}
 			if after-before != n {
 				t.Fatalf("%d rows added, want %d", after-before, n)
+			}
+		})
+	}
+}
+
+// TestDeclaredEventVersions checks the versions of the events of the
+// service's own: counted per type and subject from 1, apart from the
+// resources' versions, and distinct when recorded concurrently.
+func TestDeclaredEventVersions(t *testing.T) {
+	for name, db := range testDBs(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			d := eventlog.Dialect(db.Dialect == Postgres)
+			record := func(subject string) error {
+				return db.inTx(ctx, func(tx *sql.Tx) error {
+					_, err := eventlog.Record(ctx, tx, d, "shipment.cancelled", subject, []byte(`{}`))
+					return err
+				})
+			}
+			const n = 8
+			errs := make(chan error, n)
+			for range n {
+				go func() { errs <- record("a") }()
+			}
+			for range n {
+				if err := <-errs; err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := record("b"); err != nil {
+				t.Fatal(err)
+			}
+			for subject, want := range map[string]int{"a": n, "b": 1} {
+				history, err := eventlog.History(ctx, db.DB, d, "shipment.cancelled", subject)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(history) != want {
+					t.Fatalf("%s: %d events, want %d", subject, len(history), want)
+				}
+				for i, e := range history {
+					if e.Version != int64(i+1) {
+						t.Fatalf("%s: event %d has version %d", subject, i+1, e.Version)
+					}
+				}
 			}
 		})
 	}

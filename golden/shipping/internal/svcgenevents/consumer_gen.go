@@ -325,7 +325,7 @@ func (c *Consumer) handle(ctx context.Context, source string, msg jetstream.Msg,
 				_ = msg.NakWithDelay(wait)
 				return
 			}
-			err = fmt.Errorf("version %d of %s %s waited %d times for version %d", e.Version, e.Resource(), e.ResourceID, offers, e.Version-1)
+			err = fmt.Errorf("version %d of %s %s waited %d times for version %d", e.Version, e.Sequence(), e.ResourceID, offers, e.Version-1)
 		}
 		var perm permanentError
 		if errors.As(err, &perm) || errors.Is(err, ErrNotHandled) || attempt >= attempts {
@@ -376,7 +376,7 @@ func (c *Consumer) apply(ctx context.Context, source string, e *Event, raw []byt
 // was applied before (duplicate) or its predecessor was not (early).
 func (c *Consumer) applyIn(ctx context.Context, tx *sql.Tx, source string, e *Event, raw []byte, h Handler) (outcome, error) {
 	res, err := tx.ExecContext(ctx, c.Dialect.Rebind(`INSERT INTO "svcgen_inbox" ("event_id", "source", "resource", "resource_id", "version", "processed_at") VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT ("event_id") DO NOTHING`),
-		e.ID, source, e.Resource(), e.ResourceID, e.Version, Now())
+		e.ID, source, e.Sequence(), e.ResourceID, e.Version, Now())
 	if err != nil {
 		return failed, err
 	}
@@ -385,10 +385,10 @@ func (c *Consumer) applyIn(ctx context.Context, tx *sql.Tx, source string, e *Ev
 	} else if n == 0 {
 		return duplicate, nil
 	}
-	if e.Version > 1 && c.ordered(source, e.Resource()) {
+	if e.Version > 1 && c.ordered(source, e.Type) {
 		var last sql.NullInt64
 		err := tx.QueryRowContext(ctx, c.Dialect.Rebind(`SELECT MAX("version") FROM "svcgen_inbox" WHERE "source" = ? AND "resource" = ? AND "resource_id" = ? AND "version" < ?`),
-			source, e.Resource(), e.ResourceID, e.Version).Scan(&last)
+			source, e.Sequence(), e.ResourceID, e.Version).Scan(&last)
 		if err != nil {
 			return failed, err
 		}
@@ -402,18 +402,22 @@ func (c *Consumer) applyIn(ctx context.Context, tx *sql.Tx, source string, e *Ev
 	return applied, nil
 }
 
-// ordered reports whether the consumer sees every change of the
-// resource's events from source (it subscribes to .created, .updated and
-// .deleted), so that it can hold an event back until its predecessor is
-// applied. Otherwise events are applied in the order they arrive.
-func (c *Consumer) ordered(source, resource string) bool {
+// ordered reports whether the consumer sees every event of the sequence
+// events of type typ from source are versioned in (eventlog.SequenceOf),
+// so that it can hold an event back until its predecessor is applied: for
+// a resource's changes, when it subscribes to .created, .updated and
+// .deleted; for an event of the producer's own, always (its versions
+// count that type only). Otherwise events are applied in the order they
+// arrive.
+func (c *Consumer) ordered(source, typ string) bool {
+	if !eventlog.Change(typ) {
+		return true
+	}
+	resource := eventlog.ResourceOf(typ)
 	n := 0
 	for _, s := range c.Subs {
-		if s.Source == source && eventlog.ResourceOf(s.Type) == resource {
-			switch s.Type[len(resource):] {
-			case ".created", ".updated", ".deleted":
-				n++
-			}
+		if s.Source == source && eventlog.Change(s.Type) && eventlog.ResourceOf(s.Type) == resource {
+			n++
 		}
 	}
 	return n == 3
@@ -491,7 +495,7 @@ func (c *Consumer) Retry(ctx context.Context) (int, error) {
 			var out outcome
 			out, err = c.apply(ctx, source, e, p.Data, handlers[source+" "+e.Type])
 			if err == nil && out == early {
-				err = fmt.Errorf("version %d of %s %s: version %d is not applied yet", e.Version, e.Resource(), e.ResourceID, e.Version-1)
+				err = fmt.Errorf("version %d of %s %s: version %d is not applied yet", e.Version, e.Sequence(), e.ResourceID, e.Version-1)
 			}
 		}
 		if err != nil {

@@ -54,6 +54,13 @@ func TestNames(t *testing.T) {
 	if got := (&Event{Type: "order_item.created"}).Resource(); got != "order_item" {
 		t.Errorf("Resource = %q", got)
 	}
+	// A resource's changes are versioned per resource, an event of the
+	// service's own per type.
+	for typ, want := range map[string]string{"order.created": "order", "order.updated": "order", "order.deleted": "order", "shipment.dispatched": "shipment.dispatched", "created": "created"} {
+		if got := SequenceOf(typ); got != want {
+			t.Errorf("SequenceOf(%q) = %q, want %q", typ, got, want)
+		}
+	}
 	if Subject("orders", "order.created") != "orders.order.created" || Stream("orders") != "ORDERS_EVENTS" {
 		t.Error("subject or stream naming changed: producers and consumers must agree on it")
 	}

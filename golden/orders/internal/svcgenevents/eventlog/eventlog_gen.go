@@ -34,8 +34,11 @@ type Event struct {
 	ID         string // unique: the JetStream message id and the consumers' key
 	Type       string // "order.created": the resource, then what happened
 	ResourceID string
-	Version    int64 // the resource's version after the change, from 1
-	Time       time.Time
+	// Version is the resource's version after the change, from 1; for an
+	// event of the service's own, its number among the events of its type
+	// about its subject (Record).
+	Version int64
+	Time    time.Time
 	// Data is the resource after the change, in JSON; nil for a deletion.
 	Data        json.RawMessage
 	PublishedAt *time.Time // nil until the relay has published it
@@ -51,6 +54,31 @@ func ResourceOf(typ string) string {
 	}
 	return typ
 }
+
+// Change reports whether events of type typ are changes of a resource
+// (order.created, .updated, .deleted) rather than events of a service's
+// own (shipment.dispatched).
+func Change(typ string) bool {
+	switch typ[len(ResourceOf(typ)):] {
+	case ".created", ".updated", ".deleted":
+		return true
+	}
+	return false
+}
+
+// SequenceOf is what the versions of events of type typ count, per
+// subject: the resource ("order") for its changes, the type itself
+// ("shipment.dispatched") for an event of a service's own (Record). The
+// log's resource column, History and the consumers' inbox go by it.
+func SequenceOf(typ string) string {
+	if Change(typ) {
+		return ResourceOf(typ)
+	}
+	return typ
+}
+
+// Sequence is SequenceOf the event's type.
+func (e *Event) Sequence() string { return SequenceOf(e.Type) }
 
 // Queryer is what the log reads through: the database or a transaction.
 type Queryer interface {
@@ -112,12 +140,27 @@ func Append(ctx context.Context, tx Queryer, d Dialect, typ, resourceID string, 
 
 // Record adds an event of the service's own (not a resource's change) to
 // the log, in tx: typ is "shipment.dispatched", subject what it is about
-// (an id, or ""), data its payload in JSON. It carries no version (0): a
-// resource's versions count its changes only.
+// (an id, or ""), data its payload in JSON. Its version counts the events
+// of that type about that subject, from 1 (with subject "", the type's
+// events as a whole): a sequence of its own, apart from any resource's
+// versions, so that consumers can apply them in order. The log keeps
+// them under the type itself (SequenceOf). On PostgreSQL a transaction
+// lock on the type and subject orders concurrent recorders, as a
+// resource's row lock orders its changes; SQLite has one writer at a time.
 func Record(ctx context.Context, tx Queryer, d Dialect, typ, subject string, data []byte) (*Event, error) {
 	e := &Event{ID: NewID(), Type: typ, ResourceID: subject, Time: Now(), Data: data}
-	_, err := tx.ExecContext(ctx, d.Rebind(`INSERT INTO "svcgen_events" ("id", "type", "resource", "resource_id", "version", "time", "data") VALUES (?, ?, ?, ?, ?, ?, ?)`),
-		e.ID, e.Type, e.Resource(), e.ResourceID, 0, e.Time, string(data))
+	if d == Postgres {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, typ+" "+subject); err != nil {
+			return nil, fmt.Errorf("event log: %w", err)
+		}
+	}
+	last, err := version(ctx, tx, d, typ, subject)
+	if err != nil {
+		return nil, fmt.Errorf("event log: %w", err)
+	}
+	e.Version = last + 1
+	_, err = tx.ExecContext(ctx, d.Rebind(`INSERT INTO "svcgen_events" ("id", "type", "resource", "resource_id", "version", "time", "data") VALUES (?, ?, ?, ?, ?, ?, ?)`),
+		e.ID, e.Type, typ, e.ResourceID, e.Version, e.Time, string(data))
 	if err != nil {
 		return nil, fmt.Errorf("event log: %w", err)
 	}
@@ -136,7 +179,9 @@ func version(ctx context.Context, q Queryer, d Dialect, resource, resourceID str
 	return v.Int64, err
 }
 
-// History returns the events of one resource, oldest first.
+// History returns the events of one resource, oldest first; resource may
+// also be the type of an event of the service's own (SequenceOf), whose
+// events about resourceID it returns.
 func History(ctx context.Context, q Queryer, d Dialect, resource, resourceID string) ([]Event, error) {
 	return Scan(q.QueryContext(ctx, d.Rebind(`SELECT `+Columns+` FROM "svcgen_events" WHERE "resource" = ? AND "resource_id" = ? ORDER BY "version"`), resource, resourceID))
 }
@@ -177,8 +222,10 @@ func Fold(ctx context.Context, q Queryer, d Dialect, noun string) (map[string]js
 	state := map[string]json.RawMessage{}
 	n := 0
 	err := All(ctx, q, d, noun, func(e *Event) error {
-		if e.Version == 0 {
-			return nil // an event of the service's own, not a change
+		if !Change(e.Type) {
+			// An event of the service's own that an earlier svcgen logged
+			// under the resource's name, unversioned.
+			return nil
 		}
 		n++
 		if e.Data == nil {

@@ -33,8 +33,8 @@ func (s *Service) OnOrderCreated(ctx context.Context, e *ordersapi.OrderEvent) e
 
 // OnOrderUpdated brings the order's shipment up to date: dispatched once
 // the order is paid, cancelled with the order. A dispatch publishes
-// shipment.dispatched, in the same transaction: exactly once, as the
-// change itself.
+// shipment.dispatched and a cancellation shipment.cancelled, in the same
+// transaction: exactly once, as the change itself.
 func (s *Service) OnOrderUpdated(ctx context.Context, e *ordersapi.OrderEvent) error {
 	sh, err := s.shipmentOf(ctx, e.Data.ID)
 	if err != nil {
@@ -50,8 +50,21 @@ func (s *Service) OnOrderUpdated(ctx context.Context, e *ordersapi.OrderEvent) e
 	if err != nil {
 		return err
 	}
-	if sh.Status != api.ShipmentStatusDispatched && updated.Status == api.ShipmentStatusDispatched {
-		return s.db.PublishShipmentDispatched(ctx, updated.ID, updated)
+	switch {
+	case sh.Status != api.ShipmentStatusDispatched && updated.Status == api.ShipmentStatusDispatched:
+		return s.db.PublishShipmentDispatched(ctx, updated.ID, &api.Dispatch{
+			ShipmentID:   updated.ID,
+			OrderID:      updated.OrderID,
+			Status:       api.DispatchStatusDispatched,
+			ItemCount:    updated.ItemCount,
+			DispatchedAt: updated.UpdatedAt,
+		})
+	case sh.Status != api.ShipmentStatusCancelled && updated.Status == api.ShipmentStatusCancelled:
+		return s.db.PublishShipmentCancelled(ctx, updated.ID, &api.ShipmentCancelled{
+			ShipmentID: updated.ID,
+			OrderID:    updated.OrderID,
+			Shipment:   updated,
+		})
 	}
 	return nil
 }

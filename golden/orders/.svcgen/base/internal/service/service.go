@@ -66,6 +66,11 @@ func (s *Service) DeleteCustomer(ctx context.Context, req *api.DeleteCustomerReq
 	return s.crud.DeleteCustomer(ctx, req)
 }
 
+// GetCustomerAudit: Audit a customer's changes
+func (s *Service) GetCustomerAudit(ctx context.Context, req *api.GetCustomerAuditRequest) (api.GetCustomerAuditResponse, error) {
+	return s.crud.GetCustomerAudit(ctx, req)
+}
+
 // GetCustomersCustomerIDAvatar: Download the customer's avatar
 func (s *Service) GetCustomersCustomerIDAvatar(ctx context.Context, req *api.GetCustomersCustomerIDAvatarRequest) (api.GetCustomersCustomerIDAvatarResponse, error) {
 	return nil, svcgen.ErrNotImplemented

@@ -46,16 +46,20 @@ func sharePlainLeaves(ctx context.Context, doc *openapi3.T) {
 	}
 	// Inline request and response bodies hold properties too; their roots
 	// stay their own (see above), what they hold is shared.
+	// In a fixed order, so that the same leaf is the shared one each run.
 	for _, path := range doc.Paths.InMatchingOrder() {
-		for _, op := range doc.Paths.Value(path).Operations() {
+		ops := doc.Paths.Value(path).Operations()
+		for _, method := range sortedKeys(ops) {
+			op := ops[method]
 			if op.RequestBody != nil && op.RequestBody.Value != nil {
 				sh.content(op.RequestBody.Value.Content)
 			}
 			if op.Responses == nil {
 				continue
 			}
-			for _, r := range op.Responses.Map() {
-				if r.Value != nil {
+			responses := op.Responses.Map()
+			for _, status := range sortedKeys(responses) {
+				if r := responses[status]; r.Value != nil {
 					sh.content(r.Value.Content)
 				}
 			}
@@ -97,8 +101,8 @@ type sharer struct {
 }
 
 func (sh *sharer) content(c openapi3.Content) {
-	for _, mt := range c {
-		if mt != nil && mt.Schema != nil && mt.Schema.Value != nil {
+	for _, media := range sortedKeys(c) {
+		if mt := c[media]; mt != nil && mt.Schema != nil && mt.Schema.Value != nil {
 			sh.schema(mt.Schema.Value)
 		}
 	}

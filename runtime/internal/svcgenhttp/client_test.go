@@ -209,7 +209,7 @@ func TestFormValuesReadBack(t *testing.T) {
 			t.Fatal(err)
 		}
 		var errs svcgen.Errors
-		data, ok := svcgenhttp.QueryObject(query, "filter", true, fields, &errs)
+		data, ok := svcgenhttp.QueryObject(svcgenhttp.ParseQuery(query.Encode(), nil), "filter", true, fields, &errs)
 		var got filter
 		if !ok || errs != nil || json.Unmarshal(data, &got) != nil || !reflect.DeepEqual(got, want) {
 			t.Errorf("query %s read back as %s (%v): %+v, want %+v", query.Encode(), data, errs, got, want)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/svcgen/svcgen/runtime/internal/svcgenhttp"
+	"github.com/svcgen/svcgen/runtime/svcgen"
 )
 
 // A request carrying both Content-Length and Transfer-Encoding is answered
@@ -79,5 +80,56 @@ func TestFramingConflictClosesConnection(t *testing.T) {
 				t.Fatalf("second request on a kept connection: %v", err)
 			}
 		})
+	}
+}
+
+// A body that stops arriving is cut off after Options.BodyTimeout and
+// answered 408; a request without a body gets no read deadline at all, so
+// a handler slower than the bound still answers.
+func TestBodyTimeout(t *testing.T) {
+	s := svcgenhttp.NewServer(svcgenhttp.Options{Logger: quiet, Registry: prometheus.NewRegistry(), BodyTimeout: 200 * time.Millisecond})
+	s.Handle("POST /things", func(w http.ResponseWriter, r *http.Request) {
+		var v map[string]any
+		if _, err := svcgenhttp.DecodeJSON(w, r, s.Limit, &v, true, false, new(svcgen.Errors), nil); err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		w.WriteHeader(http.StatusCreated)
+	})
+	s.Handle("GET /slow", func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(400 * time.Millisecond)
+		w.WriteHeader(http.StatusOK)
+	})
+	ts := httptest.NewServer(s)
+	defer ts.Close()
+
+	conn, err := net.Dial("tcp", ts.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	// Ten bytes announced, one sent.
+	if _, err := io.WriteString(conn, "POST /things HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 10\r\n\r\n{"); err != nil {
+		t.Fatal(err)
+	}
+	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer to a stalled body: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestTimeout {
+		t.Errorf("stalled body answered %d, want 408", resp.StatusCode)
+	}
+
+	for range 2 { // the second on the same connection, after the first's deadline
+		resp, err := ts.Client().Get(ts.URL + "/slow")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("GET /slow answered %d", resp.StatusCode)
+		}
 	}
 }

@@ -202,28 +202,28 @@ func (h *handler) handleListProducts(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeListProducts(w http.ResponseWriter, r *http.Request) (*api.ListProductsRequest, error) {
 	var req api.ListProductsRequest
 	errs := new(svcgen.Errors)
-	query := r.URL.Query()
-	if values, ok := query["category"]; len(values) > 1 {
+	query := svcgenhttp.ParseQuery(r.URL.RawQuery, make(svcgenhttp.Query, 0, 8))
+	if raw, n := query.Get("category"); n > 1 {
 		errs.Repeated("query", "category")
-	} else if ok {
-		v := values[0]
+	} else if n == 1 {
+		v := raw
 		req.Category = &v
 		at := svcgen.Root("query", "category")
 		errs.MaxLength(&at, v, 64)
 		errs.Pattern(&at, v, patternSlug)
 	}
-	if values, ok := query["cursor"]; len(values) > 1 {
+	if raw, n := query.Get("cursor"); n > 1 {
 		errs.Repeated("query", "cursor")
-	} else if ok {
-		v := values[0]
+	} else if n == 1 {
+		v := raw
 		req.Cursor = &v
 		at := svcgen.Root("query", "cursor")
 		errs.MaxLength(&at, v, 200)
 	}
-	if values, ok := query["limit"]; len(values) > 1 {
+	if raw, n := query.Get("limit"); n > 1 {
 		errs.Repeated("query", "limit")
-	} else if ok {
-		if v, err := svcgen.ParseInt32[int32](values[0]); err != nil {
+	} else if n == 1 {
+		if v, err := svcgen.ParseInt32[int32](raw); err != nil {
 			errs.Param("query", "limit", err)
 		} else {
 			req.Limit = v
@@ -234,10 +234,10 @@ func (h *handler) decodeListProducts(w http.ResponseWriter, r *http.Request) (*a
 	} else {
 		req.Limit = 20
 	}
-	if values, ok := query["maxPrice"]; len(values) > 1 {
+	if raw, n := query.Get("maxPrice"); n > 1 {
 		errs.Repeated("query", "maxPrice")
-	} else if ok {
-		if v, err := svcgen.ParseFloat64[float64](values[0]); err != nil {
+	} else if n == 1 {
+		if v, err := svcgen.ParseFloat64[float64](raw); err != nil {
 			errs.Param("query", "maxPrice", err)
 		} else {
 			req.MaxPrice = &v
@@ -245,10 +245,10 @@ func (h *handler) decodeListProducts(w http.ResponseWriter, r *http.Request) (*a
 			svcgen.Minimum(errs, &at, v, 0.0, true, "0")
 		}
 	}
-	if values, ok := query["status"]; len(values) > 1 {
+	if raw, n := query.Get("status"); n > 1 {
 		errs.Repeated("query", "status")
-	} else if ok {
-		v := api.ProductStatus(values[0])
+	} else if n == 1 {
+		v := api.ProductStatus(raw)
 		req.Status = &v
 		at := svcgen.Root("query", "status")
 		v.ValidateAt(&at, errs)

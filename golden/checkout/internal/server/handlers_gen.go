@@ -37,11 +37,11 @@ func (h *handler) handleListQuotes(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeListQuotes(w http.ResponseWriter, r *http.Request) (*api.ListQuotesRequest, error) {
 	var req api.ListQuotesRequest
 	errs := new(svcgen.Errors)
-	query := r.URL.Query()
-	if values, ok := query["limit"]; len(values) > 1 {
+	query := svcgenhttp.ParseQuery(r.URL.RawQuery, make(svcgenhttp.Query, 0, 8))
+	if raw, n := query.Get("limit"); n > 1 {
 		errs.Repeated("query", "limit")
-	} else if ok {
-		if v, err := svcgen.ParseInt32[int32](values[0]); err != nil {
+	} else if n == 1 {
+		if v, err := svcgen.ParseInt32[int32](raw); err != nil {
 			errs.Param("query", "limit", err)
 		} else {
 			req.Limit = v
@@ -52,10 +52,10 @@ func (h *handler) decodeListQuotes(w http.ResponseWriter, r *http.Request) (*api
 	} else {
 		req.Limit = 20
 	}
-	if values, ok := query["offset"]; len(values) > 1 {
+	if raw, n := query.Get("offset"); n > 1 {
 		errs.Repeated("query", "offset")
-	} else if ok {
-		if v, err := svcgen.ParseInt32[int32](values[0]); err != nil {
+	} else if n == 1 {
+		if v, err := svcgen.ParseInt32[int32](raw); err != nil {
 			errs.Param("query", "offset", err)
 		} else {
 			req.Offset = v

@@ -315,19 +315,19 @@ func (h *handler) handleListThings(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeListThings(w http.ResponseWriter, r *http.Request) (*api.ListThingsRequest2, error) {
 	var req api.ListThingsRequest2
 	errs := new(svcgen.Errors)
-	query := r.URL.Query()
-	if values, ok := query["UserID"]; len(values) > 1 {
+	query := svcgenhttp.ParseQuery(r.URL.RawQuery, make(svcgenhttp.Query, 0, 8))
+	if raw, n := query.Get("UserID"); n > 1 {
 		errs.Repeated("query", "UserID")
-	} else if ok {
-		v := values[0]
+	} else if n == 1 {
+		v := raw
 		req.UserID = &v
 		at := svcgen.Root("query", "UserID")
 		errs.Format(&at, v, "uuid")
 	}
-	if values, ok := query["len"]; len(values) > 1 {
+	if raw, n := query.Get("len"); n > 1 {
 		errs.Repeated("query", "len")
-	} else if ok {
-		if v, err := svcgen.ParseInt32[int32](values[0]); err != nil {
+	} else if n == 1 {
+		if v, err := svcgen.ParseInt32[int32](raw); err != nil {
 			errs.Param("query", "len", err)
 		} else {
 			req.Len = v
@@ -338,30 +338,30 @@ func (h *handler) decodeListThings(w http.ResponseWriter, r *http.Request) (*api
 	} else {
 		req.Len = 10
 	}
-	if values, ok := query["type"]; len(values) > 1 {
+	if raw, n := query.Get("type"); n > 1 {
 		errs.Repeated("query", "type")
-	} else if ok {
-		v := api.Func(values[0])
+	} else if n == 1 {
+		v := api.Func(raw)
 		req.Type = &v
 		at := svcgen.Root("query", "type")
 		v.ValidateAt(&at, errs)
 	}
-	if values, ok := query["user-id"]; len(values) > 1 {
+	if raw, n := query.Get("user-id"); n > 1 {
 		errs.Repeated("query", "user-id")
-	} else if ok {
-		v := values[0]
+	} else if n == 1 {
+		v := raw
 		req.UserID2 = &v
 	}
-	if values, ok := query["userId"]; len(values) > 1 {
+	if raw, n := query.Get("userId"); n > 1 {
 		errs.Repeated("query", "userId")
-	} else if ok {
-		v := values[0]
+	} else if n == 1 {
+		v := raw
 		req.UserID3 = &v
 	}
-	if values, ok := query["user_id"]; len(values) > 1 {
+	if raw, n := query.Get("user_id"); n > 1 {
 		errs.Repeated("query", "user_id")
-	} else if ok {
-		if v, err := svcgen.ParseInt64[int64](values[0]); err != nil {
+	} else if n == 1 {
+		if v, err := svcgen.ParseInt64[int64](raw); err != nil {
 			errs.Param("query", "user_id", err)
 		} else {
 			req.UserID4 = &v

@@ -50,6 +50,12 @@ type Options struct {
 	Versioned bool
 	// MaxBodyBytes limits request bodies (413 beyond). Defaults to 1 MiB.
 	MaxBodyBytes int64
+	// BodyTimeout bounds the reading of a request's body, counted from
+	// the end of its headers (http.Server's ReadHeaderTimeout bounds
+	// those). Defaults to 30 seconds; negative means no bound. It stands
+	// for http.Server's ReadTimeout, which would give every request a
+	// timer of its own, a body or not.
+	BodyTimeout time.Duration
 	// Registry receives the request metrics and is served at /metrics.
 	// Nil means a new registry with the Go runtime and process collectors.
 	Registry *prometheus.Registry
@@ -86,6 +92,9 @@ func NewServer(opts Options) *Server {
 	}
 	if s.Limit <= 0 {
 		s.Limit = 1 << 20
+	}
+	if s.opts.BodyTimeout == 0 {
+		s.opts.BodyTimeout = 30 * time.Second
 	}
 	if s.opts.Registry == nil {
 		s.opts.Registry = defaultRegistry()
@@ -357,6 +366,15 @@ func (s *Server) Spec(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(s.opts.Spec)
 }
 
+// exchange is what ServeHTTP makes of each request, in one allocation
+// rather than four: the writer that remembers the status, the context that
+// carries the request's id, and the X-Request-Id header's value.
+type exchange struct {
+	statusWriter
+	idContext
+	idHeader [1]string
+}
+
 // statusWriter remembers the status code for the request log.
 type statusWriter struct {
 	http.ResponseWriter
@@ -402,17 +420,22 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// streaming a body pays a new connection, nothing worse.
 		w.Header().Set("Connection", "close")
 	}
+	if r.Body != http.NoBody && r.Body != nil && s.opts.BodyTimeout > 0 {
+		// Once the body is read to its end, net/http clears the deadline.
+		_ = http.NewResponseController(w).SetReadDeadline(start.Add(s.opts.BodyTimeout))
+	}
 	ctx := r.Context()
 	if parent := r.Header.Values("Traceparent"); len(parent) == 1 && svcgen.ValidTraceparent(parent[0]) {
 		state := strings.Join(r.Header.Values("Tracestate"), ",")
 		ctx = svcgen.WithTraceparent(ctx, parent[0], state)
 	}
-	sw := &statusWriter{ResponseWriter: w}
+	x := &exchange{statusWriter: statusWriter{ResponseWriter: w}}
+	sw := &x.statusWriter
 	if s.opts.Versioned {
 		sw.versioned = &svcgen.Versioned{IfMatch: r.Header.Get("If-Match")}
 		ctx = svcgen.WithVersioned(ctx, sw.versioned)
 	}
-	ctx, span := s.startRequest(w, r, ctx)
+	ctx, span := s.startRequest(x, r, ctx)
 	r = r.WithContext(ctx) // one copy of the request, whatever ctx carries
 	defer func() {
 		if v := recover(); v != nil {
@@ -428,9 +451,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			sw.status = http.StatusOK // nothing written: net/http sends 200
 		}
 		elapsed := time.Since(start)
-		if sw.status == 0 {
-			sw.status = http.StatusOK // nothing written: net/http answers 200
-		}
 		var series child
 		if sw.route != nil {
 			series = sw.route.of(r.Method, sw.status)

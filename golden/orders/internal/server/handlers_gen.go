@@ -44,11 +44,11 @@ func (h *handler) handleListCategories(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeListCategories(w http.ResponseWriter, r *http.Request) (*api.ListCategoriesRequest, error) {
 	var req api.ListCategoriesRequest
 	errs := new(svcgen.Errors)
-	query := r.URL.Query()
-	if values, ok := query["depth"]; len(values) > 1 {
+	query := svcgenhttp.ParseQuery(r.URL.RawQuery, make(svcgenhttp.Query, 0, 8))
+	if raw, n := query.Get("depth"); n > 1 {
 		errs.Repeated("query", "depth")
-	} else if ok {
-		if v, err := svcgen.ParseInt32[int32](values[0]); err != nil {
+	} else if n == 1 {
+		if v, err := svcgen.ParseInt32[int32](raw); err != nil {
 			errs.Param("query", "depth", err)
 		} else {
 			req.Depth = v
@@ -109,20 +109,20 @@ func (h *handler) handleListCustomers(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeListCustomers(w http.ResponseWriter, r *http.Request) (*api.ListCustomersRequest, error) {
 	var req api.ListCustomersRequest
 	errs := new(svcgen.Errors)
-	query := r.URL.Query()
-	if values, ok := query["email"]; len(values) > 1 {
+	query := svcgenhttp.ParseQuery(r.URL.RawQuery, make(svcgenhttp.Query, 0, 8))
+	if raw, n := query.Get("email"); n > 1 {
 		errs.Repeated("query", "email")
-	} else if ok {
-		v := values[0]
+	} else if n == 1 {
+		v := raw
 		req.Email = &v
 		at := svcgen.Root("query", "email")
 		errs.MaxLength(&at, v, 254)
 		errs.Format(&at, v, "email")
 	}
-	if values, ok := query["limit"]; len(values) > 1 {
+	if raw, n := query.Get("limit"); n > 1 {
 		errs.Repeated("query", "limit")
-	} else if ok {
-		if v, err := svcgen.ParseInt32[int32](values[0]); err != nil {
+	} else if n == 1 {
+		if v, err := svcgen.ParseInt32[int32](raw); err != nil {
 			errs.Param("query", "limit", err)
 		} else {
 			req.Limit = v
@@ -133,10 +133,10 @@ func (h *handler) decodeListCustomers(w http.ResponseWriter, r *http.Request) (*
 	} else {
 		req.Limit = 20
 	}
-	if values, ok := query["offset"]; len(values) > 1 {
+	if raw, n := query.Get("offset"); n > 1 {
 		errs.Repeated("query", "offset")
-	} else if ok {
-		if v, err := svcgen.ParseInt64[int64](values[0]); err != nil {
+	} else if n == 1 {
+		if v, err := svcgen.ParseInt64[int64](raw); err != nil {
 			errs.Param("query", "offset", err)
 		} else {
 			req.Offset = v
@@ -146,7 +146,7 @@ func (h *handler) decodeListCustomers(w http.ResponseWriter, r *http.Request) (*
 	} else {
 		req.Offset = 0
 	}
-	if values, ok := query["tag"]; ok {
+	if values, ok := query.Values("tag"); ok {
 		req.Tag = svcgen.SplitParam(values, true, ",")
 		at := svcgen.Root("query", "tag")
 		errs.MaxItems(&at, len(req.Tag), 10)
@@ -707,14 +707,14 @@ func (h *handler) handleListOrders(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeListOrders(w http.ResponseWriter, r *http.Request) (*api.ListOrdersRequest, error) {
 	var req api.ListOrdersRequest
 	errs := new(svcgen.Errors)
-	query := r.URL.Query()
+	query := svcgenhttp.ParseQuery(r.URL.RawQuery, make(svcgenhttp.Query, 0, 8))
 	req.CustomerID = r.PathValue("customerId")
 	atCustomerID := svcgen.Root("path", "customerId")
 	errs.Format(&atCustomerID, req.CustomerID, "uuid")
-	if values, ok := query["limit"]; len(values) > 1 {
+	if raw, n := query.Get("limit"); n > 1 {
 		errs.Repeated("query", "limit")
-	} else if ok {
-		if v, err := svcgen.ParseInt32[int32](values[0]); err != nil {
+	} else if n == 1 {
+		if v, err := svcgen.ParseInt32[int32](raw); err != nil {
 			errs.Param("query", "limit", err)
 		} else {
 			req.Limit = v
@@ -725,10 +725,10 @@ func (h *handler) decodeListOrders(w http.ResponseWriter, r *http.Request) (*api
 	} else {
 		req.Limit = 20
 	}
-	if values, ok := query["offset"]; len(values) > 1 {
+	if raw, n := query.Get("offset"); n > 1 {
 		errs.Repeated("query", "offset")
-	} else if ok {
-		if v, err := svcgen.ParseInt64[int64](values[0]); err != nil {
+	} else if n == 1 {
+		if v, err := svcgen.ParseInt64[int64](raw); err != nil {
 			errs.Param("query", "offset", err)
 		} else {
 			req.Offset = v
@@ -738,19 +738,19 @@ func (h *handler) decodeListOrders(w http.ResponseWriter, r *http.Request) (*api
 	} else {
 		req.Offset = 0
 	}
-	if values, ok := query["placedAfter"]; len(values) > 1 {
+	if raw, n := query.Get("placedAfter"); n > 1 {
 		errs.Repeated("query", "placedAfter")
-	} else if ok {
-		if v, err := svcgen.ParseDate(values[0]); err != nil {
+	} else if n == 1 {
+		if v, err := svcgen.ParseDate(raw); err != nil {
 			errs.Param("query", "placedAfter", err)
 		} else {
 			req.PlacedAfter = &v
 		}
 	}
-	if values, ok := query["status"]; len(values) > 1 {
+	if raw, n := query.Get("status"); n > 1 {
 		errs.Repeated("query", "status")
-	} else if ok {
-		v := api.OrderStatus(values[0])
+	} else if n == 1 {
+		v := api.OrderStatus(raw)
 		req.Status = &v
 		at := svcgen.Root("query", "status")
 		v.ValidateAt(&at, errs)

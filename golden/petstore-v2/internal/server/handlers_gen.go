@@ -37,11 +37,11 @@ func (h *handler) handleListPets(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeListPets(w http.ResponseWriter, r *http.Request) (*api.ListPetsRequest, error) {
 	var req api.ListPetsRequest
 	errs := new(svcgen.Errors)
-	query := r.URL.Query()
-	if values, ok := query["limit"]; len(values) > 1 {
+	query := svcgenhttp.ParseQuery(r.URL.RawQuery, make(svcgenhttp.Query, 0, 8))
+	if raw, n := query.Get("limit"); n > 1 {
 		errs.Repeated("query", "limit")
-	} else if ok {
-		if v, err := svcgen.ParseInt32[int32](values[0]); err != nil {
+	} else if n == 1 {
+		if v, err := svcgen.ParseInt32[int32](raw); err != nil {
 			errs.Param("query", "limit", err)
 		} else {
 			req.Limit = v
@@ -52,7 +52,7 @@ func (h *handler) decodeListPets(w http.ResponseWriter, r *http.Request) (*api.L
 	} else {
 		req.Limit = 20
 	}
-	if values, ok := query["status"]; ok {
+	if values, ok := query.Values("status"); ok {
 		for _, s := range svcgen.SplitParam(values, false, ",") {
 			req.Status = append(req.Status, api.ListPetsStatusItem(s))
 		}

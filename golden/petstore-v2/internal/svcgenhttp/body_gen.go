@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -101,6 +102,9 @@ func bodyError(err error) error {
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		return &svcgen.Error{Status: http.StatusRequestEntityTooLarge, Detail: "the body is larger than " + strconv.FormatInt(tooBig.Limit, 10) + " bytes"}
+	}
+	if errors.Is(err, os.ErrDeadlineExceeded) { // Options.BodyTimeout
+		return &svcgen.Error{Status: http.StatusRequestTimeout, Detail: "the body did not arrive in time", Err: err}
 	}
 	return &svcgen.Error{Status: http.StatusBadRequest, Detail: "the body could not be read", Err: err}
 }

@@ -140,12 +140,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			defer cancel()
 			return db.PingContext(ctx)
 		},
-		Version: version, // reported by /healthz
+		Version:     version,          // reported by /healthz
+		BodyTimeout: 30 * time.Second, // to read a request's body
 	})
+	// No ReadTimeout: the handler bounds the reading of a body itself
+	// (BodyTimeout above), so that a request without one costs no timer.
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),

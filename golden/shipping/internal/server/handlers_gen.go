@@ -37,11 +37,11 @@ func (h *handler) handleListShipments(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeListShipments(w http.ResponseWriter, r *http.Request) (*api.ListShipmentsRequest, error) {
 	var req api.ListShipmentsRequest
 	errs := new(svcgen.Errors)
-	query := r.URL.Query()
-	if values, ok := query["limit"]; len(values) > 1 {
+	query := svcgenhttp.ParseQuery(r.URL.RawQuery, make(svcgenhttp.Query, 0, 8))
+	if raw, n := query.Get("limit"); n > 1 {
 		errs.Repeated("query", "limit")
-	} else if ok {
-		if v, err := svcgen.ParseInt32[int32](values[0]); err != nil {
+	} else if n == 1 {
+		if v, err := svcgen.ParseInt32[int32](raw); err != nil {
 			errs.Param("query", "limit", err)
 		} else {
 			req.Limit = v
@@ -52,10 +52,10 @@ func (h *handler) decodeListShipments(w http.ResponseWriter, r *http.Request) (*
 	} else {
 		req.Limit = 100
 	}
-	if values, ok := query["offset"]; len(values) > 1 {
+	if raw, n := query.Get("offset"); n > 1 {
 		errs.Repeated("query", "offset")
-	} else if ok {
-		if v, err := svcgen.ParseInt32[int32](values[0]); err != nil {
+	} else if n == 1 {
+		if v, err := svcgen.ParseInt32[int32](raw); err != nil {
 			errs.Param("query", "offset", err)
 		} else {
 			req.Offset = v
@@ -65,10 +65,10 @@ func (h *handler) decodeListShipments(w http.ResponseWriter, r *http.Request) (*
 	} else {
 		req.Offset = 0
 	}
-	if values, ok := query["orderId"]; len(values) > 1 {
+	if raw, n := query.Get("orderId"); n > 1 {
 		errs.Repeated("query", "orderId")
-	} else if ok {
-		if v, err := svcgen.ParseInt64[int64](values[0]); err != nil {
+	} else if n == 1 {
+		if v, err := svcgen.ParseInt64[int64](raw); err != nil {
 			errs.Param("query", "orderId", err)
 		} else {
 			req.OrderID = &v

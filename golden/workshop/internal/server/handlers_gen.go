@@ -37,19 +37,19 @@ func (h *handler) handleListGadgets(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeListGadgets(w http.ResponseWriter, r *http.Request) (*api.ListGadgetsRequest, error) {
 	var req api.ListGadgetsRequest
 	errs := new(svcgen.Errors)
-	query := r.URL.Query()
-	if values, ok := query["color"]; len(values) > 1 {
+	query := svcgenhttp.ParseQuery(r.URL.RawQuery, make(svcgenhttp.Query, 0, 8))
+	if raw, n := query.Get("color"); n > 1 {
 		errs.Repeated("query", "color")
-	} else if ok {
-		v := api.ListGadgetsColor(values[0])
+	} else if n == 1 {
+		v := api.ListGadgetsColor(raw)
 		req.Color = &v
 		at := svcgen.Root("query", "color")
 		v.ValidateAt(&at, errs)
 	}
-	if values, ok := query["limit"]; len(values) > 1 {
+	if raw, n := query.Get("limit"); n > 1 {
 		errs.Repeated("query", "limit")
-	} else if ok {
-		if v, err := svcgen.ParseInt32[int32](values[0]); err != nil {
+	} else if n == 1 {
+		if v, err := svcgen.ParseInt32[int32](raw); err != nil {
 			errs.Param("query", "limit", err)
 		} else {
 			req.Limit = v
@@ -60,10 +60,10 @@ func (h *handler) decodeListGadgets(w http.ResponseWriter, r *http.Request) (*ap
 	} else {
 		req.Limit = 20
 	}
-	if values, ok := query["offset"]; len(values) > 1 {
+	if raw, n := query.Get("offset"); n > 1 {
 		errs.Repeated("query", "offset")
-	} else if ok {
-		if v, err := svcgen.ParseInt32[int32](values[0]); err != nil {
+	} else if n == 1 {
+		if v, err := svcgen.ParseInt32[int32](raw); err != nil {
 			errs.Param("query", "offset", err)
 		} else {
 			req.Offset = v

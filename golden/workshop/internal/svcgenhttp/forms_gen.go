@@ -197,7 +197,7 @@ func formValue(b *bytes.Buffer, f FormField, s string, i int, in, prefix string,
 // QueryObject gathers the properties of an object query parameter, sent
 // as name[prop]=value (deep) or prop=value, into a JSON object. ok is false
 // when none is there.
-func QueryObject(query url.Values, name string, deep bool, fields []FormField, errs *svcgen.Errors) ([]byte, bool) {
+func QueryObject(query Query, name string, deep bool, fields []FormField, errs *svcgen.Errors) ([]byte, bool) {
 	values := url.Values{}
 	prefix := ""
 	if deep {
@@ -208,7 +208,7 @@ func QueryObject(query url.Values, name string, deep bool, fields []FormField, e
 		if deep {
 			key = name + "[" + f.Name + "]"
 		}
-		if vs, has := query[key]; has {
+		if vs, has := query.Values(key); has {
 			values[f.Name] = vs
 		}
 	}

@@ -87,17 +87,67 @@ var globalTracing atomic.Bool
 // requestIDKey is the context key of a request's id.
 type requestIDKey struct{}
 
+// idContext is a request's context with its id: context.WithValue's
+// valueCtx, but with the id a field, not an interface (which would cost an
+// allocation of its own), and part of the request's exchange.
+type idContext struct {
+	context.Context
+	id string
+}
+
+// Value answers requestIDKey with the idContext itself (a pointer, which
+// an interface holds without allocating) and asks the parent the rest.
+func (c *idContext) Value(key any) any {
+	if _, ok := key.(requestIDKey); ok {
+		return c
+	}
+	return c.Context.Value(key)
+}
+
+func (c *idContext) String() string { return "svcgenhttp.idContext(" + c.id + ")" }
+
 // RequestID returns the id of the request ctx belongs to: the caller's
 // X-Request-Id, or one the server made. The response carries it too.
 func RequestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
+	if c, ok := ctx.Value(requestIDKey{}).(*idContext); ok {
+		return c.id
+	}
+	return ""
+}
+
+// idPrefix starts every request id the process makes: 16 random hex
+// digits, drawn once. idCount numbers the ids after it.
+var (
+	idPrefix = func() (p [16]byte) {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		hex.Encode(p[:], b[:])
+		return p
+	}()
+	idCount atomic.Uint64
+)
+
+// newRequestID returns an id no other request of this process or (with
+// overwhelming odds) of any other has: the process's random prefix, then a
+// count, 32 hex digits in all. Ids are unique, not secret: callers choose
+// their own (X-Request-Id) as they like.
+func newRequestID() string {
+	var b [32]byte
+	copy(b[:16], idPrefix[:])
+	n := idCount.Add(1)
+	for i := len(b) - 1; i >= 16; i-- {
+		b[i] = "0123456789abcdef"[n&15]
+		n >>= 4
+	}
+	return string(b[:])
 }
 
 // requestID returns the request's X-Request-Id when it is a sensible one
-// (up to 128 visible ASCII characters), else a new random id.
+// (up to 128 visible ASCII characters), else a new one.
 func requestID(r *http.Request) string {
-	if id := r.Header.Get("X-Request-Id"); id != "" && len(id) <= 128 {
+	// net/http has made the names canonical: no need for Header.Get's work.
+	if ids := r.Header["X-Request-Id"]; len(ids) > 0 && ids[0] != "" && len(ids[0]) <= 128 {
+		id := ids[0]
 		ok := true
 		for i := 0; i < len(id); i++ {
 			if id[i] <= ' ' || id[i] > '~' {
@@ -109,18 +159,18 @@ func requestID(r *http.Request) string {
 			return id
 		}
 	}
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
+	return newRequestID()
 }
 
 // startRequest gives the request its id (echoed in the response) and its
 // server span, a child of the caller's when it sent trace context; it
 // returns the context the request is served with.
-func (s *Server) startRequest(w http.ResponseWriter, r *http.Request, ctx context.Context) (context.Context, trace.Span) {
-	id := requestID(r)
-	w.Header()["X-Request-Id"] = []string{id}
-	ctx = context.WithValue(ctx, requestIDKey{}, id)
+func (s *Server) startRequest(x *exchange, r *http.Request, ctx context.Context) (context.Context, trace.Span) {
+	x.id = requestID(r)
+	x.idHeader[0] = x.id
+	x.ResponseWriter.Header()["X-Request-Id"] = x.idHeader[:]
+	x.Context = ctx
+	ctx = &x.idContext
 	tp := s.opts.TracerProvider
 	if tp == nil {
 		if !globalTracing.Load() {
@@ -129,7 +179,7 @@ func (s *Server) startRequest(w http.ResponseWriter, r *http.Request, ctx contex
 			if _, ok := r.Header["Traceparent"]; ok {
 				ctx = propagator.Extract(ctx, propagation.HeaderCarrier(r.Header))
 			}
-			return ctx, trace.SpanFromContext(ctx)
+			return ctx, nil
 		}
 		tp = otel.GetTracerProvider()
 	}
@@ -152,8 +202,11 @@ func (s *Server) startRequest(w http.ResponseWriter, r *http.Request, ctx contex
 }
 
 // endRequest names the span by the route that answered and records the
-// status; 5xx answers mark it failed.
+// status; 5xx answers mark it failed. A nil span is none made.
 func endRequest(span trace.Span, r *http.Request, status int) {
+	if span == nil {
+		return
+	}
 	if !span.IsRecording() {
 		span.End()
 		return

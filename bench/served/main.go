@@ -33,9 +33,9 @@ type config struct {
 
 func main() {
 	var cfg config
-	flag.IntVar(&cfg.rounds, "rounds", 3, "rounds; each runs every server on every case, in an order rotated each round")
-	flag.DurationVar(&cfg.duration, "duration", 10*time.Second, "measured wrk run per server, case and round (whole seconds)")
-	flag.DurationVar(&cfg.warmup, "warmup", 2*time.Second, "unmeasured wrk run before each measured one (0: none)")
+	flag.IntVar(&cfg.rounds, "rounds", 5, "rounds; each runs every case on every server, in an order rotated each round")
+	flag.DurationVar(&cfg.duration, "duration", 6*time.Second, "measured wrk run per server, case and round (whole seconds)")
+	flag.DurationVar(&cfg.warmup, "warmup", time.Second, "unmeasured wrk run before each measured one (0: none)")
 	flag.IntVar(&cfg.connections, "connections", 32, "wrk connections")
 	flag.IntVar(&cfg.serverCPU, "server-cpu", 0, "CPU the server is pinned to")
 	flag.IntVar(&cfg.wrkCPU, "wrk-cpu", 1, "CPU wrk is pinned to")
@@ -145,16 +145,30 @@ func run(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 		scripts[c.Name] = p
 	}
 
-	// Every server answers the same requests first.
-	checks := allChecks(allCases())
-	statuses := map[string][]int{}
+	// Every server is started once and runs to the end, each pinned to the
+	// server CPU and idle but for its turn. A round runs each case on every
+	// server in turn, so the runs a ratio pairs (one case, one round) follow
+	// each other within seconds: the load of a shared machine moves less
+	// between them than between runs minutes apart.
+	procs := make(map[string]*running, len(servers))
+	defer func() {
+		for _, r := range procs {
+			r.stop()
+		}
+	}()
 	for _, s := range servers {
 		r, err := start(cfg, s, bins[s.Build], cache)
 		if err != nil {
 			return err
 		}
-		statuses[s.Name] = runChecks(r.addr, checks)
-		r.stop()
+		procs[s.Name] = r
+	}
+
+	// Every server answers the same requests first.
+	checks := allChecks(allCases())
+	statuses := map[string][]int{}
+	for _, s := range servers {
+		statuses[s.Name] = runChecks(procs[s.Name].addr, checks)
 	}
 	for i, c := range checks {
 		if !strings.HasPrefix(c.Name, "bench ") {
@@ -175,20 +189,15 @@ func run(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	loadBefore := loadavg()
 	var samples []sample
 	for round := 1; round <= cfg.rounds; round++ {
-		for i := range servers {
-			s := servers[(i+round-1)%len(servers)] // rotated: no server always first
-			r, err := start(cfg, s, bins[s.Build], cache)
-			if err != nil {
-				return err
-			}
-			for _, c := range cases {
+		for _, c := range cases {
+			for i := range servers {
+				s := servers[(i+round-1)%len(servers)] // rotated: no server always first
+				r := procs[s.Name]
 				if ctx.Err() != nil {
-					r.stop()
 					return ctx.Err()
 				}
 				if cfg.warmup > 0 {
 					if _, err := runWrk(ctx, cfg, scripts[c.Name], r.addr, cfg.warmup); err != nil {
-						r.stop()
 						return err
 					}
 				}
@@ -202,7 +211,6 @@ func run(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 					err = err2
 				}
 				if err != nil {
-					r.stop()
 					return err
 				}
 				sm := sample{Round: round, Server: s.Name, Case: c.Name, Requests: res.Requests,
@@ -213,7 +221,6 @@ func run(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 				samples = append(samples, sm)
 				logf("round %d  %-12s %-6s %9.0f req/s  p99 %7.0f µs  cpu %5.1f µs/req  errors %d", round, s.Name, c.Name, sm.RPS, sm.P99US, sm.CPUUS, sm.Errors)
 			}
-			r.stop()
 		}
 	}
 	meta := runMeta{Rev: rev, Started: started, Ended: time.Now().UTC(), LoadBefore: loadBefore, LoadAfter: loadavg(), Config: cfg}

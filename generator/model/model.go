@@ -6,6 +6,7 @@
 package model
 
 import (
+	"fmt"
 	"slices"
 	"sort"
 	"strconv"
@@ -947,27 +948,91 @@ type Field struct {
 
 // Decoder is the runtime function that reads the field's value into a
 // pointer to the field: svcgen.DecodePtr for a field held by pointer,
-// else the one its type's codec names.
+// svcgen.Decode for a Nullable, else the one of the field's type alone
+// (svcgen.DecodeString, svcgen.DecodeNamed[Order]) or of its codec.
 func (f *Field) Decoder() string {
-	if f.Shape == ShapePointer {
+	switch f.Shape {
+	case ShapePointer:
 		return "svcgen.DecodePtr"
-	}
-	if f.Shape == ShapeNullable {
+	case ShapeNullable:
 		return "svcgen.Decode"
+	}
+	if f.Type.Kind == KindNamed {
+		return "svcgen.DecodeNamed[" + f.Type.GoType + "]"
+	}
+	if dec := f.Type.ScalarDecoder(); dec != "" {
+		return dec
 	}
 	return "svcgen.Decode" + f.Type.Codec()
 }
 
-// Encoding is the call that writes the field of v: svcgen.Encode(e, v.X)
-// for a field held by pointer, svcgen.EncodeSlice(e, &v.X) for a slice.
+// Encoding is the call that writes the field of v: its EncodeJSON for a
+// generated type (which writes null for nil), the Encoder's own method
+// for a scalar (e.String(v.Name)), or the runtime's generic function
+// (svcgen.EncodeSlice(e, &v.Tags)).
 func (f *Field) Encoding() string {
+	x := "v." + f.GoName
+	if f.Type.Kind == KindNamed || f.Shape == ShapeNullable {
+		return x + ".EncodeJSON(e)"
+	}
 	switch f.Shape {
 	case ShapePointer:
-		return "svcgen.Encode(e, v." + f.GoName + ")"
-	case ShapeNullable:
-		return "svcgen.Encode(e, &v." + f.GoName + ")"
+		// A pointer is nil only where the template writes null for it.
+		if !(f.Required && f.Type.AcceptsNull()) {
+			if call := f.Type.encodeScalar("*" + x); call != "" {
+				return call
+			}
+		}
+		return "svcgen.Encode(e, " + x + ")"
 	}
-	return "svcgen.Encode" + f.Type.Codec() + "(e, &v." + f.GoName + ")"
+	if call := f.Type.encodeScalar(x); call != "" {
+		return call
+	}
+	if f.Type.Kind == KindSlice && f.Type.Elem.Kind == KindNamed {
+		return "svcgen.EncodeItems(e, &" + x + ")"
+	}
+	return "svcgen.Encode" + f.Type.Codec() + "(e, &" + x + ")"
+}
+
+// scalarCodec names the runtime's codec of a scalar kind: its Go type, the
+// suffix of its svcgen.Decode function, and its Encoder call with %s for
+// the value.
+type scalarCodec struct{ goType, decoder, encode string }
+
+var scalarCodecs = map[Kind]scalarCodec{
+	KindString:  {"string", "String", "e.String(%s)"},
+	KindInt64:   {"int64", "Int64", "e.Int(%s)"},
+	KindInt32:   {"int32", "Int32", "e.Int(int64(%s))"},
+	KindInt:     {"int", "Int", "e.Int(int64(%s))"},
+	KindFloat64: {"float64", "Float64", "e.Float(%s, 64)"},
+	KindFloat32: {"float32", "Float32", "e.Float(float64(%s), 32)"},
+	KindBool:    {"bool", "Bool", "e.Bool(%s)"},
+	KindTime:    {"time.Time", "Time", "e.Time(%s)"},
+}
+
+// EncodeAs is the Encoder call that writes x, a value of a type defined
+// over t (an enum over a string: e.String(string(*v))), or "" when t is
+// not a scalar the Encoder writes itself.
+func (t *TypeRef) EncodeAs(x string) string {
+	return t.encodeScalar(t.GoType + "(" + x + ")")
+}
+
+// ScalarDecoder is the runtime decoder of t alone (svcgen.DecodeString),
+// or "" when t is not a scalar with one.
+func (t *TypeRef) ScalarDecoder() string {
+	if s, ok := scalarCodecs[t.Kind]; ok && s.goType == t.GoType {
+		return "svcgen.Decode" + s.decoder
+	}
+	return ""
+}
+
+// encodeScalar is the Encoder call that writes x, a value of t, when t is
+// a scalar the Encoder writes itself, or "".
+func (t *TypeRef) encodeScalar(x string) string {
+	if s, ok := scalarCodecs[t.Kind]; ok && s.goType == t.GoType {
+		return fmt.Sprintf(s.encode, x)
+	}
+	return ""
 }
 
 // FieldShape says how a field holds its value.

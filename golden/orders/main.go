@@ -130,19 +130,23 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Version:     version,          // reported by /healthz
 		BodyTimeout: 30 * time.Second, // to read a request's body
 	})
-	// No ReadTimeout: the handler bounds the reading of a body itself
-	// (BodyTimeout above), so that a request without one costs no timer.
 	srv := &http.Server{
-		Handler:           handler,
-		ReadHeaderTimeout: 5 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		Handler:  handler,
+		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	ln, err := net.Listen("tcp", net.JoinHostPort(getenv("HOST"), port))
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	// The connections' time limits stand for http.Server's timeouts, which
+	// would cost each request timers of its own: reading its headers, the
+	// handler's answer (the connection is closed past it) and waiting for
+	// a kept-alive connection's next request.
+	ln = svcgenhttp.WatchConns(srv, ln, svcgenhttp.ConnLimits{
+		Header: 5 * time.Second,
+		Answer: 30 * time.Second,
+		Idle:   120 * time.Second,
+	})
 	logger.Info("listening", "addr", ln.Addr().String(), "service", "orders", "version", version, "database", db.Dialect.String())
 
 	errc := make(chan error, 1)

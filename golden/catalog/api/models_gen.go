@@ -150,11 +150,11 @@ func (v *CatalogCommonDimensions) EncodeJSON(e *svcgen.Encoder) {
 	}
 	e.ObjectStart()
 	e.Key(`"height"`)
-	svcgen.Encode(e, &v.Height)
+	e.Int(int64(v.Height))
 	e.Key(`"length"`)
-	svcgen.Encode(e, &v.Length)
+	e.Int(int64(v.Length))
 	e.Key(`"width"`)
-	svcgen.Encode(e, &v.Width)
+	e.Int(int64(v.Width))
 	e.ObjectEnd()
 }
 
@@ -168,11 +168,11 @@ func (v *CatalogCommonDimensions) DecodeJSON(d *svcgen.Decoder) error {
 	err := d.Object(func(key []byte) error {
 		switch string(key) {
 		case "height":
-			return svcgen.Required(d, &v.Height, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.Height, &seen[0], svcgen.DecodeInt32)
 		case "length":
-			return svcgen.Required(d, &v.Length, &seen[1], svcgen.Decode)
+			return svcgen.Required(d, &v.Length, &seen[1], svcgen.DecodeInt32)
 		case "width":
-			return svcgen.Required(d, &v.Width, &seen[2], svcgen.Decode)
+			return svcgen.Required(d, &v.Width, &seen[2], svcgen.DecodeInt32)
 		}
 		return d.Skip() // not in the spec: ignored
 	})
@@ -227,19 +227,19 @@ func (v *CatalogCommonImage) EncodeJSON(e *svcgen.Encoder) {
 	e.ObjectStart()
 	if v.Alt.Set {
 		e.Key(`"alt"`)
-		svcgen.Encode(e, &v.Alt)
+		v.Alt.EncodeJSON(e)
 	}
 	if v.Height != nil {
 		e.Key(`"height"`)
-		svcgen.Encode(e, v.Height)
+		e.Int(int64(*v.Height))
 	}
 	e.Key(`"kind"`)
-	svcgen.Encode(e, &v.Kind)
+	e.String(v.Kind)
 	e.Key(`"url"`)
-	svcgen.Encode(e, &v.URL)
+	e.String(v.URL)
 	if v.Width != nil {
 		e.Key(`"width"`)
-		svcgen.Encode(e, v.Width)
+		e.Int(int64(*v.Width))
 	}
 	e.ObjectEnd()
 }
@@ -258,9 +258,9 @@ func (v *CatalogCommonImage) DecodeJSON(d *svcgen.Decoder) error {
 		case "height":
 			return svcgen.NonNull(d, &v.Height, svcgen.DecodePtr)
 		case "kind":
-			return svcgen.Required(d, &v.Kind, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.Kind, &seen[0], svcgen.DecodeString)
 		case "url":
-			return svcgen.Required(d, &v.URL, &seen[1], svcgen.Decode)
+			return svcgen.Required(d, &v.URL, &seen[1], svcgen.DecodeString)
 		case "width":
 			return svcgen.NonNull(d, &v.Width, svcgen.DecodePtr)
 		}
@@ -323,9 +323,9 @@ func (v *CatalogCommonMoney) EncodeJSON(e *svcgen.Encoder) {
 	}
 	e.ObjectStart()
 	e.Key(`"amount"`)
-	svcgen.Encode(e, &v.Amount)
+	e.Float(v.Amount, 64)
 	e.Key(`"currency"`)
-	svcgen.Encode(e, &v.Currency)
+	e.String(v.Currency)
 	e.ObjectEnd()
 }
 
@@ -339,9 +339,9 @@ func (v *CatalogCommonMoney) DecodeJSON(d *svcgen.Decoder) error {
 	err := d.Object(func(key []byte) error {
 		switch string(key) {
 		case "amount":
-			return svcgen.Required(d, &v.Amount, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.Amount, &seen[0], svcgen.DecodeFloat64)
 		case "currency":
-			return svcgen.Required(d, &v.Currency, &seen[1], svcgen.Decode)
+			return svcgen.Required(d, &v.Currency, &seen[1], svcgen.DecodeString)
 		}
 		return d.Skip() // not in the spec: ignored
 	})
@@ -393,19 +393,19 @@ func (v *CatalogCommonProblem) EncodeJSON(e *svcgen.Encoder) {
 	e.ObjectStart()
 	if v.Detail.Set {
 		e.Key(`"detail"`)
-		svcgen.Encode(e, &v.Detail)
+		v.Detail.EncodeJSON(e)
 	}
 	if v.Errors != nil {
 		e.Key(`"errors"`)
-		svcgen.EncodeSlice(e, &v.Errors)
+		svcgen.EncodeItems(e, &v.Errors)
 	}
 	e.Key(`"status"`)
-	svcgen.Encode(e, &v.Status)
+	e.Int(int64(v.Status))
 	e.Key(`"title"`)
-	svcgen.Encode(e, &v.Title)
+	e.String(v.Title)
 	if v.Type != nil {
 		e.Key(`"type"`)
-		svcgen.Encode(e, v.Type)
+		e.String(*v.Type)
 	}
 	e.ObjectEnd()
 }
@@ -426,9 +426,9 @@ func (v *CatalogCommonProblem) DecodeJSON(d *svcgen.Decoder) error {
 		case "errors":
 			return svcgen.NonNull(d, &v.Errors, svcgen.DecodeSlice)
 		case "status":
-			return svcgen.Required(d, &v.Status, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.Status, &seen[0], svcgen.DecodeInt32)
 		case "title":
-			return svcgen.Required(d, &v.Title, &seen[1], svcgen.Decode)
+			return svcgen.Required(d, &v.Title, &seen[1], svcgen.DecodeString)
 		case "type":
 			return svcgen.NonNull(d, &v.Type, svcgen.DecodePtr)
 		}
@@ -482,9 +482,9 @@ func (v *CatalogCommonProblemErrorsItem) EncodeJSON(e *svcgen.Encoder) {
 	}
 	e.ObjectStart()
 	e.Key(`"field"`)
-	svcgen.Encode(e, &v.Field)
+	e.String(v.Field)
 	e.Key(`"message"`)
-	svcgen.Encode(e, &v.Message)
+	e.String(v.Message)
 	e.ObjectEnd()
 }
 
@@ -498,9 +498,9 @@ func (v *CatalogCommonProblemErrorsItem) DecodeJSON(d *svcgen.Decoder) error {
 	err := d.Object(func(key []byte) error {
 		switch string(key) {
 		case "field":
-			return svcgen.Required(d, &v.Field, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.Field, &seen[0], svcgen.DecodeString)
 		case "message":
-			return svcgen.Required(d, &v.Message, &seen[1], svcgen.Decode)
+			return svcgen.Required(d, &v.Message, &seen[1], svcgen.DecodeString)
 		}
 		return d.Skip() // not in the spec: ignored
 	})
@@ -549,17 +549,17 @@ func (v *Category) EncodeJSON(e *svcgen.Encoder) {
 	}
 	e.ObjectStart()
 	e.Key(`"name"`)
-	svcgen.Encode(e, &v.Name)
+	e.String(v.Name)
 	e.Key(`"object"`)
-	svcgen.Encode(e, &v.Object)
+	e.String(v.Object)
 	if v.Parent.Set {
 		e.Key(`"parent"`)
-		svcgen.Encode(e, &v.Parent)
+		v.Parent.EncodeJSON(e)
 	}
 	e.Key(`"productCount"`)
-	svcgen.Encode(e, &v.ProductCount)
+	e.Int(v.ProductCount)
 	e.Key(`"slug"`)
-	svcgen.Encode(e, &v.Slug)
+	e.String(v.Slug)
 	e.ObjectEnd()
 }
 
@@ -574,15 +574,15 @@ func (v *Category) DecodeJSON(d *svcgen.Decoder) error {
 	err := d.Object(func(key []byte) error {
 		switch string(key) {
 		case "name":
-			return svcgen.Required(d, &v.Name, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.Name, &seen[0], svcgen.DecodeString)
 		case "object":
-			return svcgen.Required(d, &v.Object, &seenReadOnly[0], svcgen.Decode)
+			return svcgen.Required(d, &v.Object, &seenReadOnly[0], svcgen.DecodeString)
 		case "parent":
 			return svcgen.Decode(d, &v.Parent)
 		case "productCount":
-			return svcgen.Required(d, &v.ProductCount, &seenReadOnly[1], svcgen.Decode)
+			return svcgen.Required(d, &v.ProductCount, &seenReadOnly[1], svcgen.DecodeInt64)
 		case "slug":
-			return svcgen.Required(d, &v.Slug, &seen[1], svcgen.Decode)
+			return svcgen.Required(d, &v.Slug, &seen[1], svcgen.DecodeString)
 		}
 		return d.Skip() // not in the spec: ignored
 	})
@@ -646,13 +646,13 @@ func (v *CategoryInput) EncodeJSON(e *svcgen.Encoder) {
 	}
 	e.ObjectStart()
 	e.Key(`"name"`)
-	svcgen.Encode(e, &v.Name)
+	e.String(v.Name)
 	if v.Parent.Set {
 		e.Key(`"parent"`)
-		svcgen.Encode(e, &v.Parent)
+		v.Parent.EncodeJSON(e)
 	}
 	e.Key(`"slug"`)
-	svcgen.Encode(e, &v.Slug)
+	e.String(v.Slug)
 	e.ObjectEnd()
 }
 
@@ -666,11 +666,11 @@ func (v *CategoryInput) DecodeJSON(d *svcgen.Decoder) error {
 	err := d.Object(func(key []byte) error {
 		switch string(key) {
 		case "name":
-			return svcgen.Required(d, &v.Name, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.Name, &seen[0], svcgen.DecodeString)
 		case "parent":
 			return svcgen.Decode(d, &v.Parent)
 		case "slug":
-			return svcgen.Required(d, &v.Slug, &seen[1], svcgen.Decode)
+			return svcgen.Required(d, &v.Slug, &seen[1], svcgen.DecodeString)
 		}
 		return d.Skip() // not in the spec: ignored
 	})
@@ -765,47 +765,47 @@ func (v *Product) EncodeJSON(e *svcgen.Encoder) {
 	}
 	if v.CompareAtPrice.Set {
 		e.Key(`"compareAtPrice"`)
-		svcgen.Encode(e, &v.CompareAtPrice)
+		v.CompareAtPrice.EncodeJSON(e)
 	}
 	e.Key(`"createdAt"`)
-	svcgen.Encode(e, &v.CreatedAt)
+	e.Time(v.CreatedAt)
 	if v.Description.Set {
 		e.Key(`"description"`)
-		svcgen.Encode(e, &v.Description)
+		v.Description.EncodeJSON(e)
 	}
 	if v.Dimensions != nil {
 		e.Key(`"dimensions"`)
-		svcgen.Encode(e, v.Dimensions)
+		v.Dimensions.EncodeJSON(e)
 	}
 	if v.Gtin.Set {
 		e.Key(`"gtin"`)
-		svcgen.Encode(e, &v.Gtin)
+		v.Gtin.EncodeJSON(e)
 	}
 	if v.Media != nil {
 		e.Key(`"media"`)
-		svcgen.EncodeSlice(e, &v.Media)
+		svcgen.EncodeItems(e, &v.Media)
 	}
 	e.Key(`"name"`)
-	svcgen.Encode(e, &v.Name)
+	e.String(v.Name)
 	e.Key(`"object"`)
-	svcgen.Encode(e, &v.Object)
+	e.String(v.Object)
 	e.Key(`"price"`)
-	svcgen.Encode(e, &v.Price)
+	v.Price.EncodeJSON(e)
 	if v.Rating.Set {
 		e.Key(`"rating"`)
-		svcgen.Encode(e, &v.Rating)
+		v.Rating.EncodeJSON(e)
 	}
 	e.Key(`"sku"`)
-	svcgen.Encode(e, &v.Sku)
+	e.String(v.Sku)
 	if v.Status != nil {
 		e.Key(`"status"`)
-		svcgen.Encode(e, v.Status)
+		v.Status.EncodeJSON(e)
 	}
 	e.Key(`"updatedAt"`)
-	svcgen.Encode(e, &v.UpdatedAt)
+	e.Time(v.UpdatedAt)
 	if v.WeightGrams != nil {
 		e.Key(`"weightGrams"`)
-		svcgen.Encode(e, v.WeightGrams)
+		e.Int(int64(*v.WeightGrams))
 	}
 	e.ObjectEnd()
 }
@@ -829,7 +829,7 @@ func (v *Product) DecodeJSON(d *svcgen.Decoder) error {
 		case "compareAtPrice":
 			return svcgen.Decode(d, &v.CompareAtPrice)
 		case "createdAt":
-			return svcgen.Required(d, &v.CreatedAt, &seenReadOnly[0], svcgen.Decode)
+			return svcgen.Required(d, &v.CreatedAt, &seenReadOnly[0], svcgen.DecodeTime)
 		case "description":
 			return svcgen.Decode(d, &v.Description)
 		case "dimensions":
@@ -839,19 +839,19 @@ func (v *Product) DecodeJSON(d *svcgen.Decoder) error {
 		case "media":
 			return svcgen.NonNull(d, &v.Media, svcgen.DecodeSlice)
 		case "name":
-			return svcgen.Required(d, &v.Name, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.Name, &seen[0], svcgen.DecodeString)
 		case "object":
-			return svcgen.Required(d, &v.Object, &seenReadOnly[1], svcgen.Decode)
+			return svcgen.Required(d, &v.Object, &seenReadOnly[1], svcgen.DecodeString)
 		case "price":
-			return svcgen.Required(d, &v.Price, &seen[1], svcgen.Decode)
+			return svcgen.Required(d, &v.Price, &seen[1], svcgen.DecodeNamed[CatalogCommonMoney])
 		case "rating":
 			return svcgen.Decode(d, &v.Rating)
 		case "sku":
-			return svcgen.Required(d, &v.Sku, &seen[2], svcgen.Decode)
+			return svcgen.Required(d, &v.Sku, &seen[2], svcgen.DecodeString)
 		case "status":
 			return svcgen.NonNull(d, &v.Status, svcgen.DecodePtr)
 		case "updatedAt":
-			return svcgen.Required(d, &v.UpdatedAt, &seenReadOnly[2], svcgen.Decode)
+			return svcgen.Required(d, &v.UpdatedAt, &seenReadOnly[2], svcgen.DecodeTime)
 		case "weightGrams":
 			return svcgen.NonNull(d, &v.WeightGrams, svcgen.DecodePtr)
 		}
@@ -1013,41 +1013,41 @@ func (v *ProductInput) EncodeJSON(e *svcgen.Encoder) {
 	}
 	if v.CompareAtPrice.Set {
 		e.Key(`"compareAtPrice"`)
-		svcgen.Encode(e, &v.CompareAtPrice)
+		v.CompareAtPrice.EncodeJSON(e)
 	}
 	if v.Description.Set {
 		e.Key(`"description"`)
-		svcgen.Encode(e, &v.Description)
+		v.Description.EncodeJSON(e)
 	}
 	if v.Dimensions != nil {
 		e.Key(`"dimensions"`)
-		svcgen.Encode(e, v.Dimensions)
+		v.Dimensions.EncodeJSON(e)
 	}
 	if v.Gtin.Set {
 		e.Key(`"gtin"`)
-		svcgen.Encode(e, &v.Gtin)
+		v.Gtin.EncodeJSON(e)
 	}
 	if v.Media != nil {
 		e.Key(`"media"`)
-		svcgen.EncodeSlice(e, &v.Media)
+		svcgen.EncodeItems(e, &v.Media)
 	}
 	e.Key(`"name"`)
-	svcgen.Encode(e, &v.Name)
+	e.String(v.Name)
 	e.Key(`"price"`)
-	svcgen.Encode(e, &v.Price)
+	v.Price.EncodeJSON(e)
 	if v.Rating.Set {
 		e.Key(`"rating"`)
-		svcgen.Encode(e, &v.Rating)
+		v.Rating.EncodeJSON(e)
 	}
 	e.Key(`"sku"`)
-	svcgen.Encode(e, &v.Sku)
+	e.String(v.Sku)
 	if v.Status != nil {
 		e.Key(`"status"`)
-		svcgen.Encode(e, v.Status)
+		v.Status.EncodeJSON(e)
 	}
 	if v.WeightGrams != nil {
 		e.Key(`"weightGrams"`)
-		svcgen.Encode(e, v.WeightGrams)
+		e.Int(int64(*v.WeightGrams))
 	}
 	e.ObjectEnd()
 }
@@ -1078,13 +1078,13 @@ func (v *ProductInput) DecodeJSON(d *svcgen.Decoder) error {
 		case "media":
 			return svcgen.NonNull(d, &v.Media, svcgen.DecodeSlice)
 		case "name":
-			return svcgen.Required(d, &v.Name, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.Name, &seen[0], svcgen.DecodeString)
 		case "price":
-			return svcgen.Required(d, &v.Price, &seen[1], svcgen.Decode)
+			return svcgen.Required(d, &v.Price, &seen[1], svcgen.DecodeNamed[CatalogCommonMoney])
 		case "rating":
 			return svcgen.Decode(d, &v.Rating)
 		case "sku":
-			return svcgen.Required(d, &v.Sku, &seen[2], svcgen.Decode)
+			return svcgen.Required(d, &v.Sku, &seen[2], svcgen.DecodeString)
 		case "status":
 			return svcgen.NonNull(d, &v.Status, svcgen.DecodePtr)
 		case "weightGrams":
@@ -1282,7 +1282,7 @@ func (v *ProductPage) EncodeJSON(e *svcgen.Encoder) {
 	}
 	e.ObjectStart()
 	e.Key(`"items"`)
-	svcgen.EncodeSlice(e, &v.Items)
+	svcgen.EncodeItems(e, &v.Items)
 	e.Key(`"nextCursor"`) // required: null when nil
 	svcgen.Encode(e, v.NextCursor)
 	e.ObjectEnd()
@@ -1353,10 +1353,18 @@ func (v ProductStatus) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 }
 
 // DecodeJSON reads a string; ValidateAt checks it is one of the values.
-func (v *ProductStatus) DecodeJSON(d *svcgen.Decoder) error { return svcgen.Decode(d, (*string)(v)) }
+func (v *ProductStatus) DecodeJSON(d *svcgen.Decoder) error {
+	return svcgen.DecodeString(d, (*string)(v))
+}
 
 // EncodeJSON writes v as a string.
-func (v *ProductStatus) EncodeJSON(e *svcgen.Encoder) { svcgen.Encode(e, (*string)(v)) }
+func (v *ProductStatus) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.String(string(*v))
+}
 
 // Video: A short video of the product.
 type Video struct {
@@ -1380,16 +1388,16 @@ func (v *Video) EncodeJSON(e *svcgen.Encoder) {
 	e.ObjectStart()
 	if v.DurationSeconds != nil {
 		e.Key(`"durationSeconds"`)
-		svcgen.Encode(e, v.DurationSeconds)
+		e.Float(float64(*v.DurationSeconds), 32)
 	}
 	e.Key(`"kind"`)
-	svcgen.Encode(e, &v.Kind)
+	e.String(v.Kind)
 	if v.Poster != nil {
 		e.Key(`"poster"`)
-		svcgen.Encode(e, v.Poster)
+		v.Poster.EncodeJSON(e)
 	}
 	e.Key(`"url"`)
-	svcgen.Encode(e, &v.URL)
+	e.String(v.URL)
 	e.ObjectEnd()
 }
 
@@ -1405,11 +1413,11 @@ func (v *Video) DecodeJSON(d *svcgen.Decoder) error {
 		case "durationSeconds":
 			return svcgen.NonNull(d, &v.DurationSeconds, svcgen.DecodePtr)
 		case "kind":
-			return svcgen.Required(d, &v.Kind, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.Kind, &seen[0], svcgen.DecodeString)
 		case "poster":
 			return svcgen.NonNull(d, &v.Poster, svcgen.DecodePtr)
 		case "url":
-			return svcgen.Required(d, &v.URL, &seen[1], svcgen.Decode)
+			return svcgen.Required(d, &v.URL, &seen[1], svcgen.DecodeString)
 		}
 		return d.Skip() // not in the spec: ignored
 	})

@@ -31,7 +31,7 @@ func (v *ListQuotes200ResponseBody) EncodeJSON(e *svcgen.Encoder) {
 	}
 	e.ObjectStart()
 	e.Key(`"items"`)
-	svcgen.EncodeSlice(e, &v.Items)
+	svcgen.EncodeItems(e, &v.Items)
 	e.ObjectEnd()
 }
 
@@ -95,14 +95,14 @@ func (v *Problem) EncodeJSON(e *svcgen.Encoder) {
 	e.ObjectStart()
 	if v.Detail != nil {
 		e.Key(`"detail"`)
-		svcgen.Encode(e, v.Detail)
+		e.String(*v.Detail)
 	}
 	e.Key(`"status"`)
-	svcgen.Encode(e, &v.Status)
+	e.Int(v.Status)
 	e.Key(`"title"`)
-	svcgen.Encode(e, &v.Title)
+	e.String(v.Title)
 	e.Key(`"type"`)
-	svcgen.Encode(e, &v.Type)
+	e.String(v.Type)
 	e.ObjectEnd()
 }
 
@@ -118,11 +118,11 @@ func (v *Problem) DecodeJSON(d *svcgen.Decoder) error {
 		case "detail":
 			return svcgen.NonNull(d, &v.Detail, svcgen.DecodePtr)
 		case "status":
-			return svcgen.Required(d, &v.Status, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.Status, &seen[0], svcgen.DecodeInt64)
 		case "title":
-			return svcgen.Required(d, &v.Title, &seen[1], svcgen.Decode)
+			return svcgen.Required(d, &v.Title, &seen[1], svcgen.DecodeString)
 		case "type":
-			return svcgen.Required(d, &v.Type, &seen[2], svcgen.Decode)
+			return svcgen.Required(d, &v.Type, &seen[2], svcgen.DecodeString)
 		}
 		return d.Skip() // not in the spec: ignored
 	})
@@ -171,17 +171,17 @@ func (v *Quote) EncodeJSON(e *svcgen.Encoder) {
 	}
 	e.ObjectStart()
 	e.Key(`"currency"`)
-	svcgen.Encode(e, &v.Currency)
+	e.String(v.Currency)
 	e.Key(`"id"`)
-	svcgen.Encode(e, &v.ID)
+	e.String(v.ID)
 	e.Key(`"quantity"`)
-	svcgen.Encode(e, &v.Quantity)
+	e.Int(int64(v.Quantity))
 	e.Key(`"sku"`)
-	svcgen.Encode(e, &v.Sku)
+	e.String(v.Sku)
 	e.Key(`"total"`)
-	svcgen.Encode(e, &v.Total)
+	e.Float(v.Total, 64)
 	e.Key(`"unitPrice"`)
-	svcgen.Encode(e, &v.UnitPrice)
+	e.Float(v.UnitPrice, 64)
 	e.ObjectEnd()
 }
 
@@ -196,17 +196,17 @@ func (v *Quote) DecodeJSON(d *svcgen.Decoder) error {
 	err := d.Object(func(key []byte) error {
 		switch string(key) {
 		case "currency":
-			return svcgen.Required(d, &v.Currency, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.Currency, &seen[0], svcgen.DecodeString)
 		case "id":
-			return svcgen.Required(d, &v.ID, &seenReadOnly[0], svcgen.Decode)
+			return svcgen.Required(d, &v.ID, &seenReadOnly[0], svcgen.DecodeString)
 		case "quantity":
-			return svcgen.Required(d, &v.Quantity, &seen[1], svcgen.Decode)
+			return svcgen.Required(d, &v.Quantity, &seen[1], svcgen.DecodeInt32)
 		case "sku":
-			return svcgen.Required(d, &v.Sku, &seen[2], svcgen.Decode)
+			return svcgen.Required(d, &v.Sku, &seen[2], svcgen.DecodeString)
 		case "total":
-			return svcgen.Required(d, &v.Total, &seen[3], svcgen.Decode)
+			return svcgen.Required(d, &v.Total, &seen[3], svcgen.DecodeFloat64)
 		case "unitPrice":
-			return svcgen.Required(d, &v.UnitPrice, &seen[4], svcgen.Decode)
+			return svcgen.Required(d, &v.UnitPrice, &seen[4], svcgen.DecodeFloat64)
 		}
 		return d.Skip() // not in the spec: ignored
 	})
@@ -255,9 +255,9 @@ func (v *QuoteInput) EncodeJSON(e *svcgen.Encoder) {
 	}
 	e.ObjectStart()
 	e.Key(`"quantity"`)
-	svcgen.Encode(e, &v.Quantity)
+	e.Int(int64(v.Quantity))
 	e.Key(`"sku"`)
-	svcgen.Encode(e, &v.Sku)
+	e.String(v.Sku)
 	e.ObjectEnd()
 }
 
@@ -271,9 +271,9 @@ func (v *QuoteInput) DecodeJSON(d *svcgen.Decoder) error {
 	err := d.Object(func(key []byte) error {
 		switch string(key) {
 		case "quantity":
-			return svcgen.Required(d, &v.Quantity, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.Quantity, &seen[0], svcgen.DecodeInt32)
 		case "sku":
-			return svcgen.Required(d, &v.Sku, &seen[1], svcgen.Decode)
+			return svcgen.Required(d, &v.Sku, &seen[1], svcgen.DecodeString)
 		}
 		return d.Skip() // not in the spec: ignored
 	})

@@ -46,10 +46,18 @@ func (v Choice) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 }
 
 // DecodeJSON reads a string; ValidateAt checks it is one of the values.
-func (v *Choice) DecodeJSON(d *svcgen.Decoder) error { return svcgen.Decode(d, (*string)(v)) }
+func (v *Choice) DecodeJSON(d *svcgen.Decoder) error {
+	return svcgen.DecodeString(d, (*string)(v))
+}
 
 // EncodeJSON writes v as a string.
-func (v *Choice) EncodeJSON(e *svcgen.Encoder) { svcgen.Encode(e, (*string)(v)) }
+func (v *Choice) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.String(string(*v))
+}
 
 // Collisions: One property per colliding schema.
 type Collisions struct {
@@ -92,59 +100,59 @@ func (v *Collisions) EncodeJSON(e *svcgen.Encoder) {
 	e.ObjectStart()
 	if v.Error != nil {
 		e.Key(`"Error"`)
-		svcgen.Encode(e, v.Error)
+		v.Error.EncodeJSON(e)
 	}
 	if v.Blank != nil {
 		e.Key(`"blank"`)
-		svcgen.Encode(e, v.Blank)
+		e.String(*v.Blank)
 	}
 	if v.Error2 != nil {
 		e.Key(`"error"`)
-		svcgen.Encode(e, v.Error2)
+		v.Error2.EncodeJSON(e)
 	}
 	if v.Handler != nil {
 		e.Key(`"handler"`)
-		svcgen.Encode(e, v.Handler)
+		v.Handler.EncodeJSON(e)
 	}
 	if v.Level != nil {
 		e.Key(`"level"`)
-		svcgen.Encode(e, v.Level)
+		v.Level.EncodeJSON(e)
 	}
 	if v.ListThingsRequest != nil {
 		e.Key(`"listThingsRequest"`)
-		svcgen.Encode(e, v.ListThingsRequest)
+		v.ListThingsRequest.EncodeJSON(e)
 	}
 	if v.Lower != nil {
 		e.Key(`"lower"`)
-		svcgen.Encode(e, v.Lower)
+		e.Int(*v.Lower)
 	}
 	if v.Nil.Set {
 		e.Key(`"nil"`)
-		svcgen.Encode(e, &v.Nil)
+		v.Nil.EncodeJSON(e)
 	}
 	if v.Problem != nil {
 		e.Key(`"problem"`)
-		svcgen.Encode(e, v.Problem)
+		v.Problem.EncodeJSON(e)
 	}
 	if v.Server != nil {
 		e.Key(`"server"`)
-		svcgen.Encode(e, v.Server)
+		v.Server.EncodeJSON(e)
 	}
 	if v.Service != nil {
 		e.Key(`"service"`)
-		svcgen.Encode(e, v.Service)
+		v.Service.EncodeJSON(e)
 	}
 	if v.String != nil {
 		e.Key(`"string"`)
-		svcgen.Encode(e, v.String)
+		e.String(*v.String)
 	}
 	if v.True != nil {
 		e.Key(`"true"`)
-		svcgen.Encode(e, v.True)
+		e.Bool(*v.True)
 	}
 	if v.Upper != nil {
 		e.Key(`"upper"`)
-		svcgen.Encode(e, v.Upper)
+		e.Int(*v.Upper)
 	}
 	e.ObjectEnd()
 }
@@ -233,7 +241,7 @@ func (v *Error) EncodeJSON(e *svcgen.Encoder) {
 	}
 	e.ObjectStart()
 	e.Key(`"message"`)
-	svcgen.Encode(e, &v.Message)
+	e.String(v.Message)
 	e.ObjectEnd()
 }
 
@@ -247,7 +255,7 @@ func (v *Error) DecodeJSON(d *svcgen.Decoder) error {
 	err := d.Object(func(key []byte) error {
 		switch string(key) {
 		case "message":
-			return svcgen.Required(d, &v.Message, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.Message, &seen[0], svcgen.DecodeString)
 		}
 		return d.Skip() // not in the spec: ignored
 	})
@@ -284,15 +292,15 @@ func (v *Error2) EncodeJSON(e *svcgen.Encoder) {
 	e.ObjectStart()
 	if v.Error != nil {
 		e.Key(`"Error"`)
-		svcgen.Encode(e, v.Error)
+		e.String(*v.Error)
 	}
 	if v.Code != nil {
 		e.Key(`"code"`)
-		svcgen.Encode(e, v.Code)
+		e.Int(*v.Code)
 	}
 	if v.Error2 != nil {
 		e.Key(`"error"`)
-		svcgen.Encode(e, v.Error2)
+		e.String(*v.Error2)
 	}
 	e.ObjectEnd()
 }
@@ -349,10 +357,18 @@ func (v Func) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 }
 
 // DecodeJSON reads a string; ValidateAt checks it is one of the values.
-func (v *Func) DecodeJSON(d *svcgen.Decoder) error { return svcgen.Decode(d, (*string)(v)) }
+func (v *Func) DecodeJSON(d *svcgen.Decoder) error {
+	return svcgen.DecodeString(d, (*string)(v))
+}
 
 // EncodeJSON writes v as a string.
-func (v *Func) EncodeJSON(e *svcgen.Encoder) { svcgen.Encode(e, (*string)(v)) }
+func (v *Func) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.String(string(*v))
+}
 
 // FuncType is defined by the spec at #/paths/~1keywords~1{type}/put/parameters/0/schema.
 type FuncType string
@@ -382,10 +398,18 @@ func (v FuncType) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 }
 
 // DecodeJSON reads a string; ValidateAt checks it is one of the values.
-func (v *FuncType) DecodeJSON(d *svcgen.Decoder) error { return svcgen.Decode(d, (*string)(v)) }
+func (v *FuncType) DecodeJSON(d *svcgen.Decoder) error {
+	return svcgen.DecodeString(d, (*string)(v))
+}
 
 // EncodeJSON writes v as a string.
-func (v *FuncType) EncodeJSON(e *svcgen.Encoder) { svcgen.Encode(e, (*string)(v)) }
+func (v *FuncType) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.String(string(*v))
+}
 
 // Handler: Schema named `Handler`.
 type Handler struct {
@@ -401,7 +425,7 @@ func (v *Handler) EncodeJSON(e *svcgen.Encoder) {
 	e.ObjectStart()
 	if v.ServeHTTP != nil {
 		e.Key(`"ServeHTTP"`)
-		svcgen.Encode(e, v.ServeHTTP)
+		e.String(*v.ServeHTTP)
 	}
 	e.ObjectEnd()
 }
@@ -452,10 +476,18 @@ func (v Level) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 }
 
 // DecodeJSON reads a int64; ValidateAt checks it is one of the values.
-func (v *Level) DecodeJSON(d *svcgen.Decoder) error { return svcgen.Decode(d, (*int64)(v)) }
+func (v *Level) DecodeJSON(d *svcgen.Decoder) error {
+	return svcgen.DecodeInt64(d, (*int64)(v))
+}
 
 // EncodeJSON writes v as a int64.
-func (v *Level) EncodeJSON(e *svcgen.Encoder) { svcgen.Encode(e, (*int64)(v)) }
+func (v *Level) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.Int(int64(*v))
+}
 
 // ListThingsRequest: Collides with the request type a generator would derive from listThings.
 type ListThingsRequest struct {
@@ -471,7 +503,7 @@ func (v *ListThingsRequest) EncodeJSON(e *svcgen.Encoder) {
 	e.ObjectStart()
 	if v.Filter != nil {
 		e.Key(`"filter"`)
-		svcgen.Encode(e, v.Filter)
+		e.String(*v.Filter)
 	}
 	e.ObjectEnd()
 }
@@ -514,10 +546,10 @@ func (v *ListThingsResponse) EncodeJSON(e *svcgen.Encoder) {
 	}
 	e.ObjectStart()
 	e.Key(`"items"`)
-	svcgen.EncodeSlice(e, &v.Items)
+	svcgen.EncodeItems(e, &v.Items)
 	if v.Request != nil {
 		e.Key(`"request"`)
-		svcgen.Encode(e, v.Request)
+		v.Request.EncodeJSON(e)
 	}
 	e.ObjectEnd()
 }
@@ -597,15 +629,15 @@ func (v *Nil) EncodeJSON(e *svcgen.Encoder) {
 	e.ObjectStart()
 	if v.Append != nil {
 		e.Key(`"append"`)
-		svcgen.Encode(e, v.Append)
+		e.String(*v.Append)
 	}
 	if v.Iota != nil {
 		e.Key(`"iota"`)
-		svcgen.Encode(e, v.Iota)
+		e.Int(*v.Iota)
 	}
 	if v.Nil != nil {
 		e.Key(`"nil"`)
-		svcgen.Encode(e, v.Nil)
+		e.Bool(*v.Nil)
 	}
 	e.ObjectEnd()
 }
@@ -650,19 +682,19 @@ func (v *Package) EncodeJSON(e *svcgen.Encoder) {
 	e.ObjectStart()
 	if v.Const != nil {
 		e.Key(`"const"`)
-		svcgen.Encode(e, v.Const)
+		e.String(*v.Const)
 	}
 	if v.Name != nil {
 		e.Key(`"name"`)
-		svcgen.Encode(e, v.Name)
+		e.String(*v.Name)
 	}
 	if v.Package != nil {
 		e.Key(`"package"`)
-		svcgen.Encode(e, v.Package)
+		e.String(*v.Package)
 	}
 	if v.Var != nil {
 		e.Key(`"var"`)
-		svcgen.Encode(e, v.Var)
+		e.String(*v.Var)
 	}
 	e.ObjectEnd()
 }
@@ -710,19 +742,19 @@ func (v *Problem) EncodeJSON(e *svcgen.Encoder) {
 	e.ObjectStart()
 	if v.Error != nil {
 		e.Key(`"error"`)
-		svcgen.Encode(e, v.Error)
+		v.Error.EncodeJSON(e)
 	}
 	if v.Status != nil {
 		e.Key(`"status"`)
-		svcgen.Encode(e, v.Status)
+		e.String(*v.Status)
 	}
 	if v.Title != nil {
 		e.Key(`"title"`)
-		svcgen.Encode(e, v.Title)
+		e.String(*v.Title)
 	}
 	if v.Type != nil {
 		e.Key(`"type"`)
-		svcgen.Encode(e, v.Type)
+		e.String(*v.Type)
 	}
 	e.ObjectEnd()
 }
@@ -773,12 +805,12 @@ func (v *Range) EncodeJSON(e *svcgen.Encoder) {
 	e.ObjectStart()
 	if v.Len != nil {
 		e.Key(`"len"`)
-		svcgen.Encode(e, v.Len)
+		e.Int(int64(*v.Len))
 	}
 	e.Key(`"max"`)
-	svcgen.Encode(e, &v.Max)
+	e.Int(int64(v.Max))
 	e.Key(`"min"`)
-	svcgen.Encode(e, &v.Min)
+	e.Int(int64(v.Min))
 	e.ObjectEnd()
 }
 
@@ -796,9 +828,9 @@ func (v *Range) DecodeJSON(d *svcgen.Decoder) error {
 		case "len":
 			return svcgen.NonNull(d, &v.Len, svcgen.DecodePtr)
 		case "max":
-			return svcgen.Required(d, &v.Max, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.Max, &seen[0], svcgen.DecodeInt32)
 		case "min":
-			return svcgen.Required(d, &v.Min, &seen[1], svcgen.Decode)
+			return svcgen.Required(d, &v.Min, &seen[1], svcgen.DecodeInt32)
 		}
 		return d.Skip() // not in the spec: ignored
 	})
@@ -846,10 +878,10 @@ func (v *Request) EncodeJSON(e *svcgen.Encoder) {
 	e.ObjectStart()
 	if v.DryRun != nil {
 		e.Key(`"dryRun"`)
-		svcgen.Encode(e, v.DryRun)
+		e.Bool(*v.DryRun)
 	}
 	e.Key(`"thing"`)
-	svcgen.Encode(e, &v.Thing)
+	v.Thing.EncodeJSON(e)
 	e.ObjectEnd()
 }
 
@@ -867,7 +899,7 @@ func (v *Request) DecodeJSON(d *svcgen.Decoder) error {
 		case "dryRun":
 			return svcgen.NonNull(d, &v.DryRun, svcgen.DecodePtr)
 		case "thing":
-			return svcgen.Required(d, &v.Thing, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.Thing, &seen[0], svcgen.DecodeNamed[Thing])
 		}
 		return d.Skip() // not in the spec: ignored
 	})
@@ -911,7 +943,7 @@ func (v *Response) EncodeJSON(e *svcgen.Encoder) {
 	}
 	e.ObjectStart()
 	e.Key(`"thing"`)
-	svcgen.Encode(e, &v.Thing)
+	v.Thing.EncodeJSON(e)
 	if v.Warnings != nil {
 		e.Key(`"warnings"`)
 		svcgen.EncodeSlice(e, &v.Warnings)
@@ -929,7 +961,7 @@ func (v *Response) DecodeJSON(d *svcgen.Decoder) error {
 	err := d.Object(func(key []byte) error {
 		switch string(key) {
 		case "thing":
-			return svcgen.Required(d, &v.Thing, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.Thing, &seen[0], svcgen.DecodeNamed[Thing])
 		case "warnings":
 			return svcgen.NonNull(d, &v.Warnings, svcgen.DecodeSlice)
 		}
@@ -972,15 +1004,15 @@ func (v *Schema) EncodeJSON(e *svcgen.Encoder) {
 	e.ObjectStart()
 	if v.Field != nil {
 		e.Key(`"."`)
-		svcgen.Encode(e, v.Field)
+		e.String(*v.Field)
 	}
 	if v.Field2 != nil {
 		e.Key(`".."`)
-		svcgen.Encode(e, v.Field2)
+		e.String(*v.Field2)
 	}
 	if v.EtcPasswd != nil {
 		e.Key(`"../../etc/passwd"`)
-		svcgen.Encode(e, v.EtcPasswd)
+		e.String(*v.EtcPasswd)
 	}
 	e.ObjectEnd()
 }
@@ -1022,7 +1054,7 @@ func (v *Server) EncodeJSON(e *svcgen.Encoder) {
 	e.ObjectStart()
 	if v.URL != nil {
 		e.Key(`"url"`)
-		svcgen.Encode(e, v.URL)
+		e.String(*v.URL)
 	}
 	e.ObjectEnd()
 }
@@ -1060,7 +1092,7 @@ func (v *Service2) EncodeJSON(e *svcgen.Encoder) {
 	e.ObjectStart()
 	if v.Name != nil {
 		e.Key(`"name"`)
-		svcgen.Encode(e, v.Name)
+		e.String(*v.Name)
 	}
 	e.ObjectEnd()
 }
@@ -1144,101 +1176,101 @@ func (v *Thing) EncodeJSON(e *svcgen.Encoder) {
 	e.ObjectStart()
 	if v.Field != nil {
 		e.Key(`""`)
-		svcgen.Encode(e, v.Field)
+		e.String(*v.Field)
 	}
 	if v.Field2 != nil {
 		e.Key(`" "`)
-		svcgen.Encode(e, v.Field2)
+		e.String(*v.Field2)
 	}
 	if v.X2fa != nil {
 		e.Key(`"2fa"`)
-		svcgen.Encode(e, v.X2fa)
+		v.X2fa.EncodeJSON(e)
 	}
 	if v.X3dModel != nil {
 		e.Key(`"3dModel"`)
-		svcgen.Encode(e, v.X3dModel)
+		v.X3dModel.EncodeJSON(e)
 	}
 	if v.UserID != nil {
 		e.Key(`"USER_ID"`)
-		svcgen.Encode(e, v.UserID)
+		e.Bool(*v.UserID)
 	}
 	if v.UserID2 != nil {
 		e.Key(`"UserID"`)
-		svcgen.Encode(e, v.UserID2)
+		e.String(*v.UserID2)
 	}
 	if v.Choice != nil {
 		e.Key(`"choice"`)
-		svcgen.Encode(e, v.Choice)
+		v.Choice.EncodeJSON(e)
 	}
 	if v.Error != nil {
 		e.Key(`"error"`)
-		svcgen.Encode(e, v.Error)
+		v.Error.EncodeJSON(e)
 	}
 	if v.ID != nil {
 		e.Key(`"id"`)
-		svcgen.Encode(e, v.ID)
+		e.Int(*v.ID)
 	}
 	if v.Inline != nil {
 		e.Key(`"inline"`)
-		svcgen.Encode(e, v.Inline)
+		v.Inline.EncodeJSON(e)
 	}
 	if v.Int != nil {
 		e.Key(`"int"`)
-		svcgen.Encode(e, v.Int)
+		e.Int(*v.Int)
 	}
 	if v.Len != nil {
 		e.Key(`"len"`)
-		svcgen.Encode(e, v.Len)
+		e.Int(int64(*v.Len))
 	}
 	e.Key(`"name"`)
-	svcgen.Encode(e, &v.Name)
+	e.String(v.Name)
 	if v.Nil.Set {
 		e.Key(`"nil"`)
-		svcgen.Encode(e, &v.Nil)
+		v.Nil.EncodeJSON(e)
 	}
 	if v.No != nil {
 		e.Key(`"no"`)
-		svcgen.Encode(e, v.No)
+		e.String(*v.No)
 	}
 	if v.Null.Set {
 		e.Key(`"null"`)
-		svcgen.Encode(e, &v.Null)
+		v.Null.EncodeJSON(e)
 	}
 	if v.Parent != nil {
 		e.Key(`"parent"`)
-		svcgen.Encode(e, v.Parent)
+		v.Parent.EncodeJSON(e)
 	}
 	if v.Prénom != nil {
 		e.Key(`"prénom"`)
-		svcgen.Encode(e, v.Prénom)
+		e.String(*v.Prénom)
 	}
 	if v.String != nil {
 		e.Key(`"string"`)
-		svcgen.Encode(e, v.String)
+		e.String(*v.String)
 	}
 	if v.Type != nil {
 		e.Key(`"type"`)
-		svcgen.Encode(e, v.Type)
+		v.Type.EncodeJSON(e)
 	}
 	if v.UserID3 != nil {
 		e.Key(`"user-id"`)
-		svcgen.Encode(e, v.UserID3)
+		e.Int(int64(*v.UserID3))
 	}
 	if v.UserID4 != nil {
 		e.Key(`"userId"`)
-		svcgen.Encode(e, v.UserID4)
+		e.String(*v.UserID4)
 	}
 	if v.UserID5 != nil {
 		e.Key(`"user_id"`)
-		svcgen.Encode(e, v.UserID5)
+		e.Int(*v.UserID5)
 	}
 	if v.Ωmega != nil {
 		e.Key(`"Ωmega"`)
-		svcgen.Encode(e, v.Ωmega)
+		e.Float(*v.Ωmega, 64)
 	}
 	if v.X名前 != nil {
 		e.Key(`"名前"`)
-		svcgen.Encode(e, v.X名前)
+		e.String(*v.X名前)
 	}
 	e.ObjectEnd()
 }
@@ -1279,7 +1311,7 @@ func (v *Thing) DecodeJSON(d *svcgen.Decoder) error {
 		case "len":
 			return svcgen.NonNull(d, &v.Len, svcgen.DecodePtr)
 		case "name":
-			return svcgen.Required(d, &v.Name, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.Name, &seen[0], svcgen.DecodeString)
 		case "nil":
 			return svcgen.Decode(d, &v.Nil)
 		case "no":
@@ -1376,7 +1408,7 @@ func (v *ThingInline) EncodeJSON(e *svcgen.Encoder) {
 	e.ObjectStart()
 	if v.Type != nil {
 		e.Key(`"type"`)
-		svcgen.Encode(e, v.Type)
+		v.Type.EncodeJSON(e)
 	}
 	e.ObjectEnd()
 }
@@ -1436,10 +1468,18 @@ func (v ThingInlineType) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 }
 
 // DecodeJSON reads a string; ValidateAt checks it is one of the values.
-func (v *ThingInlineType) DecodeJSON(d *svcgen.Decoder) error { return svcgen.Decode(d, (*string)(v)) }
+func (v *ThingInlineType) DecodeJSON(d *svcgen.Decoder) error {
+	return svcgen.DecodeString(d, (*string)(v))
+}
 
 // EncodeJSON writes v as a string.
-func (v *ThingInlineType) EncodeJSON(e *svcgen.Encoder) { svcgen.Encode(e, (*string)(v)) }
+func (v *ThingInlineType) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.String(string(*v))
+}
 
 // Type: Schema named `type`, with properties named after Go keywords.
 type Type struct {
@@ -1470,19 +1510,19 @@ func (v *Type) EncodeJSON(e *svcgen.Encoder) {
 	e.ObjectStart()
 	if v.Chan != nil {
 		e.Key(`"chan"`)
-		svcgen.Encode(e, v.Chan)
+		e.Int(*v.Chan)
 	}
 	if v.Defer != nil {
 		e.Key(`"defer"`)
-		svcgen.Encode(e, v.Defer)
+		e.String(*v.Defer)
 	}
 	if v.Func != nil {
 		e.Key(`"func"`)
-		svcgen.Encode(e, v.Func)
+		v.Func.EncodeJSON(e)
 	}
 	if v.Go != nil {
 		e.Key(`"go"`)
-		svcgen.Encode(e, v.Go)
+		e.String(*v.Go)
 	}
 	if v.Import != nil {
 		e.Key(`"import"`)
@@ -1494,23 +1534,23 @@ func (v *Type) EncodeJSON(e *svcgen.Encoder) {
 	}
 	if v.Map != nil {
 		e.Key(`"map"`)
-		svcgen.Encode(e, &v.Map)
+		v.Map.EncodeJSON(e)
 	}
 	if v.Package != nil {
 		e.Key(`"package"`)
-		svcgen.Encode(e, v.Package)
+		v.Package.EncodeJSON(e)
 	}
 	if v.Range != nil {
 		e.Key(`"range"`)
-		svcgen.Encode(e, v.Range)
+		v.Range.EncodeJSON(e)
 	}
 	if v.Select != nil {
 		e.Key(`"select"`)
-		svcgen.Encode(e, v.Select)
+		e.Bool(*v.Select)
 	}
 	if v.Type != nil {
 		e.Key(`"type"`)
-		svcgen.Encode(e, v.Type)
+		e.String(*v.Type)
 	}
 	e.ObjectEnd()
 }
@@ -1536,7 +1576,7 @@ func (v *Type) DecodeJSON(d *svcgen.Decoder) error {
 		case "interface":
 			return svcgen.Decode(d, &v.Interface)
 		case "map":
-			return svcgen.NonNull(d, &v.Map, svcgen.Decode)
+			return svcgen.NonNull(d, &v.Map, svcgen.DecodeNamed[Map])
 		case "package":
 			return svcgen.NonNull(d, &v.Package, svcgen.DecodePtr)
 		case "range":
@@ -1589,11 +1629,11 @@ func (v *X2fa) EncodeJSON(e *svcgen.Encoder) {
 	e.ObjectStart()
 	if v.X2fa != nil {
 		e.Key(`"2fa"`)
-		svcgen.Encode(e, v.X2fa)
+		e.String(*v.X2fa)
 	}
 	if v.Enabled != nil {
 		e.Key(`"enabled"`)
-		svcgen.Encode(e, v.Enabled)
+		e.Bool(*v.Enabled)
 	}
 	e.ObjectEnd()
 }
@@ -1646,7 +1686,7 @@ func (v *X3dModel) EncodeJSON(e *svcgen.Encoder) {
 	e.ObjectStart()
 	if v.X2ndView != nil {
 		e.Key(`"2ndView"`)
-		svcgen.Encode(e, v.X2ndView)
+		e.String(*v.X2ndView)
 	}
 	if v.X3dModel != nil {
 		e.Key(`"3dModel"`)

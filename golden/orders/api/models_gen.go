@@ -51,17 +51,17 @@ func (v *Address) EncodeJSON(e *svcgen.Encoder) {
 	}
 	e.ObjectStart()
 	e.Key(`"city"`)
-	svcgen.Encode(e, &v.City)
+	e.String(v.City)
 	e.Key(`"country"`)
-	svcgen.Encode(e, &v.Country)
+	e.String(v.Country)
 	e.Key(`"line1"`)
-	svcgen.Encode(e, &v.Line1)
+	e.String(v.Line1)
 	if v.Line2.Set {
 		e.Key(`"line2"`)
-		svcgen.Encode(e, &v.Line2)
+		v.Line2.EncodeJSON(e)
 	}
 	e.Key(`"postalCode"`)
-	svcgen.Encode(e, &v.PostalCode)
+	e.String(v.PostalCode)
 	e.ObjectEnd()
 }
 
@@ -75,15 +75,15 @@ func (v *Address) DecodeJSON(d *svcgen.Decoder) error {
 	err := d.Object(func(key []byte) error {
 		switch string(key) {
 		case "city":
-			return svcgen.Required(d, &v.City, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.City, &seen[0], svcgen.DecodeString)
 		case "country":
-			return svcgen.Required(d, &v.Country, &seen[1], svcgen.Decode)
+			return svcgen.Required(d, &v.Country, &seen[1], svcgen.DecodeString)
 		case "line1":
-			return svcgen.Required(d, &v.Line1, &seen[2], svcgen.Decode)
+			return svcgen.Required(d, &v.Line1, &seen[2], svcgen.DecodeString)
 		case "line2":
 			return svcgen.Decode(d, &v.Line2)
 		case "postalCode":
-			return svcgen.Required(d, &v.PostalCode, &seen[3], svcgen.Decode)
+			return svcgen.Required(d, &v.PostalCode, &seen[3], svcgen.DecodeString)
 		}
 		return d.Skip() // not in the spec: ignored
 	})
@@ -145,7 +145,7 @@ func (v *AmountDiscount) EncodeJSON(e *svcgen.Encoder) {
 	}
 	e.ObjectStart()
 	e.Key(`"amountCents"`)
-	svcgen.Encode(e, &v.AmountCents)
+	e.Int(v.AmountCents)
 	e.ObjectEnd()
 }
 
@@ -159,7 +159,7 @@ func (v *AmountDiscount) DecodeJSON(d *svcgen.Decoder) error {
 	err := d.Object(func(key []byte) error {
 		switch string(key) {
 		case "amountCents":
-			return svcgen.Required(d, &v.AmountCents, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.AmountCents, &seen[0], svcgen.DecodeInt64)
 		}
 		return d.Skip() // not in the spec: ignored
 	})
@@ -205,16 +205,16 @@ func (v *BankTransfer) EncodeJSON(e *svcgen.Encoder) {
 	e.ObjectStart()
 	if v.Bic != nil {
 		e.Key(`"bic"`)
-		svcgen.Encode(e, v.Bic)
+		e.String(*v.Bic)
 	}
 	e.Key(`"iban"`)
-	svcgen.Encode(e, &v.Iban)
+	e.String(v.Iban)
 	if v.Reference != nil {
 		e.Key(`"reference"`)
-		svcgen.Encode(e, v.Reference)
+		e.String(*v.Reference)
 	}
 	e.Key(`"type"`)
-	svcgen.Encode(e, &v.Type)
+	v.Type.EncodeJSON(e)
 	e.ObjectEnd()
 }
 
@@ -230,11 +230,11 @@ func (v *BankTransfer) DecodeJSON(d *svcgen.Decoder) error {
 		case "bic":
 			return svcgen.NonNull(d, &v.Bic, svcgen.DecodePtr)
 		case "iban":
-			return svcgen.Required(d, &v.Iban, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.Iban, &seen[0], svcgen.DecodeString)
 		case "reference":
 			return svcgen.NonNull(d, &v.Reference, svcgen.DecodePtr)
 		case "type":
-			return svcgen.Required(d, &v.Type, &seen[1], svcgen.Decode)
+			return svcgen.Required(d, &v.Type, &seen[1], svcgen.DecodeNamed[BankTransferType])
 		}
 		return d.Skip() // not in the spec: ignored
 	})
@@ -292,10 +292,18 @@ func (v BankTransferType) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 }
 
 // DecodeJSON reads a string; ValidateAt checks it is one of the values.
-func (v *BankTransferType) DecodeJSON(d *svcgen.Decoder) error { return svcgen.Decode(d, (*string)(v)) }
+func (v *BankTransferType) DecodeJSON(d *svcgen.Decoder) error {
+	return svcgen.DecodeString(d, (*string)(v))
+}
 
 // EncodeJSON writes v as a string.
-func (v *BankTransferType) EncodeJSON(e *svcgen.Encoder) { svcgen.Encode(e, (*string)(v)) }
+func (v *BankTransferType) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.String(string(*v))
+}
 
 // Card: Payment by credit or debit card.
 type Card struct {
@@ -321,23 +329,23 @@ func (v *Card) EncodeJSON(e *svcgen.Encoder) {
 	}
 	e.ObjectStart()
 	e.Key(`"expiryMonth"`)
-	svcgen.Encode(e, &v.ExpiryMonth)
+	e.Int(int64(v.ExpiryMonth))
 	e.Key(`"expiryYear"`)
-	svcgen.Encode(e, &v.ExpiryYear)
+	e.Int(int64(v.ExpiryYear))
 	if v.Holder != nil {
 		e.Key(`"holder"`)
-		svcgen.Encode(e, v.Holder)
+		e.String(*v.Holder)
 	}
 	if v.Last4 != nil {
 		e.Key(`"last4"`)
-		svcgen.Encode(e, v.Last4)
+		e.String(*v.Last4)
 	}
 	if !v.missing[2] { // Redacted leaves it out
 		e.Key(`"number"`)
-		svcgen.Encode(e, &v.Number)
+		e.String(v.Number)
 	}
 	e.Key(`"type"`)
-	svcgen.Encode(e, &v.Type)
+	v.Type.EncodeJSON(e)
 	e.ObjectEnd()
 }
 
@@ -351,17 +359,17 @@ func (v *Card) DecodeJSON(d *svcgen.Decoder) error {
 	err := d.Object(func(key []byte) error {
 		switch string(key) {
 		case "expiryMonth":
-			return svcgen.Required(d, &v.ExpiryMonth, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.ExpiryMonth, &seen[0], svcgen.DecodeInt32)
 		case "expiryYear":
-			return svcgen.Required(d, &v.ExpiryYear, &seen[1], svcgen.Decode)
+			return svcgen.Required(d, &v.ExpiryYear, &seen[1], svcgen.DecodeInt32)
 		case "holder":
 			return svcgen.NonNull(d, &v.Holder, svcgen.DecodePtr)
 		case "last4":
 			return svcgen.NonNull(d, &v.Last4, svcgen.DecodePtr)
 		case "number":
-			return svcgen.Required(d, &v.Number, &seen[2], svcgen.Decode)
+			return svcgen.Required(d, &v.Number, &seen[2], svcgen.DecodeString)
 		case "type":
-			return svcgen.Required(d, &v.Type, &seen[3], svcgen.Decode)
+			return svcgen.Required(d, &v.Type, &seen[3], svcgen.DecodeNamed[CardType])
 		}
 		return d.Skip() // not in the spec: ignored
 	})
@@ -441,10 +449,18 @@ func (v CardType) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 }
 
 // DecodeJSON reads a string; ValidateAt checks it is one of the values.
-func (v *CardType) DecodeJSON(d *svcgen.Decoder) error { return svcgen.Decode(d, (*string)(v)) }
+func (v *CardType) DecodeJSON(d *svcgen.Decoder) error {
+	return svcgen.DecodeString(d, (*string)(v))
+}
 
 // EncodeJSON writes v as a string.
-func (v *CardType) EncodeJSON(e *svcgen.Encoder) { svcgen.Encode(e, (*string)(v)) }
+func (v *CardType) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.String(string(*v))
+}
 
 // Category: A node of the category tree; `children` holds its subcategories.
 type Category struct {
@@ -471,14 +487,14 @@ func (v *Category) EncodeJSON(e *svcgen.Encoder) {
 	e.ObjectStart()
 	if v.Children != nil {
 		e.Key(`"children"`)
-		svcgen.EncodeSlice(e, &v.Children)
+		svcgen.EncodeItems(e, &v.Children)
 	}
 	e.Key(`"id"`)
-	svcgen.Encode(e, &v.ID)
+	e.Int(int64(v.ID))
 	e.Key(`"name"`)
-	svcgen.Encode(e, &v.Name)
+	e.String(v.Name)
 	e.Key(`"slug"`)
-	svcgen.Encode(e, &v.Slug)
+	e.String(v.Slug)
 	e.ObjectEnd()
 }
 
@@ -495,11 +511,11 @@ func (v *Category) DecodeJSON(d *svcgen.Decoder) error {
 		case "children":
 			return svcgen.NonNull(d, &v.Children, svcgen.DecodeSlice)
 		case "id":
-			return svcgen.Required(d, &v.ID, &seenReadOnly[0], svcgen.Decode)
+			return svcgen.Required(d, &v.ID, &seenReadOnly[0], svcgen.DecodeInt32)
 		case "name":
-			return svcgen.Required(d, &v.Name, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.Name, &seen[0], svcgen.DecodeString)
 		case "slug":
-			return svcgen.Required(d, &v.Slug, &seen[1], svcgen.Decode)
+			return svcgen.Required(d, &v.Slug, &seen[1], svcgen.DecodeString)
 		}
 		return d.Skip() // not in the spec: ignored
 	})
@@ -587,50 +603,50 @@ func (v *Customer) EncodeJSON(e *svcgen.Encoder) {
 	e.ObjectStart()
 	if v.BillingAddress.Set {
 		e.Key(`"billingAddress"`)
-		svcgen.Encode(e, &v.BillingAddress)
+		v.BillingAddress.EncodeJSON(e)
 	}
 	if v.BirthDate.Set {
 		e.Key(`"birthDate"`)
-		svcgen.Encode(e, &v.BirthDate)
+		v.BirthDate.EncodeJSON(e)
 	}
 	e.Key(`"createdAt"`)
-	svcgen.Encode(e, &v.CreatedAt)
+	e.Time(v.CreatedAt)
 	e.Key(`"email"`)
-	svcgen.Encode(e, &v.Email)
+	e.String(v.Email)
 	e.Key(`"id"`)
-	svcgen.Encode(e, &v.ID)
+	e.String(v.ID)
 	if v.MarketingOptIn != nil {
 		e.Key(`"marketingOptIn"`)
-		svcgen.Encode(e, v.MarketingOptIn)
+		e.Bool(*v.MarketingOptIn)
 	}
 	if v.Metadata != nil {
 		e.Key(`"metadata"`)
-		svcgen.Encode(e, &v.Metadata)
+		v.Metadata.EncodeJSON(e)
 	}
 	e.Key(`"name"`)
-	svcgen.Encode(e, &v.Name)
+	e.String(v.Name)
 	if v.OrderCount != nil {
 		e.Key(`"orderCount"`)
-		svcgen.Encode(e, v.OrderCount)
+		e.Int(*v.OrderCount)
 	}
 	if v.Password != nil {
 		e.Key(`"password"`)
-		svcgen.Encode(e, v.Password)
+		e.String(*v.Password)
 	}
 	if v.Phone.Set {
 		e.Key(`"phone"`)
-		svcgen.Encode(e, &v.Phone)
+		v.Phone.EncodeJSON(e)
 	}
 	if v.Preferences != nil {
 		e.Key(`"preferences"`)
-		svcgen.Encode(e, v.Preferences)
+		v.Preferences.EncodeJSON(e)
 	}
 	if v.Tags != nil {
 		e.Key(`"tags"`)
 		svcgen.EncodeSlice(e, &v.Tags)
 	}
 	e.Key(`"updatedAt"`)
-	svcgen.Encode(e, &v.UpdatedAt)
+	e.Time(v.UpdatedAt)
 	e.ObjectEnd()
 }
 
@@ -651,17 +667,17 @@ func (v *Customer) DecodeJSON(d *svcgen.Decoder) error {
 		case "birthDate":
 			return svcgen.Decode(d, &v.BirthDate)
 		case "createdAt":
-			return svcgen.Required(d, &v.CreatedAt, &seenReadOnly[0], svcgen.Decode)
+			return svcgen.Required(d, &v.CreatedAt, &seenReadOnly[0], svcgen.DecodeTime)
 		case "email":
-			return svcgen.Required(d, &v.Email, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.Email, &seen[0], svcgen.DecodeString)
 		case "id":
-			return svcgen.Required(d, &v.ID, &seenReadOnly[1], svcgen.Decode)
+			return svcgen.Required(d, &v.ID, &seenReadOnly[1], svcgen.DecodeString)
 		case "marketingOptIn":
 			return svcgen.NonNull(d, &v.MarketingOptIn, svcgen.DecodePtr)
 		case "metadata":
-			return svcgen.NonNull(d, &v.Metadata, svcgen.Decode)
+			return svcgen.NonNull(d, &v.Metadata, svcgen.DecodeNamed[Metadata])
 		case "name":
-			return svcgen.Required(d, &v.Name, &seen[1], svcgen.Decode)
+			return svcgen.Required(d, &v.Name, &seen[1], svcgen.DecodeString)
 		case "orderCount":
 			return svcgen.NonNull(d, &v.OrderCount, svcgen.DecodePtr)
 		case "password":
@@ -673,7 +689,7 @@ func (v *Customer) DecodeJSON(d *svcgen.Decoder) error {
 		case "tags":
 			return svcgen.NonNull(d, &v.Tags, svcgen.DecodeSlice)
 		case "updatedAt":
-			return svcgen.Required(d, &v.UpdatedAt, &seenReadOnly[2], svcgen.Decode)
+			return svcgen.Required(d, &v.UpdatedAt, &seenReadOnly[2], svcgen.DecodeTime)
 		}
 		return d.Skip() // not in the spec: ignored
 	})
@@ -783,21 +799,21 @@ func (v *CustomerAuditEntry) EncodeJSON(e *svcgen.Encoder) {
 	}
 	e.ObjectStart()
 	e.Key(`"at"`)
-	svcgen.Encode(e, &v.At)
+	e.Time(v.At)
 	if v.Customer != nil {
 		e.Key(`"customer"`)
-		svcgen.Encode(e, v.Customer)
+		v.Customer.EncodeJSON(e)
 	}
 	e.Key(`"eventId"`)
-	svcgen.Encode(e, &v.EventID)
+	e.String(v.EventID)
 	e.Key(`"kind"`)
-	svcgen.Encode(e, &v.Kind)
+	e.String(v.Kind)
 	if v.ReviewedBy != nil {
 		e.Key(`"reviewedBy"`)
-		svcgen.Encode(e, v.ReviewedBy)
+		e.String(*v.ReviewedBy)
 	}
 	e.Key(`"revision"`)
-	svcgen.Encode(e, &v.Revision)
+	e.Int(v.Revision)
 	e.ObjectEnd()
 }
 
@@ -811,17 +827,17 @@ func (v *CustomerAuditEntry) DecodeJSON(d *svcgen.Decoder) error {
 	err := d.Object(func(key []byte) error {
 		switch string(key) {
 		case "at":
-			return svcgen.Required(d, &v.At, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.At, &seen[0], svcgen.DecodeTime)
 		case "customer":
 			return svcgen.NonNull(d, &v.Customer, svcgen.DecodePtr)
 		case "eventId":
-			return svcgen.Required(d, &v.EventID, &seen[1], svcgen.Decode)
+			return svcgen.Required(d, &v.EventID, &seen[1], svcgen.DecodeString)
 		case "kind":
-			return svcgen.Required(d, &v.Kind, &seen[2], svcgen.Decode)
+			return svcgen.Required(d, &v.Kind, &seen[2], svcgen.DecodeString)
 		case "reviewedBy":
 			return svcgen.NonNull(d, &v.ReviewedBy, svcgen.DecodePtr)
 		case "revision":
-			return svcgen.Required(d, &v.Revision, &seen[3], svcgen.Decode)
+			return svcgen.Required(d, &v.Revision, &seen[3], svcgen.DecodeInt64)
 		}
 		return d.Skip() // not in the spec: ignored
 	})
@@ -898,35 +914,35 @@ func (v *CustomerInput) EncodeJSON(e *svcgen.Encoder) {
 	e.ObjectStart()
 	if v.BillingAddress.Set {
 		e.Key(`"billingAddress"`)
-		svcgen.Encode(e, &v.BillingAddress)
+		v.BillingAddress.EncodeJSON(e)
 	}
 	if v.BirthDate.Set {
 		e.Key(`"birthDate"`)
-		svcgen.Encode(e, &v.BirthDate)
+		v.BirthDate.EncodeJSON(e)
 	}
 	e.Key(`"email"`)
-	svcgen.Encode(e, &v.Email)
+	e.String(v.Email)
 	if v.MarketingOptIn != nil {
 		e.Key(`"marketingOptIn"`)
-		svcgen.Encode(e, v.MarketingOptIn)
+		e.Bool(*v.MarketingOptIn)
 	}
 	if v.Metadata != nil {
 		e.Key(`"metadata"`)
-		svcgen.Encode(e, &v.Metadata)
+		v.Metadata.EncodeJSON(e)
 	}
 	e.Key(`"name"`)
-	svcgen.Encode(e, &v.Name)
+	e.String(v.Name)
 	if v.Password != nil {
 		e.Key(`"password"`)
-		svcgen.Encode(e, v.Password)
+		e.String(*v.Password)
 	}
 	if v.Phone.Set {
 		e.Key(`"phone"`)
-		svcgen.Encode(e, &v.Phone)
+		v.Phone.EncodeJSON(e)
 	}
 	if v.Preferences != nil {
 		e.Key(`"preferences"`)
-		svcgen.Encode(e, v.Preferences)
+		v.Preferences.EncodeJSON(e)
 	}
 	if v.Tags != nil {
 		e.Key(`"tags"`)
@@ -951,13 +967,13 @@ func (v *CustomerInput) DecodeJSON(d *svcgen.Decoder) error {
 		case "birthDate":
 			return svcgen.Decode(d, &v.BirthDate)
 		case "email":
-			return svcgen.Required(d, &v.Email, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.Email, &seen[0], svcgen.DecodeString)
 		case "marketingOptIn":
 			return svcgen.NonNull(d, &v.MarketingOptIn, svcgen.DecodePtr)
 		case "metadata":
-			return svcgen.NonNull(d, &v.Metadata, svcgen.Decode)
+			return svcgen.NonNull(d, &v.Metadata, svcgen.DecodeNamed[Metadata])
 		case "name":
-			return svcgen.Required(d, &v.Name, &seen[1], svcgen.Decode)
+			return svcgen.Required(d, &v.Name, &seen[1], svcgen.DecodeString)
 		case "password":
 			return svcgen.NonNull(d, &v.Password, svcgen.DecodePtr)
 		case "phone":
@@ -1063,9 +1079,9 @@ func (v *CustomerPage) EncodeJSON(e *svcgen.Encoder) {
 	}
 	e.ObjectStart()
 	e.Key(`"items"`)
-	svcgen.EncodeSlice(e, &v.Items)
+	svcgen.EncodeItems(e, &v.Items)
 	e.Key(`"total"`)
-	svcgen.Encode(e, &v.Total)
+	e.Int(v.Total)
 	e.ObjectEnd()
 }
 
@@ -1081,7 +1097,7 @@ func (v *CustomerPage) DecodeJSON(d *svcgen.Decoder) error {
 		case "items":
 			return svcgen.Required(d, &v.Items, &seen[0], svcgen.DecodeSlice)
 		case "total":
-			return svcgen.Required(d, &v.Total, &seen[1], svcgen.Decode)
+			return svcgen.Required(d, &v.Total, &seen[1], svcgen.DecodeInt64)
 		}
 		return d.Skip() // not in the spec: ignored
 	})
@@ -1140,23 +1156,23 @@ func (v *CustomerPatch) EncodeJSON(e *svcgen.Encoder) {
 	e.ObjectStart()
 	if v.Email != nil {
 		e.Key(`"email"`)
-		svcgen.Encode(e, v.Email)
+		e.String(*v.Email)
 	}
 	if v.MarketingOptIn != nil {
 		e.Key(`"marketingOptIn"`)
-		svcgen.Encode(e, v.MarketingOptIn)
+		e.Bool(*v.MarketingOptIn)
 	}
 	if v.Metadata != nil {
 		e.Key(`"metadata"`)
-		svcgen.Encode(e, &v.Metadata)
+		v.Metadata.EncodeJSON(e)
 	}
 	if v.Name != nil {
 		e.Key(`"name"`)
-		svcgen.Encode(e, v.Name)
+		e.String(*v.Name)
 	}
 	if v.Phone.Set {
 		e.Key(`"phone"`)
-		svcgen.Encode(e, &v.Phone)
+		v.Phone.EncodeJSON(e)
 	}
 	if v.Tags != nil {
 		e.Key(`"tags"`)
@@ -1180,7 +1196,7 @@ func (v *CustomerPatch) DecodeJSON(d *svcgen.Decoder) error {
 		case "marketingOptIn":
 			return svcgen.NonNull(d, &v.MarketingOptIn, svcgen.DecodePtr)
 		case "metadata":
-			return svcgen.NonNull(d, &v.Metadata, svcgen.Decode)
+			return svcgen.NonNull(d, &v.Metadata, svcgen.DecodeNamed[Metadata])
 		case "name":
 			return svcgen.NonNull(d, &v.Name, svcgen.DecodePtr)
 		case "phone":
@@ -1371,9 +1387,9 @@ func (v *FieldError) EncodeJSON(e *svcgen.Encoder) {
 	}
 	e.ObjectStart()
 	e.Key(`"field"`)
-	svcgen.Encode(e, &v.Field)
+	e.String(v.Field)
 	e.Key(`"message"`)
-	svcgen.Encode(e, &v.Message)
+	e.String(v.Message)
 	e.ObjectEnd()
 }
 
@@ -1387,9 +1403,9 @@ func (v *FieldError) DecodeJSON(d *svcgen.Decoder) error {
 	err := d.Object(func(key []byte) error {
 		switch string(key) {
 		case "field":
-			return svcgen.Required(d, &v.Field, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.Field, &seen[0], svcgen.DecodeString)
 		case "message":
-			return svcgen.Required(d, &v.Message, &seen[1], svcgen.Decode)
+			return svcgen.Required(d, &v.Message, &seen[1], svcgen.DecodeString)
 		}
 		return d.Skip() // not in the spec: ignored
 	})
@@ -1428,10 +1444,10 @@ func (v *GetCustomerAudit200ResponseBody) EncodeJSON(e *svcgen.Encoder) {
 	}
 	e.ObjectStart()
 	e.Key(`"entries"`)
-	svcgen.EncodeSlice(e, &v.Entries)
+	svcgen.EncodeItems(e, &v.Entries)
 	if v.Note != nil {
 		e.Key(`"note"`)
-		svcgen.Encode(e, v.Note)
+		e.String(*v.Note)
 	}
 	e.ObjectEnd()
 }
@@ -1511,11 +1527,17 @@ func (v GetOrderReceiptLang) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 
 // DecodeJSON reads a string; ValidateAt checks it is one of the values.
 func (v *GetOrderReceiptLang) DecodeJSON(d *svcgen.Decoder) error {
-	return svcgen.Decode(d, (*string)(v))
+	return svcgen.DecodeString(d, (*string)(v))
 }
 
 // EncodeJSON writes v as a string.
-func (v *GetOrderReceiptLang) EncodeJSON(e *svcgen.Encoder) { svcgen.Encode(e, (*string)(v)) }
+func (v *GetOrderReceiptLang) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.String(string(*v))
+}
 
 // Metadata: Free string key/value pairs owned by the caller; the service stores them as is.
 type Metadata map[string]string
@@ -1671,55 +1693,55 @@ func (v *Order) EncodeJSON(e *svcgen.Encoder) {
 	}
 	e.ObjectStart()
 	e.Key(`"createdAt"`)
-	svcgen.Encode(e, &v.CreatedAt)
+	e.Time(v.CreatedAt)
 	if v.Currency != nil {
 		e.Key(`"currency"`)
-		svcgen.Encode(e, v.Currency)
+		e.String(*v.Currency)
 	}
 	e.Key(`"customerId"`)
-	svcgen.Encode(e, &v.CustomerID)
+	e.String(v.CustomerID)
 	if v.DeliveryDate.Set {
 		e.Key(`"deliveryDate"`)
-		svcgen.Encode(e, &v.DeliveryDate)
+		v.DeliveryDate.EncodeJSON(e)
 	}
 	if v.Discount != nil {
 		e.Key(`"discount"`)
-		svcgen.Encode(e, v.Discount)
+		v.Discount.EncodeJSON(e)
 	}
 	if v.GiftMessage.Set {
 		e.Key(`"giftMessage"`)
-		svcgen.Encode(e, &v.GiftMessage)
+		v.GiftMessage.EncodeJSON(e)
 	}
 	e.Key(`"id"`)
-	svcgen.Encode(e, &v.ID)
+	e.Int(v.ID)
 	e.Key(`"items"`)
-	svcgen.EncodeSlice(e, &v.Items)
+	svcgen.EncodeItems(e, &v.Items)
 	if v.Metadata != nil {
 		e.Key(`"metadata"`)
-		svcgen.Encode(e, &v.Metadata)
+		v.Metadata.EncodeJSON(e)
 	}
 	if v.Notes != nil {
 		e.Key(`"notes"`)
-		svcgen.EncodeSlice(e, &v.Notes)
+		svcgen.EncodeItems(e, &v.Notes)
 	}
 	e.Key(`"payment"`)
-	svcgen.Encode(e, &v.Payment)
+	v.Payment.EncodeJSON(e)
 	if v.ShippingAddress != nil {
 		e.Key(`"shippingAddress"`)
-		svcgen.Encode(e, v.ShippingAddress)
+		v.ShippingAddress.EncodeJSON(e)
 	}
 	if v.ShippingClass != nil {
 		e.Key(`"shippingClass"`)
-		svcgen.Encode(e, v.ShippingClass)
+		v.ShippingClass.EncodeJSON(e)
 	}
 	if v.Status != nil {
 		e.Key(`"status"`)
-		svcgen.Encode(e, v.Status)
+		v.Status.EncodeJSON(e)
 	}
 	e.Key(`"totalCents"`)
-	svcgen.Encode(e, &v.TotalCents)
+	e.Int(v.TotalCents)
 	e.Key(`"updatedAt"`)
-	svcgen.Encode(e, &v.UpdatedAt)
+	e.Time(v.UpdatedAt)
 	e.ObjectEnd()
 }
 
@@ -1737,11 +1759,11 @@ func (v *Order) DecodeJSON(d *svcgen.Decoder) error {
 	err := d.Object(func(key []byte) error {
 		switch string(key) {
 		case "createdAt":
-			return svcgen.Required(d, &v.CreatedAt, &seenReadOnly[0], svcgen.Decode)
+			return svcgen.Required(d, &v.CreatedAt, &seenReadOnly[0], svcgen.DecodeTime)
 		case "currency":
 			return svcgen.NonNull(d, &v.Currency, svcgen.DecodePtr)
 		case "customerId":
-			return svcgen.Required(d, &v.CustomerID, &seenReadOnly[1], svcgen.Decode)
+			return svcgen.Required(d, &v.CustomerID, &seenReadOnly[1], svcgen.DecodeString)
 		case "deliveryDate":
 			return svcgen.Decode(d, &v.DeliveryDate)
 		case "discount":
@@ -1749,15 +1771,15 @@ func (v *Order) DecodeJSON(d *svcgen.Decoder) error {
 		case "giftMessage":
 			return svcgen.Decode(d, &v.GiftMessage)
 		case "id":
-			return svcgen.Required(d, &v.ID, &seenReadOnly[2], svcgen.Decode)
+			return svcgen.Required(d, &v.ID, &seenReadOnly[2], svcgen.DecodeInt64)
 		case "items":
 			return svcgen.Required(d, &v.Items, &seen[0], svcgen.DecodeSlice)
 		case "metadata":
-			return svcgen.NonNull(d, &v.Metadata, svcgen.Decode)
+			return svcgen.NonNull(d, &v.Metadata, svcgen.DecodeNamed[Metadata])
 		case "notes":
 			return svcgen.NonNull(d, &v.Notes, svcgen.DecodeSlice)
 		case "payment":
-			return svcgen.Required(d, &v.Payment, &seen[1], svcgen.Decode)
+			return svcgen.Required(d, &v.Payment, &seen[1], svcgen.DecodeNamed[PaymentMethod])
 		case "shippingAddress":
 			return svcgen.NonNull(d, &v.ShippingAddress, svcgen.DecodePtr)
 		case "shippingClass":
@@ -1765,9 +1787,9 @@ func (v *Order) DecodeJSON(d *svcgen.Decoder) error {
 		case "status":
 			return svcgen.NonNull(d, &v.Status, svcgen.DecodePtr)
 		case "totalCents":
-			return svcgen.Required(d, &v.TotalCents, &seenReadOnly[3], svcgen.Decode)
+			return svcgen.Required(d, &v.TotalCents, &seenReadOnly[3], svcgen.DecodeInt64)
 		case "updatedAt":
-			return svcgen.Required(d, &v.UpdatedAt, &seenReadOnly[4], svcgen.Decode)
+			return svcgen.Required(d, &v.UpdatedAt, &seenReadOnly[4], svcgen.DecodeTime)
 		}
 		return d.Skip() // not in the spec: ignored
 	})
@@ -1882,16 +1904,16 @@ func (v *OrderChange) EncodeJSON(e *svcgen.Encoder) {
 	e.ObjectStart()
 	if v.Data != nil {
 		e.Key(`"data"`)
-		svcgen.Encode(e, v.Data)
+		v.Data.EncodeJSON(e)
 	}
 	e.Key(`"id"`)
-	svcgen.Encode(e, &v.ID)
+	e.String(v.ID)
 	e.Key(`"time"`)
-	svcgen.Encode(e, &v.Time)
+	e.Time(v.Time)
 	e.Key(`"type"`)
-	svcgen.Encode(e, &v.Type)
+	v.Type.EncodeJSON(e)
 	e.Key(`"version"`)
-	svcgen.Encode(e, &v.Version)
+	e.Int(v.Version)
 	e.ObjectEnd()
 }
 
@@ -1907,13 +1929,13 @@ func (v *OrderChange) DecodeJSON(d *svcgen.Decoder) error {
 		case "data":
 			return svcgen.NonNull(d, &v.Data, svcgen.DecodePtr)
 		case "id":
-			return svcgen.Required(d, &v.ID, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.ID, &seen[0], svcgen.DecodeString)
 		case "time":
-			return svcgen.Required(d, &v.Time, &seen[1], svcgen.Decode)
+			return svcgen.Required(d, &v.Time, &seen[1], svcgen.DecodeTime)
 		case "type":
-			return svcgen.Required(d, &v.Type, &seen[2], svcgen.Decode)
+			return svcgen.Required(d, &v.Type, &seen[2], svcgen.DecodeNamed[OrderChangeType])
 		case "version":
-			return svcgen.Required(d, &v.Version, &seen[3], svcgen.Decode)
+			return svcgen.Required(d, &v.Version, &seen[3], svcgen.DecodeInt64)
 		}
 		return d.Skip() // not in the spec: ignored
 	})
@@ -1985,10 +2007,18 @@ func (v OrderChangeType) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 }
 
 // DecodeJSON reads a string; ValidateAt checks it is one of the values.
-func (v *OrderChangeType) DecodeJSON(d *svcgen.Decoder) error { return svcgen.Decode(d, (*string)(v)) }
+func (v *OrderChangeType) DecodeJSON(d *svcgen.Decoder) error {
+	return svcgen.DecodeString(d, (*string)(v))
+}
 
 // EncodeJSON writes v as a string.
-func (v *OrderChangeType) EncodeJSON(e *svcgen.Encoder) { svcgen.Encode(e, (*string)(v)) }
+func (v *OrderChangeType) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.String(string(*v))
+}
 
 // OrderGiftMessage: A message printed on a card in the parcel.
 type OrderGiftMessage struct {
@@ -2013,7 +2043,7 @@ func (v *OrderGiftMessage) EncodeJSON(e *svcgen.Encoder) {
 		svcgen.Encode(e, &v.Signature)
 	}
 	e.Key(`"text"`)
-	svcgen.Encode(e, &v.Text)
+	e.String(v.Text)
 	e.ObjectEnd()
 }
 
@@ -2029,7 +2059,7 @@ func (v *OrderGiftMessage) DecodeJSON(d *svcgen.Decoder) error {
 		case "signature":
 			return svcgen.NonNull(d, &v.Signature, svcgen.Decode)
 		case "text":
-			return svcgen.Required(d, &v.Text, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.Text, &seen[0], svcgen.DecodeString)
 		}
 		return d.Skip() // not in the spec: ignored
 	})
@@ -2091,43 +2121,43 @@ func (v *OrderInput) EncodeJSON(e *svcgen.Encoder) {
 	e.ObjectStart()
 	if v.Currency != nil {
 		e.Key(`"currency"`)
-		svcgen.Encode(e, v.Currency)
+		e.String(*v.Currency)
 	}
 	if v.DeliveryDate.Set {
 		e.Key(`"deliveryDate"`)
-		svcgen.Encode(e, &v.DeliveryDate)
+		v.DeliveryDate.EncodeJSON(e)
 	}
 	if v.Discount != nil {
 		e.Key(`"discount"`)
-		svcgen.Encode(e, v.Discount)
+		v.Discount.EncodeJSON(e)
 	}
 	if v.GiftMessage.Set {
 		e.Key(`"giftMessage"`)
-		svcgen.Encode(e, &v.GiftMessage)
+		v.GiftMessage.EncodeJSON(e)
 	}
 	e.Key(`"items"`)
-	svcgen.EncodeSlice(e, &v.Items)
+	svcgen.EncodeItems(e, &v.Items)
 	if v.Metadata != nil {
 		e.Key(`"metadata"`)
-		svcgen.Encode(e, &v.Metadata)
+		v.Metadata.EncodeJSON(e)
 	}
 	if v.Notes != nil {
 		e.Key(`"notes"`)
-		svcgen.EncodeSlice(e, &v.Notes)
+		svcgen.EncodeItems(e, &v.Notes)
 	}
 	e.Key(`"payment"`)
-	svcgen.Encode(e, &v.Payment)
+	v.Payment.EncodeJSON(e)
 	if v.ShippingAddress != nil {
 		e.Key(`"shippingAddress"`)
-		svcgen.Encode(e, v.ShippingAddress)
+		v.ShippingAddress.EncodeJSON(e)
 	}
 	if v.ShippingClass != nil {
 		e.Key(`"shippingClass"`)
-		svcgen.Encode(e, v.ShippingClass)
+		v.ShippingClass.EncodeJSON(e)
 	}
 	if v.Status != nil {
 		e.Key(`"status"`)
-		svcgen.Encode(e, v.Status)
+		v.Status.EncodeJSON(e)
 	}
 	e.ObjectEnd()
 }
@@ -2155,11 +2185,11 @@ func (v *OrderInput) DecodeJSON(d *svcgen.Decoder) error {
 		case "items":
 			return svcgen.Required(d, &v.Items, &seen[0], svcgen.DecodeSlice)
 		case "metadata":
-			return svcgen.NonNull(d, &v.Metadata, svcgen.Decode)
+			return svcgen.NonNull(d, &v.Metadata, svcgen.DecodeNamed[Metadata])
 		case "notes":
 			return svcgen.NonNull(d, &v.Notes, svcgen.DecodeSlice)
 		case "payment":
-			return svcgen.Required(d, &v.Payment, &seen[1], svcgen.Decode)
+			return svcgen.Required(d, &v.Payment, &seen[1], svcgen.DecodeNamed[PaymentMethod])
 		case "shippingAddress":
 			return svcgen.NonNull(d, &v.ShippingAddress, svcgen.DecodePtr)
 		case "shippingClass":
@@ -2281,22 +2311,22 @@ func (v *OrderItemsItem) EncodeJSON(e *svcgen.Encoder) {
 	}
 	if v.CategoryID != nil {
 		e.Key(`"categoryId"`)
-		svcgen.Encode(e, v.CategoryID)
+		e.Int(int64(*v.CategoryID))
 	}
 	if v.Dimensions != nil {
 		e.Key(`"dimensions"`)
-		svcgen.Encode(e, v.Dimensions)
+		v.Dimensions.EncodeJSON(e)
 	}
 	if v.Fulfillment != nil {
 		e.Key(`"fulfillment"`)
-		svcgen.Encode(e, v.Fulfillment)
+		v.Fulfillment.EncodeJSON(e)
 	}
 	e.Key(`"quantity"`)
-	svcgen.Encode(e, &v.Quantity)
+	e.Int(int64(v.Quantity))
 	e.Key(`"sku"`)
-	svcgen.Encode(e, &v.Sku)
+	e.String(v.Sku)
 	e.Key(`"unitPrice"`)
-	svcgen.Encode(e, &v.UnitPrice)
+	e.Float(v.UnitPrice, 64)
 	e.ObjectEnd()
 }
 
@@ -2320,11 +2350,11 @@ func (v *OrderItemsItem) DecodeJSON(d *svcgen.Decoder) error {
 		case "fulfillment":
 			return svcgen.NonNull(d, &v.Fulfillment, svcgen.DecodePtr)
 		case "quantity":
-			return svcgen.Required(d, &v.Quantity, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.Quantity, &seen[0], svcgen.DecodeInt32)
 		case "sku":
-			return svcgen.Required(d, &v.Sku, &seen[1], svcgen.Decode)
+			return svcgen.Required(d, &v.Sku, &seen[1], svcgen.DecodeString)
 		case "unitPrice":
-			return svcgen.Required(d, &v.UnitPrice, &seen[2], svcgen.Decode)
+			return svcgen.Required(d, &v.UnitPrice, &seen[2], svcgen.DecodeFloat64)
 		}
 		return d.Skip() // not in the spec: ignored
 	})
@@ -2387,17 +2417,17 @@ func (v *OrderItemsItemDimensions) EncodeJSON(e *svcgen.Encoder) {
 	e.ObjectStart()
 	if v.HeightCm != nil {
 		e.Key(`"heightCm"`)
-		svcgen.Encode(e, v.HeightCm)
+		e.Float(float64(*v.HeightCm), 32)
 	}
 	if v.LengthCm != nil {
 		e.Key(`"lengthCm"`)
-		svcgen.Encode(e, v.LengthCm)
+		e.Float(float64(*v.LengthCm), 32)
 	}
 	e.Key(`"weightKg"`)
-	svcgen.Encode(e, &v.WeightKg)
+	e.Float(float64(v.WeightKg), 32)
 	if v.WidthCm != nil {
 		e.Key(`"widthCm"`)
-		svcgen.Encode(e, v.WidthCm)
+		e.Float(float64(*v.WidthCm), 32)
 	}
 	e.ObjectEnd()
 }
@@ -2416,7 +2446,7 @@ func (v *OrderItemsItemDimensions) DecodeJSON(d *svcgen.Decoder) error {
 		case "lengthCm":
 			return svcgen.NonNull(d, &v.LengthCm, svcgen.DecodePtr)
 		case "weightKg":
-			return svcgen.Required(d, &v.WeightKg, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.WeightKg, &seen[0], svcgen.DecodeFloat32)
 		case "widthCm":
 			return svcgen.NonNull(d, &v.WidthCm, svcgen.DecodePtr)
 		}
@@ -2488,11 +2518,17 @@ func (v OrderItemsItemFulfillment) ValidateAt(at *svcgen.Path, errs *svcgen.Erro
 
 // DecodeJSON reads a string; ValidateAt checks it is one of the values.
 func (v *OrderItemsItemFulfillment) DecodeJSON(d *svcgen.Decoder) error {
-	return svcgen.Decode(d, (*string)(v))
+	return svcgen.DecodeString(d, (*string)(v))
 }
 
 // EncodeJSON writes v as a string.
-func (v *OrderItemsItemFulfillment) EncodeJSON(e *svcgen.Encoder) { svcgen.Encode(e, (*string)(v)) }
+func (v *OrderItemsItemFulfillment) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.String(string(*v))
+}
 
 // OrderPage: One page of orders.
 type OrderPage struct {
@@ -2513,9 +2549,9 @@ func (v *OrderPage) EncodeJSON(e *svcgen.Encoder) {
 	}
 	e.ObjectStart()
 	e.Key(`"items"`)
-	svcgen.EncodeSlice(e, &v.Items)
+	svcgen.EncodeItems(e, &v.Items)
 	e.Key(`"total"`)
-	svcgen.Encode(e, &v.Total)
+	e.Int(v.Total)
 	e.ObjectEnd()
 }
 
@@ -2531,7 +2567,7 @@ func (v *OrderPage) DecodeJSON(d *svcgen.Decoder) error {
 		case "items":
 			return svcgen.Required(d, &v.Items, &seen[0], svcgen.DecodeSlice)
 		case "total":
-			return svcgen.Required(d, &v.Total, &seen[1], svcgen.Decode)
+			return svcgen.Required(d, &v.Total, &seen[1], svcgen.DecodeInt64)
 		}
 		return d.Skip() // not in the spec: ignored
 	})
@@ -2591,23 +2627,23 @@ func (v *OrderPatch) EncodeJSON(e *svcgen.Encoder) {
 	e.ObjectStart()
 	if v.DeliveryDate.Set {
 		e.Key(`"deliveryDate"`)
-		svcgen.Encode(e, &v.DeliveryDate)
+		v.DeliveryDate.EncodeJSON(e)
 	}
 	if v.Metadata != nil {
 		e.Key(`"metadata"`)
-		svcgen.Encode(e, &v.Metadata)
+		v.Metadata.EncodeJSON(e)
 	}
 	if v.Notes != nil {
 		e.Key(`"notes"`)
-		svcgen.EncodeSlice(e, &v.Notes)
+		svcgen.EncodeItems(e, &v.Notes)
 	}
 	if v.ShippingClass != nil {
 		e.Key(`"shippingClass"`)
-		svcgen.Encode(e, v.ShippingClass)
+		v.ShippingClass.EncodeJSON(e)
 	}
 	if v.Status != nil {
 		e.Key(`"status"`)
-		svcgen.Encode(e, v.Status)
+		v.Status.EncodeJSON(e)
 	}
 	e.ObjectEnd()
 }
@@ -2627,7 +2663,7 @@ func (v *OrderPatch) DecodeJSON(d *svcgen.Decoder) error {
 		case "deliveryDate":
 			return svcgen.Decode(d, &v.DeliveryDate)
 		case "metadata":
-			return svcgen.NonNull(d, &v.Metadata, svcgen.Decode)
+			return svcgen.NonNull(d, &v.Metadata, svcgen.DecodeNamed[Metadata])
 		case "notes":
 			return svcgen.NonNull(d, &v.Notes, svcgen.DecodeSlice)
 		case "shippingClass":
@@ -2723,10 +2759,18 @@ func (v OrderStatus) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 }
 
 // DecodeJSON reads a string; ValidateAt checks it is one of the values.
-func (v *OrderStatus) DecodeJSON(d *svcgen.Decoder) error { return svcgen.Decode(d, (*string)(v)) }
+func (v *OrderStatus) DecodeJSON(d *svcgen.Decoder) error {
+	return svcgen.DecodeString(d, (*string)(v))
+}
 
 // EncodeJSON writes v as a string.
-func (v *OrderStatus) EncodeJSON(e *svcgen.Encoder) { svcgen.Encode(e, (*string)(v)) }
+func (v *OrderStatus) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.String(string(*v))
+}
 
 // PaymentMethod: How the order is paid; `type` says which kind.
 //
@@ -2826,7 +2870,7 @@ func (v *PercentageDiscount) EncodeJSON(e *svcgen.Encoder) {
 	}
 	e.ObjectStart()
 	e.Key(`"percent"`)
-	svcgen.Encode(e, &v.Percent)
+	e.Float(float64(v.Percent), 32)
 	e.ObjectEnd()
 }
 
@@ -2840,7 +2884,7 @@ func (v *PercentageDiscount) DecodeJSON(d *svcgen.Decoder) error {
 	err := d.Object(func(key []byte) error {
 		switch string(key) {
 		case "percent":
-			return svcgen.Required(d, &v.Percent, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.Percent, &seen[0], svcgen.DecodeFloat32)
 		}
 		return d.Skip() // not in the spec: ignored
 	})
@@ -2885,11 +2929,11 @@ func (v *Preferences) EncodeJSON(e *svcgen.Encoder) {
 	e.ObjectStart()
 	if v.Currency != nil {
 		e.Key(`"currency"`)
-		svcgen.Encode(e, v.Currency)
+		e.String(*v.Currency)
 	}
 	if v.Language != nil {
 		e.Key(`"language"`)
-		svcgen.Encode(e, v.Language)
+		e.String(*v.Language)
 	}
 	keys := make([]string, 0, len(v.AdditionalProperties))
 	for k := range v.AdditionalProperties {
@@ -2986,23 +3030,23 @@ func (v *Problem) EncodeJSON(e *svcgen.Encoder) {
 	e.ObjectStart()
 	if v.Detail != nil {
 		e.Key(`"detail"`)
-		svcgen.Encode(e, v.Detail)
+		e.String(*v.Detail)
 	}
 	if v.Errors != nil {
 		e.Key(`"errors"`)
-		svcgen.EncodeSlice(e, &v.Errors)
+		svcgen.EncodeItems(e, &v.Errors)
 	}
 	if v.Instance != nil {
 		e.Key(`"instance"`)
-		svcgen.Encode(e, v.Instance)
+		e.String(*v.Instance)
 	}
 	e.Key(`"status"`)
-	svcgen.Encode(e, &v.Status)
+	e.Int(int64(v.Status))
 	e.Key(`"title"`)
-	svcgen.Encode(e, &v.Title)
+	e.String(v.Title)
 	if v.Type != nil {
 		e.Key(`"type"`)
-		svcgen.Encode(e, v.Type)
+		e.String(*v.Type)
 	}
 	e.ObjectEnd()
 }
@@ -3025,9 +3069,9 @@ func (v *Problem) DecodeJSON(d *svcgen.Decoder) error {
 		case "instance":
 			return svcgen.NonNull(d, &v.Instance, svcgen.DecodePtr)
 		case "status":
-			return svcgen.Required(d, &v.Status, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.Status, &seen[0], svcgen.DecodeInt32)
 		case "title":
-			return svcgen.Required(d, &v.Title, &seen[1], svcgen.Decode)
+			return svcgen.Required(d, &v.Title, &seen[1], svcgen.DecodeString)
 		case "type":
 			return svcgen.NonNull(d, &v.Type, svcgen.DecodePtr)
 		}
@@ -3090,10 +3134,18 @@ func (v ShippingClass) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 }
 
 // DecodeJSON reads a string; ValidateAt checks it is one of the values.
-func (v *ShippingClass) DecodeJSON(d *svcgen.Decoder) error { return svcgen.Decode(d, (*string)(v)) }
+func (v *ShippingClass) DecodeJSON(d *svcgen.Decoder) error {
+	return svcgen.DecodeString(d, (*string)(v))
+}
 
 // EncodeJSON writes v as a string.
-func (v *ShippingClass) EncodeJSON(e *svcgen.Encoder) { svcgen.Encode(e, (*string)(v)) }
+func (v *ShippingClass) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.String(string(*v))
+}
 
 // StructuredNote: A note with an author, which can be pinned to the top.
 type StructuredNote struct {
@@ -3115,14 +3167,14 @@ func (v *StructuredNote) EncodeJSON(e *svcgen.Encoder) {
 	e.ObjectStart()
 	if v.Author != nil {
 		e.Key(`"author"`)
-		svcgen.Encode(e, v.Author)
+		e.String(*v.Author)
 	}
 	if v.Pinned != nil {
 		e.Key(`"pinned"`)
-		svcgen.Encode(e, v.Pinned)
+		e.Bool(*v.Pinned)
 	}
 	e.Key(`"text"`)
-	svcgen.Encode(e, &v.Text)
+	e.String(v.Text)
 	e.ObjectEnd()
 }
 
@@ -3142,7 +3194,7 @@ func (v *StructuredNote) DecodeJSON(d *svcgen.Decoder) error {
 		case "pinned":
 			return svcgen.NonNull(d, &v.Pinned, svcgen.DecodePtr)
 		case "text":
-			return svcgen.Required(d, &v.Text, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.Text, &seen[0], svcgen.DecodeString)
 		}
 		return d.Skip() // not in the spec: ignored
 	})

@@ -21,11 +21,11 @@ func (v *Category) EncodeJSON(e *svcgen.Encoder) {
 	e.ObjectStart()
 	if v.ID != nil {
 		e.Key(`"id"`)
-		svcgen.Encode(e, v.ID)
+		e.Int(*v.ID)
 	}
 	if v.Name != nil {
 		e.Key(`"name"`)
-		svcgen.Encode(e, v.Name)
+		e.String(*v.Name)
 	}
 	e.ObjectEnd()
 }
@@ -81,9 +81,9 @@ func (v *Error) EncodeJSON(e *svcgen.Encoder) {
 	}
 	e.ObjectStart()
 	e.Key(`"code"`)
-	svcgen.Encode(e, &v.Code)
+	e.Int(int64(v.Code))
 	e.Key(`"message"`)
-	svcgen.Encode(e, &v.Message)
+	e.String(v.Message)
 	e.ObjectEnd()
 }
 
@@ -97,9 +97,9 @@ func (v *Error) DecodeJSON(d *svcgen.Decoder) error {
 	err := d.Object(func(key []byte) error {
 		switch string(key) {
 		case "code":
-			return svcgen.Required(d, &v.Code, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.Code, &seen[0], svcgen.DecodeInt32)
 		case "message":
-			return svcgen.Required(d, &v.Message, &seen[1], svcgen.Decode)
+			return svcgen.Required(d, &v.Message, &seen[1], svcgen.DecodeString)
 		}
 		return d.Skip() // not in the spec: ignored
 	})
@@ -146,11 +146,17 @@ func (v ListPetsStatusItem) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 
 // DecodeJSON reads a string; ValidateAt checks it is one of the values.
 func (v *ListPetsStatusItem) DecodeJSON(d *svcgen.Decoder) error {
-	return svcgen.Decode(d, (*string)(v))
+	return svcgen.DecodeString(d, (*string)(v))
 }
 
 // EncodeJSON writes v as a string.
-func (v *ListPetsStatusItem) EncodeJSON(e *svcgen.Encoder) { svcgen.Encode(e, (*string)(v)) }
+func (v *ListPetsStatusItem) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.String(string(*v))
+}
 
 // Pet: An animal for sale.
 type Pet struct {
@@ -183,27 +189,27 @@ func (v *Pet) EncodeJSON(e *svcgen.Encoder) {
 	}
 	if v.Category != nil {
 		e.Key(`"category"`)
-		svcgen.Encode(e, v.Category)
+		v.Category.EncodeJSON(e)
 	}
 	if v.ID != nil {
 		e.Key(`"id"`)
-		svcgen.Encode(e, v.ID)
+		e.Int(*v.ID)
 	}
 	e.Key(`"name"`)
-	svcgen.Encode(e, &v.Name)
+	e.String(v.Name)
 	e.Key(`"photoUrls"`)
 	svcgen.EncodeSlice(e, &v.PhotoURLs)
 	if v.PriceCents != nil {
 		e.Key(`"priceCents"`)
-		svcgen.Encode(e, v.PriceCents)
+		e.Int(*v.PriceCents)
 	}
 	if v.Status != nil {
 		e.Key(`"status"`)
-		svcgen.Encode(e, v.Status)
+		v.Status.EncodeJSON(e)
 	}
 	if v.Tags != nil {
 		e.Key(`"tags"`)
-		svcgen.EncodeSlice(e, &v.Tags)
+		svcgen.EncodeItems(e, &v.Tags)
 	}
 	e.ObjectEnd()
 }
@@ -226,7 +232,7 @@ func (v *Pet) DecodeJSON(d *svcgen.Decoder) error {
 		case "id":
 			return svcgen.NonNull(d, &v.ID, svcgen.DecodePtr)
 		case "name":
-			return svcgen.Required(d, &v.Name, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.Name, &seen[0], svcgen.DecodeString)
 		case "photoUrls":
 			return svcgen.Required(d, &v.PhotoURLs, &seen[1], svcgen.DecodeSlice)
 		case "priceCents":
@@ -312,10 +318,18 @@ func (v PetStatus) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 }
 
 // DecodeJSON reads a string; ValidateAt checks it is one of the values.
-func (v *PetStatus) DecodeJSON(d *svcgen.Decoder) error { return svcgen.Decode(d, (*string)(v)) }
+func (v *PetStatus) DecodeJSON(d *svcgen.Decoder) error {
+	return svcgen.DecodeString(d, (*string)(v))
+}
 
 // EncodeJSON writes v as a string.
-func (v *PetStatus) EncodeJSON(e *svcgen.Encoder) { svcgen.Encode(e, (*string)(v)) }
+func (v *PetStatus) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.String(string(*v))
+}
 
 // Tag: A free label on a pet.
 type Tag struct {
@@ -332,11 +346,11 @@ func (v *Tag) EncodeJSON(e *svcgen.Encoder) {
 	e.ObjectStart()
 	if v.ID != nil {
 		e.Key(`"id"`)
-		svcgen.Encode(e, v.ID)
+		e.Int(*v.ID)
 	}
 	if v.Name != nil {
 		e.Key(`"name"`)
-		svcgen.Encode(e, v.Name)
+		e.String(*v.Name)
 	}
 	e.ObjectEnd()
 }

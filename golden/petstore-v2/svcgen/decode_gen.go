@@ -742,9 +742,7 @@ func Decode[T any](d *Decoder, p *T) error { return DecodeAny(d, p) }
 
 // DecodeAny is Decode for a pointer held in an interface.
 func DecodeAny(d *Decoder, p any) error {
-	switch p := p.(type) {
-	case JSONDecoder:
-		return p.DecodeJSON(d)
+	switch p := p.(type) { // concrete types first: they cost no method lookup
 	case *string:
 		s, err := d.String()
 		*p = s
@@ -815,6 +813,8 @@ func DecodeAny(d *Decoder, p any) error {
 		return DecodePtr(d, p)
 	case **time.Time:
 		return DecodePtr(d, p)
+	case JSONDecoder:
+		return p.DecodeJSON(d)
 	}
 	return d.fallback(p)
 }
@@ -889,12 +889,85 @@ func (d *Decoder) base64(p *[]byte) error {
 	return nil
 }
 
+// The decoders of one type each, for the fields whose type generated
+// code knows: they read a value as Decode does, without its type switch.
+
+// DecodeString reads a string.
+func DecodeString(d *Decoder, p *string) (err error) {
+	*p, err = d.String()
+	return err
+}
+
+// DecodeInt64 reads an integer that fits 64 bits.
+func DecodeInt64(d *Decoder, p *int64) (err error) {
+	*p, err = d.Int(64)
+	return err
+}
+
+// DecodeInt32 reads an integer that fits 32 bits.
+func DecodeInt32(d *Decoder, p *int32) error {
+	n, err := d.Int(32)
+	*p = int32(n)
+	return err
+}
+
+// DecodeInt reads an integer that fits an int.
+func DecodeInt(d *Decoder, p *int) error {
+	n, err := d.Int(strconv.IntSize)
+	*p = int(n)
+	return err
+}
+
+// DecodeFloat64 reads a number.
+func DecodeFloat64(d *Decoder, p *float64) (err error) {
+	*p, err = d.Float(64)
+	return err
+}
+
+// DecodeFloat32 reads a number that fits a float32.
+func DecodeFloat32(d *Decoder, p *float32) error {
+	f, err := d.Float(32)
+	*p = float32(f)
+	return err
+}
+
+// DecodeBool reads true or false.
+func DecodeBool(d *Decoder, p *bool) (err error) {
+	*p, err = d.Bool()
+	return err
+}
+
+// DecodeTime reads an RFC 3339 date-time.
+func DecodeTime(d *Decoder, p *time.Time) (err error) {
+	*p, err = d.Time()
+	return err
+}
+
+// DecodeNamed reads a generated type by its DecodeJSON:
+// svcgen.DecodeNamed[Order] is the decoder of an Order field.
+func DecodeNamed[T any, P interface {
+	*T
+	JSONDecoder
+}](d *Decoder, p *T) error {
+	return P(p).DecodeJSON(d)
+}
+
 // DecodeSlice reads an array into a new slice, each item by Decode; null
 // gives nil.
 func DecodeSlice[T any](d *Decoder, p *[]T) error {
 	if d.Null() {
 		*p = nil
 		return nil
+	}
+	if ps, ok := any(p).(*[]string); ok { // the common case, without a type switch per item
+		s := make([]string, 0, 4)
+		err := d.Array(func(int) error {
+			v, err := d.String()
+			s = append(s, v)
+			return err
+		})
+		*ps = s
+		return err
 	}
 	s := make([]T, 0, 4)
 	err := d.Array(func(int) error {

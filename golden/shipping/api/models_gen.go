@@ -29,17 +29,17 @@ func (v *Dispatch) EncodeJSON(e *svcgen.Encoder) {
 	}
 	e.ObjectStart()
 	e.Key(`"dispatchedAt"`)
-	svcgen.Encode(e, &v.DispatchedAt)
+	e.Time(v.DispatchedAt)
 	if v.ItemCount != nil {
 		e.Key(`"itemCount"`)
-		svcgen.Encode(e, v.ItemCount)
+		e.Int(int64(*v.ItemCount))
 	}
 	e.Key(`"orderId"`)
-	svcgen.Encode(e, &v.OrderID)
+	e.Int(v.OrderID)
 	e.Key(`"shipmentId"`)
-	svcgen.Encode(e, &v.ShipmentID)
+	e.String(v.ShipmentID)
 	e.Key(`"status"`)
-	svcgen.Encode(e, &v.Status)
+	v.Status.EncodeJSON(e)
 	e.ObjectEnd()
 }
 
@@ -53,15 +53,15 @@ func (v *Dispatch) DecodeJSON(d *svcgen.Decoder) error {
 	err := d.Object(func(key []byte) error {
 		switch string(key) {
 		case "dispatchedAt":
-			return svcgen.Required(d, &v.DispatchedAt, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.DispatchedAt, &seen[0], svcgen.DecodeTime)
 		case "itemCount":
 			return svcgen.NonNull(d, &v.ItemCount, svcgen.DecodePtr)
 		case "orderId":
-			return svcgen.Required(d, &v.OrderID, &seen[1], svcgen.Decode)
+			return svcgen.Required(d, &v.OrderID, &seen[1], svcgen.DecodeInt64)
 		case "shipmentId":
-			return svcgen.Required(d, &v.ShipmentID, &seen[2], svcgen.Decode)
+			return svcgen.Required(d, &v.ShipmentID, &seen[2], svcgen.DecodeString)
 		case "status":
-			return svcgen.Required(d, &v.Status, &seen[3], svcgen.Decode)
+			return svcgen.Required(d, &v.Status, &seen[3], svcgen.DecodeNamed[DispatchStatus])
 		}
 		return d.Skip() // not in the spec: ignored
 	})
@@ -123,10 +123,18 @@ func (v DispatchStatus) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 }
 
 // DecodeJSON reads a string; ValidateAt checks it is one of the values.
-func (v *DispatchStatus) DecodeJSON(d *svcgen.Decoder) error { return svcgen.Decode(d, (*string)(v)) }
+func (v *DispatchStatus) DecodeJSON(d *svcgen.Decoder) error {
+	return svcgen.DecodeString(d, (*string)(v))
+}
 
 // EncodeJSON writes v as a string.
-func (v *DispatchStatus) EncodeJSON(e *svcgen.Encoder) { svcgen.Encode(e, (*string)(v)) }
+func (v *DispatchStatus) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.String(string(*v))
+}
 
 // ListShipments200ResponseBody is defined by the spec at #/paths/~1shipments/get/responses/200/content/application~1json/schema.
 type ListShipments200ResponseBody struct {
@@ -146,10 +154,10 @@ func (v *ListShipments200ResponseBody) EncodeJSON(e *svcgen.Encoder) {
 	}
 	e.ObjectStart()
 	e.Key(`"items"`)
-	svcgen.EncodeSlice(e, &v.Items)
+	svcgen.EncodeItems(e, &v.Items)
 	if v.Total != nil {
 		e.Key(`"total"`)
-		svcgen.Encode(e, v.Total)
+		e.Int(*v.Total)
 	}
 	e.ObjectEnd()
 }
@@ -212,19 +220,19 @@ func (v *Problem) EncodeJSON(e *svcgen.Encoder) {
 	e.ObjectStart()
 	if v.Detail != nil {
 		e.Key(`"detail"`)
-		svcgen.Encode(e, v.Detail)
+		e.String(*v.Detail)
 	}
 	if v.Status != nil {
 		e.Key(`"status"`)
-		svcgen.Encode(e, v.Status)
+		e.Int(*v.Status)
 	}
 	if v.Title != nil {
 		e.Key(`"title"`)
-		svcgen.Encode(e, v.Title)
+		e.String(*v.Title)
 	}
 	if v.Type != nil {
 		e.Key(`"type"`)
-		svcgen.Encode(e, v.Type)
+		e.String(*v.Type)
 	}
 	e.ObjectEnd()
 }
@@ -286,25 +294,25 @@ func (v *Shipment) EncodeJSON(e *svcgen.Encoder) {
 	}
 	e.ObjectStart()
 	e.Key(`"createdAt"`)
-	svcgen.Encode(e, &v.CreatedAt)
+	e.Time(v.CreatedAt)
 	e.Key(`"customerId"`)
-	svcgen.Encode(e, &v.CustomerID)
+	e.String(v.CustomerID)
 	e.Key(`"id"`)
-	svcgen.Encode(e, &v.ID)
+	e.String(v.ID)
 	if v.ItemCount != nil {
 		e.Key(`"itemCount"`)
-		svcgen.Encode(e, v.ItemCount)
+		e.Int(int64(*v.ItemCount))
 	}
 	e.Key(`"orderId"`)
-	svcgen.Encode(e, &v.OrderID)
+	e.Int(v.OrderID)
 	if v.OrderVersion != nil {
 		e.Key(`"orderVersion"`)
-		svcgen.Encode(e, v.OrderVersion)
+		e.Int(*v.OrderVersion)
 	}
 	e.Key(`"status"`)
-	svcgen.Encode(e, &v.Status)
+	v.Status.EncodeJSON(e)
 	e.Key(`"updatedAt"`)
-	svcgen.Encode(e, &v.UpdatedAt)
+	e.Time(v.UpdatedAt)
 	e.ObjectEnd()
 }
 
@@ -319,21 +327,21 @@ func (v *Shipment) DecodeJSON(d *svcgen.Decoder) error {
 	err := d.Object(func(key []byte) error {
 		switch string(key) {
 		case "createdAt":
-			return svcgen.Required(d, &v.CreatedAt, &seenReadOnly[0], svcgen.Decode)
+			return svcgen.Required(d, &v.CreatedAt, &seenReadOnly[0], svcgen.DecodeTime)
 		case "customerId":
-			return svcgen.Required(d, &v.CustomerID, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.CustomerID, &seen[0], svcgen.DecodeString)
 		case "id":
-			return svcgen.Required(d, &v.ID, &seenReadOnly[1], svcgen.Decode)
+			return svcgen.Required(d, &v.ID, &seenReadOnly[1], svcgen.DecodeString)
 		case "itemCount":
 			return svcgen.NonNull(d, &v.ItemCount, svcgen.DecodePtr)
 		case "orderId":
-			return svcgen.Required(d, &v.OrderID, &seen[1], svcgen.Decode)
+			return svcgen.Required(d, &v.OrderID, &seen[1], svcgen.DecodeInt64)
 		case "orderVersion":
 			return svcgen.NonNull(d, &v.OrderVersion, svcgen.DecodePtr)
 		case "status":
-			return svcgen.Required(d, &v.Status, &seen[2], svcgen.Decode)
+			return svcgen.Required(d, &v.Status, &seen[2], svcgen.DecodeNamed[ShipmentStatus])
 		case "updatedAt":
-			return svcgen.Required(d, &v.UpdatedAt, &seenReadOnly[2], svcgen.Decode)
+			return svcgen.Required(d, &v.UpdatedAt, &seenReadOnly[2], svcgen.DecodeTime)
 		}
 		return d.Skip() // not in the spec: ignored
 	})
@@ -398,13 +406,13 @@ func (v *ShipmentCancelled) EncodeJSON(e *svcgen.Encoder) {
 	}
 	e.ObjectStart()
 	e.Key(`"orderId"`)
-	svcgen.Encode(e, &v.OrderID)
+	e.Int(v.OrderID)
 	if v.Shipment != nil {
 		e.Key(`"shipment"`)
-		svcgen.Encode(e, v.Shipment)
+		v.Shipment.EncodeJSON(e)
 	}
 	e.Key(`"shipmentId"`)
-	svcgen.Encode(e, &v.ShipmentID)
+	e.String(v.ShipmentID)
 	e.ObjectEnd()
 }
 
@@ -418,11 +426,11 @@ func (v *ShipmentCancelled) DecodeJSON(d *svcgen.Decoder) error {
 	err := d.Object(func(key []byte) error {
 		switch string(key) {
 		case "orderId":
-			return svcgen.Required(d, &v.OrderID, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.OrderID, &seen[0], svcgen.DecodeInt64)
 		case "shipment":
 			return svcgen.NonNull(d, &v.Shipment, svcgen.DecodePtr)
 		case "shipmentId":
-			return svcgen.Required(d, &v.ShipmentID, &seen[1], svcgen.Decode)
+			return svcgen.Required(d, &v.ShipmentID, &seen[1], svcgen.DecodeString)
 		}
 		return d.Skip() // not in the spec: ignored
 	})
@@ -475,13 +483,13 @@ func (v *ShipmentInput) EncodeJSON(e *svcgen.Encoder) {
 	}
 	e.ObjectStart()
 	e.Key(`"customerId"`)
-	svcgen.Encode(e, &v.CustomerID)
+	e.String(v.CustomerID)
 	if v.ItemCount != nil {
 		e.Key(`"itemCount"`)
-		svcgen.Encode(e, v.ItemCount)
+		e.Int(int64(*v.ItemCount))
 	}
 	e.Key(`"orderId"`)
-	svcgen.Encode(e, &v.OrderID)
+	e.Int(v.OrderID)
 	e.ObjectEnd()
 }
 
@@ -495,11 +503,11 @@ func (v *ShipmentInput) DecodeJSON(d *svcgen.Decoder) error {
 	err := d.Object(func(key []byte) error {
 		switch string(key) {
 		case "customerId":
-			return svcgen.Required(d, &v.CustomerID, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.CustomerID, &seen[0], svcgen.DecodeString)
 		case "itemCount":
 			return svcgen.NonNull(d, &v.ItemCount, svcgen.DecodePtr)
 		case "orderId":
-			return svcgen.Required(d, &v.OrderID, &seen[1], svcgen.Decode)
+			return svcgen.Required(d, &v.OrderID, &seen[1], svcgen.DecodeInt64)
 		}
 		return d.Skip() // not in the spec: ignored
 	})
@@ -555,7 +563,15 @@ func (v ShipmentStatus) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 }
 
 // DecodeJSON reads a string; ValidateAt checks it is one of the values.
-func (v *ShipmentStatus) DecodeJSON(d *svcgen.Decoder) error { return svcgen.Decode(d, (*string)(v)) }
+func (v *ShipmentStatus) DecodeJSON(d *svcgen.Decoder) error {
+	return svcgen.DecodeString(d, (*string)(v))
+}
 
 // EncodeJSON writes v as a string.
-func (v *ShipmentStatus) EncodeJSON(e *svcgen.Encoder) { svcgen.Encode(e, (*string)(v)) }
+func (v *ShipmentStatus) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.String(string(*v))
+}

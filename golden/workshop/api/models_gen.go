@@ -29,9 +29,9 @@ func (v *Circle) EncodeJSON(e *svcgen.Encoder) {
 	}
 	e.ObjectStart()
 	e.Key(`"kind"`)
-	svcgen.Encode(e, &v.Kind)
+	v.Kind.EncodeJSON(e)
 	e.Key(`"radius"`)
-	svcgen.Encode(e, &v.Radius)
+	e.Int(int64(v.Radius))
 	e.ObjectEnd()
 }
 
@@ -45,9 +45,9 @@ func (v *Circle) DecodeJSON(d *svcgen.Decoder) error {
 	err := d.Object(func(key []byte) error {
 		switch string(key) {
 		case "kind":
-			return svcgen.Required(d, &v.Kind, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.Kind, &seen[0], svcgen.DecodeNamed[CircleKind])
 		case "radius":
-			return svcgen.Required(d, &v.Radius, &seen[1], svcgen.Decode)
+			return svcgen.Required(d, &v.Radius, &seen[1], svcgen.DecodeInt32)
 		}
 		return d.Skip() // not in the spec: ignored
 	})
@@ -95,10 +95,18 @@ func (v CircleKind) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 }
 
 // DecodeJSON reads a string; ValidateAt checks it is one of the values.
-func (v *CircleKind) DecodeJSON(d *svcgen.Decoder) error { return svcgen.Decode(d, (*string)(v)) }
+func (v *CircleKind) DecodeJSON(d *svcgen.Decoder) error {
+	return svcgen.DecodeString(d, (*string)(v))
+}
 
 // EncodeJSON writes v as a string.
-func (v *CircleKind) EncodeJSON(e *svcgen.Encoder) { svcgen.Encode(e, (*string)(v)) }
+func (v *CircleKind) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.String(string(*v))
+}
 
 // Gadget: A gadget as stored.
 type Gadget struct {
@@ -132,36 +140,36 @@ func (v *Gadget) EncodeJSON(e *svcgen.Encoder) {
 	}
 	e.ObjectStart()
 	e.Key(`"color"`)
-	svcgen.Encode(e, &v.Color)
+	v.Color.EncodeJSON(e)
 	if v.Dims != nil {
 		e.Key(`"dims"`)
-		svcgen.Encode(e, v.Dims)
+		v.Dims.EncodeJSON(e)
 	}
 	if v.Finish != nil {
 		e.Key(`"finish"`)
-		svcgen.Encode(e, v.Finish)
+		e.String(*v.Finish)
 	}
 	e.Key(`"id"`)
-	svcgen.Encode(e, &v.ID)
+	e.String(v.ID)
 	if v.Label.Set {
 		e.Key(`"label"`)
-		svcgen.Encode(e, &v.Label)
+		v.Label.EncodeJSON(e)
 	}
 	e.Key(`"name"`)
-	svcgen.Encode(e, &v.Name)
+	e.String(v.Name)
 	if v.Parts != nil {
 		e.Key(`"parts"`)
-		svcgen.EncodeSlice(e, &v.Parts)
+		svcgen.EncodeItems(e, &v.Parts)
 	}
 	if v.Shape != nil {
 		e.Key(`"shape"`)
-		svcgen.Encode(e, v.Shape)
+		v.Shape.EncodeJSON(e)
 	}
 	e.Key(`"size"`)
-	svcgen.Encode(e, &v.Size)
+	e.Int(v.Size)
 	if v.Weight != nil {
 		e.Key(`"weight"`)
-		svcgen.Encode(e, v.Weight)
+		e.Float(*v.Weight, 64)
 	}
 	e.ObjectEnd()
 }
@@ -179,23 +187,23 @@ func (v *Gadget) DecodeJSON(d *svcgen.Decoder) error {
 	err := d.Object(func(key []byte) error {
 		switch string(key) {
 		case "color":
-			return svcgen.Required(d, &v.Color, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.Color, &seen[0], svcgen.DecodeNamed[GadgetColor])
 		case "dims":
 			return svcgen.NonNull(d, &v.Dims, svcgen.DecodePtr)
 		case "finish":
 			return svcgen.NonNull(d, &v.Finish, svcgen.DecodePtr)
 		case "id":
-			return svcgen.Required(d, &v.ID, &seenReadOnly[0], svcgen.Decode)
+			return svcgen.Required(d, &v.ID, &seenReadOnly[0], svcgen.DecodeString)
 		case "label":
 			return svcgen.Decode(d, &v.Label)
 		case "name":
-			return svcgen.Required(d, &v.Name, &seen[1], svcgen.Decode)
+			return svcgen.Required(d, &v.Name, &seen[1], svcgen.DecodeString)
 		case "parts":
 			return svcgen.NonNull(d, &v.Parts, svcgen.DecodeSlice)
 		case "shape":
 			return svcgen.NonNull(d, &v.Shape, svcgen.DecodePtr)
 		case "size":
-			return svcgen.Required(d, &v.Size, &seen[2], svcgen.Decode)
+			return svcgen.Required(d, &v.Size, &seen[2], svcgen.DecodeInt64)
 		case "weight":
 			return svcgen.NonNull(d, &v.Weight, svcgen.DecodePtr)
 		}
@@ -274,10 +282,18 @@ func (v GadgetColor) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 }
 
 // DecodeJSON reads a string; ValidateAt checks it is one of the values.
-func (v *GadgetColor) DecodeJSON(d *svcgen.Decoder) error { return svcgen.Decode(d, (*string)(v)) }
+func (v *GadgetColor) DecodeJSON(d *svcgen.Decoder) error {
+	return svcgen.DecodeString(d, (*string)(v))
+}
 
 // EncodeJSON writes v as a string.
-func (v *GadgetColor) EncodeJSON(e *svcgen.Encoder) { svcgen.Encode(e, (*string)(v)) }
+func (v *GadgetColor) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.String(string(*v))
+}
 
 // GadgetDims is defined by the spec at #/components/schemas/Gadget/properties/dims.
 type GadgetDims struct {
@@ -297,9 +313,9 @@ func (v *GadgetDims) EncodeJSON(e *svcgen.Encoder) {
 	}
 	e.ObjectStart()
 	e.Key(`"h"`)
-	svcgen.Encode(e, &v.H)
+	e.Int(v.H)
 	e.Key(`"w"`)
-	svcgen.Encode(e, &v.W)
+	e.Int(v.W)
 	e.ObjectEnd()
 }
 
@@ -313,9 +329,9 @@ func (v *GadgetDims) DecodeJSON(d *svcgen.Decoder) error {
 	err := d.Object(func(key []byte) error {
 		switch string(key) {
 		case "h":
-			return svcgen.Required(d, &v.H, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.H, &seen[0], svcgen.DecodeInt64)
 		case "w":
-			return svcgen.Required(d, &v.W, &seen[1], svcgen.Decode)
+			return svcgen.Required(d, &v.W, &seen[1], svcgen.DecodeInt64)
 		}
 		return d.Skip() // not in the spec: ignored
 	})
@@ -360,30 +376,30 @@ func (v *GadgetInput) EncodeJSON(e *svcgen.Encoder) {
 	}
 	e.ObjectStart()
 	e.Key(`"color"`)
-	svcgen.Encode(e, &v.Color)
+	v.Color.EncodeJSON(e)
 	if v.Dims != nil {
 		e.Key(`"dims"`)
-		svcgen.Encode(e, v.Dims)
+		v.Dims.EncodeJSON(e)
 	}
 	if v.Label != nil {
 		e.Key(`"label"`)
-		svcgen.Encode(e, v.Label)
+		e.String(*v.Label)
 	}
 	e.Key(`"name"`)
-	svcgen.Encode(e, &v.Name)
+	e.String(v.Name)
 	if v.Parts != nil {
 		e.Key(`"parts"`)
-		svcgen.EncodeSlice(e, &v.Parts)
+		svcgen.EncodeItems(e, &v.Parts)
 	}
 	if v.Shape != nil {
 		e.Key(`"shape"`)
-		svcgen.Encode(e, v.Shape)
+		v.Shape.EncodeJSON(e)
 	}
 	e.Key(`"size"`)
-	svcgen.Encode(e, &v.Size)
+	e.Int(int64(v.Size))
 	if v.Weight != nil {
 		e.Key(`"weight"`)
-		svcgen.Encode(e, v.Weight)
+		e.String(*v.Weight)
 	}
 	e.ObjectEnd()
 }
@@ -398,19 +414,19 @@ func (v *GadgetInput) DecodeJSON(d *svcgen.Decoder) error {
 	err := d.Object(func(key []byte) error {
 		switch string(key) {
 		case "color":
-			return svcgen.Required(d, &v.Color, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.Color, &seen[0], svcgen.DecodeNamed[GadgetInputColor])
 		case "dims":
 			return svcgen.NonNull(d, &v.Dims, svcgen.DecodePtr)
 		case "label":
 			return svcgen.NonNull(d, &v.Label, svcgen.DecodePtr)
 		case "name":
-			return svcgen.Required(d, &v.Name, &seen[1], svcgen.Decode)
+			return svcgen.Required(d, &v.Name, &seen[1], svcgen.DecodeString)
 		case "parts":
 			return svcgen.NonNull(d, &v.Parts, svcgen.DecodeSlice)
 		case "shape":
 			return svcgen.NonNull(d, &v.Shape, svcgen.DecodePtr)
 		case "size":
-			return svcgen.Required(d, &v.Size, &seen[2], svcgen.Decode)
+			return svcgen.Required(d, &v.Size, &seen[2], svcgen.DecodeInt32)
 		case "weight":
 			return svcgen.NonNull(d, &v.Weight, svcgen.DecodePtr)
 		}
@@ -486,10 +502,18 @@ func (v GadgetInputColor) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 }
 
 // DecodeJSON reads a string; ValidateAt checks it is one of the values.
-func (v *GadgetInputColor) DecodeJSON(d *svcgen.Decoder) error { return svcgen.Decode(d, (*string)(v)) }
+func (v *GadgetInputColor) DecodeJSON(d *svcgen.Decoder) error {
+	return svcgen.DecodeString(d, (*string)(v))
+}
 
 // EncodeJSON writes v as a string.
-func (v *GadgetInputColor) EncodeJSON(e *svcgen.Encoder) { svcgen.Encode(e, (*string)(v)) }
+func (v *GadgetInputColor) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.String(string(*v))
+}
 
 // GadgetInputDims is defined by the spec at #/components/schemas/GadgetInput/properties/dims.
 type GadgetInputDims struct {
@@ -509,9 +533,9 @@ func (v *GadgetInputDims) EncodeJSON(e *svcgen.Encoder) {
 	}
 	e.ObjectStart()
 	e.Key(`"h"`)
-	svcgen.Encode(e, &v.H)
+	e.Int(int64(v.H))
 	e.Key(`"w"`)
-	svcgen.Encode(e, &v.W)
+	e.Int(int64(v.W))
 	e.ObjectEnd()
 }
 
@@ -525,9 +549,9 @@ func (v *GadgetInputDims) DecodeJSON(d *svcgen.Decoder) error {
 	err := d.Object(func(key []byte) error {
 		switch string(key) {
 		case "h":
-			return svcgen.Required(d, &v.H, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.H, &seen[0], svcgen.DecodeInt32)
 		case "w":
-			return svcgen.Required(d, &v.W, &seen[1], svcgen.Decode)
+			return svcgen.Required(d, &v.W, &seen[1], svcgen.DecodeInt32)
 		}
 		return d.Skip() // not in the spec: ignored
 	})
@@ -565,9 +589,9 @@ func (v *GadgetInputPartsItem) EncodeJSON(e *svcgen.Encoder) {
 	}
 	e.ObjectStart()
 	e.Key(`"name"`)
-	svcgen.Encode(e, &v.Name)
+	e.String(v.Name)
 	e.Key(`"qty"`)
-	svcgen.Encode(e, &v.Qty)
+	e.Int(int64(v.Qty))
 	e.ObjectEnd()
 }
 
@@ -581,9 +605,9 @@ func (v *GadgetInputPartsItem) DecodeJSON(d *svcgen.Decoder) error {
 	err := d.Object(func(key []byte) error {
 		switch string(key) {
 		case "name":
-			return svcgen.Required(d, &v.Name, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.Name, &seen[0], svcgen.DecodeString)
 		case "qty":
-			return svcgen.Required(d, &v.Qty, &seen[1], svcgen.Decode)
+			return svcgen.Required(d, &v.Qty, &seen[1], svcgen.DecodeInt32)
 		}
 		return d.Skip() // not in the spec: ignored
 	})
@@ -698,12 +722,12 @@ func (v *GadgetPage) EncodeJSON(e *svcgen.Encoder) {
 	e.ObjectStart()
 	if v.HasMore != nil {
 		e.Key(`"hasMore"`)
-		svcgen.Encode(e, v.HasMore)
+		e.Bool(*v.HasMore)
 	}
 	e.Key(`"items"`)
-	svcgen.EncodeSlice(e, &v.Items)
+	svcgen.EncodeItems(e, &v.Items)
 	e.Key(`"total"`)
-	svcgen.Encode(e, &v.Total)
+	e.Int(int64(v.Total))
 	e.ObjectEnd()
 }
 
@@ -721,7 +745,7 @@ func (v *GadgetPage) DecodeJSON(d *svcgen.Decoder) error {
 		case "items":
 			return svcgen.Required(d, &v.Items, &seen[0], svcgen.DecodeSlice)
 		case "total":
-			return svcgen.Required(d, &v.Total, &seen[1], svcgen.Decode)
+			return svcgen.Required(d, &v.Total, &seen[1], svcgen.DecodeInt32)
 		}
 		return d.Skip() // not in the spec: ignored
 	})
@@ -766,9 +790,9 @@ func (v *GadgetPartsItem) EncodeJSON(e *svcgen.Encoder) {
 	}
 	e.ObjectStart()
 	e.Key(`"name"`)
-	svcgen.Encode(e, &v.Name)
+	e.String(v.Name)
 	e.Key(`"qty"`)
-	svcgen.Encode(e, &v.Qty)
+	e.Int(v.Qty)
 	e.ObjectEnd()
 }
 
@@ -782,9 +806,9 @@ func (v *GadgetPartsItem) DecodeJSON(d *svcgen.Decoder) error {
 	err := d.Object(func(key []byte) error {
 		switch string(key) {
 		case "name":
-			return svcgen.Required(d, &v.Name, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.Name, &seen[0], svcgen.DecodeString)
 		case "qty":
-			return svcgen.Required(d, &v.Qty, &seen[1], svcgen.Decode)
+			return svcgen.Required(d, &v.Qty, &seen[1], svcgen.DecodeInt64)
 		}
 		return d.Skip() // not in the spec: ignored
 	})
@@ -828,19 +852,19 @@ func (v *GadgetPatch) EncodeJSON(e *svcgen.Encoder) {
 	e.ObjectStart()
 	if v.Label.Set {
 		e.Key(`"label"`)
-		svcgen.Encode(e, &v.Label)
+		v.Label.EncodeJSON(e)
 	}
 	if v.Name.Set {
 		e.Key(`"name"`)
-		svcgen.Encode(e, &v.Name)
+		v.Name.EncodeJSON(e)
 	}
 	if v.Size != nil {
 		e.Key(`"size"`)
-		svcgen.Encode(e, v.Size)
+		e.Int(int64(*v.Size))
 	}
 	if v.Weight != nil {
 		e.Key(`"weight"`)
-		svcgen.Encode(e, v.Weight)
+		e.String(*v.Weight)
 	}
 	e.ObjectEnd()
 }
@@ -1003,15 +1027,15 @@ func (v *GadgetSummary) EncodeJSON(e *svcgen.Encoder) {
 	e.ObjectStart()
 	if v.Color != nil {
 		e.Key(`"color"`)
-		svcgen.Encode(e, v.Color)
+		e.String(*v.Color)
 	}
 	e.Key(`"id"`)
-	svcgen.Encode(e, &v.ID)
+	e.String(v.ID)
 	e.Key(`"name"`)
-	svcgen.Encode(e, &v.Name)
+	e.String(v.Name)
 	if v.Size != nil {
 		e.Key(`"size"`)
-		svcgen.Encode(e, v.Size)
+		e.Int(int64(*v.Size))
 	}
 	e.ObjectEnd()
 }
@@ -1028,9 +1052,9 @@ func (v *GadgetSummary) DecodeJSON(d *svcgen.Decoder) error {
 		case "color":
 			return svcgen.NonNull(d, &v.Color, svcgen.DecodePtr)
 		case "id":
-			return svcgen.Required(d, &v.ID, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.ID, &seen[0], svcgen.DecodeString)
 		case "name":
-			return svcgen.Required(d, &v.Name, &seen[1], svcgen.Decode)
+			return svcgen.Required(d, &v.Name, &seen[1], svcgen.DecodeString)
 		case "size":
 			return svcgen.NonNull(d, &v.Size, svcgen.DecodePtr)
 		}
@@ -1078,10 +1102,18 @@ func (v ListGadgetsColor) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 }
 
 // DecodeJSON reads a string; ValidateAt checks it is one of the values.
-func (v *ListGadgetsColor) DecodeJSON(d *svcgen.Decoder) error { return svcgen.Decode(d, (*string)(v)) }
+func (v *ListGadgetsColor) DecodeJSON(d *svcgen.Decoder) error {
+	return svcgen.DecodeString(d, (*string)(v))
+}
 
 // EncodeJSON writes v as a string.
-func (v *ListGadgetsColor) EncodeJSON(e *svcgen.Encoder) { svcgen.Encode(e, (*string)(v)) }
+func (v *ListGadgetsColor) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.String(string(*v))
+}
 
 // Square is defined by the spec at #/components/schemas/Square.
 type Square struct {
@@ -1101,9 +1133,9 @@ func (v *Square) EncodeJSON(e *svcgen.Encoder) {
 	}
 	e.ObjectStart()
 	e.Key(`"kind"`)
-	svcgen.Encode(e, &v.Kind)
+	v.Kind.EncodeJSON(e)
 	e.Key(`"side"`)
-	svcgen.Encode(e, &v.Side)
+	e.Int(int64(v.Side))
 	e.ObjectEnd()
 }
 
@@ -1117,9 +1149,9 @@ func (v *Square) DecodeJSON(d *svcgen.Decoder) error {
 	err := d.Object(func(key []byte) error {
 		switch string(key) {
 		case "kind":
-			return svcgen.Required(d, &v.Kind, &seen[0], svcgen.Decode)
+			return svcgen.Required(d, &v.Kind, &seen[0], svcgen.DecodeNamed[SquareKind])
 		case "side":
-			return svcgen.Required(d, &v.Side, &seen[1], svcgen.Decode)
+			return svcgen.Required(d, &v.Side, &seen[1], svcgen.DecodeInt32)
 		}
 		return d.Skip() // not in the spec: ignored
 	})
@@ -1167,7 +1199,15 @@ func (v SquareKind) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 }
 
 // DecodeJSON reads a string; ValidateAt checks it is one of the values.
-func (v *SquareKind) DecodeJSON(d *svcgen.Decoder) error { return svcgen.Decode(d, (*string)(v)) }
+func (v *SquareKind) DecodeJSON(d *svcgen.Decoder) error {
+	return svcgen.DecodeString(d, (*string)(v))
+}
 
 // EncodeJSON writes v as a string.
-func (v *SquareKind) EncodeJSON(e *svcgen.Encoder) { svcgen.Encode(e, (*string)(v)) }
+func (v *SquareKind) EncodeJSON(e *svcgen.Encoder) {
+	if v == nil {
+		e.Null()
+		return
+	}
+	e.String(string(*v))
+}

@@ -275,9 +275,7 @@ func Encode[T any](e *Encoder, p *T) { EncodeAny(e, p) }
 
 // EncodeAny is Encode for a pointer held in an interface.
 func EncodeAny(e *Encoder, p any) {
-	switch p := p.(type) {
-	case JSONEncoder:
-		p.EncodeJSON(e) // nil receivers write null
+	switch p := p.(type) { // concrete types first: they cost no method lookup
 	case *string:
 		if p == nil {
 			e.Null()
@@ -361,6 +359,8 @@ func EncodeAny(e *Encoder, p any) {
 		EncodeMap(e, p)
 	case *map[string]float64:
 		EncodeMap(e, p)
+	case JSONEncoder:
+		p.EncodeJSON(e) // nil receivers write null
 	default:
 		b, err := json.Marshal(p)
 		if err != nil {
@@ -379,9 +379,38 @@ func EncodeSlice[T any](e *Encoder, p *[]T) {
 		return
 	}
 	e.ArrayStart()
+	switch s := any(p).(type) { // the common scalars, without a type switch per item
+	case *[]string:
+		for _, v := range *s {
+			e.String(v)
+		}
+	case *[]int64:
+		for _, v := range *s {
+			e.Int(v)
+		}
+	default:
+		items := *p
+		for i := range items {
+			Encode(e, &items[i])
+		}
+	}
+	e.ArrayEnd()
+}
+
+// EncodeItems writes *p, a slice of a generated type, as an array (nil:
+// null), each item by its EncodeJSON.
+func EncodeItems[T any, P interface {
+	*T
+	JSONEncoder
+}](e *Encoder, p *[]T) {
+	if p == nil || *p == nil {
+		e.Null()
+		return
+	}
+	e.ArrayStart()
 	s := *p
 	for i := range s {
-		Encode(e, &s[i])
+		P(&s[i]).EncodeJSON(e)
 	}
 	e.ArrayEnd()
 }

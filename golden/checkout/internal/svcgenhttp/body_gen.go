@@ -114,7 +114,11 @@ func bodyError(err error) error {
 func WriteJSON[T any](w http.ResponseWriter, status int, contentType string, v *T) error {
 	e := svcgen.GetEncoder()
 	defer svcgen.PutEncoder(e)
-	svcgen.Encode(e, v)
+	if g, ok := any(v).(svcgen.JSONEncoder); ok { // a generated type, the usual body
+		g.EncodeJSON(e)
+	} else {
+		svcgen.Encode(e, v)
+	}
 	return writeEncoded(w, status, contentType, e)
 }
 

@@ -1,0 +1,191 @@
+package svcgenhttp_test
+
+import (
+	"bufio"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/svcgen/svcgen/runtime/internal/svcgenhttp"
+)
+
+// watched serves h with limits on a loopback listener and returns its
+// address.
+func watched(t *testing.T, limits svcgenhttp.ConnLimits, h http.Handler) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: h}
+	wl := svcgenhttp.WatchConns(srv, ln, limits)
+	go srv.Serve(wl)
+	t.Cleanup(func() { srv.Close() })
+	return ln.Addr().String()
+}
+
+// closedAfter reports how long the server took to close c, reading (and
+// discarding) whatever it answers, or fails after within.
+func closedAfter(t *testing.T, c net.Conn, start time.Time, within time.Duration) time.Duration {
+	t.Helper()
+	c.SetReadDeadline(start.Add(within))
+	_, err := io.Copy(io.Discard, c)
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("the connection is still open after %v", within)
+	}
+	return time.Since(start)
+}
+
+func dial(t *testing.T, addr string) net.Conn {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+var ok = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") })
+
+// roundTrip sends a GET on c and reads its answer.
+func roundTrip(t *testing.T, c net.Conn, br *bufio.Reader) {
+	t.Helper()
+	if _, err := io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+}
+
+// Headers that stop arriving get the connection closed once Header has
+// passed, not before, on a new connection and on a kept-alive one alike
+// (where the wait before the first byte counts as idle, not as headers).
+func TestWatchConnsHeader(t *testing.T) {
+	const limit = 300 * time.Millisecond
+	addr := watched(t, svcgenhttp.ConnLimits{Header: limit, Idle: 10 * time.Second}, ok)
+
+	t.Run("new connection", func(t *testing.T) {
+		c := dial(t, addr)
+		start := time.Now()
+		io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n") // no end
+		if took := closedAfter(t, c, start, 3*time.Second); took < limit {
+			t.Errorf("closed after %v, before the limit of %v", took, limit)
+		}
+	})
+	t.Run("kept alive", func(t *testing.T) {
+		c := dial(t, addr)
+		br := bufio.NewReader(c)
+		roundTrip(t, c, br)
+		time.Sleep(2 * limit) // idle: within its own limit
+		start := time.Now()
+		io.WriteString(c, "GET / HT")
+		if took := closedAfter(t, c, start, 3*time.Second); took < limit {
+			t.Errorf("closed after %v, before the limit of %v", took, limit)
+		}
+	})
+}
+
+// A kept-alive connection is closed once Idle has passed without a
+// request, and requests spaced within it keep it open.
+func TestWatchConnsIdle(t *testing.T) {
+	const limit = 400 * time.Millisecond
+	var conns atomic.Int32
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: ok, ConnState: func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}}
+	go srv.Serve(svcgenhttp.WatchConns(srv, ln, svcgenhttp.ConnLimits{Header: limit, Answer: limit, Idle: limit}))
+	defer srv.Close()
+
+	c := dial(t, ln.Addr().String())
+	br := bufio.NewReader(c)
+	for range 6 { // 1.2 s in all: three times each limit
+		roundTrip(t, c, br)
+		time.Sleep(limit / 2)
+	}
+	if n := conns.Load(); n != 1 {
+		t.Fatalf("%d connections for requests spaced within the limits, want 1 (the hook set before WatchConns runs too)", n)
+	}
+	start := time.Now()
+	if took := closedAfter(t, c, start, 3*time.Second); took < limit/2 {
+		t.Errorf("closed after %v idle (plus %v before), before the limit of %v", took, limit/2, limit)
+	}
+}
+
+// A request whose handling outlasts Answer has its connection closed and
+// its context cancelled.
+func TestWatchConnsAnswer(t *testing.T) {
+	const limit = 300 * time.Millisecond
+	cancelled := make(chan time.Duration, 1)
+	addr := watched(t, svcgenhttp.ConnLimits{Header: time.Second, Answer: limit}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		select {
+		case <-r.Context().Done():
+			cancelled <- time.Since(start)
+		case <-time.After(5 * time.Second):
+			cancelled <- -1
+		}
+	}))
+	c := dial(t, addr)
+	start := time.Now()
+	io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	if took := closedAfter(t, c, start, 3*time.Second); took < limit {
+		t.Errorf("closed after %v, before the limit of %v", took, limit)
+	}
+	if took := <-cancelled; took < 0 {
+		t.Error("the request's context was not cancelled")
+	}
+}
+
+// Without limits nothing is closed; a hijacked connection is the
+// handler's, whatever the limits.
+func TestWatchConnsUnbounded(t *testing.T) {
+	hijacked := make(chan net.Conn, 1)
+	addr := watched(t, svcgenhttp.ConnLimits{Header: 200 * time.Millisecond, Answer: 200 * time.Millisecond}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, _, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		hijacked <- c
+	}))
+	c := dial(t, addr)
+	io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	hc := <-hijacked
+	defer hc.Close()
+	time.Sleep(600 * time.Millisecond)
+	if _, err := io.WriteString(hc, "still here"); err != nil {
+		t.Fatalf("the hijacked connection was closed: %v", err)
+	}
+	c.SetReadDeadline(time.Now().Add(2 * time.Second))
+	got := make([]byte, len("still here"))
+	if _, err := io.ReadFull(c, got); err != nil || string(got) != "still here" {
+		t.Fatalf("read %q, %v from the hijacked connection", got, err)
+	}
+
+	idle := watched(t, svcgenhttp.ConnLimits{}, ok)
+	c2 := dial(t, idle)
+	br := bufio.NewReader(c2)
+	roundTrip(t, c2, br)
+	time.Sleep(300 * time.Millisecond)
+	roundTrip(t, c2, br) // still open
+}

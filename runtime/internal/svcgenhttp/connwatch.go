@@ -79,10 +79,10 @@ func watchTick(l ConnLimits) time.Duration {
 
 // Phases of a watched connection.
 const (
-	phaseHeader uint64 = iota // reading a request's headers
+	phaseGone   uint64 = iota // closed or hijacked: no longer watched
+	phaseHeader               // reading a request's headers
 	phaseAnswer               // handling a request
 	phaseIdle                 // waiting for the next request
-	phaseGone                 // closed or hijacked: no longer watched
 )
 
 type connWatch struct {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"sync/atomic"
 	"testing"
@@ -188,4 +189,38 @@ func TestWatchConnsUnbounded(t *testing.T) {
 	roundTrip(t, c2, br)
 	time.Sleep(300 * time.Millisecond)
 	roundTrip(t, c2, br) // still open
+}
+
+// Over TLS the watch sees through the tls.Conn: a kept-alive HTTP/1.1
+// connection lives past the Header limit between requests spaced within
+// Idle.
+func TestWatchConnsTLS(t *testing.T) {
+	const limit = 300 * time.Millisecond
+	var conns atomic.Int32
+	srv := httptest.NewUnstartedServer(ok)
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Listener = svcgenhttp.WatchConns(srv.Config, srv.Listener, svcgenhttp.ConnLimits{Header: limit, Answer: limit, Idle: 4 * limit})
+	srv.StartTLS()
+	defer srv.Close()
+
+	client := srv.Client()
+	for range 4 { // 1.2 s in all, four times the Header limit
+		resp, err := client.Get(srv.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.ProtoMajor != 1 {
+			t.Fatalf("answered over HTTP/%d, want HTTP/1.1", resp.ProtoMajor)
+		}
+		time.Sleep(limit)
+	}
+	if n := conns.Load(); n != 1 {
+		t.Fatalf("%d connections, want 1: the watch closed a kept-alive TLS connection", n)
+	}
 }

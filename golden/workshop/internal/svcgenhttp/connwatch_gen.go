@@ -3,6 +3,7 @@
 package svcgenhttp
 
 import (
+	"crypto/tls"
 	"io"
 	"net"
 	"net/http"
@@ -41,10 +42,12 @@ type ConnLimits struct {
 // shortest limit (at least 50 ms and at most a second).
 //
 // The phases come from srv.ConnState, which WatchConns sets (calling any
-// hook already set), and from the connection's reads. They describe
-// HTTP/1.1: serve TLS, and with it HTTP/2, with http.Server's timeouts.
-// The watch stops when the returned listener is closed, as srv.Shutdown
-// and srv.Close do.
+// hook already set: set srv's own first), and from the connection's
+// reads. They describe HTTP/1.1, in the clear or over TLS (a tls.Listener
+// over the one WatchConns returns); a connection that negotiates HTTP/2
+// leaves the watch once its first request is read, so serve HTTP/2 with
+// http.Server's timeouts. The watch stops when the returned listener is
+// closed, as srv.Shutdown and srv.Close do.
 func WatchConns(srv *http.Server, ln net.Listener, limits ConnLimits) net.Listener {
 	w := &connWatch{
 		Listener: ln,
@@ -56,7 +59,7 @@ func WatchConns(srv *http.Server, ln net.Listener, limits ConnLimits) net.Listen
 	w.now.Store(time.Now().UnixNano())
 	next := srv.ConnState
 	srv.ConnState = func(c net.Conn, state http.ConnState) {
-		if wc, ok := c.(*watchedConn); ok {
+		if wc := w.watched(c, state); wc != nil {
 			w.changed(wc, state)
 		}
 		if next != nil {
@@ -118,6 +121,28 @@ func (w *connWatch) Accept() (net.Conn, error) {
 func (w *connWatch) Close() error {
 	w.closeOnce.Do(func() { close(w.done) })
 	return w.Listener.Close()
+}
+
+// watched returns the watched connection c is or wraps (a TLS listener
+// over the watch's), or nil. HTTP/2 over TLS leaves the watch: its phases
+// are the connection's streams', not a request's.
+func (w *connWatch) watched(c net.Conn, state http.ConnState) *watchedConn {
+	if wc, ok := c.(*watchedConn); ok {
+		return wc
+	}
+	tc, ok := c.(*tls.Conn)
+	if !ok {
+		return nil
+	}
+	wc, ok := tc.NetConn().(*watchedConn)
+	if !ok {
+		return nil
+	}
+	if state == http.StateActive && tc.ConnectionState().NegotiatedProtocol == "h2" {
+		w.changed(wc, http.StateClosed)
+		return nil
+	}
+	return wc
 }
 
 func (w *connWatch) changed(c *watchedConn, state http.ConnState) {

@@ -34,12 +34,12 @@ type ConnLimits struct {
 //
 // http.Server's own timeouts do the same with deadlines on the socket,
 // which cost each request three to four timer updates and as many clock
-// reads, a tenth of what a small request costs the server in all. Here
-// each connection records its phase and when it began (two atomic stores
-// a request, against a clock that one goroutine advances), and that
-// goroutine closes the connections that overstay, a few times a second.
-// A limit is enforced between its value and that plus a twentieth of the
-// shortest limit (at least 50 ms and at most a second).
+// reads, about 7 % of what a small GET costs the server in all. Here each
+// connection records its phase and when it began (two atomic stores a
+// request, against a clock that one goroutine advances), and that
+// goroutine closes the connections that overstay, once a tick: a
+// twentieth of the shortest limit, at least 50 ms and at most a second. A
+// limit is enforced between its value and that plus two ticks.
 //
 // The phases come from srv.ConnState, which WatchConns sets (calling any
 // hook already set: set srv's own first), and from the connection's

@@ -148,7 +148,7 @@ func (h *handler) handleGetCategory(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeGetCategory(w http.ResponseWriter, r *http.Request) (*api.GetCategoryRequest, error) {
 	var req api.GetCategoryRequest
 	errs := new(svcgen.Errors)
-	req.Slug = r.PathValue("slug")
+	req.Slug = svcgenhttp.Param(r, "slug")
 	atSlug := svcgen.Root("path", "slug")
 	errs.MaxLength(&atSlug, req.Slug, 64)
 	errs.Pattern(&atSlug, req.Slug, patternSlug)
@@ -364,7 +364,7 @@ func (h *handler) handleGetProduct(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeGetProduct(w http.ResponseWriter, r *http.Request) (*api.GetProductRequest, error) {
 	var req api.GetProductRequest
 	errs := new(svcgen.Errors)
-	req.Sku = r.PathValue("sku")
+	req.Sku = svcgenhttp.Param(r, "sku")
 	atSku := svcgen.Root("path", "sku")
 	errs.Pattern(&atSku, req.Sku, patternSku)
 	if len(*errs) > 0 {
@@ -417,7 +417,7 @@ func (h *handler) handleReplaceProduct(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeReplaceProduct(w http.ResponseWriter, r *http.Request) (*api.ReplaceProductRequest, error) {
 	var req api.ReplaceProductRequest
 	errs := new(svcgen.Errors)
-	req.Sku = r.PathValue("sku")
+	req.Sku = svcgenhttp.Param(r, "sku")
 	atSku := svcgen.Root("path", "sku")
 	errs.Pattern(&atSku, req.Sku, patternSku)
 	if ok, err := svcgenhttp.DecodeJSONWith(w, r, h.Limit, &req.Body, svcgen.Decode, true, false, errs, nil); err != nil {
@@ -478,7 +478,7 @@ func (h *handler) handleDeleteProduct(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeDeleteProduct(w http.ResponseWriter, r *http.Request) (*api.DeleteProductRequest, error) {
 	var req api.DeleteProductRequest
 	errs := new(svcgen.Errors)
-	req.Sku = r.PathValue("sku")
+	req.Sku = svcgenhttp.Param(r, "sku")
 	atSku := svcgen.Root("path", "sku")
 	errs.Pattern(&atSku, req.Sku, patternSku)
 	if len(*errs) > 0 {

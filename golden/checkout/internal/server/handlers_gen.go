@@ -165,7 +165,7 @@ func (h *handler) handleGetQuote(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeGetQuote(w http.ResponseWriter, r *http.Request) (*api.GetQuoteRequest, error) {
 	var req api.GetQuoteRequest
 	errs := new(svcgen.Errors)
-	req.QuoteID = r.PathValue("quoteId")
+	req.QuoteID = svcgenhttp.Param(r, "quoteId")
 	atQuoteID := svcgen.Root("path", "quoteId")
 	errs.Format(&atQuoteID, req.QuoteID, "uuid")
 	if len(*errs) > 0 {

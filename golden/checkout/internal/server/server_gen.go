@@ -32,9 +32,9 @@ func NewHandler(svc api.Service, opts Options) http.Handler {
 	h.Handle("GET /readyz", h.Readyz)
 	h.Handle("GET /metrics", h.Metrics)
 	h.Handle("GET /openapi.yaml", h.Spec)
-	h.Handle("GET /v1/quotes", h.handleListQuotes)
-	h.Handle("POST /v1/quotes", h.handleCreateQuote)
-	h.Handle("GET /v1/quotes/{quoteId}", h.handleGetQuote)
+	h.HandleOperation("GET /v1/quotes", h.handleListQuotes)
+	h.HandleOperation("POST /v1/quotes", h.handleCreateQuote)
+	h.HandleOperation("GET /v1/quotes/{quoteId}", h.handleGetQuote)
 	h.SetErrorForms("POST /v1/quotes", errorsOfCreateQuote)
 	h.SetErrorForms("GET /v1/quotes/{quoteId}", errorsOfGetQuote)
 	return h

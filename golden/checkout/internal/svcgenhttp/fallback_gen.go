@@ -33,6 +33,7 @@ func (s *Server) HandleFallback(pattern string, h http.HandlerFunc) {
 	}
 	if _, ok := s.fallback[method]; !ok {
 		s.mux.HandleFunc(method+catchAll, s.dispatch)
+		s.routes.add(method+catchAll, &fastRoute{pattern: method + catchAll})
 	}
 	s.fallback[method] = append(s.fallback[method], pathRoute{pattern: pattern, path: svcgen.ParsePathPattern(path), handle: h})
 }

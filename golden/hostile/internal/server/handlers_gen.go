@@ -43,7 +43,7 @@ func (h *handler) handleGetThing(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeGetThing(w http.ResponseWriter, r *http.Request) (*api.GetThingRequest, error) {
 	var req api.GetThingRequest
 	errs := new(svcgen.Errors)
-	if v, err := svcgen.ParseInt64[int64](r.PathValue("ID")); err != nil {
+	if v, err := svcgen.ParseInt64[int64](svcgenhttp.Param(r, "ID")); err != nil {
 		errs.Param("path", "ID", err)
 	} else {
 		req.ID = v
@@ -153,7 +153,7 @@ func (h *handler) handleGetFile(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeGetFile(w http.ResponseWriter, r *http.Request) (*api.GetFileRequest, error) {
 	var req api.GetFileRequest
 	errs := new(svcgen.Errors)
-	req.FileName = r.PathValue("p1")
+	req.FileName = svcgenhttp.Param(r, "p1")
 	atFileName := svcgen.Root("path", "file.name")
 	errs.Pattern(&atFileName, req.FileName, patternGetFileFileName)
 	if len(*errs) > 0 {
@@ -204,7 +204,7 @@ func (h *handler) handleFunc(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeFunc(w http.ResponseWriter, r *http.Request) (*api.FuncRequest, error) {
 	var req api.FuncRequest
 	errs := new(svcgen.Errors)
-	req.Type = api.FuncType(r.PathValue("type"))
+	req.Type = api.FuncType(svcgenhttp.Param(r, "type"))
 	atType := svcgen.Root("path", "type")
 	req.Type.ValidateAt(&atType, errs)
 	if values, ok := svcgenhttp.HeaderValues(r, "default"); len(values) > 1 {
@@ -471,7 +471,7 @@ func (h *handler) handleGetThing2(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeGetThing2(w http.ResponseWriter, r *http.Request) (*api.GetThing2Request, error) {
 	var req api.GetThing2Request
 	errs := new(svcgen.Errors)
-	if v, err := svcgen.ParseInt64[int64](r.PathValue("id")); err != nil {
+	if v, err := svcgen.ParseInt64[int64](svcgenhttp.Param(r, "id")); err != nil {
 		errs.Param("path", "id", err)
 	} else {
 		req.ID = v
@@ -526,7 +526,7 @@ func (h *handler) handleThingsDelete(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeThingsDelete(w http.ResponseWriter, r *http.Request) (*api.ThingsDeleteRequest, error) {
 	var req api.ThingsDeleteRequest
 	errs := new(svcgen.Errors)
-	if v, err := svcgen.ParseInt64[int64](r.PathValue("id")); err != nil {
+	if v, err := svcgen.ParseInt64[int64](svcgenhttp.Param(r, "id")); err != nil {
 		errs.Param("path", "id", err)
 	} else {
 		req.ID = v

@@ -289,7 +289,7 @@ func (h *handler) handleGetCustomer(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeGetCustomer(w http.ResponseWriter, r *http.Request) (*api.GetCustomerRequest, error) {
 	var req api.GetCustomerRequest
 	errs := new(svcgen.Errors)
-	req.CustomerID = r.PathValue("customerId")
+	req.CustomerID = svcgenhttp.Param(r, "customerId")
 	atCustomerID := svcgen.Root("path", "customerId")
 	errs.Format(&atCustomerID, req.CustomerID, "uuid")
 	if len(*errs) > 0 {
@@ -342,7 +342,7 @@ func (h *handler) handleReplaceCustomer(w http.ResponseWriter, r *http.Request) 
 func (h *handler) decodeReplaceCustomer(w http.ResponseWriter, r *http.Request) (*api.ReplaceCustomerRequest, error) {
 	var req api.ReplaceCustomerRequest
 	errs := new(svcgen.Errors)
-	req.CustomerID = r.PathValue("customerId")
+	req.CustomerID = svcgenhttp.Param(r, "customerId")
 	atCustomerID := svcgen.Root("path", "customerId")
 	errs.Format(&atCustomerID, req.CustomerID, "uuid")
 	if values, ok := svcgenhttp.HeaderValues(r, "X-Request-ID"); len(values) > 1 {
@@ -415,7 +415,7 @@ func (h *handler) handleUpdateCustomer(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeUpdateCustomer(w http.ResponseWriter, r *http.Request) (*api.UpdateCustomerRequest, error) {
 	var req api.UpdateCustomerRequest
 	errs := new(svcgen.Errors)
-	req.CustomerID = r.PathValue("customerId")
+	req.CustomerID = svcgenhttp.Param(r, "customerId")
 	atCustomerID := svcgen.Root("path", "customerId")
 	errs.Format(&atCustomerID, req.CustomerID, "uuid")
 	if values, ok := svcgenhttp.HeaderValues(r, "X-Request-ID"); len(values) > 1 {
@@ -488,7 +488,7 @@ func (h *handler) handleDeleteCustomer(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeDeleteCustomer(w http.ResponseWriter, r *http.Request) (*api.DeleteCustomerRequest, error) {
 	var req api.DeleteCustomerRequest
 	errs := new(svcgen.Errors)
-	req.CustomerID = r.PathValue("customerId")
+	req.CustomerID = svcgenhttp.Param(r, "customerId")
 	atCustomerID := svcgen.Root("path", "customerId")
 	errs.Format(&atCustomerID, req.CustomerID, "uuid")
 	if len(*errs) > 0 {
@@ -541,7 +541,7 @@ func (h *handler) handleGetCustomerAudit(w http.ResponseWriter, r *http.Request)
 func (h *handler) decodeGetCustomerAudit(w http.ResponseWriter, r *http.Request) (*api.GetCustomerAuditRequest, error) {
 	var req api.GetCustomerAuditRequest
 	errs := new(svcgen.Errors)
-	req.CustomerID = r.PathValue("customerId")
+	req.CustomerID = svcgenhttp.Param(r, "customerId")
 	atCustomerID := svcgen.Root("path", "customerId")
 	errs.Format(&atCustomerID, req.CustomerID, "uuid")
 	if len(*errs) > 0 {
@@ -594,7 +594,7 @@ func (h *handler) handleGetCustomersCustomerIDAvatar(w http.ResponseWriter, r *h
 func (h *handler) decodeGetCustomersCustomerIDAvatar(w http.ResponseWriter, r *http.Request) (*api.GetCustomersCustomerIDAvatarRequest, error) {
 	var req api.GetCustomersCustomerIDAvatarRequest
 	errs := new(svcgen.Errors)
-	req.CustomerID = r.PathValue("customerId")
+	req.CustomerID = svcgenhttp.Param(r, "customerId")
 	atCustomerID := svcgen.Root("path", "customerId")
 	errs.Format(&atCustomerID, req.CustomerID, "uuid")
 	if len(*errs) > 0 {
@@ -647,7 +647,7 @@ func (h *handler) handleUploadCustomerAvatar(w http.ResponseWriter, r *http.Requ
 func (h *handler) decodeUploadCustomerAvatar(w http.ResponseWriter, r *http.Request) (*api.UploadCustomerAvatarRequest, error) {
 	var req api.UploadCustomerAvatarRequest
 	errs := new(svcgen.Errors)
-	req.CustomerID = r.PathValue("customerId")
+	req.CustomerID = svcgenhttp.Param(r, "customerId")
 	atCustomerID := svcgen.Root("path", "customerId")
 	errs.Format(&atCustomerID, req.CustomerID, "uuid")
 	data, err := svcgenhttp.ReadRaw(w, r, h.Limit, true, errs)
@@ -708,7 +708,7 @@ func (h *handler) decodeListOrders(w http.ResponseWriter, r *http.Request) (*api
 	var req api.ListOrdersRequest
 	errs := new(svcgen.Errors)
 	query := svcgenhttp.ParseQuery(r.URL.RawQuery, make(svcgenhttp.Query, 0, 8))
-	req.CustomerID = r.PathValue("customerId")
+	req.CustomerID = svcgenhttp.Param(r, "customerId")
 	atCustomerID := svcgen.Root("path", "customerId")
 	errs.Format(&atCustomerID, req.CustomerID, "uuid")
 	if raw, n := query.Get("limit"); n > 1 {
@@ -807,7 +807,7 @@ func (h *handler) handleCreateOrder(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeCreateOrder(w http.ResponseWriter, r *http.Request) (*api.CreateOrderRequest, error) {
 	var req api.CreateOrderRequest
 	errs := new(svcgen.Errors)
-	req.CustomerID = r.PathValue("customerId")
+	req.CustomerID = svcgenhttp.Param(r, "customerId")
 	atCustomerID := svcgen.Root("path", "customerId")
 	errs.Format(&atCustomerID, req.CustomerID, "uuid")
 	if values, ok := svcgenhttp.HeaderValues(r, "X-Request-ID"); len(values) > 1 {
@@ -883,10 +883,10 @@ func (h *handler) handleGetOrder(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeGetOrder(w http.ResponseWriter, r *http.Request) (*api.GetOrderRequest, error) {
 	var req api.GetOrderRequest
 	errs := new(svcgen.Errors)
-	req.CustomerID = r.PathValue("customerId")
+	req.CustomerID = svcgenhttp.Param(r, "customerId")
 	atCustomerID := svcgen.Root("path", "customerId")
 	errs.Format(&atCustomerID, req.CustomerID, "uuid")
-	if v, err := svcgen.ParseInt64[int64](r.PathValue("orderId")); err != nil {
+	if v, err := svcgen.ParseInt64[int64](svcgenhttp.Param(r, "orderId")); err != nil {
 		errs.Param("path", "orderId", err)
 	} else {
 		req.OrderID = v
@@ -943,10 +943,10 @@ func (h *handler) handleReplaceOrder(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeReplaceOrder(w http.ResponseWriter, r *http.Request) (*api.ReplaceOrderRequest, error) {
 	var req api.ReplaceOrderRequest
 	errs := new(svcgen.Errors)
-	req.CustomerID = r.PathValue("customerId")
+	req.CustomerID = svcgenhttp.Param(r, "customerId")
 	atCustomerID := svcgen.Root("path", "customerId")
 	errs.Format(&atCustomerID, req.CustomerID, "uuid")
-	if v, err := svcgen.ParseInt64[int64](r.PathValue("orderId")); err != nil {
+	if v, err := svcgen.ParseInt64[int64](svcgenhttp.Param(r, "orderId")); err != nil {
 		errs.Param("path", "orderId", err)
 	} else {
 		req.OrderID = v
@@ -1023,10 +1023,10 @@ func (h *handler) handleUpdateOrder(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeUpdateOrder(w http.ResponseWriter, r *http.Request) (*api.UpdateOrderRequest, error) {
 	var req api.UpdateOrderRequest
 	errs := new(svcgen.Errors)
-	req.CustomerID = r.PathValue("customerId")
+	req.CustomerID = svcgenhttp.Param(r, "customerId")
 	atCustomerID := svcgen.Root("path", "customerId")
 	errs.Format(&atCustomerID, req.CustomerID, "uuid")
-	if v, err := svcgen.ParseInt64[int64](r.PathValue("orderId")); err != nil {
+	if v, err := svcgen.ParseInt64[int64](svcgenhttp.Param(r, "orderId")); err != nil {
 		errs.Param("path", "orderId", err)
 	} else {
 		req.OrderID = v
@@ -1103,10 +1103,10 @@ func (h *handler) handleDeleteOrder(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeDeleteOrder(w http.ResponseWriter, r *http.Request) (*api.DeleteOrderRequest, error) {
 	var req api.DeleteOrderRequest
 	errs := new(svcgen.Errors)
-	req.CustomerID = r.PathValue("customerId")
+	req.CustomerID = svcgenhttp.Param(r, "customerId")
 	atCustomerID := svcgen.Root("path", "customerId")
 	errs.Format(&atCustomerID, req.CustomerID, "uuid")
-	if v, err := svcgen.ParseInt64[int64](r.PathValue("orderId")); err != nil {
+	if v, err := svcgen.ParseInt64[int64](svcgenhttp.Param(r, "orderId")); err != nil {
 		errs.Param("path", "orderId", err)
 	} else {
 		req.OrderID = v
@@ -1163,10 +1163,10 @@ func (h *handler) handleGetOrderHistory(w http.ResponseWriter, r *http.Request) 
 func (h *handler) decodeGetOrderHistory(w http.ResponseWriter, r *http.Request) (*api.GetOrderHistoryRequest, error) {
 	var req api.GetOrderHistoryRequest
 	errs := new(svcgen.Errors)
-	req.CustomerID = r.PathValue("customerId")
+	req.CustomerID = svcgenhttp.Param(r, "customerId")
 	atCustomerID := svcgen.Root("path", "customerId")
 	errs.Format(&atCustomerID, req.CustomerID, "uuid")
-	if v, err := svcgen.ParseInt64[int64](r.PathValue("orderId")); err != nil {
+	if v, err := svcgen.ParseInt64[int64](svcgenhttp.Param(r, "orderId")); err != nil {
 		errs.Param("path", "orderId", err)
 	} else {
 		req.OrderID = v
@@ -1223,10 +1223,10 @@ func (h *handler) handleGetOrderReceipt(w http.ResponseWriter, r *http.Request) 
 func (h *handler) decodeGetOrderReceipt(w http.ResponseWriter, r *http.Request) (*api.GetOrderReceiptRequest, error) {
 	var req api.GetOrderReceiptRequest
 	errs := new(svcgen.Errors)
-	req.CustomerID = r.PathValue("customerId")
+	req.CustomerID = svcgenhttp.Param(r, "customerId")
 	atCustomerID := svcgen.Root("path", "customerId")
 	errs.Format(&atCustomerID, req.CustomerID, "uuid")
-	if v, err := svcgen.ParseInt64[int64](r.PathValue("orderId")); err != nil {
+	if v, err := svcgen.ParseInt64[int64](svcgenhttp.Param(r, "orderId")); err != nil {
 		errs.Param("path", "orderId", err)
 	} else {
 		req.OrderID = v

@@ -77,6 +77,7 @@ type Server struct {
 
 	opts     Options
 	mux      *http.ServeMux
+	routes   router // finds most requests' route before mux would
 	metrics  *metrics
 	scrape   http.Handler
 	fallback map[string][]pathRoute
@@ -105,11 +106,25 @@ func NewServer(opts Options) *Server {
 	return s
 }
 
-// Handle routes a ServeMux pattern ("GET /orders/{id}") to h.
+// Handle routes a ServeMux pattern ("GET /orders/{id}") to h, which reads
+// the path's wildcards with r.PathValue. Routes of the spec's operations
+// are added with HandleOperation.
 //
 // The route's metric series are resolved here, once per method and status
 // the route answers with, so that a request costs no label hashing.
 func (s *Server) Handle(pattern string, h http.HandlerFunc) {
+	s.handle(pattern, h, false)
+}
+
+// HandleOperation routes a ServeMux pattern to h, as Handle does, for a
+// handler that reads the path's wildcards with Param rather than
+// r.PathValue: the server's own router then serves it whatever its
+// wildcards, rather than only when it has none.
+func (s *Server) HandleOperation(pattern string, h http.HandlerFunc) {
+	s.handle(pattern, h, true)
+}
+
+func (s *Server) handle(pattern string, h http.HandlerFunc, params bool) {
 	rm := &routeMetrics{m: s.metrics, pattern: pattern}
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		if sw, ok := w.(*statusWriter); ok {
@@ -117,6 +132,11 @@ func (s *Server) Handle(pattern string, h http.HandlerFunc) {
 		}
 		h(w, r)
 	})
+	route := &fastRoute{pattern: pattern, handle: h, metrics: rm}
+	s.routes.add(pattern, route)
+	if len(route.names) > 0 && !params {
+		route.handle = nil // only ServeMux's match sets r.PathValue
+	}
 }
 
 // routeMetrics holds the series of one route: a short list of (method,
@@ -468,5 +488,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		endRequest(span, r, sw.status)
 	}()
+	if route := s.routes.find(r, &x.values); route != nil {
+		// As ServeMux would have routed it, through Handle's closure.
+		x.names = route.names
+		r.Pattern = route.pattern
+		sw.route = route.metrics
+		route.handle(sw, r)
+		return
+	}
 	s.mux.ServeHTTP(sw, r)
 }

@@ -159,7 +159,7 @@ func (h *handler) handleGetPetByID(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeGetPetByID(w http.ResponseWriter, r *http.Request) (*api.GetPetByIDRequest, error) {
 	var req api.GetPetByIDRequest
 	errs := new(svcgen.Errors)
-	if v, err := svcgen.ParseInt64[int64](r.PathValue("petId")); err != nil {
+	if v, err := svcgen.ParseInt64[int64](svcgenhttp.Param(r, "petId")); err != nil {
 		errs.Param("path", "petId", err)
 	} else {
 		req.PetID = v
@@ -210,7 +210,7 @@ func (h *handler) handleUpdatePet(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeUpdatePet(w http.ResponseWriter, r *http.Request) (*api.UpdatePetRequest, error) {
 	var req api.UpdatePetRequest
 	errs := new(svcgen.Errors)
-	if v, err := svcgen.ParseInt64[int64](r.PathValue("petId")); err != nil {
+	if v, err := svcgen.ParseInt64[int64](svcgenhttp.Param(r, "petId")); err != nil {
 		errs.Param("path", "petId", err)
 	} else {
 		req.PetID = v
@@ -269,7 +269,7 @@ func (h *handler) handleDeletePet(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeDeletePet(w http.ResponseWriter, r *http.Request) (*api.DeletePetRequest, error) {
 	var req api.DeletePetRequest
 	errs := new(svcgen.Errors)
-	if v, err := svcgen.ParseInt64[int64](r.PathValue("petId")); err != nil {
+	if v, err := svcgen.ParseInt64[int64](svcgenhttp.Param(r, "petId")); err != nil {
 		errs.Param("path", "petId", err)
 	} else {
 		req.PetID = v

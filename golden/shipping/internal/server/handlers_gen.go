@@ -166,7 +166,7 @@ func (h *handler) handleGetShipment(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeGetShipment(w http.ResponseWriter, r *http.Request) (*api.GetShipmentRequest, error) {
 	var req api.GetShipmentRequest
 	errs := new(svcgen.Errors)
-	req.ShipmentID = r.PathValue("shipmentId")
+	req.ShipmentID = svcgenhttp.Param(r, "shipmentId")
 	atShipmentID := svcgen.Root("path", "shipmentId")
 	errs.Format(&atShipmentID, req.ShipmentID, "uuid")
 	if len(*errs) > 0 {
@@ -213,7 +213,7 @@ func (h *handler) handleDeleteShipment(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeDeleteShipment(w http.ResponseWriter, r *http.Request) (*api.DeleteShipmentRequest, error) {
 	var req api.DeleteShipmentRequest
 	errs := new(svcgen.Errors)
-	req.ShipmentID = r.PathValue("shipmentId")
+	req.ShipmentID = svcgenhttp.Param(r, "shipmentId")
 	atShipmentID := svcgen.Root("path", "shipmentId")
 	errs.Format(&atShipmentID, req.ShipmentID, "uuid")
 	if len(*errs) > 0 {

@@ -163,7 +163,7 @@ func (h *handler) handleGetGadget(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeGetGadget(w http.ResponseWriter, r *http.Request) (*api.GetGadgetRequest, error) {
 	var req api.GetGadgetRequest
 	errs := new(svcgen.Errors)
-	req.ID = r.PathValue("id")
+	req.ID = svcgenhttp.Param(r, "id")
 	if len(*errs) > 0 {
 		return nil, *errs
 	}
@@ -208,7 +208,7 @@ func (h *handler) handleReplaceGadget(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeReplaceGadget(w http.ResponseWriter, r *http.Request) (*api.ReplaceGadgetRequest, error) {
 	var req api.ReplaceGadgetRequest
 	errs := new(svcgen.Errors)
-	req.ID = r.PathValue("id")
+	req.ID = svcgenhttp.Param(r, "id")
 	if ok, err := svcgenhttp.DecodeJSONWith(w, r, h.Limit, &req.Body, svcgen.Decode, true, false, errs, nil); err != nil {
 		return nil, err
 	} else if ok {
@@ -259,7 +259,7 @@ func (h *handler) handleUpdateGadget(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeUpdateGadget(w http.ResponseWriter, r *http.Request) (*api.UpdateGadgetRequest, error) {
 	var req api.UpdateGadgetRequest
 	errs := new(svcgen.Errors)
-	req.ID = r.PathValue("id")
+	req.ID = svcgenhttp.Param(r, "id")
 	if ok, err := svcgenhttp.DecodeJSONWith(w, r, h.Limit, &req.Body, svcgen.Decode, true, false, errs, &req.RawBody); err != nil {
 		return nil, err
 	} else if ok {
@@ -310,7 +310,7 @@ func (h *handler) handleDeleteGadget(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeDeleteGadget(w http.ResponseWriter, r *http.Request) (*api.DeleteGadgetRequest, error) {
 	var req api.DeleteGadgetRequest
 	errs := new(svcgen.Errors)
-	req.ID = r.PathValue("id")
+	req.ID = svcgenhttp.Param(r, "id")
 	if len(*errs) > 0 {
 		return nil, *errs
 	}

@@ -202,9 +202,23 @@ func WriteProblem(w http.ResponseWriter, r *http.Request, status int, detail str
 	_, _ = w.Write(b)
 }
 
+// Param returns the value of the wildcard name in the path of r, a
+// request routed to a handler added with HandleOperation: the server's
+// router keeps the values in the request's context, ServeMux in r itself.
+func Param(r *http.Request, name string) string {
+	if c, ok := r.Context().Value(requestIDKey{}).(*idContext); ok {
+		for i, n := range c.names {
+			if n == name {
+				return c.values[i]
+			}
+		}
+	}
+	return r.PathValue(name)
+}
+
 // PathValue reads a path parameter, checking the literal text around it.
 func PathValue(r *http.Request, wildcard, prefix, suffix string) (string, bool) {
-	v := r.PathValue(wildcard)
+	v := Param(r, wildcard)
 	if !strings.HasPrefix(v, prefix) || !strings.HasSuffix(v, suffix) || len(v) < len(prefix)+len(suffix) {
 		return "", false
 	}
@@ -215,7 +229,7 @@ func PathValue(r *http.Request, wildcard, prefix, suffix string) (string, bool) 
 // segment, whose literal texts are lits ("{base}...{head}": "", "...",
 // ""): each parameter runs to the first occurrence of the text after it.
 func SegmentValue(r *http.Request, wildcard string, lits []string, index int) (string, bool) {
-	v := r.PathValue(wildcard)
+	v := Param(r, wildcard)
 	last := lits[len(lits)-1]
 	if !strings.HasPrefix(v, lits[0]) || !strings.HasSuffix(v, last) || len(v) < len(lits[0])+len(last) {
 		return "", false

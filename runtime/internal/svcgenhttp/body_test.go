@@ -279,7 +279,7 @@ func TestPathValue(t *testing.T) {
 		{"abc", "", "", "abc", true},
 		{"ab", "ab", "b", "", false}, // prefix and suffix overlap
 	} {
-		got, ok := PathValue(withPath("p", tc.v), "p", tc.prefix, tc.suffix)
+		got, ok := PathValue(nil, withPath("p", tc.v), "p", tc.prefix, tc.suffix)
 		if got != tc.want || ok != tc.ok {
 			t.Errorf("PathValue(%q, %q, %q) = %q, %v; want %q, %v", tc.v, tc.prefix, tc.suffix, got, ok, tc.want, tc.ok)
 		}
@@ -309,7 +309,7 @@ func TestSegmentValue(t *testing.T) {
 		{"1x2", []string{"", "x", "x", ""}, 2, "", false},
 		{"v", []string{"v", ""}, 0, "", false},
 	} {
-		got, ok := SegmentValue(withPath("seg", tc.v), "seg", tc.lits, tc.index)
+		got, ok := SegmentValue(nil, withPath("seg", tc.v), "seg", tc.lits, tc.index)
 		if got != tc.want || ok != tc.ok {
 			t.Errorf("SegmentValue(%q, %q, %d) = %q, %v; want %q, %v", tc.v, tc.lits, tc.index, got, ok, tc.want, tc.ok)
 		}

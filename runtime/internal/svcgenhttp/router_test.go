@@ -164,19 +164,26 @@ func TestCleanPath(t *testing.T) {
 }
 
 // Through the server, a route added with HandleOperation reads its
-// wildcards with Param whether the router or ServeMux (a HEAD request, a
-// path ServeMux unescapes) found it; one added with Handle reads them with
-// r.PathValue; both get their pattern, their metrics and 404/405 as before.
+// wildcards with Param and its context with Context whether the router or
+// ServeMux (a HEAD request, a path ServeMux unescapes) found it; one added
+// with Handle reads them with r.PathValue and r.Context(); both get their
+// pattern, their metrics and 404/405 as before.
 func TestServerRoutes(t *testing.T) {
 	s, _ := newTestServer(Options{})
 	s.Handle("GET /metrics", s.Metrics)
-	echo := func(read func(*http.Request, string) string) http.HandlerFunc {
+	echo := func(read func(http.ResponseWriter, *http.Request, string) string) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("X-Route", r.Pattern+" "+read(r, "id")+" "+read(r, "sub"))
+			w.Header().Set("X-Route", r.Pattern+" "+read(w, r, "id")+" "+read(w, r, "sub"))
+			w.Header().Set("X-Id", RequestID(Context(w, r)))
 		}
 	}
 	s.HandleOperation("GET /ops/{id}/subs/{sub}", echo(Param))
-	s.Handle("GET /plain/{id}/subs/{sub}", echo((*http.Request).PathValue))
+	s.Handle("GET /plain/{id}/subs/{sub}", echo(func(_ http.ResponseWriter, r *http.Request, name string) string {
+		if RequestID(r.Context()) == "" {
+			return "r.Context() lacks the request id"
+		}
+		return r.PathValue(name)
+	}))
 	for _, c := range []struct{ method, target, want string }{
 		{"GET", "/ops/1/subs/2", "GET /ops/{id}/subs/{sub} 1 2"},
 		{"HEAD", "/ops/1/subs/2", "GET /ops/{id}/subs/{sub} 1 2"},
@@ -186,6 +193,9 @@ func TestServerRoutes(t *testing.T) {
 		w := do(s, c.method, c.target, nil)
 		if got := w.Header().Get("X-Route"); w.Code != 200 || got != c.want {
 			t.Errorf("%s %s: %d %q, want 200 %q", c.method, c.target, w.Code, got, c.want)
+		}
+		if id := w.Header().Get("X-Request-Id"); id == "" || w.Header().Get("X-Id") != id {
+			t.Errorf("%s %s: the handler's context has request id %q, the response %q", c.method, c.target, w.Header().Get("X-Id"), id)
 		}
 	}
 	if w := do(s, "POST", "/ops/1/subs/2", nil); w.Code != http.StatusMethodNotAllowed {

@@ -424,7 +424,7 @@ func TestInvalid(t *testing.T) {
 
 func TestLogWriteError(t *testing.T) {
 	s, logs := newTestServer(Options{})
-	s.LogWriteError(httptest.NewRequest("GET", "/", nil), "ListOrders", errors.New("broken pipe"))
+	s.LogWriteError(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil), "ListOrders", errors.New("broken pipe"))
 	if l := logs.String(); !strings.Contains(l, "level=ERROR") || !strings.Contains(l, "operation=ListOrders") || !strings.Contains(l, "broken pipe") {
 		t.Errorf("log %q", l)
 	}

@@ -91,10 +91,6 @@ type requestIDKey struct{}
 type idContext struct {
 	context.Context
 	id string
-	// names and values are the path's wildcards when the server's router
-	// found the route (Param), rather than ServeMux (r.PathValue).
-	names  []string
-	values [maxWildcards]string
 }
 
 // Value answers requestIDKey with the idContext itself (a pointer, which

@@ -24,7 +24,7 @@ func (h *handler) handleListCategories(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.ListCategories(r.Context(), req)
+	resp, err := h.svc.ListCategories(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -34,7 +34,7 @@ func (h *handler) handleListCategories(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeListCategories(w, resp); err != nil {
-		h.LogWriteError(r, "listCategories", err)
+		h.LogWriteError(w, r, "listCategories", err)
 	}
 }
 
@@ -72,7 +72,7 @@ func (h *handler) handleCreateCategory(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.CreateCategory(r.Context(), req)
+	resp, err := h.svc.CreateCategory(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -82,7 +82,7 @@ func (h *handler) handleCreateCategory(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeCreateCategory(w, resp); err != nil {
-		h.LogWriteError(r, "createCategory", err)
+		h.LogWriteError(w, r, "createCategory", err)
 	}
 }
 
@@ -128,7 +128,7 @@ func (h *handler) handleGetCategory(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.GetCategory(r.Context(), req)
+	resp, err := h.svc.GetCategory(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -138,7 +138,7 @@ func (h *handler) handleGetCategory(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeGetCategory(w, resp); err != nil {
-		h.LogWriteError(r, "getCategory", err)
+		h.LogWriteError(w, r, "getCategory", err)
 	}
 }
 
@@ -148,7 +148,7 @@ func (h *handler) handleGetCategory(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeGetCategory(w http.ResponseWriter, r *http.Request) (*api.GetCategoryRequest, error) {
 	var req api.GetCategoryRequest
 	errs := new(svcgen.Errors)
-	req.Slug = svcgenhttp.Param(r, "slug")
+	req.Slug = svcgenhttp.Param(w, r, "slug")
 	atSlug := svcgen.Root("path", "slug")
 	errs.MaxLength(&atSlug, req.Slug, 64)
 	errs.Pattern(&atSlug, req.Slug, patternSlug)
@@ -182,7 +182,7 @@ func (h *handler) handleListProducts(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.ListProducts(r.Context(), req)
+	resp, err := h.svc.ListProducts(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -192,7 +192,7 @@ func (h *handler) handleListProducts(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeListProducts(w, resp); err != nil {
-		h.LogWriteError(r, "listProducts", err)
+		h.LogWriteError(w, r, "listProducts", err)
 	}
 }
 
@@ -283,7 +283,7 @@ func (h *handler) handleCreateProduct(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.CreateProduct(r.Context(), req)
+	resp, err := h.svc.CreateProduct(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -293,7 +293,7 @@ func (h *handler) handleCreateProduct(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeCreateProduct(w, resp); err != nil {
-		h.LogWriteError(r, "createProduct", err)
+		h.LogWriteError(w, r, "createProduct", err)
 	}
 }
 
@@ -344,7 +344,7 @@ func (h *handler) handleGetProduct(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.GetProduct(r.Context(), req)
+	resp, err := h.svc.GetProduct(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -354,7 +354,7 @@ func (h *handler) handleGetProduct(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeGetProduct(w, resp); err != nil {
-		h.LogWriteError(r, "getProduct", err)
+		h.LogWriteError(w, r, "getProduct", err)
 	}
 }
 
@@ -364,7 +364,7 @@ func (h *handler) handleGetProduct(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeGetProduct(w http.ResponseWriter, r *http.Request) (*api.GetProductRequest, error) {
 	var req api.GetProductRequest
 	errs := new(svcgen.Errors)
-	req.Sku = svcgenhttp.Param(r, "sku")
+	req.Sku = svcgenhttp.Param(w, r, "sku")
 	atSku := svcgen.Root("path", "sku")
 	errs.Pattern(&atSku, req.Sku, patternSku)
 	if len(*errs) > 0 {
@@ -397,7 +397,7 @@ func (h *handler) handleReplaceProduct(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.ReplaceProduct(r.Context(), req)
+	resp, err := h.svc.ReplaceProduct(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -407,7 +407,7 @@ func (h *handler) handleReplaceProduct(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeReplaceProduct(w, resp); err != nil {
-		h.LogWriteError(r, "replaceProduct", err)
+		h.LogWriteError(w, r, "replaceProduct", err)
 	}
 }
 
@@ -417,7 +417,7 @@ func (h *handler) handleReplaceProduct(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeReplaceProduct(w http.ResponseWriter, r *http.Request) (*api.ReplaceProductRequest, error) {
 	var req api.ReplaceProductRequest
 	errs := new(svcgen.Errors)
-	req.Sku = svcgenhttp.Param(r, "sku")
+	req.Sku = svcgenhttp.Param(w, r, "sku")
 	atSku := svcgen.Root("path", "sku")
 	errs.Pattern(&atSku, req.Sku, patternSku)
 	if ok, err := svcgenhttp.DecodeJSONWith(w, r, h.Limit, &req.Body, svcgen.Decode, true, false, errs, nil); err != nil {
@@ -458,7 +458,7 @@ func (h *handler) handleDeleteProduct(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.DeleteProduct(r.Context(), req)
+	resp, err := h.svc.DeleteProduct(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -468,7 +468,7 @@ func (h *handler) handleDeleteProduct(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeDeleteProduct(w, resp); err != nil {
-		h.LogWriteError(r, "deleteProduct", err)
+		h.LogWriteError(w, r, "deleteProduct", err)
 	}
 }
 
@@ -478,7 +478,7 @@ func (h *handler) handleDeleteProduct(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeDeleteProduct(w http.ResponseWriter, r *http.Request) (*api.DeleteProductRequest, error) {
 	var req api.DeleteProductRequest
 	errs := new(svcgen.Errors)
-	req.Sku = svcgenhttp.Param(r, "sku")
+	req.Sku = svcgenhttp.Param(w, r, "sku")
 	atSku := svcgen.Root("path", "sku")
 	errs.Pattern(&atSku, req.Sku, patternSku)
 	if len(*errs) > 0 {

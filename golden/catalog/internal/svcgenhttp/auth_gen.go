@@ -77,7 +77,9 @@ func authorization(r *http.Request, scheme string) string {
 
 // Authenticate lets r through when it satisfies one of reqs, the security
 // requirements of operation, and Options.Authenticator accepts its
-// credentials; otherwise it answers 401 or 403 and returns false.
+// credentials; otherwise it answers 401 or 403 and returns false. The
+// context the Authenticator returns is Context(w, r)'s from then on, and
+// r.Context()'s in the request returned when w is not the server's own.
 func (s *Server) Authenticate(w http.ResponseWriter, r *http.Request, operation string, reqs []Requirement) (*http.Request, bool) {
 	auth := s.opts.Authenticator
 	anonymous := false
@@ -103,7 +105,7 @@ func (s *Server) Authenticate(w http.ResponseWriter, r *http.Request, operation 
 			s.Fail(w, r, errors.New("Options.Authenticator is nil: operation "+operation+" cannot check credentials"))
 			return r, false
 		}
-		ctx, err := auth.Authenticate(r.Context(), operation, creds)
+		ctx, err := auth.Authenticate(Context(w, r), operation, creds)
 		if err != nil {
 			var e *svcgen.Error
 			if errors.As(err, &e) && e.Status == http.StatusUnauthorized {
@@ -114,6 +116,10 @@ func (s *Server) Authenticate(w http.ResponseWriter, r *http.Request, operation 
 		}
 		if ctx == nil {
 			return r, true // "return nil, nil": accepted, nothing added
+		}
+		if sw, ok := w.(*statusWriter); ok && sw.ctx != nil {
+			sw.ctx = ctx // what Context returns from now on
+			return r, true
 		}
 		return r.WithContext(ctx), true
 	}

@@ -203,13 +203,13 @@ func WriteProblem(w http.ResponseWriter, r *http.Request, status int, detail str
 }
 
 // Param returns the value of the wildcard name in the path of r, a
-// request routed to a handler added with HandleOperation: the server's
-// router keeps the values in the request's context, ServeMux in r itself.
-func Param(r *http.Request, name string) string {
-	if c, ok := r.Context().Value(requestIDKey{}).(*idContext); ok {
-		for i, n := range c.names {
+// request routed to a handler added with HandleOperation and answered
+// through w: the server's router keeps the values beside w, ServeMux in r.
+func Param(w http.ResponseWriter, r *http.Request, name string) string {
+	if sw, ok := w.(*statusWriter); ok {
+		for i, n := range sw.names {
 			if n == name {
-				return c.values[i]
+				return sw.values[i]
 			}
 		}
 	}
@@ -217,8 +217,8 @@ func Param(r *http.Request, name string) string {
 }
 
 // PathValue reads a path parameter, checking the literal text around it.
-func PathValue(r *http.Request, wildcard, prefix, suffix string) (string, bool) {
-	v := Param(r, wildcard)
+func PathValue(w http.ResponseWriter, r *http.Request, wildcard, prefix, suffix string) (string, bool) {
+	v := Param(w, r, wildcard)
 	if !strings.HasPrefix(v, prefix) || !strings.HasSuffix(v, suffix) || len(v) < len(prefix)+len(suffix) {
 		return "", false
 	}
@@ -228,8 +228,8 @@ func PathValue(r *http.Request, wildcard, prefix, suffix string) (string, bool) 
 // SegmentValue reads the path parameter at index among those of one path
 // segment, whose literal texts are lits ("{base}...{head}": "", "...",
 // ""): each parameter runs to the first occurrence of the text after it.
-func SegmentValue(r *http.Request, wildcard string, lits []string, index int) (string, bool) {
-	v := Param(r, wildcard)
+func SegmentValue(w http.ResponseWriter, r *http.Request, wildcard string, lits []string, index int) (string, bool) {
+	v := Param(w, r, wildcard)
 	last := lits[len(lits)-1]
 	if !strings.HasPrefix(v, lits[0]) || !strings.HasSuffix(v, last) || len(v) < len(lits[0])+len(last) {
 		return "", false

@@ -17,7 +17,7 @@ func (h *handler) handleListQuotes(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.ListQuotes(r.Context(), req)
+	resp, err := h.svc.ListQuotes(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -27,7 +27,7 @@ func (h *handler) handleListQuotes(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeListQuotes(w, resp); err != nil {
-		h.LogWriteError(r, "listQuotes", err)
+		h.LogWriteError(w, r, "listQuotes", err)
 	}
 }
 
@@ -87,7 +87,7 @@ func (h *handler) handleCreateQuote(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.CreateQuote(r.Context(), req)
+	resp, err := h.svc.CreateQuote(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -97,7 +97,7 @@ func (h *handler) handleCreateQuote(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeCreateQuote(w, resp); err != nil {
-		h.LogWriteError(r, "createQuote", err)
+		h.LogWriteError(w, r, "createQuote", err)
 	}
 }
 
@@ -145,7 +145,7 @@ func (h *handler) handleGetQuote(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.GetQuote(r.Context(), req)
+	resp, err := h.svc.GetQuote(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -155,7 +155,7 @@ func (h *handler) handleGetQuote(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeGetQuote(w, resp); err != nil {
-		h.LogWriteError(r, "getQuote", err)
+		h.LogWriteError(w, r, "getQuote", err)
 	}
 }
 
@@ -165,7 +165,7 @@ func (h *handler) handleGetQuote(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeGetQuote(w http.ResponseWriter, r *http.Request) (*api.GetQuoteRequest, error) {
 	var req api.GetQuoteRequest
 	errs := new(svcgen.Errors)
-	req.QuoteID = svcgenhttp.Param(r, "quoteId")
+	req.QuoteID = svcgenhttp.Param(w, r, "quoteId")
 	atQuoteID := svcgen.Root("path", "quoteId")
 	errs.Format(&atQuoteID, req.QuoteID, "uuid")
 	if len(*errs) > 0 {

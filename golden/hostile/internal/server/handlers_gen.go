@@ -23,7 +23,7 @@ func (h *handler) handleGetThing(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.GetThing(r.Context(), req)
+	resp, err := h.svc.GetThing(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -33,7 +33,7 @@ func (h *handler) handleGetThing(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeGetThing(w, resp); err != nil {
-		h.LogWriteError(r, "GetThing", err)
+		h.LogWriteError(w, r, "GetThing", err)
 	}
 }
 
@@ -43,7 +43,7 @@ func (h *handler) handleGetThing(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeGetThing(w http.ResponseWriter, r *http.Request) (*api.GetThingRequest, error) {
 	var req api.GetThingRequest
 	errs := new(svcgen.Errors)
-	if v, err := svcgen.ParseInt64[int64](svcgenhttp.Param(r, "ID")); err != nil {
+	if v, err := svcgen.ParseInt64[int64](svcgenhttp.Param(w, r, "ID")); err != nil {
 		errs.Param("path", "ID", err)
 	} else {
 		req.ID = v
@@ -76,7 +76,7 @@ func (h *handler) handleCollisions(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.Collisions(r.Context(), req)
+	resp, err := h.svc.Collisions(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -86,7 +86,7 @@ func (h *handler) handleCollisions(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeCollisions(w, resp); err != nil {
-		h.LogWriteError(r, "Collisions", err)
+		h.LogWriteError(w, r, "Collisions", err)
 	}
 }
 
@@ -133,7 +133,7 @@ func (h *handler) handleGetFile(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.GetFile(r.Context(), req)
+	resp, err := h.svc.GetFile(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -143,7 +143,7 @@ func (h *handler) handleGetFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeGetFile(w, resp); err != nil {
-		h.LogWriteError(r, "get file", err)
+		h.LogWriteError(w, r, "get file", err)
 	}
 }
 
@@ -153,7 +153,7 @@ func (h *handler) handleGetFile(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeGetFile(w http.ResponseWriter, r *http.Request) (*api.GetFileRequest, error) {
 	var req api.GetFileRequest
 	errs := new(svcgen.Errors)
-	req.FileName = svcgenhttp.Param(r, "p1")
+	req.FileName = svcgenhttp.Param(w, r, "p1")
 	atFileName := svcgen.Root("path", "file.name")
 	errs.Pattern(&atFileName, req.FileName, patternGetFileFileName)
 	if len(*errs) > 0 {
@@ -184,7 +184,7 @@ func (h *handler) handleFunc(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.Func(r.Context(), req)
+	resp, err := h.svc.Func(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -194,7 +194,7 @@ func (h *handler) handleFunc(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeFunc(w, resp); err != nil {
-		h.LogWriteError(r, "func", err)
+		h.LogWriteError(w, r, "func", err)
 	}
 }
 
@@ -204,7 +204,7 @@ func (h *handler) handleFunc(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeFunc(w http.ResponseWriter, r *http.Request) (*api.FuncRequest, error) {
 	var req api.FuncRequest
 	errs := new(svcgen.Errors)
-	req.Type = api.FuncType(svcgenhttp.Param(r, "type"))
+	req.Type = api.FuncType(svcgenhttp.Param(w, r, "type"))
 	atType := svcgen.Root("path", "type")
 	req.Type.ValidateAt(&atType, errs)
 	if values, ok := svcgenhttp.HeaderValues(r, "default"); len(values) > 1 {
@@ -247,7 +247,7 @@ func (h *handler) handleReportsGet(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.ReportsGet(r.Context(), req)
+	resp, err := h.svc.ReportsGet(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -257,7 +257,7 @@ func (h *handler) handleReportsGet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeReportsGet(w, resp); err != nil {
-		h.LogWriteError(r, "reports.get", err)
+		h.LogWriteError(w, r, "reports.get", err)
 	}
 }
 
@@ -295,7 +295,7 @@ func (h *handler) handleListThings(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.ListThings(r.Context(), req)
+	resp, err := h.svc.ListThings(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -305,7 +305,7 @@ func (h *handler) handleListThings(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeListThings(w, resp); err != nil {
-		h.LogWriteError(r, "listThings", err)
+		h.LogWriteError(w, r, "listThings", err)
 	}
 }
 
@@ -395,7 +395,7 @@ func (h *handler) handleCreateThing(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.CreateThing(r.Context(), req)
+	resp, err := h.svc.CreateThing(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -405,7 +405,7 @@ func (h *handler) handleCreateThing(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeCreateThing(w, resp); err != nil {
-		h.LogWriteError(r, "create-thing", err)
+		h.LogWriteError(w, r, "create-thing", err)
 	}
 }
 
@@ -451,7 +451,7 @@ func (h *handler) handleGetThing2(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.GetThing2(r.Context(), req)
+	resp, err := h.svc.GetThing2(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -461,7 +461,7 @@ func (h *handler) handleGetThing2(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeGetThing2(w, resp); err != nil {
-		h.LogWriteError(r, "getThing", err)
+		h.LogWriteError(w, r, "getThing", err)
 	}
 }
 
@@ -471,7 +471,7 @@ func (h *handler) handleGetThing2(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeGetThing2(w http.ResponseWriter, r *http.Request) (*api.GetThing2Request, error) {
 	var req api.GetThing2Request
 	errs := new(svcgen.Errors)
-	if v, err := svcgen.ParseInt64[int64](svcgenhttp.Param(r, "id")); err != nil {
+	if v, err := svcgen.ParseInt64[int64](svcgenhttp.Param(w, r, "id")); err != nil {
 		errs.Param("path", "id", err)
 	} else {
 		req.ID = v
@@ -506,7 +506,7 @@ func (h *handler) handleThingsDelete(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.ThingsDelete(r.Context(), req)
+	resp, err := h.svc.ThingsDelete(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -516,7 +516,7 @@ func (h *handler) handleThingsDelete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeThingsDelete(w, resp); err != nil {
-		h.LogWriteError(r, "things.delete", err)
+		h.LogWriteError(w, r, "things.delete", err)
 	}
 }
 
@@ -526,7 +526,7 @@ func (h *handler) handleThingsDelete(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeThingsDelete(w http.ResponseWriter, r *http.Request) (*api.ThingsDeleteRequest, error) {
 	var req api.ThingsDeleteRequest
 	errs := new(svcgen.Errors)
-	if v, err := svcgen.ParseInt64[int64](svcgenhttp.Param(r, "id")); err != nil {
+	if v, err := svcgen.ParseInt64[int64](svcgenhttp.Param(w, r, "id")); err != nil {
 		errs.Param("path", "id", err)
 	} else {
 		req.ID = v

@@ -24,7 +24,7 @@ func (h *handler) handleListCategories(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.ListCategories(r.Context(), req)
+	resp, err := h.svc.ListCategories(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -34,7 +34,7 @@ func (h *handler) handleListCategories(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeListCategories(w, resp); err != nil {
-		h.LogWriteError(r, "listCategories", err)
+		h.LogWriteError(w, r, "listCategories", err)
 	}
 }
 
@@ -89,7 +89,7 @@ func (h *handler) handleListCustomers(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.ListCustomers(r.Context(), req)
+	resp, err := h.svc.ListCustomers(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -99,7 +99,7 @@ func (h *handler) handleListCustomers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeListCustomers(w, resp); err != nil {
-		h.LogWriteError(r, "listCustomers", err)
+		h.LogWriteError(w, r, "listCustomers", err)
 	}
 }
 
@@ -198,7 +198,7 @@ func (h *handler) handleCreateCustomer(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.CreateCustomer(r.Context(), req)
+	resp, err := h.svc.CreateCustomer(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -208,7 +208,7 @@ func (h *handler) handleCreateCustomer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeCreateCustomer(w, resp); err != nil {
-		h.LogWriteError(r, "createCustomer", err)
+		h.LogWriteError(w, r, "createCustomer", err)
 	}
 }
 
@@ -269,7 +269,7 @@ func (h *handler) handleGetCustomer(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.GetCustomer(r.Context(), req)
+	resp, err := h.svc.GetCustomer(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -279,7 +279,7 @@ func (h *handler) handleGetCustomer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeGetCustomer(w, resp); err != nil {
-		h.LogWriteError(r, "getCustomer", err)
+		h.LogWriteError(w, r, "getCustomer", err)
 	}
 }
 
@@ -289,7 +289,7 @@ func (h *handler) handleGetCustomer(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeGetCustomer(w http.ResponseWriter, r *http.Request) (*api.GetCustomerRequest, error) {
 	var req api.GetCustomerRequest
 	errs := new(svcgen.Errors)
-	req.CustomerID = svcgenhttp.Param(r, "customerId")
+	req.CustomerID = svcgenhttp.Param(w, r, "customerId")
 	atCustomerID := svcgen.Root("path", "customerId")
 	errs.Format(&atCustomerID, req.CustomerID, "uuid")
 	if len(*errs) > 0 {
@@ -322,7 +322,7 @@ func (h *handler) handleReplaceCustomer(w http.ResponseWriter, r *http.Request) 
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.ReplaceCustomer(r.Context(), req)
+	resp, err := h.svc.ReplaceCustomer(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -332,7 +332,7 @@ func (h *handler) handleReplaceCustomer(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	if err := writeReplaceCustomer(w, resp); err != nil {
-		h.LogWriteError(r, "replaceCustomer", err)
+		h.LogWriteError(w, r, "replaceCustomer", err)
 	}
 }
 
@@ -342,7 +342,7 @@ func (h *handler) handleReplaceCustomer(w http.ResponseWriter, r *http.Request) 
 func (h *handler) decodeReplaceCustomer(w http.ResponseWriter, r *http.Request) (*api.ReplaceCustomerRequest, error) {
 	var req api.ReplaceCustomerRequest
 	errs := new(svcgen.Errors)
-	req.CustomerID = svcgenhttp.Param(r, "customerId")
+	req.CustomerID = svcgenhttp.Param(w, r, "customerId")
 	atCustomerID := svcgen.Root("path", "customerId")
 	errs.Format(&atCustomerID, req.CustomerID, "uuid")
 	if values, ok := svcgenhttp.HeaderValues(r, "X-Request-ID"); len(values) > 1 {
@@ -395,7 +395,7 @@ func (h *handler) handleUpdateCustomer(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.UpdateCustomer(r.Context(), req)
+	resp, err := h.svc.UpdateCustomer(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -405,7 +405,7 @@ func (h *handler) handleUpdateCustomer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeUpdateCustomer(w, resp); err != nil {
-		h.LogWriteError(r, "updateCustomer", err)
+		h.LogWriteError(w, r, "updateCustomer", err)
 	}
 }
 
@@ -415,7 +415,7 @@ func (h *handler) handleUpdateCustomer(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeUpdateCustomer(w http.ResponseWriter, r *http.Request) (*api.UpdateCustomerRequest, error) {
 	var req api.UpdateCustomerRequest
 	errs := new(svcgen.Errors)
-	req.CustomerID = svcgenhttp.Param(r, "customerId")
+	req.CustomerID = svcgenhttp.Param(w, r, "customerId")
 	atCustomerID := svcgen.Root("path", "customerId")
 	errs.Format(&atCustomerID, req.CustomerID, "uuid")
 	if values, ok := svcgenhttp.HeaderValues(r, "X-Request-ID"); len(values) > 1 {
@@ -468,7 +468,7 @@ func (h *handler) handleDeleteCustomer(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.DeleteCustomer(r.Context(), req)
+	resp, err := h.svc.DeleteCustomer(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -478,7 +478,7 @@ func (h *handler) handleDeleteCustomer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeDeleteCustomer(w, resp); err != nil {
-		h.LogWriteError(r, "deleteCustomer", err)
+		h.LogWriteError(w, r, "deleteCustomer", err)
 	}
 }
 
@@ -488,7 +488,7 @@ func (h *handler) handleDeleteCustomer(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeDeleteCustomer(w http.ResponseWriter, r *http.Request) (*api.DeleteCustomerRequest, error) {
 	var req api.DeleteCustomerRequest
 	errs := new(svcgen.Errors)
-	req.CustomerID = svcgenhttp.Param(r, "customerId")
+	req.CustomerID = svcgenhttp.Param(w, r, "customerId")
 	atCustomerID := svcgen.Root("path", "customerId")
 	errs.Format(&atCustomerID, req.CustomerID, "uuid")
 	if len(*errs) > 0 {
@@ -521,7 +521,7 @@ func (h *handler) handleGetCustomerAudit(w http.ResponseWriter, r *http.Request)
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.GetCustomerAudit(r.Context(), req)
+	resp, err := h.svc.GetCustomerAudit(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -531,7 +531,7 @@ func (h *handler) handleGetCustomerAudit(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	if err := writeGetCustomerAudit(w, resp); err != nil {
-		h.LogWriteError(r, "getCustomerAudit", err)
+		h.LogWriteError(w, r, "getCustomerAudit", err)
 	}
 }
 
@@ -541,7 +541,7 @@ func (h *handler) handleGetCustomerAudit(w http.ResponseWriter, r *http.Request)
 func (h *handler) decodeGetCustomerAudit(w http.ResponseWriter, r *http.Request) (*api.GetCustomerAuditRequest, error) {
 	var req api.GetCustomerAuditRequest
 	errs := new(svcgen.Errors)
-	req.CustomerID = svcgenhttp.Param(r, "customerId")
+	req.CustomerID = svcgenhttp.Param(w, r, "customerId")
 	atCustomerID := svcgen.Root("path", "customerId")
 	errs.Format(&atCustomerID, req.CustomerID, "uuid")
 	if len(*errs) > 0 {
@@ -574,7 +574,7 @@ func (h *handler) handleGetCustomersCustomerIDAvatar(w http.ResponseWriter, r *h
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.GetCustomersCustomerIDAvatar(r.Context(), req)
+	resp, err := h.svc.GetCustomersCustomerIDAvatar(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -584,7 +584,7 @@ func (h *handler) handleGetCustomersCustomerIDAvatar(w http.ResponseWriter, r *h
 		return
 	}
 	if err := writeGetCustomersCustomerIDAvatar(w, resp); err != nil {
-		h.LogWriteError(r, "GetCustomersCustomerIDAvatar", err)
+		h.LogWriteError(w, r, "GetCustomersCustomerIDAvatar", err)
 	}
 }
 
@@ -594,7 +594,7 @@ func (h *handler) handleGetCustomersCustomerIDAvatar(w http.ResponseWriter, r *h
 func (h *handler) decodeGetCustomersCustomerIDAvatar(w http.ResponseWriter, r *http.Request) (*api.GetCustomersCustomerIDAvatarRequest, error) {
 	var req api.GetCustomersCustomerIDAvatarRequest
 	errs := new(svcgen.Errors)
-	req.CustomerID = svcgenhttp.Param(r, "customerId")
+	req.CustomerID = svcgenhttp.Param(w, r, "customerId")
 	atCustomerID := svcgen.Root("path", "customerId")
 	errs.Format(&atCustomerID, req.CustomerID, "uuid")
 	if len(*errs) > 0 {
@@ -627,7 +627,7 @@ func (h *handler) handleUploadCustomerAvatar(w http.ResponseWriter, r *http.Requ
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.UploadCustomerAvatar(r.Context(), req)
+	resp, err := h.svc.UploadCustomerAvatar(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -637,7 +637,7 @@ func (h *handler) handleUploadCustomerAvatar(w http.ResponseWriter, r *http.Requ
 		return
 	}
 	if err := writeUploadCustomerAvatar(w, resp); err != nil {
-		h.LogWriteError(r, "uploadCustomerAvatar", err)
+		h.LogWriteError(w, r, "uploadCustomerAvatar", err)
 	}
 }
 
@@ -647,7 +647,7 @@ func (h *handler) handleUploadCustomerAvatar(w http.ResponseWriter, r *http.Requ
 func (h *handler) decodeUploadCustomerAvatar(w http.ResponseWriter, r *http.Request) (*api.UploadCustomerAvatarRequest, error) {
 	var req api.UploadCustomerAvatarRequest
 	errs := new(svcgen.Errors)
-	req.CustomerID = svcgenhttp.Param(r, "customerId")
+	req.CustomerID = svcgenhttp.Param(w, r, "customerId")
 	atCustomerID := svcgen.Root("path", "customerId")
 	errs.Format(&atCustomerID, req.CustomerID, "uuid")
 	data, err := svcgenhttp.ReadRaw(w, r, h.Limit, true, errs)
@@ -687,7 +687,7 @@ func (h *handler) handleListOrders(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.ListOrders(r.Context(), req)
+	resp, err := h.svc.ListOrders(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -697,7 +697,7 @@ func (h *handler) handleListOrders(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeListOrders(w, resp); err != nil {
-		h.LogWriteError(r, "listOrders", err)
+		h.LogWriteError(w, r, "listOrders", err)
 	}
 }
 
@@ -708,7 +708,7 @@ func (h *handler) decodeListOrders(w http.ResponseWriter, r *http.Request) (*api
 	var req api.ListOrdersRequest
 	errs := new(svcgen.Errors)
 	query := svcgenhttp.ParseQuery(r.URL.RawQuery, make(svcgenhttp.Query, 0, 8))
-	req.CustomerID = svcgenhttp.Param(r, "customerId")
+	req.CustomerID = svcgenhttp.Param(w, r, "customerId")
 	atCustomerID := svcgen.Root("path", "customerId")
 	errs.Format(&atCustomerID, req.CustomerID, "uuid")
 	if raw, n := query.Get("limit"); n > 1 {
@@ -787,7 +787,7 @@ func (h *handler) handleCreateOrder(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.CreateOrder(r.Context(), req)
+	resp, err := h.svc.CreateOrder(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -797,7 +797,7 @@ func (h *handler) handleCreateOrder(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeCreateOrder(w, resp); err != nil {
-		h.LogWriteError(r, "createOrder", err)
+		h.LogWriteError(w, r, "createOrder", err)
 	}
 }
 
@@ -807,7 +807,7 @@ func (h *handler) handleCreateOrder(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeCreateOrder(w http.ResponseWriter, r *http.Request) (*api.CreateOrderRequest, error) {
 	var req api.CreateOrderRequest
 	errs := new(svcgen.Errors)
-	req.CustomerID = svcgenhttp.Param(r, "customerId")
+	req.CustomerID = svcgenhttp.Param(w, r, "customerId")
 	atCustomerID := svcgen.Root("path", "customerId")
 	errs.Format(&atCustomerID, req.CustomerID, "uuid")
 	if values, ok := svcgenhttp.HeaderValues(r, "X-Request-ID"); len(values) > 1 {
@@ -863,7 +863,7 @@ func (h *handler) handleGetOrder(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.GetOrder(r.Context(), req)
+	resp, err := h.svc.GetOrder(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -873,7 +873,7 @@ func (h *handler) handleGetOrder(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeGetOrder(w, resp); err != nil {
-		h.LogWriteError(r, "getOrder", err)
+		h.LogWriteError(w, r, "getOrder", err)
 	}
 }
 
@@ -883,10 +883,10 @@ func (h *handler) handleGetOrder(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeGetOrder(w http.ResponseWriter, r *http.Request) (*api.GetOrderRequest, error) {
 	var req api.GetOrderRequest
 	errs := new(svcgen.Errors)
-	req.CustomerID = svcgenhttp.Param(r, "customerId")
+	req.CustomerID = svcgenhttp.Param(w, r, "customerId")
 	atCustomerID := svcgen.Root("path", "customerId")
 	errs.Format(&atCustomerID, req.CustomerID, "uuid")
-	if v, err := svcgen.ParseInt64[int64](svcgenhttp.Param(r, "orderId")); err != nil {
+	if v, err := svcgen.ParseInt64[int64](svcgenhttp.Param(w, r, "orderId")); err != nil {
 		errs.Param("path", "orderId", err)
 	} else {
 		req.OrderID = v
@@ -923,7 +923,7 @@ func (h *handler) handleReplaceOrder(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.ReplaceOrder(r.Context(), req)
+	resp, err := h.svc.ReplaceOrder(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -933,7 +933,7 @@ func (h *handler) handleReplaceOrder(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeReplaceOrder(w, resp); err != nil {
-		h.LogWriteError(r, "replaceOrder", err)
+		h.LogWriteError(w, r, "replaceOrder", err)
 	}
 }
 
@@ -943,10 +943,10 @@ func (h *handler) handleReplaceOrder(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeReplaceOrder(w http.ResponseWriter, r *http.Request) (*api.ReplaceOrderRequest, error) {
 	var req api.ReplaceOrderRequest
 	errs := new(svcgen.Errors)
-	req.CustomerID = svcgenhttp.Param(r, "customerId")
+	req.CustomerID = svcgenhttp.Param(w, r, "customerId")
 	atCustomerID := svcgen.Root("path", "customerId")
 	errs.Format(&atCustomerID, req.CustomerID, "uuid")
-	if v, err := svcgen.ParseInt64[int64](svcgenhttp.Param(r, "orderId")); err != nil {
+	if v, err := svcgen.ParseInt64[int64](svcgenhttp.Param(w, r, "orderId")); err != nil {
 		errs.Param("path", "orderId", err)
 	} else {
 		req.OrderID = v
@@ -1003,7 +1003,7 @@ func (h *handler) handleUpdateOrder(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.UpdateOrder(r.Context(), req)
+	resp, err := h.svc.UpdateOrder(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -1013,7 +1013,7 @@ func (h *handler) handleUpdateOrder(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeUpdateOrder(w, resp); err != nil {
-		h.LogWriteError(r, "updateOrder", err)
+		h.LogWriteError(w, r, "updateOrder", err)
 	}
 }
 
@@ -1023,10 +1023,10 @@ func (h *handler) handleUpdateOrder(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeUpdateOrder(w http.ResponseWriter, r *http.Request) (*api.UpdateOrderRequest, error) {
 	var req api.UpdateOrderRequest
 	errs := new(svcgen.Errors)
-	req.CustomerID = svcgenhttp.Param(r, "customerId")
+	req.CustomerID = svcgenhttp.Param(w, r, "customerId")
 	atCustomerID := svcgen.Root("path", "customerId")
 	errs.Format(&atCustomerID, req.CustomerID, "uuid")
-	if v, err := svcgen.ParseInt64[int64](svcgenhttp.Param(r, "orderId")); err != nil {
+	if v, err := svcgen.ParseInt64[int64](svcgenhttp.Param(w, r, "orderId")); err != nil {
 		errs.Param("path", "orderId", err)
 	} else {
 		req.OrderID = v
@@ -1083,7 +1083,7 @@ func (h *handler) handleDeleteOrder(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.DeleteOrder(r.Context(), req)
+	resp, err := h.svc.DeleteOrder(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -1093,7 +1093,7 @@ func (h *handler) handleDeleteOrder(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeDeleteOrder(w, resp); err != nil {
-		h.LogWriteError(r, "deleteOrder", err)
+		h.LogWriteError(w, r, "deleteOrder", err)
 	}
 }
 
@@ -1103,10 +1103,10 @@ func (h *handler) handleDeleteOrder(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeDeleteOrder(w http.ResponseWriter, r *http.Request) (*api.DeleteOrderRequest, error) {
 	var req api.DeleteOrderRequest
 	errs := new(svcgen.Errors)
-	req.CustomerID = svcgenhttp.Param(r, "customerId")
+	req.CustomerID = svcgenhttp.Param(w, r, "customerId")
 	atCustomerID := svcgen.Root("path", "customerId")
 	errs.Format(&atCustomerID, req.CustomerID, "uuid")
-	if v, err := svcgen.ParseInt64[int64](svcgenhttp.Param(r, "orderId")); err != nil {
+	if v, err := svcgen.ParseInt64[int64](svcgenhttp.Param(w, r, "orderId")); err != nil {
 		errs.Param("path", "orderId", err)
 	} else {
 		req.OrderID = v
@@ -1143,7 +1143,7 @@ func (h *handler) handleGetOrderHistory(w http.ResponseWriter, r *http.Request) 
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.GetOrderHistory(r.Context(), req)
+	resp, err := h.svc.GetOrderHistory(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -1153,7 +1153,7 @@ func (h *handler) handleGetOrderHistory(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	if err := writeGetOrderHistory(w, resp); err != nil {
-		h.LogWriteError(r, "getOrderHistory", err)
+		h.LogWriteError(w, r, "getOrderHistory", err)
 	}
 }
 
@@ -1163,10 +1163,10 @@ func (h *handler) handleGetOrderHistory(w http.ResponseWriter, r *http.Request) 
 func (h *handler) decodeGetOrderHistory(w http.ResponseWriter, r *http.Request) (*api.GetOrderHistoryRequest, error) {
 	var req api.GetOrderHistoryRequest
 	errs := new(svcgen.Errors)
-	req.CustomerID = svcgenhttp.Param(r, "customerId")
+	req.CustomerID = svcgenhttp.Param(w, r, "customerId")
 	atCustomerID := svcgen.Root("path", "customerId")
 	errs.Format(&atCustomerID, req.CustomerID, "uuid")
-	if v, err := svcgen.ParseInt64[int64](svcgenhttp.Param(r, "orderId")); err != nil {
+	if v, err := svcgen.ParseInt64[int64](svcgenhttp.Param(w, r, "orderId")); err != nil {
 		errs.Param("path", "orderId", err)
 	} else {
 		req.OrderID = v
@@ -1203,7 +1203,7 @@ func (h *handler) handleGetOrderReceipt(w http.ResponseWriter, r *http.Request) 
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.GetOrderReceipt(r.Context(), req)
+	resp, err := h.svc.GetOrderReceipt(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -1213,7 +1213,7 @@ func (h *handler) handleGetOrderReceipt(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	if err := writeGetOrderReceipt(w, resp); err != nil {
-		h.LogWriteError(r, "getOrderReceipt", err)
+		h.LogWriteError(w, r, "getOrderReceipt", err)
 	}
 }
 
@@ -1223,10 +1223,10 @@ func (h *handler) handleGetOrderReceipt(w http.ResponseWriter, r *http.Request) 
 func (h *handler) decodeGetOrderReceipt(w http.ResponseWriter, r *http.Request) (*api.GetOrderReceiptRequest, error) {
 	var req api.GetOrderReceiptRequest
 	errs := new(svcgen.Errors)
-	req.CustomerID = svcgenhttp.Param(r, "customerId")
+	req.CustomerID = svcgenhttp.Param(w, r, "customerId")
 	atCustomerID := svcgen.Root("path", "customerId")
 	errs.Format(&atCustomerID, req.CustomerID, "uuid")
-	if v, err := svcgen.ParseInt64[int64](svcgenhttp.Param(r, "orderId")); err != nil {
+	if v, err := svcgen.ParseInt64[int64](svcgenhttp.Param(w, r, "orderId")); err != nil {
 		errs.Param("path", "orderId", err)
 	} else {
 		req.OrderID = v

@@ -17,7 +17,7 @@ func (h *handler) handleListPets(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.ListPets(r.Context(), req)
+	resp, err := h.svc.ListPets(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -27,7 +27,7 @@ func (h *handler) handleListPets(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeListPets(w, resp); err != nil {
-		h.LogWriteError(r, "listPets", err)
+		h.LogWriteError(w, r, "listPets", err)
 	}
 }
 
@@ -86,7 +86,7 @@ func (h *handler) handleAddPet(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.AddPet(r.Context(), req)
+	resp, err := h.svc.AddPet(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -96,7 +96,7 @@ func (h *handler) handleAddPet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeAddPet(w, resp); err != nil {
-		h.LogWriteError(r, "addPet", err)
+		h.LogWriteError(w, r, "addPet", err)
 	}
 }
 
@@ -139,7 +139,7 @@ func (h *handler) handleGetPetByID(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.GetPetByID(r.Context(), req)
+	resp, err := h.svc.GetPetByID(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -149,7 +149,7 @@ func (h *handler) handleGetPetByID(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeGetPetByID(w, resp); err != nil {
-		h.LogWriteError(r, "getPetById", err)
+		h.LogWriteError(w, r, "getPetById", err)
 	}
 }
 
@@ -159,7 +159,7 @@ func (h *handler) handleGetPetByID(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeGetPetByID(w http.ResponseWriter, r *http.Request) (*api.GetPetByIDRequest, error) {
 	var req api.GetPetByIDRequest
 	errs := new(svcgen.Errors)
-	if v, err := svcgen.ParseInt64[int64](svcgenhttp.Param(r, "petId")); err != nil {
+	if v, err := svcgen.ParseInt64[int64](svcgenhttp.Param(w, r, "petId")); err != nil {
 		errs.Param("path", "petId", err)
 	} else {
 		req.PetID = v
@@ -190,7 +190,7 @@ func (h *handler) handleUpdatePet(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.UpdatePet(r.Context(), req)
+	resp, err := h.svc.UpdatePet(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -200,7 +200,7 @@ func (h *handler) handleUpdatePet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeUpdatePet(w, resp); err != nil {
-		h.LogWriteError(r, "updatePet", err)
+		h.LogWriteError(w, r, "updatePet", err)
 	}
 }
 
@@ -210,7 +210,7 @@ func (h *handler) handleUpdatePet(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeUpdatePet(w http.ResponseWriter, r *http.Request) (*api.UpdatePetRequest, error) {
 	var req api.UpdatePetRequest
 	errs := new(svcgen.Errors)
-	if v, err := svcgen.ParseInt64[int64](svcgenhttp.Param(r, "petId")); err != nil {
+	if v, err := svcgen.ParseInt64[int64](svcgenhttp.Param(w, r, "petId")); err != nil {
 		errs.Param("path", "petId", err)
 	} else {
 		req.PetID = v
@@ -249,7 +249,7 @@ func (h *handler) handleDeletePet(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.DeletePet(r.Context(), req)
+	resp, err := h.svc.DeletePet(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -259,7 +259,7 @@ func (h *handler) handleDeletePet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeDeletePet(w, resp); err != nil {
-		h.LogWriteError(r, "deletePet", err)
+		h.LogWriteError(w, r, "deletePet", err)
 	}
 }
 
@@ -269,7 +269,7 @@ func (h *handler) handleDeletePet(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeDeletePet(w http.ResponseWriter, r *http.Request) (*api.DeletePetRequest, error) {
 	var req api.DeletePetRequest
 	errs := new(svcgen.Errors)
-	if v, err := svcgen.ParseInt64[int64](svcgenhttp.Param(r, "petId")); err != nil {
+	if v, err := svcgen.ParseInt64[int64](svcgenhttp.Param(w, r, "petId")); err != nil {
 		errs.Param("path", "petId", err)
 	} else {
 		req.PetID = v
@@ -310,7 +310,7 @@ func (h *handler) handleGetInventory(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.GetInventory(r.Context(), req)
+	resp, err := h.svc.GetInventory(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -320,7 +320,7 @@ func (h *handler) handleGetInventory(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeGetInventory(w, resp); err != nil {
-		h.LogWriteError(r, "getInventory", err)
+		h.LogWriteError(w, r, "getInventory", err)
 	}
 }
 

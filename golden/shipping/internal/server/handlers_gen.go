@@ -17,7 +17,7 @@ func (h *handler) handleListShipments(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.ListShipments(r.Context(), req)
+	resp, err := h.svc.ListShipments(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -27,7 +27,7 @@ func (h *handler) handleListShipments(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeListShipments(w, resp); err != nil {
-		h.LogWriteError(r, "listShipments", err)
+		h.LogWriteError(w, r, "listShipments", err)
 	}
 }
 
@@ -96,7 +96,7 @@ func (h *handler) handleCreateShipment(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.CreateShipment(r.Context(), req)
+	resp, err := h.svc.CreateShipment(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -106,7 +106,7 @@ func (h *handler) handleCreateShipment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeCreateShipment(w, resp); err != nil {
-		h.LogWriteError(r, "createShipment", err)
+		h.LogWriteError(w, r, "createShipment", err)
 	}
 }
 
@@ -146,7 +146,7 @@ func (h *handler) handleGetShipment(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.GetShipment(r.Context(), req)
+	resp, err := h.svc.GetShipment(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -156,7 +156,7 @@ func (h *handler) handleGetShipment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeGetShipment(w, resp); err != nil {
-		h.LogWriteError(r, "getShipment", err)
+		h.LogWriteError(w, r, "getShipment", err)
 	}
 }
 
@@ -166,7 +166,7 @@ func (h *handler) handleGetShipment(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeGetShipment(w http.ResponseWriter, r *http.Request) (*api.GetShipmentRequest, error) {
 	var req api.GetShipmentRequest
 	errs := new(svcgen.Errors)
-	req.ShipmentID = svcgenhttp.Param(r, "shipmentId")
+	req.ShipmentID = svcgenhttp.Param(w, r, "shipmentId")
 	atShipmentID := svcgen.Root("path", "shipmentId")
 	errs.Format(&atShipmentID, req.ShipmentID, "uuid")
 	if len(*errs) > 0 {
@@ -193,7 +193,7 @@ func (h *handler) handleDeleteShipment(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.DeleteShipment(r.Context(), req)
+	resp, err := h.svc.DeleteShipment(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -203,7 +203,7 @@ func (h *handler) handleDeleteShipment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeDeleteShipment(w, resp); err != nil {
-		h.LogWriteError(r, "deleteShipment", err)
+		h.LogWriteError(w, r, "deleteShipment", err)
 	}
 }
 
@@ -213,7 +213,7 @@ func (h *handler) handleDeleteShipment(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeDeleteShipment(w http.ResponseWriter, r *http.Request) (*api.DeleteShipmentRequest, error) {
 	var req api.DeleteShipmentRequest
 	errs := new(svcgen.Errors)
-	req.ShipmentID = svcgenhttp.Param(r, "shipmentId")
+	req.ShipmentID = svcgenhttp.Param(w, r, "shipmentId")
 	atShipmentID := svcgen.Root("path", "shipmentId")
 	errs.Format(&atShipmentID, req.ShipmentID, "uuid")
 	if len(*errs) > 0 {

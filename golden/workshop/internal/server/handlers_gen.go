@@ -17,7 +17,7 @@ func (h *handler) handleListGadgets(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.ListGadgets(r.Context(), req)
+	resp, err := h.svc.ListGadgets(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -27,7 +27,7 @@ func (h *handler) handleListGadgets(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeListGadgets(w, resp); err != nil {
-		h.LogWriteError(r, "listGadgets", err)
+		h.LogWriteError(w, r, "listGadgets", err)
 	}
 }
 
@@ -95,7 +95,7 @@ func (h *handler) handleCreateGadget(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.CreateGadget(r.Context(), req)
+	resp, err := h.svc.CreateGadget(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -105,7 +105,7 @@ func (h *handler) handleCreateGadget(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeCreateGadget(w, resp); err != nil {
-		h.LogWriteError(r, "createGadget", err)
+		h.LogWriteError(w, r, "createGadget", err)
 	}
 }
 
@@ -143,7 +143,7 @@ func (h *handler) handleGetGadget(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.GetGadget(r.Context(), req)
+	resp, err := h.svc.GetGadget(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -153,7 +153,7 @@ func (h *handler) handleGetGadget(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeGetGadget(w, resp); err != nil {
-		h.LogWriteError(r, "getGadget", err)
+		h.LogWriteError(w, r, "getGadget", err)
 	}
 }
 
@@ -163,7 +163,7 @@ func (h *handler) handleGetGadget(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeGetGadget(w http.ResponseWriter, r *http.Request) (*api.GetGadgetRequest, error) {
 	var req api.GetGadgetRequest
 	errs := new(svcgen.Errors)
-	req.ID = svcgenhttp.Param(r, "id")
+	req.ID = svcgenhttp.Param(w, r, "id")
 	if len(*errs) > 0 {
 		return nil, *errs
 	}
@@ -188,7 +188,7 @@ func (h *handler) handleReplaceGadget(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.ReplaceGadget(r.Context(), req)
+	resp, err := h.svc.ReplaceGadget(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -198,7 +198,7 @@ func (h *handler) handleReplaceGadget(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeReplaceGadget(w, resp); err != nil {
-		h.LogWriteError(r, "replaceGadget", err)
+		h.LogWriteError(w, r, "replaceGadget", err)
 	}
 }
 
@@ -208,7 +208,7 @@ func (h *handler) handleReplaceGadget(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeReplaceGadget(w http.ResponseWriter, r *http.Request) (*api.ReplaceGadgetRequest, error) {
 	var req api.ReplaceGadgetRequest
 	errs := new(svcgen.Errors)
-	req.ID = svcgenhttp.Param(r, "id")
+	req.ID = svcgenhttp.Param(w, r, "id")
 	if ok, err := svcgenhttp.DecodeJSONWith(w, r, h.Limit, &req.Body, svcgen.Decode, true, false, errs, nil); err != nil {
 		return nil, err
 	} else if ok {
@@ -239,7 +239,7 @@ func (h *handler) handleUpdateGadget(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.UpdateGadget(r.Context(), req)
+	resp, err := h.svc.UpdateGadget(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -249,7 +249,7 @@ func (h *handler) handleUpdateGadget(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeUpdateGadget(w, resp); err != nil {
-		h.LogWriteError(r, "updateGadget", err)
+		h.LogWriteError(w, r, "updateGadget", err)
 	}
 }
 
@@ -259,7 +259,7 @@ func (h *handler) handleUpdateGadget(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeUpdateGadget(w http.ResponseWriter, r *http.Request) (*api.UpdateGadgetRequest, error) {
 	var req api.UpdateGadgetRequest
 	errs := new(svcgen.Errors)
-	req.ID = svcgenhttp.Param(r, "id")
+	req.ID = svcgenhttp.Param(w, r, "id")
 	if ok, err := svcgenhttp.DecodeJSONWith(w, r, h.Limit, &req.Body, svcgen.Decode, true, false, errs, &req.RawBody); err != nil {
 		return nil, err
 	} else if ok {
@@ -290,7 +290,7 @@ func (h *handler) handleDeleteGadget(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	resp, err := h.svc.DeleteGadget(r.Context(), req)
+	resp, err := h.svc.DeleteGadget(svcgenhttp.Context(w, r), req)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -300,7 +300,7 @@ func (h *handler) handleDeleteGadget(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := writeDeleteGadget(w, resp); err != nil {
-		h.LogWriteError(r, "deleteGadget", err)
+		h.LogWriteError(w, r, "deleteGadget", err)
 	}
 }
 
@@ -310,7 +310,7 @@ func (h *handler) handleDeleteGadget(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeDeleteGadget(w http.ResponseWriter, r *http.Request) (*api.DeleteGadgetRequest, error) {
 	var req api.DeleteGadgetRequest
 	errs := new(svcgen.Errors)
-	req.ID = svcgenhttp.Param(r, "id")
+	req.ID = svcgenhttp.Param(w, r, "id")
 	if len(*errs) > 0 {
 		return nil, *errs
 	}

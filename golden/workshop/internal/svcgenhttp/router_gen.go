@@ -41,6 +41,9 @@ type fastRoute struct {
 	names   []string // its single wildcards, in order
 	handle  http.HandlerFunc
 	metrics *routeMetrics
+	// direct is set for HandleOperation's routes, whose handlers read
+	// Context and Param: they are served r itself, not a copy.
+	direct bool
 }
 
 // maxWildcards is the most single wildcards a served route may have: their

@@ -117,9 +117,10 @@ func (s *Server) Handle(pattern string, h http.HandlerFunc) {
 }
 
 // HandleOperation routes a ServeMux pattern to h, as Handle does, for a
-// handler that reads the path's wildcards with Param rather than
-// r.PathValue: the server's own router then serves it whatever its
-// wildcards, rather than only when it has none.
+// handler that reads the request's context with Context and the path's
+// wildcards with Param, rather than r.Context() and r.PathValue: the
+// server's own router then serves it whatever its wildcards, without a
+// copy of the request.
 func (s *Server) HandleOperation(pattern string, h http.HandlerFunc) {
 	s.handle(pattern, h, true)
 }
@@ -132,7 +133,7 @@ func (s *Server) handle(pattern string, h http.HandlerFunc, params bool) {
 		}
 		h(w, r)
 	})
-	route := &fastRoute{pattern: pattern, handle: h, metrics: rm}
+	route := &fastRoute{pattern: pattern, handle: h, metrics: rm, direct: params}
 	s.routes.add(pattern, route)
 	if len(route.names) > 0 && !params {
 		route.handle = nil // only ServeMux's match sets r.PathValue
@@ -291,8 +292,9 @@ var ErrNoResponse = errors.New("the service returned no response")
 // *svcgen.Error with its status, svcgen.Errors with 400, anything else
 // with 500 (logged, never sent).
 func (s *Server) Fail(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
-		s.Log.DebugContext(r.Context(), "client went away", "method", r.Method, "path", r.URL.Path)
+	ctx := Context(w, r)
+	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+		s.Log.DebugContext(ctx, "client went away", "method", r.Method, "path", r.URL.Path)
 		w.WriteHeader(statusClientClosed)
 		return
 	}
@@ -303,7 +305,7 @@ func (s *Server) Fail(w http.ResponseWriter, r *http.Request, err error) {
 	var e *svcgen.Error
 	if errors.As(err, &e) && e.Status >= 400 && e.Status <= 599 {
 		if e.Status >= 500 && e.Status != http.StatusNotImplemented {
-			s.Log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "error", err)
+			s.Log.ErrorContext(ctx, "request failed", "method", r.Method, "path", r.URL.Path, "error", err)
 		}
 		s.problem(w, r, e.Status, e.Detail, nil)
 		return
@@ -313,14 +315,14 @@ func (s *Server) Fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.Invalid(w, r, fields)
 		return
 	}
-	s.Log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "error", err)
+	s.Log.ErrorContext(ctx, "request failed", "method", r.Method, "path", r.URL.Path, "error", err)
 	s.problem(w, r, http.StatusInternalServerError, "", nil)
 }
 
 // LogWriteError logs a response that could not be written in full (the
 // client went away, say): the status is sent already, nothing else can be.
-func (s *Server) LogWriteError(r *http.Request, operation string, err error) {
-	s.Log.ErrorContext(r.Context(), "writing the response failed", "operation", operation, "error", err)
+func (s *Server) LogWriteError(w http.ResponseWriter, r *http.Request, operation string, err error) {
+	s.Log.ErrorContext(Context(w, r), "writing the response failed", "operation", operation, "error", err)
 }
 
 // NotFound answers requests no route matches: 405 with an Allow header
@@ -404,6 +406,25 @@ type statusWriter struct {
 	versioned *svcgen.Versioned
 	// route is the series of the route that answered (set by Handle).
 	route *routeMetrics
+	// ctx is the context the request is served with (Context).
+	ctx context.Context
+	// names and values are the path's wildcards when the server's router
+	// found the route (Param), rather than ServeMux (r.PathValue).
+	names  []string
+	values [maxWildcards]string
+}
+
+// Context returns the context a request is served with: its id, the
+// caller's trace context, the store's versioning and what Authenticate
+// added. Handlers added with HandleOperation read it here: the server
+// serves them r as net/http made it, whose r.Context() lacks these values,
+// rather than a copy of r with another context (an allocation of a few
+// hundred bytes a request). Other handlers find it in r.Context() too.
+func Context(w http.ResponseWriter, r *http.Request) context.Context {
+	if sw, ok := w.(*statusWriter); ok && sw.ctx != nil {
+		return sw.ctx
+	}
+	return r.Context()
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -456,13 +477,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ctx = svcgen.WithVersioned(ctx, sw.versioned)
 	}
 	ctx, span := s.startRequest(x, r, ctx)
-	r = r.WithContext(ctx) // one copy of the request, whatever ctx carries
+	sw.ctx = ctx
+	route := s.routes.find(r, &sw.values)
+	if route == nil || !route.direct {
+		// A handler that reads r.Context() gets ctx there: one copy of
+		// the request, whatever ctx carries.
+		r = r.WithContext(ctx)
+	}
 	defer func() {
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler {
 				panic(v)
 			}
-			s.Log.ErrorContext(r.Context(), "panic", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v))
+			s.Log.ErrorContext(sw.ctx, "panic", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v))
 			if sw.status == 0 {
 				WriteProblem(sw, r, http.StatusInternalServerError, "", nil)
 			}
@@ -479,8 +506,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		series.requests.Inc()
 		series.duration.Observe(elapsed.Seconds())
-		if lh, ok := s.Log.Handler().(logHandler); !ok || !lh.requestLine(r.Context(), r.Method, r.URL.Path, sw.status, elapsed) {
-			s.Log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+		if lh, ok := s.Log.Handler().(logHandler); !ok || !lh.requestLine(sw.ctx, r.Method, r.URL.Path, sw.status, elapsed) {
+			s.Log.LogAttrs(sw.ctx, slog.LevelInfo, "request",
 				slog.String("method", r.Method),
 				slog.String("path", r.URL.Path),
 				slog.Int("status", sw.status),
@@ -488,9 +515,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		endRequest(span, r, sw.status)
 	}()
-	if route := s.routes.find(r, &x.values); route != nil {
+	if route != nil {
 		// As ServeMux would have routed it, through Handle's closure.
-		x.names = route.names
+		sw.names = route.names
 		r.Pattern = route.pattern
 		sw.route = route.metrics
 		route.handle(sw, r)

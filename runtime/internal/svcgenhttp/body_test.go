@@ -94,10 +94,14 @@ func TestDecodeJSONTooLarge(t *testing.T) {
 		var got thing
 		var errs svcgen.Errors
 		w := httptest.NewRecorder()
-		ok, err := DecodeJSON(w, request("application/json", strings.NewReader(body)), 10, &got, true, false, &errs, nil)
-		var e *svcgen.Error
-		if ok || !errors.As(err, &e) || e.Status != http.StatusRequestEntityTooLarge || e.Detail != "the body is larger than 10 bytes" {
-			t.Errorf("size %d: ok=%v err=%#v, want 413", size, ok, err)
+		for _, length := range []int64{int64(len(body)), -1} { // stated, or chunked
+			r := request("application/json", strings.NewReader(body))
+			r.ContentLength = length
+			ok, err := DecodeJSON(w, r, 10, &got, true, false, &errs, nil)
+			var e *svcgen.Error
+			if ok || !errors.As(err, &e) || e.Status != http.StatusRequestEntityTooLarge || e.Detail != "the body is larger than 10 bytes" {
+				t.Errorf("size %d, Content-Length %d: ok=%v err=%#v, want 413", size, length, ok, err)
+			}
 		}
 		if len(errs) != 0 {
 			t.Errorf("size %d: errs %v", size, errs)

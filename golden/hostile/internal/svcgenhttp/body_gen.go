@@ -24,9 +24,15 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *byt
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil, nil, nil
 	}
+	body := r.Body
+	if r.ContentLength < 0 || r.ContentLength > limit {
+		// A body of a stated length within the limit needs no reader of
+		// its own: net/http's stops at that length.
+		body = http.MaxBytesReader(w, r.Body, limit)
+	}
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
-	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, limit))
+	_, err := buf.ReadFrom(body)
 	if err != nil {
 		bufPool.Put(buf)
 		return nil, nil, err

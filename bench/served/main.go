@@ -29,6 +29,7 @@ type config struct {
 	cases       string
 	out         string
 	checksOnly  bool
+	targetsOf   string
 }
 
 func main() {
@@ -43,7 +44,15 @@ func main() {
 	flag.StringVar(&cfg.cases, "cases", "", "comma-separated cases (default all: get,post,batch,list)")
 	flag.StringVar(&cfg.out, "out", "", "results file prefix (default bench/results/served-REV; .txt and .tsv)")
 	flag.BoolVar(&cfg.checksOnly, "checks-only", false, "build, run the request checks and stop")
+	flag.StringVar(&cfg.targetsOf, "targets", "", "print the table of each svcgen server against its peer from an earlier run's .tsv, and stop")
 	flag.Parse()
+	if cfg.targetsOf != "" {
+		if err := printTargets(os.Stdout, cfg.targetsOf); err != nil {
+			fmt.Fprintln(os.Stderr, "served:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if err := run(ctx, cfg, os.Stdout, os.Stderr); err != nil {

@@ -123,6 +123,8 @@ func report(stdout io.Writer, prefix string, meta runMeta, servers []server, cas
 		fmt.Fprintln(&b)
 	}
 
+	targets(&b, samples, servers)
+
 	for _, c := range cases {
 		fmt.Fprintf(&b, "\n## %s\n\n| server | req/s | ÷ %s | p99 | ÷ %s | CPU/req | ÷ %s |\n|---|---:|---:|---:|---:|---:|---:|\n", c.Label, ref, ref, ref)
 		for _, s := range servers {
@@ -157,4 +159,60 @@ func report(stdout io.Writer, prefix string, meta runMeta, servers []server, cas
 		return err
 	}
 	return os.WriteFile(prefix+".tsv", t.Bytes(), 0o644)
+}
+
+// targets prints issue 14's comparisons, each pair of servers compared
+// directly (medians of their per-round ratios, as the tables are to ogen):
+// svcgen as generated against ogen's defaults, and with request logs off
+// against ogen without OpenTelemetry. A ratio of the two columns "÷ ogen"
+// above is only an estimate of the same: each is a median over different
+// rounds.
+func targets(b *bytes.Buffer, samples []sample, servers []server) {
+	has := map[string]bool{}
+	for _, s := range servers {
+		has[s.Name] = true
+	}
+	pairs := [][2]string{{"svcgen", "ogen"}, {"svcgen-warn", "ogen-nootel"}}
+	header := false
+	for _, p := range pairs {
+		if !has[p[0]] || !has[p[1]] {
+			continue
+		}
+		st := summarize(samples, p[1])
+		get, post := st[[2]string{p[0], "get"}], st[[2]string{p[0], "post"}]
+		if get.rpsRatio == 0 && post.rpsRatio == 0 {
+			continue
+		}
+		if !header {
+			fmt.Fprintf(b, "\n## Each svcgen server against its peer (medians of per-round ratios; higher req/s, lower p99 and CPU are better)\n\n")
+			fmt.Fprintf(b, "| comparison | GET req/s | POST req/s | p99 GET | p99 POST | CPU per GET | CPU per POST |\n|---|---:|---:|---:|---:|---:|---:|\n")
+			header = true
+		}
+		fmt.Fprintf(b, "| %s ÷ %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |\n", p[0], p[1],
+			get.rpsRatio, post.rpsRatio, get.p99Ratio, post.p99Ratio, get.cpuRatio, post.cpuRatio)
+	}
+}
+
+// printTargets prints targets for the samples of a run's .tsv.
+func printTargets(w io.Writer, tsv string) error {
+	data, err := os.ReadFile(tsv)
+	if err != nil {
+		return err
+	}
+	var samples []sample
+	for i, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		if i == 0 {
+			continue // the header
+		}
+		var s sample
+		if _, err := fmt.Sscanf(strings.ReplaceAll(line, "\t", " "), "%d %s %s %d %g %g %g %g %d",
+			&s.Round, &s.Server, &s.Case, &s.Requests, &s.RPS, &s.P50US, &s.P99US, &s.CPUUS, &s.Errors); err != nil {
+			return fmt.Errorf("%s:%d: %v", tsv, i+1, err)
+		}
+		samples = append(samples, s)
+	}
+	var b bytes.Buffer
+	targets(&b, samples, allServers)
+	_, err = w.Write(b.Bytes())
+	return err
 }

@@ -49,7 +49,7 @@ func credentials(s *Scheme, r *http.Request) (svcgen.Credentials, bool) {
 		case "header":
 			c.Token = r.Header.Get(s.Param)
 		case "query":
-			c.Token = r.URL.Query().Get(s.Param)
+			c.Token, _ = ParseQuery(r.URL.RawQuery, make(Query, 0, 8)).Get(s.Param) // no url.Values map
 		case "cookie":
 			if ck, err := r.Cookie(s.Param); err == nil {
 				c.Token = ck.Value

@@ -111,7 +111,9 @@ func NewServer(opts Options) *Server {
 // are added with HandleOperation.
 //
 // The route's metric series are resolved here, once per method and status
-// the route answers with, so that a request costs no label hashing.
+// the route answers with, so that a request costs no label hashing. Add
+// every route before the server serves its first request: the router,
+// unlike ServeMux, is not safe to change while it is read.
 func (s *Server) Handle(pattern string, h http.HandlerFunc) {
 	s.handle(pattern, h, false)
 }

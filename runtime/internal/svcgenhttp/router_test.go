@@ -26,6 +26,7 @@ var routerPatterns = []string{
 	"GET /a/{x}/{y}/e",
 	"GET /api/v2/{$}",
 	"GET /{$}",
+	"GET /deep/{a}/{b}/{c}/{d}/{e}/{f}/{g}/{h}/{i}", // more wildcards than the router keeps
 	"GET /static/",
 	"GET /files/{path...}",
 	"GET /files/{name}/meta",
@@ -99,7 +100,8 @@ func TestRouterFindsWhatServeMuxFinds(t *testing.T) {
 		{"GET", "/api/v2/", []string{"GET /api/v2/{$}"}},
 		{"GET", "/api/v2", nil}, // ServeMux redirects to the slash
 		{"GET", "/", []string{"GET /{$}"}},
-		{"GET", "/static/x", nil}, // a subtree: ServeMux serves it
+		{"GET", "/deep/1/2/3/4/5/6/7/8/9", nil}, // nine wildcards: ServeMux serves it
+		{"GET", "/static/x", nil},               // a subtree: ServeMux serves it
 		{"GET", "/files/x/meta", []string{"GET /files/{name}/meta", "x"}},
 		{"GET", "/files/x/other", nil},
 		{"PUT", "/things/9", []string{"PUT /things/{id}", "9"}},

@@ -47,7 +47,9 @@ type fastRoute struct {
 }
 
 // maxWildcards is the most single wildcards a served route may have: their
-// values are kept in the request's context, in an array of this size.
+// values are kept beside the request's status writer, in an array of this
+// size. A route with more is matched, as precedence needs, but left to
+// ServeMux.
 const maxWildcards = 8
 
 // add enters a ServeMux pattern. A route whose handle is nil is matched,
@@ -145,8 +147,10 @@ func (n *routeNode) match(path string, values *[maxWildcards]string, nv int) *fa
 			break
 		}
 	}
-	if n.wildcard != nil && seg != "" && nv < maxWildcards {
-		values[nv] = seg
+	if n.wildcard != nil && seg != "" {
+		if nv < maxWildcards { // beyond, the route is left to ServeMux
+			values[nv] = seg
+		}
 		if route := n.wildcard.next(rest, more, values, nv+1); route != nil {
 			return route
 		}

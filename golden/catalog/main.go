@@ -109,8 +109,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			defer cancel()
 			return db.PingContext(ctx)
 		},
-		Version:     version,          // reported by /healthz
-		BodyTimeout: 30 * time.Second, // to read a request's body
+		Version: version, // reported by /healthz
 	})
 	srv := &http.Server{
 		Handler:  handler,
@@ -121,11 +120,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("listen: %w", err)
 	}
 	// The connections' time limits stand for http.Server's timeouts, which
-	// would cost each request timers of its own: reading its headers, the
-	// handler's answer (the connection is closed past it) and waiting for
-	// a kept-alive connection's next request.
+	// would cost each request timers of its own: reading its headers, its
+	// body (408 past it), the handler's answer (the connection is closed
+	// past it) and waiting for a kept-alive connection's next request.
 	ln = svcgenhttp.WatchConns(srv, ln, svcgenhttp.ConnLimits{
 		Header: 5 * time.Second,
+		Body:   30 * time.Second,
 		Answer: 30 * time.Second,
 		Idle:   120 * time.Second,
 	})

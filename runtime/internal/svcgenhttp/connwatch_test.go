@@ -12,7 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/svcgen/svcgen/runtime/internal/svcgenhttp"
+	"github.com/svcgen/svcgen/runtime/svcgen"
 )
 
 // watched serves h with limits on a loopback listener and returns its
@@ -222,5 +225,87 @@ func TestWatchConnsTLS(t *testing.T) {
 	}
 	if n := conns.Load(); n != 1 {
 		t.Fatalf("%d connections, want 1: the watch closed a kept-alive TLS connection", n)
+	}
+}
+
+// bodyServer is a Server whose POST /things reads a JSON body and answers
+// 201 after pause, or 500 if the request's context was cancelled by then.
+func bodyServer(pause time.Duration, opts svcgenhttp.Options) *svcgenhttp.Server {
+	opts.Logger, opts.Registry = quiet, prometheus.NewRegistry()
+	s := svcgenhttp.NewServer(opts)
+	s.HandleOperation("POST /things", func(w http.ResponseWriter, r *http.Request) {
+		var v map[string]any
+		if _, err := svcgenhttp.DecodeJSON(w, r, s.Limit, &v, true, false, new(svcgen.Errors), nil); err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		time.Sleep(pause)
+		if err := svcgenhttp.Context(w, r).Err(); err != nil {
+			w.WriteHeader(http.StatusInternalServerError)
+			return
+		}
+		w.WriteHeader(http.StatusCreated)
+	})
+	return s
+}
+
+// post writes a request with a 10-byte body in two parts, pause apart,
+// and reads the answer.
+func post(t *testing.T, c net.Conn, br *bufio.Reader, pause time.Duration) *http.Response {
+	t.Helper()
+	io.WriteString(c, "POST /things HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 10\r\n\r\n{\"a\":")
+	time.Sleep(pause)
+	io.WriteString(c, "\"bc\"}")
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatalf("no answer: %v", err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp
+}
+
+// A body that stops arriving is answered 408 once Body has passed, and its
+// connection closed; one that arrives within Body is served however long
+// its handler then takes (the body's phase ends with the body: its
+// context is not cancelled), and the connection is kept. Options'
+// BodyTimeout does not count on a watched connection.
+func TestWatchConnsBody(t *testing.T) {
+	const limit = 300 * time.Millisecond
+	srv := bodyServer(3*limit, svcgenhttp.Options{BodyTimeout: limit / 3})
+	addr := watched(t, svcgenhttp.ConnLimits{Header: time.Second, Body: limit, Answer: 10 * limit, Idle: 10 * limit}, srv)
+
+	c := dial(t, addr)
+	start := time.Now()
+	io.WriteString(c, "POST /things HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 10\r\n\r\n{")
+	c.SetReadDeadline(start.Add(5 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatalf("no answer to a stalled body: %v", err)
+	}
+	if took := time.Since(start); resp.StatusCode != http.StatusRequestTimeout || took < limit {
+		t.Errorf("stalled body answered %d after %v, want 408 after %v", resp.StatusCode, took, limit)
+	}
+	closedAfter(t, c, start, 5*time.Second)
+
+	c2 := dial(t, addr)
+	br := bufio.NewReader(c2)
+	for i := range 2 { // the second on the same connection
+		if resp := post(t, c2, br, limit/2); resp.StatusCode != http.StatusCreated {
+			t.Errorf("request %d: a body within the limit and a slow handler answered %d", i, resp.StatusCode)
+		}
+	}
+}
+
+// Without a Body limit, Options.BodyTimeout bounds the body on a watched
+// connection too.
+func TestWatchConnsNoBodyLimit(t *testing.T) {
+	const limit = 200 * time.Millisecond
+	srv := bodyServer(0, svcgenhttp.Options{BodyTimeout: limit})
+	addr := watched(t, svcgenhttp.ConnLimits{Header: time.Second, Answer: 10 * limit}, srv)
+	c := dial(t, addr)
+	if resp := post(t, c, bufio.NewReader(c), 3*limit); resp.StatusCode != http.StatusRequestTimeout {
+		t.Errorf("a body later than BodyTimeout answered %d, want 408", resp.StatusCode)
 	}
 }

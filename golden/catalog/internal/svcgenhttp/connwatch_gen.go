@@ -3,6 +3,7 @@
 package svcgenhttp
 
 import (
+	"context"
 	"crypto/tls"
 	"io"
 	"net"
@@ -19,6 +20,13 @@ type ConnLimits struct {
 	// byte (from the accept, for a connection's first request) to their
 	// end: http.Server's ReadHeaderTimeout.
 	Header time.Duration
+	// Body bounds the reading of a request's body, from the end of its
+	// headers: past it the handler's read fails (os.ErrDeadlineExceeded,
+	// which the server answers 408) and the connection is closed after
+	// the answer. It takes the place of Options.BodyTimeout, which would
+	// cost each request with a body a timer of its own. It counts only for
+	// requests served by a Server (ServeHTTP starts the body's phase).
+	Body time.Duration
 	// Answer bounds a request's handling, from the end of its headers to
 	// the end of its answer: http.Server's WriteTimeout. The connection
 	// is closed when it runs out, which also cancels the request's
@@ -39,11 +47,18 @@ type ConnLimits struct {
 // request, against a clock that one goroutine advances), and that
 // goroutine closes the connections that overstay, once a tick: a
 // twentieth of the shortest limit, at least 50 ms and at most a second. A
-// limit is enforced between its value and that plus two ticks.
+// limit is enforced between its value and that plus two ticks. A body
+// that overstays is not closed on but given a read deadline in the past,
+// so that the server can still answer 408.
 //
-// The phases come from srv.ConnState, which WatchConns sets (calling any
-// hook already set: set srv's own first), and from the connection's
-// reads. They describe HTTP/1.1, in the clear or over TLS (a tls.Listener
+// The phases come from srv.ConnState and srv.ConnContext, which WatchConns
+// sets (calling any hooks already set: set srv's own first), from the
+// connection's reads and deadlines, and from Server.ServeHTTP. The
+// connection also skips clearing a read or write deadline that is not
+// set: net/http clears them five times a request, each a lock and a timer
+// update in the runtime's poller.
+//
+// The phases They describe HTTP/1.1, in the clear or over TLS (a tls.Listener
 // over the one WatchConns returns); a connection that negotiates HTTP/2
 // leaves the watch once its first request is read, so serve HTTP/2 with
 // http.Server's timeouts. The watch stops when the returned listener is
@@ -66,6 +81,16 @@ func WatchConns(srv *http.Server, ln net.Listener, limits ConnLimits) net.Listen
 			next(c, state)
 		}
 	}
+	nextContext := srv.ConnContext
+	srv.ConnContext = func(ctx context.Context, c net.Conn) context.Context {
+		if nextContext != nil {
+			ctx = nextContext(ctx, c)
+		}
+		if wc := w.watched(c, http.StateNew); wc != nil {
+			ctx = context.WithValue(ctx, watchedConnKey{}, wc)
+		}
+		return ctx
+	}
 	go w.sweep()
 	return w
 }
@@ -74,7 +99,7 @@ func WatchConns(srv *http.Server, ln net.Listener, limits ConnLimits) net.Listen
 // limit, between 50 ms and 1 s.
 func watchTick(l ConnLimits) time.Duration {
 	tick := time.Second
-	for _, d := range []time.Duration{l.Header, l.Answer, l.Idle} {
+	for _, d := range []time.Duration{l.Header, l.Body, l.Answer, l.Idle} {
 		if d > 0 && d/20 < tick {
 			tick = d / 20
 		}
@@ -84,11 +109,20 @@ func watchTick(l ConnLimits) time.Duration {
 
 // Phases of a watched connection.
 const (
-	phaseGone   uint64 = iota // closed or hijacked: no longer watched
-	phaseHeader               // reading a request's headers
-	phaseAnswer               // handling a request
-	phaseIdle                 // waiting for the next request
+	phaseGone     uint64 = iota // closed or hijacked: no longer watched
+	phaseHeader                 // reading a request's headers
+	phaseAnswer                 // handling a request
+	phaseIdle                   // waiting for the next request
+	phaseBody                   // handling a request, its body not yet read
+	phaseBodyLate               // as phaseBody, past Body: reads fail
+
+	phaseBits = 3
+	phaseMask = 1<<phaseBits - 1
 )
+
+// watchedConnKey is the key of the *watchedConn a request came on, in its
+// context (ConnContext).
+type watchedConnKey struct{}
 
 type connWatch struct {
 	net.Listener
@@ -164,60 +198,88 @@ func (w *connWatch) changed(c *watchedConn, state http.ConnState) {
 func (w *connWatch) sweep() {
 	t := time.NewTicker(w.tick)
 	defer t.Stop()
-	var over []*watchedConn
+	var over []overstay
 	for {
 		select {
 		case <-w.done:
 			return
 		case now := <-t.C:
 			over = w.look(now.UnixNano(), over[:0])
-			for i, c := range over {
-				c.Conn.Close() // net/http sees the error and ends the connection
-				over[i] = nil
+			for i, o := range over {
+				if o.phase&phaseMask == phaseBody {
+					o.c.bodyLate(o.phase)
+				} else {
+					o.c.Conn.Close() // net/http sees the error and ends the connection
+				}
+				over[i] = overstay{}
 			}
 		}
 	}
 }
 
+// overstay is a connection past a limit, in the phase the watch saw.
+type overstay struct {
+	c     *watchedConn
+	phase uint64
+}
+
 // look sets the clock to now and returns the connections over their
 // limits. A phase's start was recorded at most a tick early (the clock
 // lags), so a connection is over when more than limit plus a tick has
-// passed since.
-func (w *connWatch) look(now int64, over []*watchedConn) []*watchedConn {
+// passed since. A connection to close leaves the watch here; one whose
+// body is late stays, to be closed if its answer is late too.
+func (w *connWatch) look(now int64, over []overstay) []overstay {
 	w.now.Store(now)
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	past := func(p uint64, limit time.Duration) bool {
+		return limit > 0 && now-int64(p>>phaseBits) > int64(limit+w.tick)
+	}
 	for c := range w.conns {
 		p := c.state.Load()
 		var limit time.Duration
-		switch p & 3 {
+		switch p & phaseMask {
 		case phaseHeader:
 			limit = w.limits.Header
-		case phaseAnswer:
+		case phaseAnswer, phaseBodyLate:
+			limit = w.limits.Answer
+		case phaseBody:
+			if past(p, w.limits.Body) && !past(p, w.limits.Answer) {
+				over = append(over, overstay{c, p})
+				continue
+			}
 			limit = w.limits.Answer
 		case phaseIdle:
 			limit = w.limits.Idle
 		default:
 			continue
 		}
-		if limit > 0 && now-int64(p>>2) > int64(limit+w.tick) {
+		if past(p, limit) {
 			c.state.Store(phaseGone)
-			over = append(over, c)
+			over = append(over, overstay{c, phaseGone})
 		}
 	}
 	return over
 }
 
 // watchedConn is an accepted connection with its phase: the phase in the
-// low two bits of state, the watch's clock when it began above them.
+// low phaseBits of state, the watch's clock when it began above them.
 type watchedConn struct {
 	net.Conn
 	w     *connWatch
 	state atomic.Uint64
+	// body orders the end of a body's phase (net/http clearing the read
+	// deadline once the body is read) against the watch finding it late
+	// (setting one in the past), so that the deadline the connection is
+	// left with is the last one asked for.
+	body sync.Mutex
+	// read and write are the connection's deadlines as far as they were
+	// set through it.
+	read, write deadline
 }
 
 func (c *watchedConn) set(phase uint64) {
-	c.state.Store(uint64(c.w.now.Load())<<2 | phase)
+	c.state.Store(uint64(c.w.now.Load())<<phaseBits | phase)
 }
 
 // Read moves an idle connection to reading headers when the next request's
@@ -225,11 +287,104 @@ func (c *watchedConn) set(phase uint64) {
 func (c *watchedConn) Read(b []byte) (int, error) {
 	n, err := c.Conn.Read(b)
 	if n > 0 {
-		if p := c.state.Load(); p&3 == phaseIdle {
-			c.state.CompareAndSwap(p, uint64(c.w.now.Load())<<2|phaseHeader)
+		if p := c.state.Load(); p&phaseMask == phaseIdle {
+			c.state.CompareAndSwap(p, uint64(c.w.now.Load())<<phaseBits|phaseHeader)
 		}
 	}
 	return n, err
+}
+
+// watchBody starts the phase of a request's body, from the end of its
+// headers, and reports whether the watch bounds it (ConnLimits.Body). The
+// phase ends when net/http has read the body to its end and clears the
+// read deadline, or with the request.
+func (c *watchedConn) watchBody() bool {
+	if c.w.limits.Body <= 0 {
+		return false
+	}
+	p := c.state.Load()
+	return p&phaseMask == phaseAnswer && c.state.CompareAndSwap(p, p&^phaseMask|phaseBody)
+}
+
+// bodyRead ends the phase of a request's body: net/http has read it to its
+// end. A deadline the watch set meanwhile is cleared by the caller,
+// SetReadDeadline, which holds c.body until then.
+func (c *watchedConn) bodyRead() {
+	p := c.state.Load()
+	if ph := p & phaseMask; ph == phaseBody || ph == phaseBodyLate {
+		c.state.CompareAndSwap(p, p&^phaseMask|phaseAnswer)
+	}
+}
+
+// bodyLate fails the reads of a body still in phase (the phase the watch
+// saw) with a deadline in the past, as http.Server's ReadTimeout would.
+func (c *watchedConn) bodyLate(phase uint64) {
+	c.body.Lock()
+	defer c.body.Unlock()
+	if c.state.CompareAndSwap(phase, phase&^phaseMask|phaseBodyLate) {
+		_ = c.SetReadDeadline(time.Unix(1, 0))
+	}
+}
+
+// deadline follows one of a connection's deadlines, so that clearing it
+// when it is not set costs nothing. sets counts the settings once the
+// connection has made them; cleared is the count the last clearing read
+// before it began. A clearing that finds cleared equal to sets follows
+// every setting made since that clearing began: nothing is left to clear.
+// (A setting still in progress is concurrent with it, so either order is
+// right; two clearings storing out of order only make cleared smaller,
+// which costs a clearing that was not needed.)
+type deadline struct {
+	sets, cleared atomic.Uint64
+}
+
+// SetReadDeadline sets the connection's read deadline. A zero t from
+// net/http during a body's phase means the body is read: the phase ends.
+func (c *watchedConn) SetReadDeadline(t time.Time) error {
+	if !t.IsZero() {
+		defer c.read.sets.Add(1)
+		return c.Conn.SetReadDeadline(t)
+	}
+	if ph := c.state.Load() & phaseMask; ph == phaseBody || ph == phaseBodyLate {
+		c.body.Lock()
+		defer c.body.Unlock()
+		c.bodyRead()
+	}
+	n := c.read.sets.Load()
+	if c.read.cleared.Load() == n {
+		return nil
+	}
+	err := c.Conn.SetReadDeadline(t)
+	if err == nil {
+		c.read.cleared.Store(n)
+	}
+	return err
+}
+
+// SetWriteDeadline sets the connection's write deadline.
+func (c *watchedConn) SetWriteDeadline(t time.Time) error {
+	if !t.IsZero() {
+		defer c.write.sets.Add(1)
+		return c.Conn.SetWriteDeadline(t)
+	}
+	n := c.write.sets.Load()
+	if c.write.cleared.Load() == n {
+		return nil
+	}
+	err := c.Conn.SetWriteDeadline(t)
+	if err == nil {
+		c.write.cleared.Store(n)
+	}
+	return err
+}
+
+// SetDeadline sets both deadlines, through SetReadDeadline and
+// SetWriteDeadline so that they are followed.
+func (c *watchedConn) SetDeadline(t time.Time) error {
+	if err := c.SetReadDeadline(t); err != nil {
+		return err
+	}
+	return c.SetWriteDeadline(t)
 }
 
 // CloseWrite and ReadFrom keep what net/http finds on a *net.TCPConn: a

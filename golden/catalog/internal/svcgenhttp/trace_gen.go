@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
@@ -127,24 +128,26 @@ var (
 	idCount atomic.Uint64
 )
 
-// newRequestID returns an id no other request of this process or (with
-// overwhelming odds) of any other has: the process's random prefix, then a
-// count, 32 hex digits in all. Ids are unique, not secret: callers choose
-// their own (X-Request-Id) as they like.
-func newRequestID() string {
-	var b [32]byte
+// newRequestID writes into b an id no other request of this process or
+// (with overwhelming odds) of any other has, and returns it: the process's
+// random prefix, then a count, 32 hex digits in all. Ids are unique, not
+// secret: callers choose their own (X-Request-Id) as they like.
+//
+// The string is b itself, not a copy (an allocation a request): b, a part
+// of the request's exchange, is never written again.
+func newRequestID(b *[32]byte) string {
 	copy(b[:16], idPrefix[:])
 	n := idCount.Add(1)
 	for i := len(b) - 1; i >= 16; i-- {
 		b[i] = "0123456789abcdef"[n&15]
 		n >>= 4
 	}
-	return string(b[:])
+	return unsafe.String(&b[0], len(b))
 }
 
 // requestID returns the request's X-Request-Id when it is a sensible one
-// (up to 128 visible ASCII characters), else a new one.
-func requestID(r *http.Request) string {
+// (up to 128 visible ASCII characters), else a new one, made in buf.
+func requestID(r *http.Request, buf *[32]byte) string {
 	// net/http has made the names canonical: no need for Header.Get's work.
 	if ids := r.Header["X-Request-Id"]; len(ids) > 0 && ids[0] != "" && len(ids[0]) <= 128 {
 		id := ids[0]
@@ -159,14 +162,14 @@ func requestID(r *http.Request) string {
 			return id
 		}
 	}
-	return newRequestID()
+	return newRequestID(buf)
 }
 
 // startRequest gives the request its id (echoed in the response) and its
 // server span, a child of the caller's when it sent trace context; it
 // returns the context the request is served with.
 func (s *Server) startRequest(x *exchange, r *http.Request, ctx context.Context) (context.Context, trace.Span) {
-	x.id = requestID(r)
+	x.id = requestID(r, &x.idBytes)
 	x.idHeader[0] = x.id
 	x.ResponseWriter.Header()["X-Request-Id"] = x.idHeader[:]
 	x.Context = ctx

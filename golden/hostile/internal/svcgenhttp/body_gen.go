@@ -109,7 +109,7 @@ func bodyError(err error) error {
 	if errors.As(err, &tooBig) {
 		return &svcgen.Error{Status: http.StatusRequestEntityTooLarge, Detail: "the body is larger than " + strconv.FormatInt(tooBig.Limit, 10) + " bytes"}
 	}
-	if errors.Is(err, os.ErrDeadlineExceeded) { // Options.BodyTimeout
+	if errors.Is(err, os.ErrDeadlineExceeded) { // ConnLimits.Body, Options.BodyTimeout
 		return &svcgen.Error{Status: http.StatusRequestTimeout, Detail: "the body did not arrive in time", Err: err}
 	}
 	return &svcgen.Error{Status: http.StatusBadRequest, Detail: "the body could not be read", Err: err}

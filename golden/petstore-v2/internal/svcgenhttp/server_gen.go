@@ -54,7 +54,8 @@ type Options struct {
 	// the end of its headers (http.Server's ReadHeaderTimeout bounds
 	// those). Defaults to 30 seconds; negative means no bound. It stands
 	// for http.Server's ReadTimeout, which would give every request a
-	// timer of its own, a body or not.
+	// timer of its own, a body or not. On a connection WatchConns watches
+	// with a Body limit, that limit applies instead, without a timer.
 	BodyTimeout time.Duration
 	// Registry receives the request metrics and is served at /metrics.
 	// Nil means a new registry with the Go runtime and process collectors.
@@ -391,12 +392,13 @@ func (s *Server) Spec(w http.ResponseWriter, r *http.Request) {
 }
 
 // exchange is what ServeHTTP makes of each request, in one allocation
-// rather than four: the writer that remembers the status, the context that
-// carries the request's id, and the X-Request-Id header's value.
+// rather than five: the writer that remembers the status, the context that
+// carries the request's id, and the X-Request-Id header's value and text.
 type exchange struct {
 	statusWriter
 	idContext
 	idHeader [1]string
+	idBytes  [32]byte
 }
 
 // statusWriter remembers the status code for the request log.
@@ -448,12 +450,19 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
+// epoch is the time monotonic counts from.
+var epoch = time.Now()
+
+// monotonic reads the monotonic clock alone: time.Now reads the wall
+// clock too, which a request's duration has no need for.
+func monotonic() time.Duration { return time.Since(epoch) }
+
 // ServeHTTP traces, logs and measures each request and turns a panic into
 // a 500 problem. A valid W3C traceparent header goes into the request's
 // context, so that the clients the service calls other services with pass
 // it on (naming the request's span as their parent when spans are made).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	start := time.Now()
+	start := monotonic()
 	if len(r.TransferEncoding) > 0 && r.ProtoMajor == 1 {
 		// RFC 9112 §6.1: a request with both Transfer-Encoding and
 		// Content-Length must have its connection closed after the answer,
@@ -463,13 +472,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// streaming a body pays a new connection, nothing worse.
 		w.Header().Set("Connection", "close")
 	}
-	if r.Body != http.NoBody && r.Body != nil && s.opts.BodyTimeout > 0 {
-		// Once the body is read to its end, net/http clears the deadline.
-		_ = http.NewResponseController(w).SetReadDeadline(start.Add(s.opts.BodyTimeout))
-	}
 	ctx := r.Context()
-	if parent := r.Header.Values("Traceparent"); len(parent) == 1 && svcgen.ValidTraceparent(parent[0]) {
-		state := strings.Join(r.Header.Values("Tracestate"), ",")
+	if r.Body != http.NoBody && r.Body != nil {
+		if wc, ok := ctx.Value(watchedConnKey{}).(*watchedConn); ok && wc.watchBody() {
+			// The connection's watch bounds the body (ConnLimits.Body).
+		} else if s.opts.BodyTimeout > 0 {
+			// Once the body is read to its end, net/http clears the deadline.
+			_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.opts.BodyTimeout))
+		}
+	}
+	// net/http has made the names canonical: no need for Header.Values'.
+	if parent := r.Header["Traceparent"]; len(parent) == 1 && svcgen.ValidTraceparent(parent[0]) {
+		state := strings.Join(r.Header["Tracestate"], ",")
 		ctx = svcgen.WithTraceparent(ctx, parent[0], state)
 	}
 	x := &exchange{statusWriter: statusWriter{ResponseWriter: w}}
@@ -499,7 +513,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if sw.status == 0 {
 			sw.status = http.StatusOK // nothing written: net/http sends 200
 		}
-		elapsed := time.Since(start)
+		elapsed := monotonic() - start
 		var series child
 		if sw.route != nil {
 			series = sw.route.of(r.Method, sw.status)

@@ -165,8 +165,9 @@ func requestID(r *http.Request, buf *[32]byte) string {
 
 // startRequest gives the request its id (echoed in the response) and its
 // server span, a child of the caller's when it sent trace context; it
-// returns the context the request is served with.
-func (s *Server) startRequest(x *exchange, r *http.Request, ctx context.Context) (context.Context, trace.Span) {
+// returns the context the request is served with. traced says whether the
+// request has a Traceparent header.
+func (s *Server) startRequest(x *exchange, r *http.Request, ctx context.Context, traced bool) (context.Context, trace.Span) {
 	x.id = requestID(r, &x.idBytes)
 	x.idHeader[0] = x.id
 	x.ResponseWriter.Header()["X-Request-Id"] = x.idHeader[:]
@@ -177,7 +178,7 @@ func (s *Server) startRequest(x *exchange, r *http.Request, ctx context.Context)
 		if !globalTracing.Load() {
 			// No spans are made: the caller's trace context goes on
 			// unchanged to the logs (here) and to clients (ServeHTTP).
-			if _, ok := r.Header["Traceparent"]; ok {
+			if traced {
 				ctx = propagator.Extract(ctx, propagation.HeaderCarrier(r.Header))
 			}
 			return ctx, nil

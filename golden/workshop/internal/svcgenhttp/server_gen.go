@@ -482,7 +482,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	// net/http has made the names canonical: no need for Header.Values'.
-	if parent := r.Header["Traceparent"]; len(parent) == 1 && svcgen.ValidTraceparent(parent[0]) {
+	parent, traced := r.Header["Traceparent"]
+	if len(parent) == 1 && svcgen.ValidTraceparent(parent[0]) {
 		state := strings.Join(r.Header["Tracestate"], ",")
 		ctx = svcgen.WithTraceparent(ctx, parent[0], state)
 	}
@@ -492,7 +493,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		sw.versioned = &svcgen.Versioned{IfMatch: r.Header.Get("If-Match")}
 		ctx = svcgen.WithVersioned(ctx, sw.versioned)
 	}
-	ctx, span := s.startRequest(x, r, ctx)
+	ctx, span := s.startRequest(x, r, ctx, traced)
 	sw.ctx = ctx
 	route := s.routes.find(r, &sw.values)
 	if route == nil || !route.direct {

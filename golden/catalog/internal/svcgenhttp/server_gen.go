@@ -474,10 +474,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	if r.Body != http.NoBody && r.Body != nil {
-		if wc, ok := ctx.Value(watchedConnKey{}).(*watchedConn); ok && wc.watchBody() {
-			// The connection's watch bounds the body (ConnLimits.Body).
-		} else if s.opts.BodyTimeout > 0 {
-			// Once the body is read to its end, net/http clears the deadline.
+		// The connection's watch bounds the body (ConnLimits.Body), or else
+		// a read deadline does, which net/http clears once the body is read
+		// to its end.
+		wc, ok := ctx.Value(watchedConnKey{}).(*watchedConn)
+		if (!ok || !wc.watchBody()) && s.opts.BodyTimeout > 0 {
 			_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.opts.BodyTimeout))
 		}
 	}

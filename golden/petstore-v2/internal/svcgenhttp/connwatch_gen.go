@@ -55,10 +55,11 @@ type ConnLimits struct {
 // sets (calling any hooks already set: set srv's own first), from the
 // connection's reads and deadlines, and from Server.ServeHTTP. The
 // connection also skips clearing a read or write deadline that is not
-// set: net/http clears them five times a request, each a lock and a timer
-// update in the runtime's poller.
+// set: net/http clears the read deadline five times a request and the
+// write deadline once, each a lock and a timer update in the runtime's
+// poller, and all but one of them find nothing set.
 //
-// The phases They describe HTTP/1.1, in the clear or over TLS (a tls.Listener
+// The phases describe HTTP/1.1, in the clear or over TLS (a tls.Listener
 // over the one WatchConns returns); a connection that negotiates HTTP/2
 // leaves the watch once its first request is read, so serve HTTP/2 with
 // http.Server's timeouts. The watch stops when the returned listener is

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -307,5 +308,32 @@ func TestWatchConnsNoBodyLimit(t *testing.T) {
 	c := dial(t, addr)
 	if resp := post(t, c, bufio.NewReader(c), 3*limit); resp.StatusCode != http.StatusRequestTimeout {
 		t.Errorf("a body later than BodyTimeout answered %d, want 408", resp.StatusCode)
+	}
+}
+
+// Over TLS the body's phase works as in the clear for HTTP/1.1 (net/http
+// clears the deadline through the tls.Conn); an HTTP/2 connection has left
+// the watch, and its bodies get Options.BodyTimeout's deadline instead.
+func TestWatchConnsBodyTLS(t *testing.T) {
+	for _, h2 := range []bool{false, true} {
+		srv := httptest.NewUnstartedServer(bodyServer(400*time.Millisecond, svcgenhttp.Options{BodyTimeout: time.Second}))
+		srv.EnableHTTP2 = h2
+		srv.Listener = svcgenhttp.WatchConns(srv.Config, srv.Listener, svcgenhttp.ConnLimits{Header: time.Second, Body: 200 * time.Millisecond, Answer: 5 * time.Second})
+		srv.StartTLS()
+		for range 2 {
+			resp, err := srv.Client().Post(srv.URL+"/things", "application/json", strings.NewReader(`{"a":"bc"}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if want := map[bool]int{false: 1, true: 2}[h2]; resp.ProtoMajor != want {
+				t.Fatalf("answered over HTTP/%d, want %d", resp.ProtoMajor, want)
+			}
+			if resp.StatusCode != http.StatusCreated {
+				t.Errorf("HTTP/%d: a body in time and a handler slower than Body answered %d", resp.ProtoMajor, resp.StatusCode)
+			}
+		}
+		srv.Close()
 	}
 }

@@ -339,6 +339,22 @@ type deadline struct {
 	sets, cleared atomic.Uint64
 }
 
+// clearing begins a clearing: the count it begins at, and whether the
+// connection's deadline may be set (the clearing must reach it).
+func (d *deadline) clearing() (uint64, bool) {
+	n := d.sets.Load()
+	return n, d.cleared.Load() != n
+}
+
+// clearedAt records a clearing begun at n, once the connection has made it
+// (err nil), and returns err.
+func (d *deadline) clearedAt(n uint64, err error) error {
+	if err == nil {
+		d.cleared.Store(n)
+	}
+	return err
+}
+
 // SetReadDeadline sets the connection's read deadline. A zero t from
 // net/http during a body's phase means the body is read: the phase ends.
 func (c *watchedConn) SetReadDeadline(t time.Time) error {
@@ -351,15 +367,11 @@ func (c *watchedConn) SetReadDeadline(t time.Time) error {
 		defer c.body.Unlock()
 		c.bodyRead()
 	}
-	n := c.read.sets.Load()
-	if c.read.cleared.Load() == n {
+	n, needed := c.read.clearing()
+	if !needed {
 		return nil
 	}
-	err := c.Conn.SetReadDeadline(t)
-	if err == nil {
-		c.read.cleared.Store(n)
-	}
-	return err
+	return c.read.clearedAt(n, c.Conn.SetReadDeadline(t))
 }
 
 // SetWriteDeadline sets the connection's write deadline.
@@ -368,15 +380,11 @@ func (c *watchedConn) SetWriteDeadline(t time.Time) error {
 		defer c.write.sets.Add(1)
 		return c.Conn.SetWriteDeadline(t)
 	}
-	n := c.write.sets.Load()
-	if c.write.cleared.Load() == n {
+	n, needed := c.write.clearing()
+	if !needed {
 		return nil
 	}
-	err := c.Conn.SetWriteDeadline(t)
-	if err == nil {
-		c.write.cleared.Store(n)
-	}
-	return err
+	return c.write.clearedAt(n, c.Conn.SetWriteDeadline(t))
 }
 
 // SetDeadline sets both deadlines, through SetReadDeadline and

@@ -230,7 +230,6 @@ func TestSetupTracing(t *testing.T) {
 	}))
 	defer collector.Close()
 	env["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.URL
-	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", collector.URL) // the exporter reads the environment itself
 	shutdown, err = svcgenhttp.SetupTracing(context.Background(), getenv, "orders", "1.2.3")
 	if err != nil {
 		t.Fatal(err)

@@ -6,7 +6,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -21,7 +21,6 @@ import (
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
-	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -46,9 +45,11 @@ var propagator = propagation.NewCompositeTextMapPropagator(propagation.TraceCont
 // SetupTracing installs OpenTelemetry's SDK, exporting spans over OTLP
 // (HTTP/protobuf) in batches, when OTEL_EXPORTER_OTLP_ENDPOINT or
 // OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set, unless OTEL_SDK_DISABLED=true
-// or OTEL_TRACES_EXPORTER=none. The SDK and the exporter read the other
-// standard variables themselves (OTEL_EXPORTER_OTLP_HEADERS, _TIMEOUT,
-// OTEL_TRACES_SAMPLER, OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES...).
+// or OTEL_TRACES_EXPORTER=none. The exporter reads the other
+// OTEL_EXPORTER_OTLP_* variables through getenv too (headers, timeout,
+// compression, certificates: see newOTLPExporter); OpenTelemetry's SDK
+// reads its own from the environment (OTEL_TRACES_SAMPLER, OTEL_BSP_*,
+// OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES...).
 // service and version name the service in the spans' resource unless
 // OTEL_SERVICE_NAME says otherwise. shutdown flushes the spans not yet
 // sent; with nothing configured it does nothing.
@@ -59,9 +60,9 @@ func SetupTracing(ctx context.Context, getenv func(string) string, service, vers
 		strings.EqualFold(getenv("OTEL_SDK_DISABLED"), "true") || getenv("OTEL_TRACES_EXPORTER") == "none" {
 		return noop, nil
 	}
-	exporter, err := otlptracehttp.New(ctx)
+	exporter, err := newOTLPExporter(getenv)
 	if err != nil {
-		return noop, errors.Join(errors.New("OpenTelemetry OTLP exporter"), err)
+		return noop, fmt.Errorf("OpenTelemetry OTLP exporter: %w", err)
 	}
 	res, err := resource.New(ctx,
 		resource.WithAttributes(attribute.String("service.name", service), attribute.String("service.version", version)),

@@ -120,9 +120,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if len(args) > 1 && args[1] == "events" {
 		return eventsCommand(ctx, args[2:], db, svc, logger, stdout)
 	}
-	// Events go through NATS_URL (events_gen.go); their metrics join the
-	// server's in /metrics.
+	// The server's, the connection limits' and the events' metrics go to
+	// one registry, served at /metrics.
 	registry := svcgenhttp.NewRegistry()
+	// Events go through NATS_URL (events_gen.go).
 	stopEvents, err := startEvents(ctx, getenv, logger, db, svc, registry)
 	if err != nil {
 		return err
@@ -154,11 +155,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	// would cost each request timers of its own: reading its headers, its
 	// body (408 past it), the handler's answer (the connection is closed
 	// past it) and waiting for a kept-alive connection's next request.
+	// What each limit ends is counted in http_connections_limited_total.
 	ln = svcgenhttp.WatchConns(srv, ln, svcgenhttp.ConnLimits{
-		Header: 5 * time.Second,
-		Body:   30 * time.Second,
-		Answer: 30 * time.Second,
-		Idle:   120 * time.Second,
+		Header:  5 * time.Second,
+		Body:    30 * time.Second,
+		Answer:  30 * time.Second,
+		Idle:    120 * time.Second,
+		Metrics: registry,
 	})
 	logger.Info("listening", "addr", ln.Addr().String(), "service", "shipping", "version", version, "database", db.Dialect.String())
 

@@ -121,7 +121,9 @@ func TestWatchedConnBodyPhase(t *testing.T) {
 		t.Fatal("watchBody refused a connection in its answer")
 	}
 	seen := c.state.Load()
-	c.bodyLate(seen)
+	if !c.bodyLate(seen) {
+		t.Error("bodyLate reported a body in its phase not failed")
+	}
 	if r, _, _ := dc.state(); r.IsZero() {
 		t.Fatal("a late body got no read deadline")
 	}
@@ -141,7 +143,9 @@ func TestWatchedConnBodyPhase(t *testing.T) {
 	c.watchBody()
 	seen = c.state.Load()
 	c.SetReadDeadline(time.Time{})
-	c.bodyLate(seen) // the watch looked before the body's end
+	if c.bodyLate(seen) { // the watch looked before the body's end
+		t.Error("bodyLate reported failing a body that had ended")
+	}
 	if _, _, calls := dc.state(); calls != 0 {
 		t.Fatalf("%d deadline calls for a body read in time, want none", calls)
 	}

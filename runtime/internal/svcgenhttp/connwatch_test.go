@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -336,4 +337,58 @@ func TestWatchConnsBodyTLS(t *testing.T) {
 		}
 		srv.Close()
 	}
+}
+
+// With Metrics set, http_connections_limited_total counts what each limit
+// did: one connection closed in its headers, one in its answer, one idle,
+// and one request answered 408 for its body.
+func TestWatchConnsMetrics(t *testing.T) {
+	const limit = 200 * time.Millisecond
+	srv := bodyServer(0, svcgenhttp.Options{})
+	srv.HandleOperation("GET /slow", func(w http.ResponseWriter, r *http.Request) {
+		<-svcgenhttp.Context(w, r).Done() // until the answer limit closes the connection
+	})
+	reg := prometheus.NewRegistry()
+	addr := watched(t, svcgenhttp.ConnLimits{Header: limit, Body: limit, Answer: 5 * limit, Idle: limit, Metrics: reg}, srv)
+
+	header, body, answer, idle := dial(t, addr), dial(t, addr), dial(t, addr), dial(t, addr)
+	start := time.Now()
+	io.WriteString(header, "GET / HTTP/1.1\r\nHost: x\r\n") // no end
+	io.WriteString(body, "POST /things HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 10\r\n\r\n{")
+	io.WriteString(answer, "GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+	if resp := post(t, idle, bufio.NewReader(idle), 0); resp.StatusCode != http.StatusCreated {
+		t.Fatalf("a whole body answered %d", resp.StatusCode)
+	}
+	for _, c := range []net.Conn{header, body, answer, idle} {
+		closedAfter(t, c, start, 5*time.Second)
+	}
+
+	// The 408 can reach the client before the watch has counted it.
+	want := map[string]float64{"header": 1, "body": 1, "answer": 1, "idle": 1}
+	var got map[string]float64
+	for deadline := time.Now().Add(2 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		got = limitedCounts(t, reg)
+		if maps.Equal(got, want) || time.Now().After(deadline) {
+			break
+		}
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("http_connections_limited_total: got %v, want %v", got, want)
+	}
+}
+
+func limitedCounts(t *testing.T, reg *prometheus.Registry) map[string]float64 {
+	got := map[string]float64{}
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() == "http_connections_limited_total" {
+			for _, m := range f.GetMetric() {
+				got[m.GetLabel()[0].GetValue()] = m.GetCounter().GetValue()
+			}
+		}
+	}
+	return got
 }

@@ -114,9 +114,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("CATALOG_URL: %w", err)
 	}
 	svc := service.New(logger, db, catalogClient)
+	// The server's and the connection limits' metrics go to one registry,
+	// served at /metrics.
+	registry := svcgenhttp.NewRegistry()
 	handler := server.NewHandler(svc, server.Options{
-		Logger: logger,
-		Spec:   spec,
+		Logger:   logger,
+		Spec:     spec,
+		Registry: registry,
 		Ready: func(r *http.Request) error {
 			ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 			defer cancel()
@@ -136,11 +140,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	// would cost each request timers of its own: reading its headers, its
 	// body (408 past it), the handler's answer (the connection is closed
 	// past it) and waiting for a kept-alive connection's next request.
+	// What each limit ends is counted in http_connections_limited_total.
 	ln = svcgenhttp.WatchConns(srv, ln, svcgenhttp.ConnLimits{
-		Header: 5 * time.Second,
-		Body:   30 * time.Second,
-		Answer: 30 * time.Second,
-		Idle:   120 * time.Second,
+		Header:  5 * time.Second,
+		Body:    30 * time.Second,
+		Answer:  30 * time.Second,
+		Idle:    120 * time.Second,
+		Metrics: registry,
 	})
 	logger.Info("listening", "addr", ln.Addr().String(), "service", "checkout", "version", version, "database", db.Dialect.String())
 

@@ -245,7 +245,7 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 
 // register adds c to reg, reusing a collector already registered under the
 // same name (two servers may share a registry).
-func register[C prometheus.Collector](reg *prometheus.Registry, c C) C {
+func register[C prometheus.Collector](reg prometheus.Registerer, c C) C {
 	if err := reg.Register(c); err != nil {
 		var are prometheus.AlreadyRegisteredError
 		if errors.As(err, &are) {

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // ConnLimits bound how long an HTTP/1.1 connection may stay in each phase
@@ -35,6 +37,10 @@ type ConnLimits struct {
 	// Idle bounds the wait for a kept-alive connection's next request:
 	// http.Server's IdleTimeout.
 	Idle time.Duration
+	// Metrics, when set, receives http_connections_limited_total, by
+	// limit (header, body, answer, idle): the connections each limit
+	// closed, and for body the requests answered 408.
+	Metrics prometheus.Registerer
 }
 
 // WatchConns enforces limits on the connections srv accepts from ln and
@@ -73,6 +79,15 @@ func WatchConns(srv *http.Server, ln net.Listener, limits ConnLimits) net.Listen
 		done:     make(chan struct{}),
 	}
 	w.now.Store(time.Now().UnixNano())
+	if limits.Metrics != nil {
+		limited := register(limits.Metrics, prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "http_connections_limited_total",
+			Help: "Connections closed for overstaying a limit (header, answer, idle), and requests answered 408 for a late body (body).",
+		}, []string{"limit"}))
+		for i, name := range limitNames {
+			w.limited[i] = limited.WithLabelValues(name)
+		}
+	}
 	next := srv.ConnState
 	srv.ConnState = func(c net.Conn, state http.ConnState) {
 		if wc := w.watched(c, state); wc != nil {
@@ -121,6 +136,16 @@ const (
 	phaseMask = 1<<phaseBits - 1
 )
 
+// The limits, as counted in http_connections_limited_total.
+const (
+	limitHeader = iota
+	limitBody
+	limitAnswer
+	limitIdle
+)
+
+var limitNames = [...]string{limitHeader: "header", limitBody: "body", limitAnswer: "answer", limitIdle: "idle"}
+
 // watchedConnKey is the key of the *watchedConn a request came on, in its
 // context (ConnContext).
 type watchedConnKey struct{}
@@ -129,6 +154,9 @@ type connWatch struct {
 	net.Listener
 	limits ConnLimits
 	tick   time.Duration
+	// limited counts what each limit did (ConnLimits.Metrics); nil
+	// without metrics.
+	limited [len(limitNames)]prometheus.Counter
 	// now is the watch's clock in Unix nanoseconds: the time of its last
 	// look, at most a tick behind.
 	now atomic.Int64
@@ -207,10 +235,11 @@ func (w *connWatch) sweep() {
 		case now := <-t.C:
 			over = w.look(now.UnixNano(), over[:0])
 			for i, o := range over {
-				if o.phase&phaseMask == phaseBody {
-					o.c.bodyLate(o.phase)
-				} else {
+				if o.limit != limitBody {
+					w.count(o.limit)
 					o.c.Conn.Close() // net/http sees the error and ends the connection
+				} else if o.c.bodyLate(o.phase) {
+					w.count(o.limit)
 				}
 				over[i] = overstay{}
 			}
@@ -218,10 +247,18 @@ func (w *connWatch) sweep() {
 	}
 }
 
+// count adds one to what limit did, with metrics.
+func (w *connWatch) count(limit int) {
+	if c := w.limited[limit]; c != nil {
+		c.Inc()
+	}
+}
+
 // overstay is a connection past a limit, in the phase the watch saw.
 type overstay struct {
 	c     *watchedConn
 	phase uint64
+	limit int // limitHeader...
 }
 
 // look sets the clock to now and returns the connections over their
@@ -239,25 +276,26 @@ func (w *connWatch) look(now int64, over []overstay) []overstay {
 	for c := range w.conns {
 		p := c.state.Load()
 		var limit time.Duration
+		var which int
 		switch p & phaseMask {
 		case phaseHeader:
-			limit = w.limits.Header
+			limit, which = w.limits.Header, limitHeader
 		case phaseAnswer, phaseBodyLate:
-			limit = w.limits.Answer
+			limit, which = w.limits.Answer, limitAnswer
 		case phaseBody:
 			if past(p, w.limits.Body) && !past(p, w.limits.Answer) {
-				over = append(over, overstay{c, p})
+				over = append(over, overstay{c, p, limitBody})
 				continue
 			}
-			limit = w.limits.Answer
+			limit, which = w.limits.Answer, limitAnswer
 		case phaseIdle:
-			limit = w.limits.Idle
+			limit, which = w.limits.Idle, limitIdle
 		default:
 			continue
 		}
 		if past(p, limit) {
 			c.state.Store(phaseGone)
-			over = append(over, overstay{c, phaseGone})
+			over = append(over, overstay{c, phaseGone, which})
 		}
 	}
 	return over
@@ -318,13 +356,16 @@ func (c *watchedConn) bodyRead() {
 }
 
 // bodyLate fails the reads of a body still in phase (the phase the watch
-// saw) with a deadline in the past, as http.Server's ReadTimeout would.
-func (c *watchedConn) bodyLate(phase uint64) {
+// saw) with a deadline in the past, as http.Server's ReadTimeout would,
+// and reports whether it did (the body may have ended meanwhile).
+func (c *watchedConn) bodyLate(phase uint64) bool {
 	c.body.Lock()
 	defer c.body.Unlock()
-	if c.state.CompareAndSwap(phase, phase&^phaseMask|phaseBodyLate) {
-		_ = c.SetReadDeadline(time.Unix(1, 0))
+	if !c.state.CompareAndSwap(phase, phase&^phaseMask|phaseBodyLate) {
+		return false
 	}
+	_ = c.SetReadDeadline(time.Unix(1, 0))
+	return true
 }
 
 // deadline follows one of a connection's deadlines, so that clearing it

@@ -385,6 +385,15 @@ func TestOTLPAnswers(t *testing.T) {
 		t.Errorf("a 400 was tried %d times, want once", n)
 	}
 
+	// A proxy's text answer is quoted, squeezed and cut.
+	c = newCollector(t, false, func(w http.ResponseWriter) {
+		http.Error(w, "upstream\n  refused: "+strings.Repeat("x", 300), http.StatusForbidden)
+	})
+	err = exporter(c, "10000").ExportSpans(ctx, spans)
+	if err == nil || !strings.Contains(err.Error(), "403 Forbidden") || !strings.Contains(err.Error(), ": upstream refused: xxx") || !strings.HasSuffix(err.Error(), "x…") {
+		t.Errorf("403 with text: got %v, want the status and the text's start", err)
+	}
+
 	// Retried until the export's time runs out, then the last error.
 	always := make([]func(http.ResponseWriter), 100)
 	for i := range always {

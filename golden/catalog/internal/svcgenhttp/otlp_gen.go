@@ -20,6 +20,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
@@ -245,7 +246,7 @@ func (e *otlpExporter) send(ctx context.Context, body []byte) (retry bool, after
 		return false, 0, nil
 	}
 	err = fmt.Errorf("OTLP exporter: %s from %s", resp.Status, e.url)
-	if msg := statusMessage(answer); msg != "" {
+	if msg := answerMessage(resp.Header.Get("Content-Type"), answer); msg != "" {
 		err = fmt.Errorf("%w: %s", err, msg)
 	}
 	switch resp.StatusCode {
@@ -287,11 +288,22 @@ func partialSuccess(b []byte) (rejected int64, msg string) {
 	return rejected, msg
 }
 
-// statusMessage is the message (field 2) of the google.rpc.Status a
-// collector answers a failed export with, or "".
-func statusMessage(b []byte) string {
-	v, _ := protoField(b, 2, protowire.BytesType)
-	return string(v)
+// answerMessage is what a failed export's answer says: the message (field
+// 2) of the google.rpc.Status a collector answers with, or the start of a
+// text answer (a proxy's), or "".
+func answerMessage(contentType string, b []byte) string {
+	if strings.HasPrefix(contentType, "application/x-protobuf") {
+		v, _ := protoField(b, 2, protowire.BytesType)
+		return string(v)
+	}
+	if !strings.HasPrefix(contentType, "text/") && !strings.HasPrefix(contentType, "application/json") || !utf8.Valid(b) {
+		return ""
+	}
+	msg := strings.Join(strings.Fields(string(b)), " ")
+	if len(msg) > 200 {
+		msg = strings.ToValidUTF8(msg[:200], "") + "…"
+	}
+	return msg
 }
 
 // protoField finds the last occurrence of field num, of wire type typ, in

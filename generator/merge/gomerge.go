@@ -74,7 +74,7 @@ func Go(base, ours, theirs []byte, l Labels) (Result, error) {
 		case ts == bs:
 			return os
 		}
-		m := Merge([]byte(bs), []byte(os), []byte(ts), l)
+		m := mergeGo([]byte(bs), []byte(os), []byte(ts), l)
 		conflicts += m.Conflicts
 		return string(m.Content)
 	}
@@ -598,4 +598,71 @@ func importName(p string) string {
 		elem = elem[:i]
 	}
 	return elem
+}
+
+// goKeys are the keys mergeGo matches lines of Go source by: each line
+// with its runs of spaces and tabs made one space and its ends trimmed,
+// except inside string and rune literals and comments, whose spacing is
+// their text. gofmt decides the spacing left out (indentation, the
+// alignment of values, fields and trailing comments), and the merged file
+// is formatted. A raw string or block comment may go on over lines.
+func goKeys(ls []string) []string {
+	keys := make([]string, len(ls))
+	inRaw, inBlock := false, false
+	for i, ln := range ls {
+		var k strings.Builder
+		space := false // spacing outside literals, not yet written
+		for j := 0; j < len(ln); j++ {
+			c := ln[j]
+			switch {
+			case inRaw:
+				k.WriteByte(c)
+				inRaw = c != '`'
+				continue
+			case inBlock:
+				k.WriteByte(c)
+				if c == '*' && j+1 < len(ln) && ln[j+1] == '/' {
+					k.WriteByte('/')
+					j++
+					inBlock = false
+				}
+				continue
+			case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+				space = true
+				continue
+			}
+			if space && k.Len() > 0 {
+				k.WriteByte(' ')
+			}
+			space = false
+			switch {
+			case c == '`':
+				inRaw = true
+				k.WriteByte(c)
+			case c == '"' || c == '\'':
+				// The literal, escapes and all, to its closing quote.
+				k.WriteByte(c)
+				for j++; j < len(ln); j++ {
+					k.WriteByte(ln[j])
+					if ln[j] == '\\' && j+1 < len(ln) {
+						j++
+						k.WriteByte(ln[j])
+					} else if ln[j] == c {
+						break
+					}
+				}
+			case c == '/' && strings.HasPrefix(ln[j:], "//"):
+				k.WriteString(strings.TrimRight(ln[j:], " \t\r\n")) // gofmt trims a comment's end
+				j = len(ln)
+			case c == '/' && strings.HasPrefix(ln[j:], "/*"):
+				inBlock = true
+				k.WriteString("/*")
+				j++
+			default:
+				k.WriteByte(c)
+			}
+		}
+		keys[i] = k.String()
+	}
+	return keys
 }

@@ -284,3 +284,100 @@ func TestImportName(t *testing.T) {
 		}
 	}
 }
+
+// runFunc wraps statements in the declaration both sides change.
+func runFunc(body string) string {
+	return "// run starts the service.\nfunc run() error {\n" + body + "\treturn nil\n}\n"
+}
+
+// TestGoAlignment: a side whose lines differ from base only in the
+// spacing gofmt decides (a longer key realigns a composite literal) has
+// not changed them, so two such sides merge; the spacing inside literals
+// and comments still counts.
+func TestGoAlignment(t *testing.T) {
+	tests := []struct {
+		name               string
+		base, ours, theirs string
+		want               string
+		conflicts          int
+	}{
+		{
+			// The user's field and svcgen's each realign the others.
+			name:   "a field added on each side",
+			base:   runFunc("\th := New(Options{\n\t\tLogger: logger,\n\t\tSpec:   spec,\n\t})\n\t_ = h\n"),
+			ours:   runFunc("\th := New(Options{\n\t\tMaxBodyBytes: 2 << 20, // pictures\n\t\tLogger:       logger,\n\t\tSpec:         spec,\n\t})\n\t_ = h\n"),
+			theirs: runFunc("\th := New(Options{\n\t\tLogger:   logger,\n\t\tSpec:     spec,\n\t\tRegistry: registry,\n\t})\n\t_ = h\n"),
+			want:   runFunc("\th := New(Options{\n\t\tMaxBodyBytes: 2 << 20, // pictures\n\t\tLogger:       logger,\n\t\tSpec:         spec,\n\t\tRegistry:     registry,\n\t})\n\t_ = h\n"),
+		},
+		{
+			// Theirs realigns the line ours changed inside a string: ours'
+			// string stays.
+			name:   "spacing inside a string is text",
+			base:   runFunc("\tv := T{\n\t\tName: \"a b\",\n\t\tAge:  1,\n\t}\n\t_ = v\n"),
+			ours:   runFunc("\tv := T{\n\t\tName: \"a  b\",\n\t\tAge:  1,\n\t}\n\t_ = v\n"),
+			theirs: runFunc("\tv := T{\n\t\tName:     \"a b\",\n\t\tAge:      1,\n\t\tNickname: \"n\",\n\t}\n\t_ = v\n"),
+			want:   runFunc("\tv := T{\n\t\tName:     \"a  b\",\n\t\tAge:      1,\n\t\tNickname: \"n\",\n\t}\n\t_ = v\n"),
+		},
+		{
+			// Both change the same string's spacing differently: a conflict.
+			name:      "both change a string's spacing",
+			base:      runFunc("\tx := \"a b\"\n\t_ = x\n"),
+			ours:      runFunc("\tx := \"a  b\"\n\t_ = x\n"),
+			theirs:    runFunc("\tx := \"a   b\"\n\t_ = x\n"),
+			conflicts: 1,
+		},
+		{
+			// A trailing comment's text is the user's; its column is gofmt's.
+			name:   "a comment's text, a comment's column",
+			base:   runFunc("\ta := 1 // one\n\tbb := 2 // two\n\t_, _ = a, bb\n"),
+			ours:   runFunc("\ta := 1 // the  one\n\tbb := 2 // two\n\t_, _ = a, bb\n"),
+			theirs: runFunc("\ta := 1    // one\n\tbb := 2   // two\n\tccc := 3 // three\n\t_, _ = a, bb\n\t_ = ccc\n"),
+			want:   runFunc("\ta := 1    // the  one\n\tbb := 2   // two\n\tccc := 3 // three\n\t_, _ = a, bb\n\t_ = ccc\n"),
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			src := func(body string) []byte { return []byte(goSrc(nil, body)) }
+			got, err := Go(src(tc.base), src(tc.ours), src(tc.theirs), Labels{Ours: "yours", Theirs: "svcgen"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Conflicts != tc.conflicts {
+				t.Fatalf("%d conflicts, want %d:\n%s", got.Conflicts, tc.conflicts, got.Content)
+			}
+			if tc.conflicts > 0 {
+				return
+			}
+			want, err := format.Source(src(tc.want))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got.Content) != string(want) {
+				t.Errorf("got\n%s\nwant\n%s", got.Content, want)
+			}
+		})
+	}
+}
+
+func TestGoKeys(t *testing.T) {
+	in := []string{
+		"\t\tLogger:   logger, // the  log\n",
+		"\tx := \"a  b\" + 'c'   + `d  e\n",
+		"  f   g` /* h   i\n",
+		"j   */   k\n",
+		"\ts := \"q\\\"  r\"   // c\n",
+	}
+	want := []string{
+		"Logger: logger, // the  log",
+		"x := \"a  b\" + 'c' + `d  e\n",
+		"  f   g` /* h   i\n",
+		"j   */ k",
+		"s := \"q\\\"  r\" // c",
+	}
+	got := goKeys(in)
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("line %d: key %q, want %q", i, got[i], want[i])
+		}
+	}
+}

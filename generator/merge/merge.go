@@ -35,7 +35,23 @@ type Result struct {
 // between git's standard markers (<<<<<<<, =======, >>>>>>>).
 func Merge(base, ours, theirs []byte, l Labels) Result {
 	o, a, b := lines(base), lines(ours), lines(theirs)
-	ma, mb := matches(o, a), matches(o, b)
+	return merge(o, a, b, o, a, b, l)
+}
+
+// mergeGo is Merge for Go source that is gofmt-formatted afterwards: lines
+// are matched and compared by goKeys, which leave out the spacing gofmt
+// decides (indentation, alignment), so that a side that only realigned
+// lines, as adding a longer key to a composite literal does, changed
+// nothing. What the merge writes is each side's own text.
+func mergeGo(base, ours, theirs []byte, l Labels) Result {
+	o, a, b := lines(base), lines(ours), lines(theirs)
+	return merge(o, a, b, goKeys(o), goKeys(a), goKeys(b), l)
+}
+
+// merge walks base o, ours a and theirs b, matched and compared by their
+// keys ko, ka and kb (a line's key stands for it: equal keys, same line).
+func merge(o, a, b, ko, ka, kb []string, l Labels) Result {
+	ma, mb := matches(ko, ka), matches(ko, kb)
 
 	var out bytes.Buffer
 	conflicts := 0
@@ -55,17 +71,23 @@ func Merge(base, ours, theirs []byte, l Labels) Result {
 			if next == len(o) {
 				break
 			}
-			// Stable: the line is the same in all three.
-			out.WriteString(o[io])
+			// Stable: the line is the same in all three (by its key);
+			// ours' text unless only theirs changed it.
+			if a[ia] == o[io] {
+				out.WriteString(b[ib])
+			} else {
+				out.WriteString(a[ia])
+			}
 			io, ia, ib = io+1, ia+1, ib+1
 			continue
 		}
 		// Unstable chunk: base[io:next], ours[ia:na], theirs[ib:nb].
-		co, ca, cb := o[io:next], a[ia:na], b[ib:nb]
+		keyO, keyA, keyB := ko[io:next], ka[ia:na], kb[ib:nb]
+		ca, cb := a[ia:na], b[ib:nb]
 		switch {
-		case equal(ca, co):
+		case equal(keyA, keyO):
 			write(&out, cb)
-		case equal(cb, co), equal(ca, cb):
+		case equal(keyB, keyO), equal(keyA, keyB):
 			write(&out, ca)
 		default:
 			conflicts++

@@ -87,16 +87,17 @@ func newOTLPExporter(getenv func(string) string) (*otlpExporter, error) {
 	if p, name := get("PROTOCOL"); p != "" && p != "http/protobuf" {
 		return nil, fmt.Errorf("%s=%s: the service exports traces over http/protobuf only", name, p)
 	}
-	if v := getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"); v != "" {
-		e.url = v
-	} else if v := getenv("OTEL_EXPORTER_OTLP_ENDPOINT"); v != "" {
-		e.url = strings.TrimSuffix(v, "/") + "/v1/traces"
-	} else {
+	endpoint, name := get("ENDPOINT")
+	switch {
+	case endpoint == "":
 		e.url = "http://localhost:4318/v1/traces"
+	case name == "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT":
+		e.url = endpoint
+	default:
+		e.url = strings.TrimSuffix(endpoint, "/") + "/v1/traces"
 	}
 	if u, err := url.Parse(e.url); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		_, name := get("ENDPOINT")
-		return nil, fmt.Errorf("%s: %q is not an http or https URL", name, e.url)
+		return nil, fmt.Errorf("%s: %q is not an http or https URL", name, endpoint)
 	}
 
 	if v, name := get("HEADERS"); v != "" {

@@ -256,6 +256,8 @@ func TestOTLPSettings(t *testing.T) {
 			err: "OTEL_EXPORTER_OTLP_PROTOCOL=grpc: the service exports traces over http/protobuf only"},
 		{name: "not a URL", env: map[string]string{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "collector:4318"},
 			err: `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "collector:4318" is not an http or https URL`},
+		{name: "base not a URL", env: map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "collector:4318"},
+			err: `OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318" is not an http or https URL`},
 		{name: "bad header", env: map[string]string{"OTEL_EXPORTER_OTLP_HEADERS": "a=1,novalue"},
 			err: `OTEL_EXPORTER_OTLP_HEADERS: "novalue" is not a key=value pair`},
 		{name: "bad timeout", env: map[string]string{"OTEL_EXPORTER_OTLP_TRACES_TIMEOUT": "10s"},

@@ -401,9 +401,9 @@ func otlpSpan(s sdktrace.ReadOnlySpan) *tracepb.Span {
 		StartTimeUnixNano:      unixNano(s.StartTime()),
 		EndTimeUnixNano:        unixNano(s.EndTime()),
 		Attributes:             otlpAttributes(s.Attributes()),
-		DroppedAttributesCount: count(s.DroppedAttributes()),
-		DroppedEventsCount:     count(s.DroppedEvents()),
-		DroppedLinksCount:      count(s.DroppedLinks()),
+		DroppedAttributesCount: droppedCount(s.DroppedAttributes()),
+		DroppedEventsCount:     droppedCount(s.DroppedEvents()),
+		DroppedLinksCount:      droppedCount(s.DroppedLinks()),
 		Status:                 otlpStatus(s.Status()),
 	}
 	if p := s.Parent(); p.SpanID().IsValid() {
@@ -415,7 +415,7 @@ func otlpSpan(s sdktrace.ReadOnlySpan) *tracepb.Span {
 			TimeUnixNano:           unixNano(ev.Time),
 			Name:                   ev.Name,
 			Attributes:             otlpAttributes(ev.Attributes),
-			DroppedAttributesCount: count(ev.DroppedAttributeCount),
+			DroppedAttributesCount: droppedCount(ev.DroppedAttributeCount),
 		})
 	}
 	for _, l := range s.Links() {
@@ -425,7 +425,7 @@ func otlpSpan(s sdktrace.ReadOnlySpan) *tracepb.Span {
 			SpanId:                 sid[:],
 			TraceState:             l.SpanContext.TraceState().String(),
 			Attributes:             otlpAttributes(l.Attributes),
-			DroppedAttributesCount: count(l.DroppedAttributeCount),
+			DroppedAttributesCount: droppedCount(l.DroppedAttributeCount),
 			Flags:                  spanFlags(l.SpanContext.TraceFlags(), l.SpanContext.IsRemote()),
 		})
 	}
@@ -528,7 +528,7 @@ func unixNano(t time.Time) uint64 {
 	return uint64(t.UnixNano())
 }
 
-// count clamps a count of dropped things into the protocol's uint32.
-func count(n int) uint32 {
+// droppedCount clamps a count of dropped things into the protocol's uint32.
+func droppedCount(n int) uint32 {
 	return uint32(min(max(n, 0), math.MaxUint32))
 }

@@ -10,8 +10,8 @@
 # pinned to CPU 0, on its own port; each round runs wrk (CPU 1, 32
 # connections) against each in turn: 1 s of warm-up, DUR seconds (default
 # 3) measured. Prints one line per run: round, name, req/s, p99 (µs), server
-# CPU per request (µs). The first server is the baseline of ratios: take
-# the median of per-round ratios, as the harness does.
+# CPU per request (µs); then, as the harness does, each other server's
+# medians of per-round ratios to the first (req/s and p99).
 C=${CASE:-get}; R=${ROUNDS:-12}; D=${DUR:-3}
 S=$(cd "$(dirname "$0")/../.cache/served" && pwd)
 port=18100; names=(); pids=(); ports=(); here=$PWD
@@ -23,6 +23,7 @@ for spec in "$@"; do
   port=$((port+1))
 done
 sleep 1
+{
 for r in $(seq $R); do
  n=${#names[@]}
  for j in $(seq 0 $((n-1))); do
@@ -36,4 +37,20 @@ for r in $(seq $R); do
   echo "$r $name rps=$((req/D)) p99=$p99 cpu_us=$(( (t1-t0)*10000/req ))"
  done
 done
-kill -9 "${pids[@]}"; wait 2>/dev/null
+} | tee "$S/ab.out"
+{ kill -9 "${pids[@]}"; wait; } 2>/dev/null
+# Each server against the first: medians of per-round ratios.
+awk -v names="${names[*]}" '
+  BEGIN { n = split(names, order, " "); base = order[1] }
+  { split($3, a, "="); split($4, b, "="); rps[$1, $2] = a[2]; p99[$1, $2] = b[2]; rounds = $1 }
+  function median(x, m,   i, j, t) {
+    for (i = 2; i <= m; i++) for (j = i; j > 1 && x[j-1] > x[j]; j--) { t = x[j]; x[j] = x[j-1]; x[j-1] = t }
+    return m % 2 ? x[(m+1)/2] : (x[m/2] + x[m/2+1]) / 2
+  }
+  END {
+    for (k = 2; k <= n; k++) {
+      m = 0; delete q; delete l
+      for (r = 1; r <= rounds; r++) if (rps[r, base] > 0 && rps[r, order[k]] > 0) { m++; q[m] = rps[r, order[k]] / rps[r, base]; l[m] = p99[r, order[k]] / p99[r, base] }
+      if (m) printf "%s ÷ %s, medians of %d per-round ratios: req/s %.3f, p99 %.3f\n", order[k], base, m, median(q, m), median(l, m)
+    }
+  }' "$S/ab.out"

@@ -74,7 +74,7 @@ func TestDecodeJSON(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var got thing
 			var errs svcgen.Errors
-			ok, err := DecodeJSON(httptest.NewRecorder(), request(tc.ct, tc.body), 1<<20, &got, tc.required, false, &errs, nil)
+			ok, err := DecodeJSON(httptest.NewRecorder(), request(tc.ct, tc.body), &got, BodyRules{Limit: 1 << 20, Required: tc.required}, &errs)
 			if ok != tc.ok || statusOf(err) != tc.status || (err != nil) != (tc.status != 0) {
 				t.Errorf("got ok=%v err=%v, want ok=%v status %d", ok, err, tc.ok, tc.status)
 			}
@@ -97,7 +97,7 @@ func TestDecodeJSONTooLarge(t *testing.T) {
 		for _, length := range []int64{int64(len(body)), -1} { // stated, or chunked
 			r := request("application/json", strings.NewReader(body))
 			r.ContentLength = length
-			ok, err := DecodeJSON(w, r, 10, &got, true, false, &errs, nil)
+			ok, err := DecodeJSON(w, r, &got, BodyRules{Limit: 10, Required: true}, &errs)
 			var e *svcgen.Error
 			if ok || !errors.As(err, &e) || e.Status != http.StatusRequestEntityTooLarge || e.Detail != "the body is larger than 10 bytes" {
 				t.Errorf("size %d, Content-Length %d: ok=%v err=%#v, want 413", size, length, ok, err)
@@ -111,7 +111,7 @@ func TestDecodeJSONTooLarge(t *testing.T) {
 	body := `{"count":1}`
 	var got thing
 	var errs svcgen.Errors
-	ok, err := DecodeJSON(httptest.NewRecorder(), request("", strings.NewReader(body)), int64(len(body)), &got, true, false, &errs, nil)
+	ok, err := DecodeJSON(httptest.NewRecorder(), request("", strings.NewReader(body)), &got, BodyRules{Limit: int64(len(body)), Required: true}, &errs)
 	if !ok || err != nil || got.Count != 1 {
 		t.Errorf("at the limit: ok=%v err=%v got %+v", ok, err, got)
 	}
@@ -121,12 +121,12 @@ func TestDecodeJSONRawCopy(t *testing.T) {
 	var raw, raw2 []byte
 	var got thing
 	var errs svcgen.Errors
-	if ok, err := DecodeJSON(httptest.NewRecorder(), request("", strings.NewReader(`{"name":"first"}`)), 1<<20, &got, true, false, &errs, &raw); !ok || err != nil {
+	if ok, err := DecodeJSON(httptest.NewRecorder(), request("", strings.NewReader(`{"name":"first"}`)), &got, BodyRules{Limit: 1 << 20, Required: true, Raw: &raw}, &errs); !ok || err != nil {
 		t.Fatal(ok, err)
 	}
 	// A second request reuses the pooled buffer: the first raw body must
 	// not change.
-	if ok, err := DecodeJSON(httptest.NewRecorder(), request("", strings.NewReader(`{"name":"SECOND"}`)), 1<<20, &got, true, false, &errs, &raw2); !ok || err != nil {
+	if ok, err := DecodeJSON(httptest.NewRecorder(), request("", strings.NewReader(`{"name":"SECOND"}`)), &got, BodyRules{Limit: 1 << 20, Required: true, Raw: &raw2}, &errs); !ok || err != nil {
 		t.Fatal(ok, err)
 	}
 	if string(raw) != `{"name":"first"}` || string(raw2) != `{"name":"SECOND"}` {
@@ -134,10 +134,10 @@ func TestDecodeJSONRawCopy(t *testing.T) {
 	}
 	// A json.RawMessage in the decoded value does not alias the buffer.
 	var v struct{ Extra json.RawMessage }
-	if ok, _ := DecodeJSON(httptest.NewRecorder(), request("", strings.NewReader(`{"Extra":[1,2,3]}`)), 1<<20, &v, true, false, &errs, nil); !ok {
+	if ok, _ := DecodeJSON(httptest.NewRecorder(), request("", strings.NewReader(`{"Extra":[1,2,3]}`)), &v, BodyRules{Limit: 1 << 20, Required: true}, &errs); !ok {
 		t.Fatal("not decoded")
 	}
-	_, _ = DecodeJSON(httptest.NewRecorder(), request("", strings.NewReader(`{"Extra":"zzzzzzz"}`)), 1<<20, &got, true, false, &errs, nil)
+	_, _ = DecodeJSON(httptest.NewRecorder(), request("", strings.NewReader(`{"Extra":"zzzzzzz"}`)), &got, BodyRules{Limit: 1 << 20, Required: true}, &errs)
 	if string(v.Extra) != `[1,2,3]` {
 		t.Errorf("RawMessage changed to %q", v.Extra)
 	}
@@ -145,11 +145,11 @@ func TestDecodeJSONRawCopy(t *testing.T) {
 
 func TestReadRaw(t *testing.T) {
 	var errs svcgen.Errors
-	first, err := ReadRaw(httptest.NewRecorder(), request("text/plain", strings.NewReader("hello")), 100, true, &errs)
+	first, err := ReadRaw(httptest.NewRecorder(), request("text/plain", strings.NewReader("hello")), BodyRules{Limit: 100, Required: true}, &errs)
 	if err != nil || string(first) != "hello" {
 		t.Fatalf("got %q, %v", first, err)
 	}
-	second, _ := ReadRaw(httptest.NewRecorder(), request("text/plain", strings.NewReader("HELLO")), 100, true, &errs)
+	second, _ := ReadRaw(httptest.NewRecorder(), request("text/plain", strings.NewReader("HELLO")), BodyRules{Limit: 100, Required: true}, &errs)
 	if string(first) != "hello" || string(second) != "HELLO" {
 		t.Errorf("a pooled buffer is shared: %q, %q", first, second)
 	}
@@ -157,22 +157,22 @@ func TestReadRaw(t *testing.T) {
 		t.Errorf("errs %v", errs)
 	}
 
-	b, err := ReadRaw(httptest.NewRecorder(), request("", nil), 100, true, &errs)
+	b, err := ReadRaw(httptest.NewRecorder(), request("", nil), BodyRules{Limit: 100, Required: true}, &errs)
 	want := svcgen.Errors{{In: "body", Detail: "a request body is required"}}
 	if b != nil || err != nil || !reflect.DeepEqual(errs, want) {
 		t.Errorf("missing required: %q, %v, %#v", b, err, errs)
 	}
 	errs = nil
-	b, err = ReadRaw(httptest.NewRecorder(), request("", nil), 100, false, &errs)
+	b, err = ReadRaw(httptest.NewRecorder(), request("", nil), BodyRules{Limit: 100}, &errs)
 	if b != nil || err != nil || errs != nil {
 		t.Errorf("missing optional: %q, %v, %#v", b, err, errs)
 	}
-	_, err = ReadRaw(httptest.NewRecorder(), request("", bytes.NewReader(make([]byte, 101))), 100, true, &errs)
+	_, err = ReadRaw(httptest.NewRecorder(), request("", bytes.NewReader(make([]byte, 101))), BodyRules{Limit: 100, Required: true}, &errs)
 	if statusOf(err) != http.StatusRequestEntityTooLarge {
 		t.Errorf("too large: %v", err)
 	}
 	// The cause of a read error is kept for the log, not sent.
-	_, err = ReadRaw(httptest.NewRecorder(), request("", iotest.ErrReader(errors.New("reset"))), 100, true, &errs)
+	_, err = ReadRaw(httptest.NewRecorder(), request("", iotest.ErrReader(errors.New("reset"))), BodyRules{Limit: 100, Required: true}, &errs)
 	var e *svcgen.Error
 	if !errors.As(err, &e) || e.Status != 400 || e.Detail != "the body could not be read" || e.Err == nil || e.Err.Error() != "reset" {
 		t.Errorf("read error: %#v", err)

@@ -223,7 +223,7 @@ func TestFormValuesReadBack(t *testing.T) {
 		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		got = filter{}
 		errs = nil
-		if _, _, err := svcgenhttp.DecodeForm(httptest.NewRecorder(), r, 1<<20, &got, true, false, fields, &errs); err != nil || errs != nil || !reflect.DeepEqual(got, want) {
+		if _, _, err := svcgenhttp.DecodeForm(httptest.NewRecorder(), r, &got, svcgenhttp.BodyRules{Limit: 1 << 20, Required: true}, "application/x-www-form-urlencoded", fields, &errs); err != nil || errs != nil || !reflect.DeepEqual(got, want) {
 			t.Errorf("form %s read back as %+v (%v, %v), want %+v", form.Encode(), got, err, errs, want)
 		}
 	}
@@ -250,7 +250,7 @@ func TestMultipartReadBack(t *testing.T) {
 	r.Header.Set("Content-Type", call.ContentType)
 	var got profile
 	var errs svcgen.Errors
-	_, form, err := svcgenhttp.DecodeForm(httptest.NewRecorder(), r, 1<<20, &got, true, true, fields, &errs)
+	_, form, err := svcgenhttp.DecodeForm(httptest.NewRecorder(), r, &got, svcgenhttp.BodyRules{Limit: 1 << 20, Required: true}, "multipart/form-data", fields, &errs)
 	if err != nil || errs != nil || !reflect.DeepEqual(got, want) {
 		t.Fatalf("read back %+v (%v, %v), want %+v", got, err, errs, want)
 	}

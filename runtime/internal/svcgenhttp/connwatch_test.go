@@ -237,7 +237,7 @@ func bodyServer(pause time.Duration, opts svcgenhttp.Options) *svcgenhttp.Server
 	s := svcgenhttp.NewServer(opts)
 	s.HandleOperation("POST /things", func(w http.ResponseWriter, r *http.Request) {
 		var v map[string]any
-		if _, err := svcgenhttp.DecodeJSON(w, r, s.Limit, &v, true, false, new(svcgen.Errors), nil); err != nil {
+		if _, err := svcgenhttp.DecodeJSON(w, r, &v, svcgenhttp.BodyRules{Limit: s.Limit, Required: true}, new(svcgen.Errors)); err != nil {
 			s.Fail(w, r, err)
 			return
 		}

@@ -86,7 +86,7 @@ func TestDecodeFormURLEncoded(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var got formBody
 			var errs svcgen.Errors
-			ok, form, err := DecodeForm(httptest.NewRecorder(), urlencoded(tc.values), 1<<20, &got, true, false, formFields, &errs)
+			ok, form, err := DecodeForm(httptest.NewRecorder(), urlencoded(tc.values), &got, BodyRules{Limit: 1 << 20, Required: true}, "application/x-www-form-urlencoded", formFields, &errs)
 			if err != nil || form != nil {
 				t.Fatalf("err %v, form %v", err, form)
 			}
@@ -115,40 +115,45 @@ func TestDecodeFormAnyMethod(t *testing.T) {
 		r.Method = method
 		var got formBody
 		var errs svcgen.Errors
-		ok, _, err := DecodeForm(httptest.NewRecorder(), r, 1<<20, &got, true, false, formFields, &errs)
+		ok, _, err := DecodeForm(httptest.NewRecorder(), r, &got, BodyRules{Limit: 1 << 20, Required: true}, "application/x-www-form-urlencoded", formFields, &errs)
 		if !ok || err != nil || got.Name != "n" || len(errs) != 1 {
 			t.Errorf("%s: ok=%v err=%v got %+v errs %v", method, ok, err, got, errs)
 		}
 	}
 }
 
+const (
+	urlencodedForm = "application/x-www-form-urlencoded"
+	multipartForm  = "multipart/form-data"
+)
+
 func TestDecodeFormRefusals(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
 		r        *http.Request
-		multi    bool
+		media    string
 		required bool
 		ok       bool
 		status   int
 		errs     svcgen.Errors
 	}{
-		{"required and missing", request("application/x-www-form-urlencoded", nil), false, true, false, 0,
+		{"required and missing", request("application/x-www-form-urlencoded", nil), urlencodedForm, true, false, 0,
 			svcgen.Errors{{In: "body", Pointer: "#", Detail: "a request body is required"}}},
-		{"optional and missing", request("", nil), false, false, false, 0, nil},
-		{"JSON sent to a form", request("application/json", strings.NewReader(`{"name":"a"}`)), false, true, false, 415, nil},
-		{"multipart sent to urlencoded", request("multipart/form-data; boundary=x", strings.NewReader("--x--")), false, true, false, 415, nil},
-		{"urlencoded sent to multipart", request("application/x-www-form-urlencoded", strings.NewReader("name=a")), true, true, false, 415, nil},
-		{"unparsable content type", request("application/x-www-form-urlencoded; =", strings.NewReader("name=a")), false, true, false, 415, nil},
-		{"multipart without boundary", request("multipart/form-data", strings.NewReader("name=a")), true, true, false, 400, nil},
-		{"malformed multipart", request("multipart/form-data; boundary=zz", strings.NewReader("garbage")), true, true, false, 400, nil},
-		{"malformed urlencoded", request("application/x-www-form-urlencoded", strings.NewReader("name=%zz")), false, true, false, 400, nil},
-		{"urlencoded too large", request("application/x-www-form-urlencoded", strings.NewReader("name="+strings.Repeat("a", 200))), false, true, false, 413, nil},
-		{"multipart too large", multipartRequest(map[string]string{"name": strings.Repeat("a", 200)}, nil), true, true, false, 413, nil},
+		{"optional and missing", request("", nil), urlencodedForm, false, false, 0, nil},
+		{"JSON sent to a form", request("application/json", strings.NewReader(`{"name":"a"}`)), urlencodedForm, true, false, 415, nil},
+		{"multipart sent to urlencoded", request("multipart/form-data; boundary=x", strings.NewReader("--x--")), urlencodedForm, true, false, 415, nil},
+		{"urlencoded sent to multipart", request("application/x-www-form-urlencoded", strings.NewReader("name=a")), multipartForm, true, false, 415, nil},
+		{"unparsable content type", request("application/x-www-form-urlencoded; =", strings.NewReader("name=a")), urlencodedForm, true, false, 415, nil},
+		{"multipart without boundary", request("multipart/form-data", strings.NewReader("name=a")), multipartForm, true, false, 400, nil},
+		{"malformed multipart", request("multipart/form-data; boundary=zz", strings.NewReader("garbage")), multipartForm, true, false, 400, nil},
+		{"malformed urlencoded", request("application/x-www-form-urlencoded", strings.NewReader("name=%zz")), urlencodedForm, true, false, 400, nil},
+		{"urlencoded too large", request("application/x-www-form-urlencoded", strings.NewReader("name="+strings.Repeat("a", 200))), urlencodedForm, true, false, 413, nil},
+		{"multipart too large", multipartRequest(map[string]string{"name": strings.Repeat("a", 200)}, nil), multipartForm, true, false, 413, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var got formBody
 			var errs svcgen.Errors
-			ok, _, err := DecodeForm(httptest.NewRecorder(), tc.r, 100, &got, tc.required, tc.multi, formFields, &errs)
+			ok, _, err := DecodeForm(httptest.NewRecorder(), tc.r, &got, BodyRules{Limit: 100, Required: tc.required}, tc.media, formFields, &errs)
 			if ok != tc.ok || statusOf(err) != tc.status || (err != nil) != (tc.status != 0) {
 				t.Errorf("ok=%v err=%v, want status %d", ok, err, tc.status)
 			}
@@ -191,7 +196,7 @@ func TestDecodeFormMultipart(t *testing.T) {
 	})
 	var got formBody
 	var errs svcgen.Errors
-	ok, form, err := DecodeForm(httptest.NewRecorder(), r, 1<<20, &got, true, true, formFields, &errs)
+	ok, form, err := DecodeForm(httptest.NewRecorder(), r, &got, BodyRules{Limit: 1 << 20, Required: true}, "multipart/form-data", formFields, &errs)
 	if err != nil || !ok || form == nil {
 		t.Fatalf("ok=%v form=%v err=%v", ok, form, err)
 	}
@@ -231,7 +236,7 @@ func TestDecodeFormMultipart(t *testing.T) {
 func TestDecodeFormFilesOnly(t *testing.T) {
 	r := multipartRequest(nil, map[string][]upload{"doc": {{"a.txt", "text/plain", "x"}}})
 	var errs svcgen.Errors
-	ok, form, err := DecodeForm(httptest.NewRecorder(), r, 1<<20, nil, true, true, nil, &errs)
+	ok, form, err := DecodeForm(httptest.NewRecorder(), r, nil, BodyRules{Limit: 1 << 20, Required: true}, "multipart/form-data", nil, &errs)
 	if !ok || err != nil || form == nil || FileOf(form, "doc") == nil {
 		t.Fatalf("ok=%v err=%v form=%v", ok, err, form)
 	}
@@ -271,7 +276,7 @@ func TestDecodeJSONOrForm(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var got formBody
 			var errs svcgen.Errors
-			ok, err := DecodeJSONOrForm(httptest.NewRecorder(), tc.r, 1<<20, &got, true, false, &errs, formFields, forms...)
+			ok, err := DecodeJSONOrForm(httptest.NewRecorder(), tc.r, &got, BodyRules{Limit: 1 << 20, Required: true}, &errs, formFields, forms...)
 			if statusOf(err) != tc.status || ok != (tc.status == 0) || len(errs) != 0 {
 				t.Fatalf("ok=%v err=%v errs=%v", ok, err, errs)
 			}
@@ -286,7 +291,7 @@ func TestDecodeJSONOrForm(t *testing.T) {
 	// A form type the operation does not take is refused.
 	var got formBody
 	var errs svcgen.Errors
-	_, err := DecodeJSONOrForm(httptest.NewRecorder(), multipartRequest(map[string]string{"name": "m"}, nil), 1<<20, &got, true, false, &errs, formFields, forms[0])
+	_, err := DecodeJSONOrForm(httptest.NewRecorder(), multipartRequest(map[string]string{"name": "m"}, nil), &got, BodyRules{Limit: 1 << 20, Required: true}, &errs, formFields, forms[0])
 	if statusOf(err) != 415 {
 		t.Errorf("multipart to a urlencoded-only operation: %v", err)
 	}

@@ -90,7 +90,7 @@ func TestBodyTimeout(t *testing.T) {
 	s := svcgenhttp.NewServer(svcgenhttp.Options{Logger: quiet, Registry: prometheus.NewRegistry(), BodyTimeout: 200 * time.Millisecond})
 	s.Handle("POST /things", func(w http.ResponseWriter, r *http.Request) {
 		var v map[string]any
-		if _, err := svcgenhttp.DecodeJSON(w, r, s.Limit, &v, true, false, new(svcgen.Errors), nil); err != nil {
+		if _, err := svcgenhttp.DecodeJSON(w, r, &v, svcgenhttp.BodyRules{Limit: s.Limit, Required: true}, new(svcgen.Errors)); err != nil {
 			s.Fail(w, r, err)
 			return
 		}

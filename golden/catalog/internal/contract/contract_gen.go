@@ -163,14 +163,14 @@ func fallbackPattern(r *http.Request) string {
 func checkListCategories(status int, header http.Header, body []byte) error {
 	switch {
 	case status == 200:
-		return content(header, body, "application/json", schema(false, func(v *[]api.Category, at *svcgen.Path, errs *svcgen.Errors) {
+		return content(header, body, "application/json", checkedSchema(notNull, func(v *[]api.Category, at *svcgen.Path, errs *svcgen.Errors) {
 			for i0 := range *v {
 				at0 := at.Elem(i0)
 				(*v)[i0].ValidateAt(&at0, errs)
 			}
 		}))
 	default:
-		return content(header, body, "application/problem+json", schema[api.CatalogCommonProblem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.CatalogCommonProblem](notNull))
 	}
 }
 
@@ -178,11 +178,11 @@ func checkListCategories(status int, header http.Header, body []byte) error {
 func checkCreateCategory(status int, header http.Header, body []byte) error {
 	switch {
 	case status == 201:
-		return content(header, body, "application/json", schema[api.Category](false, nil))
+		return content(header, body, "application/json", schema[api.Category](notNull))
 	case status == 400:
-		return content(header, body, "application/problem+json", schema[api.CatalogCommonProblem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.CatalogCommonProblem](notNull))
 	default:
-		return content(header, body, "application/problem+json", schema[api.CatalogCommonProblem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.CatalogCommonProblem](notNull))
 	}
 }
 
@@ -190,11 +190,11 @@ func checkCreateCategory(status int, header http.Header, body []byte) error {
 func checkGetCategory(status int, header http.Header, body []byte) error {
 	switch {
 	case status == 200:
-		return content(header, body, "application/json", schema[api.Category](false, nil))
+		return content(header, body, "application/json", schema[api.Category](notNull))
 	case status == 404:
-		return content(header, body, "application/problem+json", schema[api.CatalogCommonProblem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.CatalogCommonProblem](notNull))
 	default:
-		return content(header, body, "application/problem+json", schema[api.CatalogCommonProblem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.CatalogCommonProblem](notNull))
 	}
 }
 
@@ -202,11 +202,11 @@ func checkGetCategory(status int, header http.Header, body []byte) error {
 func checkListProducts(status int, header http.Header, body []byte) error {
 	switch {
 	case status == 200:
-		return content(header, body, "application/json", schema[api.ProductPage](false, nil))
+		return content(header, body, "application/json", schema[api.ProductPage](notNull))
 	case status == 400:
-		return content(header, body, "application/problem+json", schema[api.CatalogCommonProblem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.CatalogCommonProblem](notNull))
 	default:
-		return content(header, body, "application/problem+json", schema[api.CatalogCommonProblem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.CatalogCommonProblem](notNull))
 	}
 }
 
@@ -214,13 +214,13 @@ func checkListProducts(status int, header http.Header, body []byte) error {
 func checkCreateProduct(status int, header http.Header, body []byte) error {
 	switch {
 	case status == 201:
-		return content(header, body, "application/json", schema[api.Product](false, nil))
+		return content(header, body, "application/json", schema[api.Product](notNull))
 	case status == 400:
-		return content(header, body, "application/problem+json", schema[api.CatalogCommonProblem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.CatalogCommonProblem](notNull))
 	case status == 409:
-		return content(header, body, "application/problem+json", schema[api.CatalogCommonProblem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.CatalogCommonProblem](notNull))
 	default:
-		return content(header, body, "application/problem+json", schema[api.CatalogCommonProblem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.CatalogCommonProblem](notNull))
 	}
 }
 
@@ -228,11 +228,11 @@ func checkCreateProduct(status int, header http.Header, body []byte) error {
 func checkGetProduct(status int, header http.Header, body []byte) error {
 	switch {
 	case status == 200:
-		return content(header, body, "application/json", schema[api.Product](false, nil))
+		return content(header, body, "application/json", schema[api.Product](notNull))
 	case status == 404:
-		return content(header, body, "application/problem+json", schema[api.CatalogCommonProblem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.CatalogCommonProblem](notNull))
 	default:
-		return content(header, body, "application/problem+json", schema[api.CatalogCommonProblem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.CatalogCommonProblem](notNull))
 	}
 }
 
@@ -240,13 +240,13 @@ func checkGetProduct(status int, header http.Header, body []byte) error {
 func checkReplaceProduct(status int, header http.Header, body []byte) error {
 	switch {
 	case status == 200:
-		return content(header, body, "application/json", schema[api.Product](false, nil))
+		return content(header, body, "application/json", schema[api.Product](notNull))
 	case status == 400:
-		return content(header, body, "application/problem+json", schema[api.CatalogCommonProblem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.CatalogCommonProblem](notNull))
 	case status == 404:
-		return content(header, body, "application/problem+json", schema[api.CatalogCommonProblem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.CatalogCommonProblem](notNull))
 	default:
-		return content(header, body, "application/problem+json", schema[api.CatalogCommonProblem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.CatalogCommonProblem](notNull))
 	}
 }
 
@@ -256,9 +256,9 @@ func checkDeleteProduct(status int, header http.Header, body []byte) error {
 	case status == 204:
 		return content(header, body, "", nil)
 	case status == 404:
-		return content(header, body, "application/problem+json", schema[api.CatalogCommonProblem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.CatalogCommonProblem](notNull))
 	default:
-		return content(header, body, "application/problem+json", schema[api.CatalogCommonProblem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.CatalogCommonProblem](notNull))
 	}
 }
 
@@ -297,12 +297,27 @@ type validator interface {
 	ValidateAt(at *svcgen.Path, errs *svcgen.Errors)
 }
 
+// nullness says whether a JSON body may be null.
+type nullness bool
+
+const (
+	notNull  nullness = false // the schema does not allow null
+	nullable nullness = true  // the schema allows null
+)
+
 // schema returns the check of a JSON body of type T: it must decode into
-// a T (null only when null is allowed) and hold every constraint the schema
-// states, which check tests, or T's ValidateAt when check is nil.
-func schema[T any](null bool, check func(v *T, at *svcgen.Path, errs *svcgen.Errors)) func([]byte) error {
+// a T (null only when nullable) and hold every constraint the schema
+// states, which T's ValidateAt tests.
+func schema[T any](null nullness) func([]byte) error {
+	return checkedSchema[T](null, nil)
+}
+
+// checkedSchema is schema for a body whose type has no ValidateAt that
+// tests all the schema states (a list or a map of checked items, or a
+// named type the schema narrows further): check tests it.
+func checkedSchema[T any](null nullness, check func(v *T, at *svcgen.Path, errs *svcgen.Errors)) func([]byte) error {
 	return func(data []byte) error {
-		if !null && svcgen.IsNull(data) {
+		if null == notNull && svcgen.IsNull(data) {
 			return fmt.Errorf("the body is null, which the schema does not allow")
 		}
 		var v T

@@ -92,7 +92,7 @@ func (h *handler) handleCreateCategory(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeCreateCategory(w http.ResponseWriter, r *http.Request) (*api.CreateCategoryRequest, error) {
 	var req api.CreateCategoryRequest
 	errs := new(svcgen.Errors)
-	if ok, err := svcgenhttp.DecodeJSONWith(w, r, h.Limit, &req.Body, svcgen.Decode, true, false, errs, nil); err != nil {
+	if ok, err := svcgenhttp.DecodeJSONWith(w, r, &req.Body, svcgen.Decode, svcgenhttp.BodyRules{Limit: h.Limit, Required: true}, errs); err != nil {
 		return nil, err
 	} else if ok {
 		at := svcgen.Root("body", "")
@@ -303,7 +303,7 @@ func (h *handler) handleCreateProduct(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeCreateProduct(w http.ResponseWriter, r *http.Request) (*api.CreateProductRequest, error) {
 	var req api.CreateProductRequest
 	errs := new(svcgen.Errors)
-	if ok, err := svcgenhttp.DecodeJSONWith(w, r, h.Limit, &req.Body, svcgen.Decode, true, false, errs, nil); err != nil {
+	if ok, err := svcgenhttp.DecodeJSONWith(w, r, &req.Body, svcgen.Decode, svcgenhttp.BodyRules{Limit: h.Limit, Required: true}, errs); err != nil {
 		return nil, err
 	} else if ok {
 		at := svcgen.Root("body", "")
@@ -420,7 +420,7 @@ func (h *handler) decodeReplaceProduct(w http.ResponseWriter, r *http.Request) (
 	req.Sku = svcgenhttp.Param(w, r, "sku")
 	atSku := svcgen.Root("path", "sku")
 	errs.Pattern(&atSku, req.Sku, patternSku)
-	if ok, err := svcgenhttp.DecodeJSONWith(w, r, h.Limit, &req.Body, svcgen.Decode, true, false, errs, nil); err != nil {
+	if ok, err := svcgenhttp.DecodeJSONWith(w, r, &req.Body, svcgen.Decode, svcgenhttp.BodyRules{Limit: h.Limit, Required: true}, errs); err != nil {
 		return nil, err
 	} else if ok {
 		at := svcgen.Root("body", "")

@@ -25,27 +25,25 @@ type FormField struct {
 	Array bool // every value is an element
 }
 
-// DecodeForm reads an application/x-www-form-urlencoded or (multi)
-// multipart/form-data body: the fields are turned into a JSON object
-// following fields and decoded into v like a JSON body, each value that
-// does not fit added to errs. It reports whether a body was there and
-// returns the multipart form, whose files the handler hands over.
-func DecodeForm(w http.ResponseWriter, r *http.Request, limit int64, v any, required, multi bool, fields []FormField, errs *svcgen.Errors) (bool, *multipart.Form, error) {
-	want := "application/x-www-form-urlencoded"
-	if multi {
-		want = "multipart/form-data"
-	}
+// DecodeForm reads a body of mediaType, application/x-www-form-urlencoded
+// or multipart/form-data, under rules' Limit and Required: the fields are
+// turned into a JSON object following fields and decoded into v like a
+// JSON body, each value that does not fit added to errs. It reports
+// whether a body was there and returns the multipart form, whose files the
+// handler hands over.
+func DecodeForm(w http.ResponseWriter, r *http.Request, v any, rules BodyRules, mediaType string, fields []FormField, errs *svcgen.Errors) (bool, *multipart.Form, error) {
+	multi := mediaType == "multipart/form-data"
 	ct := r.Header.Get("Content-Type")
 	if r.ContentLength == 0 || r.Body == nil || r.Body == http.NoBody {
-		if required {
+		if rules.Required {
 			*errs = append(*errs, svcgen.FieldError{In: "body", Pointer: "#", Detail: "a request body is required"})
 		}
 		return false, nil, nil
 	}
-	if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != want {
-		return false, nil, &svcgen.Error{Status: http.StatusUnsupportedMediaType, Detail: "the body must be " + want}
+	if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != mediaType {
+		return false, nil, &svcgen.Error{Status: http.StatusUnsupportedMediaType, Detail: "the body must be " + mediaType}
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	r.Body = http.MaxBytesReader(w, r.Body, rules.Limit)
 	var values url.Values
 	var form *multipart.Form
 	if multi {
@@ -84,10 +82,10 @@ func DecodeForm(w http.ResponseWriter, r *http.Request, limit int64, v any, requ
 // request's Content-Type is one of forms, the form media types the spec
 // gives the same schema as the JSON one. The schema has no file parts, so
 // a multipart form's values are all in memory once it is read.
-func DecodeJSONOrForm(w http.ResponseWriter, r *http.Request, limit int64, v any, required, null bool, errs *svcgen.Errors, fields []FormField, forms ...string) (bool, error) {
+func DecodeJSONOrForm(w http.ResponseWriter, r *http.Request, v any, rules BodyRules, errs *svcgen.Errors, fields []FormField, forms ...string) (bool, error) {
 	ct := r.Header.Get("Content-Type")
 	if mt, _, err := mime.ParseMediaType(ct); err == nil && slices.Contains(forms, mt) {
-		ok, form, err := DecodeForm(w, r, limit, v, required, mt == "multipart/form-data", fields, errs)
+		ok, form, err := DecodeForm(w, r, v, rules, mt, fields, errs)
 		if form != nil {
 			_ = form.RemoveAll()
 		}
@@ -96,7 +94,7 @@ func DecodeJSONOrForm(w http.ResponseWriter, r *http.Request, limit int64, v any
 	if ct != "" && !svcgen.IsJSON(ct) {
 		return false, &svcgen.Error{Status: http.StatusUnsupportedMediaType, Detail: "the body must be application/json, " + strings.Join(forms, " or ")}
 	}
-	return DecodeJSON(w, r, limit, v, required, null, errs, nil)
+	return DecodeJSON(w, r, v, rules, errs)
 }
 
 func formError(err error) error {

@@ -107,7 +107,7 @@ func (h *handler) handleCreateQuote(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeCreateQuote(w http.ResponseWriter, r *http.Request) (*api.CreateQuoteRequest, error) {
 	var req api.CreateQuoteRequest
 	errs := new(svcgen.Errors)
-	if ok, err := svcgenhttp.DecodeJSONWith(w, r, h.Limit, &req.Body, svcgen.Decode, true, false, errs, nil); err != nil {
+	if ok, err := svcgenhttp.DecodeJSONWith(w, r, &req.Body, svcgen.Decode, svcgenhttp.BodyRules{Limit: h.Limit, Required: true}, errs); err != nil {
 		return nil, err
 	} else if ok {
 		at := svcgen.Root("body", "")

@@ -165,9 +165,9 @@ func fallbackPattern(r *http.Request) string {
 func checkGetThing(status int, header http.Header, body []byte) error {
 	switch {
 	case status == 200:
-		return content(header, body, "application/json", schema[api.Thing](false, nil))
+		return content(header, body, "application/json", schema[api.Thing](notNull))
 	default:
-		return content(header, body, "application/json", schema[api.Problem](false, nil))
+		return content(header, body, "application/json", schema[api.Problem](notNull))
 	}
 }
 
@@ -175,9 +175,9 @@ func checkGetThing(status int, header http.Header, body []byte) error {
 func checkCollisions(status int, header http.Header, body []byte) error {
 	switch {
 	case status == 200:
-		return content(header, body, "application/json", schema[api.Collisions](false, nil))
+		return content(header, body, "application/json", schema[api.Collisions](notNull))
 	default:
-		return content(header, body, "application/json", schema[api.Problem](false, nil))
+		return content(header, body, "application/json", schema[api.Problem](notNull))
 	}
 }
 
@@ -187,7 +187,7 @@ func checkGetFile(status int, header http.Header, body []byte) error {
 	case status == 200:
 		return content(header, body, "application/octet-stream", nil)
 	default:
-		return content(header, body, "application/json", schema[api.Problem](false, nil))
+		return content(header, body, "application/json", schema[api.Problem](notNull))
 	}
 }
 
@@ -195,9 +195,9 @@ func checkGetFile(status int, header http.Header, body []byte) error {
 func checkFunc(status int, header http.Header, body []byte) error {
 	switch {
 	case status == 200:
-		return content(header, body, "application/json", schema[api.Map](false, nil))
+		return content(header, body, "application/json", schema[api.Map](notNull))
 	default:
-		return content(header, body, "application/json", schema[api.Problem](false, nil))
+		return content(header, body, "application/json", schema[api.Problem](notNull))
 	}
 }
 
@@ -207,7 +207,7 @@ func checkReportsGet(status int, header http.Header, body []byte) error {
 	case status == 200:
 		return content(header, body, "text/plain", nil)
 	default:
-		return content(header, body, "application/json", schema[api.Problem](false, nil))
+		return content(header, body, "application/json", schema[api.Problem](notNull))
 	}
 }
 
@@ -215,9 +215,9 @@ func checkReportsGet(status int, header http.Header, body []byte) error {
 func checkListThings(status int, header http.Header, body []byte) error {
 	switch {
 	case status == 200:
-		return content(header, body, "application/json", schema[api.ListThingsResponse](false, nil))
+		return content(header, body, "application/json", schema[api.ListThingsResponse](notNull))
 	default:
-		return content(header, body, "application/json", schema[api.Problem](false, nil))
+		return content(header, body, "application/json", schema[api.Problem](notNull))
 	}
 }
 
@@ -225,11 +225,11 @@ func checkListThings(status int, header http.Header, body []byte) error {
 func checkCreateThing(status int, header http.Header, body []byte) error {
 	switch {
 	case status == 201:
-		return content(header, body, "application/json", schema[api.Response](false, nil))
+		return content(header, body, "application/json", schema[api.Response](notNull))
 	case status == 400:
-		return content(header, body, "application/json", schema[api.Problem](false, nil))
+		return content(header, body, "application/json", schema[api.Problem](notNull))
 	default:
-		return content(header, body, "application/json", schema[api.Problem](false, nil))
+		return content(header, body, "application/json", schema[api.Problem](notNull))
 	}
 }
 
@@ -237,11 +237,11 @@ func checkCreateThing(status int, header http.Header, body []byte) error {
 func checkGetThing2(status int, header http.Header, body []byte) error {
 	switch {
 	case status == 200:
-		return content(header, body, "application/json", schema[api.Thing](false, nil))
+		return content(header, body, "application/json", schema[api.Thing](notNull))
 	case status == 404:
-		return content(header, body, "application/json", schema[api.Error](false, nil))
+		return content(header, body, "application/json", schema[api.Error](notNull))
 	default:
-		return content(header, body, "application/json", schema[api.Problem](false, nil))
+		return content(header, body, "application/json", schema[api.Problem](notNull))
 	}
 }
 
@@ -251,7 +251,7 @@ func checkThingsDelete(status int, header http.Header, body []byte) error {
 	case status == 204:
 		return content(header, body, "", nil)
 	default:
-		return content(header, body, "application/json", schema[api.Problem](false, nil))
+		return content(header, body, "application/json", schema[api.Problem](notNull))
 	}
 }
 
@@ -290,12 +290,27 @@ type validator interface {
 	ValidateAt(at *svcgen.Path, errs *svcgen.Errors)
 }
 
+// nullness says whether a JSON body may be null.
+type nullness bool
+
+const (
+	notNull  nullness = false // the schema does not allow null
+	nullable nullness = true  // the schema allows null
+)
+
 // schema returns the check of a JSON body of type T: it must decode into
-// a T (null only when null is allowed) and hold every constraint the schema
-// states, which check tests, or T's ValidateAt when check is nil.
-func schema[T any](null bool, check func(v *T, at *svcgen.Path, errs *svcgen.Errors)) func([]byte) error {
+// a T (null only when nullable) and hold every constraint the schema
+// states, which T's ValidateAt tests.
+func schema[T any](null nullness) func([]byte) error {
+	return checkedSchema[T](null, nil)
+}
+
+// checkedSchema is schema for a body whose type has no ValidateAt that
+// tests all the schema states (a list or a map of checked items, or a
+// named type the schema narrows further): check tests it.
+func checkedSchema[T any](null nullness, check func(v *T, at *svcgen.Path, errs *svcgen.Errors)) func([]byte) error {
 	return func(data []byte) error {
-		if !null && svcgen.IsNull(data) {
+		if null == notNull && svcgen.IsNull(data) {
 			return fmt.Errorf("the body is null, which the schema does not allow")
 		}
 		var v T

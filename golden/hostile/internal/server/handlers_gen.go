@@ -213,7 +213,7 @@ func (h *handler) decodeFunc(w http.ResponseWriter, r *http.Request) (*api.FuncR
 		v := values[0]
 		req.Default = &v
 	}
-	if ok, err := svcgenhttp.DecodeJSONWith(w, r, h.Limit, &req.Body, svcgen.Decode, true, false, errs, nil); err != nil {
+	if ok, err := svcgenhttp.DecodeJSONWith(w, r, &req.Body, svcgen.Decode, svcgenhttp.BodyRules{Limit: h.Limit, Required: true}, errs); err != nil {
 		return nil, err
 	} else if ok {
 		at := svcgen.Root("body", "")
@@ -415,7 +415,7 @@ func (h *handler) handleCreateThing(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeCreateThing(w http.ResponseWriter, r *http.Request) (*api.CreateThingRequest, error) {
 	var req api.CreateThingRequest
 	errs := new(svcgen.Errors)
-	if ok, err := svcgenhttp.DecodeJSONWith(w, r, h.Limit, &req.Body, svcgen.Decode, true, false, errs, nil); err != nil {
+	if ok, err := svcgenhttp.DecodeJSONWith(w, r, &req.Body, svcgen.Decode, svcgenhttp.BodyRules{Limit: h.Limit, Required: true}, errs); err != nil {
 		return nil, err
 	} else if ok {
 		at := svcgen.Root("body", "")

@@ -44,41 +44,56 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *byt
 	return buf.Bytes(), buf, nil
 }
 
+// BodyRules say how much of a request's body is read and what the
+// operation's spec lets it be. Generated handlers fill them from the spec:
+//
+//	svcgenhttp.BodyRules{Limit: h.Limit, Required: true}
+type BodyRules struct {
+	// Limit is the most bytes read: a longer body is answered 413.
+	Limit int64
+	// Required makes a missing or empty body a field error.
+	Required bool
+	// Null lets a JSON body be null, as a schema that allows null does;
+	// otherwise null is a field error.
+	Null bool
+	// Raw, when set, receives a copy of a JSON body as it came.
+	Raw *[]byte
+}
+
 // DecodeJSON decodes a JSON request body into v, a pointer, by
 // svcgen.DecodeAny; DecodeJSONWith says how.
-func DecodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any, required, null bool, errs *svcgen.Errors, raw *[]byte) (bool, error) {
-	return DecodeJSONWith(w, r, limit, &v, decodeAny, required, null, errs, raw)
+func DecodeJSON(w http.ResponseWriter, r *http.Request, v any, rules BodyRules, errs *svcgen.Errors) (bool, error) {
+	return DecodeJSONWith(w, r, &v, decodeAny, rules, errs)
 }
 
 func decodeAny(d *svcgen.Decoder, p *any) error { return svcgen.DecodeAny(d, *p) }
 
 // DecodeJSONWith decodes a JSON request body into v with decode
-// (svcgen.Decode, DecodeSlice, DecodeMap, DecodePtr). It reports whether a
-// body was there; problems are added to errs, or returned when the request
-// cannot be answered with a 400 (too large: 413; wrong media type: 415).
-// A body that is JSON null is refused unless null is true (the schema
-// allows null). When raw is not nil it receives a copy of the body.
-func DecodeJSONWith[T any](w http.ResponseWriter, r *http.Request, limit int64, v *T, decode func(*svcgen.Decoder, *T) error, required, null bool, errs *svcgen.Errors, raw *[]byte) (bool, error) {
+// (svcgen.Decode, DecodeSlice, DecodeMap, DecodePtr), under rules. It
+// reports whether a body was there; problems are added to errs, or
+// returned when the request cannot be answered with a 400 (too large:
+// 413; wrong media type: 415).
+func DecodeJSONWith[T any](w http.ResponseWriter, r *http.Request, v *T, decode func(*svcgen.Decoder, *T) error, rules BodyRules, errs *svcgen.Errors) (bool, error) {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !svcgen.IsJSON(ct) {
 		return false, &svcgen.Error{Status: http.StatusUnsupportedMediaType, Detail: "the body must be application/json"}
 	}
-	data, buf, err := readBody(w, r, limit)
+	data, buf, err := readBody(w, r, rules.Limit)
 	if err != nil {
 		return false, bodyError(err)
 	}
 	if data == nil {
-		if required {
+		if rules.Required {
 			*errs = append(*errs, svcgen.FieldError{In: "body", Pointer: "#", Detail: "a request body is required"})
 		}
 		return false, nil
 	}
 	defer bufPool.Put(buf)
-	if !null && svcgen.IsNull(data) {
+	if !rules.Null && svcgen.IsNull(data) {
 		*errs = append(*errs, svcgen.FieldError{In: "body", Pointer: "#", Detail: "the body must not be null"})
 		return false, nil
 	}
-	if raw != nil {
-		*raw = bytes.Clone(data)
+	if rules.Raw != nil {
+		*rules.Raw = bytes.Clone(data)
 	}
 	if err := svcgen.UnmarshalWith(data, v, decode); err != nil {
 		*errs = append(*errs, svcgen.JSONError(err))
@@ -87,14 +102,15 @@ func DecodeJSONWith[T any](w http.ResponseWriter, r *http.Request, limit int64, 
 	return true, nil
 }
 
-// ReadRaw reads a text or binary request body.
-func ReadRaw(w http.ResponseWriter, r *http.Request, limit int64, required bool, errs *svcgen.Errors) ([]byte, error) {
-	data, buf, err := readBody(w, r, limit)
+// ReadRaw reads a text or binary request body under rules' Limit and
+// Required.
+func ReadRaw(w http.ResponseWriter, r *http.Request, rules BodyRules, errs *svcgen.Errors) ([]byte, error) {
+	data, buf, err := readBody(w, r, rules.Limit)
 	if err != nil {
 		return nil, bodyError(err)
 	}
 	if data == nil {
-		if required {
+		if rules.Required {
 			*errs = append(*errs, svcgen.FieldError{In: "body", Detail: "a request body is required"})
 		}
 		return nil, nil

@@ -183,16 +183,16 @@ func fallbackPattern(r *http.Request) string {
 func checkListCategories(status int, header http.Header, body []byte) error {
 	switch {
 	case status == 200:
-		return content(header, body, "application/json", schema(false, func(v *[]api.Category, at *svcgen.Path, errs *svcgen.Errors) {
+		return content(header, body, "application/json", checkedSchema(notNull, func(v *[]api.Category, at *svcgen.Path, errs *svcgen.Errors) {
 			for i0 := range *v {
 				at0 := at.Elem(i0)
 				(*v)[i0].ValidateAt(&at0, errs)
 			}
 		}))
 	case status == 400:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	default:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	}
 }
 
@@ -200,11 +200,11 @@ func checkListCategories(status int, header http.Header, body []byte) error {
 func checkListCustomers(status int, header http.Header, body []byte) error {
 	switch {
 	case status == 200:
-		return content(header, body, "application/json", schema[api.CustomerPage](false, nil))
+		return content(header, body, "application/json", schema[api.CustomerPage](notNull))
 	case status == 400:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	default:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	}
 }
 
@@ -212,13 +212,13 @@ func checkListCustomers(status int, header http.Header, body []byte) error {
 func checkCreateCustomer(status int, header http.Header, body []byte) error {
 	switch {
 	case status == 201:
-		return content(header, body, "application/json", schema[api.Customer](false, nil))
+		return content(header, body, "application/json", schema[api.Customer](notNull))
 	case status == 400:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	case status == 409:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	default:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	}
 }
 
@@ -226,11 +226,11 @@ func checkCreateCustomer(status int, header http.Header, body []byte) error {
 func checkGetCustomer(status int, header http.Header, body []byte) error {
 	switch {
 	case status == 200:
-		return content(header, body, "application/json", schema[api.Customer](false, nil))
+		return content(header, body, "application/json", schema[api.Customer](notNull))
 	case status == 404:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	default:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	}
 }
 
@@ -238,15 +238,15 @@ func checkGetCustomer(status int, header http.Header, body []byte) error {
 func checkReplaceCustomer(status int, header http.Header, body []byte) error {
 	switch {
 	case status == 200:
-		return content(header, body, "application/json", schema[api.Customer](false, nil))
+		return content(header, body, "application/json", schema[api.Customer](notNull))
 	case status == 400:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	case status == 404:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	case status == 409:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	default:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	}
 }
 
@@ -254,15 +254,15 @@ func checkReplaceCustomer(status int, header http.Header, body []byte) error {
 func checkUpdateCustomer(status int, header http.Header, body []byte) error {
 	switch {
 	case status == 200:
-		return content(header, body, "application/json", schema[api.Customer](false, nil))
+		return content(header, body, "application/json", schema[api.Customer](notNull))
 	case status == 400:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	case status == 404:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	case status == 409:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	default:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	}
 }
 
@@ -272,9 +272,9 @@ func checkDeleteCustomer(status int, header http.Header, body []byte) error {
 	case status == 204:
 		return content(header, body, "", nil)
 	case status == 404:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	default:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	}
 }
 
@@ -282,11 +282,11 @@ func checkDeleteCustomer(status int, header http.Header, body []byte) error {
 func checkGetCustomerAudit(status int, header http.Header, body []byte) error {
 	switch {
 	case status == 200:
-		return content(header, body, "application/json", schema[api.GetCustomerAudit200ResponseBody](false, nil))
+		return content(header, body, "application/json", schema[api.GetCustomerAudit200ResponseBody](notNull))
 	case status == 404:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	default:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	}
 }
 
@@ -296,9 +296,9 @@ func checkGetCustomersCustomerIDAvatar(status int, header http.Header, body []by
 	case status == 200:
 		return content(header, body, "application/octet-stream", nil)
 	case status == 404:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	default:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	}
 }
 
@@ -308,11 +308,11 @@ func checkUploadCustomerAvatar(status int, header http.Header, body []byte) erro
 	case status == 204:
 		return content(header, body, "", nil)
 	case status == 400:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	case status == 404:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	default:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	}
 }
 
@@ -320,13 +320,13 @@ func checkUploadCustomerAvatar(status int, header http.Header, body []byte) erro
 func checkListOrders(status int, header http.Header, body []byte) error {
 	switch {
 	case status == 200:
-		return content(header, body, "application/json", schema[api.OrderPage](false, nil))
+		return content(header, body, "application/json", schema[api.OrderPage](notNull))
 	case status == 400:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	case status == 404:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	default:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	}
 }
 
@@ -334,15 +334,15 @@ func checkListOrders(status int, header http.Header, body []byte) error {
 func checkCreateOrder(status int, header http.Header, body []byte) error {
 	switch {
 	case status == 201:
-		return content(header, body, "application/json", schema[api.Order](false, nil))
+		return content(header, body, "application/json", schema[api.Order](notNull))
 	case status == 400:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	case status == 404:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	case status == 409:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	default:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	}
 }
 
@@ -350,11 +350,11 @@ func checkCreateOrder(status int, header http.Header, body []byte) error {
 func checkGetOrder(status int, header http.Header, body []byte) error {
 	switch {
 	case status == 200:
-		return content(header, body, "application/json", schema[api.Order](false, nil))
+		return content(header, body, "application/json", schema[api.Order](notNull))
 	case status == 404:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	default:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	}
 }
 
@@ -362,15 +362,15 @@ func checkGetOrder(status int, header http.Header, body []byte) error {
 func checkReplaceOrder(status int, header http.Header, body []byte) error {
 	switch {
 	case status == 200:
-		return content(header, body, "application/json", schema[api.Order](false, nil))
+		return content(header, body, "application/json", schema[api.Order](notNull))
 	case status == 400:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	case status == 404:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	case status == 409:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	default:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	}
 }
 
@@ -378,15 +378,15 @@ func checkReplaceOrder(status int, header http.Header, body []byte) error {
 func checkUpdateOrder(status int, header http.Header, body []byte) error {
 	switch {
 	case status == 200:
-		return content(header, body, "application/json", schema[api.Order](false, nil))
+		return content(header, body, "application/json", schema[api.Order](notNull))
 	case status == 400:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	case status == 404:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	case status == 409:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	default:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	}
 }
 
@@ -396,9 +396,9 @@ func checkDeleteOrder(status int, header http.Header, body []byte) error {
 	case status == 204:
 		return content(header, body, "", nil)
 	case status == 404:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	default:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	}
 }
 
@@ -406,16 +406,16 @@ func checkDeleteOrder(status int, header http.Header, body []byte) error {
 func checkGetOrderHistory(status int, header http.Header, body []byte) error {
 	switch {
 	case status == 200:
-		return content(header, body, "application/json", schema(false, func(v *[]api.OrderChange, at *svcgen.Path, errs *svcgen.Errors) {
+		return content(header, body, "application/json", checkedSchema(notNull, func(v *[]api.OrderChange, at *svcgen.Path, errs *svcgen.Errors) {
 			for i0 := range *v {
 				at0 := at.Elem(i0)
 				(*v)[i0].ValidateAt(&at0, errs)
 			}
 		}))
 	case status == 404:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	default:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	}
 }
 
@@ -425,9 +425,9 @@ func checkGetOrderReceipt(status int, header http.Header, body []byte) error {
 	case status == 200:
 		return content(header, body, "text/plain", nil)
 	case status == 404:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	default:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	}
 }
 
@@ -466,12 +466,27 @@ type validator interface {
 	ValidateAt(at *svcgen.Path, errs *svcgen.Errors)
 }
 
+// nullness says whether a JSON body may be null.
+type nullness bool
+
+const (
+	notNull  nullness = false // the schema does not allow null
+	nullable nullness = true  // the schema allows null
+)
+
 // schema returns the check of a JSON body of type T: it must decode into
-// a T (null only when null is allowed) and hold every constraint the schema
-// states, which check tests, or T's ValidateAt when check is nil.
-func schema[T any](null bool, check func(v *T, at *svcgen.Path, errs *svcgen.Errors)) func([]byte) error {
+// a T (null only when nullable) and hold every constraint the schema
+// states, which T's ValidateAt tests.
+func schema[T any](null nullness) func([]byte) error {
+	return checkedSchema[T](null, nil)
+}
+
+// checkedSchema is schema for a body whose type has no ValidateAt that
+// tests all the schema states (a list or a map of checked items, or a
+// named type the schema narrows further): check tests it.
+func checkedSchema[T any](null nullness, check func(v *T, at *svcgen.Path, errs *svcgen.Errors)) func([]byte) error {
 	return func(data []byte) error {
-		if !null && svcgen.IsNull(data) {
+		if null == notNull && svcgen.IsNull(data) {
 			return fmt.Errorf("the body is null, which the schema does not allow")
 		}
 		var v T

@@ -228,7 +228,7 @@ func (h *handler) decodeCreateCustomer(w http.ResponseWriter, r *http.Request) (
 		errs.MaxLength(&at, v, 64)
 		errs.Pattern(&at, v, patternListCustomersXRequestID)
 	}
-	if ok, err := svcgenhttp.DecodeJSONWith(w, r, h.Limit, &req.Body, svcgen.Decode, true, false, errs, nil); err != nil {
+	if ok, err := svcgenhttp.DecodeJSONWith(w, r, &req.Body, svcgen.Decode, svcgenhttp.BodyRules{Limit: h.Limit, Required: true}, errs); err != nil {
 		return nil, err
 	} else if ok {
 		at := svcgen.Root("body", "")
@@ -355,7 +355,7 @@ func (h *handler) decodeReplaceCustomer(w http.ResponseWriter, r *http.Request) 
 		errs.MaxLength(&at, v, 64)
 		errs.Pattern(&at, v, patternListCustomersXRequestID)
 	}
-	if ok, err := svcgenhttp.DecodeJSONWith(w, r, h.Limit, &req.Body, svcgen.Decode, true, false, errs, nil); err != nil {
+	if ok, err := svcgenhttp.DecodeJSONWith(w, r, &req.Body, svcgen.Decode, svcgenhttp.BodyRules{Limit: h.Limit, Required: true}, errs); err != nil {
 		return nil, err
 	} else if ok {
 		at := svcgen.Root("body", "")
@@ -428,7 +428,7 @@ func (h *handler) decodeUpdateCustomer(w http.ResponseWriter, r *http.Request) (
 		errs.MaxLength(&at, v, 64)
 		errs.Pattern(&at, v, patternListCustomersXRequestID)
 	}
-	if ok, err := svcgenhttp.DecodeJSONWith(w, r, h.Limit, &req.Body, svcgen.Decode, true, false, errs, &req.RawBody); err != nil {
+	if ok, err := svcgenhttp.DecodeJSONWith(w, r, &req.Body, svcgen.Decode, svcgenhttp.BodyRules{Limit: h.Limit, Required: true, Raw: &req.RawBody}, errs); err != nil {
 		return nil, err
 	} else if ok {
 		at := svcgen.Root("body", "")
@@ -650,7 +650,7 @@ func (h *handler) decodeUploadCustomerAvatar(w http.ResponseWriter, r *http.Requ
 	req.CustomerID = svcgenhttp.Param(w, r, "customerId")
 	atCustomerID := svcgen.Root("path", "customerId")
 	errs.Format(&atCustomerID, req.CustomerID, "uuid")
-	data, err := svcgenhttp.ReadRaw(w, r, h.Limit, true, errs)
+	data, err := svcgenhttp.ReadRaw(w, r, svcgenhttp.BodyRules{Limit: h.Limit, Required: true}, errs)
 	if err != nil {
 		return nil, err
 	}
@@ -820,7 +820,7 @@ func (h *handler) decodeCreateOrder(w http.ResponseWriter, r *http.Request) (*ap
 		errs.MaxLength(&at, v, 64)
 		errs.Pattern(&at, v, patternListCustomersXRequestID)
 	}
-	if ok, err := svcgenhttp.DecodeJSONWith(w, r, h.Limit, &req.Body, svcgen.Decode, true, false, errs, nil); err != nil {
+	if ok, err := svcgenhttp.DecodeJSONWith(w, r, &req.Body, svcgen.Decode, svcgenhttp.BodyRules{Limit: h.Limit, Required: true}, errs); err != nil {
 		return nil, err
 	} else if ok {
 		at := svcgen.Root("body", "")
@@ -963,7 +963,7 @@ func (h *handler) decodeReplaceOrder(w http.ResponseWriter, r *http.Request) (*a
 		errs.MaxLength(&at, v, 64)
 		errs.Pattern(&at, v, patternListCustomersXRequestID)
 	}
-	if ok, err := svcgenhttp.DecodeJSONWith(w, r, h.Limit, &req.Body, svcgen.Decode, true, false, errs, nil); err != nil {
+	if ok, err := svcgenhttp.DecodeJSONWith(w, r, &req.Body, svcgen.Decode, svcgenhttp.BodyRules{Limit: h.Limit, Required: true}, errs); err != nil {
 		return nil, err
 	} else if ok {
 		at := svcgen.Root("body", "")
@@ -1043,7 +1043,7 @@ func (h *handler) decodeUpdateOrder(w http.ResponseWriter, r *http.Request) (*ap
 		errs.MaxLength(&at, v, 64)
 		errs.Pattern(&at, v, patternListCustomersXRequestID)
 	}
-	if ok, err := svcgenhttp.DecodeJSONWith(w, r, h.Limit, &req.Body, svcgen.Decode, true, false, errs, &req.RawBody); err != nil {
+	if ok, err := svcgenhttp.DecodeJSONWith(w, r, &req.Body, svcgen.Decode, svcgenhttp.BodyRules{Limit: h.Limit, Required: true, Raw: &req.RawBody}, errs); err != nil {
 		return nil, err
 	} else if ok {
 		at := svcgen.Root("body", "")

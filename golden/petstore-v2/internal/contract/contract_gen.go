@@ -159,14 +159,14 @@ func fallbackPattern(r *http.Request) string {
 func checkListPets(status int, header http.Header, body []byte) error {
 	switch {
 	case status == 200:
-		return content(header, body, "application/json", schema(false, func(v *[]api.Pet, at *svcgen.Path, errs *svcgen.Errors) {
+		return content(header, body, "application/json", checkedSchema(notNull, func(v *[]api.Pet, at *svcgen.Path, errs *svcgen.Errors) {
 			for i0 := range *v {
 				at0 := at.Elem(i0)
 				(*v)[i0].ValidateAt(&at0, errs)
 			}
 		}))
 	case status == 400:
-		return content(header, body, "application/json", schema[api.Error](false, nil))
+		return content(header, body, "application/json", schema[api.Error](notNull))
 	}
 	return undeclared(status)
 }
@@ -175,9 +175,9 @@ func checkListPets(status int, header http.Header, body []byte) error {
 func checkAddPet(status int, header http.Header, body []byte) error {
 	switch {
 	case status == 201:
-		return content(header, body, "application/json", schema[api.Pet](false, nil))
+		return content(header, body, "application/json", schema[api.Pet](notNull))
 	case status == 400:
-		return content(header, body, "application/json", schema[api.Error](false, nil))
+		return content(header, body, "application/json", schema[api.Error](notNull))
 	}
 	return undeclared(status)
 }
@@ -186,9 +186,9 @@ func checkAddPet(status int, header http.Header, body []byte) error {
 func checkGetPetByID(status int, header http.Header, body []byte) error {
 	switch {
 	case status == 200:
-		return content(header, body, "application/json", schema[api.Pet](false, nil))
+		return content(header, body, "application/json", schema[api.Pet](notNull))
 	case status == 404:
-		return content(header, body, "application/json", schema[api.Error](false, nil))
+		return content(header, body, "application/json", schema[api.Error](notNull))
 	}
 	return undeclared(status)
 }
@@ -197,11 +197,11 @@ func checkGetPetByID(status int, header http.Header, body []byte) error {
 func checkUpdatePet(status int, header http.Header, body []byte) error {
 	switch {
 	case status == 200:
-		return content(header, body, "application/json", schema[api.Pet](false, nil))
+		return content(header, body, "application/json", schema[api.Pet](notNull))
 	case status == 400:
-		return content(header, body, "application/json", schema[api.Error](false, nil))
+		return content(header, body, "application/json", schema[api.Error](notNull))
 	case status == 404:
-		return content(header, body, "application/json", schema[api.Error](false, nil))
+		return content(header, body, "application/json", schema[api.Error](notNull))
 	}
 	return undeclared(status)
 }
@@ -212,7 +212,7 @@ func checkDeletePet(status int, header http.Header, body []byte) error {
 	case status == 204:
 		return content(header, body, "", nil)
 	case status == 404:
-		return content(header, body, "application/json", schema[api.Error](false, nil))
+		return content(header, body, "application/json", schema[api.Error](notNull))
 	}
 	return undeclared(status)
 }
@@ -221,7 +221,7 @@ func checkDeletePet(status int, header http.Header, body []byte) error {
 func checkGetInventory(status int, header http.Header, body []byte) error {
 	switch {
 	case status == 200:
-		return content(header, body, "application/json", schema[map[string]int32](false, nil))
+		return content(header, body, "application/json", schema[map[string]int32](notNull))
 	}
 	return undeclared(status)
 }
@@ -261,12 +261,27 @@ type validator interface {
 	ValidateAt(at *svcgen.Path, errs *svcgen.Errors)
 }
 
+// nullness says whether a JSON body may be null.
+type nullness bool
+
+const (
+	notNull  nullness = false // the schema does not allow null
+	nullable nullness = true  // the schema allows null
+)
+
 // schema returns the check of a JSON body of type T: it must decode into
-// a T (null only when null is allowed) and hold every constraint the schema
-// states, which check tests, or T's ValidateAt when check is nil.
-func schema[T any](null bool, check func(v *T, at *svcgen.Path, errs *svcgen.Errors)) func([]byte) error {
+// a T (null only when nullable) and hold every constraint the schema
+// states, which T's ValidateAt tests.
+func schema[T any](null nullness) func([]byte) error {
+	return checkedSchema[T](null, nil)
+}
+
+// checkedSchema is schema for a body whose type has no ValidateAt that
+// tests all the schema states (a list or a map of checked items, or a
+// named type the schema narrows further): check tests it.
+func checkedSchema[T any](null nullness, check func(v *T, at *svcgen.Path, errs *svcgen.Errors)) func([]byte) error {
 	return func(data []byte) error {
-		if !null && svcgen.IsNull(data) {
+		if null == notNull && svcgen.IsNull(data) {
 			return fmt.Errorf("the body is null, which the schema does not allow")
 		}
 		var v T

@@ -106,7 +106,7 @@ func (h *handler) handleAddPet(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeAddPet(w http.ResponseWriter, r *http.Request) (*api.AddPetRequest, error) {
 	var req api.AddPetRequest
 	errs := new(svcgen.Errors)
-	if ok, err := svcgenhttp.DecodeJSONWith(w, r, h.Limit, &req.Body, svcgen.Decode, true, false, errs, nil); err != nil {
+	if ok, err := svcgenhttp.DecodeJSONWith(w, r, &req.Body, svcgen.Decode, svcgenhttp.BodyRules{Limit: h.Limit, Required: true}, errs); err != nil {
 		return nil, err
 	} else if ok {
 		at := svcgen.Root("body", "")
@@ -217,7 +217,7 @@ func (h *handler) decodeUpdatePet(w http.ResponseWriter, r *http.Request) (*api.
 		at := svcgen.Root("path", "petId")
 		svcgen.Minimum(errs, &at, v, 1, false, "1")
 	}
-	if ok, err := svcgenhttp.DecodeJSONWith(w, r, h.Limit, &req.Body, svcgen.Decode, true, false, errs, nil); err != nil {
+	if ok, err := svcgenhttp.DecodeJSONWith(w, r, &req.Body, svcgen.Decode, svcgenhttp.BodyRules{Limit: h.Limit, Required: true}, errs); err != nil {
 		return nil, err
 	} else if ok {
 		at := svcgen.Root("body", "")

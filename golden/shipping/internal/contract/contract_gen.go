@@ -156,7 +156,7 @@ func fallbackPattern(r *http.Request) string {
 func checkListShipments(status int, header http.Header, body []byte) error {
 	switch {
 	case status == 200:
-		return content(header, body, "application/json", schema[api.ListShipments200ResponseBody](false, nil))
+		return content(header, body, "application/json", schema[api.ListShipments200ResponseBody](notNull))
 	}
 	return undeclared(status)
 }
@@ -165,9 +165,9 @@ func checkListShipments(status int, header http.Header, body []byte) error {
 func checkCreateShipment(status int, header http.Header, body []byte) error {
 	switch {
 	case status == 201:
-		return content(header, body, "application/json", schema[api.Shipment](false, nil))
+		return content(header, body, "application/json", schema[api.Shipment](notNull))
 	case status == 400:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	}
 	return undeclared(status)
 }
@@ -176,9 +176,9 @@ func checkCreateShipment(status int, header http.Header, body []byte) error {
 func checkGetShipment(status int, header http.Header, body []byte) error {
 	switch {
 	case status == 200:
-		return content(header, body, "application/json", schema[api.Shipment](false, nil))
+		return content(header, body, "application/json", schema[api.Shipment](notNull))
 	case status == 404:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	}
 	return undeclared(status)
 }
@@ -189,7 +189,7 @@ func checkDeleteShipment(status int, header http.Header, body []byte) error {
 	case status == 204:
 		return content(header, body, "", nil)
 	case status == 404:
-		return content(header, body, "application/problem+json", schema[api.Problem](false, nil))
+		return content(header, body, "application/problem+json", schema[api.Problem](notNull))
 	}
 	return undeclared(status)
 }
@@ -229,12 +229,27 @@ type validator interface {
 	ValidateAt(at *svcgen.Path, errs *svcgen.Errors)
 }
 
+// nullness says whether a JSON body may be null.
+type nullness bool
+
+const (
+	notNull  nullness = false // the schema does not allow null
+	nullable nullness = true  // the schema allows null
+)
+
 // schema returns the check of a JSON body of type T: it must decode into
-// a T (null only when null is allowed) and hold every constraint the schema
-// states, which check tests, or T's ValidateAt when check is nil.
-func schema[T any](null bool, check func(v *T, at *svcgen.Path, errs *svcgen.Errors)) func([]byte) error {
+// a T (null only when nullable) and hold every constraint the schema
+// states, which T's ValidateAt tests.
+func schema[T any](null nullness) func([]byte) error {
+	return checkedSchema[T](null, nil)
+}
+
+// checkedSchema is schema for a body whose type has no ValidateAt that
+// tests all the schema states (a list or a map of checked items, or a
+// named type the schema narrows further): check tests it.
+func checkedSchema[T any](null nullness, check func(v *T, at *svcgen.Path, errs *svcgen.Errors)) func([]byte) error {
 	return func(data []byte) error {
-		if !null && svcgen.IsNull(data) {
+		if null == notNull && svcgen.IsNull(data) {
 			return fmt.Errorf("the body is null, which the schema does not allow")
 		}
 		var v T

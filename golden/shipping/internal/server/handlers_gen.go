@@ -116,7 +116,7 @@ func (h *handler) handleCreateShipment(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeCreateShipment(w http.ResponseWriter, r *http.Request) (*api.CreateShipmentRequest, error) {
 	var req api.CreateShipmentRequest
 	errs := new(svcgen.Errors)
-	if ok, err := svcgenhttp.DecodeJSONWith(w, r, h.Limit, &req.Body, svcgen.Decode, true, false, errs, nil); err != nil {
+	if ok, err := svcgenhttp.DecodeJSONWith(w, r, &req.Body, svcgen.Decode, svcgenhttp.BodyRules{Limit: h.Limit, Required: true}, errs); err != nil {
 		return nil, err
 	} else if ok {
 		at := svcgen.Root("body", "")

@@ -159,7 +159,7 @@ func fallbackPattern(r *http.Request) string {
 func checkListGadgets(status int, header http.Header, body []byte) error {
 	switch {
 	case status == 200:
-		return content(header, body, "application/json", schema[api.GadgetPage](false, nil))
+		return content(header, body, "application/json", schema[api.GadgetPage](notNull))
 	}
 	return undeclared(status)
 }
@@ -168,7 +168,7 @@ func checkListGadgets(status int, header http.Header, body []byte) error {
 func checkCreateGadget(status int, header http.Header, body []byte) error {
 	switch {
 	case status == 201:
-		return content(header, body, "application/json", schema[api.Gadget](false, nil))
+		return content(header, body, "application/json", schema[api.Gadget](notNull))
 	}
 	return undeclared(status)
 }
@@ -177,7 +177,7 @@ func checkCreateGadget(status int, header http.Header, body []byte) error {
 func checkGetGadget(status int, header http.Header, body []byte) error {
 	switch {
 	case status == 200:
-		return content(header, body, "application/json", schema[api.Gadget](false, nil))
+		return content(header, body, "application/json", schema[api.Gadget](notNull))
 	case status == 404:
 		return content(header, body, "", nil)
 	}
@@ -188,7 +188,7 @@ func checkGetGadget(status int, header http.Header, body []byte) error {
 func checkReplaceGadget(status int, header http.Header, body []byte) error {
 	switch {
 	case status == 200:
-		return content(header, body, "application/json", schema[api.GadgetSummary](false, nil))
+		return content(header, body, "application/json", schema[api.GadgetSummary](notNull))
 	case status == 404:
 		return content(header, body, "", nil)
 	}
@@ -199,7 +199,7 @@ func checkReplaceGadget(status int, header http.Header, body []byte) error {
 func checkUpdateGadget(status int, header http.Header, body []byte) error {
 	switch {
 	case status == 200:
-		return content(header, body, "application/json", schema[api.Gadget](false, nil))
+		return content(header, body, "application/json", schema[api.Gadget](notNull))
 	case status == 404:
 		return content(header, body, "", nil)
 	}
@@ -252,12 +252,27 @@ type validator interface {
 	ValidateAt(at *svcgen.Path, errs *svcgen.Errors)
 }
 
+// nullness says whether a JSON body may be null.
+type nullness bool
+
+const (
+	notNull  nullness = false // the schema does not allow null
+	nullable nullness = true  // the schema allows null
+)
+
 // schema returns the check of a JSON body of type T: it must decode into
-// a T (null only when null is allowed) and hold every constraint the schema
-// states, which check tests, or T's ValidateAt when check is nil.
-func schema[T any](null bool, check func(v *T, at *svcgen.Path, errs *svcgen.Errors)) func([]byte) error {
+// a T (null only when nullable) and hold every constraint the schema
+// states, which T's ValidateAt tests.
+func schema[T any](null nullness) func([]byte) error {
+	return checkedSchema[T](null, nil)
+}
+
+// checkedSchema is schema for a body whose type has no ValidateAt that
+// tests all the schema states (a list or a map of checked items, or a
+// named type the schema narrows further): check tests it.
+func checkedSchema[T any](null nullness, check func(v *T, at *svcgen.Path, errs *svcgen.Errors)) func([]byte) error {
 	return func(data []byte) error {
-		if !null && svcgen.IsNull(data) {
+		if null == notNull && svcgen.IsNull(data) {
 			return fmt.Errorf("the body is null, which the schema does not allow")
 		}
 		var v T

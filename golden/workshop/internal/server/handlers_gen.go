@@ -115,7 +115,7 @@ func (h *handler) handleCreateGadget(w http.ResponseWriter, r *http.Request) {
 func (h *handler) decodeCreateGadget(w http.ResponseWriter, r *http.Request) (*api.CreateGadgetRequest, error) {
 	var req api.CreateGadgetRequest
 	errs := new(svcgen.Errors)
-	if ok, err := svcgenhttp.DecodeJSONWith(w, r, h.Limit, &req.Body, svcgen.Decode, true, false, errs, nil); err != nil {
+	if ok, err := svcgenhttp.DecodeJSONWith(w, r, &req.Body, svcgen.Decode, svcgenhttp.BodyRules{Limit: h.Limit, Required: true}, errs); err != nil {
 		return nil, err
 	} else if ok {
 		at := svcgen.Root("body", "")
@@ -209,7 +209,7 @@ func (h *handler) decodeReplaceGadget(w http.ResponseWriter, r *http.Request) (*
 	var req api.ReplaceGadgetRequest
 	errs := new(svcgen.Errors)
 	req.ID = svcgenhttp.Param(w, r, "id")
-	if ok, err := svcgenhttp.DecodeJSONWith(w, r, h.Limit, &req.Body, svcgen.Decode, true, false, errs, nil); err != nil {
+	if ok, err := svcgenhttp.DecodeJSONWith(w, r, &req.Body, svcgen.Decode, svcgenhttp.BodyRules{Limit: h.Limit, Required: true}, errs); err != nil {
 		return nil, err
 	} else if ok {
 		at := svcgen.Root("body", "")
@@ -260,7 +260,7 @@ func (h *handler) decodeUpdateGadget(w http.ResponseWriter, r *http.Request) (*a
 	var req api.UpdateGadgetRequest
 	errs := new(svcgen.Errors)
 	req.ID = svcgenhttp.Param(w, r, "id")
-	if ok, err := svcgenhttp.DecodeJSONWith(w, r, h.Limit, &req.Body, svcgen.Decode, true, false, errs, &req.RawBody); err != nil {
+	if ok, err := svcgenhttp.DecodeJSONWith(w, r, &req.Body, svcgen.Decode, svcgenhttp.BodyRules{Limit: h.Limit, Required: true, Raw: &req.RawBody}, errs); err != nil {
 		return nil, err
 	} else if ok {
 		at := svcgen.Root("body", "")

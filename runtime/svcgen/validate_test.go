@@ -237,25 +237,25 @@ func TestMinimumMaximum(t *testing.T) {
 		check check
 		want  string
 	}{
-		{"min inclusive below", func(e *svcgen.Errors, at *svcgen.Path) { svcgen.Minimum(e, at, 4, 5, false, "5") }, "must be at least 5"},
-		{"min inclusive equal", func(e *svcgen.Errors, at *svcgen.Path) { svcgen.Minimum(e, at, 5, 5, false, "5") }, ""},
-		{"min inclusive above", func(e *svcgen.Errors, at *svcgen.Path) { svcgen.Minimum(e, at, 6, 5, false, "5") }, ""},
-		{"min exclusive equal", func(e *svcgen.Errors, at *svcgen.Path) { svcgen.Minimum(e, at, 5, 5, true, "5") }, "must be greater than 5"},
-		{"min exclusive below", func(e *svcgen.Errors, at *svcgen.Path) { svcgen.Minimum(e, at, 4, 5, true, "5") }, "must be greater than 5"},
-		{"min exclusive above", func(e *svcgen.Errors, at *svcgen.Path) { svcgen.Minimum(e, at, 6, 5, true, "5") }, ""},
-		{"max inclusive above", func(e *svcgen.Errors, at *svcgen.Path) { svcgen.Maximum(e, at, 11, 10, false, "10") }, "must be at most 10"},
-		{"max inclusive equal", func(e *svcgen.Errors, at *svcgen.Path) { svcgen.Maximum(e, at, 10, 10, false, "10") }, ""},
-		{"max exclusive equal", func(e *svcgen.Errors, at *svcgen.Path) { svcgen.Maximum(e, at, 10, 10, true, "10") }, "must be less than 10"},
-		{"max exclusive above", func(e *svcgen.Errors, at *svcgen.Path) { svcgen.Maximum(e, at, 11, 10, true, "10") }, "must be less than 10"},
-		{"max exclusive below", func(e *svcgen.Errors, at *svcgen.Path) { svcgen.Maximum(e, at, 9, 10, true, "10") }, ""},
-		{"float text as the spec wrote it", func(e *svcgen.Errors, at *svcgen.Path) { svcgen.Minimum(e, at, 0.0999, 0.1, false, "0.10") }, "must be at least 0.10"},
+		{"min inclusive below", func(e *svcgen.Errors, at *svcgen.Path) { svcgen.Minimum(e, at, 4, 5, "5") }, "must be at least 5"},
+		{"min inclusive equal", func(e *svcgen.Errors, at *svcgen.Path) { svcgen.Minimum(e, at, 5, 5, "5") }, ""},
+		{"min inclusive above", func(e *svcgen.Errors, at *svcgen.Path) { svcgen.Minimum(e, at, 6, 5, "5") }, ""},
+		{"min exclusive equal", func(e *svcgen.Errors, at *svcgen.Path) { svcgen.ExclusiveMinimum(e, at, 5, 5, "5") }, "must be greater than 5"},
+		{"min exclusive below", func(e *svcgen.Errors, at *svcgen.Path) { svcgen.ExclusiveMinimum(e, at, 4, 5, "5") }, "must be greater than 5"},
+		{"min exclusive above", func(e *svcgen.Errors, at *svcgen.Path) { svcgen.ExclusiveMinimum(e, at, 6, 5, "5") }, ""},
+		{"max inclusive above", func(e *svcgen.Errors, at *svcgen.Path) { svcgen.Maximum(e, at, 11, 10, "10") }, "must be at most 10"},
+		{"max inclusive equal", func(e *svcgen.Errors, at *svcgen.Path) { svcgen.Maximum(e, at, 10, 10, "10") }, ""},
+		{"max exclusive equal", func(e *svcgen.Errors, at *svcgen.Path) { svcgen.ExclusiveMaximum(e, at, 10, 10, "10") }, "must be less than 10"},
+		{"max exclusive above", func(e *svcgen.Errors, at *svcgen.Path) { svcgen.ExclusiveMaximum(e, at, 11, 10, "10") }, "must be less than 10"},
+		{"max exclusive below", func(e *svcgen.Errors, at *svcgen.Path) { svcgen.ExclusiveMaximum(e, at, 9, 10, "10") }, ""},
+		{"float text as the spec wrote it", func(e *svcgen.Errors, at *svcgen.Path) { svcgen.Minimum(e, at, 0.0999, 0.1, "0.10") }, "must be at least 0.10"},
 		{"float exclusive just above", func(e *svcgen.Errors, at *svcgen.Path) {
-			svcgen.Minimum(e, at, math.Nextafter(0.1, 1), 0.1, true, "0.1")
+			svcgen.ExclusiveMinimum(e, at, math.Nextafter(0.1, 1), 0.1, "0.1")
 		}, ""},
-		{"float32", func(e *svcgen.Errors, at *svcgen.Path) { svcgen.Maximum[float32](e, at, 1.5, 1.25, false, "1.25") }, "must be at most 1.25"},
-		{"int32 negative", func(e *svcgen.Errors, at *svcgen.Path) { svcgen.Minimum[int32](e, at, -3, -2, false, "-2") }, "must be at least -2"},
+		{"float32", func(e *svcgen.Errors, at *svcgen.Path) { svcgen.Maximum[float32](e, at, 1.5, 1.25, "1.25") }, "must be at most 1.25"},
+		{"int32 negative", func(e *svcgen.Errors, at *svcgen.Path) { svcgen.Minimum[int32](e, at, -3, -2, "-2") }, "must be at least -2"},
 		{"int64 large", func(e *svcgen.Errors, at *svcgen.Path) {
-			svcgen.Maximum[int64](e, at, math.MaxInt64, math.MaxInt64-1, false, "9223372036854775806")
+			svcgen.Maximum[int64](e, at, math.MaxInt64, math.MaxInt64-1, "9223372036854775806")
 		}, "must be at most 9223372036854775806"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -415,7 +415,7 @@ func (l *line) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	sku := at.Field("sku")
 	errs.MinLength(&sku, l.SKU, 1)
 	qty := at.Field("qty")
-	svcgen.Minimum(errs, &qty, l.Qty, 1, false, "1")
+	svcgen.Minimum(errs, &qty, l.Qty, 1, "1")
 }
 
 func TestValidate(t *testing.T) {

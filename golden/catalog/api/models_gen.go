@@ -189,15 +189,15 @@ func (v *CatalogCommonDimensions) ValidateAt(at *svcgen.Path, errs *svcgen.Error
 	errs.Required(at, v.missing[:], "height", "length", "width")
 	if !v.missing[0] {
 		at := at.Field("height")
-		svcgen.Minimum(errs, &at, v.Height, 0, true, "0")
+		svcgen.ExclusiveMinimum(errs, &at, v.Height, 0, "0")
 	}
 	if !v.missing[1] {
 		at := at.Field("length")
-		svcgen.Minimum(errs, &at, v.Length, 0, true, "0")
+		svcgen.ExclusiveMinimum(errs, &at, v.Length, 0, "0")
 	}
 	if !v.missing[2] {
 		at := at.Field("width")
-		svcgen.Minimum(errs, &at, v.Width, 0, true, "0")
+		svcgen.ExclusiveMinimum(errs, &at, v.Width, 0, "0")
 	}
 }
 
@@ -286,7 +286,7 @@ func (v *CatalogCommonImage) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	{
 		at := at.Field("height")
 		if v.Height != nil {
-			svcgen.Minimum(errs, &at, (*v.Height), 0, true, "0")
+			svcgen.ExclusiveMinimum(errs, &at, (*v.Height), 0, "0")
 		}
 	}
 	if !v.missing[0] {
@@ -296,7 +296,7 @@ func (v *CatalogCommonImage) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	{
 		at := at.Field("width")
 		if v.Width != nil {
-			svcgen.Minimum(errs, &at, (*v.Width), 0, true, "0")
+			svcgen.ExclusiveMinimum(errs, &at, (*v.Width), 0, "0")
 		}
 	}
 }
@@ -358,7 +358,7 @@ func (v *CatalogCommonMoney) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "amount", "currency")
 	if !v.missing[0] {
 		at := at.Field("amount")
-		svcgen.Minimum(errs, &at, v.Amount, 0.0, false, "0")
+		svcgen.Minimum(errs, &at, v.Amount, 0.0, "0")
 		svcgen.MultipleOfFloat(errs, &at, v.Amount, 0.01, "0.01")
 	}
 	if !v.missing[1] {
@@ -456,8 +456,8 @@ func (v *CatalogCommonProblem) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) 
 	}
 	if !v.missing[0] {
 		at := at.Field("status")
-		svcgen.Minimum(errs, &at, v.Status, 100, false, "100")
-		svcgen.Maximum(errs, &at, v.Status, 599, false, "599")
+		svcgen.Minimum(errs, &at, v.Status, 100, "100")
+		svcgen.Maximum(errs, &at, v.Status, 599, "599")
 	}
 }
 
@@ -940,8 +940,8 @@ func (v *Product) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	{
 		at := at.Field("rating")
 		if x, ok := v.Rating.Get(); ok {
-			svcgen.Minimum(errs, &at, x, 1.0, false, "1")
-			svcgen.Maximum(errs, &at, x, 5.0, false, "5")
+			svcgen.Minimum(errs, &at, x, 1.0, "1")
+			svcgen.Maximum(errs, &at, x, 5.0, "5")
 		}
 	}
 	if !v.missing[2] {
@@ -955,7 +955,7 @@ func (v *Product) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	{
 		at := at.Field("weightGrams")
 		if v.WeightGrams != nil {
-			svcgen.Minimum(errs, &at, (*v.WeightGrams), 0, true, "0")
+			svcgen.ExclusiveMinimum(errs, &at, (*v.WeightGrams), 0, "0")
 		}
 	}
 }
@@ -1169,8 +1169,8 @@ func (v *ProductInput) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	{
 		at := at.Field("rating")
 		if x, ok := v.Rating.Get(); ok {
-			svcgen.Minimum(errs, &at, x, 1.0, false, "1")
-			svcgen.Maximum(errs, &at, x, 5.0, false, "5")
+			svcgen.Minimum(errs, &at, x, 1.0, "1")
+			svcgen.Maximum(errs, &at, x, 5.0, "5")
 		}
 	}
 	if !v.missing[2] {
@@ -1184,7 +1184,7 @@ func (v *ProductInput) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	{
 		at := at.Field("weightGrams")
 		if v.WeightGrams != nil {
-			svcgen.Minimum(errs, &at, (*v.WeightGrams), 0, true, "0")
+			svcgen.ExclusiveMinimum(errs, &at, (*v.WeightGrams), 0, "0")
 		}
 	}
 }
@@ -1435,8 +1435,8 @@ func (v *Video) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	{
 		at := at.Field("durationSeconds")
 		if v.DurationSeconds != nil {
-			svcgen.Minimum(errs, &at, (*v.DurationSeconds), 0.0, true, "0")
-			svcgen.Maximum(errs, &at, (*v.DurationSeconds), 600.0, false, "600")
+			svcgen.ExclusiveMinimum(errs, &at, (*v.DurationSeconds), 0.0, "0")
+			svcgen.Maximum(errs, &at, (*v.DurationSeconds), 600.0, "600")
 		}
 	}
 	if !v.missing[0] {

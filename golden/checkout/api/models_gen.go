@@ -290,8 +290,8 @@ func (v *QuoteInput) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "quantity", "sku")
 	if !v.missing[0] {
 		at := at.Field("quantity")
-		svcgen.Minimum(errs, &at, v.Quantity, 1, false, "1")
-		svcgen.Maximum(errs, &at, v.Quantity, 1000, false, "1000")
+		svcgen.Minimum(errs, &at, v.Quantity, 1, "1")
+		svcgen.Maximum(errs, &at, v.Quantity, 1000, "1000")
 	}
 	if !v.missing[1] {
 		at := at.Field("sku")

@@ -848,8 +848,8 @@ func (v *Range) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	{
 		at := at.Field("len")
 		if v.Len != nil {
-			svcgen.Minimum(errs, &at, (*v.Len), 0, false, "0")
-			svcgen.Maximum(errs, &at, (*v.Len), 1000, false, "1000")
+			svcgen.Minimum(errs, &at, (*v.Len), 0, "0")
+			svcgen.Maximum(errs, &at, (*v.Len), 1000, "1000")
 		}
 	}
 }
@@ -1371,8 +1371,8 @@ func (v *Thing) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	{
 		at := at.Field("len")
 		if v.Len != nil {
-			svcgen.Minimum(errs, &at, (*v.Len), 0, false, "0")
-			svcgen.Maximum(errs, &at, (*v.Len), 1000, false, "1000")
+			svcgen.Minimum(errs, &at, (*v.Len), 0, "0")
+			svcgen.Maximum(errs, &at, (*v.Len), 1000, "1000")
 		}
 	}
 	if !v.missing[0] {

@@ -176,7 +176,7 @@ func (v *AmountDiscount) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "amountCents")
 	if !v.missing[0] {
 		at := at.Field("amountCents")
-		svcgen.Minimum(errs, &at, v.AmountCents, 1, false, "1")
+		svcgen.Minimum(errs, &at, v.AmountCents, 1, "1")
 	}
 }
 
@@ -390,13 +390,13 @@ func (v *Card) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, missing[:], "expiryMonth", "expiryYear", "number", "type")
 	if !v.missing[0] {
 		at := at.Field("expiryMonth")
-		svcgen.Minimum(errs, &at, v.ExpiryMonth, 1, false, "1")
-		svcgen.Maximum(errs, &at, v.ExpiryMonth, 12, false, "12")
+		svcgen.Minimum(errs, &at, v.ExpiryMonth, 1, "1")
+		svcgen.Maximum(errs, &at, v.ExpiryMonth, 12, "12")
 	}
 	if !v.missing[1] {
 		at := at.Field("expiryYear")
-		svcgen.Minimum(errs, &at, v.ExpiryYear, 2000, false, "2000")
-		svcgen.Maximum(errs, &at, v.ExpiryYear, 2100, false, "2100")
+		svcgen.Minimum(errs, &at, v.ExpiryYear, 2000, "2000")
+		svcgen.Maximum(errs, &at, v.ExpiryYear, 2100, "2100")
 	}
 	{
 		at := at.Field("holder")
@@ -862,7 +862,7 @@ func (v *CustomerAuditEntry) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	}
 	if !v.missing[3] {
 		at := at.Field("revision")
-		svcgen.Minimum(errs, &at, v.Revision, 1, false, "1")
+		svcgen.Minimum(errs, &at, v.Revision, 1, "1")
 	}
 }
 
@@ -1964,7 +1964,7 @@ func (v *OrderChange) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	}
 	if !v.missing[3] {
 		at := at.Field("version")
-		svcgen.Minimum(errs, &at, v.Version, 1, false, "1")
+		svcgen.Minimum(errs, &at, v.Version, 1, "1")
 	}
 }
 
@@ -2379,8 +2379,8 @@ func (v *OrderItemsItem) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	}
 	if !v.missing[0] {
 		at := at.Field("quantity")
-		svcgen.Minimum(errs, &at, v.Quantity, 1, false, "1")
-		svcgen.Maximum(errs, &at, v.Quantity, 1000, false, "1000")
+		svcgen.Minimum(errs, &at, v.Quantity, 1, "1")
+		svcgen.Maximum(errs, &at, v.Quantity, 1000, "1000")
 	}
 	if !v.missing[1] {
 		at := at.Field("sku")
@@ -2388,7 +2388,7 @@ func (v *OrderItemsItem) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	}
 	if !v.missing[2] {
 		at := at.Field("unitPrice")
-		svcgen.Minimum(errs, &at, v.UnitPrice, 0.0, false, "0")
+		svcgen.Minimum(errs, &at, v.UnitPrice, 0.0, "0")
 		svcgen.MultipleOfFloat(errs, &at, v.UnitPrice, 0.01, "0.01")
 	}
 }
@@ -2466,23 +2466,23 @@ func (v *OrderItemsItemDimensions) ValidateAt(at *svcgen.Path, errs *svcgen.Erro
 	{
 		at := at.Field("heightCm")
 		if v.HeightCm != nil {
-			svcgen.Minimum(errs, &at, (*v.HeightCm), 0.0, false, "0")
+			svcgen.Minimum(errs, &at, (*v.HeightCm), 0.0, "0")
 		}
 	}
 	{
 		at := at.Field("lengthCm")
 		if v.LengthCm != nil {
-			svcgen.Minimum(errs, &at, (*v.LengthCm), 0.0, false, "0")
+			svcgen.Minimum(errs, &at, (*v.LengthCm), 0.0, "0")
 		}
 	}
 	if !v.missing[0] {
 		at := at.Field("weightKg")
-		svcgen.Minimum(errs, &at, v.WeightKg, 0.0, true, "0")
+		svcgen.ExclusiveMinimum(errs, &at, v.WeightKg, 0.0, "0")
 	}
 	{
 		at := at.Field("widthCm")
 		if v.WidthCm != nil {
-			svcgen.Minimum(errs, &at, (*v.WidthCm), 0.0, false, "0")
+			svcgen.Minimum(errs, &at, (*v.WidthCm), 0.0, "0")
 		}
 	}
 }
@@ -2901,8 +2901,8 @@ func (v *PercentageDiscount) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "percent")
 	if !v.missing[0] {
 		at := at.Field("percent")
-		svcgen.Minimum(errs, &at, v.Percent, 0.0, true, "0")
-		svcgen.Maximum(errs, &at, v.Percent, 100.0, false, "100")
+		svcgen.ExclusiveMinimum(errs, &at, v.Percent, 0.0, "0")
+		svcgen.Maximum(errs, &at, v.Percent, 100.0, "100")
 	}
 }
 
@@ -3099,8 +3099,8 @@ func (v *Problem) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	}
 	if !v.missing[0] {
 		at := at.Field("status")
-		svcgen.Minimum(errs, &at, v.Status, 100, false, "100")
-		svcgen.Maximum(errs, &at, v.Status, 599, false, "599")
+		svcgen.Minimum(errs, &at, v.Status, 100, "100")
+		svcgen.Maximum(errs, &at, v.Status, 599, "599")
 	}
 }
 

@@ -271,7 +271,7 @@ func (v *Pet) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	{
 		at := at.Field("priceCents")
 		if v.PriceCents != nil {
-			svcgen.Minimum(errs, &at, (*v.PriceCents), 0, false, "0")
+			svcgen.Minimum(errs, &at, (*v.PriceCents), 0, "0")
 		}
 	}
 	if v.Status != nil {

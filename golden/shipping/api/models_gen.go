@@ -79,12 +79,12 @@ func (v *Dispatch) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	{
 		at := at.Field("itemCount")
 		if v.ItemCount != nil {
-			svcgen.Minimum(errs, &at, (*v.ItemCount), 0, false, "0")
+			svcgen.Minimum(errs, &at, (*v.ItemCount), 0, "0")
 		}
 	}
 	if !v.missing[1] {
 		at := at.Field("orderId")
-		svcgen.Minimum(errs, &at, v.OrderID, 1, false, "1")
+		svcgen.Minimum(errs, &at, v.OrderID, 1, "1")
 	}
 	if !v.missing[2] {
 		at := at.Field("shipmentId")
@@ -369,13 +369,13 @@ func (v *Shipment) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	{
 		at := at.Field("itemCount")
 		if v.ItemCount != nil {
-			svcgen.Minimum(errs, &at, (*v.ItemCount), 0, false, "0")
+			svcgen.Minimum(errs, &at, (*v.ItemCount), 0, "0")
 		}
 	}
 	{
 		at := at.Field("orderVersion")
 		if v.OrderVersion != nil {
-			svcgen.Minimum(errs, &at, (*v.OrderVersion), 0, false, "0")
+			svcgen.Minimum(errs, &at, (*v.OrderVersion), 0, "0")
 		}
 	}
 	if !v.missing[2] {
@@ -447,7 +447,7 @@ func (v *ShipmentCancelled) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "orderId", "shipmentId")
 	if !v.missing[0] {
 		at := at.Field("orderId")
-		svcgen.Minimum(errs, &at, v.OrderID, 1, false, "1")
+		svcgen.Minimum(errs, &at, v.OrderID, 1, "1")
 	}
 	if v.Shipment != nil {
 		at := at.Field("shipment")
@@ -529,7 +529,7 @@ func (v *ShipmentInput) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	{
 		at := at.Field("itemCount")
 		if v.ItemCount != nil {
-			svcgen.Minimum(errs, &at, (*v.ItemCount), 0, false, "0")
+			svcgen.Minimum(errs, &at, (*v.ItemCount), 0, "0")
 		}
 	}
 }

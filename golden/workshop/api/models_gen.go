@@ -470,7 +470,7 @@ func (v *GadgetInput) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	}
 	if !v.missing[2] {
 		at := at.Field("size")
-		svcgen.Minimum(errs, &at, v.Size, 1, false, "1")
+		svcgen.Minimum(errs, &at, v.Size, 1, "1")
 	}
 }
 
@@ -624,7 +624,7 @@ func (v *GadgetInputPartsItem) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) 
 	errs.Required(at, v.missing[:], "name", "qty")
 	if !v.missing[1] {
 		at := at.Field("qty")
-		svcgen.Minimum(errs, &at, v.Qty, 1, false, "1")
+		svcgen.Minimum(errs, &at, v.Qty, 1, "1")
 	}
 }
 
@@ -926,7 +926,7 @@ func (v *GadgetPatch) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	{
 		at := at.Field("size")
 		if v.Size != nil {
-			svcgen.Minimum(errs, &at, (*v.Size), 1, false, "1")
+			svcgen.Minimum(errs, &at, (*v.Size), 1, "1")
 		}
 	}
 }

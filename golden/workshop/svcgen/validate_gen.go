@@ -276,22 +276,32 @@ type Number interface {
 	~int | ~int32 | ~int64 | ~float32 | ~float64
 }
 
-// Minimum checks minimum (or exclusiveMinimum); text is the bound as the
-// spec wrote it.
-func Minimum[T Number](e *Errors, at *Path, v, bound T, exclusive bool, text string) {
-	if exclusive && v <= bound {
-		e.Add(at, "must be greater than "+text)
-	} else if !exclusive && v < bound {
+// Minimum checks minimum: v must be at least bound. text is the bound as
+// the spec wrote it, for the message.
+func Minimum[T Number](e *Errors, at *Path, v, bound T, text string) {
+	if v < bound {
 		e.Add(at, "must be at least "+text)
 	}
 }
 
-// Maximum checks maximum (or exclusiveMaximum).
-func Maximum[T Number](e *Errors, at *Path, v, bound T, exclusive bool, text string) {
-	if exclusive && v >= bound {
-		e.Add(at, "must be less than "+text)
-	} else if !exclusive && v > bound {
+// ExclusiveMinimum checks exclusiveMinimum: v must be greater than bound.
+func ExclusiveMinimum[T Number](e *Errors, at *Path, v, bound T, text string) {
+	if v <= bound {
+		e.Add(at, "must be greater than "+text)
+	}
+}
+
+// Maximum checks maximum: v must be at most bound.
+func Maximum[T Number](e *Errors, at *Path, v, bound T, text string) {
+	if v > bound {
 		e.Add(at, "must be at most "+text)
+	}
+}
+
+// ExclusiveMaximum checks exclusiveMaximum: v must be less than bound.
+func ExclusiveMaximum[T Number](e *Errors, at *Path, v, bound T, text string) {
+	if v >= bound {
+		e.Add(at, "must be less than "+text)
 	}
 }
 

@@ -228,8 +228,8 @@ func (h *handler) decodeListProducts(w http.ResponseWriter, r *http.Request) (*a
 		} else {
 			req.Limit = v
 			at := svcgen.Root("query", "limit")
-			svcgen.Minimum(errs, &at, v, 1, false, "1")
-			svcgen.Maximum(errs, &at, v, 100, false, "100")
+			svcgen.Minimum(errs, &at, v, 1, "1")
+			svcgen.Maximum(errs, &at, v, 100, "100")
 		}
 	} else {
 		req.Limit = 20
@@ -242,7 +242,7 @@ func (h *handler) decodeListProducts(w http.ResponseWriter, r *http.Request) (*a
 		} else {
 			req.MaxPrice = &v
 			at := svcgen.Root("query", "maxPrice")
-			svcgen.Minimum(errs, &at, v, 0.0, true, "0")
+			svcgen.ExclusiveMinimum(errs, &at, v, 0.0, "0")
 		}
 	}
 	if raw, n := query.Get("status"); n > 1 {

@@ -412,14 +412,21 @@ func (n nullableScanner[T]) Scan(src any) error {
 	return nil
 }
 
-// newID returns a random identifier: a version 4 UUID when uuid is true,
-// else 26 lower-case hex digits.
-func newID(uuid bool) string {
+// idForm is the form of the identifiers newID makes for new rows.
+type idForm int
+
+const (
+	hexID  idForm = iota // 26 lower-case hex digits
+	uuidID               // a version 4 UUID, as the schema's format: uuid asks
+)
+
+// newID returns a random identifier of the given form.
+func newID(form idForm) string {
 	var b [16]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		panic(err) // crypto/rand does not fail on supported platforms
 	}
-	if !uuid {
+	if form == hexID {
 		return hex.EncodeToString(b[:13])
 	}
 	b[6] = b[6]&0x0f | 0x40

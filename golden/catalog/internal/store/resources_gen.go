@@ -113,7 +113,7 @@ func (s *Categories) scan(row interface{ Scan(...any) error }, v *api.Category) 
 // a new id when there is none, timestamps and initial states.
 func (s *Categories) prepare(v *api.Category) {
 	if v.Slug == "" {
-		v.Slug = newID(false)
+		v.Slug = newID(hexID)
 	}
 	if v.Object == "" {
 		v.Object = "category"
@@ -425,7 +425,7 @@ func (s *Products) scan(row interface{ Scan(...any) error }, v *api.Product) err
 func (s *Products) prepare(v *api.Product) {
 	t := now()
 	if v.Sku == "" {
-		v.Sku = newID(false)
+		v.Sku = newID(hexID)
 	}
 	v.CreatedAt = t
 	v.UpdatedAt = t

@@ -122,7 +122,7 @@ func (s *Quotes) canon(v *api.Quote) {
 // a new id when there is none, timestamps and initial states.
 func (s *Quotes) prepare(v *api.Quote) {
 	if v.ID == "" {
-		v.ID = newID(true)
+		v.ID = newID(uuidID)
 	}
 }
 

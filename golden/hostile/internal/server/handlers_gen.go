@@ -332,8 +332,8 @@ func (h *handler) decodeListThings(w http.ResponseWriter, r *http.Request) (*api
 		} else {
 			req.Len = v
 			at := svcgen.Root("query", "len")
-			svcgen.Minimum(errs, &at, v, 0, false, "0")
-			svcgen.Maximum(errs, &at, v, 1000, false, "1000")
+			svcgen.Minimum(errs, &at, v, 0, "0")
+			svcgen.Maximum(errs, &at, v, 1000, "1000")
 		}
 	} else {
 		req.Len = 10

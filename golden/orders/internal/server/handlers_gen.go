@@ -53,8 +53,8 @@ func (h *handler) decodeListCategories(w http.ResponseWriter, r *http.Request) (
 		} else {
 			req.Depth = v
 			at := svcgen.Root("query", "depth")
-			svcgen.Minimum(errs, &at, v, 0, false, "0")
-			svcgen.Maximum(errs, &at, v, 10, false, "10")
+			svcgen.Minimum(errs, &at, v, 0, "0")
+			svcgen.Maximum(errs, &at, v, 10, "10")
 		}
 	} else {
 		req.Depth = 3
@@ -127,8 +127,8 @@ func (h *handler) decodeListCustomers(w http.ResponseWriter, r *http.Request) (*
 		} else {
 			req.Limit = v
 			at := svcgen.Root("query", "limit")
-			svcgen.Minimum(errs, &at, v, 1, false, "1")
-			svcgen.Maximum(errs, &at, v, 100, false, "100")
+			svcgen.Minimum(errs, &at, v, 1, "1")
+			svcgen.Maximum(errs, &at, v, 100, "100")
 		}
 	} else {
 		req.Limit = 20
@@ -141,7 +141,7 @@ func (h *handler) decodeListCustomers(w http.ResponseWriter, r *http.Request) (*
 		} else {
 			req.Offset = v
 			at := svcgen.Root("query", "offset")
-			svcgen.Minimum(errs, &at, v, 0, false, "0")
+			svcgen.Minimum(errs, &at, v, 0, "0")
 		}
 	} else {
 		req.Offset = 0
@@ -719,8 +719,8 @@ func (h *handler) decodeListOrders(w http.ResponseWriter, r *http.Request) (*api
 		} else {
 			req.Limit = v
 			at := svcgen.Root("query", "limit")
-			svcgen.Minimum(errs, &at, v, 1, false, "1")
-			svcgen.Maximum(errs, &at, v, 100, false, "100")
+			svcgen.Minimum(errs, &at, v, 1, "1")
+			svcgen.Maximum(errs, &at, v, 100, "100")
 		}
 	} else {
 		req.Limit = 20
@@ -733,7 +733,7 @@ func (h *handler) decodeListOrders(w http.ResponseWriter, r *http.Request) (*api
 		} else {
 			req.Offset = v
 			at := svcgen.Root("query", "offset")
-			svcgen.Minimum(errs, &at, v, 0, false, "0")
+			svcgen.Minimum(errs, &at, v, 0, "0")
 		}
 	} else {
 		req.Offset = 0
@@ -891,7 +891,7 @@ func (h *handler) decodeGetOrder(w http.ResponseWriter, r *http.Request) (*api.G
 	} else {
 		req.OrderID = v
 		at := svcgen.Root("path", "orderId")
-		svcgen.Minimum(errs, &at, v, 1, false, "1")
+		svcgen.Minimum(errs, &at, v, 1, "1")
 	}
 	if len(*errs) > 0 {
 		return nil, *errs
@@ -951,7 +951,7 @@ func (h *handler) decodeReplaceOrder(w http.ResponseWriter, r *http.Request) (*a
 	} else {
 		req.OrderID = v
 		at := svcgen.Root("path", "orderId")
-		svcgen.Minimum(errs, &at, v, 1, false, "1")
+		svcgen.Minimum(errs, &at, v, 1, "1")
 	}
 	if values, ok := svcgenhttp.HeaderValues(r, "X-Request-ID"); len(values) > 1 {
 		errs.Repeated("header", "X-Request-ID")
@@ -1031,7 +1031,7 @@ func (h *handler) decodeUpdateOrder(w http.ResponseWriter, r *http.Request) (*ap
 	} else {
 		req.OrderID = v
 		at := svcgen.Root("path", "orderId")
-		svcgen.Minimum(errs, &at, v, 1, false, "1")
+		svcgen.Minimum(errs, &at, v, 1, "1")
 	}
 	if values, ok := svcgenhttp.HeaderValues(r, "X-Request-ID"); len(values) > 1 {
 		errs.Repeated("header", "X-Request-ID")
@@ -1111,7 +1111,7 @@ func (h *handler) decodeDeleteOrder(w http.ResponseWriter, r *http.Request) (*ap
 	} else {
 		req.OrderID = v
 		at := svcgen.Root("path", "orderId")
-		svcgen.Minimum(errs, &at, v, 1, false, "1")
+		svcgen.Minimum(errs, &at, v, 1, "1")
 	}
 	if len(*errs) > 0 {
 		return nil, *errs
@@ -1171,7 +1171,7 @@ func (h *handler) decodeGetOrderHistory(w http.ResponseWriter, r *http.Request) 
 	} else {
 		req.OrderID = v
 		at := svcgen.Root("path", "orderId")
-		svcgen.Minimum(errs, &at, v, 1, false, "1")
+		svcgen.Minimum(errs, &at, v, 1, "1")
 	}
 	if len(*errs) > 0 {
 		return nil, *errs
@@ -1231,7 +1231,7 @@ func (h *handler) decodeGetOrderReceipt(w http.ResponseWriter, r *http.Request) 
 	} else {
 		req.OrderID = v
 		at := svcgen.Root("path", "orderId")
-		svcgen.Minimum(errs, &at, v, 1, false, "1")
+		svcgen.Minimum(errs, &at, v, 1, "1")
 	}
 	if values, ok := svcgenhttp.CookieValues(r, "lang"); ok {
 		v := api.GetOrderReceiptLang(values[0])

@@ -164,7 +164,7 @@ func (s *Customers) canon(v *api.Customer) {
 func (s *Customers) prepare(v *api.Customer) {
 	t := now()
 	if v.ID == "" {
-		v.ID = newID(true)
+		v.ID = newID(uuidID)
 	}
 	v.CreatedAt = t
 	v.UpdatedAt = t

@@ -46,8 +46,8 @@ func (h *handler) decodeListPets(w http.ResponseWriter, r *http.Request) (*api.L
 		} else {
 			req.Limit = v
 			at := svcgen.Root("query", "limit")
-			svcgen.Minimum(errs, &at, v, 1, false, "1")
-			svcgen.Maximum(errs, &at, v, 100, false, "100")
+			svcgen.Minimum(errs, &at, v, 1, "1")
+			svcgen.Maximum(errs, &at, v, 100, "100")
 		}
 	} else {
 		req.Limit = 20
@@ -164,7 +164,7 @@ func (h *handler) decodeGetPetByID(w http.ResponseWriter, r *http.Request) (*api
 	} else {
 		req.PetID = v
 		at := svcgen.Root("path", "petId")
-		svcgen.Minimum(errs, &at, v, 1, false, "1")
+		svcgen.Minimum(errs, &at, v, 1, "1")
 	}
 	if len(*errs) > 0 {
 		return nil, *errs
@@ -215,7 +215,7 @@ func (h *handler) decodeUpdatePet(w http.ResponseWriter, r *http.Request) (*api.
 	} else {
 		req.PetID = v
 		at := svcgen.Root("path", "petId")
-		svcgen.Minimum(errs, &at, v, 1, false, "1")
+		svcgen.Minimum(errs, &at, v, 1, "1")
 	}
 	if ok, err := svcgenhttp.DecodeJSONWith(w, r, &req.Body, svcgen.Decode, svcgenhttp.BodyRules{Limit: h.Limit, Required: true}, errs); err != nil {
 		return nil, err
@@ -274,7 +274,7 @@ func (h *handler) decodeDeletePet(w http.ResponseWriter, r *http.Request) (*api.
 	} else {
 		req.PetID = v
 		at := svcgen.Root("path", "petId")
-		svcgen.Minimum(errs, &at, v, 1, false, "1")
+		svcgen.Minimum(errs, &at, v, 1, "1")
 	}
 	if values, ok := svcgenhttp.HeaderValues(r, "api_key"); len(values) > 1 {
 		errs.Repeated("header", "api_key")

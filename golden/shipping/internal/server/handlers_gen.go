@@ -46,8 +46,8 @@ func (h *handler) decodeListShipments(w http.ResponseWriter, r *http.Request) (*
 		} else {
 			req.Limit = v
 			at := svcgen.Root("query", "limit")
-			svcgen.Minimum(errs, &at, v, 1, false, "1")
-			svcgen.Maximum(errs, &at, v, 1000, false, "1000")
+			svcgen.Minimum(errs, &at, v, 1, "1")
+			svcgen.Maximum(errs, &at, v, 1000, "1000")
 		}
 	} else {
 		req.Limit = 100
@@ -60,7 +60,7 @@ func (h *handler) decodeListShipments(w http.ResponseWriter, r *http.Request) (*
 		} else {
 			req.Offset = v
 			at := svcgen.Root("query", "offset")
-			svcgen.Minimum(errs, &at, v, 0, false, "0")
+			svcgen.Minimum(errs, &at, v, 0, "0")
 		}
 	} else {
 		req.Offset = 0

@@ -129,7 +129,7 @@ func (s *Shipments) canon(v *api.Shipment) {
 func (s *Shipments) prepare(v *api.Shipment) {
 	t := now()
 	if v.ID == "" {
-		v.ID = newID(true)
+		v.ID = newID(uuidID)
 	}
 	v.CreatedAt = t
 	v.UpdatedAt = t

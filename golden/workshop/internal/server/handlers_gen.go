@@ -54,8 +54,8 @@ func (h *handler) decodeListGadgets(w http.ResponseWriter, r *http.Request) (*ap
 		} else {
 			req.Limit = v
 			at := svcgen.Root("query", "limit")
-			svcgen.Minimum(errs, &at, v, 1, false, "1")
-			svcgen.Maximum(errs, &at, v, 100, false, "100")
+			svcgen.Minimum(errs, &at, v, 1, "1")
+			svcgen.Maximum(errs, &at, v, 100, "100")
 		}
 	} else {
 		req.Limit = 20
@@ -68,7 +68,7 @@ func (h *handler) decodeListGadgets(w http.ResponseWriter, r *http.Request) (*ap
 		} else {
 			req.Offset = v
 			at := svcgen.Root("query", "offset")
-			svcgen.Minimum(errs, &at, v, 0, false, "0")
+			svcgen.Minimum(errs, &at, v, 0, "0")
 		}
 	} else {
 		req.Offset = 0

@@ -141,7 +141,7 @@ func (s *Gadgets) scan(row interface{ Scan(...any) error }, v *api.Gadget) error
 // a new id when there is none, timestamps and initial states.
 func (s *Gadgets) prepare(v *api.Gadget) {
 	if v.ID == "" {
-		v.ID = newID(false)
+		v.ID = newID(hexID)
 	}
 	if v.Color == "" {
 		v.Color = api.GadgetColorRed

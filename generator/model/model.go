@@ -544,6 +544,17 @@ type Param struct {
 	Client ClientParam
 }
 
+// SetsDefault reports whether the server sets Default when the parameter
+// is absent: not when Default is the zero value the field starts with
+// ("0", "false", ""), which would be a line that does nothing.
+func (p *Param) SetsDefault() bool {
+	switch p.Default {
+	case "", "0", "0.0", "false", `""`:
+		return false
+	}
+	return true
+}
+
 // Body is a request body.
 type Body struct {
 	ContentType string // "application/json", "text/plain", "application/octet-stream"

@@ -62,8 +62,6 @@ func (h *handler) decodeListQuotes(w http.ResponseWriter, r *http.Request) (*api
 			at := svcgen.Root("query", "offset")
 			svcgen.Minimum(errs, &at, v, 0, "0")
 		}
-	} else {
-		req.Offset = 0
 	}
 	if len(*errs) > 0 {
 		return nil, *errs

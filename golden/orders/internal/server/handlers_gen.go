@@ -143,8 +143,6 @@ func (h *handler) decodeListCustomers(w http.ResponseWriter, r *http.Request) (*
 			at := svcgen.Root("query", "offset")
 			svcgen.Minimum(errs, &at, v, 0, "0")
 		}
-	} else {
-		req.Offset = 0
 	}
 	if values, ok := query.Values("tag"); ok {
 		req.Tag = svcgen.SplitParam(values, true, ",")
@@ -735,8 +733,6 @@ func (h *handler) decodeListOrders(w http.ResponseWriter, r *http.Request) (*api
 			at := svcgen.Root("query", "offset")
 			svcgen.Minimum(errs, &at, v, 0, "0")
 		}
-	} else {
-		req.Offset = 0
 	}
 	if raw, n := query.Get("placedAfter"); n > 1 {
 		errs.Repeated("query", "placedAfter")

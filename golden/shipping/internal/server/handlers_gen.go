@@ -62,8 +62,6 @@ func (h *handler) decodeListShipments(w http.ResponseWriter, r *http.Request) (*
 			at := svcgen.Root("query", "offset")
 			svcgen.Minimum(errs, &at, v, 0, "0")
 		}
-	} else {
-		req.Offset = 0
 	}
 	if raw, n := query.Get("orderId"); n > 1 {
 		errs.Repeated("query", "orderId")

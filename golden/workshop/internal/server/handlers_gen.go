@@ -70,8 +70,6 @@ func (h *handler) decodeListGadgets(w http.ResponseWriter, r *http.Request) (*ap
 			at := svcgen.Root("query", "offset")
 			svcgen.Minimum(errs, &at, v, 0, "0")
 		}
-	} else {
-		req.Offset = 0
 	}
 	if len(*errs) > 0 {
 		return nil, *errs

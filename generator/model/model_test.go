@@ -1,0 +1,26 @@
+package model
+
+import "testing"
+
+func TestSetsDefault(t *testing.T) {
+	for _, tc := range []struct {
+		def  string
+		want bool
+	}{
+		{"", false},           // no default
+		{"0", false},          // an integer's zero value
+		{"0.0", false},        // a number's
+		{"false", false},      // a boolean's
+		{`""`, false},         // a string's
+		{"20", true},          // the value a request would otherwise lack
+		{"-1", true},          // not zero
+		{"true", true},        // not zero
+		{`"asc"`, true},       // a string that is not empty
+		{"api.SortAsc", true}, // an enum constant, even one whose value is ""
+		{"0.5", true},         // a number that is not zero
+	} {
+		if got := (&Param{Default: tc.def}).SetsDefault(); got != tc.want {
+			t.Errorf("Default %s: SetsDefault() = %v, want %v", tc.def, got, tc.want)
+		}
+	}
+}

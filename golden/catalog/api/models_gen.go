@@ -107,6 +107,8 @@ func (v *AttributeValue) UnmarshalJSON(data []byte) error {
 	return &json.UnmarshalTypeError{Value: kind, Type: reflect.TypeFor[AttributeValue]()}
 }
 
+// ValidateAt adds to errs an error at at unless exactly one variant is
+// set, and each constraint of the spec that variant breaks.
 func (v *AttributeValue) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	n := 0
 	if v.String != nil {
@@ -185,6 +187,8 @@ func (v *CatalogCommonDimensions) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads CatalogCommonDimensions as DecodeJSON does.
 func (v *CatalogCommonDimensions) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *CatalogCommonDimensions) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "height", "length", "width")
 	if !v.missing[0] {
@@ -275,6 +279,8 @@ func (v *CatalogCommonImage) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads CatalogCommonImage as DecodeJSON does.
 func (v *CatalogCommonImage) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *CatalogCommonImage) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "kind", "url")
 	{
@@ -354,6 +360,8 @@ func (v *CatalogCommonMoney) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads CatalogCommonMoney as DecodeJSON does.
 func (v *CatalogCommonMoney) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *CatalogCommonMoney) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "amount", "currency")
 	if !v.missing[0] {
@@ -443,6 +451,8 @@ func (v *CatalogCommonProblem) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads CatalogCommonProblem as DecodeJSON does.
 func (v *CatalogCommonProblem) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *CatalogCommonProblem) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "status", "title")
 	{
@@ -515,6 +525,8 @@ func (v *CatalogCommonProblemErrorsItem) UnmarshalJSON(data []byte) error {
 	return svcgen.Unmarshal(data, v)
 }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *CatalogCommonProblemErrorsItem) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "field", "message")
 }
@@ -598,6 +610,8 @@ func (v *Category) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads Category as DecodeJSON does.
 func (v *Category) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *Category) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "name", "slug")
 	if at.InResponse() { // read-only: required of responses only
@@ -683,6 +697,8 @@ func (v *CategoryInput) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads CategoryInput as DecodeJSON does.
 func (v *CategoryInput) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *CategoryInput) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "name", "slug")
 	if !v.missing[0] {
@@ -869,6 +885,8 @@ func (v *Product) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads Product as DecodeJSON does.
 func (v *Product) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *Product) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "name", "price", "sku")
 	if at.InResponse() { // read-only: required of responses only
@@ -1101,6 +1119,8 @@ func (v *ProductInput) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads ProductInput as DecodeJSON does.
 func (v *ProductInput) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *ProductInput) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "name", "price", "sku")
 	{
@@ -1245,6 +1265,8 @@ func (v *ProductMediaItem) UnmarshalJSON(data []byte) error {
 	return &json.UnmarshalTypeError{Value: "kind" + " " + strconv.Quote(tag), Type: reflect.TypeFor[ProductMediaItem](), Field: "kind"}
 }
 
+// ValidateAt adds to errs an error at at unless exactly one variant is
+// set, and each constraint of the spec that variant breaks.
 func (v *ProductMediaItem) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	n := 0
 	if v.CatalogCommonImage != nil {
@@ -1313,6 +1335,8 @@ func (v *ProductPage) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads ProductPage as DecodeJSON does.
 func (v *ProductPage) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *ProductPage) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "items", "nextCursor")
 	if !v.missing[0] {
@@ -1346,13 +1370,15 @@ func (v ProductStatus) Valid() bool {
 	return false
 }
 
+// ValidateAt adds an error at at to errs unless v is one of the values.
 func (v ProductStatus) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	if !v.Valid() {
 		errs.Add(at, "must be one of: draft, active, archived")
 	}
 }
 
-// DecodeJSON reads a string; ValidateAt checks it is one of the values.
+// DecodeJSON reads a string; ValidateAt checks it is one of the
+// values.
 func (v *ProductStatus) DecodeJSON(d *svcgen.Decoder) error {
 	return svcgen.DecodeString(d, (*string)(v))
 }
@@ -1430,6 +1456,8 @@ func (v *Video) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads Video as DecodeJSON does.
 func (v *Video) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *Video) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "kind", "url")
 	{

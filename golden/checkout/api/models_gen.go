@@ -60,6 +60,8 @@ func (v *ListQuotes200ResponseBody) UnmarshalJSON(data []byte) error {
 	return svcgen.Unmarshal(data, v)
 }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *ListQuotes200ResponseBody) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "items")
 	if !v.missing[0] {
@@ -135,6 +137,8 @@ func (v *Problem) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads Problem as DecodeJSON does.
 func (v *Problem) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *Problem) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "status", "title", "type")
 }
@@ -222,6 +226,8 @@ func (v *Quote) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads Quote as DecodeJSON does.
 func (v *Quote) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *Quote) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "currency", "quantity", "sku", "total", "unitPrice")
 	if at.InResponse() { // read-only: required of responses only
@@ -286,6 +292,8 @@ func (v *QuoteInput) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads QuoteInput as DecodeJSON does.
 func (v *QuoteInput) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *QuoteInput) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "quantity", "sku")
 	if !v.missing[0] {

@@ -39,13 +39,15 @@ func (v Choice) Valid() bool {
 	return false
 }
 
+// ValidateAt adds an error at at to errs unless v is one of the values.
 func (v Choice) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	if !v.Valid() {
 		errs.Add(at, "must be one of: , -1, a b, A, a, a_b, a-b")
 	}
 }
 
-// DecodeJSON reads a string; ValidateAt checks it is one of the values.
+// DecodeJSON reads a string; ValidateAt checks it is one of the
+// values.
 func (v *Choice) DecodeJSON(d *svcgen.Decoder) error {
 	return svcgen.DecodeString(d, (*string)(v))
 }
@@ -204,6 +206,8 @@ func (v *Collisions) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads Collisions as DecodeJSON does.
 func (v *Collisions) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *Collisions) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	if v.Error != nil {
 		at := at.Field("Error")
@@ -268,6 +272,8 @@ func (v *Error) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads Error as DecodeJSON does.
 func (v *Error) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *Error) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "message")
 }
@@ -350,13 +356,15 @@ func (v Func) Valid() bool {
 	return false
 }
 
+// ValidateAt adds an error at at to errs unless v is one of the values.
 func (v Func) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	if !v.Valid() {
 		errs.Add(at, "must be one of: go, defer, select, chan, break, default")
 	}
 }
 
-// DecodeJSON reads a string; ValidateAt checks it is one of the values.
+// DecodeJSON reads a string; ValidateAt checks it is one of the
+// values.
 func (v *Func) DecodeJSON(d *svcgen.Decoder) error {
 	return svcgen.DecodeString(d, (*string)(v))
 }
@@ -391,13 +399,15 @@ func (v FuncType) Valid() bool {
 	return false
 }
 
+// ValidateAt adds an error at at to errs unless v is one of the values.
 func (v FuncType) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	if !v.Valid() {
 		errs.Add(at, "must be one of: func, range, map, interface, package")
 	}
 }
 
-// DecodeJSON reads a string; ValidateAt checks it is one of the values.
+// DecodeJSON reads a string; ValidateAt checks it is one of the
+// values.
 func (v *FuncType) DecodeJSON(d *svcgen.Decoder) error {
 	return svcgen.DecodeString(d, (*string)(v))
 }
@@ -469,13 +479,15 @@ func (v Level) Valid() bool {
 	return false
 }
 
+// ValidateAt adds an error at at to errs unless v is one of the values.
 func (v Level) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	if !v.Valid() {
 		errs.Add(at, "must be one of: -1, 0, 1, 10")
 	}
 }
 
-// DecodeJSON reads a int64; ValidateAt checks it is one of the values.
+// DecodeJSON reads a int64; ValidateAt checks it is one of the
+// values.
 func (v *Level) DecodeJSON(d *svcgen.Decoder) error {
 	return svcgen.DecodeInt64(d, (*int64)(v))
 }
@@ -579,6 +591,8 @@ func (v *ListThingsResponse) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads ListThingsResponse as DecodeJSON does.
 func (v *ListThingsResponse) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *ListThingsResponse) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "items")
 	if !v.missing[0] {
@@ -606,6 +620,7 @@ func (v *Map) EncodeJSON(e *svcgen.Encoder) {
 	svcgen.EncodeMap(e, (*map[string]Range)(v))
 }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at at.
 func (v Map) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	for k0, v0 := range map[string]Range(v) {
 		at0 := at.Field(k0)
@@ -843,6 +858,8 @@ func (v *Range) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads Range as DecodeJSON does.
 func (v *Range) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *Range) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "max", "min")
 	{
@@ -912,6 +929,8 @@ func (v *Request) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads Request as DecodeJSON does.
 func (v *Request) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *Request) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "thing")
 	if !v.missing[0] {
@@ -976,6 +995,8 @@ func (v *Response) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads Response as DecodeJSON does.
 func (v *Response) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *Response) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "thing")
 	if !v.missing[0] {
@@ -1348,6 +1369,8 @@ func (v *Thing) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads Thing as DecodeJSON does.
 func (v *Thing) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *Thing) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "name")
 	if v.X2fa != nil {
@@ -1432,6 +1455,8 @@ func (v *ThingInline) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads ThingInline as DecodeJSON does.
 func (v *ThingInline) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *ThingInline) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	if v.Type != nil {
 		at := at.Field("type")
@@ -1461,13 +1486,15 @@ func (v ThingInlineType) Valid() bool {
 	return false
 }
 
+// ValidateAt adds an error at at to errs unless v is one of the values.
 func (v ThingInlineType) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	if !v.Valid() {
 		errs.Add(at, "must be one of: , A, a")
 	}
 }
 
-// DecodeJSON reads a string; ValidateAt checks it is one of the values.
+// DecodeJSON reads a string; ValidateAt checks it is one of the
+// values.
 func (v *ThingInlineType) DecodeJSON(d *svcgen.Decoder) error {
 	return svcgen.DecodeString(d, (*string)(v))
 }
@@ -1594,6 +1621,8 @@ func (v *Type) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads Type as DecodeJSON does.
 func (v *Type) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *Type) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	if v.Func != nil {
 		at := at.Field("func")
@@ -1659,6 +1688,8 @@ func (v *X2fa) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads X2fa as DecodeJSON does.
 func (v *X2fa) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *X2fa) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	{
 		at := at.Field("2fa")

@@ -96,6 +96,8 @@ func (v *Address) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads Address as DecodeJSON does.
 func (v *Address) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *Address) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "city", "country", "line1", "postalCode")
 	if !v.missing[0] {
@@ -172,6 +174,8 @@ func (v *AmountDiscount) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads AmountDiscount as DecodeJSON does.
 func (v *AmountDiscount) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *AmountDiscount) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "amountCents")
 	if !v.missing[0] {
@@ -247,6 +251,8 @@ func (v *BankTransfer) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads BankTransfer as DecodeJSON does.
 func (v *BankTransfer) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *BankTransfer) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "iban", "type")
 	{
@@ -285,13 +291,15 @@ func (v BankTransferType) Valid() bool {
 	return false
 }
 
+// ValidateAt adds an error at at to errs unless v is one of the values.
 func (v BankTransferType) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	if !v.Valid() {
 		errs.Add(at, "must be one of: bank_transfer")
 	}
 }
 
-// DecodeJSON reads a string; ValidateAt checks it is one of the values.
+// DecodeJSON reads a string; ValidateAt checks it is one of the
+// values.
 func (v *BankTransferType) DecodeJSON(d *svcgen.Decoder) error {
 	return svcgen.DecodeString(d, (*string)(v))
 }
@@ -382,6 +390,8 @@ func (v *Card) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads Card as DecodeJSON does.
 func (v *Card) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *Card) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	missing := v.missing
 	if at.InResponse() { // write-only: required of requests only
@@ -442,13 +452,15 @@ func (v CardType) Valid() bool {
 	return false
 }
 
+// ValidateAt adds an error at at to errs unless v is one of the values.
 func (v CardType) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	if !v.Valid() {
 		errs.Add(at, "must be one of: card")
 	}
 }
 
-// DecodeJSON reads a string; ValidateAt checks it is one of the values.
+// DecodeJSON reads a string; ValidateAt checks it is one of the
+// values.
 func (v *CardType) DecodeJSON(d *svcgen.Decoder) error {
 	return svcgen.DecodeString(d, (*string)(v))
 }
@@ -531,6 +543,8 @@ func (v *Category) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads Category as DecodeJSON does.
 func (v *Category) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *Category) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "name", "slug")
 	if at.InResponse() { // read-only: required of responses only
@@ -705,6 +719,8 @@ func (v *Customer) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads Customer as DecodeJSON does.
 func (v *Customer) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *Customer) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "email", "name")
 	if at.InResponse() { // read-only: required of responses only
@@ -850,6 +866,8 @@ func (v *CustomerAuditEntry) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads CustomerAuditEntry as DecodeJSON does.
 func (v *CustomerAuditEntry) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *CustomerAuditEntry) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "at", "eventId", "kind", "revision")
 	if v.Customer != nil {
@@ -994,6 +1012,8 @@ func (v *CustomerInput) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads CustomerInput as DecodeJSON does.
 func (v *CustomerInput) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *CustomerInput) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "email", "name")
 	{
@@ -1110,6 +1130,8 @@ func (v *CustomerPage) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads CustomerPage as DecodeJSON does.
 func (v *CustomerPage) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *CustomerPage) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "items", "total")
 	if !v.missing[0] {
@@ -1212,6 +1234,8 @@ func (v *CustomerPatch) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads CustomerPatch as DecodeJSON does.
 func (v *CustomerPatch) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *CustomerPatch) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	{
 		// How many properties the object holds: minProperties, maxProperties.
@@ -1349,6 +1373,8 @@ func (v *Discount) UnmarshalJSON(data []byte) error {
 	return &json.UnmarshalTypeError{Value: kind, Type: reflect.TypeFor[Discount]()}
 }
 
+// ValidateAt adds to errs an error at at unless exactly one variant is
+// set, and each constraint of the spec that variant breaks.
 func (v *Discount) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	n := 0
 	if v.PercentageDiscount != nil {
@@ -1418,6 +1444,8 @@ func (v *FieldError) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads FieldError as DecodeJSON does.
 func (v *FieldError) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *FieldError) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "field", "message")
 }
@@ -1479,6 +1507,8 @@ func (v *GetCustomerAudit200ResponseBody) UnmarshalJSON(data []byte) error {
 	return svcgen.Unmarshal(data, v)
 }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *GetCustomerAudit200ResponseBody) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "entries")
 	if !v.missing[0] {
@@ -1519,13 +1549,15 @@ func (v GetOrderReceiptLang) Valid() bool {
 	return false
 }
 
+// ValidateAt adds an error at at to errs unless v is one of the values.
 func (v GetOrderReceiptLang) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	if !v.Valid() {
 		errs.Add(at, "must be one of: en, de, fr")
 	}
 }
 
-// DecodeJSON reads a string; ValidateAt checks it is one of the values.
+// DecodeJSON reads a string; ValidateAt checks it is one of the
+// values.
 func (v *GetOrderReceiptLang) DecodeJSON(d *svcgen.Decoder) error {
 	return svcgen.DecodeString(d, (*string)(v))
 }
@@ -1552,6 +1584,7 @@ func (v *Metadata) EncodeJSON(e *svcgen.Encoder) {
 	svcgen.EncodeMap(e, (*map[string]string)(v))
 }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at at.
 func (v Metadata) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.MaxProps(at, len(map[string]string(v)), 50)
 	for k0, v0 := range map[string]string(v) {
@@ -1627,6 +1660,8 @@ func (v *Note) UnmarshalJSON(data []byte) error {
 	return &json.UnmarshalTypeError{Value: kind, Type: reflect.TypeFor[Note]()}
 }
 
+// ValidateAt adds to errs an error at at unless exactly one variant is
+// set, and each constraint of the spec that variant breaks.
 func (v *Note) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	n := 0
 	if v.String != nil {
@@ -1805,6 +1840,8 @@ func (v *Order) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads Order as DecodeJSON does.
 func (v *Order) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *Order) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "items", "payment")
 	if at.InResponse() { // read-only: required of responses only
@@ -1948,6 +1985,8 @@ func (v *OrderChange) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads OrderChange as DecodeJSON does.
 func (v *OrderChange) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *OrderChange) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "id", "time", "type", "version")
 	if v.Data != nil {
@@ -2000,13 +2039,15 @@ func (v OrderChangeType) Valid() bool {
 	return false
 }
 
+// ValidateAt adds an error at at to errs unless v is one of the values.
 func (v OrderChangeType) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	if !v.Valid() {
 		errs.Add(at, "must be one of: order.created, order.updated, order.deleted")
 	}
 }
 
-// DecodeJSON reads a string; ValidateAt checks it is one of the values.
+// DecodeJSON reads a string; ValidateAt checks it is one of the
+// values.
 func (v *OrderChangeType) DecodeJSON(d *svcgen.Decoder) error {
 	return svcgen.DecodeString(d, (*string)(v))
 }
@@ -2072,6 +2113,8 @@ func (v *OrderGiftMessage) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads OrderGiftMessage as DecodeJSON does.
 func (v *OrderGiftMessage) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *OrderGiftMessage) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "text")
 	if !v.missing[0] {
@@ -2208,6 +2251,8 @@ func (v *OrderInput) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads OrderInput as DecodeJSON does.
 func (v *OrderInput) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *OrderInput) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "items", "payment")
 	{
@@ -2367,6 +2412,8 @@ func (v *OrderItemsItem) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads OrderItemsItem as DecodeJSON does.
 func (v *OrderItemsItem) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *OrderItemsItem) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "quantity", "sku", "unitPrice")
 	if v.Dimensions != nil {
@@ -2461,6 +2508,8 @@ func (v *OrderItemsItemDimensions) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads OrderItemsItemDimensions as DecodeJSON does.
 func (v *OrderItemsItemDimensions) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *OrderItemsItemDimensions) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "weightKg")
 	{
@@ -2510,13 +2559,15 @@ func (v OrderItemsItemFulfillment) Valid() bool {
 	return false
 }
 
+// ValidateAt adds an error at at to errs unless v is one of the values.
 func (v OrderItemsItemFulfillment) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	if !v.Valid() {
 		errs.Add(at, "must be one of: pending, in-progress, fulfilled, back-ordered")
 	}
 }
 
-// DecodeJSON reads a string; ValidateAt checks it is one of the values.
+// DecodeJSON reads a string; ValidateAt checks it is one of the
+// values.
 func (v *OrderItemsItemFulfillment) DecodeJSON(d *svcgen.Decoder) error {
 	return svcgen.DecodeString(d, (*string)(v))
 }
@@ -2580,6 +2631,8 @@ func (v *OrderPage) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads OrderPage as DecodeJSON does.
 func (v *OrderPage) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *OrderPage) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "items", "total")
 	if !v.missing[0] {
@@ -2679,6 +2732,8 @@ func (v *OrderPatch) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads OrderPatch as DecodeJSON does.
 func (v *OrderPatch) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *OrderPatch) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	{
 		// How many properties the object holds: minProperties, maxProperties.
@@ -2752,13 +2807,15 @@ func (v OrderStatus) Valid() bool {
 	return false
 }
 
+// ValidateAt adds an error at at to errs unless v is one of the values.
 func (v OrderStatus) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	if !v.Valid() {
 		errs.Add(at, "must be one of: pending, paid, shipped, cancelled")
 	}
 }
 
-// DecodeJSON reads a string; ValidateAt checks it is one of the values.
+// DecodeJSON reads a string; ValidateAt checks it is one of the
+// values.
 func (v *OrderStatus) DecodeJSON(d *svcgen.Decoder) error {
 	return svcgen.DecodeString(d, (*string)(v))
 }
@@ -2825,6 +2882,8 @@ func (v *PaymentMethod) UnmarshalJSON(data []byte) error {
 	return &json.UnmarshalTypeError{Value: "type" + " " + strconv.Quote(tag), Type: reflect.TypeFor[PaymentMethod](), Field: "type"}
 }
 
+// ValidateAt adds to errs an error at at unless exactly one variant is
+// set, and each constraint of the spec that variant breaks.
 func (v *PaymentMethod) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	n := 0
 	if v.Card != nil {
@@ -2897,6 +2956,8 @@ func (v *PercentageDiscount) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads PercentageDiscount as DecodeJSON does.
 func (v *PercentageDiscount) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *PercentageDiscount) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "percent")
 	if !v.missing[0] {
@@ -2983,6 +3044,8 @@ func (v *Preferences) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads Preferences as DecodeJSON does.
 func (v *Preferences) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *Preferences) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	{
 		at := at.Field("currency")
@@ -3086,6 +3149,8 @@ func (v *Problem) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads Problem as DecodeJSON does.
 func (v *Problem) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *Problem) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "status", "title")
 	{
@@ -3127,13 +3192,15 @@ func (v ShippingClass) Valid() bool {
 	return false
 }
 
+// ValidateAt adds an error at at to errs unless v is one of the values.
 func (v ShippingClass) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	if !v.Valid() {
 		errs.Add(at, "must be one of: standard, 2nd-class, 1st-class, next-day")
 	}
 }
 
-// DecodeJSON reads a string; ValidateAt checks it is one of the values.
+// DecodeJSON reads a string; ValidateAt checks it is one of the
+// values.
 func (v *ShippingClass) DecodeJSON(d *svcgen.Decoder) error {
 	return svcgen.DecodeString(d, (*string)(v))
 }
@@ -3207,6 +3274,8 @@ func (v *StructuredNote) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads StructuredNote as DecodeJSON does.
 func (v *StructuredNote) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *StructuredNote) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "text")
 	{

@@ -51,6 +51,8 @@ func (v *Category) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads Category as DecodeJSON does.
 func (v *Category) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *Category) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	{
 		at := at.Field("name")
@@ -112,6 +114,8 @@ func (v *Error) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads Error as DecodeJSON does.
 func (v *Error) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *Error) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "code", "message")
 }
@@ -138,13 +142,15 @@ func (v ListPetsStatusItem) Valid() bool {
 	return false
 }
 
+// ValidateAt adds an error at at to errs unless v is one of the values.
 func (v ListPetsStatusItem) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	if !v.Valid() {
 		errs.Add(at, "must be one of: available, pending, sold")
 	}
 }
 
-// DecodeJSON reads a string; ValidateAt checks it is one of the values.
+// DecodeJSON reads a string; ValidateAt checks it is one of the
+// values.
 func (v *ListPetsStatusItem) DecodeJSON(d *svcgen.Decoder) error {
 	return svcgen.DecodeString(d, (*string)(v))
 }
@@ -253,6 +259,8 @@ func (v *Pet) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads Pet as DecodeJSON does.
 func (v *Pet) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *Pet) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "name", "photoUrls")
 	if v.Category != nil {
@@ -311,13 +319,15 @@ func (v PetStatus) Valid() bool {
 	return false
 }
 
+// ValidateAt adds an error at at to errs unless v is one of the values.
 func (v PetStatus) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	if !v.Valid() {
 		errs.Add(at, "must be one of: available, pending, sold")
 	}
 }
 
-// DecodeJSON reads a string; ValidateAt checks it is one of the values.
+// DecodeJSON reads a string; ValidateAt checks it is one of the
+// values.
 func (v *PetStatus) DecodeJSON(d *svcgen.Decoder) error {
 	return svcgen.DecodeString(d, (*string)(v))
 }
@@ -376,6 +386,8 @@ func (v *Tag) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads Tag as DecodeJSON does.
 func (v *Tag) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *Tag) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	{
 		at := at.Field("name")

@@ -74,6 +74,8 @@ func (v *Dispatch) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads Dispatch as DecodeJSON does.
 func (v *Dispatch) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *Dispatch) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "dispatchedAt", "orderId", "shipmentId", "status")
 	{
@@ -116,13 +118,15 @@ func (v DispatchStatus) Valid() bool {
 	return false
 }
 
+// ValidateAt adds an error at at to errs unless v is one of the values.
 func (v DispatchStatus) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	if !v.Valid() {
 		errs.Add(at, "must be one of: dispatched")
 	}
 }
 
-// DecodeJSON reads a string; ValidateAt checks it is one of the values.
+// DecodeJSON reads a string; ValidateAt checks it is one of the
+// values.
 func (v *DispatchStatus) DecodeJSON(d *svcgen.Decoder) error {
 	return svcgen.DecodeString(d, (*string)(v))
 }
@@ -189,6 +193,8 @@ func (v *ListShipments200ResponseBody) UnmarshalJSON(data []byte) error {
 	return svcgen.Unmarshal(data, v)
 }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *ListShipments200ResponseBody) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "items")
 	if !v.missing[0] {
@@ -357,6 +363,8 @@ func (v *Shipment) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads Shipment as DecodeJSON does.
 func (v *Shipment) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *Shipment) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "customerId", "orderId", "status")
 	if at.InResponse() { // read-only: required of responses only
@@ -443,6 +451,8 @@ func (v *ShipmentCancelled) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads ShipmentCancelled as DecodeJSON does.
 func (v *ShipmentCancelled) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *ShipmentCancelled) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "orderId", "shipmentId")
 	if !v.missing[0] {
@@ -520,6 +530,8 @@ func (v *ShipmentInput) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads ShipmentInput as DecodeJSON does.
 func (v *ShipmentInput) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *ShipmentInput) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "customerId", "orderId")
 	if !v.missing[0] {
@@ -556,13 +568,15 @@ func (v ShipmentStatus) Valid() bool {
 	return false
 }
 
+// ValidateAt adds an error at at to errs unless v is one of the values.
 func (v ShipmentStatus) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	if !v.Valid() {
 		errs.Add(at, "must be one of: pending, dispatched, cancelled")
 	}
 }
 
-// DecodeJSON reads a string; ValidateAt checks it is one of the values.
+// DecodeJSON reads a string; ValidateAt checks it is one of the
+// values.
 func (v *ShipmentStatus) DecodeJSON(d *svcgen.Decoder) error {
 	return svcgen.DecodeString(d, (*string)(v))
 }

@@ -60,6 +60,8 @@ func (v *Circle) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads Circle as DecodeJSON does.
 func (v *Circle) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *Circle) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "kind", "radius")
 	if !v.missing[0] {
@@ -88,13 +90,15 @@ func (v CircleKind) Valid() bool {
 	return false
 }
 
+// ValidateAt adds an error at at to errs unless v is one of the values.
 func (v CircleKind) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	if !v.Valid() {
 		errs.Add(at, "must be one of: circle")
 	}
 }
 
-// DecodeJSON reads a string; ValidateAt checks it is one of the values.
+// DecodeJSON reads a string; ValidateAt checks it is one of the
+// values.
 func (v *CircleKind) DecodeJSON(d *svcgen.Decoder) error {
 	return svcgen.DecodeString(d, (*string)(v))
 }
@@ -221,6 +225,8 @@ func (v *Gadget) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads Gadget as DecodeJSON does.
 func (v *Gadget) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *Gadget) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "color", "name", "size")
 	if at.InResponse() { // read-only: required of responses only
@@ -275,13 +281,15 @@ func (v GadgetColor) Valid() bool {
 	return false
 }
 
+// ValidateAt adds an error at at to errs unless v is one of the values.
 func (v GadgetColor) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	if !v.Valid() {
 		errs.Add(at, "must be one of: red, green, blue")
 	}
 }
 
-// DecodeJSON reads a string; ValidateAt checks it is one of the values.
+// DecodeJSON reads a string; ValidateAt checks it is one of the
+// values.
 func (v *GadgetColor) DecodeJSON(d *svcgen.Decoder) error {
 	return svcgen.DecodeString(d, (*string)(v))
 }
@@ -344,6 +352,8 @@ func (v *GadgetDims) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads GadgetDims as DecodeJSON does.
 func (v *GadgetDims) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *GadgetDims) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "h", "w")
 }
@@ -441,6 +451,8 @@ func (v *GadgetInput) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads GadgetInput as DecodeJSON does.
 func (v *GadgetInput) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *GadgetInput) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "color", "name", "size")
 	if !v.missing[0] {
@@ -495,13 +507,15 @@ func (v GadgetInputColor) Valid() bool {
 	return false
 }
 
+// ValidateAt adds an error at at to errs unless v is one of the values.
 func (v GadgetInputColor) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	if !v.Valid() {
 		errs.Add(at, "must be one of: red, green")
 	}
 }
 
-// DecodeJSON reads a string; ValidateAt checks it is one of the values.
+// DecodeJSON reads a string; ValidateAt checks it is one of the
+// values.
 func (v *GadgetInputColor) DecodeJSON(d *svcgen.Decoder) error {
 	return svcgen.DecodeString(d, (*string)(v))
 }
@@ -564,6 +578,8 @@ func (v *GadgetInputDims) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads GadgetInputDims as DecodeJSON does.
 func (v *GadgetInputDims) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *GadgetInputDims) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "h", "w")
 }
@@ -620,6 +636,8 @@ func (v *GadgetInputPartsItem) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads GadgetInputPartsItem as DecodeJSON does.
 func (v *GadgetInputPartsItem) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *GadgetInputPartsItem) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "name", "qty")
 	if !v.missing[1] {
@@ -684,6 +702,8 @@ func (v *GadgetInputShape) UnmarshalJSON(data []byte) error {
 	return &json.UnmarshalTypeError{Value: "kind" + " " + strconv.Quote(tag), Type: reflect.TypeFor[GadgetInputShape](), Field: "kind"}
 }
 
+// ValidateAt adds to errs an error at at unless exactly one variant is
+// set, and each constraint of the spec that variant breaks.
 func (v *GadgetInputShape) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	n := 0
 	if v.Circle != nil {
@@ -758,6 +778,8 @@ func (v *GadgetPage) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads GadgetPage as DecodeJSON does.
 func (v *GadgetPage) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *GadgetPage) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "items", "total")
 	if !v.missing[0] {
@@ -821,6 +843,8 @@ func (v *GadgetPartsItem) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads GadgetPartsItem as DecodeJSON does.
 func (v *GadgetPartsItem) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *GadgetPartsItem) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "name", "qty")
 }
@@ -896,6 +920,8 @@ func (v *GadgetPatch) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads GadgetPatch as DecodeJSON does.
 func (v *GadgetPatch) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *GadgetPatch) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	{
 		// How many properties the object holds: minProperties, maxProperties.
@@ -987,6 +1013,8 @@ func (v *GadgetShape) UnmarshalJSON(data []byte) error {
 	return &json.UnmarshalTypeError{Value: "kind" + " " + strconv.Quote(tag), Type: reflect.TypeFor[GadgetShape](), Field: "kind"}
 }
 
+// ValidateAt adds to errs an error at at unless exactly one variant is
+// set, and each constraint of the spec that variant breaks.
 func (v *GadgetShape) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	n := 0
 	if v.Circle != nil {
@@ -1069,6 +1097,8 @@ func (v *GadgetSummary) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads GadgetSummary as DecodeJSON does.
 func (v *GadgetSummary) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *GadgetSummary) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "id", "name")
 }
@@ -1095,13 +1125,15 @@ func (v ListGadgetsColor) Valid() bool {
 	return false
 }
 
+// ValidateAt adds an error at at to errs unless v is one of the values.
 func (v ListGadgetsColor) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	if !v.Valid() {
 		errs.Add(at, "must be one of: red, green, blue")
 	}
 }
 
-// DecodeJSON reads a string; ValidateAt checks it is one of the values.
+// DecodeJSON reads a string; ValidateAt checks it is one of the
+// values.
 func (v *ListGadgetsColor) DecodeJSON(d *svcgen.Decoder) error {
 	return svcgen.DecodeString(d, (*string)(v))
 }
@@ -1164,6 +1196,8 @@ func (v *Square) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads Square as DecodeJSON does.
 func (v *Square) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, v) }
 
+// ValidateAt adds to errs each constraint of the spec that v breaks, at
+// its path below at (the body of a request or a response, a parameter).
 func (v *Square) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	errs.Required(at, v.missing[:], "kind", "side")
 	if !v.missing[0] {
@@ -1192,13 +1226,15 @@ func (v SquareKind) Valid() bool {
 	return false
 }
 
+// ValidateAt adds an error at at to errs unless v is one of the values.
 func (v SquareKind) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	if !v.Valid() {
 		errs.Add(at, "must be one of: square")
 	}
 }
 
-// DecodeJSON reads a string; ValidateAt checks it is one of the values.
+// DecodeJSON reads a string; ValidateAt checks it is one of the
+// values.
 func (v *SquareKind) DecodeJSON(d *svcgen.Decoder) error {
 	return svcgen.DecodeString(d, (*string)(v))
 }

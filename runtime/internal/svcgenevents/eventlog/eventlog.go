@@ -46,6 +46,8 @@ type Event struct {
 // "order.created".
 func (e *Event) Resource() string { return ResourceOf(e.Type) }
 
+// ResourceOf is the resource part of an event type: "order" for
+// "order.created", the whole type when it has no dot.
 func ResourceOf(typ string) string {
 	if i := strings.LastIndexByte(typ, '.'); i >= 0 {
 		return typ[:i]
@@ -236,8 +238,13 @@ func Fold(ctx context.Context, q Queryer, d Dialect, noun string) (map[string]js
 	return state, n, err
 }
 
+// Columns are the columns of svcgen_events that Scan reads, in its order:
+// SELECT `+Columns+` FROM "svcgen_events" ...
 const Columns = `"seq", "id", "type", "resource_id", "version", "time", "data", "published_at"`
 
+// Scan reads the events of a query that selected Columns; it takes the
+// query's results as they come (rows, err), closes rows, and returns
+// times in UTC.
 func Scan(rows *sql.Rows, err error) ([]Event, error) {
 	if err != nil {
 		return nil, err

@@ -517,7 +517,7 @@ func (b *builder) crudParams(r *model.Resource, base string) {
 				r.Location = false
 				return
 			}
-			parts = append(parts, quote(lit), "url.PathEscape(fmt.Sprint(req."+p.GoName+"))")
+			parts = append(parts, quote(lit), model.PathSegment("req."+p.GoName, p.GoType))
 			lit = ""
 			continue
 		}

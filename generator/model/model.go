@@ -1172,7 +1172,7 @@ type Resource struct {
 	Strict []*StoreCase
 	// LocationPrefix is a Go expression for the item path up to the new
 	// id, base path included, built from the create request:
-	// "/v1/customers/" + url.PathEscape(fmt.Sprint(req.CustomerID)) + "/orders/".
+	// "/v1/customers/" + url.PathEscape(req.CustomerID) + "/orders/".
 	LocationPrefix string
 }
 
@@ -1251,6 +1251,28 @@ func (r *Resource) IDOf(v string) string {
 		return "*" + v + "." + r.ID.Field.GoName
 	}
 	return v + "." + r.ID.Field.GoName
+}
+
+// IDSegment is a Go expression for the id of v (a variable holding one of
+// the resource) as a path segment (PathSegment).
+func (r *Resource) IDSegment(v string) string {
+	return PathSegment(r.IDOf(v), r.ID.Field.Type.GoType)
+}
+
+// PathSegment is a Go expression for expr, a value of Go type goType, as a
+// path segment: "url.PathEscape(v.ID)" for a string,
+// "strconv.FormatInt(v.ID, 10)" for an integer (which needs no escaping),
+// and fmt.Sprint's text, escaped, for any other type.
+func PathSegment(expr, goType string) string {
+	switch goType {
+	case "string":
+		return "url.PathEscape(" + expr + ")"
+	case "int64":
+		return "strconv.FormatInt(" + expr + ", 10)"
+	case "int32", "int":
+		return "strconv.FormatInt(int64(" + expr + "), 10)"
+	}
+	return "url.PathEscape(fmt.Sprint(" + expr + "))"
 }
 
 // Column is a table column.

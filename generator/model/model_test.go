@@ -24,3 +24,17 @@ func TestSetsDefault(t *testing.T) {
 		}
 	}
 }
+
+func TestPathSegment(t *testing.T) {
+	for _, tc := range []struct{ expr, goType, want string }{
+		{"v.ID", "string", "url.PathEscape(v.ID)"},
+		{"*v.ID", "int64", "strconv.FormatInt(*v.ID, 10)"},
+		{"req.Page", "int32", "strconv.FormatInt(int64(req.Page), 10)"},
+		{"v.Day", "svcgen.Date", "url.PathEscape(fmt.Sprint(v.Day))"}, // any other type: its text
+		{"v.Kind", "Kind", "url.PathEscape(fmt.Sprint(v.Kind))"},      // a named string type too
+	} {
+		if got := PathSegment(tc.expr, tc.goType); got != tc.want {
+			t.Errorf("PathSegment(%q, %q) = %s, want %s", tc.expr, tc.goType, got, tc.want)
+		}
+	}
+}

@@ -5,7 +5,6 @@ package service
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/url"
 
 	"example.com/catalog/api"
@@ -95,7 +94,7 @@ func (c *CRUD) CreateProduct(ctx context.Context, req *api.CreateProductRequest)
 		return nil, storeError(err, "product")
 	}
 	resp := &api.CreateProduct201Response{}
-	resp.Location = "/api/products/" + url.PathEscape(fmt.Sprint(v.Sku))
+	resp.Location = "/api/products/" + url.PathEscape(v.Sku)
 	resp.Body = v
 	return resp, nil
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"example.com/orders/api"
@@ -55,7 +56,7 @@ func (c *CRUD) CreateCustomer(ctx context.Context, req *api.CreateCustomerReques
 		return nil, storeError(err, "customer")
 	}
 	resp := &api.CreateCustomer201Response{}
-	resp.Location = "/v1/customers/" + url.PathEscape(fmt.Sprint(v.ID))
+	resp.Location = "/v1/customers/" + url.PathEscape(v.ID)
 	resp.Body = v
 	return resp, nil
 }
@@ -158,7 +159,7 @@ func (c *CRUD) CreateOrder(ctx context.Context, req *api.CreateOrderRequest) (ap
 		return nil, storeError(err, "order")
 	}
 	resp := &api.CreateOrder201Response{}
-	resp.Location = "/v1/customers/" + url.PathEscape(fmt.Sprint(req.CustomerID)) + "/orders/" + url.PathEscape(fmt.Sprint(v.ID))
+	resp.Location = "/v1/customers/" + url.PathEscape(req.CustomerID) + "/orders/" + strconv.FormatInt(v.ID, 10)
 	resp.Body = v
 	return resp, nil
 }

@@ -5,8 +5,7 @@ package service
 import (
 	"context"
 	"errors"
-	"fmt"
-	"net/url"
+	"strconv"
 
 	"example.com/petstore-v2/api"
 	"example.com/petstore-v2/internal/store"
@@ -47,7 +46,7 @@ func (c *CRUD) AddPet(ctx context.Context, req *api.AddPetRequest) (api.AddPetRe
 		return nil, storeError(err, "pet")
 	}
 	resp := &api.AddPet201Response{}
-	resp.Location = "/v2/pets/" + url.PathEscape(fmt.Sprint(*v.ID))
+	resp.Location = "/v2/pets/" + strconv.FormatInt(*v.ID, 10)
 	resp.Body = v
 	return resp, nil
 }

@@ -584,6 +584,15 @@ func (b *Body) ReadsForms() bool { return b.IsForm() || len(b.FormTypes) > 0 }
 // IsForm reports whether the body is a form (urlencoded or multipart).
 func (b *Body) IsForm() bool { return b.Kind == BodyForm || b.Kind == BodyMultipart }
 
+// FormMediaType is the media type a form body is read as:
+// multipart/form-data or application/x-www-form-urlencoded.
+func (b *Body) FormMediaType() string {
+	if b.Kind == BodyMultipart {
+		return "multipart/form-data"
+	}
+	return "application/x-www-form-urlencoded"
+}
+
 // FormField is a field of a form body: its values are text, turned into
 // JSON by Kind before the body is decoded like a JSON one.
 type FormField struct {

@@ -25,7 +25,7 @@ func NewCRUD(db *store.DB) *CRUD { return &CRUD{db: db} }
 // ListCategories lists Categories.
 func (c *CRUD) ListCategories(ctx context.Context, req *api.ListCategoriesRequest) (api.ListCategoriesResponse, error) {
 	var f store.CategoryFilter
-	var p store.Page
+	var p store.Page // the operation takes no paging parameters: every row
 	items, err := c.db.Categories().List(ctx, f, p)
 	if err != nil {
 		return nil, storeError(err, "categories")
@@ -61,9 +61,10 @@ func (c *CRUD) GetCategory(ctx context.Context, req *api.GetCategoryRequest) (ap
 func (c *CRUD) ListProducts(ctx context.Context, req *api.ListProductsRequest) (api.ListProductsResponse, error) {
 	var f store.ProductFilter
 	f.Status = req.Status
-	var p store.Page
-	p.Limit = int64(req.Limit)
-	p.After = deref(req.Cursor)
+	p := store.Page{
+		Limit: int64(req.Limit),
+		After: deref(req.Cursor),
+	}
 	ask := p
 	if ask.Limit > 0 {
 		ask.Limit++ // the row after the page tells whether another follows

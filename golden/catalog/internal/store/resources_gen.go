@@ -86,12 +86,13 @@ var categoryProps = []prop{{"body", "slug", false}, {"body", "name", false}, {"b
 // values returns the column values of v, in categoryColumns order,
 // or the field errors of strings holding the NUL character (refuseNUL).
 func (s *Categories) values(v *api.Category) ([]any, error) {
-	out := make([]any, 0, 5)
-	out = append(out, v.Slug)
-	out = append(out, v.Name)
-	out = append(out, v.Object)
-	out = append(out, nullableArg(v.Parent))
-	out = append(out, v.ProductCount)
+	out := []any{
+		v.Slug,
+		v.Name,
+		v.Object,
+		nullableArg(v.Parent),
+		v.ProductCount,
+	}
 	if err := refuseNUL(out, categoryProps); err != nil {
 		return nil, err
 	}
@@ -339,59 +340,28 @@ var productProps = []prop{{"body", "sku", false}, {"body", "attributes", true}, 
 // values returns the column values of v, in productColumns order,
 // or the field errors of strings holding the NUL character (refuseNUL).
 func (s *Products) values(v *api.Product) ([]any, error) {
-	out := make([]any, 0, 16)
-	out = append(out, v.Sku)
-	{
-		x, err := jsonArg(v.Attributes, v.Attributes == nil)
-		if err != nil {
-			return nil, fmt.Errorf("column attributes: %w", err)
-		}
-		out = append(out, x)
+	var j jsonArgs
+	out := []any{
+		v.Sku,
+		j.orNull("attributes", v.Attributes, v.Attributes == nil),
+		j.orNull("categories", v.Categories, v.Categories == nil),
+		j.orNull("compare_at_price", v.CompareAtPrice.Value, !v.CompareAtPrice.Set || v.CompareAtPrice.Null),
+		v.CreatedAt,
+		nullableArg(v.Description),
+		j.orNull("dimensions", v.Dimensions, v.Dimensions == nil),
+		nullableArg(v.Gtin),
+		j.orNull("media", v.Media, v.Media == nil),
+		v.Name,
+		v.Object,
+		j.value("price", v.Price),
+		nullableArg(v.Rating),
+		v.Status,
+		v.UpdatedAt,
+		v.WeightGrams,
 	}
-	{
-		x, err := jsonArg(v.Categories, v.Categories == nil)
-		if err != nil {
-			return nil, fmt.Errorf("column categories: %w", err)
-		}
-		out = append(out, x)
+	if j.err != nil {
+		return nil, j.err
 	}
-	{
-		x, err := jsonArg(v.CompareAtPrice.Value, !v.CompareAtPrice.Set || v.CompareAtPrice.Null)
-		if err != nil {
-			return nil, fmt.Errorf("column compare_at_price: %w", err)
-		}
-		out = append(out, x)
-	}
-	out = append(out, v.CreatedAt)
-	out = append(out, nullableArg(v.Description))
-	{
-		x, err := jsonArg(v.Dimensions, v.Dimensions == nil)
-		if err != nil {
-			return nil, fmt.Errorf("column dimensions: %w", err)
-		}
-		out = append(out, x)
-	}
-	out = append(out, nullableArg(v.Gtin))
-	{
-		x, err := jsonArg(v.Media, v.Media == nil)
-		if err != nil {
-			return nil, fmt.Errorf("column media: %w", err)
-		}
-		out = append(out, x)
-	}
-	out = append(out, v.Name)
-	out = append(out, v.Object)
-	{
-		x, err := jsonArg(v.Price, false)
-		if err != nil {
-			return nil, fmt.Errorf("column price: %w", err)
-		}
-		out = append(out, x)
-	}
-	out = append(out, nullableArg(v.Rating))
-	out = append(out, v.Status)
-	out = append(out, v.UpdatedAt)
-	out = append(out, v.WeightGrams)
 	if err := refuseNUL(out, productProps); err != nil {
 		return nil, err
 	}

@@ -24,9 +24,10 @@ func NewCRUD(db *store.DB) *CRUD { return &CRUD{db: db} }
 // ListQuotes lists Quotes.
 func (c *CRUD) ListQuotes(ctx context.Context, req *api.ListQuotesRequest) (api.ListQuotesResponse, error) {
 	var f store.QuoteFilter
-	var p store.Page
-	p.Limit = int64(req.Limit)
-	p.Offset = int64(req.Offset)
+	p := store.Page{
+		Limit:  int64(req.Limit),
+		Offset: int64(req.Offset),
+	}
 	items, err := c.db.Quotes().List(ctx, f, p)
 	if err != nil {
 		return nil, storeError(err, "quotes")

@@ -87,13 +87,14 @@ var quoteProps = []prop{{"body", "id", false}, {"body", "currency", false}, {"bo
 // values returns the column values of v, in quoteColumns order,
 // or the field errors of strings holding the NUL character (refuseNUL).
 func (s *Quotes) values(v *api.Quote) ([]any, error) {
-	out := make([]any, 0, 6)
-	out = append(out, v.ID)
-	out = append(out, v.Currency)
-	out = append(out, v.Quantity)
-	out = append(out, v.Sku)
-	out = append(out, v.Total)
-	out = append(out, v.UnitPrice)
+	out := []any{
+		v.ID,
+		v.Currency,
+		v.Quantity,
+		v.Sku,
+		v.Total,
+		v.UnitPrice,
+	}
 	if err := refuseNUL(out, quoteProps); err != nil {
 		return nil, err
 	}

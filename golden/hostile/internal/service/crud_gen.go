@@ -39,7 +39,7 @@ func (c *CRUD) ListThings(ctx context.Context, req *api.ListThingsRequest2) (api
 	f.UserID2 = req.UserID2
 	f.UserID3 = req.UserID3
 	f.UserID4 = req.UserID4
-	var p store.Page
+	var p store.Page // the operation takes no paging parameters: every row
 	items, err := c.db.Thing2s().List(ctx, f, p)
 	if err != nil {
 		return nil, storeError(err, "thing2s")

@@ -86,74 +86,37 @@ var thingProps = []prop{{"body", "id", false}, {"body", "", false}, {"body", " "
 // values returns the column values of v, in thingColumns order,
 // or the field errors of strings holding the NUL character (refuseNUL).
 func (s *Things) values(v *api.Thing) ([]any, error) {
-	out := make([]any, 0, 25)
-	out = append(out, v.ID)
-	out = append(out, v.Field)
-	out = append(out, v.Field2)
-	{
-		x, err := jsonArg(v.X2fa, v.X2fa == nil)
-		if err != nil {
-			return nil, fmt.Errorf("column t_2fa: %w", err)
-		}
-		out = append(out, x)
+	var j jsonArgs
+	out := []any{
+		v.ID,
+		v.Field,
+		v.Field2,
+		j.orNull("t_2fa", v.X2fa, v.X2fa == nil),
+		j.orNull("t_3d_model", v.X3dModel, v.X3dModel == nil),
+		v.UserID,
+		v.UserID2,
+		v.Choice,
+		j.orNull("error", v.Error, v.Error == nil),
+		j.orNull("inline", v.Inline, v.Inline == nil),
+		v.Int,
+		v.Len,
+		v.Name,
+		j.orNull("nil", v.Nil.Value, !v.Nil.Set || v.Nil.Null),
+		v.No,
+		nullableArg(v.Null),
+		j.orNull("parent", v.Parent, v.Parent == nil),
+		v.Prénom,
+		v.String,
+		j.orNull("type", v.Type, v.Type == nil),
+		v.UserID3,
+		v.UserID4,
+		v.UserID5,
+		v.Ωmega,
+		v.X名前,
 	}
-	{
-		x, err := jsonArg(v.X3dModel, v.X3dModel == nil)
-		if err != nil {
-			return nil, fmt.Errorf("column t_3d_model: %w", err)
-		}
-		out = append(out, x)
+	if j.err != nil {
+		return nil, j.err
 	}
-	out = append(out, v.UserID)
-	out = append(out, v.UserID2)
-	out = append(out, v.Choice)
-	{
-		x, err := jsonArg(v.Error, v.Error == nil)
-		if err != nil {
-			return nil, fmt.Errorf("column error: %w", err)
-		}
-		out = append(out, x)
-	}
-	{
-		x, err := jsonArg(v.Inline, v.Inline == nil)
-		if err != nil {
-			return nil, fmt.Errorf("column inline: %w", err)
-		}
-		out = append(out, x)
-	}
-	out = append(out, v.Int)
-	out = append(out, v.Len)
-	out = append(out, v.Name)
-	{
-		x, err := jsonArg(v.Nil.Value, !v.Nil.Set || v.Nil.Null)
-		if err != nil {
-			return nil, fmt.Errorf("column nil: %w", err)
-		}
-		out = append(out, x)
-	}
-	out = append(out, v.No)
-	out = append(out, nullableArg(v.Null))
-	{
-		x, err := jsonArg(v.Parent, v.Parent == nil)
-		if err != nil {
-			return nil, fmt.Errorf("column parent: %w", err)
-		}
-		out = append(out, x)
-	}
-	out = append(out, v.Prénom)
-	out = append(out, v.String)
-	{
-		x, err := jsonArg(v.Type, v.Type == nil)
-		if err != nil {
-			return nil, fmt.Errorf("column type: %w", err)
-		}
-		out = append(out, x)
-	}
-	out = append(out, v.UserID3)
-	out = append(out, v.UserID4)
-	out = append(out, v.UserID5)
-	out = append(out, v.Ωmega)
-	out = append(out, v.X名前)
 	if err := refuseNUL(out, thingProps); err != nil {
 		return nil, err
 	}
@@ -414,74 +377,37 @@ var thing2Props = []prop{{"body", "id", false}, {"body", "", false}, {"body", " 
 // values returns the column values of v, in thing2Columns order,
 // or the field errors of strings holding the NUL character (refuseNUL).
 func (s *Thing2s) values(v *api.Thing) ([]any, error) {
-	out := make([]any, 0, 25)
-	out = append(out, v.ID)
-	out = append(out, v.Field)
-	out = append(out, v.Field2)
-	{
-		x, err := jsonArg(v.X2fa, v.X2fa == nil)
-		if err != nil {
-			return nil, fmt.Errorf("column t_2fa: %w", err)
-		}
-		out = append(out, x)
+	var j jsonArgs
+	out := []any{
+		v.ID,
+		v.Field,
+		v.Field2,
+		j.orNull("t_2fa", v.X2fa, v.X2fa == nil),
+		j.orNull("t_3d_model", v.X3dModel, v.X3dModel == nil),
+		v.UserID,
+		v.UserID2,
+		v.Choice,
+		j.orNull("error", v.Error, v.Error == nil),
+		j.orNull("inline", v.Inline, v.Inline == nil),
+		v.Int,
+		v.Len,
+		v.Name,
+		j.orNull("nil", v.Nil.Value, !v.Nil.Set || v.Nil.Null),
+		v.No,
+		nullableArg(v.Null),
+		j.orNull("parent", v.Parent, v.Parent == nil),
+		v.Prénom,
+		v.String,
+		j.orNull("type", v.Type, v.Type == nil),
+		v.UserID3,
+		v.UserID4,
+		v.UserID5,
+		v.Ωmega,
+		v.X名前,
 	}
-	{
-		x, err := jsonArg(v.X3dModel, v.X3dModel == nil)
-		if err != nil {
-			return nil, fmt.Errorf("column t_3d_model: %w", err)
-		}
-		out = append(out, x)
+	if j.err != nil {
+		return nil, j.err
 	}
-	out = append(out, v.UserID)
-	out = append(out, v.UserID2)
-	out = append(out, v.Choice)
-	{
-		x, err := jsonArg(v.Error, v.Error == nil)
-		if err != nil {
-			return nil, fmt.Errorf("column error: %w", err)
-		}
-		out = append(out, x)
-	}
-	{
-		x, err := jsonArg(v.Inline, v.Inline == nil)
-		if err != nil {
-			return nil, fmt.Errorf("column inline: %w", err)
-		}
-		out = append(out, x)
-	}
-	out = append(out, v.Int)
-	out = append(out, v.Len)
-	out = append(out, v.Name)
-	{
-		x, err := jsonArg(v.Nil.Value, !v.Nil.Set || v.Nil.Null)
-		if err != nil {
-			return nil, fmt.Errorf("column nil: %w", err)
-		}
-		out = append(out, x)
-	}
-	out = append(out, v.No)
-	out = append(out, nullableArg(v.Null))
-	{
-		x, err := jsonArg(v.Parent, v.Parent == nil)
-		if err != nil {
-			return nil, fmt.Errorf("column parent: %w", err)
-		}
-		out = append(out, x)
-	}
-	out = append(out, v.Prénom)
-	out = append(out, v.String)
-	{
-		x, err := jsonArg(v.Type, v.Type == nil)
-		if err != nil {
-			return nil, fmt.Errorf("column type: %w", err)
-		}
-		out = append(out, x)
-	}
-	out = append(out, v.UserID3)
-	out = append(out, v.UserID4)
-	out = append(out, v.UserID5)
-	out = append(out, v.Ωmega)
-	out = append(out, v.X名前)
 	if err := refuseNUL(out, thing2Props); err != nil {
 		return nil, err
 	}

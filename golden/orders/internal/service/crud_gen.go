@@ -32,9 +32,10 @@ func (c *CRUD) ListCustomers(ctx context.Context, req *api.ListCustomersRequest)
 	var f store.CustomerFilter
 	f.Email = req.Email
 	f.Tag = req.Tag
-	var p store.Page
-	p.Limit = int64(req.Limit)
-	p.Offset = int64(req.Offset)
+	p := store.Page{
+		Limit:  int64(req.Limit),
+		Offset: int64(req.Offset),
+	}
 	items, err := c.db.Customers().List(ctx, f, p)
 	if err != nil {
 		return nil, storeError(err, "customers")
@@ -135,9 +136,10 @@ func (c *CRUD) GetCustomerAudit(ctx context.Context, req *api.GetCustomerAuditRe
 func (c *CRUD) ListOrders(ctx context.Context, req *api.ListOrdersRequest) (api.ListOrdersResponse, error) {
 	var f store.OrderFilter
 	f.Status = req.Status
-	var p store.Page
-	p.Limit = int64(req.Limit)
-	p.Offset = int64(req.Offset)
+	p := store.Page{
+		Limit:  int64(req.Limit),
+		Offset: int64(req.Offset),
+	}
 	items, err := c.db.Orders().List(ctx, req.CustomerID, f, p)
 	if err != nil {
 		return nil, storeError(err, "orders")

@@ -88,45 +88,26 @@ var customerProps = []prop{{"body", "id", false}, {"body", "billingAddress", tru
 // values returns the column values of v, in customerColumns order,
 // or the field errors of strings holding the NUL character (refuseNUL).
 func (s *Customers) values(v *api.Customer) ([]any, error) {
-	out := make([]any, 0, 14)
-	out = append(out, v.ID)
-	{
-		x, err := jsonArg(v.BillingAddress.Value, !v.BillingAddress.Set || v.BillingAddress.Null)
-		if err != nil {
-			return nil, fmt.Errorf("column billing_address: %w", err)
-		}
-		out = append(out, x)
+	var j jsonArgs
+	out := []any{
+		v.ID,
+		j.orNull("billing_address", v.BillingAddress.Value, !v.BillingAddress.Set || v.BillingAddress.Null),
+		nullableArg(v.BirthDate),
+		v.CreatedAt,
+		v.Email,
+		v.MarketingOptIn,
+		j.orNull("metadata", v.Metadata, v.Metadata == nil),
+		v.Name,
+		v.OrderCount,
+		v.Password,
+		nullableArg(v.Phone),
+		j.orNull("preferences", v.Preferences, v.Preferences == nil),
+		j.orNull("tags", v.Tags, v.Tags == nil),
+		v.UpdatedAt,
 	}
-	out = append(out, nullableArg(v.BirthDate))
-	out = append(out, v.CreatedAt)
-	out = append(out, v.Email)
-	out = append(out, v.MarketingOptIn)
-	{
-		x, err := jsonArg(v.Metadata, v.Metadata == nil)
-		if err != nil {
-			return nil, fmt.Errorf("column metadata: %w", err)
-		}
-		out = append(out, x)
+	if j.err != nil {
+		return nil, j.err
 	}
-	out = append(out, v.Name)
-	out = append(out, v.OrderCount)
-	out = append(out, v.Password)
-	out = append(out, nullableArg(v.Phone))
-	{
-		x, err := jsonArg(v.Preferences, v.Preferences == nil)
-		if err != nil {
-			return nil, fmt.Errorf("column preferences: %w", err)
-		}
-		out = append(out, x)
-	}
-	{
-		x, err := jsonArg(v.Tags, v.Tags == nil)
-		if err != nil {
-			return nil, fmt.Errorf("column tags: %w", err)
-		}
-		out = append(out, x)
-	}
-	out = append(out, v.UpdatedAt)
 	if err := refuseNUL(out, customerProps); err != nil {
 		return nil, err
 	}
@@ -553,65 +534,28 @@ var orderProps = []prop{{"body", "id", false}, {"body", "customerId", false}, {"
 // values returns the column values of v, in orderColumns order,
 // or the field errors of strings holding the NUL character (refuseNUL).
 func (s *Orders) values(v *api.Order) ([]any, error) {
-	out := make([]any, 0, 16)
-	out = append(out, v.ID)
-	out = append(out, v.CustomerID)
-	out = append(out, v.CreatedAt)
-	out = append(out, v.Currency)
-	out = append(out, nullableArg(v.DeliveryDate))
-	{
-		x, err := jsonArg(v.Discount, v.Discount == nil)
-		if err != nil {
-			return nil, fmt.Errorf("column discount: %w", err)
-		}
-		out = append(out, x)
+	var j jsonArgs
+	out := []any{
+		v.ID,
+		v.CustomerID,
+		v.CreatedAt,
+		v.Currency,
+		nullableArg(v.DeliveryDate),
+		j.orNull("discount", v.Discount, v.Discount == nil),
+		j.orNull("gift_message", v.GiftMessage.Value, !v.GiftMessage.Set || v.GiftMessage.Null),
+		j.value("items", v.Items),
+		j.orNull("metadata", v.Metadata, v.Metadata == nil),
+		j.orNull("notes", v.Notes, v.Notes == nil),
+		j.value("payment", v.Payment),
+		j.orNull("shipping_address", v.ShippingAddress, v.ShippingAddress == nil),
+		v.ShippingClass,
+		v.Status,
+		v.TotalCents,
+		v.UpdatedAt,
 	}
-	{
-		x, err := jsonArg(v.GiftMessage.Value, !v.GiftMessage.Set || v.GiftMessage.Null)
-		if err != nil {
-			return nil, fmt.Errorf("column gift_message: %w", err)
-		}
-		out = append(out, x)
+	if j.err != nil {
+		return nil, j.err
 	}
-	{
-		x, err := jsonArg(v.Items, false)
-		if err != nil {
-			return nil, fmt.Errorf("column items: %w", err)
-		}
-		out = append(out, x)
-	}
-	{
-		x, err := jsonArg(v.Metadata, v.Metadata == nil)
-		if err != nil {
-			return nil, fmt.Errorf("column metadata: %w", err)
-		}
-		out = append(out, x)
-	}
-	{
-		x, err := jsonArg(v.Notes, v.Notes == nil)
-		if err != nil {
-			return nil, fmt.Errorf("column notes: %w", err)
-		}
-		out = append(out, x)
-	}
-	{
-		x, err := jsonArg(v.Payment, false)
-		if err != nil {
-			return nil, fmt.Errorf("column payment: %w", err)
-		}
-		out = append(out, x)
-	}
-	{
-		x, err := jsonArg(v.ShippingAddress, v.ShippingAddress == nil)
-		if err != nil {
-			return nil, fmt.Errorf("column shipping_address: %w", err)
-		}
-		out = append(out, x)
-	}
-	out = append(out, v.ShippingClass)
-	out = append(out, v.Status)
-	out = append(out, v.TotalCents)
-	out = append(out, v.UpdatedAt)
 	if err := refuseNUL(out, orderProps); err != nil {
 		return nil, err
 	}

@@ -28,8 +28,9 @@ func (c *CRUD) ListPets(ctx context.Context, req *api.ListPetsRequest) (api.List
 	for _, x := range req.Status {
 		f.Status = append(f.Status, api.PetStatus(x))
 	}
-	var p store.Page
-	p.Limit = int64(req.Limit)
+	p := store.Page{
+		Limit: int64(req.Limit),
+	}
 	items, err := c.db.Pets().List(ctx, f, p)
 	if err != nil {
 		return nil, storeError(err, "pets")

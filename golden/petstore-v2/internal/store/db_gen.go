@@ -359,16 +359,30 @@ func nulIn(at *svcgen.Path, doc any, errs *svcgen.Errors) {
 	}
 }
 
-// jsonArg encodes a value for a JSON column; nil stays NULL.
-func jsonArg(v any, isNil bool) (any, error) {
-	if isNil {
-		return nil, nil
-	}
+// jsonArgs encodes the values of a row's JSON columns, as text (which
+// both databases take for a JSON column), and keeps the first error, so
+// that a row's values can be written as one list.
+type jsonArgs struct{ err error }
+
+// value is v encoded for the JSON column named column.
+func (j *jsonArgs) value(column string, v any) any {
 	b, err := json.Marshal(v)
 	if err != nil {
-		return nil, err
+		if j.err == nil {
+			j.err = fmt.Errorf("column %s: %w", column, err)
+		}
+		return nil
 	}
-	return string(b), nil
+	return string(b)
+}
+
+// orNull is value, or NULL when null is true (the property is absent, or
+// null).
+func (j *jsonArgs) orNull(column string, v any, null bool) any {
+	if null {
+		return nil
+	}
+	return j.value(column, v)
 }
 
 // jsonColumn decodes a JSON column into dst; NULL leaves it untouched.

@@ -86,32 +86,19 @@ var petProps = []prop{{"body", "id", false}, {"body", "birthDate", false}, {"bod
 // values returns the column values of v, in petColumns order,
 // or the field errors of strings holding the NUL character (refuseNUL).
 func (s *Pets) values(v *api.Pet) ([]any, error) {
-	out := make([]any, 0, 8)
-	out = append(out, v.ID)
-	out = append(out, v.BirthDate)
-	{
-		x, err := jsonArg(v.Category, v.Category == nil)
-		if err != nil {
-			return nil, fmt.Errorf("column category: %w", err)
-		}
-		out = append(out, x)
+	var j jsonArgs
+	out := []any{
+		v.ID,
+		v.BirthDate,
+		j.orNull("category", v.Category, v.Category == nil),
+		v.Name,
+		j.value("photo_urls", v.PhotoURLs),
+		v.PriceCents,
+		v.Status,
+		j.orNull("tags", v.Tags, v.Tags == nil),
 	}
-	out = append(out, v.Name)
-	{
-		x, err := jsonArg(v.PhotoURLs, false)
-		if err != nil {
-			return nil, fmt.Errorf("column photo_urls: %w", err)
-		}
-		out = append(out, x)
-	}
-	out = append(out, v.PriceCents)
-	out = append(out, v.Status)
-	{
-		x, err := jsonArg(v.Tags, v.Tags == nil)
-		if err != nil {
-			return nil, fmt.Errorf("column tags: %w", err)
-		}
-		out = append(out, x)
+	if j.err != nil {
+		return nil, j.err
 	}
 	if err := refuseNUL(out, petProps); err != nil {
 		return nil, err

@@ -25,9 +25,10 @@ func NewCRUD(db *store.DB) *CRUD { return &CRUD{db: db} }
 func (c *CRUD) ListShipments(ctx context.Context, req *api.ListShipmentsRequest) (api.ListShipmentsResponse, error) {
 	var f store.ShipmentFilter
 	f.OrderID = req.OrderID
-	var p store.Page
-	p.Limit = int64(req.Limit)
-	p.Offset = int64(req.Offset)
+	p := store.Page{
+		Limit:  int64(req.Limit),
+		Offset: int64(req.Offset),
+	}
 	items, err := c.db.Shipments().List(ctx, f, p)
 	if err != nil {
 		return nil, storeError(err, "shipments")

@@ -88,15 +88,16 @@ var shipmentProps = []prop{{"body", "id", false}, {"body", "createdAt", false}, 
 // values returns the column values of v, in shipmentColumns order,
 // or the field errors of strings holding the NUL character (refuseNUL).
 func (s *Shipments) values(v *api.Shipment) ([]any, error) {
-	out := make([]any, 0, 8)
-	out = append(out, v.ID)
-	out = append(out, v.CreatedAt)
-	out = append(out, v.CustomerID)
-	out = append(out, v.ItemCount)
-	out = append(out, v.OrderID)
-	out = append(out, v.OrderVersion)
-	out = append(out, v.Status)
-	out = append(out, v.UpdatedAt)
+	out := []any{
+		v.ID,
+		v.CreatedAt,
+		v.CustomerID,
+		v.ItemCount,
+		v.OrderID,
+		v.OrderVersion,
+		v.Status,
+		v.UpdatedAt,
+	}
 	if err := refuseNUL(out, shipmentProps); err != nil {
 		return nil, err
 	}

@@ -30,9 +30,10 @@ func (c *CRUD) ListGadgets(ctx context.Context, req *api.ListGadgetsRequest) (ap
 		x := api.GadgetColor(*req.Color)
 		f.Color = &x
 	}
-	var p store.Page
-	p.Limit = int64(req.Limit)
-	p.Offset = int64(req.Offset)
+	p := store.Page{
+		Limit:  int64(req.Limit),
+		Offset: int64(req.Offset),
+	}
 	items, err := c.db.Gadgets().List(ctx, f, p)
 	if err != nil {
 		return nil, storeError(err, "gadgets")

@@ -86,35 +86,22 @@ var gadgetProps = []prop{{"body", "id", false}, {"body", "color", false}, {"body
 // values returns the column values of v, in gadgetColumns order,
 // or the field errors of strings holding the NUL character (refuseNUL).
 func (s *Gadgets) values(v *api.Gadget) ([]any, error) {
-	out := make([]any, 0, 10)
-	out = append(out, v.ID)
-	out = append(out, v.Color)
-	{
-		x, err := jsonArg(v.Dims, v.Dims == nil)
-		if err != nil {
-			return nil, fmt.Errorf("column dims: %w", err)
-		}
-		out = append(out, x)
+	var j jsonArgs
+	out := []any{
+		v.ID,
+		v.Color,
+		j.orNull("dims", v.Dims, v.Dims == nil),
+		v.Finish,
+		nullableArg(v.Label),
+		v.Name,
+		j.orNull("parts", v.Parts, v.Parts == nil),
+		j.orNull("shape", v.Shape, v.Shape == nil),
+		v.Size,
+		v.Weight,
 	}
-	out = append(out, v.Finish)
-	out = append(out, nullableArg(v.Label))
-	out = append(out, v.Name)
-	{
-		x, err := jsonArg(v.Parts, v.Parts == nil)
-		if err != nil {
-			return nil, fmt.Errorf("column parts: %w", err)
-		}
-		out = append(out, x)
+	if j.err != nil {
+		return nil, j.err
 	}
-	{
-		x, err := jsonArg(v.Shape, v.Shape == nil)
-		if err != nil {
-			return nil, fmt.Errorf("column shape: %w", err)
-		}
-		out = append(out, x)
-	}
-	out = append(out, v.Size)
-	out = append(out, v.Weight)
 	if err := refuseNUL(out, gadgetProps); err != nil {
 		return nil, err
 	}

@@ -289,6 +289,40 @@ var funcs = template.FuncMap{
 	"rawString": func(s string) string {
 		return "`" + strings.ReplaceAll(s, "`", "` + \"`\" + `") + "`"
 	},
+	// a prints a noun after its indefinite article: "a Customer", "an Order".
+	"a": withArticle,
 	// oneLine joins text into one line for short comments.
 	"oneLine": func(s string) string { return strings.Join(strings.Fields(s), " ") },
+}
+
+// withArticle prints noun after "a" or "an", by how English speakers
+// usually say its first letters: "an" before a vowel sound ("an Order",
+// "an Item"), "a" before a consonant sound, which a "u" or "eu" read
+// as "you" is ("a User", "a Unit", "a Euro", "a uint8"; but "an
+// Update", "an int64").
+func withArticle(noun string) string {
+	w := strings.ToLower(noun)
+	an := false
+	switch {
+	case w == "":
+	case strings.HasPrefix(w, "eu"), strings.HasPrefix(w, "uint"):
+	case strings.HasPrefix(w, "u"):
+		// "uni", "use", "usu", "uti", "ura", "uri", "uro": a "you" sound.
+		an = !hasAnyPrefix(w[1:], "ni", "se", "sa", "su", "ti", "ra", "re", "ri", "ro", "bi", "ku")
+	default:
+		an = strings.ContainsRune("aeio", rune(w[0]))
+	}
+	if an {
+		return "an " + noun
+	}
+	return "a " + noun
+}
+
+func hasAnyPrefix(s string, prefixes ...string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
 }

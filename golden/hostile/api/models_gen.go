@@ -486,13 +486,13 @@ func (v Level) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
 	}
 }
 
-// DecodeJSON reads a int64; ValidateAt checks it is one of the
+// DecodeJSON reads an int64; ValidateAt checks it is one of the
 // values.
 func (v *Level) DecodeJSON(d *svcgen.Decoder) error {
 	return svcgen.DecodeInt64(d, (*int64)(v))
 }
 
-// EncodeJSON writes v as a int64.
+// EncodeJSON writes v as an int64.
 func (v *Level) EncodeJSON(e *svcgen.Encoder) {
 	if v == nil {
 		e.Null()

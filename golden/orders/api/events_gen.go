@@ -133,7 +133,7 @@ func (e *CustomerEvent) DecodeJSON(d *svcgen.Decoder) error {
 // UnmarshalJSON reads the event as DecodeJSON does.
 func (e *CustomerEvent) UnmarshalJSON(data []byte) error { return svcgen.Unmarshal(data, e) }
 
-// OrderEvent is a change to a Order, as the orders service publishes it on
+// OrderEvent is a change to an Order, as the orders service publishes it on
 // the NATS subject "orders.<type>" of the JetStream stream
 // "ORDERS_EVENTS": order.created, order.updated or order.deleted. It is a
 // CloudEvents 1.0 event in JSON (structured mode); other services decode

@@ -41,9 +41,9 @@ func (c *CRUD) CreateCategory(ctx context.Context, req *api.CreateCategoryReques
 	if err := c.db.Categories().Create(ctx, &v); err != nil {
 		return nil, storeError(err, "category")
 	}
-	resp := &api.CreateCategory201Response{}
-	resp.Body = v
-	return resp, nil
+	return &api.CreateCategory201Response{
+		Body: v,
+	}, nil
 }
 
 // GetCategory returns one Category.
@@ -52,9 +52,7 @@ func (c *CRUD) GetCategory(ctx context.Context, req *api.GetCategoryRequest) (ap
 	if err != nil {
 		return nil, storeError(err, "category")
 	}
-	resp := &api.GetCategory200Response{}
-	resp.Body = *v
-	return resp, nil
+	return &api.GetCategory200Response{Body: *v}, nil
 }
 
 // ListProducts lists Products.
@@ -94,10 +92,10 @@ func (c *CRUD) CreateProduct(ctx context.Context, req *api.CreateProductRequest)
 	if err := c.db.Products().Create(ctx, &v); err != nil {
 		return nil, storeError(err, "product")
 	}
-	resp := &api.CreateProduct201Response{}
-	resp.Location = "/api/products/" + url.PathEscape(v.Sku)
-	resp.Body = v
-	return resp, nil
+	return &api.CreateProduct201Response{
+		Location: "/api/products/" + url.PathEscape(v.Sku),
+		Body:     v,
+	}, nil
 }
 
 // GetProduct returns one Product.
@@ -106,9 +104,7 @@ func (c *CRUD) GetProduct(ctx context.Context, req *api.GetProductRequest) (api.
 	if err != nil {
 		return nil, storeError(err, "product")
 	}
-	resp := &api.GetProduct200Response{}
-	resp.Body = *v
-	return resp, nil
+	return &api.GetProduct200Response{Body: *v}, nil
 }
 
 // ReplaceProduct replaces a Product.
@@ -124,9 +120,7 @@ func (c *CRUD) ReplaceProduct(ctx context.Context, req *api.ReplaceProductReques
 	if err != nil {
 		return nil, storeError(err, "product")
 	}
-	resp := &api.ReplaceProduct200Response{}
-	resp.Body = *v
-	return resp, nil
+	return &api.ReplaceProduct200Response{Body: *v}, nil
 }
 
 // DeleteProduct deletes a Product.

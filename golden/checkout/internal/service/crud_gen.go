@@ -49,9 +49,9 @@ func (c *CRUD) CreateQuote(ctx context.Context, req *api.CreateQuoteRequest, com
 	if err := c.db.Quotes().Create(ctx, &v); err != nil {
 		return nil, storeError(err, "quote")
 	}
-	resp := &api.CreateQuote201Response{}
-	resp.Body = v
-	return resp, nil
+	return &api.CreateQuote201Response{
+		Body: v,
+	}, nil
 }
 
 // GetQuote returns one Quote.
@@ -60,9 +60,7 @@ func (c *CRUD) GetQuote(ctx context.Context, req *api.GetQuoteRequest) (api.GetQ
 	if err != nil {
 		return nil, storeError(err, "quote")
 	}
-	resp := &api.GetQuote200Response{}
-	resp.Body = *v
-	return resp, nil
+	return &api.GetQuote200Response{Body: *v}, nil
 }
 
 // quoteFromQuoteInput returns the api.Quote made from in, property by property.

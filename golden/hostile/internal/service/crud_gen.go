@@ -27,9 +27,7 @@ func (c *CRUD) GetThing(ctx context.Context, req *api.GetThingRequest) (api.GetT
 	if err != nil {
 		return nil, storeError(err, "thing")
 	}
-	resp := &api.GetThing200Response{}
-	resp.Body = *v
-	return resp, nil
+	return &api.GetThing200Response{Body: *v}, nil
 }
 
 // ListThings lists Thing2s.
@@ -55,9 +53,9 @@ func (c *CRUD) CreateThing(ctx context.Context, req *api.CreateThingRequest) (ap
 	if err := c.db.Thing2s().Create(ctx, &v); err != nil {
 		return nil, storeError(err, "thing2")
 	}
-	resp := &api.CreateThing201Response{}
-	resp.Body = api.Response{Thing: v}
-	return resp, nil
+	return &api.CreateThing201Response{
+		Body: api.Response{Thing: v},
+	}, nil
 }
 
 // GetThing2 returns one Thing2.
@@ -66,9 +64,7 @@ func (c *CRUD) GetThing2(ctx context.Context, req *api.GetThing2Request) (api.Ge
 	if err != nil {
 		return nil, storeError(err, "thing2")
 	}
-	resp := &api.GetThing2200Response{}
-	resp.Body = *v
-	return resp, nil
+	return &api.GetThing2200Response{Body: *v}, nil
 }
 
 // ThingsDelete deletes a Thing2.

@@ -56,10 +56,10 @@ func (c *CRUD) CreateCustomer(ctx context.Context, req *api.CreateCustomerReques
 	if err := c.db.Customers().Create(ctx, &v); err != nil {
 		return nil, storeError(err, "customer")
 	}
-	resp := &api.CreateCustomer201Response{}
-	resp.Location = "/v1/customers/" + url.PathEscape(v.ID)
-	resp.Body = v
-	return resp, nil
+	return &api.CreateCustomer201Response{
+		Location: "/v1/customers/" + url.PathEscape(v.ID),
+		Body:     v,
+	}, nil
 }
 
 // GetCustomer returns one Customer.
@@ -68,9 +68,7 @@ func (c *CRUD) GetCustomer(ctx context.Context, req *api.GetCustomerRequest) (ap
 	if err != nil {
 		return nil, storeError(err, "customer")
 	}
-	resp := &api.GetCustomer200Response{}
-	resp.Body = *v
-	return resp, nil
+	return &api.GetCustomer200Response{Body: *v}, nil
 }
 
 // ReplaceCustomer replaces a Customer.
@@ -87,9 +85,7 @@ func (c *CRUD) ReplaceCustomer(ctx context.Context, req *api.ReplaceCustomerRequ
 	if err != nil {
 		return nil, storeError(err, "customer")
 	}
-	resp := &api.ReplaceCustomer200Response{}
-	resp.Body = *v
-	return resp, nil
+	return &api.ReplaceCustomer200Response{Body: *v}, nil
 }
 
 // UpdateCustomer changes the fields of a Customer the request sends (null clears a field).
@@ -103,9 +99,7 @@ func (c *CRUD) UpdateCustomer(ctx context.Context, req *api.UpdateCustomerReques
 	if err != nil {
 		return nil, storeError(err, "customer")
 	}
-	resp := &api.UpdateCustomer200Response{}
-	resp.Body = *v
-	return resp, nil
+	return &api.UpdateCustomer200Response{Body: *v}, nil
 }
 
 // DeleteCustomer deletes a Customer.
@@ -160,10 +154,10 @@ func (c *CRUD) CreateOrder(ctx context.Context, req *api.CreateOrderRequest) (ap
 	if err := c.db.Orders().Create(ctx, req.CustomerID, &v); err != nil {
 		return nil, storeError(err, "order")
 	}
-	resp := &api.CreateOrder201Response{}
-	resp.Location = "/v1/customers/" + url.PathEscape(req.CustomerID) + "/orders/" + strconv.FormatInt(v.ID, 10)
-	resp.Body = v
-	return resp, nil
+	return &api.CreateOrder201Response{
+		Location: "/v1/customers/" + url.PathEscape(req.CustomerID) + "/orders/" + strconv.FormatInt(v.ID, 10),
+		Body:     v,
+	}, nil
 }
 
 // GetOrder returns one Order.
@@ -172,12 +166,10 @@ func (c *CRUD) GetOrder(ctx context.Context, req *api.GetOrderRequest) (api.GetO
 	if err != nil {
 		return nil, storeError(err, "order")
 	}
-	resp := &api.GetOrder200Response{}
-	resp.Body = *v
-	return resp, nil
+	return &api.GetOrder200Response{Body: *v}, nil
 }
 
-// ReplaceOrder replaces a Order.
+// ReplaceOrder replaces an Order.
 func (c *CRUD) ReplaceOrder(ctx context.Context, req *api.ReplaceOrderRequest) (api.ReplaceOrderResponse, error) {
 	v, err := c.db.Orders().Update(ctx, req.CustomerID, req.OrderID, func(v *api.Order) error {
 		fresh := orderFromOrderInput(req.Body)
@@ -192,12 +184,10 @@ func (c *CRUD) ReplaceOrder(ctx context.Context, req *api.ReplaceOrderRequest) (
 	if err != nil {
 		return nil, storeError(err, "order")
 	}
-	resp := &api.ReplaceOrder200Response{}
-	resp.Body = *v
-	return resp, nil
+	return &api.ReplaceOrder200Response{Body: *v}, nil
 }
 
-// UpdateOrder changes the fields of a Order the request sends (null clears a field).
+// UpdateOrder changes the fields of an Order the request sends (null clears a field).
 func (c *CRUD) UpdateOrder(ctx context.Context, req *api.UpdateOrderRequest) (api.UpdateOrderResponse, error) {
 	if err := minProperties(req.RawBody, 1); err != nil {
 		return nil, err
@@ -208,12 +198,10 @@ func (c *CRUD) UpdateOrder(ctx context.Context, req *api.UpdateOrderRequest) (ap
 	if err != nil {
 		return nil, storeError(err, "order")
 	}
-	resp := &api.UpdateOrder200Response{}
-	resp.Body = *v
-	return resp, nil
+	return &api.UpdateOrder200Response{Body: *v}, nil
 }
 
-// DeleteOrder deletes a Order.
+// DeleteOrder deletes an Order.
 func (c *CRUD) DeleteOrder(ctx context.Context, req *api.DeleteOrderRequest) (api.DeleteOrderResponse, error) {
 	if err := c.db.Orders().Delete(ctx, req.CustomerID, req.OrderID); err != nil {
 		return nil, storeError(err, "order")
@@ -221,7 +209,7 @@ func (c *CRUD) DeleteOrder(ctx context.Context, req *api.DeleteOrderRequest) (ap
 	return &api.DeleteOrder204Response{}, nil
 }
 
-// GetOrderHistory lists the changes of a Order, oldest first, from the event log.
+// GetOrderHistory lists the changes of an Order, oldest first, from the event log.
 func (c *CRUD) GetOrderHistory(ctx context.Context, req *api.GetOrderHistoryRequest) (api.GetOrderHistoryResponse, error) {
 	if _, err := c.db.Orders().Get(ctx, req.CustomerID, req.OrderID); err != nil {
 		return nil, storeError(err, "order")

@@ -180,7 +180,7 @@ func TestCustomersOverHTTP(t *testing.T) {
 	call(t, h, "GET", fill("/v1/customers/{customerId}", params), "", [][2]string{}, "", http.StatusNotFound, nil)
 }
 
-// TestOrdersOverHTTP creates a Order through the API and reads it
+// TestOrdersOverHTTP creates an Order through the API and reads it
 // back, then deletes it and checks it is gone.
 func TestOrdersOverHTTP(t *testing.T) {
 	h := newTestServer(t)
@@ -323,7 +323,7 @@ func TestCustomersStrictness(t *testing.T) {
 	}
 }
 
-// TestOrdersStrictness stores a Order over HTTP, under a new Customer, on each
+// TestOrdersStrictness stores an Order over HTTP, under a new Customer, on each
 // database, then sends the requests only the store can judge, each of
 // which must be answered alike by SQLite and PostgreSQL: a merge patch
 // is judged as the Order it makes, text holding U+0000 is refused

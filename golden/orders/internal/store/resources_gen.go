@@ -755,7 +755,7 @@ func (s *Orders) get(ctx context.Context, ex execer, parentID string, id int64) 
 	return &v, nil
 }
 
-// exists returns ErrNotFound unless a Order with the given id exists.
+// exists returns ErrNotFound unless an Order with the given id exists.
 func (s *Orders) exists(ctx context.Context, ex execer, id int64) error {
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT 1 FROM "orders" WHERE "id" = `).arg(id)

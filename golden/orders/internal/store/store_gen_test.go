@@ -248,7 +248,7 @@ func TestCustomers(t *testing.T) {
 	}
 }
 
-// TestCustomersCascadeOrders deletes a Customer with a Order under it:
+// TestCustomersCascadeOrders deletes a Customer with an Order under it:
 // the database deletes the Order too, and the event log says so.
 func TestCustomersCascadeOrders(t *testing.T) {
 	for name, db := range testDBs(t) {
@@ -335,7 +335,7 @@ func newOrder(t *testing.T, db *DB, parentID string) api.Order {
 	return v
 }
 
-// TestOrders stores a Order, reads it back exactly, lists, updates
+// TestOrders stores an Order, reads it back exactly, lists, updates
 // and deletes it.
 func TestOrders(t *testing.T) {
 	for name, db := range testDBs(t) {

@@ -46,10 +46,10 @@ func (c *CRUD) AddPet(ctx context.Context, req *api.AddPetRequest) (api.AddPetRe
 	if err := c.db.Pets().Create(ctx, &v); err != nil {
 		return nil, storeError(err, "pet")
 	}
-	resp := &api.AddPet201Response{}
-	resp.Location = "/v2/pets/" + strconv.FormatInt(*v.ID, 10)
-	resp.Body = v
-	return resp, nil
+	return &api.AddPet201Response{
+		Location: "/v2/pets/" + strconv.FormatInt(*v.ID, 10),
+		Body:     v,
+	}, nil
 }
 
 // GetPetByID returns one Pet.
@@ -58,9 +58,7 @@ func (c *CRUD) GetPetByID(ctx context.Context, req *api.GetPetByIDRequest) (api.
 	if err != nil {
 		return nil, storeError(err, "pet")
 	}
-	resp := &api.GetPetByID200Response{}
-	resp.Body = *v
-	return resp, nil
+	return &api.GetPetByID200Response{Body: *v}, nil
 }
 
 // UpdatePet replaces a Pet.
@@ -74,9 +72,7 @@ func (c *CRUD) UpdatePet(ctx context.Context, req *api.UpdatePetRequest) (api.Up
 	if err != nil {
 		return nil, storeError(err, "pet")
 	}
-	resp := &api.UpdatePet200Response{}
-	resp.Body = *v
-	return resp, nil
+	return &api.UpdatePet200Response{Body: *v}, nil
 }
 
 // DeletePet deletes a Pet.

@@ -49,9 +49,9 @@ func (c *CRUD) CreateShipment(ctx context.Context, req *api.CreateShipmentReques
 	if err := c.db.Shipments().Create(ctx, &v); err != nil {
 		return nil, storeError(err, "shipment")
 	}
-	resp := &api.CreateShipment201Response{}
-	resp.Body = v
-	return resp, nil
+	return &api.CreateShipment201Response{
+		Body: v,
+	}, nil
 }
 
 // GetShipment returns one Shipment.
@@ -60,9 +60,7 @@ func (c *CRUD) GetShipment(ctx context.Context, req *api.GetShipmentRequest) (ap
 	if err != nil {
 		return nil, storeError(err, "shipment")
 	}
-	resp := &api.GetShipment200Response{}
-	resp.Body = *v
-	return resp, nil
+	return &api.GetShipment200Response{Body: *v}, nil
 }
 
 // DeleteShipment deletes a Shipment.

@@ -55,9 +55,9 @@ func (c *CRUD) CreateGadget(ctx context.Context, req *api.CreateGadgetRequest) (
 	if err := c.db.Gadgets().Create(ctx, &v); err != nil {
 		return nil, storeError(err, "gadget")
 	}
-	resp := &api.CreateGadget201Response{}
-	resp.Body = v
-	return resp, nil
+	return &api.CreateGadget201Response{
+		Body: v,
+	}, nil
 }
 
 // GetGadget returns one Gadget.
@@ -66,9 +66,7 @@ func (c *CRUD) GetGadget(ctx context.Context, req *api.GetGadgetRequest) (api.Ge
 	if err != nil {
 		return nil, storeError(err, "gadget")
 	}
-	resp := &api.GetGadget200Response{}
-	resp.Body = *v
-	return resp, nil
+	return &api.GetGadget200Response{Body: *v}, nil
 }
 
 // ReplaceGadget replaces a Gadget.
@@ -83,9 +81,7 @@ func (c *CRUD) ReplaceGadget(ctx context.Context, req *api.ReplaceGadgetRequest)
 	if err != nil {
 		return nil, storeError(err, "gadget")
 	}
-	resp := &api.ReplaceGadget200Response{}
-	resp.Body = gadgetSummaryFromGadget(*v)
-	return resp, nil
+	return &api.ReplaceGadget200Response{Body: gadgetSummaryFromGadget(*v)}, nil
 }
 
 // UpdateGadget changes the fields of a Gadget the request sends (null clears a field).
@@ -99,9 +95,7 @@ func (c *CRUD) UpdateGadget(ctx context.Context, req *api.UpdateGadgetRequest) (
 	if err != nil {
 		return nil, storeError(err, "gadget")
 	}
-	resp := &api.UpdateGadget200Response{}
-	resp.Body = *v
-	return resp, nil
+	return &api.UpdateGadget200Response{Body: *v}, nil
 }
 
 // DeleteGadget deletes a Gadget.

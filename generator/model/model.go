@@ -1268,6 +1268,12 @@ func (r *Resource) IDSegment(v string) string {
 	return PathSegment(r.IDOf(v), r.ID.Field.Type.GoType)
 }
 
+// IDText is a Go expression for id, an expression of the resource's id
+// type, as text (Text): what the event log keys a resource's events by.
+func (r *Resource) IDText(id string) string {
+	return Text(id, r.ID.Field.Type.GoType)
+}
+
 // PathSegment is a Go expression for expr, a value of Go type goType, as a
 // path segment: "url.PathEscape(v.ID)" for a string,
 // "strconv.FormatInt(v.ID, 10)" for an integer (which needs no escaping),
@@ -1276,12 +1282,25 @@ func PathSegment(expr, goType string) string {
 	switch goType {
 	case "string":
 		return "url.PathEscape(" + expr + ")"
+	case "int64", "int32", "int":
+		return Text(expr, goType)
+	}
+	return "url.PathEscape(fmt.Sprint(" + expr + "))"
+}
+
+// Text is a Go expression for expr, a value of Go type goType, as the
+// text fmt.Sprint makes of it, written the cheapest way: expr itself for a
+// string, strconv.FormatInt for an integer, fmt.Sprint for any other type.
+func Text(expr, goType string) string {
+	switch goType {
+	case "string":
+		return expr
 	case "int64":
 		return "strconv.FormatInt(" + expr + ", 10)"
 	case "int32", "int":
 		return "strconv.FormatInt(int64(" + expr + "), 10)"
 	}
-	return "url.PathEscape(fmt.Sprint(" + expr + "))"
+	return "fmt.Sprint(" + expr + ")"
 }
 
 // Column is a table column.

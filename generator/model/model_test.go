@@ -25,6 +25,20 @@ func TestSetsDefault(t *testing.T) {
 	}
 }
 
+func TestText(t *testing.T) {
+	for _, tc := range []struct{ expr, goType, want string }{
+		{"id", "string", "id"},
+		{"*v.ID", "int64", "strconv.FormatInt(*v.ID, 10)"},
+		{"id", "int32", "strconv.FormatInt(int64(id), 10)"},
+		{"v.Day", "svcgen.Date", "fmt.Sprint(v.Day)"}, // any other type
+		{"v.Kind", "Kind", "fmt.Sprint(v.Kind)"},      // a named string type too
+	} {
+		if got := Text(tc.expr, tc.goType); got != tc.want {
+			t.Errorf("Text(%q, %q) = %s, want %s", tc.expr, tc.goType, got, tc.want)
+		}
+	}
+}
+
 func TestPathSegment(t *testing.T) {
 	for _, tc := range []struct{ expr, goType, want string }{
 		{"v.ID", "string", "url.PathEscape(v.ID)"},

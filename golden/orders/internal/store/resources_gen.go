@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
@@ -215,7 +216,7 @@ func (s *Customers) Each(ctx context.Context, fn func(id string, data []byte) er
 		if err != nil {
 			return err
 		}
-		if err := fn(fmt.Sprint(v.ID), data); err != nil {
+		if err := fn(v.ID, data); err != nil {
 			return err
 		}
 	}
@@ -228,7 +229,7 @@ func (s *Customers) History(ctx context.Context, id string) ([]eventlog.Event, e
 	if !idOK {
 		return nil, nil
 	}
-	return eventlog.History(ctx, s.db.ex(ctx), eventlog.Dialect(s.db.Dialect == Postgres), "customer", fmt.Sprint(id))
+	return eventlog.History(ctx, s.db.ex(ctx), s.db.eventDialect(), "customer", id)
 }
 
 // event appends a change of the Customer with the given id to the event
@@ -242,7 +243,7 @@ func (s *Customers) event(ctx context.Context, tx *sql.Tx, typ string, id string
 			return fmt.Errorf("event %s: %w", typ, err)
 		}
 	}
-	e, err := eventlog.Append(ctx, tx, eventlog.Dialect(s.db.Dialect == Postgres), typ, fmt.Sprint(id), data)
+	e, err := eventlog.Append(ctx, tx, s.db.eventDialect(), typ, id, data)
 	if err != nil {
 		return err
 	}
@@ -265,7 +266,7 @@ func (s *Customers) precondition(ctx context.Context, tx *sql.Tx, id string) err
 			return err
 		}
 	}
-	n, err := eventlog.Version(ctx, tx, eventlog.Dialect(s.db.Dialect == Postgres), "customer", fmt.Sprint(id))
+	n, err := eventlog.Version(ctx, tx, s.db.eventDialect(), "customer", id)
 	if err != nil {
 		return err
 	}
@@ -278,7 +279,7 @@ func (s *Customers) setVersion(ctx context.Context, ex execer, id string) error 
 	if svcgen.VersionedFrom(ctx) == nil {
 		return nil
 	}
-	n, err := eventlog.Version(ctx, ex, eventlog.Dialect(s.db.Dialect == Postgres), "customer", fmt.Sprint(id))
+	n, err := eventlog.Version(ctx, ex, s.db.eventDialect(), "customer", id)
 	if err != nil {
 		return err
 	}
@@ -637,7 +638,7 @@ func (s *Orders) Each(ctx context.Context, fn func(id string, data []byte) error
 		if err != nil {
 			return err
 		}
-		if err := fn(fmt.Sprint(v.ID), data); err != nil {
+		if err := fn(strconv.FormatInt(v.ID, 10), data); err != nil {
 			return err
 		}
 	}
@@ -646,7 +647,7 @@ func (s *Orders) Each(ctx context.Context, fn func(id string, data []byte) error
 
 // History returns the events of the Order with the given id, oldest first.
 func (s *Orders) History(ctx context.Context, id int64) ([]eventlog.Event, error) {
-	return eventlog.History(ctx, s.db.ex(ctx), eventlog.Dialect(s.db.Dialect == Postgres), "order", fmt.Sprint(id))
+	return eventlog.History(ctx, s.db.ex(ctx), s.db.eventDialect(), "order", strconv.FormatInt(id, 10))
 }
 
 // event appends a change of the Order with the given id to the event
@@ -660,7 +661,7 @@ func (s *Orders) event(ctx context.Context, tx *sql.Tx, typ string, id int64, v 
 			return fmt.Errorf("event %s: %w", typ, err)
 		}
 	}
-	e, err := eventlog.Append(ctx, tx, eventlog.Dialect(s.db.Dialect == Postgres), typ, fmt.Sprint(id), data)
+	e, err := eventlog.Append(ctx, tx, s.db.eventDialect(), typ, strconv.FormatInt(id, 10), data)
 	if err != nil {
 		return err
 	}
@@ -683,7 +684,7 @@ func (s *Orders) precondition(ctx context.Context, tx *sql.Tx, id int64) error {
 			return err
 		}
 	}
-	n, err := eventlog.Version(ctx, tx, eventlog.Dialect(s.db.Dialect == Postgres), "order", fmt.Sprint(id))
+	n, err := eventlog.Version(ctx, tx, s.db.eventDialect(), "order", strconv.FormatInt(id, 10))
 	if err != nil {
 		return err
 	}
@@ -696,7 +697,7 @@ func (s *Orders) setVersion(ctx context.Context, ex execer, id int64) error {
 	if svcgen.VersionedFrom(ctx) == nil {
 		return nil
 	}
-	n, err := eventlog.Version(ctx, ex, eventlog.Dialect(s.db.Dialect == Postgres), "order", fmt.Sprint(id))
+	n, err := eventlog.Version(ctx, ex, s.db.eventDialect(), "order", strconv.FormatInt(id, 10))
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -222,7 +223,7 @@ func TestCustomers(t *testing.T) {
 
 			// The event log holds the three changes in order, with the
 			// versions 1 to 3; the first carries the stored value.
-			history, err := eventlog.History(ctx, db.DB, eventlog.Dialect(db.Dialect == Postgres), "customer", fmt.Sprint(v.ID))
+			history, err := eventlog.History(ctx, db.DB, db.eventDialect(), "customer", v.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -379,7 +380,7 @@ func TestOrders(t *testing.T) {
 
 			// The event log holds the three changes in order, with the
 			// versions 1 to 3; the first carries the stored value.
-			history, err := eventlog.History(ctx, db.DB, eventlog.Dialect(db.Dialect == Postgres), "order", fmt.Sprint(v.ID))
+			history, err := eventlog.History(ctx, db.DB, db.eventDialect(), "order", strconv.FormatInt(v.ID, 10))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -32,6 +32,7 @@ import (
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
+	"example.com/shipping/internal/svcgenevents/eventlog"
 	"example.com/shipping/svcgen"
 )
 
@@ -496,6 +497,14 @@ func (db *DB) ex(ctx context.Context) execer {
 		return tx
 	}
 	return db.DB
+}
+
+// eventDialect is the database's dialect as the event log names it.
+func (db *DB) eventDialect() eventlog.Dialect {
+	if db.Dialect == Postgres {
+		return eventlog.Postgres
+	}
+	return eventlog.SQLite
 }
 
 // Page is a window of a list.

@@ -366,7 +366,7 @@ func (db *DB) PublishShipmentCancelled(ctx context.Context, subject string, v *a
 		return fmt.Errorf("event shipment.cancelled: %w", err)
 	}
 	return mapError(db.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := eventlog.Record(ctx, tx, eventlog.Dialect(db.Dialect == Postgres), "shipment.cancelled", subject, data)
+		_, err := eventlog.Record(ctx, tx, db.eventDialect(), "shipment.cancelled", subject, data)
 		return err
 	}))
 }
@@ -384,7 +384,7 @@ func (db *DB) PublishShipmentDispatched(ctx context.Context, subject string, v *
 		return fmt.Errorf("event shipment.dispatched: %w", err)
 	}
 	return mapError(db.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := eventlog.Record(ctx, tx, eventlog.Dialect(db.Dialect == Postgres), "shipment.dispatched", subject, data)
+		_, err := eventlog.Record(ctx, tx, db.eventDialect(), "shipment.dispatched", subject, data)
 		return err
 	}))
 }

@@ -169,13 +169,30 @@ func clientPath(basePath string, op *model.Operation) string {
 			parts = append(parts, strconv.Quote(escapePath(literal)))
 			literal = ""
 		}
-		parts = append(parts, "url.PathEscape("+p.Client.Text+")")
+		if digitsOnly(p) {
+			parts = append(parts, p.Client.Text) // nothing to escape
+		} else {
+			parts = append(parts, "url.PathEscape("+p.Client.Text+")")
+		}
 		rest = rest[end+1:]
 	}
 	if literal != "" || len(parts) == 0 {
 		parts = append(parts, strconv.Quote(escapePath(literal)))
 	}
 	return strings.Join(parts, " + ")
+}
+
+// digitsOnly is true for a single integer or boolean path parameter, whose
+// text (a sign, digits, true or false) never needs escaping.
+func digitsOnly(p *model.Param) bool {
+	if p.Array || p.JSON || p.Raw || p.Object != nil || p.Type == nil {
+		return false
+	}
+	switch p.Type.Kind {
+	case model.KindInt32, model.KindInt64, model.KindInt, model.KindBool:
+		return true
+	}
+	return false
 }
 
 // escapePath escapes the literal text of a path as a URL has it.

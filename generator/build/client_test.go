@@ -55,7 +55,7 @@ func TestClientCalls(t *testing.T) {
 	for _, op := range svc.Operations {
 		ops[op.GoName] = op
 	}
-	if got, want := ops["GetFile"].ClientPath, `"/v1/items/" + url.PathEscape(svcgen.FormatInt(req.ItemID)) + "/files/" + url.PathEscape(req.Name) + ".json"`; got != want {
+	if got, want := ops["GetFile"].ClientPath, `"/v1/items/" + svcgen.FormatInt(req.ItemID) + "/files/" + url.PathEscape(req.Name) + ".json"`; got != want {
 		t.Errorf("path\n got %s\nwant %s", got, want)
 	}
 	if got, want := ops["GetIDs"].ClientPath, `"/v1/ids/" + url.PathEscape(strings.Join(req.IDs, ","))`; got != want {

@@ -1268,6 +1268,26 @@ func (r *Resource) IDSegment(v string) string {
 	return PathSegment(r.IDOf(v), r.ID.Field.Type.GoType)
 }
 
+// SetColumn is a column Update writes, with its index in Resource.Columns
+// (and so in the store's values of a row).
+type SetColumn struct {
+	*Column
+	Index int
+}
+
+// SetColumns are the columns Update writes: all but the id, the parent
+// key and the creation time, which stay as they were.
+func (r *Resource) SetColumns() []SetColumn {
+	var out []SetColumn
+	for i, c := range r.Columns {
+		if c == r.ID || c == r.ParentColumn || c == r.CreatedAt {
+			continue
+		}
+		out = append(out, SetColumn{c, i})
+	}
+	return out
+}
+
 // IDText is a Go expression for id, an expression of the resource's id
 // type, as text (Text): what the event log keys a resource's events by.
 func (r *Resource) IDText(id string) string {
@@ -1335,6 +1355,36 @@ type Filter struct {
 	// terms (the array's element, or the column's own type); nil for a
 	// single-valued parameter.
 	Elem *TypeRef
+}
+
+// CanExclude is true when filter f can tell before any query that no row
+// matches: a value no row holds (KeyFunc), or a list whose values are all
+// such (IN of nothing).
+func (f *Filter) CanExclude() bool {
+	return f.KeyFunc() != "" || (f.Elem != nil && !f.Contains)
+}
+
+// FiltersAsGiven is true when r has filters and each takes its
+// parameter's value as the request holds it (none Convert): the store's
+// filter is then one composite literal of the request's fields.
+func (r *Resource) FiltersAsGiven() bool {
+	for _, f := range r.Filters {
+		if f.Convert {
+			return false
+		}
+	}
+	return len(r.Filters) > 0
+}
+
+// FiltersCanExclude is true when one of r's filters CanExclude: the
+// store's where then reports whether any row can match.
+func (r *Resource) FiltersCanExclude() bool {
+	for _, f := range r.Filters {
+		if f.CanExclude() {
+			return true
+		}
+	}
+	return false
 }
 
 // KeyFunc is Column.KeyFunc for the values of filter f: of its column,

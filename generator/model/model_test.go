@@ -52,3 +52,52 @@ func TestPathSegment(t *testing.T) {
 		}
 	}
 }
+
+func TestSetColumns(t *testing.T) {
+	id, parent, created := &Column{Name: "id"}, &Column{Name: "customer_id"}, &Column{Name: "created_at"}
+	status, updated := &Column{Name: "status"}, &Column{Name: "updated_at"}
+	r := &Resource{
+		ID: id, ParentColumn: parent, CreatedAt: created,
+		Columns: []*Column{id, parent, created, status, updated},
+	}
+	got := r.SetColumns()
+	want := []SetColumn{{status, 3}, {updated, 4}} // indexes into Columns, as the row's values
+	if len(got) != len(want) {
+		t.Fatalf("SetColumns() = %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("SetColumns()[%d] = %s at %d, want %s at %d", i, got[i].Name, got[i].Index, want[i].Name, want[i].Index)
+		}
+	}
+	// Without a parent key or creation time only the id stays.
+	r = &Resource{ID: id, Columns: []*Column{status, id, updated}}
+	if got := r.SetColumns(); len(got) != 2 || got[0].Index != 0 || got[1].Index != 2 {
+		t.Errorf("SetColumns() without parent and creation time = %v", got)
+	}
+}
+
+func TestFilters(t *testing.T) {
+	text := &Column{Name: "email", Field: &Field{Type: &TypeRef{Kind: KindString}}}
+	number := &Column{Name: "count", Field: &Field{Type: &TypeRef{Kind: KindInt64}}}
+	for _, tc := range []struct {
+		name                string
+		filters             []*Filter
+		asGiven, canExclude bool
+	}{
+		{"none", nil, false, false},
+		{"an integer", []*Filter{{Column: number}}, true, false},
+		{"text, which may hold NUL", []*Filter{{Column: text}}, true, true},
+		{"a list matched to an integer column (IN)", []*Filter{{Column: number, Elem: &TypeRef{Kind: KindInt64}}}, true, true},
+		{"a list of integers in a JSON array", []*Filter{{Column: number, Elem: &TypeRef{Kind: KindInt64}, Contains: true}}, true, false},
+		{"a converted enum", []*Filter{{Column: number, Convert: true}}, false, false},
+	} {
+		r := &Resource{Filters: tc.filters}
+		if got := r.FiltersAsGiven(); got != tc.asGiven {
+			t.Errorf("%s: FiltersAsGiven() = %v, want %v", tc.name, got, tc.asGiven)
+		}
+		if got := r.FiltersCanExclude(); got != tc.canExclude {
+			t.Errorf("%s: FiltersCanExclude() = %v, want %v", tc.name, got, tc.canExclude)
+		}
+	}
+}

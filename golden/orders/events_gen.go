@@ -31,10 +31,10 @@ import (
 // serving: the connection is retried in the background. stop ends the
 // work and waits for it.
 func startEvents(ctx context.Context, getenv func(string) string, logger *slog.Logger, db *store.DB, svc *service.Service, reg prometheus.Registerer) (stop func(), err error) {
-	dialect := svcgenevents.Dialect(db.Dialect == store.Postgres)
+	dialect := db.EventDialect()
 	relay := svcgenevents.NewRelay(db.DB, dialect, "orders", logger, reg)
 	db.AfterCommit = relay.Wake
-	_ = svc
+	_ = svc // nothing is subscribed to: the service handles no events
 	url := getenv("NATS_URL")
 	if url == "" {
 		logger.Info("NATS_URL is not set: no events are published")
@@ -67,7 +67,7 @@ func startEvents(ctx context.Context, getenv func(string) string, logger *slog.L
 //	                         writes the rebuilt read model there too, a JSON
 //	                         line per resource: {"type","id","data"}
 func eventsCommand(ctx context.Context, args []string, db *store.DB, svc *service.Service, logger *slog.Logger, stdout io.Writer) error {
-	dialect := svcgenevents.Dialect(db.Dialect == store.Postgres)
+	dialect := db.EventDialect()
 	if len(args) == 0 {
 		return errors.New("events: say which command: history TYPE ID, replay")
 	}

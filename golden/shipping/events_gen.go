@@ -28,7 +28,7 @@ import (
 // serving: the connection is retried in the background. stop ends the
 // work and waits for it.
 func startEvents(ctx context.Context, getenv func(string) string, logger *slog.Logger, db *store.DB, svc *service.Service, reg prometheus.Registerer) (stop func(), err error) {
-	dialect := svcgenevents.Dialect(db.Dialect == store.Postgres)
+	dialect := db.EventDialect()
 	relay := svcgenevents.NewRelay(db.DB, dialect, "shipping", logger, reg)
 	db.AfterCommit = relay.Wake
 	consumer := svcgenevents.NewConsumer(db.DB, dialect, "shipping", db.InTx, svc.Subscriptions(), logger, reg)
@@ -68,7 +68,7 @@ func startEvents(ctx context.Context, getenv func(string) string, logger *slog.L
 //	events parked            the events the consumer gave up on
 //	events retry             applies the parked events again
 func eventsCommand(ctx context.Context, args []string, db *store.DB, svc *service.Service, logger *slog.Logger, stdout io.Writer) error {
-	dialect := svcgenevents.Dialect(db.Dialect == store.Postgres)
+	dialect := db.EventDialect()
 	if len(args) == 0 {
 		return errors.New("events: say which command: history TYPE ID, parked, retry")
 	}

@@ -78,8 +78,9 @@ type ListCategoriesRequest struct {
 }
 
 // ListCategoriesResponse is one of the responses ListCategories declares:
-// *ListCategories200Response
-// *ListCategoriesDefaultResponse
+//
+//   - *[ListCategories200Response]
+//   - *[ListCategoriesDefaultResponse]
 type ListCategoriesResponse interface {
 	isListCategoriesResponse()
 }
@@ -107,9 +108,10 @@ type CreateCategoryRequest struct {
 }
 
 // CreateCategoryResponse is one of the responses CreateCategory declares:
-// *CreateCategory201Response
-// *CreateCategory400Response
-// *CreateCategoryDefaultResponse
+//
+//   - *[CreateCategory201Response]
+//   - *[CreateCategory400Response]
+//   - *[CreateCategoryDefaultResponse]
 type CreateCategoryResponse interface {
 	isCreateCategoryResponse()
 }
@@ -145,9 +147,10 @@ type GetCategoryRequest struct {
 }
 
 // GetCategoryResponse is one of the responses GetCategory declares:
-// *GetCategory200Response
-// *GetCategory404Response
-// *GetCategoryDefaultResponse
+//
+//   - *[GetCategory200Response]
+//   - *[GetCategory404Response]
+//   - *[GetCategoryDefaultResponse]
 type GetCategoryResponse interface {
 	isGetCategoryResponse()
 }
@@ -195,9 +198,10 @@ type ListProductsRequest struct {
 }
 
 // ListProductsResponse is one of the responses ListProducts declares:
-// *ListProducts200Response
-// *ListProducts400Response
-// *ListProductsDefaultResponse
+//
+//   - *[ListProducts200Response]
+//   - *[ListProducts400Response]
+//   - *[ListProductsDefaultResponse]
 type ListProductsResponse interface {
 	isListProductsResponse()
 }
@@ -232,10 +236,11 @@ type CreateProductRequest struct {
 }
 
 // CreateProductResponse is one of the responses CreateProduct declares:
-// *CreateProduct201Response
-// *CreateProduct400Response
-// *CreateProduct409Response
-// *CreateProductDefaultResponse
+//
+//   - *[CreateProduct201Response]
+//   - *[CreateProduct400Response]
+//   - *[CreateProduct409Response]
+//   - *[CreateProductDefaultResponse]
 type CreateProductResponse interface {
 	isCreateProductResponse()
 }
@@ -280,9 +285,10 @@ type GetProductRequest struct {
 }
 
 // GetProductResponse is one of the responses GetProduct declares:
-// *GetProduct200Response
-// *GetProduct404Response
-// *GetProductDefaultResponse
+//
+//   - *[GetProduct200Response]
+//   - *[GetProduct404Response]
+//   - *[GetProductDefaultResponse]
 type GetProductResponse interface {
 	isGetProductResponse()
 }
@@ -320,10 +326,11 @@ type ReplaceProductRequest struct {
 }
 
 // ReplaceProductResponse is one of the responses ReplaceProduct declares:
-// *ReplaceProduct200Response
-// *ReplaceProduct400Response
-// *ReplaceProduct404Response
-// *ReplaceProductDefaultResponse
+//
+//   - *[ReplaceProduct200Response]
+//   - *[ReplaceProduct400Response]
+//   - *[ReplaceProduct404Response]
+//   - *[ReplaceProductDefaultResponse]
 type ReplaceProductResponse interface {
 	isReplaceProductResponse()
 }
@@ -366,9 +373,10 @@ type DeleteProductRequest struct {
 }
 
 // DeleteProductResponse is one of the responses DeleteProduct declares:
-// *DeleteProduct204Response
-// *DeleteProduct404Response
-// *DeleteProductDefaultResponse
+//
+//   - *[DeleteProduct204Response]
+//   - *[DeleteProduct404Response]
+//   - *[DeleteProductDefaultResponse]
 type DeleteProductResponse interface {
 	isDeleteProductResponse()
 }

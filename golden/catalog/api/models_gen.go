@@ -425,7 +425,7 @@ func (v CatalogCommonProblem) MarshalJSON() ([]byte, error) { return svcgen.Mars
 func (v *CatalogCommonProblem) DecodeJSON(d *svcgen.Decoder) error {
 	*v = CatalogCommonProblem{}
 	// Defaults the spec states, overwritten by what the JSON holds.
-	v.Type = svcgen.Ptr[string]("about:blank")
+	v.Type = svcgen.Ptr("about:blank")
 	var seen [2]bool
 	err := d.Object(func(key []byte) error {
 		switch string(key) {

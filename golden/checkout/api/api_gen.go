@@ -48,7 +48,8 @@ type ListQuotesRequest struct {
 }
 
 // ListQuotesResponse is one of the responses ListQuotes declares:
-// *ListQuotes200Response
+//
+//   - *[ListQuotes200Response]
 type ListQuotesResponse interface {
 	isListQuotesResponse()
 }
@@ -67,12 +68,13 @@ type CreateQuoteRequest struct {
 }
 
 // CreateQuoteResponse is one of the responses CreateQuote declares:
-// *CreateQuote201Response
-// *CreateQuote400Response
-// *CreateQuote422Response
-// *CreateQuote502Response
-// *CreateQuote503Response
-// *CreateQuote504Response
+//
+//   - *[CreateQuote201Response]
+//   - *[CreateQuote400Response]
+//   - *[CreateQuote422Response]
+//   - *[CreateQuote502Response]
+//   - *[CreateQuote503Response]
+//   - *[CreateQuote504Response]
 type CreateQuoteResponse interface {
 	isCreateQuoteResponse()
 }
@@ -126,8 +128,9 @@ type GetQuoteRequest struct {
 }
 
 // GetQuoteResponse is one of the responses GetQuote declares:
-// *GetQuote200Response
-// *GetQuote404Response
+//
+//   - *[GetQuote200Response]
+//   - *[GetQuote404Response]
 type GetQuoteResponse interface {
 	isGetQuoteResponse()
 }

@@ -92,8 +92,9 @@ type GetThingRequest struct {
 }
 
 // GetThingResponse is one of the responses GetThing declares:
-// *GetThing200Response
-// *GetThingDefaultResponse
+//
+//   - *[GetThing200Response]
+//   - *[GetThingDefaultResponse]
 type GetThingResponse interface {
 	isGetThingResponse()
 }
@@ -122,8 +123,9 @@ type CollisionsRequest struct {
 }
 
 // CollisionsResponse is one of the responses Collisions declares:
-// *Collisions200Response
-// *CollisionsDefaultResponse
+//
+//   - *[Collisions200Response]
+//   - *[CollisionsDefaultResponse]
 type CollisionsResponse interface {
 	isCollisionsResponse()
 }
@@ -152,8 +154,9 @@ type GetFileRequest struct {
 }
 
 // GetFileResponse is one of the responses GetFile declares:
-// *GetFile200Response
-// *GetFileDefaultResponse
+//
+//   - *[GetFile200Response]
+//   - *[GetFileDefaultResponse]
 type GetFileResponse interface {
 	isGetFileResponse()
 }
@@ -187,8 +190,9 @@ type FuncRequest struct {
 }
 
 // FuncResponse is one of the responses Func declares:
-// *Func200Response
-// *FuncDefaultResponse
+//
+//   - *[Func200Response]
+//   - *[FuncDefaultResponse]
 type FuncResponse interface {
 	isFuncResponse()
 }
@@ -214,8 +218,9 @@ type ReportsGetRequest struct {
 }
 
 // ReportsGetResponse is one of the responses ReportsGet declares:
-// *ReportsGet200Response
-// *ReportsGetDefaultResponse
+//
+//   - *[ReportsGet200Response]
+//   - *[ReportsGetDefaultResponse]
 type ReportsGetResponse interface {
 	isReportsGetResponse()
 }
@@ -259,8 +264,9 @@ type ListThingsRequest2 struct {
 }
 
 // ListThingsResponse2 is one of the responses ListThings declares:
-// *ListThings200Response
-// *ListThingsDefaultResponse
+//
+//   - *[ListThings200Response]
+//   - *[ListThingsDefaultResponse]
 type ListThingsResponse2 interface {
 	isListThingsResponse2()
 }
@@ -288,9 +294,10 @@ type CreateThingRequest struct {
 }
 
 // CreateThingResponse is one of the responses CreateThing declares:
-// *CreateThing201Response
-// *CreateThing400Response
-// *CreateThingDefaultResponse
+//
+//   - *[CreateThing201Response]
+//   - *[CreateThing400Response]
+//   - *[CreateThingDefaultResponse]
 type CreateThingResponse interface {
 	isCreateThingResponse()
 }
@@ -326,9 +333,10 @@ type GetThing2Request struct {
 }
 
 // GetThing2Response is one of the responses GetThing2 declares:
-// *GetThing2200Response
-// *GetThing2404Response
-// *GetThing2DefaultResponse
+//
+//   - *[GetThing2200Response]
+//   - *[GetThing2404Response]
+//   - *[GetThing2DefaultResponse]
 type GetThing2Response interface {
 	isGetThing2Response()
 }
@@ -364,8 +372,9 @@ type ThingsDeleteRequest struct {
 }
 
 // ThingsDeleteResponse is one of the responses ThingsDelete declares:
-// *ThingsDelete204Response
-// *ThingsDeleteDefaultResponse
+//
+//   - *[ThingsDelete204Response]
+//   - *[ThingsDeleteDefaultResponse]
 type ThingsDeleteResponse interface {
 	isThingsDeleteResponse()
 }

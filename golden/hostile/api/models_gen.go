@@ -162,12 +162,12 @@ func (v *Collisions) EncodeJSON(e *svcgen.Encoder) {
 // MarshalJSON writes Collisions as EncodeJSON does.
 func (v Collisions) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
 
-// DecodeJSON reads Collisions, noting required properties that are absent.
+// DecodeJSON reads Collisions.
 func (v *Collisions) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Collisions{}
 	// Defaults the spec states, overwritten by what the JSON holds.
-	v.True = svcgen.Ptr[bool](true)
-	err := d.Object(func(key []byte) error {
+	v.True = svcgen.Ptr(true)
+	return d.Object(func(key []byte) error {
 		switch string(key) {
 		case "Error":
 			return svcgen.NonNull(d, &v.Error, svcgen.DecodePtr)
@@ -200,7 +200,6 @@ func (v *Collisions) DecodeJSON(d *svcgen.Decoder) error {
 		}
 		return d.Skip() // not in the spec: ignored
 	})
-	return err
 }
 
 // UnmarshalJSON reads Collisions as DecodeJSON does.
@@ -314,10 +313,10 @@ func (v *Error2) EncodeJSON(e *svcgen.Encoder) {
 // MarshalJSON writes Error2 as EncodeJSON does.
 func (v Error2) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
 
-// DecodeJSON reads Error2, noting required properties that are absent.
+// DecodeJSON reads Error2.
 func (v *Error2) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Error2{}
-	err := d.Object(func(key []byte) error {
+	return d.Object(func(key []byte) error {
 		switch string(key) {
 		case "Error":
 			return svcgen.NonNull(d, &v.Error, svcgen.DecodePtr)
@@ -328,7 +327,6 @@ func (v *Error2) DecodeJSON(d *svcgen.Decoder) error {
 		}
 		return d.Skip() // not in the spec: ignored
 	})
-	return err
 }
 
 // UnmarshalJSON reads Error2 as DecodeJSON does.
@@ -443,17 +441,16 @@ func (v *Handler) EncodeJSON(e *svcgen.Encoder) {
 // MarshalJSON writes Handler as EncodeJSON does.
 func (v Handler) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
 
-// DecodeJSON reads Handler, noting required properties that are absent.
+// DecodeJSON reads Handler.
 func (v *Handler) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Handler{}
-	err := d.Object(func(key []byte) error {
+	return d.Object(func(key []byte) error {
 		switch string(key) {
 		case "ServeHTTP":
 			return svcgen.NonNull(d, &v.ServeHTTP, svcgen.DecodePtr)
 		}
 		return d.Skip() // not in the spec: ignored
 	})
-	return err
 }
 
 // UnmarshalJSON reads Handler as DecodeJSON does.
@@ -523,17 +520,16 @@ func (v *ListThingsRequest) EncodeJSON(e *svcgen.Encoder) {
 // MarshalJSON writes ListThingsRequest as EncodeJSON does.
 func (v ListThingsRequest) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
 
-// DecodeJSON reads ListThingsRequest, noting required properties that are absent.
+// DecodeJSON reads ListThingsRequest.
 func (v *ListThingsRequest) DecodeJSON(d *svcgen.Decoder) error {
 	*v = ListThingsRequest{}
-	err := d.Object(func(key []byte) error {
+	return d.Object(func(key []byte) error {
 		switch string(key) {
 		case "filter":
 			return svcgen.NonNull(d, &v.Filter, svcgen.DecodePtr)
 		}
 		return d.Skip() // not in the spec: ignored
 	})
-	return err
 }
 
 // UnmarshalJSON reads ListThingsRequest as DecodeJSON does.
@@ -622,7 +618,7 @@ func (v *Map) EncodeJSON(e *svcgen.Encoder) {
 
 // ValidateAt adds to errs each constraint of the spec that v breaks, at at.
 func (v Map) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
-	for k0, v0 := range map[string]Range(v) {
+	for k0, v0 := range v {
 		at0 := at.Field(k0)
 		v0.ValidateAt(&at0, errs)
 	}
@@ -660,10 +656,10 @@ func (v *Nil) EncodeJSON(e *svcgen.Encoder) {
 // MarshalJSON writes Nil as EncodeJSON does.
 func (v Nil) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
 
-// DecodeJSON reads Nil, noting required properties that are absent.
+// DecodeJSON reads Nil.
 func (v *Nil) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Nil{}
-	err := d.Object(func(key []byte) error {
+	return d.Object(func(key []byte) error {
 		switch string(key) {
 		case "append":
 			return svcgen.NonNull(d, &v.Append, svcgen.DecodePtr)
@@ -674,7 +670,6 @@ func (v *Nil) DecodeJSON(d *svcgen.Decoder) error {
 		}
 		return d.Skip() // not in the spec: ignored
 	})
-	return err
 }
 
 // UnmarshalJSON reads Nil as DecodeJSON does.
@@ -717,10 +712,10 @@ func (v *Package) EncodeJSON(e *svcgen.Encoder) {
 // MarshalJSON writes Package as EncodeJSON does.
 func (v Package) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
 
-// DecodeJSON reads Package, noting required properties that are absent.
+// DecodeJSON reads Package.
 func (v *Package) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Package{}
-	err := d.Object(func(key []byte) error {
+	return d.Object(func(key []byte) error {
 		switch string(key) {
 		case "const":
 			return svcgen.NonNull(d, &v.Const, svcgen.DecodePtr)
@@ -733,7 +728,6 @@ func (v *Package) DecodeJSON(d *svcgen.Decoder) error {
 		}
 		return d.Skip() // not in the spec: ignored
 	})
-	return err
 }
 
 // UnmarshalJSON reads Package as DecodeJSON does.
@@ -777,10 +771,10 @@ func (v *Problem) EncodeJSON(e *svcgen.Encoder) {
 // MarshalJSON writes Problem as EncodeJSON does.
 func (v Problem) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
 
-// DecodeJSON reads Problem, noting required properties that are absent.
+// DecodeJSON reads Problem.
 func (v *Problem) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Problem{}
-	err := d.Object(func(key []byte) error {
+	return d.Object(func(key []byte) error {
 		switch string(key) {
 		case "error":
 			return svcgen.NonNull(d, &v.Error, svcgen.DecodePtr)
@@ -793,7 +787,6 @@ func (v *Problem) DecodeJSON(d *svcgen.Decoder) error {
 		}
 		return d.Skip() // not in the spec: ignored
 	})
-	return err
 }
 
 // UnmarshalJSON reads Problem as DecodeJSON does.
@@ -909,7 +902,7 @@ func (v Request) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
 func (v *Request) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Request{}
 	// Defaults the spec states, overwritten by what the JSON holds.
-	v.DryRun = svcgen.Ptr[bool](false)
+	v.DryRun = svcgen.Ptr(false)
 	var seen [1]bool
 	err := d.Object(func(key []byte) error {
 		switch string(key) {
@@ -1041,10 +1034,10 @@ func (v *Schema) EncodeJSON(e *svcgen.Encoder) {
 // MarshalJSON writes Schema as EncodeJSON does.
 func (v Schema) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
 
-// DecodeJSON reads Schema, noting required properties that are absent.
+// DecodeJSON reads Schema.
 func (v *Schema) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Schema{}
-	err := d.Object(func(key []byte) error {
+	return d.Object(func(key []byte) error {
 		switch string(key) {
 		case ".":
 			return svcgen.NonNull(d, &v.Field, svcgen.DecodePtr)
@@ -1055,7 +1048,6 @@ func (v *Schema) DecodeJSON(d *svcgen.Decoder) error {
 		}
 		return d.Skip() // not in the spec: ignored
 	})
-	return err
 }
 
 // UnmarshalJSON reads Schema as DecodeJSON does.
@@ -1083,17 +1075,16 @@ func (v *Server) EncodeJSON(e *svcgen.Encoder) {
 // MarshalJSON writes Server as EncodeJSON does.
 func (v Server) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
 
-// DecodeJSON reads Server, noting required properties that are absent.
+// DecodeJSON reads Server.
 func (v *Server) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Server{}
-	err := d.Object(func(key []byte) error {
+	return d.Object(func(key []byte) error {
 		switch string(key) {
 		case "url":
 			return svcgen.NonNull(d, &v.URL, svcgen.DecodePtr)
 		}
 		return d.Skip() // not in the spec: ignored
 	})
-	return err
 }
 
 // UnmarshalJSON reads Server as DecodeJSON does.
@@ -1121,17 +1112,16 @@ func (v *Service2) EncodeJSON(e *svcgen.Encoder) {
 // MarshalJSON writes Service2 as EncodeJSON does.
 func (v Service2) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
 
-// DecodeJSON reads Service2, noting required properties that are absent.
+// DecodeJSON reads Service2.
 func (v *Service2) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Service2{}
-	err := d.Object(func(key []byte) error {
+	return d.Object(func(key []byte) error {
 		switch string(key) {
 		case "name":
 			return svcgen.NonNull(d, &v.Name, svcgen.DecodePtr)
 		}
 		return d.Skip() // not in the spec: ignored
 	})
-	return err
 }
 
 // UnmarshalJSON reads Service2 as DecodeJSON does.
@@ -1439,17 +1429,16 @@ func (v *ThingInline) EncodeJSON(e *svcgen.Encoder) {
 // MarshalJSON writes ThingInline as EncodeJSON does.
 func (v ThingInline) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
 
-// DecodeJSON reads ThingInline, noting required properties that are absent.
+// DecodeJSON reads ThingInline.
 func (v *ThingInline) DecodeJSON(d *svcgen.Decoder) error {
 	*v = ThingInline{}
-	err := d.Object(func(key []byte) error {
+	return d.Object(func(key []byte) error {
 		switch string(key) {
 		case "type":
 			return svcgen.NonNull(d, &v.Type, svcgen.DecodePtr)
 		}
 		return d.Skip() // not in the spec: ignored
 	})
-	return err
 }
 
 // UnmarshalJSON reads ThingInline as DecodeJSON does.
@@ -1585,10 +1574,10 @@ func (v *Type) EncodeJSON(e *svcgen.Encoder) {
 // MarshalJSON writes Type as EncodeJSON does.
 func (v Type) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
 
-// DecodeJSON reads Type, noting required properties that are absent.
+// DecodeJSON reads Type.
 func (v *Type) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Type{}
-	err := d.Object(func(key []byte) error {
+	return d.Object(func(key []byte) error {
 		switch string(key) {
 		case "chan":
 			return svcgen.NonNull(d, &v.Chan, svcgen.DecodePtr)
@@ -1615,7 +1604,6 @@ func (v *Type) DecodeJSON(d *svcgen.Decoder) error {
 		}
 		return d.Skip() // not in the spec: ignored
 	})
-	return err
 }
 
 // UnmarshalJSON reads Type as DecodeJSON does.
@@ -1670,10 +1658,10 @@ func (v *X2fa) EncodeJSON(e *svcgen.Encoder) {
 // MarshalJSON writes X2fa as EncodeJSON does.
 func (v X2fa) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
 
-// DecodeJSON reads X2fa, noting required properties that are absent.
+// DecodeJSON reads X2fa.
 func (v *X2fa) DecodeJSON(d *svcgen.Decoder) error {
 	*v = X2fa{}
-	err := d.Object(func(key []byte) error {
+	return d.Object(func(key []byte) error {
 		switch string(key) {
 		case "2fa":
 			return svcgen.NonNull(d, &v.X2fa, svcgen.DecodePtr)
@@ -1682,7 +1670,6 @@ func (v *X2fa) DecodeJSON(d *svcgen.Decoder) error {
 		}
 		return d.Skip() // not in the spec: ignored
 	})
-	return err
 }
 
 // UnmarshalJSON reads X2fa as DecodeJSON does.
@@ -1729,10 +1716,10 @@ func (v *X3dModel) EncodeJSON(e *svcgen.Encoder) {
 // MarshalJSON writes X3dModel as EncodeJSON does.
 func (v X3dModel) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
 
-// DecodeJSON reads X3dModel, noting required properties that are absent.
+// DecodeJSON reads X3dModel.
 func (v *X3dModel) DecodeJSON(d *svcgen.Decoder) error {
 	*v = X3dModel{}
-	err := d.Object(func(key []byte) error {
+	return d.Object(func(key []byte) error {
 		switch string(key) {
 		case "2ndView":
 			return svcgen.NonNull(d, &v.X2ndView, svcgen.DecodePtr)
@@ -1741,7 +1728,6 @@ func (v *X3dModel) DecodeJSON(d *svcgen.Decoder) error {
 		}
 		return d.Skip() // not in the spec: ignored
 	})
-	return err
 }
 
 // UnmarshalJSON reads X3dModel as DecodeJSON does.

@@ -76,7 +76,7 @@ func (c *Client) GetThing(ctx context.Context, req *api.GetThingRequest) (api.Ge
 	call := &svcgen.Call{
 		Operation: "GetThing",
 		Method:    http.MethodGet,
-		Path:      "/hostile/v1/Things/" + url.PathEscape(svcgen.FormatInt(req.ID)),
+		Path:      "/hostile/v1/Things/" + svcgen.FormatInt(req.ID),
 	}
 	resp, err := c.caller.Do(ctx, call)
 	if err != nil {
@@ -293,7 +293,7 @@ func (c *Client) GetThing2(ctx context.Context, req *api.GetThing2Request) (api.
 	call := &svcgen.Call{
 		Operation: "GetThing2",
 		Method:    http.MethodGet,
-		Path:      "/hostile/v1/things/" + url.PathEscape(svcgen.FormatInt(req.ID)),
+		Path:      "/hostile/v1/things/" + svcgen.FormatInt(req.ID),
 	}
 	resp, err := c.caller.Do(ctx, call)
 	if err != nil {
@@ -324,7 +324,7 @@ func (c *Client) ThingsDelete(ctx context.Context, req *api.ThingsDeleteRequest)
 	call := &svcgen.Call{
 		Operation: "ThingsDelete",
 		Method:    http.MethodDelete,
-		Path:      "/hostile/v1/things/" + url.PathEscape(svcgen.FormatInt(req.ID)),
+		Path:      "/hostile/v1/things/" + svcgen.FormatInt(req.ID),
 	}
 	resp, err := c.caller.Do(ctx, call)
 	if err != nil {

@@ -159,9 +159,10 @@ type ListCategoriesRequest struct {
 }
 
 // ListCategoriesResponse is one of the responses ListCategories declares:
-// *ListCategories200Response
-// *ListCategories400Response
-// *ListCategoriesDefaultResponse
+//
+//   - *[ListCategories200Response]
+//   - *[ListCategories400Response]
+//   - *[ListCategoriesDefaultResponse]
 type ListCategoriesResponse interface {
 	isListCategoriesResponse()
 }
@@ -209,9 +210,10 @@ type ListCustomersRequest struct {
 }
 
 // ListCustomersResponse is one of the responses ListCustomers declares:
-// *ListCustomers200Response
-// *ListCustomers400Response
-// *ListCustomersDefaultResponse
+//
+//   - *[ListCustomers200Response]
+//   - *[ListCustomers400Response]
+//   - *[ListCustomersDefaultResponse]
 type ListCustomersResponse interface {
 	isListCustomersResponse()
 }
@@ -249,10 +251,11 @@ type CreateCustomerRequest struct {
 }
 
 // CreateCustomerResponse is one of the responses CreateCustomer declares:
-// *CreateCustomer201Response
-// *CreateCustomer400Response
-// *CreateCustomer409Response
-// *CreateCustomerDefaultResponse
+//
+//   - *[CreateCustomer201Response]
+//   - *[CreateCustomer400Response]
+//   - *[CreateCustomer409Response]
+//   - *[CreateCustomerDefaultResponse]
 type CreateCustomerResponse interface {
 	isCreateCustomerResponse()
 }
@@ -297,9 +300,10 @@ type GetCustomerRequest struct {
 }
 
 // GetCustomerResponse is one of the responses GetCustomer declares:
-// *GetCustomer200Response
-// *GetCustomer404Response
-// *GetCustomerDefaultResponse
+//
+//   - *[GetCustomer200Response]
+//   - *[GetCustomer404Response]
+//   - *[GetCustomerDefaultResponse]
 type GetCustomerResponse interface {
 	isGetCustomerResponse()
 }
@@ -340,11 +344,12 @@ type ReplaceCustomerRequest struct {
 }
 
 // ReplaceCustomerResponse is one of the responses ReplaceCustomer declares:
-// *ReplaceCustomer200Response
-// *ReplaceCustomer400Response
-// *ReplaceCustomer404Response
-// *ReplaceCustomer409Response
-// *ReplaceCustomerDefaultResponse
+//
+//   - *[ReplaceCustomer200Response]
+//   - *[ReplaceCustomer400Response]
+//   - *[ReplaceCustomer404Response]
+//   - *[ReplaceCustomer409Response]
+//   - *[ReplaceCustomerDefaultResponse]
 type ReplaceCustomerResponse interface {
 	isReplaceCustomerResponse()
 }
@@ -404,11 +409,12 @@ type UpdateCustomerRequest struct {
 }
 
 // UpdateCustomerResponse is one of the responses UpdateCustomer declares:
-// *UpdateCustomer200Response
-// *UpdateCustomer400Response
-// *UpdateCustomer404Response
-// *UpdateCustomer409Response
-// *UpdateCustomerDefaultResponse
+//
+//   - *[UpdateCustomer200Response]
+//   - *[UpdateCustomer400Response]
+//   - *[UpdateCustomer404Response]
+//   - *[UpdateCustomer409Response]
+//   - *[UpdateCustomerDefaultResponse]
 type UpdateCustomerResponse interface {
 	isUpdateCustomerResponse()
 }
@@ -458,9 +464,10 @@ type DeleteCustomerRequest struct {
 }
 
 // DeleteCustomerResponse is one of the responses DeleteCustomer declares:
-// *DeleteCustomer204Response
-// *DeleteCustomer404Response
-// *DeleteCustomerDefaultResponse
+//
+//   - *[DeleteCustomer204Response]
+//   - *[DeleteCustomer404Response]
+//   - *[DeleteCustomerDefaultResponse]
 type DeleteCustomerResponse interface {
 	isDeleteCustomerResponse()
 }
@@ -495,9 +502,10 @@ type GetCustomerAuditRequest struct {
 }
 
 // GetCustomerAuditResponse is one of the responses GetCustomerAudit declares:
-// *GetCustomerAudit200Response
-// *GetCustomerAudit404Response
-// *GetCustomerAuditDefaultResponse
+//
+//   - *[GetCustomerAudit200Response]
+//   - *[GetCustomerAudit404Response]
+//   - *[GetCustomerAuditDefaultResponse]
 type GetCustomerAuditResponse interface {
 	isGetCustomerAuditResponse()
 }
@@ -533,9 +541,10 @@ type GetCustomersCustomerIDAvatarRequest struct {
 }
 
 // GetCustomersCustomerIDAvatarResponse is one of the responses GetCustomersCustomerIDAvatar declares:
-// *GetCustomersCustomerIDAvatar200Response
-// *GetCustomersCustomerIDAvatar404Response
-// *GetCustomersCustomerIDAvatarDefaultResponse
+//
+//   - *[GetCustomersCustomerIDAvatar200Response]
+//   - *[GetCustomersCustomerIDAvatar404Response]
+//   - *[GetCustomersCustomerIDAvatarDefaultResponse]
 type GetCustomersCustomerIDAvatarResponse interface {
 	isGetCustomersCustomerIDAvatarResponse()
 }
@@ -573,10 +582,11 @@ type UploadCustomerAvatarRequest struct {
 }
 
 // UploadCustomerAvatarResponse is one of the responses UploadCustomerAvatar declares:
-// *UploadCustomerAvatar204Response
-// *UploadCustomerAvatar400Response
-// *UploadCustomerAvatar404Response
-// *UploadCustomerAvatarDefaultResponse
+//
+//   - *[UploadCustomerAvatar204Response]
+//   - *[UploadCustomerAvatar400Response]
+//   - *[UploadCustomerAvatar404Response]
+//   - *[UploadCustomerAvatarDefaultResponse]
 type UploadCustomerAvatarResponse interface {
 	isUploadCustomerAvatarResponse()
 }
@@ -630,10 +640,11 @@ type ListOrdersRequest struct {
 }
 
 // ListOrdersResponse is one of the responses ListOrders declares:
-// *ListOrders200Response
-// *ListOrders400Response
-// *ListOrders404Response
-// *ListOrdersDefaultResponse
+//
+//   - *[ListOrders200Response]
+//   - *[ListOrders400Response]
+//   - *[ListOrders404Response]
+//   - *[ListOrdersDefaultResponse]
 type ListOrdersResponse interface {
 	isListOrdersResponse()
 }
@@ -681,11 +692,12 @@ type CreateOrderRequest struct {
 }
 
 // CreateOrderResponse is one of the responses CreateOrder declares:
-// *CreateOrder201Response
-// *CreateOrder400Response
-// *CreateOrder404Response
-// *CreateOrder409Response
-// *CreateOrderDefaultResponse
+//
+//   - *[CreateOrder201Response]
+//   - *[CreateOrder400Response]
+//   - *[CreateOrder404Response]
+//   - *[CreateOrder409Response]
+//   - *[CreateOrderDefaultResponse]
 type CreateOrderResponse interface {
 	isCreateOrderResponse()
 }
@@ -740,9 +752,10 @@ type GetOrderRequest struct {
 }
 
 // GetOrderResponse is one of the responses GetOrder declares:
-// *GetOrder200Response
-// *GetOrder404Response
-// *GetOrderDefaultResponse
+//
+//   - *[GetOrder200Response]
+//   - *[GetOrder404Response]
+//   - *[GetOrderDefaultResponse]
 type GetOrderResponse interface {
 	isGetOrderResponse()
 }
@@ -786,11 +799,12 @@ type ReplaceOrderRequest struct {
 }
 
 // ReplaceOrderResponse is one of the responses ReplaceOrder declares:
-// *ReplaceOrder200Response
-// *ReplaceOrder400Response
-// *ReplaceOrder404Response
-// *ReplaceOrder409Response
-// *ReplaceOrderDefaultResponse
+//
+//   - *[ReplaceOrder200Response]
+//   - *[ReplaceOrder400Response]
+//   - *[ReplaceOrder404Response]
+//   - *[ReplaceOrder409Response]
+//   - *[ReplaceOrderDefaultResponse]
 type ReplaceOrderResponse interface {
 	isReplaceOrderResponse()
 }
@@ -853,11 +867,12 @@ type UpdateOrderRequest struct {
 }
 
 // UpdateOrderResponse is one of the responses UpdateOrder declares:
-// *UpdateOrder200Response
-// *UpdateOrder400Response
-// *UpdateOrder404Response
-// *UpdateOrder409Response
-// *UpdateOrderDefaultResponse
+//
+//   - *[UpdateOrder200Response]
+//   - *[UpdateOrder400Response]
+//   - *[UpdateOrder404Response]
+//   - *[UpdateOrder409Response]
+//   - *[UpdateOrderDefaultResponse]
 type UpdateOrderResponse interface {
 	isUpdateOrderResponse()
 }
@@ -910,9 +925,10 @@ type DeleteOrderRequest struct {
 }
 
 // DeleteOrderResponse is one of the responses DeleteOrder declares:
-// *DeleteOrder204Response
-// *DeleteOrder404Response
-// *DeleteOrderDefaultResponse
+//
+//   - *[DeleteOrder204Response]
+//   - *[DeleteOrder404Response]
+//   - *[DeleteOrderDefaultResponse]
 type DeleteOrderResponse interface {
 	isDeleteOrderResponse()
 }
@@ -950,9 +966,10 @@ type GetOrderHistoryRequest struct {
 }
 
 // GetOrderHistoryResponse is one of the responses GetOrderHistory declares:
-// *GetOrderHistory200Response
-// *GetOrderHistory404Response
-// *GetOrderHistoryDefaultResponse
+//
+//   - *[GetOrderHistory200Response]
+//   - *[GetOrderHistory404Response]
+//   - *[GetOrderHistoryDefaultResponse]
 type GetOrderHistoryResponse interface {
 	isGetOrderHistoryResponse()
 }
@@ -994,9 +1011,10 @@ type GetOrderReceiptRequest struct {
 }
 
 // GetOrderReceiptResponse is one of the responses GetOrderReceipt declares:
-// *GetOrderReceipt200Response
-// *GetOrderReceipt404Response
-// *GetOrderReceiptDefaultResponse
+//
+//   - *[GetOrderReceipt200Response]
+//   - *[GetOrderReceipt404Response]
+//   - *[GetOrderReceiptDefaultResponse]
 type GetOrderReceiptResponse interface {
 	isGetOrderReceiptResponse()
 }

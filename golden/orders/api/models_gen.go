@@ -430,7 +430,7 @@ func (v *Card) Validate() error { return svcgen.Validate(v) }
 // Redacted returns a copy of v without its write-only properties: a
 // response must not send them back.
 func (v Card) Redacted() Card {
-	v.Number = *new(string)
+	v.Number = ""
 	v.missing[2] = true // not sent: a required write-only property is required of requests only
 	return v
 }
@@ -671,7 +671,7 @@ func (v Customer) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
 func (v *Customer) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Customer{}
 	// Defaults the spec states, overwritten by what the JSON holds.
-	v.MarketingOptIn = svcgen.Ptr[bool](false)
+	v.MarketingOptIn = svcgen.Ptr(false)
 	var seen [2]bool
 	var seenReadOnly [3]bool
 	err := d.Object(func(key []byte) error {
@@ -976,7 +976,7 @@ func (v CustomerInput) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v)
 func (v *CustomerInput) DecodeJSON(d *svcgen.Decoder) error {
 	*v = CustomerInput{}
 	// Defaults the spec states, overwritten by what the JSON holds.
-	v.MarketingOptIn = svcgen.Ptr[bool](false)
+	v.MarketingOptIn = svcgen.Ptr(false)
 	var seen [2]bool
 	err := d.Object(func(key []byte) error {
 		switch string(key) {
@@ -1206,11 +1206,11 @@ func (v *CustomerPatch) EncodeJSON(e *svcgen.Encoder) {
 // MarshalJSON writes CustomerPatch as EncodeJSON does.
 func (v CustomerPatch) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
 
-// DecodeJSON reads CustomerPatch, noting required properties that are absent.
+// DecodeJSON reads CustomerPatch.
 func (v *CustomerPatch) DecodeJSON(d *svcgen.Decoder) error {
 	*v = CustomerPatch{}
 	v.sent = 1
-	err := d.Object(func(key []byte) error {
+	return d.Object(func(key []byte) error {
 		v.sent++
 		switch string(key) {
 		case "email":
@@ -1228,7 +1228,6 @@ func (v *CustomerPatch) DecodeJSON(d *svcgen.Decoder) error {
 		}
 		return d.Skip() // not in the spec: ignored
 	})
-	return err
 }
 
 // UnmarshalJSON reads CustomerPatch as DecodeJSON does.
@@ -1586,8 +1585,8 @@ func (v *Metadata) EncodeJSON(e *svcgen.Encoder) {
 
 // ValidateAt adds to errs each constraint of the spec that v breaks, at at.
 func (v Metadata) ValidateAt(at *svcgen.Path, errs *svcgen.Errors) {
-	errs.MaxProps(at, len(map[string]string(v)), 50)
-	for k0, v0 := range map[string]string(v) {
+	errs.MaxProps(at, len(v), 50)
+	for k0, v0 := range v {
 		at0 := at.Field(k0)
 		errs.MaxLength(&at0, v0, 500)
 	}
@@ -1787,7 +1786,7 @@ func (v Order) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
 func (v *Order) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Order{}
 	// Defaults the spec states, overwritten by what the JSON holds.
-	v.Currency = svcgen.Ptr[string]("EUR")
+	v.Currency = svcgen.Ptr("EUR")
 	v.ShippingClass = svcgen.Ptr[ShippingClass](ShippingClassStandard)
 	var seen [2]bool
 	var seenReadOnly [5]bool
@@ -2212,7 +2211,7 @@ func (v OrderInput) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
 func (v *OrderInput) DecodeJSON(d *svcgen.Decoder) error {
 	*v = OrderInput{}
 	// Defaults the spec states, overwritten by what the JSON holds.
-	v.Currency = svcgen.Ptr[string]("EUR")
+	v.Currency = svcgen.Ptr("EUR")
 	v.ShippingClass = svcgen.Ptr[ShippingClass](ShippingClassStandard)
 	var seen [2]bool
 	err := d.Object(func(key []byte) error {
@@ -2704,13 +2703,13 @@ func (v *OrderPatch) EncodeJSON(e *svcgen.Encoder) {
 // MarshalJSON writes OrderPatch as EncodeJSON does.
 func (v OrderPatch) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
 
-// DecodeJSON reads OrderPatch, noting required properties that are absent.
+// DecodeJSON reads OrderPatch.
 func (v *OrderPatch) DecodeJSON(d *svcgen.Decoder) error {
 	*v = OrderPatch{}
 	// Defaults the spec states, overwritten by what the JSON holds.
 	v.ShippingClass = svcgen.Ptr[ShippingClass](ShippingClassStandard)
 	v.sent = 1
-	err := d.Object(func(key []byte) error {
+	return d.Object(func(key []byte) error {
 		v.sent++
 		switch string(key) {
 		case "deliveryDate":
@@ -2726,7 +2725,6 @@ func (v *OrderPatch) DecodeJSON(d *svcgen.Decoder) error {
 		}
 		return d.Skip() // not in the spec: ignored
 	})
-	return err
 }
 
 // UnmarshalJSON reads OrderPatch as DecodeJSON does.
@@ -3016,12 +3014,12 @@ func (v *Preferences) EncodeJSON(e *svcgen.Encoder) {
 // MarshalJSON writes Preferences as EncodeJSON does.
 func (v Preferences) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
 
-// DecodeJSON reads Preferences, noting required properties that are absent.
+// DecodeJSON reads Preferences.
 func (v *Preferences) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Preferences{}
 	// Defaults the spec states, overwritten by what the JSON holds.
-	v.Language = svcgen.Ptr[string]("en")
-	err := d.Object(func(key []byte) error {
+	v.Language = svcgen.Ptr("en")
+	return d.Object(func(key []byte) error {
 		switch string(key) {
 		case "currency":
 			return svcgen.NonNull(d, &v.Currency, svcgen.DecodePtr)
@@ -3038,7 +3036,6 @@ func (v *Preferences) DecodeJSON(d *svcgen.Decoder) error {
 		v.AdditionalProperties[string(key)] = x
 		return nil
 	})
-	return err
 }
 
 // UnmarshalJSON reads Preferences as DecodeJSON does.
@@ -3121,7 +3118,7 @@ func (v Problem) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
 func (v *Problem) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Problem{}
 	// Defaults the spec states, overwritten by what the JSON holds.
-	v.Type = svcgen.Ptr[string]("about:blank")
+	v.Type = svcgen.Ptr("about:blank")
 	var seen [2]bool
 	err := d.Object(func(key []byte) error {
 		switch string(key) {
@@ -3252,7 +3249,7 @@ func (v StructuredNote) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v
 func (v *StructuredNote) DecodeJSON(d *svcgen.Decoder) error {
 	*v = StructuredNote{}
 	// Defaults the spec states, overwritten by what the JSON holds.
-	v.Pinned = svcgen.Ptr[bool](false)
+	v.Pinned = svcgen.Ptr(false)
 	var seen [1]bool
 	err := d.Object(func(key []byte) error {
 		switch string(key) {

@@ -280,10 +280,8 @@ func (c *Client) UpdateCustomer(ctx context.Context, req *api.UpdateCustomerRequ
 	}
 	if req.RawBody != nil {
 		call.Body, call.ContentType = req.RawBody, "application/json"
-	} else {
-		if err := call.SetJSON("application/json", req.Body); err != nil {
-			return nil, err
-		}
+	} else if err := call.SetJSON("application/json", req.Body); err != nil {
+		return nil, err
 	}
 	resp, err := c.caller.Do(ctx, call)
 	if err != nil {
@@ -537,7 +535,7 @@ func (c *Client) GetOrder(ctx context.Context, req *api.GetOrderRequest) (api.Ge
 	call := &svcgen.Call{
 		Operation: "GetOrder",
 		Method:    http.MethodGet,
-		Path:      "/v1/customers/" + url.PathEscape(req.CustomerID) + "/orders/" + url.PathEscape(svcgen.FormatInt(req.OrderID)),
+		Path:      "/v1/customers/" + url.PathEscape(req.CustomerID) + "/orders/" + svcgen.FormatInt(req.OrderID),
 	}
 	resp, err := c.caller.Do(ctx, call)
 	if err != nil {
@@ -568,7 +566,7 @@ func (c *Client) ReplaceOrder(ctx context.Context, req *api.ReplaceOrderRequest)
 	call := &svcgen.Call{
 		Operation: "ReplaceOrder",
 		Method:    http.MethodPut,
-		Path:      "/v1/customers/" + url.PathEscape(req.CustomerID) + "/orders/" + url.PathEscape(svcgen.FormatInt(req.OrderID)),
+		Path:      "/v1/customers/" + url.PathEscape(req.CustomerID) + "/orders/" + svcgen.FormatInt(req.OrderID),
 	}
 	if req.XRequestID != nil {
 		call.SetHeader("X-Request-ID", *req.XRequestID)
@@ -613,17 +611,15 @@ func (c *Client) UpdateOrder(ctx context.Context, req *api.UpdateOrderRequest) (
 	call := &svcgen.Call{
 		Operation: "UpdateOrder",
 		Method:    http.MethodPatch,
-		Path:      "/v1/customers/" + url.PathEscape(req.CustomerID) + "/orders/" + url.PathEscape(svcgen.FormatInt(req.OrderID)),
+		Path:      "/v1/customers/" + url.PathEscape(req.CustomerID) + "/orders/" + svcgen.FormatInt(req.OrderID),
 	}
 	if req.XRequestID != nil {
 		call.SetHeader("X-Request-ID", *req.XRequestID)
 	}
 	if req.RawBody != nil {
 		call.Body, call.ContentType = req.RawBody, "application/json"
-	} else {
-		if err := call.SetJSON("application/json", req.Body); err != nil {
-			return nil, err
-		}
+	} else if err := call.SetJSON("application/json", req.Body); err != nil {
+		return nil, err
 	}
 	resp, err := c.caller.Do(ctx, call)
 	if err != nil {
@@ -662,7 +658,7 @@ func (c *Client) DeleteOrder(ctx context.Context, req *api.DeleteOrderRequest) (
 	call := &svcgen.Call{
 		Operation: "DeleteOrder",
 		Method:    http.MethodDelete,
-		Path:      "/v1/customers/" + url.PathEscape(req.CustomerID) + "/orders/" + url.PathEscape(svcgen.FormatInt(req.OrderID)),
+		Path:      "/v1/customers/" + url.PathEscape(req.CustomerID) + "/orders/" + svcgen.FormatInt(req.OrderID),
 	}
 	resp, err := c.caller.Do(ctx, call)
 	if err != nil {
@@ -691,7 +687,7 @@ func (c *Client) GetOrderHistory(ctx context.Context, req *api.GetOrderHistoryRe
 	call := &svcgen.Call{
 		Operation: "GetOrderHistory",
 		Method:    http.MethodGet,
-		Path:      "/v1/customers/" + url.PathEscape(req.CustomerID) + "/orders/" + url.PathEscape(svcgen.FormatInt(req.OrderID)) + "/history",
+		Path:      "/v1/customers/" + url.PathEscape(req.CustomerID) + "/orders/" + svcgen.FormatInt(req.OrderID) + "/history",
 	}
 	resp, err := c.caller.Do(ctx, call)
 	if err != nil {
@@ -722,7 +718,7 @@ func (c *Client) GetOrderReceipt(ctx context.Context, req *api.GetOrderReceiptRe
 	call := &svcgen.Call{
 		Operation: "GetOrderReceipt",
 		Method:    http.MethodGet,
-		Path:      "/v1/customers/" + url.PathEscape(req.CustomerID) + "/orders/" + url.PathEscape(svcgen.FormatInt(req.OrderID)) + "/receipt",
+		Path:      "/v1/customers/" + url.PathEscape(req.CustomerID) + "/orders/" + svcgen.FormatInt(req.OrderID) + "/receipt",
 	}
 	if req.Lang != "" {
 		call.AddCookie("lang", string(req.Lang))

@@ -70,8 +70,9 @@ type ListPetsRequest struct {
 }
 
 // ListPetsResponse is one of the responses ListPets declares:
-// *ListPets200Response
-// *ListPets400Response
+//
+//   - *[ListPets200Response]
+//   - *[ListPets400Response]
 type ListPetsResponse interface {
 	isListPetsResponse()
 }
@@ -97,8 +98,9 @@ type AddPetRequest struct {
 }
 
 // AddPetResponse is one of the responses AddPet declares:
-// *AddPet201Response
-// *AddPet400Response
+//
+//   - *[AddPet201Response]
+//   - *[AddPet400Response]
 type AddPetResponse interface {
 	isAddPetResponse()
 }
@@ -127,8 +129,9 @@ type GetPetByIDRequest struct {
 }
 
 // GetPetByIDResponse is one of the responses GetPetByID declares:
-// *GetPetByID200Response
-// *GetPetByID404Response
+//
+//   - *[GetPetByID200Response]
+//   - *[GetPetByID404Response]
 type GetPetByIDResponse interface {
 	isGetPetByIDResponse()
 }
@@ -157,9 +160,10 @@ type UpdatePetRequest struct {
 }
 
 // UpdatePetResponse is one of the responses UpdatePet declares:
-// *UpdatePet200Response
-// *UpdatePet400Response
-// *UpdatePet404Response
+//
+//   - *[UpdatePet200Response]
+//   - *[UpdatePet400Response]
+//   - *[UpdatePet404Response]
 type UpdatePetResponse interface {
 	isUpdatePetResponse()
 }
@@ -196,8 +200,9 @@ type DeletePetRequest struct {
 }
 
 // DeletePetResponse is one of the responses DeletePet declares:
-// *DeletePet204Response
-// *DeletePet404Response
+//
+//   - *[DeletePet204Response]
+//   - *[DeletePet404Response]
 type DeletePetResponse interface {
 	isDeletePetResponse()
 }
@@ -220,7 +225,8 @@ type GetInventoryRequest struct {
 }
 
 // GetInventoryResponse is one of the responses GetInventory declares:
-// *GetInventory200Response
+//
+//   - *[GetInventory200Response]
 type GetInventoryResponse interface {
 	isGetInventoryResponse()
 }

@@ -33,10 +33,10 @@ func (v *Category) EncodeJSON(e *svcgen.Encoder) {
 // MarshalJSON writes Category as EncodeJSON does.
 func (v Category) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
 
-// DecodeJSON reads Category, noting required properties that are absent.
+// DecodeJSON reads Category.
 func (v *Category) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Category{}
-	err := d.Object(func(key []byte) error {
+	return d.Object(func(key []byte) error {
 		switch string(key) {
 		case "id":
 			return svcgen.NonNull(d, &v.ID, svcgen.DecodePtr)
@@ -45,7 +45,6 @@ func (v *Category) DecodeJSON(d *svcgen.Decoder) error {
 		}
 		return d.Skip() // not in the spec: ignored
 	})
-	return err
 }
 
 // UnmarshalJSON reads Category as DecodeJSON does.
@@ -368,10 +367,10 @@ func (v *Tag) EncodeJSON(e *svcgen.Encoder) {
 // MarshalJSON writes Tag as EncodeJSON does.
 func (v Tag) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
 
-// DecodeJSON reads Tag, noting required properties that are absent.
+// DecodeJSON reads Tag.
 func (v *Tag) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Tag{}
-	err := d.Object(func(key []byte) error {
+	return d.Object(func(key []byte) error {
 		switch string(key) {
 		case "id":
 			return svcgen.NonNull(d, &v.ID, svcgen.DecodePtr)
@@ -380,7 +379,6 @@ func (v *Tag) DecodeJSON(d *svcgen.Decoder) error {
 		}
 		return d.Skip() // not in the spec: ignored
 	})
-	return err
 }
 
 // UnmarshalJSON reads Tag as DecodeJSON does.

@@ -11,7 +11,6 @@ package client
 import (
 	"context"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"example.com/petstore-v2/api"
@@ -139,7 +138,7 @@ func (c *Client) GetPetByID(ctx context.Context, req *api.GetPetByIDRequest) (ap
 	call := &svcgen.Call{
 		Operation: "GetPetByID",
 		Method:    http.MethodGet,
-		Path:      "/v2/pets/" + url.PathEscape(svcgen.FormatInt(req.PetID)),
+		Path:      "/v2/pets/" + svcgen.FormatInt(req.PetID),
 	}
 	resp, err := c.caller.Do(ctx, call)
 	if err != nil {
@@ -166,7 +165,7 @@ func (c *Client) UpdatePet(ctx context.Context, req *api.UpdatePetRequest) (api.
 	call := &svcgen.Call{
 		Operation: "UpdatePet",
 		Method:    http.MethodPut,
-		Path:      "/v2/pets/" + url.PathEscape(svcgen.FormatInt(req.PetID)),
+		Path:      "/v2/pets/" + svcgen.FormatInt(req.PetID),
 	}
 	if err := call.SetJSON("application/json", req.Body); err != nil {
 		return nil, err
@@ -200,7 +199,7 @@ func (c *Client) DeletePet(ctx context.Context, req *api.DeletePetRequest) (api.
 	call := &svcgen.Call{
 		Operation: "DeletePet",
 		Method:    http.MethodDelete,
-		Path:      "/v2/pets/" + url.PathEscape(svcgen.FormatInt(req.PetID)),
+		Path:      "/v2/pets/" + svcgen.FormatInt(req.PetID),
 	}
 	call.SetHeader("api_key", req.APIKey)
 	resp, err := c.caller.Do(ctx, call)

@@ -53,7 +53,8 @@ type ListShipmentsRequest struct {
 }
 
 // ListShipmentsResponse is one of the responses ListShipments declares:
-// *ListShipments200Response
+//
+//   - *[ListShipments200Response]
 type ListShipmentsResponse interface {
 	isListShipmentsResponse()
 }
@@ -72,8 +73,9 @@ type CreateShipmentRequest struct {
 }
 
 // CreateShipmentResponse is one of the responses CreateShipment declares:
-// *CreateShipment201Response
-// *CreateShipment400Response
+//
+//   - *[CreateShipment201Response]
+//   - *[CreateShipment400Response]
 type CreateShipmentResponse interface {
 	isCreateShipmentResponse()
 }
@@ -99,8 +101,9 @@ type GetShipmentRequest struct {
 }
 
 // GetShipmentResponse is one of the responses GetShipment declares:
-// *GetShipment200Response
-// *GetShipment404Response
+//
+//   - *[GetShipment200Response]
+//   - *[GetShipment404Response]
 type GetShipmentResponse interface {
 	isGetShipmentResponse()
 }
@@ -126,8 +129,9 @@ type DeleteShipmentRequest struct {
 }
 
 // DeleteShipmentResponse is one of the responses DeleteShipment declares:
-// *DeleteShipment204Response
-// *DeleteShipment404Response
+//
+//   - *[DeleteShipment204Response]
+//   - *[DeleteShipment404Response]
 type DeleteShipmentResponse interface {
 	isDeleteShipmentResponse()
 }

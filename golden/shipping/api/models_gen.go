@@ -246,10 +246,10 @@ func (v *Problem) EncodeJSON(e *svcgen.Encoder) {
 // MarshalJSON writes Problem as EncodeJSON does.
 func (v Problem) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
 
-// DecodeJSON reads Problem, noting required properties that are absent.
+// DecodeJSON reads Problem.
 func (v *Problem) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Problem{}
-	err := d.Object(func(key []byte) error {
+	return d.Object(func(key []byte) error {
 		switch string(key) {
 		case "detail":
 			return svcgen.NonNull(d, &v.Detail, svcgen.DecodePtr)
@@ -262,7 +262,6 @@ func (v *Problem) DecodeJSON(d *svcgen.Decoder) error {
 		}
 		return d.Skip() // not in the spec: ignored
 	})
-	return err
 }
 
 // UnmarshalJSON reads Problem as DecodeJSON does.

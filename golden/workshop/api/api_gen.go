@@ -61,7 +61,8 @@ type ListGadgetsRequest struct {
 }
 
 // ListGadgetsResponse is one of the responses ListGadgets declares:
-// *ListGadgets200Response
+//
+//   - *[ListGadgets200Response]
 type ListGadgetsResponse interface {
 	isListGadgetsResponse()
 }
@@ -80,7 +81,8 @@ type CreateGadgetRequest struct {
 }
 
 // CreateGadgetResponse is one of the responses CreateGadget declares:
-// *CreateGadget201Response
+//
+//   - *[CreateGadget201Response]
 type CreateGadgetResponse interface {
 	isCreateGadgetResponse()
 }
@@ -99,8 +101,9 @@ type GetGadgetRequest struct {
 }
 
 // GetGadgetResponse is one of the responses GetGadget declares:
-// *GetGadget200Response
-// *GetGadget404Response
+//
+//   - *[GetGadget200Response]
+//   - *[GetGadget404Response]
 type GetGadgetResponse interface {
 	isGetGadgetResponse()
 }
@@ -127,8 +130,9 @@ type ReplaceGadgetRequest struct {
 }
 
 // ReplaceGadgetResponse is one of the responses ReplaceGadget declares:
-// *ReplaceGadget200Response
-// *ReplaceGadget404Response
+//
+//   - *[ReplaceGadget200Response]
+//   - *[ReplaceGadget404Response]
 type ReplaceGadgetResponse interface {
 	isReplaceGadgetResponse()
 }
@@ -160,8 +164,9 @@ type UpdateGadgetRequest struct {
 }
 
 // UpdateGadgetResponse is one of the responses UpdateGadget declares:
-// *UpdateGadget200Response
-// *UpdateGadget404Response
+//
+//   - *[UpdateGadget200Response]
+//   - *[UpdateGadget404Response]
 type UpdateGadgetResponse interface {
 	isUpdateGadgetResponse()
 }
@@ -186,8 +191,9 @@ type DeleteGadgetRequest struct {
 }
 
 // DeleteGadgetResponse is one of the responses DeleteGadget declares:
-// *DeleteGadget204Response
-// *DeleteGadget404Response
+//
+//   - *[DeleteGadget204Response]
+//   - *[DeleteGadget404Response]
 type DeleteGadgetResponse interface {
 	isDeleteGadgetResponse()
 }

@@ -185,7 +185,7 @@ func (v Gadget) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
 func (v *Gadget) DecodeJSON(d *svcgen.Decoder) error {
 	*v = Gadget{}
 	// Defaults the spec states, overwritten by what the JSON holds.
-	v.Finish = svcgen.Ptr[string]("matte")
+	v.Finish = svcgen.Ptr("matte")
 	var seen [3]bool
 	var seenReadOnly [1]bool
 	err := d.Object(func(key []byte) error {
@@ -896,11 +896,11 @@ func (v *GadgetPatch) EncodeJSON(e *svcgen.Encoder) {
 // MarshalJSON writes GadgetPatch as EncodeJSON does.
 func (v GadgetPatch) MarshalJSON() ([]byte, error) { return svcgen.Marshal(&v) }
 
-// DecodeJSON reads GadgetPatch, noting required properties that are absent.
+// DecodeJSON reads GadgetPatch.
 func (v *GadgetPatch) DecodeJSON(d *svcgen.Decoder) error {
 	*v = GadgetPatch{}
 	v.sent = 1
-	err := d.Object(func(key []byte) error {
+	return d.Object(func(key []byte) error {
 		v.sent++
 		switch string(key) {
 		case "label":
@@ -914,7 +914,6 @@ func (v *GadgetPatch) DecodeJSON(d *svcgen.Decoder) error {
 		}
 		return d.Skip() // not in the spec: ignored
 	})
-	return err
 }
 
 // UnmarshalJSON reads GadgetPatch as DecodeJSON does.

@@ -190,10 +190,8 @@ func (c *Client) UpdateGadget(ctx context.Context, req *api.UpdateGadgetRequest)
 	}
 	if req.RawBody != nil {
 		call.Body, call.ContentType = req.RawBody, "application/json"
-	} else {
-		if err := call.SetJSON("application/json", req.Body); err != nil {
-			return nil, err
-		}
+	} else if err := call.SetJSON("application/json", req.Body); err != nil {
+		return nil, err
 	}
 	resp, err := c.caller.Do(ctx, call)
 	if err != nil {

@@ -57,8 +57,9 @@ func (c *CRUD) GetCategory(ctx context.Context, req *api.GetCategoryRequest) (ap
 
 // ListProducts lists Products.
 func (c *CRUD) ListProducts(ctx context.Context, req *api.ListProductsRequest) (api.ListProductsResponse, error) {
-	var f store.ProductFilter
-	f.Status = req.Status
+	f := store.ProductFilter{
+		Status: req.Status,
+	}
 	p := store.Page{
 		Limit: int64(req.Limit),
 		After: deref(req.Cursor),
@@ -162,7 +163,7 @@ func productFromProductInput(in api.ProductInput) api.Product {
 // storeError turns store errors into API errors: 404 and 409.
 func storeError(err error, what string) error {
 	switch {
-	case err == store.ErrNotFound:
+	case err == store.ErrNotFound: // the resource itself; a missing parent's wraps it
 		return svcgen.NotFound(what + " not found")
 	case errors.Is(err, store.ErrNotFound): // a parent that does not exist
 		return svcgen.NotFound(err.Error())
@@ -172,6 +173,7 @@ func storeError(err error, what string) error {
 	return err
 }
 
+// deref is *p, or the zero value when p is nil.
 func deref[T any](p *T) T {
 	var zero T
 	if p == nil {

@@ -81,7 +81,13 @@ const categoryColumns = `"slug", "name", "object", "parent", "product_count"`
 
 // categoryProps names the property each column holds, in
 // categoryColumns order, for refuseNUL.
-var categoryProps = []prop{{"body", "slug", false}, {"body", "name", false}, {"body", "object", false}, {"body", "parent", false}, {"body", "productCount", false}}
+var categoryProps = []prop{
+	{in: "body", name: "slug"},
+	{in: "body", name: "name"},
+	{in: "body", name: "object"},
+	{in: "body", name: "parent"},
+	{in: "body", name: "productCount"},
+}
 
 // values returns the column values of v, in categoryColumns order,
 // or the field errors of strings holding the NUL character (refuseNUL).
@@ -165,7 +171,7 @@ func (s *Categories) Get(ctx context.Context, id string) (_ *api.Category, err e
 
 func (s *Categories) get(ctx context.Context, ex execer, id string) (*api.Category, error) {
 	q := &query{d: s.db.Dialect}
-	q.write(`SELECT ` + categoryColumns + ` FROM "categories" WHERE "slug" = `).arg(id)
+	q.write(`SELECT ` + categoryColumns + ` FROM "categories"`).cond(`"slug" = `).arg(id)
 	var v api.Category
 	if err := s.scan(ex.QueryRowContext(ctx, q.String(), q.args...), &v); err != nil {
 		return nil, err
@@ -189,11 +195,8 @@ func (s *Categories) exists(ctx context.Context, ex execer, id string) error {
 type CategoryFilter struct {
 }
 
-// where writes the conditions selecting Categories that match f. It
-// returns false when no row can match: a value no row holds (uuidKey, textKey).
-func (s *Categories) where(q *query, f CategoryFilter) bool {
-	q.write(` WHERE 1 = 1`)
-	return true
+// where writes the conditions selecting Categories that match f.
+func (s *Categories) where(q *query, f CategoryFilter) {
 }
 
 // List returns Categories that match f, ordered by id.
@@ -202,15 +205,13 @@ func (s *Categories) List(ctx context.Context, f CategoryFilter, p Page) (_ []ap
 	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT ` + categoryColumns + ` FROM "categories"`)
-	if !s.where(q, f) {
-		return []api.Category{}, nil
-	}
+	s.where(q, f)
 	if p.After != "" {
 		after, err := cursorText(p.After)
 		if err != nil {
 			return nil, err
 		}
-		q.write(` AND "slug" > `).arg(after)
+		q.cond(`"slug" > `).arg(after)
 	}
 	q.write(` ORDER BY "slug"`)
 	switch {
@@ -244,9 +245,7 @@ func (s *Categories) Count(ctx context.Context, f CategoryFilter) (_ int64, err 
 	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT COUNT(*) FROM "categories"`)
-	if !s.where(q, f) {
-		return 0, nil
-	}
+	s.where(q, f)
 	var n int64
 	err = s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
 	return n, mapError(err)
@@ -279,20 +278,13 @@ func (s *Categories) Update(ctx context.Context, id string, change func(v *api.C
 			return err
 		}
 		q := &query{d: s.db.Dialect}
-		q.write(`UPDATE "categories" SET `)
-		cols := []string{"slug", "name", "object", "parent", "product_count"}
-		first := true
-		for i, c := range cols {
-			if c == "slug" {
-				continue
-			}
-			if !first {
-				q.write(", ")
-			}
-			first = false
-			q.write(`"` + c + `" = `).arg(vals[i])
-		}
-		q.write(` WHERE "slug" = `).arg(id)
+		// Every column but the id: those stay.
+		q.write(`UPDATE "categories" SET`)
+		q.write(` "name" = `).arg(vals[1])
+		q.write(`, "object" = `).arg(vals[2])
+		q.write(`, "parent" = `).arg(vals[3])
+		q.write(`, "product_count" = `).arg(vals[4])
+		q.cond(`"slug" = `).arg(id)
 		if _, err := tx.ExecContext(ctx, q.String(), q.args...); err != nil {
 			return err
 		}
@@ -311,7 +303,7 @@ func (s *Categories) Delete(ctx context.Context, id string) (err error) {
 		return ErrNotFound
 	}
 	q := &query{d: s.db.Dialect}
-	q.write(`DELETE FROM "categories" WHERE "slug" = `).arg(id)
+	q.write(`DELETE FROM "categories"`).cond(`"slug" = `).arg(id)
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, q.String(), q.args...)
 		if err != nil {
@@ -335,7 +327,24 @@ const productColumns = `"sku", "attributes", "categories", "compare_at_price", "
 
 // productProps names the property each column holds, in
 // productColumns order, for refuseNUL.
-var productProps = []prop{{"body", "sku", false}, {"body", "attributes", true}, {"body", "categories", true}, {"body", "compareAtPrice", true}, {"body", "createdAt", false}, {"body", "description", false}, {"body", "dimensions", true}, {"body", "gtin", false}, {"body", "media", true}, {"body", "name", false}, {"body", "object", false}, {"body", "price", true}, {"body", "rating", false}, {"body", "status", false}, {"body", "updatedAt", false}, {"body", "weightGrams", false}}
+var productProps = []prop{
+	{in: "body", name: "sku"},
+	{in: "body", name: "attributes", json: true},
+	{in: "body", name: "categories", json: true},
+	{in: "body", name: "compareAtPrice", json: true},
+	{in: "body", name: "createdAt"},
+	{in: "body", name: "description"},
+	{in: "body", name: "dimensions", json: true},
+	{in: "body", name: "gtin"},
+	{in: "body", name: "media", json: true},
+	{in: "body", name: "name"},
+	{in: "body", name: "object"},
+	{in: "body", name: "price", json: true},
+	{in: "body", name: "rating"},
+	{in: "body", name: "status"},
+	{in: "body", name: "updatedAt"},
+	{in: "body", name: "weightGrams"},
+}
 
 // values returns the column values of v, in productColumns order,
 // or the field errors of strings holding the NUL character (refuseNUL).
@@ -452,7 +461,7 @@ func (s *Products) Get(ctx context.Context, id string) (_ *api.Product, err erro
 
 func (s *Products) get(ctx context.Context, ex execer, id string) (*api.Product, error) {
 	q := &query{d: s.db.Dialect}
-	q.write(`SELECT ` + productColumns + ` FROM "products" WHERE "sku" = `).arg(id)
+	q.write(`SELECT ` + productColumns + ` FROM "products"`).cond(`"sku" = `).arg(id)
 	var v api.Product
 	if err := s.scan(ex.QueryRowContext(ctx, q.String(), q.args...), &v); err != nil {
 		return nil, err
@@ -477,14 +486,11 @@ type ProductFilter struct {
 	Status *api.ProductStatus // column status
 }
 
-// where writes the conditions selecting Products that match f. It
-// returns false when no row can match: a value no row holds (uuidKey, textKey).
-func (s *Products) where(q *query, f ProductFilter) bool {
-	q.write(` WHERE 1 = 1`)
+// where writes the conditions selecting Products that match f.
+func (s *Products) where(q *query, f ProductFilter) {
 	if f.Status != nil {
-		q.write(` AND "status" = `).arg(*f.Status)
+		q.cond(`"status" = `).arg(*f.Status)
 	}
-	return true
 }
 
 // List returns Products that match f, ordered by id.
@@ -493,15 +499,13 @@ func (s *Products) List(ctx context.Context, f ProductFilter, p Page) (_ []api.P
 	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT ` + productColumns + ` FROM "products"`)
-	if !s.where(q, f) {
-		return []api.Product{}, nil
-	}
+	s.where(q, f)
 	if p.After != "" {
 		after, err := cursorText(p.After)
 		if err != nil {
 			return nil, err
 		}
-		q.write(` AND "sku" > `).arg(after)
+		q.cond(`"sku" > `).arg(after)
 	}
 	q.write(` ORDER BY "sku"`)
 	switch {
@@ -535,9 +539,7 @@ func (s *Products) Count(ctx context.Context, f ProductFilter) (_ int64, err err
 	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT COUNT(*) FROM "products"`)
-	if !s.where(q, f) {
-		return 0, nil
-	}
+	s.where(q, f)
 	var n int64
 	err = s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
 	return n, mapError(err)
@@ -572,20 +574,23 @@ func (s *Products) Update(ctx context.Context, id string, change func(v *api.Pro
 			return err
 		}
 		q := &query{d: s.db.Dialect}
-		q.write(`UPDATE "products" SET `)
-		cols := []string{"sku", "attributes", "categories", "compare_at_price", "created_at", "description", "dimensions", "gtin", "media", "name", "object", "price", "rating", "status", "updated_at", "weight_grams"}
-		first := true
-		for i, c := range cols {
-			if c == "sku" || c == "created_at" {
-				continue
-			}
-			if !first {
-				q.write(", ")
-			}
-			first = false
-			q.write(`"` + c + `" = `).arg(vals[i])
-		}
-		q.write(` WHERE "sku" = `).arg(id)
+		// Every column but the id and the creation time: those stay.
+		q.write(`UPDATE "products" SET`)
+		q.write(` "attributes" = `).arg(vals[1])
+		q.write(`, "categories" = `).arg(vals[2])
+		q.write(`, "compare_at_price" = `).arg(vals[3])
+		q.write(`, "description" = `).arg(vals[5])
+		q.write(`, "dimensions" = `).arg(vals[6])
+		q.write(`, "gtin" = `).arg(vals[7])
+		q.write(`, "media" = `).arg(vals[8])
+		q.write(`, "name" = `).arg(vals[9])
+		q.write(`, "object" = `).arg(vals[10])
+		q.write(`, "price" = `).arg(vals[11])
+		q.write(`, "rating" = `).arg(vals[12])
+		q.write(`, "status" = `).arg(vals[13])
+		q.write(`, "updated_at" = `).arg(vals[14])
+		q.write(`, "weight_grams" = `).arg(vals[15])
+		q.cond(`"sku" = `).arg(id)
 		if _, err := tx.ExecContext(ctx, q.String(), q.args...); err != nil {
 			return err
 		}
@@ -604,7 +609,7 @@ func (s *Products) Delete(ctx context.Context, id string) (err error) {
 		return ErrNotFound
 	}
 	q := &query{d: s.db.Dialect}
-	q.write(`DELETE FROM "products" WHERE "sku" = `).arg(id)
+	q.write(`DELETE FROM "products"`).cond(`"sku" = `).arg(id)
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, q.String(), q.args...)
 		if err != nil {

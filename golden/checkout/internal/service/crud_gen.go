@@ -74,7 +74,7 @@ func quoteFromQuoteInput(in api.QuoteInput) api.Quote {
 // storeError turns store errors into API errors: 404 and 409.
 func storeError(err error, what string) error {
 	switch {
-	case err == store.ErrNotFound:
+	case err == store.ErrNotFound: // the resource itself; a missing parent's wraps it
 		return svcgen.NotFound(what + " not found")
 	case errors.Is(err, store.ErrNotFound): // a parent that does not exist
 		return svcgen.NotFound(err.Error())
@@ -84,6 +84,7 @@ func storeError(err error, what string) error {
 	return err
 }
 
+// deref is *p, or the zero value when p is nil.
 func deref[T any](p *T) T {
 	var zero T
 	if p == nil {

@@ -82,7 +82,14 @@ const quoteColumns = `"id", "currency", "quantity", "sku", "total", "unit_price"
 
 // quoteProps names the property each column holds, in
 // quoteColumns order, for refuseNUL.
-var quoteProps = []prop{{"body", "id", false}, {"body", "currency", false}, {"body", "quantity", false}, {"body", "sku", false}, {"body", "total", false}, {"body", "unitPrice", false}}
+var quoteProps = []prop{
+	{in: "body", name: "id"},
+	{in: "body", name: "currency"},
+	{in: "body", name: "quantity"},
+	{in: "body", name: "sku"},
+	{in: "body", name: "total"},
+	{in: "body", name: "unitPrice"},
+}
 
 // values returns the column values of v, in quoteColumns order,
 // or the field errors of strings holding the NUL character (refuseNUL).
@@ -172,7 +179,7 @@ func (s *Quotes) Get(ctx context.Context, id string) (_ *api.Quote, err error) {
 
 func (s *Quotes) get(ctx context.Context, ex execer, id string) (*api.Quote, error) {
 	q := &query{d: s.db.Dialect}
-	q.write(`SELECT ` + quoteColumns + ` FROM "quotes" WHERE "id" = `).arg(id)
+	q.write(`SELECT ` + quoteColumns + ` FROM "quotes"`).cond(`"id" = `).arg(id)
 	var v api.Quote
 	if err := s.scan(ex.QueryRowContext(ctx, q.String(), q.args...), &v); err != nil {
 		return nil, err
@@ -196,11 +203,8 @@ func (s *Quotes) exists(ctx context.Context, ex execer, id string) error {
 type QuoteFilter struct {
 }
 
-// where writes the conditions selecting Quotes that match f. It
-// returns false when no row can match: a value no row holds (uuidKey, textKey).
-func (s *Quotes) where(q *query, f QuoteFilter) bool {
-	q.write(` WHERE 1 = 1`)
-	return true
+// where writes the conditions selecting Quotes that match f.
+func (s *Quotes) where(q *query, f QuoteFilter) {
 }
 
 // List returns Quotes that match f, ordered by id.
@@ -209,9 +213,7 @@ func (s *Quotes) List(ctx context.Context, f QuoteFilter, p Page) (_ []api.Quote
 	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT ` + quoteColumns + ` FROM "quotes"`)
-	if !s.where(q, f) {
-		return []api.Quote{}, nil
-	}
+	s.where(q, f)
 	if p.After != "" {
 		after, err := cursorText(p.After)
 		if err != nil {
@@ -220,7 +222,7 @@ func (s *Quotes) List(ctx context.Context, f QuoteFilter, p Page) (_ []api.Quote
 		if !svcgen.IsUUID(after) {
 			return nil, fmt.Errorf("cursor %q: %w", p.After, ErrBadCursor)
 		}
-		q.write(` AND "id" > `).arg(after)
+		q.cond(`"id" > `).arg(after)
 	}
 	q.write(` ORDER BY "id"`)
 	switch {
@@ -254,9 +256,7 @@ func (s *Quotes) Count(ctx context.Context, f QuoteFilter) (_ int64, err error) 
 	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT COUNT(*) FROM "quotes"`)
-	if !s.where(q, f) {
-		return 0, nil
-	}
+	s.where(q, f)
 	var n int64
 	err = s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
 	return n, mapError(err)
@@ -290,20 +290,14 @@ func (s *Quotes) Update(ctx context.Context, id string, change func(v *api.Quote
 			return err
 		}
 		q := &query{d: s.db.Dialect}
-		q.write(`UPDATE "quotes" SET `)
-		cols := []string{"id", "currency", "quantity", "sku", "total", "unit_price"}
-		first := true
-		for i, c := range cols {
-			if c == "id" {
-				continue
-			}
-			if !first {
-				q.write(", ")
-			}
-			first = false
-			q.write(`"` + c + `" = `).arg(vals[i])
-		}
-		q.write(` WHERE "id" = `).arg(id)
+		// Every column but the id: those stay.
+		q.write(`UPDATE "quotes" SET`)
+		q.write(` "currency" = `).arg(vals[1])
+		q.write(`, "quantity" = `).arg(vals[2])
+		q.write(`, "sku" = `).arg(vals[3])
+		q.write(`, "total" = `).arg(vals[4])
+		q.write(`, "unit_price" = `).arg(vals[5])
+		q.cond(`"id" = `).arg(id)
 		if _, err := tx.ExecContext(ctx, q.String(), q.args...); err != nil {
 			return err
 		}
@@ -322,7 +316,7 @@ func (s *Quotes) Delete(ctx context.Context, id string) (err error) {
 		return ErrNotFound
 	}
 	q := &query{d: s.db.Dialect}
-	q.write(`DELETE FROM "quotes" WHERE "id" = `).arg(id)
+	q.write(`DELETE FROM "quotes"`).cond(`"id" = `).arg(id)
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, q.String(), q.args...)
 		if err != nil {

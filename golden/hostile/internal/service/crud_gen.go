@@ -32,11 +32,12 @@ func (c *CRUD) GetThing(ctx context.Context, req *api.GetThingRequest) (api.GetT
 
 // ListThings lists Thing2s.
 func (c *CRUD) ListThings(ctx context.Context, req *api.ListThingsRequest2) (api.ListThingsResponse2, error) {
-	var f store.Thing2Filter
-	f.UserID = req.UserID
-	f.UserID2 = req.UserID2
-	f.UserID3 = req.UserID3
-	f.UserID4 = req.UserID4
+	f := store.Thing2Filter{
+		UserID:  req.UserID,
+		UserID2: req.UserID2,
+		UserID3: req.UserID3,
+		UserID4: req.UserID4,
+	}
 	var p store.Page // the operation takes no paging parameters: every row
 	items, err := c.db.Thing2s().List(ctx, f, p)
 	if err != nil {
@@ -78,7 +79,7 @@ func (c *CRUD) ThingsDelete(ctx context.Context, req *api.ThingsDeleteRequest) (
 // storeError turns store errors into API errors: 404 and 409.
 func storeError(err error, what string) error {
 	switch {
-	case err == store.ErrNotFound:
+	case err == store.ErrNotFound: // the resource itself; a missing parent's wraps it
 		return svcgen.NotFound(what + " not found")
 	case errors.Is(err, store.ErrNotFound): // a parent that does not exist
 		return svcgen.NotFound(err.Error())
@@ -88,6 +89,7 @@ func storeError(err error, what string) error {
 	return err
 }
 
+// deref is *p, or the zero value when p is nil.
 func deref[T any](p *T) T {
 	var zero T
 	if p == nil {

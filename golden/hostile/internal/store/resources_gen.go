@@ -81,7 +81,33 @@ const thingColumns = `"id", "col", "col2", "t_2fa", "t_3d_model", "user_id", "us
 
 // thingProps names the property each column holds, in
 // thingColumns order, for refuseNUL.
-var thingProps = []prop{{"body", "id", false}, {"body", "", false}, {"body", " ", false}, {"body", "2fa", true}, {"body", "3dModel", true}, {"body", "USER_ID", false}, {"body", "UserID", false}, {"body", "choice", false}, {"body", "error", true}, {"body", "inline", true}, {"body", "int", false}, {"body", "len", false}, {"body", "name", false}, {"body", "nil", true}, {"body", "no", false}, {"body", "null", false}, {"body", "parent", true}, {"body", "prénom", false}, {"body", "string", false}, {"body", "type", true}, {"body", "user-id", false}, {"body", "userId", false}, {"body", "user_id", false}, {"body", "Ωmega", false}, {"body", "名前", false}}
+var thingProps = []prop{
+	{in: "body", name: "id"},
+	{in: "body", name: ""},
+	{in: "body", name: " "},
+	{in: "body", name: "2fa", json: true},
+	{in: "body", name: "3dModel", json: true},
+	{in: "body", name: "USER_ID"},
+	{in: "body", name: "UserID"},
+	{in: "body", name: "choice"},
+	{in: "body", name: "error", json: true},
+	{in: "body", name: "inline", json: true},
+	{in: "body", name: "int"},
+	{in: "body", name: "len"},
+	{in: "body", name: "name"},
+	{in: "body", name: "nil", json: true},
+	{in: "body", name: "no"},
+	{in: "body", name: "null"},
+	{in: "body", name: "parent", json: true},
+	{in: "body", name: "prénom"},
+	{in: "body", name: "string"},
+	{in: "body", name: "type", json: true},
+	{in: "body", name: "user-id"},
+	{in: "body", name: "userId"},
+	{in: "body", name: "user_id"},
+	{in: "body", name: "Ωmega"},
+	{in: "body", name: "名前"},
+}
 
 // values returns the column values of v, in thingColumns order,
 // or the field errors of strings holding the NUL character (refuseNUL).
@@ -209,7 +235,7 @@ func (s *Things) Get(ctx context.Context, id int64) (_ *api.Thing, err error) {
 
 func (s *Things) get(ctx context.Context, ex execer, id int64) (*api.Thing, error) {
 	q := &query{d: s.db.Dialect}
-	q.write(`SELECT ` + thingColumns + ` FROM "things" WHERE "id" = `).arg(id)
+	q.write(`SELECT ` + thingColumns + ` FROM "things"`).cond(`"id" = `).arg(id)
 	var v api.Thing
 	if err := s.scan(ex.QueryRowContext(ctx, q.String(), q.args...), &v); err != nil {
 		return nil, err
@@ -233,11 +259,8 @@ func (s *Things) exists(ctx context.Context, ex execer, id int64) error {
 type ThingFilter struct {
 }
 
-// where writes the conditions selecting Things that match f. It
-// returns false when no row can match: a value no row holds (uuidKey, textKey).
-func (s *Things) where(q *query, f ThingFilter) bool {
-	q.write(` WHERE 1 = 1`)
-	return true
+// where writes the conditions selecting Things that match f.
+func (s *Things) where(q *query, f ThingFilter) {
 }
 
 // List returns Things that match f, ordered by id.
@@ -246,15 +269,13 @@ func (s *Things) List(ctx context.Context, f ThingFilter, p Page) (_ []api.Thing
 	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT ` + thingColumns + ` FROM "things"`)
-	if !s.where(q, f) {
-		return []api.Thing{}, nil
-	}
+	s.where(q, f)
 	if p.After != "" {
 		after, err := cursorInt(p.After)
 		if err != nil {
 			return nil, err
 		}
-		q.write(` AND "id" > `).arg(after)
+		q.cond(`"id" > `).arg(after)
 	}
 	q.write(` ORDER BY "id"`)
 	switch {
@@ -288,9 +309,7 @@ func (s *Things) Count(ctx context.Context, f ThingFilter) (_ int64, err error) 
 	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT COUNT(*) FROM "things"`)
-	if !s.where(q, f) {
-		return 0, nil
-	}
+	s.where(q, f)
 	var n int64
 	err = s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
 	return n, mapError(err)
@@ -320,20 +339,33 @@ func (s *Things) Update(ctx context.Context, id int64, change func(v *api.Thing)
 			return err
 		}
 		q := &query{d: s.db.Dialect}
-		q.write(`UPDATE "things" SET `)
-		cols := []string{"id", "col", "col2", "t_2fa", "t_3d_model", "user_id", "user_id2", "choice", "error", "inline", "int", "len", "name", "nil", "no", "null", "parent", "prnom", "string", "type", "user_id3", "user_id4", "user_id5", "mega", "col3"}
-		first := true
-		for i, c := range cols {
-			if c == "id" {
-				continue
-			}
-			if !first {
-				q.write(", ")
-			}
-			first = false
-			q.write(`"` + c + `" = `).arg(vals[i])
-		}
-		q.write(` WHERE "id" = `).arg(id)
+		// Every column but the id: those stay.
+		q.write(`UPDATE "things" SET`)
+		q.write(` "col" = `).arg(vals[1])
+		q.write(`, "col2" = `).arg(vals[2])
+		q.write(`, "t_2fa" = `).arg(vals[3])
+		q.write(`, "t_3d_model" = `).arg(vals[4])
+		q.write(`, "user_id" = `).arg(vals[5])
+		q.write(`, "user_id2" = `).arg(vals[6])
+		q.write(`, "choice" = `).arg(vals[7])
+		q.write(`, "error" = `).arg(vals[8])
+		q.write(`, "inline" = `).arg(vals[9])
+		q.write(`, "int" = `).arg(vals[10])
+		q.write(`, "len" = `).arg(vals[11])
+		q.write(`, "name" = `).arg(vals[12])
+		q.write(`, "nil" = `).arg(vals[13])
+		q.write(`, "no" = `).arg(vals[14])
+		q.write(`, "null" = `).arg(vals[15])
+		q.write(`, "parent" = `).arg(vals[16])
+		q.write(`, "prnom" = `).arg(vals[17])
+		q.write(`, "string" = `).arg(vals[18])
+		q.write(`, "type" = `).arg(vals[19])
+		q.write(`, "user_id3" = `).arg(vals[20])
+		q.write(`, "user_id4" = `).arg(vals[21])
+		q.write(`, "user_id5" = `).arg(vals[22])
+		q.write(`, "mega" = `).arg(vals[23])
+		q.write(`, "col3" = `).arg(vals[24])
+		q.cond(`"id" = `).arg(id)
 		if _, err := tx.ExecContext(ctx, q.String(), q.args...); err != nil {
 			return err
 		}
@@ -348,7 +380,7 @@ func (s *Things) Delete(ctx context.Context, id int64) (err error) {
 	ctx, span := s.db.startSpan(ctx, "store.things.Delete", "DELETE", "things")
 	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
-	q.write(`DELETE FROM "things" WHERE "id" = `).arg(id)
+	q.write(`DELETE FROM "things"`).cond(`"id" = `).arg(id)
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, q.String(), q.args...)
 		if err != nil {
@@ -372,7 +404,33 @@ const thing2Columns = `"id", "col", "col2", "t_2fa", "t_3d_model", "user_id", "u
 
 // thing2Props names the property each column holds, in
 // thing2Columns order, for refuseNUL.
-var thing2Props = []prop{{"body", "id", false}, {"body", "", false}, {"body", " ", false}, {"body", "2fa", true}, {"body", "3dModel", true}, {"body", "USER_ID", false}, {"body", "UserID", false}, {"body", "choice", false}, {"body", "error", true}, {"body", "inline", true}, {"body", "int", false}, {"body", "len", false}, {"body", "name", false}, {"body", "nil", true}, {"body", "no", false}, {"body", "null", false}, {"body", "parent", true}, {"body", "prénom", false}, {"body", "string", false}, {"body", "type", true}, {"body", "user-id", false}, {"body", "userId", false}, {"body", "user_id", false}, {"body", "Ωmega", false}, {"body", "名前", false}}
+var thing2Props = []prop{
+	{in: "body", name: "id"},
+	{in: "body", name: ""},
+	{in: "body", name: " "},
+	{in: "body", name: "2fa", json: true},
+	{in: "body", name: "3dModel", json: true},
+	{in: "body", name: "USER_ID"},
+	{in: "body", name: "UserID"},
+	{in: "body", name: "choice"},
+	{in: "body", name: "error", json: true},
+	{in: "body", name: "inline", json: true},
+	{in: "body", name: "int"},
+	{in: "body", name: "len"},
+	{in: "body", name: "name"},
+	{in: "body", name: "nil", json: true},
+	{in: "body", name: "no"},
+	{in: "body", name: "null"},
+	{in: "body", name: "parent", json: true},
+	{in: "body", name: "prénom"},
+	{in: "body", name: "string"},
+	{in: "body", name: "type", json: true},
+	{in: "body", name: "user-id"},
+	{in: "body", name: "userId"},
+	{in: "body", name: "user_id"},
+	{in: "body", name: "Ωmega"},
+	{in: "body", name: "名前"},
+}
 
 // values returns the column values of v, in thing2Columns order,
 // or the field errors of strings holding the NUL character (refuseNUL).
@@ -500,7 +558,7 @@ func (s *Thing2s) Get(ctx context.Context, id int64) (_ *api.Thing, err error) {
 
 func (s *Thing2s) get(ctx context.Context, ex execer, id int64) (*api.Thing, error) {
 	q := &query{d: s.db.Dialect}
-	q.write(`SELECT ` + thing2Columns + ` FROM "things2" WHERE "id" = `).arg(id)
+	q.write(`SELECT ` + thing2Columns + ` FROM "things2"`).cond(`"id" = `).arg(id)
 	var v api.Thing
 	if err := s.scan(ex.QueryRowContext(ctx, q.String(), q.args...), &v); err != nil {
 		return nil, err
@@ -531,30 +589,29 @@ type Thing2Filter struct {
 // where writes the conditions selecting Thing2s that match f. It
 // returns false when no row can match: a value no row holds (uuidKey, textKey).
 func (s *Thing2s) where(q *query, f Thing2Filter) bool {
-	q.write(` WHERE 1 = 1`)
 	if f.UserID != nil {
 		x, ok := uuidKey(*f.UserID)
 		if !ok {
 			return false
 		}
-		q.write(` AND "user_id2" = `).arg(x)
+		q.cond(`"user_id2" = `).arg(x)
 	}
 	if f.UserID2 != nil {
 		x, ok := uuidKey(*f.UserID2)
 		if !ok {
 			return false
 		}
-		q.write(` AND "user_id2" = `).arg(x)
+		q.cond(`"user_id2" = `).arg(x)
 	}
 	if f.UserID3 != nil {
 		x, ok := textKey(*f.UserID3)
 		if !ok {
 			return false
 		}
-		q.write(` AND "user_id4" = `).arg(x)
+		q.cond(`"user_id4" = `).arg(x)
 	}
 	if f.UserID4 != nil {
-		q.write(` AND "user_id5" = `).arg(*f.UserID4)
+		q.cond(`"user_id5" = `).arg(*f.UserID4)
 	}
 	return true
 }
@@ -573,7 +630,7 @@ func (s *Thing2s) List(ctx context.Context, f Thing2Filter, p Page) (_ []api.Thi
 		if err != nil {
 			return nil, err
 		}
-		q.write(` AND "id" > `).arg(after)
+		q.cond(`"id" > `).arg(after)
 	}
 	q.write(` ORDER BY "id"`)
 	switch {
@@ -639,20 +696,33 @@ func (s *Thing2s) Update(ctx context.Context, id int64, change func(v *api.Thing
 			return err
 		}
 		q := &query{d: s.db.Dialect}
-		q.write(`UPDATE "things2" SET `)
-		cols := []string{"id", "col", "col2", "t_2fa", "t_3d_model", "user_id", "user_id2", "choice", "error", "inline", "int", "len", "name", "nil", "no", "null", "parent", "prnom", "string", "type", "user_id3", "user_id4", "user_id5", "mega", "col3"}
-		first := true
-		for i, c := range cols {
-			if c == "id" {
-				continue
-			}
-			if !first {
-				q.write(", ")
-			}
-			first = false
-			q.write(`"` + c + `" = `).arg(vals[i])
-		}
-		q.write(` WHERE "id" = `).arg(id)
+		// Every column but the id: those stay.
+		q.write(`UPDATE "things2" SET`)
+		q.write(` "col" = `).arg(vals[1])
+		q.write(`, "col2" = `).arg(vals[2])
+		q.write(`, "t_2fa" = `).arg(vals[3])
+		q.write(`, "t_3d_model" = `).arg(vals[4])
+		q.write(`, "user_id" = `).arg(vals[5])
+		q.write(`, "user_id2" = `).arg(vals[6])
+		q.write(`, "choice" = `).arg(vals[7])
+		q.write(`, "error" = `).arg(vals[8])
+		q.write(`, "inline" = `).arg(vals[9])
+		q.write(`, "int" = `).arg(vals[10])
+		q.write(`, "len" = `).arg(vals[11])
+		q.write(`, "name" = `).arg(vals[12])
+		q.write(`, "nil" = `).arg(vals[13])
+		q.write(`, "no" = `).arg(vals[14])
+		q.write(`, "null" = `).arg(vals[15])
+		q.write(`, "parent" = `).arg(vals[16])
+		q.write(`, "prnom" = `).arg(vals[17])
+		q.write(`, "string" = `).arg(vals[18])
+		q.write(`, "type" = `).arg(vals[19])
+		q.write(`, "user_id3" = `).arg(vals[20])
+		q.write(`, "user_id4" = `).arg(vals[21])
+		q.write(`, "user_id5" = `).arg(vals[22])
+		q.write(`, "mega" = `).arg(vals[23])
+		q.write(`, "col3" = `).arg(vals[24])
+		q.cond(`"id" = `).arg(id)
 		if _, err := tx.ExecContext(ctx, q.String(), q.args...); err != nil {
 			return err
 		}
@@ -667,7 +737,7 @@ func (s *Thing2s) Delete(ctx context.Context, id int64) (err error) {
 	ctx, span := s.db.startSpan(ctx, "store.things2.Delete", "DELETE", "things2")
 	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
-	q.write(`DELETE FROM "things2" WHERE "id" = `).arg(id)
+	q.write(`DELETE FROM "things2"`).cond(`"id" = `).arg(id)
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, q.String(), q.args...)
 		if err != nil {

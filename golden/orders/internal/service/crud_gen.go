@@ -29,12 +29,13 @@ func NewCRUD(db *store.DB) *CRUD { return &CRUD{db: db} }
 
 // ListCustomers lists Customers.
 func (c *CRUD) ListCustomers(ctx context.Context, req *api.ListCustomersRequest) (api.ListCustomersResponse, error) {
-	var f store.CustomerFilter
-	f.Email = req.Email
-	f.Tag = req.Tag
+	f := store.CustomerFilter{
+		Email: req.Email,
+		Tag:   req.Tag,
+	}
 	p := store.Page{
 		Limit:  int64(req.Limit),
-		Offset: int64(req.Offset),
+		Offset: req.Offset,
 	}
 	items, err := c.db.Customers().List(ctx, f, p)
 	if err != nil {
@@ -128,11 +129,12 @@ func (c *CRUD) GetCustomerAudit(ctx context.Context, req *api.GetCustomerAuditRe
 
 // ListOrders lists Orders.
 func (c *CRUD) ListOrders(ctx context.Context, req *api.ListOrdersRequest) (api.ListOrdersResponse, error) {
-	var f store.OrderFilter
-	f.Status = req.Status
+	f := store.OrderFilter{
+		Status: req.Status,
+	}
 	p := store.Page{
 		Limit:  int64(req.Limit),
-		Offset: int64(req.Offset),
+		Offset: req.Offset,
 	}
 	items, err := c.db.Orders().List(ctx, req.CustomerID, f, p)
 	if err != nil {
@@ -319,17 +321,17 @@ func mergePatch[T any](v *T, patch []byte, keys ...string) error {
 	return nil
 }
 
-// minProperties refuses a patch holding fewer than min properties as the
+// minProperties refuses a patch holding fewer than least properties as the
 // client sent it: the decoded patch also holds the defaults its schema
 // states, which would count as sent.
-func minProperties(patch []byte, min int) error {
+func minProperties(patch []byte, least int) error {
 	var obj map[string]json.RawMessage
 	if json.Unmarshal(patch, &obj) != nil {
 		return nil // not an object: decoding judged it
 	}
 	var errs svcgen.Errors
 	at := svcgen.Root("body", "")
-	errs.MinProps(&at, len(obj), min)
+	errs.MinProps(&at, len(obj), least)
 	return errs.Err()
 }
 
@@ -391,7 +393,7 @@ func history[T any](events []eventlog.Event, fields map[string]string) ([]T, err
 // storeError turns store errors into API errors: 404 and 409.
 func storeError(err error, what string) error {
 	switch {
-	case err == store.ErrNotFound:
+	case err == store.ErrNotFound: // the resource itself; a missing parent's wraps it
 		return svcgen.NotFound(what + " not found")
 	case errors.Is(err, store.ErrNotFound): // a parent that does not exist
 		return svcgen.NotFound(err.Error())
@@ -401,6 +403,7 @@ func storeError(err error, what string) error {
 	return err
 }
 
+// deref is *p, or the zero value when p is nil.
 func deref[T any](p *T) T {
 	var zero T
 	if p == nil {

@@ -236,12 +236,26 @@ func mapError(err error) error {
 
 // query builds SQL with the dialect's placeholders.
 type query struct {
-	d    Dialect
-	sql  strings.Builder
-	args []any
+	d     Dialect
+	sql   strings.Builder
+	args  []any
+	conds int // conditions written (cond)
 }
 
 func (q *query) write(s string) *query { q.sql.WriteString(s); return q }
+
+// cond writes a condition of the WHERE clause, after WHERE for the first
+// and after AND for the others.
+func (q *query) cond(s string) *query {
+	if q.conds == 0 {
+		q.sql.WriteString(" WHERE ")
+	} else {
+		q.sql.WriteString(" AND ")
+	}
+	q.conds++
+	q.sql.WriteString(s)
+	return q
+}
 
 // arg adds a parameter and writes its placeholder.
 func (q *query) arg(v any) *query {
@@ -499,8 +513,9 @@ func (db *DB) ex(ctx context.Context) execer {
 	return db.DB
 }
 
-// eventDialect is the database's dialect as the event log names it.
-func (db *DB) eventDialect() eventlog.Dialect {
+// EventDialect is the database's dialect as the event log (and the
+// events relay and consumer) name it.
+func (db *DB) EventDialect() eventlog.Dialect {
 	if db.Dialect == Postgres {
 		return eventlog.Postgres
 	}

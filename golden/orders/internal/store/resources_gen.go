@@ -84,7 +84,22 @@ const customerColumns = `"id", "billing_address", "birth_date", "created_at", "e
 
 // customerProps names the property each column holds, in
 // customerColumns order, for refuseNUL.
-var customerProps = []prop{{"body", "id", false}, {"body", "billingAddress", true}, {"body", "birthDate", false}, {"body", "createdAt", false}, {"body", "email", false}, {"body", "marketingOptIn", false}, {"body", "metadata", true}, {"body", "name", false}, {"body", "orderCount", false}, {"body", "password", false}, {"body", "phone", false}, {"body", "preferences", true}, {"body", "tags", true}, {"body", "updatedAt", false}}
+var customerProps = []prop{
+	{in: "body", name: "id"},
+	{in: "body", name: "billingAddress", json: true},
+	{in: "body", name: "birthDate"},
+	{in: "body", name: "createdAt"},
+	{in: "body", name: "email"},
+	{in: "body", name: "marketingOptIn"},
+	{in: "body", name: "metadata", json: true},
+	{in: "body", name: "name"},
+	{in: "body", name: "orderCount"},
+	{in: "body", name: "password"},
+	{in: "body", name: "phone"},
+	{in: "body", name: "preferences", json: true},
+	{in: "body", name: "tags", json: true},
+	{in: "body", name: "updatedAt"},
+}
 
 // values returns the column values of v, in customerColumns order,
 // or the field errors of strings holding the NUL character (refuseNUL).
@@ -229,7 +244,7 @@ func (s *Customers) History(ctx context.Context, id string) ([]eventlog.Event, e
 	if !idOK {
 		return nil, nil
 	}
-	return eventlog.History(ctx, s.db.ex(ctx), s.db.eventDialect(), "customer", id)
+	return eventlog.History(ctx, s.db.ex(ctx), s.db.EventDialect(), "customer", id)
 }
 
 // event appends a change of the Customer with the given id to the event
@@ -243,7 +258,7 @@ func (s *Customers) event(ctx context.Context, tx *sql.Tx, typ string, id string
 			return fmt.Errorf("event %s: %w", typ, err)
 		}
 	}
-	e, err := eventlog.Append(ctx, tx, s.db.eventDialect(), typ, id, data)
+	e, err := eventlog.Append(ctx, tx, s.db.EventDialect(), typ, id, data)
 	if err != nil {
 		return err
 	}
@@ -266,7 +281,7 @@ func (s *Customers) precondition(ctx context.Context, tx *sql.Tx, id string) err
 			return err
 		}
 	}
-	n, err := eventlog.Version(ctx, tx, s.db.eventDialect(), "customer", id)
+	n, err := eventlog.Version(ctx, tx, s.db.EventDialect(), "customer", id)
 	if err != nil {
 		return err
 	}
@@ -279,7 +294,7 @@ func (s *Customers) setVersion(ctx context.Context, ex execer, id string) error 
 	if svcgen.VersionedFrom(ctx) == nil {
 		return nil
 	}
-	n, err := eventlog.Version(ctx, ex, s.db.eventDialect(), "customer", id)
+	n, err := eventlog.Version(ctx, ex, s.db.EventDialect(), "customer", id)
 	if err != nil {
 		return err
 	}
@@ -325,7 +340,7 @@ func (s *Customers) Get(ctx context.Context, id string) (_ *api.Customer, err er
 
 func (s *Customers) get(ctx context.Context, ex execer, id string) (*api.Customer, error) {
 	q := &query{d: s.db.Dialect}
-	q.write(`SELECT ` + customerColumns + ` FROM "customers" WHERE "id" = `).arg(id)
+	q.write(`SELECT ` + customerColumns + ` FROM "customers"`).cond(`"id" = `).arg(id)
 	var v api.Customer
 	if err := s.scan(ex.QueryRowContext(ctx, q.String(), q.args...), &v); err != nil {
 		return nil, err
@@ -354,13 +369,12 @@ type CustomerFilter struct {
 // where writes the conditions selecting Customers that match f. It
 // returns false when no row can match: a value no row holds (uuidKey, textKey).
 func (s *Customers) where(q *query, f CustomerFilter) bool {
-	q.write(` WHERE 1 = 1`)
 	if f.Email != nil {
 		x, ok := textKey(*f.Email)
 		if !ok {
 			return false
 		}
-		q.write(` AND "email" = `).arg(x)
+		q.cond(`"email" = `).arg(x)
 	}
 	for _, x := range f.Tag {
 		x, ok := textKey(x)
@@ -368,9 +382,9 @@ func (s *Customers) where(q *query, f CustomerFilter) bool {
 			return false
 		}
 		if s.db.Dialect == Postgres {
-			q.write(` AND "tags" @> `).arg(jsonArray(x)).write(`::jsonb`)
+			q.cond(`"tags" @> `).arg(jsonArray(x)).write(`::jsonb`)
 		} else {
-			q.write(` AND EXISTS (SELECT 1 FROM json_each("tags") WHERE value = `).arg(x).write(`)`)
+			q.cond(`EXISTS (SELECT 1 FROM json_each("tags") WHERE value = `).arg(x).write(`)`)
 		}
 	}
 	return true
@@ -393,7 +407,7 @@ func (s *Customers) List(ctx context.Context, f CustomerFilter, p Page) (_ []api
 		if !svcgen.IsUUID(after) {
 			return nil, fmt.Errorf("cursor %q: %w", p.After, ErrBadCursor)
 		}
-		q.write(` AND "id" > `).arg(after)
+		q.cond(`"id" > `).arg(after)
 	}
 	q.write(` ORDER BY "id"`)
 	switch {
@@ -468,20 +482,21 @@ func (s *Customers) Update(ctx context.Context, id string, change func(v *api.Cu
 			return err
 		}
 		q := &query{d: s.db.Dialect}
-		q.write(`UPDATE "customers" SET `)
-		cols := []string{"id", "billing_address", "birth_date", "created_at", "email", "marketing_opt_in", "metadata", "name", "order_count", "password", "phone", "preferences", "tags", "updated_at"}
-		first := true
-		for i, c := range cols {
-			if c == "id" || c == "created_at" {
-				continue
-			}
-			if !first {
-				q.write(", ")
-			}
-			first = false
-			q.write(`"` + c + `" = `).arg(vals[i])
-		}
-		q.write(` WHERE "id" = `).arg(id)
+		// Every column but the id and the creation time: those stay.
+		q.write(`UPDATE "customers" SET`)
+		q.write(` "billing_address" = `).arg(vals[1])
+		q.write(`, "birth_date" = `).arg(vals[2])
+		q.write(`, "email" = `).arg(vals[4])
+		q.write(`, "marketing_opt_in" = `).arg(vals[5])
+		q.write(`, "metadata" = `).arg(vals[6])
+		q.write(`, "name" = `).arg(vals[7])
+		q.write(`, "order_count" = `).arg(vals[8])
+		q.write(`, "password" = `).arg(vals[9])
+		q.write(`, "phone" = `).arg(vals[10])
+		q.write(`, "preferences" = `).arg(vals[11])
+		q.write(`, "tags" = `).arg(vals[12])
+		q.write(`, "updated_at" = `).arg(vals[13])
+		q.cond(`"id" = `).arg(id)
 		if _, err := tx.ExecContext(ctx, q.String(), q.args...); err != nil {
 			return err
 		}
@@ -500,7 +515,7 @@ func (s *Customers) Delete(ctx context.Context, id string) (err error) {
 		return ErrNotFound
 	}
 	q := &query{d: s.db.Dialect}
-	q.write(`DELETE FROM "customers" WHERE "id" = `).arg(id)
+	q.write(`DELETE FROM "customers"`).cond(`"id" = `).arg(id)
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
 		if err := s.cascadeEvents(ctx, tx, id); err != nil {
 			return err
@@ -530,7 +545,24 @@ const orderColumns = `"id", "customer_id", "created_at", "currency", "delivery_d
 
 // orderProps names the property each column holds, in
 // orderColumns order, for refuseNUL.
-var orderProps = []prop{{"body", "id", false}, {"body", "customerId", false}, {"body", "createdAt", false}, {"body", "currency", false}, {"body", "deliveryDate", false}, {"body", "discount", true}, {"body", "giftMessage", true}, {"body", "items", true}, {"body", "metadata", true}, {"body", "notes", true}, {"body", "payment", true}, {"body", "shippingAddress", true}, {"body", "shippingClass", false}, {"body", "status", false}, {"body", "totalCents", false}, {"body", "updatedAt", false}}
+var orderProps = []prop{
+	{in: "body", name: "id"},
+	{in: "body", name: "customerId"},
+	{in: "body", name: "createdAt"},
+	{in: "body", name: "currency"},
+	{in: "body", name: "deliveryDate"},
+	{in: "body", name: "discount", json: true},
+	{in: "body", name: "giftMessage", json: true},
+	{in: "body", name: "items", json: true},
+	{in: "body", name: "metadata", json: true},
+	{in: "body", name: "notes", json: true},
+	{in: "body", name: "payment", json: true},
+	{in: "body", name: "shippingAddress", json: true},
+	{in: "body", name: "shippingClass"},
+	{in: "body", name: "status"},
+	{in: "body", name: "totalCents"},
+	{in: "body", name: "updatedAt"},
+}
 
 // values returns the column values of v, in orderColumns order,
 // or the field errors of strings holding the NUL character (refuseNUL).
@@ -647,7 +679,7 @@ func (s *Orders) Each(ctx context.Context, fn func(id string, data []byte) error
 
 // History returns the events of the Order with the given id, oldest first.
 func (s *Orders) History(ctx context.Context, id int64) ([]eventlog.Event, error) {
-	return eventlog.History(ctx, s.db.ex(ctx), s.db.eventDialect(), "order", strconv.FormatInt(id, 10))
+	return eventlog.History(ctx, s.db.ex(ctx), s.db.EventDialect(), "order", strconv.FormatInt(id, 10))
 }
 
 // event appends a change of the Order with the given id to the event
@@ -661,7 +693,7 @@ func (s *Orders) event(ctx context.Context, tx *sql.Tx, typ string, id int64, v 
 			return fmt.Errorf("event %s: %w", typ, err)
 		}
 	}
-	e, err := eventlog.Append(ctx, tx, s.db.eventDialect(), typ, strconv.FormatInt(id, 10), data)
+	e, err := eventlog.Append(ctx, tx, s.db.EventDialect(), typ, strconv.FormatInt(id, 10), data)
 	if err != nil {
 		return err
 	}
@@ -684,7 +716,7 @@ func (s *Orders) precondition(ctx context.Context, tx *sql.Tx, id int64) error {
 			return err
 		}
 	}
-	n, err := eventlog.Version(ctx, tx, s.db.eventDialect(), "order", strconv.FormatInt(id, 10))
+	n, err := eventlog.Version(ctx, tx, s.db.EventDialect(), "order", strconv.FormatInt(id, 10))
 	if err != nil {
 		return err
 	}
@@ -697,7 +729,7 @@ func (s *Orders) setVersion(ctx context.Context, ex execer, id int64) error {
 	if svcgen.VersionedFrom(ctx) == nil {
 		return nil
 	}
-	n, err := eventlog.Version(ctx, ex, s.db.eventDialect(), "order", strconv.FormatInt(id, 10))
+	n, err := eventlog.Version(ctx, ex, s.db.EventDialect(), "order", strconv.FormatInt(id, 10))
 	if err != nil {
 		return err
 	}
@@ -747,8 +779,8 @@ func (s *Orders) Get(ctx context.Context, parentID string, id int64) (_ *api.Ord
 
 func (s *Orders) get(ctx context.Context, ex execer, parentID string, id int64) (*api.Order, error) {
 	q := &query{d: s.db.Dialect}
-	q.write(`SELECT ` + orderColumns + ` FROM "orders" WHERE "id" = `).arg(id)
-	q.write(` AND "customer_id" = `).arg(parentID)
+	q.write(`SELECT ` + orderColumns + ` FROM "orders"`).cond(`"id" = `).arg(id)
+	q.cond(`"customer_id" = `).arg(parentID)
 	var v api.Order
 	if err := s.scan(ex.QueryRowContext(ctx, q.String(), q.args...), &v); err != nil {
 		return nil, err
@@ -773,15 +805,12 @@ type OrderFilter struct {
 	Status *api.OrderStatus // column status
 }
 
-// where writes the conditions selecting Orders under parentID that match f. It
-// returns false when no row can match: a value no row holds (uuidKey, textKey).
-func (s *Orders) where(q *query, parentID string, f OrderFilter) bool {
-	q.write(` WHERE 1 = 1`)
-	q.write(` AND "customer_id" = `).arg(parentID)
+// where writes the conditions selecting Orders under parentID that match f.
+func (s *Orders) where(q *query, parentID string, f OrderFilter) {
+	q.cond(`"customer_id" = `).arg(parentID)
 	if f.Status != nil {
-		q.write(` AND "status" = `).arg(*f.Status)
+		q.cond(`"status" = `).arg(*f.Status)
 	}
-	return true
 }
 
 // List returns Orders under parentID that match f, ordered by id, or
@@ -795,19 +824,13 @@ func (s *Orders) List(ctx context.Context, parentID string, f OrderFilter, p Pag
 	}
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT ` + orderColumns + ` FROM "orders"`)
-	if !s.where(q, parentID, f) {
-		// No row can match: tell an empty Customer from a missing one.
-		if err := s.db.Customers().exists(ctx, s.db.ex(ctx), parentID); err != nil {
-			return nil, mapError(err)
-		}
-		return []api.Order{}, nil
-	}
+	s.where(q, parentID, f)
 	if p.After != "" {
 		after, err := cursorInt(p.After)
 		if err != nil {
 			return nil, err
 		}
-		q.write(` AND "id" > `).arg(after)
+		q.cond(`"id" > `).arg(after)
 	}
 	q.write(` ORDER BY "id"`)
 	switch {
@@ -837,7 +860,7 @@ func (s *Orders) List(ctx context.Context, parentID string, f OrderFilter, p Pag
 	}
 	if len(out) == 0 {
 		// No rows: tell an empty Customer from a missing one.
-		if err := s.db.Customers().exists(ctx, s.db, parentID); err != nil {
+		if err := s.db.Customers().exists(ctx, s.db.ex(ctx), parentID); err != nil {
 			return nil, mapError(err)
 		}
 	}
@@ -854,9 +877,7 @@ func (s *Orders) Count(ctx context.Context, parentID string, f OrderFilter) (_ i
 	}
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT COUNT(*) FROM "orders"`)
-	if !s.where(q, parentID, f) {
-		return 0, nil
-	}
+	s.where(q, parentID, f)
 	var n int64
 	err = s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
 	return n, mapError(err)
@@ -896,20 +917,22 @@ func (s *Orders) Update(ctx context.Context, parentID string, id int64, change f
 			return err
 		}
 		q := &query{d: s.db.Dialect}
-		q.write(`UPDATE "orders" SET `)
-		cols := []string{"id", "customer_id", "created_at", "currency", "delivery_date", "discount", "gift_message", "items", "metadata", "notes", "payment", "shipping_address", "shipping_class", "status", "total_cents", "updated_at"}
-		first := true
-		for i, c := range cols {
-			if c == "id" || c == "customer_id" || c == "created_at" {
-				continue
-			}
-			if !first {
-				q.write(", ")
-			}
-			first = false
-			q.write(`"` + c + `" = `).arg(vals[i])
-		}
-		q.write(` WHERE "id" = `).arg(id)
+		// Every column but the id, the parent key and the creation time: those stay.
+		q.write(`UPDATE "orders" SET`)
+		q.write(` "currency" = `).arg(vals[3])
+		q.write(`, "delivery_date" = `).arg(vals[4])
+		q.write(`, "discount" = `).arg(vals[5])
+		q.write(`, "gift_message" = `).arg(vals[6])
+		q.write(`, "items" = `).arg(vals[7])
+		q.write(`, "metadata" = `).arg(vals[8])
+		q.write(`, "notes" = `).arg(vals[9])
+		q.write(`, "payment" = `).arg(vals[10])
+		q.write(`, "shipping_address" = `).arg(vals[11])
+		q.write(`, "shipping_class" = `).arg(vals[12])
+		q.write(`, "status" = `).arg(vals[13])
+		q.write(`, "total_cents" = `).arg(vals[14])
+		q.write(`, "updated_at" = `).arg(vals[15])
+		q.cond(`"id" = `).arg(id)
 		if _, err := tx.ExecContext(ctx, q.String(), q.args...); err != nil {
 			return err
 		}
@@ -928,8 +951,8 @@ func (s *Orders) Delete(ctx context.Context, parentID string, id int64) (err err
 		return ErrNotFound
 	}
 	q := &query{d: s.db.Dialect}
-	q.write(`DELETE FROM "orders" WHERE "id" = `).arg(id)
-	q.write(` AND "customer_id" = `).arg(parentID)
+	q.write(`DELETE FROM "orders"`).cond(`"id" = `).arg(id)
+	q.cond(`"customer_id" = `).arg(parentID)
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, q.String(), q.args...)
 		if err != nil {

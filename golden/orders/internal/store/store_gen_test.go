@@ -223,7 +223,7 @@ func TestCustomers(t *testing.T) {
 
 			// The event log holds the three changes in order, with the
 			// versions 1 to 3; the first carries the stored value.
-			history, err := eventlog.History(ctx, db.DB, db.eventDialect(), "customer", v.ID)
+			history, err := eventlog.History(ctx, db.DB, db.EventDialect(), "customer", v.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -380,7 +380,7 @@ func TestOrders(t *testing.T) {
 
 			// The event log holds the three changes in order, with the
 			// versions 1 to 3; the first carries the stored value.
-			history, err := eventlog.History(ctx, db.DB, db.eventDialect(), "order", strconv.FormatInt(v.ID, 10))
+			history, err := eventlog.History(ctx, db.DB, db.EventDialect(), "order", strconv.FormatInt(v.ID, 10))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -232,12 +232,26 @@ func mapError(err error) error {
 
 // query builds SQL with the dialect's placeholders.
 type query struct {
-	d    Dialect
-	sql  strings.Builder
-	args []any
+	d     Dialect
+	sql   strings.Builder
+	args  []any
+	conds int // conditions written (cond)
 }
 
 func (q *query) write(s string) *query { q.sql.WriteString(s); return q }
+
+// cond writes a condition of the WHERE clause, after WHERE for the first
+// and after AND for the others.
+func (q *query) cond(s string) *query {
+	if q.conds == 0 {
+		q.sql.WriteString(" WHERE ")
+	} else {
+		q.sql.WriteString(" AND ")
+	}
+	q.conds++
+	q.sql.WriteString(s)
+	return q
+}
 
 // arg adds a parameter and writes its placeholder.
 func (q *query) arg(v any) *query {

@@ -81,7 +81,16 @@ const petColumns = `"id", "birth_date", "category", "name", "photo_urls", "price
 
 // petProps names the property each column holds, in
 // petColumns order, for refuseNUL.
-var petProps = []prop{{"body", "id", false}, {"body", "birthDate", false}, {"body", "category", true}, {"body", "name", false}, {"body", "photoUrls", true}, {"body", "priceCents", false}, {"body", "status", false}, {"body", "tags", true}}
+var petProps = []prop{
+	{in: "body", name: "id"},
+	{in: "body", name: "birthDate"},
+	{in: "body", name: "category", json: true},
+	{in: "body", name: "name"},
+	{in: "body", name: "photoUrls", json: true},
+	{in: "body", name: "priceCents"},
+	{in: "body", name: "status"},
+	{in: "body", name: "tags", json: true},
+}
 
 // values returns the column values of v, in petColumns order,
 // or the field errors of strings holding the NUL character (refuseNUL).
@@ -169,7 +178,7 @@ func (s *Pets) Get(ctx context.Context, id int64) (_ *api.Pet, err error) {
 
 func (s *Pets) get(ctx context.Context, ex execer, id int64) (*api.Pet, error) {
 	q := &query{d: s.db.Dialect}
-	q.write(`SELECT ` + petColumns + ` FROM "pets" WHERE "id" = `).arg(id)
+	q.write(`SELECT ` + petColumns + ` FROM "pets"`).cond(`"id" = `).arg(id)
 	var v api.Pet
 	if err := s.scan(ex.QueryRowContext(ctx, q.String(), q.args...), &v); err != nil {
 		return nil, err
@@ -197,7 +206,6 @@ type PetFilter struct {
 // where writes the conditions selecting Pets that match f. It
 // returns false when no row can match: a value no row holds (uuidKey, textKey).
 func (s *Pets) where(q *query, f PetFilter) bool {
-	q.write(` WHERE 1 = 1`)
 	if f.Status != nil {
 		in := make([]any, 0, len(f.Status))
 		for _, x := range f.Status {
@@ -206,7 +214,7 @@ func (s *Pets) where(q *query, f PetFilter) bool {
 		if len(in) == 0 {
 			return false
 		}
-		q.write(` AND "status" IN (`)
+		q.cond(`"status" IN (`)
 		for i, x := range in {
 			if i > 0 {
 				q.write(", ")
@@ -232,7 +240,7 @@ func (s *Pets) List(ctx context.Context, f PetFilter, p Page) (_ []api.Pet, err 
 		if err != nil {
 			return nil, err
 		}
-		q.write(` AND "id" > `).arg(after)
+		q.cond(`"id" > `).arg(after)
 	}
 	q.write(` ORDER BY "id"`)
 	switch {
@@ -297,20 +305,16 @@ func (s *Pets) Update(ctx context.Context, id int64, change func(v *api.Pet) err
 			return err
 		}
 		q := &query{d: s.db.Dialect}
-		q.write(`UPDATE "pets" SET `)
-		cols := []string{"id", "birth_date", "category", "name", "photo_urls", "price_cents", "status", "tags"}
-		first := true
-		for i, c := range cols {
-			if c == "id" {
-				continue
-			}
-			if !first {
-				q.write(", ")
-			}
-			first = false
-			q.write(`"` + c + `" = `).arg(vals[i])
-		}
-		q.write(` WHERE "id" = `).arg(id)
+		// Every column but the id: those stay.
+		q.write(`UPDATE "pets" SET`)
+		q.write(` "birth_date" = `).arg(vals[1])
+		q.write(`, "category" = `).arg(vals[2])
+		q.write(`, "name" = `).arg(vals[3])
+		q.write(`, "photo_urls" = `).arg(vals[4])
+		q.write(`, "price_cents" = `).arg(vals[5])
+		q.write(`, "status" = `).arg(vals[6])
+		q.write(`, "tags" = `).arg(vals[7])
+		q.cond(`"id" = `).arg(id)
 		if _, err := tx.ExecContext(ctx, q.String(), q.args...); err != nil {
 			return err
 		}
@@ -325,7 +329,7 @@ func (s *Pets) Delete(ctx context.Context, id int64) (err error) {
 	ctx, span := s.db.startSpan(ctx, "store.pets.Delete", "DELETE", "pets")
 	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
-	q.write(`DELETE FROM "pets" WHERE "id" = `).arg(id)
+	q.write(`DELETE FROM "pets"`).cond(`"id" = `).arg(id)
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, q.String(), q.args...)
 		if err != nil {

@@ -23,8 +23,9 @@ func NewCRUD(db *store.DB) *CRUD { return &CRUD{db: db} }
 
 // ListShipments lists Shipments.
 func (c *CRUD) ListShipments(ctx context.Context, req *api.ListShipmentsRequest) (api.ListShipmentsResponse, error) {
-	var f store.ShipmentFilter
-	f.OrderID = req.OrderID
+	f := store.ShipmentFilter{
+		OrderID: req.OrderID,
+	}
 	p := store.Page{
 		Limit:  int64(req.Limit),
 		Offset: int64(req.Offset),
@@ -83,7 +84,7 @@ func shipmentFromShipmentInput(in api.ShipmentInput) api.Shipment {
 // storeError turns store errors into API errors: 404 and 409.
 func storeError(err error, what string) error {
 	switch {
-	case err == store.ErrNotFound:
+	case err == store.ErrNotFound: // the resource itself; a missing parent's wraps it
 		return svcgen.NotFound(what + " not found")
 	case errors.Is(err, store.ErrNotFound): // a parent that does not exist
 		return svcgen.NotFound(err.Error())
@@ -93,6 +94,7 @@ func storeError(err error, what string) error {
 	return err
 }
 
+// deref is *p, or the zero value when p is nil.
 func deref[T any](p *T) T {
 	var zero T
 	if p == nil {

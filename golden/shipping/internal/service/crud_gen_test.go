@@ -37,13 +37,13 @@ func newTestServer(t *testing.T) http.Handler {
 func testServers(t *testing.T) map[string]http.Handler {
 	t.Helper()
 	out := map[string]http.Handler{"sqlite": newTestServer(t)}
-	url := os.Getenv("TEST_DATABASE_URL")
-	if url == "" {
+	dbURL := os.Getenv("TEST_DATABASE_URL")
+	if dbURL == "" {
 		t.Log("TEST_DATABASE_URL is not set: PostgreSQL is not tested")
 		return out
 	}
 	ctx := context.Background()
-	admin, err := store.Open(ctx, store.Config{URL: url})
+	admin, err := store.Open(ctx, store.Config{URL: dbURL})
 	if err != nil {
 		t.Fatalf("TEST_DATABASE_URL: %v", err)
 	}
@@ -58,18 +58,18 @@ func testServers(t *testing.T) map[string]http.Handler {
 		admin.Close()
 	})
 	sep := "?"
-	if strings.Contains(url, "?") {
+	if strings.Contains(dbURL, "?") {
 		sep = "&"
 	}
-	out["postgres"] = newTestServerAt(t, url+sep+"search_path="+schema)
+	out["postgres"] = newTestServerAt(t, dbURL+sep+"search_path="+schema)
 	return out
 }
 
-// newTestServerAt serves the API over the database at url, migrated.
-func newTestServerAt(t *testing.T, url string) http.Handler {
+// newTestServerAt serves the API over the database at dbURL, migrated.
+func newTestServerAt(t *testing.T, dbURL string) http.Handler {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, store.Config{URL: url})
+	db, err := store.Open(ctx, store.Config{URL: dbURL})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -83,7 +83,16 @@ const shipmentColumns = `"id", "created_at", "customer_id", "item_count", "order
 
 // shipmentProps names the property each column holds, in
 // shipmentColumns order, for refuseNUL.
-var shipmentProps = []prop{{"body", "id", false}, {"body", "createdAt", false}, {"body", "customerId", false}, {"body", "itemCount", false}, {"body", "orderId", false}, {"body", "orderVersion", false}, {"body", "status", false}, {"body", "updatedAt", false}}
+var shipmentProps = []prop{
+	{in: "body", name: "id"},
+	{in: "body", name: "createdAt"},
+	{in: "body", name: "customerId"},
+	{in: "body", name: "itemCount"},
+	{in: "body", name: "orderId"},
+	{in: "body", name: "orderVersion"},
+	{in: "body", name: "status"},
+	{in: "body", name: "updatedAt"},
+}
 
 // values returns the column values of v, in shipmentColumns order,
 // or the field errors of strings holding the NUL character (refuseNUL).
@@ -184,7 +193,7 @@ func (s *Shipments) Get(ctx context.Context, id string) (_ *api.Shipment, err er
 
 func (s *Shipments) get(ctx context.Context, ex execer, id string) (*api.Shipment, error) {
 	q := &query{d: s.db.Dialect}
-	q.write(`SELECT ` + shipmentColumns + ` FROM "shipments" WHERE "id" = `).arg(id)
+	q.write(`SELECT ` + shipmentColumns + ` FROM "shipments"`).cond(`"id" = `).arg(id)
 	var v api.Shipment
 	if err := s.scan(ex.QueryRowContext(ctx, q.String(), q.args...), &v); err != nil {
 		return nil, err
@@ -209,14 +218,11 @@ type ShipmentFilter struct {
 	OrderID *int64 // column order_id
 }
 
-// where writes the conditions selecting Shipments that match f. It
-// returns false when no row can match: a value no row holds (uuidKey, textKey).
-func (s *Shipments) where(q *query, f ShipmentFilter) bool {
-	q.write(` WHERE 1 = 1`)
+// where writes the conditions selecting Shipments that match f.
+func (s *Shipments) where(q *query, f ShipmentFilter) {
 	if f.OrderID != nil {
-		q.write(` AND "order_id" = `).arg(*f.OrderID)
+		q.cond(`"order_id" = `).arg(*f.OrderID)
 	}
-	return true
 }
 
 // List returns Shipments that match f, ordered by id.
@@ -225,9 +231,7 @@ func (s *Shipments) List(ctx context.Context, f ShipmentFilter, p Page) (_ []api
 	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT ` + shipmentColumns + ` FROM "shipments"`)
-	if !s.where(q, f) {
-		return []api.Shipment{}, nil
-	}
+	s.where(q, f)
 	if p.After != "" {
 		after, err := cursorText(p.After)
 		if err != nil {
@@ -236,7 +240,7 @@ func (s *Shipments) List(ctx context.Context, f ShipmentFilter, p Page) (_ []api
 		if !svcgen.IsUUID(after) {
 			return nil, fmt.Errorf("cursor %q: %w", p.After, ErrBadCursor)
 		}
-		q.write(` AND "id" > `).arg(after)
+		q.cond(`"id" > `).arg(after)
 	}
 	q.write(` ORDER BY "id"`)
 	switch {
@@ -270,9 +274,7 @@ func (s *Shipments) Count(ctx context.Context, f ShipmentFilter) (_ int64, err e
 	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT COUNT(*) FROM "shipments"`)
-	if !s.where(q, f) {
-		return 0, nil
-	}
+	s.where(q, f)
 	var n int64
 	err = s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
 	return n, mapError(err)
@@ -308,20 +310,15 @@ func (s *Shipments) Update(ctx context.Context, id string, change func(v *api.Sh
 			return err
 		}
 		q := &query{d: s.db.Dialect}
-		q.write(`UPDATE "shipments" SET `)
-		cols := []string{"id", "created_at", "customer_id", "item_count", "order_id", "order_version", "status", "updated_at"}
-		first := true
-		for i, c := range cols {
-			if c == "id" || c == "created_at" {
-				continue
-			}
-			if !first {
-				q.write(", ")
-			}
-			first = false
-			q.write(`"` + c + `" = `).arg(vals[i])
-		}
-		q.write(` WHERE "id" = `).arg(id)
+		// Every column but the id and the creation time: those stay.
+		q.write(`UPDATE "shipments" SET`)
+		q.write(` "customer_id" = `).arg(vals[2])
+		q.write(`, "item_count" = `).arg(vals[3])
+		q.write(`, "order_id" = `).arg(vals[4])
+		q.write(`, "order_version" = `).arg(vals[5])
+		q.write(`, "status" = `).arg(vals[6])
+		q.write(`, "updated_at" = `).arg(vals[7])
+		q.cond(`"id" = `).arg(id)
 		if _, err := tx.ExecContext(ctx, q.String(), q.args...); err != nil {
 			return err
 		}
@@ -340,7 +337,7 @@ func (s *Shipments) Delete(ctx context.Context, id string) (err error) {
 		return ErrNotFound
 	}
 	q := &query{d: s.db.Dialect}
-	q.write(`DELETE FROM "shipments" WHERE "id" = `).arg(id)
+	q.write(`DELETE FROM "shipments"`).cond(`"id" = `).arg(id)
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, q.String(), q.args...)
 		if err != nil {
@@ -366,7 +363,7 @@ func (db *DB) PublishShipmentCancelled(ctx context.Context, subject string, v *a
 		return fmt.Errorf("event shipment.cancelled: %w", err)
 	}
 	return mapError(db.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := eventlog.Record(ctx, tx, db.eventDialect(), "shipment.cancelled", subject, data)
+		_, err := eventlog.Record(ctx, tx, db.EventDialect(), "shipment.cancelled", subject, data)
 		return err
 	}))
 }
@@ -384,7 +381,7 @@ func (db *DB) PublishShipmentDispatched(ctx context.Context, subject string, v *
 		return fmt.Errorf("event shipment.dispatched: %w", err)
 	}
 	return mapError(db.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := eventlog.Record(ctx, tx, db.eventDialect(), "shipment.dispatched", subject, data)
+		_, err := eventlog.Record(ctx, tx, db.EventDialect(), "shipment.dispatched", subject, data)
 		return err
 	}))
 }

@@ -271,7 +271,7 @@ func TestDeclaredEventVersions(t *testing.T) {
 	for name, db := range testDBs(t) {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
-			d := db.eventDialect()
+			d := db.EventDialect()
 			record := func(subject string) error {
 				return db.inTx(ctx, func(tx *sql.Tx) error {
 					_, err := eventlog.Record(ctx, tx, d, "shipment.cancelled", subject, []byte(`{}`))

@@ -232,17 +232,17 @@ func mergePatch[T any](v *T, patch []byte, keys ...string) error {
 	return nil
 }
 
-// minProperties refuses a patch holding fewer than min properties as the
+// minProperties refuses a patch holding fewer than least properties as the
 // client sent it: the decoded patch also holds the defaults its schema
 // states, which would count as sent.
-func minProperties(patch []byte, min int) error {
+func minProperties(patch []byte, least int) error {
 	var obj map[string]json.RawMessage
 	if json.Unmarshal(patch, &obj) != nil {
 		return nil // not an object: decoding judged it
 	}
 	var errs svcgen.Errors
 	at := svcgen.Root("body", "")
-	errs.MinProps(&at, len(obj), min)
+	errs.MinProps(&at, len(obj), least)
 	return errs.Err()
 }
 
@@ -275,7 +275,7 @@ func merge(doc, patch any) any {
 // storeError turns store errors into API errors: 404 and 409.
 func storeError(err error, what string) error {
 	switch {
-	case err == store.ErrNotFound:
+	case err == store.ErrNotFound: // the resource itself; a missing parent's wraps it
 		return svcgen.NotFound(what + " not found")
 	case errors.Is(err, store.ErrNotFound): // a parent that does not exist
 		return svcgen.NotFound(err.Error())
@@ -285,6 +285,7 @@ func storeError(err error, what string) error {
 	return err
 }
 
+// deref is *p, or the zero value when p is nil.
 func deref[T any](p *T) T {
 	var zero T
 	if p == nil {

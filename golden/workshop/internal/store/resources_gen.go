@@ -81,7 +81,18 @@ const gadgetColumns = `"id", "color", "dims", "finish", "label", "name", "parts"
 
 // gadgetProps names the property each column holds, in
 // gadgetColumns order, for refuseNUL.
-var gadgetProps = []prop{{"body", "id", false}, {"body", "color", false}, {"body", "dims", true}, {"body", "finish", false}, {"body", "label", false}, {"body", "name", false}, {"body", "parts", true}, {"body", "shape", true}, {"body", "size", false}, {"body", "weight", false}}
+var gadgetProps = []prop{
+	{in: "body", name: "id"},
+	{in: "body", name: "color"},
+	{in: "body", name: "dims", json: true},
+	{in: "body", name: "finish"},
+	{in: "body", name: "label"},
+	{in: "body", name: "name"},
+	{in: "body", name: "parts", json: true},
+	{in: "body", name: "shape", json: true},
+	{in: "body", name: "size"},
+	{in: "body", name: "weight"},
+}
 
 // values returns the column values of v, in gadgetColumns order,
 // or the field errors of strings holding the NUL character (refuseNUL).
@@ -179,7 +190,7 @@ func (s *Gadgets) Get(ctx context.Context, id string) (_ *api.Gadget, err error)
 
 func (s *Gadgets) get(ctx context.Context, ex execer, id string) (*api.Gadget, error) {
 	q := &query{d: s.db.Dialect}
-	q.write(`SELECT ` + gadgetColumns + ` FROM "gadgets" WHERE "id" = `).arg(id)
+	q.write(`SELECT ` + gadgetColumns + ` FROM "gadgets"`).cond(`"id" = `).arg(id)
 	var v api.Gadget
 	if err := s.scan(ex.QueryRowContext(ctx, q.String(), q.args...), &v); err != nil {
 		return nil, err
@@ -204,14 +215,11 @@ type GadgetFilter struct {
 	Color *api.GadgetColor // column color
 }
 
-// where writes the conditions selecting Gadgets that match f. It
-// returns false when no row can match: a value no row holds (uuidKey, textKey).
-func (s *Gadgets) where(q *query, f GadgetFilter) bool {
-	q.write(` WHERE 1 = 1`)
+// where writes the conditions selecting Gadgets that match f.
+func (s *Gadgets) where(q *query, f GadgetFilter) {
 	if f.Color != nil {
-		q.write(` AND "color" = `).arg(*f.Color)
+		q.cond(`"color" = `).arg(*f.Color)
 	}
-	return true
 }
 
 // List returns Gadgets that match f, ordered by id.
@@ -220,15 +228,13 @@ func (s *Gadgets) List(ctx context.Context, f GadgetFilter, p Page) (_ []api.Gad
 	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT ` + gadgetColumns + ` FROM "gadgets"`)
-	if !s.where(q, f) {
-		return []api.Gadget{}, nil
-	}
+	s.where(q, f)
 	if p.After != "" {
 		after, err := cursorText(p.After)
 		if err != nil {
 			return nil, err
 		}
-		q.write(` AND "id" > `).arg(after)
+		q.cond(`"id" > `).arg(after)
 	}
 	q.write(` ORDER BY "id"`)
 	switch {
@@ -262,9 +268,7 @@ func (s *Gadgets) Count(ctx context.Context, f GadgetFilter) (_ int64, err error
 	defer func() { endSpan(span, err) }()
 	q := &query{d: s.db.Dialect}
 	q.write(`SELECT COUNT(*) FROM "gadgets"`)
-	if !s.where(q, f) {
-		return 0, nil
-	}
+	s.where(q, f)
 	var n int64
 	err = s.db.ex(ctx).QueryRowContext(ctx, q.String(), q.args...).Scan(&n)
 	return n, mapError(err)
@@ -297,20 +301,18 @@ func (s *Gadgets) Update(ctx context.Context, id string, change func(v *api.Gadg
 			return err
 		}
 		q := &query{d: s.db.Dialect}
-		q.write(`UPDATE "gadgets" SET `)
-		cols := []string{"id", "color", "dims", "finish", "label", "name", "parts", "shape", "size", "weight"}
-		first := true
-		for i, c := range cols {
-			if c == "id" {
-				continue
-			}
-			if !first {
-				q.write(", ")
-			}
-			first = false
-			q.write(`"` + c + `" = `).arg(vals[i])
-		}
-		q.write(` WHERE "id" = `).arg(id)
+		// Every column but the id: those stay.
+		q.write(`UPDATE "gadgets" SET`)
+		q.write(` "color" = `).arg(vals[1])
+		q.write(`, "dims" = `).arg(vals[2])
+		q.write(`, "finish" = `).arg(vals[3])
+		q.write(`, "label" = `).arg(vals[4])
+		q.write(`, "name" = `).arg(vals[5])
+		q.write(`, "parts" = `).arg(vals[6])
+		q.write(`, "shape" = `).arg(vals[7])
+		q.write(`, "size" = `).arg(vals[8])
+		q.write(`, "weight" = `).arg(vals[9])
+		q.cond(`"id" = `).arg(id)
 		if _, err := tx.ExecContext(ctx, q.String(), q.args...); err != nil {
 			return err
 		}
@@ -329,7 +331,7 @@ func (s *Gadgets) Delete(ctx context.Context, id string) (err error) {
 		return ErrNotFound
 	}
 	q := &query{d: s.db.Dialect}
-	q.write(`DELETE FROM "gadgets" WHERE "id" = `).arg(id)
+	q.write(`DELETE FROM "gadgets"`).cond(`"id" = `).arg(id)
 	return mapError(s.db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, q.String(), q.args...)
 		if err != nil {

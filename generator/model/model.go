@@ -399,6 +399,20 @@ type Converter struct {
 	Elem   string
 }
 
+// Literal is true for a struct converter whose copies are all
+// unconditional assignments: out is then one composite literal.
+func (c *Converter) Literal() bool {
+	if c.Kind != "struct" || len(c.Copies) == 0 {
+		return false
+	}
+	for _, cp := range c.Copies {
+		if cp.From == "" || cp.If != "" || cp.Else != "" {
+			return false
+		}
+	}
+	return true
+}
+
 // Copy fills field To of out from field From of in:
 //
 //	if If { out.To = Value } else if in.From.Null { out.To.Set, out.To.Null = true, true } else { Else }

@@ -101,3 +101,22 @@ func TestFilters(t *testing.T) {
 		}
 	}
 }
+
+func TestConverterLiteral(t *testing.T) {
+	plain := &Copy{To: "Name", From: "Name", Value: "in.Name"}
+	for _, tc := range []struct {
+		name string
+		c    Converter
+		want bool
+	}{
+		{"plain copies", Converter{Kind: "struct", Copies: []*Copy{plain, plain}}, true},
+		{"a conditional copy", Converter{Kind: "struct", Copies: []*Copy{plain, {To: "Phone", From: "Phone", If: "in.Phone != nil", Value: "in.Phone"}}}, false},
+		{"a default for a field the source lacks", Converter{Kind: "struct", Copies: []*Copy{plain, {To: "Currency", Else: `out.Currency = "EUR"`}}}, false},
+		{"nothing to copy", Converter{Kind: "struct"}, false},
+		{"a union", Converter{Kind: "union", Copies: []*Copy{plain}}, false},
+	} {
+		if got := tc.c.Literal(); got != tc.want {
+			t.Errorf("%s: Literal() = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

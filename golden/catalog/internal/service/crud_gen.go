@@ -134,30 +134,30 @@ func (c *CRUD) DeleteProduct(ctx context.Context, req *api.DeleteProductRequest)
 
 // categoryFromCategoryInput returns the api.Category made from in, property by property.
 func categoryFromCategoryInput(in api.CategoryInput) api.Category {
-	var out api.Category
-	out.Name = in.Name
-	out.Parent = in.Parent
-	out.Slug = in.Slug
-	return out
+	return api.Category{
+		Name:   in.Name,
+		Parent: in.Parent,
+		Slug:   in.Slug,
+	}
 }
 
 // productFromProductInput returns the api.Product made from in, property by property.
 func productFromProductInput(in api.ProductInput) api.Product {
-	var out api.Product
-	out.Attributes = in.Attributes
-	out.Categories = in.Categories
-	out.CompareAtPrice = in.CompareAtPrice
-	out.Description = in.Description
-	out.Dimensions = in.Dimensions
-	out.Gtin = in.Gtin
-	out.Media = in.Media
-	out.Name = in.Name
-	out.Price = in.Price
-	out.Rating = in.Rating
-	out.Sku = in.Sku
-	out.Status = in.Status
-	out.WeightGrams = in.WeightGrams
-	return out
+	return api.Product{
+		Attributes:     in.Attributes,
+		Categories:     in.Categories,
+		CompareAtPrice: in.CompareAtPrice,
+		Description:    in.Description,
+		Dimensions:     in.Dimensions,
+		Gtin:           in.Gtin,
+		Media:          in.Media,
+		Name:           in.Name,
+		Price:          in.Price,
+		Rating:         in.Rating,
+		Sku:            in.Sku,
+		Status:         in.Status,
+		WeightGrams:    in.WeightGrams,
+	}
 }
 
 // storeError turns store errors into API errors: 404 and 409.

@@ -65,10 +65,10 @@ func (c *CRUD) GetQuote(ctx context.Context, req *api.GetQuoteRequest) (api.GetQ
 
 // quoteFromQuoteInput returns the api.Quote made from in, property by property.
 func quoteFromQuoteInput(in api.QuoteInput) api.Quote {
-	var out api.Quote
-	out.Quantity = in.Quantity
-	out.Sku = in.Sku
-	return out
+	return api.Quote{
+		Quantity: in.Quantity,
+		Sku:      in.Sku,
+	}
 }
 
 // storeError turns store errors into API errors: 404 and 409.

@@ -229,35 +229,35 @@ func (c *CRUD) GetOrderHistory(ctx context.Context, req *api.GetOrderHistoryRequ
 
 // customerFromCustomerInput returns the api.Customer made from in, property by property.
 func customerFromCustomerInput(in api.CustomerInput) api.Customer {
-	var out api.Customer
-	out.BillingAddress = in.BillingAddress
-	out.BirthDate = in.BirthDate
-	out.Email = in.Email
-	out.MarketingOptIn = in.MarketingOptIn
-	out.Metadata = in.Metadata
-	out.Name = in.Name
-	out.Password = in.Password
-	out.Phone = in.Phone
-	out.Preferences = in.Preferences
-	out.Tags = in.Tags
-	return out
+	return api.Customer{
+		BillingAddress: in.BillingAddress,
+		BirthDate:      in.BirthDate,
+		Email:          in.Email,
+		MarketingOptIn: in.MarketingOptIn,
+		Metadata:       in.Metadata,
+		Name:           in.Name,
+		Password:       in.Password,
+		Phone:          in.Phone,
+		Preferences:    in.Preferences,
+		Tags:           in.Tags,
+	}
 }
 
 // orderFromOrderInput returns the api.Order made from in, property by property.
 func orderFromOrderInput(in api.OrderInput) api.Order {
-	var out api.Order
-	out.Currency = in.Currency
-	out.DeliveryDate = in.DeliveryDate
-	out.Discount = in.Discount
-	out.GiftMessage = in.GiftMessage
-	out.Items = in.Items
-	out.Metadata = in.Metadata
-	out.Notes = in.Notes
-	out.Payment = in.Payment
-	out.ShippingAddress = in.ShippingAddress
-	out.ShippingClass = in.ShippingClass
-	out.Status = in.Status
-	return out
+	return api.Order{
+		Currency:        in.Currency,
+		DeliveryDate:    in.DeliveryDate,
+		Discount:        in.Discount,
+		GiftMessage:     in.GiftMessage,
+		Items:           in.Items,
+		Metadata:        in.Metadata,
+		Notes:           in.Notes,
+		Payment:         in.Payment,
+		ShippingAddress: in.ShippingAddress,
+		ShippingClass:   in.ShippingClass,
+		Status:          in.Status,
+	}
 }
 
 // mergePatch applies patch, the request body as the client sent it, to v

@@ -5,6 +5,7 @@ package store
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -244,6 +245,34 @@ func TestCustomers(t *testing.T) {
 			same(t, "the created event's data", v.Redacted(), logged)
 			if history[2].Data != nil {
 				t.Errorf("the deleted event carries data: %s", history[2].Data)
+			}
+		})
+	}
+}
+
+// TestOrdersOfCustomerInTx lists, in one transaction, the Orders of
+// a Customer made in it: none, rather than ErrNotFound, for List looks
+// for the Customer in that transaction, which alone sees it yet.
+func TestOrdersOfCustomerInTx(t *testing.T) {
+	for name, db := range testDBs(t) {
+		t.Run(name, func(t *testing.T) {
+			err := db.InTx(context.Background(), func(ctx context.Context, _ *sql.Tx) error {
+				parent := sampleCustomer(t)
+				parent.ID = "" // a new id
+				if err := db.Customers().Create(ctx, &parent); err != nil {
+					return err
+				}
+				got, err := db.Orders().List(ctx, parent.ID, OrderFilter{}, Page{})
+				if err != nil {
+					return fmt.Errorf("list: %w", err)
+				}
+				if len(got) != 0 {
+					return fmt.Errorf("list: %d Orders, want none", len(got))
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
 			}
 		})
 	}

@@ -74,11 +74,11 @@ func (c *CRUD) DeleteShipment(ctx context.Context, req *api.DeleteShipmentReques
 
 // shipmentFromShipmentInput returns the api.Shipment made from in, property by property.
 func shipmentFromShipmentInput(in api.ShipmentInput) api.Shipment {
-	var out api.Shipment
-	out.CustomerID = in.CustomerID
-	out.ItemCount = in.ItemCount
-	out.OrderID = in.OrderID
-	return out
+	return api.Shipment{
+		CustomerID: in.CustomerID,
+		ItemCount:  in.ItemCount,
+		OrderID:    in.OrderID,
+	}
 }
 
 // storeError turns store errors into API errors: 404 and 409.

@@ -108,10 +108,10 @@ func (c *CRUD) DeleteGadget(ctx context.Context, req *api.DeleteGadgetRequest) (
 
 // gadgetDimsFromGadgetInputDims returns the api.GadgetDims made from in, property by property.
 func gadgetDimsFromGadgetInputDims(in api.GadgetInputDims) api.GadgetDims {
-	var out api.GadgetDims
-	out.H = int64(in.H)
-	out.W = int64(in.W)
-	return out
+	return api.GadgetDims{
+		H: int64(in.H),
+		W: int64(in.W),
+	}
 }
 
 // gadgetFromGadgetInput returns the api.Gadget made from in, property by property.
@@ -136,10 +136,10 @@ func gadgetFromGadgetInput(in api.GadgetInput) api.Gadget {
 
 // gadgetPartsItemFromGadgetInputPartsItem returns the api.GadgetPartsItem made from in, property by property.
 func gadgetPartsItemFromGadgetInputPartsItem(in api.GadgetInputPartsItem) api.GadgetPartsItem {
-	var out api.GadgetPartsItem
-	out.Name = in.Name
-	out.Qty = int64(in.Qty)
-	return out
+	return api.GadgetPartsItem{
+		Name: in.Name,
+		Qty:  int64(in.Qty),
+	}
 }
 
 // gadgetPartsItemSliceFromGadgetInputPartsItemSlice returns the []api.GadgetPartsItem made from in, element by element.
@@ -164,11 +164,11 @@ func gadgetShapeFromGadgetInputShape(in api.GadgetInputShape) api.GadgetShape {
 
 // gadgetSummaryFromGadget returns the api.GadgetSummary made from in, property by property.
 func gadgetSummaryFromGadget(in api.Gadget) api.GadgetSummary {
-	var out api.GadgetSummary
-	out.Color = svcgen.Ptr(string(in.Color))
-	out.ID = in.ID
-	out.Name = in.Name
-	return out
+	return api.GadgetSummary{
+		Color: svcgen.Ptr(string(in.Color)),
+		ID:    in.ID,
+		Name:  in.Name,
+	}
 }
 
 // mergePatch applies patch, the request body as the client sent it, to v

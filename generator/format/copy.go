@@ -24,10 +24,13 @@ import (
 //   - a line ends where Go inserts a semicolon, or with an opening
 //     bracket, a comma or a clause's colon, never with an operator (a
 //     continued expression is indented by go/printer's own rules);
-//   - no key: value outside brackets opened on the same line, no var,
-//     const or type list, no struct or interface type over several lines,
-//     no labels, no block comment, no raw string over several lines: all
-//     of them are aligned or placed by rules of their own;
+//   - a key: value outside brackets opened on the same line only as an
+//     element of a composite literal on a line of its own, with a short
+//     key (pairLine), whose values are aligned as go/printer aligns them
+//     (flushPairs); no var, const or type list, no struct or interface
+//     type over several lines, no labels, no block comment, no raw string
+//     over several lines: all of them are aligned or placed by rules of
+//     their own;
 //   - a line comment ends its line after exactly one space, and the line
 //     before does not end with one (go/printer aligns consecutive ones); a
 //     comment on a line of its own does not come before a closing bracket
@@ -73,6 +76,10 @@ type copier struct {
 
 	block *block // the struct, interface or const list being copied
 
+	// pairs are the key: value elements of a composite literal waiting to
+	// be written with their values aligned (flushPairs).
+	pairs []pair
+
 	why string // why copyRun refused the run, for the tests
 }
 
@@ -105,6 +112,7 @@ func (c *copier) run() bool {
 		}
 		start = end + 1
 	}
+	c.flushPairs()
 	if len(c.open) != 0 || len(c.pendingComments) > 0 || c.block != nil {
 		return c.refuse("unbalanced brackets, or a comment or block left open at the end")
 	}
@@ -135,6 +143,10 @@ func (c *copier) selector(tok token.Token, text []byte) {
 
 // line copies one line of source, holding toks, with its indentation.
 func (c *copier) line(text []byte, toks []lineToken) bool {
+	if colon := pairColon(toks); colon > 0 && len(c.open) > 0 && c.block == nil {
+		return c.pairLine(text, toks, colon)
+	}
+	c.flushPairs()
 	if c.block != nil {
 		return c.blockLine(text, toks)
 	}
@@ -214,8 +226,16 @@ func (c *copier) line(text []byte, toks []lineToken) bool {
 			inner--
 		case t.tok == token.COLON:
 			clause := (first == token.CASE || first == token.DEFAULT) && lead+i == len(code)-1
-			if inner <= 0 && !clause {
+			// The key of an element that goes on over the lines after
+			// (Body: T{) stands alone in go/printer's alignment: one space.
+			// (A label, L: for {, is told apart by what follows it.)
+			opener := lead == 0 && i == 1 && inner == 0 && opens(code[len(code)-1].tok) && simpleKey(code[:1]) &&
+				len(code) > 2 && startsValue(code[2].tok)
+			if inner <= 0 && !clause && !opener {
 				return c.refuse("a colon outside brackets")
+			}
+			if opener && (text[t.end] != ' ' || text[t.end+1] == ' ') {
+				return c.refuse("a key not followed by exactly one space")
 			}
 		case t.tok == token.COMMENT:
 			return c.refuse("a comment inside the line")
@@ -415,4 +435,119 @@ func (c *copier) oneLiners(text []byte, code []lineToken, decl bool) (split int,
 		split = code[lbrace].off
 	}
 	return split, true
+}
+
+// pair is a key: value element of a composite literal on a line of its
+// own, as copied: its indentation, key and value (with the comma).
+type pair struct {
+	indent     int
+	key, value []byte
+}
+
+// maxPairKey is the longest key whose element go/printer aligns with its
+// neighbours' without weighing their sizes (exprList's smallSize).
+const maxPairKey = 40
+
+// pairColon returns the index in toks of the colon of a line that is one
+// key: value element of a composite literal whose value ends on the line:
+// a simple key (simpleKey), the colon at no depth, the brackets the line
+// opens closed on it, a comma at its end, no comment and no function
+// literal (whose body go/printer may break). Else 0.
+func pairColon(toks []lineToken) int {
+	if len(toks) < 4 || toks[len(toks)-1].tok != token.COMMA {
+		return 0
+	}
+	colon, depth := 0, 0
+	for i, t := range toks {
+		switch {
+		case opens(t.tok):
+			depth++
+		case closes(t.tok):
+			if depth--; depth < 0 {
+				return 0
+			}
+		case t.tok == token.COLON && depth == 0 && colon == 0:
+			colon = i
+		case t.tok == token.COMMENT || t.tok == token.FUNC:
+			return 0
+		}
+	}
+	if depth != 0 || colon == 0 || !simpleKey(toks[:colon]) {
+		return 0
+	}
+	return colon
+}
+
+// simpleKey reports whether toks are a key whose printed width is its
+// text's: an identifier, a qualified one, or a basic literal, in ASCII.
+func simpleKey(toks []lineToken) bool {
+	switch len(toks) {
+	case 1:
+		switch toks[0].tok {
+		case token.IDENT, token.STRING, token.INT, token.CHAR:
+			return true
+		}
+	case 3:
+		return toks[0].tok == token.IDENT && toks[1].tok == token.PERIOD && toks[2].tok == token.IDENT &&
+			toks[1].off == toks[0].end && toks[2].off == toks[1].end
+	}
+	return false
+}
+
+// startsValue reports whether t may start the value of an element that
+// goes on over lines (a composite literal, a conversion or call, a
+// function literal), and no statement a label could stand before.
+func startsValue(t token.Token) bool {
+	switch t {
+	case token.IDENT, token.AND, token.LBRACK, token.MAP, token.FUNC:
+		return true
+	}
+	return false
+}
+
+// pairLine takes a key: value element (pairColon) into c.pairs.
+func (c *copier) pairLine(text []byte, toks []lineToken, colon int) bool {
+	if len(c.pendingComments) > 0 {
+		return c.refuse("a comment before an element of a literal")
+	}
+	key := text[toks[0].off:toks[colon-1].end]
+	if len(key) > maxPairKey {
+		return c.refuse("a key go/printer aligns by its size")
+	}
+	for _, b := range text[toks[0].off:] {
+		if b >= 0x80 {
+			return c.refuse("an element of a literal with more than ASCII")
+		}
+	}
+	c.pairs = append(c.pairs, pair{
+		indent: len(c.open),
+		key:    key,
+		value:  bytes.TrimSpace(text[toks[colon].end:]),
+	})
+	c.blank, c.lastOpened, c.lastComment = false, false, false
+	return true
+}
+
+// flushPairs writes the elements waiting in c.pairs: consecutive ones
+// of one literal, each a line of its own, as go/printer aligns them, their
+// values one space after the colon of the longest key.
+func (c *copier) flushPairs() {
+	if len(c.pairs) == 0 {
+		return
+	}
+	width := 0
+	for _, p := range c.pairs {
+		width = max(width, len(p.key))
+	}
+	for _, p := range c.pairs {
+		c.indent(p.indent)
+		c.out = append(c.out, p.key...)
+		c.out = append(c.out, ':')
+		for range width - len(p.key) + 1 {
+			c.out = append(c.out, ' ')
+		}
+		c.out = append(c.out, p.value...)
+		c.out = append(c.out, '\n')
+	}
+	c.pairs = c.pairs[:0]
 }

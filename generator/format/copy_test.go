@@ -51,6 +51,21 @@ case "a":
 
 func (r *AVeryLongRequestTypeNameThatGoesOnAndOnForeverAndEverRequest) RawBody() []byte { return r.rawBody }
 `,
+		"key-value lines": "func f() {\n\tx := T{\n\tA: 1,\n\t\t\tBBB: g(1, 2),\n\t\tCc:  \"x\",\n\t}\n\treturn &T{A: 1, B: 2}, nil\n}\n",
+		"multi-line element": `func f() {
+	return &api.CreateCustomer201Response{
+		Location: "/v1/customers/" + url.PathEscape(v.ID),
+		Body: api.Customer{
+			ID: v.ID,
+		Name: v.Name,
+		},
+		Status: 201,
+		X: 1,
+	}, nil
+}
+`,
+		"var over lines": "// v is.\nvar v = []prop{\n{in: \"body\", name: \"id\"},\n\t{in: \"path\", name: \"x\", json: true},\n}\n\nvar m = map[string]int{\n\t\"a\": 1,\n\t\"bcd\": 2,\n}\n",
+		"map literal":    "func f() {\n\tm := map[string]int{\n\t\t\"a\": 1,\n\t\t\"bbbb\": 2,\n\t}\n\tn := map[T]int{\n\t\tpkg.A: 1,\n\t\tpkg.Bcd: 2,\n\t}\n}\n",
 		"literals": `func f() {
 	wg.Go(func() { defer wg.Done(); work(aVeryLongArgumentName, anotherVeryLongArgumentName) })
 	return func(x int) bool { return x > 0 }
@@ -141,7 +156,11 @@ const K = 3
 // left to it.
 func TestCopyRunRefuses(t *testing.T) {
 	for name, src := range map[string]string{
-		"key-value lines":       "func f() {\n\tx := T{\n\t\tA: 1,\n\t\tBBB: 2,\n\t}\n}\n",
+		"long key":              "func f() {\n\tx := T{\n\t\tA: 1,\n\t\tAVeryLongKeyNameIndeedThatGoesOnAndOnAndOn: 2,\n\t}\n}\n",
+		"comment in literal":    "func f() {\n\tx := T{\n\t\tA: 1,\n\t\t// b\n\t\tBBB: 2,\n\t}\n}\n",
+		"commented element":     "func f() {\n\tx := T{\n\t\tA:   1, // one\n\t\tBBB: 2,\n\t}\n}\n",
+		"label before a block":  "func f() {\nL: for {\n\t\tbreak L\n\t}\n}\n",
+		"element with a func":   "func f() {\n\tx := T{\n\t\tA: func() int { return 1 },\n\t\tBBB: 2,\n\t}\n}\n",
 		"struct":                "func f() {\n\tvar x struct {\n\t\ta int\n\t}\n}\n",
 		"var list":              "func f() {\n\tvar (\n\t\ta = 1\n\t)\n}\n",
 		"label":                 "func f() {\nloop:\n\tfor {\n\t\tbreak loop\n\t}\n}\n",

@@ -50,6 +50,19 @@ func (c *copier) topDecl(text []byte, toks []lineToken) bool {
 		c.block = &block{kind: interfaceBlock}
 	case k == "const (":
 		c.block = &block{kind: constBlock}
+	case toks[0].tok == token.VAR && len(toks) > 3 && toks[1].tok == token.IDENT && toks[len(toks)-1].tok == token.LBRACE &&
+		balanced(toks[:len(toks)-1]) && !hasToken(toks, token.COMMENT) && !hasToken(toks, token.STRUCT) &&
+		!hasToken(toks, token.INTERFACE) && !hasToken(toks, token.FUNC):
+		// var x = T{ over several lines: its elements are copied as a
+		// function's lines are, one level in.
+		if !c.flushDoc() {
+			return false
+		}
+		c.out = append(c.out, code...)
+		c.out = append(c.out, '\n')
+		c.open = append(c.open, 1)
+		c.blank, c.lastOpened, c.lastComment = false, true, false
+		return true
 	case toks[0].tok == token.TYPE || toks[0].tok == token.CONST || toks[0].tok == token.VAR:
 		// One line: the brackets it opens, it closes, and it ends where Go
 		// puts a semicolon.

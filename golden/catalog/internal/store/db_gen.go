@@ -376,7 +376,9 @@ func nulIn(at *svcgen.Path, doc any, errs *svcgen.Errors) {
 // jsonArgs encodes the values of a row's JSON columns, as text (which
 // both databases take for a JSON column), and keeps the first error, so
 // that a row's values can be written as one list.
-type jsonArgs struct{ err error }
+type jsonArgs struct {
+	err error
+}
 
 // value is v encoded for the JSON column named column.
 func (j *jsonArgs) value(column string, v any) any {

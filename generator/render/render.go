@@ -8,9 +8,11 @@ import (
 	"path"
 	"reflect"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"text/template"
+	"unicode/utf8"
 
 	"github.com/Masterminds/sprig/v3"
 
@@ -289,6 +291,8 @@ var funcs = template.FuncMap{
 	"rawString": func(s string) string {
 		return "`" + strings.ReplaceAll(s, "`", "` + \"`\" + `") + "`"
 	},
+	// quote prints text as a Go string literal, raw where that reads better.
+	"quote": quote,
 	// a prints a noun after its indefinite article: "a Customer", "an Order".
 	"a": withArticle,
 	// oneLine joins text into one line for short comments.
@@ -325,4 +329,20 @@ func hasAnyPrefix(s string, prefixes ...string) bool {
 		}
 	}
 	return false
+}
+
+// quote prints s as a Go string literal: a raw one (`{"a":1}`) when s
+// holds a double quote or a backslash, which an interpreted one escapes,
+// and nothing a raw one cannot hold (a backquote, a carriage return or
+// another control character); else an interpreted one.
+func quote(s string) string {
+	if !strings.ContainsAny(s, "\"\\") || !utf8.ValidString(s) {
+		return strconv.Quote(s)
+	}
+	for _, r := range s {
+		if r == '`' || r < ' ' || r == 0x7f {
+			return strconv.Quote(s)
+		}
+	}
+	return "`" + s + "`"
 }

@@ -145,7 +145,7 @@ func TestCategoriesOverHTTP(t *testing.T) {
 	h := newTestServer(t)
 	params := map[string]any{}
 	var created any
-	call(t, h, "POST", fill("/api/categories", params), "", [][2]string{}, "{\"name\":\"a\",\"slug\":\"kitchen\"}", 201, &created)
+	call(t, h, "POST", fill("/api/categories", params), "", [][2]string{}, `{"name":"a","slug":"kitchen"}`, 201, &created)
 	id := idOf(created, "slug")
 	if id == nil {
 		t.Skip("the create response does not carry the new Category's slug")
@@ -158,7 +158,7 @@ func TestCategoriesOverHTTP(t *testing.T) {
 	}
 	// What the create sent comes back.
 	var sent map[string]any
-	if err := json.Unmarshal([]byte("{\"name\":\"a\",\"slug\":\"kitchen\"}"), &sent); err != nil {
+	if err := json.Unmarshal([]byte(`{"name":"a","slug":"kitchen"}`), &sent); err != nil {
 		t.Fatal(err)
 	}
 	for _, k := range []string{"name", "parent"} {
@@ -174,7 +174,7 @@ func TestProductsOverHTTP(t *testing.T) {
 	h := newTestServer(t)
 	params := map[string]any{}
 	var created any
-	call(t, h, "POST", fill("/api/products", params), "", [][2]string{}, "{\"name\":\"a\",\"price\":{\"amount\":0,\"currency\":\"EUR\"},\"sku\":\"CUP-ESP-01\"}", 201, &created)
+	call(t, h, "POST", fill("/api/products", params), "", [][2]string{}, `{"name":"a","price":{"amount":0,"currency":"EUR"},"sku":"CUP-ESP-01"}`, 201, &created)
 	id := idOf(created, "sku")
 	if id == nil {
 		t.Skip("the create response does not carry the new Product's sku")
@@ -187,7 +187,7 @@ func TestProductsOverHTTP(t *testing.T) {
 	}
 	// What the create sent comes back.
 	var sent map[string]any
-	if err := json.Unmarshal([]byte("{\"name\":\"a\",\"price\":{\"amount\":0,\"currency\":\"EUR\"},\"sku\":\"CUP-ESP-01\"}"), &sent); err != nil {
+	if err := json.Unmarshal([]byte(`{"name":"a","price":{"amount":0,"currency":"EUR"},"sku":"CUP-ESP-01"}`), &sent); err != nil {
 		t.Fatal(err)
 	}
 	for _, k := range []string{"description", "gtin", "name", "rating", "status", "weightGrams"} {
@@ -211,7 +211,7 @@ func TestCategoriesStrictness(t *testing.T) {
 		t.Run(db, func(t *testing.T) {
 			params := map[string]any{}
 			var created any
-			call(t, h, "POST", fill("/api/categories", params), "", [][2]string{}, "{\"name\":\"a\",\"slug\":\"kitchen\"}", 201, &created)
+			call(t, h, "POST", fill("/api/categories", params), "", [][2]string{}, `{"name":"a","slug":"kitchen"}`, 201, &created)
 			id := idOf(created, "slug")
 			if id == nil {
 				t.Skip("the create response does not carry the new Category's slug")
@@ -286,7 +286,7 @@ func TestProductsStrictness(t *testing.T) {
 		t.Run(db, func(t *testing.T) {
 			params := map[string]any{}
 			var created any
-			call(t, h, "POST", fill("/api/products", params), "", [][2]string{}, "{\"name\":\"a\",\"price\":{\"amount\":0,\"currency\":\"EUR\"},\"sku\":\"CUP-ESP-01\"}", 201, &created)
+			call(t, h, "POST", fill("/api/products", params), "", [][2]string{}, `{"name":"a","price":{"amount":0,"currency":"EUR"},"sku":"CUP-ESP-01"}`, 201, &created)
 			id := idOf(created, "sku")
 			if id == nil {
 				t.Skip("the create response does not carry the new Product's sku")

@@ -178,7 +178,7 @@ func TestSpans(t *testing.T) {
 func sampleCategory(t *testing.T) api.Category {
 	t.Helper()
 	var v api.Category
-	if err := json.Unmarshal([]byte("{\"name\":\"a\",\"slug\":\"kitchen\"}"), &v); err != nil {
+	if err := json.Unmarshal([]byte(`{"name":"a","slug":"kitchen"}`), &v); err != nil {
 		t.Fatal(err)
 	}
 	return v
@@ -283,7 +283,7 @@ func TestCategoriesConcurrentCreates(t *testing.T) {
 func sampleProduct(t *testing.T) api.Product {
 	t.Helper()
 	var v api.Product
-	if err := json.Unmarshal([]byte("{\"name\":\"a\",\"price\":{\"amount\":0,\"currency\":\"EUR\"},\"sku\":\"CUP-ESP-01\"}"), &v); err != nil {
+	if err := json.Unmarshal([]byte(`{"name":"a","price":{"amount":0,"currency":"EUR"},"sku":"CUP-ESP-01"}`), &v); err != nil {
 		t.Fatal(err)
 	}
 	reread(t, &v.Price)

@@ -110,9 +110,9 @@ func TestOperationsAreRouted(t *testing.T) {
 		routeCase
 		reachesService bool
 	}{
-		{routeCase{name: "ListQuotes", method: "GET", path: "/v1/quotes", query: "", body: "", contentType: ""}, true},
-		{routeCase{name: "CreateQuote", method: "POST", path: "/v1/quotes", query: "", body: "{\"quantity\":1,\"sku\":\"AAAA\"}", contentType: "application/json"}, true},
-		{routeCase{name: "GetQuote", method: "GET", path: "/v1/quotes/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d", query: "", body: "", contentType: ""}, true},
+		{routeCase{name: "ListQuotes", method: "GET", path: "/v1/quotes"}, true},
+		{routeCase{name: "CreateQuote", method: "POST", path: "/v1/quotes", body: `{"quantity":1,"sku":"AAAA"}`, contentType: "application/json"}, true},
+		{routeCase{name: "GetQuote", method: "GET", path: "/v1/quotes/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d"}, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -135,9 +135,9 @@ func TestConstraintViolations(t *testing.T) {
 		routeCase
 		reason string
 	}{
-		{routeCase{name: "ListQuotes", method: "GET", path: "/v1/quotes", query: "limit=not-a-number", body: "", contentType: ""}, "invalid query parameter \"limit\""},
-		{routeCase{name: "CreateQuote", method: "POST", path: "/v1/quotes", query: "", body: "{}", contentType: "application/json"}, "body without required field \"quantity\""},
-		{routeCase{name: "GetQuote", method: "GET", path: "/v1/quotes/not-a-uuid", query: "", body: "", contentType: ""}, "invalid path parameter \"quoteId\""},
+		{routeCase{name: "ListQuotes", method: "GET", path: "/v1/quotes", query: "limit=not-a-number"}, `invalid query parameter "limit"`},
+		{routeCase{name: "CreateQuote", method: "POST", path: "/v1/quotes", body: "{}", contentType: "application/json"}, `body without required field "quantity"`},
+		{routeCase{name: "GetQuote", method: "GET", path: "/v1/quotes/not-a-uuid"}, `invalid path parameter "quoteId"`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -166,10 +166,10 @@ func TestStrictness(t *testing.T) {
 		routeCase
 		want int
 	}{
-		{routeCase{name: "ListQuotes: query parameter \"limit\" given twice", method: "GET", path: "/v1/quotes", query: "limit=1&limit=1", body: "", contentType: ""}, http.StatusBadRequest},
-		{routeCase{name: "ListQuotes: query parameter \"offset\" given twice", method: "GET", path: "/v1/quotes", query: "offset=0&offset=0", body: "", contentType: ""}, http.StatusBadRequest},
-		{routeCase{name: "CreateQuote: a body of null", method: "POST", path: "/v1/quotes", query: "", body: "null", contentType: "application/json"}, http.StatusBadRequest},
-		{routeCase{name: "CreateQuote: null for the required property \"quantity\"", method: "POST", path: "/v1/quotes", query: "", body: "{\"quantity\":null,\"sku\":\"AAAA\"}", contentType: "application/json"}, http.StatusBadRequest},
+		{routeCase{name: `ListQuotes: query parameter "limit" given twice`, method: "GET", path: "/v1/quotes", query: "limit=1&limit=1"}, http.StatusBadRequest},
+		{routeCase{name: `ListQuotes: query parameter "offset" given twice`, method: "GET", path: "/v1/quotes", query: "offset=0&offset=0"}, http.StatusBadRequest},
+		{routeCase{name: "CreateQuote: a body of null", method: "POST", path: "/v1/quotes", body: "null", contentType: "application/json"}, http.StatusBadRequest},
+		{routeCase{name: `CreateQuote: null for the required property "quantity"`, method: "POST", path: "/v1/quotes", body: `{"quantity":null,"sku":"AAAA"}`, contentType: "application/json"}, http.StatusBadRequest},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

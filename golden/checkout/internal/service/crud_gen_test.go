@@ -146,7 +146,7 @@ func TestQuotesOverHTTP(t *testing.T) {
 	h := newTestServer(t)
 	params := map[string]any{}
 	var created any
-	call(t, h, "POST", fill("/v1/quotes", params), "", [][2]string{}, "{\"quantity\":1,\"sku\":\"AAAA\"}", 201, &created)
+	call(t, h, "POST", fill("/v1/quotes", params), "", [][2]string{}, `{"quantity":1,"sku":"AAAA"}`, 201, &created)
 	id := idOf(created, "id")
 	if id == nil {
 		t.Skip("the create response does not carry the new Quote's id")
@@ -159,7 +159,7 @@ func TestQuotesOverHTTP(t *testing.T) {
 	}
 	// What the create sent comes back.
 	var sent map[string]any
-	if err := json.Unmarshal([]byte("{\"quantity\":1,\"sku\":\"AAAA\"}"), &sent); err != nil {
+	if err := json.Unmarshal([]byte(`{"quantity":1,"sku":"AAAA"}`), &sent); err != nil {
 		t.Fatal(err)
 	}
 	for _, k := range []string{"quantity", "sku"} {

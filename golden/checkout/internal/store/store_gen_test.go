@@ -161,7 +161,7 @@ func TestSpans(t *testing.T) {
 func sampleQuote(t *testing.T) api.Quote {
 	t.Helper()
 	var v api.Quote
-	if err := json.Unmarshal([]byte("{\"quantity\":1,\"sku\":\"AAAA\"}"), &v); err != nil {
+	if err := json.Unmarshal([]byte(`{"quantity":1,"sku":"AAAA"}`), &v); err != nil {
 		t.Fatal(err)
 	}
 	return v

@@ -134,15 +134,15 @@ func TestOperationsAreRouted(t *testing.T) {
 		routeCase
 		reachesService bool
 	}{
-		{routeCase{name: "GetThing", method: "GET", path: "/hostile/v1/Things/1", query: "", body: "", contentType: ""}, true},
-		{routeCase{name: "Collisions", method: "GET", path: "/hostile/v1/collisions", query: "", body: "", contentType: ""}, true},
-		{routeCase{name: "GetFile", method: "GET", path: "/hostile/v1/files/a", query: "", body: "", contentType: ""}, true},
-		{routeCase{name: "Func", method: "PUT", path: "/hostile/v1/keywords/func", query: "", body: "{}", contentType: "application/json"}, true},
-		{routeCase{name: "ReportsGet", method: "GET", path: "/hostile/v1/reports/report.txt", query: "", body: "", contentType: ""}, true},
-		{routeCase{name: "ListThings", method: "GET", path: "/hostile/v1/things", query: "", body: "", contentType: ""}, true},
-		{routeCase{name: "CreateThing", method: "POST", path: "/hostile/v1/things", query: "", body: "{\"thing\":{\"name\":\"a\"}}", contentType: "application/json"}, true},
-		{routeCase{name: "GetThing2", method: "GET", path: "/hostile/v1/things/1", query: "", body: "", contentType: ""}, true},
-		{routeCase{name: "ThingsDelete", method: "DELETE", path: "/hostile/v1/things/1", query: "", body: "", contentType: ""}, true},
+		{routeCase{name: "GetThing", method: "GET", path: "/hostile/v1/Things/1"}, true},
+		{routeCase{name: "Collisions", method: "GET", path: "/hostile/v1/collisions"}, true},
+		{routeCase{name: "GetFile", method: "GET", path: "/hostile/v1/files/a"}, true},
+		{routeCase{name: "Func", method: "PUT", path: "/hostile/v1/keywords/func", body: "{}", contentType: "application/json"}, true},
+		{routeCase{name: "ReportsGet", method: "GET", path: "/hostile/v1/reports/report.txt"}, true},
+		{routeCase{name: "ListThings", method: "GET", path: "/hostile/v1/things"}, true},
+		{routeCase{name: "CreateThing", method: "POST", path: "/hostile/v1/things", body: `{"thing":{"name":"a"}}`, contentType: "application/json"}, true},
+		{routeCase{name: "GetThing2", method: "GET", path: "/hostile/v1/things/1"}, true},
+		{routeCase{name: "ThingsDelete", method: "DELETE", path: "/hostile/v1/things/1"}, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -165,12 +165,12 @@ func TestConstraintViolations(t *testing.T) {
 		routeCase
 		reason string
 	}{
-		{routeCase{name: "GetThing", method: "GET", path: "/hostile/v1/Things/not-a-number", query: "", body: "", contentType: "", noProblem: true}, "invalid path parameter \"ID\""},
-		{routeCase{name: "Func", method: "PUT", path: "/hostile/v1/keywords/func", query: "", body: "{\"", contentType: "application/json", noProblem: true}, "malformed JSON body"},
-		{routeCase{name: "ListThings", method: "GET", path: "/hostile/v1/things", query: "UserID=not-a-uuid", body: "", contentType: "", noProblem: true}, "invalid query parameter \"UserID\""},
-		{routeCase{name: "CreateThing", method: "POST", path: "/hostile/v1/things", query: "", body: "{}", contentType: "application/json", noProblem: true}, "body without required field \"thing\""},
-		{routeCase{name: "GetThing2", method: "GET", path: "/hostile/v1/things/not-a-number", query: "", body: "", contentType: "", noProblem: true}, "invalid path parameter \"id\""},
-		{routeCase{name: "ThingsDelete", method: "DELETE", path: "/hostile/v1/things/not-a-number", query: "", body: "", contentType: "", noProblem: true}, "invalid path parameter \"id\""},
+		{routeCase{name: "GetThing", method: "GET", path: "/hostile/v1/Things/not-a-number", noProblem: true}, `invalid path parameter "ID"`},
+		{routeCase{name: "Func", method: "PUT", path: "/hostile/v1/keywords/func", body: `{"`, contentType: "application/json", noProblem: true}, "malformed JSON body"},
+		{routeCase{name: "ListThings", method: "GET", path: "/hostile/v1/things", query: "UserID=not-a-uuid", noProblem: true}, `invalid query parameter "UserID"`},
+		{routeCase{name: "CreateThing", method: "POST", path: "/hostile/v1/things", body: "{}", contentType: "application/json", noProblem: true}, `body without required field "thing"`},
+		{routeCase{name: "GetThing2", method: "GET", path: "/hostile/v1/things/not-a-number", noProblem: true}, `invalid path parameter "id"`},
+		{routeCase{name: "ThingsDelete", method: "DELETE", path: "/hostile/v1/things/not-a-number", noProblem: true}, `invalid path parameter "id"`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -199,18 +199,18 @@ func TestStrictness(t *testing.T) {
 		routeCase
 		want int
 	}{
-		{routeCase{name: "Func: a body of null", method: "PUT", path: "/hostile/v1/keywords/func", query: "", body: "null", contentType: "application/json", noProblem: true}, http.StatusBadRequest},
-		{routeCase{name: "Func: null for the optional property \"chan\"", method: "PUT", path: "/hostile/v1/keywords/func", query: "", body: "{\"chan\":null}", contentType: "application/json", noProblem: true}, http.StatusBadRequest},
-		{routeCase{name: "Func: header parameter \"default\" given twice", method: "PUT", path: "/hostile/v1/keywords/func", query: "", body: "{}", contentType: "application/json", headers: [][2]string{{"default", "a"}, {"default", "a"}}, noProblem: true}, http.StatusBadRequest},
-		{routeCase{name: "ListThings: query parameter \"UserID\" given twice", method: "GET", path: "/hostile/v1/things", query: "UserID=7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d&UserID=7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d", body: "", contentType: "", noProblem: true}, http.StatusBadRequest},
-		{routeCase{name: "ListThings: query parameter \"len\" given twice", method: "GET", path: "/hostile/v1/things", query: "len=0&len=0", body: "", contentType: "", noProblem: true}, http.StatusBadRequest},
-		{routeCase{name: "ListThings: query parameter \"type\" given twice", method: "GET", path: "/hostile/v1/things", query: "type=go&type=go", body: "", contentType: "", noProblem: true}, http.StatusBadRequest},
-		{routeCase{name: "ListThings: query parameter \"user-id\" given twice", method: "GET", path: "/hostile/v1/things", query: "user-id=a&user-id=a", body: "", contentType: "", noProblem: true}, http.StatusBadRequest},
-		{routeCase{name: "ListThings: query parameter \"userId\" given twice", method: "GET", path: "/hostile/v1/things", query: "userId=a&userId=a", body: "", contentType: "", noProblem: true}, http.StatusBadRequest},
-		{routeCase{name: "ListThings: query parameter \"user_id\" given twice", method: "GET", path: "/hostile/v1/things", query: "user_id=1&user_id=1", body: "", contentType: "", noProblem: true}, http.StatusBadRequest},
-		{routeCase{name: "CreateThing: a body of null", method: "POST", path: "/hostile/v1/things", query: "", body: "null", contentType: "application/json", noProblem: true}, http.StatusBadRequest},
-		{routeCase{name: "CreateThing: null for the required property \"thing\"", method: "POST", path: "/hostile/v1/things", query: "", body: "{\"thing\":null}", contentType: "application/json", noProblem: true}, http.StatusBadRequest},
-		{routeCase{name: "CreateThing: null for the optional property \"dryRun\"", method: "POST", path: "/hostile/v1/things", query: "", body: "{\"dryRun\":null,\"thing\":{\"name\":\"a\"}}", contentType: "application/json", noProblem: true}, http.StatusBadRequest},
+		{routeCase{name: "Func: a body of null", method: "PUT", path: "/hostile/v1/keywords/func", body: "null", contentType: "application/json", noProblem: true}, http.StatusBadRequest},
+		{routeCase{name: `Func: null for the optional property "chan"`, method: "PUT", path: "/hostile/v1/keywords/func", body: `{"chan":null}`, contentType: "application/json", noProblem: true}, http.StatusBadRequest},
+		{routeCase{name: `Func: header parameter "default" given twice`, method: "PUT", path: "/hostile/v1/keywords/func", body: "{}", contentType: "application/json", headers: [][2]string{{"default", "a"}, {"default", "a"}}, noProblem: true}, http.StatusBadRequest},
+		{routeCase{name: `ListThings: query parameter "UserID" given twice`, method: "GET", path: "/hostile/v1/things", query: "UserID=7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d&UserID=7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d", noProblem: true}, http.StatusBadRequest},
+		{routeCase{name: `ListThings: query parameter "len" given twice`, method: "GET", path: "/hostile/v1/things", query: "len=0&len=0", noProblem: true}, http.StatusBadRequest},
+		{routeCase{name: `ListThings: query parameter "type" given twice`, method: "GET", path: "/hostile/v1/things", query: "type=go&type=go", noProblem: true}, http.StatusBadRequest},
+		{routeCase{name: `ListThings: query parameter "user-id" given twice`, method: "GET", path: "/hostile/v1/things", query: "user-id=a&user-id=a", noProblem: true}, http.StatusBadRequest},
+		{routeCase{name: `ListThings: query parameter "userId" given twice`, method: "GET", path: "/hostile/v1/things", query: "userId=a&userId=a", noProblem: true}, http.StatusBadRequest},
+		{routeCase{name: `ListThings: query parameter "user_id" given twice`, method: "GET", path: "/hostile/v1/things", query: "user_id=1&user_id=1", noProblem: true}, http.StatusBadRequest},
+		{routeCase{name: "CreateThing: a body of null", method: "POST", path: "/hostile/v1/things", body: "null", contentType: "application/json", noProblem: true}, http.StatusBadRequest},
+		{routeCase{name: `CreateThing: null for the required property "thing"`, method: "POST", path: "/hostile/v1/things", body: `{"thing":null}`, contentType: "application/json", noProblem: true}, http.StatusBadRequest},
+		{routeCase{name: `CreateThing: null for the optional property "dryRun"`, method: "POST", path: "/hostile/v1/things", body: `{"dryRun":null,"thing":{"name":"a"}}`, contentType: "application/json", noProblem: true}, http.StatusBadRequest},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

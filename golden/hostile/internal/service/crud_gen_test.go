@@ -143,7 +143,7 @@ func TestThing2sOverHTTP(t *testing.T) {
 	h := newTestServer(t)
 	params := map[string]any{}
 	var created any
-	call(t, h, "POST", fill("/hostile/v1/things", params), "", [][2]string{}, "{\"thing\":{\"name\":\"a\"}}", 201, &created)
+	call(t, h, "POST", fill("/hostile/v1/things", params), "", [][2]string{}, `{"thing":{"name":"a"}}`, 201, &created)
 	id := idOf(idOf(created, "thing"), "id")
 	if id == nil {
 		t.Skip("the create response does not carry the new Thing2's id")
@@ -156,7 +156,7 @@ func TestThing2sOverHTTP(t *testing.T) {
 	}
 	// What the create sent comes back.
 	var sent map[string]any
-	if err := json.Unmarshal([]byte("{\"thing\":{\"name\":\"a\"}}"), &sent); err != nil {
+	if err := json.Unmarshal([]byte(`{"thing":{"name":"a"}}`), &sent); err != nil {
 		t.Fatal(err)
 	}
 	sent, _ = sent["thing"].(map[string]any) // the body wraps the Thing2

@@ -167,7 +167,7 @@ func TestThings(t *testing.T) {
 func sampleThing2(t *testing.T) api.Thing {
 	t.Helper()
 	var v api.Thing
-	if err := json.Unmarshal([]byte("{\"name\":\"a\"}"), &v); err != nil {
+	if err := json.Unmarshal([]byte(`{"name":"a"}`), &v); err != nil {
 		t.Fatal(err)
 	}
 	return v

@@ -145,7 +145,7 @@ func TestCustomersOverHTTP(t *testing.T) {
 	h := newTestServer(t)
 	params := map[string]any{}
 	var created any
-	call(t, h, "POST", fill("/v1/customers", params), "", [][2]string{}, "{\"email\":\"user@example.com\",\"name\":\"a\"}", 201, &created)
+	call(t, h, "POST", fill("/v1/customers", params), "", [][2]string{}, `{"email":"user@example.com","name":"a"}`, 201, &created)
 	id := idOf(created, "id")
 	if id == nil {
 		t.Skip("the create response does not carry the new Customer's id")
@@ -158,7 +158,7 @@ func TestCustomersOverHTTP(t *testing.T) {
 	}
 	// What the create sent comes back.
 	var sent map[string]any
-	if err := json.Unmarshal([]byte("{\"email\":\"user@example.com\",\"name\":\"a\"}"), &sent); err != nil {
+	if err := json.Unmarshal([]byte(`{"email":"user@example.com","name":"a"}`), &sent); err != nil {
 		t.Fatal(err)
 	}
 	for _, k := range []string{"email", "marketingOptIn", "name", "phone"} {
@@ -191,7 +191,7 @@ func TestOrdersOverHTTP(t *testing.T) {
 		params["customerId"] = idOf(parent, "id")
 	}
 	var created any
-	call(t, h, "POST", fill("/v1/customers/{customerId}/orders", params), "", [][2]string{}, "{\"items\":[{\"quantity\":1,\"sku\":\"AAAA\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"number\":\"000000000000\",\"type\":\"card\"}}", 201, &created)
+	call(t, h, "POST", fill("/v1/customers/{customerId}/orders", params), "", [][2]string{}, `{"items":[{"quantity":1,"sku":"AAAA","unitPrice":0}],"payment":{"expiryMonth":1,"expiryYear":2000,"number":"000000000000","type":"card"}}`, 201, &created)
 	id := idOf(created, "id")
 	if id == nil {
 		t.Skip("the create response does not carry the new Order's id")
@@ -204,7 +204,7 @@ func TestOrdersOverHTTP(t *testing.T) {
 	}
 	// What the create sent comes back.
 	var sent map[string]any
-	if err := json.Unmarshal([]byte("{\"items\":[{\"quantity\":1,\"sku\":\"AAAA\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"number\":\"000000000000\",\"type\":\"card\"}}"), &sent); err != nil {
+	if err := json.Unmarshal([]byte(`{"items":[{"quantity":1,"sku":"AAAA","unitPrice":0}],"payment":{"expiryMonth":1,"expiryYear":2000,"number":"000000000000","type":"card"}}`), &sent); err != nil {
 		t.Fatal(err)
 	}
 	for _, k := range []string{"currency", "shippingClass", "status"} {
@@ -249,7 +249,7 @@ func TestCustomersStrictness(t *testing.T) {
 		t.Run(db, func(t *testing.T) {
 			params := map[string]any{}
 			var created any
-			call(t, h, "POST", fill("/v1/customers", params), "", [][2]string{}, "{\"email\":\"user@example.com\",\"name\":\"a\",\"tags\":[\"a\"]}", 201, &created)
+			call(t, h, "POST", fill("/v1/customers", params), "", [][2]string{}, `{"email":"user@example.com","name":"a","tags":["a"]}`, 201, &created)
 			id := idOf(created, "id")
 			if id == nil {
 				t.Skip("the create response does not carry the new Customer's id")
@@ -340,7 +340,7 @@ func TestOrdersStrictness(t *testing.T) {
 				params["customerId"] = idOf(parent, "id")
 			}
 			var created any
-			call(t, h, "POST", fill("/v1/customers/{customerId}/orders", params), "", [][2]string{}, "{\"items\":[{\"quantity\":1,\"sku\":\"AAAA\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"number\":\"000000000000\",\"type\":\"card\"}}", 201, &created)
+			call(t, h, "POST", fill("/v1/customers/{customerId}/orders", params), "", [][2]string{}, `{"items":[{"quantity":1,"sku":"AAAA","unitPrice":0}],"payment":{"expiryMonth":1,"expiryYear":2000,"number":"000000000000","type":"card"}}`, 201, &created)
 			id := idOf(created, "id")
 			if id == nil {
 				t.Skip("the create response does not carry the new Order's id")

@@ -165,7 +165,7 @@ func TestSpans(t *testing.T) {
 func sampleCustomer(t *testing.T) api.Customer {
 	t.Helper()
 	var v api.Customer
-	if err := json.Unmarshal([]byte("{\"email\":\"user@example.com\",\"name\":\"a\"}"), &v); err != nil {
+	if err := json.Unmarshal([]byte(`{"email":"user@example.com","name":"a"}`), &v); err != nil {
 		t.Fatal(err)
 	}
 	return v
@@ -349,7 +349,7 @@ func TestCustomersConcurrentCreates(t *testing.T) {
 func sampleOrder(t *testing.T) api.Order {
 	t.Helper()
 	var v api.Order
-	if err := json.Unmarshal([]byte("{\"items\":[{\"quantity\":1,\"sku\":\"AAAA\",\"unitPrice\":0}],\"payment\":{\"expiryMonth\":1,\"expiryYear\":2000,\"number\":\"000000000000\",\"type\":\"card\"}}"), &v); err != nil {
+	if err := json.Unmarshal([]byte(`{"items":[{"quantity":1,"sku":"AAAA","unitPrice":0}],"payment":{"expiryMonth":1,"expiryYear":2000,"number":"000000000000","type":"card"}}`), &v); err != nil {
 		t.Fatal(err)
 	}
 	return v

@@ -122,12 +122,12 @@ func TestOperationsAreRouted(t *testing.T) {
 		routeCase
 		reachesService bool
 	}{
-		{routeCase{name: "ListPets", method: "GET", path: "/v2/pets", query: "", body: "", contentType: ""}, true},
-		{routeCase{name: "AddPet", method: "POST", path: "/v2/pets", query: "", body: "{\"name\":\"a\",\"photoUrls\":[]}", contentType: "application/json"}, true},
-		{routeCase{name: "GetPetByID", method: "GET", path: "/v2/pets/1", query: "", body: "", contentType: ""}, true},
-		{routeCase{name: "UpdatePet", method: "PUT", path: "/v2/pets/1", query: "", body: "{\"name\":\"a\",\"photoUrls\":[]}", contentType: "application/json"}, true},
-		{routeCase{name: "DeletePet", method: "DELETE", path: "/v2/pets/1", query: "", body: "", contentType: "", headers: [][2]string{{"api_key", "aaaaaaaaaaaaaaaa"}}}, true},
-		{routeCase{name: "GetInventory", method: "GET", path: "/v2/store/inventory", query: "", body: "", contentType: ""}, true},
+		{routeCase{name: "ListPets", method: "GET", path: "/v2/pets"}, true},
+		{routeCase{name: "AddPet", method: "POST", path: "/v2/pets", body: `{"name":"a","photoUrls":[]}`, contentType: "application/json"}, true},
+		{routeCase{name: "GetPetByID", method: "GET", path: "/v2/pets/1"}, true},
+		{routeCase{name: "UpdatePet", method: "PUT", path: "/v2/pets/1", body: `{"name":"a","photoUrls":[]}`, contentType: "application/json"}, true},
+		{routeCase{name: "DeletePet", method: "DELETE", path: "/v2/pets/1", headers: [][2]string{{"api_key", "aaaaaaaaaaaaaaaa"}}}, true},
+		{routeCase{name: "GetInventory", method: "GET", path: "/v2/store/inventory"}, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -150,11 +150,11 @@ func TestConstraintViolations(t *testing.T) {
 		routeCase
 		reason string
 	}{
-		{routeCase{name: "ListPets", method: "GET", path: "/v2/pets", query: "limit=not-a-number", body: "", contentType: ""}, "invalid query parameter \"limit\""},
-		{routeCase{name: "AddPet", method: "POST", path: "/v2/pets", query: "", body: "{}", contentType: "application/json"}, "body without required field \"name\""},
-		{routeCase{name: "GetPetByID", method: "GET", path: "/v2/pets/not-a-number", query: "", body: "", contentType: ""}, "invalid path parameter \"petId\""},
-		{routeCase{name: "UpdatePet", method: "PUT", path: "/v2/pets/1", query: "", body: "{}", contentType: "application/json"}, "body without required field \"name\""},
-		{routeCase{name: "DeletePet", method: "DELETE", path: "/v2/pets/not-a-number", query: "", body: "", contentType: "", headers: [][2]string{{"api_key", "aaaaaaaaaaaaaaaa"}}}, "invalid path parameter \"petId\""},
+		{routeCase{name: "ListPets", method: "GET", path: "/v2/pets", query: "limit=not-a-number"}, `invalid query parameter "limit"`},
+		{routeCase{name: "AddPet", method: "POST", path: "/v2/pets", body: "{}", contentType: "application/json"}, `body without required field "name"`},
+		{routeCase{name: "GetPetByID", method: "GET", path: "/v2/pets/not-a-number"}, `invalid path parameter "petId"`},
+		{routeCase{name: "UpdatePet", method: "PUT", path: "/v2/pets/1", body: "{}", contentType: "application/json"}, `body without required field "name"`},
+		{routeCase{name: "DeletePet", method: "DELETE", path: "/v2/pets/not-a-number", headers: [][2]string{{"api_key", "aaaaaaaaaaaaaaaa"}}}, `invalid path parameter "petId"`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -183,14 +183,14 @@ func TestStrictness(t *testing.T) {
 		routeCase
 		want int
 	}{
-		{routeCase{name: "ListPets: query parameter \"limit\" given twice", method: "GET", path: "/v2/pets", query: "limit=1&limit=1", body: "", contentType: ""}, http.StatusBadRequest},
-		{routeCase{name: "AddPet: a body of null", method: "POST", path: "/v2/pets", query: "", body: "null", contentType: "application/json"}, http.StatusBadRequest},
-		{routeCase{name: "AddPet: null for the required property \"name\"", method: "POST", path: "/v2/pets", query: "", body: "{\"name\":null,\"photoUrls\":[]}", contentType: "application/json"}, http.StatusBadRequest},
-		{routeCase{name: "AddPet: null for the optional property \"birthDate\"", method: "POST", path: "/v2/pets", query: "", body: "{\"birthDate\":null,\"name\":\"a\",\"photoUrls\":[]}", contentType: "application/json"}, http.StatusBadRequest},
-		{routeCase{name: "UpdatePet: a body of null", method: "PUT", path: "/v2/pets/1", query: "", body: "null", contentType: "application/json"}, http.StatusBadRequest},
-		{routeCase{name: "UpdatePet: null for the required property \"name\"", method: "PUT", path: "/v2/pets/1", query: "", body: "{\"name\":null,\"photoUrls\":[]}", contentType: "application/json"}, http.StatusBadRequest},
-		{routeCase{name: "UpdatePet: null for the optional property \"birthDate\"", method: "PUT", path: "/v2/pets/1", query: "", body: "{\"birthDate\":null,\"name\":\"a\",\"photoUrls\":[]}", contentType: "application/json"}, http.StatusBadRequest},
-		{routeCase{name: "DeletePet: header parameter \"api_key\" given twice", method: "DELETE", path: "/v2/pets/1", query: "", body: "", contentType: "", headers: [][2]string{{"api_key", "aaaaaaaaaaaaaaaa"}, {"api_key", "aaaaaaaaaaaaaaaa"}}}, http.StatusBadRequest},
+		{routeCase{name: `ListPets: query parameter "limit" given twice`, method: "GET", path: "/v2/pets", query: "limit=1&limit=1"}, http.StatusBadRequest},
+		{routeCase{name: "AddPet: a body of null", method: "POST", path: "/v2/pets", body: "null", contentType: "application/json"}, http.StatusBadRequest},
+		{routeCase{name: `AddPet: null for the required property "name"`, method: "POST", path: "/v2/pets", body: `{"name":null,"photoUrls":[]}`, contentType: "application/json"}, http.StatusBadRequest},
+		{routeCase{name: `AddPet: null for the optional property "birthDate"`, method: "POST", path: "/v2/pets", body: `{"birthDate":null,"name":"a","photoUrls":[]}`, contentType: "application/json"}, http.StatusBadRequest},
+		{routeCase{name: "UpdatePet: a body of null", method: "PUT", path: "/v2/pets/1", body: "null", contentType: "application/json"}, http.StatusBadRequest},
+		{routeCase{name: `UpdatePet: null for the required property "name"`, method: "PUT", path: "/v2/pets/1", body: `{"name":null,"photoUrls":[]}`, contentType: "application/json"}, http.StatusBadRequest},
+		{routeCase{name: `UpdatePet: null for the optional property "birthDate"`, method: "PUT", path: "/v2/pets/1", body: `{"birthDate":null,"name":"a","photoUrls":[]}`, contentType: "application/json"}, http.StatusBadRequest},
+		{routeCase{name: `DeletePet: header parameter "api_key" given twice`, method: "DELETE", path: "/v2/pets/1", headers: [][2]string{{"api_key", "aaaaaaaaaaaaaaaa"}, {"api_key", "aaaaaaaaaaaaaaaa"}}}, http.StatusBadRequest},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

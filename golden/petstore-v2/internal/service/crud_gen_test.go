@@ -145,7 +145,7 @@ func TestPetsOverHTTP(t *testing.T) {
 	h := newTestServer(t)
 	params := map[string]any{}
 	var created any
-	call(t, h, "POST", fill("/v2/pets", params), "", [][2]string{}, "{\"name\":\"a\",\"photoUrls\":[]}", 201, &created)
+	call(t, h, "POST", fill("/v2/pets", params), "", [][2]string{}, `{"name":"a","photoUrls":[]}`, 201, &created)
 	id := idOf(created, "id")
 	if id == nil {
 		t.Skip("the create response does not carry the new Pet's id")
@@ -158,7 +158,7 @@ func TestPetsOverHTTP(t *testing.T) {
 	}
 	// What the create sent comes back.
 	var sent map[string]any
-	if err := json.Unmarshal([]byte("{\"name\":\"a\",\"photoUrls\":[]}"), &sent); err != nil {
+	if err := json.Unmarshal([]byte(`{"name":"a","photoUrls":[]}`), &sent); err != nil {
 		t.Fatal(err)
 	}
 	for _, k := range []string{"name", "priceCents", "status"} {
@@ -182,7 +182,7 @@ func TestPetsStrictness(t *testing.T) {
 		t.Run(db, func(t *testing.T) {
 			params := map[string]any{}
 			var created any
-			call(t, h, "POST", fill("/v2/pets", params), "", [][2]string{}, "{\"name\":\"a\",\"photoUrls\":[]}", 201, &created)
+			call(t, h, "POST", fill("/v2/pets", params), "", [][2]string{}, `{"name":"a","photoUrls":[]}`, 201, &created)
 			id := idOf(created, "id")
 			if id == nil {
 				t.Skip("the create response does not carry the new Pet's id")

@@ -161,7 +161,7 @@ func TestSpans(t *testing.T) {
 func samplePet(t *testing.T) api.Pet {
 	t.Helper()
 	var v api.Pet
-	if err := json.Unmarshal([]byte("{\"name\":\"a\",\"photoUrls\":[]}"), &v); err != nil {
+	if err := json.Unmarshal([]byte(`{"name":"a","photoUrls":[]}`), &v); err != nil {
 		t.Fatal(err)
 	}
 	return v

@@ -114,10 +114,10 @@ func TestOperationsAreRouted(t *testing.T) {
 		routeCase
 		reachesService bool
 	}{
-		{routeCase{name: "ListShipments", method: "GET", path: "/v1/shipments", query: "", body: "", contentType: ""}, true},
-		{routeCase{name: "CreateShipment", method: "POST", path: "/v1/shipments", query: "", body: "{\"customerId\":\"7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d\",\"orderId\":1}", contentType: "application/json"}, true},
-		{routeCase{name: "GetShipment", method: "GET", path: "/v1/shipments/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d", query: "", body: "", contentType: ""}, true},
-		{routeCase{name: "DeleteShipment", method: "DELETE", path: "/v1/shipments/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d", query: "", body: "", contentType: ""}, true},
+		{routeCase{name: "ListShipments", method: "GET", path: "/v1/shipments"}, true},
+		{routeCase{name: "CreateShipment", method: "POST", path: "/v1/shipments", body: `{"customerId":"7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d","orderId":1}`, contentType: "application/json"}, true},
+		{routeCase{name: "GetShipment", method: "GET", path: "/v1/shipments/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d"}, true},
+		{routeCase{name: "DeleteShipment", method: "DELETE", path: "/v1/shipments/7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d"}, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -140,10 +140,10 @@ func TestConstraintViolations(t *testing.T) {
 		routeCase
 		reason string
 	}{
-		{routeCase{name: "ListShipments", method: "GET", path: "/v1/shipments", query: "limit=not-a-number", body: "", contentType: ""}, "invalid query parameter \"limit\""},
-		{routeCase{name: "CreateShipment", method: "POST", path: "/v1/shipments", query: "", body: "{}", contentType: "application/json"}, "body without required field \"customerId\""},
-		{routeCase{name: "GetShipment", method: "GET", path: "/v1/shipments/not-a-uuid", query: "", body: "", contentType: ""}, "invalid path parameter \"shipmentId\""},
-		{routeCase{name: "DeleteShipment", method: "DELETE", path: "/v1/shipments/not-a-uuid", query: "", body: "", contentType: ""}, "invalid path parameter \"shipmentId\""},
+		{routeCase{name: "ListShipments", method: "GET", path: "/v1/shipments", query: "limit=not-a-number"}, `invalid query parameter "limit"`},
+		{routeCase{name: "CreateShipment", method: "POST", path: "/v1/shipments", body: "{}", contentType: "application/json"}, `body without required field "customerId"`},
+		{routeCase{name: "GetShipment", method: "GET", path: "/v1/shipments/not-a-uuid"}, `invalid path parameter "shipmentId"`},
+		{routeCase{name: "DeleteShipment", method: "DELETE", path: "/v1/shipments/not-a-uuid"}, `invalid path parameter "shipmentId"`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -172,12 +172,12 @@ func TestStrictness(t *testing.T) {
 		routeCase
 		want int
 	}{
-		{routeCase{name: "ListShipments: query parameter \"limit\" given twice", method: "GET", path: "/v1/shipments", query: "limit=1&limit=1", body: "", contentType: ""}, http.StatusBadRequest},
-		{routeCase{name: "ListShipments: query parameter \"offset\" given twice", method: "GET", path: "/v1/shipments", query: "offset=0&offset=0", body: "", contentType: ""}, http.StatusBadRequest},
-		{routeCase{name: "ListShipments: query parameter \"orderId\" given twice", method: "GET", path: "/v1/shipments", query: "orderId=1&orderId=1", body: "", contentType: ""}, http.StatusBadRequest},
-		{routeCase{name: "CreateShipment: a body of null", method: "POST", path: "/v1/shipments", query: "", body: "null", contentType: "application/json"}, http.StatusBadRequest},
-		{routeCase{name: "CreateShipment: null for the required property \"customerId\"", method: "POST", path: "/v1/shipments", query: "", body: "{\"customerId\":null,\"orderId\":1}", contentType: "application/json"}, http.StatusBadRequest},
-		{routeCase{name: "CreateShipment: null for the optional property \"itemCount\"", method: "POST", path: "/v1/shipments", query: "", body: "{\"customerId\":\"7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d\",\"itemCount\":null,\"orderId\":1}", contentType: "application/json"}, http.StatusBadRequest},
+		{routeCase{name: `ListShipments: query parameter "limit" given twice`, method: "GET", path: "/v1/shipments", query: "limit=1&limit=1"}, http.StatusBadRequest},
+		{routeCase{name: `ListShipments: query parameter "offset" given twice`, method: "GET", path: "/v1/shipments", query: "offset=0&offset=0"}, http.StatusBadRequest},
+		{routeCase{name: `ListShipments: query parameter "orderId" given twice`, method: "GET", path: "/v1/shipments", query: "orderId=1&orderId=1"}, http.StatusBadRequest},
+		{routeCase{name: "CreateShipment: a body of null", method: "POST", path: "/v1/shipments", body: "null", contentType: "application/json"}, http.StatusBadRequest},
+		{routeCase{name: `CreateShipment: null for the required property "customerId"`, method: "POST", path: "/v1/shipments", body: `{"customerId":null,"orderId":1}`, contentType: "application/json"}, http.StatusBadRequest},
+		{routeCase{name: `CreateShipment: null for the optional property "itemCount"`, method: "POST", path: "/v1/shipments", body: `{"customerId":"7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d","itemCount":null,"orderId":1}`, contentType: "application/json"}, http.StatusBadRequest},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -145,7 +145,7 @@ func TestShipmentsOverHTTP(t *testing.T) {
 	h := newTestServer(t)
 	params := map[string]any{}
 	var created any
-	call(t, h, "POST", fill("/v1/shipments", params), "", [][2]string{}, "{\"customerId\":\"7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d\",\"orderId\":1}", 201, &created)
+	call(t, h, "POST", fill("/v1/shipments", params), "", [][2]string{}, `{"customerId":"7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d","orderId":1}`, 201, &created)
 	id := idOf(created, "id")
 	if id == nil {
 		t.Skip("the create response does not carry the new Shipment's id")
@@ -158,7 +158,7 @@ func TestShipmentsOverHTTP(t *testing.T) {
 	}
 	// What the create sent comes back.
 	var sent map[string]any
-	if err := json.Unmarshal([]byte("{\"customerId\":\"7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d\",\"orderId\":1}"), &sent); err != nil {
+	if err := json.Unmarshal([]byte(`{"customerId":"7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d","orderId":1}`), &sent); err != nil {
 		t.Fatal(err)
 	}
 	for _, k := range []string{"customerId", "itemCount", "orderId"} {
@@ -182,7 +182,7 @@ func TestShipmentsStrictness(t *testing.T) {
 		t.Run(db, func(t *testing.T) {
 			params := map[string]any{}
 			var created any
-			call(t, h, "POST", fill("/v1/shipments", params), "", [][2]string{}, "{\"customerId\":\"7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d\",\"orderId\":1}", 201, &created)
+			call(t, h, "POST", fill("/v1/shipments", params), "", [][2]string{}, `{"customerId":"7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d","orderId":1}`, 201, &created)
 			id := idOf(created, "id")
 			if id == nil {
 				t.Skip("the create response does not carry the new Shipment's id")

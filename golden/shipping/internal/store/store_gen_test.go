@@ -163,7 +163,7 @@ func TestSpans(t *testing.T) {
 func sampleShipment(t *testing.T) api.Shipment {
 	t.Helper()
 	var v api.Shipment
-	if err := json.Unmarshal([]byte("{\"customerId\":\"7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d\",\"orderId\":1}"), &v); err != nil {
+	if err := json.Unmarshal([]byte(`{"customerId":"7f8c3a52-1d2e-4b6a-9c0d-2e3f4a5b6c7d","orderId":1}`), &v); err != nil {
 		t.Fatal(err)
 	}
 	return v

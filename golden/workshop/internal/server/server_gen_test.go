@@ -122,12 +122,12 @@ func TestOperationsAreRouted(t *testing.T) {
 		routeCase
 		reachesService bool
 	}{
-		{routeCase{name: "ListGadgets", method: "GET", path: "/workshop/gadgets", query: "", body: "", contentType: ""}, true},
-		{routeCase{name: "CreateGadget", method: "POST", path: "/workshop/gadgets", query: "", body: "{\"color\":\"red\",\"name\":\"a\",\"size\":1}", contentType: "application/json"}, true},
-		{routeCase{name: "GetGadget", method: "GET", path: "/workshop/gadgets/a", query: "", body: "", contentType: ""}, true},
-		{routeCase{name: "ReplaceGadget", method: "PUT", path: "/workshop/gadgets/a", query: "", body: "{\"color\":\"red\",\"name\":\"a\",\"size\":1}", contentType: "application/json"}, true},
-		{routeCase{name: "UpdateGadget", method: "PATCH", path: "/workshop/gadgets/a", query: "", body: "{\"label\":\"a\"}", contentType: "application/json"}, true},
-		{routeCase{name: "DeleteGadget", method: "DELETE", path: "/workshop/gadgets/a", query: "", body: "", contentType: ""}, true},
+		{routeCase{name: "ListGadgets", method: "GET", path: "/workshop/gadgets"}, true},
+		{routeCase{name: "CreateGadget", method: "POST", path: "/workshop/gadgets", body: `{"color":"red","name":"a","size":1}`, contentType: "application/json"}, true},
+		{routeCase{name: "GetGadget", method: "GET", path: "/workshop/gadgets/a"}, true},
+		{routeCase{name: "ReplaceGadget", method: "PUT", path: "/workshop/gadgets/a", body: `{"color":"red","name":"a","size":1}`, contentType: "application/json"}, true},
+		{routeCase{name: "UpdateGadget", method: "PATCH", path: "/workshop/gadgets/a", body: `{"label":"a"}`, contentType: "application/json"}, true},
+		{routeCase{name: "DeleteGadget", method: "DELETE", path: "/workshop/gadgets/a"}, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -150,10 +150,10 @@ func TestConstraintViolations(t *testing.T) {
 		routeCase
 		reason string
 	}{
-		{routeCase{name: "ListGadgets", method: "GET", path: "/workshop/gadgets", query: "color=not-a-valid-value", body: "", contentType: ""}, "invalid query parameter \"color\""},
-		{routeCase{name: "CreateGadget", method: "POST", path: "/workshop/gadgets", query: "", body: "{}", contentType: "application/json"}, "body without required field \"color\""},
-		{routeCase{name: "ReplaceGadget", method: "PUT", path: "/workshop/gadgets/a", query: "", body: "{}", contentType: "application/json"}, "body without required field \"color\""},
-		{routeCase{name: "UpdateGadget", method: "PATCH", path: "/workshop/gadgets/a", query: "", body: "{\"", contentType: "application/json"}, "malformed JSON body"},
+		{routeCase{name: "ListGadgets", method: "GET", path: "/workshop/gadgets", query: "color=not-a-valid-value"}, `invalid query parameter "color"`},
+		{routeCase{name: "CreateGadget", method: "POST", path: "/workshop/gadgets", body: "{}", contentType: "application/json"}, `body without required field "color"`},
+		{routeCase{name: "ReplaceGadget", method: "PUT", path: "/workshop/gadgets/a", body: "{}", contentType: "application/json"}, `body without required field "color"`},
+		{routeCase{name: "UpdateGadget", method: "PATCH", path: "/workshop/gadgets/a", body: `{"`, contentType: "application/json"}, "malformed JSON body"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -182,17 +182,17 @@ func TestStrictness(t *testing.T) {
 		routeCase
 		want int
 	}{
-		{routeCase{name: "ListGadgets: query parameter \"color\" given twice", method: "GET", path: "/workshop/gadgets", query: "color=red&color=red", body: "", contentType: ""}, http.StatusBadRequest},
-		{routeCase{name: "ListGadgets: query parameter \"limit\" given twice", method: "GET", path: "/workshop/gadgets", query: "limit=1&limit=1", body: "", contentType: ""}, http.StatusBadRequest},
-		{routeCase{name: "ListGadgets: query parameter \"offset\" given twice", method: "GET", path: "/workshop/gadgets", query: "offset=0&offset=0", body: "", contentType: ""}, http.StatusBadRequest},
-		{routeCase{name: "CreateGadget: a body of null", method: "POST", path: "/workshop/gadgets", query: "", body: "null", contentType: "application/json"}, http.StatusBadRequest},
-		{routeCase{name: "CreateGadget: null for the required property \"color\"", method: "POST", path: "/workshop/gadgets", query: "", body: "{\"color\":null,\"name\":\"a\",\"size\":1}", contentType: "application/json"}, http.StatusBadRequest},
-		{routeCase{name: "CreateGadget: null for the optional property \"dims\"", method: "POST", path: "/workshop/gadgets", query: "", body: "{\"color\":\"red\",\"dims\":null,\"name\":\"a\",\"size\":1}", contentType: "application/json"}, http.StatusBadRequest},
-		{routeCase{name: "ReplaceGadget: a body of null", method: "PUT", path: "/workshop/gadgets/a", query: "", body: "null", contentType: "application/json"}, http.StatusBadRequest},
-		{routeCase{name: "ReplaceGadget: null for the required property \"color\"", method: "PUT", path: "/workshop/gadgets/a", query: "", body: "{\"color\":null,\"name\":\"a\",\"size\":1}", contentType: "application/json"}, http.StatusBadRequest},
-		{routeCase{name: "ReplaceGadget: null for the optional property \"dims\"", method: "PUT", path: "/workshop/gadgets/a", query: "", body: "{\"color\":\"red\",\"dims\":null,\"name\":\"a\",\"size\":1}", contentType: "application/json"}, http.StatusBadRequest},
-		{routeCase{name: "UpdateGadget: a body of null", method: "PATCH", path: "/workshop/gadgets/a", query: "", body: "null", contentType: "application/json"}, http.StatusBadRequest},
-		{routeCase{name: "UpdateGadget: null for the optional property \"size\"", method: "PATCH", path: "/workshop/gadgets/a", query: "", body: "{\"label\":\"a\",\"size\":null}", contentType: "application/json"}, http.StatusBadRequest},
+		{routeCase{name: `ListGadgets: query parameter "color" given twice`, method: "GET", path: "/workshop/gadgets", query: "color=red&color=red"}, http.StatusBadRequest},
+		{routeCase{name: `ListGadgets: query parameter "limit" given twice`, method: "GET", path: "/workshop/gadgets", query: "limit=1&limit=1"}, http.StatusBadRequest},
+		{routeCase{name: `ListGadgets: query parameter "offset" given twice`, method: "GET", path: "/workshop/gadgets", query: "offset=0&offset=0"}, http.StatusBadRequest},
+		{routeCase{name: "CreateGadget: a body of null", method: "POST", path: "/workshop/gadgets", body: "null", contentType: "application/json"}, http.StatusBadRequest},
+		{routeCase{name: `CreateGadget: null for the required property "color"`, method: "POST", path: "/workshop/gadgets", body: `{"color":null,"name":"a","size":1}`, contentType: "application/json"}, http.StatusBadRequest},
+		{routeCase{name: `CreateGadget: null for the optional property "dims"`, method: "POST", path: "/workshop/gadgets", body: `{"color":"red","dims":null,"name":"a","size":1}`, contentType: "application/json"}, http.StatusBadRequest},
+		{routeCase{name: "ReplaceGadget: a body of null", method: "PUT", path: "/workshop/gadgets/a", body: "null", contentType: "application/json"}, http.StatusBadRequest},
+		{routeCase{name: `ReplaceGadget: null for the required property "color"`, method: "PUT", path: "/workshop/gadgets/a", body: `{"color":null,"name":"a","size":1}`, contentType: "application/json"}, http.StatusBadRequest},
+		{routeCase{name: `ReplaceGadget: null for the optional property "dims"`, method: "PUT", path: "/workshop/gadgets/a", body: `{"color":"red","dims":null,"name":"a","size":1}`, contentType: "application/json"}, http.StatusBadRequest},
+		{routeCase{name: "UpdateGadget: a body of null", method: "PATCH", path: "/workshop/gadgets/a", body: "null", contentType: "application/json"}, http.StatusBadRequest},
+		{routeCase{name: `UpdateGadget: null for the optional property "size"`, method: "PATCH", path: "/workshop/gadgets/a", body: `{"label":"a","size":null}`, contentType: "application/json"}, http.StatusBadRequest},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

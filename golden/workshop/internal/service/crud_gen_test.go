@@ -145,7 +145,7 @@ func TestGadgetsOverHTTP(t *testing.T) {
 	h := newTestServer(t)
 	params := map[string]any{}
 	var created any
-	call(t, h, "POST", fill("/workshop/gadgets", params), "", [][2]string{}, "{\"color\":\"red\",\"name\":\"a\",\"size\":1}", 201, &created)
+	call(t, h, "POST", fill("/workshop/gadgets", params), "", [][2]string{}, `{"color":"red","name":"a","size":1}`, 201, &created)
 	id := idOf(created, "id")
 	if id == nil {
 		t.Skip("the create response does not carry the new Gadget's id")
@@ -158,7 +158,7 @@ func TestGadgetsOverHTTP(t *testing.T) {
 	}
 	// What the create sent comes back.
 	var sent map[string]any
-	if err := json.Unmarshal([]byte("{\"color\":\"red\",\"name\":\"a\",\"size\":1}"), &sent); err != nil {
+	if err := json.Unmarshal([]byte(`{"color":"red","name":"a","size":1}`), &sent); err != nil {
 		t.Fatal(err)
 	}
 	for _, k := range []string{"color", "label", "name", "size"} {
@@ -182,7 +182,7 @@ func TestGadgetsStrictness(t *testing.T) {
 		t.Run(db, func(t *testing.T) {
 			params := map[string]any{}
 			var created any
-			call(t, h, "POST", fill("/workshop/gadgets", params), "", [][2]string{}, "{\"color\":\"red\",\"name\":\"a\",\"size\":1}", 201, &created)
+			call(t, h, "POST", fill("/workshop/gadgets", params), "", [][2]string{}, `{"color":"red","name":"a","size":1}`, 201, &created)
 			id := idOf(created, "id")
 			if id == nil {
 				t.Skip("the create response does not carry the new Gadget's id")

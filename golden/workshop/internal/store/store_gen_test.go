@@ -161,7 +161,7 @@ func TestSpans(t *testing.T) {
 func sampleGadget(t *testing.T) api.Gadget {
 	t.Helper()
 	var v api.Gadget
-	if err := json.Unmarshal([]byte("{\"color\":\"red\",\"name\":\"a\",\"size\":1}"), &v); err != nil {
+	if err := json.Unmarshal([]byte(`{"color":"red","name":"a","size":1}`), &v); err != nil {
 		t.Fatal(err)
 	}
 	return v

@@ -29,3 +29,19 @@ func TestWithArticle(t *testing.T) {
 		}
 	}
 }
+
+func TestQuote(t *testing.T) {
+	for s, want := range map[string]string{
+		`{"email":"a@b.c"}`: "`" + `{"email":"a@b.c"}` + "`", // quotes: raw reads better
+		`a\b`:               "`a\\b`",
+		"plain":             `"plain"`,            // nothing to escape: as it is
+		"":                  `""`,                 // empty
+		"a`b\"c":            `"a` + "`" + `b\"c"`, // a backquote: interpreted
+		"a\"\r\n":           `"a\"\r\n"`,          // control characters: interpreted
+		"\"\xff\"":          `"\"\xff\""`,         // invalid UTF-8: interpreted
+	} {
+		if got := quote(s); got != want {
+			t.Errorf("quote(%q) = %s, want %s", s, got, want)
+		}
+	}
+}

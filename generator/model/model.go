@@ -560,6 +560,25 @@ type Param struct {
 
 // SetsDefault reports whether the server sets Default when the parameter
 // is absent: not when Default is the zero value the field starts with
+// ReqValue is a Go expression for p's value in the request req, as
+// package service reads it: req.X, or deref(req.X) for an optional one
+// (its zero value when absent).
+func (p *Param) ReqValue() string {
+	if p.Pointer {
+		return "deref(req." + p.GoName + ")"
+	}
+	return "req." + p.GoName
+}
+
+// Int64 is a Go expression for expr, a value of p's type, as an int64
+// (a page's limit and offset): converted unless it is one already.
+func (p *Param) Int64(expr string) string {
+	if p.Type.GoType == "int64" {
+		return expr
+	}
+	return "int64(" + expr + ")"
+}
+
 // ("0", "false", ""), which would be a line that does nothing.
 func (p *Param) SetsDefault() bool {
 	switch p.Default {
@@ -763,6 +782,16 @@ type TypeRef struct {
 }
 
 // AcceptsNull reports whether JSON null is a value of t: the schema allows
+// Unnamed is a Go expression for v, of a named type whose underlying type
+// is t, as a value the checks take: v itself for a map or slice (len,
+// range and assignment take a named one as it is), else converted to t.
+func (t *TypeRef) Unnamed(v string) string {
+	if t.Kind == KindMap || t.Kind == KindSlice {
+		return v
+	}
+	return t.GoType + "(" + v + ")"
+}
+
 // null, or t is free-form (json.RawMessage holds any JSON, null included).
 func (t *TypeRef) AcceptsNull() bool {
 	return t.Nullable || t.Kind == KindAny
@@ -983,6 +1012,36 @@ type Field struct {
 // Decoder is the runtime function that reads the field's value into a
 // pointer to the field: svcgen.DecodePtr for a field held by pointer,
 // svcgen.Decode for a Nullable, else the one of the field's type alone
+// Zero is a Go expression for the zero value of f's type: "", false or 0
+// for a basic type, T{} for a Nullable, nil for a pointer, slice or map.
+func (f *Field) Zero() string {
+	switch {
+	case f.Shape == ShapeNullable:
+		return f.GoType + "{}"
+	case f.Shape != ShapeValue:
+		return "nil"
+	}
+	switch f.GoType {
+	case "string":
+		return `""`
+	case "bool":
+		return "false"
+	case "int", "int32", "int64", "float32", "float64":
+		return "0"
+	}
+	return "*new(" + f.GoType + ")"
+}
+
+// PtrDefault is a Go expression for a pointer to f's default:
+// svcgen.Ptr(false), with the type argument only where the default, an
+// untyped constant, would not give the field's type (svcgen.Ptr[int32](5)).
+func (f *Field) PtrDefault() string {
+	if t := f.Type.GoType; t != "bool" && t != "string" {
+		return "svcgen.Ptr[" + t + "](" + f.Default + ")"
+	}
+	return "svcgen.Ptr(" + f.Default + ")"
+}
+
 // (svcgen.DecodeString, svcgen.DecodeNamed[Order]) or of its codec.
 func (f *Field) Decoder() string {
 	switch f.Shape {

@@ -120,3 +120,38 @@ func TestConverterLiteral(t *testing.T) {
 		}
 	}
 }
+
+func TestFieldExpressions(t *testing.T) {
+	for _, tc := range []struct {
+		f         Field
+		zero, ptr string
+	}{
+		{Field{Shape: ShapeValue, GoType: "string", Type: &TypeRef{GoType: "string"}, Default: `"en"`}, `""`, `svcgen.Ptr("en")`},
+		{Field{Shape: ShapeValue, GoType: "bool", Type: &TypeRef{GoType: "bool"}, Default: "false"}, "false", "svcgen.Ptr(false)"},
+		{Field{Shape: ShapeValue, GoType: "int32", Type: &TypeRef{GoType: "int32"}, Default: "5"}, "0", "svcgen.Ptr[int32](5)"}, // 5 alone is an int
+		{Field{Shape: ShapeValue, GoType: "api.Kind", Type: &TypeRef{GoType: "api.Kind"}, Default: "api.KindA"}, "*new(api.Kind)", "svcgen.Ptr[api.Kind](api.KindA)"},
+		{Field{Shape: ShapeNullable, GoType: "svcgen.Nullable[string]", Type: &TypeRef{GoType: "string"}, Default: `"x"`}, "svcgen.Nullable[string]{}", `svcgen.Ptr("x")`},
+		{Field{Shape: ShapePointer, GoType: "*int64", Type: &TypeRef{GoType: "int64"}, Default: "1"}, "nil", "svcgen.Ptr[int64](1)"},
+	} {
+		if got := tc.f.Zero(); got != tc.zero {
+			t.Errorf("%s: Zero() = %s, want %s", tc.f.GoType, got, tc.zero)
+		}
+		if got := tc.f.PtrDefault(); got != tc.ptr {
+			t.Errorf("%s: PtrDefault() = %s, want %s", tc.f.GoType, got, tc.ptr)
+		}
+	}
+	if got := (&TypeRef{Kind: KindMap, GoType: "map[string]string"}).Unnamed("v"); got != "v" {
+		t.Errorf("Unnamed of a map = %s, want v", got)
+	}
+	if got := (&TypeRef{Kind: KindString, GoType: "string"}).Unnamed("v"); got != "string(v)" {
+		t.Errorf("Unnamed of a string = %s, want string(v)", got)
+	}
+	limit := &Param{GoName: "Limit", Type: &TypeRef{GoType: "int32"}, Pointer: true}
+	if got := limit.Int64(limit.ReqValue()); got != "int64(deref(req.Limit))" {
+		t.Errorf("an optional int32 limit: %s", got)
+	}
+	offset := &Param{GoName: "Offset", Type: &TypeRef{GoType: "int64"}}
+	if got := offset.Int64(offset.ReqValue()); got != "req.Offset" {
+		t.Errorf("an int64 offset: %s", got)
+	}
+}

@@ -3,7 +3,6 @@ package svcgen_test
 import (
 	"math"
 	"reflect"
-	"regexp"
 	"strconv"
 	"testing"
 
@@ -172,7 +171,7 @@ func TestCountsAndPlurals(t *testing.T) {
 }
 
 func TestPattern(t *testing.T) {
-	re := regexp.MustCompile(`^[A-Z]{3}$`)
+	re := svcgen.MustPattern(`^[A-Z]{3}$`)
 	for _, tc := range []struct{ v, want string }{
 		{"EUR", ""},
 		{"eur", "must match the pattern ^[A-Z]{3}$"},

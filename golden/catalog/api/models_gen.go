@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
-	"regexp"
 	"strconv"
 	"time"
 
@@ -15,10 +14,10 @@ import (
 
 // Patterns the spec states, compiled once.
 var (
-	patternCatalogCommonCurrency = regexp.MustCompile("^[A-Z]{3}$")
-	patternProductGtin           = regexp.MustCompile("^[0-9]{8,14}$")
-	patternSku                   = regexp.MustCompile("^[A-Z0-9-]{4,32}$")
-	patternSlug                  = regexp.MustCompile("^[a-z0-9]+(-[a-z0-9]+)*$")
+	patternCatalogCommonCurrency = svcgen.MustPattern("^[A-Z]{3}$")
+	patternProductGtin           = svcgen.MustPattern("^[0-9]{8,14}$")
+	patternSku                   = svcgen.MustPattern("^[A-Z0-9-]{4,32}$")
+	patternSlug                  = svcgen.MustPattern("^[a-z0-9]+(-[a-z0-9]+)*$")
 )
 
 // AttributeValue: One attribute value; text, number, yes/no, or a list of texts.

@@ -3,15 +3,13 @@
 package api
 
 import (
-	"regexp"
-
 	"example.com/checkout/svcgen"
 )
 
 // Patterns the spec states, compiled once.
 var (
-	patternQuoteCurrency = regexp.MustCompile("^[A-Z]{3}$")
-	patternQuoteInputSku = regexp.MustCompile("^[A-Z0-9-]{4,32}$")
+	patternQuoteCurrency = svcgen.MustPattern("^[A-Z]{3}$")
+	patternQuoteInputSku = svcgen.MustPattern("^[A-Z0-9-]{4,32}$")
 )
 
 // ListQuotes200ResponseBody is defined by the spec at #/paths/~1quotes/get/responses/200/content/application~1json/schema.

@@ -4,14 +4,13 @@ package api
 
 import (
 	"encoding/json"
-	"regexp"
 
 	"example.com/hostile/svcgen"
 )
 
 // Patterns the spec states, compiled once.
 var (
-	patternX2faX2fa = regexp.MustCompile("^[0-9]{6}$")
+	patternX2faX2fa = svcgen.MustPattern("^[0-9]{6}$")
 )
 
 // Choice: Enum values that are empty, negative-looking, contain a space, or

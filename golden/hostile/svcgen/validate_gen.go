@@ -7,7 +7,6 @@ import (
 	"math/big"
 	"net/mail"
 	"reflect"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -196,7 +195,7 @@ func count(n int, noun string) string {
 }
 
 // Pattern checks pattern.
-func (e *Errors) Pattern(at *Path, v string, re *regexp.Regexp) {
+func (e *Errors) Pattern(at *Path, v string, re *Pattern) {
 	if !re.MatchString(v) {
 		e.Add(at, "must match the pattern "+re.String())
 	}

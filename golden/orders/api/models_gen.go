@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
-	"regexp"
 	"sort"
 	"strconv"
 	"time"
@@ -16,17 +15,17 @@ import (
 
 // Patterns the spec states, compiled once.
 var (
-	patternAddressCountry      = regexp.MustCompile("^[A-Z]{2}$")
-	patternBankTransferBic     = regexp.MustCompile("^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$")
-	patternBankTransferIban    = regexp.MustCompile("^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$")
-	patternCardLast4           = regexp.MustCompile("^[0-9]{4}$")
-	patternCardNumber          = regexp.MustCompile("^[0-9]{12,19}$")
-	patternCategorySlug        = regexp.MustCompile("^[a-z0-9]+(-[a-z0-9]+)*$")
-	patternCustomerPhone       = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
-	patternOrderItemsItemSku   = regexp.MustCompile("^[A-Z0-9-]{4,32}$")
-	patternPreferencesCurrency = regexp.MustCompile("^[A-Z]{3}$")
-	patternPreferencesLanguage = regexp.MustCompile("^[a-z]{2}$")
-	patternTag                 = regexp.MustCompile("^[a-z0-9][a-z0-9-]*$")
+	patternAddressCountry      = svcgen.MustPattern("^[A-Z]{2}$")
+	patternBankTransferBic     = svcgen.MustPattern("^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$")
+	patternBankTransferIban    = svcgen.MustPattern("^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$")
+	patternCardLast4           = svcgen.MustPattern("^[0-9]{4}$")
+	patternCardNumber          = svcgen.MustPattern("^[0-9]{12,19}$")
+	patternCategorySlug        = svcgen.MustPattern("^[a-z0-9]+(-[a-z0-9]+)*$")
+	patternCustomerPhone       = svcgen.MustPattern(`^\+[1-9][0-9]{6,14}$`)
+	patternOrderItemsItemSku   = svcgen.MustPattern("^[A-Z0-9-]{4,32}$")
+	patternPreferencesCurrency = svcgen.MustPattern("^[A-Z]{3}$")
+	patternPreferencesLanguage = svcgen.MustPattern("^[a-z]{2}$")
+	patternTag                 = svcgen.MustPattern("^[a-z0-9][a-z0-9-]*$")
 )
 
 // Address: A postal address.

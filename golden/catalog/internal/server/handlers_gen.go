@@ -4,7 +4,6 @@ package server
 
 import (
 	"net/http"
-	"regexp"
 
 	"example.com/catalog/api"
 	"example.com/catalog/internal/svcgenhttp"
@@ -13,8 +12,8 @@ import (
 
 // Patterns the spec states for parameters and bodies, compiled once.
 var (
-	patternSku  = regexp.MustCompile("^[A-Z0-9-]{4,32}$")
-	patternSlug = regexp.MustCompile("^[a-z0-9]+(-[a-z0-9]+)*$")
+	patternSku  = svcgen.MustPattern("^[A-Z0-9-]{4,32}$")
+	patternSlug = svcgen.MustPattern("^[a-z0-9]+(-[a-z0-9]+)*$")
 )
 
 // handleListCategories serves GET /categories.

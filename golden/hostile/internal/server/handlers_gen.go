@@ -4,7 +4,6 @@ package server
 
 import (
 	"net/http"
-	"regexp"
 
 	"example.com/hostile/api"
 	"example.com/hostile/internal/svcgenhttp"
@@ -13,7 +12,7 @@ import (
 
 // Patterns the spec states for parameters and bodies, compiled once.
 var (
-	patternGetFileFileName = regexp.MustCompile("^[A-Za-z0-9._-]{1,255}$")
+	patternGetFileFileName = svcgen.MustPattern("^[A-Za-z0-9._-]{1,255}$")
 )
 
 // handleGetThing serves GET /Things/{ID}.

@@ -4,7 +4,6 @@ package server
 
 import (
 	"net/http"
-	"regexp"
 
 	"example.com/orders/api"
 	"example.com/orders/internal/svcgenhttp"
@@ -13,8 +12,8 @@ import (
 
 // Patterns the spec states for parameters and bodies, compiled once.
 var (
-	patternListCustomersXRequestID = regexp.MustCompile("^[A-Za-z0-9._-]+$")
-	patternTag                     = regexp.MustCompile("^[a-z0-9][a-z0-9-]*$")
+	patternListCustomersXRequestID = svcgen.MustPattern("^[A-Za-z0-9._-]+$")
+	patternTag                     = svcgen.MustPattern("^[a-z0-9][a-z0-9-]*$")
 )
 
 // handleListCategories serves GET /categories.

@@ -1,0 +1,146 @@
+package svcgen
+
+import (
+	"math/rand/v2"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestPatternSimple checks which patterns take the one-pass path and that
+// they answer as regexp does on strings chosen to sit at their edges.
+func TestPatternSimple(t *testing.T) {
+	for _, tc := range []struct {
+		expr   string
+		simple bool
+		inputs []string
+	}{
+		{"^[A-Z]{3}$", true, []string{"", "EUR", "EU", "EURO", "eur", "E1R", "ÉUR"}},
+		{`^\+?[0-9]{7,15}$`, true, []string{"+15550000007", "1555000", "155500", "+", "++1555000", "1234567890123456", "123456789012345", "+1555000x"}},
+		{"^[0-9a-f]{8}-[0-9a-f]{4}$", true, []string{"0123abcd-ef01", "0123abcd-ef0", "0123ABCD-ef01", "0123abcd_ef01"}},
+		{"^[A-Z0-9-]{4,32}$", true, []string{"AB-1", "AB-", "ab-1", strings.Repeat("A", 32), strings.Repeat("A", 33)}},
+		{`^\d{3}-\d{4}$`, true, []string{"555-1234", "5551234", "555-123", "٣٣٣-1234"}},
+		{"^abc$", true, []string{"abc", "ab", "abcd", "ABC"}},
+		{"^(?i)abc$", true, []string{"abc", "ABC", "aBc", "abd"}},
+		{"^(ab)$", true, []string{"ab", "a"}},
+		{"^$", true, []string{"", "a"}},
+		{"^a*b*$", true, []string{"", "a", "b", "aab", "ba"}},
+		{"^x?y?z$", true, []string{"z", "xz", "yz", "xyz", "yxz"}},
+		// Not one pass: a step that may stop short overlaps the next.
+		{"^[a-z]*[a-c]$", false, []string{"abc", "xyz", "a", ""}},
+		{"^a?a$", false, []string{"a", "aa", "aaa"}},
+		{"^[0-9]+x?[0-9]$", false, []string{"12", "1x2", "1"}},
+		// Left to regexp for what they are.
+		{"[a-z]+", false, []string{"abc", "ABC", "1a1"}},
+		{"^[a-z0-9]+(-[a-z0-9]+)*$", false, []string{"a-b", "a--b", "-a"}},
+		{"^.{2,4}$", false, []string{"ab", "é", "abcde"}},
+		{"^[^a-z]+$", false, []string{"AB", "ab", "é"}},
+		{"^(?i)k$", false, []string{"k", "K", "\u212a"}},
+		{"^a+?$", false, []string{"a", "aa"}},
+		{"^(a|b)$", true, []string{"a", "b", "c"}}, // the parser makes [a-b] of it
+	} {
+		p := MustPattern(tc.expr)
+		if got := p.re == nil; got != tc.simple {
+			t.Errorf("%q: one pass %v, want %v", tc.expr, got, tc.simple)
+		}
+		if p.String() != tc.expr {
+			t.Errorf("%q: String() = %q", tc.expr, p.String())
+		}
+		re := regexp.MustCompile(tc.expr)
+		for _, s := range tc.inputs {
+			if got, want := p.MatchString(s), re.MatchString(s); got != want {
+				t.Errorf("%q.MatchString(%q) = %v, regexp says %v", tc.expr, s, got, want)
+			}
+		}
+	}
+}
+
+// TestPatternAgreesWithRegexp draws patterns of the one-pass shape and
+// strings that match them or nearly do, and checks that every answer is
+// regexp's.
+func TestPatternAgreesWithRegexp(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	type atom struct{ expr, chars string } // chars: some it matches, and more
+	atoms := []atom{
+		{"a", "aA"}, {"b", "b"}, {"-", "-"}, {`\d`, "07"}, {"[a-c]", "ac"}, {"[b-d]", "bd"},
+		{"[A-Z]", "AZa"}, {"[0-9a-f]", "0fF"}, {`\+`, "+"}, {"(?i:a)", "aA"}, {"[^a-z]", "A0é"},
+		{".", "aé\n"}, {"é", "é"},
+	}
+	quants := []struct {
+		expr     string
+		min, max int
+	}{{"", 1, 1}, {"", 1, 1}, {"?", 0, 1}, {"*", 0, 4}, {"+", 1, 4}, {"{2}", 2, 2}, {"{1,3}", 1, 3}, {"{0,2}", 0, 2}, {"{2,}", 2, 5}}
+	noise := []string{"a", "b", "-", "0", "A", "+", "é", "\xff"}
+	simple, matched, tried := 0, 0, 0
+	for range 3000 {
+		var expr, near strings.Builder
+		if rng.IntN(8) > 0 {
+			expr.WriteString("^")
+		}
+		for range 1 + rng.IntN(4) {
+			a, q := atoms[rng.IntN(len(atoms))], quants[rng.IntN(len(quants))]
+			expr.WriteString(a.expr + q.expr)
+			chars := []rune(a.chars)
+			for range q.min + rng.IntN(q.max-q.min+1) {
+				near.WriteRune(chars[rng.IntN(len(chars))])
+			}
+		}
+		if rng.IntN(8) > 0 {
+			expr.WriteString("$")
+		}
+		p, re := MustPattern(expr.String()), regexp.MustCompile(expr.String())
+		if p.re == nil {
+			simple++
+		}
+		for range 20 {
+			s := near.String()
+			for range rng.IntN(3) { // replace, insert or drop a byte
+				i := rng.IntN(len(s) + 1)
+				switch c := noise[rng.IntN(len(noise))]; {
+				case i < len(s) && rng.IntN(2) == 0:
+					s = s[:i] + c + s[i+1:]
+				case rng.IntN(2) == 0:
+					s = s[:i] + c + s[i:]
+				case i < len(s):
+					s = s[:i] + s[i+1:]
+				}
+			}
+			want := re.MatchString(s)
+			if got := p.MatchString(s); got != want {
+				t.Fatalf("%q.MatchString(%q) = %v, regexp says %v", expr.String(), s, got, want)
+			}
+			if p.re == nil {
+				tried++
+				if want {
+					matched++
+				}
+			}
+		}
+	}
+	t.Logf("%d of 3000 patterns one pass, %d of their %d strings matched", simple, matched, tried)
+	// The draw must exercise the one-pass path, on strings it accepts and
+	// on strings it refuses.
+	if simple < 500 || matched < tried/10 || matched > tried*9/10 {
+		t.Errorf("%d of 3000 patterns one pass, %d of their %d strings matched: the draw is lopsided", simple, matched, tried)
+	}
+}
+
+func BenchmarkPattern(b *testing.B) {
+	const expr, phone = `^\+?[0-9]{7,15}$`, "+15550000007"
+	b.Run("svcgen", func(b *testing.B) {
+		p := MustPattern(expr)
+		for b.Loop() {
+			if !p.MatchString(phone) {
+				b.Fatal("no match")
+			}
+		}
+	})
+	b.Run("regexp", func(b *testing.B) {
+		re := regexp.MustCompile(expr)
+		for b.Loop() {
+			if !re.MatchString(phone) {
+				b.Fatal("no match")
+			}
+		}
+	})
+}

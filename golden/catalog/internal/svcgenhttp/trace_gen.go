@@ -5,6 +5,7 @@ package svcgenhttp
 import (
 	"context"
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -138,11 +139,9 @@ var (
 // of the request's exchange, is never written again.
 func newRequestID(b *[32]byte) string {
 	copy(b[:16], idPrefix[:])
-	n := idCount.Add(1)
-	for i := len(b) - 1; i >= 16; i-- {
-		b[i] = "0123456789abcdef"[n&15]
-		n >>= 4
-	}
+	var n [8]byte
+	binary.BigEndian.PutUint64(n[:], idCount.Add(1))
+	hex.Encode(b[16:], n[:])
 	return unsafe.String(&b[0], len(b))
 }
 

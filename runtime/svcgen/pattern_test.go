@@ -33,8 +33,17 @@ func TestPatternSimple(t *testing.T) {
 		// Left to regexp for what they are.
 		{"[a-z]+", false, []string{"abc", "ABC", "1a1"}},
 		{"^[a-z0-9]+(-[a-z0-9]+)*$", false, []string{"a-b", "a--b", "-a"}},
-		{"^.{2,4}$", false, []string{"ab", "é", "abcde"}},
-		{"^[^a-z]+$", false, []string{"AB", "ab", "é"}},
+		// Sets of every rune beyond ASCII, repeated without bound.
+		{"^[^a-z]+$", true, []string{"AB", "ab", "é", "Aé0", "\xff", ""}},
+		{"^[^/]+/[^/]*$", true, []string{"a/b", "é/", "/b", "a//b", "a\xffb/c"}},
+		{"^.*$", true, []string{"", "é", "a\nb", "\xff\xfe"}},
+		{`^[^@]+@[^@.]+\.[a-z]{2,}$`, true, []string{"ann@example.com", "ann@ex.ample.com", "é@é.fr", "@x.io", "a@b.c"}},
+		// Such a set counted: bytes are not runes.
+		{"^.{2,4}$", false, []string{"ab", "é", "éé", "abcde"}},
+		{"^[^a-z]$", false, []string{"A", "é", "\xff"}},
+		{"^[^a-z]{2}$", false, []string{"AB", "é"}},
+		{`^[^\x{100}]+$`, false, []string{"a", "\u0100"}}, // some runes beyond ASCII, not all
+		{`^[\x00-\x{ffff}]+$`, false, []string{"aé", "a\U0001F600"}},
 		{"^(?i)k$", false, []string{"k", "K", "\u212a"}},
 		{"^a+?$", false, []string{"a", "aa"}},
 		{"^(a|b)$", true, []string{"a", "b", "c"}}, // the parser makes [a-b] of it
@@ -64,7 +73,7 @@ func TestPatternAgreesWithRegexp(t *testing.T) {
 	atoms := []atom{
 		{"a", "aA"}, {"b", "b"}, {"-", "-"}, {`\d`, "07"}, {"[a-c]", "ac"}, {"[b-d]", "bd"},
 		{"[A-Z]", "AZa"}, {"[0-9a-f]", "0fF"}, {`\+`, "+"}, {"(?i:a)", "aA"}, {"[^a-z]", "A0é"},
-		{".", "aé\n"}, {"é", "é"},
+		{".", "aé\n"}, {"é", "é"}, {"[^/]", "a/é"}, {"[^a-c]", "dcé-"}, {"(?s:.)", "\né"},
 	}
 	quants := []struct {
 		expr     string

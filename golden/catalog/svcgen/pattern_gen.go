@@ -5,6 +5,8 @@ package svcgen
 import (
 	"regexp"
 	"regexp/syntax"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Pattern is a regular expression a schema states (pattern), compiled once.
@@ -12,36 +14,45 @@ import (
 // Most patterns in API descriptions are a fixed sequence of ASCII
 // characters and character classes, each repeated a counted number of
 // times, anchored at both ends: "^[A-Z]{3}$", `^\+?[0-9]{7,15}$`,
-// "^[0-9a-f]{8}-[0-9a-f]{4}$". When each step's characters cannot be taken
-// for the next's, such a pattern matches a string in one pass with no
-// backtracking, and Pattern matches it that way, several times faster than
-// the regexp package, without its pool of machines. Every other pattern
-// is matched by regexp, so MatchString always answers as regexp would.
+// "^[0-9a-f]{8}-[0-9a-f]{4}$", "^[^/]+$". When each step's characters
+// cannot be taken for the next's, such a pattern matches a string in one
+// pass over its bytes with no backtracking, and Pattern matches it that
+// way, several times faster than the regexp package, without its pool of
+// machines. Every other pattern is matched by regexp, so MatchString
+// always answers as regexp would.
 type Pattern struct {
 	src   string
 	re    *regexp.Regexp // nil when steps match
 	steps []patternStep
 }
 
-// patternStep is one element of a simple pattern: at least min and at most max
-// (-1: any number) bytes from set.
+// patternStep is one element of a simple pattern: at least min and at
+// most max (-1: any number) bytes from set.
 type patternStep struct {
-	set      asciiSet
+	set      byteSet
 	min, max int
 }
 
-// asciiSet is a set of ASCII bytes: bit c of the 128.
-type asciiSet [2]uint64
+// byteSet is a set of bytes: bit c of the 256. A character class holds
+// either no rune beyond ASCII (its set no byte from 0x80 up) or every one
+// (wide: a negated class such as [^/], or "."): every byte of a
+// multi-byte rune is then in the set, and so is the invalid byte regexp
+// reads as U+FFFD.
+type byteSet [4]uint64
 
-func (s *asciiSet) add(lo, hi rune) {
+func (s *byteSet) add(lo, hi rune) {
 	for c := lo; c <= hi; c++ {
 		s[c>>6] |= 1 << (c & 63)
 	}
 }
 
-func (s *asciiSet) has(c byte) bool { return c < 128 && s[c>>6]&(1<<(c&63)) != 0 }
+func (s *byteSet) has(c byte) bool { return s[c>>6]&(1<<(c&63)) != 0 }
 
-func (s *asciiSet) overlaps(t *asciiSet) bool { return s[0]&t[0] != 0 || s[1]&t[1] != 0 }
+func (s *byteSet) wide() bool { return s[2]|s[3] != 0 }
+
+func (s *byteSet) overlaps(t *byteSet) bool {
+	return s[0]&t[0] != 0 || s[1]&t[1] != 0 || s[2]&t[2] != 0 || s[3]&t[3] != 0
+}
 
 // MustPattern compiles a regular expression in Go's syntax and panics if it
 // cannot be: generated code calls it with expressions svcgen has compiled.
@@ -79,9 +90,11 @@ func (p *Pattern) MatchString(s string) bool {
 }
 
 // simplePattern returns the steps of expr when it is anchored at both
-// ends and matches a sequence of ASCII sets, each repeated, that a greedy
-// pass cannot get wrong: no set a step may stop short of can be taken by
-// a step after it before the next one that must take a byte.
+// ends and matches a sequence of sets, each repeated, that a greedy pass
+// over the bytes cannot get wrong: no set a step may stop short of can be
+// taken by a step after it before the next one that must take a byte. A
+// wide set's step must repeat without bound from at most one: a run of
+// one or more bytes is then exactly a run of one or more runes.
 func simplePattern(expr string) ([]patternStep, bool) {
 	re, err := syntax.Parse(expr, syntax.Perl) // regexp.Compile's flags
 	if err != nil || re.Op != syntax.OpConcat || len(re.Sub) < 2 {
@@ -96,6 +109,9 @@ func simplePattern(expr string) ([]patternStep, bool) {
 		return nil, false
 	}
 	for i := range steps {
+		if steps[i].set.wide() && (steps[i].min > 1 || steps[i].max != -1) {
+			return nil, false
+		}
 		if steps[i].min == steps[i].max {
 			continue
 		}
@@ -163,10 +179,11 @@ func appendSteps(steps *[]patternStep, subs []*syntax.Regexp) bool {
 	return true
 }
 
-// oneSet returns the ASCII set an expression that matches one character
-// stands for; false when it matches something else or any non-ASCII rune.
-func oneSet(re *syntax.Regexp) (asciiSet, bool) {
-	var set asciiSet
+// oneSet returns the set of bytes an expression that matches one
+// character stands for; false when it matches something else, or some
+// runes beyond ASCII but not all.
+func oneSet(re *syntax.Regexp) (byteSet, bool) {
+	var set byteSet
 	switch re.Op {
 	case syntax.OpLiteral:
 		if len(re.Rune) != 1 || re.Rune[0] >= 128 {
@@ -189,12 +206,24 @@ func oneSet(re *syntax.Regexp) (asciiSet, bool) {
 		return set, true
 	case syntax.OpCharClass:
 		for i := 0; i+1 < len(re.Rune); i += 2 {
-			if re.Rune[i+1] >= 128 {
-				return set, false
+			lo, hi := re.Rune[i], re.Rune[i+1]
+			if hi >= utf8.RuneSelf {
+				if lo > utf8.RuneSelf || hi != unicode.MaxRune {
+					return set, false // some runes beyond ASCII, not all
+				}
+				set.add(utf8.RuneSelf, 0xff)
+				hi = utf8.RuneSelf - 1
 			}
-			set.add(re.Rune[i], re.Rune[i+1])
+			set.add(lo, hi)
 		}
 		return set, len(re.Rune) > 0
+	case syntax.OpAnyCharNotNL:
+		set.add(0, 0xff)
+		set[0] &^= 1 << '\n'
+		return set, true
+	case syntax.OpAnyChar:
+		set.add(0, 0xff)
+		return set, true
 	case syntax.OpCapture:
 		return oneSet(re.Sub[0])
 	}

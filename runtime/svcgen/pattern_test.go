@@ -32,7 +32,15 @@ func TestPatternSimple(t *testing.T) {
 		{"^[0-9]+x?[0-9]$", false, []string{"12", "1x2", "1"}},
 		// Left to regexp for what they are.
 		{"[a-z]+", false, []string{"abc", "ABC", "1a1"}},
-		{"^[a-z0-9]+(-[a-z0-9]+)*$", false, []string{"a-b", "a--b", "-a"}},
+		// Repeated groups, each begun by a byte what follows cannot begin with.
+		{"^[a-z0-9]+(-[a-z0-9]+)*$", true, []string{"a-b", "a--b", "-a", "a-", "ab-cd-9", "a-B"}},
+		{`^(?:[a-z]+\.){2}[a-z]+$`, true, []string{"a.b.c", "a.b", "a.b.c.d", "a..b"}},
+		{`^([0-9]{3}-)?[0-9]{4}$`, false, []string{"555-1234", "1234", "555-123", "-1234"}}, // [0-9] may start either
+		{`^([a-z]+\.)*[a-z]{2,}$`, false, []string{"a.com", "com", "a.b"}},                  // [a-z] may start either
+		{"^(a(b+)?)*$", false, []string{"ab", "aab"}},                                       // groups in groups
+		{"^(a?b)*$", false, []string{"b", "ab"}},                                            // a group begun by a step that may take nothing
+		{"^(a[a-c]*){2}$", false, []string{"aa", "aba", "a"}},                               // a round may end where the next begins
+		{"^(ab|cd)$", false, []string{"ab", "cd"}},                                          // alternation
 		// Sets of every rune beyond ASCII, repeated without bound.
 		{"^[^a-z]+$", true, []string{"AB", "ab", "é", "Aé0", "\xff", ""}},
 		{"^[^/]+/[^/]*$", true, []string{"a/b", "é/", "/b", "a//b", "a\xffb/c"}},
@@ -69,8 +77,10 @@ func TestPatternSimple(t *testing.T) {
 // regexp's.
 func TestPatternAgreesWithRegexp(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	type atom struct{ expr, chars string } // chars: some it matches, and more
+	// chars: some it matches, and more; a group's, its own sample.
+	type atom struct{ expr, chars string }
 	atoms := []atom{
+		{"(-[a-c]+)", "-ab"}, {"(?:x[0-9])", "x7"}, {"([a-c]-)", "b-"}, {"(?:[^/]+/)", "é/"},
 		{"a", "aA"}, {"b", "b"}, {"-", "-"}, {`\d`, "07"}, {"[a-c]", "ac"}, {"[b-d]", "bd"},
 		{"[A-Z]", "AZa"}, {"[0-9a-f]", "0fF"}, {`\+`, "+"}, {"(?i:a)", "aA"}, {"[^a-z]", "A0é"},
 		{".", "aé\n"}, {"é", "é"}, {"[^/]", "a/é"}, {"[^a-c]", "dcé-"}, {"(?s:.)", "\né"},
@@ -91,7 +101,11 @@ func TestPatternAgreesWithRegexp(t *testing.T) {
 			expr.WriteString(a.expr + q.expr)
 			chars := []rune(a.chars)
 			for range q.min + rng.IntN(q.max-q.min+1) {
-				near.WriteRune(chars[rng.IntN(len(chars))])
+				if a.expr[0] == '(' && a.expr[1] != '?' || strings.HasPrefix(a.expr, "(?:") {
+					near.WriteString(a.chars)
+				} else {
+					near.WriteRune(chars[rng.IntN(len(chars))])
+				}
 			}
 		}
 		if rng.IntN(8) > 0 {

@@ -14,10 +14,10 @@ import (
 // Most patterns in API descriptions are a fixed sequence of ASCII
 // characters and character classes, each repeated a counted number of
 // times, anchored at both ends: "^[A-Z]{3}$", `^\+?[0-9]{7,15}$`,
-// "^[0-9a-f]{8}-[0-9a-f]{4}$", "^[^/]+$". When each step's characters
-// cannot be taken for the next's, such a pattern matches a string in one
-// pass over its bytes with no backtracking, and Pattern matches it that
-// way, several times faster than the regexp package, without its pool of
+// "^[0-9a-f]{8}-[0-9a-f]{4}$", "^[^/]+$", with now and then a repeated
+// group: "^[a-z0-9]+(-[a-z0-9]+)*$". When each step's characters cannot be
+// taken for the next's, such a pattern matches a string in one pass over
+// its bytes with no backtracking, and Pattern matches it that way, several times faster than the regexp package, without its pool of
 // machines. Every other pattern is matched by regexp, so MatchString
 // always answers as regexp would.
 type Pattern struct {
@@ -27,10 +27,13 @@ type Pattern struct {
 }
 
 // patternStep is one element of a simple pattern: at least min and at
-// most max (-1: any number) bytes from set.
+// most max (-1: any number) bytes from set, or with group, as many
+// matches of the group's steps, each begun by a byte from set (its first
+// step's, which must take one).
 type patternStep struct {
 	set      byteSet
 	min, max int
+	group    []patternStep
 }
 
 // byteSet is a set of bytes: bit c of the 256. A character class holds
@@ -74,27 +77,46 @@ func (p *Pattern) MatchString(s string) bool {
 	if p.re != nil {
 		return p.re.MatchString(s)
 	}
-	i := 0
-	for k := range p.steps {
-		st := &p.steps[k]
+	i, ok := matchSteps(p.steps, s, 0)
+	return ok && i == len(s)
+}
+
+// matchSteps matches steps against s from i on and returns where they end.
+func matchSteps(steps []patternStep, s string, i int) (int, bool) {
+	for k := range steps {
+		st := &steps[k]
 		n := 0
-		for i < len(s) && n != st.max && st.set.has(s[i]) {
-			i++
-			n++
+		if st.group == nil {
+			for i < len(s) && n != st.max && st.set.has(s[i]) {
+				i++
+				n++
+			}
+		} else {
+			// The group's first byte commits to it: what follows the
+			// group cannot begin with that byte.
+			for i < len(s) && n != st.max && st.set.has(s[i]) {
+				var ok bool
+				if i, ok = matchSteps(st.group, s, i); !ok {
+					return i, false
+				}
+				n++
+			}
 		}
 		if n < st.min {
-			return false
+			return i, false
 		}
 	}
-	return i == len(s)
+	return i, true
 }
 
 // simplePattern returns the steps of expr when it is anchored at both
 // ends and matches a sequence of sets, each repeated, that a greedy pass
 // over the bytes cannot get wrong: no set a step may stop short of can be
-// taken by a step after it before the next one that must take a byte. A
-// wide set's step must repeat without bound from at most one: a run of
-// one or more bytes is then exactly a run of one or more runes.
+// taken by a step after it before the next one that must take a byte
+// (onePass). Groups are one level deep, each begun by a step that must
+// take a byte. A wide set's step must repeat without bound from at most
+// one: a run of one or more bytes is then exactly a run of one or more
+// runes.
 func simplePattern(expr string) ([]patternStep, bool) {
 	re, err := syntax.Parse(expr, syntax.Perl) // regexp.Compile's flags
 	if err != nil || re.Op != syntax.OpConcat || len(re.Sub) < 2 {
@@ -105,39 +127,63 @@ func simplePattern(expr string) ([]patternStep, bool) {
 		return nil, false
 	}
 	var steps []patternStep
-	if !appendSteps(&steps, subs[1:len(subs)-1]) {
+	if !appendSteps(&steps, subs[1:len(subs)-1], true) || !onePass(steps, nil) {
 		return nil, false
-	}
-	for i := range steps {
-		if steps[i].set.wide() && (steps[i].min > 1 || steps[i].max != -1) {
-			return nil, false
-		}
-		if steps[i].min == steps[i].max {
-			continue
-		}
-		for j := i + 1; j < len(steps); j++ {
-			if steps[i].set.overlaps(&steps[j].set) {
-				return nil, false
-			}
-			if steps[j].min > 0 {
-				break
-			}
-		}
 	}
 	return steps, true
 }
 
-// appendSteps appends the steps of a sequence of parsed expressions.
-func appendSteps(steps *[]patternStep, subs []*syntax.Regexp) bool {
+// follower is a set a step's bytes may be followed by, and whether its
+// step must take a byte (so that none after it can be next).
+type follower struct {
+	set  *byteSet
+	must bool
+}
+
+// onePass reports whether a greedy pass over steps, followed by rest,
+// takes no wrong turn: a step that may stop short (or a group that may
+// repeat no more) must not share a byte with what may come next.
+func onePass(steps []patternStep, rest []follower) bool {
+	next := make([]follower, 0, len(steps)+len(rest))
+	for i := range steps {
+		next = append(next, follower{&steps[i].set, steps[i].min > 0})
+	}
+	next = append(next, rest...)
+	for i := range steps {
+		st := &steps[i]
+		if st.group != nil {
+			// The group's last step is followed by the group's first
+			// (another round) or by what follows the group.
+			again := []follower{{&st.group[0].set, true}}
+			if !onePass(st.group, again) || !onePass(st.group, next[i+1:]) {
+				return false
+			}
+		} else if st.set.wide() && (st.min > 1 || st.max != -1) {
+			return false // counted runes are not counted bytes
+		}
+		if st.min == st.max {
+			continue
+		}
+		for _, f := range next[i+1:] {
+			if st.set.overlaps(f.set) {
+				return false
+			}
+			if f.must {
+				break
+			}
+		}
+	}
+	return true
+}
+
+// appendSteps appends the steps of a sequence of parsed expressions, with
+// repeated groups among them when groups is set.
+func appendSteps(steps *[]patternStep, subs []*syntax.Regexp, groups bool) bool {
 	for _, sub := range subs {
 		switch sub.Op {
 		case syntax.OpEmptyMatch:
-		case syntax.OpConcat:
-			if !appendSteps(steps, sub.Sub) {
-				return false
-			}
-		case syntax.OpCapture:
-			if !appendSteps(steps, sub.Sub) {
+		case syntax.OpConcat, syntax.OpCapture:
+			if !appendSteps(steps, sub.Sub, groups) {
 				return false
 			}
 		case syntax.OpLiteral:
@@ -152,11 +198,14 @@ func appendSteps(steps *[]patternStep, subs []*syntax.Regexp) bool {
 			if sub.Flags&syntax.NonGreedy != 0 {
 				return false // the same matches, but rare enough to leave to regexp
 			}
-			set, ok := oneSet(sub.Sub[0])
-			if !ok {
-				return false
+			st := patternStep{}
+			if set, ok := oneSet(sub.Sub[0]); ok {
+				st.set = set
+			} else if !groups || !appendSteps(&st.group, sub.Sub, false) || len(st.group) == 0 || st.group[0].min == 0 {
+				return false // one level of groups, each begun by a byte
+			} else {
+				st.set = st.group[0].set
 			}
-			st := patternStep{set: set}
 			switch sub.Op {
 			case syntax.OpStar:
 				st.min, st.max = 0, -1

@@ -11,20 +11,34 @@ import (
 
 // Pattern is a regular expression a schema states (pattern), compiled once.
 //
-// Most patterns in API descriptions are a fixed sequence of ASCII
-// characters and character classes, each repeated a counted number of
-// times, anchored at both ends: "^[A-Z]{3}$", `^\+?[0-9]{7,15}$`,
-// "^[0-9a-f]{8}-[0-9a-f]{4}$", "^[^/]+$", with now and then a repeated
-// group: "^[a-z0-9]+(-[a-z0-9]+)*$". When each step's characters cannot be
-// taken for the next's, such a pattern matches a string in one pass over
-// its bytes with no backtracking, and Pattern matches it that way, several times faster than the regexp package, without its pool of
-// machines. Every other pattern is matched by regexp, so MatchString
-// always answers as regexp would.
+// Most patterns in API descriptions are a sequence of character classes,
+// each repeated a counted number of times, anchored at both ends:
+// "^[A-Z]{3}$", `^\+?[0-9]{7,15}$`, "^[^/]+$", now and then with a
+// repeated group ("^[a-z0-9]+(-[a-z0-9]+)*$"); or one class, anchored at
+// one end or none ("[a-zA-Z0-9_-]+", `.*\S.*`). When no step's characters
+// can be taken for the next's, such a pattern matches a string in one pass
+// over its bytes with no backtracking, and Pattern matches it that way,
+// about ten times faster than the regexp package and without its pool of
+// machines: two thirds of the patterns public API descriptions state
+// (bench/patterns). Every other pattern is matched by regexp, so
+// MatchString always answers as regexp would.
 type Pattern struct {
 	src   string
 	re    *regexp.Regexp // nil when steps match
 	steps []patternStep
+	where anchor
 }
+
+// anchor says where in a string a pattern's steps must match.
+type anchor uint8
+
+const (
+	whole    anchor = iota // ^…$
+	prefix                 // ^… (what follows is free)
+	anywhere               // one step, no anchor: a run of its bytes
+	suffix                 // one step, then $: the run the string ends with
+	always                 // nothing that must take a byte: every string matches
+)
 
 // patternStep is one element of a simple pattern: at least min and at
 // most max (-1: any number) bytes from set, or with group, as many
@@ -61,8 +75,8 @@ func (s *byteSet) overlaps(t *byteSet) bool {
 // cannot be: generated code calls it with expressions svcgen has compiled.
 func MustPattern(expr string) *Pattern {
 	p := &Pattern{src: expr}
-	if steps, ok := simplePattern(expr); ok {
-		p.steps = steps
+	if steps, where, ok := simplePattern(expr); ok {
+		p.steps, p.where = steps, where
 		return p
 	}
 	p.re = regexp.MustCompile(expr)
@@ -77,8 +91,24 @@ func (p *Pattern) MatchString(s string) bool {
 	if p.re != nil {
 		return p.re.MatchString(s)
 	}
+	switch p.where {
+	case anywhere, suffix:
+		// One step: a run of at least min bytes of its set (a longer run
+		// holds one of any length up to it), or at the end.
+		st, n := &p.steps[0], 0
+		for i := 0; i < len(s); i++ {
+			if !st.set.has(s[i]) {
+				n = 0
+			} else if n++; n >= st.min && p.where == anywhere {
+				return true
+			}
+		}
+		return n >= st.min
+	case always:
+		return true
+	}
 	i, ok := matchSteps(p.steps, s, 0)
-	return ok && i == len(s)
+	return ok && (i == len(s) || p.where == prefix)
 }
 
 // matchSteps matches steps against s from i on and returns where they end.
@@ -117,20 +147,66 @@ func matchSteps(steps []patternStep, s string, i int) (int, bool) {
 // take a byte. A wide set's step must repeat without bound from at most
 // one: a run of one or more bytes is then exactly a run of one or more
 // runes.
-func simplePattern(expr string) ([]patternStep, bool) {
+//
+// Without ^ a match may begin anywhere, so steps that may take nothing
+// at the start can be dropped, and without $ those at the end; what is
+// left must then be one step (any run of its bytes long enough), or
+// nothing (every string matches).
+func simplePattern(expr string) ([]patternStep, anchor, bool) {
 	re, err := syntax.Parse(expr, syntax.Perl) // regexp.Compile's flags
-	if err != nil || re.Op != syntax.OpConcat || len(re.Sub) < 2 {
-		return nil, false
+	if err != nil {
+		return nil, 0, false
 	}
-	subs := re.Sub
-	if subs[0].Op != syntax.OpBeginText || subs[len(subs)-1].Op != syntax.OpEndText {
-		return nil, false
+	subs := []*syntax.Regexp{re}
+	if re.Op == syntax.OpConcat {
+		subs = re.Sub
+	}
+	begin := len(subs) > 0 && subs[0].Op == syntax.OpBeginText
+	if begin {
+		subs = subs[1:]
+	}
+	end := len(subs) > 0 && subs[len(subs)-1].Op == syntax.OpEndText
+	if end {
+		subs = subs[:len(subs)-1]
 	}
 	var steps []patternStep
-	if !appendSteps(&steps, subs[1:len(subs)-1], true) || !onePass(steps, nil) {
-		return nil, false
+	if !appendSteps(&steps, subs, true) {
+		return nil, 0, false
 	}
-	return steps, true
+	// A match may begin anywhere without ^ and end anywhere without $:
+	// steps there that may take nothing take nothing.
+	for !begin && len(steps) > 0 && steps[0].min == 0 {
+		steps = steps[1:]
+	}
+	for !end && len(steps) > 0 && steps[len(steps)-1].min == 0 {
+		steps = steps[:len(steps)-1]
+	}
+	if last := len(steps) - 1; !end && last >= 0 {
+		// And X{m,n} there is X{m}, so that a group may not commit to a
+		// round it then cannot finish; of a wide set, X{m,} (onePass
+		// takes it from at most one).
+		if steps[last].group != nil || !steps[last].set.wide() {
+			steps[last].max = steps[last].min
+		} else {
+			steps[last].max = -1
+		}
+	}
+	if !onePass(steps, nil) {
+		return nil, 0, false
+	}
+	switch {
+	case begin && end:
+		return steps, whole, true
+	case len(steps) == 0:
+		return nil, always, true
+	case begin:
+		return steps, prefix, true
+	case len(steps) > 1 || steps[0].group != nil:
+		return nil, 0, false
+	case end:
+		return steps, suffix, true
+	}
+	return steps, anywhere, true
 }
 
 // follower is a set a step's bytes may be followed by, and whether its

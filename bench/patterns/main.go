@@ -149,8 +149,9 @@ func how(p *svcgen.Pattern) int {
 	return 0
 }
 
-// agrees draws n strings from re's syntax, half of them changed a byte or
-// two, and returns the first that p does not answer as re does.
+// agrees draws n strings from re's syntax, two thirds of them then
+// changed a byte or two, and returns the first that p does not answer as
+// re does.
 func agrees(p *svcgen.Pattern, re *regexp.Regexp, n int) (string, bool) {
 	tree, err := syntax.Parse(re.String(), syntax.Perl)
 	if err != nil {

@@ -25,6 +25,11 @@ type dfa struct {
 // that needs more is left to regexp.
 const maxDFA = 8192
 
+// maxDFAInst bounds the program an automaton is built from: past it (long
+// counted repeats) building one would cost a service's start more than
+// regexp saves it.
+const maxDFAInst = 400
+
 func (d *dfa) match(s string) bool {
 	if len(s) == 0 {
 		return d.empty
@@ -51,6 +56,9 @@ func (d *dfa) match(s string) bool {
 func compileDFA(expr string) (*dfa, bool) {
 	re, err := syntax.Parse(expr, syntax.Perl)
 	if err != nil {
+		return nil, false
+	}
+	if size(re) > maxDFAInst {
 		return nil, false
 	}
 	prog, err := syntax.Compile(re.Simplify())
@@ -108,7 +116,7 @@ func compileDFA(expr string) (*dfa, bool) {
 	d.nclass = len(reps)
 	anchored := prog.StartCond()&syntax.EmptyBeginText != 0
 
-	c := dfaBuilder{prog: prog, index: map[string]int{}}
+	c := dfaBuilder{prog: prog, index: map[string]int{}, seen: make([]uint32, len(prog.Inst))}
 	start := c.closure([]uint32{uint32(prog.Start)}, true)
 	d.empty = c.matchesAtEnd(start, true)
 	queue := [][]uint32{start}
@@ -147,6 +155,19 @@ func compileDFA(expr string) (*dfa, bool) {
 	return d, true
 }
 
+// size estimates the instructions of re's program, its counted repeats
+// written out, without writing them out.
+func size(re *syntax.Regexp) int {
+	n := 1
+	for _, sub := range re.Sub {
+		n += size(sub)
+	}
+	if re.Op == syntax.OpRepeat {
+		n *= max(re.Min, re.Max, 1)
+	}
+	return n
+}
+
 // asciiOnly reports whether an instruction that takes a rune takes none
 // beyond ASCII.
 func asciiOnly(in *syntax.Inst) bool {
@@ -181,6 +202,8 @@ type dfaBuilder struct {
 	prog   *syntax.Prog
 	index  map[string]int
 	states [][]uint32
+	seen   []uint32 // by pc: the walk that last reached it
+	walk   uint32
 }
 
 // state returns the number of a set of threads, and whether it is new.
@@ -202,13 +225,13 @@ func (c *dfaBuilder) state(threads []uint32) (int, bool) {
 // threads left: those that take a rune, that matched, or that wait for $.
 func (c *dfaBuilder) closure(pcs []uint32, atStart bool) []uint32 {
 	var set []uint32
-	seen := map[uint32]bool{}
+	c.walk++
 	var walk func(pc uint32)
 	walk = func(pc uint32) {
-		if seen[pc] {
+		if c.seen[pc] == c.walk {
 			return
 		}
-		seen[pc] = true
+		c.seen[pc] = c.walk
 		in := &c.prog.Inst[pc]
 		switch in.Op {
 		case syntax.InstAlt, syntax.InstAltMatch:

@@ -217,3 +217,32 @@ func BenchmarkPattern(b *testing.B) {
 		})
 	}
 }
+
+// FuzzPattern checks Pattern against regexp on expressions and strings the
+// fuzzer makes up, from the table's patterns and strings.
+func FuzzPattern(f *testing.F) {
+	for _, seed := range [][2]string{
+		{`^\+?[0-9]{7,15}$`, "+15550000007"},
+		{"^[a-z0-9]+(-[a-z0-9]+)*$", "a-b"},
+		{`.*\S.*`, " x "},
+		{"^https?://", "http://x"},
+		{"(0[1-9]|1[0-2])", "x07y"},
+		{"(a|$^)", ""},
+		{"^[^/]+/[^/]*$", "é/\xff"},
+		{"(?i)^(ab|xy)$", "xY"},
+	} {
+		f.Add(seed[0], seed[1])
+	}
+	f.Fuzz(func(t *testing.T, expr, s string) {
+		if len(expr) > 64 {
+			return // long counted repeats cost regexp's compiler seconds
+		}
+		re, err := regexp.Compile(expr)
+		if err != nil {
+			return
+		}
+		if got, want := MustPattern(expr).MatchString(s), re.MatchString(s); got != want {
+			t.Fatalf("%q.MatchString(%q) = %v, regexp says %v", expr, s, got, want)
+		}
+	})
+}

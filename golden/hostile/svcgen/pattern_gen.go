@@ -79,13 +79,15 @@ func (s *byteSet) overlaps(t *byteSet) bool {
 // cannot be: generated code calls it with expressions svcgen has compiled.
 func MustPattern(expr string) *Pattern {
 	p := &Pattern{src: expr}
-	if steps, where, ok := simplePattern(expr); ok {
-		p.steps, p.where = steps, where
-		return p
-	}
-	if d, ok := compileDFA(expr); ok {
-		p.dfa = d
-		return p
+	if re, err := syntax.Parse(expr, syntax.Perl); err == nil { // regexp.Compile's flags
+		if steps, where, ok := simplePattern(re); ok {
+			p.steps, p.where = steps, where
+			return p
+		}
+		if d, ok := compileDFA(re); ok {
+			p.dfa = d
+			return p
+		}
 	}
 	p.re = regexp.MustCompile(expr)
 	return p
@@ -150,7 +152,7 @@ func matchSteps(steps []patternStep, s string, i int) (int, bool) {
 	return i, true
 }
 
-// simplePattern returns the steps of expr when it is anchored at both
+// simplePattern returns the steps of a parsed expression when it is anchored at both
 // ends and matches a sequence of sets, each repeated, that a greedy pass
 // over the bytes cannot get wrong: no set a step may stop short of can be
 // taken by a step after it before the next one that must take a byte
@@ -163,11 +165,7 @@ func matchSteps(steps []patternStep, s string, i int) (int, bool) {
 // at the start can be dropped, and without $ those at the end; what is
 // left must then be one step (any run of its bytes long enough), or
 // nothing (every string matches).
-func simplePattern(expr string) ([]patternStep, anchor, bool) {
-	re, err := syntax.Parse(expr, syntax.Perl) // regexp.Compile's flags
-	if err != nil {
-		return nil, 0, false
-	}
+func simplePattern(re *syntax.Regexp) ([]patternStep, anchor, bool) {
 	subs := []*syntax.Regexp{re}
 	if re.Op == syntax.OpConcat {
 		subs = re.Sub
@@ -330,13 +328,11 @@ func oneSet(re *syntax.Regexp) (byteSet, bool) {
 		if re.Flags&syntax.FoldCase != 0 {
 			// Folding reaches beyond ASCII for k and s (K, ſ): leave
 			// those to regexp.
-			switch {
-			case r == 'k' || r == 'K' || r == 's' || r == 'S':
+			if !foldsInASCII(r) {
 				return set, false
-			case 'a' <= r && r <= 'z':
-				set.add(r-'a'+'A', r-'a'+'A')
-			case 'A' <= r && r <= 'Z':
-				set.add(r-'A'+'a', r-'A'+'a')
+			}
+			for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+				set.add(f, f)
 			}
 		}
 		return set, true

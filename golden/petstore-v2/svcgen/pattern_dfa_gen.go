@@ -6,6 +6,7 @@ import (
 	"regexp/syntax"
 	"slices"
 	"unicode"
+	"unicode/utf8"
 )
 
 // dfa is a deterministic automaton over the bytes of a pattern that only
@@ -52,14 +53,10 @@ func (d *dfa) match(s string) bool {
 	return d.atEnd[st]
 }
 
-// compileDFA returns the automaton of expr; false when some part of it
+// compileDFA returns the automaton of a parsed expression; false when some part of it
 // could match a rune beyond ASCII, asserts anything but the start or the
 // end of the text, or needs too many states.
-func compileDFA(expr string) (*dfa, bool) {
-	re, err := syntax.Parse(expr, syntax.Perl)
-	if err != nil {
-		return nil, false
-	}
+func compileDFA(re *syntax.Regexp) (*dfa, bool) {
 	if size(re) > maxDFAInst {
 		return nil, false
 	}
@@ -175,27 +172,26 @@ func size(re *syntax.Regexp) int {
 func asciiOnly(in *syntax.Inst) bool {
 	if len(in.Rune) == 1 || in.Op == syntax.InstRune1 {
 		r := in.Rune[0]
-		if r >= utf8RuneSelf {
-			return false
-		}
-		if syntax.Flags(in.Arg)&syntax.FoldCase != 0 {
-			for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
-				if f >= utf8RuneSelf {
-					return false
-				}
-			}
-		}
-		return true
+		return r < utf8.RuneSelf && (syntax.Flags(in.Arg)&syntax.FoldCase == 0 || foldsInASCII(r))
 	}
 	for i := 1; i < len(in.Rune); i += 2 {
-		if in.Rune[i] >= utf8RuneSelf {
+		if in.Rune[i] >= utf8.RuneSelf {
 			return false
 		}
 	}
 	return true
 }
 
-const utf8RuneSelf = 0x80
+// foldsInASCII reports whether every rune r folds to (its case-insensitive
+// orbit: a, A) is ASCII.
+func foldsInASCII(r rune) bool {
+	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+		if f >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
 
 // dfaBuilder numbers the automaton's states: sorted sets of the program
 // counters of threads waiting to take a rune, matched, or waiting for the

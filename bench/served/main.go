@@ -199,8 +199,7 @@ func run(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	var samples []sample
 	for round := 1; round <= cfg.rounds; round++ {
 		for _, c := range cases {
-			for i := range servers {
-				s := servers[(i+round-1)%len(servers)] // rotated: no server always first
+			for _, s := range runOrder(servers, round) {
 				r := procs[s.Name]
 				if ctx.Err() != nil {
 					return ctx.Err()

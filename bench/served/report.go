@@ -172,10 +172,10 @@ func targets(b *bytes.Buffer, samples []sample, servers []server) {
 	for _, s := range servers {
 		has[s.Name] = true
 	}
-	pairs := [][2]string{{"svcgen", "ogen"}, {"svcgen-warn", "ogen-nootel"}}
 	header := false
-	for _, p := range pairs {
-		if !has[p[0]] || !has[p[1]] {
+	for _, s := range servers {
+		p := [2]string{s.Name, s.Peer}
+		if s.Peer == "" || !has[p[1]] {
 			continue
 		}
 		st := summarize(samples, p[1])

@@ -29,6 +29,10 @@ type server struct {
 	Label string   // the table's description
 	Build string   // the build it runs (several servers share one)
 	Env   []string // environment besides PORT
+	// Peer is the server this one is compared with directly (issue 14's
+	// targets): it runs next to it in every round, so that their paired
+	// runs are seconds apart (runOrder).
+	Peer string
 }
 
 var allServers = []server{
@@ -36,8 +40,8 @@ var allServers = []server{
 	{Name: "ogen-nootel", Label: "ogen, `ogen/otel` feature disabled", Build: "ogen-nootel"},
 	{Name: "hand", Label: "hand-written net/http + encoding/json + hand checks", Build: "hand"},
 	{Name: "oapi", Label: "oapi-codegen v2.8.2 strict server + kin-openapi request validation", Build: "oapi"},
-	{Name: "svcgen", Label: "svcgen, as generated (request log line at info, Prometheus metrics)", Build: "svcgen", Env: []string{"LOG_LEVEL=info"}},
-	{Name: "svcgen-warn", Label: "svcgen with `LOG_LEVEL=warn`", Build: "svcgen", Env: []string{"LOG_LEVEL=warn"}},
+	{Name: "svcgen", Label: "svcgen, as generated (request log line at info, Prometheus metrics)", Build: "svcgen", Env: []string{"LOG_LEVEL=info"}, Peer: "ogen"},
+	{Name: "svcgen-warn", Label: "svcgen with `LOG_LEVEL=warn`", Build: "svcgen", Env: []string{"LOG_LEVEL=warn"}, Peer: "ogen-nootel"},
 }
 
 // builder makes the servers' binaries in cache/bin.
@@ -121,8 +125,9 @@ func (b *builder) build(ctx context.Context, name string) (string, error) {
 		}
 		err = copyFile(filepath.Join(impl, "svcgen", "service.go"), filepath.Join(dir, "internal", "service", "service.go"))
 	case "ogen", "ogen-nootel":
-		ogen, err := b.tool(ctx, ogenPkg, ogenVersion)
-		if err != nil {
+		// err is the function's: the copy below is checked after the switch.
+		var ogen string
+		if ogen, err = b.tool(ctx, ogenPkg, ogenVersion); err != nil {
 			return "", err
 		}
 		if dir, err = b.module(name, "module example.com/pets\n\ngo 1.24\n\nrequire "+ogenModule+" "+ogenVersion+"\n"); err != nil {
@@ -141,8 +146,9 @@ func (b *builder) build(ctx context.Context, name string) (string, error) {
 		}
 		err = copyFile(filepath.Join(impl, "ogen", "main.go"), filepath.Join(dir, "main.go"))
 	case "oapi":
-		oapi, err := b.tool(ctx, oapiPkg, oapiVersion)
-		if err != nil {
+		// err is the function's: the copy below is checked after the switch.
+		var oapi string
+		if oapi, err = b.tool(ctx, oapiPkg, oapiVersion); err != nil {
 			return "", err
 		}
 		if dir, err = b.module(name, "module example.com/pets\n\ngo 1.24\n\nrequire (\n\t"+oapiRuntime+"\n\t"+oapiMiddleware+"\n\t"+kinOpenAPI+"\n)\n"); err != nil {

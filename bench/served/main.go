@@ -44,10 +44,10 @@ func main() {
 	flag.StringVar(&cfg.cases, "cases", "", "comma-separated cases (default all: get,post,batch,list)")
 	flag.StringVar(&cfg.out, "out", "", "results file prefix (default bench/results/served-REV; .txt and .tsv)")
 	flag.BoolVar(&cfg.checksOnly, "checks-only", false, "build, run the request checks and stop")
-	flag.StringVar(&cfg.targetsOf, "targets", "", "print the table of each svcgen server against its peer from an earlier run's .tsv, and stop")
+	flag.StringVar(&cfg.targetsOf, "targets", "", "print the table of each svcgen server against its peer from earlier runs' .tsv files (comma-separated: their rounds pooled), and stop")
 	flag.Parse()
 	if cfg.targetsOf != "" {
-		if err := printTargets(os.Stdout, cfg.targetsOf); err != nil {
+		if err := printTargets(os.Stdout, strings.Split(cfg.targetsOf, ",")); err != nil {
 			fmt.Fprintln(os.Stderr, "served:", err)
 			os.Exit(1)
 		}

@@ -193,26 +193,39 @@ func targets(b *bytes.Buffer, samples []sample, servers []server) {
 	}
 }
 
-// printTargets prints targets for the samples of a run's .tsv.
-func printTargets(w io.Writer, tsv string) error {
-	data, err := os.ReadFile(tsv)
-	if err != nil {
-		return err
-	}
+// printTargets prints targets for the samples of the .tsv files of one or
+// more runs. The rounds of several runs are pooled, numbered on from one
+// file to the next, so that each median is over all their rounds: runs of
+// the same served path, to see past one run's noise.
+func printTargets(w io.Writer, tsvs []string) error {
 	var samples []sample
-	for i, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
-		if i == 0 {
-			continue // the header
+	rounds := 0
+	for _, tsv := range tsvs {
+		data, err := os.ReadFile(tsv)
+		if err != nil {
+			return err
 		}
-		var s sample
-		if _, err := fmt.Sscanf(strings.ReplaceAll(line, "\t", " "), "%d %s %s %d %g %g %g %g %d",
-			&s.Round, &s.Server, &s.Case, &s.Requests, &s.RPS, &s.P50US, &s.P99US, &s.CPUUS, &s.Errors); err != nil {
-			return fmt.Errorf("%s:%d: %v", tsv, i+1, err)
+		last := 0
+		for i, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+			if i == 0 {
+				continue // the header
+			}
+			var s sample
+			if _, err := fmt.Sscanf(strings.ReplaceAll(line, "\t", " "), "%d %s %s %d %g %g %g %g %d",
+				&s.Round, &s.Server, &s.Case, &s.Requests, &s.RPS, &s.P50US, &s.P99US, &s.CPUUS, &s.Errors); err != nil {
+				return fmt.Errorf("%s:%d: %v", tsv, i+1, err)
+			}
+			last = max(last, s.Round)
+			s.Round += rounds
+			samples = append(samples, s)
 		}
-		samples = append(samples, s)
+		rounds += last
 	}
 	var b bytes.Buffer
+	if len(tsvs) > 1 {
+		fmt.Fprintf(&b, "\n%d rounds of %d runs\n", rounds, len(tsvs))
+	}
 	targets(&b, samples, allServers)
-	_, err = w.Write(b.Bytes())
+	_, err := w.Write(b.Bytes())
 	return err
 }

@@ -146,14 +146,14 @@ func TestQuotesOverHTTP(t *testing.T) {
 	h := newTestServer(t)
 	params := map[string]any{}
 	var created any
-	call(t, h, "POST", fill("/v1/quotes", params), "", [][2]string{}, `{"quantity":1,"sku":"AAAA"}`, 201, &created)
+	call(t, h, "POST", fill("/v1/quotes", params), "", nil, `{"quantity":1,"sku":"AAAA"}`, 201, &created)
 	id := idOf(created, "id")
 	if id == nil {
 		t.Skip("the create response does not carry the new Quote's id")
 	}
 	params["quoteId"] = id
 	var got map[string]any
-	call(t, h, "GET", fill("/v1/quotes/{quoteId}", params), "", [][2]string{}, "", 200, &got)
+	call(t, h, "GET", fill("/v1/quotes/{quoteId}", params), "", nil, "", 200, &got)
 	if fmt.Sprint(got["id"]) != fmt.Sprint(id) {
 		t.Fatalf("GET returned %v, want the created Quote %v", got, created)
 	}

@@ -143,14 +143,14 @@ func TestThing2sOverHTTP(t *testing.T) {
 	h := newTestServer(t)
 	params := map[string]any{}
 	var created any
-	call(t, h, "POST", fill("/hostile/v1/things", params), "", [][2]string{}, `{"thing":{"name":"a"}}`, 201, &created)
+	call(t, h, "POST", fill("/hostile/v1/things", params), "", nil, `{"thing":{"name":"a"}}`, 201, &created)
 	id := idOf(idOf(created, "thing"), "id")
 	if id == nil {
 		t.Skip("the create response does not carry the new Thing2's id")
 	}
 	params["id"] = id
 	var got map[string]any
-	call(t, h, "GET", fill("/hostile/v1/things/{id}", params), "", [][2]string{}, "", 200, &got)
+	call(t, h, "GET", fill("/hostile/v1/things/{id}", params), "", nil, "", 200, &got)
 	if fmt.Sprint(got["id"]) != fmt.Sprint(id) {
 		t.Fatalf("GET returned %v, want the created Thing2 %v", got, created)
 	}
@@ -165,6 +165,6 @@ func TestThing2sOverHTTP(t *testing.T) {
 			t.Errorf("%s: sent %v, read back %v", k, x, got[k])
 		}
 	}
-	call(t, h, "DELETE", fill("/hostile/v1/things/{id}", params), "", [][2]string{}, "", 204, nil)
-	call(t, h, "GET", fill("/hostile/v1/things/{id}", params), "", [][2]string{}, "", http.StatusNotFound, nil)
+	call(t, h, "DELETE", fill("/hostile/v1/things/{id}", params), "", nil, "", 204, nil)
+	call(t, h, "GET", fill("/hostile/v1/things/{id}", params), "", nil, "", http.StatusNotFound, nil)
 }

@@ -14,10 +14,6 @@ package main
 // that none always runs first; within a pair, the two swap each round, so
 // that neither always runs right after the other group's servers.
 func runOrder(servers []server, round int) []server {
-	at := map[string]int{}
-	for i, s := range servers {
-		at[s.Name] = i
-	}
 	var groups [][]server
 	grouped := map[string]bool{}
 	for _, s := range servers {
